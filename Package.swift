@@ -1,0 +1,78 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layout and dependency direction follow DESIGN.md:
+// Core <- Metrics <- Model <- Scenario <- Analysis <- CLI; Report depends on Metrics and Analysis.
+let package = Package(
+    name: "satsim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "satsim", targets: ["satsim"]),
+        .library(name: "SatsimCore", targets: ["SatsimCore"]),
+        .library(name: "SatsimModel", targets: ["SatsimModel"]),
+        .library(name: "SatsimScenario", targets: ["SatsimScenario"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
+        ),
+
+        // MARK: - Library modules
+        .target(name: "SatsimCore", dependencies: ["CGSL"]),
+        .target(
+            name: "SatsimMetrics",
+            dependencies: [
+                "SatsimCore",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(name: "SatsimModel", dependencies: ["SatsimCore", "SatsimMetrics"]),
+        .target(
+            name: "SatsimScenario",
+            dependencies: ["SatsimModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "SatsimAnalysis", dependencies: ["SatsimMetrics", "SatsimModel"]),
+        .target(name: "SatsimReport", dependencies: ["SatsimMetrics", "SatsimAnalysis", "SatsimModel"]),
+        .target(
+            name: "SatsimCLI",
+            dependencies: [
+                "SatsimCore", "SatsimModel", "SatsimScenario", "SatsimAnalysis", "SatsimReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "satsim", dependencies: ["SatsimCLI"]),
+
+        // MARK: - Benchmarks
+        .executableTarget(
+            name: "SatsimBench",
+            dependencies: ["SatsimCore", "SatsimModel", "SatsimMetrics"],
+            path: "Benchmarks/SatsimBench"
+        ),
+
+        // MARK: - Tests
+        .target(name: "SatsimTestSupport", dependencies: ["SatsimCore", "CGSL"], path: "Tests/SatsimTestSupport"),
+        .testTarget(name: "SatsimCoreTests", dependencies: ["SatsimCore", "SatsimTestSupport", "CGSL"]),
+        .testTarget(name: "SatsimMetricsTests", dependencies: ["SatsimMetrics", "SatsimTestSupport"]),
+        .testTarget(
+            name: "SatsimModelTests",
+            dependencies: ["SatsimModel", "SatsimMetrics", "SatsimTestSupport"]
+        ),
+        .testTarget(
+            name: "SatsimScenarioTests",
+            dependencies: ["SatsimScenario", "SatsimModel", "SatsimTestSupport"],
+            resources: [.copy("Golden")]
+        ),
+        .testTarget(
+            name: "SatsimCLITests",
+            dependencies: ["SatsimCLI", "SatsimTestSupport"]
+        ),
+    ]
+)

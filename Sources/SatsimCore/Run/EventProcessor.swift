@@ -1,0 +1,74 @@
+/// A model the run loop drives: it owns a calendar and handles each event popped from it.
+///
+/// The loop calls ``process(_:)`` once per popped event, in calendar order, after advancing
+/// ``now`` to the event's time. The model dispatches on `event.kind` (a switch, not a closure per
+/// event) and returns whether the event counted as work (a stale timer does not).
+public protocol EventProcessor: AnyObject {
+    /// The future event list.
+    var calendar: EventCalendar { get set }
+    /// The current simulated time; the loop sets it before each call to ``process(_:)``.
+    var now: SimTime { get set }
+    /// Handles one event. Returns false for an event that did nothing (stale, cancelled).
+    func process(_ event: ScheduledEvent) -> Bool
+}
+
+/// Why a run stopped.
+public enum RunStop: String, Sendable, Equatable {
+    /// The next event lies beyond the end time: the run is complete.
+    case reachedEndTime = "end_time"
+    /// Nothing is left to happen.
+    case calendarEmpty = "calendar_empty"
+    /// The event budget was spent before the end time: the results are partial.
+    case eventBudgetExhausted = "event_budget"
+}
+
+/// What a call to ``RunLoop/run(_:until:eventBudget:)`` did.
+public struct RunReport: Sendable, Equatable {
+    public var stop: RunStop
+    /// Events that did work (``EventProcessor/process(_:)`` returned true).
+    public var events: Int
+    /// Events popped, stale ones included.
+    public var popped: Int
+    /// Simulated time when the loop stopped.
+    public var time: SimTime
+
+    @inlinable
+    public init(stop: RunStop, events: Int, popped: Int, time: SimTime) {
+        self.stop = stop
+        self.events = events
+        self.popped = popped
+        self.time = time
+    }
+}
+
+/// The run loop: pop the earliest event, advance the clock, hand it to the model, repeat.
+public enum RunLoop {
+    /// Runs `model` until `end` (inclusive: events at exactly `end` fire), until nothing is left,
+    /// or until `eventBudget` counted events have been processed, whichever comes first. On
+    /// reaching the end time the clock is set to `end`.
+    ///
+    /// - Complexity: O(log n) per event, n the number of pending events.
+    @inlinable
+    public static func run<Model: EventProcessor>(
+        _ model: Model, until end: SimTime, eventBudget: Int = .max
+    ) -> RunReport {
+        var counted = 0
+        var popped = 0
+        while true {
+            guard let head = model.calendar.next else {
+                return RunReport(stop: .calendarEmpty, events: counted, popped: popped, time: model.now)
+            }
+            if head.time > end {
+                model.now = end
+                return RunReport(stop: .reachedEndTime, events: counted, popped: popped, time: end)
+            }
+            if counted >= eventBudget {
+                return RunReport(stop: .eventBudgetExhausted, events: counted, popped: popped, time: model.now)
+            }
+            guard let event = model.calendar.popNext() else { continue }
+            popped &+= 1
+            model.now = event.time
+            if model.process(event) { counted &+= 1 }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// A point or span of simulated time, as a whole number of nanoseconds.
+///
+/// Simulated time is an integer so that ordering is exact and runs are reproducible bit for bit:
+/// no two events ever compare differently on two machines because of rounding. 2^63 ns is about
+/// 292 years, far beyond any scenario.
+@frozen
+public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Nanoseconds since the start of the run (or the length of a span).
+    public var nanoseconds: Int64
+
+    @inlinable
+    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    public static let zero = SimTime(nanoseconds: 0)
+    /// Later than any event a run can schedule.
+    public static let never = SimTime(nanoseconds: .max)
+
+    /// Converts seconds to simulated time, rounding to the nearest nanosecond and clamping to
+    /// `[0, never]`; NaN becomes zero.
+    @inlinable
+    public init(seconds: Double) {
+        let ns = (seconds * 1e9).rounded()
+        if !(ns > 0) {
+            nanoseconds = 0
+        } else if ns >= 9.2e18 {
+            nanoseconds = .max
+        } else {
+            nanoseconds = Int64(ns)
+        }
+    }
+
+    /// This time in seconds.
+    @inlinable
+    public var seconds: Double { Double(nanoseconds) * 1e-9 }
+
+    @inlinable
+    public static func < (lhs: SimTime, rhs: SimTime) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+
+    /// Adds a span, saturating at `never` instead of overflowing.
+    @inlinable
+    public static func + (lhs: SimTime, rhs: SimTime) -> SimTime {
+        let (sum, overflow) = lhs.nanoseconds.addingReportingOverflow(rhs.nanoseconds)
+        return SimTime(nanoseconds: overflow ? .max : sum)
+    }
+
+    @inlinable
+    public static func - (lhs: SimTime, rhs: SimTime) -> SimTime {
+        SimTime(nanoseconds: lhs.nanoseconds &- rhs.nanoseconds)
+    }
+
+    public var description: String {
+        if self == .never { return "never" }
+        return "\(seconds)s"
+    }
+}

@@ -1,0 +1,62 @@
+/// A key of the scenario format that parses but whose behaviour the model does not simulate yet.
+public struct UnsupportedFeature: Sendable, Hashable {
+    /// The key path in the scenario, e.g. `clients.users.circuit_breaker` or `timeline.2.kind`.
+    public var path: String
+    /// What is not simulated, for the message ("circuit breakers").
+    public var feature: String
+    public init(path: String, feature: String) {
+        self.path = path
+        self.feature = feature
+    }
+}
+
+/// Which parts of a scenario the model can simulate.
+///
+/// The scenario layer parses the whole format; before a run it asks this list and refuses any key
+/// whose behaviour is missing, naming it with its file position, so that nothing is ever silently
+/// ignored. Each entry disappears when its behaviour lands.
+public enum ModelSupport {
+    /// Every key of `spec` whose behaviour the model cannot simulate yet, in file order.
+    public static func unsupportedFeatures(in spec: ScenarioSpec) -> [UnsupportedFeature] {
+        var found: [UnsupportedFeature] = []
+        for client in spec.clients {
+            let base = "clients.\(client.name)"
+            if client.retry?.budget != nil {
+                found.append(.init(path: "\(base).retry.budget", feature: "retry budgets"))
+            }
+            if client.circuitBreaker != nil {
+                found.append(.init(path: "\(base).circuit_breaker", feature: "circuit breakers"))
+            }
+            if client.adaptiveThrottle != nil {
+                found.append(.init(path: "\(base).adaptive_throttle", feature: "adaptive throttling"))
+            }
+        }
+        for service in spec.services {
+            let base = "services.\(service.name)"
+            if service.queue.discipline == .codel {
+                found.append(.init(path: "\(base).queue.discipline", feature: "the codel queue discipline"))
+            }
+            if !service.calls.isEmpty {
+                found.append(.init(path: "\(base).calls", feature: "downstream calls"))
+            }
+            if service.cache != nil {
+                found.append(.init(path: "\(base).cache", feature: "caches"))
+            }
+            if service.healthCheck != nil {
+                found.append(.init(path: "\(base).health_check", feature: "health checks"))
+            }
+            if service.autoscaler != nil {
+                found.append(.init(path: "\(base).autoscaler", feature: "autoscalers"))
+            }
+        }
+        for (index, event) in spec.timeline.enumerated() {
+            switch event.action {
+            case .loadSpike:
+                break
+            default:
+                found.append(.init(path: "timeline.\(index).kind", feature: "timeline events of kind \(event.action.kindName)"))
+            }
+        }
+        return found
+    }
+}

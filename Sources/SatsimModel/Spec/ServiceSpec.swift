@@ -1,0 +1,169 @@
+import SatsimCore
+
+/// `services.NAME`: instances behind a load balancer.
+public struct ServiceSpec: Sendable, Hashable {
+    public var name: String
+    /// `instances`: initial count (>= 0... the scenario layer requires >= 1).
+    public var instances: Int
+    /// `workers`: concurrent requests per instance (>= 1).
+    public var workers: Int
+    /// `service_time`.
+    public var serviceTime: Distribution
+    /// `contention`: service time x (1 + contention x requests in service on the instance).
+    public var contention: Double
+    /// `queue`.
+    public var queue: QueueSpec
+    /// `balancer`.
+    public var balancer: BalancerKind
+    /// `calls`, in order.
+    public var calls: [CallSpec]
+    /// `cache`.
+    public var cache: CacheSpec?
+    /// `health_check`.
+    public var healthCheck: HealthCheckSpec?
+    /// `boot_time`.
+    public var bootTime: SimTime
+    /// `autoscaler`.
+    public var autoscaler: AutoscalerSpec?
+
+    public init(
+        name: String, instances: Int = 1, workers: Int = 1, serviceTime: Distribution, contention: Double = 0,
+        queue: QueueSpec = QueueSpec(), balancer: BalancerKind = .roundRobin, calls: [CallSpec] = [],
+        cache: CacheSpec? = nil, healthCheck: HealthCheckSpec? = nil, bootTime: SimTime = .zero,
+        autoscaler: AutoscalerSpec? = nil
+    ) {
+        self.name = name
+        self.instances = instances
+        self.workers = workers
+        self.serviceTime = serviceTime
+        self.contention = contention
+        self.queue = queue
+        self.balancer = balancer
+        self.calls = calls
+        self.cache = cache
+        self.healthCheck = healthCheck
+        self.bootTime = bootTime
+        self.autoscaler = autoscaler
+    }
+}
+
+/// `queue`.
+public struct QueueSpec: Sendable, Hashable {
+    /// `capacity`: per instance; nil is unbounded. A full queue rejects at once.
+    public var capacity: Int?
+    /// `discipline`.
+    public var discipline: QueueDiscipline
+    /// `timeout`: the server drops work that waited longer; nil never drops.
+    public var timeout: SimTime?
+    public init(capacity: Int? = nil, discipline: QueueDiscipline = .fifo, timeout: SimTime? = nil) {
+        self.capacity = capacity
+        self.discipline = discipline
+        self.timeout = timeout
+    }
+}
+
+/// `queue.discipline`.
+public enum QueueDiscipline: String, Sendable, Hashable, CaseIterable {
+    case fifo, lifo, codel
+}
+
+/// `balancer`.
+public enum BalancerKind: String, Sendable, Hashable, CaseIterable {
+    case roundRobin = "round_robin"
+    case random
+    case leastOutstanding = "least_outstanding"
+    case powerOfTwo = "power_of_two"
+}
+
+/// One entry of `calls`.
+public struct CallSpec: Sendable, Hashable {
+    public var service: String
+    public var probability: Double
+    public var timeout: SimTime?
+    public var retry: RetrySpec?
+    public var optional: Bool
+    public init(service: String, probability: Double = 1, timeout: SimTime? = nil, retry: RetrySpec? = nil, optional: Bool = false) {
+        self.service = service
+        self.probability = probability
+        self.timeout = timeout
+        self.retry = retry
+        self.optional = optional
+    }
+}
+
+/// `cache`: a hit skips every call of the service.
+public struct CacheSpec: Sendable, Hashable {
+    public var keys: Int
+    public var zipf: Double
+    public var capacity: Int
+    public var ttl: SimTime?
+    public init(keys: Int, zipf: Double, capacity: Int, ttl: SimTime? = nil) {
+        self.keys = keys
+        self.zipf = zipf
+        self.capacity = capacity
+        self.ttl = ttl
+    }
+}
+
+/// `health_check`.
+public struct HealthCheckSpec: Sendable, Hashable {
+    public var interval: SimTime
+    public var timeout: SimTime
+    public var unhealthyAfter: Int
+    public var healthyAfter: Int
+    public var action: HealthAction
+    public var panicThreshold: Double
+    public init(
+        interval: SimTime, timeout: SimTime, unhealthyAfter: Int = 3, healthyAfter: Int = 2, action: HealthAction = .eject,
+        panicThreshold: Double = 0
+    ) {
+        self.interval = interval
+        self.timeout = timeout
+        self.unhealthyAfter = unhealthyAfter
+        self.healthyAfter = healthyAfter
+        self.action = action
+        self.panicThreshold = panicThreshold
+    }
+}
+
+/// `health_check.action`.
+public enum HealthAction: String, Sendable, Hashable, CaseIterable {
+    case eject, restart
+}
+
+/// `autoscaler`.
+public struct AutoscalerSpec: Sendable, Hashable {
+    public var policy: AutoscalerPolicy
+    public var metric: AutoscalerMetric
+    public var target: Double
+    public var interval: SimTime
+    public var min: Int
+    public var max: Int
+    public var scaleInCooldown: SimTime
+    public var scaleOutCooldown: SimTime
+    public init(
+        policy: AutoscalerPolicy, metric: AutoscalerMetric, target: Double, interval: SimTime, min: Int, max: Int,
+        scaleInCooldown: SimTime = .zero, scaleOutCooldown: SimTime = .zero
+    ) {
+        self.policy = policy
+        self.metric = metric
+        self.target = target
+        self.interval = interval
+        self.min = min
+        self.max = max
+        self.scaleInCooldown = scaleInCooldown
+        self.scaleOutCooldown = scaleOutCooldown
+    }
+}
+
+public enum AutoscalerPolicy: String, Sendable, Hashable, CaseIterable {
+    case targetTracking = "target_tracking"
+    case hpa
+    case step
+}
+
+public enum AutoscalerMetric: String, Sendable, Hashable, CaseIterable {
+    case utilization
+    case queueLength = "queue_length"
+    case concurrency
+}
