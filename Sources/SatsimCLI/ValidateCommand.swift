@@ -1,0 +1,44 @@
+import ArgumentParser
+import SatsimScenario
+
+/// `satsim validate FILE...`: checks scenario files without running them.
+///
+/// Prints `FILE: OK` for a good file, or its diagnostics (one per line,
+/// `FILE:LINE:COLUMN: error: PATH: MESSAGE`). Keys the model cannot simulate yet count as errors.
+/// Exits 0 when every file is OK, 2 otherwise.
+public struct ValidateCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check scenario files: every key, type, range and reference, without running them.")
+
+    @Argument(help: "Scenario files to check.")
+    public var files: [String]
+
+    public init() {}
+
+    public func run() throws {
+        guard !files.isEmpty else {
+            print("error: give at least one scenario file: satsim validate FILE...")
+            throw ExitCode(2)
+        }
+        let report = Self.report(files: files)
+        if !report.output.isEmpty { print(report.output) }
+        if !report.allValid { throw ExitCode(2) }
+    }
+
+    /// The text `run` prints, and whether every file is valid; separate from printing for tests.
+    public static func report(files: [String]) -> (output: String, allValid: Bool) {
+        var lines: [String] = []
+        var allValid = true
+        for file in files {
+            do throws(ScenarioError) {
+                _ = try ScenarioLoader.load(file: file, requireSupported: true)
+                lines.append("\(file): OK")
+            } catch {
+                allValid = false
+                lines.append(error.description)
+            }
+        }
+        return (lines.joined(separator: "\n"), allValid)
+    }
+}
