@@ -64,7 +64,7 @@ extension SpecDecoder {
                 on = []
                 for (index, item) in items.enumerated() {
                     positions.record("\(path).\(index)", key: nil, value: item.position)
-                    guard case .text(let word)? = scalar(item, .choice(AttemptOutcome.allCases.filter { $0 != .success }.map(\.rawValue)), "\(path).\(index)"),
+                    guard case .text(let word)? = scalar(item, .choice(["timeout", "error", "rejected"]), "\(path).\(index)"),
                         let outcome = AttemptOutcome(rawValue: word)
                     else { continue }
                     if on.contains(outcome) {

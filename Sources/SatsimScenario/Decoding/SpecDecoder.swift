@@ -71,11 +71,12 @@ struct SpecDecoder {
                 continue
             }
             if let discriminator = shape.discriminator, let value = discriminatorValue,
-                let owner = shape.cases.first(where: { $0.keys.contains { $0.name == entry.key } })
+                shape.cases.contains(where: { $0.keys.contains { $0.name == entry.key } })
             {
                 let own = shape.case(value)?.keys.map(\.name) ?? []
+                let owners = shape.cases.filter { $0.keys.contains { $0.name == entry.key } }.map(\.value)
                 var message = "does not apply to \(discriminator) \(value)"
-                if owner.value != value { message += " (it belongs to \(owner.value))" }
+                if !owners.contains(value) { message += " (only to " + owners.joined(separator: ", ") + ")" }
                 message += own.isEmpty ? ", which takes no further keys" : ", which takes " + own.joined(separator: ", ")
                 error(entry.keyPosition, entryPath, message)
             } else if discriminatorValue == nil, shape.discriminator != nil,

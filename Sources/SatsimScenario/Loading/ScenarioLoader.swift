@@ -143,7 +143,10 @@ public enum ScenarioLoader {
         for pair in pairs {
             guard pair.value.scalar != nil else { continue }  // reported by the decoder
             let overlay = Overlay(path: pair.key, value: pair.value, pathPosition: pair.keyPosition)
-            if let problem = overlay.apply(to: &root) { problems.append(problem) }
+            if var problem = overlay.apply(to: &root) {
+                problem.message += " (with variant '\(name)')"
+                problems.append(problem)
+            }
         }
         return problems
     }
@@ -171,7 +174,8 @@ public enum ScenarioLoader {
         func check(_ overlays: [Overlay], context: String) {
             var root = original
             for overlay in overlays {
-                if let problem = overlay.apply(to: &root) {
+                if var problem = overlay.apply(to: &root) {
+                    problem.message += " (\(context))"
                     problems.append(problem)
                     return
                 }

@@ -59,6 +59,12 @@ struct YAMLReader {
 
     private func syntaxError(_ parser: yaml_parser_t) -> Diagnostic {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+        if problem.hasPrefix("Maximum nesting level") {
+            let mark = parser.problem_mark
+            return Diagnostic(
+                file: file, line: Int(clamping: mark.line) + 1, column: Int(clamping: mark.column) + 1, path: "",
+                message: "nesting deeper than \(YAMLReader.maximumDepth) levels; a scenario needs far fewer")
+        }
         var message = "invalid YAML: \(problem)"
         if let context = parser.context.map({ String(cString: $0) }) {
             message += " (\(context) at line \(parser.context_mark.line + 1))"
