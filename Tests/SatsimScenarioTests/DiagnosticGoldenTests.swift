@@ -130,6 +130,7 @@ import Testing
         Case(name: "anchor", text: "name: &n demo\n"),
         Case(name: "alias-bomb", text: billionLaughs),
         Case(name: "deep-nesting", text: "a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n"),
+        Case(name: "nesting-beyond-limit", text: "a: " + String(repeating: "{a: ", count: 40) + "1" + String(repeating: "}", count: 40) + "\n"),
         Case(name: "control-characters", text: "name: demo\u{0}\u{7}\n"),
         Case(name: "complex-key", text: "? [a, b]\n: 1\n"),
     ]

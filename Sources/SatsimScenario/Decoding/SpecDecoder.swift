@@ -29,8 +29,15 @@ struct SpecDecoder {
         func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
     }
 
-    mutating func error(_ position: SourcePosition, _ path: String, _ message: String, suggestion: String? = nil) {
-        diagnostics.append(Diagnostic(at: position, path: path, message, suggestion: suggestion))
+    /// Beyond this many, further problems are not recorded (a hostile file can hold thousands);
+    /// the loader shows the first ones and a count.
+    static let recordingLimit = 1_000
+
+    mutating func error(
+        _ position: SourcePosition, _ path: String, _ message: String, suggestion: @autoclosure () -> String? = nil
+    ) {
+        guard diagnostics.count < Self.recordingLimit else { return }
+        diagnostics.append(Diagnostic(at: position, path: path, message, suggestion: suggestion()))
     }
 
     // MARK: - Mappings

@@ -235,11 +235,19 @@ public enum ScenarioLoader {
         var fileRank: [String: Int] = [:]
         for d in diagnostics where fileRank[d.file] == nil { fileRank[d.file] = fileRank.count }
         let unique = diagnostics.filter { seen.insert($0).inserted }
-        return unique.enumerated().sorted { a, b in
+        let ordered = unique.enumerated().sorted { a, b in
             let x = a.element, y = b.element
             let keyA = (fileRank[x.file] ?? 0, x.line, x.column, a.offset)
             let keyB = (fileRank[y.file] ?? 0, y.line, y.column, b.offset)
             return keyA < keyB
         }.map(\.element)
+        guard ordered.count > maximumDiagnostics, let last = ordered.last else { return ordered }
+        var shown = Array(ordered.prefix(maximumDiagnostics))
+        shown.append(Diagnostic(file: last.file, line: last.line, column: last.column, path: "",
+                                message: "and at least \(ordered.count - maximumDiagnostics) more problems, not shown"))
+        return shown
     }
+
+    /// More than this many diagnostics are summarized in one last line.
+    static let maximumDiagnostics = 100
 }

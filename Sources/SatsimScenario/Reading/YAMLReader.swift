@@ -63,7 +63,7 @@ struct YAMLReader {
             let mark = parser.problem_mark
             return Diagnostic(
                 file: file, line: Int(clamping: mark.line) + 1, column: Int(clamping: mark.column) + 1, path: "",
-                message: "nesting deeper than \(YAMLReader.maximumDepth) levels; a scenario needs far fewer")
+                message: "nesting deeper than libyaml's limit of 1000 levels; a scenario needs far fewer")
         }
         var message = "invalid YAML: \(problem)"
         if let context = parser.context.map({ String(cString: $0) }) {
@@ -77,10 +77,18 @@ struct YAMLReader {
 }
 
 /// Builds the tree from parser events with an explicit stack of open collections.
+///
+/// Frames are mutated in place through the stack's subscript, so appending is amortized O(1)
+/// (popping a frame to append would copy its array each time: quadratic on long lists).
 private struct TreeBuilder {
-    enum Frame {
-        case mapping(SourcePosition, entries: [YAMLEntry], pendingKey: (String, SourcePosition)?, keyIsInvalid: Bool)
-        case sequence(SourcePosition, items: [YAMLNode])
+    struct Frame {
+        var isMapping: Bool
+        var start: SourcePosition
+        var items: [YAMLNode] = []
+        var entries: [YAMLEntry] = []
+        /// Line of each key already in the mapping, to report duplicates in O(1).
+        var keyLines: [String: Int] = [:]
+        var pendingKey: (name: String, position: SourcePosition, valid: Bool)?
     }
 
     let file: String
@@ -100,9 +108,10 @@ private struct TreeBuilder {
     var path: String {
         var parts: [String] = []
         for frame in stack {
-            switch frame {
-            case .mapping(_, _, let pending, _): if let pending { parts.append(pending.0) }
-            case .sequence(_, let items): parts.append(String(items.count))
+            if frame.isMapping {
+                if let pending = frame.pendingKey { parts.append(pending.name) }
+            } else {
+                parts.append(String(frame.items.count))
             }
         }
         return parts.joined(separator: ".")
@@ -134,21 +143,19 @@ private struct TreeBuilder {
         case YAML_SEQUENCE_START_EVENT:
             if event.data.sequence_start.anchor != nil { return anchorError(at) }
             if let error = open(at) { return error }
-            stack.append(.sequence(at, items: []))
+            stack.append(Frame(isMapping: false, start: at))
             return nil
         case YAML_MAPPING_START_EVENT:
             if event.data.mapping_start.anchor != nil { return anchorError(at) }
             if let error = open(at) { return error }
-            stack.append(.mapping(at, entries: [], pendingKey: nil, keyIsInvalid: false))
+            stack.append(Frame(isMapping: true, start: at))
             return nil
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return nil }
-            switch frame {
-            case .sequence(let start, let items):
-                return add(YAMLNode(content: .sequence(items), position: start))
-            case .mapping(let start, let entries, _, _):
-                return add(YAMLNode(content: .mapping(entries), position: start))
+            if frame.isMapping {
+                return add(YAMLNode(content: .mapping(frame.entries), position: frame.start))
             }
+            return add(YAMLNode(content: .sequence(frame.items), position: frame.start))
         default:
             return nil
         }
@@ -171,43 +178,34 @@ private struct TreeBuilder {
         if nodes > YAMLReader.maximumNodes {
             return Diagnostic(at: node.position, path: "", "more than \(YAMLReader.maximumNodes) values; this is not a scenario")
         }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             root = node
             return nil
         }
-        switch top {
-        case .sequence(let start, var items):
-            items.append(node)
-            stack.append(.sequence(start, items: items))
-        case .mapping(let start, var entries, let pendingKey, let keyIsInvalid):
-            if let (key, keyPosition) = pendingKey {
-                if !keyIsInvalid {
-                    entries.append(YAMLEntry(key: key, keyPosition: keyPosition, value: node))
-                }
-                stack.append(.mapping(start, entries: entries, pendingKey: nil, keyIsInvalid: false))
-            } else {
-                var invalid = false
-                var key = ""
-                if case .scalar(let text, _) = node.content {
-                    key = text
-                    if let first = entries.first(where: { $0.key == text }) {
-                        invalid = true
-                        stack.append(.mapping(start, entries: entries, pendingKey: nil, keyIsInvalid: false))
-                        let message = "duplicated key '\(text)' (first at line \(first.keyPosition.line))"
-                        diagnostics.append(Diagnostic(at: node.position, path: path, message))
-                        stack.removeLast()
-                    }
-                } else {
-                    invalid = true
-                    key = "?"
-                    stack.append(.mapping(start, entries: entries, pendingKey: nil, keyIsInvalid: false))
-                    diagnostics.append(
-                        Diagnostic(at: node.position, path: path, "a key must be a plain name, found \(node.foundDescription)"))
-                    stack.removeLast()
-                }
-                stack.append(.mapping(start, entries: entries, pendingKey: (key, node.position), keyIsInvalid: invalid))
-            }
+        let top = stack.count - 1
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+            return nil
         }
+        if let pending = stack[top].pendingKey {
+            if pending.valid {
+                stack[top].entries.append(YAMLEntry(key: pending.name, keyPosition: pending.position, value: node))
+            }
+            stack[top].pendingKey = nil
+            return nil
+        }
+        guard case .scalar(let text, _) = node.content else {
+            diagnostics.append(Diagnostic(at: node.position, path: path, "a key must be a plain name, found \(node.foundDescription)"))
+            stack[top].pendingKey = ("?", node.position, false)
+            return nil
+        }
+        if let firstLine = stack[top].keyLines[text] {
+            diagnostics.append(Diagnostic(at: node.position, path: path, "duplicated key '\(text)' (first at line \(firstLine))"))
+            stack[top].pendingKey = (text, node.position, false)
+            return nil
+        }
+        stack[top].keyLines[text] = node.position.line
+        stack[top].pendingKey = (text, node.position, true)
         return nil
     }
 }

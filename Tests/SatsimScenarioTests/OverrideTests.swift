@@ -1,0 +1,102 @@
+import SatsimCore
+import SatsimModel
+import Testing
+@testable import SatsimScenario
+
+/// `--set PATH=VALUE` and variants: typed by the key they name, applied before decoding.
+@Suite struct OverrideTests {
+    let file = TestFiles.fixture("minimal.yaml")
+
+    func load(_ arguments: String..., variant: String? = nil) throws -> ScenarioSpec {
+        var overrides: [ScalarOverride] = []
+        for (index, argument) in arguments.enumerated() {
+            overrides.append(try ScalarOverride.parse(argument, ordinal: index + 1))
+        }
+        return try ScenarioLoader.load(file: file, overrides: overrides, variant: variant)
+    }
+
+    @Test func parsesPathAndValue() throws {
+        #expect(try ScalarOverride.parse("clients.users.timeout=2s") == ScalarOverride(path: "clients.users.timeout", value: "2s"))
+        #expect(try ScalarOverride.parse("description= a = b ") == ScalarOverride(path: "description", value: "a = b"))
+    }
+
+    /// Every scalar path the tests use, with the value it must decode to.
+    @Test func setWorksOnEveryScalarPathTheTestsUse() throws {
+        let base = try load()
+        var spec = try load("clients.users.timeout=2s")
+        #expect(spec.client(named: "users")?.timeout == SimTime(nanoseconds: 2 * sec))
+        spec = try load("clients.users.retry.max_attempts=1")
+        #expect(spec.client(named: "users")?.retry?.maxAttempts == 1)
+        spec = try load("clients.users.retry.backoff.jitter=decorrelated")
+        #expect(spec.client(named: "users")?.retry?.backoff?.jitter == .decorrelated)
+        spec = try load("clients.users.arrival.rate=600/s")
+        #expect(spec.client(named: "users")?.arrival == .poisson(rate: 600))
+        spec = try load("clients.browsers.arrival.users=50")
+        #expect(spec.client(named: "browsers")?.arrival == .closed(users: 50, think: .exponential(mean: 1)))
+        spec = try load("clients.browsers.arrival.think.mean=2s")
+        #expect(spec.client(named: "browsers")?.arrival == .closed(users: 200, think: .exponential(mean: 2)))
+        spec = try load("services.api.instances=8", "services.api.workers=2")
+        #expect(spec.service(named: "api")?.instances == 8 && spec.service(named: "api")?.workers == 2)
+        spec = try load("services.api.queue.discipline=lifo")
+        #expect(spec.service(named: "api")?.queue.discipline == .lifo)
+        spec = try load("services.api.queue.capacity=10")
+        #expect(spec.service(named: "api")?.queue.capacity == 10)
+        spec = try load("services.api.balancer=least_outstanding")
+        #expect(spec.service(named: "api")?.balancer == .leastOutstanding)
+        spec = try load("services.api.service_time.cv=0.5")
+        #expect(spec.service(named: "api")?.serviceTime == .lognormal(mean: seconds(40 * ms), cv: 0.5))
+        spec = try load("timeline.0.factor=3")
+        #expect(spec.timeline.first?.action == .loadSpike(client: "users", factor: 3))
+        spec = try load("timeline.0.for=1m")
+        #expect(spec.timeline.first?.duration == SimTime(nanoseconds: 60 * sec))
+        spec = try load("seed=7", "duration=20m", "warmup=0s", "metrics.interval=5s")
+        #expect(spec.seed == 7 && spec.duration == SimTime(nanoseconds: 1200 * sec) && spec.warmup == .zero)
+        #expect(spec.metricsInterval == SimTime(nanoseconds: 5 * sec))
+        spec = try load("description=\"quoted: text\"")
+        #expect(spec.description == "quoted: text")
+        #expect(base != spec)
+    }
+
+    @Test func setAddsAKeyTheFileOmits() throws {
+        var spec = try load("clients.batch.timeout=500ms")
+        #expect(spec.client(named: "batch")?.timeout == SimTime(nanoseconds: 500 * ms))
+        // `retry` is absent from batch: the mapping is created around the key.
+        spec = try load("clients.batch.retry.max_attempts=2")
+        #expect(spec.client(named: "batch")?.retry == RetrySpec(maxAttempts: 2))
+        spec = try load("services.api.boot_time=30s")
+        #expect(spec.service(named: "api")?.bootTime == SimTime(nanoseconds: 30 * sec))
+    }
+
+    @Test func laterSetWinsAndOverridesApplyAfterTheVariant() throws {
+        var spec = try load("services.api.workers=2", "services.api.workers=3")
+        #expect(spec.service(named: "api")?.workers == 3)
+        spec = try load("services.api.workers=5", variant: "lifo")
+        #expect(spec.service(named: "api")?.workers == 5)
+        #expect(spec.service(named: "api")?.queue.discipline == .lifo)
+    }
+
+    @Test func setValuesAreValidatedLikeTheFile() throws {
+        let error = try #require(throws: ScenarioError.self) { try load("warmup=1h") }
+        #expect(error.diagnostics.map(\.path) == ["warmup"])
+        #expect(error.diagnostics.first?.file == "demo.yaml" || error.diagnostics.first?.file == "--set")
+    }
+
+    /// A variant changes exactly the paths it names: every other field of the spec is equal.
+    @Test func variantChangesExactlyThePathsItNames() throws {
+        let base = try load()
+        let lifo = try load(variant: "lifo")
+        var expected = base
+        expected.services[0].queue.discipline = .lifo
+        expected.services[0].workers = 16
+        #expect(lifo == expected)
+
+        let noRetries = try load(variant: "no-retries")
+        expected = base
+        expected.clients[0].retry?.maxAttempts = 1
+        #expect(noRetries == expected)
+    }
+
+    @Test func variantEqualsTheSameSetArguments() throws {
+        #expect(try load(variant: "lifo") == load("services.api.queue.discipline=lifo", "services.api.workers=16"))
+    }
+}
