@@ -102,7 +102,7 @@ public indirect enum SchemaType: Sendable, Hashable {
         case .keyPath: return "KEY.PATH"
         case .anyScalar: return "scalar"
         case .object(let shape): return shape
-        case .named(let what, let value): return "{ \(what.uppercased()): \(value.shortPhrase) }"
+        case .named(_, let value): return "{ NAME: \(value.shortPhrase) }"
         case .list(let element): return "[\(element.shortPhrase)]"
         case .overlay: return "{ KEY.PATH: value }"
         case .grid: return "{ KEY.PATH: [values] }"
