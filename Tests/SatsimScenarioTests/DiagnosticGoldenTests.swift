@@ -98,6 +98,7 @@ import Testing
         edit("retry-on-unknown-outcome", "max_attempts: 3", "max_attempts: 3\n      on: [timeout, timeouts]"),
         edit("empirical-without-values", "{ dist: exponential, mean: 20ms }", "{ dist: empirical, values: [] }"),
         edit("uniform-max-below-min", "{ dist: exponential, mean: 20ms }", "{ dist: uniform, min: 30ms, max: 5ms }"),
+        edit("description-empty", "description: A demo.", "description: \"  \""),
         edit("scenario-name-pattern", "name: demo", "name: Demo_1"),
         edit("component-name-pattern", "  users:", "  Users.EU:"),
         edit("empty-clients", "clients:\n  users:\n    target: api\n    arrival: { process: poisson, rate: 100/s }\n    timeout: 1s\n    retry:\n      max_attempts: 3\n      backoff: { base: 100ms, multiplier: 2, cap: 10s, jitter: full }\n", "clients: {}\n"),

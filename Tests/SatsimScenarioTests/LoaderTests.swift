@@ -19,6 +19,27 @@ extension LoaderTests {
         }
     }
 
+    @Test func everyVariantOfEveryShippedScenarioLoadsAndEqualsItsSetArguments() throws {
+        for file in TestFiles.shippedScenarios + [TestFiles.fixture("minimal.yaml")] {
+            let spec = try ScenarioLoader.load(file: file)
+            for variant in spec.variants {
+                let viaVariant = try ScenarioLoader.load(file: file, variant: variant.name)
+                let viaSet = try ScenarioLoader.load(file: file, overrides: variant.overrides)
+                #expect(viaVariant == viaSet, "\(file) variant \(variant.name)")
+                #expect(viaVariant != spec, "\(file) variant \(variant.name) changes nothing")
+            }
+        }
+    }
+
+    @Test func windowsLineEndingsAndByteOrderMarkAreAccepted() throws {
+        let text = try TestFiles.fixtureText("minimal.yaml")
+        let lf = try ScenarioLoader.parse(text: text, file: "lf.yaml")
+        let crlf = try ScenarioLoader.parse(text: text.replacingOccurrences(of: "\n", with: "\r\n"), file: "crlf.yaml")
+        #expect(crlf == lf)
+        let bom = try ScenarioLoader.parse(text: "\u{FEFF}" + text, file: "bom.yaml")
+        #expect(bom == lf)
+    }
+
     @Test func minimalFixtureDecodesToTheExpectedSpec() throws {
         let spec = try ScenarioLoader.load(file: TestFiles.fixture("minimal.yaml"))
         #expect(spec.name == "retry-storm-mini")
@@ -87,7 +108,7 @@ extension LoaderTests {
     @Test func fullContractDecodesEveryKey() throws {
         let spec = try ScenarioLoader.load(file: TestFiles.fixture("full-contract.yaml"), requireSupported: false)
         #expect(spec.name == "full-contract")
-        #expect(spec.description == "Every key of the scenario contract, once.\n")
+        #expect(spec.description == "Every key of the scenario contract, once.")
         #expect(spec.metricsInterval == SimTime(nanoseconds: 2 * sec))
         let users = try #require(spec.client(named: "users"))
         #expect(users.retry?.budget == RetryBudgetSpec(ratio: 0.1, minPerSecond: 10))

@@ -7,7 +7,16 @@ extension SpecDecoder {
         let before = diagnostics.count
         guard let top = fields(root, "", shape: "scenario") else { return nil }
         let name = text(top, "name")
-        let description = text(top, "description")
+        var description = text(top, "description")
+        if let text = description {
+            // A folded block (`>`) ends with a newline that is not part of the paragraph.
+            var trimmed = Substring(text)
+            while let last = trimmed.last, last.isWhitespace { trimmed = trimmed.dropLast() }
+            description = String(trimmed)
+            if trimmed.isEmpty, let entry = top.entries["description"] {
+                error(entry.value.position, "description", "found empty text, expected one paragraph for the reader of the report")
+            }
+        }
         let duration = self.duration(top, "duration")
         let warmup = self.duration(top, "warmup")
         var seed: UInt64?

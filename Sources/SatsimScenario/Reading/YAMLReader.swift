@@ -25,6 +25,8 @@ struct YAMLReader {
     /// Throws at the first syntax error; duplicated and non-scalar keys are collected.
     func read(_ text: String) throws(ScenarioError) -> YAMLNode? {
         var bytes = Array(text.utf8)
+        // A UTF-8 byte order mark (editors on Windows write one) is not content.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         // libyaml reads `size` bytes; the terminator keeps C string helpers safe.
         bytes.append(0)
         var builder = TreeBuilder(file: file)
