@@ -18,6 +18,12 @@ public enum TextSummary {
             out += "PARTIAL RESULTS: \(limit.message) (stopped at \(number(result.endSeconds)) s)\n"
         }
         out += "\n"
+        let story = Story(result: result, spec: spec, analysis: analysis)
+        if !story.sentences.isEmpty {
+            out += "what happened:\n"
+            for sentence in story.sentences { out += wrap(sentence, width: 96, indent: "  ") + "\n" }
+            out += "\n"
+        }
         var clientRows = [["client", "requests", "attempts", "success", "goodput/s", "ampl.", "p50", "p99", "max"]]
         for c in result.clients {
             let ended = c.successes + c.failures
