@@ -72,6 +72,11 @@ let package = Package(
             resources: [.copy("Golden")]
         ),
         .testTarget(
+            name: "SatsimAnalysisTests",
+            dependencies: ["SatsimAnalysis", "SatsimModel", "SatsimMetrics", "SatsimTestSupport"]
+        ),
+        .testTarget(name: "SatsimReportTests", dependencies: ["SatsimReport", "SatsimAnalysis", "SatsimModel"]),
+        .testTarget(
             name: "SatsimCLITests",
             dependencies: ["SatsimCLI", "SatsimTestSupport"]
         ),

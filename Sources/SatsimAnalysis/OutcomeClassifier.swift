@@ -88,19 +88,25 @@ public enum OutcomeClassifier {
         }
         guard lastFaultEnd.isFinite, baselineGoodput > 0 else { return verdict(.degraded) }
 
-        // Recovered: from some point within the window after t_end, the smoothed goodput stays at
-        // or above the recovery fraction of G0 until the end.
+        // Recovered: from some point no later than the window after t_end, every interval is
+        // healthy again (success ratio) and the smoothed goodput stays at or above the recovery
+        // fraction of G0 until the end. Goodput that never fell (the fault only added failures)
+        // recovers when the failures stop.
         let smoothed = movingMean(intervals, seconds: thresholds.smoothing)
         let target = thresholds.recoveryFraction * baselineGoodput
         var recoveryIndex: Int?
         for i in stride(from: intervals.count - 1, through: 0, by: -1) {
-            if smoothed[i] >= target { recoveryIndex = i } else { break }
+            if smoothed[i] >= target && intervals[i].successRatio >= thresholds.successRatio {
+                recoveryIndex = i
+            } else {
+                break
+            }
         }
         if let i = recoveryIndex {
             let start = intervals[i].end - intervals[i].width
-            let at = max(start, lastFaultEnd)
-            if at - lastFaultEnd <= thresholds.recoveryWindow && intervals[i].end > lastFaultEnd {
-                return verdict(.recovered, max(0, intervals[i].end - lastFaultEnd))
+            let delay = max(0, start - lastFaultEnd)
+            if delay <= thresholds.recoveryWindow {
+                return verdict(.recovered, delay)
             }
         }
         let late = intervals.filter { $0.end - $0.width >= lastFaultEnd + thresholds.recoveryWindow - 1e-9 }
