@@ -25,6 +25,7 @@ public final class Simulation: EventProcessor {
     var lastTick: SimTime = .zero
     var warmedUp = false
     var halted: RunLimitHit?
+    var prepared = false
     let end: SimTime
     var maxInFlight = Int.max
     /// Counted events, for the benchmark's events per second.
@@ -71,7 +72,9 @@ public final class Simulation: EventProcessor {
             let stream = { (purpose: String) in
                 RandomStream(seed: spec.seed, component: "clients.\(client.name).\(purpose)")
             }
-            let target = spec.services.firstIndex { $0.name == client.target } ?? 0
+            guard let target = spec.services.firstIndex(where: { $0.name == client.target }) else {
+                preconditionFailure("client \(client.name) targets unknown service \(client.target): validate the spec first")
+            }
             var mask: UInt8 = 0
             for (bit, outcome) in AttemptOutcome.allCases.enumerated() where client.retry?.on.contains(outcome) ?? false {
                 mask |= 1 << UInt8(bit)
@@ -98,7 +101,7 @@ public final class Simulation: EventProcessor {
     @discardableResult
     public func run(limits: RunLimits = RunLimits()) -> SimulationResult {
         maxInFlight = limits.maxInFlight
-        start()
+        prepare()
         let report = RunLoop.run(self, until: end, eventBudget: limits.maxEvents)
         countedEvents = report.events
         if report.stop == .eventBudgetExhausted, halted == nil {
@@ -108,7 +111,11 @@ public final class Simulation: EventProcessor {
     }
 
     /// Schedules what happens on its own: first arrivals, users, ticks, warmup, the timeline.
-    func start() {
+    /// ``run(limits:)`` calls it; a test that drives the run loop itself in slices calls it once
+    /// first. Later calls do nothing.
+    public func prepare() {
+        guard !prepared else { return }
+        prepared = true
         for c in clients.indices {
             if clients[c].isClosed {
                 if case .closed(let users, _) = clients[c].spec.arrival {
