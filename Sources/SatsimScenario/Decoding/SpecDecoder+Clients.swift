@@ -1,0 +1,170 @@
+import SatsimCore
+import SatsimModel
+
+extension SpecDecoder {
+    /// `clients.NAME`.
+    mutating func client(_ entry: YAMLEntry) -> ClientSpec? {
+        let path = "clients.\(entry.key)"
+        componentName(entry, path)
+        let before = diagnostics.count
+        guard let f = fields(entry.value, path, shape: "CLIENT") else { return nil }
+        let target = text(f, "target")
+        let arrival = nested(f, "arrival", shape: "arrival").flatMap { self.arrival($0) }
+        let network = f.has("network") ? distribution(f, "network") : nil
+        let timeout = duration(f, "timeout")
+        let retry = nested(f, "retry", shape: "retry").flatMap { self.retry($0) }
+        var breaker: CircuitBreakerSpec?
+        if let b = nested(f, "circuit_breaker", shape: "circuit_breaker") {
+            let ratio = number(b, "failure_ratio"), minRequests = integer(b, "min_requests")
+            let window = duration(b, "window"), openFor = duration(b, "open_for"), probes = integer(b, "half_open_probes")
+            if let ratio, let minRequests, let window, let openFor, let probes {
+                breaker = CircuitBreakerSpec(
+                    failureRatio: ratio, minRequests: minRequests, window: window, openFor: openFor, halfOpenProbes: probes)
+            }
+        }
+        var throttle: AdaptiveThrottleSpec?
+        if let t = nested(f, "adaptive_throttle", shape: "adaptive_throttle"), let k = number(t, "k"),
+            let window = duration(t, "window")
+        {
+            throttle = AdaptiveThrottleSpec(k: k, window: window)
+        }
+        guard diagnostics.count == before, let target, let arrival else { return nil }
+        return ClientSpec(
+            name: entry.key, target: target, arrival: arrival, network: network, timeout: timeout, retry: retry,
+            circuitBreaker: breaker, adaptiveThrottle: throttle)
+    }
+
+    mutating func arrival(_ f: Fields) -> ArrivalSpec? {
+        guard case .text(let process)? = f.entries["process"].flatMap({ scalarQuiet($0.value) }) else { return nil }
+        switch process {
+        case "poisson": return number(f, "rate").map { .poisson(rate: $0) }
+        case "constant": return number(f, "rate").map { .constant(rate: $0) }
+        case "closed":
+            let users = integer(f, "users")
+            let think = distribution(f, "think")
+            guard let users, let think else { return nil }
+            return .closed(users: users, think: think)
+        default: return nil
+        }
+    }
+
+    /// The discriminator's text when `fields()` accepted it (its errors are already recorded).
+    func scalarQuiet(_ node: YAMLNode) -> ScalarValue? {
+        node.scalar.map { .text($0) }
+    }
+
+    /// `retry` of a client or a call.
+    mutating func retry(_ f: Fields) -> RetrySpec? {
+        let before = diagnostics.count
+        let maxAttempts = integer(f, "max_attempts")
+        var on: Set<AttemptOutcome> = [.timeout, .error, .rejected]
+        if let entry = f.entries["on"] {
+            let path = f.child("on")
+            if let items = entry.value.items {
+                on = []
+                for (index, item) in items.enumerated() {
+                    positions.record("\(path).\(index)", key: nil, value: item.position)
+                    guard case .text(let word)? = scalar(item, .choice(AttemptOutcome.allCases.filter { $0 != .success }.map(\.rawValue)), "\(path).\(index)"),
+                        let outcome = AttemptOutcome(rawValue: word)
+                    else { continue }
+                    if on.contains(outcome) {
+                        error(item.position, "\(path).\(index)", "'\(word)' is listed twice")
+                    }
+                    on.insert(outcome)
+                }
+                if items.isEmpty {
+                    error(entry.value.position, path, "found an empty list, expected at least one of timeout, error, rejected (omit retry for no retries)")
+                }
+            } else {
+                error(entry.value.position, path, "found \(entry.value.foundDescription), expected a list of timeout, error, rejected")
+            }
+        }
+        var backoff: BackoffSpec?
+        if let b = nested(f, "backoff", shape: "backoff") {
+            let base = duration(b, "base"), multiplier = number(b, "multiplier")
+            let cap = duration(b, "cap") ?? .never
+            var jitter: Jitter?
+            if case .text(let word)? = value(b, "jitter") { jitter = Jitter(rawValue: word) }
+            if let base, let multiplier, let jitter {
+                backoff = BackoffSpec(base: base, multiplier: multiplier, cap: cap, jitter: jitter)
+            }
+        }
+        var budget: RetryBudgetSpec?
+        if let b = nested(f, "budget", shape: "budget"), let ratio = number(b, "ratio"),
+            let floor = number(b, "min_per_second")
+        {
+            budget = RetryBudgetSpec(ratio: ratio, minPerSecond: floor)
+        }
+        guard diagnostics.count == before, let maxAttempts else { return nil }
+        return RetrySpec(maxAttempts: maxAttempts, on: on, backoff: backoff, budget: budget)
+    }
+
+    /// The distribution at `key` of `f`.
+    mutating func distribution(_ f: Fields, _ key: String) -> Distribution? {
+        guard let d = nested(f, key, shape: "distribution") else { return nil }
+        return distribution(d)
+    }
+
+    mutating func distribution(_ d: Fields) -> Distribution? {
+        guard let kind = d.entries["dist"]?.value.scalar, ScenarioSchema.standard.shape("distribution")?.case(kind) != nil
+        else { return nil }
+        let before = diagnostics.count
+        var result: Distribution?
+        switch kind {
+        case "exponential":
+            result = duration(d, "mean").map { .exponential(mean: $0.seconds) }
+        case "constant":
+            result = duration(d, "value").map { .constant(value: $0.seconds) }
+        case "lognormal", "gamma":
+            if let mean = duration(d, "mean"), let cv = number(d, "cv") {
+                result = kind == "gamma" ? .gamma(mean: mean.seconds, cv: cv) : .lognormal(mean: mean.seconds, cv: cv)
+            }
+        case "uniform":
+            if let lo = duration(d, "min"), let hi = duration(d, "max") {
+                if hi < lo {
+                    error(positions.value(d.child("max")), d.child("max"), "found \(hi.shortText), expected a duration >= min (\(lo.shortText))")
+                } else {
+                    result = .uniform(min: lo.seconds, max: hi.seconds)
+                }
+            }
+        case "pareto":
+            if let scale = duration(d, "scale"), let shape = number(d, "shape") {
+                result = .pareto(scale: scale.seconds, shape: shape)
+            }
+        case "empirical":
+            let items = list(d, "values")
+            var values: [Double] = []
+            for (index, item) in items.enumerated() {
+                if case .duration(let t)? = scalar(item, .duration(positive: false), d.child("values") + ".\(index)") {
+                    values.append(t.seconds)
+                }
+            }
+            if items.isEmpty, let entry = d.entries["values"], entry.value.items != nil || entry.value.isNull {
+                error(entry.value.position, d.child("values"), "found an empty list, expected at least one duration")
+            }
+            result = values.isEmpty ? nil : .empirical(values: values)
+        default:
+            return nil
+        }
+        guard diagnostics.count == before, let result else { return nil }
+        // The core's own check is the last word; the schema's ranges should already imply it.
+        if let problem = result.validate() {
+            error(d.node.position, d.path, problem)
+            return nil
+        }
+        return result
+    }
+}
+
+extension SimTime {
+    /// The shortest unit text that states this duration exactly (`1500ms`, `2s`, `5m`).
+    var shortText: String {
+        let ns = nanoseconds
+        if ns % 3_600_000_000_000 == 0 && ns > 0 { return "\(ns / 3_600_000_000_000)h" }
+        if ns % 60_000_000_000 == 0 && ns > 0 { return "\(ns / 60_000_000_000)m" }
+        if ns % 1_000_000_000 == 0 { return "\(ns / 1_000_000_000)s" }
+        if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
+        if ns % 1_000 == 0 { return "\(ns / 1_000)us" }
+        return "\(seconds)s"
+    }
+}

@@ -1,0 +1,64 @@
+import SatsimCore
+import SatsimModel
+
+extension SpecDecoder {
+    /// The whole scenario, or nil when any problem was recorded.
+    mutating func scenario(_ root: YAMLNode) -> ScenarioSpec? {
+        let before = diagnostics.count
+        guard let top = fields(root, "", shape: "scenario") else { return nil }
+        let name = text(top, "name")
+        let description = text(top, "description")
+        let duration = self.duration(top, "duration")
+        let warmup = self.duration(top, "warmup")
+        var seed: UInt64?
+        if case .seed(let s)? = value(top, "seed") { seed = s }
+        var interval = SimTime(seconds: 1)
+        if let metrics = nested(top, "metrics", shape: "metrics") {
+            interval = self.duration(metrics, "interval") ?? interval
+        }
+
+        var clients: [ClientSpec] = []
+        let clientEntries = namedEntries(top, "clients")
+        if top.has("clients") && clientEntries.isEmpty, let entry = top.entries["clients"], entry.value.entries != nil {
+            error(entry.value.position, "clients", "found an empty mapping, expected at least one client")
+        }
+        for entry in clientEntries {
+            if let client = self.client(entry) { clients.append(client) }
+        }
+        var services: [ServiceSpec] = []
+        let serviceEntries = namedEntries(top, "services")
+        if top.has("services") && serviceEntries.isEmpty, let entry = top.entries["services"], entry.value.entries != nil {
+            error(entry.value.position, "services", "found an empty mapping, expected at least one service")
+        }
+        for entry in serviceEntries {
+            if let service = self.service(entry) { services.append(service) }
+        }
+        var timeline: [TimelineEventSpec] = []
+        for (index, item) in list(top, "timeline").enumerated() {
+            if let event = self.event(item, "timeline.\(index)") { timeline.append(event) }
+        }
+        let variants = self.variants(top)
+        let sweep = self.sweep(top)
+        let expectations = self.expectations(top)
+
+        guard diagnostics.count == before, let name, let description, let duration, let warmup, let seed else {
+            return nil
+        }
+        return ScenarioSpec(
+            name: name, description: description, duration: duration, warmup: warmup, seed: seed,
+            metricsInterval: interval, clients: clients, services: services, timeline: timeline,
+            variants: variants, sweep: sweep, expectations: expectations)
+    }
+
+    /// Records the position of a user-chosen name and checks its spelling.
+    mutating func componentName(_ entry: YAMLEntry, _ path: String) {
+        positions.record(path, key: entry.keyPosition, value: entry.value.position)
+        let ok = !entry.key.isEmpty && entry.key.count <= 100
+            && entry.key.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }
+        if !ok {
+            error(entry.keyPosition, path, "found the name '\(entry.key)', expected a name of lowercase letters, digits, '-' and '_'")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import SatsimCore
+import SatsimModel
+
+extension SpecDecoder {
+    /// `services.NAME`.
+    mutating func service(_ entry: YAMLEntry) -> ServiceSpec? {
+        let path = "services.\(entry.key)"
+        componentName(entry, path)
+        let before = diagnostics.count
+        guard let f = fields(entry.value, path, shape: "SERVICE") else { return nil }
+        let instances = integer(f, "instances")
+        let workers = integer(f, "workers")
+        let serviceTime = distribution(f, "service_time")
+        let contention = number(f, "contention")
+        var queue = QueueSpec()
+        if let q = nested(f, "queue", shape: "queue") {
+            queue.capacity = integer(q, "capacity")
+            if case .text(let word)? = value(q, "discipline"), let discipline = QueueDiscipline(rawValue: word) {
+                queue.discipline = discipline
+            }
+            queue.timeout = duration(q, "timeout")
+        }
+        var balancer: BalancerKind?
+        if case .text(let word)? = value(f, "balancer") { balancer = BalancerKind(rawValue: word) }
+        var calls: [CallSpec] = []
+        for (index, item) in list(f, "calls").enumerated() {
+            guard let c = fields(item, "\(path).calls.\(index)", shape: "call") else { continue }
+            let service = text(c, "service"), probability = number(c, "probability")
+            let timeout = duration(c, "timeout"), optional = boolean(c, "optional")
+            let retry = nested(c, "retry", shape: "retry").flatMap { self.retry($0) }
+            if let service, let probability, let optional {
+                calls.append(CallSpec(service: service, probability: probability, timeout: timeout, retry: retry, optional: optional))
+            }
+        }
+        var cache: CacheSpec?
+        if let c = nested(f, "cache", shape: "cache") {
+            let keys = integer(c, "keys"), zipf = number(c, "zipf"), capacity = integer(c, "capacity")
+            let ttl = duration(c, "ttl")
+            if let keys, let zipf, let capacity {
+                cache = CacheSpec(keys: keys, zipf: zipf, capacity: capacity, ttl: ttl)
+            }
+        }
+        var health: HealthCheckSpec?
+        if let h = nested(f, "health_check", shape: "health_check") {
+            let interval = duration(h, "interval"), timeout = duration(h, "timeout")
+            let unhealthy = integer(h, "unhealthy_after"), healthy = integer(h, "healthy_after")
+            var action: HealthAction?
+            if case .text(let word)? = value(h, "action") { action = HealthAction(rawValue: word) }
+            let panic = number(h, "panic_threshold")
+            if let interval, let timeout, let unhealthy, let healthy, let action, let panic {
+                health = HealthCheckSpec(
+                    interval: interval, timeout: timeout, unhealthyAfter: unhealthy, healthyAfter: healthy,
+                    action: action, panicThreshold: panic)
+            }
+        }
+        let bootTime = duration(f, "boot_time")
+        var autoscaler: AutoscalerSpec?
+        if let a = nested(f, "autoscaler", shape: "autoscaler") {
+            var policy: AutoscalerPolicy?, metric: AutoscalerMetric?
+            if case .text(let word)? = value(a, "policy") { policy = AutoscalerPolicy(rawValue: word) }
+            if case .text(let word)? = value(a, "metric") { metric = AutoscalerMetric(rawValue: word) }
+            let target = number(a, "target"), interval = duration(a, "interval")
+            let low = integer(a, "min"), high = integer(a, "max")
+            let scaleIn = duration(a, "scale_in_cooldown"), scaleOut = duration(a, "scale_out_cooldown")
+            if let policy, let metric, let target, let interval, let low, let high, let scaleIn, let scaleOut {
+                autoscaler = AutoscalerSpec(
+                    policy: policy, metric: metric, target: target, interval: interval, min: low, max: high,
+                    scaleInCooldown: scaleIn, scaleOutCooldown: scaleOut)
+            }
+        }
+        guard diagnostics.count == before, let instances, let workers, let serviceTime, let contention, let balancer,
+            let bootTime
+        else { return nil }
+        return ServiceSpec(
+            name: entry.key, instances: instances, workers: workers, serviceTime: serviceTime, contention: contention,
+            queue: queue, balancer: balancer, calls: calls, cache: cache, healthCheck: health, bootTime: bootTime,
+            autoscaler: autoscaler)
+    }
+}

@@ -1,0 +1,51 @@
+import SatsimCore
+import SatsimModel
+
+extension SpecDecoder {
+    /// One `timeline` item.
+    mutating func event(_ node: YAMLNode, _ path: String) -> TimelineEventSpec? {
+        let before = diagnostics.count
+        guard let f = fields(node, path, shape: "EVENT") else { return nil }
+        let at = duration(f, "at")
+        guard let kind = f.entries["kind"]?.value.scalar, ScenarioSchema.standard.shape("EVENT")?.case(kind) != nil
+        else { return nil }
+        let window = f.keys["for"] != nil ? duration(f, "for") : nil
+        var action: TimelineAction?
+        switch kind {
+        case "load_spike":
+            if let client = text(f, "client"), let factor = number(f, "factor") { action = .loadSpike(client: client, factor: factor) }
+        case "latency":
+            if let service = text(f, "service"), let add = distribution(f, "add") { action = .latency(service: service, add: add) }
+        case "errors":
+            if let service = text(f, "service"), let ratio = number(f, "ratio") { action = .errors(service: service, ratio: ratio) }
+        case "outage":
+            if let service = text(f, "service"), case .text(let word)? = value(f, "mode"), let mode = OutageMode(rawValue: word) {
+                action = .outage(service: service, mode: mode)
+            }
+        case "kill":
+            if let service = text(f, "service"), let count = integer(f, "count") { action = .kill(service: service, count: count) }
+        case "cache_flush":
+            if let service = text(f, "service") { action = .cacheFlush(service: service) }
+        case "pause":
+            if let service = text(f, "service"), let count = integer(f, "count") { action = .pause(service: service, count: count) }
+        case "scale":
+            if let service = text(f, "service"), let to = integer(f, "to") { action = .scale(service: service, to: to) }
+        case "deploy":
+            if let service = text(f, "service"), let batch = integer(f, "batch"), let every = duration(f, "every") {
+                action = .deploy(service: service, batch: batch, every: every)
+            }
+        case "set":
+            let target = text(f, "path")
+            if let entry = f.entries["value"], entry.value.scalar == nil || entry.value.isNull {
+                error(entry.value.position, f.child("value"), "found \(entry.value.foundDescription), expected a scalar value")
+            }
+            if let target, let value = f.entries["value"]?.value.scalar {
+                action = .set(ScalarOverride(path: target, value: value))
+            }
+        default:
+            break
+        }
+        guard diagnostics.count == before, let at, let action else { return nil }
+        return TimelineEventSpec(at: at, duration: window, action: action)
+    }
+}

@@ -1,0 +1,273 @@
+import SatsimCore
+import SatsimModel
+
+/// Decodes a ``YAMLNode`` tree into a ``ScenarioSpec``, checking every key against
+/// ``ScenarioSchema`` and every scalar against its type and range.
+///
+/// It never stops at the first problem: each reader records diagnostics and returns nil, and a
+/// composite value is built only when none of its parts failed (compare the diagnostic count
+/// before and after). The positions of all keys are kept for the checks that run on the spec.
+struct SpecDecoder {
+    let schema = ScenarioSchema.standard
+    var diagnostics: [Diagnostic] = []
+    var positions: PositionIndex
+    let file: String
+
+    init(file: String) {
+        self.file = file
+        self.positions = PositionIndex(file: file)
+    }
+
+    /// A mapping checked against a shape: its entries by key, and where it is.
+    struct Fields {
+        var path: String
+        var node: YAMLNode
+        var keys: [String: SchemaKey]
+        var entries: [String: YAMLEntry]
+
+        func has(_ key: String) -> Bool { entries[key] != nil }
+        func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    }
+
+    mutating func error(_ position: SourcePosition, _ path: String, _ message: String, suggestion: String? = nil) {
+        diagnostics.append(Diagnostic(at: position, path: path, message, suggestion: suggestion))
+    }
+
+    // MARK: - Mappings
+
+    /// Checks that `node` is a mapping of the shape: no unknown key (with a did-you-mean), every
+    /// required key present, the discriminator (if any) one of its cases. Nil when `node` is not a
+    /// usable mapping.
+    mutating func fields(_ node: YAMLNode, _ path: String, shape name: String) -> Fields? {
+        guard let shape = schema.shape(name) else { preconditionFailure("no schema shape \(name)") }
+        guard let entries = node.entries else {
+            error(node.position, path, "found \(node.foundDescription), expected a mapping with keys "
+                + shape.keys.map(\.name).joined(separator: ", "))
+            return nil
+        }
+        var discriminatorValue: String?
+        if let discriminator = shape.discriminator {
+            if let entry = entries.first(where: { $0.key == discriminator }) {
+                let values = shape.cases.map(\.value)
+                if let text = entry.value.scalar, !entry.value.isNull, values.contains(text) {
+                    discriminatorValue = text
+                } else {
+                    let found = entry.value.foundDescription
+                    let hint = entry.value.scalar.flatMap { Suggestion.closest(to: $0, in: values) }
+                    error(entry.value.position, path.isEmpty ? discriminator : "\(path).\(discriminator)",
+                        "found \(found), expected one of " + values.joined(separator: ", "), suggestion: hint)
+                }
+            }
+        }
+        let allowed = shape.keys(for: discriminatorValue)
+        var keys: [String: SchemaKey] = [:]
+        for key in allowed { keys[key.name] = key }
+        var byKey: [String: YAMLEntry] = [:]
+        for entry in entries {
+            let entryPath = path.isEmpty ? entry.key : "\(path).\(entry.key)"
+            positions.record(entryPath, key: entry.keyPosition, value: entry.value.position)
+            if keys[entry.key] != nil {
+                byKey[entry.key] = entry
+                continue
+            }
+            if let discriminator = shape.discriminator, let value = discriminatorValue,
+                let owner = shape.cases.first(where: { $0.keys.contains { $0.name == entry.key } })
+            {
+                let own = shape.case(value)?.keys.map(\.name) ?? []
+                var message = "does not apply to \(discriminator) \(value)"
+                if owner.value != value { message += " (it belongs to \(owner.value))" }
+                message += own.isEmpty ? ", which takes no further keys" : ", which takes " + own.joined(separator: ", ")
+                error(entry.keyPosition, entryPath, message)
+            } else if discriminatorValue == nil, shape.discriminator != nil,
+                shape.cases.contains(where: { $0.keys.contains { $0.name == entry.key } })
+            {
+                // The discriminator is missing or wrong: that is the error to fix first.
+                continue
+            } else {
+                error(entry.keyPosition, entryPath, "unknown key",
+                    suggestion: Suggestion.closest(to: entry.key, in: allowed.map(\.name)))
+            }
+        }
+        positions.record(path, key: nil, value: node.position)
+        for key in allowed where key.presence == .required && byKey[key.name] == nil {
+            if key.name == shape.discriminator, entries.contains(where: { $0.key == key.name }) { continue }
+            let where_ = path.isEmpty ? "" : path
+            error(node.position, where_, "missing required key '\(key.name)' (\(key.type.phrase))")
+        }
+        return Fields(path: path, node: node, keys: keys, entries: byKey)
+    }
+
+    // MARK: - Scalars
+
+    /// Types a scalar node, recording a diagnostic (with a hint where one helps) when it does not fit.
+    mutating func scalar(_ node: YAMLNode, _ type: SchemaType, _ path: String) -> ScalarValue? {
+        let expected = type.phrase
+        guard let text = node.scalar, !node.isNull else {
+            error(node.position, path, "found \(node.foundDescription), expected \(expected)")
+            return nil
+        }
+        let found = node.foundDescription
+        switch type {
+        case .duration(let positive):
+            switch ScalarSyntax.duration(text) {
+            case .success(let time):
+                if positive && time == .zero {
+                    error(node.position, path, "found \(found), expected \(expected)")
+                    return nil
+                }
+                return .duration(time)
+            case .failure(.bareNumber):
+                error(node.position, path, "found \(found), expected \(expected): a bare number has no unit",
+                    suggestion: "\(text)s")
+            case .failure(.tooLarge):
+                error(node.position, path, "found \(found), expected a duration <= \(Int(ScalarSyntax.maximumHours))h")
+            default:
+                error(node.position, path, "found \(found), expected \(expected)")
+            }
+            return nil
+        case .rate:
+            if let rate = ScalarSyntax.rate(text), rate > 0, rate.isFinite { return .number(rate) }
+            let hint = ScalarSyntax.number(text).map { _ in "\(text)/s" }
+            error(node.position, path, "found \(found), expected \(expected)", suggestion: hint)
+            return nil
+        case .ratio, .multiplier, .nonNegativeNumber:
+            guard let value = ScalarSyntax.number(text) else {
+                error(node.position, path, "found \(found), expected \(expected)")
+                return nil
+            }
+            let ok: Bool
+            switch type {
+            case .ratio: ok = value >= 0 && value <= 1
+            case .multiplier: ok = value > 0
+            default: ok = value >= 0
+            }
+            guard ok else {
+                error(node.position, path, "found \(found), expected \(expected)")
+                return nil
+            }
+            return .number(value)
+        case .integer(let minimum, let maximum):
+            let parsed = ScalarSyntax.integer(text)
+            guard let value = parsed.value else {
+                if parsed.isInteger {
+                    error(node.position, path, "found \(found), expected \(expected): too large")
+                } else {
+                    error(node.position, path, "found \(found), expected \(expected)")
+                }
+                return nil
+            }
+            if value < minimum {
+                error(node.position, path, "found \(found), expected an integer >= \(minimum)")
+                return nil
+            }
+            if let maximum, value > maximum {
+                error(node.position, path, "found \(found), expected an integer <= \(maximum)")
+                return nil
+            }
+            return .integer(value)
+        case .seed:
+            guard let value = UInt64(text) else {
+                error(node.position, path, "found \(found), expected \(expected)")
+                return nil
+            }
+            return .seed(value)
+        case .boolean:
+            switch text {
+            case "true", "True", "TRUE": return .boolean(true)
+            case "false", "False", "FALSE": return .boolean(false)
+            default:
+                error(node.position, path, "found \(found), expected \(expected)")
+                return nil
+            }
+        case .choice(let words):
+            if words.contains(text) { return .text(text) }
+            error(node.position, path, "found \(found), expected \(expected)",
+                suggestion: Suggestion.closest(to: text, in: words))
+            return nil
+        case .scenarioName:
+            let ok = !text.isEmpty && text.count <= 100
+                && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+            if ok { return .text(text) }
+            error(node.position, path, "found \(found), expected \(expected)")
+            return nil
+        case .reference, .keyPath:
+            guard !text.isEmpty, text.count <= 200 else {
+                error(node.position, path, "found \(found), expected \(expected)")
+                return nil
+            }
+            return .text(text)
+        case .text, .anyScalar:
+            return .text(text)
+        case .object, .named, .list, .overlay, .grid, .expectations:
+            preconditionFailure("scalar() called for the non-scalar type \(type)")
+        }
+    }
+
+    /// The typed value of `key` in `fields`: the written one, else the schema's default decoded
+    /// like written text, else nil (absent optional key, or a problem that was recorded).
+    mutating func value(_ fields: Fields, _ key: String) -> ScalarValue? {
+        guard let schemaKey = fields.keys[key] else { preconditionFailure("key \(key) not in shape at \(fields.path)") }
+        if let entry = fields.entries[key] {
+            return scalar(entry.value, schemaKey.type, fields.child(key))
+        }
+        if case .defaulted(let text) = schemaKey.presence {
+            let node = YAMLNode(content: .scalar(text, quoted: false), position: fields.node.position)
+            return scalar(node, schemaKey.type, fields.child(key))
+        }
+        return nil
+    }
+
+    mutating func duration(_ fields: Fields, _ key: String) -> SimTime? {
+        if case .duration(let t)? = value(fields, key) { return t }
+        return nil
+    }
+
+    mutating func number(_ fields: Fields, _ key: String) -> Double? {
+        if case .number(let x)? = value(fields, key) { return x }
+        return nil
+    }
+
+    mutating func integer(_ fields: Fields, _ key: String) -> Int? {
+        if case .integer(let n)? = value(fields, key) { return n }
+        return nil
+    }
+
+    mutating func text(_ fields: Fields, _ key: String) -> String? {
+        if case .text(let s)? = value(fields, key) { return s }
+        return nil
+    }
+
+    mutating func boolean(_ fields: Fields, _ key: String) -> Bool? {
+        if case .boolean(let b)? = value(fields, key) { return b }
+        return nil
+    }
+
+    /// A nested mapping of the given shape, or nil when absent or broken.
+    mutating func nested(_ fields: Fields, _ key: String, shape: String) -> Fields? {
+        guard let entry = fields.entries[key] else { return nil }
+        return self.fields(entry.value, fields.child(key), shape: shape)
+    }
+
+    /// The items of the list at `key` (empty when absent); a non-list is reported.
+    mutating func list(_ fields: Fields, _ key: String) -> [YAMLNode] {
+        guard let entry = fields.entries[key], !entry.value.isNull else { return [] }
+        guard let items = entry.value.items else {
+            error(entry.value.position, fields.child(key), "found \(entry.value.foundDescription), expected a list")
+            return []
+        }
+        for (index, item) in items.enumerated() {
+            positions.record(fields.child(key) + ".\(index)", key: nil, value: item.position)
+        }
+        return items
+    }
+
+    /// The entries of the user-named mapping at `key` (empty when absent); a non-mapping is reported.
+    mutating func namedEntries(_ fields: Fields, _ key: String) -> [YAMLEntry] {
+        guard let entry = fields.entries[key], !entry.value.isNull else { return [] }
+        guard let entries = entry.value.entries else {
+            error(entry.value.position, fields.child(key), "found \(entry.value.foundDescription), expected a mapping of names")
+            return []
+        }
+        return entries
+    }
+}

@@ -1,0 +1,45 @@
+/// One problem found in a scenario, with where it is and what would fix it.
+///
+/// Rendered on one line in the style of compilers, so editors can jump to it:
+/// `demo.yaml:7:3: error: clients.users.retyr: unknown key; did you mean 'retry'?`
+/// The wording is stable: tests compare it against golden files.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// The file the problem is in (`--set` or `--variant` for a command-line argument).
+    public var file: String
+    /// 1-based line (for a `--set`, the ordinal of the argument).
+    public var line: Int
+    /// 1-based column, counted in Unicode scalars.
+    public var column: Int
+    /// The dotted key path of the offending value (`clients.users.retry`), or "" for the file itself.
+    public var path: String
+    /// What was found and what was expected.
+    public var message: String
+    /// A likely intended spelling, rendered as "did you mean '...'?".
+    public var suggestion: String?
+
+    public init(file: String, line: Int, column: Int, path: String, message: String, suggestion: String? = nil) {
+        self.file = file
+        self.line = max(1, line)
+        self.column = max(1, column)
+        self.path = path
+        self.message = message
+        self.suggestion = suggestion
+    }
+
+    /// `FILE:LINE:COLUMN: error: PATH: MESSAGE[; did you mean 'X'?]`
+    public var description: String {
+        var text = "\(file):\(line):\(column): error: "
+        if !path.isEmpty { text += "\(path): " }
+        text += message
+        if let suggestion { text += "; did you mean '\(suggestion)'?" }
+        return text
+    }
+}
+
+extension Diagnostic {
+    init(at position: SourcePosition, path: String, _ message: String, suggestion: String? = nil) {
+        self.init(
+            file: position.file, line: position.line, column: position.column, path: path, message: message,
+            suggestion: suggestion)
+    }
+}

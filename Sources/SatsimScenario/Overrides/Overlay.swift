@@ -1,0 +1,110 @@
+/// Puts a scalar at a KEY.PATH of a scenario's node tree before decoding: how `--set`, variants,
+/// sweep points and timeline `set` events change a scenario.
+///
+/// The path is walked against the tree and ``ScenarioSchema`` together, so a misspelt key, a
+/// missing name or an index out of range is reported with a did-you-mean, and a key the schema
+/// allows but the file omits is inserted (creating the enclosing mappings it needs, e.g.
+/// `services.api.queue.timeout` when `queue` is absent). The value stays text; the decoder types
+/// it like any value written in the file, so an override is validated exactly like the file.
+struct Overlay {
+    let schema = ScenarioSchema.standard
+    /// The path as written (for messages).
+    var path: String
+    /// The replacement scalar, positioned where it was written (a variant's line, or `--set`).
+    var value: YAMLNode
+    /// Where the path itself was written.
+    var pathPosition: SourcePosition
+
+    /// Applies the overlay to `root` (the scenario's top-level mapping). Nil on success.
+    func apply(to root: inout YAMLNode) -> Diagnostic? {
+        let segments = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard !path.isEmpty, !segments.contains(where: \.isEmpty) else {
+            return Diagnostic(at: pathPosition, path: path, "found an empty key in the path, expected a KEY.PATH such as clients.users.timeout")
+        }
+        return set(&root, segments[...], type: .object(schema.root.name), walked: [])
+    }
+
+    private func problem(_ walked: [String], _ message: String, suggestion: String? = nil) -> Diagnostic {
+        Diagnostic(at: pathPosition, path: walked.joined(separator: "."), message, suggestion: suggestion)
+    }
+
+    private func set(_ node: inout YAMLNode, _ segments: ArraySlice<String>, type: SchemaType, walked: [String]) -> Diagnostic? {
+        guard let segment = segments.first else { return nil }
+        let here = walked + [segment]
+        let last = segments.count == 1
+        switch type {
+        case .object(let shapeName):
+            guard let shape = schema.shape(shapeName) else { return problem(here, "unknown shape") }
+            if node.isNull { node.content = .mapping([]) }
+            guard var entries = node.entries else {
+                return problem(walked, "found \(node.foundDescription) in the file, expected a mapping")
+            }
+            let discriminatorValue = shape.discriminator.flatMap { d in entries.first { $0.key == d }?.value.scalar }
+            let allowed = shape.keys(for: discriminatorValue)
+            guard let key = allowed.first(where: { $0.name == segment }) else {
+                return problem(here, "unknown key", suggestion: Suggestion.closest(to: segment, in: allowed.map(\.name)))
+            }
+            if let index = entries.firstIndex(where: { $0.key == segment }) {
+                if last {
+                    guard key.type.isScalar else { return problem(here, "is \(key.type.phrase), not a scalar; name one of its keys") }
+                    entries[index].value = value
+                    node.content = .mapping(entries)
+                    return nil
+                }
+                var child = entries[index].value
+                if let failure = set(&child, segments.dropFirst(), type: key.type, walked: here) { return failure }
+                entries[index].value = child
+                node.content = .mapping(entries)
+                return nil
+            }
+            if last {
+                guard key.type.isScalar else { return problem(here, "is \(key.type.phrase), not a scalar; name one of its keys") }
+                entries.append(YAMLEntry(key: segment, keyPosition: value.position, value: value))
+                node.content = .mapping(entries)
+                return nil
+            }
+            guard case .object = key.type else {
+                return problem(here, "is not in the file; only a scalar or a settings mapping can be added by a path")
+            }
+            var child = YAMLNode(content: .mapping([]), position: value.position)
+            if let failure = set(&child, segments.dropFirst(), type: key.type, walked: here) { return failure }
+            entries.append(YAMLEntry(key: segment, keyPosition: value.position, value: child))
+            node.content = .mapping(entries)
+            return nil
+        case .named(let kind, let valueType):
+            guard var entries = node.entries else { return problem(walked, "found \(node.foundDescription) in the file, expected a mapping") }
+            guard let index = entries.firstIndex(where: { $0.key == segment }) else {
+                return problem(here, "no \(kind) named '\(segment)'", suggestion: Suggestion.closest(to: segment, in: entries.map(\.key)))
+            }
+            if last { return problem(here, "is a \(kind), not a scalar; name one of its keys") }
+            var child = entries[index].value
+            if let failure = set(&child, segments.dropFirst(), type: valueType, walked: here) { return failure }
+            entries[index].value = child
+            node.content = .mapping(entries)
+            return nil
+        case .list(let element):
+            guard var items = node.items else { return problem(walked, "found \(node.foundDescription) in the file, expected a list") }
+            guard let index = Int(segment), index >= 0, String(index) == segment else {
+                return problem(here, "found '\(segment)', expected a list index (0, 1, ...)")
+            }
+            guard index < items.count else {
+                return problem(here, "no item \(index): the list has \(items.count) item\(items.count == 1 ? "" : "s")")
+            }
+            if last {
+                guard element.isScalar else { return problem(here, "is \(element.phrase), not a scalar; name one of its keys") }
+                items[index] = value
+                node.content = .sequence(items)
+                return nil
+            }
+            var child = items[index]
+            if let failure = set(&child, segments.dropFirst(), type: element, walked: here) { return failure }
+            items[index] = child
+            node.content = .sequence(items)
+            return nil
+        case .overlay, .grid, .expectations:
+            return problem(walked, "cannot be changed by a KEY.PATH")
+        default:
+            return problem(walked, "is a scalar; it has no key '\(segment)'")
+        }
+    }
+}

@@ -1,0 +1,288 @@
+/// The scenario format as data: every shape, key, type, default and one-line meaning.
+///
+/// This table is the single source of truth that the decoder checks keys against, that `--set`
+/// and variants use to type and place values, and that `docs/scenario-reference.md` is rendered
+/// from (see ``markdown()``); a test keeps the committed reference equal to the rendering.
+public struct ScenarioSchema: Sendable {
+    /// The top level of a file.
+    public var root: SchemaShape
+    /// Every other shape, by name.
+    public var shapes: [SchemaShape]
+    /// The summary figures `expect` may name, per client and per service.
+    public var clientFigures: [String]
+    public var serviceFigures: [String]
+    /// Figures of the whole run.
+    public var runFigures: [String]
+    /// The values `expect.outcome` accepts.
+    public var outcomes: [String]
+
+    /// The shape named `name` (`root` included).
+    public func shape(_ name: String) -> SchemaShape? {
+        name == root.name ? root : shapes.first { $0.name == name }
+    }
+}
+
+extension ScenarioSchema {
+    /// Upper bounds that keep a run's memory sane; far beyond any realistic scenario.
+    static let maximumInstances = 10_000
+    static let maximumWorkers = 100_000
+
+    /// The satsim scenario format (`shared/scenario-format.md`).
+    public static let standard = ScenarioSchema(
+        root: SchemaShape(
+            "scenario", "The top level of a scenario file.",
+            keys: [
+                .init("name", .scenarioName, .required, "identifies the scenario in outputs"),
+                .init("description", .text, .required, "one paragraph a reader of the report sees first"),
+                .init("duration", .duration(positive: true), .required, "simulated time"),
+                .init("warmup", .duration(positive: false), .defaulted("0s"), "excluded from summary statistics; < duration"),
+                .init("seed", .seed, .defaulted("1"), "the same seed gives byte-identical outputs"),
+                .init("metrics", .object("metrics"), .defaulted("{ interval: 1s }"), "time-series settings"),
+                .init("clients", .named("client", .object("CLIENT")), .required, "where load comes from; at least one"),
+                .init("services", .named("service", .object("SERVICE")), .required, "instances behind a balancer; at least one"),
+                .init("timeline", .list(.object("EVENT")), .optional("no faults"), "faults and operator actions at given times"),
+                .init("variants", .named("variant", .overlay), .optional("no variants"),
+                      "named overlays of KEY.PATH values, compared side by side"),
+                .init("sweep", .object("sweep"), .optional("no default sweep"), "the default parameter grid of `satsim sweep`"),
+                .init("expect", .expectations, .optional("nothing checked"),
+                      "what `satsim check` requires: `outcome`, `recovery_time` or a summary figure, and a condition"),
+            ]),
+        shapes: [
+            SchemaShape(
+                "metrics", "Time-series settings.",
+                keys: [.init("interval", .duration(positive: true), .defaulted("1s"), "width of a time-series bucket; <= duration")]),
+            SchemaShape(
+                "CLIENT", "A source of load, under `clients.NAME`.",
+                keys: [
+                    .init("target", .reference("service"), .required, "the service it calls"),
+                    .init("arrival", .object("arrival"), .required, "how requests are created"),
+                    .init("network", .object("distribution"), .optional("no delay"), "one-way delay added to each attempt"),
+                    .init("timeout", .duration(positive: true), .optional("wait forever"), "per attempt"),
+                    .init("retry", .object("retry"), .optional("no retries"), "when and how failed attempts are retried"),
+                    .init("circuit_breaker", .object("circuit_breaker"), .optional("none"), "stops sending while the target fails"),
+                    .init("adaptive_throttle", .object("adaptive_throttle"), .optional("none"),
+                          "client-side rejection with p = max(0, (requests - k x accepts) / (requests + 1))"),
+                ]),
+            SchemaShape(
+                "arrival", "How a client creates requests: open loop at a rate, or a closed loop of users.",
+                keys: [.init("process", .choice(["poisson", "constant", "closed"]), .required, "the arrival process")],
+                discriminator: "process",
+                cases: [
+                    SchemaCase("poisson", "exponential inter-arrival times", [
+                        .init("rate", .rate, .required, "mean requests per unit of time"),
+                    ]),
+                    SchemaCase("constant", "one request every 1/rate", [
+                        .init("rate", .rate, .required, "requests per unit of time"),
+                    ]),
+                    SchemaCase("closed", "a fixed population; each user waits for the answer, then thinks", [
+                        .init("users", .integer(minimum: 1, maximum: 10_000_000), .required, "population"),
+                        .init("think", .object("distribution"), .required, "think time between a response and the next request"),
+                    ]),
+                ]),
+            SchemaShape(
+                "retry", "Retries of failed attempts (a client's, or a downstream call's).",
+                keys: [
+                    .init("max_attempts", .integer(minimum: 1, maximum: 100), .required, "total attempts including the first"),
+                    .init("on", .list(.choice(["timeout", "error", "rejected"])), .defaulted("[timeout, error, rejected]"),
+                          "which attempt outcomes are retried"),
+                    .init("backoff", .object("backoff"), .optional("retry at once"), "wait before each retry"),
+                    .init("budget", .object("budget"), .optional("no budget"), "caps retries as a share of first attempts"),
+                ]),
+            SchemaShape(
+                "backoff", "The n-th retry (n = 0 first) waits from v = min(cap, base x multiplier^n), jittered.",
+                keys: [
+                    .init("base", .duration(positive: true), .required, "wait before the first retry"),
+                    .init("multiplier", .multiplier, .defaulted("2"), "growth per retry"),
+                    .init("cap", .duration(positive: true), .optional("no cap"), "longest wait; >= base"),
+                    .init("jitter", .choice(["none", "full", "equal", "decorrelated"]), .defaulted("none"),
+                          "none: v; full: uniform [0, v]; equal: v/2 + uniform [0, v/2]; decorrelated: min(cap, uniform [base, 3 x previous])"),
+                ]),
+            SchemaShape(
+                "budget", "A token bucket: retries allowed <= ratio x first attempts, plus a floor.",
+                keys: [
+                    .init("ratio", .ratio, .required, "retries per first attempt"),
+                    .init("min_per_second", .nonNegativeNumber, .defaulted("0"), "retries always allowed per second"),
+                ]),
+            SchemaShape(
+                "circuit_breaker", "Opens when too many attempts fail; rejects while open; probes when half open.",
+                keys: [
+                    .init("failure_ratio", .ratio, .required, "failed share of attempts in the window that opens it"),
+                    .init("min_requests", .integer(minimum: 1, maximum: nil), .required, "attempts in the window before it may open"),
+                    .init("window", .duration(positive: true), .required, "sliding window of attempts considered"),
+                    .init("open_for", .duration(positive: true), .required, "time open before half open"),
+                    .init("half_open_probes", .integer(minimum: 1, maximum: nil), .required,
+                          "attempts let through when half open; all must succeed to close"),
+                ]),
+            SchemaShape(
+                "adaptive_throttle", "Client-side throttling (Google SRE book, \"Handling Overload\").",
+                keys: [
+                    .init("k", .multiplier, .defaulted("2"), "accepts multiplier; lower rejects sooner"),
+                    .init("window", .duration(positive: true), .defaulted("2m"), "history of requests and accepts"),
+                ]),
+            SchemaShape(
+                "SERVICE", "Instances behind a load balancer, under `services.NAME`.",
+                keys: [
+                    .init("instances", .integer(minimum: 1, maximum: maximumInstances), .defaulted("1"), "initial instance count"),
+                    .init("workers", .integer(minimum: 1, maximum: maximumWorkers), .defaulted("1"), "concurrent requests per instance"),
+                    .init("service_time", .object("distribution"), .required, "work per request, before its calls"),
+                    .init("contention", .nonNegativeNumber, .defaulted("0"),
+                          "service time x (1 + contention x requests in service on the instance when one starts)"),
+                    .init("queue", .object("queue"), .defaulted("{}"), "requests waiting for a worker"),
+                    .init("balancer", .choice(["round_robin", "random", "least_outstanding", "power_of_two"]),
+                          .defaulted("round_robin"), "how an attempt picks an instance"),
+                    .init("calls", .list(.object("call")), .optional("no calls"),
+                          "downstream calls made by each request, in order, holding the worker"),
+                    .init("cache", .object("cache"), .optional("no cache"), "a hit skips every call of this service"),
+                    .init("health_check", .object("health_check"), .optional("no health checks"), "probes that eject or restart instances"),
+                    .init("boot_time", .duration(positive: false), .defaulted("0s"), "a new or restarted instance serves nothing before this"),
+                    .init("autoscaler", .object("autoscaler"), .optional("fixed count"), "changes the instance count from metrics"),
+                ]),
+            SchemaShape(
+                "queue", "Per-instance queue of requests waiting for a worker.",
+                keys: [
+                    .init("capacity", .integer(minimum: 0, maximum: 100_000_000), .optional("unbounded"),
+                          "per instance; a full queue rejects (error) at once"),
+                    .init("discipline", .choice(["fifo", "lifo", "codel"]), .defaulted("fifo"), "which waiting request is served next"),
+                    .init("timeout", .duration(positive: true), .optional("never"), "the server drops work that waited longer"),
+                ]),
+            SchemaShape(
+                "call", "A downstream call, an item of `calls`.",
+                keys: [
+                    .init("service", .reference("service"), .required, "the service called"),
+                    .init("probability", .ratio, .defaulted("1.0"), "chance that a request makes this call"),
+                    .init("timeout", .duration(positive: true), .optional("wait forever"), "per attempt"),
+                    .init("retry", .object("retry"), .optional("no retries"), "retries of this call"),
+                    .init("optional", .boolean, .defaulted("false"), "true: a failed call is tolerated and the request still succeeds"),
+                ]),
+            SchemaShape(
+                "cache", "A per-instance LRU cache over a Zipf-popular key space.",
+                keys: [
+                    .init("keys", .integer(minimum: 1, maximum: 1_000_000_000), .required, "size of the key space"),
+                    .init("zipf", .nonNegativeNumber, .required, "popularity exponent s (0: uniform)"),
+                    .init("capacity", .integer(minimum: 1, maximum: 100_000_000), .required, "entries per instance"),
+                    .init("ttl", .duration(positive: true), .optional("entries never expire"), "entry lifetime"),
+                ]),
+            SchemaShape(
+                "health_check", "Probes that wait in the instance's queue like any request.",
+                keys: [
+                    .init("interval", .duration(positive: true), .required, "time between probes"),
+                    .init("timeout", .duration(positive: true), .required, "a probe not answered in time fails"),
+                    .init("unhealthy_after", .integer(minimum: 1, maximum: nil), .defaulted("3"), "consecutive failures to mark unhealthy"),
+                    .init("healthy_after", .integer(minimum: 1, maximum: nil), .defaulted("2"), "consecutive successes to mark healthy"),
+                    .init("action", .choice(["eject", "restart"]), .defaulted("eject"),
+                          "eject: the balancer skips it; restart: kill it, lose its work, replace it"),
+                    .init("panic_threshold", .ratio, .defaulted("0"), "below this healthy fraction the balancer uses every instance"),
+                ]),
+            SchemaShape(
+                "autoscaler", "Changes the instance count from sampled metrics.",
+                keys: [
+                    .init("policy", .choice(["target_tracking", "hpa", "step"]), .required, "the scaling algorithm"),
+                    .init("metric", .choice(["utilization", "queue_length", "concurrency"]), .required, "what is tracked"),
+                    .init("target", .multiplier, .required, "target value of the metric; <= 1 for utilization"),
+                    .init("interval", .duration(positive: true), .defaulted("15s"), "sampling and decision period"),
+                    .init("min", .integer(minimum: 1, maximum: maximumInstances), .required, "fewest instances; <= instances"),
+                    .init("max", .integer(minimum: 1, maximum: maximumInstances), .required, "most instances; >= min and >= instances"),
+                    .init("scale_in_cooldown", .duration(positive: false), .defaulted("0s"), "hpa: scale-down stabilization window"),
+                    .init("scale_out_cooldown", .duration(positive: false), .defaulted("0s"), "wait after scaling out"),
+                ]),
+            SchemaShape(
+                "distribution", "A distribution of a duration (service, think and added times). Every parameter is a duration except cv and shape.",
+                keys: [.init("dist", .choice(["exponential", "constant", "lognormal", "gamma", "uniform", "pareto", "empirical"]),
+                             .required, "the family")],
+                discriminator: "dist",
+                cases: [
+                    SchemaCase("exponential", "memoryless", [.init("mean", .duration(positive: true), .required, "mean")]),
+                    SchemaCase("constant", "always the same value", [.init("value", .duration(positive: false), .required, "the value")]),
+                    SchemaCase("lognormal", "heavy right tail", [
+                        .init("mean", .duration(positive: true), .required, "mean"),
+                        .init("cv", .multiplier, .required, "coefficient of variation, stddev / mean"),
+                    ]),
+                    SchemaCase("gamma", "shape 1/cv^2", [
+                        .init("mean", .duration(positive: true), .required, "mean"),
+                        .init("cv", .multiplier, .required, "coefficient of variation, stddev / mean"),
+                    ]),
+                    SchemaCase("uniform", "uniform on [min, max]", [
+                        .init("min", .duration(positive: false), .required, "lower bound"),
+                        .init("max", .duration(positive: false), .required, "upper bound; >= min"),
+                    ]),
+                    SchemaCase("pareto", "type I, minimum scale", [
+                        .init("scale", .duration(positive: true), .required, "minimum value"),
+                        .init("shape", .multiplier, .required, "tail index (no mean when <= 1)"),
+                    ]),
+                    SchemaCase("empirical", "each listed value with equal probability", [
+                        .init("values", .list(.duration(positive: false)), .required, "at least one duration"),
+                    ]),
+                ]),
+            SchemaShape(
+                "EVENT",
+                "A fault or operator action, an item of `timeline`. A fault (load_spike, latency, errors, outage, pause) requires `for` and ends by itself, inside the run; a step (kill, cache_flush, scale, deploy, set) takes no `for`.",
+                keys: [
+                    .init("at", .duration(positive: false), .required, "when it starts; < duration"),
+                    .init("kind", .choice(["load_spike", "latency", "errors", "outage", "kill", "cache_flush", "pause", "scale", "deploy", "set"]),
+                          .required, "what happens"),
+                ],
+                discriminator: "kind",
+                cases: [
+                    SchemaCase("load_spike", "a client's arrival rate (or users) multiplied", [
+                        forKey, .init("client", .reference("client"), .required, "the client"),
+                        .init("factor", .multiplier, .required, "load multiplier"),
+                    ]),
+                    SchemaCase("latency", "added service time", [
+                        forKey, .init("service", .reference("service"), .required, "the service"),
+                        .init("add", .object("distribution"), .required, "time added to each request's service time"),
+                    ]),
+                    SchemaCase("errors", "a share of requests fails fast", [
+                        forKey, .init("service", .reference("service"), .required, "the service"),
+                        .init("ratio", .ratio, .required, "share of requests that fail"),
+                    ]),
+                    SchemaCase("outage", "the service stops answering", [
+                        forKey, .init("service", .reference("service"), .required, "the service"),
+                        .init("mode", .choice(["blackhole", "refuse"]), .required, "blackhole: attempts hang; refuse: they fail fast"),
+                    ]),
+                    SchemaCase("kill", "instances die, replaced after boot_time", [
+                        .init("service", .reference("service"), .required, "the service"),
+                        .init("count", .integer(minimum: 1, maximum: maximumInstances), .defaulted("1"), "instances killed"),
+                    ]),
+                    SchemaCase("cache_flush", "every instance's cache is emptied", [
+                        .init("service", .reference("service"), .required, "the service"),
+                    ]),
+                    SchemaCase("pause", "stop-the-world pause of instances", [
+                        forKey, .init("service", .reference("service"), .required, "the service"),
+                        .init("count", .integer(minimum: 1, maximum: maximumInstances), .defaulted("1"), "instances paused"),
+                    ]),
+                    SchemaCase("scale", "an operator's manual scaling", [
+                        .init("service", .reference("service"), .required, "the service"),
+                        .init("to", .integer(minimum: 0, maximum: maximumInstances), .required, "new instance count"),
+                    ]),
+                    SchemaCase("deploy", "rolling restart: cold caches, boot time", [
+                        .init("service", .reference("service"), .required, "the service"),
+                        .init("batch", .integer(minimum: 1, maximum: maximumInstances), .defaulted("1"), "instances restarted at a time"),
+                        .init("every", .duration(positive: true), .required, "time between batches"),
+                    ]),
+                    SchemaCase("set", "change a KEY.PATH mid-run", [
+                        .init("path", .keyPath, .required, "the scalar to change"),
+                        .init("value", .anyScalar, .required, "its new value, typed by the key it names"),
+                    ]),
+                ]),
+            SchemaShape(
+                "sweep", "The default grid of `satsim sweep`: every combination of the listed values.",
+                keys: [
+                    .init("vary", .grid, .required, "KEY.PATH to the list of its values"),
+                    .init("replications", .integer(minimum: 1, maximum: 100_000), .defaulted("1"), "runs per point, with different seeds"),
+                ]),
+        ],
+        clientFigures: [
+            "requests", "attempts", "successes", "failures", "goodput_per_s", "amplification",
+            "latency.mean", "latency.p50", "latency.p90", "latency.p99", "latency.max",
+        ],
+        serviceFigures: [
+            "arrivals", "completions", "rejected", "dropped", "wasted", "utilization", "mean_queue_length", "mean_wait",
+            "instances.min", "instances.mean", "instances.max",
+        ],
+        runFigures: ["outcome", "recovery_time"],
+        outcomes: ["stable", "recovered", "degraded", "metastable", "oscillating", "overloaded"]
+    )
+
+    private static let forKey = SchemaKey(
+        "for", .duration(positive: true), .required, "how long the fault lasts; at + for <= duration")
+}

@@ -1,0 +1,182 @@
+import SatsimCore
+import SatsimModel
+
+/// Checks a decoded scenario beyond the types of its values: names that must exist, the call
+/// graph, ranges that involve two keys, timeline windows, and figures named by `expect`.
+///
+/// Every problem is reported (not only the first), at the position of the key or value at fault.
+struct ScenarioValidator {
+    let spec: ScenarioSpec
+    let positions: PositionIndex
+    let schema = ScenarioSchema.standard
+    var diagnostics: [Diagnostic] = []
+
+    init(spec: ScenarioSpec, positions: PositionIndex) {
+        self.spec = spec
+        self.positions = positions
+    }
+
+    mutating func validate() -> [Diagnostic] {
+        checkRun()
+        checkClients()
+        checkServices()
+        checkCallCycles()
+        checkTimeline()
+        checkExpectations()
+        return diagnostics
+    }
+
+    private mutating func atValue(_ path: String, _ message: String, suggestion: String? = nil) {
+        diagnostics.append(Diagnostic(at: positions.value(path), path: path, message, suggestion: suggestion))
+    }
+
+    private var serviceNames: [String] { spec.services.map(\.name) }
+    private var clientNames: [String] { spec.clients.map(\.name) }
+
+    private mutating func reference(_ name: String, kind: String, among names: [String], at path: String) {
+        if !names.contains(name) {
+            atValue(path, "no \(kind) named '\(name)'", suggestion: Suggestion.closest(to: name, in: names))
+        }
+    }
+
+    // MARK: - Checks
+
+    private mutating func checkRun() {
+        if spec.warmup >= spec.duration {
+            atValue("warmup", "found \(spec.warmup.shortText), expected a duration < duration (\(spec.duration.shortText))")
+        }
+        if spec.metricsInterval > spec.duration {
+            atValue("metrics.interval", "found \(spec.metricsInterval.shortText), expected a duration <= duration (\(spec.duration.shortText))")
+        }
+    }
+
+    private mutating func checkClients() {
+        for client in spec.clients {
+            let base = "clients.\(client.name)"
+            reference(client.target, kind: "service", among: serviceNames, at: "\(base).target")
+            if let retry = client.retry { check(retry, "\(base).retry") }
+        }
+    }
+
+    private mutating func check(_ retry: RetrySpec, _ path: String) {
+        if let backoff = retry.backoff, backoff.cap < backoff.base {
+            atValue("\(path).backoff.cap", "found \(backoff.cap.shortText), expected a duration >= base (\(backoff.base.shortText))")
+        }
+    }
+
+    private mutating func checkServices() {
+        for service in spec.services {
+            let base = "services.\(service.name)"
+            for (index, call) in service.calls.enumerated() {
+                let path = "\(base).calls.\(index)"
+                reference(call.service, kind: "service", among: serviceNames, at: "\(path).service")
+                if let retry = call.retry { check(retry, "\(path).retry") }
+            }
+            if let scaler = service.autoscaler {
+                let path = "\(base).autoscaler"
+                if scaler.max < scaler.min {
+                    atValue("\(path).max", "found \(scaler.max), expected an integer >= min (\(scaler.min))")
+                } else if service.instances < scaler.min || service.instances > scaler.max {
+                    atValue("\(base).instances",
+                        "found \(service.instances), expected an integer within the autoscaler's min...max (\(scaler.min)...\(scaler.max))")
+                }
+                if scaler.metric == .utilization && scaler.target > 1 {
+                    atValue("\(path).target", "found \(scaler.target), expected a number in (0, 1] for metric utilization")
+                }
+            }
+        }
+    }
+
+    /// Reports each cycle of the call graph once, at the call that closes it.
+    private mutating func checkCallCycles() {
+        var edges: [String: [(to: String, index: Int)]] = [:]
+        for service in spec.services {
+            edges[service.name] = service.calls.enumerated().map { ($0.element.service, $0.offset) }
+        }
+        enum Mark { case active, done }
+        var marks: [String: Mark] = [:]
+        var stack: [String] = []
+        var reported = Set<String>()
+
+        func visit(_ name: String, _ diagnostics: inout [Diagnostic]) {
+            marks[name] = .active
+            stack.append(name)
+            for edge in edges[name] ?? [] where edges[edge.to] != nil {
+                switch marks[edge.to] {
+                case .active?:
+                    guard let start = stack.lastIndex(of: edge.to) else { continue }
+                    let cycle = Array(stack[start...]) + [edge.to]
+                    let key = cycle.dropLast().sorted().joined(separator: ",")
+                    if reported.insert(key).inserted {
+                        let path = "services.\(name).calls.\(edge.index).service"
+                        diagnostics.append(Diagnostic(
+                            at: positions.value(path), path: path,
+                            "calls form a cycle: " + cycle.joined(separator: " -> ")))
+                    }
+                case .done?:
+                    continue
+                case nil:
+                    visit(edge.to, &diagnostics)
+                }
+            }
+            stack.removeLast()
+            marks[name] = .done
+        }
+        for service in spec.services where marks[service.name] == nil {
+            visit(service.name, &diagnostics)
+        }
+    }
+
+    private mutating func checkTimeline() {
+        for (index, event) in spec.timeline.enumerated() {
+            let base = "timeline.\(index)"
+            if event.at >= spec.duration {
+                atValue("\(base).at", "found \(event.at.shortText), expected a time < duration (\(spec.duration.shortText))")
+            } else if let window = event.duration, event.at + window > spec.duration {
+                atValue("\(base).for",
+                    "the window ends at \((event.at + window).shortText), after the run ends at \(spec.duration.shortText); expected at + for <= duration")
+            }
+            switch event.action {
+            case .loadSpike(let client, _):
+                reference(client, kind: "client", among: clientNames, at: "\(base).client")
+            case .latency(let service, _), .errors(let service, _), .outage(let service, _), .kill(let service, _),
+                .cacheFlush(let service), .pause(let service, _), .scale(let service, _), .deploy(let service, _, _):
+                reference(service, kind: "service", among: serviceNames, at: "\(base).service")
+            case .set:
+                break  // checked by applying it, in ScenarioLoader
+            }
+        }
+    }
+
+    private mutating func checkExpectations() {
+        for expectation in spec.expectations {
+            let path = "expect.\(expectation.path)"
+            let parts = expectation.path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            if parts.count == 1 {
+                if !schema.runFigures.contains(parts[0]) {
+                    diagnostics.append(Diagnostic(at: positions.key(path), path: path, "not a summary figure",
+                        suggestion: Suggestion.closest(to: parts[0], in: schema.runFigures + ["clients", "services"])))
+                }
+                continue
+            }
+            guard parts[0] == "clients" || parts[0] == "services", parts.count >= 3 else {
+                diagnostics.append(Diagnostic(at: positions.key(path), path: path,
+                    "not a summary figure; expected outcome, recovery_time, clients.NAME.FIGURE or services.NAME.FIGURE",
+                    suggestion: Suggestion.closest(to: parts[0], in: ["clients", "services"] + schema.runFigures)))
+                continue
+            }
+            let isClient = parts[0] == "clients"
+            let names = isClient ? clientNames : serviceNames
+            let figures = isClient ? schema.clientFigures : schema.serviceFigures
+            let figure = parts[2...].joined(separator: ".")
+            if !names.contains(parts[1]) {
+                diagnostics.append(Diagnostic(at: positions.key(path), path: path,
+                    "no \(isClient ? "client" : "service") named '\(parts[1])'", suggestion: Suggestion.closest(to: parts[1], in: names)))
+            } else if !figures.contains(figure) {
+                diagnostics.append(Diagnostic(at: positions.key(path), path: path,
+                    "'\(figure)' is not a \(isClient ? "client" : "service") figure; expected one of " + figures.joined(separator: ", "),
+                    suggestion: Suggestion.closest(to: figure, in: figures)))
+            }
+        }
+    }
+}
