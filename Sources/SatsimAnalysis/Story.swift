@@ -79,6 +79,11 @@ public struct Story: Sendable, Hashable {
             if let recovery = verdict.recoveryTime {
                 lines.append("Goodput returned to \(Format.percent(verdict.thresholds.recoveryFraction)) of its baseline \(Format.duration(recovery)) after the last fault ended, and stayed there: it recovered.")
             }
+        case .degraded where analysis.faults.isEmpty:
+            let bad = analysis.intervals.filter { $0.end - $0.width >= warmup - 1e-9 && $0.successRatio < verdict.thresholds.successRatio }
+            let total = analysis.intervals.filter { $0.end - $0.width >= warmup - 1e-9 }.count
+            lines.append(
+                "With no fault at all, \(bad.count) of \(total) intervals had fewer than \(Format.percent(verdict.thresholds.successRatio)) successful requests: the system runs too close to its limit and degrades on its own.")
         case .metastable, .degraded:
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
             let late = (0..<times.count).filter { times[$0] - width >= from - 1e-9 }
@@ -123,7 +128,7 @@ public struct Story: Sendable, Hashable {
         let window = event.duration.map { " for \(Format.duration($0.seconds))" } ?? ""
         switch event.action {
         case .loadSpike(let client, let factor):
-            return "At \(at), a load spike multiplied \(client)'s load by \(Format.ratio(factor))\(window)."
+            return "At \(at), a load spike multiplied the load of \(client) by \(Format.ratio(factor))\(window)."
         case .latency(let service, let add):
             return "At \(at), \(service) became slower by \(add)\(window)."
         case .errors(let service, let ratio):

@@ -1,4 +1,5 @@
 import SatsimAnalysis
+import SatsimCore
 import SatsimMetrics
 import SatsimModel
 
@@ -7,8 +8,8 @@ public enum TextSummary {
     public static func render(result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec) -> String {
         var out = ""
         let verdict = analysis.verdict
-        out += "\(spec.name) (seed \(spec.seed)): \(duration(spec.duration.seconds)) simulated"
-        if spec.warmup.seconds > 0 { out += ", first \(duration(spec.warmup.seconds)) warmup" }
+        out += "\(spec.name) (seed \(spec.seed)): \(duration(spec.duration)) simulated"
+        if spec.warmup > .zero { out += ", first \(duration(spec.warmup)) warmup" }
         out += "\n"
         if !spec.description.isEmpty { out += wrap(spec.description, width: 96, indent: "  ") + "\n" }
         out += "\noutcome: \(verdict.outcome.rawValue)"
@@ -81,10 +82,14 @@ public enum TextSummary {
         return fixed(s, 2) + "s"
     }
 
-    static func duration(_ s: Double) -> String {
-        if s >= 3600 && s.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(s / 3600))h" }
-        if s >= 60 && s.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(s / 60))m" }
-        return number(s) + "s"
+    /// A span in the largest whole unit that writes it exactly (`6m`, `90s`, `1.5s`).
+    static func duration(_ t: SimTime) -> String {
+        let ns = t.nanoseconds
+        let second: Int64 = 1_000_000_000
+        if ns >= 3600 * second && ns % (3600 * second) == 0 { return "\(ns / (3600 * second))h" }
+        if ns >= 60 * second && ns % (60 * second) == 0 { return "\(ns / (60 * second))m" }
+        if ns % second == 0 { return "\(ns / second)s" }
+        return number(t.seconds) + "s"
     }
 
     /// `x` with exactly `decimals` digits after the point, without Foundation's locale.
