@@ -75,6 +75,58 @@ private let latencyCases: [Distribution] = [
         #expect(ours.count == Int(reference.totalCount))
     }
 
+    /// With HdrHistogram counting whole microseconds (unit 1, three digits: 2,048 sub-buckets), its
+    /// buckets are exactly satsim's, and the only difference is the upper edge: HdrHistogram reports
+    /// the bucket's highest value in its unit (µs, inclusive), satsim the bucket's last nanosecond,
+    /// so satsim = (HdrHistogram + 1) µs - 1 ns, exactly. Both cap at the recorded maximum.
+    @Test(arguments: latencyCases)
+    func theBucketLayoutIsHdrHistogramsInMicroseconds(_ distribution: Distribution) {
+        let samples = latencies(distribution, count: 100_003, seed: 53)
+        var ours = LatencyHistogram()
+        var reference = Histogram<UInt64>(
+            lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        for ns in samples {
+            ours.record(SimTime(nanoseconds: ns))
+            reference.record(UInt64(ns / 1_000))
+        }
+        let maxNanoseconds = ours.maxNanoseconds
+        for p in percentilesPerTenThousand + [1, 3_333, 6_667, 9_950, 9_995] {
+            let percent = Double(p) / 100
+            let mine = Int64((ours.percentileSeconds(percent) * 1e9).rounded())
+            let theirs = Int64(reference.valueAtPercentile(percent))
+            if mine == maxNanoseconds {
+                #expect(theirs == maxNanoseconds / 1_000, "p\(percent): capped at the maximum")
+            } else {
+                #expect(mine == (theirs + 1) * 1_000 - 1, "p\(percent): satsim \(mine) ns, HdrHistogram \(theirs) µs")
+            }
+        }
+    }
+
+    /// Every power-of-two boundary of the layout, read through the public API: a bucket's reported
+    /// top is at or above each value it holds, at most one bucket width (1/1024 of the value, or
+    /// 1 µs) above it, a whole microsecond minus 1 ns, and the next nanosecond opens a new bucket.
+    @Test func bucketEdgesAtEveryMagnitude() {
+        var histogram = LatencyHistogram()
+        // The top of the bucket holding `ns`: the median of {ns, one hour} is the lower of the two,
+        // reported as its bucket's top (not capped, since the maximum is far above).
+        func top(_ ns: Int64) -> Int64 {
+            histogram.reset()
+            histogram.record(SimTime(nanoseconds: ns))
+            histogram.record(SimTime(nanoseconds: LatencyHistogram.highestTrackable))
+            return Int64((histogram.percentileSeconds(50) * 1e9).rounded())
+        }
+        for magnitude in 0..<32 {
+            for units in [(Int64(1) << magnitude) - 1, Int64(1) << magnitude, (Int64(1) << magnitude) + 1] where units > 0 {
+                for ns in [units * 1_000, units * 1_000 + 999] {
+                    let edge = top(ns)
+                    #expect(edge >= ns && edge - ns <= max(ns / 1_024, 999), "value \(ns) ns reported as \(edge) ns")
+                    #expect(edge % 1_000 == 999, "bucket tops are whole microseconds minus 1 ns: \(edge)")
+                    #expect(top(edge + 1) > edge, "\(edge + 1) ns falls in the bucket ending at \(edge)")
+                }
+            }
+        }
+    }
+
     /// 99.9% of 1,000 is 999 in exact arithmetic, but `99.9 / 100 * 1000` is 999.0000000000001 in
     /// floating point, so rounding up gives rank 1,000: the maximum instead of the 999th value.
     /// HdrHistogram avoids this by taking `percentile.nextDown` before rounding up.
