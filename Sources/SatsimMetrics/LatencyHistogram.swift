@@ -81,7 +81,9 @@ public struct LatencyHistogram: Sendable {
     /// the exact maximum.
     public func percentileSeconds(_ percentile: Double) -> Double {
         guard count > 0 else { return 0 }
-        let rank = max(1, UInt64((percentile / 100 * Double(count)).rounded(.up)))
+        // nextDown, as HdrHistogram does: 99.9 / 100 * 1000 is 999.0000000000001 in floating
+        // point, and rounding that up would report the 1000th value instead of the 999th.
+        let rank = max(1, UInt64((max(percentile.nextDown, 0) * Double(count) / 100).rounded(.up)))
         var seen: UInt64 = 0
         for i in lowestUsed...highestUsed {
             seen += counts[i]

@@ -224,3 +224,24 @@ extension DistributionTests {
         #expect(distribution.validate() == nil)
     }
 }
+
+// MARK: - Extreme parameters
+
+extension DistributionTests {
+    /// What `validate()` accepts, a sampler must be able to draw from. A NaN draw would become a
+    /// duration of 0 (`SimTime(seconds: .nan)` is zero): a silently wrong model. Gamma with cv
+    /// beyond ~1e154 (cv^2 overflows) or below ~1e-154 (cv^2 underflows to 0, shape 1/cv^2 = inf),
+    /// and lognormal with cv beyond ~1e154, currently pass validation and draw NaN.
+    @Test(arguments: [
+        Distribution.gamma(mean: 1, cv: 1e-200), .gamma(mean: 1, cv: 1e200), .lognormal(mean: 1, cv: 1e200),
+        .lognormal(mean: 1, cv: 1e-200), .gamma(mean: 1, cv: 1e-100), .pareto(scale: 1e-300, shape: 1e300),
+        .exponential(mean: 1e300),
+    ])
+    func anAcceptedDistributionNeverDrawsNaN(_ distribution: Distribution) {
+        guard distribution.validate() == nil else { return }  // rejecting it is a fine answer too
+        let sampler = Sampler(distribution)
+        let stream = RandomStream(seed: 17)
+        let draws = (0..<1_000).map { _ in sampler.draw(stream) }
+        #expect(!draws.contains { $0.isNaN }, "\(distribution) passes validation but draws NaN")
+    }
+}
