@@ -30,7 +30,7 @@ public struct TimeIntegral: Sendable {
         set(value + delta, at: time)
     }
 
-    /// The integral from the start up to `time`.
+    /// The integral from the start up to `time`, which must not be earlier than the last change.
     @inlinable
     public func integral(upTo time: SimTime) -> Double {
         area + value * (time - lastChange).seconds

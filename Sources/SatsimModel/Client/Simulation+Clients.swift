@@ -119,7 +119,7 @@ extension Simulation {
     func attemptEnded(request r: UInt32, outcome: AttemptOutcome) {
         let ri = Int(r)
         let c = Int(requests.client[ri])
-        clients[c].counters.outcomes[outcome.index] += 1
+        clients[c].counters.count(outcome)
         if outcome == .success {
             let latency = now - SimTime(nanoseconds: requests.start[ri])
             clients[c].counters.successes += 1
