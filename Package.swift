@@ -27,13 +27,7 @@ let package = Package(
 
         // MARK: - Library modules
         .target(name: "SatsimCore", dependencies: ["CGSL"]),
-        .target(
-            name: "SatsimMetrics",
-            dependencies: [
-                "SatsimCore",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-            ]
-        ),
+        .target(name: "SatsimMetrics", dependencies: ["SatsimCore"]),
         .target(name: "SatsimModel", dependencies: ["SatsimCore", "SatsimMetrics"]),
         .target(
             name: "SatsimScenario",
@@ -60,7 +54,14 @@ let package = Package(
         // MARK: - Tests
         .target(name: "SatsimTestSupport", dependencies: ["SatsimCore", "CGSL"], path: "Tests/SatsimTestSupport"),
         .testTarget(name: "SatsimCoreTests", dependencies: ["SatsimCore", "SatsimTestSupport", "CGSL"]),
-        .testTarget(name: "SatsimMetricsTests", dependencies: ["SatsimMetrics", "SatsimTestSupport"]),
+        .testTarget(
+            name: "SatsimMetricsTests",
+            dependencies: [
+                "SatsimMetrics", "SatsimTestSupport",
+                // The reference implementation the hand-written histogram is checked against.
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .testTarget(
             name: "SatsimModelTests",
             dependencies: ["SatsimModel", "SatsimMetrics", "SatsimTestSupport"]
@@ -70,6 +71,11 @@ let package = Package(
             dependencies: ["SatsimScenario", "SatsimModel", "SatsimTestSupport"],
             resources: [.copy("Golden")]
         ),
+        .testTarget(
+            name: "SatsimAnalysisTests",
+            dependencies: ["SatsimAnalysis", "SatsimModel", "SatsimMetrics", "SatsimTestSupport"]
+        ),
+        .testTarget(name: "SatsimReportTests", dependencies: ["SatsimReport", "SatsimAnalysis", "SatsimModel"]),
         .testTarget(
             name: "SatsimCLITests",
             dependencies: ["SatsimCLI", "SatsimTestSupport"]

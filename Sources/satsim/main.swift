@@ -1,1 +1,3 @@
-print("satsim")
+import SatsimCLI
+
+SatsimCommand.entryPoint()

@@ -44,6 +44,10 @@ public struct TimerSlots: Sendable {
         _inUse -= 1
     }
 
+    /// The current generation of `slot` (what an event scheduled now must carry).
+    @inlinable
+    public func generation(of slot: UInt32) -> UInt32 { generations[Int(slot)] }
+
     /// Whether an event carrying `generation` for `slot` is still meant to fire.
     @inlinable
     public func isCurrent(slot: UInt32, generation: UInt32) -> Bool {

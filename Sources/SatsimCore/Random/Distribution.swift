@@ -47,8 +47,9 @@ public enum Distribution: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The squared coefficient of variation, variance / mean^2 (used by Pollaczek-Khinchine).
-    public var squaredCV: Double { variance / (mean * mean) }
+    /// The squared coefficient of variation, variance / mean^2 (used by Pollaczek-Khinchine);
+    /// 0 for a distribution whose mean is 0.
+    public var squaredCV: Double { mean == 0 ? 0 : variance / (mean * mean) }
 
     /// The `dist:` name used in scenario files.
     public var name: String {
@@ -63,6 +64,9 @@ public enum Distribution: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The coefficients of variation lognormal and gamma accept.
+    public static let cvRange: ClosedRange<Double> = 1e-6...1e6
+
     /// Why the parameters are invalid, or nil when they are fine.
     public func validate() -> String? {
         func positive(_ x: Double, _ key: String) -> String? {
@@ -75,7 +79,16 @@ public enum Distribution: Sendable, Hashable, CustomStringConvertible {
         case .exponential(let mean): return positive(mean, "mean")
         case .constant(let value): return nonNegative(value, "value")
         case .lognormal(let mean, let cv), .gamma(let mean, let cv):
-            return positive(mean, "mean") ?? positive(cv, "cv")
+            if let e = positive(mean, "mean") ?? positive(cv, "cv") { return e }
+            // The samplers use cv^2 (lognormal sigma^2 = log(1 + cv^2), gamma shape 1/cv^2 and
+            // scale mean cv^2); outside this range those overflow or underflow and draw NaN.
+            guard cv >= Self.cvRange.lowerBound && cv <= Self.cvRange.upperBound else {
+                return "cv must be within \(Self.cvRange.lowerBound)...\(Self.cvRange.upperBound), found \(cv)"
+            }
+            guard (mean * cv * cv).isFinite, (mean * mean).isFinite else {
+                return "mean \(mean) with cv \(cv) is too large to sample"
+            }
+            return nil
         case .uniform(let lo, let hi):
             if let e = nonNegative(lo, "min") ?? nonNegative(hi, "max") { return e }
             return hi >= lo ? nil : "max (\(hi)) must be >= min (\(lo))"

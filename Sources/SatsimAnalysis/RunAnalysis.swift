@@ -1,0 +1,41 @@
+import SatsimMetrics
+import SatsimModel
+
+/// A run's result read through the verdict.
+public struct RunAnalysis: Sendable {
+    public var verdict: OutcomeVerdict
+    public var intervals: [IntervalFigures]
+    public var faults: [FaultWindow]
+
+    /// Sums the clients' and services' per-interval figures and classifies the run.
+    public init(result: SimulationResult, spec: ScenarioSpec, thresholds: OutcomeThresholds = OutcomeThresholds()) {
+        let series = result.timeSeries
+        let times = series.column("time") ?? []
+        func total(_ names: [String]) -> [Double] {
+            var sum = [Double](repeating: 0, count: times.count)
+            for name in names {
+                guard let column = series.column(name) else { continue }
+                for i in sum.indices { sum[i] += column[i] }
+            }
+            return sum
+        }
+        let requests = total(spec.clients.map { "clients.\($0.name).requests" })
+        let successes = total(spec.clients.map { "clients.\($0.name).successes" })
+        let failures = total(spec.clients.map { "clients.\($0.name).failures" })
+        let instances = total(spec.services.map { "services.\($0.name).instances" })
+        var intervals: [IntervalFigures] = []
+        var previous = 0.0
+        for i in times.indices {
+            intervals.append(
+                IntervalFigures(
+                    end: times[i], width: times[i] - previous, requests: requests[i], successes: successes[i],
+                    failures: failures[i], instances: instances[i]))
+            previous = times[i]
+        }
+        let faults = spec.timeline.map { FaultWindow(start: $0.at.seconds, end: $0.end.seconds) }
+        self.intervals = intervals
+        self.faults = faults
+        self.verdict = OutcomeClassifier.classify(
+            intervals: intervals, warmup: spec.warmup.seconds, faults: faults, thresholds: thresholds)
+    }
+}

@@ -1,0 +1,199 @@
+import SatsimMetrics
+import SatsimModel
+
+/// The story of a run: what happened, in order, in plain sentences derived from its data.
+///
+/// Each sentence is built from figures of the time series and the summary; none is canned. The
+/// sentences follow DESIGN.md's order: the baseline, the trigger, the first timeouts, retries
+/// crossing a share of traffic, the trigger's end, and whether and when the system came back,
+/// with what sustained the failure when it did not.
+public struct Story: Sendable, Hashable {
+    public var sentences: [String]
+
+    /// Share of attempts that must time out in one interval before the story mentions it.
+    public static let timeoutShare = 0.01
+    /// Share of attempts that are retries before the story says retries took over.
+    public static let retryShare = 0.25
+
+    public init(result: SimulationResult, spec: ScenarioSpec, analysis: RunAnalysis) {
+        var lines: [String] = []
+        let series = result.timeSeries
+        let times = series.column("time") ?? []
+        let warmup = spec.warmup.seconds
+        let verdict = analysis.verdict
+        let firstFault = analysis.faults.map(\.start).min()
+        let lastFaultEnd = analysis.faults.map(\.end).max()
+
+        func sum(_ suffix: String, clients: Bool = true) -> [Double] {
+            var total = [Double](repeating: 0, count: times.count)
+            let names = clients ? spec.clients.map { "clients.\($0.name).\(suffix)" } : spec.services.map { "services.\($0.name).\(suffix)" }
+            for name in names {
+                if let column = series.column(name) { for i in total.indices { total[i] += column[i] } }
+            }
+            return total
+        }
+        let attempts = sum("attempts"), retries = sum("retries"), timeouts = sum("timeouts")
+        let requests = sum("requests"), successes = sum("successes")
+        let start = times.firstIndex { $0 > warmup + 1e-9 } ?? 0
+        let width = times.count > 1 ? times[1] - times[0] : (times.first ?? 1)
+
+        // Baseline.
+        let baselineEnd = firstFault ?? (times.last ?? 0)
+        let before = (start..<times.count).filter { times[$0] <= baselineEnd + 1e-9 }
+        if !before.isEmpty {
+            let seconds = Double(before.count) * width
+            let offered = before.reduce(0) { $0 + requests[$1] } / seconds
+            var sentence = "Before \(firstFault == nil ? "the end" : "the first fault"), clients offered \(Format.rate(offered)) requests/s"
+            sentence += " and \(Format.rate(verdict.baselineGoodput)) succeeded per second"
+            let busiest = result.services.max { $0.utilization < $1.utilization }
+            if let busiest, firstFault == nil {
+                sentence += "; \(busiest.name) was \(Format.percent(busiest.utilization)) busy"
+            }
+            lines.append(sentence + ".")
+        }
+
+        // The trigger(s).
+        for event in spec.timeline {
+            lines.append(Self.describe(event))
+        }
+
+        // First timeouts and retries taking over, after the first fault (or after warmup).
+        let watchFrom = times.firstIndex { $0 > (firstFault ?? warmup) + 1e-9 } ?? times.count
+        if let i = (watchFrom..<times.count).first(where: { attempts[$0] > 0 && timeouts[$0] / attempts[$0] >= Self.timeoutShare }) {
+            lines.append(
+                "At \(Format.clock(times[i] - width)), attempts began to time out: \(Format.percent(timeouts[i] / attempts[i])) of that interval's attempts got no answer in time.")
+        }
+        if let i = (watchFrom..<times.count).first(where: { attempts[$0] > 0 && retries[$0] / attempts[$0] >= Self.retryShare }) {
+            lines.append(
+                "By \(Format.clock(times[i])), retries made up \(Format.percent(retries[i] / attempts[i])) of the attempts sent: \(Format.rate(attempts[i] / width)) attempts/s for \(Format.rate(requests[i] / width)) new requests/s.")
+        }
+        if let end = lastFaultEnd, spec.timeline.contains(where: { $0.duration != nil }) {
+            lines.append("The last fault ended at \(Format.clock(end)).")
+        }
+
+        // The ending.
+        switch verdict.outcome {
+        case .stable:
+            lines.append("No interval fell below \(Format.percent(verdict.thresholds.successRatio)) successful requests: the system stayed stable.")
+        case .recovered:
+            if let recovery = verdict.recoveryTime {
+                lines.append("Goodput returned to \(Format.percent(verdict.thresholds.recoveryFraction)) of its baseline \(Format.duration(recovery)) after the last fault ended, and stayed there: it recovered.")
+            }
+        case .degraded where analysis.faults.isEmpty:
+            let bad = analysis.intervals.filter { $0.end - $0.width >= warmup - 1e-9 && $0.successRatio < verdict.thresholds.successRatio }
+            let total = analysis.intervals.filter { $0.end - $0.width >= warmup - 1e-9 }.count
+            lines.append(
+                "With no fault at all, \(bad.count) of \(total) intervals had fewer than \(Format.percent(verdict.thresholds.successRatio)) successful requests: the system runs too close to its limit and degrades on its own.")
+        case .metastable, .degraded:
+            let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
+            let late = (0..<times.count).filter { times[$0] - width >= from - 1e-9 }
+            let seconds = Double(late.count) * width
+            if seconds > 0 {
+                let goodput = late.reduce(0) { $0 + successes[$1] } / seconds
+                let offered = late.reduce(0) { $0 + requests[$1] } / seconds
+                let sent = late.reduce(0) { $0 + attempts[$1] } / seconds
+                var sentence = "It did not come back: from \(Format.clock(from)) to the end, goodput averaged \(Format.rate(goodput))/s (\(Format.percent(verdict.baselineGoodput > 0 ? goodput / verdict.baselineGoodput : 0)) of baseline)"
+                sentence += " while clients offered \(Format.rate(offered)) requests/s"
+                if verdict.outcome == .metastable { sentence += ", as before the trigger" }
+                sentence += "."
+                lines.append(sentence)
+                var causes: [String] = []
+                if offered > 0, sent / offered >= 1.5 {
+                    causes.append("each request made \(Format.ratio(sent / offered)) attempts on average (retry amplification)")
+                }
+                let completions = result.services.reduce(0) { $0 + $1.completions }
+                let wasted = result.services.reduce(0) { $0 + $1.wasted }
+                if completions > 0, Double(wasted) / Double(completions) >= 0.1 {
+                    causes.append("\(Format.percent(Double(wasted) / Double(completions))) of the work servers finished went to callers who had already given up (wasted work)")
+                }
+                if !causes.isEmpty {
+                    lines.append("What sustained it: " + causes.joined(separator: ", and ") + ".")
+                }
+            }
+            if verdict.outcome == .metastable {
+                lines.append("The trigger was gone, but a feedback loop held the overload: a metastable failure.")
+            } else {
+                lines.append("The system degraded and did not recover within the run.")
+            }
+        case .overloaded:
+            lines.append("Even before any fault, fewer than \(Format.percent(verdict.thresholds.successRatio)) of requests succeeded: the design cannot carry its baseline load.")
+        case .oscillating:
+            lines.append("The number of serving instances kept changing direction under constant load: it oscillated.")
+        }
+        sentences = lines
+    }
+
+    static func describe(_ event: TimelineEventSpec) -> String {
+        let at = Format.clock(event.at.seconds)
+        let window = event.duration.map { " for \(Format.duration($0.seconds))" } ?? ""
+        switch event.action {
+        case .loadSpike(let client, let factor):
+            return "At \(at), a load spike multiplied the load of \(client) by \(Format.ratio(factor))\(window)."
+        case .latency(let service, let add):
+            return "At \(at), \(service) became slower by \(add)\(window)."
+        case .errors(let service, let ratio):
+            return "At \(at), \(service) started failing \(Format.percent(ratio)) of requests\(window)."
+        case .outage(let service, let mode):
+            return "At \(at), \(service) went down (\(mode.rawValue))\(window)."
+        case .kill(let service, let count):
+            return "At \(at), \(count) instance(s) of \(service) were killed."
+        case .cacheFlush(let service):
+            return "At \(at), the cache of \(service) was flushed."
+        case .pause(let service, let count):
+            return "At \(at), \(count) instance(s) of \(service) paused\(window)."
+        case .scale(let service, let to):
+            return "At \(at), an operator scaled \(service) to \(to) instances."
+        case .deploy(let service, let batch, let every):
+            return "At \(at), a rolling deploy of \(service) began, \(batch) at a time every \(Format.duration(every.seconds))."
+        case .set(let change):
+            return "At \(at), \(change.path) was set to \(change.value)."
+        }
+    }
+}
+
+/// Number formats for sentences.
+enum Format {
+    static func clock(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60)
+        if h > 0 { return "\(h)h\(pad(m))m\(pad(s))s" }
+        if m > 0 { return "\(m)m\(pad(s))s" }
+        return "\(s)s"
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        return clock(seconds)
+    }
+
+    static func pad(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
+
+    static func rate(_ x: Double) -> String {
+        if x >= 100 { return String(Int(x.rounded())) }
+        if x >= 10 { return fixed(x, 1) }
+        return fixed(x, 2)
+    }
+
+    static func ratio(_ x: Double) -> String {
+        x == x.rounded() ? String(Int(x)) : fixed(x, 1)
+    }
+
+    static func percent(_ x: Double) -> String {
+        let p = x * 100
+        if p >= 99.95 || p == p.rounded() { return "\(Int(p.rounded()))%" }
+        return fixed(p, 1) + "%"
+    }
+
+    static func fixed(_ x: Double, _ decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(x) * scale).rounded()
+        let whole = Int(scaled / scale)
+        var text = (x < 0 && scaled > 0 ? "-" : "") + String(whole)
+        if decimals > 0 {
+            let digits = String(Int(scaled) - whole * Int(scale))
+            text += "." + String(repeating: "0", count: decimals - digits.count) + digits
+        }
+        return text
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import SatsimAnalysis
+import SatsimCore
+import SatsimModel
+import SatsimReport
+import SatsimScenario
+
+/// `satsim run FILE`: simulate one scenario and report.
+public struct RunCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run one scenario and print its summary.",
+        discussion: """
+            With --out DIR, writes summary.json and timeseries.csv there (each atomically). \
+            Exit code 1 when the run stopped at a limit (its partial results are still written), \
+            2 for a bad scenario or flag.
+            """
+    )
+
+    @Argument(help: "The scenario file (YAML).")
+    var file: String
+
+    @Option(help: "The random seed (overrides the scenario's `seed`).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of the scenario.", valueName: "PATH=VALUE"))
+    var overrides: [String] = []
+
+    @Option(help: "Apply the scenario's variant NAME.")
+    var variant: String?
+
+    @Option(help: "Write summary.json and timeseries.csv to this directory.")
+    var out: String?
+
+    @Option(help: "What to print: text (a readable summary) or json (summary.json).")
+    var format: OutputFormat = .text
+
+    @Option(help: "Stop cleanly after this many events (arrivals, retries, departures, timeouts).")
+    var maxEvents: Int = RunLimits().maxEvents
+
+    @Option(help: "Stop cleanly when more requests and attempts than this are in flight.")
+    var maxInFlight: Int = RunLimits().maxInFlight
+
+    public init() {}
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    public func validate() throws {
+        guard maxEvents > 0 else { throw ValidationError("--max-events must be > 0, found \(maxEvents)") }
+        guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be > 0, found \(maxInFlight)") }
+    }
+
+    public func run() throws {
+        var parsedOverrides: [ScalarOverride] = []
+        var spec: ScenarioSpec
+        do {
+            for text in overrides { parsedOverrides.append(try ScalarOverride.parse(text)) }
+            spec = try ScenarioLoader.load(file: file, overrides: parsedOverrides, variant: variant)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+        if let seed { spec.seed = seed }
+        let directory: OutputDirectory?
+        do {
+            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path) }
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+
+        let result = Simulation(spec: spec).run(limits: RunLimits(maxEvents: maxEvents, maxInFlight: maxInFlight))
+        let analysis = RunAnalysis(result: result, spec: spec)
+        let summary = SummaryDocument.json(result: result, analysis: analysis, spec: spec).rendered() + "\n"
+
+        var written: [String] = []
+        if let directory {
+            do {
+                written.append(try directory.write(summary, to: "summary.json"))
+                written.append(try directory.write(TimeSeriesCSV.render(result.timeSeries), to: "timeseries.csv"))
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(1)
+            }
+        }
+        switch format {
+        case .json:
+            Console.out(summary)
+        case .text:
+            var text = TextSummary.render(result: result, analysis: analysis, spec: spec)
+            if !written.isEmpty {
+                text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
+            }
+            Console.out(text)
+        }
+        if let limit = result.limitHit {
+            Console.error("satsim: \(limit.message)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,2 @@
+import ArgumentParser
+public struct ValidateCommand: ParsableCommand { public init() {} }

@@ -1,0 +1,24 @@
+/// A table with one row per metrics interval and one column per figure.
+///
+/// Column names are stable, dotted like summary paths (`clients.users.goodput_per_s`); the first
+/// column is `time`, the end of the interval in seconds.
+public struct TimeSeries: Sendable, Equatable {
+    public private(set) var columns: [String]
+    public private(set) var rows: [[Double]] = []
+
+    public init(columns: [String]) {
+        self.columns = ["time"] + columns
+    }
+
+    /// Appends a row; `values` must match the columns after `time`.
+    public mutating func append(time: Double, values: [Double]) {
+        precondition(values.count + 1 == columns.count, "row of \(values.count + 1) values for \(columns.count) columns")
+        rows.append([time] + values)
+    }
+
+    /// The values of one column, or nil when there is no such column.
+    public func column(_ name: String) -> [Double]? {
+        guard let index = columns.firstIndex(of: name) else { return nil }
+        return rows.map { $0[index] }
+    }
+}

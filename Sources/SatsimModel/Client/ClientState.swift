@@ -1,0 +1,88 @@
+import SatsimCore
+
+/// Cumulative counters of one client since the start of the run. Summary and interval figures
+/// are differences of two snapshots, so nothing is reset on the hot path.
+public struct ClientCounters: Sendable, Equatable {
+    public var requests = 0
+    public var attempts = 0
+    public var retries = 0
+    public var successes = 0
+    public var failures = 0
+    /// Attempts by outcome, in ``AttemptOutcome/allCases`` order: a tuple rather than an array, so
+    /// that taking a snapshot never makes the next increment copy a shared buffer.
+    public var outcomes: (Int, Int, Int, Int) = (0, 0, 0, 0)
+
+    public init() {}
+
+    public static func == (a: ClientCounters, b: ClientCounters) -> Bool {
+        a.requests == b.requests && a.attempts == b.attempts && a.retries == b.retries && a.successes == b.successes
+            && a.failures == b.failures && a.outcomes == b.outcomes
+    }
+
+    public static func - (a: ClientCounters, b: ClientCounters) -> ClientCounters {
+        var d = ClientCounters()
+        d.requests = a.requests - b.requests
+        d.attempts = a.attempts - b.attempts
+        d.retries = a.retries - b.retries
+        d.successes = a.successes - b.successes
+        d.failures = a.failures - b.failures
+        d.outcomes = (
+            a.outcomes.0 - b.outcomes.0, a.outcomes.1 - b.outcomes.1, a.outcomes.2 - b.outcomes.2,
+            a.outcomes.3 - b.outcomes.3
+        )
+        return d
+    }
+
+    public func count(of outcome: AttemptOutcome) -> Int {
+        switch outcome {
+        case .success: return outcomes.0
+        case .error: return outcomes.1
+        case .timeout: return outcomes.2
+        case .rejected: return outcomes.3
+        }
+    }
+
+    /// Counts one attempt that ended in `outcome`.
+    @inline(__always)
+    public mutating func count(_ outcome: AttemptOutcome) {
+        switch outcome {
+        case .success: outcomes.0 += 1
+        case .error: outcomes.1 += 1
+        case .timeout: outcomes.2 += 1
+        case .rejected: outcomes.3 += 1
+        }
+    }
+}
+
+/// The run-time state of one client.
+struct ClientState {
+    let spec: ClientSpec
+    let target: Int
+    let arrivalStream: RandomStream
+    let networkStream: RandomStream
+    let backoffStream: RandomStream
+    let thinkStream: RandomStream
+    let network: Sampler?
+    let think: Sampler?
+    let timeout: Int64
+    let maxAttempts: Int32
+    /// Bit i set: outcome i (AttemptOutcome.allCases order) is retried.
+    let retryMask: UInt8
+    let backoff: BackoffSpec?
+    /// Open loop: requests per second before any load factor; 0 for closed loop.
+    let baseRate: Double
+    let isPoisson: Bool
+    let isClosed: Bool
+    /// Multiplies the open-loop rate or the closed-loop population (load_spike).
+    var loadFactor: Double = 1
+    /// Bumped when the rate changes, so the pending arrival is replaced.
+    var arrivalEpoch: UInt32 = 0
+    /// Closed loop: users that should exist now, and users that do (thinking or waiting).
+    var usersWanted = 0
+    var usersActive = 0
+    var counters = ClientCounters()
+    var atWarmup = ClientCounters()
+    var atLastTick = ClientCounters()
+    var latency = LatencyHistogramBox()
+    var intervalLatency = LatencyHistogramBox()
+}

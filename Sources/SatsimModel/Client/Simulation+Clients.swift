@@ -1,0 +1,200 @@
+import SatsimCore
+
+extension Simulation {
+    // MARK: - Creating requests
+
+    func scheduleNextArrival(_ c: Int) {
+        let rate = clients[c].baseRate * clients[c].loadFactor
+        guard rate > 0 else { return }
+        let gap = clients[c].isPoisson ? -log1p(-clients[c].arrivalStream.uniform()) / rate : 1 / rate
+        calendar.schedule(
+            at: now + SimTime(seconds: gap), kind: EventKind.arrival.rawValue, target: UInt32(c),
+            generation: clients[c].arrivalEpoch)
+    }
+
+    /// A closed-loop user joins: it thinks first, then sends its first request.
+    func startUser(_ c: Int) {
+        clients[c].usersActive += 1
+        scheduleThink(c)
+    }
+
+    func scheduleThink(_ c: Int) {
+        let think = clients[c].think.map { $0.drawTime(clients[c].thinkStream) } ?? .zero
+        calendar.schedule(at: now + think, kind: EventKind.userWakes.rawValue, target: UInt32(c))
+    }
+
+    /// A user finished thinking: it sends a request, or leaves if the population shrank.
+    func userWakes(_ c: Int) -> Bool {
+        if clients[c].usersActive > clients[c].usersWanted {
+            clients[c].usersActive -= 1
+            return false
+        }
+        newRequest(client: c)
+        return true
+    }
+
+    func newRequest(client c: Int) {
+        clients[c].counters.requests += 1
+        let slot = requests.acquire(client: c, at: now)
+        sendAttempt(request: slot)
+    }
+
+    // MARK: - Attempts
+
+    /// Sends the request's next attempt towards its target service.
+    func sendAttempt(request r: UInt32) {
+        let c = Int(requests.client[Int(r)])
+        requests.attemptsSent[Int(r)] += 1
+        if requests.attemptsSent[Int(r)] > 1 { clients[c].counters.retries += 1 }
+        clients[c].counters.attempts += 1
+        let (a, generation) = attempts.acquire(
+            request: r, requestGeneration: requests.slots.generation(of: r), service: clients[c].target)
+        let timeout = clients[c].timeout
+        if timeout != Int64.max {
+            calendar.schedule(
+                at: now + SimTime(nanoseconds: timeout), kind: EventKind.attemptTimeout.rawValue, slot: a,
+                generation: generation)
+        }
+        let delay = networkDelay(c)
+        if delay > .zero {
+            calendar.schedule(
+                at: now + delay, kind: EventKind.attemptReachesService.rawValue, slot: a, generation: generation)
+        } else {
+            attemptReachesService(a)
+        }
+        checkInFlight()
+    }
+
+    func networkDelay(_ c: Int) -> SimTime {
+        guard let network = clients[c].network else { return .zero }
+        return network.drawTime(clients[c].networkStream)
+    }
+
+    /// The server has an answer for an attempt (success, or a fast error). It travels back over
+    /// the network unless the client already gave up.
+    func respond(_ a: UInt32, outcome: AttemptOutcome) {
+        let i = Int(a)
+        if attempts.abandoned[i] {
+            attempts.slots.release(a)
+            return
+        }
+        attempts.outcome[i] = outcome
+        attempts.phase[i] = .toClient
+        let c = Int(requests.client[Int(attempts.request[i])])
+        let delay = networkDelay(c)
+        if delay > .zero {
+            calendar.schedule(
+                at: now + delay, kind: EventKind.responseReachesClient.rawValue, slot: a,
+                generation: attempts.slots.generation(of: a))
+        } else {
+            responseReachesClient(a)
+        }
+    }
+
+    func responseReachesClient(_ a: UInt32) {
+        let i = Int(a)
+        let r = attempts.request[i]
+        let outcome = attempts.outcome[i]
+        let abandoned = attempts.abandoned[i]
+        // Releasing the slot also cancels the pending timeout: its generation is now stale.
+        attempts.slots.release(a)
+        if abandoned { return }
+        attemptEnded(request: r, outcome: outcome)
+    }
+
+    func attemptTimesOut(_ a: UInt32) {
+        let i = Int(a)
+        attempts.abandoned[i] = true
+        let r = attempts.request[i]
+        // An attempt on its way to or held by a server stays alive until served or dropped: the
+        // server does not know its caller gave up, and that is wasted work. An answer already on
+        // its way back is simply ignored.
+        if attempts.phase[i] == .toClient {
+            attempts.slots.release(a)
+        }
+        attemptEnded(request: r, outcome: .timeout)
+    }
+
+    /// Decides what a request does after an attempt ended: done, retry, or give up.
+    func attemptEnded(request r: UInt32, outcome: AttemptOutcome) {
+        let ri = Int(r)
+        let c = Int(requests.client[ri])
+        clients[c].counters.count(outcome)
+        if outcome == .success {
+            let latency = now - SimTime(nanoseconds: requests.start[ri])
+            clients[c].counters.successes += 1
+            clients[c].latency.histogram.record(latency)
+            clients[c].intervalLatency.histogram.record(latency)
+            finishRequest(r, client: c)
+            return
+        }
+        if requests.attemptsSent[ri] < clients[c].maxAttempts
+            && clients[c].retryMask & (1 << UInt8(outcome.index)) != 0
+        {
+            let wait = backoff(request: r, client: c)
+            if wait > .zero {
+                calendar.schedule(
+                    at: now + wait, kind: EventKind.retry.rawValue, slot: r, generation: requests.slots.generation(of: r))
+            } else {
+                calendar.schedule(
+                    at: now, kind: EventKind.retry.rawValue, slot: r, generation: requests.slots.generation(of: r))
+            }
+            return
+        }
+        clients[c].counters.failures += 1
+        finishRequest(r, client: c)
+    }
+
+    func finishRequest(_ r: UInt32, client c: Int) {
+        requests.slots.release(r)
+        if clients[c].isClosed {
+            if clients[c].usersActive > clients[c].usersWanted {
+                clients[c].usersActive -= 1
+            } else {
+                scheduleThink(c)
+            }
+        }
+    }
+
+    /// The wait before the n-th retry (n = 0 first): v = min(cap, base x multiplier^n), then jitter.
+    func backoff(request r: UInt32, client c: Int) -> SimTime {
+        guard let spec = clients[c].backoff else { return .zero }
+        let n = Double(requests.attemptsSent[Int(r)] - 1)
+        let base = spec.base.seconds
+        let cap = spec.cap.seconds
+        let v = min(cap, base * pow(spec.multiplier, n))
+        let stream = clients[c].backoffStream
+        let wait: Double
+        switch spec.jitter {
+        case .none: wait = v
+        case .full: wait = v * stream.uniform()
+        case .equal: wait = v / 2 + v / 2 * stream.uniform()
+        case .decorrelated:
+            let previous = requests.previousBackoff[Int(r)] == 0 ? base : Double(requests.previousBackoff[Int(r)]) * 1e-9
+            let hi = max(base, 3 * previous)
+            wait = min(cap, base + (hi - base) * stream.uniform())
+        }
+        let time = SimTime(seconds: wait)
+        requests.previousBackoff[Int(r)] = max(time.nanoseconds, 1)
+        return time
+    }
+}
+
+extension AttemptOutcome {
+    /// Position in `allCases`, for counters and bit masks.
+    @inline(__always)
+    var index: Int {
+        switch self {
+        case .success: return 0
+        case .error: return 1
+        case .timeout: return 2
+        case .rejected: return 3
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,110 @@
+import SatsimCore
+import SatsimMetrics
+
+extension Simulation {
+    static let clientColumns = [
+        "requests", "attempts", "retries", "successes", "failures", "timeouts", "errors", "goodput_per_s",
+        "latency_mean", "latency_p99",
+    ]
+    static let serviceColumns = [
+        "arrivals", "completions", "rejected", "dropped", "wasted", "utilization", "queue_length", "instances",
+    ]
+
+    /// Closes a metrics interval: one time-series row.
+    func tick() {
+        let width = (now - lastTick).seconds
+        guard width > 0 else { return }
+        var row: [Double] = []
+        row.reserveCapacity(timeSeries.columns.count)
+        for c in clients.indices {
+            let d = clients[c].counters - clients[c].atLastTick
+            let hist = clients[c].intervalLatency.histogram
+            row += [
+                Double(d.requests), Double(d.attempts), Double(d.retries), Double(d.successes), Double(d.failures),
+                Double(d.count(of: .timeout)), Double(d.count(of: .error)), Double(d.successes) / width,
+                hist.meanSeconds, hist.percentileSeconds(99),
+            ]
+            clients[c].atLastTick = clients[c].counters
+            clients[c].intervalLatency.histogram.reset()
+        }
+        for s in services.indices {
+            let d = services[s].counters - services[s].atLastTick
+            let busy = services[s].busy.integral(upTo: now)
+            let queued = services[s].queued.integral(upTo: now)
+            let capacity = services[s].capacity.integral(upTo: now)
+            let serving = services[s].serving.integral(upTo: now)
+            let capacityArea = capacity - services[s].capacityAtTick
+            row += [
+                Double(d.arrivals), Double(d.completions), Double(d.rejected), Double(d.dropped), Double(d.wasted),
+                capacityArea > 0 ? (busy - services[s].busyAtTick) / capacityArea : 0,
+                (queued - services[s].queuedAtTick) / width,
+                (serving - services[s].servingAtTick) / width,
+            ]
+            services[s].atLastTick = services[s].counters
+            (services[s].busyAtTick, services[s].queuedAtTick) = (busy, queued)
+            (services[s].capacityAtTick, services[s].servingAtTick) = (capacity, serving)
+        }
+        timeSeries.append(time: now.seconds, values: row)
+        lastTick = now
+    }
+
+    /// The end of warmup: summary figures count from here.
+    func markWarmup() {
+        warmedUp = true
+        for c in clients.indices {
+            clients[c].atWarmup = clients[c].counters
+            clients[c].latency.histogram.reset()
+        }
+        for s in services.indices {
+            services[s].atWarmup = services[s].counters
+            services[s].busyAtWarmup = services[s].busy.integral(upTo: now)
+            services[s].queuedAtWarmup = services[s].queued.integral(upTo: now)
+            services[s].capacityAtWarmup = services[s].capacity.integral(upTo: now)
+            services[s].servingAtWarmup = services[s].serving.integral(upTo: now)
+        }
+    }
+
+    /// Closes the last interval and computes the summary.
+    func finish(report: RunReport) -> SimulationResult {
+        let stop = halted == nil ? end : now
+        now = stop
+        if !warmedUp { markWarmup() }
+        if now > lastTick { tick() }
+        let from = min(spec.warmup, stop)
+        let measured = (stop - from).seconds
+        var clientSummaries: [ClientSummary] = []
+        for client in clients {
+            let d = client.counters - client.atWarmup
+            var outcomes: [String: Int] = [:]
+            for outcome in AttemptOutcome.allCases { outcomes[outcome.rawValue] = d.count(of: outcome) }
+            clientSummaries.append(
+                ClientSummary(
+                    name: client.spec.name, requests: d.requests, attempts: d.attempts, successes: d.successes,
+                    failures: d.failures, goodputPerSecond: measured > 0 ? Double(d.successes) / measured : 0,
+                    amplification: d.requests > 0 ? Double(d.attempts) / Double(d.requests) : 0,
+                    latency: client.latency.histogram.summary, attemptOutcomes: outcomes))
+        }
+        var serviceSummaries: [ServiceSummary] = []
+        for service in services {
+            let d = service.counters - service.atWarmup
+            let capacityArea = service.capacity.integral(upTo: stop) - service.capacityAtWarmup
+            let busyArea = service.busy.integral(upTo: stop) - service.busyAtWarmup
+            let queuedArea = service.queued.integral(upTo: stop) - service.queuedAtWarmup
+            let servingArea = service.serving.integral(upTo: stop) - service.servingAtWarmup
+            serviceSummaries.append(
+                ServiceSummary(
+                    name: service.spec.name, arrivals: d.arrivals, completions: d.completions, rejected: d.rejected,
+                    dropped: d.dropped, wasted: d.wasted,
+                    utilization: capacityArea > 0 ? busyArea / capacityArea : 0,
+                    meanQueueLength: measured > 0 ? queuedArea / measured : 0,
+                    meanWait: d.started > 0 ? d.waitSum / Double(d.started) : 0,
+                    instances: InstanceRange(
+                        min: service.minServing, mean: measured > 0 ? servingArea / measured : Double(service.instanceCount),
+                        max: service.maxServing)))
+        }
+        return SimulationResult(
+            scenario: spec.name, seed: spec.seed, measuredSeconds: measured, clients: clientSummaries,
+            services: serviceSummaries, timeSeries: timeSeries, limitHit: halted, events: report.events,
+            endSeconds: stop.seconds)
+    }
+}

@@ -1,0 +1,19 @@
+import SatsimCore
+import SatsimMetrics
+
+/// What a run produced: end-of-run figures after warmup, the time series, and how it stopped.
+public struct SimulationResult: Sendable {
+    public var scenario: String
+    public var seed: UInt64
+    /// Simulated time the figures cover (after warmup) [s].
+    public var measuredSeconds: Double
+    public var clients: [ClientSummary]
+    public var services: [ServiceSummary]
+    public var timeSeries: TimeSeries
+    /// Set when the run stopped at a limit; the figures are then partial.
+    public var limitHit: RunLimitHit?
+    /// Counted events: arrivals, retries sent, departures, timeouts fired.
+    public var events: Int
+    /// Where the run stopped [s].
+    public var endSeconds: Double
+}

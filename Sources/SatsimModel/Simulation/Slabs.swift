@@ -1,0 +1,75 @@
+import SatsimCore
+
+/// Requests in flight, as parallel arrays indexed by slot.
+struct RequestSlab {
+    var slots = TimerSlots()
+    var client: [UInt32] = []
+    var start: [Int64] = []
+    var attemptsSent: [Int32] = []
+    /// The previous backoff wait, for decorrelated jitter [ns].
+    var previousBackoff: [Int64] = []
+
+    mutating func acquire(client c: Int, at time: SimTime) -> UInt32 {
+        let (slot, _) = slots.acquire()
+        let i = Int(slot)
+        if i == client.count {
+            client.append(0)
+            start.append(0)
+            attemptsSent.append(0)
+            previousBackoff.append(0)
+        }
+        client[i] = UInt32(c)
+        start[i] = time.nanoseconds
+        attemptsSent[i] = 0
+        previousBackoff[i] = 0
+        return slot
+    }
+}
+
+/// Attempts in flight (sent and not yet answered, or abandoned by the client and still held by a
+/// server), as parallel arrays indexed by slot.
+struct AttemptSlab {
+    var slots = TimerSlots()
+    var request: [UInt32] = []
+    var requestGeneration: [UInt32] = []
+    var service: [UInt32] = []
+    var instance: [Int32] = []
+    var enqueuedAt: [Int64] = []
+    var outcome: [AttemptOutcome] = []
+    /// The client stopped waiting (timeout); the server does not know.
+    var abandoned: [Bool] = []
+    var phase: [AttemptPhase] = []
+
+    mutating func acquire(request r: UInt32, requestGeneration g: UInt32, service s: Int) -> (UInt32, UInt32) {
+        let (slot, generation) = slots.acquire()
+        let i = Int(slot)
+        if i == request.count {
+            request.append(0)
+            requestGeneration.append(0)
+            service.append(0)
+            instance.append(-1)
+            enqueuedAt.append(0)
+            outcome.append(.success)
+            abandoned.append(false)
+            phase.append(.toService)
+        }
+        request[i] = r
+        requestGeneration[i] = g
+        service[i] = UInt32(s)
+        instance[i] = -1
+        abandoned[i] = false
+        outcome[i] = .success
+        phase[i] = .toService
+        return (slot, generation)
+    }
+}
+
+/// Where an attempt is.
+enum AttemptPhase: UInt8 {
+    /// Crossing the network towards its service.
+    case toService
+    /// Queued or in service at an instance.
+    case atServer
+    /// Its answer is crossing the network back to the client.
+    case toClient
+}

@@ -1,0 +1,123 @@
+import SatsimAnalysis
+import SatsimCore
+import SatsimMetrics
+import SatsimModel
+
+/// The readable summary `satsim run` prints: the verdict, then a table per kind of component.
+public enum TextSummary {
+    public static func render(result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec) -> String {
+        var out = ""
+        let verdict = analysis.verdict
+        out += "\(spec.name) (seed \(spec.seed)): \(duration(spec.duration)) simulated"
+        if spec.warmup > .zero { out += ", first \(duration(spec.warmup)) warmup" }
+        out += "\n"
+        if !spec.description.isEmpty { out += wrap(spec.description, width: 96, indent: "  ") + "\n" }
+        out += "\noutcome: \(verdict.outcome.rawValue)"
+        if let recovery = verdict.recoveryTime { out += ", recovered \(number(recovery)) s after the last fault" }
+        out += "\n"
+        if let limit = result.limitHit {
+            out += "PARTIAL RESULTS: \(limit.message) (stopped at \(number(result.endSeconds)) s)\n"
+        }
+        out += "\n"
+        let story = Story(result: result, spec: spec, analysis: analysis)
+        if !story.sentences.isEmpty {
+            out += "what happened:\n"
+            for sentence in story.sentences { out += wrap(sentence, width: 96, indent: "  ") + "\n" }
+            out += "\n"
+        }
+        var clientRows = [["client", "requests", "attempts", "success", "goodput/s", "ampl.", "p50", "p99", "max"]]
+        for c in result.clients {
+            let ended = c.successes + c.failures
+            clientRows.append([
+                c.name, String(c.requests), String(c.attempts),
+                ended > 0 ? percent(Double(c.successes) / Double(ended)) : "-",
+                number(c.goodputPerSecond), number(c.amplification),
+                seconds(c.latency.p50), seconds(c.latency.p99), seconds(c.latency.max),
+            ])
+        }
+        out += table(clientRows) + "\n"
+        var serviceRows = [["service", "arrivals", "done", "rejected", "dropped", "wasted", "util.", "queue", "wait", "inst."]]
+        for s in result.services {
+            serviceRows.append([
+                s.name, String(s.arrivals), String(s.completions), String(s.rejected), String(s.dropped),
+                String(s.wasted), percent(s.utilization), number(s.meanQueueLength), seconds(s.meanWait),
+                s.instances.min == s.instances.max ? String(s.instances.min) : "\(s.instances.min)-\(s.instances.max)",
+            ])
+        }
+        out += table(serviceRows)
+        return out
+    }
+
+    /// Left-aligned first column, right-aligned figures.
+    static func table(_ rows: [[String]]) -> String {
+        guard let header = rows.first else { return "" }
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for row in rows {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                line += i == 0 ? cell + pad : "  " + pad + cell
+            }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    static func number(_ x: Double) -> String {
+        if !x.isFinite { return "-" }
+        if x == x.rounded() && abs(x) < 1e9 { return String(Int(x)) }
+        let magnitude = abs(x)
+        let decimals = magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3
+        return fixed(x, decimals)
+    }
+
+    static func percent(_ x: Double) -> String { fixed(x * 100, 1) + "%" }
+
+    static func seconds(_ s: Double) -> String {
+        if s == 0 { return "0" }
+        if s < 1e-3 { return fixed(s * 1e6, 0) + "us" }
+        if s < 1 { return fixed(s * 1e3, s < 0.01 ? 2 : 1) + "ms" }
+        return fixed(s, 2) + "s"
+    }
+
+    /// A span in the largest whole unit that writes it exactly (`6m`, `90s`, `1.5s`).
+    static func duration(_ t: SimTime) -> String {
+        let ns = t.nanoseconds
+        let second: Int64 = 1_000_000_000
+        if ns >= 3600 * second && ns % (3600 * second) == 0 { return "\(ns / (3600 * second))h" }
+        if ns >= 60 * second && ns % (60 * second) == 0 { return "\(ns / (60 * second))m" }
+        if ns % second == 0 { return "\(ns / second)s" }
+        return number(t.seconds) + "s"
+    }
+
+    /// `x` with exactly `decimals` digits after the point, without Foundation's locale.
+    static func fixed(_ x: Double, _ decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(x) * scale).rounded()
+        let whole = Int(scaled / scale)
+        var text = (x < 0 && scaled > 0 ? "-" : "") + String(whole)
+        if decimals > 0 {
+            let fraction = Int(scaled) - whole * Int(scale)
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: decimals - digits.count) + digits
+        }
+        return text
+    }
+
+    static func wrap(_ text: String, width: Int, indent: String) -> String {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
+            if !line.isEmpty && line.count + 1 + word.count > width - indent.count {
+                lines.append(indent + line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(indent + line) }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import SatsimCore
+import SatsimMetrics
+import SatsimModel
+import SatsimTestSupport
+import Testing
+
+/// The engine against closed-form queueing theory.
+///
+/// Each test runs independent replications (seeds 1...R) of one station, takes a figure per
+/// replication (its mean wait, its blocking ratio), builds a 99% Student-t confidence interval
+/// over the replications, and asserts that the theoretical value lies inside it. It also asserts
+/// that the interval is narrow (a relative half width under a stated bound), so that a test
+/// cannot pass merely by being too noisy to fail. Seeds are fixed: the outcome is deterministic.
+///
+/// Time unit: mean service time 1 s, so waits read in service times.
+@Suite("Queueing theory")
+struct QueueingTheoryTests {
+    /// A one-client, one-service scenario.
+    static func station(
+        lambda: Double, servers: Int, service: Distribution, queueCapacity: Int? = nil, customers: Double,
+        seed: UInt64
+    ) -> ScenarioSpec {
+        let horizon = customers / lambda
+        return ScenarioSpec(
+            name: "station", duration: SimTime(seconds: horizon * 1.1), warmup: SimTime(seconds: horizon * 0.1),
+            seed: seed, metricsInterval: SimTime(seconds: horizon),
+            clients: [ClientSpec(name: "load", target: "station", arrival: .poisson(rate: lambda))],
+            services: [
+                ServiceSpec(
+                    name: "station", instances: 1, workers: servers, serviceTime: service,
+                    queue: QueueSpec(capacity: queueCapacity))
+            ])
+    }
+
+    /// Runs `replications` seeds and returns each run's service summary.
+    static func replicate(_ replications: Int, _ make: (UInt64) -> ScenarioSpec) -> [ServiceSummary] {
+        (1...replications).map { seed in
+            Simulation(spec: make(UInt64(seed))).run().services[0]
+        }
+    }
+
+    /// Erlang C: the probability that an arrival waits in M/M/c with offered load a = lambda/mu.
+    static func erlangC(servers c: Int, offered a: Double) -> Double {
+        // Erlang B by the stable recurrence B(k) = a B(k-1) / (k + a B(k-1)), then C from B.
+        var b = 1.0
+        for k in 1...c { b = a * b / (Double(k) + a * b) }
+        let rho = a / Double(c)
+        return b / (1 - rho * (1 - b))
+    }
+
+    static func expectWithin(
+        _ theory: Double, _ samples: [Double], relativeWidth: Double, _ label: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let ci = ConfidenceInterval(samples: samples, level: 0.99)
+        #expect(ci.contains(theory), "\(label): theory \(theory) outside \(ci)", sourceLocation: sourceLocation)
+        #expect(ci.relativeHalfWidth < relativeWidth, "\(label): interval too wide to be a test: \(ci)", sourceLocation: sourceLocation)
+    }
+
+    @Test("M/M/1 mean wait is rho/(mu - lambda)", arguments: [0.5, 0.9])
+    func mm1MeanWait(rho: Double) {
+        let customers = rho < 0.8 ? 40_000.0 : 150_000.0
+        let runs = Self.replicate(10) {
+            Self.station(lambda: rho, servers: 1, service: .exponential(mean: 1), customers: customers, seed: $0)
+        }
+        Self.expectWithin(rho / (1 - rho), runs.map(\.meanWait), relativeWidth: 0.08, "M/M/1 Wq at rho \(rho)")
+    }
+
+    @Test("M/M/c mean wait follows Erlang C", arguments: [0.5, 0.9])
+    func mmcMeanWait(rho: Double) {
+        let c = 4
+        let lambda = rho * Double(c)
+        let customers = rho < 0.8 ? 80_000.0 : 200_000.0
+        let runs = Self.replicate(10) {
+            Self.station(lambda: lambda, servers: c, service: .exponential(mean: 1), customers: customers, seed: $0)
+        }
+        let theory = Self.erlangC(servers: c, offered: lambda) / (Double(c) - lambda)
+        Self.expectWithin(theory, runs.map(\.meanWait), relativeWidth: 0.1, "M/M/\(c) Wq at rho \(rho)")
+    }
+
+    @Test("M/D/1 mean wait is rho/(2 mu (1 - rho))")
+    func md1MeanWait() {
+        let rho = 0.8
+        let runs = Self.replicate(10) {
+            Self.station(lambda: rho, servers: 1, service: .constant(value: 1), customers: 60_000, seed: $0)
+        }
+        Self.expectWithin(rho / (2 * (1 - rho)), runs.map(\.meanWait), relativeWidth: 0.08, "M/D/1 Wq")
+    }
+
+    @Test("M/G/1 with lognormal service follows Pollaczek-Khinchine")
+    func mg1LognormalMeanWait() {
+        let rho = 0.7
+        let cv = 1.5
+        let runs = Self.replicate(10) {
+            Self.station(lambda: rho, servers: 1, service: .lognormal(mean: 1, cv: cv), customers: 100_000, seed: $0)
+        }
+        // Wq = lambda E[S^2] / (2 (1 - rho)), E[S^2] = mean^2 (1 + cv^2).
+        let theory = rho * (1 + cv * cv) / (2 * (1 - rho))
+        Self.expectWithin(theory, runs.map(\.meanWait), relativeWidth: 0.12, "M/G/1 lognormal Wq")
+    }
+
+    @Test("M/M/1/K blocks with probability (1 - rho) rho^K / (1 - rho^(K+1))", arguments: [(0.8, 5), (1.2, 4)])
+    func mm1kBlocking(rho: Double, k: Int) {
+        let runs = Self.replicate(10) {
+            Self.station(
+                lambda: rho, servers: 1, service: .exponential(mean: 1), queueCapacity: k - 1, customers: 40_000,
+                seed: $0)
+        }
+        let theory = (1 - rho) * pow(rho, Double(k)) / (1 - pow(rho, Double(k + 1)))
+        let blocking = runs.map { Double($0.rejected) / Double($0.arrivals) }
+        Self.expectWithin(theory, blocking, relativeWidth: 0.08, "M/M/1/\(k) blocking at rho \(rho)")
+    }
+
+    @Test("Little's law: mean queue length = arrival rate x mean wait")
+    func littlesLaw() {
+        let lambda = 3.0
+        let runs = (1...10).map { seed -> SimulationResult in
+            let spec = Self.station(
+                lambda: lambda, servers: 4, service: .lognormal(mean: 1, cv: 1), customers: 80_000, seed: UInt64(seed))
+            return Simulation(spec: spec).run()
+        }
+        // Per replication: Lq / (lambda_observed x Wq) should be 1; both sides measured, not theory.
+        let ratios = runs.map { run -> Double in
+            let s = run.services[0]
+            let observedRate = Double(s.arrivals) / run.measuredSeconds
+            return s.meanQueueLength / (observedRate * s.meanWait)
+        }
+        Self.expectWithin(1, ratios, relativeWidth: 0.02, "Lq / (lambda Wq)")
+    }
+
+    @Test("Utilization equals offered load per server below saturation")
+    func utilizationMatchesOfferedLoad() {
+        let runs = Self.replicate(10) {
+            Self.station(lambda: 2.4, servers: 4, service: .gamma(mean: 1, cv: 0.5), customers: 40_000, seed: $0)
+        }
+        Self.expectWithin(0.6, runs.map(\.utilization), relativeWidth: 0.01, "utilization")
+    }
+}

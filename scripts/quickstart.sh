@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets satsim up on a fresh Debian or Ubuntu machine with Swift, then runs the demo scenario.
+#   - installs GSL (libgsl-dev) and pkg-config when they are missing (apt-get; sudo when not root)
+#   - builds satsim in release mode
+#   - runs Scenarios/retry-storm.yaml, prints its summary and where the outputs are
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "satsim needs Swift 6 (https://www.swift.org/install/): 'swift' is not on PATH." >&2
+  exit 1
+fi
+
+if ! pkg-config --exists gsl 2>/dev/null; then
+  echo "==> installing GSL (libgsl-dev) and pkg-config"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libgsl-dev pkg-config >/dev/null
+fi
+
+echo "==> building satsim (release)"
+swift build -c release --product satsim 2>&1 | grep -Ev '^(\[[0-9]+/[0-9]+\]|Building|Compiling|Write|Emitting)' || true
+BIN="$(swift build -c release --show-bin-path)/satsim"
+
+OUT="satsim-out/retry-storm"
+echo "==> satsim run Scenarios/retry-storm.yaml --out $OUT"
+echo
+status=0
+"$BIN" run Scenarios/retry-storm.yaml --out "$OUT" || status=$?
+echo
+echo "The same scenario without retries:   $BIN run Scenarios/retry-storm.yaml --variant no-retries"
+echo "With a server-side queue timeout:    $BIN run Scenarios/retry-storm.yaml --variant queue-timeout"
+echo "All commands:                        $BIN --help"
+exit $status
