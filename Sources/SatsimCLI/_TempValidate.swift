@@ -1,2 +1,0 @@
-import ArgumentParser
-public struct ValidateCommand: ParsableCommand { public init() {} }
