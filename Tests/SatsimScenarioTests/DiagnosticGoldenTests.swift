@@ -115,6 +115,7 @@ import Testing
         edit("sweep-bad-value", "variants:", "sweep: { vary: { clients.users.arrival.rate: [100/s, 200] } }\nvariants:"),
         edit("timeline-set-unknown-path", event, event + "  - { at: 5m, kind: set, path: clients.users.retyr.max_attempts, value: 1 }\n"),
         edit("several-errors-at-once", "workers: 4", "workers: 0\n    balancr: random", overrides: []),
+        edit("several-errors-with-a-misspelt-name", "target: api", "target: apii\n    network: 5ms"),
         edit("set-unknown-key", "", "", overrides: ["clients.users.retyr.max_attempts=2"]),
         edit("set-unknown-name", "", "", overrides: ["clients.user.timeout=1s"]),
         edit("set-bad-value", "", "", overrides: ["services.api.workers=0"]),

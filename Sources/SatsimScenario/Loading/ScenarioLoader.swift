@@ -154,11 +154,12 @@ public enum ScenarioLoader {
     static func decodeAndValidate(_ root: YAMLNode, file: String) throws(ScenarioError) -> (ScenarioSpec, PositionIndex) {
         var decoder = SpecDecoder(file: file)
         let decoded = decoder.scenario(root)
+        let references = ReferenceCheck(root: root).diagnostics()
         guard let spec = decoded, decoder.diagnostics.isEmpty else {
-            throw ScenarioError(diagnostics: sorted(decoder.diagnostics))
+            throw ScenarioError(diagnostics: sorted(decoder.diagnostics + references))
         }
         var validator = ScenarioValidator(spec: spec, positions: decoder.positions)
-        let problems = validator.validate()
+        let problems = references + validator.validate()
         guard problems.isEmpty else { throw ScenarioError(diagnostics: sorted(problems)) }
         return (spec, decoder.positions)
     }

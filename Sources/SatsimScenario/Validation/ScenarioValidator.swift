@@ -1,8 +1,9 @@
 import SatsimCore
 import SatsimModel
 
-/// Checks a decoded scenario beyond the types of its values: names that must exist, the call
-/// graph, ranges that involve two keys, timeline windows, and figures named by `expect`.
+/// Checks a decoded scenario beyond the types of its values: the call graph, ranges that involve
+/// two keys, timeline windows, and figures named by `expect` (names that must exist are checked on
+/// the tree by ``ReferenceCheck``, in the same pass as the decoder).
 ///
 /// Every problem is reported (not only the first), at the position of the key or value at fault.
 struct ScenarioValidator {
@@ -33,12 +34,6 @@ struct ScenarioValidator {
     private var serviceNames: [String] { spec.services.map(\.name) }
     private var clientNames: [String] { spec.clients.map(\.name) }
 
-    private mutating func reference(_ name: String, kind: String, among names: [String], at path: String) {
-        if !names.contains(name) {
-            atValue(path, "no \(kind) named '\(name)'", suggestion: Suggestion.closest(to: name, in: names))
-        }
-    }
-
     // MARK: - Checks
 
     private mutating func checkRun() {
@@ -53,7 +48,6 @@ struct ScenarioValidator {
     private mutating func checkClients() {
         for client in spec.clients {
             let base = "clients.\(client.name)"
-            reference(client.target, kind: "service", among: serviceNames, at: "\(base).target")
             if let retry = client.retry { check(retry, "\(base).retry") }
         }
     }
@@ -69,7 +63,6 @@ struct ScenarioValidator {
             let base = "services.\(service.name)"
             for (index, call) in service.calls.enumerated() {
                 let path = "\(base).calls.\(index)"
-                reference(call.service, kind: "service", among: serviceNames, at: "\(path).service")
                 if let retry = call.retry { check(retry, "\(path).retry") }
             }
             if let scaler = service.autoscaler {
@@ -135,15 +128,6 @@ struct ScenarioValidator {
             } else if let window = event.duration, event.at + window > spec.duration {
                 atValue("\(base).for",
                     "the window ends at \((event.at + window).shortText), after the run ends at \(spec.duration.shortText); expected at + for <= duration")
-            }
-            switch event.action {
-            case .loadSpike(let client, _):
-                reference(client, kind: "client", among: clientNames, at: "\(base).client")
-            case .latency(let service, _), .errors(let service, _), .outage(let service, _), .kill(let service, _),
-                .cacheFlush(let service), .pause(let service, _), .scale(let service, _), .deploy(let service, _, _):
-                reference(service, kind: "service", among: serviceNames, at: "\(base).service")
-            case .set:
-                break  // checked by applying it, in ScenarioLoader
             }
         }
     }

@@ -1,0 +1,38 @@
+/// Checks, on the node tree, that every client and service a scenario names exists.
+///
+/// It runs on the tree rather than on the decoded spec so that a misspelt name is reported in
+/// the same pass as type errors elsewhere in the file (the spec exists only when everything
+/// decoded). Values that are not scalars are left to the decoder.
+struct ReferenceCheck {
+    let root: YAMLNode
+
+    func diagnostics() -> [Diagnostic] {
+        guard let clients = root["clients"]?.entries, let services = root["services"]?.entries else { return [] }
+        let clientNames = clients.map(\.key)
+        let serviceNames = services.map(\.key)
+        var found: [Diagnostic] = []
+
+        func check(_ node: YAMLNode?, kind: String, among names: [String], path: String) {
+            guard let node, let name = node.scalar, !node.isNull, !names.contains(name) else { return }
+            found.append(Diagnostic(at: node.position, path: path, "no \(kind) named '\(name)'",
+                                    suggestion: Suggestion.closest(to: name, in: names)))
+        }
+
+        for client in clients {
+            check(client.value["target"], kind: "service", among: serviceNames, path: "clients.\(client.key).target")
+        }
+        for service in services {
+            for (index, call) in (service.value["calls"]?.items ?? []).enumerated() {
+                check(call["service"], kind: "service", among: serviceNames, path: "services.\(service.key).calls.\(index).service")
+            }
+        }
+        for (index, event) in (root["timeline"]?.items ?? []).enumerated() {
+            if event["kind"]?.scalar == "load_spike" {
+                check(event["client"], kind: "client", among: clientNames, path: "timeline.\(index).client")
+            } else {
+                check(event["service"], kind: "service", among: serviceNames, path: "timeline.\(index).service")
+            }
+        }
+        return found
+    }
+}
