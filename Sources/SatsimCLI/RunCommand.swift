@@ -55,8 +55,17 @@ public struct RunCommand: ParsableCommand {
     public func run() throws {
         var parsedOverrides: [ScalarOverride] = []
         var spec: ScenarioSpec
-        do {
-            for text in overrides { parsedOverrides.append(try ScalarOverride.parse(text)) }
+        do throws(ScenarioError) {
+            // Every malformed --set is reported, not only the first.
+            var diagnostics: [Diagnostic] = []
+            for (index, text) in overrides.enumerated() {
+                do {
+                    parsedOverrides.append(try ScalarOverride.parse(text, ordinal: index + 1))
+                } catch {
+                    diagnostics += error.diagnostics
+                }
+            }
+            if !diagnostics.isEmpty { throw ScenarioError(diagnostics: diagnostics) }
             spec = try ScenarioLoader.load(file: file, overrides: parsedOverrides, variant: variant)
         } catch {
             Console.error(error.description)

@@ -21,3 +21,16 @@ import Testing
         #expect(SimTime(nanoseconds: 2) - SimTime(nanoseconds: 3) == SimTime(nanoseconds: -1))
     }
 }
+
+@Suite("SimTime description")
+struct SimTimeDescriptionTests {
+    @Test("Descriptions come from the integer count, without binary rounding noise")
+    func exactDescriptions() {
+        #expect(SimTime(nanoseconds: 120_000_000_000).description == "120s")
+        #expect(SimTime(seconds: 60).description == "60s")
+        #expect(SimTime(nanoseconds: 1_500_000).description == "0.0015s")
+        #expect(SimTime(nanoseconds: 250_000).description == "0.00025s")
+        #expect(SimTime(nanoseconds: -2_000_000_000).description == "-2s")
+        #expect(SimTime.never.description == "never")
+    }
+}

@@ -48,8 +48,17 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
         SimTime(nanoseconds: lhs.nanoseconds &- rhs.nanoseconds)
     }
 
+    /// Seconds written from the integer count, so that 2 minutes reads `120s`, not the
+    /// `120.00000000000001s` a conversion through Double would give.
     public var description: String {
         if self == .never { return "never" }
-        return "\(seconds)s"
+        let sign = nanoseconds < 0 ? "-" : ""
+        let magnitude = nanoseconds.magnitude
+        let whole = magnitude / 1_000_000_000
+        var fraction = String(magnitude % 1_000_000_000)
+        if fraction == "0" { return "\(sign)\(whole)s" }
+        fraction = String(repeating: "0", count: 9 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(sign)\(whole).\(fraction)s"
     }
 }
