@@ -169,31 +169,22 @@ enum Format {
     static func pad(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }
 
     static func rate(_ x: Double) -> String {
-        if x >= 100 { return String(Int(x.rounded())) }
+        if x >= 100 { return fixed(x, 0) }
         if x >= 10 { return fixed(x, 1) }
         return fixed(x, 2)
     }
 
     static func ratio(_ x: Double) -> String {
-        x == x.rounded() ? String(Int(x)) : fixed(x, 1)
+        x == x.rounded() ? fixed(x, 0) : fixed(x, 1)
     }
 
     static func percent(_ x: Double) -> String {
         let p = x * 100
-        if p >= 99.95 || p == p.rounded() { return "\(Int(p.rounded()))%" }
+        if p >= 99.95 || p == p.rounded() { return fixed(p, 0) + "%" }
         return fixed(p, 1) + "%"
     }
 
     static func fixed(_ x: Double, _ decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(x) * scale).rounded()
-        let whole = Int(scaled / scale)
-        var text = (x < 0 && scaled > 0 ? "-" : "") + String(whole)
-        if decimals > 0 {
-            let digits = String(Int(scaled) - whole * Int(scale))
-            text += "." + String(repeating: "0", count: decimals - digits.count) + digits
-        }
-        return text
+        FixedDecimal.format(x, decimals: decimals)
     }
 }

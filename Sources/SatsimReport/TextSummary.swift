@@ -67,7 +67,7 @@ public enum TextSummary {
 
     static func number(_ x: Double) -> String {
         if !x.isFinite { return "-" }
-        if x == x.rounded() && abs(x) < 1e9 { return String(Int(x)) }
+        if x == x.rounded() && abs(x) < 1e15 { return fixed(x, 0) }
         let magnitude = abs(x)
         let decimals = magnitude >= 100 ? 1 : magnitude >= 1 ? 2 : 3
         return fixed(x, decimals)
@@ -92,19 +92,8 @@ public enum TextSummary {
         return number(t.seconds) + "s"
     }
 
-    /// `x` with exactly `decimals` digits after the point, without Foundation's locale.
     static func fixed(_ x: Double, _ decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(x) * scale).rounded()
-        let whole = Int(scaled / scale)
-        var text = (x < 0 && scaled > 0 ? "-" : "") + String(whole)
-        if decimals > 0 {
-            let fraction = Int(scaled) - whole * Int(scale)
-            let digits = String(fraction)
-            text += "." + String(repeating: "0", count: decimals - digits.count) + digits
-        }
-        return text
+        FixedDecimal.format(x, decimals: decimals)
     }
 
     static func wrap(_ text: String, width: Int, indent: String) -> String {
