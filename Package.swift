@@ -78,7 +78,8 @@ let package = Package(
         .testTarget(name: "SatsimReportTests", dependencies: ["SatsimReport", "SatsimAnalysis", "SatsimModel"]),
         .testTarget(
             name: "SatsimCLITests",
-            dependencies: ["SatsimCLI", "SatsimTestSupport"]
+            dependencies: ["SatsimCLI", "SatsimTestSupport"],
+            exclude: ["Golden"]
         ),
     ]
 )

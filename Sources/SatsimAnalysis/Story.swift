@@ -43,7 +43,7 @@ public struct Story: Sendable, Hashable {
         if !before.isEmpty {
             let seconds = Double(before.count) * width
             let offered = before.reduce(0) { $0 + requests[$1] } / seconds
-            var sentence = "Before \(firstFault == nil ? "the end" : "the first fault"), clients offered \(Format.rate(offered)) requests/s"
+            var sentence = (firstFault == nil ? "After warmup" : "Before the first fault") + ", clients offered \(Format.rate(offered)) requests/s"
             sentence += " and \(Format.rate(verdict.baselineGoodput)) succeeded per second"
             let busiest = result.services.max { $0.utilization < $1.utilization }
             if let busiest, firstFault == nil {

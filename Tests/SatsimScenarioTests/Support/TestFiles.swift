@@ -1,4 +1,5 @@
 import Foundation
+import SatsimTestSupport
 import Testing
 
 /// Paths of the repository, the test fixtures and the golden files, found from this file's path
@@ -24,26 +25,10 @@ enum TestFiles {
     /// `Scenarios/*.yaml` at the repository root.
     static var shippedScenarios: [String] { yamlFiles(in: repositoryRoot.appendingPathComponent("Scenarios")) }
 
-    static var isRecording: Bool { ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil }
+    static var isRecording: Bool { Golden.isRecording }
 }
 
-/// Compares `actual` with the golden file `Golden/<name>`; with `RECORD_SNAPSHOTS` set, writes it
-/// and fails so that a recording is never mistaken for a pass. A missing golden file fails.
+/// Compares `actual` with the golden file `Golden/<name>` (see ``Golden``).
 func expectGolden(_ actual: String, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let url = TestFiles.goldenDirectory.appendingPathComponent(name)
-    let text = actual.hasSuffix("\n") ? actual : actual + "\n"
-    if TestFiles.isRecording {
-        do {
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            Issue.record("Recorded new baseline \(name)", sourceLocation: sourceLocation)
-        } catch {
-            Issue.record("Could not record \(name): \(error)", sourceLocation: sourceLocation)
-        }
-        return
-    }
-    guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-        Issue.record("Missing golden file \(name); run with RECORD_SNAPSHOTS=1 to create it", sourceLocation: sourceLocation)
-        return
-    }
-    #expect(text == expected, "differs from golden file \(name)", sourceLocation: sourceLocation)
+    Golden.expect(actual, named: name, in: TestFiles.goldenDirectory, sourceLocation: sourceLocation)
 }
