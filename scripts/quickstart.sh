@@ -30,6 +30,7 @@ status=0
 "$BIN" run Scenarios/retry-storm.yaml --out "$OUT" || status=$?
 echo
 echo "The same scenario without retries:   $BIN run Scenarios/retry-storm.yaml --variant no-retries"
+echo "With a retry budget of 10%:          $BIN run Scenarios/retry-storm.yaml --variant retry-budget"
 echo "With a server-side queue timeout:    $BIN run Scenarios/retry-storm.yaml --variant queue-timeout"
 echo "All commands:                        $BIN --help"
 exit $status

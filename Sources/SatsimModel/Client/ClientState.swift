@@ -83,6 +83,10 @@ struct ClientState {
     var counters = ClientCounters()
     var atWarmup = ClientCounters()
     var atLastTick = ClientCounters()
+    var budget: RetryBudget?
+    var breaker: CircuitBreaker?
+    var throttle: AdaptiveThrottle?
+    let throttleStream: RandomStream
     var latency = LatencyHistogramBox()
     var intervalLatency = LatencyHistogramBox()
 }

@@ -42,10 +42,36 @@ extension Simulation {
     // MARK: - Attempts
 
     /// Sends the request's next attempt towards its target service.
+    ///
+    /// Before anything is sent the client's own guards may reject the attempt locally: the retry
+    /// budget (a refused retry ends the request), the circuit breaker and the adaptive throttle
+    /// (their rejections may be retried like any outcome listed in `retry.on`).
     func sendAttempt(request r: UInt32) {
         let c = Int(requests.client[Int(r)])
+        let isRetry = requests.attemptsSent[Int(r)] > 0
         requests.attemptsSent[Int(r)] += 1
-        if requests.attemptsSent[Int(r)] > 1 { clients[c].counters.retries += 1 }
+        if clients[c].budget != nil {
+            if !isRetry {
+                clients[c].budget?.deposit(at: now)
+            } else if clients[c].budget?.tryWithdraw(at: now) == false {
+                clients[c].counters.count(.rejected)
+                clients[c].counters.failures += 1
+                finishRequest(r, client: c)
+                return
+            }
+        }
+        if clients[c].breaker?.allow(at: now) == false {
+            attemptEnded(request: r, outcome: .rejected)
+            return
+        }
+        if clients[c].throttle != nil {
+            let u = clients[c].throttleStream.uniform()
+            if clients[c].throttle?.shouldReject(at: now, uniform: u) == true {
+                attemptEnded(request: r, outcome: .rejected)
+                return
+            }
+        }
+        if isRetry { clients[c].counters.retries += 1 }
         clients[c].counters.attempts += 1
         let (a, generation) = attempts.acquire(
             request: r, requestGeneration: requests.slots.generation(of: r), service: clients[c].target)
@@ -120,6 +146,10 @@ extension Simulation {
         let ri = Int(r)
         let c = Int(requests.client[ri])
         clients[c].counters.count(outcome)
+        if outcome != .rejected {
+            clients[c].breaker?.record(success: outcome == .success, at: now)
+            if outcome == .success { clients[c].throttle?.accepted(at: now) }
+        }
         if outcome == .success {
             let latency = now - SimTime(nanoseconds: requests.start[ri])
             clients[c].counters.successes += 1

@@ -3,7 +3,7 @@ import SatsimMetrics
 
 extension Simulation {
     static let clientColumns = [
-        "requests", "attempts", "retries", "successes", "failures", "timeouts", "errors", "goodput_per_s",
+        "requests", "attempts", "retries", "successes", "failures", "timeouts", "errors", "rejected", "goodput_per_s",
         "latency_mean", "latency_p99",
     ]
     static let serviceColumns = [
@@ -21,7 +21,8 @@ extension Simulation {
             let hist = clients[c].intervalLatency.histogram
             row += [
                 Double(d.requests), Double(d.attempts), Double(d.retries), Double(d.successes), Double(d.failures),
-                Double(d.count(of: .timeout)), Double(d.count(of: .error)), Double(d.successes) / width,
+                Double(d.count(of: .timeout)), Double(d.count(of: .error)), Double(d.count(of: .rejected)),
+                Double(d.successes) / width,
                 hist.meanSeconds, hist.percentileSeconds(99),
             ]
             clients[c].atLastTick = clients[c].counters

@@ -93,7 +93,9 @@ public final class Simulation: EventProcessor {
                     network: client.network.map(Sampler.init), think: think,
                     timeout: client.timeout?.nanoseconds ?? Int64.max,
                     maxAttempts: Int32(clamping: client.retry?.maxAttempts ?? 1), retryMask: mask,
-                    backoff: client.retry?.backoff, baseRate: rate, isPoisson: poisson, isClosed: closed))
+                    backoff: client.retry?.backoff, baseRate: rate, isPoisson: poisson, isClosed: closed,
+                    budget: client.retry?.budget.map(RetryBudget.init), breaker: client.circuitBreaker.map(CircuitBreaker.init),
+                    throttle: client.adaptiveThrottle.map(AdaptiveThrottle.init), throttleStream: stream("throttle")))
         }
     }
 

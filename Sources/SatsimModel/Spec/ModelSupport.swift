@@ -19,18 +19,8 @@ public enum ModelSupport {
     /// Every key of `spec` whose behaviour the model cannot simulate yet, in file order.
     public static func unsupportedFeatures(in spec: ScenarioSpec) -> [UnsupportedFeature] {
         var found: [UnsupportedFeature] = []
-        for client in spec.clients {
-            let base = "clients.\(client.name)"
-            if client.retry?.budget != nil {
-                found.append(.init(path: "\(base).retry.budget", feature: "retry budgets"))
-            }
-            if client.circuitBreaker != nil {
-                found.append(.init(path: "\(base).circuit_breaker", feature: "circuit breakers"))
-            }
-            if client.adaptiveThrottle != nil {
-                found.append(.init(path: "\(base).adaptive_throttle", feature: "adaptive throttling"))
-            }
-        }
+        // Every client key is simulated: arrivals, network, timeout, retry with backoff and
+        // budget, circuit breaker, adaptive throttle.
         for service in spec.services {
             let base = "services.\(service.name)"
             if service.queue.discipline == .codel {
