@@ -53,25 +53,7 @@ public struct RunCommand: ParsableCommand {
     }
 
     public func run() throws {
-        var parsedOverrides: [ScalarOverride] = []
-        var spec: ScenarioSpec
-        do throws(ScenarioError) {
-            // Every malformed --set is reported, not only the first.
-            var diagnostics: [Diagnostic] = []
-            for (index, text) in overrides.enumerated() {
-                do {
-                    parsedOverrides.append(try ScalarOverride.parse(text, ordinal: index + 1))
-                } catch {
-                    diagnostics += error.diagnostics
-                }
-            }
-            if !diagnostics.isEmpty { throw ScenarioError(diagnostics: diagnostics) }
-            spec = try ScenarioLoader.load(file: file, overrides: parsedOverrides, variant: variant)
-        } catch {
-            Console.error(error.description)
-            throw ExitCode(2)
-        }
-        if let seed { spec.seed = seed }
+        let spec = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
         let directory: OutputDirectory?
         do {
             directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path) }
@@ -80,15 +62,11 @@ public struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let result = Simulation(spec: spec).run(limits: RunLimits(maxEvents: maxEvents, maxInFlight: maxInFlight))
-        let analysis = RunAnalysis(result: result, spec: spec)
-        let summary = SummaryDocument.json(result: result, analysis: analysis, spec: spec).rendered() + "\n"
-
+        let run = ScenarioRun(spec: spec, limits: RunLimits(maxEvents: maxEvents, maxInFlight: maxInFlight))
         var written: [String] = []
         if let directory {
             do {
-                written.append(try directory.write(summary, to: "summary.json"))
-                written.append(try directory.write(TimeSeriesCSV.render(result.timeSeries), to: "timeseries.csv"))
+                for file in run.outputFiles { written.append(try directory.write(file.text, to: file.name)) }
             } catch {
                 Console.error(error.description)
                 throw ExitCode(1)
@@ -96,15 +74,15 @@ public struct RunCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            Console.out(summary)
+            Console.out(run.summaryJSON)
         case .text:
-            var text = TextSummary.render(result: result, analysis: analysis, spec: spec)
+            var text = TextSummary.render(result: run.result, analysis: run.analysis, spec: spec)
             if !written.isEmpty {
                 text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
             }
             Console.out(text)
         }
-        if let limit = result.limitHit {
+        if let limit = run.result.limitHit {
             Console.error("satsim: \(limit.message)")
             throw ExitCode(1)
         }
