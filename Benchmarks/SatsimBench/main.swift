@@ -47,9 +47,9 @@ for _ in 0..<repeats {
     let start = DispatchTime.now().uptimeNanoseconds
     let result = simulation.run()
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-    events = result.events
+    events = result.eventCount
     utilization = result.services[0].utilization
-    best = max(best, Double(result.events) / seconds)
+    best = max(best, Double(result.eventCount) / seconds)
 }
 let peak = peakResidentBytes()
 if json {

@@ -55,6 +55,7 @@ struct ScenarioRun {
         [
             ("summary.json", summaryJSON),
             ("timeseries.csv", TimeSeriesCSV.render(result.timeSeries)),
+            ("events.jsonl", EventsJSONL.render(result.events)),
         ]
     }
 }

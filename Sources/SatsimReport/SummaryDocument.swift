@@ -29,7 +29,7 @@ public enum SummaryDocument {
         if let limit = result.limitHit {
             members.append(("limit", .string(limit.message)))
         }
-        members.append(("events", .int(result.events)))
+        members.append(("events", .int(result.eventCount)))
         members.append(("clients", .object(result.clients.map { ($0.name, client($0)) })))
         members.append(("services", .object(result.services.map { ($0.name, service($0)) })))
         return .object(members)

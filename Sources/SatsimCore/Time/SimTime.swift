@@ -29,9 +29,9 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// This time in seconds.
+    /// This time in seconds (a division, which is correctly rounded: 15 s reads exactly 15.0).
     @inlinable
-    public var seconds: Double { Double(nanoseconds) * 1e-9 }
+    public var seconds: Double { Double(nanoseconds) / 1e9 }
 
     @inlinable
     public static func < (lhs: SimTime, rhs: SimTime) -> Bool { lhs.nanoseconds < rhs.nanoseconds }

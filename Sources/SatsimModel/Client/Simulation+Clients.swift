@@ -41,6 +41,18 @@ extension Simulation {
 
     // MARK: - Attempts
 
+    /// Records a circuit breaker's change of state, if it changed.
+    func noteBreaker(client c: Int, from before: CircuitBreaker.State?) {
+        guard let after = clients[c].breaker?.state, after != before else { return }
+        let kind: RunEventKind
+        switch after {
+        case .open: kind = .breakerOpened
+        case .halfOpen: kind = .breakerHalfOpen
+        case .closed: kind = .breakerClosed
+        }
+        recordEvent(kind, subject: clients[c].spec.name, detail: "circuit breaker \(after.rawValue.replacingUnderscores)")
+    }
+
     /// Sends the request's next attempt towards its target service.
     ///
     /// Before anything is sent the client's own guards may reject the attempt locally: the retry
@@ -60,9 +72,14 @@ extension Simulation {
                 return
             }
         }
-        if clients[c].breaker?.allow(at: now) == false {
-            attemptEnded(request: r, outcome: .rejected)
-            return
+        if clients[c].breaker != nil {
+            let before = clients[c].breaker?.state
+            let allowed = clients[c].breaker?.allow(at: now) ?? true
+            noteBreaker(client: c, from: before)
+            if !allowed {
+                attemptEnded(request: r, outcome: .rejected)
+                return
+            }
         }
         if clients[c].throttle != nil {
             let u = clients[c].throttleStream.uniform()
@@ -135,7 +152,7 @@ extension Simulation {
         // An attempt on its way to or held by a server stays alive until served or dropped: the
         // server does not know its caller gave up, and that is wasted work. An answer already on
         // its way back is simply ignored.
-        if attempts.phase[i] == .toClient {
+        if attempts.phase[i] == .toClient || attempts.phase[i] == .blackholed {
             attempts.slots.release(a)
         }
         attemptEnded(request: r, outcome: .timeout)
@@ -147,7 +164,11 @@ extension Simulation {
         let c = Int(requests.client[ri])
         clients[c].counters.count(outcome)
         if outcome != .rejected {
-            clients[c].breaker?.record(success: outcome == .success, at: now)
+            if clients[c].breaker != nil {
+                let before = clients[c].breaker?.state
+                clients[c].breaker?.record(success: outcome == .success, at: now)
+                noteBreaker(client: c, from: before)
+            }
             if outcome == .success { clients[c].throttle?.accepted(at: now) }
         }
         if outcome == .success {

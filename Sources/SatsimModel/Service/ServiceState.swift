@@ -8,6 +8,8 @@ public struct ServiceCounters: Sendable, Hashable {
     public var rejected = 0
     public var dropped = 0
     public var wasted = 0
+    /// Attempts failed by an `errors` fault.
+    public var injectedErrors = 0
     /// Attempts that started service, and their total wait in queue [s].
     public var started = 0
     public var waitSum: Double = 0
@@ -21,16 +23,50 @@ public struct ServiceCounters: Sendable, Hashable {
         d.rejected = a.rejected - b.rejected
         d.dropped = a.dropped - b.dropped
         d.wasted = a.wasted - b.wasted
+        d.injectedErrors = a.injectedErrors - b.injectedErrors
         d.started = a.started - b.started
         d.waitSum = a.waitSum - b.waitSum
         return d
     }
 }
 
-/// One instance: its workers and its queue.
+/// Where an instance is in its life.
+enum InstanceLifecycle: UInt8 {
+    /// Takes new work from the balancer.
+    case serving
+    /// Started (or restarted) and not ready before `bootEnds`: serves nothing.
+    case booting
+    /// Scaled in: takes no new work, finishes what it holds, then stops.
+    case draining
+    /// Not running (a slot kept for scaling out).
+    case stopped
+}
+
+/// One instance: its workers, its queue and its life cycle.
 struct InstanceState {
     var busy: Int32 = 0
     var queue: AttemptQueue
+    var lifecycle: InstanceLifecycle = .serving
+    /// Bumped on every kill, so that a boot scheduled for an earlier life is ignored.
+    var epoch: UInt32 = 0
+    /// Stop-the-world pauses, [start, end) in ns, oldest first: work in service makes no progress
+    /// during them.
+    var pauses: [(start: Int64, end: Int64)] = []
+
+    /// Whether the instance is inside a pause at `time`.
+    func isPaused(at time: Int64) -> Bool {
+        pauses.contains { $0.start <= time && time < $0.end }
+    }
+
+    /// Nanoseconds of pause within [from, to).
+    func pausedTime(from: Int64, to: Int64) -> Int64 {
+        var total: Int64 = 0
+        for pause in pauses {
+            let overlap = min(to, pause.end) - max(from, pause.start)
+            if overlap > 0 { total += overlap }
+        }
+        return total
+    }
 }
 
 /// The run-time state of one service.
@@ -46,7 +82,18 @@ struct ServiceState {
     let lifo: Bool
     let contention: Double
     let firstInstance: Int
-    var instanceCount: Int
+    /// Instance slots reserved for this service: enough for every scale-out the scenario can ask.
+    let slotCount: Int
+    /// The serving instances, in index order: the balancer's choice set.
+    var servingList: [Int] = []
+    let bootTime: Int64
+    let faultStream: RandomStream
+    /// Active faults: error ratio (the largest active), refusing and blackhole outages, and
+    /// latency added to each service start.
+    var errorRatios: [Double] = []
+    var refusing = 0
+    var blackholing = 0
+    var addedLatency: [Sampler] = []
     var roundRobin = 0
     var counters = ServiceCounters()
     var atWarmup = ServiceCounters()

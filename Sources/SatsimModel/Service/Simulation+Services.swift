@@ -1,17 +1,38 @@
 import SatsimCore
 
 extension Simulation {
-    /// An attempt arrives at its service: the balancer picks an instance, which serves it at once,
-    /// queues it, or turns it away when its queue is full.
+    /// An attempt arrives at its service. Active faults act first (a refusing outage or injected
+    /// errors fail it fast, a blackhole swallows it); otherwise the balancer picks a serving
+    /// instance, which serves it at once, queues it, or turns it away when its queue is full.
     func attemptReachesService(_ a: UInt32) {
         let i = Int(a)
         let s = Int(attempts.service[i])
         services[s].counters.arrivals += 1
-        let instance = chooseInstance(service: s)
         attempts.phase[i] = .atServer
+        if services[s].blackholing > 0 {
+            attempts.phase[i] = .blackholed
+            if attempts.abandoned[i] { attempts.slots.release(a) }
+            return
+        }
+        if services[s].refusing > 0 {
+            services[s].counters.rejected += 1
+            respond(a, outcome: .error)
+            return
+        }
+        if let ratio = services[s].errorRatios.max(), services[s].faultStream.uniform() < ratio {
+            services[s].counters.injectedErrors += 1
+            respond(a, outcome: .error)
+            return
+        }
+        guard let instance = chooseInstance(service: s) else {
+            // No serving instance: the connection is refused.
+            services[s].counters.rejected += 1
+            respond(a, outcome: .error)
+            return
+        }
         attempts.instance[i] = Int32(instance)
         attempts.enqueuedAt[i] = now.nanoseconds
-        if instances[instance].busy < services[s].workers {
+        if instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds) {
             startService(a, service: s, instance: instance)
         } else if instances[instance].queue.count < services[s].queueCapacity {
             instances[instance].queue.pushBack(a)
@@ -22,30 +43,30 @@ extension Simulation {
         }
     }
 
-    /// The instance the balancer sends the next attempt to.
-    func chooseInstance(service s: Int) -> Int {
-        let first = services[s].firstInstance
-        let count = services[s].instanceCount
-        if count == 1 { return first }
+    /// The serving instance the balancer sends the next attempt to, or nil when none serves.
+    func chooseInstance(service s: Int) -> Int? {
+        let count = services[s].servingList.count
+        if count <= 1 { return services[s].servingList.first }
         switch services[s].spec.balancer {
         case .roundRobin:
-            let pick = services[s].roundRobin
+            let pick = services[s].roundRobin % count
             services[s].roundRobin = pick + 1 == count ? 0 : pick + 1
-            return first + pick
+            return services[s].servingList[pick]
         case .random:
-            return first + Int(services[s].balancerStream.uniform() * Double(count))
+            return services[s].servingList[Int(services[s].balancerStream.uniform() * Double(count))]
         case .leastOutstanding:
-            // Scan from a rotating start so that ties spread evenly instead of favouring instance 0.
-            let startAt = services[s].roundRobin
+            // Scan from a rotating start so that ties spread evenly instead of favouring one.
+            let startAt = services[s].roundRobin % count
             services[s].roundRobin = startAt + 1 == count ? 0 : startAt + 1
-            var best = first + startAt
+            var best = services[s].servingList[startAt]
             var bestLoad = outstanding(best)
             for k in 1..<count {
                 var j = startAt + k
                 if j >= count { j -= count }
-                let load = outstanding(first + j)
+                let candidate = services[s].servingList[j]
+                let load = outstanding(candidate)
                 if load < bestLoad {
-                    best = first + j
+                    best = candidate
                     bestLoad = load
                 }
             }
@@ -55,7 +76,8 @@ extension Simulation {
             let x = Int(stream.uniform() * Double(count))
             var y = Int(stream.uniform() * Double(count - 1))
             if y >= x { y += 1 }
-            return outstanding(first + y) < outstanding(first + x) ? first + y : first + x
+            let (first, second) = (services[s].servingList[x], services[s].servingList[y])
+            return outstanding(second) < outstanding(first) ? second : first
         }
     }
 
@@ -74,23 +96,56 @@ extension Simulation {
         if services[s].contention > 0 {
             work *= 1 + services[s].contention * Double(inService)
         }
+        for added in services[s].addedLatency {
+            work += added.draw(services[s].faultStream)
+        }
+        let duration = SimTime(seconds: work)
+        attempts.startedAt[Int(a)] = now.nanoseconds
+        attempts.work[Int(a)] = duration.nanoseconds
         calendar.schedule(
-            at: now + SimTime(seconds: work), kind: EventKind.departure.rawValue, target: UInt32(s), slot: a,
+            at: now + duration, kind: EventKind.departure.rawValue, target: UInt32(s), slot: a,
             generation: attempts.slots.generation(of: a))
     }
 
     /// An instance finishes an attempt, answers it (or notes the work was wasted), and takes the
-    /// next waiting attempt, dropping those that waited past the queue timeout.
+    /// next waiting attempt, dropping those that waited past the queue timeout. Work caught by a
+    /// stop-the-world pause finishes later by the time it was paused.
     func departure(service s: Int, attempt a: UInt32) {
-        let instance = Int(attempts.instance[Int(a)])
+        let ai = Int(a)
+        // A kill already answered this attempt; its departure is void.
+        guard attempts.phase[ai] == .atServer else { return }
+        let instance = Int(attempts.instance[ai])
+        if !instances[instance].pauses.isEmpty {
+            let started = attempts.startedAt[ai]
+            let done = now.nanoseconds - started - instances[instance].pausedTime(from: started, to: now.nanoseconds)
+            if done < attempts.work[ai] {
+                let resume = instances[instance].pauses.map(\.end).filter { $0 > now.nanoseconds }.max() ?? now.nanoseconds
+                calendar.schedule(
+                    at: SimTime(nanoseconds: max(resume, now.nanoseconds) + attempts.work[ai] - done),
+                    kind: EventKind.departure.rawValue, target: UInt32(s), slot: a,
+                    generation: attempts.slots.generation(of: a))
+                return
+            }
+        }
         services[s].counters.completions += 1
-        if attempts.abandoned[Int(a)] {
+        if attempts.abandoned[ai] {
             services[s].counters.wasted += 1
         }
         respond(a, outcome: .success)
         instances[instance].busy -= 1
         services[s].busy.add(-1, at: now)
-        while let next = services[s].lifo ? instances[instance].queue.popBack() : instances[instance].queue.popFront() {
+        startWaiting(service: s, instance: instance)
+        if instances[instance].lifecycle == .draining && instances[instance].busy == 0 && instances[instance].queue.isEmpty {
+            instances[instance].lifecycle = .stopped
+            recordEvent(.instanceStopped, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) drained and stopped")
+        }
+    }
+
+    /// Fills free workers of `instance` from its queue (unless it is paused).
+    func startWaiting(service s: Int, instance: Int) {
+        while instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds),
+              let next = services[s].lifo ? instances[instance].queue.popBack() : instances[instance].queue.popFront()
+        {
             services[s].queued.add(-1, at: now)
             let waited = now.nanoseconds - attempts.enqueuedAt[Int(next)]
             if waited > services[s].queueTimeout {
@@ -99,7 +154,6 @@ extension Simulation {
                 continue
             }
             startService(next, service: s, instance: instance)
-            break
         }
     }
 }

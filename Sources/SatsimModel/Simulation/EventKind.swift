@@ -25,4 +25,10 @@ internal enum EventKind: UInt32 {
     case timelineStarts
     /// A timeline event with `for` ends (target: its index).
     case timelineEnds
+    /// A booting instance is ready (target: service; slot: instance; generation: its epoch).
+    case instanceBoots
+    /// The next batch of a rolling deploy (target: timeline index; slot: batch number).
+    case deployStep
+    /// A pause of an instance ends (target: service; slot: instance).
+    case pauseEnds
 }

@@ -12,7 +12,7 @@ extension Simulation {
         attempts.slots.checkInvariants()
         for service in services {
             var busy = 0, queued = 0
-            for i in service.firstInstance..<(service.firstInstance + service.instanceCount) {
+            for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
                 let instance = instances[i]
                 precondition(
                     instance.busy >= 0 && instance.busy <= service.workers,
@@ -21,7 +21,7 @@ extension Simulation {
                     instance.queue.count <= service.queueCapacity,
                     "\(service.spec.name) instance \(i): \(instance.queue.count) queued, capacity \(service.queueCapacity)")
                 precondition(
-                    instance.queue.isEmpty || instance.busy == service.workers,
+                    instance.queue.isEmpty || instance.busy == service.workers || instance.isPaused(at: now.nanoseconds),
                     "\(service.spec.name) instance \(i): \(instance.queue.count) waiting while \(instance.busy) of \(service.workers) workers are busy")
                 for slot in instance.queue.elements {
                     let a = Int(slot)
@@ -34,6 +34,13 @@ extension Simulation {
                 busy += Int(instance.busy)
                 queued += instance.queue.count
             }
+            let serving = (service.firstInstance..<(service.firstInstance + service.slotCount)).filter {
+                instances[$0].lifecycle == .serving
+            }
+            precondition(service.servingList == serving, "\(service.spec.name): serving list \(service.servingList), serving \(serving)")
+            precondition(
+                service.serving.value == Double(serving.count),
+                "\(service.spec.name): serving integral at \(service.serving.value), serving \(serving.count)")
             precondition(service.busy.value == Double(busy), "\(service.spec.name): busy integral at \(service.busy.value), workers busy \(busy)")
             precondition(service.queued.value == Double(queued), "\(service.spec.name): queued integral at \(service.queued.value), queued \(queued)")
         }

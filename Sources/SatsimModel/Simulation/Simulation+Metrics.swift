@@ -69,6 +69,7 @@ extension Simulation {
     func finish(report: RunReport) -> SimulationResult {
         let stop = halted == nil ? end : now
         now = stop
+        if let halted { recordEvent(.runStopped, subject: spec.name, detail: halted.message) }
         if !warmedUp { markWarmup() }
         if now > lastTick { tick() }
         let from = min(spec.warmup, stop)
@@ -100,12 +101,12 @@ extension Simulation {
                     meanQueueLength: measured > 0 ? queuedArea / measured : 0,
                     meanWait: d.started > 0 ? d.waitSum / Double(d.started) : 0,
                     instances: InstanceRange(
-                        min: service.minServing, mean: measured > 0 ? servingArea / measured : Double(service.instanceCount),
+                        min: service.minServing, mean: measured > 0 ? servingArea / measured : Double(service.servingList.count),
                         max: service.maxServing)))
         }
         return SimulationResult(
             scenario: spec.name, seed: spec.seed, measuredSeconds: measured, clients: clientSummaries,
-            services: serviceSummaries, timeSeries: timeSeries, limitHit: halted, events: report.events,
-            endSeconds: stop.seconds)
+            services: serviceSummaries, timeSeries: timeSeries, limitHit: halted, eventCount: report.events,
+            endSeconds: stop.seconds, events: runEvents)
     }
 }

@@ -25,6 +25,8 @@ public final class Simulation: EventProcessor {
     var lastTick: SimTime = .zero
     var warmedUp = false
     var halted: RunLimitHit?
+    /// What happened, in time order (faults, instances, breakers): rare, so kept as a list.
+    var runEvents: [RunEvent] = []
     var prepared = false
     let end: SimTime
     var maxInFlight = Int.max
@@ -51,9 +53,16 @@ public final class Simulation: EventProcessor {
                 RandomStream(seed: spec.seed, component: "services.\(service.name).\(purpose)")
             }
             let first = instances.count
-            for _ in 0..<service.instances {
+            // Reserve a slot for every instance the scenario can ever run at once.
+            var slots = service.instances
+            for event in spec.timeline {
+                if case .scale(let name, let to) = event.action, name == service.name { slots = max(slots, to) }
+            }
+            for slot in 0..<slots {
                 let initial = min(service.queue.capacity ?? 64, 1024)
-                instances.append(InstanceState(queue: AttemptQueue(initialCapacity: initial)))
+                var instance = InstanceState(queue: AttemptQueue(initialCapacity: initial))
+                if slot >= service.instances { instance.lifecycle = .stopped }
+                instances.append(instance)
             }
             var state = ServiceState(
                 spec: service, serviceStream: stream("service_time"), balancerStream: stream("balancer"),
@@ -61,7 +70,9 @@ public final class Simulation: EventProcessor {
                 queueCapacity: service.queue.capacity ?? Int.max,
                 queueTimeout: service.queue.timeout?.nanoseconds ?? Int64.max,
                 lifo: service.queue.discipline == .lifo, contention: service.contention,
-                firstInstance: first, instanceCount: service.instances)
+                firstInstance: first, slotCount: slots, bootTime: service.bootTime.nanoseconds,
+                faultStream: stream("faults"))
+            state.servingList = Array(first..<(first + service.instances))
             state.capacity.set(Double(service.instances * service.workers), at: .zero)
             state.serving.set(Double(service.instances), at: .zero)
             state.minServing = service.instances
@@ -167,7 +178,8 @@ public final class Simulation: EventProcessor {
             departure(service: Int(event.target), attempt: event.slot)
             return true
         case .responseReachesClient:
-            guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation) else { return false }
+            guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
+                  attempts.phase[Int(event.slot)] == .toClient else { return false }
             responseReachesClient(event.slot)
             return false
         case .attemptTimeout:
@@ -193,6 +205,15 @@ public final class Simulation: EventProcessor {
         case .timelineEnds:
             applyTimeline(Int(event.target), starting: false)
             return false
+        case .instanceBoots:
+            instanceBoots(service: Int(event.target), instance: Int(event.slot), epoch: event.generation)
+            return false
+        case .deployStep:
+            deployStep(timelineIndex: Int(event.target), batch: Int(event.slot))
+            return false
+        case .pauseEnds:
+            pauseEnds(service: Int(event.target), instance: Int(event.slot))
+            return false
         }
     }
 
@@ -203,7 +224,7 @@ public final class Simulation: EventProcessor {
             var largest: (name: String, length: Int)?
             for service in services {
                 var length = 0
-                for i in service.firstInstance..<(service.firstInstance + service.instanceCount) {
+                for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
                     length += instances[i].queue.count
                 }
                 if length > (largest?.length ?? 0) { largest = (service.spec.name, length) }

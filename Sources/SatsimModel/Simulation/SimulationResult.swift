@@ -13,7 +13,9 @@ public struct SimulationResult: Sendable {
     /// Set when the run stopped at a limit; the figures are then partial.
     public var limitHit: RunLimitHit?
     /// Counted events: arrivals, retries sent, departures, timeouts fired.
-    public var events: Int
+    public var eventCount: Int
     /// Where the run stopped [s].
     public var endSeconds: Double
+    /// What happened, in time order: faults, instance life cycles, breaker changes.
+    public var events: [RunEvent]
 }

@@ -39,6 +39,9 @@ struct AttemptSlab {
     /// The client stopped waiting (timeout); the server does not know.
     var abandoned: [Bool] = []
     var phase: [AttemptPhase] = []
+    /// When service started, and the work it needs [ns] (pauses stretch it).
+    var startedAt: [Int64] = []
+    var work: [Int64] = []
 
     mutating func acquire(request r: UInt32, requestGeneration g: UInt32, service s: Int) -> (UInt32, UInt32) {
         let (slot, generation) = slots.acquire()
@@ -52,6 +55,8 @@ struct AttemptSlab {
             outcome.append(.success)
             abandoned.append(false)
             phase.append(.toService)
+            startedAt.append(0)
+            work.append(0)
         }
         request[i] = r
         requestGeneration[i] = g
@@ -72,4 +77,6 @@ enum AttemptPhase: UInt8 {
     case atServer
     /// Its answer is crossing the network back to the client.
     case toClient
+    /// Swallowed by a blackhole outage: no answer will ever come.
+    case blackholed
 }

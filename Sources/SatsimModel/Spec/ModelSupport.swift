@@ -41,10 +41,12 @@ public enum ModelSupport {
         }
         for (index, event) in spec.timeline.enumerated() {
             switch event.action {
-            case .loadSpike:
+            case .cacheFlush:
+                found.append(.init(path: "timeline.\(index).kind", feature: "cache flushes (caches are not simulated yet)"))
+            case .set:
+                found.append(.init(path: "timeline.\(index).kind", feature: "changing a setting mid-run (kind: set)"))
+            case .loadSpike, .latency, .errors, .outage, .kill, .pause, .scale, .deploy:
                 break
-            default:
-                found.append(.init(path: "timeline.\(index).kind", feature: "timeline events of kind \(event.action.kindName)"))
             }
         }
         return found

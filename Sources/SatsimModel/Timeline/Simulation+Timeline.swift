@@ -1,14 +1,62 @@
 import SatsimCore
 
 extension Simulation {
+    func recordEvent(_ kind: RunEventKind, subject: String, detail: String) {
+        runEvents.append(RunEvent(time: now.seconds, kind: kind, subject: subject, detail: detail))
+    }
+
+    func serviceIndex(_ name: String) -> Int? { services.firstIndex { $0.spec.name == name } }
+
     /// Starts or ends timeline event `index`. Only the kinds ``ModelSupport`` accepts reach here.
     func applyTimeline(_ index: Int, starting: Bool) {
         let event = spec.timeline[index]
+        let window = event.duration.map { " for \($0.description)" } ?? ""
         switch event.action {
         case .loadSpike(let name, let factor):
             guard let c = clients.firstIndex(where: { $0.spec.name == name }) else { return }
             setLoadFactor(client: c, starting ? clients[c].loadFactor * factor : clients[c].loadFactor / factor)
-        default:
+            recordEvent(
+                starting ? .faultStarted : .faultEnded, subject: name,
+                detail: starting ? "load spike x\(factor)\(window)" : "load spike over")
+        case .latency(let name, let add):
+            guard let s = serviceIndex(name) else { return }
+            if starting {
+                services[s].addedLatency.append(Sampler(add))
+            } else if let k = services[s].addedLatency.firstIndex(where: { $0.distribution == add }) {
+                services[s].addedLatency.remove(at: k)
+            }
+            recordEvent(starting ? .faultStarted : .faultEnded, subject: name, detail: starting ? "added latency \(add)\(window)" : "added latency over")
+        case .errors(let name, let ratio):
+            guard let s = serviceIndex(name) else { return }
+            if starting {
+                services[s].errorRatios.append(ratio)
+            } else if let k = services[s].errorRatios.firstIndex(of: ratio) {
+                services[s].errorRatios.remove(at: k)
+            }
+            recordEvent(starting ? .faultStarted : .faultEnded, subject: name, detail: starting ? "failing \(ratio) of requests\(window)" : "errors over")
+        case .outage(let name, let mode):
+            guard let s = serviceIndex(name) else { return }
+            let delta = starting ? 1 : -1
+            switch mode {
+            case .refuse: services[s].refusing += delta
+            case .blackhole: services[s].blackholing += delta
+            }
+            recordEvent(starting ? .faultStarted : .faultEnded, subject: name, detail: starting ? "outage (\(mode.rawValue))\(window)" : "outage over")
+        case .kill(let name, let count):
+            guard let s = serviceIndex(name) else { return }
+            let victims = Array(services[s].servingList.prefix(count))
+            for instance in victims { kill(service: s, instance: instance, reason: "killed") }
+        case .scale(let name, let to):
+            guard let s = serviceIndex(name) else { return }
+            scale(service: s, to: to)
+        case .deploy:
+            deployStep(timelineIndex: index, batch: 0)
+        case .pause(let name, let count):
+            guard starting, let s = serviceIndex(name), let duration = event.duration else { return }
+            for instance in services[s].servingList.prefix(count) {
+                pause(service: s, instance: instance, until: now + duration)
+            }
+        case .cacheFlush, .set:
             break
         }
     }
@@ -27,5 +75,114 @@ extension Simulation {
             clients[c].arrivalEpoch &+= 1
             scheduleNextArrival(c)
         }
+    }
+
+    // MARK: - Instance life cycle
+
+    /// Kills an instance: the attempts it holds fail at once (their connections reset) and it
+    /// restarts, serving again after boot_time.
+    func kill(service s: Int, instance: Int, reason: String) {
+        let name = services[s].spec.name
+        let local = instance - services[s].firstInstance
+        // In service: find them in the slab (kills are rare, so a scan is fine).
+        var lost = 0
+        for a in 0..<attempts.phase.count where attempts.phase[a] == .atServer && Int(attempts.instance[a]) == instance {
+            let slot = UInt32(a)
+            guard attempts.slots.isCurrent(slot: slot, generation: attempts.slots.generation(of: slot)) else { continue }
+            lost += 1
+            respond(slot, outcome: .error)
+        }
+        let queued = instances[instance].queue.count
+        instances[instance].queue.removeAll()
+        services[s].queued.add(-Double(queued), at: now)
+        services[s].busy.add(-Double(instances[instance].busy), at: now)
+        instances[instance].busy = 0
+        instances[instance].pauses.removeAll()
+        instances[instance].epoch &+= 1
+        recordEvent(.instanceKilled, subject: name, detail: "instance \(local) \(reason); \(lost) attempts lost")
+        setLifecycle(service: s, instance: instance, .booting)
+        boot(service: s, instance: instance)
+    }
+
+    /// Starts an instance booting; it serves after boot_time.
+    func boot(service s: Int, instance: Int) {
+        setLifecycle(service: s, instance: instance, .booting)
+        recordEvent(.instanceBooting, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) booting")
+        calendar.schedule(
+            at: now + SimTime(nanoseconds: services[s].bootTime), kind: EventKind.instanceBoots.rawValue,
+            target: UInt32(s), slot: UInt32(instance), generation: instances[instance].epoch)
+    }
+
+    func instanceBoots(service s: Int, instance: Int, epoch: UInt32) {
+        guard instances[instance].epoch == epoch, instances[instance].lifecycle == .booting else { return }
+        setLifecycle(service: s, instance: instance, .serving)
+        recordEvent(.instanceReady, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) ready")
+    }
+
+    /// An operator's manual scaling: new instances boot; surplus ones drain and stop.
+    func scale(service s: Int, to target: Int) {
+        let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
+        let running = range.filter { instances[$0].lifecycle == .serving || instances[$0].lifecycle == .booting }
+        if running.count < target {
+            var missing = target - running.count
+            for instance in range where missing > 0 && (instances[instance].lifecycle == .stopped || instances[instance].lifecycle == .draining) {
+                instances[instance].epoch &+= 1
+                boot(service: s, instance: instance)
+                missing -= 1
+            }
+        } else if running.count > target {
+            // The newest instances go first.
+            for instance in running.suffix(running.count - target).reversed() {
+                instances[instance].epoch &+= 1
+                if instances[instance].busy == 0 && instances[instance].queue.isEmpty {
+                    setLifecycle(service: s, instance: instance, .stopped)
+                    recordEvent(.instanceStopped, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) stopped")
+                } else {
+                    setLifecycle(service: s, instance: instance, .draining)
+                    recordEvent(.instanceDraining, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) draining")
+                }
+            }
+        }
+    }
+
+    /// A rolling deploy: restarts `batch` instances, then the next batch `every` later, until
+    /// every instance that was serving at the start has restarted once.
+    func deployStep(timelineIndex index: Int, batch: Int) {
+        guard case .deploy(let name, let size, let every) = spec.timeline[index].action, let s = serviceIndex(name) else { return }
+        let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
+        let targets = range.filter { instances[$0].lifecycle != .stopped }
+        let from = batch * size
+        guard from < targets.count else { return }
+        for instance in targets[from..<min(from + size, targets.count)] {
+            kill(service: s, instance: instance, reason: "restarted by a rolling deploy (batch \(batch + 1))")
+        }
+        if from + size < targets.count {
+            calendar.schedule(at: now + every, kind: EventKind.deployStep.rawValue, target: UInt32(index), slot: UInt32(batch + 1))
+        }
+    }
+
+    /// A stop-the-world pause: the instance makes no progress until `end`.
+    func pause(service s: Int, instance: Int, until end: SimTime) {
+        instances[instance].pauses.append((now.nanoseconds, end.nanoseconds))
+        recordEvent(.instancePaused, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) paused until \(end.description)")
+        calendar.schedule(at: end, kind: EventKind.pauseEnds.rawValue, target: UInt32(s), slot: UInt32(instance))
+    }
+
+    func pauseEnds(service s: Int, instance: Int) {
+        recordEvent(.instanceResumed, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) resumed")
+        startWaiting(service: s, instance: instance)
+    }
+
+    /// Moves an instance to a new life-cycle state and keeps the balancer's list and the
+    /// serving-capacity integrals in step.
+    func setLifecycle(service s: Int, instance: Int, _ state: InstanceLifecycle) {
+        instances[instance].lifecycle = state
+        let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
+        services[s].servingList = range.filter { instances[$0].lifecycle == .serving }
+        let serving = services[s].servingList.count
+        services[s].serving.set(Double(serving), at: now)
+        services[s].capacity.set(Double(serving * Int(services[s].workers)), at: now)
+        services[s].minServing = min(services[s].minServing, serving)
+        services[s].maxServing = max(services[s].maxServing, serving)
     }
 }

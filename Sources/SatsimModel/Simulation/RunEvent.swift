@@ -1,0 +1,40 @@
+/// Something that happened during a run, for events.jsonl and the story: faults, operator
+/// actions, instance life cycles, breaker state changes.
+public struct RunEvent: Sendable, Hashable {
+    /// Simulated time [s].
+    public var time: Double
+    public var kind: RunEventKind
+    /// The client or service it concerns.
+    public var subject: String
+    /// A short plain description.
+    public var detail: String
+
+    public init(time: Double, kind: RunEventKind, subject: String, detail: String) {
+        self.time = time
+        self.kind = kind
+        self.subject = subject
+        self.detail = detail
+    }
+}
+
+/// The kinds of ``RunEvent``; raw values are the `kind` field of events.jsonl.
+public enum RunEventKind: String, Sendable, Hashable, CaseIterable {
+    case faultStarted = "fault_started"
+    case faultEnded = "fault_ended"
+    case instanceKilled = "instance_killed"
+    case instanceBooting = "instance_booting"
+    case instanceReady = "instance_ready"
+    case instanceDraining = "instance_draining"
+    case instanceStopped = "instance_stopped"
+    case instancePaused = "instance_paused"
+    case instanceResumed = "instance_resumed"
+    case breakerOpened = "breaker_opened"
+    case breakerHalfOpen = "breaker_half_open"
+    case breakerClosed = "breaker_closed"
+    case runStopped = "run_stopped"
+}
+
+extension String {
+    /// `half_open` -> `half open`, for sentences.
+    var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
+}
