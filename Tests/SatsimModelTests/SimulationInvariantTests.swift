@@ -65,3 +65,47 @@ struct SimulationInvariantTests {
         #expect(s.wasted > 0)
     }
 }
+
+extension SimulationInvariantTests {
+    @Test("Invariants hold with calls, kills, pauses, scaling and outages together")
+    func invariantsUnderFaultsAndCalls() {
+        let spec = ScenarioSpec(
+            name: "chaos", duration: SimTime(seconds: 40), seed: 5,
+            clients: [
+                ClientSpec(
+                    name: "users", target: "api", arrival: .poisson(rate: 300), timeout: SimTime(seconds: 0.5),
+                    retry: RetrySpec(maxAttempts: 3, budget: RetryBudgetSpec(ratio: 0.2, minPerSecond: 5)),
+                    circuitBreaker: CircuitBreakerSpec(
+                        failureRatio: 0.5, minRequests: 20, window: SimTime(seconds: 5), openFor: SimTime(seconds: 1),
+                        halfOpenProbes: 3))
+            ],
+            services: [
+                ServiceSpec(
+                    name: "api", instances: 3, workers: 8, serviceTime: .exponential(mean: 0.01), queue: QueueSpec(capacity: 50),
+                    balancer: .leastOutstanding,
+                    calls: [
+                        CallSpec(service: "db", timeout: SimTime(seconds: 0.2), retry: RetrySpec(maxAttempts: 2)),
+                        CallSpec(service: "cache", probability: 0.5, optional: true),
+                    ],
+                    bootTime: SimTime(seconds: 2)),
+                ServiceSpec(name: "db", instances: 2, workers: 4, serviceTime: .lognormal(mean: 0.02, cv: 1.5), queue: QueueSpec(capacity: 20)),
+                ServiceSpec(name: "cache", instances: 1, workers: 50, serviceTime: .constant(value: 0.001)),
+            ],
+            timeline: [
+                TimelineEventSpec(at: SimTime(seconds: 5), action: .kill(service: "api", count: 1)),
+                TimelineEventSpec(at: SimTime(seconds: 8), duration: SimTime(seconds: 2), action: .pause(service: "db", count: 1)),
+                TimelineEventSpec(at: SimTime(seconds: 12), action: .scale(service: "api", to: 6)),
+                TimelineEventSpec(at: SimTime(seconds: 15), duration: SimTime(seconds: 5), action: .outage(service: "db", mode: .blackhole)),
+                TimelineEventSpec(at: SimTime(seconds: 22), action: .deploy(service: "db", batch: 1, every: SimTime(seconds: 3))),
+                TimelineEventSpec(at: SimTime(seconds: 30), action: .scale(service: "api", to: 2)),
+            ])
+        let simulation = Simulation(spec: spec)
+        simulation.prepare()
+        var t = 0.0
+        while t < 40 {
+            t += 0.25
+            _ = RunLoop.run(simulation, until: SimTime(seconds: t))
+            simulation.checkInvariants()
+        }
+    }
+}

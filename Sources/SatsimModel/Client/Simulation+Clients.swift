@@ -59,6 +59,10 @@ extension Simulation {
     /// budget (a refused retry ends the request), the circuit breaker and the adaptive throttle
     /// (their rejections may be retried like any outcome listed in `retry.on`).
     func sendAttempt(request r: UInt32) {
+        if requests.isCall(r) {
+            sendCallAttempt(request: r)
+            return
+        }
         let c = Int(requests.client[Int(r)])
         let isRetry = requests.attemptsSent[Int(r)] > 0
         requests.attemptsSent[Int(r)] += 1
@@ -123,8 +127,9 @@ extension Simulation {
         }
         attempts.outcome[i] = outcome
         attempts.phase[i] = .toClient
-        let c = Int(requests.client[Int(attempts.request[i])])
-        let delay = networkDelay(c)
+        let r = attempts.request[i]
+        // A downstream call's answer reaches the calling handler at once (no network model).
+        let delay = requests.isCall(r) ? .zero : networkDelay(Int(requests.client[Int(r)]))
         if delay > .zero {
             calendar.schedule(
                 at: now + delay, kind: EventKind.responseReachesClient.rawValue, slot: a,
@@ -160,6 +165,10 @@ extension Simulation {
 
     /// Decides what a request does after an attempt ended: done, retry, or give up.
     func attemptEnded(request r: UInt32, outcome: AttemptOutcome) {
+        if requests.isCall(r) {
+            callAttemptEnded(request: r, outcome: outcome)
+            return
+        }
         let ri = Int(r)
         let c = Int(requests.client[ri])
         clients[c].counters.count(outcome)
@@ -182,7 +191,7 @@ extension Simulation {
         if requests.attemptsSent[ri] < clients[c].maxAttempts
             && clients[c].retryMask & (1 << UInt8(outcome.index)) != 0
         {
-            let wait = backoff(request: r, client: c)
+            let wait = backoff(request: r, spec: clients[c].backoff, stream: clients[c].backoffStream)
             if wait > .zero {
                 calendar.schedule(
                     at: now + wait, kind: EventKind.retry.rawValue, slot: r, generation: requests.slots.generation(of: r))
@@ -208,13 +217,12 @@ extension Simulation {
     }
 
     /// The wait before the n-th retry (n = 0 first): v = min(cap, base x multiplier^n), then jitter.
-    func backoff(request r: UInt32, client c: Int) -> SimTime {
-        guard let spec = clients[c].backoff else { return .zero }
+    func backoff(request r: UInt32, spec: BackoffSpec?, stream: RandomStream) -> SimTime {
+        guard let spec else { return .zero }
         let n = Double(requests.attemptsSent[Int(r)] - 1)
         let base = spec.base.seconds
         let cap = spec.cap.seconds
         let v = min(cap, base * pow(spec.multiplier, n))
-        let stream = clients[c].backoffStream
         let wait: Double
         switch spec.jitter {
         case .none: wait = v

@@ -94,6 +94,9 @@ struct ServiceState {
     var refusing = 0
     var blackholing = 0
     var addedLatency: [Sampler] = []
+    /// Its calls: `Simulation.calls[firstCall ..< firstCall + callCount]`.
+    var firstCall = 0
+    var callCount = 0
     var roundRobin = 0
     var counters = ServiceCounters()
     var atWarmup = ServiceCounters()

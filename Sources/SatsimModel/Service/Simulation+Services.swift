@@ -127,17 +127,11 @@ extension Simulation {
                 return
             }
         }
-        services[s].counters.completions += 1
-        if attempts.abandoned[ai] {
-            services[s].counters.wasted += 1
-        }
-        respond(a, outcome: .success)
-        instances[instance].busy -= 1
-        services[s].busy.add(-1, at: now)
-        startWaiting(service: s, instance: instance)
-        if instances[instance].lifecycle == .draining && instances[instance].busy == 0 && instances[instance].queue.isEmpty {
-            instances[instance].lifecycle = .stopped
-            recordEvent(.instanceStopped, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) drained and stopped")
+        if services[s].callCount > 0 {
+            attempts.callCursor[ai] = 0
+            proceedWithCalls(a, service: s)
+        } else {
+            finishHandler(a, service: s, outcome: .success)
         }
     }
 

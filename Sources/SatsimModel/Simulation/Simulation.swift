@@ -21,6 +21,8 @@ public final class Simulation: EventProcessor {
     @exclusivity(unchecked) var instances: [InstanceState] = []
     @exclusivity(unchecked) var requests = RequestSlab()
     @exclusivity(unchecked) var attempts = AttemptSlab()
+    /// Every service's downstream calls, service by service.
+    var calls: [CallState] = []
     var timeSeries: TimeSeries
     var lastTick: SimTime = .zero
     var warmedUp = false
@@ -79,6 +81,22 @@ public final class Simulation: EventProcessor {
             state.maxServing = service.instances
             services.append(state)
         }
+        for (s, service) in spec.services.enumerated() {
+            services[s].firstCall = calls.count
+            services[s].callCount = service.calls.count
+            for (k, call) in service.calls.enumerated() {
+                guard let target = spec.services.firstIndex(where: { $0.name == call.service }) else {
+                    preconditionFailure("service \(service.name) calls unknown service \(call.service): validate the spec first")
+                }
+                calls.append(
+                    CallState(
+                        spec: call, caller: s, target: target, timeout: call.timeout?.nanoseconds ?? Int64.max,
+                        maxAttempts: Int32(clamping: call.retry?.maxAttempts ?? 1),
+                        retryMask: Self.retryMask(call.retry), backoff: call.retry?.backoff,
+                        budget: call.retry?.budget.map(RetryBudget.init),
+                        stream: RandomStream(seed: spec.seed, component: "services.\(service.name).calls.\(k)")))
+            }
+        }
         for client in spec.clients {
             let stream = { (purpose: String) in
                 RandomStream(seed: spec.seed, component: "clients.\(client.name).\(purpose)")
@@ -86,10 +104,7 @@ public final class Simulation: EventProcessor {
             guard let target = spec.services.firstIndex(where: { $0.name == client.target }) else {
                 preconditionFailure("client \(client.name) targets unknown service \(client.target): validate the spec first")
             }
-            var mask: UInt8 = 0
-            for (bit, outcome) in AttemptOutcome.allCases.enumerated() where client.retry?.on.contains(outcome) ?? false {
-                mask |= 1 << UInt8(bit)
-            }
+            let mask = Self.retryMask(client.retry)
             var rate = 0.0, poisson = false, closed = false
             var think: Sampler?
             switch client.arrival {
@@ -108,6 +123,15 @@ public final class Simulation: EventProcessor {
                     budget: client.retry?.budget.map(RetryBudget.init), breaker: client.circuitBreaker.map(CircuitBreaker.init),
                     throttle: client.adaptiveThrottle.map(AdaptiveThrottle.init), throttleStream: stream("throttle")))
         }
+    }
+
+    /// Bit i set when outcome i (in `AttemptOutcome.allCases` order) is retried.
+    static func retryMask(_ retry: RetrySpec?) -> UInt8 {
+        var mask: UInt8 = 0
+        for (bit, outcome) in AttemptOutcome.allCases.enumerated() where retry?.on.contains(outcome) ?? false {
+            mask |= 1 << UInt8(bit)
+        }
+        return mask
     }
 
     /// Runs to the end of the scenario or to a limit, whichever comes first.

@@ -8,6 +8,17 @@ struct RequestSlab {
     var attemptsSent: [Int32] = []
     /// The previous backoff wait, for decorrelated jitter [ns].
     var previousBackoff: [Int64] = []
+    /// For a downstream call: the attempt (slot and generation) whose handler made it, and the
+    /// call's index in `Simulation.calls`; `noParent` for a client's request.
+    var parent: [UInt32] = []
+    var parentGeneration: [UInt32] = []
+    var call: [Int32] = []
+
+    static let noParent = UInt32.max
+
+    /// Whether request `r` is a downstream call rather than a client's request.
+    @inline(__always)
+    func isCall(_ r: UInt32) -> Bool { parent[Int(r)] != RequestSlab.noParent }
 
     mutating func acquire(client c: Int, at time: SimTime) -> UInt32 {
         let (slot, _) = slots.acquire()
@@ -17,7 +28,11 @@ struct RequestSlab {
             start.append(0)
             attemptsSent.append(0)
             previousBackoff.append(0)
+            parent.append(RequestSlab.noParent)
+            parentGeneration.append(0)
+            call.append(-1)
         }
+        parent[i] = RequestSlab.noParent
         client[i] = UInt32(c)
         start[i] = time.nanoseconds
         attemptsSent[i] = 0
@@ -42,6 +57,8 @@ struct AttemptSlab {
     /// When service started, and the work it needs [ns] (pauses stretch it).
     var startedAt: [Int64] = []
     var work: [Int64] = []
+    /// The next of its service's calls the handler will make.
+    var callCursor: [Int32] = []
 
     mutating func acquire(request r: UInt32, requestGeneration g: UInt32, service s: Int) -> (UInt32, UInt32) {
         let (slot, generation) = slots.acquire()
@@ -57,6 +74,7 @@ struct AttemptSlab {
             phase.append(.toService)
             startedAt.append(0)
             work.append(0)
+            callCursor.append(0)
         }
         request[i] = r
         requestGeneration[i] = g
@@ -65,6 +83,7 @@ struct AttemptSlab {
         abandoned[i] = false
         outcome[i] = .success
         phase[i] = .toService
+        callCursor[i] = 0
         return (slot, generation)
     }
 }

@@ -26,9 +26,6 @@ public enum ModelSupport {
             if service.queue.discipline == .codel {
                 found.append(.init(path: "\(base).queue.discipline", feature: "the codel queue discipline"))
             }
-            if !service.calls.isEmpty {
-                found.append(.init(path: "\(base).calls", feature: "downstream calls"))
-            }
             if service.cache != nil {
                 found.append(.init(path: "\(base).cache", feature: "caches"))
             }

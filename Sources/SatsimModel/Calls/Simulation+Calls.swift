@@ -1,0 +1,104 @@
+import SatsimCore
+
+/// Downstream calls (DESIGN.md, "Downstream calls"): a handler does its own work, then makes its
+/// service's `calls` in order, holding its worker until each call answers or gives up (thread
+/// per request). A slow dependency therefore exhausts its callers' workers, which is how
+/// timeouts cascade upstream. A call is a request of its own, with its own timeout, retries and
+/// retry budget; a failed call that is not `optional` fails the handler's attempt with an error.
+extension Simulation {
+    /// The handler of attempt `a` finished its own work (or a call): make the next call that its
+    /// probability selects, or, when none is left, answer.
+    func proceedWithCalls(_ a: UInt32, service s: Int) {
+        let ai = Int(a)
+        let first = services[s].firstCall
+        while Int(attempts.callCursor[ai]) < services[s].callCount {
+            let k = first + Int(attempts.callCursor[ai])
+            attempts.callCursor[ai] += 1
+            if calls[k].spec.probability < 1 && calls[k].stream.uniform() >= calls[k].spec.probability { continue }
+            let r = requests.acquire(client: 0, at: now)
+            requests.parent[Int(r)] = a
+            requests.parentGeneration[Int(r)] = attempts.slots.generation(of: a)
+            requests.call[Int(r)] = Int32(k)
+            sendCallAttempt(request: r)
+            return
+        }
+        finishHandler(a, service: s, outcome: .success)
+    }
+
+    /// Sends the next attempt of downstream call `r`.
+    func sendCallAttempt(request r: UInt32) {
+        let k = Int(requests.call[Int(r)])
+        let isRetry = requests.attemptsSent[Int(r)] > 0
+        requests.attemptsSent[Int(r)] += 1
+        if calls[k].budget != nil {
+            if !isRetry {
+                calls[k].budget?.deposit(at: now)
+            } else if calls[k].budget?.tryWithdraw(at: now) == false {
+                callFinished(request: r, success: false)
+                return
+            }
+        }
+        let (a, generation) = attempts.acquire(
+            request: r, requestGeneration: requests.slots.generation(of: r), service: calls[k].target)
+        if calls[k].timeout != Int64.max {
+            calendar.schedule(
+                at: now + SimTime(nanoseconds: calls[k].timeout), kind: EventKind.attemptTimeout.rawValue, slot: a,
+                generation: generation)
+        }
+        attemptReachesService(a)
+        checkInFlight()
+    }
+
+    /// An attempt of downstream call `r` ended: done, retry, or give up.
+    func callAttemptEnded(request r: UInt32, outcome: AttemptOutcome) {
+        let k = Int(requests.call[Int(r)])
+        if outcome == .success {
+            callFinished(request: r, success: true)
+            return
+        }
+        if requests.attemptsSent[Int(r)] < calls[k].maxAttempts && calls[k].retryMask & (1 << UInt8(outcome.index)) != 0 {
+            let wait = backoff(request: r, spec: calls[k].backoff, stream: calls[k].stream)
+            calendar.schedule(
+                at: now + wait, kind: EventKind.retry.rawValue, slot: r, generation: requests.slots.generation(of: r))
+            return
+        }
+        callFinished(request: r, success: false)
+    }
+
+    /// Call `r` is over; its handler, if it is still there, goes on.
+    func callFinished(request r: UInt32, success: Bool) {
+        let ri = Int(r)
+        let a = requests.parent[ri]
+        let k = Int(requests.call[ri])
+        let parentAlive =
+            attempts.slots.isCurrent(slot: a, generation: requests.parentGeneration[ri]) && attempts.phase[Int(a)] == .atServer
+        requests.slots.release(r)
+        // A kill answered the handler's attempt already: nobody waits for this call.
+        guard parentAlive else { return }
+        let s = calls[k].caller
+        if success || calls[k].spec.optional {
+            proceedWithCalls(a, service: s)
+        } else {
+            finishHandler(a, service: s, outcome: .error)
+        }
+    }
+
+    /// The handler of attempt `a` is done: it answers (success, or an error when a required call
+    /// failed), frees its worker and the worker takes the next waiting attempt.
+    func finishHandler(_ a: UInt32, service s: Int, outcome: AttemptOutcome) {
+        let ai = Int(a)
+        let instance = Int(attempts.instance[ai])
+        services[s].counters.completions += 1
+        if attempts.abandoned[ai] {
+            services[s].counters.wasted += 1
+        }
+        respond(a, outcome: outcome)
+        instances[instance].busy -= 1
+        services[s].busy.add(-1, at: now)
+        startWaiting(service: s, instance: instance)
+        if instances[instance].lifecycle == .draining && instances[instance].busy == 0 && instances[instance].queue.isEmpty {
+            instances[instance].lifecycle = .stopped
+            recordEvent(.instanceStopped, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) drained and stopped")
+        }
+    }
+}
