@@ -130,7 +130,13 @@ public struct Story: Sendable, Hashable {
         case .loadSpike(let client, let factor):
             return "At \(at), a load spike multiplied the load of \(client) by \(Format.ratio(factor))\(window)."
         case .latency(let service, let add):
-            return "At \(at), \(service) became slower by \(add)\(window)."
+            let delay: String
+            if case .constant(let value) = add {
+                delay = Format.duration(value)
+            } else {
+                delay = "a \(add.name) delay averaging \(Format.duration(add.mean))"
+            }
+            return "At \(at), \(service) became slower by \(delay) per request\(window)."
         case .errors(let service, let ratio):
             return "At \(at), \(service) started failing \(Format.percent(ratio)) of requests\(window)."
         case .outage(let service, let mode):
