@@ -8,7 +8,8 @@ public enum Outcome: String, Sendable, Hashable, CaseIterable {
     case degraded
     /// Long after the trigger ended, goodput stays low while offered load is back to baseline.
     case metastable
-    /// The instance count keeps reversing direction under constant offered load.
+    /// The instance count keeps reversing direction under constant offered load (after the last
+    /// fault).
     case oscillating
     /// Before any fault, too few requests succeed: the design cannot carry its baseline load.
     case overloaded

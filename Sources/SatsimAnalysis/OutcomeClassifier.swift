@@ -80,7 +80,10 @@ public enum OutcomeClassifier {
            endedBefore == 0 || succeededBefore / endedBefore < thresholds.successRatio {
             return verdict(.overloaded)
         }
-        if reversals(intervals.map(\.instances)) >= thresholds.oscillationReversals {
+        // Oscillation is judged under constant offered load: after the last fault has ended (a
+        // fault itself may legitimately move instances up and down).
+        let steady = intervals.filter { $0.end - $0.width >= (lastFaultEnd.isFinite ? lastFaultEnd : warmup) - 1e-9 }
+        if reversals(steady.map(\.instances)) >= thresholds.oscillationReversals {
             return verdict(.oscillating)
         }
         if intervals.allSatisfy({ $0.successRatio >= thresholds.successRatio }) {

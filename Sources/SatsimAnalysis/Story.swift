@@ -67,6 +67,7 @@ public struct Story: Sendable, Hashable {
             lines.append(
                 "By \(Format.clock(times[i])), retries made up \(Format.percent(retries[i] / attempts[i])) of the attempts sent: \(Format.rate(attempts[i] / width)) attempts/s for \(Format.rate(requests[i] / width)) new requests/s.")
         }
+        lines += Self.instanceSentences(result.events)
         if let end = lastFaultEnd, spec.timeline.contains(where: { $0.duration != nil }) {
             lines.append("The last fault ended at \(Format.clock(end)).")
         }
@@ -121,6 +122,30 @@ public struct Story: Sendable, Hashable {
             lines.append("The number of serving instances kept changing direction under constant load: it oscillated.")
         }
         sentences = lines
+    }
+
+    /// Sentences about health checks and breakers, from the run's events.
+    static func instanceSentences(_ events: [RunEvent]) -> [String] {
+        var lines: [String] = []
+        let ejections = events.filter { $0.kind == .instanceEjected }
+        if let first = ejections.first {
+            let services = Set(ejections.map(\.subject)).sorted().joined(separator: ", ")
+            lines.append(
+                "At \(Format.clock(first.time)), health checks began ejecting instances of \(services) that were too busy to answer their probes: \(ejections.count) ejection(s) in all.")
+        }
+        if let panic = events.first(where: { $0.kind == .panicStarted }) {
+            lines.append("At \(Format.clock(panic.time)), \(panic.subject) fell below its panic threshold: the balancer used every instance, healthy or not.")
+        }
+        let restarts = events.filter { $0.kind == .instanceKilled && $0.detail.contains("health checks") }
+        if let first = restarts.first {
+            lines.append(
+                "From \(Format.clock(first.time)), health checks restarted \(restarts.count) instance(s), each losing the work it held and serving nothing until booted.")
+        }
+        let openings = events.filter { $0.kind == .breakerOpened }
+        if let first = openings.first {
+            lines.append("At \(Format.clock(first.time)), the circuit breaker of \(first.subject) opened (\(openings.count) time(s) in all), rejecting attempts without sending them.")
+        }
+        return lines
     }
 
     static func describe(_ event: TimelineEventSpec) -> String {

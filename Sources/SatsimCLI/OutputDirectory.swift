@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A directory of run outputs. Every file is written to a temporary name beside its target and
 /// renamed into place, so a killed run never leaves a half-written file that looks whole.
@@ -29,14 +32,15 @@ struct OutputDirectory {
         let temporary = url.appendingPathComponent(".\(name).partial-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try Data(text.utf8).write(to: temporary)
-            if FileManager.default.fileExists(atPath: target.path) {
-                _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: target)
-            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw CLIError.io("cannot write \(target.path): \(error)")
+        }
+        // rename(2) replaces the target atomically: a reader sees the old file or the new one.
+        guard rename(temporary.path, target.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CLIError.io("cannot write \(target.path): \(reason)")
         }
         return target.path
     }

@@ -77,3 +77,14 @@ struct OutcomeClassifierTests {
         #expect(v.outcome == .stable)
     }
 }
+
+extension OutcomeClassifierTests {
+    @Test("Instances that move during a fault and settle after it are not oscillating")
+    func movementDuringTheFaultIsNotOscillation() {
+        let intervals = Self.series(600, successes: { t in t >= 100 && t < 110 ? 50 : 100 }) { t in
+            t >= 100 && t < 110 ? Double(t % 2 == 0 ? 4 : 2) : 4
+        }
+        let v = OutcomeClassifier.classify(intervals: intervals, warmup: 10, faults: Self.spike)
+        #expect(v.outcome == .recovered)
+    }
+}

@@ -89,6 +89,19 @@ struct RunEndToEndTests {
         #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
     }
 
+    @Test("A second run into the same --out replaces its files")
+    func rerunReplacesOutputs() throws {
+        let file = try CLIHarness.scenarioFile(Self.small)
+        let out = try CLIHarness.temporaryDirectory()
+        let first = try CLIHarness.run(["run", file.path, "--out", out.path, "--seed", "1"])
+        let before = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        let second = try CLIHarness.run(["run", file.path, "--out", out.path, "--seed", "2"])
+        let after = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(first.status == 0 && second.status == 0, "\(second.stderr)")
+        #expect(before != after)
+        #expect(after.contains("\"seed\": \"2\""))
+    }
+
     @Test("timeseries.csv has one row per interval and stable column names")
     func timeSeriesShape() throws {
         let file = try CLIHarness.scenarioFile(Self.small)

@@ -93,11 +93,17 @@ extension Simulation {
             services[s].counters.wasted += 1
         }
         respond(a, outcome: outcome)
+        releaseWorker(service: s, instance: instance)
+    }
+
+    /// A worker of `instance` is free: it takes the next waiting attempt, and a draining
+    /// instance with nothing left stops.
+    func releaseWorker(service s: Int, instance: Int) {
         instances[instance].busy -= 1
         services[s].busy.add(-1, at: now)
         startWaiting(service: s, instance: instance)
         if instances[instance].lifecycle == .draining && instances[instance].busy == 0 && instances[instance].queue.isEmpty {
-            instances[instance].lifecycle = .stopped
+            setLifecycle(service: s, instance: instance, .stopped)
             recordEvent(.instanceStopped, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) drained and stopped")
         }
     }

@@ -121,6 +121,10 @@ extension Simulation {
     /// the network unless the client already gave up.
     func respond(_ a: UInt32, outcome: AttemptOutcome) {
         let i = Int(a)
+        if attempts.request[i] == AttemptSlab.probe {
+            probeAnswered(a, success: outcome == .success)
+            return
+        }
         if attempts.abandoned[i] {
             attempts.slots.release(a)
             return

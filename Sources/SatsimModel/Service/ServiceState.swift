@@ -49,6 +49,10 @@ struct InstanceState {
     var lifecycle: InstanceLifecycle = .serving
     /// Bumped on every kill, so that a boot scheduled for an earlier life is ignored.
     var epoch: UInt32 = 0
+    /// Taken out of the balancer by its health check (it still works off what it holds).
+    var ejected = false
+    var consecutiveProbeFailures = 0
+    var consecutiveProbeSuccesses = 0
     /// Stop-the-world pauses, [start, end) in ns, oldest first: work in service makes no progress
     /// during them.
     var pauses: [(start: Int64, end: Int64)] = []
@@ -84,8 +88,13 @@ struct ServiceState {
     let firstInstance: Int
     /// Instance slots reserved for this service: enough for every scale-out the scenario can ask.
     let slotCount: Int
-    /// The serving instances, in index order: the balancer's choice set.
+    /// The instances the balancer chooses from, in index order: the serving instances that are
+    /// not ejected, or every serving instance while the healthy share is below the panic
+    /// threshold.
     var servingList: [Int] = []
+    let healthCheck: HealthCheckSpec?
+    /// Whether the healthy share is below the panic threshold.
+    var panicking = false
     let bootTime: Int64
     let faultStream: RandomStream
     /// Active faults: error ratio (the largest active), refusing and blackhole outages, and

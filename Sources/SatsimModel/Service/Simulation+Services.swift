@@ -90,6 +90,15 @@ extension Simulation {
         let inService = instances[instance].busy
         instances[instance].busy += 1
         services[s].busy.add(1, at: now)
+        if attempts.request[Int(a)] == AttemptSlab.probe {
+            // A probe takes a worker but no work: it answers as soon as a worker reaches it.
+            attempts.startedAt[Int(a)] = now.nanoseconds
+            attempts.work[Int(a)] = 0
+            calendar.schedule(
+                at: now, kind: EventKind.departure.rawValue, target: UInt32(s), slot: a,
+                generation: attempts.slots.generation(of: a))
+            return
+        }
         services[s].counters.started += 1
         services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.enqueuedAt[Int(a)])).seconds
         var work = services[s].serviceTime.draw(services[s].serviceStream)
@@ -126,6 +135,11 @@ extension Simulation {
                     generation: attempts.slots.generation(of: a))
                 return
             }
+        }
+        if attempts.request[ai] == AttemptSlab.probe {
+            respond(a, outcome: .success)
+            releaseWorker(service: s, instance: instance)
+            return
         }
         if services[s].callCount > 0 {
             attempts.callCursor[ai] = 0

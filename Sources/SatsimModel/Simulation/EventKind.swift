@@ -31,4 +31,8 @@ internal enum EventKind: UInt32 {
     case deployStep
     /// A pause of an instance ends (target: service; slot: instance).
     case pauseEnds
+    /// A service's health check probes each of its serving instances (target: service).
+    case probeRound
+    /// A probe got no answer in time (slot: the probe's attempt).
+    case probeTimeout
 }

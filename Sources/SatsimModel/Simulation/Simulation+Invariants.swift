@@ -34,13 +34,21 @@ extension Simulation {
                 busy += Int(instance.busy)
                 queued += instance.queue.count
             }
-            let serving = (service.firstInstance..<(service.firstInstance + service.slotCount)).filter {
+            let running = (service.firstInstance..<(service.firstInstance + service.slotCount)).filter {
                 instances[$0].lifecycle == .serving
             }
-            precondition(service.servingList == serving, "\(service.spec.name): serving list \(service.servingList), serving \(serving)")
+            let healthy = running.filter { !instances[$0].ejected }
+            let routable = service.panicking ? running : healthy
+            precondition(service.servingList == routable, "\(service.spec.name): balancer list \(service.servingList), expected \(routable)")
             precondition(
-                service.serving.value == Double(serving.count),
-                "\(service.spec.name): serving integral at \(service.serving.value), serving \(serving.count)")
+                service.serving.value == Double(healthy.count),
+                "\(service.spec.name): serving integral at \(service.serving.value), healthy serving \(healthy.count)")
+            let working = (service.firstInstance..<(service.firstInstance + service.slotCount)).filter {
+                instances[$0].lifecycle == .serving || instances[$0].lifecycle == .draining
+            }
+            precondition(
+                service.capacity.value == Double(working.count * Int(service.workers)),
+                "\(service.spec.name): capacity integral at \(service.capacity.value), \(working.count) working instances")
             precondition(service.busy.value == Double(busy), "\(service.spec.name): busy integral at \(service.busy.value), workers busy \(busy)")
             precondition(service.queued.value == Double(queued), "\(service.spec.name): queued integral at \(service.queued.value), queued \(queued)")
         }

@@ -72,8 +72,8 @@ public final class Simulation: EventProcessor {
                 queueCapacity: service.queue.capacity ?? Int.max,
                 queueTimeout: service.queue.timeout?.nanoseconds ?? Int64.max,
                 lifo: service.queue.discipline == .lifo, contention: service.contention,
-                firstInstance: first, slotCount: slots, bootTime: service.bootTime.nanoseconds,
-                faultStream: stream("faults"))
+                firstInstance: first, slotCount: slots, healthCheck: service.healthCheck,
+                bootTime: service.bootTime.nanoseconds, faultStream: stream("faults"))
             state.servingList = Array(first..<(first + service.instances))
             state.capacity.set(Double(service.instances * service.workers), at: .zero)
             state.serving.set(Double(service.instances), at: .zero)
@@ -172,6 +172,11 @@ public final class Simulation: EventProcessor {
         } else {
             warmedUp = true
         }
+        for (s, service) in services.enumerated() {
+            if let check = service.healthCheck {
+                calendar.schedule(at: check.interval, kind: EventKind.probeRound.rawValue, target: UInt32(s))
+            }
+        }
         for (index, event) in spec.timeline.enumerated() {
             calendar.schedule(at: event.at, kind: EventKind.timelineStarts.rawValue, target: UInt32(index))
             if let duration = event.duration {
@@ -208,6 +213,7 @@ public final class Simulation: EventProcessor {
             return false
         case .attemptTimeout:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
+                  attempts.request[Int(event.slot)] != AttemptSlab.probe,
                   !attempts.abandoned[Int(event.slot)] else { return false }
             attemptTimesOut(event.slot)
             return true
@@ -237,6 +243,14 @@ public final class Simulation: EventProcessor {
             return false
         case .pauseEnds:
             pauseEnds(service: Int(event.target), instance: Int(event.slot))
+            return false
+        case .probeRound:
+            probeRound(service: Int(event.target))
+            return false
+        case .probeTimeout:
+            guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
+                  !attempts.abandoned[Int(event.slot)] else { return false }
+            probeTimesOut(event.slot)
             return false
         }
     }

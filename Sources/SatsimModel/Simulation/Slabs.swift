@@ -44,6 +44,8 @@ struct RequestSlab {
 /// Attempts in flight (sent and not yet answered, or abandoned by the client and still held by a
 /// server), as parallel arrays indexed by slot.
 struct AttemptSlab {
+    /// The `request` of a health-check probe, which belongs to no request.
+    static let probe = UInt32.max
     var slots = TimerSlots()
     var request: [UInt32] = []
     var requestGeneration: [UInt32] = []

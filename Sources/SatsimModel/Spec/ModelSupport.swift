@@ -29,9 +29,6 @@ public enum ModelSupport {
             if service.cache != nil {
                 found.append(.init(path: "\(base).cache", feature: "caches"))
             }
-            if service.healthCheck != nil {
-                found.append(.init(path: "\(base).health_check", feature: "health checks"))
-            }
             if service.autoscaler != nil {
                 found.append(.init(path: "\(base).autoscaler", feature: "autoscalers"))
             }

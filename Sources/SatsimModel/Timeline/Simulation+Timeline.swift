@@ -84,6 +84,9 @@ extension Simulation {
     func kill(service s: Int, instance: Int, reason: String) {
         let name = services[s].spec.name
         let local = instance - services[s].firstInstance
+        // Out of the balancer first, so that nothing answered below (a probe among them) can
+        // act on an instance that is already gone.
+        setLifecycle(service: s, instance: instance, .booting)
         // In service: find them in the slab (kills are rare, so a scan is fine).
         var lost = 0
         for a in 0..<attempts.phase.count where attempts.phase[a] == .atServer && Int(attempts.instance[a]) == instance {
@@ -100,7 +103,6 @@ extension Simulation {
         instances[instance].pauses.removeAll()
         instances[instance].epoch &+= 1
         recordEvent(.instanceKilled, subject: name, detail: "instance \(local) \(reason); \(lost) attempts lost")
-        setLifecycle(service: s, instance: instance, .booting)
         boot(service: s, instance: instance)
     }
 
@@ -177,11 +179,38 @@ extension Simulation {
     /// serving-capacity integrals in step.
     func setLifecycle(service s: Int, instance: Int, _ state: InstanceLifecycle) {
         instances[instance].lifecycle = state
+        if state != .serving {
+            // A new life starts with a clean health record.
+            instances[instance].ejected = false
+            instances[instance].consecutiveProbeFailures = 0
+            instances[instance].consecutiveProbeSuccesses = 0
+        }
+        refreshRouting(service: s)
+    }
+
+    /// Recomputes the balancer's choice set and the serving-capacity integrals after a change of
+    /// life cycle or health.
+    func refreshRouting(service s: Int) {
         let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
-        services[s].servingList = range.filter { instances[$0].lifecycle == .serving }
-        let serving = services[s].servingList.count
+        let running = range.filter { instances[$0].lifecycle == .serving }
+        let healthy = running.filter { !instances[$0].ejected }
+        let panic = services[s].healthCheck?.panicThreshold ?? 0
+        let panicking = !running.isEmpty && Double(healthy.count) / Double(running.count) < panic
+        if panicking != services[s].panicking {
+            services[s].panicking = panicking
+            recordEvent(
+                panicking ? .panicStarted : .panicEnded, subject: services[s].spec.name,
+                detail: panicking
+                    ? "only \(healthy.count) of \(running.count) instances healthy, below the panic threshold: the balancer uses them all"
+                    : "\(healthy.count) of \(running.count) instances healthy: ejected instances are skipped again")
+        }
+        services[s].servingList = panicking ? running : healthy
+        let serving = healthy.count
         services[s].serving.set(Double(serving), at: now)
-        services[s].capacity.set(Double(serving * Int(services[s].workers)), at: now)
+        // Capacity counts every instance that can hold work, ejected and draining ones included
+        // (they still work off their queues), so utilization stays busy / available workers.
+        let working = range.filter { instances[$0].lifecycle == .serving || instances[$0].lifecycle == .draining }.count
+        services[s].capacity.set(Double(working * Int(services[s].workers)), at: now)
         services[s].minServing = min(services[s].minServing, serving)
         services[s].maxServing = max(services[s].maxServing, serving)
     }
