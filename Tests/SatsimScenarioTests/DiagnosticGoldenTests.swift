@@ -104,7 +104,7 @@ import Testing
         edit("empty-clients", "clients:\n  users:\n    target: api\n    arrival: { process: poisson, rate: 100/s }\n    timeout: 1s\n    retry:\n      max_attempts: 3\n      backoff: { base: 100ms, multiplier: 2, cap: 10s, jitter: full }\n", "clients: {}\n"),
         edit("duplicated-key", "workers: 4", "workers: 4\n    workers: 8"),
         edit("unsupported-feature", "    queue: { capacity: 100, discipline: fifo }\n",
-             "    queue: { capacity: 100, discipline: codel }\n    health_check: { interval: 5s, timeout: 1s }\n"),
+             "    queue: { capacity: 100, discipline: fifo }\n    cache: { keys: 1000, zipf: 1.0, capacity: 100 }\n"),
         edit("autoscaler-max-below-min", "    queue: { capacity: 100, discipline: fifo }\n",
              "    autoscaler: { policy: hpa, metric: utilization, target: 0.6, min: 4, max: 2 }\n"),
         edit("expect-unknown-figure", "variants:", "expect: { clients.users.goodput: \">= 1\", services.apy.utilization: \"< 0.9\" }\nvariants:"),

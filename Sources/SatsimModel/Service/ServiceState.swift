@@ -49,6 +49,8 @@ struct InstanceState {
     var lifecycle: InstanceLifecycle = .serving
     /// Bumped on every kill, so that a boot scheduled for an earlier life is ignored.
     var epoch: UInt32 = 0
+    /// The CoDel state, when the service's discipline is codel.
+    var codel = CoDel()
     /// Taken out of the balancer by its health check (it still works off what it holds).
     var ejected = false
     var consecutiveProbeFailures = 0
@@ -84,6 +86,7 @@ struct ServiceState {
     let queueCapacity: Int
     let queueTimeout: Int64
     let lifo: Bool
+    let codel: Bool
     let contention: Double
     let firstInstance: Int
     /// Instance slots reserved for this service: enough for every scale-out the scenario can ask.

@@ -156,7 +156,11 @@ extension Simulation {
         {
             services[s].queued.add(-1, at: now)
             let waited = now.nanoseconds - attempts.enqueuedAt[Int(next)]
-            if waited > services[s].queueTimeout {
+            if waited > services[s].queueTimeout
+                || (services[s].codel
+                    && instances[instance].codel.shouldDrop(
+                        sojourn: waited, now: now.nanoseconds, remaining: instances[instance].queue.count))
+            {
                 services[s].counters.dropped += 1
                 respond(next, outcome: .error)
                 continue

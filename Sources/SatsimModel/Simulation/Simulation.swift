@@ -71,7 +71,8 @@ public final class Simulation: EventProcessor {
                 serviceTime: Sampler(service.serviceTime), workers: Int32(service.workers),
                 queueCapacity: service.queue.capacity ?? Int.max,
                 queueTimeout: service.queue.timeout?.nanoseconds ?? Int64.max,
-                lifo: service.queue.discipline == .lifo, contention: service.contention,
+                lifo: service.queue.discipline == .lifo, codel: service.queue.discipline == .codel,
+                contention: service.contention,
                 firstInstance: first, slotCount: slots, healthCheck: service.healthCheck,
                 bootTime: service.bootTime.nanoseconds, faultStream: stream("faults"))
             state.servingList = Array(first..<(first + service.instances))

@@ -23,9 +23,6 @@ public enum ModelSupport {
         // budget, circuit breaker, adaptive throttle.
         for service in spec.services {
             let base = "services.\(service.name)"
-            if service.queue.discipline == .codel {
-                found.append(.init(path: "\(base).queue.discipline", feature: "the codel queue discipline"))
-            }
             if service.cache != nil {
                 found.append(.init(path: "\(base).cache", feature: "caches"))
             }

@@ -1,0 +1,65 @@
+import SatsimCore
+
+/// The CoDel queue discipline (Nichols and Jacobson, "Controlling Queue Delay", RFC 8289), as
+/// applied to request queues: when the time requests spend waiting has stayed above `target` for
+/// at least `interval`, the queue drops requests from its head, at intervals that shrink as
+/// interval / sqrt(count) while the delay stays high. It keeps the standing queue short under
+/// overload instead of serving requests whose callers gave up long ago.
+///
+/// The format has no CoDel parameters, so the RFC's defaults hold: target 5 ms, interval 100 ms.
+struct CoDel {
+    static let target: Int64 = 5_000_000
+    static let interval: Int64 = 100_000_000
+
+    private var firstAboveTime: Int64 = 0
+    private var dropNext: Int64 = 0
+    private var count = 0
+    private var lastCount = 0
+    private var dropping = false
+
+    /// Whether the request at the head, which waited `sojourn`, may be dropped (RFC 8289's
+    /// `dodequeue` test). `remaining` is what is left waiting behind it.
+    private mutating func okToDrop(sojourn: Int64, now: Int64, remaining: Int) -> Bool {
+        if sojourn < CoDel.target || remaining == 0 {
+            firstAboveTime = 0
+            return false
+        }
+        if firstAboveTime == 0 {
+            firstAboveTime = now + CoDel.interval
+            return false
+        }
+        return now >= firstAboveTime
+    }
+
+    private func controlLaw(_ t: Int64, _ count: Int) -> Int64 {
+        t + Int64(Double(CoDel.interval) / Double(count).squareRoot())
+    }
+
+    /// Decides for the head request (which waited `sojourn`, with `remaining` behind it) whether
+    /// to drop it. Call it for each request taken from the queue, in order, until it answers
+    /// false: that request is served.
+    mutating func shouldDrop(sojourn: Int64, now: Int64, remaining: Int) -> Bool {
+        let ok = okToDrop(sojourn: sojourn, now: now, remaining: remaining)
+        if dropping {
+            if !ok {
+                dropping = false
+                return false
+            }
+            if now >= dropNext {
+                count += 1
+                dropNext = controlLaw(dropNext, count)
+                return true
+            }
+            return false
+        }
+        if ok {
+            dropping = true
+            let delta = count - lastCount
+            count = delta > 1 && now - dropNext < 16 * CoDel.interval ? delta : 1
+            dropNext = controlLaw(now, count)
+            lastCount = count
+            return true
+        }
+        return false
+    }
+}
