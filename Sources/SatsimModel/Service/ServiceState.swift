@@ -98,6 +98,7 @@ struct ServiceState {
     let healthCheck: HealthCheckSpec?
     /// Whether the healthy share is below the panic threshold.
     var panicking = false
+    var autoscaler: AutoscalerState?
     let bootTime: Int64
     let faultStream: RandomStream
     /// Active faults: error ratio (the largest active), refusing and blackhole outages, and

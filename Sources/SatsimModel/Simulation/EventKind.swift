@@ -35,4 +35,6 @@ internal enum EventKind: UInt32 {
     case probeRound
     /// A probe got no answer in time (slot: the probe's attempt).
     case probeTimeout
+    /// A service's autoscaler decides (target: service).
+    case autoscale
 }

@@ -32,6 +32,7 @@ public enum RunEventKind: String, Sendable, Hashable, CaseIterable {
     case instanceReadmitted = "instance_readmitted"
     case panicStarted = "panic_started"
     case panicEnded = "panic_ended"
+    case scaled
     case breakerOpened = "breaker_opened"
     case breakerHalfOpen = "breaker_half_open"
     case breakerClosed = "breaker_closed"

@@ -56,7 +56,7 @@ public final class Simulation: EventProcessor {
             }
             let first = instances.count
             // Reserve a slot for every instance the scenario can ever run at once.
-            var slots = service.instances
+            var slots = max(service.instances, service.autoscaler?.max ?? 0)
             for event in spec.timeline {
                 if case .scale(let name, let to) = event.action, name == service.name { slots = max(slots, to) }
             }
@@ -80,6 +80,7 @@ public final class Simulation: EventProcessor {
             state.serving.set(Double(service.instances), at: .zero)
             state.minServing = service.instances
             state.maxServing = service.instances
+            state.autoscaler = service.autoscaler.map(AutoscalerState.init)
             services.append(state)
         }
         for (s, service) in spec.services.enumerated() {
@@ -174,6 +175,9 @@ public final class Simulation: EventProcessor {
             warmedUp = true
         }
         for (s, service) in services.enumerated() {
+            if let autoscaler = service.autoscaler {
+                calendar.schedule(at: autoscaler.spec.interval, kind: EventKind.autoscale.rawValue, target: UInt32(s))
+            }
             if let check = service.healthCheck {
                 calendar.schedule(at: check.interval, kind: EventKind.probeRound.rawValue, target: UInt32(s))
             }
@@ -244,6 +248,9 @@ public final class Simulation: EventProcessor {
             return false
         case .pauseEnds:
             pauseEnds(service: Int(event.target), instance: Int(event.slot))
+            return false
+        case .autoscale:
+            autoscale(service: Int(event.target))
             return false
         case .probeRound:
             probeRound(service: Int(event.target))

@@ -26,9 +26,6 @@ public enum ModelSupport {
             if service.cache != nil {
                 found.append(.init(path: "\(base).cache", feature: "caches"))
             }
-            if service.autoscaler != nil {
-                found.append(.init(path: "\(base).autoscaler", feature: "autoscalers"))
-            }
         }
         for (index, event) in spec.timeline.enumerated() {
             switch event.action {

@@ -127,7 +127,13 @@ extension Simulation {
         let running = range.filter { instances[$0].lifecycle == .serving || instances[$0].lifecycle == .booting }
         if running.count < target {
             var missing = target - running.count
-            for instance in range where missing > 0 && (instances[instance].lifecycle == .stopped || instances[instance].lifecycle == .draining) {
+            // A draining instance is still running: it simply takes work again.
+            for instance in range where missing > 0 && instances[instance].lifecycle == .draining {
+                setLifecycle(service: s, instance: instance, .serving)
+                recordEvent(.instanceReady, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) kept instead of drained")
+                missing -= 1
+            }
+            for instance in range where missing > 0 && instances[instance].lifecycle == .stopped {
                 instances[instance].epoch &+= 1
                 boot(service: s, instance: instance)
                 missing -= 1
