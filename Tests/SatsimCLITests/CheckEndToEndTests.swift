@@ -1,4 +1,5 @@
 import Foundation
+import SatsimTestSupport
 import Testing
 
 /// `satsim check` as a user runs it: expectations printed one per line, exit codes 0, 1 and 2.
@@ -120,5 +121,21 @@ struct CheckEndToEndTests {
     func noFile() throws {
         let result = try CLIHarness.run(["check"])
         #expect(result.status == 2)
+    }
+
+    @Test("Two files, one passing and one failing, golden (re-record with RECORD_SNAPSHOTS=1)")
+    func outputGolden() throws {
+        let good = try CLIHarness.scenarioFile(Self.holding, name: "good.yaml")
+        let bad = try CLIHarness.scenarioFile(Self.scenario(expect: """
+            expect:
+              outcome: metastable
+              clients.users.latency.p99: "<= 0.01"
+              recovery_time: "<= 60"
+            """), name: "failing.yaml")
+        let result = try CLIHarness.run(["check", good.path, bad.path])
+        #expect(result.status == 1)
+        let text = result.stdout.replacingOccurrences(of: good.path, with: "good.yaml")
+            .replacingOccurrences(of: bad.path, with: "failing.yaml")
+        Golden.expect(text, named: "small-check.txt", in: RunGoldenTests.golden)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SatsimTestSupport
 import Testing
 
 /// `satsim compare` as a user runs it: common random numbers, paired differences, parallel runs
@@ -155,5 +156,13 @@ struct CompareEndToEndTests {
         #expect(try CLIHarness.run(["compare", file.path, "--variant", "no-retry"]).status == 2)
         #expect(try CLIHarness.run(["compare", file.path, "--replications", "0"]).status == 2)
         #expect(try CLIHarness.run(["compare", file.path, "--jobs", "0"]).status == 2)
+    }
+
+    @Test("The table of a small comparison, golden (re-record with RECORD_SNAPSHOTS=1)")
+    func tableGolden() throws {
+        let file = try CLIHarness.scenarioFile(Self.storm)
+        let result = try CLIHarness.run(["compare", file.path, "--replications", "3"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        Golden.expect(result.stdout, named: "small-storm-compare.txt", in: RunGoldenTests.golden)
     }
 }
