@@ -211,7 +211,7 @@ extension Comparison {
             ("scenario", .string(scenario)),
             ("base_seed", .string(String(baseSeed))),
             ("replications", .int(replications)),
-            ("seeds", .string("replication r of every variant uses seed base_seed + r")),
+            ("seed_rule", .string("replication r of every variant uses seed base_seed + r")),
             ("confidence_level", .number(level)),
             ("variants", .array(variants.indices.map { v in
                 .object([
