@@ -33,7 +33,7 @@ let package = Package(
             name: "SatsimScenario",
             dependencies: ["SatsimModel", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "SatsimAnalysis", dependencies: ["SatsimMetrics", "SatsimModel"]),
+        .target(name: "SatsimAnalysis", dependencies: ["SatsimMetrics", "SatsimModel", "SatsimScenario"]),
         .target(name: "SatsimReport", dependencies: ["SatsimMetrics", "SatsimAnalysis", "SatsimModel"]),
         .target(
             name: "SatsimCLI",

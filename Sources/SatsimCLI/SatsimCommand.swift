@@ -12,7 +12,7 @@ public struct SatsimCommand: ParsableCommand {
             behave: whether a disturbance passes, or a safety mechanism turns it into a lasting \
             failure. Exit codes: 0 success, 1 the simulation hit a limit, 2 bad input.
             """,
-        subcommands: [RunCommand.self, ValidateCommand.self, ScenariosCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, CompareCommand.self, ValidateCommand.self, ScenariosCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,112 @@
+/// A side-by-side comparison of a scenario's base and its variants over replications with common
+/// random numbers: what `satsim compare` prints and writes.
+///
+/// Replication r of every variant ran with the same seed (base seed + r), so a variant differs
+/// from the base only by what it changes. Differences are therefore judged *paired by
+/// replication*: for each figure, the confidence interval of the per-replication differences
+/// (variant - base) is computed, and a variant is marked as differing from the base when that
+/// interval excludes 0. Pairing removes the noise both runs share, which is why a handful of
+/// replications is enough to see a real effect, and why a variant that changes nothing shows a
+/// difference of exactly 0.
+public struct Comparison: Sendable {
+    /// The column name of the scenario without a variant.
+    public static let baseName = "base"
+
+    /// One compared quantity across the variants.
+    public struct Row: Sendable, Hashable {
+        /// `clients.users.goodput_per_s`, or `outcome.NAME` for the share of runs with that outcome.
+        public var path: String
+        /// One cell per variant, base first.
+        public var cells: [Cell]
+    }
+
+    /// One quantity for one variant.
+    public struct Cell: Sendable, Hashable {
+        /// Mean and interval over the replications where the quantity has a value; nil when none has.
+        public var interval: MeanInterval?
+        /// Mean and interval of (variant - base) over the replications where both have a value;
+        /// nil for the base itself and when no replication pairs up.
+        public var difference: MeanInterval?
+        /// Whether the interval of the paired difference excludes 0.
+        public var differsFromBase: Bool { difference?.excludesZero ?? false }
+    }
+
+    public var scenario: String
+    /// The seed of replication 0; replication r used `baseSeed &+ r`.
+    public var baseSeed: UInt64
+    public var replications: Int
+    /// Confidence level of every interval (0.95).
+    public var level: Double
+    /// Column names: `base`, then the variants in the order asked for.
+    public var variants: [String]
+    public var figures: [KeyFigure]
+    /// The runs, `[variant][replication]`.
+    public var runs: [[RunFigures]]
+    /// One row per key figure, in the figures' order.
+    public var figureRows: [Row]
+    /// One row per outcome that occurred in any run (in ``Outcome``'s order): the share of a
+    /// variant's runs with that outcome, a 0/1 figure per run, paired like the others.
+    public var outcomeRows: [Row]
+
+    /// Aggregates `runs` (`[variant][replication]`, base first, read with `figures`).
+    ///
+    /// - Complexity: O(variants x replications x figures).
+    public init(
+        scenario: String, baseSeed: UInt64, variants: [String], figures: [KeyFigure], runs: [[RunFigures]],
+        level: Double = 0.95
+    ) {
+        precondition(!variants.isEmpty && variants.count == runs.count,
+            "one list of runs per variant: \(variants.count) variants, \(runs.count) lists")
+        let replications = runs[0].count
+        precondition(runs.allSatisfy { $0.count == replications },
+            "every variant needs the same replications: \(runs.map(\.count))")
+        self.scenario = scenario
+        self.baseSeed = baseSeed
+        self.replications = replications
+        self.level = level
+        self.variants = variants
+        self.figures = figures
+        self.runs = runs
+
+        func row(_ path: String, _ value: (RunFigures) -> Double?) -> Row {
+            let base = runs[0].map(value)
+            let cells = runs.enumerated().map { index, variantRuns in
+                let values = variantRuns.map(value)
+                let interval = MeanInterval(samples: values.compactMap { $0 }, level: level)
+                guard index > 0 else { return Cell(interval: interval, difference: nil) }
+                var differences: [Double] = []
+                for (v, b) in zip(values, base) {
+                    if let v, let b { differences.append(v - b) }
+                }
+                return Cell(interval: interval, difference: MeanInterval(samples: differences, level: level))
+            }
+            return Row(path: path, cells: cells)
+        }
+        figureRows = figures.indices.map { i in row(figures[i].path) { $0.values[i] } }
+        let occurred = Set(runs.joined().map(\.outcome))
+        outcomeRows = Outcome.allCases.filter(occurred.contains).map { outcome in
+            row("outcome.\(outcome.rawValue)") { $0.outcome == outcome ? 1 : 0 }
+        }
+    }
+
+    /// How many runs of variant `index` ended with each outcome, most frequent first (ties in
+    /// ``Outcome``'s order); outcomes that did not occur are left out.
+    public func outcomeCounts(variant index: Int) -> [(outcome: Outcome, count: Int)] {
+        let counts = Outcome.allCases.map { outcome in (outcome, runs[index].filter { $0.outcome == outcome }.count) }
+        return counts.enumerated().filter { $0.element.1 > 0 }
+            .sorted { a, b in a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset < b.offset }
+            .map { (outcome: $0.element.0, count: $0.element.1) }
+    }
+
+    /// Whether any outcome share of variant `index` differs from the base's.
+    public func outcomesDiffer(variant index: Int) -> Bool {
+        outcomeRows.contains { $0.cells[index].differsFromBase }
+    }
+
+    /// The runs that stopped at a limit: (variant index, replication, run).
+    public var limitedRuns: [(variant: Int, replication: Int, run: RunFigures)] {
+        runs.enumerated().flatMap { v, variantRuns in
+            variantRuns.enumerated().compactMap { r, run in run.limit == nil ? nil : (v, r, run) }
+        }
+    }
+}

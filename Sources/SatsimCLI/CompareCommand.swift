@@ -1,0 +1,236 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SatsimAnalysis
+import SatsimCore
+import SatsimModel
+import SatsimReport
+import SatsimScenario
+
+/// `satsim compare FILE`: the base scenario and its variants side by side, over replications with
+/// common random numbers.
+///
+/// Replication r of every variant runs with seed = base seed + r (the base seed is the scenario's
+/// `seed`, or `--seed`; a variant's own `seed` is overridden), so the variants differ only by what
+/// they change, and a difference is judged on the per-replication differences (paired). Runs are
+/// spread over `--jobs` threads; results are collected by (variant, replication) index, never by
+/// completion order, so the output is byte-identical whatever the number of jobs.
+public struct CompareCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare a scenario's base and variants side by side, over replications.",
+        discussion: """
+            Replication r of every variant uses seed = base seed + r (common random numbers). \
+            Each cell is the mean ± the half-width of its 95% confidence interval; * marks a \
+            variant whose paired difference from the base has a 95% interval excluding 0. \
+            With --out DIR, writes comparison.json and comparison.csv there (each atomically). \
+            Exit code 1 when a run stopped at a limit (reported in the table), 2 for bad input.
+            """
+    )
+
+    @Argument(help: "The scenario file (YAML).")
+    var file: String
+
+    @Option(name: .customLong("variant"), help: ArgumentHelp("A variant to compare with the base (repeatable; default: every variant).", valueName: "NAME"))
+    var variants: [String] = []
+
+    @Option(help: "Runs per variant; replication r uses seed = base seed + r.")
+    var replications: Int = 5
+
+    @Option(help: "The base seed (overrides the scenario's `seed`).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of the base and every variant.", valueName: "PATH=VALUE"))
+    var overrides: [String] = []
+
+    @Option(help: "Write comparison.json and comparison.csv to this directory.")
+    var out: String?
+
+    @Option(help: "What to print: text (the table) or json (comparison.json).")
+    var format: OutputFormat = .text
+
+    @Option(help: "Runs simulated at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Stop a run cleanly after this many events.")
+    var maxEvents: Int = RunLimits().maxEvents
+
+    @Option(help: "Stop a run cleanly when more requests and attempts than this are in flight.")
+    var maxInFlight: Int = RunLimits().maxInFlight
+
+    public init() {}
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    public func validate() throws {
+        guard (1...100_000).contains(replications) else {
+            throw ValidationError("--replications must be between 1 and 100000, found \(replications)")
+        }
+        guard jobs > 0 else { throw ValidationError("--jobs must be > 0, found \(jobs)") }
+        guard maxEvents > 0 else { throw ValidationError("--max-events must be > 0, found \(maxEvents)") }
+        guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be > 0, found \(maxInFlight)") }
+    }
+
+    public func run() throws {
+        let base = try ScenarioRun.load(file: file, overrides: overrides, variant: nil, seed: seed)
+        var names: [String] = []
+        for name in variants.isEmpty ? base.variants.map(\.name) : variants where !names.contains(name) {
+            names.append(name)
+        }
+        // Every variant is loaded (and so checked) before anything runs.
+        var specs = [base]
+        for name in names {
+            var spec = try ScenarioRun.load(file: file, overrides: overrides, variant: name, seed: seed)
+            spec.seed = base.seed
+            specs.append(spec)
+        }
+        let directory: OutputDirectory?
+        do {
+            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path) }
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+
+        let figures = KeyFigure.all(for: base)
+        let limits = RunLimits(maxEvents: maxEvents, maxInFlight: maxInFlight)
+        let replications = self.replications
+        let loaded = specs
+        let runs = Self.orderedParallelMap(count: loaded.count * replications, jobs: jobs) { index in
+            var spec = loaded[index / replications]
+            spec.seed = base.seed &+ UInt64(index % replications)
+            let run = ScenarioRun(spec: spec, limits: limits)
+            return RunFigures(result: run.result, analysis: run.analysis, figures: figures)
+        }
+        let comparison = Comparison(
+            scenario: base.name, baseSeed: base.seed, variants: [Comparison.baseName] + names, figures: figures,
+            runs: specs.indices.map { v in Array(runs[(v * replications)..<((v + 1) * replications)]) })
+
+        let json = comparison.json.rendered() + "\n"
+        var written: [String] = []
+        if let directory {
+            do {
+                written.append(try directory.write(json, to: "comparison.json"))
+                written.append(try directory.write(comparison.csv, to: "comparison.csv"))
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(1)
+            }
+        }
+        switch format {
+        case .json:
+            Console.out(json)
+        case .text:
+            var text = comparison.table
+            if !written.isEmpty {
+                text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
+            }
+            Console.out(text)
+        }
+        let limited = comparison.limitedRuns.count
+        if limited > 0 {
+            Console.error("satsim: \(limited) of \(runs.count) runs stopped at a limit; their figures are partial (listed in the output)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// `body(0) ... body(count - 1)` on up to `jobs` threads, each taking the next index as it
+    /// frees up; the results come back in index order, whatever order they finished in.
+    static func orderedParallelMap<T: Sendable>(count: Int, jobs: Int, _ body: @Sendable @escaping (Int) -> T) -> [T] {
+        let slots = ResultSlots<T>(count: count)
+        let workers = max(1, min(jobs, count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while let index = slots.claimNext() {
+                slots.store(body(index), at: index)
+            }
+        }
+        return slots.results()
+    }
+}
+
+/// Results of parallel runs stored by index: the next index to claim and one slot per run,
+/// behind a lock.
+private final class ResultSlots<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var slots: [T?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func claimNext() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func store(_ value: T, at index: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+    }
+
+    func results() -> [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.enumerated().map { index, slot in
+            guard let slot else { preconditionFailure("run \(index) of \(slots.count) produced no result") }
+            return slot
+        }
+    }
+}
+
+extension Comparison {
+    /// comparison.json: the settings, each variant's runs (seed, outcome, limit, figures), and
+    /// for each figure and outcome share the mean, interval and paired difference per variant.
+    var json: JSONValue {
+        func number(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
+        func interval(_ i: MeanInterval?) -> [(String, JSONValue)] {
+            [("runs", .int(i?.count ?? 0)), ("mean", number(i?.mean)), ("ci_half_width", number(i?.halfWidth))]
+        }
+        func rows(_ rows: [Row]) -> JSONValue {
+            .array(rows.map { row in
+                .object([
+                    ("figure", .string(row.path)),
+                    ("variants", .array(row.cells.enumerated().map { v, cell in
+                        var members: [(String, JSONValue)] = [("name", .string(variants[v]))] + interval(cell.interval)
+                        if v > 0 {
+                            members.append(("difference", .object(interval(cell.difference) + [
+                                ("differs_from_base", .bool(cell.differsFromBase)),
+                            ])))
+                        }
+                        return .object(members)
+                    })),
+                ])
+            })
+        }
+        return .object([
+            ("scenario", .string(scenario)),
+            ("base_seed", .string(String(baseSeed))),
+            ("replications", .int(replications)),
+            ("seed_rule", .string("replication r of every variant uses seed base_seed + r")),
+            ("confidence_level", .number(level)),
+            ("variants", .array(variants.indices.map { v in
+                .object([
+                    ("name", .string(variants[v])),
+                    ("outcomes", .object(outcomeCounts(variant: v).map { ($0.outcome.rawValue, .int($0.count)) })),
+                    ("stopped_at_limit", .int(runs[v].filter { $0.limit != nil }.count)),
+                    ("runs", .array(runs[v].enumerated().map { r, run in
+                        var members: [(String, JSONValue)] = [
+                            ("replication", .int(r)), ("seed", .string(String(run.seed))),
+                            ("outcome", .string(run.outcome.rawValue)), ("complete", .bool(run.limit == nil)),
+                        ]
+                        if let limit = run.limit { members.append(("limit", .string(limit))) }
+                        members.append(("figures", .object(figures.indices.map { (figures[$0].path, number(run.values[$0])) })))
+                        return .object(members)
+                    })),
+                ])
+            })),
+            ("figures", rows(figureRows)),
+            ("outcome_shares", rows(outcomeRows)),
+        ])
+    }
+}
