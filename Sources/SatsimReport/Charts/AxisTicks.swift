@@ -56,11 +56,12 @@ struct AxisTicks: Equatable {
     /// steps of whole thousands, every label is in thousands (`2k` ... `10k`) or millions (`M`).
     func valueLabel(_ value: Double, scale: Double = 1, suffix: String = "") -> String {
         let v = value * scale
+        if v == 0 { return "0" + suffix }
         let s = step * scale
         let top = self.top * scale
         for (unit, symbol) in [(1_000_000.0, "M"), (1000.0, "k")] where top >= 10 * unit && s >= unit {
             if (s / unit).rounded() * unit == s {
-                return FixedDecimal.format(v / unit, decimals: 0) + (v == 0 ? "" : symbol) + suffix
+                return FixedDecimal.format(v / unit, decimals: 0) + symbol + suffix
             }
         }
         return FixedDecimal.format(v, decimals: Self.decimals(forStep: s)) + suffix
