@@ -53,7 +53,7 @@ struct ScenarioRun {
     /// Every output file of the run, by name, in the order they are written: the summary, the
     /// time series, the HTML report, then each chart on its own (`RunCharts` names them).
     var outputFiles: [(name: String, text: String)] {
-        let charts = RunCharts(result: result, spec: spec)
+        let charts = RunCharts(result: result, spec: spec, analysis: analysis)
         return [
             ("summary.json", summaryJSON),
             ("timeseries.csv", TimeSeriesCSV.render(result.timeSeries)),

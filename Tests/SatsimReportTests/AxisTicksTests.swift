@@ -48,3 +48,11 @@ struct AxisTicksTests {
         #expect(AxisTicks.time(duration: .nan).values == AxisTicks.time(duration: 1).values)
     }
 }
+
+extension AxisTicksTests {
+    @Test("A maximum a rounding error above a round number keeps the round step")
+    func roundingNoise() {
+        #expect(AxisTicks.linear(maximum: 100.000_000_02).step == 20)
+        #expect(AxisTicks.linear(maximum: 100.000_000_02).top >= 100.000_000_02 * (1 - 1e-9))
+    }
+}

@@ -23,7 +23,7 @@ struct ReportPageTests {
         let story = Story(result: run.result, spec: run.spec, analysis: run.analysis).sentences
         #expect(!story.isEmpty)
         for sentence in story { #expect(html.contains("<li>\(Markup.escape(sentence))</li>")) }
-        for entry in RunCharts(result: run.result, spec: run.spec).entries {
+        for entry in RunCharts(result: run.result, spec: run.spec, analysis: run.analysis).entries {
             #expect(html.contains(entry.chart.svg()), "\(entry.fileName) is not inlined")
         }
         #expect(html.contains("<th scope=\"row\">users</th>"))

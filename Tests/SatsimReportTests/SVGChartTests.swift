@@ -97,7 +97,7 @@ struct SVGChartTests {
     @Test("goodput.svg of a small run matches its golden file")
     func goldenChart() {
         let run = ReportFixture(spec: ReportFixture.small())
-        let charts = RunCharts(result: run.result, spec: run.spec)
+        let charts = RunCharts(result: run.result, spec: run.spec, analysis: run.analysis)
         Golden.expect(charts.entries[0].chart.svg(), named: "small-goodput.svg", in: ReportFixture.golden)
     }
 }

@@ -17,13 +17,14 @@ struct AxisTicks: Equatable {
     /// 1, 2 or 5 times a power of ten. A maximum that is not finite or not positive gives 0...1.
     static func linear(maximum: Double, target: Int = 5) -> AxisTicks {
         let top = maximum.isFinite && maximum > 0 ? max(maximum, 1e-9) : 1
-        let raw = top / Double(max(1, target))
+        // Slightly under, so that a maximum a rounding error above a round number keeps its step.
+        let raw = top / Double(max(1, target)) * (1 - 1e-9)
         var power = 1.0
         while power * 10 <= raw { power *= 10 }
         while power > raw { power /= 10 }
         // power <= raw < 10 x power
         let step = [1.0, 2.0, 5.0, 10.0].map { $0 * power }.first { $0 >= raw } ?? power * 10
-        let count = max(1, Int((top / step - 1e-9).rounded(.up)))
+        let count = max(1, Int((top / step * (1 - 1e-9)).rounded(.up)))
         let values = (0...count).map { Double($0) * step }
         guard values.allSatisfy(\.isFinite) else { return AxisTicks(values: [0, top], step: top) }
         return AxisTicks(values: values, step: step)

@@ -32,6 +32,7 @@ struct SVGChartWriter {
     static let mutedInk = "#4D4D4D"
     static let grid = "#DDDDDD"
     static let faultInk = "#8A4B00"
+    static let milestoneInk = "#00664A"
 
     init(chart: Chart) {
         self.chart = chart
@@ -56,7 +57,7 @@ struct SVGChartWriter {
         var height = 48.0
         for (index, panel) in chart.panels.enumerated() {
             height += 24
-            if panel.series.count > 1 { height += 22 }
+            if panel.series.count + panel.references.count > 1 { height += 22 }
             if index == 0 && laneCount > 0 { height += Double(laneCount) * Self.laneHeight + 4 }
             height += 6 + Self.plotHeight + 26 + 10
         }
@@ -79,16 +80,21 @@ struct SVGChartWriter {
             cursor += 20
             text(panel.title, x: Self.plotLeft, y: cursor, size: Self.headingSize, weight: "600")
             cursor += 4
-            if panel.series.count > 1 {
+            if panel.series.count + panel.references.count > 1 {
                 cursor += 18
-                legend(panel.series, baseline: cursor)
+                legend(panel.series + panel.references.map(Self.referenceStyle), baseline: cursor)
                 cursor += 4
             }
             if index == 0 && laneCount > 0 {
                 for item in lanes {
                     let baseline = cursor + Double(item.lane + 1) * Self.laneHeight - 3
                     let mark = chart.marks[item.mark]
-                    let fill = mark.kind == .warmup ? Self.mutedInk : Self.faultInk
+                    let fill: String
+                    switch mark.kind {
+                    case .warmup: fill = Self.mutedInk
+                    case .fault, .step: fill = Self.faultInk
+                    case .milestone: fill = Self.milestoneInk
+                    }
                     text(mark.label, x: item.x, y: baseline, size: Self.textSize - 0.5, fill: fill, weight: "600")
                 }
                 cursor += Double(laneCount) * Self.laneHeight + 4
@@ -114,7 +120,7 @@ struct SVGChartWriter {
             let mark = chart.marks[index]
             guard !mark.label.isEmpty, mark.start.isFinite else { continue }
             let width = Self.textWidth(mark.label, size: Self.textSize - 0.5)
-            var start = x(mark.start) + (mark.kind == .step ? -2 : 3)
+            var start = x(mark.start) + (mark.kind == .step || mark.kind == .milestone ? -2 : 3)
             start = max(Self.plotLeft, min(start, Self.plotRight - width))
             var lane = laneEnds.firstIndex { $0 + 10 <= start } ?? laneEnds.count
             if lane >= 4 { lane = 3 }
@@ -136,6 +142,11 @@ struct SVGChartWriter {
         }
     }
 
+    /// How a reference line is drawn, as a series for the legend.
+    static func referenceStyle(_ reference: ChartPanel.Reference) -> ChartSeries {
+        ChartSeries(name: reference.label, values: [], color: .black, stroke: .dotted, width: 2)
+    }
+
     func strokeAttributes(_ series: ChartSeries) -> String {
         var attributes = " stroke=\"\(series.color.hex)\" stroke-width=\"\(Markup.number(series.width))\""
         switch series.stroke {
@@ -155,9 +166,10 @@ struct SVGChartWriter {
                 rect(x: x0, y: top, width: x1 - x0, height: bottom - top, fill: "#000000", opacity: "0.07")
             case .fault:
                 rect(x: x0, y: top, width: max(x1 - x0, 2), height: bottom - top, fill: ChartColor.orange.hex, opacity: "0.28")
-            case .step:
+            case .step, .milestone:
+                let ink = mark.kind == .step ? Self.faultInk : Self.milestoneInk
                 out += "<line x1=\"\(Markup.number(x0))\" y1=\"\(Markup.number(top))\" x2=\"\(Markup.number(x0))\""
-                out += " y2=\"\(Markup.number(bottom))\" stroke=\"\(Self.faultInk)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n"
+                out += " y2=\"\(Markup.number(bottom))\" stroke=\"\(ink)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n"
             }
         }
 
@@ -166,6 +178,7 @@ struct SVGChartWriter {
         let suffix: String
         var maximum = 0.0
         for series in panel.series { for v in series.values where v.isFinite { maximum = max(maximum, v) } }
+        for reference in panel.references where reference.value.isFinite { maximum = max(maximum, reference.value) }
         let ticks: AxisTicks
         switch panel.yAxis {
         case .linear(let s):
@@ -175,7 +188,7 @@ struct SVGChartWriter {
         case .percent:
             scale = 100
             suffix = "%"
-            ticks = maximum <= 1 ? AxisTicks.linear(maximum: 100, target: 4) : AxisTicks.linear(maximum: maximum * 100, target: 4)
+            ticks = AxisTicks.linear(maximum: max(1, maximum) * 100)
         }
         let topValue = ticks.top / scale
         func y(_ value: Double) -> Double {
@@ -197,6 +210,13 @@ struct SVGChartWriter {
             out += "<line x1=\"\(Markup.number(tx))\" y1=\"\(Markup.number(bottom))\" x2=\"\(Markup.number(tx))\""
             out += " y2=\"\(Markup.number(bottom + 5))\" stroke=\"\(Self.mutedInk)\" stroke-width=\"1\"/>\n"
             text(AxisTicks.timeLabel(tick), x: tx, y: bottom + 20, size: Self.textSize, fill: Self.mutedInk, anchor: "middle")
+        }
+
+        // Reference values: a dotted line across the plot, named in the legend.
+        for reference in panel.references where reference.value.isFinite {
+            let ry = y(reference.value)
+            out += "<line x1=\"\(Markup.number(Self.plotLeft))\" y1=\"\(Markup.number(ry))\" x2=\"\(Markup.number(Self.plotRight))\""
+            out += " y2=\"\(Markup.number(ry))\"\(strokeAttributes(Self.referenceStyle(reference)))/>\n"
         }
 
         // The lines; a non-finite value (or time) breaks the line. Reference lines (dashed or

@@ -10,14 +10,28 @@ public struct ChartPanel: Sendable, Hashable {
         case percent
     }
 
+    /// A horizontal line at a value of note (e.g. the baseline goodput), labelled at its right end.
+    public struct Reference: Sendable, Hashable {
+        /// In the panel's unit, before its display scale; a non-finite value is not drawn.
+        public var value: Double
+        /// The label (may come from a scenario: it is escaped when rendered).
+        public var label: String
+        public init(value: Double, label: String) {
+            self.value = value
+            self.label = label
+        }
+    }
+
     /// The panel's heading, with its unit (e.g. `users: requests per second`).
     public var title: String
     public var yAxis: YAxis
     public var series: [ChartSeries]
+    public var references: [Reference]
 
-    public init(title: String, yAxis: YAxis = .linear(scale: 1), series: [ChartSeries]) {
+    public init(title: String, yAxis: YAxis = .linear(scale: 1), series: [ChartSeries], references: [Reference] = []) {
         self.title = title
         self.yAxis = yAxis
         self.series = series
+        self.references = references
     }
 }

@@ -28,7 +28,10 @@ public struct RunCharts: Sendable {
     /// The charts, in the order the report shows them.
     public var entries: [Entry]
 
-    public init(result: SimulationResult, spec: ScenarioSpec) {
+    /// The charts of `result`; `analysis` adds the moment of recovery when there was one. Each
+    /// client's goodput panel has its baseline (mean goodput after warmup, before the first fault)
+    /// as a dotted line.
+    public init(result: SimulationResult, spec: ScenarioSpec, analysis: RunAnalysis? = nil) {
         let series = result.timeSeries
         let ends = series.column("time") ?? []
         var widths: [Double] = []
@@ -46,7 +49,22 @@ public struct RunCharts: Sendable {
             zip(column(name), widths).map { $1 > 0 ? $0 / $1 : .nan }
         }
         let duration = spec.duration.seconds
-        let marks = Self.marks(spec: spec)
+        var marks = Self.marks(spec: spec)
+        if let verdict = analysis?.verdict, let recovery = verdict.recoveryTime,
+           let lastFaultEnd = analysis?.faults.map(\.end).max()
+        {
+            let at = lastFaultEnd + recovery
+            marks.append(TimeMark(kind: .milestone, start: at, end: at, label: "recovered"))
+        }
+        // Baseline: after warmup, before the first fault (the whole run after warmup without one).
+        let warmup = spec.warmup.seconds
+        let firstFault = spec.timeline.map(\.at.seconds).min() ?? .infinity
+        let baselineIntervals = ends.indices.filter { ends[$0] - widths[$0] >= warmup - 1e-9 && ends[$0] <= firstFault + 1e-9 }
+        func baseline(_ name: String) -> Double {
+            let values = column(name)
+            let seconds = baselineIntervals.reduce(0) { $0 + widths[$1] }
+            return seconds > 0 ? baselineIntervals.reduce(0) { $0 + values[$1] } / seconds : .nan
+        }
         func chart(_ title: String, _ panels: [ChartPanel]) -> Chart {
             Chart(title: title, times: times, duration: duration, panels: panels, marks: marks)
         }
@@ -55,11 +73,13 @@ public struct RunCharts: Sendable {
         let clients = spec.clients.map(\.name)
         entries.append(Entry(fileName: "goodput.svg", caption: Self.goodputCaption, chart: chart("Goodput against offered load", clients.map { name in
             let prefix = "clients.\(name)."
+            let base = baseline(prefix + "successes")
+            let label = "baseline goodput " + (base >= 100 ? FixedDecimal.format(base, decimals: 0) : TextSummary.number(base)) + "/s"
             return ChartPanel(title: "\(name): per second", series: [
                 ChartSeries(name: "requests offered", values: perSecond(prefix + "requests"), color: .black, stroke: .dashed, width: 2),
                 ChartSeries(name: "attempts sent (with retries)", values: perSecond(prefix + "attempts"), color: .vermillion, width: 2),
                 ChartSeries(name: "successes (goodput)", values: perSecond(prefix + "successes"), color: .blue, width: 3),
-            ])
+            ], references: base.isFinite && base > 0 ? [ChartPanel.Reference(value: base, label: label)] : [])
         })))
 
         entries.append(Entry(fileName: "latency.svg", caption: Self.latencyCaption, chart: chart("Latency of successful requests", clients.map { name in

@@ -9,6 +9,8 @@ public struct TimeMark: Sendable, Hashable {
         case fault
         /// An action without a duration (kill, scale, deploy, set): a dashed vertical line.
         case step
+        /// A moment the analysis found, such as recovery: a green dashed vertical line.
+        case milestone
     }
 
     public var kind: Kind

@@ -13,7 +13,7 @@ public enum ReportPage {
     public static func render(
         result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, charts: RunCharts? = nil
     ) -> String {
-        let charts = charts ?? RunCharts(result: result, spec: spec)
+        let charts = charts ?? RunCharts(result: result, spec: spec, analysis: analysis)
         let story = Story(result: result, spec: spec, analysis: analysis)
         let e = Markup.escape
         var html = """
@@ -50,6 +50,8 @@ public enum ReportPage {
             html += "</ol>\n"
         }
         html += "\n<h2 id=\"charts\">Charts</h2>\n"
+        html += "<p class=\"chart-key\">On every chart: grey band, the warmup (excluded from the figures); orange band, "
+        html += "a fault of the timeline; dashed line, a step of the timeline; green dashed line, the moment of recovery.</p>\n"
         for entry in charts.entries {
             html += "<figure>\n\(entry.chart.svg())<figcaption>\(e(entry.caption)) "
             html += "(<code>\(e(entry.fileName))</code>)</figcaption>\n</figure>\n"

@@ -27,6 +27,7 @@ enum ReportStyle {
         .partial { margin: 18px 0; padding: 12px 18px; border: 2px solid var(--bad); font-weight: 600; }
         ol.story { margin: 0; padding-left: 1.6em; max-width: 80ch; }
         ol.story li { margin: 6px 0; padding-left: 4px; }
+        .chart-key { margin: 0; color: var(--muted); max-width: 85ch; }
         figure { margin: 26px 0 34px; break-inside: avoid; page-break-inside: avoid; }
         figure svg { display: block; width: 100%; height: auto; border: 1px solid var(--rule); }
         figcaption { margin-top: 8px; color: var(--muted); font-size: 0.95rem; max-width: 85ch; }
