@@ -10,7 +10,7 @@ import Testing
 @Suite("report.html in headless Chromium")
 struct ReportBrowserTests {
     static let skipReason: Comment =
-        "skipped: chromium is not installed (apt-get install -y chromium); these tests render report.html in a real browser"
+        "chromium is not installed (apt-get install -y chromium); these tests render report.html in a real browser"
 
     /// Writes the small run's report to a fresh directory.
     static func writeReport() throws -> (url: URL, story: [String]) {

@@ -101,3 +101,23 @@ struct SVGChartTests {
         Golden.expect(charts.entries[0].chart.svg(), named: "small-goodput.svg", in: ReportFixture.golden)
     }
 }
+
+extension SVGChartTests {
+    @Test("A long run is drawn with a few points per pixel column, keeping its spikes")
+    func longRunsDecimated() throws {
+        let count = 86_400
+        var values = (0..<count).map { Double($0 % 7) }
+        values[50_000] = 1000
+        let chart = Chart(
+            title: "a day", times: (0..<count).map { Double($0) + 0.5 }, duration: Double(count),
+            panels: [ChartPanel(title: "per second", series: [ChartSeries(name: "load", values: values, color: .blue)])])
+        let svg = chart.svg()
+        #expect(svg.utf8.count < 200_000, "\(svg.utf8.count) bytes for one line")
+        let path = try #require(svg.split(separator: "\n").first { $0.contains("<title>load</title>") })
+        // The spike reaches the top of the plot (y of the 1000 tick).
+        let top = try #require(svg.split(separator: "\n").first { $0.contains(">1000</text>") })
+        let topY = try #require(top.split(separator: "\"").dropFirst(3).first)
+        #expect(path.contains(" \(Double(topY).map { Markup.number($0 - 4.5) } ?? "?")"))
+        #expect(XMLCheck.isWellFormed(svg))
+    }
+}

@@ -223,20 +223,50 @@ struct SVGChartWriter {
         // dotted) go over the solid ones, so that one coinciding with a series stays visible.
         let drawingOrder = panel.series.filter { $0.stroke == .solid } + panel.series.filter { $0.stroke != .solid }
         for series in drawingOrder {
-            var d = ""
-            var drawing = false
+            var segments: [[(x: Double, y: Double)]] = [[]]
             for (t, v) in zip(chart.times, series.values) {
-                guard t.isFinite, v.isFinite else {
-                    drawing = false
-                    continue
+                if t.isFinite, v.isFinite {
+                    segments[segments.count - 1].append((x(t), y(v)))
+                } else if !(segments.last?.isEmpty ?? true) {
+                    segments.append([])
                 }
-                d += (d.isEmpty ? "" : " ") + (drawing ? "L" : "M") + Markup.number(x(t)) + " " + Markup.number(y(v))
-                drawing = true
+            }
+            var d = ""
+            for segment in segments where !segment.isEmpty {
+                for (index, point) in Self.decimated(segment).enumerated() {
+                    d += (d.isEmpty ? "" : " ") + (index == 0 ? "M" : "L") + Markup.number(point.x) + " " + Markup.number(point.y)
+                }
             }
             guard !d.isEmpty else { continue }
             out += "<path d=\"\(d)\" fill=\"none\"\(strokeAttributes(series)) stroke-linejoin=\"round\" stroke-linecap=\"round\">"
             out += "<title>\(Markup.escape(series.name))</title></path>\n"
         }
+    }
+
+    /// A line of more points than the plot has pixels, reduced to the first, lowest, highest and
+    /// last point of each half-pixel column, in their order: the drawing looks the same (spikes
+    /// kept), and the file stays small for long runs. Shorter lines are returned whole. O(n).
+    static func decimated(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+        guard Double(points.count) > 1.5 * (plotRight - plotLeft) else { return points }
+        var kept: [(x: Double, y: Double)] = []
+        var start = 0
+        while start < points.count {
+            let column = (points[start].x * 2).rounded(.down)
+            var end = start
+            var low = start, high = start
+            while end < points.count && (points[end].x * 2).rounded(.down) == column {
+                if points[end].y < points[low].y { low = end }
+                if points[end].y > points[high].y { high = end }
+                end += 1
+            }
+            var previous = -1
+            for index in [start, low, high, end - 1].sorted() where index != previous {
+                kept.append(points[index])
+                previous = index
+            }
+            start = end
+        }
+        return kept
     }
 
     mutating func hline(y: Double, stroke: String) {

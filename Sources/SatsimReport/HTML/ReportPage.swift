@@ -89,7 +89,7 @@ public enum ReportPage {
         }
         var figures: [(String, String)] = [
             ("Baseline goodput G0", TextSummary.number(verdict.baselineGoodput) + " /s"),
-            ("Goodput over the run", TextSummary.number(result.clients.reduce(0) { $0 + $1.goodputPerSecond }) + " /s"),
+            ("Goodput after warmup", TextSummary.number(result.clients.reduce(0) { $0 + $1.goodputPerSecond }) + " /s"),
         ]
         let lastFaultEnd = analysis.faults.map(\.end).max()
         if let end = lastFaultEnd {
