@@ -75,7 +75,11 @@ let package = Package(
             name: "SatsimAnalysisTests",
             dependencies: ["SatsimAnalysis", "SatsimModel", "SatsimMetrics", "SatsimTestSupport"]
         ),
-        .testTarget(name: "SatsimReportTests", dependencies: ["SatsimReport", "SatsimAnalysis", "SatsimModel"]),
+        .testTarget(
+            name: "SatsimReportTests",
+            dependencies: ["SatsimReport", "SatsimAnalysis", "SatsimModel", "SatsimMetrics", "SatsimTestSupport"],
+            exclude: ["Golden"]
+        ),
         .testTarget(
             name: "SatsimCLITests",
             dependencies: ["SatsimCLI", "SatsimTestSupport"],

@@ -50,12 +50,15 @@ struct ScenarioRun {
         SummaryDocument.json(result: result, analysis: analysis, spec: spec).rendered() + "\n"
     }
 
-    /// Every output file of the run, by name, in the order they are written.
+    /// Every output file of the run, by name, in the order they are written: the summary, the
+    /// time series, the HTML report, then each chart on its own (`RunCharts` names them).
     var outputFiles: [(name: String, text: String)] {
-        [
+        let charts = RunCharts(result: result, spec: spec, analysis: analysis)
+        return [
             ("summary.json", summaryJSON),
             ("timeseries.csv", TimeSeriesCSV.render(result.timeSeries)),
             ("events.jsonl", EventsJSONL.render(result.events)),
-        ]
+            ("report.html", ReportPage.render(result: result, analysis: analysis, spec: spec, charts: charts)),
+        ] + charts.entries.map { ($0.fileName, $0.chart.svg()) }
     }
 }

@@ -1,0 +1,61 @@
+import Foundation
+import SatsimAnalysis
+import SatsimReport
+import Testing
+
+/// report.html as a reader sees it: rendered by headless Chromium.
+///
+/// These tests need a browser. Where `chromium` is not installed (the CI image has none, on
+/// purpose) they are skipped, and the test report says so with the reason below.
+@Suite("report.html in headless Chromium")
+struct ReportBrowserTests {
+    static let skipReason: Comment =
+        "chromium is not installed (apt-get install -y chromium); these tests render report.html in a real browser"
+
+    /// Writes the small run's report to a fresh directory.
+    static func writeReport() throws -> (url: URL, story: [String]) {
+        let run = ReportFixture(spec: ReportFixture.small())
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("satsim-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("report.html")
+        try Data(ReportPage.render(result: run.result, analysis: run.analysis, spec: run.spec).utf8).write(to: url)
+        return (url, Story(result: run.result, spec: run.spec, analysis: run.analysis).sentences)
+    }
+
+    @Test("The screenshot is not blank: the page and its charts drew, in the charts' colours",
+          .enabled(if: Chromium.executable != nil, skipReason))
+    func screenshotNotBlank() throws {
+        let (url, _) = try Self.writeReport()
+        let png = url.deletingLastPathComponent().appendingPathComponent("shot.png")
+        let ran = try Chromium.run(["--window-size=1280,2400", "--screenshot=\(png.path)"], url: url)
+        #expect(ran != nil, "chromium failed or timed out")
+        let image = try #require(PNGImage(data: try Data(contentsOf: png)), "the screenshot is not a PNG this test can read")
+        #expect(image.width == 1280)
+        let inked = image.pixels.filter { $0 != 0xFFFFFF }.count
+        #expect(Double(inked) / Double(image.pixels.count) > 0.02, "only \(inked) pixels are not white")
+        #expect(Set(image.pixels).count > 20, "the page has too few colours to hold charts")
+        func near(_ colour: UInt32) -> Bool {
+            image.pixels.contains { p in
+                [16, 8, 0].allSatisfy { shift in abs(Int(p >> UInt32(shift) & 0xFF) - Int(colour >> UInt32(shift) & 0xFF)) <= 24 }
+            }
+        }
+        #expect(near(0x0072B2), "no goodput-blue pixel: the charts' lines did not draw")
+        #expect(near(0xD55E00), "no vermillion pixel: the charts' lines did not draw")
+    }
+
+    @Test("The rendered DOM holds the story, the verdict and the charts",
+          .enabled(if: Chromium.executable != nil, skipReason))
+    func domHoldsStory() throws {
+        let (url, story) = try Self.writeReport()
+        let dom = try #require(try Chromium.run(["--dump-dom"], url: url), "chromium failed or timed out")
+        #expect(!story.isEmpty)
+        for sentence in story {
+            // The DOM serializer escapes only &, < and > in text.
+            let text = sentence.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;")
+            #expect(dom.contains(text), "the rendered page lacks: \(sentence)")
+        }
+        #expect(dom.contains("id=\"outcome\""))
+        #expect(dom.components(separatedBy: "<svg").count - 1 == 4)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import SatsimAnalysis
+import SatsimCore
+import SatsimModel
+
+/// Small fixed runs for the report's tests: a few seconds of simulated time, fast in a debug
+/// build, with a warmup, a fault window and a step on the timeline so that every kind of mark
+/// is drawn.
+struct ReportFixture {
+    var spec: ScenarioSpec
+    var result: SimulationResult
+    var analysis: RunAnalysis
+
+    /// The golden files' directory.
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Golden")
+
+    /// Text that breaks markup unless escaped.
+    static let hostile = "<script>alert(\"x\")</script> & 'quoted'"
+
+    init(spec: ScenarioSpec, limits: RunLimits = RunLimits()) {
+        self.spec = spec
+        result = Simulation(spec: spec).run(limits: limits)
+        analysis = RunAnalysis(result: result, spec: spec)
+    }
+
+    /// A service pushed past its capacity by a short spike, with clients that retry.
+    static func small(client: String = "users", service: String = "api", description: String? = nil) -> ScenarioSpec {
+        ScenarioSpec(
+            name: "small-spike",
+            description: description ?? "Two instances of a small service; a four-second spike pushes them past capacity.",
+            duration: SimTime(seconds: 30), warmup: SimTime(seconds: 3), seed: 11,
+            clients: [
+                ClientSpec(
+                    name: client, target: service, arrival: .poisson(rate: 300), timeout: SimTime(seconds: 0.5),
+                    retry: RetrySpec(maxAttempts: 3, on: [.timeout, .error]))
+            ],
+            services: [
+                ServiceSpec(
+                    name: service, instances: 2, workers: 4, serviceTime: .lognormal(mean: 0.02, cv: 1),
+                    queue: QueueSpec(capacity: 100))
+            ],
+            timeline: [
+                TimelineEventSpec(
+                    at: SimTime(seconds: 12), duration: SimTime(seconds: 4), action: .loadSpike(client: client, factor: 1.6)),
+                TimelineEventSpec(
+                    at: SimTime(seconds: 20),
+                    action: .set(ScalarOverride(path: "clients.\(client).retry.max_attempts", value: "1"))),
+            ])
+    }
+}
