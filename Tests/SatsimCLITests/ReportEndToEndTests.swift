@@ -16,7 +16,7 @@ struct ReportEndToEndTests {
         let result = try CLIHarness.run(["run", file.path, "--out", out.path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         let written = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(written == (["report.html", "summary.json", "timeseries.csv"] + Self.charts).sorted())
+        #expect(written == (["events.jsonl", "report.html", "summary.json", "timeseries.csv"] + Self.charts).sorted())
         for name in ["report.html"] + Self.charts {
             #expect(result.stdout.contains(out.appendingPathComponent(name).path), "the outputs listing lacks \(name)")
         }
