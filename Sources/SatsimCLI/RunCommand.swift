@@ -11,7 +11,8 @@ public struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run one scenario and print its summary.",
         discussion: """
-            With --out DIR, writes summary.json and timeseries.csv there (each atomically). \
+            With --out DIR, writes summary.json, timeseries.csv, events.jsonl, report.html and the \
+            charts (*.svg) there, each atomically. \
             Exit code 1 when the run stopped at a limit (its partial results are still written), \
             2 for a bad scenario or flag.
             """
@@ -29,7 +30,7 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "Apply the scenario's variant NAME.")
     var variant: String?
 
-    @Option(help: "Write summary.json and timeseries.csv to this directory.")
+    @Option(help: "Write summary.json, timeseries.csv, events.jsonl, report.html and the charts here.")
     var out: String?
 
     @Option(help: "What to print: text (a readable summary) or json (summary.json).")

@@ -10,7 +10,8 @@ public struct SatsimCommand: ParsableCommand {
         discussion: """
             Runs scenario files (YAML) and reports how timeouts, retries, queues and balancers \
             behave: whether a disturbance passes, or a safety mechanism turns it into a lasting \
-            failure. Exit codes: 0 success, 1 the simulation hit a limit, 2 bad input.
+            failure. Exit codes: 0 success, 1 the simulation hit a limit (or, for check, an \
+            expectation failed), 2 bad input.
             """,
         subcommands: [RunCommand.self, CheckCommand.self, CompareCommand.self, ValidateCommand.self, ScenariosCommand.self]
     )
