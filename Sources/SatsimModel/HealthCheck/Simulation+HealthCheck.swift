@@ -19,17 +19,9 @@ extension Simulation {
 
     func sendProbe(service s: Int, instance: Int, timeout: SimTime) {
         let (a, generation) = attempts.acquire(request: AttemptSlab.probe, requestGeneration: 0, service: s)
-        let i = Int(a)
-        attempts.phase[i] = .atServer
-        attempts.instance[i] = Int32(instance)
-        attempts.enqueuedAt[i] = now.nanoseconds
+        attempts.phase[Int(a)] = .atServer
         calendar.schedule(at: now + timeout, kind: EventKind.probeTimeout.rawValue, slot: a, generation: generation)
-        if instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds) {
-            startService(a, service: s, instance: instance)
-        } else if instances[instance].queue.count < services[s].queueCapacity {
-            instances[instance].queue.pushBack(a)
-            services[s].queued.add(1, at: now)
-        } else {
+        if !admit(a, service: s, instance: instance) {
             probeAnswered(a, success: false)
         }
     }

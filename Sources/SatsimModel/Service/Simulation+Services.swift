@@ -30,17 +30,26 @@ extension Simulation {
             respond(a, outcome: .error)
             return
         }
-        attempts.instance[i] = Int32(instance)
-        attempts.enqueuedAt[i] = now.nanoseconds
+        if !admit(a, service: s, instance: instance) {
+            services[s].counters.rejected += 1
+            respond(a, outcome: .error)
+        }
+    }
+
+    /// Hands attempt `a` to `instance`: a free worker (unless the instance is paused) starts it,
+    /// otherwise it waits in the queue. Returns false when the queue is full.
+    func admit(_ a: UInt32, service s: Int, instance: Int) -> Bool {
+        attempts.instance[Int(a)] = Int32(instance)
+        attempts.enqueuedAt[Int(a)] = now.nanoseconds
         if instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds) {
             startService(a, service: s, instance: instance)
         } else if instances[instance].queue.count < services[s].queueCapacity {
             instances[instance].queue.pushBack(a)
             services[s].queued.add(1, at: now)
         } else {
-            services[s].counters.rejected += 1
-            respond(a, outcome: .error)
+            return false
         }
+        return true
     }
 
     /// The serving instance the balancer sends the next attempt to, or nil when none serves.
