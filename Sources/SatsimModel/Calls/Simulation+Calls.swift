@@ -88,6 +88,9 @@ extension Simulation {
     func finishHandler(_ a: UInt32, service s: Int, outcome: AttemptOutcome) {
         let ai = Int(a)
         let instance = Int(attempts.instance[ai])
+        if outcome == .success && attempts.cacheKey[ai] >= 0 {
+            instances[instance].cache?.insert(attempts.cacheKey[ai], now: now.nanoseconds)
+        }
         services[s].counters.completions += 1
         if attempts.abandoned[ai] {
             services[s].counters.wasted += 1

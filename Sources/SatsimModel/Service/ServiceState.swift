@@ -10,6 +10,9 @@ public struct ServiceCounters: Sendable, Hashable {
     public var wasted = 0
     /// Attempts failed by an `errors` fault.
     public var injectedErrors = 0
+    /// Cache lookups that found a fresh entry (and skipped the calls), and those that did not.
+    public var cacheHits = 0
+    public var cacheMisses = 0
     /// Attempts that started service, and their total wait in queue [s].
     public var started = 0
     public var waitSum: Double = 0
@@ -24,6 +27,8 @@ public struct ServiceCounters: Sendable, Hashable {
         d.dropped = a.dropped - b.dropped
         d.wasted = a.wasted - b.wasted
         d.injectedErrors = a.injectedErrors - b.injectedErrors
+        d.cacheHits = a.cacheHits - b.cacheHits
+        d.cacheMisses = a.cacheMisses - b.cacheMisses
         d.started = a.started - b.started
         d.waitSum = a.waitSum - b.waitSum
         return d
@@ -51,6 +56,8 @@ struct InstanceState {
     var epoch: UInt32 = 0
     /// The CoDel state, when the service's discipline is codel.
     var codel = CoDel()
+    /// The instance's own cache, when the service has one.
+    var cache: LRUCache?
     /// Taken out of the balancer by its health check (it still works off what it holds).
     var ejected = false
     var consecutiveProbeFailures = 0
@@ -99,6 +106,9 @@ struct ServiceState {
     /// Whether the healthy share is below the panic threshold.
     var panicking = false
     var autoscaler: AutoscalerState?
+    /// Key popularity and its stream, when the service has a cache.
+    var keys: ZipfSampler?
+    var cacheStream: RandomStream?
     let bootTime: Int64
     let faultStream: RandomStream
     /// Active faults: error ratio (the largest active), refusing and blackhole outages, and

@@ -150,6 +150,17 @@ extension Simulation {
             releaseWorker(service: s, instance: instance)
             return
         }
+        if let keys = services[s].keys, let stream = services[s].cacheStream {
+            // A hit skips every call of the service.
+            let key = keys.draw(stream)
+            if instances[instance].cache?.lookup(key, now: now.nanoseconds) == true {
+                services[s].counters.cacheHits += 1
+                finishHandler(a, service: s, outcome: .success)
+                return
+            }
+            services[s].counters.cacheMisses += 1
+            attempts.cacheKey[ai] = key
+        }
         if services[s].callCount > 0 {
             attempts.callCursor[ai] = 0
             proceedWithCalls(a, service: s)

@@ -8,6 +8,7 @@ extension Simulation {
     ]
     static let serviceColumns = [
         "arrivals", "completions", "rejected", "dropped", "wasted", "utilization", "queue_length", "instances",
+        "cache_hits", "cache_misses",
     ]
 
     /// Closes a metrics interval: one time-series row.
@@ -40,6 +41,7 @@ extension Simulation {
                 capacityArea > 0 ? (busy - services[s].busyAtTick) / capacityArea : 0,
                 (queued - services[s].queuedAtTick) / width,
                 (serving - services[s].servingAtTick) / width,
+                Double(d.cacheHits), Double(d.cacheMisses),
             ]
             services[s].atLastTick = services[s].counters
             (services[s].busyAtTick, services[s].queuedAtTick) = (busy, queued)

@@ -63,6 +63,7 @@ public final class Simulation: EventProcessor {
             for slot in 0..<slots {
                 let initial = min(service.queue.capacity ?? 64, 1024)
                 var instance = InstanceState(queue: AttemptQueue(initialCapacity: initial))
+                instance.cache = service.cache.map { LRUCache(capacity: $0.capacity, ttl: $0.ttl) }
                 if slot >= service.instances { instance.lifecycle = .stopped }
                 instances.append(instance)
             }
@@ -81,6 +82,10 @@ public final class Simulation: EventProcessor {
             state.minServing = service.instances
             state.maxServing = service.instances
             state.autoscaler = service.autoscaler.map(AutoscalerState.init)
+            if let cache = service.cache {
+                state.keys = ZipfSampler(n: cache.keys, exponent: cache.zipf)
+                state.cacheStream = stream("cache")
+            }
             services.append(state)
         }
         for (s, service) in spec.services.enumerated() {

@@ -61,6 +61,8 @@ struct AttemptSlab {
     var work: [Int64] = []
     /// The next of its service's calls the handler will make.
     var callCursor: [Int32] = []
+    /// The cache key the handler looked up and missed (-1: none), cached once its calls succeed.
+    var cacheKey: [Int] = []
 
     mutating func acquire(request r: UInt32, requestGeneration g: UInt32, service s: Int) -> (UInt32, UInt32) {
         let (slot, generation) = slots.acquire()
@@ -77,6 +79,7 @@ struct AttemptSlab {
             startedAt.append(0)
             work.append(0)
             callCursor.append(0)
+            cacheKey.append(-1)
         }
         request[i] = r
         requestGeneration[i] = g
@@ -86,6 +89,7 @@ struct AttemptSlab {
         outcome[i] = .success
         phase[i] = .toService
         callCursor[i] = 0
+        cacheKey[i] = -1
         return (slot, generation)
     }
 }

@@ -19,21 +19,12 @@ public enum ModelSupport {
     /// Every key of `spec` whose behaviour the model cannot simulate yet, in file order.
     public static func unsupportedFeatures(in spec: ScenarioSpec) -> [UnsupportedFeature] {
         var found: [UnsupportedFeature] = []
-        // Every client key is simulated: arrivals, network, timeout, retry with backoff and
-        // budget, circuit breaker, adaptive throttle.
-        for service in spec.services {
-            let base = "services.\(service.name)"
-            if service.cache != nil {
-                found.append(.init(path: "\(base).cache", feature: "caches"))
-            }
-        }
+        // Every client and service key is simulated; of the timeline, all kinds but `set`.
         for (index, event) in spec.timeline.enumerated() {
             switch event.action {
-            case .cacheFlush:
-                found.append(.init(path: "timeline.\(index).kind", feature: "cache flushes (caches are not simulated yet)"))
             case .set:
                 found.append(.init(path: "timeline.\(index).kind", feature: "changing a setting mid-run (kind: set)"))
-            case .loadSpike, .latency, .errors, .outage, .kill, .pause, .scale, .deploy:
+            case .loadSpike, .latency, .errors, .outage, .kill, .pause, .scale, .deploy, .cacheFlush:
                 break
             }
         }

@@ -56,7 +56,13 @@ extension Simulation {
             for instance in services[s].servingList.prefix(count) {
                 pause(service: s, instance: instance, until: now + duration)
             }
-        case .cacheFlush, .set:
+        case .cacheFlush(let name):
+            guard let s = serviceIndex(name) else { return }
+            for instance in services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount) {
+                instances[instance].cache?.removeAll()
+            }
+            recordEvent(.faultStarted, subject: name, detail: "cache flushed on every instance")
+        case .set:
             break
         }
     }
@@ -101,6 +107,8 @@ extension Simulation {
         services[s].busy.add(-Double(instances[instance].busy), at: now)
         instances[instance].busy = 0
         instances[instance].pauses.removeAll()
+        // A restart empties the cache.
+        instances[instance].cache?.removeAll()
         instances[instance].epoch &+= 1
         recordEvent(.instanceKilled, subject: name, detail: "instance \(local) \(reason); \(lost) attempts lost")
         boot(service: s, instance: instance)
@@ -108,6 +116,7 @@ extension Simulation {
 
     /// Starts an instance booting; it serves after boot_time.
     func boot(service s: Int, instance: Int) {
+        instances[instance].cache?.removeAll()
         setLifecycle(service: s, instance: instance, .booting)
         recordEvent(.instanceBooting, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) booting")
         calendar.schedule(

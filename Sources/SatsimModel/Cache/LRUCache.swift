@@ -1,0 +1,98 @@
+import SatsimCore
+
+/// One instance's cache: least recently used eviction over a fixed number of entries, with an
+/// optional time to live counted from insertion.
+///
+/// Entries live in parallel arrays linked into a recency list; a dictionary maps keys to entries
+/// and is reserved at full size up front, so lookups and inserts allocate nothing once warm.
+struct LRUCache {
+    let capacity: Int
+    let ttl: Int64?
+    private var index: [Int: Int32] = [:]
+    private var keyOf: [Int] = []
+    private var insertedAt: [Int64] = []
+    private var prev: [Int32] = []
+    private var next: [Int32] = []
+    private var head: Int32 = -1
+    private var tail: Int32 = -1
+
+    init(capacity: Int, ttl: SimTime?) {
+        self.capacity = capacity
+        self.ttl = ttl?.nanoseconds
+        index.reserveCapacity(min(capacity, 1 << 20))
+    }
+
+    var count: Int { index.count }
+
+    /// Whether `key` is cached and fresh at `now`; a hit makes it the most recent entry.
+    mutating func lookup(_ key: Int, now: Int64) -> Bool {
+        guard let slot = index[key] else { return false }
+        if let ttl, now - insertedAt[Int(slot)] > ttl {
+            unlink(slot)
+            index[key] = nil
+            free.append(slot)
+            return false
+        }
+        unlink(slot)
+        pushFront(slot)
+        return true
+    }
+
+    /// Caches `key` at `now`, evicting the least recently used entry when full.
+    mutating func insert(_ key: Int, now: Int64) {
+        if let slot = index[key] {
+            insertedAt[Int(slot)] = now
+            unlink(slot)
+            pushFront(slot)
+            return
+        }
+        let slot: Int32
+        if let reused = free.popLast() {
+            slot = reused
+        } else if keyOf.count < capacity {
+            slot = Int32(keyOf.count)
+            keyOf.append(0)
+            insertedAt.append(0)
+            prev.append(-1)
+            next.append(-1)
+        } else {
+            slot = tail
+            unlink(slot)
+            index[keyOf[Int(slot)]] = nil
+        }
+        keyOf[Int(slot)] = key
+        insertedAt[Int(slot)] = now
+        index[key] = slot
+        pushFront(slot)
+    }
+
+    /// Empties the cache (a flush, a restart).
+    mutating func removeAll() {
+        index.removeAll(keepingCapacity: true)
+        free.removeAll(keepingCapacity: true)
+        keyOf.removeAll(keepingCapacity: true)
+        insertedAt.removeAll(keepingCapacity: true)
+        prev.removeAll(keepingCapacity: true)
+        next.removeAll(keepingCapacity: true)
+        head = -1
+        tail = -1
+    }
+
+    private var free: [Int32] = []
+
+    private mutating func unlink(_ slot: Int32) {
+        let p = prev[Int(slot)], n = next[Int(slot)]
+        if p >= 0 { next[Int(p)] = n } else { head = n }
+        if n >= 0 { prev[Int(n)] = p } else { tail = p }
+        prev[Int(slot)] = -1
+        next[Int(slot)] = -1
+    }
+
+    private mutating func pushFront(_ slot: Int32) {
+        prev[Int(slot)] = -1
+        next[Int(slot)] = head
+        if head >= 0 { prev[Int(head)] = slot }
+        head = slot
+        if tail < 0 { tail = slot }
+    }
+}
