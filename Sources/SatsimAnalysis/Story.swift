@@ -141,6 +141,18 @@ public struct Story: Sendable, Hashable {
             lines.append(
                 "From \(Format.clock(first.time)), health checks restarted \(restarts.count) instance(s), each losing the work it held and serving nothing until booted.")
         }
+        let scalings = events.filter { $0.kind == .scaled }
+        if let first = scalings.first, let last = scalings.last {
+            let subjects = Set(scalings.map(\.subject)).sorted().joined(separator: ", ")
+            // Each detail reads "... scaled from A to B instances ...".
+            let targets = scalings.compactMap { event -> Int? in
+                let words = event.detail.split(separator: " ")
+                return words.firstIndex(of: "to").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil }
+            }
+            let peak = targets.max().map { ", peaking at \($0) instances" } ?? ""
+            lines.append(
+                "The autoscaler of \(subjects) made \(scalings.count) scaling decision(s) between \(Format.clock(first.time)) and \(Format.clock(last.time))\(peak); the last: \(last.detail).")
+        }
         let openings = events.filter { $0.kind == .breakerOpened }
         if let first = openings.first {
             lines.append("At \(Format.clock(first.time)), the circuit breaker of \(first.subject) opened (\(openings.count) time(s) in all), rejecting attempts without sending them.")
