@@ -29,8 +29,11 @@ echo
 status=0
 "$BIN" run Scenarios/retry-storm.yaml --out "$OUT" || status=$?
 echo
+echo "The report, with the story and the charts: $OUT/report.html (open it in a browser)"
+echo
 echo "The same scenario without retries:   $BIN run Scenarios/retry-storm.yaml --variant no-retries"
 echo "With a retry budget of 10%:          $BIN run Scenarios/retry-storm.yaml --variant retry-budget"
 echo "With a server-side queue timeout:    $BIN run Scenarios/retry-storm.yaml --variant queue-timeout"
+echo "All variants side by side:            $BIN compare Scenarios/retry-storm.yaml --replications 3"
 echo "All commands:                        $BIN --help"
 exit $status
