@@ -1,3 +1,4 @@
+import SatsimCore
 import SatsimMetrics
 import SatsimModel
 
@@ -6,6 +7,22 @@ public struct RunAnalysis: Sendable {
     public var verdict: OutcomeVerdict
     public var intervals: [IntervalFigures]
     public var faults: [FaultWindow]
+
+    /// When a timeline event stops disturbing the system: the end of its window, or for a step
+    /// that restarts or adds instances, when the last of them has booted (a rolling deploy lasts
+    /// one `every` per further batch).
+    public static func effectEnd(of event: TimelineEventSpec, in spec: ScenarioSpec) -> SimTime {
+        switch event.action {
+        case .kill(let name, _), .scale(let name, _):
+            return event.end + (spec.service(named: name)?.bootTime ?? .zero)
+        case .deploy(let name, let batch, let every):
+            guard let service = spec.service(named: name) else { return event.end }
+            let batches = (service.instances + max(batch, 1) - 1) / max(batch, 1)
+            return event.at + SimTime(nanoseconds: every.nanoseconds * Int64(max(batches - 1, 0))) + service.bootTime
+        default:
+            return event.end
+        }
+    }
 
     /// Sums the clients' and services' per-interval figures and classifies the run.
     public init(result: SimulationResult, spec: ScenarioSpec, thresholds: OutcomeThresholds = OutcomeThresholds()) {
@@ -32,7 +49,7 @@ public struct RunAnalysis: Sendable {
                     failures: failures[i], instances: instances[i]))
             previous = times[i]
         }
-        let faults = spec.timeline.map { FaultWindow(start: $0.at.seconds, end: $0.end.seconds) }
+        let faults = spec.timeline.map { FaultWindow(start: $0.at.seconds, end: Self.effectEnd(of: $0, in: spec).seconds) }
         self.intervals = intervals
         self.faults = faults
         self.verdict = OutcomeClassifier.classify(

@@ -68,6 +68,20 @@ public struct Story: Sendable, Hashable {
                 "By \(Format.clock(times[i])), retries made up \(Format.percent(retries[i] / attempts[i])) of the attempts sent: \(Format.rate(attempts[i] / width)) attempts/s for \(Format.rate(requests[i] / width)) new requests/s.")
         }
         lines += Self.instanceSentences(result.events)
+        // Caches: the worst hit ratio after the first fault against the one before it.
+        for service in spec.services where service.cache != nil {
+            let hits = series.column("services.\(service.name).cache_hits") ?? []
+            let misses = series.column("services.\(service.name).cache_misses") ?? []
+            func ratio(_ i: Int) -> Double? { hits[i] + misses[i] > 0 ? hits[i] / (hits[i] + misses[i]) : nil }
+            let beforeRatios = before.compactMap(ratio)
+            guard let fault = firstFault, !beforeRatios.isEmpty else { continue }
+            let usual = beforeRatios.reduce(0, +) / Double(beforeRatios.count)
+            let after = (0..<times.count).filter { times[$0] > fault + 1e-9 }
+            guard let worst = after.min(by: { (ratio($0) ?? 1) < (ratio($1) ?? 1) }), let low = ratio(worst), low < usual - 0.1
+            else { continue }
+            lines.append(
+                "The cache of \(service.name) went cold: its hit ratio fell from \(Format.percent(usual)) to \(Format.percent(low)) at \(Format.clock(times[worst] - width)), sending the misses on to its calls.")
+        }
         if let end = lastFaultEnd, spec.timeline.contains(where: { $0.duration != nil }) {
             lines.append("The last fault ended at \(Format.clock(end)).")
         }
