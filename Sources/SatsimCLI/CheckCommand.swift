@@ -36,18 +36,13 @@ public struct CheckCommand: ParsableCommand {
     @Option(help: "Apply the variant NAME (every file must define it).")
     var variant: String?
 
-    @Option(help: "Stop a run cleanly after this many events.")
-    var maxEvents: Int = RunLimits().maxEvents
+    @OptionGroup var runLimits: RunLimitOptions
 
-    @Option(help: "Stop a run cleanly when more requests and attempts than this are in flight.")
-    var maxInFlight: Int = RunLimits().maxInFlight
 
     public init() {}
 
     public func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one scenario file: satsim check FILE...") }
-        guard maxEvents > 0 else { throw ValidationError("--max-events must be > 0, found \(maxEvents)") }
-        guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be > 0, found \(maxInFlight)") }
     }
 
     public func run() throws {
@@ -68,7 +63,7 @@ public struct CheckCommand: ParsableCommand {
                 Console.out("\(title): no `expect` entries, nothing to check (not run)")
                 continue
             }
-            let run = ScenarioRun(spec: spec, limits: RunLimits(maxEvents: maxEvents, maxInFlight: maxInFlight))
+            let run = ScenarioRun(spec: spec, limits: runLimits.limits)
             let summary = SummaryDocument.json(result: run.result, analysis: run.analysis, spec: spec)
             let checks = spec.expectations.map { ExpectationCheck($0, figure: summary.figure(at:)) }
             var lines = [title]

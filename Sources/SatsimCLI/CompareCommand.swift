@@ -52,11 +52,8 @@ public struct CompareCommand: ParsableCommand {
     @Option(help: "Runs simulated at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Stop a run cleanly after this many events.")
-    var maxEvents: Int = RunLimits().maxEvents
+    @OptionGroup var runLimits: RunLimitOptions
 
-    @Option(help: "Stop a run cleanly when more requests and attempts than this are in flight.")
-    var maxInFlight: Int = RunLimits().maxInFlight
 
     public init() {}
 
@@ -69,8 +66,6 @@ public struct CompareCommand: ParsableCommand {
             throw ValidationError("--replications must be between 1 and 100000, found \(replications)")
         }
         guard jobs > 0 else { throw ValidationError("--jobs must be > 0, found \(jobs)") }
-        guard maxEvents > 0 else { throw ValidationError("--max-events must be > 0, found \(maxEvents)") }
-        guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be > 0, found \(maxInFlight)") }
     }
 
     public func run() throws {
@@ -95,7 +90,7 @@ public struct CompareCommand: ParsableCommand {
         }
 
         let figures = KeyFigure.all(for: base)
-        let limits = RunLimits(maxEvents: maxEvents, maxInFlight: maxInFlight)
+        let limits = runLimits.limits
         let replications = self.replications
         let loaded = specs
         let runs = Self.orderedParallelMap(count: loaded.count * replications, jobs: jobs) { index in

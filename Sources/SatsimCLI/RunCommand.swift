@@ -36,21 +36,13 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "What to print: text (a readable summary) or json (summary.json).")
     var format: OutputFormat = .text
 
-    @Option(help: "Stop cleanly after this many events (arrivals, retries, departures, timeouts).")
-    var maxEvents: Int = RunLimits().maxEvents
+    @OptionGroup var runLimits: RunLimitOptions
 
-    @Option(help: "Stop cleanly when more requests and attempts than this are in flight.")
-    var maxInFlight: Int = RunLimits().maxInFlight
 
     public init() {}
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
-    }
-
-    public func validate() throws {
-        guard maxEvents > 0 else { throw ValidationError("--max-events must be > 0, found \(maxEvents)") }
-        guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be > 0, found \(maxInFlight)") }
     }
 
     public func run() throws {
@@ -63,7 +55,7 @@ public struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let run = ScenarioRun(spec: spec, limits: RunLimits(maxEvents: maxEvents, maxInFlight: maxInFlight))
+        let run = ScenarioRun(spec: spec, limits: runLimits.limits)
         var written: [String] = []
         if let directory {
             do {

@@ -1,0 +1,19 @@
+import ArgumentParser
+import SatsimModel
+
+/// `--max-events` and `--max-in-flight`, shared by every command that runs simulations.
+struct RunLimitOptions: ParsableArguments {
+    @Option(help: "Stop a run cleanly after this many events (arrivals, retries, departures, timeouts).")
+    var maxEvents: Int = RunLimits().maxEvents
+
+    @Option(help: "Stop a run cleanly when more requests and attempts than this are in flight.")
+    var maxInFlight: Int = RunLimits().maxInFlight
+
+    func validate() throws {
+        guard maxEvents > 0 else { throw ValidationError("--max-events must be > 0, found \(maxEvents)") }
+        guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be > 0, found \(maxInFlight)") }
+    }
+
+    /// The budgets as the model takes them.
+    var limits: RunLimits { RunLimits(maxEvents: maxEvents, maxInFlight: maxInFlight) }
+}
