@@ -48,22 +48,7 @@ public enum TextSummary {
         return out
     }
 
-    /// Left-aligned first column, right-aligned figures.
-    static func table(_ rows: [[String]]) -> String {
-        guard let header = rows.first else { return "" }
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        var out = ""
-        for row in rows {
-            var line = ""
-            for (i, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                line += i == 0 ? cell + pad : "  " + pad + cell
-            }
-            out += line + "\n"
-        }
-        return out
-    }
+    static func table(_ rows: [[String]]) -> String { TextTable.render(rows) }
 
     static func number(_ x: Double) -> String {
         if !x.isFinite { return "-" }

@@ -1,3 +1,5 @@
+import SatsimMetrics
+
 extension Comparison {
     /// The side-by-side table `satsim compare` prints: one row per figure, one column per variant,
     /// each cell `mean ± half-width` of the 95% confidence interval, marked `*` when the interval of
@@ -52,23 +54,5 @@ extension Comparison {
 
     private func mark(_ differs: Bool) -> String { differs ? " *" : "  " }
 
-    /// The first column left-aligned, the others right-aligned, two spaces apart.
-    private static func align(_ rows: [[String]]) -> String {
-        let columns = rows.map(\.count).max() ?? 0
-        var widths = [Int](repeating: 0, count: columns)
-        for row in rows {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) }
-        }
-        var out = ""
-        for row in rows {
-            var line = ""
-            for (i, cell) in row.enumerated() {
-                let pad = String(repeating: " ", count: widths[i] - cell.count)
-                line += i == 0 ? cell + pad : "  " + pad + cell
-            }
-            while line.last == " " { line.removeLast() }
-            out += line + "\n"
-        }
-        return out
-    }
+    private static func align(_ rows: [[String]]) -> String { TextTable.render(rows) }
 }
