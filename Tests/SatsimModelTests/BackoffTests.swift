@@ -90,7 +90,7 @@ struct BackoffTests {
         // 100, 200, 400, 800 ms, then the cap (1 s) twice instead of 1.6 and 3.2 s.
         let expected: [Int64] = [100_000_000, 200_000_000, 400_000_000, 800_000_000, 1_000_000_000, 1_000_000_000]
         let wrong = sequences.filter { $0 != expected }
-        #expect(wrong.isEmpty, "\(wrong.count) requests waited otherwise, e.g. \(wrong.first ?? [])")
+        #expect(wrong.count == 0, "\(wrong.count) requests waited otherwise, e.g. \(wrong.first ?? [])")
     }
 
     @Test("none: a multiplier other than 2 and no cap", arguments: Path.allCases)
@@ -101,7 +101,7 @@ struct BackoffTests {
         #expect(sequences.count == 5)
         let expected: [Int64] = [10_000_000, 30_000_000, 90_000_000, 270_000_000, 810_000_000, 2_430_000_000]
         let wrong = sequences.filter { $0 != expected }
-        #expect(wrong.isEmpty, "\(wrong.count) requests waited otherwise, e.g. \(wrong.first ?? [])")
+        #expect(wrong.count == 0, "\(wrong.count) requests waited otherwise, e.g. \(wrong.first ?? [])")
     }
 
     // MARK: - Distributions
@@ -119,7 +119,7 @@ struct BackoffTests {
             }
         }
         Self.expectShape(sequences)
-        #expect(outside.isEmpty, "\(outside.count) waits outside [0, v], e.g. \(outside.first ?? "")")
+        #expect(outside.count == 0, "\(outside.count) waits outside [0, v], e.g. \(outside.first ?? "")")
         Self.expectUniform(transformed, "full jitter")
     }
 
@@ -136,7 +136,7 @@ struct BackoffTests {
             }
         }
         Self.expectShape(sequences)
-        #expect(outside.isEmpty, "\(outside.count) waits outside [v/2, v], e.g. \(outside.first ?? "")")
+        #expect(outside.count == 0, "\(outside.count) waits outside [v/2, v], e.g. \(outside.first ?? "")")
         Self.expectUniform(transformed, "equal jitter")
     }
 
@@ -170,7 +170,7 @@ struct BackoffTests {
             }
         }
         Self.expectShape(sequences)
-        #expect(outside.isEmpty, "\(outside.count) waits outside [base, min(cap, 3 x previous)], e.g. \(outside.first ?? "")")
+        #expect(outside.count == 0, "\(outside.count) waits outside [base, min(cap, 3 x previous)], e.g. \(outside.first ?? "")")
         // The cap binds often here (3 x previous passes 1 s once a wait passes 333 ms).
         #expect(atCap > transformed.count / 10, "only \(atCap) of \(transformed.count) waits at the cap")
         Self.expectUniform(transformed, "decorrelated jitter")
@@ -198,7 +198,7 @@ struct BackoffTests {
     static func expectShape(_ sequences: [[Int64]], sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(sequences.count == requests, sourceLocation: sourceLocation)
         let short = sequences.filter { $0.count != maxAttempts - 1 }
-        #expect(short.isEmpty, "\(short.count) requests with other than \(maxAttempts - 1) retries", sourceLocation: sourceLocation)
+        #expect(short.count == 0, "\(short.count) requests with other than \(maxAttempts - 1) retries", sourceLocation: sourceLocation)
     }
 
     /// Kolmogorov-Smirnov against the uniform CDF on [0, 1]. The draws are fixed by the seed, so
