@@ -1,5 +1,5 @@
 import SatsimCore
-import SatsimModel
+@testable import SatsimModel
 import Testing
 
 @Suite("CoDel")
@@ -31,3 +31,260 @@ struct CoDelTests {
         #expect(codel.utilization > 0.95)
     }
 }
+
+/// CoDel's control loop at exact instants, against RFC 8289 (Nichols, Jacobson, McGregor,
+/// Iyengar, "Controlled Delay Active Queue Management", 2018): TARGET 5 ms and INTERVAL 100 ms
+/// (section 4.3/4.4), the control law t + INTERVAL / sqrt(count) (section 5.7), and the
+/// dequeue routine of the annotated pseudocode (section 5.6): on entering the dropping state,
+/// count restarts from count - lastcount when that is more than 1 and the last drop_next is less
+/// than 16 intervals ago, and from 1 otherwise.
+@Suite("CoDel control law (RFC 8289)")
+struct CoDelControlLawTests {
+    static let ms: Int64 = 1_000_000
+
+    /// Dequeues once every 10 ms from 1 s to `end` with the head's sojourn given by `sojourn`
+    /// (and always something behind it); at each instant the caller keeps taking the next
+    /// request while CoDel says drop, as `startWaiting` does. Returns the drop instants [ms].
+    static func drops(until end: Int64, remaining: Int = 100, sojourn: (Int64) -> Int64) -> [Int64] {
+        drops(until: end, remaining: remaining) { t, _ in sojourn(t) }
+    }
+
+    /// As above, with the sojourn of the k-th request taken at each instant (k = 0 first).
+    static func drops(until end: Int64, remaining: Int = 100, sojourn: (Int64, Int) -> Int64) -> [Int64] {
+        var codel = CoDel()
+        var dropped: [Int64] = []
+        var t: Int64 = 1000
+        while t <= end {
+            var k = 0
+            while k < 1000, codel.shouldDrop(sojourn: sojourn(t, k), now: t * ms, remaining: remaining) {
+                dropped.append(t)
+                k += 1
+            }
+            t += 10
+        }
+        return dropped
+    }
+
+    @Test("First drop one interval after the delay went above target; then interval/sqrt(count); re-entry keeps count - lastcount")
+    func exactDropTimes() {
+        // The schedule of the head's sojourn [ms]: above target (50 ms) or below it (1 ms).
+        func sojourn(_ t: Int64) -> Int64 {
+            switch t {
+            case 1000..<1500, 1550..<1810, 3500..<3800, 3810..<3920, 3930...: return 50 * Self.ms
+            default: return 1 * Self.ms
+            }
+        }
+        let drops = Self.drops(until: 4140, sojourn: sojourn)
+        // Derived by hand (times in ms; drop_next in brackets, drops at the next 10 ms tick):
+        // - above target from 1000: first_above_time = 1100; first drop at 1100, count 1,
+        //   drop_next 1100 + 100/1 = 1200;
+        // - 1200 (count 2, next 1200 + 100/sqrt 2 = 1270.71), 1280 (3, +57.74 = 1328.45),
+        //   1330 (4, +50 = 1378.45), 1380 (5, +44.72 = 1423.17), 1430 (6, +40.82 = 1463.99),
+        //   1470 (7, +37.80 = 1501.79);
+        // - below target at 1500: leave dropping. Above again from 1550: first_above_time 1650;
+        //   re-entry at 1650 with delta = 7 - 1 = 6 > 1 and 1650 - 1501.79 < 16 x 100: count 6,
+        //   drop_next 1650 + 100/sqrt 6 = 1690.82;
+        // - 1700 (7, 1728.62), 1730 (8, 1763.98), 1770 (9, 1797.31), 1800 (10, 1828.93);
+        // - below from 1810 to 3500, first_above_time 3600: delta = 10 - 6 = 4 but
+        //   3600 - 1828.93 >= 1600: count 1, drop_next 3700; 3700 (2, 3770.71), 3780 (3, 3828.45);
+        // - below at 3800, above from 3810: re-entry at 3910 with delta = 3 - 1 = 2, recent:
+        //   count 2, drop_next 3980.71; below at 3920 before it;
+        // - above from 3930: re-entry at 4030 with delta = 2 - 2 = 0: count 1, drop_next 4130;
+        //   4130 (2, 4200.71).
+        #expect(drops == [1100, 1200, 1280, 1330, 1380, 1430, 1470, 1650, 1700, 1730, 1770, 1800, 3600, 3700, 3780, 3910, 4030, 4130])
+    }
+
+    @Test("drop_next moves on only when the request after a drop may be dropped too (RFC 8289 section 5.6)")
+    func dropNextAfterLeaving() {
+        // In the RFC's dropping loop, drop_next = control_law(drop_next, count) runs only when the
+        // request dequeued after a drop is itself ok to drop; when it is not, the state is left
+        // with the drop_next that triggered the drop. That value decides the re-entry rule.
+        // Above target from 1000: drops at 1100 (count 1, next 1200), 1200 (count 2, next
+        // 1270.71), 1280 (count 3); the request taken right after the drop at 1280 waited only
+        // 1 ms, so dropping ends with drop_next still 1270.71 (not 1328.45). Below target until
+        // 2800, above from then on: re-entry at 2900 with delta = 3 - 1 = 2, but
+        // 2900 - 1270.71 >= 1600, so count restarts at 1: drop_next 3000.
+        let drops = Self.drops(until: 3010) { t, k in
+            if t == 1280 && k == 1 { return Self.ms }
+            return t < 1290 || t >= 2800 ? 50 * Self.ms : Self.ms
+        }
+        #expect(drops == [1100, 1200, 1280, 2900, 3000])
+    }
+
+    @Test("TARGET is 5 ms: a sojourn of exactly 5 ms is above it, 1 ns less is not")
+    func targetIsFiveMilliseconds() {
+        let at = Self.drops(until: 1300) { _ in 5 * Self.ms }
+        #expect(at == [1100, 1200, 1280])
+        let below = Self.drops(until: 3000) { _ in 5 * Self.ms - 1 }
+        #expect(below.isEmpty)
+    }
+
+    @Test("INTERVAL is 100 ms: the delay must stay above target that long before the first drop")
+    func intervalIsHundredMilliseconds() {
+        // Above target for 90 ms at a time, below for 10 ms: never 100 ms in a row.
+        let short = Self.drops(until: 5000) { t in t % 100 == 90 ? Self.ms : 20 * Self.ms }
+        #expect(short.isEmpty)
+        // Above for 100 ms (1000 to 1100 inclusive), below at 1110: one drop, at 1100.
+        let exact = Self.drops(until: 1200) { t in t <= 1100 ? 20 * Self.ms : Self.ms }
+        #expect(exact == [1100])
+    }
+
+    @Test("Nothing waiting behind the head: no drop, however long it waited")
+    func lastRequestIsNeverDropped() {
+        #expect(Self.drops(until: 3000, remaining: 0) { _ in Self.ms * 1000 }.isEmpty)
+    }
+
+    @Test("Same drops as a transcription of the RFC's dequeue routine, on random queues")
+    func matchesReference() {
+        // M/D/1 queues whose load switches between under- and overload, so that CoDel enters and
+        // leaves its dropping state many times (the re-entry rule included).
+        for seed in UInt64(1)...8 {
+            let stream = RandomStream(seed: seed)
+            var arrivals: [Int64] = []
+            var t = 0.0
+            while t < 120 {
+                // 10 ms of service: 60/s for 3 s, then 130/s for 3 s.
+                let rate = Int(t / 3) % 2 == 0 ? 60.0 : 130.0
+                t += -log1p(-stream.uniform()) / rate
+                arrivals.append(Int64(t * 1e9))
+            }
+            var reference = ReferenceCoDel()
+            let expected = QueueRun.run(arrivals: arrivals, service: 10 * Self.ms) { reference.dequeue(&$0, now: $1) }
+            var codel = CoDel()
+            let actual = QueueRun.run(arrivals: arrivals, service: 10 * Self.ms) { queue, now in
+                while let head = queue.popFirst() {
+                    if codel.shouldDrop(sojourn: now - head, now: now, remaining: queue.count) {
+                        return (head, true)
+                    }
+                    return (head, false)
+                }
+                return nil
+            }
+            #expect(expected.drops.count > 50, "seed \(seed): \(expected.drops.count) drops")
+            #expect(reference.reentriesKeepingCount > 0, "seed \(seed): the re-entry rule never applied")
+            #expect(actual.drops == expected.drops, "seed \(seed)")
+            #expect(actual.served == expected.served, "seed \(seed)")
+        }
+    }
+}
+
+/// A single server with a deterministic service time over a FIFO queue of enqueue times [ns],
+/// whose dequeue decisions come from a closure (one call per request taken from the queue:
+/// the request, and whether it is dropped).
+enum QueueRun {
+    struct Outcome {
+        var drops: [Int64] = []
+        var served: [Int64] = []
+    }
+
+    static func run(
+        arrivals: [Int64], service: Int64, dequeue: (inout ArraySlice<Int64>, Int64) -> (Int64, Bool)?
+    ) -> Outcome {
+        var outcome = Outcome()
+        var queue: ArraySlice<Int64> = []
+        var busyUntil: Int64 = -1
+        var next = 0
+        while next < arrivals.count || busyUntil >= 0 {
+            if busyUntil >= 0 && (next >= arrivals.count || busyUntil <= arrivals[next]) {
+                // The server frees: it takes requests from the head until one is served.
+                let now = busyUntil
+                busyUntil = -1
+                while let (request, drop) = dequeue(&queue, now) {
+                    if drop {
+                        outcome.drops.append(request)
+                    } else {
+                        outcome.served.append(request)
+                        busyUntil = now + service
+                        break
+                    }
+                }
+            } else {
+                let now = arrivals[next]
+                next += 1
+                if busyUntil < 0 {
+                    // An idle server takes an arrival at once: it never waits in the queue.
+                    outcome.served.append(now)
+                    busyUntil = now + service
+                } else {
+                    queue.append(now)
+                }
+            }
+        }
+        return outcome
+    }
+}
+
+/// RFC 8289 section 5's per-queue state and dequeue routine, written out as the pseudocode has
+/// them (`dodequeue`, then `dequeue` with its dropping loop), over a queue of enqueue times.
+/// MAXPACKET is the model's: the queue is a standing queue while anything waits behind the head.
+struct ReferenceCoDel {
+    let target: Int64 = 5_000_000
+    let interval: Int64 = 100_000_000
+    var firstAboveTime: Int64 = 0
+    var dropNext: Int64 = 0
+    var count = 0
+    var lastCount = 0
+    var dropping = false
+    /// Re-entries where count - lastcount was kept (the rule under test).
+    var reentriesKeepingCount = 0
+    /// Requests dropped but not yet reported to the caller, and the one to deliver after them.
+    private var pending: [(Int64, Bool)] = []
+
+    func controlLaw(_ t: Int64, _ count: Int) -> Int64 { t + Int64(Double(interval) / Double(count).squareRoot()) }
+
+    mutating func dodequeue(_ queue: inout ArraySlice<Int64>, now: Int64) -> (p: Int64?, ok: Bool) {
+        guard let p = queue.popFirst() else {
+            firstAboveTime = 0
+            return (nil, false)
+        }
+        let sojourn = now - p
+        var ok = false
+        if sojourn < target || queue.isEmpty {
+            firstAboveTime = 0
+        } else if firstAboveTime == 0 {
+            firstAboveTime = now + interval
+        } else if now >= firstAboveTime {
+            ok = true
+        }
+        return (p, ok)
+    }
+
+    /// The RFC's `dequeue`, reported to `QueueRun` one request at a time: each dropped request,
+    /// then the delivered one.
+    mutating func dequeue(_ queue: inout ArraySlice<Int64>, now: Int64) -> (Int64, Bool)? {
+        if pending.isEmpty {
+            var r = dodequeue(&queue, now: now)
+            if let p = r.p {
+                if dropping {
+                    if !r.ok { dropping = false }
+                    while now >= dropNext && dropping {
+                        pending.append((r.p ?? p, true))
+                        count += 1
+                        r = dodequeue(&queue, now: now)
+                        if !r.ok { dropping = false } else { dropNext = controlLaw(dropNext, count) }
+                    }
+                } else if r.ok {
+                    pending.append((p, true))
+                    r = dodequeue(&queue, now: now)
+                    dropping = true
+                    let delta = count - lastCount
+                    count = 1
+                    if delta > 1 && now - dropNext < 16 * interval {
+                        count = delta
+                        reentriesKeepingCount += 1
+                    }
+                    dropNext = controlLaw(now, count)
+                    lastCount = count
+                }
+                if let delivered = r.p { pending.append((delivered, false)) }
+            } else {
+                dropping = false
+            }
+        }
+        return pending.isEmpty ? nil : pending.removeFirst()
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

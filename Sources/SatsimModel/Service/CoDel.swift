@@ -16,6 +16,10 @@ struct CoDel {
     private var count = 0
     private var lastCount = 0
     private var dropping = false
+    /// A drop in the dropping state is waiting for its control-law step: RFC 8289 takes it only
+    /// once the next request turns out to be droppable too, and otherwise leaves drop_next alone
+    /// (it then decides the re-entry rule).
+    private var stepPending = false
 
     /// Whether the request at the head, which waited `sojourn`, may be dropped (RFC 8289's
     /// `dodequeue` test). `remaining` is what is left waiting behind it.
@@ -43,11 +47,16 @@ struct CoDel {
         if dropping {
             if !ok {
                 dropping = false
+                stepPending = false
                 return false
+            }
+            if stepPending {
+                dropNext = controlLaw(dropNext, count)
+                stepPending = false
             }
             if now >= dropNext {
                 count += 1
-                dropNext = controlLaw(dropNext, count)
+                stepPending = true
                 return true
             }
             return false
