@@ -55,6 +55,20 @@ struct WastedWorkTests {
         #expect(users.successes == 100 + 100 + 97)
     }
 
+    @Test("Summary: wasted work before the end of warmup is left out")
+    func summaryAfterLateWarmup() {
+        // Warmup ends at 5.5 s, after the first wasted completion (4.978 s): completions at
+        // 10k + 8 ms in (5.5, 20] s are k = 550...1999, all wasted; timeouts at 8k + 1001 ms in
+        // (5.5, 20] s are k = 563...2374.
+        var spec = Self.spec
+        spec.warmup = SimTime(seconds: 5.5)
+        let result = Simulation(spec: spec).run()
+        #expect(result.services[0].completions == 1450)
+        #expect(result.services[0].wasted == 1450)
+        #expect(result.clients[0].attemptOutcomes["timeout"] == 2374 - 563 + 1)
+        #expect(result.clients[0].successes == 0)
+    }
+
     @Test("A server-side queue timeout drops the work before it runs: nothing is wasted")
     func queueTimeoutWastesNothing() {
         // The same load with a queue timeout of 0.9 s: a request that waited longer is dropped
