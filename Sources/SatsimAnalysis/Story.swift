@@ -33,9 +33,10 @@ public struct Story: Sendable, Hashable {
             return total
         }
         let attempts = sum("attempts"), retries = sum("retries"), timeouts = sum("timeouts")
-        let requests = sum("requests"), successes = sum("successes")
-        let start = times.firstIndex { $0 > warmup + 1e-9 } ?? 0
+        let requests = sum("requests"), successes = sum("successes"), errors = sum("errors")
         let width = times.count > 1 ? times[1] - times[0] : (times.first ?? 1)
+        // The first interval that starts once warmup is over, as the verdict counts them.
+        let start = times.indices.first { i in (i == 0 ? 0 : times[i - 1]) >= warmup - 1e-9 } ?? times.count
 
         // Baseline.
         let baselineEnd = firstFault ?? (times.last ?? 0)
@@ -59,9 +60,13 @@ public struct Story: Sendable, Hashable {
 
         // First timeouts and retries taking over, after the first fault (or after warmup).
         let watchFrom = times.firstIndex { $0 > (firstFault ?? warmup) + 1e-9 } ?? times.count
-        if let i = (watchFrom..<times.count).first(where: { attempts[$0] > 0 && timeouts[$0] / attempts[$0] >= Self.timeoutShare }) {
+        // Timeouts are counted when they fire, so they are compared with the attempts that ended
+        // in the same interval (answered or timed out), not with those sent in it: after a burst
+        // the timeouts of earlier attempts can outnumber the new ones.
+        let ended = times.indices.map { successes[$0] + errors[$0] + timeouts[$0] }
+        if let i = (watchFrom..<times.count).first(where: { ended[$0] > 0 && timeouts[$0] / ended[$0] >= Self.timeoutShare }) {
             lines.append(
-                "At \(Format.clock(times[i] - width)), attempts began to time out: \(Format.percent(timeouts[i] / attempts[i])) of that interval's attempts got no answer in time.")
+                "At \(Format.clock(times[i] - width)), attempts began to time out: \(Format.percent(timeouts[i] / ended[i])) of the attempts that ended in that interval got no answer in time.")
         }
         if let i = (watchFrom..<times.count).first(where: { attempts[$0] > 0 && retries[$0] / attempts[$0] >= Self.retryShare }) {
             lines.append(
@@ -116,10 +121,12 @@ public struct Story: Sendable, Hashable {
                 if offered > 0, sent / offered >= 1.5 {
                     causes.append("each request made \(Format.ratio(sent / offered)) attempts on average (retry amplification)")
                 }
-                let completions = result.services.reduce(0) { $0 + $1.completions }
-                let wasted = result.services.reduce(0) { $0 + $1.wasted }
-                if completions > 0, Double(wasted) / Double(completions) >= 0.1 {
-                    causes.append("\(Format.percent(Double(wasted) / Double(completions))) of the work servers finished went to callers who had already given up (wasted work)")
+                // Over the same late window as the figures above, not the whole run.
+                let completed = sum("completions", clients: false), wastedWork = sum("wasted", clients: false)
+                let completions = late.reduce(0) { $0 + completed[$1] }
+                let wasted = late.reduce(0) { $0 + wastedWork[$1] }
+                if completions > 0, wasted / completions >= 0.1 {
+                    causes.append("\(Format.percent(wasted / completions)) of the work servers finished went to callers who had already given up (wasted work)")
                 }
                 if !causes.isEmpty {
                     lines.append("What sustained it: " + causes.joined(separator: ", and ") + ".")
