@@ -75,6 +75,49 @@ struct ResilienceTests {
         #expect(result.services[0].arrivals == c.attempts)
     }
 
+    @Test("Circuit breaker through the simulation: exact attempts, rejections and state changes, derived by hand")
+    func breakerExactCycle() {
+        // One request every 10 ms (the first at 10 ms); the service fails every attempt at once
+        // until 5.05 s, then answers each in 50 ms. Breaker: 10 attempts, ratio 0.5, open 1 s,
+        // 3 probes.
+        // - The 10th failure (100 ms) opens it; the arrivals 110...1090 ms are rejected (99).
+        // - At 1.1 s, exactly open_for later, the first probe goes out and fails at once: open
+        //   again. The same at 2.1, 3.1 and 4.1 s: 5 openings, 5 x 99 rejections.
+        // - At 5.1 s the fault is over: probes at 5.10, 5.11, 5.12 s; the arrivals at 5.13,
+        //   5.14, 5.15 and 5.16 s are rejected (three probes are out; the answers at 5.15 and
+        //   5.16 s come first at equal times, being scheduled earlier, but the third is still
+        //   out); the third answer at 5.17 s closes it, and the arrival at 5.17 s goes through.
+        // - From 5.17 to 6.00 s: 84 attempts, of which those sent by 5.95 s succeed by the end.
+        let breaker = CircuitBreakerSpec(
+            failureRatio: 0.5, minRequests: 10, window: SimTime(seconds: 10), openFor: SimTime(seconds: 1), halfOpenProbes: 3)
+        let spec = ScenarioSpec(
+            name: "breaker-exact", duration: SimTime(seconds: 6), seed: 1,
+            clients: [
+                ClientSpec(
+                    name: "users", target: "api", arrival: .constant(rate: 100), timeout: SimTime(seconds: 1),
+                    circuitBreaker: breaker)
+            ],
+            services: [ServiceSpec(name: "api", instances: 1, workers: 1000, serviceTime: .constant(value: 0.05))],
+            timeline: [
+                TimelineEventSpec(at: .zero, duration: SimTime(seconds: 5.05), action: .errors(service: "api", ratio: 1))
+            ])
+        let result = Simulation(spec: spec).run()
+        let c = result.clients[0]
+        #expect(c.requests == 600)
+        #expect(c.attempts == 10 + 4 + 3 + 84)
+        #expect(c.attemptOutcomes["rejected"] == 5 * 99 + 4)
+        #expect(c.attemptOutcomes["error"] == 10 + 4)
+        #expect(c.successes == 3 + 79)
+        #expect(result.services[0].arrivals == c.attempts)
+        let opened = result.events.filter { $0.kind == .breakerOpened }.map(\.time)
+        let halfOpen = result.events.filter { $0.kind == .breakerHalfOpen }.map(\.time)
+        let closed = result.events.filter { $0.kind == .breakerClosed }.map(\.time)
+        func near(_ a: [Double], _ b: [Double]) -> Bool { a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 } }
+        #expect(near(opened, [0.1, 1.1, 2.1, 3.1, 4.1]), "opened at \(opened)")
+        #expect(near(halfOpen, [1.1, 2.1, 3.1, 4.1, 5.1]), "half-open at \(halfOpen)")
+        #expect(near(closed, [5.17]), "closed at \(closed)")
+    }
+
     @Test("Circuit breaker: closes again once probes succeed")
     func breakerCloses() {
         // Healthy service, but a 20 s spike overloads its one-slot queue: errors trip the breaker;
