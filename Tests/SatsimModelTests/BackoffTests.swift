@@ -76,7 +76,7 @@ struct BackoffTests {
     static func waits(_ spec: ScenarioSpec, path: Path) -> [[Int64]] {
         let recorder = RetryRecorder(Simulation(spec: spec), originKind: path == .client ? .arrival : .departure)
         recorder.simulation.prepare()
-        RunLoop.run(recorder, until: spec.duration)
+        _ = RunLoop.run(recorder, until: spec.duration)
         return recorder.sequences
     }
 
@@ -244,6 +244,8 @@ final class RetryRecorder: EventProcessor {
             sequences.append([])
             lastAttempt = event.time.nanoseconds
         case .retry:
+            // A retry before any first attempt would be a bug in the model; the counts catch it.
+            guard !sequences.isEmpty else { break }
             sequences[sequences.count - 1].append(event.time.nanoseconds - lastAttempt)
             lastAttempt = event.time.nanoseconds
         default:
