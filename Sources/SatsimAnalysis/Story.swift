@@ -34,16 +34,17 @@ public struct Story: Sendable, Hashable {
         }
         let attempts = sum("attempts"), retries = sum("retries"), timeouts = sum("timeouts")
         let requests = sum("requests"), successes = sum("successes"), errors = sum("errors")
-        let width = times.count > 1 ? times[1] - times[0] : (times.first ?? 1)
+        // Interval i covers (begin(i), times[i]]; the last may be cut short by the end of the run.
+        func begin(_ i: Int) -> Double { i == 0 ? 0 : times[i - 1] }
+        func seconds(_ intervals: [Int]) -> Double { intervals.reduce(0) { $0 + times[$1] - begin($1) } }
         // The first interval that starts once warmup is over, as the verdict counts them.
-        let start = times.indices.first { i in (i == 0 ? 0 : times[i - 1]) >= warmup - 1e-9 } ?? times.count
+        let start = times.indices.first { begin($0) >= warmup - 1e-9 } ?? times.count
 
         // Baseline.
         let baselineEnd = firstFault ?? (times.last ?? 0)
         let before = (start..<times.count).filter { times[$0] <= baselineEnd + 1e-9 }
         if !before.isEmpty {
-            let seconds = Double(before.count) * width
-            let offered = before.reduce(0) { $0 + requests[$1] } / seconds
+            let offered = before.reduce(0) { $0 + requests[$1] } / seconds(before)
             var sentence = (firstFault == nil ? "After warmup" : "Before the first fault") + ", clients offered \(Format.rate(offered)) requests/s"
             sentence += " and \(Format.rate(verdict.baselineGoodput)) succeeded per second"
             let busiest = result.services.max { $0.utilization < $1.utilization }
@@ -66,11 +67,11 @@ public struct Story: Sendable, Hashable {
         let ended = times.indices.map { successes[$0] + errors[$0] + timeouts[$0] }
         if let i = (watchFrom..<times.count).first(where: { ended[$0] > 0 && timeouts[$0] / ended[$0] >= Self.timeoutShare }) {
             lines.append(
-                "At \(Format.clock(times[i] - width)), attempts began to time out: \(Format.percent(timeouts[i] / ended[i])) of the attempts that ended in that interval got no answer in time.")
+                "At \(Format.clock(begin(i))), attempts began to time out: \(Format.percent(timeouts[i] / ended[i])) of the attempts that ended in that interval got no answer in time.")
         }
         if let i = (watchFrom..<times.count).first(where: { attempts[$0] > 0 && retries[$0] / attempts[$0] >= Self.retryShare }) {
             lines.append(
-                "By \(Format.clock(times[i])), retries made up \(Format.percent(retries[i] / attempts[i])) of the attempts sent: \(Format.rate(attempts[i] / width)) attempts/s for \(Format.rate(requests[i] / width)) new requests/s.")
+                "By \(Format.clock(times[i])), retries made up \(Format.percent(retries[i] / attempts[i])) of the attempts sent: \(Format.rate(attempts[i] / (times[i] - begin(i)))) attempts/s for \(Format.rate(requests[i] / (times[i] - begin(i)))) new requests/s.")
         }
         lines += Self.instanceSentences(result.events)
         // Caches: the worst hit ratio after the first fault against the one before it.
@@ -85,7 +86,7 @@ public struct Story: Sendable, Hashable {
             guard let worst = after.min(by: { (ratio($0) ?? 1) < (ratio($1) ?? 1) }), let low = ratio(worst), low < usual - 0.1
             else { continue }
             lines.append(
-                "The cache of \(service.name) went cold: its hit ratio fell from \(Format.percent(usual)) to \(Format.percent(low)) at \(Format.clock(times[worst] - width)), sending the misses on to its calls.")
+                "The cache of \(service.name) went cold: its hit ratio fell from \(Format.percent(usual)) to \(Format.percent(low)) at \(Format.clock(begin(worst))), sending the misses on to its calls.")
         }
         if let end = lastFaultEnd, spec.timeline.contains(where: { $0.duration != nil }) {
             lines.append("The last fault ended at \(Format.clock(end)).")
@@ -106,12 +107,12 @@ public struct Story: Sendable, Hashable {
                 "With no fault at all, \(bad.count) of \(total) intervals had fewer than \(Format.percent(verdict.thresholds.successRatio)) successful requests: the system runs too close to its limit and degrades on its own.")
         case .metastable, .degraded:
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
-            let late = (0..<times.count).filter { times[$0] - width >= from - 1e-9 }
-            let seconds = Double(late.count) * width
-            if seconds > 0 {
-                let goodput = late.reduce(0) { $0 + successes[$1] } / seconds
-                let offered = late.reduce(0) { $0 + requests[$1] } / seconds
-                let sent = late.reduce(0) { $0 + attempts[$1] } / seconds
+            let late = (0..<times.count).filter { begin($0) >= from - 1e-9 }
+            let span = seconds(late)
+            if span > 0 {
+                let goodput = late.reduce(0) { $0 + successes[$1] } / span
+                let offered = late.reduce(0) { $0 + requests[$1] } / span
+                let sent = late.reduce(0) { $0 + attempts[$1] } / span
                 var sentence = "It did not come back: from \(Format.clock(from)) to the end, goodput averaged \(Format.rate(goodput))/s (\(Format.percent(verdict.baselineGoodput > 0 ? goodput / verdict.baselineGoodput : 0)) of baseline)"
                 sentence += " while clients offered \(Format.rate(offered)) requests/s"
                 if verdict.outcome == .metastable { sentence += ", as before the trigger" }

@@ -29,6 +29,14 @@ struct StoryFigureTests {
             TimelineEventSpec(at: SimTime(seconds: 60), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))
         ])
 
+    /// The same storm seen through 10 s intervals, the last of them cut short by the end (305 s).
+    static let coarseStorm: ScenarioSpec = {
+        var spec = retryStorm
+        spec.duration = SimTime(seconds: 305)
+        spec.metricsInterval = SimTime(seconds: 10)
+        return spec
+    }()
+
     /// A one-second spike of ten times the load into a queue that takes seconds to drain, with a
     /// 3 s timeout and no retries: the attempts queued during the spike time out three seconds
     /// later, in intervals where few new attempts are sent.
@@ -143,7 +151,7 @@ struct StoryFigureTests {
 
     // MARK: - Baseline
 
-    @Test("Baseline: offered load and goodput after warmup, before the first fault", arguments: ["retryStorm", "burst", "calm"])
+    @Test("Baseline: offered load and goodput after warmup, before the first fault", arguments: ["retryStorm", "burst", "calm", "coarseStorm"])
     func baseline(name: String) throws {
         let run = Self.run(name)
         let window = run.window(from: run.warmup, to: run.firstFault ?? .infinity)
@@ -196,9 +204,11 @@ struct StoryFigureTests {
 
     // MARK: - The ending
 
-    @Test("Metastable: goodput, share of baseline, offered load, amplification and wasted share after the recovery window")
-    func metastableEnding() throws {
-        let run = Self.stormRun
+    @Test(
+        "Metastable: goodput, share of baseline, offered load, amplification and wasted share after the recovery window",
+        arguments: ["retryStorm", "coarseStorm"])
+    func metastableEnding(name: String) throws {
+        let run = Self.run(name)
         #expect(run.analysis.verdict.outcome == .metastable)
         let from = (run.lastFaultEnd ?? run.warmup) + run.analysis.verdict.thresholds.recoveryWindow
         let late = run.window(from: from)
@@ -238,11 +248,13 @@ struct StoryFigureTests {
     static let stormRun = Run(retryStorm)
     static let burstRun = Run(burst)
     static let calmRun = Run(calm)
+    static let coarseStormRun = Run(coarseStorm)
 
     static func run(_ name: String) -> Run {
         switch name {
         case "retryStorm": return stormRun
         case "burst": return burstRun
+        case "coarseStorm": return coarseStormRun
         default: return calmRun
         }
     }
