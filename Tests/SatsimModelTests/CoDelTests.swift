@@ -34,8 +34,8 @@ struct CoDelTests {
 
 /// CoDel's control loop at exact instants, against RFC 8289 (Nichols, Jacobson, McGregor,
 /// Iyengar, "Controlled Delay Active Queue Management", 2018): TARGET 5 ms and INTERVAL 100 ms
-/// (section 4.3/4.4), the control law t + INTERVAL / sqrt(count) (section 5.7), and the
-/// dequeue routine of the annotated pseudocode (section 5.6): on entering the dropping state,
+/// (the constants of the annotated pseudocode in section 5), its control law
+/// t + INTERVAL / sqrt(count), and its dequeue routine (section 5.5): on entering the dropping state,
 /// count restarts from count - lastcount when that is more than 1 and the last drop_next is less
 /// than 16 intervals ago, and from 1 otherwise.
 @Suite("CoDel control law (RFC 8289)")
@@ -94,7 +94,7 @@ struct CoDelControlLawTests {
         #expect(drops == [1100, 1200, 1280, 1330, 1380, 1430, 1470, 1650, 1700, 1730, 1770, 1800, 3600, 3700, 3780, 3910, 4030, 4130])
     }
 
-    @Test("drop_next moves on only when the request after a drop may be dropped too (RFC 8289 section 5.6)")
+    @Test("drop_next moves on only when the request after a drop may be dropped too (RFC 8289 section 5.5)")
     func dropNextAfterLeaving() {
         // In the RFC's dropping loop, drop_next = control_law(drop_next, count) runs only when the
         // request dequeued after a drop is itself ok to drop; when it is not, the state is left
