@@ -23,8 +23,11 @@ public struct CompareCommand: ParsableCommand {
             Replication r of every variant uses seed = base seed + r (common random numbers). \
             Each cell is the mean ± the half-width of its 95% confidence interval; * marks a \
             variant whose paired difference from the base has a 95% interval excluding 0. \
-            With --out DIR, writes comparison.json and comparison.csv there (each atomically). \
-            Exit code 1 when a run stopped at a limit (reported in the table), 2 for bad input.
+            With --out DIR, writes comparison.json and comparison.csv there, replacing the previous \
+            comparison as a set (comparison.json is renamed in last, so its presence means the \
+            set is whole; the hidden .satsim-compare-outputs lists it). \
+            Exit code 1 when a run stopped at a limit (reported in the table), 2 for bad input \
+            or a folder that cannot be written.
             """
     )
 
@@ -66,6 +69,7 @@ public struct CompareCommand: ParsableCommand {
             throw ValidationError("--replications must be between 1 and 100000, found \(replications)")
         }
         guard jobs > 0 else { throw ValidationError("--jobs must be > 0, found \(jobs)") }
+        if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
     }
 
     public func run() throws {
@@ -83,7 +87,7 @@ public struct CompareCommand: ParsableCommand {
         }
         let directory: OutputDirectory?
         do {
-            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path) }
+            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path, kind: .compare) }
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -107,11 +111,10 @@ public struct CompareCommand: ParsableCommand {
         var written: [String] = []
         if let directory {
             do {
-                written.append(try directory.write(json, to: "comparison.json"))
-                written.append(try directory.write(comparison.csv, to: "comparison.csv"))
+                written = try directory.replaceSet(with: [("comparison.json", json), ("comparison.csv", comparison.csv)])
             } catch {
                 Console.error(error.description)
-                throw ExitCode(1)
+                throw ExitCode(2)
             }
         }
         switch format {

@@ -12,9 +12,14 @@ public struct RunCommand: ParsableCommand {
         abstract: "Run one scenario and print its summary.",
         discussion: """
             With --out DIR, writes summary.json, timeseries.csv, events.jsonl, report.html and the \
-            charts (*.svg) there, each atomically. \
+            charts (*.svg) there, replacing the previous run's set as a whole: each file is written \
+            under a temporary name (.satsim-partial-*), the old set is removed (summary.json \
+            first), then the new files are renamed in (summary.json last), so the folder never \
+            mixes two runs and summary.json is present only beside a complete set. A hidden list, \
+            .satsim-run-outputs, names the set, so the next run removes exactly those files (and \
+            the temporary files of a killed run), never a file of yours. \
             Exit code 1 when the run stopped at a limit (its partial results are still written), \
-            2 for a bad scenario or flag.
+            2 for a bad scenario or flag, or a folder that cannot be written.
             """
     )
 
@@ -45,11 +50,15 @@ public struct RunCommand: ParsableCommand {
         case text, json
     }
 
+    public func validate() throws {
+        if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
+    }
+
     public func run() throws {
         let spec = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
         let directory: OutputDirectory?
         do {
-            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path) }
+            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path, kind: .run) }
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -59,10 +68,10 @@ public struct RunCommand: ParsableCommand {
         var written: [String] = []
         if let directory {
             do {
-                for file in run.outputFiles { written.append(try directory.write(file.text, to: file.name)) }
+                written = try directory.replaceSet(with: run.outputFiles)
             } catch {
                 Console.error(error.description)
-                throw ExitCode(1)
+                throw ExitCode(2)
             }
         }
         switch format {
