@@ -37,10 +37,11 @@ public struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("variant"), help: ArgumentHelp("A variant to compare with the base (repeatable; default: every variant).", valueName: "NAME"))
     var variants: [String] = []
 
-    @Option(help: "Runs per variant; replication r uses seed = base seed + r.")
+    @Option(parsing: .unconditional, help: "Runs per variant; replication r uses seed = base seed + r.",
+            transform: FlagValue.count(in: 1...100_000))
     var replications: Int = 5
 
-    @Option(help: "The base seed (overrides the scenario's `seed`).")
+    @Option(parsing: .unconditional, help: "The base seed (overrides the scenario's `seed`).", transform: FlagValue.seed)
     var seed: UInt64?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of the base and every variant.", valueName: "PATH=VALUE"))
@@ -52,7 +53,8 @@ public struct CompareCommand: ParsableCommand {
     @Option(help: "What to print: text (the table) or json (comparison.json).")
     var format: OutputFormat = .text
 
-    @Option(help: "Runs simulated at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Runs simulated at once (default: the number of cores).",
+            transform: FlagValue.count(in: 1...Int.max))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @OptionGroup var runLimits: RunLimitOptions
@@ -119,7 +121,7 @@ public struct CompareCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            Console.out(json)
+            Console.json(json)
         case .text:
             var text = comparison.table
             if !written.isEmpty {

@@ -26,14 +26,17 @@ public struct RunCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
-    @Option(help: "The random seed (overrides the scenario's `seed`).")
+    @Option(parsing: .unconditional, help: "The random seed (overrides the scenario's `seed`).", transform: FlagValue.seed)
     var seed: UInt64?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of the scenario.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
-    @Option(help: "Apply the scenario's variant NAME.")
-    var variant: String?
+    @Option(name: .customLong("variant"), help: ArgumentHelp("Apply the scenario's variant NAME (one; compare runs several).", valueName: "NAME"))
+    var variants: [String] = []
+
+    /// The one variant to apply; ``validate()`` refuses two different ones, so none is dropped.
+    var variant: String? { variants.first }
 
     @Option(help: "Write summary.json, timeseries.csv, events.jsonl, report.html and the charts here.")
     var out: String?
@@ -51,6 +54,7 @@ public struct RunCommand: ParsableCommand {
     }
 
     public func validate() throws {
+        try VariantFlag.checkSingle(variants, command: "run")
         if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
     }
 
@@ -76,7 +80,7 @@ public struct RunCommand: ParsableCommand {
         }
         switch format {
         case .json:
-            Console.out(run.summaryJSON)
+            Console.json(run.summaryJSON)
         case .text:
             var text = TextSummary.render(result: run.result, analysis: run.analysis, spec: spec)
             if !written.isEmpty {
