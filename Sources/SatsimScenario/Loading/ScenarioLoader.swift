@@ -88,6 +88,10 @@ public enum ScenarioLoader {
     static func readText(_ file: String) throws(ScenarioError) -> String {
         let start = SourcePosition.start(of: file)
         func refuse(_ message: String) -> ScenarioError { ScenarioError(Diagnostic(at: start, path: "", message)) }
+        let standardInput = ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(file)
+        func refuseKind(_ kind: String) -> ScenarioError {
+            refuse(standardInput ? kind + " (standard input: redirect it from a file, < FILE, or give the file's path)" : kind)
+        }
         guard !file.isEmpty else { throw refuse("no such file (the path is empty)") }
         var info = stat()
         guard stat(file, &info) == 0 else {
@@ -98,7 +102,7 @@ public enum ScenarioLoader {
             default: throw refuse("cannot be read: \(String(cString: strerror(errno)))")
             }
         }
-        if let kind = nonRegularKind(info.st_mode) { throw refuse(kind) }
+        if let kind = nonRegularKind(info.st_mode) { throw refuseKind(kind) }
         if Int(info.st_size) > maximumFileSize {
             throw refuse("the file is \(info.st_size) bytes; a scenario may be at most \(maximumFileSize) bytes")
         }
@@ -109,7 +113,7 @@ public enum ScenarioLoader {
         }
         defer { close(descriptor) }
         guard fstat(descriptor, &info) == 0 else { throw refuse("cannot be read: \(String(cString: strerror(errno)))") }
-        if let kind = nonRegularKind(info.st_mode) { throw refuse(kind) }
+        if let kind = nonRegularKind(info.st_mode) { throw refuseKind(kind) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while bytes.count <= maximumFileSize {
