@@ -69,7 +69,7 @@ struct OutputDirectory {
     func replaceSet(with files: [(name: String, text: String)]) throws(CLIError) -> [String] {
         guard let seal = files.first?.name else { return [] }
         var steps = StepCounter()
-        removeStalePartials()
+        removeStalePartials(outputNames: Set(files.map(\.name) + readManifest()))
         let pid = getpid()
         func temporary(_ name: String) -> String { file(Self.partialPrefix + "\(pid).\(name)") }
 
@@ -146,13 +146,19 @@ struct OutputDirectory {
     }
 
     /// Removes the temporary files of satsim processes that no longer run (a run killed while
-    /// writing); those of a live process are left alone.
-    func removeStalePartials() {
+    /// writing); those of a live process are left alone. Also those of earlier satsim versions,
+    /// `.NAME.partial-PID`, for the output names given (the only names they could have).
+    func removeStalePartials(outputNames: Set<String>) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
-        for name in names where name.hasPrefix(Self.partialPrefix) {
-            let rest = name.dropFirst(Self.partialPrefix.count)
-            guard let pid = Int32(rest.prefix { $0 != "." }), pid > 0 else { continue }
-            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+        func isDead(_ pid: Int32) -> Bool { pid > 0 && pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH }
+        for name in names {
+            if name.hasPrefix(Self.partialPrefix) {
+                let rest = name.dropFirst(Self.partialPrefix.count)
+                if let pid = Int32(rest.prefix { $0 != "." }), isDead(pid) { unlink(file(name)) }
+            } else if name.hasPrefix("."), let marker = name.range(of: ".partial-", options: .backwards),
+                outputNames.contains(String(name[name.index(after: name.startIndex)..<marker.lowerBound])),
+                let pid = Int32(name[marker.upperBound...]), isDead(pid)
+            {
                 unlink(file(name))
             }
         }

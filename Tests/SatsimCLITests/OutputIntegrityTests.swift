@@ -208,8 +208,10 @@ struct OutputIntegrityTests {
         ended.waitUntilExit()
         let stale = ".satsim-partial-\(ended.processIdentifier).report.html"
         let live = ".satsim-partial-\(getpid()).report.html"
-        try Data("half".utf8).write(to: root.appendingPathComponent(stale))
-        try Data("half".utf8).write(to: root.appendingPathComponent(live))
+        // The form earlier versions of satsim used, and a look-alike that is not an output name.
+        let legacy = ".timeseries.csv.partial-\(ended.processIdentifier)"
+        let lookAlike = ".notes.txt.partial-\(ended.processIdentifier)"
+        for name in [stale, live, legacy, lookAlike] { try Data("half".utf8).write(to: root.appendingPathComponent(name)) }
 
         #expect(try CLIHarness.run(["run", "new.yaml", "--out", "."], currentDirectory: root, timeout: 120).status == 0)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: root.path))
@@ -220,6 +222,8 @@ struct OutputIntegrityTests {
         #expect(!names.contains("service-db.svg"), "a chart of the earlier run was left beside the new set")
         #expect(!names.contains(stale), "the dead run's partial file was left")
         #expect(names.contains(live), "a live process's partial file was removed")
+        #expect(!names.contains(legacy), "an earlier version's partial file was left")
+        #expect(names.contains(lookAlike), "a file that only looks like a partial output was removed")
         let manifest = try String(contentsOf: root.appendingPathComponent(".satsim-run-outputs"), encoding: .utf8)
         #expect(manifest.split(separator: "\n").first == "summary.json")
         #expect(Set(manifest.split(separator: "\n").map(String.init)) == Set(names.filter { !$0.hasPrefix(".") }).subtracting(mine))
