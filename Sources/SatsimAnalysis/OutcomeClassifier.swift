@@ -1,3 +1,4 @@
+import SatsimMetrics
 /// The per-interval figures the verdict reads: one entry per metrics interval, all clients summed.
 public struct IntervalFigures: Sendable, Hashable {
     /// End of the interval [s].
@@ -50,6 +51,15 @@ public struct OutcomeVerdict: Sendable, Hashable {
     /// Mean goodput after warmup and before the first fault [successes/s].
     public var baselineGoodput: Double
     public var thresholds: OutcomeThresholds
+    /// Why no outcome was judged, or nil when ``outcome`` is a judgement. Set when no metrics
+    /// interval lies after the warmup (a run stopped at a limit before its warmup ended): with
+    /// no measured time there is nothing to judge, and "stable" would claim health nobody saw.
+    /// ``outcome`` then holds `.stable` only as a placeholder: read ``judgedOutcome``.
+    /// summary.json writes `outcome: null` and this reason as `outcome_not_judged`.
+    public var notJudged: String?
+
+    /// The outcome, or nil when none was judged (see ``notJudged``).
+    public var judgedOutcome: Outcome? { notJudged == nil ? outcome : nil }
 }
 
 /// Classifies a run from its time series (DESIGN.md, "Outcomes").
@@ -71,7 +81,12 @@ public enum OutcomeClassifier {
         func verdict(_ outcome: Outcome, _ recovery: Double? = nil) -> OutcomeVerdict {
             OutcomeVerdict(outcome: outcome, recoveryTime: recovery, baselineGoodput: baselineGoodput, thresholds: thresholds)
         }
-        guard !intervals.isEmpty else { return verdict(.stable) }
+        guard !intervals.isEmpty else {
+            // Nothing was measured after warmup: say so instead of calling the run stable.
+            var unjudged = verdict(.stable)
+            unjudged.notJudged = notJudgedReason(stoppedAt: all.last?.end ?? 0, warmup: warmup)
+            return unjudged
+        }
 
         let endedBefore = before.reduce(0) { $0 + $1.successes + $1.failures }
         let succeededBefore = before.reduce(0) { $0 + $1.successes }
@@ -118,6 +133,16 @@ public enum OutcomeClassifier {
             return verdict(.metastable)
         }
         return verdict(.degraded)
+    }
+
+    /// The reason given when a run stopped at `stoppedAt` [s], before its warmup ended.
+    public static func notJudgedReason(stoppedAt: Double, warmup: Double) -> String {
+        func seconds(_ x: Double) -> String {
+            if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+            return FixedDecimal.format(x, decimals: 3)
+        }
+        return "the run stopped at \(seconds(stoppedAt)) s, before its warmup ended at \(seconds(warmup)) s: "
+            + "no time after warmup was measured, so no outcome is judged"
     }
 
     /// Sum of a count over intervals divided by their total width.

@@ -52,7 +52,12 @@ public struct RunAnalysis: Sendable {
         let faults = spec.timeline.map { FaultWindow(start: $0.at.seconds, end: Self.effectEnd(of: $0, in: spec).seconds) }
         self.intervals = intervals
         self.faults = faults
-        self.verdict = OutcomeClassifier.classify(
+        var verdict = OutcomeClassifier.classify(
             intervals: intervals, warmup: spec.warmup.seconds, faults: faults, thresholds: thresholds)
+        if verdict.notJudged != nil {
+            // The time series may end on the last whole interval; the run knows when it stopped.
+            verdict.notJudged = OutcomeClassifier.notJudgedReason(stoppedAt: result.endSeconds, warmup: spec.warmup.seconds)
+        }
+        self.verdict = verdict
     }
 }

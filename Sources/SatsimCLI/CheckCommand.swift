@@ -27,14 +27,17 @@ public struct CheckCommand: ParsableCommand {
     @Argument(help: "Scenario files (YAML).")
     var files: [String]
 
-    @Option(help: "The random seed (overrides each scenario's `seed`).")
+    @Option(parsing: .unconditional, help: "The random seed (overrides each scenario's `seed`).", transform: FlagValue.seed)
     var seed: UInt64?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of every scenario.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
-    @Option(help: "Apply the variant NAME (every file must define it).")
-    var variant: String?
+    @Option(name: .customLong("variant"), help: ArgumentHelp("Apply the variant NAME (every file must define it; one).", valueName: "NAME"))
+    var variants: [String] = []
+
+    /// The one variant to apply; ``validate()`` refuses two different ones, so none is dropped.
+    var variant: String? { variants.first }
 
     @OptionGroup var runLimits: RunLimitOptions
 
@@ -43,6 +46,7 @@ public struct CheckCommand: ParsableCommand {
 
     public func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one scenario file: satsim check FILE...") }
+        try VariantFlag.checkSingle(variants, command: "check")
     }
 
     public func run() throws {

@@ -23,8 +23,11 @@ public struct CompareCommand: ParsableCommand {
             Replication r of every variant uses seed = base seed + r (common random numbers). \
             Each cell is the mean ± the half-width of its 95% confidence interval; * marks a \
             variant whose paired difference from the base has a 95% interval excluding 0. \
-            With --out DIR, writes comparison.json and comparison.csv there (each atomically). \
-            Exit code 1 when a run stopped at a limit (reported in the table), 2 for bad input.
+            With --out DIR, writes comparison.json and comparison.csv there, replacing the previous \
+            comparison as a set (comparison.json is renamed in last, so its presence means the \
+            set is whole; the hidden .satsim-compare-outputs lists it). \
+            Exit code 1 when a run stopped at a limit (reported in the table), 2 for bad input \
+            or a folder that cannot be written.
             """
     )
 
@@ -34,10 +37,11 @@ public struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("variant"), help: ArgumentHelp("A variant to compare with the base (repeatable; default: every variant).", valueName: "NAME"))
     var variants: [String] = []
 
-    @Option(help: "Runs per variant; replication r uses seed = base seed + r.")
+    @Option(parsing: .unconditional, help: "Runs per variant; replication r uses seed = base seed + r.",
+            transform: FlagValue.count(in: 1...100_000))
     var replications: Int = 5
 
-    @Option(help: "The base seed (overrides the scenario's `seed`).")
+    @Option(parsing: .unconditional, help: "The base seed (overrides the scenario's `seed`).", transform: FlagValue.seed)
     var seed: UInt64?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of the base and every variant.", valueName: "PATH=VALUE"))
@@ -49,7 +53,8 @@ public struct CompareCommand: ParsableCommand {
     @Option(help: "What to print: text (the table) or json (comparison.json).")
     var format: OutputFormat = .text
 
-    @Option(help: "Runs simulated at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Runs simulated at once (default: the number of cores).",
+            transform: FlagValue.count(in: 1...Int.max))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @OptionGroup var runLimits: RunLimitOptions
@@ -66,6 +71,7 @@ public struct CompareCommand: ParsableCommand {
             throw ValidationError("--replications must be between 1 and 100000, found \(replications)")
         }
         guard jobs > 0 else { throw ValidationError("--jobs must be > 0, found \(jobs)") }
+        if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
     }
 
     public func run() throws {
@@ -83,7 +89,7 @@ public struct CompareCommand: ParsableCommand {
         }
         let directory: OutputDirectory?
         do {
-            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path) }
+            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path, kind: .compare) }
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -107,16 +113,15 @@ public struct CompareCommand: ParsableCommand {
         var written: [String] = []
         if let directory {
             do {
-                written.append(try directory.write(json, to: "comparison.json"))
-                written.append(try directory.write(comparison.csv, to: "comparison.csv"))
+                written = try directory.replaceSet(with: [("comparison.json", json), ("comparison.csv", comparison.csv)])
             } catch {
                 Console.error(error.description)
-                throw ExitCode(1)
+                throw ExitCode(2)
             }
         }
         switch format {
         case .json:
-            Console.out(json)
+            Console.json(json)
         case .text:
             var text = comparison.table
             if !written.isEmpty {

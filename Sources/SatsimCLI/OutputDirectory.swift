@@ -1,60 +1,243 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
-/// A directory of run outputs. Every file is written to a temporary name beside its target and
-/// renamed into place, so a killed run never leaves a half-written file that looks whole.
+/// A folder (`--out DIR`) that holds one set of outputs of a command, replaced as a whole.
+///
+/// The promise: at every instant the folder holds a subset of the files of one run (never old
+/// files beside new ones), and the set's *seal* (summary.json for `run`, comparison.json for
+/// `compare`) is present only when every file of its set is. A reader that finds the seal may
+/// read the rest. How, in order (each step a single `rename(2)` or `unlink(2)`, atomic on its own):
+/// 1. every new file is written in full under a temporary name, `.satsim-partial-PID.NAME`;
+/// 2. the manifest (`.satsim-run-outputs` or `.satsim-compare-outputs`, one name a line, the seal
+///    first) is replaced by one that lists the old set and the new one together, so that a run
+///    killed from here on leaves only files the next run knows to be satsim's;
+/// 3. the old set is removed, its seal first (and any file of the new set's names);
+/// 4. the new files are renamed into place, the seal last;
+/// 5. the manifest is replaced by the new set's names.
+/// A run killed at any point leaves either the old set whole, a part of one set without its seal,
+/// or the new set whole. The next run into the folder removes what the manifest lists and the
+/// partial files of processes that no longer exist; it never removes a file satsim did not write
+/// (a manifest only lists satsim's outputs), so `--out .` is safe.
+/// Two commands writing into the same folder at the same time are not supported.
 struct OutputDirectory {
-    let url: URL
+    /// The folder's path as given.
+    let path: String
 
-    /// Creates the directory (and its parents) when missing.
-    init(path: String) throws(CLIError) {
-        url = URL(fileURLWithPath: path, isDirectory: true)
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw CLIError.badInput("--out \(path): exists and is not a directory")
+    /// What kind of output set the folder holds: each kind has its own manifest, so `run` and
+    /// `compare` can share a folder without removing each other's outputs.
+    enum Kind: String {
+        case run, compare
+    }
+
+    let kind: Kind
+
+    /// Names of temporary files start with this; the process id follows, then `.` and the name.
+    static let partialPrefix = ".satsim-partial-"
+
+    /// Test-only: when set to k > 0, the process kills itself with SIGKILL right after the k-th
+    /// change to the folder (a write of a temporary file, a manifest update, a removal or a
+    /// rename), so that tests can check the folder at every point a `kill -9` could stop it.
+    static let killAfterStepVariable = "SATSIM_TEST_KILL_AFTER_STEP"
+
+    /// The manifest's file name.
+    var manifestName: String { ".satsim-\(kind.rawValue)-outputs" }
+
+    /// Checks `path` (creating the folder and its parents when missing) and that a file can be
+    /// created in it, so that a folder that cannot be written is reported before a long run.
+    init(path: String, kind: Kind) throws(CLIError) {
+        guard !path.isEmpty else {
+            throw CLIError.badInput("--out needs a folder path, found an empty one")
+        }
+        self.path = path
+        self.kind = kind
+        try Self.makeFolder(path, given: path)
+        let probe = file(Self.partialPrefix + "\(getpid()).probe")
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CLIError.badInput("--out \(path): cannot write to this folder (\(Self.reason(errno)))")
+        }
+        close(descriptor)
+        unlink(probe)
+    }
+
+    /// Replaces the folder's previous set of this kind with `files` (see the type's comment);
+    /// `files[0]` is the seal. Returns the paths of the files written, in the order given.
+    func replaceSet(with files: [(name: String, text: String)]) throws(CLIError) -> [String] {
+        guard let seal = files.first?.name else { return [] }
+        var steps = StepCounter()
+        removeStalePartials(outputNames: Set(files.map(\.name) + readManifest()))
+        let pid = getpid()
+        func temporary(_ name: String) -> String { file(Self.partialPrefix + "\(pid).\(name)") }
+
+        // 1. Every new file in full under a temporary name; on failure the old set is untouched.
+        var written: [String] = []
+        for entry in files {
+            do throws(CLIError) {
+                try Self.writeWhole(entry.text, to: temporary(entry.name))
+                written.append(temporary(entry.name))
+                steps.advance()
+            } catch {
+                for path in written { unlink(path) }
+                unlink(temporary(entry.name))
+                throw CLIError.io("--out \(path): cannot write \(entry.name) (\(error.reason))")
+            }
+        }
+        // 2. The manifest lists both sets while they are swapped.
+        let newNames = files.map(\.name)
+        let old = readManifest()
+        var union = [seal] + newNames.dropFirst()
+        for name in old where !union.contains(name) { union.append(name) }
+        try writeManifest(union, steps: &steps)
+        // 3. The old set goes, its seal first, then the rest (and any file of a new name).
+        var removals: [String] = []
+        for name in (old.first.map { [$0] } ?? []) + [seal] + union where !removals.contains(name) {
+            removals.append(name)
+        }
+        for name in removals where unlink(file(name)) == 0 { steps.advance() }
+        // 4. The new files come in, the seal last.
+        for name in newNames.dropFirst() + [seal] {
+            guard rename(temporary(name), file(name)) == 0 else {
+                let reason = Self.reason(errno)
+                for name in newNames { unlink(temporary(name)) }
+                throw CLIError.io("--out \(path): cannot move \(name) into place (\(reason))")
+            }
+            steps.advance()
+        }
+        // 5. The manifest names the new set only.
+        try writeManifest(newNames, steps: &steps)
+        return newNames.map(file)
+    }
+
+    // MARK: - Steps
+
+    /// The path of `name` inside the folder.
+    func file(_ name: String) -> String {
+        path.hasSuffix("/") ? path + name : path + "/" + name
+    }
+
+    /// The names the manifest lists (seal first); names that could leave the folder or touch
+    /// satsim's own bookkeeping are ignored, so an edited manifest cannot make satsim remove
+    /// anything outside the folder.
+    func readManifest() -> [String] {
+        guard let data = FileManager.default.contents(atPath: file(manifestName)),
+            let text = String(data: data, encoding: .utf8)
+        else { return [] }
+        return text.split(separator: "\n").map(String.init).filter(Self.isPlainName)
+    }
+
+    func writeManifest(_ names: [String], steps: inout StepCounter) throws(CLIError) {
+        let temporary = file(Self.partialPrefix + "\(getpid()).\(manifestName)")
+        do throws(CLIError) {
+            try Self.writeWhole(names.map { $0 + "\n" }.joined(), to: temporary)
+        } catch {
+            unlink(temporary)
+            throw CLIError.io("--out \(path): cannot write its list of outputs (\(error.reason))")
+        }
+        guard rename(temporary, file(manifestName)) == 0 else {
+            let reason = Self.reason(errno)
+            unlink(temporary)
+            throw CLIError.io("--out \(path): cannot write its list of outputs (\(reason))")
+        }
+        steps.advance()
+    }
+
+    /// Removes the temporary files of satsim processes that no longer run (a run killed while
+    /// writing); those of a live process are left alone. Also those of earlier satsim versions,
+    /// `.NAME.partial-PID`, for the output names given (the only names they could have).
+    func removeStalePartials(outputNames: Set<String>) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        func isDead(_ pid: Int32) -> Bool { pid > 0 && pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH }
+        for name in names {
+            if name.hasPrefix(Self.partialPrefix) {
+                let rest = name.dropFirst(Self.partialPrefix.count)
+                if let pid = Int32(rest.prefix { $0 != "." }), isDead(pid) { unlink(file(name)) }
+            } else if name.hasPrefix("."), let marker = name.range(of: ".partial-", options: .backwards),
+                outputNames.contains(String(name[name.index(after: name.startIndex)..<marker.lowerBound])),
+                let pid = Int32(name[marker.upperBound...]), isDead(pid)
+            {
+                unlink(file(name))
+            }
+        }
+    }
+
+    /// A name that stays inside the folder and is not satsim's bookkeeping.
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\0")
+            && !name.hasPrefix(partialPrefix) && !name.hasPrefix(".satsim-")
+    }
+
+    /// Writes `text` to a new file at `path`, all of it, or throws with the system's reason.
+    static func writeWhole(_ text: String, to path: String) throws(CLIError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CLIError.io(reason(errno)) }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let count = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw CLIError.io(reason(errno))
+            }
+            offset += count
+        }
+    }
+
+    /// `mkdir -p`, with one plain sentence when it fails.
+    static func makeFolder(_ folder: String, given: String) throws(CLIError) {
+        var info = stat()
+        if stat(folder, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw CLIError.badInput(folder == given ? "--out \(given): exists and is not a folder"
+                    : "--out \(given): cannot create the folder, \(folder) is not a folder")
             }
             return
         }
-        do {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        } catch {
-            throw CLIError.badInput("--out \(path): cannot create the directory (\(error))")
+        let parent = (folder as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != folder, parent != "/" {
+            try makeFolder(parent, given: given)
+        }
+        guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {
+            throw CLIError.badInput("--out \(given): cannot create the folder (\(reason(errno)))")
         }
     }
 
-    /// Writes `text` to `name` atomically; returns the file's path.
-    @discardableResult
-    func write(_ text: String, to name: String) throws(CLIError) -> String {
-        let target = url.appendingPathComponent(name)
-        let temporary = url.appendingPathComponent(".\(name).partial-\(ProcessInfo.processInfo.processIdentifier)")
-        do {
-            try Data(text.utf8).write(to: temporary)
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CLIError.io("cannot write \(target.path): \(error)")
+    /// The system's reason for `code`, lowercased to sit inside a sentence.
+    static func reason(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
+
+    /// Counts changes to the folder; see ``killAfterStepVariable``.
+    struct StepCounter {
+        private var count = 0
+        private let killAfter = ProcessInfo.processInfo.environment[OutputDirectory.killAfterStepVariable]
+            .flatMap(Int.init) ?? 0
+
+        mutating func advance() {
+            count += 1
+            if killAfter > 0 && count == killAfter { kill(getpid(), SIGKILL) }
         }
-        // rename(2) replaces the target atomically: a reader sees the old file or the new one.
-        guard rename(temporary.path, target.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw CLIError.io("cannot write \(target.path): \(reason)")
-        }
-        return target.path
     }
 }
 
-/// Failures of the command line itself (not of a scenario).
+/// Failures of the command line itself (not of a scenario); both are bad input (exit code 2).
 enum CLIError: Error, CustomStringConvertible {
     case badInput(String)
     case io(String)
 
-    var description: String {
+    var description: String { "error: \(reason)" }
+
+    /// The message without its `error:` prefix.
+    var reason: String {
         switch self {
-        case .badInput(let message): return "error: \(message)"
-        case .io(let message): return "error: \(message)"
+        case .badInput(let message), .io(let message): return message
         }
     }
 }

@@ -12,23 +12,31 @@ public struct RunCommand: ParsableCommand {
         abstract: "Run one scenario and print its summary.",
         discussion: """
             With --out DIR, writes summary.json, timeseries.csv, events.jsonl, report.html and the \
-            charts (*.svg) there, each atomically. \
+            charts (*.svg) there, replacing the previous run's set as a whole: each file is written \
+            under a temporary name (.satsim-partial-*), the old set is removed (summary.json \
+            first), then the new files are renamed in (summary.json last), so the folder never \
+            mixes two runs and summary.json is present only beside a complete set. A hidden list, \
+            .satsim-run-outputs, names the set, so the next run removes exactly those files (and \
+            the temporary files of a killed run), never a file of yours. \
             Exit code 1 when the run stopped at a limit (its partial results are still written), \
-            2 for a bad scenario or flag.
+            2 for a bad scenario or flag, or a folder that cannot be written.
             """
     )
 
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
-    @Option(help: "The random seed (overrides the scenario's `seed`).")
+    @Option(parsing: .unconditional, help: "The random seed (overrides the scenario's `seed`).", transform: FlagValue.seed)
     var seed: UInt64?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of the scenario.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
-    @Option(help: "Apply the scenario's variant NAME.")
-    var variant: String?
+    @Option(name: .customLong("variant"), help: ArgumentHelp("Apply the scenario's variant NAME (one; compare runs several).", valueName: "NAME"))
+    var variants: [String] = []
+
+    /// The one variant to apply; ``validate()`` refuses two different ones, so none is dropped.
+    var variant: String? { variants.first }
 
     @Option(help: "Write summary.json, timeseries.csv, events.jsonl, report.html and the charts here.")
     var out: String?
@@ -45,11 +53,16 @@ public struct RunCommand: ParsableCommand {
         case text, json
     }
 
+    public func validate() throws {
+        try VariantFlag.checkSingle(variants, command: "run")
+        if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
+    }
+
     public func run() throws {
         let spec = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
         let directory: OutputDirectory?
         do {
-            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path) }
+            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path, kind: .run) }
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -59,15 +72,15 @@ public struct RunCommand: ParsableCommand {
         var written: [String] = []
         if let directory {
             do {
-                for file in run.outputFiles { written.append(try directory.write(file.text, to: file.name)) }
+                written = try directory.replaceSet(with: run.outputFiles)
             } catch {
                 Console.error(error.description)
-                throw ExitCode(1)
+                throw ExitCode(2)
             }
         }
         switch format {
         case .json:
-            Console.out(run.summaryJSON)
+            Console.json(run.summaryJSON)
         case .text:
             var text = TextSummary.render(result: run.result, analysis: run.analysis, spec: spec)
             if !written.isEmpty {

@@ -3,10 +3,12 @@ import SatsimModel
 
 /// `--max-events` and `--max-in-flight`, shared by every command that runs simulations.
 struct RunLimitOptions: ParsableArguments {
-    @Option(help: "Stop a run cleanly after this many events (arrivals, retries, departures, timeouts).")
+    @Option(parsing: .unconditional, help: "Stop a run cleanly after this many events (arrivals, retries, departures, timeouts).",
+            transform: FlagValue.count(in: 1...Int.max))
     var maxEvents: Int = RunLimits().maxEvents
 
-    @Option(help: "Stop a run cleanly when more requests and attempts than this are in flight.")
+    @Option(parsing: .unconditional, help: "Stop a run cleanly when more requests and attempts than this are in flight.",
+            transform: FlagValue.count(in: 1...Int.max))
     var maxInFlight: Int = RunLimits().maxInFlight
 
     func validate() throws {

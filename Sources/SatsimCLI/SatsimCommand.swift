@@ -31,7 +31,7 @@ public struct SatsimCommand: ParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                if !message.isEmpty { Console.out(message) }
                 Foundation.exit(0)
             }
             if !message.isEmpty { Console.error(message) }
@@ -40,12 +40,27 @@ public struct SatsimCommand: ParsableCommand {
     }
 }
 
-/// Output helpers: the only place that writes to the terminal.
+/// Output helpers: the only place that writes to the terminal. Everything printed passes
+/// through ``TerminalText``, so no text from a scenario, a flag or a path reaches the terminal
+/// as raw control characters, whichever message carries it.
 enum Console {
+    /// Writes a line (or lines) to standard error.
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        write(TerminalText.escaped(text), to: .standardError)
     }
+
+    /// Writes a line (or lines) to standard output.
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        write(TerminalText.escaped(text), to: .standardOutput)
+    }
+
+    /// Writes JSON to standard output, escaping inside its strings the JSON way so that it
+    /// stays parseable.
+    static func json(_ text: String) {
+        write(TerminalText.escaped(text, style: .json), to: .standardOutput)
+    }
+
+    private static func write(_ text: String, to handle: FileHandle) {
+        handle.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
     }
 }

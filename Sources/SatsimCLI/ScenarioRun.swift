@@ -50,8 +50,9 @@ struct ScenarioRun {
         SummaryDocument.json(result: result, analysis: analysis, spec: spec).rendered() + "\n"
     }
 
-    /// Every output file of the run, by name, in the order they are written: the summary, the
-    /// time series, the HTML report, then each chart on its own (`RunCharts` names them).
+    /// Every output file of the run, by name: the summary first (the set's seal, renamed into
+    /// place last; see ``OutputDirectory``), the time series, the HTML report, then each chart
+    /// on its own (`RunCharts` names them).
     var outputFiles: [(name: String, text: String)] {
         let charts = RunCharts(result: result, spec: spec, analysis: analysis)
         return [

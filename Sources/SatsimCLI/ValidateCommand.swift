@@ -18,11 +18,11 @@ public struct ValidateCommand: ParsableCommand {
 
     public func run() throws {
         guard !files.isEmpty else {
-            print("error: give at least one scenario file: satsim validate FILE...")
+            Console.error("error: give at least one scenario file: satsim validate FILE...")
             throw ExitCode(2)
         }
         let report = Self.report(files: files)
-        if !report.output.isEmpty { print(report.output) }
+        if !report.output.isEmpty { Console.out(report.output) }
         if !report.allValid { throw ExitCode(2) }
     }
 

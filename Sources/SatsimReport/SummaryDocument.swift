@@ -9,7 +9,7 @@ public enum SummaryDocument {
         var members: [(String, JSONValue)] = [
             ("scenario", .string(result.scenario)),
             ("seed", .string(String(result.seed))),
-            ("outcome", .string(analysis.verdict.outcome.rawValue)),
+            ("outcome", analysis.verdict.judgedOutcome.map { .string($0.rawValue) } ?? .null),
             ("recovery_time", analysis.verdict.recoveryTime.map { .number($0) } ?? .null),
             ("baseline_goodput_per_s", .number(analysis.verdict.baselineGoodput)),
             ("thresholds", .object([
@@ -26,6 +26,10 @@ public enum SummaryDocument {
             ("measured_seconds", .number(result.measuredSeconds)),
             ("complete", .bool(result.limitHit == nil)),
         ]
+        if let reason = analysis.verdict.notJudged {
+            // Only when no outcome was judged (outcome is null): an addition to the contract.
+            members.append(("outcome_not_judged", .string(reason)))
+        }
         if let limit = result.limitHit {
             members.append(("limit", .string(limit.message)))
         }

@@ -12,7 +12,11 @@ public enum TextSummary {
         if spec.warmup > .zero { out += ", first \(duration(spec.warmup)) warmup" }
         out += "\n"
         if !spec.description.isEmpty { out += wrap(spec.description, width: 96, indent: "  ") + "\n" }
-        out += "\noutcome: \(verdict.outcome.rawValue)"
+        if let reason = verdict.notJudged {
+            out += "\noutcome: not judged\n" + wrap(reason, width: 96, indent: "  ")
+        } else {
+            out += "\noutcome: \(verdict.outcome.rawValue)"
+        }
         if let recovery = verdict.recoveryTime { out += ", recovered \(number(recovery)) s after the last fault" }
         out += "\n"
         if let limit = result.limitHit {
@@ -20,22 +24,23 @@ public enum TextSummary {
         }
         out += "\n"
         let story = Story(result: result, spec: spec, analysis: analysis)
-        if !story.sentences.isEmpty {
+        // A run not judged has no story to tell: its ending would claim an outcome.
+        if !story.sentences.isEmpty && verdict.notJudged == nil {
             out += "what happened:\n"
             for sentence in story.sentences { out += wrap(sentence, width: 96, indent: "  ") + "\n" }
             out += "\n"
         }
         var clientRows = [["client", "requests", "attempts", "success", "goodput/s", "ampl.", "p50", "p99", "max"]]
         for c in result.clients {
-            let ended = c.successes + c.failures
             clientRows.append([
                 c.name, String(c.requests), String(c.attempts),
-                ended > 0 ? percent(Double(c.successes) / Double(ended)) : "-",
+                successShare(c).map(percent) ?? "-",
                 number(c.goodputPerSecond), number(c.amplification),
                 seconds(c.latency.p50), seconds(c.latency.p99), seconds(c.latency.max),
             ])
         }
-        out += table(clientRows) + "\n"
+        out += table(clientRows)
+        out += "  success: the share of requests that succeeded; a request still in flight at the end counts as not succeeded\n\n"
         var serviceRows = [["service", "arrivals", "done", "rejected", "dropped", "wasted", "util.", "queue", "wait", "inst."]]
         for s in result.services {
             serviceRows.append([
@@ -46,6 +51,18 @@ public enum TextSummary {
         }
         out += table(serviceRows)
         return out
+    }
+
+    /// The share of a client's requests that succeeded, with the requests still in flight at
+    /// the end counted as not succeeded: successes / max(requests, successes + failures).
+    ///
+    /// Dividing by the requests that ended alone would call a run where 8 of 5,909 requests
+    /// succeeded and the rest were still queued "100%". The figures are counted after warmup,
+    /// so requests created before it may end after it; the larger of the created and the ended
+    /// counts keeps the share at most 1 then. Nil when there were neither.
+    public static func successShare(_ c: ClientSummary) -> Double? {
+        let base = max(c.requests, c.successes + c.failures)
+        return base > 0 ? Double(c.successes) / Double(base) : nil
     }
 
     static func table(_ rows: [[String]]) -> String { TextTable.render(rows) }

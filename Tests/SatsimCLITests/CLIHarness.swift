@@ -7,6 +7,54 @@ struct CLIHarness {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// How the process ended: `.exit` (status is its exit code) or `.uncaughtSignal`
+        /// (status is the signal); `.uncaughtSignal` with status 9 also when ``run(_:currentDirectory:environment:timeout:)``
+        /// killed it at its time limit (then `timedOut` is true).
+        var reason: Process.TerminationReason = .exit
+        var timedOut = false
+    }
+
+    /// Runs `satsim` with a time limit [s]: a process still running then is killed with SIGKILL
+    /// and reported with `timedOut`, so a hang fails the test instead of stalling the suite.
+    /// `environment` entries are added to the test's own environment.
+    static func run(
+        _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:], timeout: Double
+    ) throws -> Output {
+        guard let binary else {
+            Issue.record("the satsim executable was not found next to the tests; run `swift build` first")
+            return Output(status: -1, stdout: "", stderr: "")
+        }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = currentDirectory ?? root
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let directory = try temporaryDirectory()
+        let outURL = directory.appendingPathComponent("stdout"), errURL = directory.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        // Files, not pipes: a killed or hung child cannot block the test on a full pipe.
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let done = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in done.signal() }
+        try process.run()
+        var timedOut = false
+        if done.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+            done.wait()
+        }
+        try out.close()
+        try err.close()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        return Output(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self),
+            reason: process.terminationReason, timedOut: timedOut)
     }
 
     /// The repository root (for Scenarios/).

@@ -15,7 +15,10 @@ struct ReportEndToEndTests {
         let out = try CLIHarness.temporaryDirectory().appendingPathComponent("run")
         let result = try CLIHarness.run(["run", file.path, "--out", out.path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
-        let written = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        let listing = try FileManager.default.contentsOfDirectory(atPath: out.path)
+        // The hidden manifest names the set (see OutputDirectory); nothing else is hidden.
+        #expect(listing.filter { $0.hasPrefix(".") } == [".satsim-run-outputs"])
+        let written = listing.filter { !$0.hasPrefix(".") }.sorted()
         #expect(written == (["events.jsonl", "report.html", "summary.json", "timeseries.csv"] + Self.charts).sorted())
         for name in ["report.html"] + Self.charts {
             #expect(result.stdout.contains(out.appendingPathComponent(name).path), "the outputs listing lacks \(name)")

@@ -85,7 +85,8 @@ struct RunEndToEndTests {
         #expect(result.stdout.contains("outcome: stable"))
         #expect(result.stdout.contains(out.appendingPathComponent("summary.json").path))
         #expect(result.stdout.contains(out.appendingPathComponent("timeseries.csv").path))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.path)
+            .filter { $0.hasPrefix(".") && $0 != ".satsim-run-outputs" }
         #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
     }
 

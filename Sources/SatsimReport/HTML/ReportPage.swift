@@ -44,7 +44,8 @@ public enum ReportPage {
             html += "\(e(TextSummary.number(result.endSeconds))) s of simulated time).</p>\n"
         }
         html += verdictSection(result: result, analysis: analysis)
-        if !story.sentences.isEmpty {
+        // A run not judged has no story to tell: its ending would claim an outcome.
+        if !story.sentences.isEmpty && analysis.verdict.notJudged == nil {
             html += "\n<h2 id=\"story\">What happened</h2>\n<ol class=\"story\">\n"
             for sentence in story.sentences { html += "<li>\(e(sentence))</li>\n" }
             html += "</ol>\n"
@@ -82,10 +83,10 @@ public enum ReportPage {
         let verdict = analysis.verdict
         let t = verdict.thresholds
         let tone: String
-        switch verdict.outcome {
-        case .stable, .recovered: tone = "good"
-        case .degraded, .oscillating: tone = "mixed"
-        case .metastable, .overloaded: tone = "bad"
+        switch verdict.judgedOutcome {
+        case .stable?, .recovered?: tone = "good"
+        case .degraded?, .oscillating?, nil: tone = "mixed"
+        case .metastable?, .overloaded?: tone = "bad"
         }
         var figures: [(String, String)] = [
             ("Baseline goodput G0", TextSummary.number(verdict.baselineGoodput) + " /s"),
@@ -95,7 +96,9 @@ public enum ReportPage {
         if let end = lastFaultEnd {
             figures.append(("Last fault ended at", AxisTicks.timeLabel(end.rounded())))
         }
-        switch verdict.outcome {
+        switch verdict.judgedOutcome {
+        case nil:
+            figures.append(("Recovery time", "not judged"))
         case .recovered:
             figures.append(("Recovery time", (verdict.recoveryTime.map(TextSummary.number) ?? "-") + " s after the last fault"))
         case .stable:
@@ -110,8 +113,13 @@ public enum ReportPage {
         }
         var html = "\n<section class=\"verdict \(tone)\" aria-labelledby=\"outcome\">\n"
         html += "<span class=\"label\">Outcome</span>\n"
-        html += "<p class=\"outcome\" id=\"outcome\">\(Markup.escape(verdict.outcome.rawValue))</p>\n"
-        html += "<p class=\"meaning\">\(Markup.escape(meaning(verdict.outcome, thresholds: t)))</p>\n"
+        if let reason = verdict.notJudged {
+            html += "<p class=\"outcome\" id=\"outcome\">not judged</p>\n"
+            html += "<p class=\"meaning\">\(Markup.escape(reason.prefix(1).uppercased() + reason.dropFirst())).</p>\n"
+        } else {
+            html += "<p class=\"outcome\" id=\"outcome\">\(Markup.escape(verdict.outcome.rawValue))</p>\n"
+            html += "<p class=\"meaning\">\(Markup.escape(meaning(verdict.outcome, thresholds: t)))</p>\n"
+        }
         html += "<dl class=\"figures\">\n"
         for (name, value) in figures {
             html += "<div><dt>\(Markup.escape(name))</dt><dd>\(Markup.escape(value))</dd></div>\n"

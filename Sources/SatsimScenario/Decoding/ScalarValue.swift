@@ -33,7 +33,87 @@ enum ScalarSyntax {
         return Double(String(text))
     }
 
-    enum DurationProblem: Error { case bareNumber, malformed, tooLarge }
+    /// Why a text is not a duration.
+    enum DurationProblem: Error, Equatable {
+        /// A number without a unit (`30`).
+        case bareNumber
+        /// A number with a unit satsim does not know (`1ns`, `2sec`, `1d`).
+        case unknownUnit(String)
+        /// Several numbers with units (`5m59s`); `seconds` is their sum, when each part is known.
+        case compound(seconds: Double?)
+        /// A number with a sign (`-3s`).
+        case negative
+        /// A number with an exponent (`1e3s`).
+        case exponent
+        /// Anything else.
+        case malformed
+        /// Beyond ``maximumHours``.
+        case tooLarge
+
+        /// What the message adds after "expected a duration ...": what is accepted, and why this
+        /// text is not. Plain text (no markdown), for the terminal.
+        var explanation: String {
+            let units = "the units are us, ms, s, m and h"
+            switch self {
+            case .bareNumber: return ": a bare number has no unit"
+            case .unknownUnit(let unit):
+                let note = unit == "ns" ? " (the smallest is us, a microsecond)" : ""
+                return ": '\(unit)' is not a unit; \(units)\(note)"
+            case .compound: return ": write one number with one unit, not several parts"
+            case .negative: return ": a duration has no sign"
+            case .exponent: return ": write the number without an exponent (1000s, not 1e3s)"
+            case .malformed, .tooLarge: return ": write one number with one unit; \(units)"
+            }
+        }
+
+        /// The duration the user most likely meant, written in the accepted form, if any.
+        var suggestion: String? {
+            guard case .compound(let seconds?) = self else { return nil }
+            return ScalarSyntax.durationText(seconds: seconds)
+        }
+    }
+
+    /// `seconds` in the largest unit that writes it as a whole number (`359s`, `90m`, `1500ms`),
+    /// or nil when none does.
+    static func durationText(seconds: Double) -> String? {
+        for unit in durationUnits.reversed() {
+            let count = seconds / unit.seconds
+            if count >= 1, count == count.rounded(), count < 1e15 { return "\(Int64(count))\(unit.suffix)" }
+        }
+        return nil
+    }
+
+    /// Splits `5m59s` into (number, unit) parts; nil unless the text is one or more of them.
+    static func durationParts(_ text: String) -> [(value: Double, unit: String)]? {
+        var parts: [(Double, String)] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+            let unit = rest.dropFirst(digits.count).prefix { $0.isASCII && $0.isLetter }
+            guard let value = unsignedDecimal(digits), !unit.isEmpty else { return nil }
+            parts.append((value, String(unit)))
+            rest = rest.dropFirst(digits.count + unit.count)
+        }
+        return parts.isEmpty ? nil : parts
+    }
+
+    /// Tells apart the ways a text that failed to read as a duration went wrong.
+    static func durationProblem(_ text: String) -> DurationProblem {
+        let body = text.drop { $0 == "-" || $0 == "+" }
+        if body.count < text.count, durationParts(String(body)) != nil { return .negative }
+        let number = text.prefix { !$0.isLetter || $0 == "e" || $0 == "E" }
+        if number.contains(where: { $0 == "e" || $0 == "E" }), let head = number.last, head.isNumber,
+            ScalarSyntax.number(String(number)) != nil
+        {
+            return .exponent
+        }
+        guard let parts = durationParts(text) else { return .malformed }
+        let known = Dictionary(uniqueKeysWithValues: durationUnits.map { ($0.suffix, $0.seconds) })
+        if let unknown = parts.first(where: { known[$0.unit] == nil }) { return .unknownUnit(unknown.unit) }
+        guard parts.count > 1 else { return .malformed }
+        let seconds = parts.reduce(0.0) { $0 + $1.value * (known[$1.unit] ?? 0) }
+        return .compound(seconds: seconds.isFinite && seconds <= maximumHours * 3600 ? seconds : nil)
+    }
 
     /// `250us`, `50ms`, `2s`, `1.5m`, `1h`.
     static func duration(_ text: String) -> Result<SimTime, DurationProblem> {
@@ -46,7 +126,7 @@ enum ScalarSyntax {
             guard seconds.isFinite, seconds <= maximumHours * 3600 else { return .failure(.tooLarge) }
             return .success(SimTime(seconds: seconds))
         }
-        return .failure(.malformed)
+        return .failure(durationProblem(text))
     }
 
     /// `800/s`, `30/m`, `2/h`, in requests per second.

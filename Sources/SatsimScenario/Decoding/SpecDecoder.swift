@@ -129,8 +129,9 @@ struct SpecDecoder {
                     suggestion: "\(text)s")
             case .failure(.tooLarge):
                 error(node.position, path, "found \(found), expected a duration <= \(Int(ScalarSyntax.maximumHours))h")
-            default:
-                error(node.position, path, "found \(found), expected \(expected)")
+            case .failure(let problem):
+                error(node.position, path, "found \(found), expected \(expected)\(problem.explanation)",
+                    suggestion: problem.suggestion)
             }
             return nil
         case .rate:

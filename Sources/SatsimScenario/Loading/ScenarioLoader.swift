@@ -1,5 +1,10 @@
 import Foundation
 import SatsimModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads, overlays, decodes and validates scenario files: the entry point of this module.
 ///
@@ -71,30 +76,72 @@ public enum ScenarioLoader {
 
     // MARK: - Steps
 
+    /// Reads the scenario file at `file`, refusing at once anything that is not a regular file.
+    ///
+    /// A FIFO, a character device (a terminal, `/dev/zero`), a socket or a directory is refused
+    /// with a diagnostic before anything blocks on it: the path is checked with `stat(2)`, then
+    /// opened with `O_NONBLOCK` (so that a FIFO swapped in after the check cannot make `open`
+    /// wait for a writer) and checked again with `fstat(2)` on the descriptor actually read.
+    /// `/dev/stdin` follows the same rule: it is read when standard input is redirected from a
+    /// regular file (`satsim validate /dev/stdin < scenario.yaml`), and refused when it is a pipe
+    /// or a terminal, since a scenario is read whole and named in messages by its path.
     static func readText(_ file: String) throws(ScenarioError) -> String {
         let start = SourcePosition.start(of: file)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            throw ScenarioError(Diagnostic(at: start, path: "", "no such file"))
+        func refuse(_ message: String) -> ScenarioError { ScenarioError(Diagnostic(at: start, path: "", message)) }
+        let standardInput = ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(file)
+        func refuseKind(_ kind: String) -> ScenarioError {
+            refuse(standardInput ? kind + " (standard input: redirect it from a file, < FILE, or give the file's path)" : kind)
         }
-        guard !isDirectory.boolValue else {
-            throw ScenarioError(Diagnostic(at: start, path: "", "is a directory, expected a scenario file"))
+        guard !file.isEmpty else { throw refuse("no such file (the path is empty)") }
+        var info = stat()
+        guard stat(file, &info) == 0 else {
+            switch errno {
+            case ENOENT: throw refuse("no such file")
+            case ENOTDIR: throw refuse("no such file (a part of the path is not a directory)")
+            case EACCES: throw refuse("cannot be read: permission denied")
+            default: throw refuse("cannot be read: \(String(cString: strerror(errno)))")
+            }
         }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? NSNumber,
-            size.intValue > maximumFileSize
-        {
-            throw ScenarioError(Diagnostic(at: start, path: "",
-                "the file is \(size.intValue) bytes; a scenario may be at most \(maximumFileSize) bytes"))
+        if let kind = nonRegularKind(info.st_mode) { throw refuseKind(kind) }
+        if Int(info.st_size) > maximumFileSize {
+            throw refuse("the file is \(info.st_size) bytes; a scenario may be at most \(maximumFileSize) bytes")
         }
-        guard let handle = FileHandle(forReadingAtPath: file) else {
-            throw ScenarioError(Diagnostic(at: start, path: "", "cannot be read (permission denied?)"))
+        let descriptor = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw refuse(errno == EACCES ? "cannot be read: permission denied"
+                : "cannot be read: \(String(cString: strerror(errno)))")
         }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maximumFileSize + 1)) ?? Data()
-        guard data.count <= maximumFileSize else {
-            throw ScenarioError(Diagnostic(at: start, path: "", "the file is larger than \(maximumFileSize) bytes"))
+        defer { close(descriptor) }
+        guard fstat(descriptor, &info) == 0 else { throw refuse("cannot be read: \(String(cString: strerror(errno)))") }
+        if let kind = nonRegularKind(info.st_mode) { throw refuseKind(kind) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count <= maximumFileSize {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw refuse("cannot be read: \(String(cString: strerror(errno)))")
+            }
+            bytes += buffer[0..<count]
         }
-        return try decodeUTF8(Array(data), file: file)
+        guard bytes.count <= maximumFileSize else {
+            throw refuse("the file is larger than \(maximumFileSize) bytes")
+        }
+        return try decodeUTF8(bytes, file: file)
+    }
+
+    /// Why a file of mode `mode` cannot be a scenario; nil for a regular file.
+    static func nonRegularKind(_ mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "is a directory, expected a scenario file"
+        case S_IFIFO: return "is a FIFO (named pipe), expected a regular scenario file; satsim does not wait on pipes"
+        case S_IFCHR: return "is a character device (such as a terminal), expected a regular scenario file"
+        case S_IFBLK: return "is a block device, expected a regular scenario file"
+        case S_IFSOCK: return "is a socket, expected a regular scenario file"
+        default: return "is not a regular file, expected a scenario file"
+        }
     }
 
     /// The text of `bytes`, or a diagnostic at the first byte that is not UTF-8.

@@ -28,6 +28,12 @@ struct Overlay {
         Diagnostic(at: pathPosition, path: walked.joined(separator: "."), message, suggestion: suggestion)
     }
 
+    /// Why a path that ends on a mapping or a list cannot take a scalar, and what to write instead.
+    static func notScalar(_ type: SchemaType) -> String {
+        if case .list = type { return "is \(type.phrase), not a scalar; name one of its items by its index (PATH.0)" }
+        return "is \(type.phrase), not a scalar; name one of its keys"
+    }
+
     private func set(_ node: inout YAMLNode, _ segments: ArraySlice<String>, type: SchemaType, walked: [String]) -> Diagnostic? {
         guard let segment = segments.first else { return nil }
         let here = walked + [segment]
@@ -46,7 +52,7 @@ struct Overlay {
             }
             if let index = entries.firstIndex(where: { $0.key == segment }) {
                 if last {
-                    guard key.type.isScalar else { return problem(here, "is \(key.type.phrase), not a scalar; name one of its keys") }
+                    guard key.type.isScalar else { return problem(here, Self.notScalar(key.type)) }
                     entries[index].value = value
                     node.content = .mapping(entries)
                     return nil
@@ -58,7 +64,7 @@ struct Overlay {
                 return nil
             }
             if last {
-                guard key.type.isScalar else { return problem(here, "is \(key.type.phrase), not a scalar; name one of its keys") }
+                guard key.type.isScalar else { return problem(here, Self.notScalar(key.type)) }
                 entries.append(YAMLEntry(key: segment, keyPosition: value.position, value: value))
                 node.content = .mapping(entries)
                 return nil
@@ -91,7 +97,7 @@ struct Overlay {
                 return problem(here, "no item \(index): the list has \(items.count) item\(items.count == 1 ? "" : "s")")
             }
             if last {
-                guard element.isScalar else { return problem(here, "is \(element.phrase), not a scalar; name one of its keys") }
+                guard element.isScalar else { return problem(here, Self.notScalar(element)) }
                 items[index] = value
                 node.content = .sequence(items)
                 return nil

@@ -75,7 +75,8 @@ public indirect enum SchemaType: Sendable, Hashable {
         case .anyScalar: return "a value of the type of the key `path` names"
         case .object(let shape): return "a mapping (\(shape))"
         case .named(let what, _): return "a mapping of \(what) names to their settings"
-        case .list(let element): return "a list of \(element.shortPhrase)"
+        // Not `shortPhrase`: that is the reference table's markdown (`a` \| `b`), never for a message.
+        case .list(let element): return "a list (each item \(element.phrase))"
         case .overlay: return "a mapping of KEY.PATH to a value"
         case .grid: return "a mapping of KEY.PATH to a list of values"
         case .expectations: return "a mapping of summary figures to conditions"

@@ -1,0 +1,114 @@
+import Foundation
+import SatsimAnalysis
+import SatsimMetrics
+import SatsimReport
+import Testing
+
+/// The text summary does not overstate: its success share counts the requests still in flight
+/// at the end, and a run that stopped before its warmup ended is not called `stable`.
+@Suite("The summary says only what was measured")
+struct SummaryHonestyTests {
+    static func client(requests: Int, successes: Int, failures: Int) -> ClientSummary {
+        ClientSummary(
+            name: "users", requests: requests, attempts: requests, successes: successes, failures: failures,
+            goodputPerSecond: 0, amplification: 1, latency: LatencySummary(mean: 0, p50: 0, p90: 0, p99: 0, max: 0),
+            attemptOutcomes: [:])
+    }
+
+    @Test("Success share: successes over the requests, unfinished ones counted as not succeeded")
+    func successShareArithmetic() {
+        // The case of the issue: 8 of 5,909 requests succeeded, the rest still queued.
+        #expect(TextSummary.successShare(Self.client(requests: 5909, successes: 8, failures: 0)) == 8.0 / 5909.0)
+        // Steady state: as many ended as were created.
+        #expect(TextSummary.successShare(Self.client(requests: 1000, successes: 990, failures: 10)) == 0.99)
+        // Requests created before warmup ended after it: more ended than created; still <= 1.
+        #expect(TextSummary.successShare(Self.client(requests: 100, successes: 104, failures: 0)) == 1.0)
+        #expect(TextSummary.successShare(Self.client(requests: 100, successes: 96, failures: 24)) == 0.8)
+        #expect(TextSummary.successShare(Self.client(requests: 0, successes: 0, failures: 0)) == nil)
+    }
+
+    /// One worker that takes 7 s per request, 100 requests/s and no timeout: nearly every request
+    /// is still queued at the end. Dividing by the requests that ended would print 100.0%.
+    static let backlog = """
+        name: backlog
+        description: A service far too slow for its load, with an unbounded queue and no timeout.
+        duration: 60s
+        warmup: 1s
+        seed: 1
+        clients:
+          users:
+            target: api
+            arrival: { process: poisson, rate: 100/s }
+            timeout: 1h
+        services:
+          api:
+            instances: 1
+            workers: 1
+            service_time: { dist: constant, value: 7s }
+        """
+
+    @Test("A run whose requests are mostly still queued does not print 100% success")
+    func backlogIsNotSuccess() throws {
+        let file = try CLIHarness.scenarioFile(Self.backlog)
+        let json = try CLIHarness.run(["run", file.path, "--format", "json"], timeout: 120)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let users = try #require((summary["clients"] as? [String: Any])?["users"] as? [String: Any])
+        let requests = try #require(users["requests"] as? Int), successes = try #require(users["successes"] as? Int)
+        let failures = try #require(users["failures"] as? Int)
+        // The first request arrives at t0 < 4 s (no arrival in 4 s at 100/s has probability
+        // e^-400); one worker completes one request every 7 s exactly, at t0 + 7k, all after the
+        // 1 s warmup, so k = 1...8 fall before 60 s and the 9th after: exactly 8 successes.
+        #expect(failures == 0)
+        #expect(successes == 8)
+        #expect(requests > 5000)
+
+        let text = try CLIHarness.run(["run", file.path], timeout: 120)
+        let row = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("users ") })
+        let expected = FixedDecimal.format(Double(successes) / Double(requests) * 100, decimals: 1) + "%"
+        #expect(row.contains(" \(expected) "), "row: \(row), expected \(expected)")
+        #expect(!row.contains("100.0%"))
+        #expect(text.stdout.contains("a request still in flight at the end counts as not succeeded"))
+    }
+
+    /// The classifier on intervals that all end by the warmup: nothing measured, no verdict.
+    @Test("The classifier does not judge a run with no interval after warmup")
+    func classifierBeforeWarmup() {
+        func interval(_ end: Double) -> IntervalFigures {
+            IntervalFigures(end: end, width: 1, requests: 100, successes: 100, failures: 0, instances: 2)
+        }
+        let stopped = OutcomeClassifier.classify(intervals: (1...5).map { interval(Double($0)) }, warmup: 30, faults: [])
+        #expect(stopped.judgedOutcome == nil)
+        #expect(stopped.notJudged?.contains("before its warmup ended at 30 s") == true)
+        // One interval from the end of warmup on is enough to judge.
+        let judged = OutcomeClassifier.classify(intervals: (1...31).map { interval(Double($0)) }, warmup: 30, faults: [])
+        #expect(judged.judgedOutcome == .stable)
+        #expect(judged.notJudged == nil)
+    }
+
+    @Test("A run stopped before its warmup ended reports no outcome, in text, json, report and check")
+    func stoppedBeforeWarmup() throws {
+        let scenario = RunEndToEndTests.small.replacingOccurrences(of: "warmup: 2s", with: "warmup: 15s")
+            + "\nexpect: { outcome: stable }\n"
+        let file = try CLIHarness.scenarioFile(scenario)
+        let out = file.deletingLastPathComponent().appendingPathComponent("out")
+        // 300 requests/s and a few events per request: 500 events stop it within the first seconds.
+        let text = try CLIHarness.run(["run", file.path, "--max-events", "500", "--out", out.path], timeout: 120)
+        #expect(text.status == 1, "\(text.stderr)")
+        #expect(text.stdout.contains("outcome: not judged\n  the run stopped at "))
+        #expect(text.stdout.contains("before its warmup ended at 15 s"))
+        #expect(!text.stdout.contains("stable"), "\(text.stdout)")
+
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        #expect(summary["outcome"] is NSNull)
+        #expect((summary["outcome_not_judged"] as? String)?.contains("no outcome is judged") == true)
+        #expect(summary["complete"] as? Bool == false)
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("id=\"outcome\">not judged</p>"))
+        #expect(!html.contains("stayed stable"))
+
+        let check = try CLIHarness.run(["check", file.path, "--max-events", "500"], timeout: 120)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("FAIL outcome"), "\(check.stdout)")
+    }
+}
