@@ -289,6 +289,27 @@ struct CircuitBreakerTests {
         #expect(breaker.openings == 2)
     }
 
+    @Test("Half-open: a probe admitted but not sent (release) frees its slot; a stale release frees none")
+    func releaseFreesAProbe() {
+        let (breaker, stragglers) = Self.openedWithStragglers(1)
+        let probes = (0..<3).compactMap { _ in breaker.admit(at: Self.at(6)) }
+        #expect(probes.count == 3)
+        #expect(breaker.admit(at: Self.at(6)) == nil)
+        // An attempt admitted while closed, released now, is not one of the probes.
+        breaker.breaker.release(admittedIn: stragglers[0])
+        #expect(breaker.admit(at: Self.at(6)) == nil, "a release from the closed period freed a probe")
+        // The third probe was not sent after all: one more may go, and no more.
+        breaker.breaker.release(admittedIn: probes[2])
+        let replacement = breaker.admit(at: Self.at(6.01))
+        #expect(replacement != nil)
+        #expect(breaker.admit(at: Self.at(6.01)) == nil)
+        // The three probes sent close it.
+        for period in [probes[0], probes[1], replacement].compactMap({ $0 }) {
+            breaker.record(success: true, admittedIn: period, at: Self.at(6.1))
+        }
+        #expect(breaker.state == .closed)
+    }
+
     @Test("Closed again: late failures from before it opened stay out of the fresh window")
     func lateFailuresStayOutOfFreshWindow() {
         // Ten attempts sent at 0.5 s answer only at 7 s, after the probes closed the breaker at
@@ -388,5 +409,46 @@ struct CircuitBreakerLateAnswerTests {
         #expect(c.attemptOutcomes["timeout"] == 209 + 3)
         #expect(c.attemptOutcomes["rejected"] == 600 - 212)
         #expect(result.services[0].arrivals == c.attempts)
+    }
+}
+
+/// A breaker and an adaptive throttle on the same client: the breaker admits a half-open probe,
+/// then the throttle may still reject it locally. Such a probe is never sent and never answered.
+@Suite("Circuit breaker with an adaptive throttle")
+struct CircuitBreakerThrottleTests {
+    @Test("A probe the throttle rejects gives its slot back: the breaker closes once the service recovers")
+    func throttledProbeIsReleased() {
+        // The service answers each attempt in 10 ms, except from 20 to 40 s when it fails them
+        // all. The breaker opens at the tenth failure; from then on the throttle sees only the
+        // probes, none accepted, and rejects each with probability requests / (requests + 1)
+        // over its window (0.5 with one probe in it), probes included. A probe slot kept by a
+        // probe that was never sent would hold the breaker half-open, rejecting everything, to
+        // the end.
+        let spec = ScenarioSpec(
+            name: "breaker-and-throttle", duration: SimTime(seconds: 120), seed: 3,
+            clients: [
+                ClientSpec(
+                    name: "users", target: "api", arrival: .constant(rate: 100), timeout: SimTime(seconds: 1),
+                    circuitBreaker: CircuitBreakerSpec(
+                        failureRatio: 0.5, minRequests: 10, window: SimTime(seconds: 10), openFor: SimTime(seconds: 1),
+                        halfOpenProbes: 3),
+                    adaptiveThrottle: AdaptiveThrottleSpec(k: 2, window: SimTime(seconds: 10)))
+            ],
+            services: [ServiceSpec(name: "api", instances: 1, workers: 100, serviceTime: .constant(value: 0.01))],
+            timeline: [
+                TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 20), action: .errors(service: "api", ratio: 1))
+            ])
+        let result = Simulation(spec: spec).run()
+        #expect(result.events.contains { $0.kind == .breakerOpened })
+        let closed = result.events.filter { $0.kind == .breakerClosed }.map(\.time)
+        #expect(closed.count == 1 && closed.allSatisfy { $0 > 40 }, "closed at \(closed)")
+        // Once both let go, every request succeeds again. The throttle is slow to let go (its
+        // window held about 1,000 rejected tries and no accept when the fault ended, so it sends
+        // about one try in a thousand at first; it takes tens of seconds), but by the last 10 s
+        // it rejects nothing: 100 a second, give or take one at the edges of the intervals.
+        // With the probe slot leaked, nothing succeeds after 40 s.
+        let successes = result.timeSeries.column("clients.users.successes") ?? []
+        #expect(successes.count == 120)
+        #expect(successes.suffix(10).reduce(0, +) >= 999, "successes in the last 10 s: \(successes.suffix(10))")
     }
 }

@@ -89,6 +89,9 @@ extension Simulation {
         if clients[c].throttle != nil {
             let u = clients[c].throttleStream.uniform()
             if clients[c].throttle?.shouldReject(at: now, uniform: u) == true {
+                if clients[c].breaker != nil {
+                    clients[c].breaker?.release(admittedIn: requests.breakerPeriod[Int(r)])
+                }
                 attemptEnded(request: r, outcome: .rejected)
                 return
             }

@@ -62,6 +62,17 @@ struct CircuitBreaker {
         }
     }
 
+    /// An attempt `admit` let through in `admitted` was not sent after all (a later guard, the
+    /// adaptive throttle, rejected it): the probe it took, if any, is free again. Otherwise a
+    /// half-open breaker would wait for the answer to a probe never sent, and reject everything
+    /// meanwhile. resilience4j's `releasePermission` does the same for a permitted call that
+    /// is not made.
+    mutating func release(admittedIn admitted: Period) {
+        if state == .halfOpen && admitted == period && probesSent > 0 {
+            probesSent -= 1
+        }
+    }
+
     /// An attempt admitted in `admitted` (what `admit` returned) ended. Its outcome counts only
     /// in the period that admitted it: an answer that arrives after the breaker changed state
     /// belongs to a past the breaker has already judged.
