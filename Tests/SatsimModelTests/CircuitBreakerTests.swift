@@ -12,7 +12,9 @@ import Testing
 /// - then half-open, it lets exactly `half_open_probes` attempts through (resilience4j's
 ///   permittedNumberOfCallsInHalfOpenState), closes with an empty window when all of them
 ///   succeeded, and opens again at the first that failed (Polly's and Hystrix's trial call;
-///   stricter than resilience4j, which compares the probes' failure rate to the threshold).
+///   stricter than resilience4j, which compares the probes' failure rate to the threshold);
+/// - only the attempts a state admitted decide it: answers to attempts admitted in an earlier
+///   state (late answers when the timeout is longer than `open_for`) change nothing.
 @Suite("Circuit breaker state machine")
 struct CircuitBreakerTests {
     static let spec = CircuitBreakerSpec(
