@@ -12,7 +12,9 @@ import Testing
 /// - then half-open, it lets exactly `half_open_probes` attempts through (resilience4j's
 ///   permittedNumberOfCallsInHalfOpenState), closes with an empty window when all of them
 ///   succeeded, and opens again at the first that failed (Polly's and Hystrix's trial call;
-///   stricter than resilience4j, which compares the probes' failure rate to the threshold).
+///   stricter than resilience4j, which compares the probes' failure rate to the threshold);
+/// - only the attempts a state admitted decide it: answers to attempts admitted in an earlier
+///   state (late answers when the timeout is longer than `open_for`) change nothing.
 @Suite("Circuit breaker state machine")
 struct CircuitBreakerTests {
     static let spec = CircuitBreakerSpec(
@@ -23,8 +25,9 @@ struct CircuitBreakerTests {
     /// Lets `count` attempts through at `time` and records their outcomes there.
     static func ended(_ breaker: Box, _ count: Int, success: Bool, at time: SimTime) {
         for _ in 0..<count {
-            #expect(breaker.allow(at: time))
-            breaker.record(success: success, at: time)
+            let period = breaker.admit(at: time)
+            #expect(period != nil)
+            if let period { breaker.record(success: success, admittedIn: period, at: time) }
         }
     }
 
@@ -36,12 +39,29 @@ struct CircuitBreakerTests {
         return breaker
     }
 
-    /// The breaker in a box, so that `#expect` can call its mutating methods.
+    /// The breaker in a box, so that `#expect` can call its mutating methods. `allow` keeps the
+    /// period of each attempt it let through, and `record(success:at:)` answers the oldest of
+    /// them, as a client whose answers come back in the order it sent them.
     final class Box {
         var breaker: CircuitBreaker
+        var outstanding: [CircuitBreaker.Period] = []
         init(_ spec: CircuitBreakerSpec) { breaker = CircuitBreaker(spec) }
-        func allow(at time: SimTime) -> Bool { breaker.allow(at: time) }
-        func record(success: Bool, at time: SimTime) { breaker.record(success: success, at: time) }
+        func allow(at time: SimTime) -> Bool {
+            guard let period = breaker.admit(at: time) else { return false }
+            outstanding.append(period)
+            return true
+        }
+        func record(success: Bool, at time: SimTime) {
+            guard !outstanding.isEmpty else {
+                Issue.record("an answer with no attempt outstanding")
+                return
+            }
+            breaker.record(success: success, admittedIn: outstanding.removeFirst(), at: time)
+        }
+        func admit(at time: SimTime) -> CircuitBreaker.Period? { breaker.admit(at: time) }
+        func record(success: Bool, admittedIn period: CircuitBreaker.Period, at time: SimTime) {
+            breaker.record(success: success, admittedIn: period, at: time)
+        }
         var state: CircuitBreaker.State { breaker.state }
         var openings: Int { breaker.openings }
         func secondsOpen(upTo time: SimTime) -> Double { breaker.secondsOpen(upTo: time) }
@@ -54,7 +74,7 @@ struct CircuitBreakerTests {
         let breaker = Box(Self.spec)
         Self.ended(breaker, 9, success: false, at: Self.at(1))
         #expect(breaker.state == .closed)
-        breaker.record(success: false, at: Self.at(1))
+        Self.ended(breaker, 1, success: false, at: Self.at(1))
         #expect(breaker.state == .open)
         #expect(breaker.openings == 1)
     }
@@ -66,7 +86,7 @@ struct CircuitBreakerTests {
         Self.ended(breaker, 5, success: false, at: Self.at(1))
         Self.ended(breaker, 4, success: true, at: Self.at(1))
         #expect(breaker.state == .closed)
-        breaker.record(success: true, at: Self.at(1))
+        Self.ended(breaker, 1, success: true, at: Self.at(1))
         #expect(breaker.state == .open)
     }
 
@@ -100,7 +120,7 @@ struct CircuitBreakerTests {
         Self.ended(slid, 10, success: true, at: Self.at(0.5))
         Self.ended(slid, 9, success: false, at: Self.at(11.5))
         #expect(slid.state == .closed)
-        slid.record(success: false, at: Self.at(11.5))
+        Self.ended(slid, 1, success: false, at: Self.at(11.5))
         #expect(slid.state == .open)
     }
 
@@ -121,8 +141,13 @@ struct CircuitBreakerTests {
 
     @Test("Open: late answers of attempts sent before it opened change nothing")
     func openIgnoresLateAnswers() {
-        let breaker = Self.opened()
-        for _ in 0..<20 { breaker.record(success: true, at: Self.at(2)) }
+        // Twenty attempts go out at 0.5 s and are still out when ten failures open it at 1 s.
+        let breaker = Box(Self.spec)
+        for _ in 0..<20 { #expect(breaker.allow(at: Self.at(0.5))) }
+        let late = breaker.outstanding
+        Self.ended(breaker, 10, success: false, at: Self.at(1))
+        #expect(breaker.state == .open)
+        for period in late { breaker.record(success: true, admittedIn: period, at: Self.at(2)) }
         #expect(breaker.state == .open)
         #expect(!breaker.allow(at: Self.at(5.9)))
         #expect(breaker.allow(at: Self.at(6)))
@@ -185,7 +210,7 @@ struct CircuitBreakerTests {
         // only the nine failures since, fewer than min_requests.
         Self.ended(breaker, 9, success: false, at: Self.at(7))
         #expect(breaker.state == .closed)
-        breaker.record(success: false, at: Self.at(7))
+        Self.ended(breaker, 1, success: false, at: Self.at(7))
         #expect(breaker.state == .open)
         #expect(breaker.openings == 2)
     }
@@ -200,5 +225,232 @@ struct CircuitBreakerTests {
         #expect(!breaker.allow(at: Self.at(6)))
         breaker.record(success: true, at: Self.at(6.1))
         #expect(breaker.state == .closed)
+    }
+
+    // MARK: - Only the attempts a state admitted decide it
+
+    /// A breaker opened at 1 s by ten failures while `count` attempts sent at 0.5 s were still
+    /// out; returns it with the periods those attempts were admitted in.
+    static func openedWithStragglers(_ count: Int) -> (Box, [CircuitBreaker.Period]) {
+        let breaker = Box(spec)
+        let stragglers = (0..<count).compactMap { _ in breaker.admit(at: at(0.5)) }
+        #expect(stragglers.count == count)
+        ended(breaker, 10, success: false, at: at(1))
+        #expect(breaker.state == .open)
+        return (breaker, stragglers)
+    }
+
+    @Test("Half-open: late successes of attempts sent while closed do not close it; only its probes do")
+    func lateSuccessesDoNotClose() {
+        // resilience4j's half-open state judges the permittedNumberOfCallsInHalfOpenState calls
+        // it let through ("CircuitBreaker", resilience4j.readme.io); Hystrix and Polly let their
+        // trial call decide. Here 20 answers of attempts sent at 0.5 s, while closed, arrive
+        // between the probes: they are not probes.
+        let (breaker, stragglers) = Self.openedWithStragglers(20)
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for period in stragglers { breaker.record(success: true, admittedIn: period, at: Self.at(6.05)) }
+        #expect(breaker.state == .halfOpen, "closed by answers to attempts sent before it opened")
+        #expect(!breaker.allow(at: Self.at(6.05)), "a fourth probe went out")
+        breaker.record(success: true, at: Self.at(6.1))
+        breaker.record(success: true, at: Self.at(6.2))
+        #expect(breaker.state == .halfOpen)
+        breaker.record(success: true, at: Self.at(6.3))
+        #expect(breaker.state == .closed)
+        #expect(breaker.openings == 1)
+    }
+
+    @Test("Half-open: late failures of attempts sent while closed do not reopen it")
+    func lateFailuresDoNotReopen() {
+        let (breaker, stragglers) = Self.openedWithStragglers(20)
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for period in stragglers { breaker.record(success: false, admittedIn: period, at: Self.at(6.05)) }
+        #expect(breaker.state == .halfOpen, "reopened by a timeout of an attempt sent before it opened")
+        #expect(breaker.openings == 1)
+        for _ in 0..<3 { breaker.record(success: true, at: Self.at(6.1)) }
+        #expect(breaker.state == .closed)
+    }
+
+    @Test("Half-open: a probe answering after its half-open period ended does not count in the next")
+    func staleProbeDoesNotCountLater() {
+        let breaker = Self.opened()
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        let slowProbes = Array(breaker.outstanding.dropFirst())
+        breaker.outstanding = Array(breaker.outstanding.prefix(1))
+        // The first probe fails at 6.1 s: open again until 11.1 s.
+        breaker.record(success: false, at: Self.at(6.1))
+        #expect(breaker.state == .open)
+        // A new half-open period at 11.1 s with three new probes; the two slow probes of the
+        // last period answer now, successfully: they do not count for this one.
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(11.1))) }
+        for period in slowProbes { breaker.record(success: true, admittedIn: period, at: Self.at(11.2)) }
+        breaker.record(success: true, at: Self.at(11.3))
+        #expect(breaker.state == .halfOpen, "closed with one of its own three probes answered")
+        breaker.record(success: true, at: Self.at(11.4))
+        breaker.record(success: true, at: Self.at(11.5))
+        #expect(breaker.state == .closed)
+        #expect(breaker.openings == 2)
+    }
+
+    @Test("Half-open: a probe admitted but not sent (release) frees its slot; a stale release frees none")
+    func releaseFreesAProbe() {
+        let (breaker, stragglers) = Self.openedWithStragglers(1)
+        let probes = (0..<3).compactMap { _ in breaker.admit(at: Self.at(6)) }
+        #expect(probes.count == 3)
+        #expect(breaker.admit(at: Self.at(6)) == nil)
+        // An attempt admitted while closed, released now, is not one of the probes.
+        breaker.breaker.release(admittedIn: stragglers[0])
+        #expect(breaker.admit(at: Self.at(6)) == nil, "a release from the closed period freed a probe")
+        // The third probe was not sent after all: one more may go, and no more.
+        breaker.breaker.release(admittedIn: probes[2])
+        let replacement = breaker.admit(at: Self.at(6.01))
+        #expect(replacement != nil)
+        #expect(breaker.admit(at: Self.at(6.01)) == nil)
+        // The three probes sent close it.
+        for period in [probes[0], probes[1], replacement].compactMap({ $0 }) {
+            breaker.record(success: true, admittedIn: period, at: Self.at(6.1))
+        }
+        #expect(breaker.state == .closed)
+    }
+
+    @Test("Closed again: late failures from before it opened stay out of the fresh window")
+    func lateFailuresStayOutOfFreshWindow() {
+        // Ten attempts sent at 0.5 s answer only at 7 s, after the probes closed the breaker at
+        // 6.5 s: they belong to the closed period that ended at 1 s, whose window was dropped.
+        let (breaker, stragglers) = Self.openedWithStragglers(10)
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for _ in 0..<3 { breaker.record(success: true, at: Self.at(6.5)) }
+        #expect(breaker.state == .closed)
+        for period in stragglers { breaker.record(success: false, admittedIn: period, at: Self.at(7)) }
+        #expect(breaker.state == .closed, "opened by failures of attempts sent before it last opened")
+        // Its own ten failures open it.
+        Self.ended(breaker, 10, success: false, at: Self.at(7))
+        #expect(breaker.state == .open)
+        #expect(breaker.openings == 2)
+    }
+}
+
+/// The same rule through the simulation: a client whose timeout is longer than `open_for`, so
+/// that answers to attempts sent while the breaker was closed arrive while it is half-open.
+@Suite("Circuit breaker through the simulation: late answers")
+struct CircuitBreakerLateAnswerTests {
+    static let breaker = CircuitBreakerSpec(
+        failureRatio: 0.5, minRequests: 10, window: SimTime(seconds: 10), openFor: SimTime(seconds: 1), halfOpenProbes: 3)
+
+    static func times(_ result: SimulationResult, _ kind: RunEventKind) -> [Double] {
+        result.events.filter { $0.kind == kind }.map(\.time)
+    }
+
+    static func near(_ a: [Double], _ b: [Double]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 }
+    }
+
+    @Test("Late successes: the breaker closes when its third probe answers, not at the third late answer")
+    func closesOnItsOwnProbes() {
+        // One request every 10 ms (the first at 10 ms), timeout 3 s; the service answers each in
+        // 1.5 s, except from 0.195 to 0.345 s when it fails every attempt at once. Derived by hand:
+        // - the attempts of 0.01...0.19 s (19) are out, to succeed at 1.51...1.69 s;
+        // - those of 0.20...0.29 s fail at once, and the 10th failure (0.29 s) opens the
+        //   breaker: the arrivals of 0.30...1.28 s are rejected (99), so the rest of the fault
+        //   goes unseen;
+        // - at 1.29 s it is half-open: probes at 1.29, 1.30, 1.31 s, answered at 2.79, 2.80 and
+        //   2.81 s; the 19 late successes of 1.51...1.69 s were admitted while closed and count
+        //   for nothing (counted as probes, the third would close it at 1.53 s);
+        // - the arrivals of 1.32...2.80 s are rejected (149); the third probe's answer at 2.81 s
+        //   comes before the arrival of 2.81 s (scheduled earlier) and closes the breaker;
+        // - 2.81...4.00 s: 120 attempts, none answered by the end.
+        let spec = ScenarioSpec(
+            name: "breaker-late-successes", duration: SimTime(seconds: 4), seed: 1,
+            clients: [
+                ClientSpec(
+                    name: "users", target: "api", arrival: .constant(rate: 100), timeout: SimTime(seconds: 3),
+                    circuitBreaker: Self.breaker)
+            ],
+            services: [ServiceSpec(name: "api", instances: 1, workers: 1000, serviceTime: .constant(value: 1.5))],
+            timeline: [
+                TimelineEventSpec(at: SimTime(seconds: 0.195), duration: SimTime(seconds: 0.15), action: .errors(service: "api", ratio: 1))
+            ])
+        let result = Simulation(spec: spec).run()
+        let c = result.clients[0]
+        #expect(Self.near(Self.times(result, .breakerOpened), [0.29]), "opened at \(Self.times(result, .breakerOpened))")
+        #expect(Self.near(Self.times(result, .breakerHalfOpen), [1.29]), "half-open at \(Self.times(result, .breakerHalfOpen))")
+        #expect(Self.near(Self.times(result, .breakerClosed), [2.81]), "closed at \(Self.times(result, .breakerClosed))")
+        #expect(c.requests == 400)
+        #expect(c.attempts == 19 + 10 + 3 + 120)
+        #expect(c.attemptOutcomes["rejected"] == 99 + 149)
+        #expect(c.attemptOutcomes["error"] == 10)
+        #expect(c.successes == 19 + 3)
+        #expect(result.services[0].arrivals == c.attempts)
+    }
+
+    @Test("Late timeouts: the breaker reopens when its first probe times out, not at a late timeout")
+    func reopensOnItsOwnProbe() {
+        // One request every 10 ms, timeout 2 s, a service that takes 5 s: every attempt times
+        // out. Derived by hand:
+        // - the timeouts of 2.01...2.10 s are the first ten: the breaker opens at 2.10 s (that
+        //   timeout was scheduled before the arrival of 2.10 s, which is rejected); 209 attempts
+        //   went out while closed, and their timeouts go on until 4.09 s;
+        // - at 3.10 s it is half-open (the late timeout of 3.10 s comes first, while open):
+        //   probes at 3.10, 3.11, 3.12 s; the late timeouts of 3.11...4.09 s do not count (the
+        //   one of 3.11 s would reopen it);
+        // - the first probe times out at 5.10 s: open again until after the end (6 s).
+        let spec = ScenarioSpec(
+            name: "breaker-late-timeouts", duration: SimTime(seconds: 6), seed: 1,
+            clients: [
+                ClientSpec(
+                    name: "users", target: "api", arrival: .constant(rate: 100), timeout: SimTime(seconds: 2),
+                    circuitBreaker: Self.breaker)
+            ],
+            services: [ServiceSpec(name: "api", instances: 1, workers: 1000, serviceTime: .constant(value: 5))])
+        let result = Simulation(spec: spec).run()
+        let c = result.clients[0]
+        #expect(Self.near(Self.times(result, .breakerOpened), [2.10, 5.10]), "opened at \(Self.times(result, .breakerOpened))")
+        #expect(Self.near(Self.times(result, .breakerHalfOpen), [3.10]), "half-open at \(Self.times(result, .breakerHalfOpen))")
+        #expect(Self.times(result, .breakerClosed).isEmpty)
+        #expect(c.requests == 600)
+        #expect(c.attempts == 209 + 3)
+        #expect(c.attemptOutcomes["timeout"] == 209 + 3)
+        #expect(c.attemptOutcomes["rejected"] == 600 - 212)
+        #expect(result.services[0].arrivals == c.attempts)
+    }
+}
+
+/// A breaker and an adaptive throttle on the same client: the breaker admits a half-open probe,
+/// then the throttle may still reject it locally. Such a probe is never sent and never answered.
+@Suite("Circuit breaker with an adaptive throttle")
+struct CircuitBreakerThrottleTests {
+    @Test("A probe the throttle rejects gives its slot back: the breaker closes once the service recovers")
+    func throttledProbeIsReleased() {
+        // The service answers each attempt in 10 ms, except from 20 to 40 s when it fails them
+        // all. The breaker opens at the tenth failure; from then on the throttle sees only the
+        // probes, none accepted, and rejects each with probability requests / (requests + 1)
+        // over its window (0.5 with one probe in it), probes included. A probe slot kept by a
+        // probe that was never sent would hold the breaker half-open, rejecting everything, to
+        // the end.
+        let spec = ScenarioSpec(
+            name: "breaker-and-throttle", duration: SimTime(seconds: 120), seed: 3,
+            clients: [
+                ClientSpec(
+                    name: "users", target: "api", arrival: .constant(rate: 100), timeout: SimTime(seconds: 1),
+                    circuitBreaker: CircuitBreakerSpec(
+                        failureRatio: 0.5, minRequests: 10, window: SimTime(seconds: 10), openFor: SimTime(seconds: 1),
+                        halfOpenProbes: 3),
+                    adaptiveThrottle: AdaptiveThrottleSpec(k: 2, window: SimTime(seconds: 10)))
+            ],
+            services: [ServiceSpec(name: "api", instances: 1, workers: 100, serviceTime: .constant(value: 0.01))],
+            timeline: [
+                TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 20), action: .errors(service: "api", ratio: 1))
+            ])
+        let result = Simulation(spec: spec).run()
+        #expect(result.events.contains { $0.kind == .breakerOpened })
+        let closed = result.events.filter { $0.kind == .breakerClosed }.map(\.time)
+        #expect(closed.count == 1 && closed.allSatisfy { $0 > 40 }, "closed at \(closed)")
+        // Once both let go, every request succeeds again. The throttle is slow to let go (its
+        // window held about 1,000 rejected tries and no accept when the fault ended, so it sends
+        // about one try in a thousand at first; it takes tens of seconds), but by the last 10 s
+        // it rejects nothing: 100 a second, give or take one at the edges of the intervals.
+        // With the probe slot leaked, nothing succeeds after 40 s.
+        let successes = result.timeSeries.column("clients.users.successes") ?? []
+        #expect(successes.count == 120)
+        #expect(successes.suffix(10).reduce(0, +) >= 999, "successes in the last 10 s: \(successes.suffix(10))")
     }
 }

@@ -35,9 +35,12 @@ struct CoDelTests {
 /// CoDel's control loop at exact instants, against RFC 8289 (Nichols, Jacobson, McGregor,
 /// Iyengar, "Controlled Delay Active Queue Management", 2018): TARGET 5 ms and INTERVAL 100 ms
 /// (the constants of the annotated pseudocode in section 5), its control law
-/// t + INTERVAL / sqrt(count), and its dequeue routine (section 5.5): on entering the dropping state,
+/// t + INTERVAL / sqrt(count), its dequeue routine (section 5.5): on entering the dropping state,
 /// count restarts from count - lastcount when that is more than 1 and the last drop_next is less
-/// than 16 intervals ago, and from 1 otherwise.
+/// than 16 intervals ago, and from 1 otherwise; and its `dodequeue` helper (section 5.6), which
+/// never finds it ok to drop while `bytes() <= maxpacket_` once the head is dequeued (section
+/// 4.1, "Non-Starvation"). A request is one packet of the largest size, so: never while at most
+/// one request waits behind the head.
 @Suite("CoDel control law (RFC 8289)")
 struct CoDelControlLawTests {
     static let ms: Int64 = 1_000_000
@@ -129,9 +132,34 @@ struct CoDelControlLawTests {
         #expect(exact == [1100])
     }
 
-    @Test("Nothing waiting behind the head: no drop, however long it waited")
-    func lastRequestIsNeverDropped() {
-        #expect(Self.drops(until: 3000, remaining: 0) { _ in Self.ms * 1000 }.isEmpty)
+    @Test("At most one request behind the head: no drop, however long it waited (RFC 8289 bytes() <= maxpacket_)", arguments: [0, 1])
+    func nearlyEmptyQueueIsNeverDropped(remaining: Int) {
+        // RFC 8289's dodequeue (section 5.6) tests `sojourn_time < TARGET || bytes() <=
+        // maxpacket_` after dequeuing the head: with one maximum-size packet left, dropping the
+        // head would leave the link one packet from idle (section 4.1, "Non-Starvation"). One
+        // request is one maximum-size packet, so one request behind the head is that case.
+        #expect(Self.drops(until: 3000, remaining: remaining) { _ in Self.ms * 1000 }.isEmpty)
+    }
+
+    @Test("Two requests behind the head: more than maxpacket_ remains, and CoDel drops as usual")
+    func twoBehindTheHeadMayBeDropped() {
+        #expect(Self.drops(until: 1300, remaining: 2) { _ in 50 * Self.ms } == [1100, 1200, 1280])
+    }
+
+    @Test("The nearly-empty rule resets first_above_time, as a sojourn below target does")
+    func nearlyEmptyResetsTheInterval() {
+        // Above target throughout, but at 1050 ms only one request waits behind the head: the
+        // RFC sets first_above_time_ = 0 in that branch, so the 100 ms start again at 1060 ms
+        // and the first drop comes at 1160 ms, not 1100 ms.
+        var codel = CoDel()
+        var dropped: [Int64] = []
+        var t: Int64 = 1000
+        while t <= 1300 {
+            let remaining = t == 1050 ? 1 : 100
+            if codel.shouldDrop(sojourn: 50 * Self.ms, now: t * Self.ms, remaining: remaining) { dropped.append(t) }
+            t += 10
+        }
+        #expect(dropped.first == 1160, "drops at \(dropped)")
     }
 
     @Test("Same drops as a transcription of the RFC's dequeue routine, on random queues")
@@ -278,10 +306,13 @@ enum QueueRun {
 
 /// RFC 8289 section 5's per-queue state and dequeue routine, written out as the pseudocode has
 /// them (`dodequeue`, then `dequeue` with its dropping loop), over a queue of enqueue times.
-/// MAXPACKET is the model's: the queue is a standing queue while anything waits behind the head.
+/// bytes() and maxpacket_ are counted in requests: each request is one packet of the largest
+/// size, so maxpacket_ is 1 and bytes() is the number of requests left once the head is out.
 struct ReferenceCoDel {
     let target: Int64 = 5_000_000
     let interval: Int64 = 100_000_000
+    /// The largest packet, in requests.
+    let maxpacket = 1
     var firstAboveTime: Int64 = 0
     var dropNext: Int64 = 0
     var count = 0
@@ -301,7 +332,7 @@ struct ReferenceCoDel {
         }
         let sojourn = now - p
         var ok = false
-        if sojourn < target || queue.isEmpty {
+        if sojourn < target || queue.count <= maxpacket {
             firstAboveTime = 0
         } else if firstAboveTime == 0 {
             firstAboveTime = now + interval

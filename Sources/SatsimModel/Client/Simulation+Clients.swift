@@ -78,16 +78,20 @@ extension Simulation {
         }
         if clients[c].breaker != nil {
             let before = clients[c].breaker?.state
-            let allowed = clients[c].breaker?.allow(at: now) ?? true
+            let period = clients[c].breaker?.admit(at: now)
             noteBreaker(client: c, from: before)
-            if !allowed {
+            guard let period else {
                 attemptEnded(request: r, outcome: .rejected)
                 return
             }
+            requests.breakerPeriod[Int(r)] = period
         }
         if clients[c].throttle != nil {
             let u = clients[c].throttleStream.uniform()
             if clients[c].throttle?.shouldReject(at: now, uniform: u) == true {
+                if clients[c].breaker != nil {
+                    clients[c].breaker?.release(admittedIn: requests.breakerPeriod[Int(r)])
+                }
                 attemptEnded(request: r, outcome: .rejected)
                 return
             }
@@ -179,7 +183,7 @@ extension Simulation {
         if outcome != .rejected {
             if clients[c].breaker != nil {
                 let before = clients[c].breaker?.state
-                clients[c].breaker?.record(success: outcome == .success, at: now)
+                clients[c].breaker?.record(success: outcome == .success, admittedIn: requests.breakerPeriod[ri], at: now)
                 noteBreaker(client: c, from: before)
             }
             if outcome == .success { clients[c].throttle?.accepted(at: now) }

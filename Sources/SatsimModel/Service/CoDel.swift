@@ -4,7 +4,8 @@ import SatsimCore
 /// applied to request queues: when the time requests spend waiting has stayed above `target` for
 /// at least `interval`, the queue drops requests from its head, at intervals that shrink as
 /// interval / sqrt(count) while the delay stays high. It keeps the standing queue short under
-/// overload instead of serving requests whose callers gave up long ago.
+/// overload instead of serving requests whose callers gave up long ago. Like the RFC, it never
+/// drops while at most one request (one maximum-size packet) waits behind the head.
 ///
 /// The format has no CoDel parameters, so the RFC's defaults hold: target 5 ms, interval 100 ms.
 struct CoDel {
@@ -22,9 +23,20 @@ struct CoDel {
     private var stepPending = false
 
     /// Whether the request at the head, which waited `sojourn`, may be dropped (RFC 8289's
-    /// `dodequeue` test). `remaining` is what is left waiting behind it.
+    /// `dodequeue` test). `remaining` is what is left waiting behind it [requests].
+    ///
+    /// The RFC's test is `sojourn_time < TARGET || bytes() <= maxpacket_` (section 5.6), where
+    /// bytes() is what the queue holds once the head is dequeued and maxpacket the largest
+    /// packet (section 4.1, "Non-Starvation": do not drop when that would starve the output
+    /// link). A request queue counts requests, not bytes: each request is one packet of the
+    /// largest size, so bytes() <= maxpacket reads `remaining <= 1`. Nothing is dropped while at
+    /// most one request waits behind the head: dropping the head would leave the worker that
+    /// serves the next one with an empty queue behind it. (Section 4.1's prose, "at least an MTU
+    /// worth of bytes remains", would allow a drop with one request left; the pseudocode, and
+    /// Linux's `codel_should_drop` (`*backlog <= params->mtu`), do not, and the pseudocode is
+    /// what the rest of this type transcribes.)
     private mutating func okToDrop(sojourn: Int64, now: Int64, remaining: Int) -> Bool {
-        if sojourn < CoDel.target || remaining == 0 {
+        if sojourn < CoDel.target || remaining <= 1 {
             firstAboveTime = 0
             return false
         }

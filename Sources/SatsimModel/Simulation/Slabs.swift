@@ -13,6 +13,10 @@ struct RequestSlab {
     var parent: [UInt32] = []
     var parentGeneration: [UInt32] = []
     var call: [Int32] = []
+    /// The circuit-breaker period (`CircuitBreaker.Period`) its current attempt was admitted in.
+    /// Kept per request, not per attempt: a request has one attempt the client still waits for
+    /// (a timed-out one is abandoned before the retry goes out), and only that one is recorded.
+    var breakerPeriod: [UInt32] = []
 
     static let noParent = UInt32.max
 
@@ -31,6 +35,7 @@ struct RequestSlab {
             parent.append(RequestSlab.noParent)
             parentGeneration.append(0)
             call.append(-1)
+            breakerPeriod.append(0)
         }
         parent[i] = RequestSlab.noParent
         client[i] = UInt32(c)
