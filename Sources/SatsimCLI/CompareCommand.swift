@@ -216,12 +216,12 @@ extension Comparison {
             ("variants", .array(variants.indices.map { v in
                 .object([
                     ("name", .string(variants[v])),
-                    ("outcomes", .object(outcomeCounts(variant: v).map { ($0.outcome.rawValue, .int($0.count)) })),
+                    ("outcomes", .object(outcomeCounts(variant: v).map { ($0.outcome, .int($0.count)) })),
                     ("stopped_at_limit", .int(runs[v].filter { $0.limit != nil }.count)),
                     ("runs", .array(runs[v].enumerated().map { r, run in
                         var members: [(String, JSONValue)] = [
                             ("replication", .int(r)), ("seed", .string(String(run.seed))),
-                            ("outcome", .string(run.outcome.rawValue)), ("complete", .bool(run.limit == nil)),
+                            ("outcome", run.outcome.map { .string($0.rawValue) } ?? .null), ("complete", .bool(run.limit == nil)),
                         ]
                         if let limit = run.limit { members.append(("limit", .string(limit))) }
                         members.append(("figures", .object(figures.indices.map { (figures[$0].path, number(run.values[$0])) })))

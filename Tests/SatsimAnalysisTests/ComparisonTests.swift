@@ -78,6 +78,19 @@ struct ComparisonTests {
         #expect(abs(difference.mean - 2.5) < 1e-12)
     }
 
+    @Test("A run stopped before its warmup ended is counted as not judged, never as stable")
+    func unjudgedRunsAreCountedApart() {
+        let judged = Self.runs([1, 2], outcome: .stable)
+        let unjudged = [RunFigures(seed: 3, outcome: nil, limit: "stopped at 0.5 s", values: [3])]
+        let comparison = Comparison(
+            scenario: "s", baseSeed: 1, variants: ["base", "limited"], figures: Self.figure,
+            runs: [Self.runs([1, 2, 3], outcome: .stable), judged + unjudged])
+        #expect(comparison.outcomeCounts(variant: 1).map(\.outcome) == ["stable", "not_judged"])
+        #expect(comparison.outcomeCounts(variant: 1).map(\.count) == [2, 1])
+        #expect(comparison.outcomeRows.map(\.path) == ["outcome.stable", "outcome.not_judged"])
+        #expect(comparison.table.contains("stable 2, not_judged 1"))
+    }
+
     @Test("Outcome shares are compared like figures, and counted for the table")
     func outcomes() {
         let comparison = Comparison(
@@ -87,7 +100,7 @@ struct ComparisonTests {
                 Self.runs([1, 2, 3], outcome: .metastable),
             ])
         #expect(comparison.outcomeRows.map(\.path) == ["outcome.recovered", "outcome.metastable"])
-        #expect(comparison.outcomeCounts(variant: 1).map(\.outcome) == [.recovered])
+        #expect(comparison.outcomeCounts(variant: 1).map(\.outcome) == ["recovered"])
         #expect(comparison.outcomesDiffer(variant: 1))
         #expect(!comparison.outcomesDiffer(variant: 2))
         #expect(comparison.table.contains("recovered 3 *"))

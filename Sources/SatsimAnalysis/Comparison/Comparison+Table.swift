@@ -18,7 +18,7 @@ extension Comparison {
 
         var rows: [[String]] = [["figure"] + variants]
         rows.append(["outcome"] + variants.indices.map { v in
-            let counts = outcomeCounts(variant: v).map { "\($0.outcome.rawValue) \($0.count)" }.joined(separator: ", ")
+            let counts = outcomeCounts(variant: v).map { "\($0.outcome) \($0.count)" }.joined(separator: ", ")
             return counts + mark(outcomesDiffer(variant: v))
         })
         for row in figureRows {

@@ -84,15 +84,22 @@ public struct Comparison: Sendable {
         }
         figureRows = figures.indices.map { i in row(figures[i].path) { $0.values[i] } }
         let occurred = Set(runs.joined().map(\.outcome))
-        outcomeRows = Outcome.allCases.filter(occurred.contains).map { outcome in
-            row("outcome.\(outcome.rawValue)") { $0.outcome == outcome ? 1 : 0 }
+        outcomeRows = Self.outcomeLabels.filter { occurred.contains($0.outcome) }.map { entry in
+            row("outcome.\(entry.label)") { $0.outcome == entry.outcome ? 1 : 0 }
         }
     }
 
-    /// How many runs of variant `index` ended with each outcome, most frequent first (ties in
-    /// ``Outcome``'s order); outcomes that did not occur are left out.
-    public func outcomeCounts(variant index: Int) -> [(outcome: Outcome, count: Int)] {
-        let counts = Outcome.allCases.map { outcome in (outcome, runs[index].filter { $0.outcome == outcome }.count) }
+    /// Every verdict a run can get, with its name in outputs: the outcomes in ``Outcome``'s
+    /// order, then `not_judged` for a run stopped before its warmup ended, which is counted
+    /// apart instead of as any outcome.
+    static let outcomeLabels: [(outcome: Outcome?, label: String)] =
+        Outcome.allCases.map { ($0, $0.rawValue) } + [(nil, "not_judged")]
+
+    /// How many runs of variant `index` ended with each outcome (by its label, `not_judged`
+    /// included), most frequent first (ties in ``Outcome``'s order); outcomes that did not occur
+    /// are left out.
+    public func outcomeCounts(variant index: Int) -> [(outcome: String, count: Int)] {
+        let counts = Self.outcomeLabels.map { entry in (entry.label, runs[index].filter { $0.outcome == entry.outcome }.count) }
         return counts.enumerated().filter { $0.element.1 > 0 }
             .sorted { a, b in a.element.1 != b.element.1 ? a.element.1 > b.element.1 : a.offset < b.offset }
             .map { (outcome: $0.element.0, count: $0.element.1) }
