@@ -52,6 +52,8 @@ struct InstanceState {
     var busy: Int32 = 0
     var queue: AttemptQueue
     var lifecycle: InstanceLifecycle = .serving
+    /// When it last became ready (booting -> serving) [ns]; 0 for the instances of the start.
+    var readyAt: Int64 = 0
     /// Bumped on every kill, so that a boot scheduled for an earlier life is ignored.
     var epoch: UInt32 = 0
     /// The CoDel state, when the service's discipline is codel.
