@@ -87,6 +87,25 @@ struct ControlLoopTests {
         #expect(Self.scalings(result).isEmpty, "scaled \(Self.scalings(result))")
     }
 
+    @Test("hpa: an instance ready for only part of the interval is not ready yet (a metric window must follow readiness)")
+    func hpaPartialWindowIsNotReady() {
+        // Kubernetes ignores a CPU sample whose window began before the pod became ready
+        // (replica_calculator.go, groupPods). 4 instances carry L = 2735/s x 1 ms = 2.735 busy
+        // workers, target 0.5; a fifth, added at 1 s, boots for 15 s and is ready at 16 s.
+        // At 15 s: booting, ratio 2.735 / 4 / 0.5 = 1.3675, over all 5: 1.094 <= 1.1, no change.
+        // At 30 s: capacity was 4 for 1 s and 5 for 14 s (4.933 on average): ratio
+        // 2.735 / 4.933 / 0.5 = 1.1088. The fifth was ready for 14 s only: not ready, so over
+        // all 5: 1.1088 x 4 / 5 = 0.887 < 1, no change. (Counting it as ready would ask for
+        // ceil(1.1088 x 5) = 6.) At 45 s all 5 are ready: 2.735 / 5 / 0.5 = 1.094, no change.
+        let spec = Self.spec(
+            policy: .hpa, rate: 2735, instances: 4, target: 0.5, bootTime: 15, duration: 50,
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 1), action: .scale(service: "api", to: 5))])
+        var quick = spec
+        quick.services[0].serviceTime = .constant(value: 0.001)
+        let result = Simulation(spec: quick).run()
+        #expect(Self.scalings(result).isEmpty, "scaled \(Self.scalings(result))")
+    }
+
     @Test("hpa: the initial recommendation and the default 300 s window: no scale-down before 300 s, then all at once")
     func hpaNoScaleDownBeforeWindow() {
         // 10 instances and 90/s x 10 ms = 0.9 busy worker: 0.09 each, target 0.5, ratio 0.18, so
