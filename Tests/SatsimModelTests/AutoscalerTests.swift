@@ -7,7 +7,7 @@ struct AutoscalerTests {
     static func spec(
         policy: AutoscalerPolicy, rate: Double, metric: AutoscalerMetric = .utilization, target: Double = 0.6,
         instances: Int = 1, bootTime: Double = 5, min: Int = 1, max: Int = 40,
-        scaleIn: Double = 60, timeline: [TimelineEventSpec] = [], duration: Double = 300
+        scaleIn: Double = 60, scaleOut: Double = 30, timeline: [TimelineEventSpec] = [], duration: Double = 300
     ) -> ScenarioSpec {
         ScenarioSpec(
             name: "autoscale", duration: SimTime(seconds: duration), seed: 12,
@@ -18,7 +18,7 @@ struct AutoscalerTests {
                     queue: QueueSpec(capacity: 1000), bootTime: SimTime(seconds: bootTime),
                     autoscaler: AutoscalerSpec(
                         policy: policy, metric: metric, target: target, interval: SimTime(seconds: 15), min: min, max: max,
-                        scaleInCooldown: SimTime(seconds: scaleIn), scaleOutCooldown: SimTime(seconds: 30)))
+                        scaleInCooldown: SimTime(seconds: scaleIn), scaleOutCooldown: SimTime(seconds: scaleOut)))
             ],
             timeline: timeline)
     }
@@ -32,7 +32,7 @@ struct AutoscalerTests {
     @Test("hpa settles at ceil(load / (workers x target)) and the formula's tolerance holds it there")
     func hpaSettles() {
         // 300/s x 20 ms = 6 busy workers; at a 0.6 target on 4 workers each: 2.5 -> 3 instances.
-        let result = Simulation(spec: Self.spec(policy: .hpa, rate: 300)).run()
+        let result = Simulation(spec: Self.spec(policy: .hpa, rate: 300, scaleOut: 0)).run()
         let counts = Self.scaledTo(result)
         #expect(counts.last == 3, "scaled \(counts)")
         #expect(counts.allSatisfy { $0 <= 3 }, "overshoot: \(counts)")
@@ -44,7 +44,7 @@ struct AutoscalerTests {
     func hpaScaleUpLimit() {
         // Concurrency (in service + queued per instance) is not capped like utilization, so the
         // overload shows in full: 2000/s on one instance asks for far more than the limit allows.
-        let result = Simulation(spec: Self.spec(policy: .hpa, rate: 2000, metric: .concurrency, target: 2.4, bootTime: 1, duration: 90)).run()
+        let result = Simulation(spec: Self.spec(policy: .hpa, rate: 2000, metric: .concurrency, target: 2.4, bootTime: 1, scaleOut: 0, duration: 90)).run()
         let ups = result.events.filter { $0.kind == .scaled && $0.detail.contains("scaled from") }
         let pairs = ups.compactMap { event -> (Int, Int)? in
             let words = event.detail.split(separator: " ")
@@ -60,7 +60,7 @@ struct AutoscalerTests {
     @Test("hpa waits for its stabilization window before scaling down")
     func hpaStabilization() {
         let drop = [TimelineEventSpec(at: SimTime(seconds: 120), duration: SimTime(seconds: 180), action: .loadSpike(client: "users", factor: 0.25))]
-        let result = Simulation(spec: Self.spec(policy: .hpa, rate: 600, scaleIn: 90, timeline: drop)).run()
+        let result = Simulation(spec: Self.spec(policy: .hpa, rate: 600, scaleIn: 90, scaleOut: 0, timeline: drop)).run()
         let downs = result.events.filter { $0.kind == .scaled && $0.time > 120 }
         // Recommendations fall from 120 s on, but the window holds the highest of the last 90 s.
         #expect(!downs.isEmpty, "never scaled down")

@@ -52,10 +52,12 @@ struct InstanceState {
     var busy: Int32 = 0
     var queue: AttemptQueue
     var lifecycle: InstanceLifecycle = .serving
+    /// When it last became ready (booting -> serving) [ns]; 0 for the instances of the start.
+    var readyAt: Int64 = 0
     /// Bumped on every kill, so that a boot scheduled for an earlier life is ignored.
     var epoch: UInt32 = 0
-    /// The CoDel state, when the service's discipline is codel.
-    var codel = CoDel()
+    /// The queue discipline and its state (the service's `queue.discipline`).
+    var discipline: any QueueDisciplineRule = FIFODiscipline()
     /// The instance's own cache, when the service has one.
     var cache: LRUCache?
     /// Taken out of the balancer by its health check (it still works off what it holds).
@@ -92,8 +94,6 @@ struct ServiceState {
     /// Per-instance queue capacity; Int.max when unbounded.
     let queueCapacity: Int
     let queueTimeout: Int64
-    let lifo: Bool
-    let codel: Bool
     let contention: Double
     let firstInstance: Int
     /// Instance slots reserved for this service: enough for every scale-out the scenario can ask.

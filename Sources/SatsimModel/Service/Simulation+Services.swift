@@ -169,17 +169,18 @@ extension Simulation {
         }
     }
 
-    /// Fills free workers of `instance` from its queue (unless it is paused).
+    /// Fills free workers of `instance` from its queue (unless it is paused), in the order of its
+    /// queue discipline, dropping what waited past the queue timeout or what the discipline drops.
     func startWaiting(service s: Int, instance: Int) {
         while instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds),
-              let next = services[s].lifo ? instances[instance].queue.popBack() : instances[instance].queue.popFront()
+              let next = instances[instance].takeNextWaiting()
         {
             services[s].queued.add(-1, at: now)
             let waited = now.nanoseconds - attempts.enqueuedAt[Int(next)]
+            // The timeout is checked first: an attempt it drops never reaches the discipline.
             if waited > services[s].queueTimeout
-                || (services[s].codel
-                    && instances[instance].codel.shouldDrop(
-                        sojourn: waited, now: now.nanoseconds, remaining: instances[instance].queue.count))
+                || instances[instance].discipline.drops(
+                    sojourn: waited, now: now.nanoseconds, remaining: instances[instance].queue.count)
             {
                 services[s].counters.dropped += 1
                 respond(next, outcome: .error)

@@ -64,6 +64,9 @@ extension Simulation {
             services[s].queuedAtWarmup = services[s].queued.integral(upTo: now)
             services[s].capacityAtWarmup = services[s].capacity.integral(upTo: now)
             services[s].servingAtWarmup = services[s].serving.integral(upTo: now)
+            // `instances {min, max}` cover the time after warmup, as every summary figure does.
+            let servingNow = Int(services[s].serving.value)
+            (services[s].minServing, services[s].maxServing) = (servingNow, servingNow)
         }
     }
 

@@ -64,6 +64,7 @@ public final class Simulation: EventProcessor {
                 let initial = min(service.queue.capacity ?? 64, 1024)
                 var instance = InstanceState(queue: AttemptQueue(initialCapacity: initial))
                 instance.cache = service.cache.map { LRUCache(capacity: $0.capacity, ttl: $0.ttl) }
+                instance.discipline = service.queue.discipline.makeRule()
                 if slot >= service.instances { instance.lifecycle = .stopped }
                 instances.append(instance)
             }
@@ -72,7 +73,6 @@ public final class Simulation: EventProcessor {
                 serviceTime: Sampler(service.serviceTime), workers: Int32(service.workers),
                 queueCapacity: service.queue.capacity ?? Int.max,
                 queueTimeout: service.queue.timeout?.nanoseconds ?? Int64.max,
-                lifo: service.queue.discipline == .lifo, codel: service.queue.discipline == .codel,
                 contention: service.contention,
                 firstInstance: first, slotCount: slots, healthCheck: service.healthCheck,
                 bootTime: service.bootTime.nanoseconds, faultStream: stream("faults"))
@@ -81,7 +81,7 @@ public final class Simulation: EventProcessor {
             state.serving.set(Double(service.instances), at: .zero)
             state.minServing = service.instances
             state.maxServing = service.instances
-            state.autoscaler = service.autoscaler.map(AutoscalerState.init)
+            state.autoscaler = service.autoscaler.map { AutoscalerState($0, initialInstances: service.instances) }
             if let cache = service.cache {
                 state.keys = ZipfSampler(n: cache.keys, exponent: cache.zipf)
                 state.cacheStream = stream("cache")

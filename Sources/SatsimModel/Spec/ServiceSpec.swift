@@ -139,11 +139,16 @@ public struct AutoscalerSpec: Sendable, Hashable {
     public var interval: SimTime
     public var min: Int
     public var max: Int
+    /// `scale_in_cooldown`: hpa's scale-down stabilization window; for target_tracking and
+    /// step, no scale-in this soon after the last scaling.
     public var scaleInCooldown: SimTime
+    /// `scale_out_cooldown`: hpa's scale-up stabilization window; for target_tracking and step,
+    /// no scale-out this soon after the last one.
     public var scaleOutCooldown: SimTime
+    /// `scaleInCooldown` nil takes the policy's default (``AutoscalerPolicy/defaultScaleInCooldown``).
     public init(
         policy: AutoscalerPolicy, metric: AutoscalerMetric, target: Double, interval: SimTime, min: Int, max: Int,
-        scaleInCooldown: SimTime = .zero, scaleOutCooldown: SimTime = .zero
+        scaleInCooldown: SimTime? = nil, scaleOutCooldown: SimTime = .zero
     ) {
         self.policy = policy
         self.metric = metric
@@ -151,17 +156,30 @@ public struct AutoscalerSpec: Sendable, Hashable {
         self.interval = interval
         self.min = min
         self.max = max
-        self.scaleInCooldown = scaleInCooldown
+        self.scaleInCooldown = scaleInCooldown ?? policy.defaultScaleInCooldown
         self.scaleOutCooldown = scaleOutCooldown
     }
 }
 
+/// `autoscaler.policy`. Each case's algorithm is a ``ScalingPolicy`` in its own file under
+/// `Autoscaling/`; the scenario schema lists these raw values.
 public enum AutoscalerPolicy: String, Sendable, Hashable, CaseIterable {
     case targetTracking = "target_tracking"
     case hpa
     case step
+
+    /// `scale_in_cooldown` when the scenario omits it: 300 s for hpa, Kubernetes' default
+    /// scale-down stabilization window (`--horizontal-pod-autoscaler-downscale-stabilization`);
+    /// 0 s for target_tracking and step, as before.
+    public var defaultScaleInCooldown: SimTime {
+        switch self {
+        case .hpa: return SimTime(nanoseconds: 300_000_000_000)
+        case .targetTracking, .step: return .zero
+        }
+    }
 }
 
+/// `autoscaler.metric`.
 public enum AutoscalerMetric: String, Sendable, Hashable, CaseIterable {
     case utilization
     case queueLength = "queue_length"

@@ -193,6 +193,7 @@ extension Simulation {
     /// Moves an instance to a new life-cycle state and keeps the balancer's list and the
     /// serving-capacity integrals in step.
     func setLifecycle(service s: Int, instance: Int, _ state: InstanceLifecycle) {
+        if state == .serving && instances[instance].lifecycle == .booting { instances[instance].readyAt = now.nanoseconds }
         instances[instance].lifecycle = state
         if state != .serving {
             // A new life starts with a clean health record.

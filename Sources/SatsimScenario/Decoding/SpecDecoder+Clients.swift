@@ -35,16 +35,18 @@ extension SpecDecoder {
     }
 
     mutating func arrival(_ f: Fields) -> ArrivalSpec? {
-        guard case .text(let process)? = f.entries["process"].flatMap({ scalarQuiet($0.value) }) else { return nil }
+        guard let entry = f.entries["process"], case .text(let word)? = scalarQuiet(entry.value),
+              schema.shape("arrival")?.case(word) != nil,
+              let process = modelCase(word, ArrivalProcess.self, at: entry.value.position, f.child("process"))
+        else { return nil }
         switch process {
-        case "poisson": return number(f, "rate").map { .poisson(rate: $0) }
-        case "constant": return number(f, "rate").map { .constant(rate: $0) }
-        case "closed":
+        case .poisson: return number(f, "rate").map { .poisson(rate: $0) }
+        case .constant: return number(f, "rate").map { .constant(rate: $0) }
+        case .closed:
             let users = integer(f, "users")
             let think = distribution(f, "think")
             guard let users, let think else { return nil }
             return .closed(users: users, think: think)
-        default: return nil
         }
     }
 
@@ -64,8 +66,9 @@ extension SpecDecoder {
                 on = []
                 for (index, item) in items.enumerated() {
                     positions.record("\(path).\(index)", key: nil, value: item.position)
-                    guard case .text(let word)? = scalar(item, .choice(["timeout", "error", "rejected"]), "\(path).\(index)"),
-                        let outcome = AttemptOutcome(rawValue: word)
+                    let retryable = AttemptOutcome.retryable
+                    guard case .text(let word)? = scalar(item, .choice(retryable.map(\.rawValue)), "\(path).\(index)"),
+                        let outcome = modelCase(word, AttemptOutcome.self, at: item.position, "\(path).\(index)")
                     else { continue }
                     if on.contains(outcome) {
                         error(item.position, "\(path).\(index)", "'\(word)' is listed twice")
@@ -73,18 +76,19 @@ extension SpecDecoder {
                     on.insert(outcome)
                 }
                 if items.isEmpty {
-                    error(entry.value.position, path, "found an empty list, expected at least one of timeout, error, rejected (omit retry for no retries)")
+                    error(entry.value.position, path, "found an empty list, expected at least one of "
+                        + AttemptOutcome.retryable.map(\.rawValue).joined(separator: ", ") + " (omit retry for no retries)")
                 }
             } else {
-                error(entry.value.position, path, "found \(entry.value.foundDescription), expected a list of timeout, error, rejected")
+                error(entry.value.position, path, "found \(entry.value.foundDescription), expected a list of "
+                    + AttemptOutcome.retryable.map(\.rawValue).joined(separator: ", "))
             }
         }
         var backoff: BackoffSpec?
         if let b = nested(f, "backoff", shape: "backoff") {
             let base = duration(b, "base"), multiplier = number(b, "multiplier")
             let cap = duration(b, "cap") ?? .never
-            var jitter: Jitter?
-            if case .text(let word)? = value(b, "jitter") { jitter = Jitter(rawValue: word) }
+            let jitter = choice(b, "jitter", as: Jitter.self)
             if let base, let multiplier, let jitter {
                 backoff = BackoffSpec(base: base, multiplier: multiplier, cap: cap, jitter: jitter)
             }
@@ -106,20 +110,21 @@ extension SpecDecoder {
     }
 
     mutating func distribution(_ d: Fields) -> Distribution? {
-        guard let kind = d.entries["dist"]?.value.scalar, ScenarioSchema.standard.shape("distribution")?.case(kind) != nil
+        guard let entry = d.entries["dist"], let word = entry.value.scalar, schema.shape("distribution")?.case(word) != nil,
+              let kind = modelCase(word, DistributionFamily.self, at: entry.value.position, d.child("dist"))
         else { return nil }
         let before = diagnostics.count
         var result: Distribution?
         switch kind {
-        case "exponential":
+        case .exponential:
             result = duration(d, "mean").map { .exponential(mean: $0.seconds) }
-        case "constant":
+        case .constant:
             result = duration(d, "value").map { .constant(value: $0.seconds) }
-        case "lognormal", "gamma":
+        case .lognormal, .gamma:
             if let mean = duration(d, "mean"), let cv = number(d, "cv") {
-                result = kind == "gamma" ? .gamma(mean: mean.seconds, cv: cv) : .lognormal(mean: mean.seconds, cv: cv)
+                result = kind == .gamma ? .gamma(mean: mean.seconds, cv: cv) : .lognormal(mean: mean.seconds, cv: cv)
             }
-        case "uniform":
+        case .uniform:
             if let lo = duration(d, "min"), let hi = duration(d, "max") {
                 if hi < lo {
                     error(positions.value(d.child("max")), d.child("max"), "found \(hi.shortText), expected a duration >= min (\(lo.shortText))")
@@ -127,11 +132,11 @@ extension SpecDecoder {
                     result = .uniform(min: lo.seconds, max: hi.seconds)
                 }
             }
-        case "pareto":
+        case .pareto:
             if let scale = duration(d, "scale"), let shape = number(d, "shape") {
                 result = .pareto(scale: scale.seconds, shape: shape)
             }
-        case "empirical":
+        case .empirical:
             let items = list(d, "values")
             var values: [Double] = []
             for (index, item) in items.enumerated() {
@@ -143,8 +148,6 @@ extension SpecDecoder {
                 error(entry.value.position, d.child("values"), "found an empty list, expected at least one duration")
             }
             result = values.isEmpty ? nil : .empirical(values: values)
-        default:
-            return nil
         }
         guard diagnostics.count == before, let result else { return nil }
         // The core's own check is the last word; the schema's ranges should already imply it.

@@ -15,13 +15,10 @@ extension SpecDecoder {
         var queue = QueueSpec()
         if let q = nested(f, "queue", shape: "queue") {
             queue.capacity = integer(q, "capacity")
-            if case .text(let word)? = value(q, "discipline"), let discipline = QueueDiscipline(rawValue: word) {
-                queue.discipline = discipline
-            }
+            if let discipline = choice(q, "discipline", as: QueueDiscipline.self) { queue.discipline = discipline }
             queue.timeout = duration(q, "timeout")
         }
-        var balancer: BalancerKind?
-        if case .text(let word)? = value(f, "balancer") { balancer = BalancerKind(rawValue: word) }
+        let balancer = choice(f, "balancer", as: BalancerKind.self)
         var calls: [CallSpec] = []
         for (index, item) in list(f, "calls").enumerated() {
             guard let c = fields(item, "\(path).calls.\(index)", shape: "call") else { continue }
@@ -44,8 +41,7 @@ extension SpecDecoder {
         if let h = nested(f, "health_check", shape: "health_check") {
             let interval = duration(h, "interval"), timeout = duration(h, "timeout")
             let unhealthy = integer(h, "unhealthy_after"), healthy = integer(h, "healthy_after")
-            var action: HealthAction?
-            if case .text(let word)? = value(h, "action") { action = HealthAction(rawValue: word) }
+            let action = choice(h, "action", as: HealthAction.self)
             let panic = number(h, "panic_threshold")
             if let interval, let timeout, let unhealthy, let healthy, let action, let panic {
                 health = HealthCheckSpec(
@@ -56,13 +52,12 @@ extension SpecDecoder {
         let bootTime = duration(f, "boot_time")
         var autoscaler: AutoscalerSpec?
         if let a = nested(f, "autoscaler", shape: "autoscaler") {
-            var policy: AutoscalerPolicy?, metric: AutoscalerMetric?
-            if case .text(let word)? = value(a, "policy") { policy = AutoscalerPolicy(rawValue: word) }
-            if case .text(let word)? = value(a, "metric") { metric = AutoscalerMetric(rawValue: word) }
+            let policy = choice(a, "policy", as: AutoscalerPolicy.self), metric = choice(a, "metric", as: AutoscalerMetric.self)
             let target = number(a, "target"), interval = duration(a, "interval")
             let low = integer(a, "min"), high = integer(a, "max")
             let scaleIn = duration(a, "scale_in_cooldown"), scaleOut = duration(a, "scale_out_cooldown")
-            if let policy, let metric, let target, let interval, let low, let high, let scaleIn, let scaleOut {
+            // An omitted scale_in_cooldown takes the policy's default (hpa: Kubernetes' 300 s).
+            if let policy, let metric, let target, let interval, let low, let high, let scaleOut {
                 autoscaler = AutoscalerSpec(
                     policy: policy, metric: metric, target: target, interval: interval, min: low, max: high,
                     scaleInCooldown: scaleIn, scaleOutCooldown: scaleOut)

@@ -7,34 +7,35 @@ extension SpecDecoder {
         let before = diagnostics.count
         guard let f = fields(node, path, shape: "EVENT") else { return nil }
         let at = duration(f, "at")
-        guard let kind = f.entries["kind"]?.value.scalar, ScenarioSchema.standard.shape("EVENT")?.case(kind) != nil
+        guard let entry = f.entries["kind"], let word = entry.value.scalar, schema.shape("EVENT")?.case(word) != nil,
+              let kind = modelCase(word, TimelineKind.self, at: entry.value.position, f.child("kind"))
         else { return nil }
         let window = f.keys["for"] != nil ? duration(f, "for") : nil
         var action: TimelineAction?
         switch kind {
-        case "load_spike":
+        case .loadSpike:
             if let client = text(f, "client"), let factor = number(f, "factor") { action = .loadSpike(client: client, factor: factor) }
-        case "latency":
+        case .latency:
             if let service = text(f, "service"), let add = distribution(f, "add") { action = .latency(service: service, add: add) }
-        case "errors":
+        case .errors:
             if let service = text(f, "service"), let ratio = number(f, "ratio") { action = .errors(service: service, ratio: ratio) }
-        case "outage":
-            if let service = text(f, "service"), case .text(let word)? = value(f, "mode"), let mode = OutageMode(rawValue: word) {
+        case .outage:
+            if let service = text(f, "service"), let mode = choice(f, "mode", as: OutageMode.self) {
                 action = .outage(service: service, mode: mode)
             }
-        case "kill":
+        case .kill:
             if let service = text(f, "service"), let count = integer(f, "count") { action = .kill(service: service, count: count) }
-        case "cache_flush":
+        case .cacheFlush:
             if let service = text(f, "service") { action = .cacheFlush(service: service) }
-        case "pause":
+        case .pause:
             if let service = text(f, "service"), let count = integer(f, "count") { action = .pause(service: service, count: count) }
-        case "scale":
+        case .scale:
             if let service = text(f, "service"), let to = integer(f, "to") { action = .scale(service: service, to: to) }
-        case "deploy":
+        case .deploy:
             if let service = text(f, "service"), let batch = integer(f, "batch"), let every = duration(f, "every") {
                 action = .deploy(service: service, batch: batch, every: every)
             }
-        case "set":
+        case .set:
             let target = text(f, "path")
             if let entry = f.entries["value"], entry.value.scalar == nil || entry.value.isNull {
                 error(entry.value.position, f.child("value"), "found \(entry.value.foundDescription), expected a scalar value")
@@ -42,8 +43,6 @@ extension SpecDecoder {
             if let target, let value = f.entries["value"]?.value.scalar {
                 action = .set(ScalarOverride(path: target, value: value))
             }
-        default:
-            break
         }
         guard diagnostics.count == before, let at, let action else { return nil }
         return TimelineEventSpec(at: at, duration: window, action: action)

@@ -8,13 +8,14 @@ import SatsimModel
 /// composite value is built only when none of its parts failed (compare the diagnostic count
 /// before and after). The positions of all keys are kept for the checks that run on the spec.
 struct SpecDecoder {
-    let schema = ScenarioSchema.standard
+    let schema: ScenarioSchema
     var diagnostics: [Diagnostic] = []
     var positions: PositionIndex
     let file: String
 
-    init(file: String) {
+    init(file: String, schema: ScenarioSchema = .standard) {
         self.file = file
+        self.schema = schema
         self.positions = PositionIndex(file: file)
     }
 
@@ -248,6 +249,25 @@ struct SpecDecoder {
 
     mutating func boolean(_ fields: Fields, _ key: String) -> Bool? {
         if case .boolean(let b)? = value(fields, key) { return b }
+        return nil
+    }
+
+    /// The model's case for the word at `key` (written, or the schema's default). The schema
+    /// builds its list from the enum's raw values, so every word it accepts maps; a word that
+    /// does not (a list edited by hand in one place only) is recorded as a problem, never
+    /// replaced by a default.
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ fields: Fields, _ key: String, as type: E.Type) -> E?
+    where E.RawValue == String {
+        guard case .text(let word)? = value(fields, key) else { return nil }
+        return modelCase(word, type, at: fields.entries[key]?.value.position ?? fields.node.position, fields.child(key))
+    }
+
+    /// `word` as a case of `E`, or nil with a recorded diagnostic.
+    mutating func modelCase<E: RawRepresentable & CaseIterable>(_ word: String, _: E.Type, at position: SourcePosition, _ path: String) -> E?
+    where E.RawValue == String {
+        if let known = E(rawValue: word) { return known }
+        error(position, path, "found '\(word)', which the schema lists but the model does not simulate (expected one of "
+            + E.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         return nil
     }
 

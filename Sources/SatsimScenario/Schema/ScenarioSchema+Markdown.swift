@@ -49,6 +49,7 @@ extension ScenarioSchema {
         for shape in [root] + shapes {
             out.append(render(shape))
         }
+        out.append(Self.autoscalerRules)
         out.append("""
             ## Summary figures for `expect`
 
@@ -64,6 +65,77 @@ extension ScenarioSchema {
             """)
         return out.joined(separator: "\n\n") + "\n"
     }
+
+    /// The control-loop rules of `autoscaler`, each with its source.
+    static let autoscalerRules = """
+        ## Autoscalers
+
+        Every `interval` the autoscaler reads its `metric` averaged over the interval just past, per
+        unit of serving capacity (utilization: busy workers / workers of serving instances;
+        `queue_length` and `concurrency`: per serving instance), decides a count, and the service
+        scales to it. New instances boot for `boot_time` and serve nothing meanwhile; surplus ones
+        drain and stop, newest first. A count a formula asks for beyond `max` (even an infinite one,
+        from a `target` such as 1e-300) means `max`; it never overflows.
+
+        ### `policy: hpa`: Kubernetes' Horizontal Pod Autoscaler
+
+        As the controller computes it (kubernetes/kubernetes `pkg/controller/podautoscaler`,
+        `replica_calculator.go` and `horizontal.go`; the docs: <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/>).
+        An instance is a pod: serving is ready, booting is not ready.
+
+        - **Count**: ceil(ready x metric / target) over the instances ready for the whole interval;
+          no change while |metric / target - 1| <= 0.1 (the tolerance). The metric of an instance
+          is taken to be the service's average over the interval.
+        - **Not-ready instances**: left out of the count; on a scale-up they count as 0% of the
+          target (booting, or ready for only part of the interval, as Kubernetes ignores a CPU sample
+          whose window started before the pod became ready). No change when the ratio recomputed
+          over all instances is within the tolerance or below 1.
+        - **Initial recommendation**: the count at the start is recorded as a recommendation
+          (`recordInitialRecommendation`), so nothing scales down before one whole stabilization
+          window has passed since the start.
+        - **Scale-down stabilization**: a scale-down goes to the highest recommendation of the last
+          `scale_in_cooldown` (default **5m**, the controller's default; before this version it was
+          0s, which let a service shrink at the first quiet interval).
+        - **Scale-up stabilization**: a scale-up goes to the lowest recommendation of the last
+          `scale_out_cooldown` (default 0s, as `behavior.scaleUp`; before this version hpa ignored the key).
+        - **Rate limits** (the default behavior): up by at most max(4 instances, 100%) per 15 s,
+          down by at most 100% per 15 s (so only `min` bounds one step), counted from the count at
+          the start of the 15 s.
+        - A service scaled to 0 instances has autoscaling disabled, as in Kubernetes.
+
+        ### `policy: target_tracking`: AWS target tracking
+
+        <https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html>
+
+        - **Count**: ceil(load / target), where the load is the metric times the capacity that
+          actually served during the interval (time-averaged, not the count ready at the decision):
+          under constant demand the count holds when a batch of instances becomes ready. Before this
+          version the metric was multiplied by the instances ready at the decision, which
+          overshot each time a batch became ready (7 -> 12 -> 7 with boot times of 50-70 s).
+        - **Warming instances** count as capacity already added: it scales out only by what is not
+          already running or booting.
+        - No decision when no instance served during the interval. `scale_out_cooldown`: no
+          scale-out this soon after the last one; `scale_in_cooldown` (default 0s): no scale-in this
+          soon after the last scaling either way.
+
+        ### `policy: step`: AWS step scaling
+
+        <https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html>
+
+        - **Steps**: +1 instance when the metric is above the target, +2 above 1.5 x, +3 above 2 x;
+          -1 below half the target.
+        - **Instance warmup**: warming instances are not part of the current capacity, and a
+          scale-out sets the count to the serving instances plus the step, never below what is
+          already running or booting. A breach in the same step as the one whose instances still boot
+          adds nothing; a larger step adds only the difference. Before this version each breach
+          added its step again while the earlier instances booted.
+        - Cooldowns as for target_tracking (both default 0s).
+
+        ### Summary
+
+        `instances {min, mean, max}` in the summary cover the time after `warmup`, like every other
+        summary figure (before this version min and max counted from the start).
+        """
 
     private func render(_ shape: SchemaShape) -> String {
         var lines = ["### `\(shape.name)`", "", shape.summary, ""]

@@ -1,3 +1,6 @@
+import SatsimCore
+import SatsimModel
+
 /// The scenario format as data: every shape, key, type, default and one-line meaning.
 ///
 /// This table is the single source of truth that the decoder checks keys against, that `--set`
@@ -65,7 +68,7 @@ extension ScenarioSchema {
                 ]),
             SchemaShape(
                 "arrival", "How a client creates requests: open loop at a rate, or a closed loop of users.",
-                keys: [.init("process", .choice(["poisson", "constant", "closed"]), .required, "the arrival process")],
+                keys: [.init("process", .choice(of: ArrivalProcess.self), .required, "the arrival process")],
                 discriminator: "process",
                 cases: [
                     SchemaCase("poisson", "exponential inter-arrival times", [
@@ -83,7 +86,7 @@ extension ScenarioSchema {
                 "retry", "Retries of failed attempts (a client's, or a downstream call's).",
                 keys: [
                     .init("max_attempts", .integer(minimum: 1, maximum: 100), .required, "total attempts including the first"),
-                    .init("on", .list(.choice(["timeout", "error", "rejected"])), .defaulted("[timeout, error, rejected]"),
+                    .init("on", .list(.choice(AttemptOutcome.retryable.map(\.rawValue))), .defaulted("[timeout, error, rejected]"),
                           "which attempt outcomes are retried"),
                     .init("backoff", .object("backoff"), .optional("retry at once"), "wait before each retry"),
                     .init("budget", .object("budget"), .optional("no budget"), "caps retries as a share of first attempts"),
@@ -94,7 +97,7 @@ extension ScenarioSchema {
                     .init("base", .duration(positive: true), .required, "wait before the first retry"),
                     .init("multiplier", .multiplier, .defaulted("2"), "growth per retry"),
                     .init("cap", .duration(positive: true), .optional("no cap"), "longest wait; >= base"),
-                    .init("jitter", .choice(["none", "full", "equal", "decorrelated"]), .defaulted("none"),
+                    .init("jitter", .choice(of: Jitter.self), .defaulted("none"),
                           "none: v; full: uniform [0, v]; equal: v/2 + uniform [0, v/2]; decorrelated: min(cap, uniform [base, 3 x previous])"),
                 ]),
             SchemaShape(
@@ -128,7 +131,7 @@ extension ScenarioSchema {
                     .init("contention", .nonNegativeNumber, .defaulted("0"),
                           "service time x (1 + contention x requests in service on the instance when one starts)"),
                     .init("queue", .object("queue"), .defaulted("{}"), "requests waiting for a worker"),
-                    .init("balancer", .choice(["round_robin", "random", "least_outstanding", "power_of_two"]),
+                    .init("balancer", .choice(of: BalancerKind.self),
                           .defaulted("round_robin"), "how an attempt picks an instance"),
                     .init("calls", .list(.object("call")), .optional("no calls"),
                           "downstream calls made by each request, in order, holding the worker"),
@@ -142,7 +145,7 @@ extension ScenarioSchema {
                 keys: [
                     .init("capacity", .integer(minimum: 0, maximum: 100_000_000), .optional("unbounded"),
                           "per instance; a full queue rejects (error) at once"),
-                    .init("discipline", .choice(["fifo", "lifo", "codel"]), .defaulted("fifo"), "which waiting request is served next"),
+                    .init("discipline", .choice(of: QueueDiscipline.self), .defaulted("fifo"), "which waiting request is served next"),
                     .init("timeout", .duration(positive: true), .optional("never"), "the server drops work that waited longer"),
                 ]),
             SchemaShape(
@@ -169,25 +172,27 @@ extension ScenarioSchema {
                     .init("timeout", .duration(positive: true), .required, "a probe not answered in time fails"),
                     .init("unhealthy_after", .integer(minimum: 1, maximum: nil), .defaulted("3"), "consecutive failures to mark unhealthy"),
                     .init("healthy_after", .integer(minimum: 1, maximum: nil), .defaulted("2"), "consecutive successes to mark healthy"),
-                    .init("action", .choice(["eject", "restart"]), .defaulted("eject"),
+                    .init("action", .choice(of: HealthAction.self), .defaulted("eject"),
                           "eject: the balancer skips it; restart: kill it, lose its work, replace it"),
                     .init("panic_threshold", .ratio, .defaulted("0"), "below this healthy fraction the balancer uses every instance"),
                 ]),
             SchemaShape(
                 "autoscaler", "Changes the instance count from sampled metrics.",
                 keys: [
-                    .init("policy", .choice(["target_tracking", "hpa", "step"]), .required, "the scaling algorithm"),
-                    .init("metric", .choice(["utilization", "queue_length", "concurrency"]), .required, "what is tracked"),
+                    .init("policy", .choice(of: AutoscalerPolicy.self), .required, "the scaling algorithm"),
+                    .init("metric", .choice(of: AutoscalerMetric.self), .required, "what is tracked"),
                     .init("target", .multiplier, .required, "target value of the metric; <= 1 for utilization"),
                     .init("interval", .duration(positive: true), .defaulted("15s"), "sampling and decision period"),
                     .init("min", .integer(minimum: 1, maximum: maximumInstances), .required, "fewest instances; <= instances"),
                     .init("max", .integer(minimum: 1, maximum: maximumInstances), .required, "most instances; >= min and >= instances"),
-                    .init("scale_in_cooldown", .duration(positive: false), .defaulted("0s"), "hpa: scale-down stabilization window"),
-                    .init("scale_out_cooldown", .duration(positive: false), .defaulted("0s"), "wait after scaling out"),
+                    .init("scale_in_cooldown", .duration(positive: false), .optional("hpa 5m (Kubernetes' default); target_tracking and step 0s"),
+                          "hpa: scale-down stabilization window; target_tracking, step: no scale-in this soon after the last scaling"),
+                    .init("scale_out_cooldown", .duration(positive: false), .defaulted("0s"),
+                          "hpa: scale-up stabilization window; target_tracking, step: no scale-out this soon after the last one"),
                 ]),
             SchemaShape(
                 "distribution", "A distribution of a duration (service, think and added times). Every parameter is a duration except cv and shape.",
-                keys: [.init("dist", .choice(["exponential", "constant", "lognormal", "gamma", "uniform", "pareto", "empirical"]),
+                keys: [.init("dist", .choice(of: DistributionFamily.self),
                              .required, "the family")],
                 discriminator: "dist",
                 cases: [
@@ -218,7 +223,7 @@ extension ScenarioSchema {
                 "A fault or operator action, an item of `timeline`. A fault (load_spike, latency, errors, outage, pause) requires `for` and ends by itself, inside the run; a step (kill, cache_flush, scale, deploy, set) takes no `for`.",
                 keys: [
                     .init("at", .duration(positive: false), .required, "when it starts; < duration"),
-                    .init("kind", .choice(["load_spike", "latency", "errors", "outage", "kill", "cache_flush", "pause", "scale", "deploy", "set"]),
+                    .init("kind", .choice(of: TimelineKind.self),
                           .required, "what happens"),
                 ],
                 discriminator: "kind",
@@ -237,7 +242,7 @@ extension ScenarioSchema {
                     ]),
                     SchemaCase("outage", "the service stops answering", [
                         forKey, .init("service", .reference("service"), .required, "the service"),
-                        .init("mode", .choice(["blackhole", "refuse"]), .required, "blackhole: attempts hang; refuse: they fail fast"),
+                        .init("mode", .choice(of: OutageMode.self), .required, "blackhole: attempts hang; refuse: they fail fast"),
                     ]),
                     SchemaCase("kill", "instances die, replaced after boot_time", [
                         .init("service", .reference("service"), .required, "the service"),
@@ -285,4 +290,12 @@ extension ScenarioSchema {
 
     private static let forKey = SchemaKey(
         "for", .duration(positive: true), .required, "how long the fault lasts; at + for <= duration")
+}
+
+extension SchemaType {
+    /// A choice among the raw values of one of the model's enums: the list has one source, so
+    /// a word is in the format exactly when the model has a case for it.
+    static func choice<E: CaseIterable & RawRepresentable>(of _: E.Type) -> SchemaType where E.RawValue == String {
+        .choice(E.allCases.map(\.rawValue))
+    }
 }

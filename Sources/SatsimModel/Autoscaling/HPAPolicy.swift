@@ -1,0 +1,195 @@
+import SatsimCore
+
+/// Kubernetes' Horizontal Pod Autoscaler, as its controller computes it: the replica count from
+/// the metric (`replica_calculator.go`), then the stabilization windows and the rate limits of
+/// the default scaling behavior (`horizontal.go`, `normalizeDesiredReplicasWithBehaviors`), both
+/// in kubernetes/kubernetes `pkg/controller/podautoscaler`; documented at
+/// https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/.
+///
+/// An instance maps to a pod: serving is ready, booting is not ready. `scale_in_cooldown` is the
+/// scale-down stabilization window (default 300 s, the controller's
+/// `--horizontal-pod-autoscaler-downscale-stabilization`), `scale_out_cooldown` the scale-up
+/// stabilization window (default 0 s, as `behavior.scaleUp.stabilizationWindowSeconds`).
+struct HPAPolicy: ScalingPolicy {
+    /// No change while |metric / target - 1| <= 0.1 (`--horizontal-pod-autoscaler-tolerance`).
+    static let tolerance = 0.1
+    /// The period of the default rate limits [ns].
+    static let ratePeriod: Int64 = 15_000_000_000
+
+    /// One rate limit of a scaling behavior: at most `value` pods, or `value` percent of the
+    /// count at the start of the period, per `period`.
+    struct RateRule {
+        enum Kind { case pods, percent }
+        var kind: Kind
+        var value: Int
+        /// [ns]
+        var period: Int64
+    }
+
+    /// The default `behavior.scaleUp.policies` (selectPolicy Max): +100% or +4 pods per 15 s,
+    /// whichever allows more.
+    static let scaleUpRules = [
+        RateRule(kind: .percent, value: 100, period: ratePeriod), RateRule(kind: .pods, value: 4, period: ratePeriod),
+    ]
+    /// The default `behavior.scaleDown.policies`: -100% per 15 s, so only `min` bounds a drop.
+    static let scaleDownRules = [RateRule(kind: .percent, value: 100, period: ratePeriod)]
+
+    let spec: AutoscalerSpec
+    let scaleUpWindow: Int64
+    let scaleDownWindow: Int64
+    /// The lowest recommendation of the scale-up window and the highest of the scale-down window.
+    private var lowestRecent = WindowExtremum(keepsMinimum: true)
+    private var highestRecent = WindowExtremum(keepsMinimum: false)
+    /// Scaling actions of the last rate period, (time, replicas added or removed).
+    private var scaleUps: [(time: Int64, change: Int)] = []
+    private var scaleDowns: [(time: Int64, change: Int)] = []
+
+    init(spec: AutoscalerSpec, initialInstances: Int) {
+        self.spec = spec
+        scaleUpWindow = spec.scaleOutCooldown.nanoseconds
+        scaleDownWindow = spec.scaleInCooldown.nanoseconds
+        // recordInitialRecommendation: the controller's first sight of the autoscaler (here the
+        // start of the run) counts as a recommendation of the current count, so nothing scales
+        // down before a whole stabilization window has passed.
+        let initial = min(max(initialInstances, 0), spec.max)
+        lowestRecent.add(initial, at: 0)
+        highestRecent.add(initial, at: 0)
+    }
+
+    mutating func decide(_ o: ScalingObservation) -> Int {
+        let current = o.running
+        // A target scaled to zero has autoscaling disabled (horizontal.go, reconcileAutoscaler).
+        guard current > 0 else { return current }
+        let desired: Int
+        if current > spec.max {
+            desired = spec.max
+        } else if current < spec.min {
+            desired = spec.min
+        } else {
+            guard let proposal = Self.proposal(
+                usageRatio: o.metric / spec.target, ready: o.readyWholeInterval,
+                notReady: max(0, current - o.readyWholeInterval), current: current, ceiling: spec.max)
+            else { return current }
+            desired = normalize(proposal, current: current, at: o.time)
+        }
+        if desired != current { storeScaleEvent(from: current, to: desired, at: o.time) }
+        return desired
+    }
+
+    /// The replica count the metric asks for (replica_calculator.go, `GetResourceReplicas`).
+    /// `ready` instances reported a full window of the metric; `notReady` ones (booting, or
+    /// ready for only part of the window) are left out, except on a scale-up, where they count
+    /// as 0% of the target: they will take load soon, so the ready ones' excess is shared with
+    /// them before more are asked for. Nil when no instance reported (no change). The answer is
+    /// clamped to [0, ceiling].
+    static func proposal(usageRatio: Double, ready: Int, notReady: Int, current: Int, ceiling: Int) -> Int? {
+        guard ready > 0, !usageRatio.isNaN else { return nil }
+        guard notReady > 0 && usageRatio > 1 else {
+            if abs(1 - usageRatio) <= tolerance { return current }
+            return ScalingArithmetic.ceilCount(usageRatio * Double(ready), ceiling: ceiling)
+        }
+        let all = ready + notReady
+        let rebalanced = usageRatio * Double(ready) / Double(all)
+        // Within the tolerance, or the not-ready pods would absorb the excess (the direction
+        // would flip): no change.
+        if abs(1 - rebalanced) <= tolerance || rebalanced < 1 { return current }
+        guard let count = ScalingArithmetic.ceilCount(rebalanced * Double(all), ceiling: ceiling) else { return nil }
+        return max(count, current)
+    }
+
+    /// Stabilization, then the rate limits and [min, max] (`normalizeDesiredReplicasWithBehaviors`).
+    private mutating func normalize(_ proposal: Int, current: Int, at time: Int64) -> Int {
+        // stabilizeRecommendationWithBehaviors: a scale-up takes the lowest recommendation of
+        // its window, a scale-down the highest of its window; then this one is recorded.
+        let stabilized: Int
+        if proposal >= current {
+            stabilized = min(proposal, lowestRecent.extremum(after: time - scaleUpWindow) ?? proposal)
+        } else {
+            stabilized = max(proposal, highestRecent.extremum(after: time - scaleDownWindow) ?? proposal)
+        }
+        lowestRecent.add(proposal, at: time)
+        highestRecent.add(proposal, at: time)
+        // convertDesiredReplicasWithBehaviorRate.
+        if stabilized > current {
+            let limit = max(current, scaleUpLimit(current: current, at: time))
+            return min(stabilized, min(spec.max, limit))
+        }
+        if stabilized < current {
+            let limit = min(current, scaleDownLimit(current: current, at: time))
+            return max(stabilized, max(spec.min, limit))
+        }
+        return stabilized
+    }
+
+    /// calculateScaleUpLimitWithScalingRules: the most each rule allows from the count at the
+    /// start of its period; selectPolicy Max takes the largest.
+    func scaleUpLimit(current: Int, at time: Int64) -> Int {
+        var limit = Int.min
+        for rule in Self.scaleUpRules {
+            let start = current - Self.change(in: scaleUps, period: rule.period, at: time)
+            let proposed = rule.kind == .pods ? start + rule.value : (start * (100 + rule.value) + 99) / 100
+            limit = max(limit, proposed)
+        }
+        return limit
+    }
+
+    /// calculateScaleDownLimitWithBehaviors: the fewest each rule allows (a percentage rounds
+    /// down, as Go's int32 conversion truncates); selectPolicy Max takes the lowest.
+    func scaleDownLimit(current: Int, at time: Int64) -> Int {
+        var limit = Int.max
+        for rule in Self.scaleDownRules {
+            let start = current + Self.change(in: scaleDowns, period: rule.period, at: time)
+            let proposed = rule.kind == .pods ? start - rule.value : start * (100 - rule.value) / 100
+            limit = min(limit, proposed)
+        }
+        return limit
+    }
+
+    /// getReplicasChangePerPeriod: replicas changed by the actions strictly after time - period.
+    private static func change(in events: [(time: Int64, change: Int)], period: Int64, at time: Int64) -> Int {
+        events.reduce(0) { $1.time > time - period ? $0 + $1.change : $0 }
+    }
+
+    /// storeScaleEvent, forgetting actions older than the longest rate period.
+    private mutating func storeScaleEvent(from current: Int, to desired: Int, at time: Int64) {
+        if desired > current {
+            scaleUps.removeAll { $0.time <= time - Self.ratePeriod }
+            scaleUps.append((time, desired - current))
+        } else {
+            scaleDowns.removeAll { $0.time <= time - Self.ratePeriod }
+            scaleDowns.append((time, current - desired))
+        }
+    }
+}
+
+/// The lowest (or highest) value recorded after a moving cutoff, over a window that only moves
+/// forward: a monotonic queue. A value that a newer one dominates can never be the answer again,
+/// so it is dropped; what remains is strictly monotonic, so the queue holds at most as many
+/// entries as there are distinct counts (<= max + 1), however short the interval.
+struct WindowExtremum {
+    let keepsMinimum: Bool
+    private var entries: [(time: Int64, value: Int)] = []
+    private var head = 0
+
+    init(keepsMinimum: Bool) { self.keepsMinimum = keepsMinimum }
+
+    mutating func add(_ value: Int, at time: Int64) {
+        while entries.count > head, let last = entries.last,
+              keepsMinimum ? last.value >= value : last.value <= value
+        {
+            entries.removeLast()
+        }
+        entries.append((time, value))
+    }
+
+    /// The extremum of the values recorded strictly after `cutoff`, or nil when none was.
+    /// Cutoffs must not decrease between calls.
+    mutating func extremum(after cutoff: Int64) -> Int? {
+        while head < entries.count && entries[head].time <= cutoff { head += 1 }
+        if head > 64 && head * 2 > entries.count {
+            entries.removeFirst(head)
+            head = 0
+        }
+        return head < entries.count ? entries[head].value : nil
+    }
+}

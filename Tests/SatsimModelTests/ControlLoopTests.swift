@@ -1,0 +1,217 @@
+import SatsimCore
+@testable import SatsimModel
+import Testing
+
+/// Each control-loop rule against numbers derived by hand from its owner's documentation.
+///
+/// Sources: Kubernetes, "Horizontal Pod Autoscaling"
+/// (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/, sections
+/// "Algorithm details", "Stabilization window", "Default Behavior") and its controller,
+/// kubernetes/kubernetes pkg/controller/podautoscaler/horizontal.go and replica_calculator.go;
+/// AWS EC2 Auto Scaling, "Step and simple scaling policies" (section "Instance warmup",
+/// https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-simple-step.html) and
+/// "Target tracking scaling policies".
+///
+/// The load is deterministic (constant arrivals, constant service times, one worker per
+/// instance, round robin), so each instance's utilization over an interval is lambda x S / n up
+/// to one service time at each edge of the 15 s interval (10 ms / 15 s < 0.1%), and the counts
+/// are exact.
+@Suite("Control loops, exactly")
+struct ControlLoopTests {
+    static let serviceTime = 0.010
+
+    static func spec(
+        policy: AutoscalerPolicy, rate: Double, instances: Int, target: Double, min: Int = 1, max: Int = 40,
+        metric: AutoscalerMetric = .utilization, bootTime: Double = 0, scaleIn: Double? = nil, scaleOut: Double = 0,
+        queueCapacity: Int? = 1000, duration: Double = 400, warmup: Double = 0, timeline: [TimelineEventSpec] = []
+    ) -> ScenarioSpec {
+        ScenarioSpec(
+            name: "control-loop", duration: SimTime(seconds: duration), warmup: SimTime(seconds: warmup), seed: 3,
+            clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: rate))],
+            services: [
+                ServiceSpec(
+                    name: "api", instances: instances, workers: 1, serviceTime: .constant(value: serviceTime),
+                    queue: QueueSpec(capacity: queueCapacity), bootTime: SimTime(seconds: bootTime),
+                    autoscaler: AutoscalerSpec(
+                        policy: policy, metric: metric, target: target, interval: SimTime(seconds: 15), min: min, max: max,
+                        scaleInCooldown: scaleIn.map { SimTime(seconds: $0) }, scaleOutCooldown: SimTime(seconds: scaleOut)))
+            ],
+            timeline: timeline)
+    }
+
+    /// Every scaling action: (time [s], from, to).
+    static func scalings(_ result: SimulationResult) -> [(time: Double, from: Int, to: Int)] {
+        result.events.filter { $0.kind == .scaled }.compactMap { event in
+            let words = event.detail.split(separator: " ")
+            guard let from = words.firstIndex(of: "from"), let to = words.firstIndex(of: "to"),
+                  let a = Int(words[from + 1]), let b = Int(words[to + 1]) else { return nil }
+            return (event.time, a, b)
+        }
+    }
+
+    // MARK: - HPA
+
+    @Test("hpa: ceil(current x metric / target), and no change within the 0.1 tolerance (K8s algorithm details)")
+    func hpaFormula() {
+        // The docs' examples: a ratio of 2.0 doubles the count, 0.5 halves it; 1.05 is within
+        // the tolerance. 3 ready pods: ceil(2 x 3) = 6, ceil(0.5 x 3) = 2, unchanged 3.
+        #expect(HPAPolicy.proposal(usageRatio: 2, ready: 3, notReady: 0, current: 3, ceiling: 100) == 6)
+        #expect(HPAPolicy.proposal(usageRatio: 0.5, ready: 3, notReady: 0, current: 3, ceiling: 100) == 2)
+        #expect(HPAPolicy.proposal(usageRatio: 1.05, ready: 3, notReady: 0, current: 3, ceiling: 100) == 3)
+        #expect(HPAPolicy.proposal(usageRatio: 0.91, ready: 3, notReady: 0, current: 3, ceiling: 100) == 3)
+        #expect(HPAPolicy.proposal(usageRatio: 1.11, ready: 10, notReady: 0, current: 10, ceiling: 100) == 12)
+        // No ready pod reported a metric: no recommendation (replica_calculator: "did not
+        // receive metrics for any ready pods").
+        #expect(HPAPolicy.proposal(usageRatio: 2, ready: 0, notReady: 3, current: 3, ceiling: 100) == nil)
+    }
+
+    @Test("hpa: not-ready pods count as 0% of the target on a scale-up (replica_calculator.go)")
+    func hpaNotReadyAsZeroOnScaleUp() {
+        // 4 ready at ratio 1.3 and 1 not ready: without the rule, ceil(1.3 x 4) = 6 > 5 running;
+        // with it, the ratio over all 5 is 1.3 x 4 / 5 = 1.04, within the tolerance: stay at 5.
+        #expect(HPAPolicy.proposal(usageRatio: 1.3, ready: 4, notReady: 1, current: 5, ceiling: 100) == 5)
+        // 2 ready at 1.4 and 2 not ready: 1.4 x 2 / 4 = 0.7 < 1 would flip the direction: stay.
+        #expect(HPAPolicy.proposal(usageRatio: 1.4, ready: 2, notReady: 2, current: 4, ceiling: 100) == 4)
+        // 2 ready at 3.0 and 1 not ready: 3 x 2 / 3 = 2.0, ceil(2.0 x 3) = 6.
+        #expect(HPAPolicy.proposal(usageRatio: 3, ready: 2, notReady: 1, current: 3, ceiling: 100) == 6)
+
+        // The same in a run: 4 instances at 260/s x 10 ms = 2.6 busy, 0.65 each, target 0.5:
+        // ratio 1.3. An operator adds a fifth at 1 s, booting for 60 s. At 15, 30, 45 and 60 s
+        // the HPA sees 4 ready and 1 not ready: 1.04, no change. At 75 s the fifth was ready for
+        // only 14 of the 15 s (still ignored, and 0.527 / 0.5 x 4 / 5 < 1); from 90 s on 2.6 / 5
+        // = 0.52, ratio 1.04: within the tolerance. So no scaling at all.
+        let spec = Self.spec(
+            policy: .hpa, rate: 260, instances: 4, target: 0.5, bootTime: 60, duration: 120,
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 1), action: .scale(service: "api", to: 5))])
+        let result = Simulation(spec: spec).run()
+        #expect(Self.scalings(result).isEmpty, "scaled \(Self.scalings(result))")
+    }
+
+    @Test("hpa: an instance ready for only part of the interval is not ready yet (a metric window must follow readiness)")
+    func hpaPartialWindowIsNotReady() {
+        // Kubernetes ignores a CPU sample whose window began before the pod became ready
+        // (replica_calculator.go, groupPods). 4 instances carry L = 2735/s x 1 ms = 2.735 busy
+        // workers, target 0.5; a fifth, added at 1 s, boots for 15 s and is ready at 16 s.
+        // At 15 s: booting, ratio 2.735 / 4 / 0.5 = 1.3675, over all 5: 1.094 <= 1.1, no change.
+        // At 30 s: capacity was 4 for 1 s and 5 for 14 s (4.933 on average): ratio
+        // 2.735 / 4.933 / 0.5 = 1.1088. The fifth was ready for 14 s only: not ready, so over
+        // all 5: 1.1088 x 4 / 5 = 0.887 < 1, no change. (Counting it as ready would ask for
+        // ceil(1.1088 x 5) = 6.) At 45 s all 5 are ready: 2.735 / 5 / 0.5 = 1.094, no change.
+        let spec = Self.spec(
+            policy: .hpa, rate: 2735, instances: 4, target: 0.5, bootTime: 15, duration: 50,
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 1), action: .scale(service: "api", to: 5))])
+        var quick = spec
+        quick.services[0].serviceTime = .constant(value: 0.001)
+        let result = Simulation(spec: quick).run()
+        #expect(Self.scalings(result).isEmpty, "scaled \(Self.scalings(result))")
+    }
+
+    @Test("hpa: the initial recommendation and the default 300 s window: no scale-down before 300 s, then all at once")
+    func hpaNoScaleDownBeforeWindow() {
+        // 10 instances and 90/s x 10 ms = 0.9 busy worker: 0.09 each, target 0.5, ratio 0.18, so
+        // every recommendation from 15 s on is ceil(0.18 x 10) = 2. The controller recorded 10 at
+        // its first sight of the autoscaler (t = 0, recordInitialRecommendation), and a
+        // scale-down takes the highest recommendation of the last 300 s (scale_in_cooldown
+        // omitted: the default window). The t = 0 one leaves the window at 300 s (a
+        // recommendation counts while its time is after now - 300 s), so the first scale-down is
+        // at 300 s; the default scale-down policy (100% per 15 s) lets it go straight to 2.
+        let result = Simulation(spec: Self.spec(policy: .hpa, rate: 90, instances: 10, target: 0.5)).run()
+        let scalings = Self.scalings(result)
+        #expect(scalings.count == 1, "scaled \(scalings)")
+        #expect(scalings.first?.time == 300 && scalings.first?.from == 10 && scalings.first?.to == 2, "scaled \(scalings)")
+    }
+
+    @Test("hpa: scale-down is limited to 100% per 15 s, so min is the only bound on one step")
+    func hpaScaleDownRate() {
+        // The limit is the count at the start of the period x (1 - 100%), truncated: 0.
+        let policy = HPAPolicy(
+            spec: AutoscalerSpec(policy: .hpa, metric: .utilization, target: 0.5, interval: SimTime(seconds: 15), min: 1, max: 40),
+            initialInstances: 10)
+        #expect(policy.scaleDownLimit(current: 10, at: 0) == 0)
+        // With a 30 s window (scale_in_cooldown: 30s), 20 instances at 90/s x 10 ms / 20 = 0.045
+        // each (ratio 0.09): the recommendation ceil(0.09 x 20) = 2 is held by the initial 20 until 30 s, then the
+        // whole drop happens in one decision: 20 -> 2, not 20 -> 10 -> 5 as a 50% policy would do.
+        let result = Simulation(spec: Self.spec(policy: .hpa, rate: 90, instances: 20, target: 0.5, scaleIn: 30, duration: 100)).run()
+        let scalings = Self.scalings(result)
+        #expect(scalings.count == 1 && scalings.first?.time == 30 && scalings.first?.to == 2, "scaled \(scalings)")
+    }
+
+    @Test("hpa: scale-up is limited to max(+4, +100%) per 15 s (K8s default behavior)")
+    func hpaScaleUpRate() {
+        // 1000/s x 10 ms = 10 workers' worth on 1 instance; concurrency (busy + queued per
+        // instance) grows without bound, so the metric asks for far more than the limit. From
+        // 1: max(1 + 4, 2 x 1) = 5; then max(9, 10) = 10; 20; 40 = max. Boot time 0.
+        let result = Simulation(spec: Self.spec(
+            policy: .hpa, rate: 1000, instances: 1, target: 1, metric: .concurrency, queueCapacity: nil, duration: 70)).run()
+        let scalings = Self.scalings(result)
+        #expect(scalings.map(\.to) == [5, 10, 20, 40], "scaled \(scalings)")
+        #expect(scalings.map(\.time) == [15, 30, 45, 60], "scaled \(scalings)")
+    }
+
+    // MARK: - Step (AWS)
+
+    @Test("step: warming instances count as capacity already added; a repeated breach in the same step adds nothing")
+    func stepDoesNotReAddDuringWarmup() {
+        // The AWS example: 10 in service and 1 warming (desired 11). A breach in the +1 step
+        // asks for 10 + 1 = 11: nothing more; a breach in the +3 step asks for 13: 2 more.
+        #expect(StepPolicy.desired(adjustment: 1, ready: 10, running: 11) == 11)
+        #expect(StepPolicy.desired(adjustment: 3, ready: 10, running: 11) == 13)
+        #expect(StepPolicy.desired(adjustment: -1, ready: 10, running: 11) == 10)
+
+        // In a run: 2 instances at 120/s x 10 ms = 1.2 busy, 0.6 each, target 0.5: a breach in
+        // the +1 step (0.5 < 0.6 <= 0.75). At 15 s: 2 + 1 = 3, booting for 100 s. At 30, 45,
+        // ..., 105 s the same breach asks for 2 + 1 = 3 again: no change (scaling by +1 each
+        // time would have reached 9 by 105 s).
+        let result = Simulation(spec: Self.spec(policy: .step, rate: 120, instances: 2, target: 0.5, bootTime: 100, duration: 110)).run()
+        let scalings = Self.scalings(result)
+        #expect(scalings.count == 1 && scalings.first?.time == 15 && scalings.first?.to == 3, "scaled \(scalings)")
+    }
+
+    // MARK: - Target tracking (AWS)
+
+    @Test("target_tracking holds the count under constant demand while batches boot (no 7 -> 12 -> 7)", arguments: [50.0, 60.0, 70.0])
+    func targetTrackingHoldsSteady(bootTime: Double) {
+        // 380/s x 10 ms = 3.8 busy workers; target 0.6 per instance: ceil(3.8 / 0.6) = ceil(6.33)
+        // = 7 instances. Starting from 2 (saturated), the count must only grow, never pass 7,
+        // and end at 7: the load is measured on the capacity that served it, so a batch
+        // becoming ready does not inflate it.
+        let result = Simulation(spec: Self.spec(
+            policy: .targetTracking, rate: 380, instances: 2, target: 0.6, bootTime: bootTime, queueCapacity: 10, duration: 900)).run()
+        let scalings = Self.scalings(result)
+        #expect(scalings.allSatisfy { $0.to > $0.from }, "scaled down: \(scalings)")
+        #expect(scalings.map(\.to).max() == 7, "scaled \(scalings)")
+        #expect(scalings.last?.to == 7, "scaled \(scalings)")
+        #expect(TargetTrackingPolicy.needed(metric: 0.38 / 0.7, served: 7, target: 0.6, ceiling: 40) == 7)
+        // Half the 7 ready for the whole interval: the load is the same 3.8, so is the answer.
+        #expect(TargetTrackingPolicy.needed(metric: 3.8 / 5.5, served: 5.5, target: 0.6, ceiling: 40) == 7)
+    }
+
+    // MARK: - No trap
+
+    @Test("a target of 1e-18, 1e-300 or a denormal never traps: the count goes to max", arguments: [1e-18, 1e-300, Double.leastNonzeroMagnitude])
+    func tinyTargets(target: Double) {
+        for policy in AutoscalerPolicy.allCases {
+            let result = Simulation(spec: Self.spec(policy: policy, rate: 100, instances: 2, target: target, max: 6, duration: 60)).run()
+            #expect(Self.scalings(result).last?.to == 6, "\(policy) with target \(target): \(Self.scalings(result))")
+        }
+        #expect(ScalingArithmetic.ceilCount(.infinity, ceiling: 40) == 40)
+        #expect(ScalingArithmetic.ceilCount(1e300, ceiling: 40) == 40)
+        #expect(ScalingArithmetic.ceilCount(.nan, ceiling: 40) == nil)
+        #expect(FormatNumber.short(1e300) == "1e+300")
+    }
+
+    // MARK: - Summary
+
+    @Test("instances {min, mean, max} cover the time after warmup only")
+    func instancesAfterWarmup() {
+        // 2 instances; an operator scales to 5 at 10 s (boot 1 s); warmup ends at 60 s. After
+        // warmup 5 serve throughout: min = mean = max = 5, although 2 served before.
+        var spec = Self.spec(
+            policy: .step, rate: 100, instances: 2, target: 0.5, bootTime: 1, duration: 120, warmup: 60,
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 10), action: .scale(service: "api", to: 5))])
+        spec.services[0].autoscaler = nil
+        let api = Simulation(spec: spec).run().services[0]
+        #expect(api.instances.min == 5 && api.instances.max == 5, "\(api.instances)")
+        #expect(abs(api.instances.mean - 5) < 1e-9)
+    }
+}
