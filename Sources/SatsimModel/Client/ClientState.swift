@@ -8,6 +8,11 @@ public struct ClientCounters: Sendable, Equatable {
     public var retries = 0
     public var successes = 0
     public var failures = 0
+    /// Of `successes` and `failures`: the requests created before the warmup ended. The summary
+    /// leaves them out, so that its figures describe the requests created after warmup and
+    /// `successes + failures <= requests` always holds (the rest were still in flight at the end).
+    public var earlySuccesses = 0
+    public var earlyFailures = 0
     /// Attempts by outcome, in ``AttemptOutcome/allCases`` order: a tuple rather than an array, so
     /// that taking a snapshot never makes the next increment copy a shared buffer.
     public var outcomes: (Int, Int, Int, Int) = (0, 0, 0, 0)
@@ -16,7 +21,8 @@ public struct ClientCounters: Sendable, Equatable {
 
     public static func == (a: ClientCounters, b: ClientCounters) -> Bool {
         a.requests == b.requests && a.attempts == b.attempts && a.retries == b.retries && a.successes == b.successes
-            && a.failures == b.failures && a.outcomes == b.outcomes
+            && a.failures == b.failures && a.earlySuccesses == b.earlySuccesses && a.earlyFailures == b.earlyFailures
+            && a.outcomes == b.outcomes
     }
 
     public static func - (a: ClientCounters, b: ClientCounters) -> ClientCounters {
@@ -26,6 +32,8 @@ public struct ClientCounters: Sendable, Equatable {
         d.retries = a.retries - b.retries
         d.successes = a.successes - b.successes
         d.failures = a.failures - b.failures
+        d.earlySuccesses = a.earlySuccesses - b.earlySuccesses
+        d.earlyFailures = a.earlyFailures - b.earlyFailures
         d.outcomes = (
             a.outcomes.0 - b.outcomes.0, a.outcomes.1 - b.outcomes.1, a.outcomes.2 - b.outcomes.2,
             a.outcomes.3 - b.outcomes.3

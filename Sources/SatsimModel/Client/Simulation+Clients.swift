@@ -71,7 +71,7 @@ extension Simulation {
                 clients[c].budget?.deposit(at: now)
             } else if clients[c].budget?.tryWithdraw(at: now) == false {
                 clients[c].counters.count(.rejected)
-                clients[c].counters.failures += 1
+                countFailure(request: Int(r), client: c)
                 finishRequest(r, client: c)
                 return
             }
@@ -191,7 +191,11 @@ extension Simulation {
         if outcome == .success {
             let latency = now - SimTime(nanoseconds: requests.start[ri])
             clients[c].counters.successes += 1
-            clients[c].latency.histogram.record(latency)
+            if createdBeforeWarmup(ri) {
+                clients[c].counters.earlySuccesses += 1
+            } else {
+                clients[c].latency.histogram.record(latency)
+            }
             clients[c].intervalLatency.histogram.record(latency)
             finishRequest(r, client: c)
             return
@@ -209,8 +213,21 @@ extension Simulation {
             }
             return
         }
-        clients[c].counters.failures += 1
+        countFailure(request: ri, client: c)
         finishRequest(r, client: c)
+    }
+
+    /// A request ended without success.
+    @inline(__always)
+    func countFailure(request ri: Int, client c: Int) {
+        clients[c].counters.failures += 1
+        if createdBeforeWarmup(ri) { clients[c].counters.earlyFailures += 1 }
+    }
+
+    /// Whether request `ri` was created before the warmup ended: the summary leaves it out.
+    @inline(__always)
+    func createdBeforeWarmup(_ ri: Int) -> Bool {
+        requests.start[ri] < spec.warmup.nanoseconds
     }
 
     func finishRequest(_ r: UInt32, client c: Int) {

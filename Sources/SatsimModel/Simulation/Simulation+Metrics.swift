@@ -82,12 +82,14 @@ extension Simulation {
         var clientSummaries: [ClientSummary] = []
         for client in clients {
             let d = client.counters - client.atWarmup
+            // Requests created before warmup ended stay out, even when they ended after it.
+            let successes = d.successes - d.earlySuccesses
             var outcomes: [String: Int] = [:]
             for outcome in AttemptOutcome.allCases { outcomes[outcome.rawValue] = d.count(of: outcome) }
             clientSummaries.append(
                 ClientSummary(
-                    name: client.spec.name, requests: d.requests, attempts: d.attempts, successes: d.successes,
-                    failures: d.failures, goodputPerSecond: measured > 0 ? Double(d.successes) / measured : 0,
+                    name: client.spec.name, requests: d.requests, attempts: d.attempts, successes: successes,
+                    failures: d.failures - d.earlyFailures, goodputPerSecond: measured > 0 ? Double(successes) / measured : 0,
                     amplification: d.requests > 0 ? Double(d.attempts) / Double(d.requests) : 0,
                     latency: client.latency.histogram.summary, attemptOutcomes: outcomes))
         }
