@@ -37,6 +37,7 @@ extension Simulation {
     func probeDue(service s: Int, instance: Int, epoch: UInt32) {
         guard let check = services[s].healthCheck, let stream = services[s].healthStream,
               instances[instance].probeEpoch == epoch, instances[instance].lifecycle == .serving else { return }
+        instances[instance].probesSent += 1
         sendProbe(service: s, instance: instance, timeout: check.timeout)
         var next = check.interval.nanoseconds
         if check.jitter > 0 {

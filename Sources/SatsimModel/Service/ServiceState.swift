@@ -65,6 +65,9 @@ struct InstanceState {
     /// Bumped each time the instance's probe schedule starts, so that the events of an earlier
     /// schedule are ignored.
     var probeEpoch: UInt32 = 0
+    /// Probes sent to this slot since the start of the run (every life), for tests that follow
+    /// the schedule probe by probe.
+    var probesSent = 0
     /// Stop-the-world pauses, [start, end) in ns, oldest first: work in service makes no progress
     /// during them.
     var pauses: [(start: Int64, end: Int64)] = []
