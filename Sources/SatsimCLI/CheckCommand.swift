@@ -67,8 +67,9 @@ public struct CheckCommand: ParsableCommand {
                 Console.out("\(title): no `expect` entries, nothing to check (not run)")
                 continue
             }
-            let run = ScenarioRun(spec: spec, limits: runLimits.limits)
-            let summary = SummaryDocument.json(result: run.result, analysis: run.analysis, spec: spec)
+            let provenance = ScenarioRun.provenance(of: spec, variant: variant, overrides: overrides)
+            let run = ScenarioRun(spec: spec, provenance: provenance, limits: runLimits.limits)
+            let summary = SummaryDocument.json(result: run.result, analysis: run.analysis, spec: spec, provenance: provenance)
             let checks = spec.expectations.map { ExpectationCheck($0, figure: summary.figure(at:)) }
             var lines = [title]
             lines += checks.map { "  " + $0.line }

@@ -109,7 +109,12 @@ public struct CompareCommand: ParsableCommand {
             scenario: base.name, baseSeed: base.seed, variants: [Comparison.baseName] + names, figures: figures,
             runs: specs.indices.map { v in Array(runs[(v * replications)..<((v + 1) * replications)]) })
 
-        let json = comparison.json.rendered() + "\n"
+        // What each column applied (its variant's pairs, then every --set), so comparison.json
+        // names more than the variants' names.
+        let provenances = zip([nil] + names, specs).map { name, spec in
+            ScenarioRun.provenance(of: spec, variant: name, overrides: overrides)
+        }
+        let json = comparison.json(provenances: provenances).rendered() + "\n"
         var written: [String] = []
         if let directory {
             do {
@@ -124,6 +129,10 @@ public struct CompareCommand: ParsableCommand {
             Console.json(json)
         case .text:
             var text = comparison.table
+            if let sets = provenances.first, !sets.isEmpty, let end = text.firstIndex(of: "\n") {
+                // The --set flags apply to every column: say so under the title line.
+                text.insert(contentsOf: "\n\(sets.line), in every column", at: end)
+            }
             if !written.isEmpty {
                 text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
             }
@@ -186,7 +195,8 @@ private final class ResultSlots<T: Sendable>: @unchecked Sendable {
 extension Comparison {
     /// comparison.json: the settings, each variant's runs (seed, outcome, limit, figures), and
     /// for each figure and outcome share the mean, interval and paired difference per variant.
-    var json: JSONValue {
+    /// `provenances[v]` lists what variant v applied (its pairs, then every `--set`).
+    func json(provenances: [RunProvenance]) -> JSONValue {
         func number(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
         func interval(_ i: MeanInterval?) -> [(String, JSONValue)] {
             [("runs", .int(i?.count ?? 0)), ("mean", number(i?.mean)), ("ci_half_width", number(i?.halfWidth))]
@@ -216,6 +226,7 @@ extension Comparison {
             ("variants", .array(variants.indices.map { v in
                 .object([
                     ("name", .string(variants[v])),
+                    ("overrides", .array((v < provenances.count ? provenances[v].overrides : []).map(\.json))),
                     ("outcomes", .object(outcomeCounts(variant: v).map { ($0.outcome, .int($0.count)) })),
                     ("stopped_at_limit", .int(runs[v].filter { $0.limit != nil }.count)),
                     ("runs", .array(runs[v].enumerated().map { r, run in

@@ -68,7 +68,8 @@ public struct RunCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let run = ScenarioRun(spec: spec, limits: runLimits.limits)
+        let provenance = ScenarioRun.provenance(of: spec, variant: variant, overrides: overrides)
+        let run = ScenarioRun(spec: spec, provenance: provenance, limits: runLimits.limits)
         var written: [String] = []
         if let directory {
             do {
@@ -82,7 +83,7 @@ public struct RunCommand: ParsableCommand {
         case .json:
             Console.json(run.summaryJSON)
         case .text:
-            var text = TextSummary.render(result: run.result, analysis: run.analysis, spec: spec)
+            var text = TextSummary.render(result: run.result, analysis: run.analysis, spec: spec, provenance: provenance)
             if !written.isEmpty {
                 text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
             }

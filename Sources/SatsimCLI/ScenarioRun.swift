@@ -9,6 +9,8 @@ import SatsimScenario
 /// files: the steps `run`, `check` and `compare` share.
 struct ScenarioRun {
     let spec: ScenarioSpec
+    /// The variant and overrides the spec was loaded with, named by every output.
+    let provenance: RunProvenance
     let result: SimulationResult
     let analysis: RunAnalysis
 
@@ -38,16 +40,24 @@ struct ScenarioRun {
         return spec
     }
 
+    /// What ``load(file:overrides:variant:seed:)`` applied, given the spec it returned and the
+    /// same variant and `--set` texts (all of which parsed, or it would have thrown).
+    static func provenance(of spec: ScenarioSpec, variant: String?, overrides: [String]) -> RunProvenance {
+        let sets = overrides.enumerated().compactMap { index, text in try? ScalarOverride.parse(text, ordinal: index + 1) }
+        return RunProvenance(spec: spec, variant: variant, sets: sets)
+    }
+
     /// Simulates `spec` and reads the result through the verdict.
-    init(spec: ScenarioSpec, limits: RunLimits = RunLimits()) {
+    init(spec: ScenarioSpec, provenance: RunProvenance = .none, limits: RunLimits = RunLimits()) {
         self.spec = spec
+        self.provenance = provenance
         result = Simulation(spec: spec).run(limits: limits)
         analysis = RunAnalysis(result: result, spec: spec)
     }
 
     /// summary.json's text.
     var summaryJSON: String {
-        SummaryDocument.json(result: result, analysis: analysis, spec: spec).rendered() + "\n"
+        SummaryDocument.json(result: result, analysis: analysis, spec: spec, provenance: provenance).rendered() + "\n"
     }
 
     /// Every output file of the run, by name: the summary first (the set's seal, renamed into
@@ -59,7 +69,7 @@ struct ScenarioRun {
             ("summary.json", summaryJSON),
             ("timeseries.csv", TimeSeriesCSV.render(result.timeSeries)),
             ("events.jsonl", EventsJSONL.render(result.events)),
-            ("report.html", ReportPage.render(result: result, analysis: analysis, spec: spec, charts: charts)),
+            ("report.html", ReportPage.render(result: result, analysis: analysis, spec: spec, charts: charts, provenance: provenance)),
         ] + charts.entries.map { ($0.fileName, $0.chart.svg()) }
     }
 }

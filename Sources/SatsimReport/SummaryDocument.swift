@@ -2,13 +2,17 @@ import SatsimAnalysis
 import SatsimMetrics
 import SatsimModel
 
-/// summary.json: the scenario, the verdict and every client and service figure after warmup.
+/// summary.json: the scenario, the variant and overrides applied, the verdict and every client
+/// and service figure after warmup.
 public enum SummaryDocument {
-    public static func json(result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec) -> JSONValue {
+    public static func json(
+        result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, provenance: RunProvenance = .none
+    ) -> JSONValue {
         let t = analysis.verdict.thresholds
         var members: [(String, JSONValue)] = [
             ("scenario", .string(result.scenario)),
             ("seed", .string(String(result.seed))),
+        ] + provenance.jsonMembers + [
             ("outcome", analysis.verdict.judgedOutcome.map { .string($0.rawValue) } ?? .null),
             ("recovery_time", analysis.verdict.recoveryTime.map { .number($0) } ?? .null),
             ("baseline_goodput_per_s", .number(analysis.verdict.baselineGoodput)),

@@ -5,12 +5,16 @@ import SatsimModel
 
 /// The readable summary `satsim run` prints: the verdict, then a table per kind of component.
 public enum TextSummary {
-    public static func render(result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec) -> String {
+    public static func render(
+        result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, provenance: RunProvenance = .none
+    ) -> String {
         var out = ""
         let verdict = analysis.verdict
         out += "\(spec.name) (seed \(spec.seed)): \(duration(spec.duration)) simulated"
         if spec.warmup > .zero { out += ", first \(duration(spec.warmup)) warmup" }
         out += "\n"
+        // The variant and overrides, so that two runs of one file printed side by side can be told apart.
+        if !provenance.isEmpty { out += wrap(provenance.line, width: 96, indent: "") + "\n" }
         if !spec.description.isEmpty { out += wrap(spec.description, width: 96, indent: "  ") + "\n" }
         if let reason = verdict.notJudged {
             out += "\noutcome: not judged\n" + wrap(reason, width: 96, indent: "  ")

@@ -53,6 +53,10 @@ struct HealthCheckTests {
         let result = Self.runChecked(Self.spec(rate: 600, check: Self.check(.eject), spike: 2))
         let ejected = result.events.filter { $0.kind == .instanceEjected }
         #expect(ejected.count >= 4, "only \(ejected.count) ejections")
+        // Each instance is probed on its own schedule (random first phase), so the instances are
+        // ejected one after another, never several in the same instant as lockstep probes did.
+        let times = ejected.map(\.time)
+        #expect(Set(times).count == times.count, "ejections at the same instant: \(times)")
         #expect(result.services[0].instances.min == 0, "the cascade did not eject every instance")
         // With nothing in the balancer, new attempts are refused.
         #expect(result.services[0].rejected > 0)

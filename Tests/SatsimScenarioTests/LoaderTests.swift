@@ -129,7 +129,7 @@ extension LoaderTests {
         #expect(api.cache == CacheSpec(keys: 100_000, zipf: 1, capacity: 20_000, ttl: SimTime(nanoseconds: 300 * sec)))
         #expect(api.healthCheck == HealthCheckSpec(
             interval: SimTime(nanoseconds: 5 * sec), timeout: SimTime(nanoseconds: sec), unhealthyAfter: 3, healthyAfter: 2,
-            action: .restart, panicThreshold: 0.5))
+            action: .restart, panicThreshold: 0.5, jitter: 0.1))
         #expect(api.bootTime == SimTime(nanoseconds: 60 * sec))
         #expect(api.autoscaler == AutoscalerSpec(
             policy: .targetTracking, metric: .utilization, target: 0.6, interval: SimTime(nanoseconds: 15 * sec), min: 2, max: 40,
@@ -180,5 +180,22 @@ extension LoaderTests {
         #expect(!expected.isEmpty)
         #expect(Set(error.diagnostics.map(\.path)) == Set(expected))
         #expect(error.diagnostics.allSatisfy { $0.message.hasPrefix("not supported yet: ") && $0.line > 1 })
+    }
+
+    @Test("health_check.jitter defaults to 0 and must be a ratio")
+    func healthCheckJitter() throws {
+        let text = try TestFiles.fixtureText("minimal.yaml")
+        let spec = try ScenarioLoader.parse(text: Self.withHealthCheck(text, jitter: nil), file: "hc.yaml")
+        #expect(spec.services.first?.healthCheck?.jitter == 0)
+        let jittered = try ScenarioLoader.parse(text: Self.withHealthCheck(text, jitter: "0.25"), file: "hc.yaml")
+        #expect(jittered.services.first?.healthCheck?.jitter == 0.25)
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.parse(text: Self.withHealthCheck(text, jitter: "1.5"), file: "hc.yaml") }
+    }
+
+    /// minimal.yaml with a health check on `api`, with `jitter` when given.
+    static func withHealthCheck(_ text: String, jitter: String?) -> String {
+        let check = "    balancer: round_robin\n    health_check: { interval: 2s, timeout: 500ms"
+            + (jitter.map { ", jitter: \($0)" } ?? "") + " }\n"
+        return text.replacingOccurrences(of: "    balancer: round_robin\n", with: check)
     }
 }

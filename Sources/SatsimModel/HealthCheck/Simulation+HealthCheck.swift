@@ -1,20 +1,51 @@
 import SatsimCore
 
-/// Health checks (DESIGN.md, "Health checks"): every `interval` each serving instance gets a
-/// probe, which waits in the instance's queue like any request and needs a free worker, though
-/// no work, to be answered. No answer within `timeout` (or a full queue, or a kill) is a failure.
-/// After `unhealthy_after` consecutive failures the instance is ejected from the balancer, or
-/// restarted; after `healthy_after` consecutive successes an ejected instance is readmitted. An
-/// overloaded instance fails its probes while working flat out, so ejecting it moves its load
-/// onto its peers: below the `panic_threshold` healthy share the balancer uses every instance.
+/// Health checks (DESIGN.md, "Health checks"): each serving instance is probed on its own
+/// schedule. A probe waits in the instance's queue like any request and needs a free worker,
+/// though no work, to be answered. No answer within `timeout` (or a full queue, or a kill) is a
+/// failure. After `unhealthy_after` consecutive failures the instance is ejected from the
+/// balancer, or restarted; after `healthy_after` consecutive successes an ejected instance is
+/// readmitted. An overloaded instance fails its probes while working flat out, so ejecting it
+/// moves its load onto its peers: below the `panic_threshold` healthy share the balancer uses
+/// every instance.
+///
+/// The schedule, as Envoy's active health checker keeps one per host (one
+/// `ActiveHealthCheckSession` with its own interval timer, source/common/upstream/
+/// health_checker_impl.cc; `initial_jitter`, `interval_jitter_percent` in the HealthCheck API,
+/// envoyproxy.io/docs/envoy/latest/api-v3/config/core/v3/health_check.proto): an instance's first
+/// probe comes at a random phase U(0, interval) after it starts serving (Envoy's initial jitter,
+/// here always one interval wide), and each later one `interval x (1 + jitter x U(0, 1))` after
+/// the one before (Envoy adds `random % (interval x percent / 100)`). Instances that started
+/// together therefore drift apart instead of failing their probes in the same instant. The draws
+/// come from the service's own stream `services.NAME.health`, so no other stream changes (common
+/// random numbers, DESIGN.md "Randomness").
 extension Simulation {
-    func probeRound(service s: Int) {
-        guard let check = services[s].healthCheck else { return }
-        let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
-        for instance in range where instances[instance].lifecycle == .serving {
-            sendProbe(service: s, instance: instance, timeout: check.timeout)
+    /// Starts instance `instance`'s own probe schedule: called whenever it starts serving (at the
+    /// start of the run, after booting, when a draining instance is kept). Bumping its probe epoch
+    /// makes any event left from an earlier schedule stale, so an instance never has two.
+    func startProbing(service s: Int, instance: Int) {
+        guard let check = services[s].healthCheck, let stream = services[s].healthStream else { return }
+        instances[instance].probeEpoch &+= 1
+        let phase = SimTime(nanoseconds: Int64(Double(check.interval.nanoseconds) * stream.uniform()))
+        calendar.schedule(
+            at: now + phase, kind: EventKind.probe.rawValue, target: UInt32(s), slot: UInt32(instance),
+            generation: instances[instance].probeEpoch)
+    }
+
+    /// A probe of `instance` is due: sends it and schedules the next, unless the schedule is stale
+    /// (the instance restarted, drained or stopped since: its new life has its own schedule).
+    func probeDue(service s: Int, instance: Int, epoch: UInt32) {
+        guard let check = services[s].healthCheck, let stream = services[s].healthStream,
+              instances[instance].probeEpoch == epoch, instances[instance].lifecycle == .serving else { return }
+        instances[instance].probesSent += 1
+        sendProbe(service: s, instance: instance, timeout: check.timeout)
+        var next = check.interval.nanoseconds
+        if check.jitter > 0 {
+            next += Int64(Double(check.interval.nanoseconds) * check.jitter * stream.uniform())
         }
-        calendar.schedule(at: now + check.interval, kind: EventKind.probeRound.rawValue, target: UInt32(s))
+        calendar.schedule(
+            at: now + SimTime(nanoseconds: next), kind: EventKind.probe.rawValue, target: UInt32(s),
+            slot: UInt32(instance), generation: epoch)
     }
 
     func sendProbe(service s: Int, instance: Int, timeout: SimTime) {

@@ -64,6 +64,12 @@ struct InstanceState {
     var ejected = false
     var consecutiveProbeFailures = 0
     var consecutiveProbeSuccesses = 0
+    /// Bumped each time the instance's probe schedule starts, so that the events of an earlier
+    /// schedule are ignored.
+    var probeEpoch: UInt32 = 0
+    /// Probes sent to this slot since the start of the run (every life), for tests that follow
+    /// the schedule probe by probe.
+    var probesSent = 0
     /// Stop-the-world pauses, [start, end) in ns, oldest first: work in service makes no progress
     /// during them.
     var pauses: [(start: Int64, end: Int64)] = []
@@ -109,6 +115,8 @@ struct ServiceState {
     /// Key popularity and its stream, when the service has a cache.
     var keys: ZipfSampler?
     var cacheStream: RandomStream?
+    /// The health checks' stream (probe phases and jitter), when the service has health checks.
+    var healthStream: RandomStream?
     let bootTime: Int64
     let faultStream: RandomStream
     /// Active faults: error ratio (the largest active), refusing and blackhole outages, and

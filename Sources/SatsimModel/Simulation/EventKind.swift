@@ -31,8 +31,9 @@ internal enum EventKind: UInt32 {
     case deployStep
     /// A pause of an instance ends (target: service; slot: instance).
     case pauseEnds
-    /// A service's health check probes each of its serving instances (target: service).
-    case probeRound
+    /// A probe of one instance is due (target: service; slot: instance; generation: the
+    /// instance's probe epoch, so that the schedule of an earlier life is dropped).
+    case probe
     /// A probe got no answer in time (slot: the probe's attempt).
     case probeTimeout
     /// A service's autoscaler decides (target: service).

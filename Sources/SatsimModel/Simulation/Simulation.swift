@@ -86,6 +86,7 @@ public final class Simulation: EventProcessor {
                 state.keys = ZipfSampler(n: cache.keys, exponent: cache.zipf)
                 state.cacheStream = stream("cache")
             }
+            if service.healthCheck != nil { state.healthStream = stream("health") }
             services.append(state)
         }
         for (s, service) in spec.services.enumerated() {
@@ -183,8 +184,8 @@ public final class Simulation: EventProcessor {
             if let autoscaler = service.autoscaler {
                 calendar.schedule(at: autoscaler.spec.interval, kind: EventKind.autoscale.rawValue, target: UInt32(s))
             }
-            if let check = service.healthCheck {
-                calendar.schedule(at: check.interval, kind: EventKind.probeRound.rawValue, target: UInt32(s))
+            for instance in service.servingList where service.healthCheck != nil {
+                startProbing(service: s, instance: instance)
             }
         }
         for (index, event) in spec.timeline.enumerated() {
@@ -257,8 +258,8 @@ public final class Simulation: EventProcessor {
         case .autoscale:
             autoscale(service: Int(event.target))
             return false
-        case .probeRound:
-            probeRound(service: Int(event.target))
+        case .probe:
+            probeDue(service: Int(event.target), instance: Int(event.slot), epoch: event.generation)
             return false
         case .probeTimeout:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),

@@ -113,9 +113,12 @@ public struct HealthCheckSpec: Sendable, Hashable {
     public var healthyAfter: Int
     public var action: HealthAction
     public var panicThreshold: Double
+    /// `jitter`, a ratio in [0, 1]: each probe's interval is stretched by U(0, jitter x interval).
+    /// Whatever it is, every instance has its own schedule, first probe at a random phase.
+    public var jitter: Double
     public init(
         interval: SimTime, timeout: SimTime, unhealthyAfter: Int = 3, healthyAfter: Int = 2, action: HealthAction = .eject,
-        panicThreshold: Double = 0
+        panicThreshold: Double = 0, jitter: Double = 0
     ) {
         self.interval = interval
         self.timeout = timeout
@@ -123,6 +126,7 @@ public struct HealthCheckSpec: Sendable, Hashable {
         self.healthyAfter = healthyAfter
         self.action = action
         self.panicThreshold = panicThreshold
+        self.jitter = jitter
     }
 }
 

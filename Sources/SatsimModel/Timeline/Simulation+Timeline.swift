@@ -193,6 +193,7 @@ extension Simulation {
     /// Moves an instance to a new life-cycle state and keeps the balancer's list and the
     /// serving-capacity integrals in step.
     func setLifecycle(service s: Int, instance: Int, _ state: InstanceLifecycle) {
+        let wasServing = instances[instance].lifecycle == .serving
         if state == .serving && instances[instance].lifecycle == .booting { instances[instance].readyAt = now.nanoseconds }
         instances[instance].lifecycle = state
         if state != .serving {
@@ -202,6 +203,8 @@ extension Simulation {
             instances[instance].consecutiveProbeSuccesses = 0
         }
         refreshRouting(service: s)
+        // Every start of serving (booted, or kept instead of drained) starts its own probe schedule.
+        if state == .serving && !wasServing { startProbing(service: s, instance: instance) }
     }
 
     /// Recomputes the balancer's choice set and the serving-capacity integrals after a change of

@@ -11,7 +11,8 @@ public enum ReportPage {
     /// The page for a run. `charts` defaults to the run's charts; pass them when they are also
     /// written on their own, so both come from one rendering.
     public static func render(
-        result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, charts: RunCharts? = nil
+        result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, charts: RunCharts? = nil,
+        provenance: RunProvenance = .none
     ) -> String {
         let charts = charts ?? RunCharts(result: result, spec: spec, analysis: analysis)
         let story = Story(result: result, spec: spec, analysis: analysis)
@@ -22,7 +23,7 @@ public enum ReportPage {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(spec.name)): satsim report</title>
+            <title>\(e(spec.name))\(provenance.isEmpty ? "" : " (" + e(provenance.label) + ")"): satsim report</title>
             <style>
             \(ReportStyle.css)
             </style>
@@ -33,7 +34,7 @@ public enum ReportPage {
             <p class="kicker">satsim run report</p>
             <h1>\(e(spec.name))</h1>
             <p class="meta">\(e(meta(spec: spec)))</p>
-            </header>
+            \(provenanceLine(provenance))</header>
 
             """
         if !spec.description.isEmpty {
@@ -69,6 +70,27 @@ public enum ReportPage {
 
             """
         return html
+    }
+
+    /// The header's line naming the variant and every override applied (with a line break after
+    /// it), or nothing when the file ran as written.
+    static func provenanceLine(_ provenance: RunProvenance) -> String {
+        guard !provenance.isEmpty else { return "" }
+        let e = Markup.escape
+        var parts: [String] = []
+        let fromVariant = provenance.overrides.filter { $0.source == .variant }
+        let fromSet = provenance.overrides.filter { $0.source == .set }
+        if let variant = provenance.variant {
+            var text = "variant <strong>\(e(variant))</strong>"
+            if !fromVariant.isEmpty {
+                text += " (" + fromVariant.map { "<code>\(e($0.assignment))</code>" }.joined(separator: ", ") + ")"
+            }
+            parts.append(text)
+        }
+        if !fromSet.isEmpty {
+            parts.append(fromSet.map { "<code>--set \(e($0.assignment))</code>" }.joined(separator: ", "))
+        }
+        return "<p class=\"provenance\">" + parts.joined(separator: "; ") + "</p>\n"
     }
 
     /// `seed 42 · 6m simulated · first 30s warmup · metrics every 1s`.

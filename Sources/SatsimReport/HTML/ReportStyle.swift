@@ -12,6 +12,7 @@ enum ReportStyle {
         .kicker { margin: 0; color: var(--muted); font-size: 0.8rem; letter-spacing: 0.09em; text-transform: uppercase; }
         h1 { margin: 2px 0 4px; font-size: 2.1rem; line-height: 1.2; overflow-wrap: anywhere; }
         .meta { margin: 0; color: var(--muted); }
+        .provenance { margin: 0.25em 0 0; overflow-wrap: anywhere; }
         h2 { margin: 40px 0 10px; font-size: 1.35rem; }
         .description { margin: 0; font-size: 1.1rem; max-width: 72ch; }
         .verdict { margin: 26px 0; padding: 16px 22px 18px; background: var(--panel); border-left: 8px solid var(--mixed); }

@@ -42,11 +42,11 @@ extension SpecDecoder {
             let interval = duration(h, "interval"), timeout = duration(h, "timeout")
             let unhealthy = integer(h, "unhealthy_after"), healthy = integer(h, "healthy_after")
             let action = choice(h, "action", as: HealthAction.self)
-            let panic = number(h, "panic_threshold")
-            if let interval, let timeout, let unhealthy, let healthy, let action, let panic {
+            let panic = number(h, "panic_threshold"), jitter = number(h, "jitter")
+            if let interval, let timeout, let unhealthy, let healthy, let action, let panic, let jitter {
                 health = HealthCheckSpec(
                     interval: interval, timeout: timeout, unhealthyAfter: unhealthy, healthyAfter: healthy,
-                    action: action, panicThreshold: panic)
+                    action: action, panicThreshold: panic, jitter: jitter)
             }
         }
         let bootTime = duration(f, "boot_time")

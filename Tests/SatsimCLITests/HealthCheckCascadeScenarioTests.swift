@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// What Scenarios/health-check-cascade.yaml's description promises, read from its events.jsonl:
+/// with per-instance probe schedules the spike ejects the instances one after another (not in
+/// one instant, as lockstep probes did), the cascade outlasts the spike, the panic threshold
+/// stops it, and restarting recovers.
+@Suite("health-check-cascade tells what it shows")
+struct HealthCheckCascadeScenarioTests {
+    struct Event {
+        var time: Double
+        var kind: String
+        var instance: String
+    }
+
+    static let spikeStart = 60.0, spikeEnd = 80.0
+
+    static func events(variant: String?) throws -> [Event] {
+        let dir = try CLIHarness.temporaryDirectory()
+        let file = CLIHarness.root.appendingPathComponent("Scenarios/health-check-cascade.yaml").path
+        let result = try CLIHarness.run(["run", file, "--out", dir.path] + (variant.map { ["--variant", $0] } ?? []))
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let text = try String(contentsOf: dir.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let detail = object["detail"] as? String ?? ""
+            // "instance 3 failed ..." names the instance second.
+            let words = detail.split(separator: " ")
+            return Event(time: object["time"] as? Double ?? -1, kind: object["kind"] as? String ?? "",
+                         instance: words.count > 1 && words[0] == "instance" ? String(words[1]) : "")
+        }
+    }
+
+    /// Each instance's first ejection (or health-check restart), in time order.
+    static func firstRemovals(_ events: [Event], kind: String) -> [Event] {
+        var seen = Set<String>()
+        return events.filter { $0.kind == kind && seen.insert($0.instance).inserted }
+    }
+
+    @Test("The spike ejects all four instances at four distinct times within about a second, and ejections go on after it")
+    func base() throws {
+        let events = try Self.events(variant: nil)
+        let first = Self.firstRemovals(events, kind: "instance_ejected")
+        #expect(first.count == 4)
+        let times = first.map(\.time)
+        #expect(Set(times).count == 4, "ejected in the same instant: \(times)")
+        #expect(times.allSatisfy { $0 > Self.spikeStart && $0 < Self.spikeStart + 10 })
+        if let a = times.first, let b = times.last { #expect(b - a < 2, "\(times)") }
+        // The rolling cascade: after the spike, ejections continue into the last minute of the run.
+        let after = events.filter { $0.kind == "instance_ejected" && $0.time > Self.spikeEnd }
+        #expect(after.count >= 10)
+        #expect(after.contains { $0.time > 180 })
+        // Never two ejections at once.
+        let all = events.filter { $0.kind == "instance_ejected" }.map(\.time)
+        #expect(Set(all).count == all.count)
+    }
+
+    @Test("panic-threshold: the balancer panics, no ejection after the first four, all back soon after the spike")
+    func panicThreshold() throws {
+        let events = try Self.events(variant: "panic-threshold")
+        #expect(events.contains { $0.kind == "panic_started" })
+        #expect(events.filter { $0.kind == "instance_ejected" }.count == 4)
+        let back = events.filter { $0.kind == "instance_readmitted" }.map(\.time)
+        #expect(back.count == 4 && back.allSatisfy { $0 > Self.spikeEnd && $0 < Self.spikeEnd + 15 }, "\(back)")
+    }
+
+    @Test("restart: instances are restarted during the spike only, and all serve again within a boot time after it")
+    func restart() throws {
+        let events = try Self.events(variant: "restart")
+        let kills = events.filter { $0.kind == "instance_killed" }.map(\.time)
+        #expect(kills.count >= 4 && kills.allSatisfy { $0 > Self.spikeStart && $0 < Self.spikeEnd }, "\(kills)")
+        #expect(Set(Self.firstRemovals(events, kind: "instance_killed").map(\.time)).count == 4)
+        let lastReady = events.filter { $0.kind == "instance_ready" }.map(\.time).max() ?? 0
+        #expect(lastReady > Self.spikeEnd && lastReady < Self.spikeEnd + 10 + 2)
+    }
+}
