@@ -14,6 +14,9 @@ extension Simulation {
         for instance in range where instances[instance].lifecycle == .serving {
             sendProbe(service: s, instance: instance, timeout: check.timeout)
         }
+        // Probes are held like attempts (a slot, a timeout, a queue place): they count in flight,
+        // so probes every microsecond stop at the memory budget instead of exhausting memory.
+        checkInFlight()
         calendar.schedule(at: now + check.interval, kind: EventKind.probeRound.rawValue, target: UInt32(s))
     }
 

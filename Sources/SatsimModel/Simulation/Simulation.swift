@@ -26,6 +26,7 @@ public final class Simulation: EventProcessor {
     var timeSeries: TimeSeries
     var lastTick: SimTime = .zero
     var warmedUp = false
+    /// Set when a limit stops the run; the run loop then processes no further event.
     var halted: RunLimitHit?
     /// What happened, in time order (faults, instances, breakers): rare, so kept as a list.
     var runEvents: [RunEvent] = []
@@ -149,7 +150,7 @@ public final class Simulation: EventProcessor {
         let report = RunLoop.run(self, until: end, eventBudget: limits.maxEvents)
         countedEvents = report.events
         if report.stop == .eventBudgetExhausted, halted == nil {
-            halted = .eventBudget(events: report.events)
+            halted = .eventBudget(events: report.events, at: now)
         }
         return finish(report: report)
     }
@@ -196,7 +197,7 @@ public final class Simulation: EventProcessor {
     }
 
     /// Dispatches one event; returns whether it counts (arrivals, retries sent, departures,
-    /// timeouts fired).
+    /// timeouts fired, autoscaler decisions and health-check rounds).
     public func process(_ event: ScheduledEvent) -> Bool {
         guard let kind = EventKind(rawValue: event.kind) else { return false }
         switch kind {
@@ -256,10 +257,13 @@ public final class Simulation: EventProcessor {
             return false
         case .autoscale:
             autoscale(service: Int(event.target))
-            return false
+            // Counted, like every periodic round that does work, so that the event budget bounds
+            // a run whose rounds come every nanosecond (the time series' rows are bounded by
+            // validation instead).
+            return true
         case .probeRound:
             probeRound(service: Int(event.target))
-            return false
+            return true
         case .probeTimeout:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
                   !attempts.abandoned[Int(event.slot)] else { return false }
@@ -268,7 +272,13 @@ public final class Simulation: EventProcessor {
         }
     }
 
-    /// Stops the run loop when a memory budget is crossed.
+    /// Whether a limit stopped the run: the run loop checks it after every event.
+    public var isHalted: Bool { halted != nil }
+
+    /// Stops the run when a memory budget is crossed: requests, attempts and health probes (an
+    /// attempt that belongs to no request) alive at once. The run loop returns after the current
+    /// event, so nothing that event goes on to schedule (the next arrival) ever runs, and the run
+    /// ends at `now`.
     func checkInFlight() {
         let inFlight = requests.slots.inUse + attempts.slots.inUse
         if inFlight > maxInFlight, halted == nil {
@@ -280,8 +290,7 @@ public final class Simulation: EventProcessor {
                 }
                 if length > (largest?.length ?? 0) { largest = (service.spec.name, length) }
             }
-            halted = .inFlight(count: inFlight, largestQueue: largest?.name)
-            calendar.removeAll()
+            halted = .inFlight(count: inFlight, largestQueue: largest?.name, at: now)
         }
     }
 }

@@ -1,6 +1,11 @@
 import SatsimCore
 
 extension Simulation {
+    /// The largest closed-loop population a run holds [users]: the schema's bound on `users`,
+    /// which validation also applies to users x load-spike factors. Each user is one pending
+    /// event or one request, so this bounds what a population costs in memory.
+    public static let maximumUsers = 10_000_000
+
     func recordEvent(_ kind: RunEventKind, subject: String, detail: String) {
         runEvents.append(RunEvent(time: now.seconds, kind: kind, subject: subject, detail: detail))
     }
@@ -72,7 +77,11 @@ extension Simulation {
         clients[c].loadFactor = factor
         if clients[c].isClosed {
             guard case .closed(let users, _) = clients[c].spec.arrival else { return }
-            let wanted = Int((Double(users) * factor).rounded())
+            // Validation keeps users x factor within the schema's population limit; the clamp
+            // keeps the conversion from trapping should a factor ever slip past it (Int(1e300)
+            // traps), and the cap bounds the loop below, which schedules one event per new user.
+            let scaled = (Double(users) * factor).rounded()
+            let wanted = scaled.isFinite ? Int(min(max(scaled, 0), Double(Self.maximumUsers))) : Self.maximumUsers
             clients[c].usersWanted = wanted
             // New users join at once; surplus users leave when they next finish a request.
             while clients[c].usersActive < wanted { startUser(c) }

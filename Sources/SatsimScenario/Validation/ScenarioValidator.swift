@@ -42,6 +42,32 @@ struct ScenarioValidator {
         }
         if spec.metricsInterval > spec.duration {
             atValue("metrics.interval", "found \(spec.metricsInterval.shortText), expected a duration <= duration (\(spec.duration.shortText))")
+        } else {
+            checkRowCount()
+        }
+    }
+
+    /// A run keeps one time-series row per metrics interval, so a tiny interval or a huge
+    /// duration would fill memory with rows: both are refused beyond ``TimeSeries/maximumRows``,
+    /// with the smallest interval that fits.
+    private mutating func checkRowCount() {
+        let interval = spec.metricsInterval.nanoseconds
+        guard interval > 0 else { return }
+        let (quotient, remainder) = spec.duration.nanoseconds.quotientAndRemainder(dividingBy: interval)
+        let rows = quotient + (remainder > 0 ? 1 : 0)
+        let limit = Int64(Simulation.maximumRows)
+        guard rows > limit else { return }
+        // The smallest interval giving at most `limit` rows: ceil(duration / limit), in whole
+        // microseconds, the finest unit a file can write.
+        let needed = (spec.duration.nanoseconds + limit - 1) / limit
+        let micros = (needed + 999) / 1000
+        let smallest = SimTime(nanoseconds: micros * 1000).shortText
+        let found = "duration \(spec.duration.shortText) at a metrics.interval of \(spec.metricsInterval.shortText) gives \(rows) time-series rows"
+        let expected = "at most \(Simulation.maximumRows) rows are kept: use metrics.interval >= \(smallest), or a shorter duration"
+        if positions.isWritten("metrics.interval") {
+            atValue("metrics.interval", "\(found); \(expected)")
+        } else {
+            atValue("duration", "\(found) (the default interval); \(expected)")
         }
     }
 
@@ -49,7 +75,29 @@ struct ScenarioValidator {
         for client in spec.clients {
             let base = "clients.\(client.name)"
             if let retry = client.retry { check(retry, "\(base).retry") }
+            if case .closed(let users, _) = client.arrival { checkPopulation(client.name, users: users) }
         }
+    }
+
+    /// A load spike on a closed-loop client multiplies its population, and overlapping spikes
+    /// multiply each other: every user is a pending event or a request, so the largest population
+    /// the timeline can reach must stay within the schema's bound on `users`. Reported at the
+    /// spike whose factor crosses it.
+    private mutating func checkPopulation(_ client: String, users: Int) {
+        var peak = Double(users)
+        for (index, event) in spec.timeline.enumerated() {
+            guard case .loadSpike(let name, let factor) = event.action, name == client, factor > 1 else { continue }
+            peak *= factor
+            guard peak > Double(Simulation.maximumUsers) else { continue }
+            atValue("timeline.\(index).factor",
+                "found \(factor), which takes closed-loop client '\(client)' (\(users) users) to \(Self.count(peak)) users with the spikes before it; expected a factor that keeps the population <= \(Simulation.maximumUsers)")
+            return
+        }
+    }
+
+    /// A large figure in plain digits, or in scientific notation beyond them.
+    private static func count(_ x: Double) -> String {
+        x < 1e15 ? String(Int64(x.rounded())) : "\(x)"
     }
 
     private mutating func check(_ retry: RetrySpec, _ path: String) {
