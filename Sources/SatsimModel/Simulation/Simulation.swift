@@ -33,6 +33,9 @@ public final class Simulation: EventProcessor {
     var prepared = false
     let end: SimTime
     var maxInFlight = Int.max
+    /// The calendar size that triggers the next removal of stale events (see ``compactCalendar()``).
+    var compactionThreshold = Simulation.minimumCompactionThreshold
+    static let minimumCompactionThreshold = 65_536
     /// Counted events, for the benchmark's events per second.
     public private(set) var countedEvents = 0
 
@@ -292,5 +295,30 @@ public final class Simulation: EventProcessor {
             }
             halted = .inFlight(count: inFlight, largestQueue: largest?.name, at: now)
         }
+        if calendar.count > compactionThreshold { compactCalendar() }
+    }
+
+    /// Removes the events that can no longer do anything: timers of attempts and requests whose
+    /// slot was released since (an answered attempt's timeout) and arrivals of an earlier epoch.
+    /// Without it the calendar would grow with every attempt whose long timeout never fired, not
+    /// with what is in flight. The next compaction waits until the calendar has doubled past
+    /// what survived, so the cost is amortised O(1) per scheduled event.
+    func compactCalendar() {
+        calendar.removeAll { event in
+            guard let kind = EventKind(rawValue: event.kind) else { return true }
+            switch kind {
+            case .arrival:
+                return event.generation != clients[Int(event.target)].arrivalEpoch
+            case .attemptReachesService, .departure, .responseReachesClient, .attemptTimeout, .probeTimeout:
+                // A released slot's generation was bumped: stale for good.
+                return !attempts.slots.isCurrent(slot: event.slot, generation: event.generation)
+            case .retry:
+                return !requests.slots.isCurrent(slot: event.slot, generation: event.generation)
+            case .userWakes, .metricsTick, .warmupEnds, .timelineStarts, .timelineEnds, .instanceBoots, .deployStep,
+                .pauseEnds, .probeRound, .autoscale:
+                return false
+            }
+        }
+        compactionThreshold = max(2 * calendar.count, Self.minimumCompactionThreshold)
     }
 }

@@ -147,7 +147,7 @@ extension Simulation {
             var missing = target - running.count
             // A draining instance is still running: it simply takes work again.
             for instance in range where missing > 0 && instances[instance].lifecycle == .draining {
-                setLifecycle(service: s, instance: instance, .serving)
+                setLifecycle(service: s, instance: instance, .serving, refresh: false)
                 recordEvent(.instanceReady, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) kept instead of drained")
                 missing -= 1
             }
@@ -156,18 +156,21 @@ extension Simulation {
                 boot(service: s, instance: instance)
                 missing -= 1
             }
+            refreshRouting(service: s)
         } else if running.count > target {
-            // The newest instances go first.
+            // The newest instances go first; the balancer's list is rebuilt once, after all of
+            // them (scaling in from thousands would otherwise rebuild it thousands of times).
             for instance in running.suffix(running.count - target).reversed() {
                 instances[instance].epoch &+= 1
                 if instances[instance].busy == 0 && instances[instance].queue.isEmpty {
-                    setLifecycle(service: s, instance: instance, .stopped)
+                    setLifecycle(service: s, instance: instance, .stopped, refresh: false)
                     recordEvent(.instanceStopped, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) stopped")
                 } else {
-                    setLifecycle(service: s, instance: instance, .draining)
+                    setLifecycle(service: s, instance: instance, .draining, refresh: false)
                     recordEvent(.instanceDraining, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) draining")
                 }
             }
+            refreshRouting(service: s)
         }
     }
 
@@ -201,7 +204,9 @@ extension Simulation {
 
     /// Moves an instance to a new life-cycle state and keeps the balancer's list and the
     /// serving-capacity integrals in step.
-    func setLifecycle(service s: Int, instance: Int, _ state: InstanceLifecycle) {
+    /// With `refresh` false the caller changes several instances and refreshes once itself.
+    func setLifecycle(service s: Int, instance: Int, _ state: InstanceLifecycle, refresh: Bool = true) {
+        let before = instances[instance].lifecycle
         instances[instance].lifecycle = state
         if state != .serving {
             // A new life starts with a clean health record.
@@ -209,15 +214,44 @@ extension Simulation {
             instances[instance].consecutiveProbeFailures = 0
             instances[instance].consecutiveProbeSuccesses = 0
         }
+        // Routing and capacity depend only on serving and draining instances: a stopped slot
+        // that starts booting changes neither, so scaling out to thousands costs no refreshes.
+        let idle = { (l: InstanceLifecycle) in l == .booting || l == .stopped }
+        if !refresh || (idle(before) && idle(state)) { return }
         refreshRouting(service: s)
     }
 
     /// Recomputes the balancer's choice set and the serving-capacity integrals after a change of
     /// life cycle or health.
+    ///
+    /// One pass over the service's slots that reads two fields of each (no copy of an instance),
+    /// reusing the balancer list's storage: a service scaled to thousands of instances boots
+    /// them one by one, and each boot lands here.
     func refreshRouting(service s: Int) {
         let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
-        let running = range.filter { instances[$0].lifecycle == .serving }
-        let healthy = running.filter { !instances[$0].ejected }
+        var running: [Int] = []
+        var healthy = services[s].servingList
+        healthy.removeAll(keepingCapacity: true)
+        services[s].servingList = []
+        var working = 0
+        // Through a buffer pointer, so that an unoptimised build reads the two fields in place
+        // instead of copying each instance (its queue and cache retained and released).
+        // (UnsafePointer's subscript is an addressor; UnsafeBufferPointer's is a copying getter.)
+        instances.withUnsafeBufferPointer { buffer in
+            guard let slots = buffer.baseAddress else { return }
+            for i in range {
+                switch slots[i].lifecycle {
+                case .serving:
+                    running.append(i)
+                    if !slots[i].ejected { healthy.append(i) }
+                    working += 1
+                case .draining:
+                    working += 1
+                case .booting, .stopped:
+                    break
+                }
+            }
+        }
         let panic = services[s].healthCheck?.panicThreshold ?? 0
         let panicking = !running.isEmpty && Double(healthy.count) / Double(running.count) < panic
         if panicking != services[s].panicking {
@@ -233,7 +267,6 @@ extension Simulation {
         services[s].serving.set(Double(serving), at: now)
         // Capacity counts every instance that can hold work, ejected and draining ones included
         // (they still work off their queues), so utilization stays busy / available workers.
-        let working = range.filter { instances[$0].lifecycle == .serving || instances[$0].lifecycle == .draining }.count
         services[s].capacity.set(Double(working * Int(services[s].workers)), at: now)
         services[s].minServing = min(services[s].minServing, serving)
         services[s].maxServing = max(services[s].maxServing, serving)

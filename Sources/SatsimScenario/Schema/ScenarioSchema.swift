@@ -1,3 +1,5 @@
+import SatsimModel
+
 /// The scenario format as data: every shape, key, type, default and one-line meaning.
 ///
 /// This table is the single source of truth that the decoder checks keys against, that `--set`
@@ -34,7 +36,8 @@ extension ScenarioSchema {
             keys: [
                 .init("name", .scenarioName, .required, "identifies the scenario in outputs"),
                 .init("description", .text, .required, "one paragraph a reader of the report sees first"),
-                .init("duration", .duration(positive: true), .required, "simulated time"),
+                .init("duration", .duration(positive: true), .required,
+                      "simulated time; at most \(Simulation.maximumRows) metrics intervals (time-series rows)"),
                 .init("warmup", .duration(positive: false), .defaulted("0s"), "excluded from summary statistics; < duration"),
                 .init("seed", .seed, .defaulted("1"), "the same seed gives byte-identical outputs"),
                 .init("metrics", .object("metrics"), .defaulted("{ interval: 1s }"), "time-series settings"),
@@ -50,7 +53,8 @@ extension ScenarioSchema {
         shapes: [
             SchemaShape(
                 "metrics", "Time-series settings.",
-                keys: [.init("interval", .duration(positive: true), .defaulted("1s"), "width of a time-series bucket; <= duration")]),
+                keys: [.init("interval", .duration(positive: true), .defaulted("1s"),
+                             "width of a time-series bucket; <= duration, and >= duration / \(Simulation.maximumRows) (a run keeps at most \(Simulation.maximumRows) rows)")]),
             SchemaShape(
                 "CLIENT", "A source of load, under `clients.NAME`.",
                 keys: [
@@ -75,7 +79,7 @@ extension ScenarioSchema {
                         .init("rate", .rate, .required, "requests per unit of time"),
                     ]),
                     SchemaCase("closed", "a fixed population; each user waits for the answer, then thinks", [
-                        .init("users", .integer(minimum: 1, maximum: 10_000_000), .required, "population"),
+                        .init("users", .integer(minimum: 1, maximum: Simulation.maximumUsers), .required, "population"),
                         .init("think", .object("distribution"), .required, "think time between a response and the next request"),
                     ]),
                 ]),
@@ -179,7 +183,8 @@ extension ScenarioSchema {
                     .init("policy", .choice(["target_tracking", "hpa", "step"]), .required, "the scaling algorithm"),
                     .init("metric", .choice(["utilization", "queue_length", "concurrency"]), .required, "what is tracked"),
                     .init("target", .multiplier, .required, "target value of the metric; <= 1 for utilization"),
-                    .init("interval", .duration(positive: true), .defaulted("15s"), "sampling and decision period"),
+                    .init("interval", .duration(positive: true), .defaulted("15s"),
+                          "sampling and decision period; hpa: >= scale_in_cooldown / 10000"),
                     .init("min", .integer(minimum: 1, maximum: maximumInstances), .required, "fewest instances; <= instances"),
                     .init("max", .integer(minimum: 1, maximum: maximumInstances), .required, "most instances; >= min and >= instances"),
                     .init("scale_in_cooldown", .duration(positive: false), .defaulted("0s"), "hpa: scale-down stabilization window"),
@@ -225,7 +230,8 @@ extension ScenarioSchema {
                 cases: [
                     SchemaCase("load_spike", "a client's arrival rate (or users) multiplied", [
                         forKey, .init("client", .reference("client"), .required, "the client"),
-                        .init("factor", .multiplier, .required, "load multiplier"),
+                        .init("factor", .multiplier, .required,
+                              "load multiplier; a closed-loop client's users x the factors of its spikes so far <= \(Simulation.maximumUsers)"),
                     ]),
                     SchemaCase("latency", "added service time", [
                         forKey, .init("service", .reference("service"), .required, "the service"),

@@ -7,6 +7,8 @@ import SatsimModel
 ///
 /// Every problem is reported (not only the first), at the position of the key or value at fault.
 struct ScenarioValidator {
+    /// The most decisions an hpa stabilization window (scale_in_cooldown / interval) may span.
+    static let maximumRecommendations: Int64 = 10_000
     let spec: ScenarioSpec
     let positions: PositionIndex
     let schema = ScenarioSchema.standard
@@ -120,6 +122,15 @@ struct ScenarioValidator {
                 } else if service.instances < scaler.min || service.instances > scaler.max {
                     atValue("\(base).instances",
                         "found \(service.instances), expected an integer within the autoscaler's min...max (\(scaler.min)...\(scaler.max))")
+                }
+                if scaler.policy == .hpa, scaler.interval > .zero,
+                    scaler.scaleInCooldown.nanoseconds / scaler.interval.nanoseconds > Self.maximumRecommendations
+                {
+                    // The stabilization window keeps one recommendation per decision, and every
+                    // decision scans them: a window of 10 s at 1 ns intervals is 10^10 of them.
+                    let smallest = SimTime(nanoseconds: scaler.scaleInCooldown.nanoseconds / Self.maximumRecommendations)
+                    atValue("\(path).interval",
+                        "found \(scaler.interval.shortText), which keeps \(scaler.scaleInCooldown.nanoseconds / scaler.interval.nanoseconds) recommendations over the scale_in_cooldown window of \(scaler.scaleInCooldown.shortText); expected at most \(Self.maximumRecommendations): an interval >= \(smallest.shortText), or a shorter window")
                 }
                 if scaler.metric == .utilization && scaler.target > 1 {
                     atValue("\(path).target", "found \(scaler.target), expected a number in (0, 1] for metric utilization")
