@@ -28,6 +28,8 @@ public final class Simulation: EventProcessor {
     var warmedUp = false
     /// Set when a limit stops the run; the run loop then processes no further event.
     var halted: RunLimitHit?
+    /// The timeline indices of the load spikes in progress.
+    var activeSpikes: [Int] = []
     /// What happened, in time order (faults, instances, breakers): rare, so kept as a list.
     var runEvents: [RunEvent] = []
     var prepared = false
@@ -35,6 +37,8 @@ public final class Simulation: EventProcessor {
     var maxInFlight = Int.max
     /// The calendar size that triggers the next removal of stale events (see ``compactCalendar()``).
     var compactionThreshold = Simulation.minimumCompactionThreshold
+    /// The smallest calendar worth compacting (a test lowers it to compact all the time).
+    var compactionFloor = Simulation.minimumCompactionThreshold
     static let minimumCompactionThreshold = 65_536
     /// Counted events, for the benchmark's events per second.
     public private(set) var countedEvents = 0
@@ -319,6 +323,6 @@ public final class Simulation: EventProcessor {
                 return false
             }
         }
-        compactionThreshold = max(2 * calendar.count, Self.minimumCompactionThreshold)
+        compactionThreshold = max(2 * calendar.count, compactionFloor)
     }
 }

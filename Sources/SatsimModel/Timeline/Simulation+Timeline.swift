@@ -19,7 +19,18 @@ extension Simulation {
         switch event.action {
         case .loadSpike(let name, let factor):
             guard let c = clients.firstIndex(where: { $0.spec.name == name }) else { return }
-            setLoadFactor(client: c, starting ? clients[c].loadFactor * factor : clients[c].loadFactor / factor)
+            // The product of the spikes active now, recomputed rather than multiplied and divided
+            // back: x1e300 then /1e300 would leave infinity (or 0) behind once it overflowed.
+            if starting {
+                activeSpikes.append(index)
+            } else {
+                activeSpikes.removeAll { $0 == index }
+            }
+            var product = 1.0
+            for k in activeSpikes {
+                if case .loadSpike(let other, let f) = spec.timeline[k].action, other == name { product *= f }
+            }
+            setLoadFactor(client: c, product)
             recordEvent(
                 starting ? .faultStarted : .faultEnded, subject: name,
                 detail: starting ? "load spike x\(factor)\(window)" : "load spike over")
@@ -72,16 +83,22 @@ extension Simulation {
         }
     }
 
+    /// A closed-loop population of `users` scaled by `factor`, rounded, within
+    /// 0...``maximumUsers``. Validation keeps users x factor within that bound; the clamp keeps
+    /// the conversion from trapping should a factor ever slip past it (`Int(1e300)` traps), and
+    /// bounds the loop that starts one user, one pending event, per new user.
+    static func population(users: Int, factor: Double) -> Int {
+        let scaled = (Double(users) * factor).rounded()
+        guard scaled.isFinite else { return scaled.isNaN ? users : maximumUsers }
+        return Int(min(max(scaled, 0), Double(maximumUsers)))
+    }
+
     /// Changes a client's offered load: the open-loop rate, or the closed-loop population.
     func setLoadFactor(client c: Int, _ factor: Double) {
         clients[c].loadFactor = factor
         if clients[c].isClosed {
             guard case .closed(let users, _) = clients[c].spec.arrival else { return }
-            // Validation keeps users x factor within the schema's population limit; the clamp
-            // keeps the conversion from trapping should a factor ever slip past it (Int(1e300)
-            // traps), and the cap bounds the loop below, which schedules one event per new user.
-            let scaled = (Double(users) * factor).rounded()
-            let wanted = scaled.isFinite ? Int(min(max(scaled, 0), Double(Self.maximumUsers))) : Self.maximumUsers
+            let wanted = Self.population(users: users, factor: factor)
             clients[c].usersWanted = wanted
             // New users join at once; surplus users leave when they next finish a request.
             while clients[c].usersActive < wanted { startUser(c) }
