@@ -163,7 +163,8 @@ extension ScenarioSchema {
                 keys: [
                     .init("keys", .integer(minimum: 1, maximum: 1_000_000_000), .required, "size of the key space"),
                     .init("zipf", .nonNegativeNumber, .required, "popularity exponent s (0: uniform)"),
-                    .init("capacity", .integer(minimum: 1, maximum: 100_000_000), .required, "entries per instance"),
+                    .init("capacity", .integer(minimum: 1, maximum: 100_000_000), .required,
+                          "entries per instance; min(capacity, keys) x the most instances the service can run <= \(ScenarioValidator.maximumCacheEntries)"),
                     .init("ttl", .duration(positive: true), .optional("entries never expire"), "entry lifetime"),
                 ]),
             SchemaShape(
@@ -184,7 +185,7 @@ extension ScenarioSchema {
                     .init("metric", .choice(["utilization", "queue_length", "concurrency"]), .required, "what is tracked"),
                     .init("target", .multiplier, .required, "target value of the metric; <= 1 for utilization"),
                     .init("interval", .duration(positive: true), .defaulted("15s"),
-                          "sampling and decision period; hpa: >= scale_in_cooldown / 10000"),
+                          "sampling and decision period; hpa: >= scale_in_cooldown / \(ScenarioValidator.maximumRecommendations)"),
                     .init("min", .integer(minimum: 1, maximum: maximumInstances), .required, "fewest instances; <= instances"),
                     .init("max", .integer(minimum: 1, maximum: maximumInstances), .required, "most instances; >= min and >= instances"),
                     .init("scale_in_cooldown", .duration(positive: false), .defaulted("0s"), "hpa: scale-down stabilization window"),
@@ -231,7 +232,7 @@ extension ScenarioSchema {
                     SchemaCase("load_spike", "a client's arrival rate (or users) multiplied", [
                         forKey, .init("client", .reference("client"), .required, "the client"),
                         .init("factor", .multiplier, .required,
-                              "load multiplier; a closed-loop client's users x the factors of its spikes so far <= \(Simulation.maximumUsers)"),
+                              "load multiplier; a closed-loop client's users x the factors of its spikes in progress <= \(Simulation.maximumUsers)"),
                     ]),
                     SchemaCase("latency", "added service time", [
                         forKey, .init("service", .reference("service"), .required, "the service"),

@@ -1,5 +1,10 @@
 import SatsimCore
 import SatsimModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Checks a decoded scenario beyond the types of its values: the call graph, ranges that involve
 /// two keys, timeline windows, and figures named by `expect` (names that must exist are checked on
@@ -9,6 +14,8 @@ import SatsimModel
 struct ScenarioValidator {
     /// The most decisions an hpa stabilization window (scale_in_cooldown / interval) may span.
     static let maximumRecommendations: Int64 = 10_000
+    /// The most cache entries a service's instances may hold in all (about 40 bytes each).
+    static let maximumCacheEntries = 10_000_000
     let spec: ScenarioSpec
     let positions: PositionIndex
     let schema = ScenarioSchema.standard
@@ -83,23 +90,34 @@ struct ScenarioValidator {
 
     /// A load spike on a closed-loop client multiplies its population, and overlapping spikes
     /// multiply each other: every user is a pending event or a request, so the largest population
-    /// the timeline can reach must stay within the schema's bound on `users`. Reported at the
-    /// spike whose factor crosses it.
+    /// the timeline can reach must stay within the schema's bound on `users`. The spikes are
+    /// swept in time order, adding the logarithm of each factor while it lasts (so that no product
+    /// overflows), and the first start that crosses the bound is reported.
     private mutating func checkPopulation(_ client: String, users: Int) {
-        var peak = Double(users)
+        var changes: [(time: SimTime, isStart: Bool, logFactor: Double, index: Int)] = []
         for (index, event) in spec.timeline.enumerated() {
-            guard case .loadSpike(let name, let factor) = event.action, name == client, factor > 1 else { continue }
-            peak *= factor
-            guard peak > Double(Simulation.maximumUsers) else { continue }
-            atValue("timeline.\(index).factor",
-                "found \(factor), which takes closed-loop client '\(client)' (\(users) users) to \(Self.count(peak)) users with the spikes before it; expected a factor that keeps the population <= \(Simulation.maximumUsers)")
+            guard case .loadSpike(let name, let factor) = event.action, name == client else { continue }
+            changes.append((event.at, true, log(factor), index))
+            if let window = event.duration { changes.append((event.at + window, false, -log(factor), index)) }
+        }
+        // At equal times starts come first: counting two spikes that touch as overlapping errs
+        // on the side of refusing.
+        changes.sort { ($0.time, $0.isStart ? 0 : 1, $0.index) < ($1.time, $1.isStart ? 0 : 1, $1.index) }
+        let limit = log(Double(Simulation.maximumUsers))
+        var level = log(Double(users))
+        for change in changes {
+            level += change.logFactor
+            guard change.isStart, level > limit + 1e-12 else { continue }
+            guard case .loadSpike(_, let factor) = spec.timeline[change.index].action else { continue }
+            atValue("timeline.\(change.index).factor",
+                "found \(factor), which takes closed-loop client '\(client)' (\(users) users) to \(Self.count(exp(level))) users with the spikes in progress; expected a factor that keeps the population <= \(Simulation.maximumUsers)")
             return
         }
     }
 
-    /// A large figure in plain digits, or in scientific notation beyond them.
+    /// A large figure in plain digits, or a bound beyond them.
     private static func count(_ x: Double) -> String {
-        x < 1e15 ? String(Int64(x.rounded())) : "\(x)"
+        x < 1e15 ? String(Int64(x.rounded())) : "more than 10^15"
     }
 
     private mutating func check(_ retry: RetrySpec, _ path: String) {
@@ -115,6 +133,7 @@ struct ScenarioValidator {
                 let path = "\(base).calls.\(index)"
                 if let retry = call.retry { check(retry, "\(path).retry") }
             }
+            if let cache = service.cache { checkCacheSize(cache, service: service, base) }
             if let scaler = service.autoscaler {
                 let path = "\(base).autoscaler"
                 if scaler.max < scaler.min {
@@ -137,6 +156,22 @@ struct ScenarioValidator {
                 }
             }
         }
+    }
+
+    /// Every instance a service can run keeps its own cache, which fills with the keys it
+    /// misses: memory grows with requests until each holds min(capacity, keys) entries. The total
+    /// over the most instances the service can run (instances, autoscaler.max, scale targets) is
+    /// bounded, so that a long run cannot fill memory with cache entries.
+    private mutating func checkCacheSize(_ cache: CacheSpec, service: ServiceSpec, _ base: String) {
+        var most = max(service.instances, service.autoscaler?.max ?? 0)
+        for event in spec.timeline {
+            if case .scale(let name, let to) = event.action, name == service.name { most = max(most, to) }
+        }
+        let perInstance = min(cache.capacity, cache.keys)
+        let (total, overflow) = perInstance.multipliedReportingOverflow(by: most)
+        guard overflow || total > Self.maximumCacheEntries else { return }
+        atValue("\(base).cache.capacity",
+            "found \(cache.capacity), which lets \(most) instances cache up to \(perInstance) keys each (\(overflow ? "too many" : String(total)) entries); expected at most \(Self.maximumCacheEntries) entries in all: capacity <= \(Self.maximumCacheEntries / most)")
     }
 
     /// Reports each cycle of the call graph once, at the call that closes it.
