@@ -318,6 +318,40 @@ import Glibc
     }
 }
 
+extension ExtremeValueTests {
+    /// The report of issue 6: at 100,000 requests/s into an unbounded queue the in-flight limit
+    /// tripped, the calendar was emptied, and the arrival handler scheduled the next arrival
+    /// anyway, so the run went on to 6 million requests and 663 MB and said it stopped at the end.
+    @Test func theInFlightLimitStopsAFloodWhereItTripsAndSaysWhen() throws {
+        let file = try CLIHarness.scenarioFile("""
+            name: flood
+            description: constant arrivals far beyond what one worker serves
+            duration: 1h
+            clients:
+              users:
+                target: api
+                arrival: { process: constant, rate: 100000/s }
+            services:
+              api:
+                service_time: { dist: constant, value: 2h }
+
+            """)
+        let out = try CLIHarness.temporaryDirectory()
+        let result = try CLIHarness.run(["run", file.path, "--max-in-flight", "20000", "--out", out.path, "--format", "json"])
+        #expect(result.status == 1)
+        // Nothing completes, so in flight = 2 x requests: the 10,001st arrival, at 10,001 x 10 us,
+        // crosses 20,000, and the run stops there.
+        #expect(result.stderr.contains("the run stopped at 0.10001s of simulated time with 20002 requests"))
+        let summary = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
+        #expect(summary.contains("\"requests\": 10001,"))
+        #expect(summary.contains("\"complete\": false"))
+        // The last time-series row closes where the run stopped.
+        let csv = try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8)
+        let last = csv.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("0.10001,"))
+    }
+}
+
 /// A flag set from the timer's queue and read after the child has exited.
 private final class UnsafeSendableFlag: @unchecked Sendable {
     private let lock = NSLock()
