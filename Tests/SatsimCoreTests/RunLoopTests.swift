@@ -173,7 +173,7 @@ private final class HaltingRecorder: EventProcessor {
 
     func process(_ event: ScheduledEvent) -> Bool {
         processed.append(event.time.nanoseconds)
-        if event.time.nanoseconds == haltAt {
+        if event.time.nanoseconds == haltAt && !isHalted {
             isHalted = true
             calendar.schedule(at: event.time, kind: 0)
         }
