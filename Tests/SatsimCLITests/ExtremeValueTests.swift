@@ -326,7 +326,7 @@ extension ExtremeValueTests {
         let file = try CLIHarness.scenarioFile("""
             name: flood
             description: constant arrivals far beyond what one worker serves
-            duration: 1h
+            duration: 2s
             clients:
               users:
                 target: api

@@ -10,7 +10,7 @@ struct RunLimitTests {
     /// One client at a constant rate into one instance with one worker whose service time is
     /// longer than the run: nothing ever completes, so every request stays in flight with its
     /// one attempt, and the counts at any time are exact.
-    static func flood(rate: Double, duration: Double = 3600) -> ScenarioSpec {
+    static func flood(rate: Double, duration: Double = 1) -> ScenarioSpec {
         ScenarioSpec(
             name: "flood", duration: SimTime(seconds: duration),
             clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: rate))],
@@ -27,7 +27,7 @@ struct RunLimitTests {
         #expect(result.limitHit == .inFlight(count: 1_002, largestQueue: "api", at: stop))
         // The run ended there: no arrival after the one that tripped the limit was processed
         // (before the fix, the next arrival was scheduled after the calendar was emptied and the
-        // run went on to the end, creating 360 million requests at this rate).
+        // run went on to the end, creating 100,000 requests in this one second).
         #expect(result.clients[0].requests == 501)
         #expect(result.eventCount == 501)
         #expect(result.endSeconds == stop.seconds)
@@ -43,14 +43,14 @@ struct RunLimitTests {
     @Test func aHaltedRunNeverResumes() {
         let simulation = Simulation(spec: Self.flood(rate: 100_000))
         let first = simulation.run(limits: RunLimits(maxInFlight: 1_000))
-        let again = RunLoop.run(simulation, until: SimTime(seconds: 3600))
+        let again = RunLoop.run(simulation, until: SimTime(seconds: 1))
         #expect(again == RunReport(stop: .halted, events: 0, popped: 0, time: SimTime(nanoseconds: 5_010_000)))
         #expect(first.clients[0].requests == 501)
     }
 
     @Test func theEventBudgetSaysWhereTheRunStopped() throws {
         // 100 arrivals per second: the 250th counted event is the arrival at 2.5 s.
-        let result = Simulation(spec: Self.flood(rate: 100)).run(limits: RunLimits(maxEvents: 250))
+        let result = Simulation(spec: Self.flood(rate: 100, duration: 10)).run(limits: RunLimits(maxEvents: 250))
         let stop = SimTime(seconds: 2.5)
         #expect(result.limitHit == .eventBudget(events: 250, at: stop))
         #expect(result.endSeconds == 2.5)
