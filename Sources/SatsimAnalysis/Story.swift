@@ -192,6 +192,9 @@ public struct Story: Sendable, Hashable {
             let delay: String
             if case .constant(let value) = add {
                 delay = Format.duration(value)
+            } else if !add.mean.isFinite, case .pareto(let scale, _) = add {
+                // A Pareto tail with shape <= 1 has no mean: say what it has, a minimum.
+                delay = "a pareto delay of at least \(Format.duration(scale)), with no finite mean"
             } else {
                 delay = "a \(add.name) delay averaging \(Format.duration(add.mean))"
             }
@@ -219,6 +222,8 @@ public struct Story: Sendable, Hashable {
 /// Number formats for sentences.
 enum Format {
     static func clock(_ seconds: Double) -> String {
+        // Int(_:) traps on infinity, NaN and anything beyond Int: never let a figure reach it.
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return seconds.isNaN ? "an unknown time" : "never" }
         let total = Int(seconds.rounded())
         let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60)
         if h > 0 { return "\(h)h\(pad(m))m\(pad(s))s" }
@@ -227,7 +232,7 @@ enum Format {
     }
 
     static func duration(_ seconds: Double) -> String {
-        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds.isFinite, seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
         return clock(seconds)
     }
 

@@ -3,6 +3,12 @@
 /// Column names are stable, dotted like summary paths (`clients.users.goodput_per_s`); the first
 /// column is `time`, the end of the interval in seconds.
 public struct TimeSeries: Sendable, Equatable {
+    /// The most rows a run keeps: one per metrics interval, so duration / interval must not
+    /// exceed it (validation refuses a scenario that would). A day at the default 1 s interval
+    /// fits; a row costs about 8 bytes per column, so even a scenario with many components keeps
+    /// its series (and the CSV and charts made from it) within tens of megabytes.
+    public static let maximumRows = 100_000
+
     public private(set) var columns: [String]
     public private(set) var rows: [[Double]] = []
 

@@ -145,4 +145,38 @@ private final class Recorder: EventProcessor {
         #expect(model.slots.inUse == 0)
         model.slots.checkInvariants()
     }
+
+    @Test func aHaltedModelGetsNoFurtherEventEvenOneItJustScheduled() {
+        let model = HaltingRecorder()
+        for ns in [1, 2, 3] as [Int64] { model.calendar.schedule(at: SimTime(nanoseconds: ns), kind: 0) }
+        // At 2 ns the model halts, and schedules a follow-up at 2 ns as an arrival handler does.
+        model.haltAt = 2
+        let report = RunLoop.run(model, until: SimTime(nanoseconds: 10))
+        #expect(report == RunReport(stop: .halted, events: 2, popped: 2, time: SimTime(nanoseconds: 2)))
+        #expect(model.processed == [1, 2])
+        #expect(model.now == SimTime(nanoseconds: 2))
+        // A halted model stays halted: the loop hands it nothing more.
+        let again = RunLoop.run(model, until: SimTime(nanoseconds: 10))
+        #expect(again == RunReport(stop: .halted, events: 0, popped: 0, time: SimTime(nanoseconds: 2)))
+        #expect(model.processed == [1, 2])
+    }
+}
+
+/// A model that halts itself on the event at `haltAt` and, like an arrival handler, schedules
+/// another event at the same time in the same breath.
+private final class HaltingRecorder: EventProcessor {
+    var calendar = EventCalendar(capacity: 4)
+    var now = SimTime.zero
+    var processed: [Int64] = []
+    var haltAt: Int64 = .max
+    var isHalted = false
+
+    func process(_ event: ScheduledEvent) -> Bool {
+        processed.append(event.time.nanoseconds)
+        if event.time.nanoseconds == haltAt && !isHalted {
+            isHalted = true
+            calendar.schedule(at: event.time, kind: 0)
+        }
+        return true
+    }
 }

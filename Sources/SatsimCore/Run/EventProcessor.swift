@@ -10,6 +10,14 @@ public protocol EventProcessor: AnyObject {
     var now: SimTime { get set }
     /// Handles one event. Returns false for an event that did nothing (stale, cancelled).
     func process(_ event: ScheduledEvent) -> Bool
+    /// True once the model has stopped itself (a memory budget crossed): the loop returns after
+    /// the event that set it and processes nothing more, whatever that event scheduled.
+    var isHalted: Bool { get }
+}
+
+extension EventProcessor {
+    /// A model that never stops itself.
+    @inlinable public var isHalted: Bool { false }
 }
 
 /// Why a run stopped.
@@ -20,6 +28,8 @@ public enum RunStop: String, Sendable, Equatable {
     case calendarEmpty = "calendar_empty"
     /// The event budget was spent before the end time: the results are partial.
     case eventBudgetExhausted = "event_budget"
+    /// The model stopped itself (``EventProcessor/isHalted``): the results are partial.
+    case halted = "halted"
 }
 
 /// What a call to ``RunLoop/run(_:until:eventBudget:)`` did.
@@ -44,8 +54,10 @@ public struct RunReport: Sendable, Equatable {
 /// The run loop: pop the earliest event, advance the clock, hand it to the model, repeat.
 public enum RunLoop {
     /// Runs `model` until `end` (inclusive: events at exactly `end` fire), until nothing is left,
-    /// or until `eventBudget` counted events have been processed, whichever comes first. On
-    /// reaching the end time the clock is set to `end`.
+    /// until `eventBudget` counted events have been processed, or until the model halts itself,
+    /// whichever comes first. On reaching the end time the clock is set to `end`; on a halt it
+    /// stays at the time of the event that halted, so the report says where the run stopped.
+    /// A halted model is never handed another event, even one its last handler scheduled.
     ///
     /// - Complexity: O(log n) per event, n the number of pending events.
     @inlinable
@@ -54,6 +66,9 @@ public enum RunLoop {
     ) -> RunReport {
         var counted = 0
         var popped = 0
+        if model.isHalted {
+            return RunReport(stop: .halted, events: counted, popped: popped, time: model.now)
+        }
         while true {
             guard let head = model.calendar.next else {
                 return RunReport(stop: .calendarEmpty, events: counted, popped: popped, time: model.now)
@@ -69,6 +84,9 @@ public enum RunLoop {
             popped &+= 1
             model.now = event.time
             if model.process(event) { counted &+= 1 }
+            if model.isHalted {
+                return RunReport(stop: .halted, events: counted, popped: popped, time: model.now)
+            }
         }
     }
 }

@@ -3,8 +3,11 @@ import SatsimCore
 /// One instance's cache: least recently used eviction over a fixed number of entries, with an
 /// optional time to live counted from insertion.
 ///
-/// Entries live in parallel arrays linked into a recency list; a dictionary maps keys to entries
-/// and is reserved at full size up front, so lookups and inserts allocate nothing once warm.
+/// Entries live in parallel arrays linked into a recency list; a dictionary maps keys to entries.
+/// It grows with the entries actually cached (geometrically, so lookups and inserts allocate
+/// nothing once warm) rather than being reserved at full size up front: every instance slot a
+/// service may ever run has its cache, and 10,000 slots reserving a million entries each would
+/// claim hundreds of gigabytes of address space before the first request.
 struct LRUCache {
     let capacity: Int
     let ttl: Int64?
@@ -19,7 +22,7 @@ struct LRUCache {
     init(capacity: Int, ttl: SimTime?) {
         self.capacity = capacity
         self.ttl = ttl?.nanoseconds
-        index.reserveCapacity(min(capacity, 1 << 20))
+        index.reserveCapacity(min(capacity, 1 << 10))
     }
 
     var count: Int { index.count }

@@ -37,6 +37,9 @@ extension Simulation {
         clients[c].counters.requests += 1
         let slot = requests.acquire(client: c, at: now)
         sendAttempt(request: slot)
+        // Also here, not only when an attempt is sent: a request whose attempt the breaker,
+        // throttle or budget rejected stays in flight (waiting to retry) without one.
+        checkInFlight()
     }
 
     // MARK: - Attempts

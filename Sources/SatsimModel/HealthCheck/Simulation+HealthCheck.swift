@@ -43,6 +43,9 @@ extension Simulation {
         if check.jitter > 0 {
             next += Int64(Double(check.interval.nanoseconds) * check.jitter * stream.uniform())
         }
+        // Probes are held like attempts (a slot, a timeout, a queue place): they count in flight,
+        // so probes every microsecond stop at the memory budget instead of exhausting memory.
+        checkInFlight()
         calendar.schedule(
             at: now + SimTime(nanoseconds: next), kind: EventKind.probe.rawValue, target: UInt32(s),
             slot: UInt32(instance), generation: epoch)

@@ -15,11 +15,16 @@ struct SlidingWindow {
     /// The index (time / width) of the newest bucket.
     private var newest: Int64 = 0
 
+    /// A window of `span` in (at most) `buckets` buckets. A span shorter than `buckets`
+    /// nanoseconds (a scenario may write `window: 0.005us`) gets one bucket per
+    /// nanosecond, at least one: the window then covers about the current instant, which is what
+    /// so short a window means.
     init(span: SimTime, buckets: Int = 10) {
-        precondition(buckets >= 1 && span.nanoseconds >= Int64(buckets), "window of \(span) in \(buckets) buckets")
-        first = [Double](repeating: 0, count: buckets)
-        second = [Double](repeating: 0, count: buckets)
-        bucketWidth = span.nanoseconds / Int64(buckets)
+        precondition(buckets >= 1, "a sliding window needs at least one bucket, found \(buckets)")
+        let count = Int(min(Int64(buckets), max(span.nanoseconds, 1)))
+        first = [Double](repeating: 0, count: count)
+        second = [Double](repeating: 0, count: count)
+        bucketWidth = max(span.nanoseconds / Int64(count), 1)
     }
 
     /// Moves the window forward to `now`, clearing buckets that fell out of it.

@@ -1,28 +1,48 @@
+import SatsimCore
+
 /// Budgets that stop a run cleanly, with partial results, before it exhausts the machine.
 public struct RunLimits: Sendable, Hashable {
-    /// Counted events (arrivals, retries sent, departures, timeouts fired).
+    /// Counted events (arrivals, retries sent, departures, timeouts fired, autoscaler decisions,
+    /// health-check rounds).
     public var maxEvents: Int
-    /// Requests plus attempts alive at once (memory grows with what is in flight).
+    /// Requests plus attempts (health probes included) alive at once: memory grows with what is
+    /// in flight, about 100 bytes per unit at its peak (slab entries, calendar entries and queue
+    /// places, with the arrays' geometric growth).
+    ///
+    /// The default of 2,000,000 keeps a run's peak resident memory near 200 MB (measured with
+    /// /usr/bin/time on a scenario with every mechanism flooded at 10^9 requests/s: 200 MB; at
+    /// the former default of 4,000,000, 556 MB), so that a run, or a comparison running two at
+    /// once, stays well within 1 GiB.
     public var maxInFlight: Int
 
-    public init(maxEvents: Int = 2_000_000_000, maxInFlight: Int = 4_000_000) {
+    public init(maxEvents: Int = 2_000_000_000, maxInFlight: Int = 2_000_000) {
         self.maxEvents = maxEvents
         self.maxInFlight = maxInFlight
     }
 }
 
 /// Why a run stopped before its end time, with the likely cause for the message.
+///
+/// Each case carries the simulated time at which the run stopped, which is also the result's
+/// ``SimulationResult/endSeconds``: the figures cover the run up to there.
 public enum RunLimitHit: Sendable, Hashable {
-    case eventBudget(events: Int)
-    case inFlight(count: Int, largestQueue: String?)
+    case eventBudget(events: Int, at: SimTime)
+    case inFlight(count: Int, largestQueue: String?, at: SimTime)
+
+    /// The simulated time at which the run stopped.
+    public var at: SimTime {
+        switch self {
+        case .eventBudget(_, let at), .inFlight(_, _, let at): return at
+        }
+    }
 
     /// A sentence for the user.
     public var message: String {
         switch self {
-        case .eventBudget(let events):
-            return "the run stopped after its event budget of \(events) events; raise it with --max-events, or shorten the duration"
-        case .inFlight(let count, let queue):
-            var text = "the run stopped with \(count) requests and attempts in flight, over its memory budget"
+        case .eventBudget(let events, let at):
+            return "the run stopped at \(at.description) of simulated time, after its event budget of \(events) events; raise it with --max-events, or shorten the duration"
+        case .inFlight(let count, let queue, let at):
+            var text = "the run stopped at \(at.description) of simulated time with \(count) requests, attempts and health probes in flight, over its memory budget (--max-in-flight)"
             if let queue {
                 text += "; the queues of service '\(queue)' grew without bound (an unbounded queue under overload or a retry storm?): give queue.capacity a limit, or raise --max-in-flight"
             }

@@ -2,6 +2,10 @@ import SatsimCore
 import SatsimMetrics
 
 extension Simulation {
+    /// The most time-series rows a run keeps (``TimeSeries/maximumRows``): validation refuses a
+    /// duration / metrics.interval beyond it.
+    public static let maximumRows = TimeSeries.maximumRows
+
     static let clientColumns = [
         "requests", "attempts", "retries", "successes", "failures", "timeouts", "errors", "rejected", "goodput_per_s",
         "latency_mean", "latency_p99",

@@ -26,12 +26,20 @@ public final class Simulation: EventProcessor {
     var timeSeries: TimeSeries
     var lastTick: SimTime = .zero
     var warmedUp = false
+    /// Set when a limit stops the run; the run loop then processes no further event.
     var halted: RunLimitHit?
+    /// The timeline indices of the load spikes in progress.
+    var activeSpikes: [Int] = []
     /// What happened, in time order (faults, instances, breakers): rare, so kept as a list.
     var runEvents: [RunEvent] = []
     var prepared = false
     let end: SimTime
     var maxInFlight = Int.max
+    /// The calendar size that triggers the next removal of stale events (see ``compactCalendar()``).
+    var compactionThreshold = Simulation.minimumCompactionThreshold
+    /// The smallest calendar worth compacting (a test lowers it to compact all the time).
+    var compactionFloor = Simulation.minimumCompactionThreshold
+    static let minimumCompactionThreshold = 65_536
     /// Counted events, for the benchmark's events per second.
     public private(set) var countedEvents = 0
 
@@ -150,7 +158,7 @@ public final class Simulation: EventProcessor {
         let report = RunLoop.run(self, until: end, eventBudget: limits.maxEvents)
         countedEvents = report.events
         if report.stop == .eventBudgetExhausted, halted == nil {
-            halted = .eventBudget(events: report.events)
+            halted = .eventBudget(events: report.events, at: now)
         }
         return finish(report: report)
     }
@@ -197,7 +205,7 @@ public final class Simulation: EventProcessor {
     }
 
     /// Dispatches one event; returns whether it counts (arrivals, retries sent, departures,
-    /// timeouts fired).
+    /// timeouts fired, autoscaler decisions and health-check rounds).
     public func process(_ event: ScheduledEvent) -> Bool {
         guard let kind = EventKind(rawValue: event.kind) else { return false }
         switch kind {
@@ -257,10 +265,13 @@ public final class Simulation: EventProcessor {
             return false
         case .autoscale:
             autoscale(service: Int(event.target))
-            return false
+            // Counted, like every periodic round that does work, so that the event budget bounds
+            // a run whose rounds come every nanosecond (the time series' rows are bounded by
+            // validation instead).
+            return true
         case .probe:
             probeDue(service: Int(event.target), instance: Int(event.slot), epoch: event.generation)
-            return false
+            return true
         case .probeTimeout:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
                   !attempts.abandoned[Int(event.slot)] else { return false }
@@ -269,7 +280,13 @@ public final class Simulation: EventProcessor {
         }
     }
 
-    /// Stops the run loop when a memory budget is crossed.
+    /// Whether a limit stopped the run: the run loop checks it after every event.
+    public var isHalted: Bool { halted != nil }
+
+    /// Stops the run when a memory budget is crossed: requests, attempts and health probes (an
+    /// attempt that belongs to no request) alive at once. The run loop returns after the current
+    /// event, so nothing that event goes on to schedule (the next arrival) ever runs, and the run
+    /// ends at `now`.
     func checkInFlight() {
         let inFlight = requests.slots.inUse + attempts.slots.inUse
         if inFlight > maxInFlight, halted == nil {
@@ -281,8 +298,35 @@ public final class Simulation: EventProcessor {
                 }
                 if length > (largest?.length ?? 0) { largest = (service.spec.name, length) }
             }
-            halted = .inFlight(count: inFlight, largestQueue: largest?.name)
-            calendar.removeAll()
+            halted = .inFlight(count: inFlight, largestQueue: largest?.name, at: now)
         }
+        if calendar.count > compactionThreshold { compactCalendar() }
+    }
+
+    /// Removes the events that can no longer do anything: timers of attempts and requests whose
+    /// slot was released since (an answered attempt's timeout) and arrivals of an earlier epoch.
+    /// Without it the calendar would grow with every attempt whose long timeout never fired, not
+    /// with what is in flight. The next compaction waits until the calendar has doubled past
+    /// what survived, so the cost is amortised O(1) per scheduled event.
+    func compactCalendar() {
+        calendar.removeAll { event in
+            guard let kind = EventKind(rawValue: event.kind) else { return true }
+            switch kind {
+            case .arrival:
+                return event.generation != clients[Int(event.target)].arrivalEpoch
+            case .attemptReachesService, .departure, .responseReachesClient, .attemptTimeout, .probeTimeout:
+                // A released slot's generation was bumped: stale for good.
+                return !attempts.slots.isCurrent(slot: event.slot, generation: event.generation)
+            case .retry:
+                return !requests.slots.isCurrent(slot: event.slot, generation: event.generation)
+            case .probe:
+                // A restarted, drained or stopped instance's schedule was superseded.
+                return event.generation != instances[Int(event.slot)].probeEpoch
+            case .userWakes, .metricsTick, .warmupEnds, .timelineStarts, .timelineEnds, .instanceBoots, .deployStep,
+                .pauseEnds, .autoscale:
+                return false
+            }
+        }
+        compactionThreshold = max(2 * calendar.count, compactionFloor)
     }
 }

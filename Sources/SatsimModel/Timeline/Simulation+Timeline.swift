@@ -1,6 +1,11 @@
 import SatsimCore
 
 extension Simulation {
+    /// The largest closed-loop population a run holds [users]: the schema's bound on `users`,
+    /// which validation also applies to users x load-spike factors. Each user is one pending
+    /// event or one request, so this bounds what a population costs in memory.
+    public static let maximumUsers = 10_000_000
+
     func recordEvent(_ kind: RunEventKind, subject: String, detail: String) {
         runEvents.append(RunEvent(time: now.seconds, kind: kind, subject: subject, detail: detail))
     }
@@ -14,7 +19,18 @@ extension Simulation {
         switch event.action {
         case .loadSpike(let name, let factor):
             guard let c = clients.firstIndex(where: { $0.spec.name == name }) else { return }
-            setLoadFactor(client: c, starting ? clients[c].loadFactor * factor : clients[c].loadFactor / factor)
+            // The product of the spikes active now, recomputed rather than multiplied and divided
+            // back: x1e300 then /1e300 would leave infinity (or 0) behind once it overflowed.
+            if starting {
+                activeSpikes.append(index)
+            } else {
+                activeSpikes.removeAll { $0 == index }
+            }
+            var product = 1.0
+            for k in activeSpikes {
+                if case .loadSpike(let other, let f) = spec.timeline[k].action, other == name { product *= f }
+            }
+            setLoadFactor(client: c, product)
             recordEvent(
                 starting ? .faultStarted : .faultEnded, subject: name,
                 detail: starting ? "load spike x\(factor)\(window)" : "load spike over")
@@ -67,12 +83,22 @@ extension Simulation {
         }
     }
 
+    /// A closed-loop population of `users` scaled by `factor`, rounded, within
+    /// 0...``maximumUsers``. Validation keeps users x factor within that bound; the clamp keeps
+    /// the conversion from trapping should a factor ever slip past it (`Int(1e300)` traps), and
+    /// bounds the loop that starts one user, one pending event, per new user.
+    static func population(users: Int, factor: Double) -> Int {
+        let scaled = (Double(users) * factor).rounded()
+        guard scaled.isFinite else { return scaled.isNaN ? users : maximumUsers }
+        return Int(min(max(scaled, 0), Double(maximumUsers)))
+    }
+
     /// Changes a client's offered load: the open-loop rate, or the closed-loop population.
     func setLoadFactor(client c: Int, _ factor: Double) {
         clients[c].loadFactor = factor
         if clients[c].isClosed {
             guard case .closed(let users, _) = clients[c].spec.arrival else { return }
-            let wanted = Int((Double(users) * factor).rounded())
+            let wanted = Self.population(users: users, factor: factor)
             clients[c].usersWanted = wanted
             // New users join at once; surplus users leave when they next finish a request.
             while clients[c].usersActive < wanted { startUser(c) }
@@ -138,7 +164,7 @@ extension Simulation {
             var missing = target - running.count
             // A draining instance is still running: it simply takes work again.
             for instance in range where missing > 0 && instances[instance].lifecycle == .draining {
-                setLifecycle(service: s, instance: instance, .serving)
+                setLifecycle(service: s, instance: instance, .serving, refresh: false)
                 recordEvent(.instanceReady, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) kept instead of drained")
                 missing -= 1
             }
@@ -147,18 +173,21 @@ extension Simulation {
                 boot(service: s, instance: instance)
                 missing -= 1
             }
+            refreshRouting(service: s)
         } else if running.count > target {
-            // The newest instances go first.
+            // The newest instances go first; the balancer's list is rebuilt once, after all of
+            // them (scaling in from thousands would otherwise rebuild it thousands of times).
             for instance in running.suffix(running.count - target).reversed() {
                 instances[instance].epoch &+= 1
                 if instances[instance].busy == 0 && instances[instance].queue.isEmpty {
-                    setLifecycle(service: s, instance: instance, .stopped)
+                    setLifecycle(service: s, instance: instance, .stopped, refresh: false)
                     recordEvent(.instanceStopped, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) stopped")
                 } else {
-                    setLifecycle(service: s, instance: instance, .draining)
+                    setLifecycle(service: s, instance: instance, .draining, refresh: false)
                     recordEvent(.instanceDraining, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) draining")
                 }
             }
+            refreshRouting(service: s)
         }
     }
 
@@ -192,9 +221,11 @@ extension Simulation {
 
     /// Moves an instance to a new life-cycle state and keeps the balancer's list and the
     /// serving-capacity integrals in step.
-    func setLifecycle(service s: Int, instance: Int, _ state: InstanceLifecycle) {
-        let wasServing = instances[instance].lifecycle == .serving
-        if state == .serving && instances[instance].lifecycle == .booting { instances[instance].readyAt = now.nanoseconds }
+    /// With `refresh` false the caller changes several instances and refreshes once itself.
+    func setLifecycle(service s: Int, instance: Int, _ state: InstanceLifecycle, refresh: Bool = true) {
+        let before = instances[instance].lifecycle
+        let wasServing = before == .serving
+        if state == .serving && before == .booting { instances[instance].readyAt = now.nanoseconds }
         instances[instance].lifecycle = state
         if state != .serving {
             // A new life starts with a clean health record.
@@ -202,17 +233,46 @@ extension Simulation {
             instances[instance].consecutiveProbeFailures = 0
             instances[instance].consecutiveProbeSuccesses = 0
         }
-        refreshRouting(service: s)
+        // Routing and capacity depend only on serving and draining instances: a stopped slot
+        // that starts booting changes neither, so scaling out to thousands costs no refreshes.
         // Every start of serving (booted, or kept instead of drained) starts its own probe schedule.
         if state == .serving && !wasServing { startProbing(service: s, instance: instance) }
+        let idle = { (l: InstanceLifecycle) in l == .booting || l == .stopped }
+        if !refresh || (idle(before) && idle(state)) { return }
+        refreshRouting(service: s)
     }
 
     /// Recomputes the balancer's choice set and the serving-capacity integrals after a change of
     /// life cycle or health.
+    ///
+    /// One pass over the service's slots that reads two fields of each (no copy of an instance),
+    /// reusing the balancer list's storage: a service scaled to thousands of instances boots
+    /// them one by one, and each boot lands here.
     func refreshRouting(service s: Int) {
         let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
-        let running = range.filter { instances[$0].lifecycle == .serving }
-        let healthy = running.filter { !instances[$0].ejected }
+        var running: [Int] = []
+        var healthy = services[s].servingList
+        healthy.removeAll(keepingCapacity: true)
+        services[s].servingList = []
+        var working = 0
+        // Through a buffer pointer, so that an unoptimised build reads the two fields in place
+        // instead of copying each instance (its queue and cache retained and released).
+        // (UnsafePointer's subscript is an addressor; UnsafeBufferPointer's is a copying getter.)
+        instances.withUnsafeBufferPointer { buffer in
+            guard let slots = buffer.baseAddress else { return }
+            for i in range {
+                switch slots[i].lifecycle {
+                case .serving:
+                    running.append(i)
+                    if !slots[i].ejected { healthy.append(i) }
+                    working += 1
+                case .draining:
+                    working += 1
+                case .booting, .stopped:
+                    break
+                }
+            }
+        }
         let panic = services[s].healthCheck?.panicThreshold ?? 0
         let panicking = !running.isEmpty && Double(healthy.count) / Double(running.count) < panic
         if panicking != services[s].panicking {
@@ -228,7 +288,6 @@ extension Simulation {
         services[s].serving.set(Double(serving), at: now)
         // Capacity counts every instance that can hold work, ejected and draining ones included
         // (they still work off their queues), so utilization stays busy / available workers.
-        let working = range.filter { instances[$0].lifecycle == .serving || instances[$0].lifecycle == .draining }.count
         services[s].capacity.set(Double(working * Int(services[s].workers)), at: now)
         services[s].minServing = min(services[s].minServing, serving)
         services[s].maxServing = max(services[s].maxServing, serving)

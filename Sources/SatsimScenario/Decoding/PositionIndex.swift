@@ -12,6 +12,9 @@ struct PositionIndex: Sendable {
         values[path] = value
     }
 
+    /// Whether the file (or an override) wrote a value at exactly `path` (false for a default).
+    func isWritten(_ path: String) -> Bool { values[path] != nil }
+
     /// The position of the key at `path` (or of the nearest recorded ancestor).
     func key(_ path: String) -> SourcePosition {
         lookup(path) { keys[$0] ?? values[$0] }

@@ -37,7 +37,8 @@ extension ScenarioSchema {
             keys: [
                 .init("name", .scenarioName, .required, "identifies the scenario in outputs"),
                 .init("description", .text, .required, "one paragraph a reader of the report sees first"),
-                .init("duration", .duration(positive: true), .required, "simulated time"),
+                .init("duration", .duration(positive: true), .required,
+                      "simulated time; at most \(Simulation.maximumRows) metrics intervals (time-series rows)"),
                 .init("warmup", .duration(positive: false), .defaulted("0s"), "excluded from summary statistics; < duration"),
                 .init("seed", .seed, .defaulted("1"), "the same seed gives byte-identical outputs"),
                 .init("metrics", .object("metrics"), .defaulted("{ interval: 1s }"), "time-series settings"),
@@ -53,7 +54,8 @@ extension ScenarioSchema {
         shapes: [
             SchemaShape(
                 "metrics", "Time-series settings.",
-                keys: [.init("interval", .duration(positive: true), .defaulted("1s"), "width of a time-series bucket; <= duration")]),
+                keys: [.init("interval", .duration(positive: true), .defaulted("1s"),
+                             "width of a time-series bucket; <= duration, and >= duration / \(Simulation.maximumRows) (a run keeps at most \(Simulation.maximumRows) rows)")]),
             SchemaShape(
                 "CLIENT", "A source of load, under `clients.NAME`.",
                 keys: [
@@ -78,7 +80,7 @@ extension ScenarioSchema {
                         .init("rate", .rate, .required, "requests per unit of time"),
                     ]),
                     SchemaCase("closed", "a fixed population; each user waits for the answer, then thinks", [
-                        .init("users", .integer(minimum: 1, maximum: 10_000_000), .required, "population"),
+                        .init("users", .integer(minimum: 1, maximum: Simulation.maximumUsers), .required, "population"),
                         .init("think", .object("distribution"), .required, "think time between a response and the next request"),
                     ]),
                 ]),
@@ -162,7 +164,8 @@ extension ScenarioSchema {
                 keys: [
                     .init("keys", .integer(minimum: 1, maximum: 1_000_000_000), .required, "size of the key space"),
                     .init("zipf", .nonNegativeNumber, .required, "popularity exponent s (0: uniform)"),
-                    .init("capacity", .integer(minimum: 1, maximum: 100_000_000), .required, "entries per instance"),
+                    .init("capacity", .integer(minimum: 1, maximum: 100_000_000), .required,
+                          "entries per instance; min(capacity, keys) x the most instances the service can run <= \(ScenarioValidator.maximumCacheEntries)"),
                     .init("ttl", .duration(positive: true), .optional("entries never expire"), "entry lifetime"),
                 ]),
             SchemaShape(
@@ -184,7 +187,8 @@ extension ScenarioSchema {
                     .init("policy", .choice(of: AutoscalerPolicy.self), .required, "the scaling algorithm"),
                     .init("metric", .choice(of: AutoscalerMetric.self), .required, "what is tracked"),
                     .init("target", .multiplier, .required, "target value of the metric; <= 1 for utilization"),
-                    .init("interval", .duration(positive: true), .defaulted("15s"), "sampling and decision period"),
+                    .init("interval", .duration(positive: true), .defaulted("15s"),
+                          "sampling and decision period; hpa: >= scale_in_cooldown / \(ScenarioValidator.maximumRecommendations)"),
                     .init("min", .integer(minimum: 1, maximum: maximumInstances), .required, "fewest instances; <= instances"),
                     .init("max", .integer(minimum: 1, maximum: maximumInstances), .required, "most instances; >= min and >= instances"),
                     .init("scale_in_cooldown", .duration(positive: false), .optional("hpa 5m (Kubernetes' default); target_tracking and step 0s"),
@@ -232,7 +236,8 @@ extension ScenarioSchema {
                 cases: [
                     SchemaCase("load_spike", "a client's arrival rate (or users) multiplied", [
                         forKey, .init("client", .reference("client"), .required, "the client"),
-                        .init("factor", .multiplier, .required, "load multiplier"),
+                        .init("factor", .multiplier, .required,
+                              "load multiplier; a closed-loop client's users x the factors of its spikes in progress <= \(Simulation.maximumUsers)"),
                     ]),
                     SchemaCase("latency", "added service time", [
                         forKey, .init("service", .reference("service"), .required, "the service"),

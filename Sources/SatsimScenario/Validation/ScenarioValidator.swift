@@ -1,5 +1,10 @@
 import SatsimCore
 import SatsimModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Checks a decoded scenario beyond the types of its values: the call graph, ranges that involve
 /// two keys, timeline windows, and figures named by `expect` (names that must exist are checked on
@@ -7,6 +12,10 @@ import SatsimModel
 ///
 /// Every problem is reported (not only the first), at the position of the key or value at fault.
 struct ScenarioValidator {
+    /// The most decisions an hpa stabilization window (scale_in_cooldown / interval) may span.
+    static let maximumRecommendations: Int64 = 10_000
+    /// The most cache entries a service's instances may hold in all (about 40 bytes each).
+    static let maximumCacheEntries = 10_000_000
     let spec: ScenarioSpec
     let positions: PositionIndex
     let schema = ScenarioSchema.standard
@@ -42,6 +51,32 @@ struct ScenarioValidator {
         }
         if spec.metricsInterval > spec.duration {
             atValue("metrics.interval", "found \(spec.metricsInterval.shortText), expected a duration <= duration (\(spec.duration.shortText))")
+        } else {
+            checkRowCount()
+        }
+    }
+
+    /// A run keeps one time-series row per metrics interval, so a tiny interval or a huge
+    /// duration would fill memory with rows: both are refused beyond ``TimeSeries/maximumRows``,
+    /// with the smallest interval that fits.
+    private mutating func checkRowCount() {
+        let interval = spec.metricsInterval.nanoseconds
+        guard interval > 0 else { return }
+        let (quotient, remainder) = spec.duration.nanoseconds.quotientAndRemainder(dividingBy: interval)
+        let rows = quotient + (remainder > 0 ? 1 : 0)
+        let limit = Int64(Simulation.maximumRows)
+        guard rows > limit else { return }
+        // The smallest interval giving at most `limit` rows: ceil(duration / limit), in whole
+        // microseconds, the finest unit a file can write.
+        let needed = (spec.duration.nanoseconds + limit - 1) / limit
+        let micros = (needed + 999) / 1000
+        let smallest = SimTime(nanoseconds: micros * 1000).shortText
+        let found = "duration \(spec.duration.shortText) at a metrics.interval of \(spec.metricsInterval.shortText) gives \(rows) time-series rows"
+        let expected = "at most \(Simulation.maximumRows) rows are kept: use metrics.interval >= \(smallest), or a shorter duration"
+        if positions.isWritten("metrics.interval") {
+            atValue("metrics.interval", "\(found); \(expected)")
+        } else {
+            atValue("duration", "\(found) (the default interval); \(expected)")
         }
     }
 
@@ -49,7 +84,40 @@ struct ScenarioValidator {
         for client in spec.clients {
             let base = "clients.\(client.name)"
             if let retry = client.retry { check(retry, "\(base).retry") }
+            if case .closed(let users, _) = client.arrival { checkPopulation(client.name, users: users) }
         }
+    }
+
+    /// A load spike on a closed-loop client multiplies its population, and overlapping spikes
+    /// multiply each other: every user is a pending event or a request, so the largest population
+    /// the timeline can reach must stay within the schema's bound on `users`. The spikes are
+    /// swept in time order, adding the logarithm of each factor while it lasts (so that no product
+    /// overflows), and the first start that crosses the bound is reported.
+    private mutating func checkPopulation(_ client: String, users: Int) {
+        var changes: [(time: SimTime, isStart: Bool, logFactor: Double, index: Int)] = []
+        for (index, event) in spec.timeline.enumerated() {
+            guard case .loadSpike(let name, let factor) = event.action, name == client else { continue }
+            changes.append((event.at, true, log(factor), index))
+            if let window = event.duration { changes.append((event.at + window, false, -log(factor), index)) }
+        }
+        // At equal times starts come first: counting two spikes that touch as overlapping errs
+        // on the side of refusing.
+        changes.sort { ($0.time, $0.isStart ? 0 : 1, $0.index) < ($1.time, $1.isStart ? 0 : 1, $1.index) }
+        let limit = log(Double(Simulation.maximumUsers))
+        var level = log(Double(users))
+        for change in changes {
+            level += change.logFactor
+            guard change.isStart, level > limit + 1e-12 else { continue }
+            guard case .loadSpike(_, let factor) = spec.timeline[change.index].action else { continue }
+            atValue("timeline.\(change.index).factor",
+                "found \(factor), which takes closed-loop client '\(client)' (\(users) users) to \(Self.count(exp(level))) users with the spikes in progress; expected a factor that keeps the population <= \(Simulation.maximumUsers)")
+            return
+        }
+    }
+
+    /// A large figure in plain digits, or a bound beyond them.
+    private static func count(_ x: Double) -> String {
+        x < 1e15 ? String(Int64(x.rounded())) : "more than 10^15"
     }
 
     private mutating func check(_ retry: RetrySpec, _ path: String) {
@@ -65,6 +133,7 @@ struct ScenarioValidator {
                 let path = "\(base).calls.\(index)"
                 if let retry = call.retry { check(retry, "\(path).retry") }
             }
+            if let cache = service.cache { checkCacheSize(cache, service: service, base) }
             if let scaler = service.autoscaler {
                 let path = "\(base).autoscaler"
                 if scaler.max < scaler.min {
@@ -73,11 +142,36 @@ struct ScenarioValidator {
                     atValue("\(base).instances",
                         "found \(service.instances), expected an integer within the autoscaler's min...max (\(scaler.min)...\(scaler.max))")
                 }
+                if scaler.policy == .hpa, scaler.interval > .zero,
+                    scaler.scaleInCooldown.nanoseconds / scaler.interval.nanoseconds > Self.maximumRecommendations
+                {
+                    // The stabilization window keeps one recommendation per decision, and every
+                    // decision scans them: a window of 10 s at 1 ns intervals is 10^10 of them.
+                    let smallest = SimTime(nanoseconds: scaler.scaleInCooldown.nanoseconds / Self.maximumRecommendations)
+                    atValue("\(path).interval",
+                        "found \(scaler.interval.shortText), which keeps \(scaler.scaleInCooldown.nanoseconds / scaler.interval.nanoseconds) recommendations over the scale_in_cooldown window of \(scaler.scaleInCooldown.shortText); expected at most \(Self.maximumRecommendations): an interval >= \(smallest.shortText), or a shorter window")
+                }
                 if scaler.metric == .utilization && scaler.target > 1 {
                     atValue("\(path).target", "found \(scaler.target), expected a number in (0, 1] for metric utilization")
                 }
             }
         }
+    }
+
+    /// Every instance a service can run keeps its own cache, which fills with the keys it
+    /// misses: memory grows with requests until each holds min(capacity, keys) entries. The total
+    /// over the most instances the service can run (instances, autoscaler.max, scale targets) is
+    /// bounded, so that a long run cannot fill memory with cache entries.
+    private mutating func checkCacheSize(_ cache: CacheSpec, service: ServiceSpec, _ base: String) {
+        var most = max(service.instances, service.autoscaler?.max ?? 0)
+        for event in spec.timeline {
+            if case .scale(let name, let to) = event.action, name == service.name { most = max(most, to) }
+        }
+        let perInstance = min(cache.capacity, cache.keys)
+        let (total, overflow) = perInstance.multipliedReportingOverflow(by: most)
+        guard overflow || total > Self.maximumCacheEntries else { return }
+        atValue("\(base).cache.capacity",
+            "found \(cache.capacity), which lets \(most) instances cache up to \(perInstance) keys each (\(overflow ? "too many" : String(total)) entries); expected at most \(Self.maximumCacheEntries) entries in all: capacity <= \(Self.maximumCacheEntries / most)")
     }
 
     /// Reports each cycle of the call graph once, at the call that closes it.

@@ -1,0 +1,184 @@
+import SatsimCore
+import Testing
+
+@testable import SatsimModel
+
+/// Limits stop a run for good, where they tripped, and say when; hostile values that pass
+/// validation neither trap nor make memory grow with the number of events.
+@Suite("Run limits and hostile values")
+struct RunLimitTests {
+    /// One client at a constant rate into one instance with one worker whose service time is
+    /// longer than the run: nothing ever completes, so every request stays in flight with its
+    /// one attempt, and the counts at any time are exact.
+    static func flood(rate: Double, duration: Double = 1) -> ScenarioSpec {
+        ScenarioSpec(
+            name: "flood", duration: SimTime(seconds: duration),
+            clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: rate))],
+            services: [ServiceSpec(name: "api", serviceTime: .constant(value: 2 * duration))])
+    }
+
+    @Test func theInFlightLimitStopsTheRunOnTheArrivalThatCrossesIt() throws {
+        // Arrivals every 10 us (1 / 100,000 per second, exactly 10,000 ns); the k-th at k x 10 us.
+        // Each arrival adds a request and its attempt, so in flight = 2k, which first exceeds
+        // 1,000 at k = 501, at 5,010,000 ns.
+        let simulation = Simulation(spec: Self.flood(rate: 100_000))
+        let result = simulation.run(limits: RunLimits(maxInFlight: 1_000))
+        let stop = SimTime(nanoseconds: 5_010_000)
+        #expect(result.limitHit == .inFlight(count: 1_002, largestQueue: "api", at: stop))
+        // The run ended there: no arrival after the one that tripped the limit was processed
+        // (before the fix, the next arrival was scheduled after the calendar was emptied and the
+        // run went on to the end, creating 100,000 requests in this one second).
+        #expect(result.clients[0].requests == 501)
+        #expect(result.eventCount == 501)
+        #expect(result.endSeconds == stop.seconds)
+        #expect(simulation.now == stop)
+        #expect(result.timeSeries.rows.last?.first == stop.seconds)
+        // The message gives the same time.
+        let message = try #require(result.limitHit?.message)
+        #expect(message.contains("stopped at 0.00501s of simulated time"))
+        #expect(result.events.last?.kind == .runStopped)
+        #expect(result.events.last?.time == stop.seconds)
+    }
+
+    @Test func aHaltedRunNeverResumes() {
+        let simulation = Simulation(spec: Self.flood(rate: 100_000))
+        let first = simulation.run(limits: RunLimits(maxInFlight: 1_000))
+        let again = RunLoop.run(simulation, until: SimTime(seconds: 1))
+        #expect(again == RunReport(stop: .halted, events: 0, popped: 0, time: SimTime(nanoseconds: 5_010_000)))
+        #expect(first.clients[0].requests == 501)
+    }
+
+    @Test func theEventBudgetSaysWhereTheRunStopped() throws {
+        // 100 arrivals per second: the 250th counted event is the arrival at 2.5 s.
+        let result = Simulation(spec: Self.flood(rate: 100, duration: 10)).run(limits: RunLimits(maxEvents: 250))
+        let stop = SimTime(seconds: 2.5)
+        #expect(result.limitHit == .eventBudget(events: 250, at: stop))
+        #expect(result.endSeconds == 2.5)
+        let message = try #require(result.limitHit?.message)
+        #expect(message.contains("stopped at 2.5s of simulated time"))
+    }
+
+    @Test func healthProbesCountInFlight() {
+        // One worker, held from t = 1 s to the end by the first request (constant 1/s arrivals;
+        // service time longer than the run). Probes every millisecond then queue behind it and
+        // never get an answer before their 1 h timeout. At t = 1 s the arrival (scheduled at 0)
+        // runs before the probe round due then (scheduled at 0.999 s): ties run first in, first
+        // out. So round k >= 1000 adds its probe to the 2 in flight (request and attempt) and the
+        // 2 more of each later arrival; the limit of 100 is first exceeded by the 99th queued
+        // probe, at round 1098, before the second arrival (2 s).
+        let spec = ScenarioSpec(
+            name: "probes", duration: SimTime(seconds: 10),
+            clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: 1))],
+            services: [
+                ServiceSpec(
+                    name: "api", serviceTime: .constant(value: 100),
+                    healthCheck: HealthCheckSpec(
+                        interval: SimTime(seconds: 0.001), timeout: SimTime(seconds: 3600), unhealthyAfter: 1_000_000))
+            ])
+        let result = Simulation(spec: spec).run(limits: RunLimits(maxInFlight: 100))
+        #expect(result.limitHit == .inFlight(count: 101, largestQueue: "api", at: SimTime(seconds: 1.098)))
+        #expect(result.endSeconds == 1.098)
+    }
+
+    @Test func longTimeoutsOnFastAnswersDoNotGrowTheCalendar() {
+        // 20,000 requests/s for 20 s, each answered in about 10 us, each with a 1 h timeout that
+        // is cancelled (its slot released) when the answer comes. Without removing those stale
+        // timers the calendar would end holding all 400,000 of them; with it, it never holds
+        // more than twice what survived the last removal, and at least 65,536 before the first.
+        let spec = ScenarioSpec(
+            name: "stale", duration: SimTime(seconds: 20),
+            clients: [ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 20_000), timeout: SimTime(seconds: 3600))],
+            services: [ServiceSpec(name: "api", workers: 8, serviceTime: .exponential(mean: 0.00001))])
+        let simulation = Simulation(spec: spec)
+        let result = simulation.run()
+        #expect(result.limitHit == nil)
+        #expect(result.clients[0].requests > 390_000)
+        #expect(simulation.calendar.count <= 2 * Simulation.minimumCompactionThreshold)
+    }
+
+    @Test func removingStaleTimersChangesNoResult() {
+        // The same run with stale timers removed whenever the calendar holds more than 8 events
+        // (and twice what survived the last removal) and without removal (threshold out of
+        // reach) gives identical results: removal keeps the (time, sequence) order.
+        func run(threshold: Int) -> SimulationResult {
+            let spec = ScenarioSpec(
+                name: "stale", duration: SimTime(seconds: 5),
+                clients: [
+                    ClientSpec(
+                        name: "users", target: "api", arrival: .poisson(rate: 2_000), timeout: SimTime(seconds: 0.05),
+                        retry: RetrySpec(maxAttempts: 3, backoff: BackoffSpec(base: SimTime(seconds: 0.01), jitter: .full)))
+                ],
+                services: [ServiceSpec(name: "api", workers: 4, serviceTime: .exponential(mean: 0.002))])
+            let simulation = Simulation(spec: spec)
+            simulation.compactionThreshold = threshold
+            simulation.compactionFloor = threshold
+            let result = simulation.run()
+            return result
+        }
+        let compacted = run(threshold: 8)
+        let plain = run(threshold: .max)
+        #expect(compacted.clients == plain.clients)
+        #expect(compacted.services == plain.services)
+        #expect(compacted.timeSeries == plain.timeSeries)
+    }
+
+    @Test func aClosedLoopPopulationIsClampedInsteadOfTrapping() {
+        // Int(1e300) traps; validation refuses such a factor, and the model clamps regardless.
+        #expect(Simulation.population(users: 10, factor: 1e300) == Simulation.maximumUsers)
+        #expect(Simulation.population(users: 10, factor: .infinity) == Simulation.maximumUsers)
+        #expect(Simulation.population(users: 10, factor: 2.5) == 25)
+        #expect(Simulation.population(users: 10, factor: 1e-300) == 0)
+    }
+
+    @Test func spikesThatUnderflowRestoreTheBaseRateWhenTheyEnd() {
+        // Two overlapping x1e-200 spikes underflow to a factor of 0; multiplying and dividing
+        // back (0 / 1e-200 = 0) would leave the client silent for good. After both end it runs
+        // at its base rate again: the measured half sees as many requests as with no spikes.
+        func requests(spiked: Bool) -> Int {
+            let spike = { (at: Double) in
+                TimelineEventSpec(
+                    at: SimTime(seconds: at), duration: SimTime(seconds: 0.5), action: .loadSpike(client: "users", factor: 1e-200))
+            }
+            let spec = ScenarioSpec(
+                name: "underflow", duration: SimTime(seconds: 20), warmup: SimTime(seconds: 10),
+                clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: 10))],
+                services: [ServiceSpec(name: "api", workers: 4, serviceTime: .constant(value: 0.001))],
+                timeline: spiked ? [spike(1), spike(1.2)] : [])
+            return Simulation(spec: spec).run().clients[0].requests
+        }
+        let base = requests(spiked: false)
+        #expect(base >= 100)
+        #expect(requests(spiked: true) == base)
+    }
+
+    @Test func aWindowOfAFewNanosecondsIsOneBucketPerNanosecond() {
+        // A breaker window of 3 ns used to fail a precondition (fewer nanoseconds than buckets).
+        var window = SlidingWindow(span: SimTime(nanoseconds: 3))
+        window.add(first: 1, at: SimTime(nanoseconds: 10))
+        window.add(first: 1, at: SimTime(nanoseconds: 12))
+        #expect(window.sums(at: SimTime(nanoseconds: 12)).first == 2)
+        // Three one-nanosecond buckets: at 13 ns the bucket of 10 ns has left the window.
+        #expect(window.sums(at: SimTime(nanoseconds: 13)).first == 1)
+        var single = SlidingWindow(span: SimTime(nanoseconds: 1))
+        single.add(first: 1, at: SimTime(nanoseconds: 5))
+        #expect(single.sums(at: SimTime(nanoseconds: 5)).first == 1)
+        #expect(single.sums(at: SimTime(nanoseconds: 6)).first == 0)
+    }
+
+    @Test func aBreakerWithANanosecondWindowRuns() {
+        let spec = ScenarioSpec(
+            name: "breaker", duration: SimTime(seconds: 5),
+            clients: [
+                ClientSpec(
+                    name: "users", target: "api", arrival: .poisson(rate: 100),
+                    circuitBreaker: CircuitBreakerSpec(
+                        failureRatio: 0.5, minRequests: 1, window: SimTime(nanoseconds: 1), openFor: SimTime(seconds: 1),
+                        halfOpenProbes: 1),
+                    adaptiveThrottle: AdaptiveThrottleSpec(k: 2, window: SimTime(nanoseconds: 7)))
+            ],
+            services: [ServiceSpec(name: "api", serviceTime: .exponential(mean: 0.001))])
+        let result = Simulation(spec: spec).run()
+        #expect(result.limitHit == nil)
+        #expect(result.clients[0].requests > 0)
+    }
+}
