@@ -199,13 +199,26 @@ struct OutputDirectory {
             }
             return
         }
-        let parent = (folder as NSString).deletingLastPathComponent
+        let parent = Self.parentPath(of: folder)
         if !parent.isEmpty, parent != folder, parent != "/" {
             try makeFolder(parent, given: given)
         }
         guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {
             throw CLIError.badInput("--out \(given): cannot create the folder (\(reason(errno)))")
         }
+    }
+
+    /// The folder that holds `path` ("" for a name relative to the current folder, "/" for a
+    /// child of the root). Written by hand: swift-corelibs-foundation's
+    /// `NSString.deletingLastPathComponent` traps on a one-character relative path such as `o`.
+    static func parentPath(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        if slash == trimmed.startIndex { return "/" }
+        var parent = trimmed[..<slash]
+        while parent.count > 1 && parent.hasSuffix("/") { parent = parent.dropLast() }
+        return String(parent)
     }
 
     /// The system's reason for `code`, lowercased to sit inside a sentence.

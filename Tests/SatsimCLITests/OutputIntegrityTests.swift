@@ -269,4 +269,18 @@ struct OutputIntegrityTests {
             #expect(message.contains("--out needs a folder path"), "\(result.stderr)")
         }
     }
+
+    /// swift-corelibs-foundation's `deletingLastPathComponent` trapped on a one-character
+    /// relative path, so `--out o` crashed the run instead of writing its outputs.
+    @Test("One-character and nested relative folders are created: o, a/b, c/")
+    func shortRelativeFolders() throws {
+        let scenario = try CLIHarness.scenarioFile(Self.twoServices)
+        let workspace = try CLIHarness.temporaryDirectory()
+        for folder in ["o", "a/b", "c/"] {
+            let result = try CLIHarness.run(["run", scenario.path, "--out", folder], currentDirectory: workspace)
+            #expect(result.status == 0, "--out \(folder): \(result.stderr)")
+            let summary = workspace.appendingPathComponent(folder).appendingPathComponent("summary.json")
+            #expect(FileManager.default.fileExists(atPath: summary.path), "--out \(folder)")
+        }
+    }
 }

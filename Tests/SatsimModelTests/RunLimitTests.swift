@@ -65,7 +65,10 @@ struct RunLimitTests {
         // runs before the probe round due then (scheduled at 0.999 s): ties run first in, first
         // out. So round k >= 1000 adds its probe to the 2 in flight (request and attempt) and the
         // 2 more of each later arrival; the limit of 100 is first exceeded by the 99th queued
-        // probe, at round 1098, before the second arrival (2 s).
+        // probe, 98 probes after the first that queues, before the second arrival (2 s). The
+        // instance's probes run on its own schedule (HealthCheckScheduleTests): the first at a
+        // phase p in [0, 1 ms), drawn first from `services.api.health`, then every 1 ms; the first
+        // that queues is at 1 s + p, the 99th at 1.098 s + p.
         let spec = ScenarioSpec(
             name: "probes", duration: SimTime(seconds: 10),
             clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: 1))],
@@ -75,9 +78,11 @@ struct RunLimitTests {
                     healthCheck: HealthCheckSpec(
                         interval: SimTime(seconds: 0.001), timeout: SimTime(seconds: 3600), unhealthyAfter: 1_000_000))
             ])
+        let phase = Int64(1_000_000 * RandomStream(seed: spec.seed, component: "services.api.health").uniform())
+        let stop = SimTime(nanoseconds: 1_098_000_000 + phase)
         let result = Simulation(spec: spec).run(limits: RunLimits(maxInFlight: 100))
-        #expect(result.limitHit == .inFlight(count: 101, largestQueue: "api", at: SimTime(seconds: 1.098)))
-        #expect(result.endSeconds == 1.098)
+        #expect(result.limitHit == .inFlight(count: 101, largestQueue: "api", at: stop))
+        #expect(result.endSeconds == stop.seconds)
     }
 
     @Test func longTimeoutsOnFastAnswersDoNotGrowTheCalendar() {
