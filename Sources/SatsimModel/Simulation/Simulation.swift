@@ -29,6 +29,8 @@ public final class Simulation: EventProcessor {
     var halted: RunLimitHit?
     /// What happened, in time order (faults, instances, breakers): rare, so kept as a list.
     var runEvents: [RunEvent] = []
+    /// One per time-series row: see ``SimulationResult/successLatency``.
+    var successLatency: [CompactLatencyHistogram] = []
     var prepared = false
     let end: SimTime
     var maxInFlight = Int.max
