@@ -90,11 +90,15 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
             if seen >= rank {
                 let units = Self.highestValue(ofBucket: Int(cell >> Self.countBits))
                 let ns = (units + 1) * LatencyHistogram.unitNanoseconds - 1
-                return Double(min(ns, maxNanoseconds)) * 1e-9
+                return Self.seconds(min(ns, maxNanoseconds))
             }
         }
-        return Double(maxNanoseconds) * 1e-9
+        return Self.seconds(maxNanoseconds)
     }
+
+    /// Nanoseconds to seconds, correctly rounded (300 ms is 0.3, not 0.30000000000000004), so
+    /// that a p99 equal to a bound written in milliseconds compares equal.
+    static func seconds(_ ns: Int64) -> Double { Double(ns) / 1e9 }
 
     /// The number of non-empty buckets (the memory it holds is 8 bytes each).
     public var storedBuckets: Int { cells.count }
