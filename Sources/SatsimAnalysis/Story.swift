@@ -98,7 +98,8 @@ public struct Story: Sendable, Hashable {
             lines.append("Every window of at least \(verdict.thresholds.minimumWindowRequests) requests stayed healthy (\(Self.healthBounds(verdict))): the system stayed stable.")
         case .recovered:
             if let recovery = verdict.recoveryTime {
-                lines.append("\(Format.duration(recovery)) after the last fault ended, the system was healthy again (\(Self.healthBounds(verdict))) and stayed so: it recovered.")
+                let when = recovery > 0 ? "\(Format.duration(recovery)) after the last fault ended" : "By the time the last fault ended"
+                lines.append("\(when), the system was healthy again (\(Self.healthBounds(verdict))) and stayed so: it recovered.")
             }
         case .degraded where analysis.faults.isEmpty:
             let bad = analysis.windows.filter { !$0.isHealthy }.count

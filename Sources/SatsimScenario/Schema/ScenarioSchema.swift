@@ -46,7 +46,7 @@ extension ScenarioSchema {
                 .init("sweep", .object("sweep"), .optional("no default sweep"), "the default parameter grid of `satsim sweep`"),
                 .init("expect", .expectations, .optional("nothing checked"),
                       "what `satsim check` requires: `outcome`, `recovery_time` or a summary figure, and a condition"),
-                .init("slo", .object("slo"), .optional("the default bounds below"),
+                .init("slo", .object("slo"), .optional("90% succeed, p99 at most 3 x the p99 before the first fault"),
                       "what a healthy window means for this system (DESIGN.md, \"Outcomes\")"),
             ]),
         shapes: [
