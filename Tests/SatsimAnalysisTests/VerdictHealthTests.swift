@@ -83,9 +83,11 @@ struct VerdictHealthTests {
 
     @Test("p99: exactly 3x the baseline p99 is healthy, 3.1x is not")
     func latencyBoundary() {
-        let at = Self.classify(Self.series(latency: { t in t >= 100 && t < 130 ? 0.3 : 0.1 }))
+        // 125 ms and 375 ms are exact in binary, so "exactly 3x" is exact in floating point too.
+        let at = Self.classify(Self.series(latency: { t in t >= 100 && t < 130 ? 0.375 : 0.125 }))
+        #expect(at.latencyBound == 0.375)
         #expect(at.outcome == .stable)
-        let above = Self.classify(Self.series(latency: { t in t >= 100 && t < 130 ? 0.31 : 0.1 }))
+        let above = Self.classify(Self.series(latency: { t in t >= 100 && t < 130 ? 0.3875 : 0.125 }))
         #expect(above.outcome == .recovered)
         #expect(Self.isClose(above.recoveryTime, 20))
     }
