@@ -7,10 +7,11 @@ import Testing
 /// The verdict's notion of health (DESIGN.md, "Outcomes"): a window is healthy only when at least
 /// 90% of its ended requests succeed AND the p99 latency of its successes is at most 3x the
 /// baseline p99; an `slo` replaces either bound; health is judged over windows of at least 100
-/// ended requests. The SRE book ("Service Level Objectives", Google SRE book ch. 4) frames both
-/// halves: an SLO is a target on an SLI such as the share of successful requests or a latency
-/// percentile, and a service meeting its availability target while its tail latency is many
-/// times normal is not meeting its users' expectations.
+/// ended requests. Both halves are the SLIs of the Google SRE book, ch. 4 "Service Level
+/// Objectives": request latency ("most services consider request latency ... as a key SLI") and
+/// the share of requests that succeed (availability as "yield"), each aggregated over a
+/// measurement window into a rate or a percentile; an SLO is a target on an SLI (SLI <= target),
+/// which is what the `slo` block sets.
 ///
 /// Every series here is synthetic, with the answer known by construction: 1-second intervals, a
 /// fault from 100 s to 110 s, warmup 10 s, and every success of an interval at one latency, so a
