@@ -82,7 +82,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SatsimCLITests",
-            dependencies: ["SatsimCLI", "SatsimTestSupport"],
+            // Every module the tests import, so that a change to one rebuilds them.
+            dependencies: ["SatsimCLI", "SatsimScenario", "SatsimAnalysis", "SatsimMetrics", "SatsimReport", "SatsimTestSupport"],
             exclude: ["Golden"]
         ),
     ]

@@ -1,8 +1,11 @@
+import SatsimModel
+
 /// The verdict on a run (summary.json `outcome`), as DESIGN.md defines it.
 public enum Outcome: String, Sendable, Hashable, CaseIterable {
-    /// No metrics interval had a success ratio below the threshold.
+    /// Every window after warmup was healthy (success ratio and p99 latency within bounds).
     case stable
-    /// Goodput fell, then came back within the recovery window after the last fault and stayed.
+    /// Windows turned unhealthy, then healthy again within the recovery window after the last
+    /// fault, and stayed so to the end.
     case recovered
     /// Fell, and neither recovered nor metastable.
     case degraded
@@ -15,14 +18,22 @@ public enum Outcome: String, Sendable, Hashable, CaseIterable {
     case overloaded
 }
 
-/// The thresholds of the verdict; summary.json records the values used.
+/// The thresholds of the verdict (DESIGN.md, "Outcomes"); summary.json records the values used.
 public struct OutcomeThresholds: Sendable, Hashable {
-    /// An interval (or the pre-fault period) is healthy when at least this share of the requests
-    /// that ended succeeded.
+    /// A window is healthy when at least this share of the requests that ended in it succeeded;
+    /// so is the pre-fault period, or the run is `overloaded`. An SLO's `success_ratio` replaces it.
     public var successRatio: Double = 0.9
-    /// Recovered: goodput back to at least this fraction of the pre-fault goodput G0.
-    public var recoveryFraction: Double = 0.9
-    /// Recovered: within this long after the last fault ends [s].
+    /// A window is healthy when the p99 latency of its successes is at most this multiple of the
+    /// baseline p99 (the p99 after warmup and before the first fault)...
+    public var latencyFactor: Double = 3
+    /// ...or, when an SLO sets `latency_p99`, at most this [s].
+    public var latencyP99: Double?
+    /// The SLO these thresholds took their bounds from, recorded as written; nil without one.
+    public var slo: SLOSpec?
+    /// Health is judged over windows of consecutive metrics intervals holding at least this many
+    /// ended requests, so that the judgement is signal rather than Poisson noise.
+    public var minimumWindowRequests: Int = 100
+    /// Recovered: healthy again at most this long after the last fault ends [s].
     public var recoveryWindow: Double = 120
     /// Metastable: mean goodput below this fraction of G0 from t_end + window to the end.
     public var metastableFraction: Double = 0.5
@@ -30,9 +41,11 @@ public struct OutcomeThresholds: Sendable, Hashable {
     public var baselineLoadFraction: Double = 0.9
     /// Oscillating: at least this many reversals of the instance count's direction.
     public var oscillationReversals: Int = 4
-    /// Goodput is judged on a moving mean over this many seconds, so that Poisson noise in short
-    /// intervals does not read as a fall [s].
-    public var smoothing: Double = 10
 
-    public init() {}
+    /// The defaults, with the bounds a scenario's `slo` sets replaced (each key its own bound).
+    public init(slo: SLOSpec? = nil) {
+        self.slo = slo
+        if let ratio = slo?.successRatio { successRatio = ratio }
+        latencyP99 = slo?.latencyP99?.seconds
+    }
 }

@@ -12,14 +12,21 @@ public struct IntervalFigures: Sendable, Hashable {
     public var failures: Double
     /// Serving instances over all services (time-averaged).
     public var instances: Double
+    /// Latency of the requests that succeeded in the interval (empty: not measured, and the
+    /// latency bound is then not judged for it).
+    public var latency: CompactLatencyHistogram
 
-    public init(end: Double, width: Double, requests: Double, successes: Double, failures: Double, instances: Double) {
+    public init(
+        end: Double, width: Double, requests: Double, successes: Double, failures: Double, instances: Double,
+        latency: CompactLatencyHistogram = CompactLatencyHistogram()
+    ) {
         self.end = end
         self.width = width
         self.requests = requests
         self.successes = successes
         self.failures = failures
         self.instances = instances
+        self.latency = latency
     }
 
     /// Share of the requests that ended in this interval that succeeded; 0 when requests came
@@ -50,6 +57,13 @@ public struct OutcomeVerdict: Sendable, Hashable {
     public var recoveryTime: Double?
     /// Mean goodput after warmup and before the first fault [successes/s].
     public var baselineGoodput: Double
+    /// The p99 latency of the successes after warmup and before the first fault [s]; nil when
+    /// none succeeded there (or the first fault starts at warmup's end).
+    public var baselineLatencyP99: Double?
+    /// The p99 bound a healthy window met [s]: the SLO's `latency_p99`, else
+    /// ``OutcomeThresholds/latencyFactor`` x ``baselineLatencyP99``; nil when neither exists, and
+    /// latency was then not judged.
+    public var latencyBound: Double?
     public var thresholds: OutcomeThresholds
     /// Why no outcome was judged, or nil when ``outcome`` is a judgement. Set when no metrics
     /// interval lies after the warmup (a run stopped at a limit before its warmup ended): with
@@ -67,32 +81,48 @@ public enum OutcomeClassifier {
     /// - Parameters:
     ///   - intervals: every metrics interval of the run, in time order.
     ///   - warmup: end of warmup [s]; earlier intervals are ignored.
-    ///   - faults: the timeline's fault windows.
+    ///   - faults: the timeline's fault windows, operator actions included until their effect ends.
     public static func classify(
         intervals all: [IntervalFigures], warmup: Double, faults: [FaultWindow],
         thresholds: OutcomeThresholds = OutcomeThresholds()
     ) -> OutcomeVerdict {
+        judge(intervals: all, warmup: warmup, faults: faults, thresholds: thresholds).verdict
+    }
+
+    /// The verdict and the health windows it was judged on.
+    static func judge(
+        intervals all: [IntervalFigures], warmup: Double, faults: [FaultWindow], thresholds: OutcomeThresholds
+    ) -> (verdict: OutcomeVerdict, windows: [HealthWindow]) {
         let intervals = all.filter { $0.end - $0.width >= warmup - 1e-9 }
         let firstFault = faults.map(\.start).min() ?? .infinity
         let lastFaultEnd = faults.map(\.end).max() ?? -.infinity
         let before = intervals.filter { $0.end <= firstFault + 1e-9 }
         let baselineGoodput = meanRate(before, \.successes)
         let baselineLoad = meanRate(before, \.requests)
-        func verdict(_ outcome: Outcome, _ recovery: Double? = nil) -> OutcomeVerdict {
-            OutcomeVerdict(outcome: outcome, recoveryTime: recovery, baselineGoodput: baselineGoodput, thresholds: thresholds)
+        let baselineLatencyP99 = CompactLatencyHistogram(merging: before.lazy.map(\.latency)).percentileSeconds(99)
+        let latencyBound = thresholds.latencyP99 ?? baselineLatencyP99.map { thresholds.latencyFactor * $0 }
+        let windows = healthWindows(intervals, thresholds: thresholds, latencyBound: latencyBound)
+        func verdict(_ outcome: Outcome, _ recovery: Double? = nil) -> (OutcomeVerdict, [HealthWindow]) {
+            let v = OutcomeVerdict(
+                outcome: outcome, recoveryTime: recovery, baselineGoodput: baselineGoodput,
+                baselineLatencyP99: baselineLatencyP99, latencyBound: latencyBound, thresholds: thresholds)
+            return (v, windows)
         }
         guard !intervals.isEmpty else {
             // Nothing was measured after warmup: say so instead of calling the run stable.
-            var unjudged = verdict(.stable)
+            var (unjudged, _) = verdict(.stable)
             unjudged.notJudged = notJudgedReason(stoppedAt: all.last?.end ?? 0, warmup: warmup)
-            return unjudged
+            return (unjudged, windows)
         }
 
+        // Overloaded: the pre-fault period, taken whole, is not healthy. Its p99 meets the default
+        // bound by construction (it is 1/3 of it), so only an SLO's latency_p99 can fail it.
         let endedBefore = before.reduce(0) { $0 + $1.successes + $1.failures }
         let succeededBefore = before.reduce(0) { $0 + $1.successes }
         let offeredBefore = before.reduce(0) { $0 + $1.requests }
         if !before.isEmpty, offeredBefore > 0,
-           endedBefore == 0 || succeededBefore / endedBefore < thresholds.successRatio {
+           endedBefore == 0 || succeededBefore / endedBefore < thresholds.successRatio
+            || (thresholds.latencyP99.map { bound in (baselineLatencyP99 ?? 0) > bound } ?? false) {
             return verdict(.overloaded)
         }
         // Oscillation is judged under constant offered load: after the last fault has ended (a
@@ -101,28 +131,17 @@ public enum OutcomeClassifier {
         if reversals(steady.map(\.instances)) >= thresholds.oscillationReversals {
             return verdict(.oscillating)
         }
-        if intervals.allSatisfy({ $0.successRatio >= thresholds.successRatio }) {
+        guard let lastUnhealthy = windows.lastIndex(where: { !$0.isHealthy }) else {
             return verdict(.stable)
         }
         guard lastFaultEnd.isFinite, baselineGoodput > 0 else { return verdict(.degraded) }
 
-        // Recovered: from some point no later than the window after t_end, every interval is
-        // healthy again (success ratio) and the smoothed goodput stays at or above the recovery
-        // fraction of G0 until the end. Goodput that never fell (the fault only added failures)
-        // recovers when the failures stop.
-        let smoothed = movingMean(intervals, seconds: thresholds.smoothing)
-        let target = thresholds.recoveryFraction * baselineGoodput
-        var recoveryIndex: Int?
-        for i in stride(from: intervals.count - 1, through: 0, by: -1) {
-            if smoothed[i] >= target && intervals[i].successRatio >= thresholds.successRatio {
-                recoveryIndex = i
-            } else {
-                break
-            }
-        }
-        if let i = recoveryIndex {
-            let start = intervals[i].end - intervals[i].width
-            let delay = max(0, start - lastFaultEnd)
+        // Recovered: the windows after the last unhealthy one are healthy to the end, and the
+        // first of them starts no later than the recovery window after t_end. The recovery time
+        // runs from t_end to that start, so it follows whichever of success ratio and latency
+        // came back last.
+        if lastUnhealthy + 1 < windows.count {
+            let delay = max(0, windows[lastUnhealthy + 1].start - lastFaultEnd)
             if delay <= thresholds.recoveryWindow {
                 return verdict(.recovered, delay)
             }
@@ -133,6 +152,36 @@ public enum OutcomeClassifier {
             return verdict(.metastable)
         }
         return verdict(.degraded)
+    }
+
+    /// Cuts `intervals` (after warmup, in order) into windows judged for health: from the first
+    /// interval on, consecutive intervals are merged until they hold at least
+    /// ``OutcomeThresholds/minimumWindowRequests`` ended requests (successes + failures, the
+    /// sample the success ratio is measured on). A remainder too small to judge at the end of the
+    /// run joins the window before it. An interval that holds enough on its own is its own window.
+    public static func healthWindows(
+        _ intervals: [IntervalFigures], thresholds: OutcomeThresholds, latencyBound: Double?
+    ) -> [HealthWindow] {
+        var ranges: [Range<Int>] = []
+        var from = 0, ended = 0.0
+        for (i, interval) in intervals.enumerated() {
+            ended += interval.successes + interval.failures
+            if ended >= Double(thresholds.minimumWindowRequests) {
+                ranges.append(from..<(i + 1))
+                from = i + 1
+                ended = 0
+            }
+        }
+        if from < intervals.count {
+            if let last = ranges.popLast() {
+                ranges.append(last.lowerBound..<intervals.count)
+            } else {
+                ranges.append(from..<intervals.count)
+            }
+        }
+        return ranges.map {
+            HealthWindow(intervals[$0], successRatio: thresholds.successRatio, latencyBound: latencyBound)
+        }
     }
 
     /// The reason given when a run stopped at `stoppedAt` [s], before its warmup ended.
@@ -149,23 +198,6 @@ public enum OutcomeClassifier {
     static func meanRate(_ intervals: [IntervalFigures], _ count: KeyPath<IntervalFigures, Double>) -> Double {
         let width = intervals.reduce(0) { $0 + $1.width }
         return width > 0 ? intervals.reduce(0) { $0 + $1[keyPath: count] } / width : 0
-    }
-
-    /// Goodput averaged over the trailing `seconds` (at least one interval).
-    static func movingMean(_ intervals: [IntervalFigures], seconds: Double) -> [Double] {
-        var result: [Double] = []
-        result.reserveCapacity(intervals.count)
-        for i in intervals.indices {
-            var successes = 0.0, width = 0.0
-            var j = i
-            while j >= 0 && (width < seconds || j == i) {
-                successes += intervals[j].successes
-                width += intervals[j].width
-                j -= 1
-            }
-            result.append(width > 0 ? successes / width : 0)
-        }
-        return result
     }
 
     /// How often a series changes direction (ignoring flat stretches).

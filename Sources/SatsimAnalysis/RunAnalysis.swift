@@ -6,26 +6,41 @@ import SatsimModel
 public struct RunAnalysis: Sendable {
     public var verdict: OutcomeVerdict
     public var intervals: [IntervalFigures]
+    /// The windows health was judged on, after warmup, in order (DESIGN.md, "Outcomes").
+    public var windows: [HealthWindow]
     public var faults: [FaultWindow]
 
-    /// When a timeline event stops disturbing the system: the end of its window, or for a step
-    /// that restarts or adds instances, when the last of them has booted (a rolling deploy lasts
-    /// one `every` per further batch).
+    /// When a timeline event stops disturbing the system, so that the verdict counts operator
+    /// actions as faults until then (DESIGN.md, "Outcomes"): a fault's `for` window; for a step
+    /// that restarts or adds instances (kill, scale, deploy, or a `set` of
+    /// `services.NAME.instances`), when the last of them has booted (a rolling deploy lasts one
+    /// `every` per further batch); a `set` with `for` when it reverts (plus a boot when it
+    /// changes an instance count). A cache flush, and a `set` of any other setting, act at once:
+    /// what they leave behind (a cold cache, a new configuration settling) is what the recovery
+    /// time measures, as for a deploy's cold caches.
     public static func effectEnd(of event: TimelineEventSpec, in spec: ScenarioSpec) -> SimTime {
+        func boot(_ name: String) -> SimTime { spec.service(named: name)?.bootTime ?? .zero }
         switch event.action {
         case .kill(let name, _), .scale(let name, _):
-            return event.end + (spec.service(named: name)?.bootTime ?? .zero)
+            return event.end + boot(name)
         case .deploy(let name, let batch, let every):
             guard let service = spec.service(named: name) else { return event.end }
             let batches = (service.instances + max(batch, 1) - 1) / max(batch, 1)
             return event.at + SimTime(nanoseconds: every.nanoseconds * Int64(max(batches - 1, 0))) + service.bootTime
-        default:
+        case .set(let change):
+            let parts = change.path.split(separator: ".")
+            if parts.count == 3, parts[0] == "services", parts[2] == "instances" {
+                return event.end + boot(String(parts[1]))
+            }
+            return event.end
+        case .loadSpike, .latency, .errors, .outage, .pause, .cacheFlush:
             return event.end
         }
     }
 
     /// Sums the clients' and services' per-interval figures and classifies the run.
-    public init(result: SimulationResult, spec: ScenarioSpec, thresholds: OutcomeThresholds = OutcomeThresholds()) {
+    /// - Parameter thresholds: nil for the defaults with the scenario's `slo` applied.
+    public init(result: SimulationResult, spec: ScenarioSpec, thresholds: OutcomeThresholds? = nil) {
         let series = result.timeSeries
         let times = series.column("time") ?? []
         func total(_ names: [String]) -> [Double] {
@@ -46,14 +61,18 @@ public struct RunAnalysis: Sendable {
             intervals.append(
                 IntervalFigures(
                     end: times[i], width: times[i] - previous, requests: requests[i], successes: successes[i],
-                    failures: failures[i], instances: instances[i]))
+                    failures: failures[i], instances: instances[i],
+                    latency: i < result.successLatency.count ? result.successLatency[i] : CompactLatencyHistogram()))
             previous = times[i]
         }
         let faults = spec.timeline.map { FaultWindow(start: $0.at.seconds, end: Self.effectEnd(of: $0, in: spec).seconds) }
         self.intervals = intervals
         self.faults = faults
-        var verdict = OutcomeClassifier.classify(
-            intervals: intervals, warmup: spec.warmup.seconds, faults: faults, thresholds: thresholds)
+        let judged = OutcomeClassifier.judge(
+            intervals: intervals, warmup: spec.warmup.seconds, faults: faults,
+            thresholds: thresholds ?? OutcomeThresholds(slo: spec.slo))
+        var verdict = judged.verdict
+        self.windows = judged.windows
         if verdict.notJudged != nil {
             // The time series may end on the last whole interval; the run knows when it stopped.
             verdict.notJudged = OutcomeClassifier.notJudgedReason(stoppedAt: result.endSeconds, warmup: spec.warmup.seconds)

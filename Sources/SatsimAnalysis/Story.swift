@@ -95,16 +95,16 @@ public struct Story: Sendable, Hashable {
         // The ending.
         switch verdict.outcome {
         case .stable:
-            lines.append("No interval fell below \(Format.percent(verdict.thresholds.successRatio)) successful requests: the system stayed stable.")
+            lines.append("Every window of at least \(verdict.thresholds.minimumWindowRequests) requests stayed healthy (\(Self.healthBounds(verdict))): the system stayed stable.")
         case .recovered:
             if let recovery = verdict.recoveryTime {
-                lines.append("Goodput returned to \(Format.percent(verdict.thresholds.recoveryFraction)) of its baseline \(Format.duration(recovery)) after the last fault ended, and stayed there: it recovered.")
+                let when = recovery > 0 ? "\(Format.duration(recovery)) after the last fault ended" : "By the time the last fault ended"
+                lines.append("\(when), the system was healthy again (\(Self.healthBounds(verdict))) and stayed so: it recovered.")
             }
         case .degraded where analysis.faults.isEmpty:
-            let bad = analysis.intervals.filter { $0.end - $0.width >= warmup - 1e-9 && $0.successRatio < verdict.thresholds.successRatio }
-            let total = analysis.intervals.filter { $0.end - $0.width >= warmup - 1e-9 }.count
+            let bad = analysis.windows.filter { !$0.isHealthy }.count
             lines.append(
-                "With no fault at all, \(bad.count) of \(total) intervals had fewer than \(Format.percent(verdict.thresholds.successRatio)) successful requests: the system runs too close to its limit and degrades on its own.")
+                "With no fault at all, \(bad) of \(analysis.windows.count) windows of at least \(verdict.thresholds.minimumWindowRequests) requests were unhealthy (\(Self.healthBounds(verdict)) is healthy): the system runs too close to its limit and degrades on its own.")
         case .metastable, .degraded:
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
             let late = (0..<times.count).filter { begin($0) >= from - 1e-9 }
@@ -139,11 +139,22 @@ public struct Story: Sendable, Hashable {
                 lines.append("The system degraded and did not recover within the run.")
             }
         case .overloaded:
-            lines.append("Even before any fault, fewer than \(Format.percent(verdict.thresholds.successRatio)) of requests succeeded: the design cannot carry its baseline load.")
+            if let bound = verdict.thresholds.latencyP99, let base = verdict.baselineLatencyP99, base > bound {
+                lines.append("Even before any fault, the p99 latency was \(Format.latency(base)), above the SLO's \(Format.latency(bound)): the design cannot carry its baseline load within its objective.")
+            } else {
+                lines.append("Even before any fault, fewer than \(Format.percent(verdict.thresholds.successRatio)) of requests succeeded: the design cannot carry its baseline load.")
+            }
         case .oscillating:
             lines.append("The number of serving instances kept changing direction under constant load: it oscillated.")
         }
         sentences = lines
+    }
+
+    /// The bounds of a healthy window as applied: "at least 90% succeeded, p99 at most 1.2s".
+    static func healthBounds(_ verdict: OutcomeVerdict) -> String {
+        var text = "at least \(Format.percent(verdict.thresholds.successRatio)) succeeded"
+        if let bound = verdict.latencyBound { text += ", p99 at most \(Format.latency(bound))" }
+        return text
     }
 
     /// Sentences about health checks and breakers, from the run's events.
@@ -234,6 +245,13 @@ enum Format {
     static func duration(_ seconds: Double) -> String {
         if seconds.isFinite, seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
         return clock(seconds)
+    }
+
+    /// A latency to three significant digits at most: `180ms`, `2.35s`, `17.2s` (never rounded
+    /// to whole seconds, which would turn a 1.5 s bound into "2s").
+    static func latency(_ seconds: Double) -> String {
+        if seconds < 1 { return fixed(seconds * 1000, seconds < 0.01 ? 1 : 0) + "ms" }
+        return fixed(seconds, seconds < 10 ? 2 : 1) + "s"
     }
 
     static func pad(_ x: Int) -> String { x < 10 ? "0\(x)" : "\(x)" }

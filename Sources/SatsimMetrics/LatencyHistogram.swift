@@ -57,6 +57,14 @@ public struct LatencyHistogram: Sendable {
         return (Int64(sub + 1) << Int64(magnitude)) - 1
     }
 
+    /// The smallest value (in units) that falls in bucket `index`.
+    static func lowestValue(ofBucket index: Int) -> Int64 {
+        if index < subBucketCount { return Int64(index) }
+        let magnitude = index / halfCount - 1
+        let sub = index % halfCount + halfCount
+        return Int64(sub) << Int64(magnitude)
+    }
+
     /// Adds one observation.
     @inlinable
     public mutating func record(_ latency: SimTime) {

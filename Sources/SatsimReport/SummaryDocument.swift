@@ -16,15 +16,7 @@ public enum SummaryDocument {
             ("outcome", analysis.verdict.judgedOutcome.map { .string($0.rawValue) } ?? .null),
             ("recovery_time", analysis.verdict.recoveryTime.map { .number($0) } ?? .null),
             ("baseline_goodput_per_s", .number(analysis.verdict.baselineGoodput)),
-            ("thresholds", .object([
-                ("success_ratio", .number(t.successRatio)),
-                ("recovery_fraction", .number(t.recoveryFraction)),
-                ("recovery_window", .number(t.recoveryWindow)),
-                ("metastable_fraction", .number(t.metastableFraction)),
-                ("baseline_load_fraction", .number(t.baselineLoadFraction)),
-                ("oscillation_reversals", .int(t.oscillationReversals)),
-                ("smoothing", .number(t.smoothing)),
-            ])),
+            ("thresholds", thresholds(t, verdict: analysis.verdict)),
             ("duration", .number(spec.duration.seconds)),
             ("warmup", .number(spec.warmup.seconds)),
             ("measured_seconds", .number(result.measuredSeconds)),
@@ -41,6 +33,32 @@ public enum SummaryDocument {
         members.append(("clients", .object(result.clients.map { ($0.name, client($0)) })))
         members.append(("services", .object(result.services.map { ($0.name, service($0)) })))
         return .object(members)
+    }
+
+    /// The thresholds the verdict used (DESIGN.md, "Outcomes"): the bounds of a healthy window as
+    /// applied (`success_ratio`, and `latency_p99` in seconds, null when latency was not judged),
+    /// what they came from (`slo` as written, or null; `latency_p99_factor` x
+    /// `baseline_latency_p99` when the SLO sets no latency), and the other parameters.
+    static func thresholds(_ t: OutcomeThresholds, verdict: OutcomeVerdict) -> JSONValue {
+        var slo = JSONValue.null
+        if let s = t.slo {
+            slo = .object([
+                ("success_ratio", s.successRatio.map { .number($0) } ?? .null),
+                ("latency_p99", s.latencyP99.map { .number($0.seconds) } ?? .null),
+            ])
+        }
+        return .object([
+            ("success_ratio", .number(t.successRatio)),
+            ("latency_p99", verdict.latencyBound.map { .number($0) } ?? .null),
+            ("latency_p99_factor", .number(t.latencyFactor)),
+            ("baseline_latency_p99", verdict.baselineLatencyP99.map { .number($0) } ?? .null),
+            ("slo", slo),
+            ("min_window_requests", .int(t.minimumWindowRequests)),
+            ("recovery_window", .number(t.recoveryWindow)),
+            ("metastable_fraction", .number(t.metastableFraction)),
+            ("baseline_load_fraction", .number(t.baselineLoadFraction)),
+            ("oscillation_reversals", .int(t.oscillationReversals)),
+        ])
     }
 
     static func client(_ c: ClientSummary) -> JSONValue {

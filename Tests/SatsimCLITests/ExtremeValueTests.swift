@@ -29,6 +29,7 @@ import Glibc
         warmup: 2s
         seed: 7
         metrics: { interval: 1s }
+        slo: { success_ratio: 0.9, latency_p99: 1s }
         clients:
           open:
             target: api
@@ -100,6 +101,7 @@ import Glibc
     static let places: [String: [String]] = [
         "scenario": [""],
         "metrics": ["metrics"],
+        "slo": ["slo"],
         "CLIENT": ["clients.open"],
         "arrival": ["clients.open.arrival"],
         "arrival/poisson": ["clients.open.arrival"],

@@ -170,6 +170,7 @@ extension LoaderTests {
             ExpectationSpec(path: "recovery_time", condition: "<= 60"),
             ExpectationSpec(path: "services.api.instances.max", condition: "<= 40"),
         ])
+        #expect(spec.slo == SLOSpec(successRatio: 0.99, latencyP99: SimTime(nanoseconds: 500 * ms)))
     }
 
     @Test func fullContractIsRefusedNamingEveryUnsupportedKey() throws {

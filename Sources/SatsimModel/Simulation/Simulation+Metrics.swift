@@ -21,6 +21,9 @@ extension Simulation {
         guard width > 0 else { return }
         var row: [Double] = []
         row.reserveCapacity(timeSeries.columns.count)
+        // The verdict judges the p99 of windows of several intervals: keep each interval's
+        // successes, all clients together, in a form that merges exactly (a few hundred bytes).
+        successLatency.append(CompactLatencyHistogram(merging: clients.map(\.intervalLatency.histogram)))
         for c in clients.indices {
             let d = clients[c].counters - clients[c].atLastTick
             let hist = clients[c].intervalLatency.histogram
@@ -118,6 +121,6 @@ extension Simulation {
         return SimulationResult(
             scenario: spec.name, seed: spec.seed, measuredSeconds: measured, clients: clientSummaries,
             services: serviceSummaries, timeSeries: timeSeries, limitHit: halted, eventCount: report.events,
-            endSeconds: stop.seconds, events: runEvents)
+            endSeconds: stop.seconds, events: runEvents, successLatency: successLatency)
     }
 }

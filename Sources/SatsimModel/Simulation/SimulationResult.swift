@@ -18,4 +18,7 @@ public struct SimulationResult: Sendable {
     public var endSeconds: Double
     /// What happened, in time order: faults, instance life cycles, breaker changes.
     public var events: [RunEvent]
+    /// The latency of the requests that succeeded in each metrics interval, all clients together:
+    /// one per row of ``timeSeries``, for the verdict's p99 over windows of intervals.
+    public var successLatency: [CompactLatencyHistogram]
 }

@@ -30,12 +30,14 @@ public struct ScenarioSpec: Sendable, Hashable {
     public var sweep: SweepSpec?
     /// `expect`, in file order.
     public var expectations: [ExpectationSpec]
+    /// `slo`: the bounds of a healthy window, replacing the verdict's defaults; nil when absent.
+    public var slo: SLOSpec?
 
     public init(
         name: String, description: String = "", duration: SimTime, warmup: SimTime = .zero, seed: UInt64 = 1,
         metricsInterval: SimTime = SimTime(seconds: 1), clients: [ClientSpec], services: [ServiceSpec],
         timeline: [TimelineEventSpec] = [], variants: [VariantSpec] = [], sweep: SweepSpec? = nil,
-        expectations: [ExpectationSpec] = []
+        expectations: [ExpectationSpec] = [], slo: SLOSpec? = nil
     ) {
         self.name = name
         self.description = description
@@ -49,6 +51,7 @@ public struct ScenarioSpec: Sendable, Hashable {
         self.variants = variants
         self.sweep = sweep
         self.expectations = expectations
+        self.slo = slo
     }
 
     /// The service named `name`.

@@ -140,32 +140,49 @@ public enum ReportPage {
             html += "<p class=\"meaning\">\(Markup.escape(reason.prefix(1).uppercased() + reason.dropFirst())).</p>\n"
         } else {
             html += "<p class=\"outcome\" id=\"outcome\">\(Markup.escape(verdict.outcome.rawValue))</p>\n"
-            html += "<p class=\"meaning\">\(Markup.escape(meaning(verdict.outcome, thresholds: t)))</p>\n"
+            html += "<p class=\"meaning\">\(Markup.escape(meaning(verdict.outcome, verdict: verdict)))</p>\n"
         }
         html += "<dl class=\"figures\">\n"
         for (name, value) in figures {
             html += "<div><dt>\(Markup.escape(name))</dt><dd>\(Markup.escape(value))</dd></div>\n"
         }
         html += "</dl>\n"
-        html += "<p class=\"thresholds\">Thresholds: an interval is healthy when \(percent(t.successRatio)) of "
-        html += "its requests succeed; recovered means back to \(percent(t.recoveryFraction)) of baseline goodput "
-        html += "within \(TextSummary.number(t.recoveryWindow)) s of the last fault; metastable means below "
-        html += "\(percent(t.metastableFraction)) of it after that while the load is back to baseline.</p>\n"
+        html += "<p class=\"thresholds\">Thresholds: \(Markup.escape(healthRule(verdict))); recovered means "
+        html += "healthy again within \(TextSummary.number(t.recoveryWindow)) s of the last fault's end and to the end "
+        html += "of the run; metastable means goodput below \(percent(t.metastableFraction)) of baseline after that "
+        html += "while the load is back to baseline.</p>\n"
         html += "</section>\n"
         return html
     }
 
+    /// What a healthy window is in this run, with the bounds applied and where they came from.
+    static func healthRule(_ verdict: OutcomeVerdict) -> String {
+        let t = verdict.thresholds
+        var rule = "a window of at least \(t.minimumWindowRequests) ended requests is healthy when "
+            + "\(percent(t.successRatio)) of them succeed"
+        if let bound = verdict.latencyBound {
+            rule += " and their p99 latency is at most \(TextSummary.seconds(bound))"
+            if t.latencyP99 != nil {
+                rule += " (the scenario's SLO)"
+            } else if let base = verdict.baselineLatencyP99 {
+                rule += " (\(TextSummary.number(t.latencyFactor)) x the p99 of \(TextSummary.seconds(base)) before the first fault)"
+            }
+        }
+        return rule
+    }
+
     /// What the verdict means, with the thresholds it was judged by (DESIGN.md, "Outcomes").
-    static func meaning(_ outcome: Outcome, thresholds t: OutcomeThresholds) -> String {
+    static func meaning(_ outcome: Outcome, verdict: OutcomeVerdict) -> String {
+        let t = verdict.thresholds
         let healthy = percent(t.successRatio)
         switch outcome {
         case .stable:
-            return "No metrics interval after warmup had fewer than \(healthy) successful requests."
+            return "Every window after warmup was healthy: " + healthRule(verdict) + "."
         case .recovered:
-            return "Goodput fell, then came back to \(percent(t.recoveryFraction)) of its baseline within "
-                + "\(TextSummary.number(t.recoveryWindow)) s of the last fault's end, and stayed there."
+            return "It turned unhealthy, then was healthy again within \(TextSummary.number(t.recoveryWindow)) s of "
+                + "the last fault's end, and stayed so."
         case .degraded:
-            return "Goodput fell, and it neither recovered nor settled in a metastable state."
+            return "It turned unhealthy, and it neither recovered nor settled in a metastable state."
         case .metastable:
             return "Long after the trigger ended, goodput stayed below \(percent(t.metastableFraction)) of its "
                 + "baseline while the offered load was back to normal: a feedback loop held the failure."
@@ -173,6 +190,10 @@ public enum ReportPage {
             return "The number of serving instances changed direction at least \(t.oscillationReversals) times under "
                 + "constant offered load."
         case .overloaded:
+            if let bound = t.latencyP99, let base = verdict.baselineLatencyP99, base > bound {
+                return "Before any fault, the p99 latency was \(TextSummary.seconds(base)), above the SLO's "
+                    + "\(TextSummary.seconds(bound)): the design cannot carry its baseline load within its objective."
+            }
             return "Before any fault, fewer than \(healthy) of the requests succeeded: the design cannot carry its baseline load."
         }
     }

@@ -49,6 +49,7 @@ extension SpecDecoder {
         let variants = self.variants(top)
         let sweep = self.sweep(top)
         let expectations = self.expectations(top)
+        let slo = self.slo(top)
 
         guard diagnostics.count == before, let name, let description, let duration, let warmup, let seed else {
             return nil
@@ -56,7 +57,13 @@ extension SpecDecoder {
         return ScenarioSpec(
             name: name, description: description, duration: duration, warmup: warmup, seed: seed,
             metricsInterval: interval, clients: clients, services: services, timeline: timeline,
-            variants: variants, sweep: sweep, expectations: expectations)
+            variants: variants, sweep: sweep, expectations: expectations, slo: slo)
+    }
+
+    /// `slo`: each key optional, each replacing only its own default bound.
+    mutating func slo(_ top: Fields) -> SLOSpec? {
+        guard let slo = nested(top, "slo", shape: "slo") else { return nil }
+        return SLOSpec(successRatio: number(slo, "success_ratio"), latencyP99: duration(slo, "latency_p99"))
     }
 
     /// Records the position of a user-chosen name and checks its spelling.

@@ -50,6 +50,8 @@ extension ScenarioSchema {
                 .init("sweep", .object("sweep"), .optional("no default sweep"), "the default parameter grid of `satsim sweep`"),
                 .init("expect", .expectations, .optional("nothing checked"),
                       "what `satsim check` requires: `outcome`, `recovery_time` or a summary figure, and a condition"),
+                .init("slo", .object("slo"), .optional("90% succeed, p99 at most 3 x the p99 before the first fault"),
+                      "what a healthy window means for this system (DESIGN.md, \"Outcomes\")"),
             ]),
         shapes: [
             SchemaShape(
@@ -281,6 +283,14 @@ extension ScenarioSchema {
                 keys: [
                     .init("vary", .grid, .required, "KEY.PATH to the list of its values"),
                     .init("replications", .integer(minimum: 1, maximum: 100_000), .defaulted("1"), "runs per point, with different seeds"),
+                ]),
+            SchemaShape(
+                "slo",
+                "The bounds of a healthy window of at least 100 ended requests, as the verdict judges it. Each key given replaces its own default; the other keeps it.",
+                keys: [
+                    .init("success_ratio", .ratio, .optional("0.9"), "the least share of the window's ended requests that succeed"),
+                    .init("latency_p99", .duration(positive: true), .optional("3 x the p99 before the first fault"),
+                          "the highest p99 latency of the window's successful requests"),
                 ]),
         ],
         clientFigures: [
