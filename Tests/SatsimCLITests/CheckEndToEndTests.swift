@@ -138,4 +138,16 @@ struct CheckEndToEndTests {
             .replacingOccurrences(of: bad.path, with: "failing.yaml")
         Golden.expect(text, named: "small-check.txt", in: RunGoldenTests.golden)
     }
+
+    /// A shipped scenario's `expect` block states its lesson: the teaching library must keep
+    /// teaching it (issue 7: "`satsim check Scenarios/*.yaml` passes, and the test suite runs it").
+    @Test("satsim check passes on every shipped scenario")
+    func shippedScenariosHoldTheirExpectations() throws {
+        let folder = CLIHarness.root.appendingPathComponent("Scenarios")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasSuffix(".yaml") }.sorted().map { folder.appendingPathComponent($0).path }
+        #expect(files.count >= 7)
+        let result = try CLIHarness.run(["check"] + files)
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+    }
 }
