@@ -3,7 +3,8 @@ import SatsimScenario
 
 /// One `expect` entry tested against a run's summary: what `satsim check` prints as a line.
 ///
-/// `outcome: recovered` holds when the run's outcome is that name; every other entry compares a
+/// `outcome: recovered` holds when the run's outcome is that name, `outcome: "!= metastable"` when
+/// it is not, `outcome: [recovered, stable]` when it is any of them; every other entry compares a
 /// number (`">= 700"`, `"< 0.5"`, a bare number meaning `==`). An entry fails, rather than being
 /// skipped, when its figure has no value in this run (the `recovery_time` of a run that did not
 /// recover) or is not in the summary at all: an expectation that cannot be tested does not hold.
@@ -44,9 +45,13 @@ public struct ExpectationCheck: Sendable, Hashable {
         case .none:
             status = .noValue
         case .text(let text):
-            // Texts (the outcome) are compared by name; a comparison such as ">= 3" does not apply.
-            let wanted = expectation.condition.trimmingSpacesAndTabs()
-            status = ExpectationCondition(wanted) != nil ? .malformedCondition : (text == wanted ? .pass : .fail)
+            // Texts (the outcome) are compared by name (`recovered`, `!= metastable`, a list
+            // `in [recovered, stable]`); a comparison with a number such as ">= 3" does not apply.
+            guard let condition = OutcomeCondition(expectation.condition) else {
+                status = .malformedCondition
+                return
+            }
+            status = condition.holds(for: text) ? .pass : .fail
         case .flag(let flag):
             let wanted = expectation.condition.trimmingSpacesAndTabs()
             guard wanted == "true" || wanted == "false" else {
@@ -68,7 +73,7 @@ public struct ExpectationCheck: Sendable, Hashable {
     }
 
     /// The line `satsim check` prints: `PASS clients.users.goodput_per_s >= 700 (was 712.3)`,
-    /// `FAIL outcome recovered (was metastable)`.
+    /// `FAIL outcome recovered (was metastable)`, `PASS outcome in [recovered, stable] (was stable)`.
     public var line: String {
         let condition = expectation.condition.trimmingSpacesAndTabs()
         let head = "\(holds ? "PASS" : "FAIL") \(expectation.path) \(condition)"

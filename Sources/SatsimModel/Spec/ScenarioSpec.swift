@@ -32,12 +32,15 @@ public struct ScenarioSpec: Sendable, Hashable {
     public var expectations: [ExpectationSpec]
     /// `slo`: the bounds of a healthy window, replacing the verdict's defaults; nil when absent.
     public var slo: SLOSpec?
+    /// `expect.variants`: each variant's own expectations, in file order.
+    public var variantExpectations: [VariantExpectationsSpec]
 
     public init(
         name: String, description: String = "", duration: SimTime, warmup: SimTime = .zero, seed: UInt64 = 1,
         metricsInterval: SimTime = SimTime(seconds: 1), clients: [ClientSpec], services: [ServiceSpec],
         timeline: [TimelineEventSpec] = [], variants: [VariantSpec] = [], sweep: SweepSpec? = nil,
-        expectations: [ExpectationSpec] = [], slo: SLOSpec? = nil
+        expectations: [ExpectationSpec] = [], slo: SLOSpec? = nil,
+        variantExpectations: [VariantExpectationsSpec] = []
     ) {
         self.name = name
         self.description = description
@@ -52,6 +55,15 @@ public struct ScenarioSpec: Sendable, Hashable {
         self.sweep = sweep
         self.expectations = expectations
         self.slo = slo
+        self.variantExpectations = variantExpectations
+    }
+
+    /// The expectations `satsim check --variant name` tests: the variant's own block under
+    /// `expect.variants`, else the base block (a variant without its own block is held to the
+    /// base's expectations, as before variants could have one).
+    public func expectations(forVariant name: String?) -> [ExpectationSpec] {
+        guard let name, let own = variantExpectations.first(where: { $0.variant == name }) else { return expectations }
+        return own.expectations
     }
 
     /// The service named `name`.
@@ -103,12 +115,27 @@ public struct SweepSpec: Sendable, Hashable {
     }
 }
 
+/// `expect.variants.NAME`: what must hold when the variant NAME is applied. It replaces the base
+/// `expect` entries for that variant rather than adding to them, since a variant usually exists
+/// to change the outcome the base expects.
+public struct VariantExpectationsSpec: Sendable, Hashable {
+    /// The variant's name (one of `variants`).
+    public var variant: String
+    /// Its entries, in file order.
+    public var expectations: [ExpectationSpec]
+    public init(variant: String, expectations: [ExpectationSpec]) {
+        self.variant = variant
+        self.expectations = expectations
+    }
+}
+
 /// One `expect` entry: `outcome: recovered`, or a summary figure and a comparison
 /// (`clients.users.goodput_per_s: ">= 700"`).
 public struct ExpectationSpec: Sendable, Hashable {
     /// `outcome`, `recovery_time` or a summary.json path.
     public var path: String
-    /// The condition text as written (`">= 700"`, `recovered`).
+    /// The condition text as written (`">= 700"`, `recovered`, `"!= metastable"`); a list of
+    /// outcomes is kept as `in [recovered, stable]`, as `satsim check` prints it.
     public var condition: String
     public init(path: String, condition: String) {
         self.path = path

@@ -58,26 +58,84 @@ extension SpecDecoder {
         return SweepSpec(vary: vary, replications: replications)
     }
 
-    /// `expect`: figure paths and conditions, both checked here.
+    /// `expect`: figure paths and conditions, both checked here (figure names by
+    /// ``ScenarioValidator``). Its `variants` entry holds each variant's own block, decoded by
+    /// ``variantExpectations(_:)``.
     mutating func expectations(_ top: Fields) -> [ExpectationSpec] {
         guard let entry = top.entries["expect"], !entry.value.isNull else { return [] }
         guard let pairs = entry.value.entries else {
             error(entry.value.position, "expect", "found \(entry.value.foundDescription), expected a mapping of summary figures to conditions")
             return []
         }
+        return expectationEntries(pairs.filter { $0.key != "variants" }, prefix: "expect")
+    }
+
+    /// `expect.variants`: `{ NAME: { FIGURE: CONDITION, ... } }`, NAME one of `variants`.
+    mutating func variantExpectations(_ top: Fields) -> [VariantExpectationsSpec] {
+        guard let expect = top.entries["expect"], let pairs = expect.value.entries,
+              let entry = pairs.first(where: { $0.key == "variants" }) else { return [] }
+        positions.record("expect.variants", key: entry.keyPosition, value: entry.value.position)
+        guard let blocks = entry.value.entries, !entry.value.isNull else {
+            error(entry.value.position, "expect.variants",
+                "found \(entry.value.foundDescription), expected a mapping of variant names to their expectations")
+            return []
+        }
+        let names = top.entries["variants"]?.value.entries?.map(\.key) ?? []
+        var result: [VariantExpectationsSpec] = []
+        for block in blocks {
+            let path = "expect.variants.\(block.key)"
+            positions.record(path, key: block.keyPosition, value: block.value.position)
+            guard names.contains(block.key) else {
+                error(block.keyPosition, path,
+                    names.isEmpty ? "no variant named '\(block.key)': the file has no `variants`"
+                        : "no variant named '\(block.key)'; expected one of " + names.joined(separator: ", "),
+                    suggestion: Suggestion.closest(to: block.key, in: names))
+                continue
+            }
+            guard let entries = block.value.entries, !entries.isEmpty else {
+                error(block.value.position, path,
+                    "found \(block.value.foundDescription), expected a non-empty mapping of summary figures to conditions")
+                continue
+            }
+            result.append(VariantExpectationsSpec(variant: block.key, expectations: expectationEntries(entries, prefix: path)))
+        }
+        return result
+    }
+
+    /// The entries of one `expect` block, their paths under `prefix`.
+    private mutating func expectationEntries(_ pairs: [YAMLEntry], prefix: String) -> [ExpectationSpec] {
         var result: [ExpectationSpec] = []
         for pair in pairs {
-            let path = "expect.\(pair.key)"
+            let path = "\(prefix).\(pair.key)"
             positions.record(path, key: pair.keyPosition, value: pair.value.position)
+            if pair.key == "outcome", let items = pair.value.items {
+                if let condition = outcomeList(items, pair.value, path) {
+                    result.append(ExpectationSpec(path: pair.key, condition: condition))
+                }
+                continue
+            }
+            if prefix == "expect", pair.value.entries != nil {
+                // Only `variants` holds a mapping; a misspelt `variants` must not read as a bad figure.
+                error(pair.value.position, path,
+                    "found \(pair.value.foundDescription), expected a condition such as \">= 700\" (only `variants` holds a mapping)",
+                    suggestion: Suggestion.closest(to: pair.key, in: ["variants"]))
+                continue
+            }
             guard let condition = pair.value.scalar, !pair.value.isNull else {
                 error(pair.value.position, path, "found \(pair.value.foundDescription), expected a condition such as \">= 700\"")
                 continue
             }
             if pair.key == "outcome" {
                 let outcomes = schema.outcomes
-                if !outcomes.contains(condition) {
-                    error(pair.value.position, path, "found \(pair.value.foundDescription), expected one of " + outcomes.joined(separator: ", "),
+                guard let parsed = OutcomeCondition(condition) else {
+                    error(pair.value.position, path, "found \(pair.value.foundDescription), expected an outcome, \"!= OUTCOME\" "
+                        + "or a list of outcomes; outcomes are " + outcomes.joined(separator: ", "),
                         suggestion: Suggestion.closest(to: condition, in: outcomes))
+                    continue
+                }
+                if let unknown = parsed.names.first(where: { !outcomes.contains($0) }) {
+                    error(pair.value.position, path, "found \(pair.value.foundDescription), expected one of " + outcomes.joined(separator: ", "),
+                        suggestion: Suggestion.closest(to: unknown, in: outcomes))
                     continue
                 }
             } else if ExpectationCondition(condition) == nil {
@@ -88,6 +146,28 @@ extension SpecDecoder {
             result.append(ExpectationSpec(path: pair.key, condition: condition))
         }
         return result
+    }
+
+    /// `outcome: [recovered, stable]`: any of them passes. Each item is checked where it is
+    /// written; the condition is kept as `in [recovered, stable]`.
+    private mutating func outcomeList(_ items: [YAMLNode], _ node: YAMLNode, _ path: String) -> String? {
+        let outcomes = schema.outcomes
+        guard !items.isEmpty else {
+            error(node.position, path, "found an empty list, expected at least one of " + outcomes.joined(separator: ", "))
+            return nil
+        }
+        var names: [String] = []
+        var ok = true
+        for (index, item) in items.enumerated() {
+            guard let name = item.scalar, !item.isNull, outcomes.contains(name) else {
+                error(item.position, "\(path).\(index)", "found \(item.foundDescription), expected one of " + outcomes.joined(separator: ", "),
+                    suggestion: item.scalar.flatMap { Suggestion.closest(to: $0, in: outcomes) })
+                ok = false
+                continue
+            }
+            names.append(name)
+        }
+        return ok ? "in [" + names.joined(separator: ", ") + "]" : nil
     }
 }
 

@@ -49,6 +49,7 @@ extension SpecDecoder {
         let variants = self.variants(top)
         let sweep = self.sweep(top)
         let expectations = self.expectations(top)
+        let variantExpectations = self.variantExpectations(top)
         let slo = self.slo(top)
 
         guard diagnostics.count == before, let name, let description, let duration, let warmup, let seed else {
@@ -57,7 +58,8 @@ extension SpecDecoder {
         return ScenarioSpec(
             name: name, description: description, duration: duration, warmup: warmup, seed: seed,
             metricsInterval: interval, clients: clients, services: services, timeline: timeline,
-            variants: variants, sweep: sweep, expectations: expectations, slo: slo)
+            variants: variants, sweep: sweep, expectations: expectations, slo: slo,
+            variantExpectations: variantExpectations)
     }
 
     /// `slo`: each key optional, each replacing only its own default bound.

@@ -55,7 +55,14 @@ extension ScenarioSchema {
 
             `expect` maps a figure to a condition: a comparison (`<`, `<=`, `==`, `!=`, `>=`, `>`) and a
             number, quoted in YAML (`">= 700"`); a bare number means `==`. `outcome` takes one of
-            \(outcomes.map { "`\($0)`" }.joined(separator: ", ")).
+            \(outcomes.map { "`\($0)`" }.joined(separator: ", ")); `"!= NAME"` (any outcome but that one);
+            or a list of them, any of which passes (`outcome: [recovered, stable]`).
+
+            `expect.variants` gives a variant its own block: `variants: { NAME: { FIGURE: condition, ... } }`,
+            NAME one of the file's `variants`. `satsim check FILE` checks the base entries on a run of the
+            file, then runs each variant with a block (same seed) and checks that block. A variant's
+            block replaces the base entries for that variant, it does not add to them. `satsim check
+            --variant NAME` checks that variant against its own block, or the base entries when it has none.
 
             | path | figures |
             |---|---|

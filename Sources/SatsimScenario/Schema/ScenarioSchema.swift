@@ -49,7 +49,7 @@ extension ScenarioSchema {
                       "named overlays of KEY.PATH values, compared side by side"),
                 .init("sweep", .object("sweep"), .optional("no default sweep"), "the default parameter grid of `satsim sweep`"),
                 .init("expect", .expectations, .optional("nothing checked"),
-                      "what `satsim check` requires: `outcome`, `recovery_time` or a summary figure, and a condition"),
+                      "what `satsim check` requires: `outcome`, `recovery_time` or a summary figure, and a condition; `variants: { NAME: { ... } }` for a variant's own"),
                 .init("slo", .object("slo"), .optional("90% succeed, p99 at most 3 x the p99 before the first fault"),
                       "what a healthy window means for this system (DESIGN.md, \"Outcomes\")"),
             ]),

@@ -227,13 +227,22 @@ struct ScenarioValidator {
     }
 
     private mutating func checkExpectations() {
-        for expectation in spec.expectations {
-            let path = "expect.\(expectation.path)"
+        checkExpectations(spec.expectations, prefix: "expect")
+        for block in spec.variantExpectations {
+            checkExpectations(block.expectations, prefix: "expect.variants.\(block.variant)")
+        }
+    }
+
+    /// The figures named by one `expect` block, whose paths are under `prefix`.
+    private mutating func checkExpectations(_ expectations: [ExpectationSpec], prefix: String) {
+        for expectation in expectations {
+            let path = "\(prefix).\(expectation.path)"
             let parts = expectation.path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             if parts.count == 1 {
                 if !schema.runFigures.contains(parts[0]) {
                     diagnostics.append(Diagnostic(at: positions.key(path), path: path, "not a summary figure",
-                        suggestion: Suggestion.closest(to: parts[0], in: schema.runFigures + ["clients", "services"])))
+                        suggestion: Suggestion.closest(to: parts[0], in: schema.runFigures + ["clients", "services"]
+                            + (prefix == "expect" ? ["variants"] : []))))
                 }
                 continue
             }
