@@ -42,6 +42,23 @@ struct ExpectationCheckTests {
         #expect(Self.check("services.api.wasted", "== 3").line == "PASS services.api.wasted == 3 (was 3)")
     }
 
+    @Test("An outcome list passes when any name matches, != when the outcome is another", arguments: [
+        ("in [recovered, metastable]", true), ("in [metastable]", true), ("in [recovered, stable]", false),
+        ("!= recovered", true), ("!= metastable", false), ("== metastable", true), ("metastable", true), ("stable", false),
+    ])
+    func outcomeConditions(condition: String, holds: Bool) {
+        let check = Self.check("outcome", condition)
+        #expect(check.holds == holds, "\(condition) against metastable")
+        #expect(check.status == (holds ? .pass : .fail))
+    }
+
+    @Test("Outcome lines state the condition as written")
+    func outcomeLines() {
+        #expect(Self.check("outcome", "in [recovered, stable]").line == "FAIL outcome in [recovered, stable] (was metastable)")
+        #expect(Self.check("outcome", "!= metastable").line == "FAIL outcome != metastable (was metastable)")
+        #expect(Self.check("outcome", "!= recovered").line == "PASS outcome != recovered (was metastable)")
+    }
+
     @Test("The outcome is compared by name")
     func outcomeNames() {
         let fail = Self.check("outcome", "recovered")

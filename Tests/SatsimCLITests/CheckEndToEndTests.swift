@@ -1,4 +1,5 @@
 import Foundation
+import SatsimScenario
 import SatsimTestSupport
 import Testing
 
@@ -100,6 +101,137 @@ struct CheckEndToEndTests {
         #expect(!result.stderr.isEmpty)
     }
 
+    @Test("An outcome list passes when one matches and fails when none does; != likewise")
+    func outcomeListAndNotEqual() throws {
+        let passing = try CLIHarness.scenarioFile(Self.scenario(expect: """
+            expect:
+              outcome: [recovered, stable]
+              clients.users.failures: "!= 1000000"
+            """))
+        let pass = try CLIHarness.run(["check", passing.path])
+        #expect(pass.status == 0, "stdout: \(pass.stdout)\nstderr: \(pass.stderr)")
+        #expect(pass.stdout.contains("  PASS outcome in [recovered, stable] (was stable)\n"))
+        let failing = try CLIHarness.scenarioFile(Self.scenario(expect: """
+            expect:
+              outcome: [recovered, metastable]
+            """))
+        let fail = try CLIHarness.run(["check", failing.path])
+        #expect(fail.status == 1, "stdout: \(fail.stdout)")
+        #expect(fail.stdout.contains("  FAIL outcome in [recovered, metastable] (was stable)\n"))
+        let notEqual = try CLIHarness.scenarioFile(Self.scenario(expect: """
+            expect:
+              outcome: "!= stable"
+            """))
+        let ne = try CLIHarness.run(["check", notEqual.path])
+        #expect(ne.status == 1, "stdout: \(ne.stdout)")
+        #expect(ne.stdout.contains("  FAIL outcome != stable (was stable)\n"))
+    }
+
+    @Test("A misspelt outcome in a list is bad input, located, with a did-you-mean: exit 2")
+    func badOutcomeInList() throws {
+        let file = try CLIHarness.scenarioFile(Self.scenario(expect: """
+            expect:
+              outcome: [recovered, stabel]
+            """))
+        let result = try CLIHarness.run(["check", file.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("expect.outcome.1: found stabel"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("did you mean 'stable'?"), "stderr: \(result.stderr)")
+    }
+
+    /// The small scenario with a variant that leaves one worker for 100 requests/s of 10 ms each:
+    /// utilization 1, an overloaded service.
+    static func withVariants(_ expect: String) -> String {
+        scenario(expect: """
+            variants:
+              one-worker: { services.api.workers: 1 }
+              two-workers: { services.api.workers: 2 }
+            \(expect)
+            """)
+    }
+
+    @Test("Without --variant: the base block, then a block per variant with its own, each run; exit 0")
+    func variantBlocks() throws {
+        let file = try CLIHarness.scenarioFile(Self.withVariants("""
+            expect:
+              outcome: stable
+              services.api.utilization: "< 0.5"
+              variants:
+                one-worker:
+                  outcome: "!= stable"
+                  services.api.utilization: "> 0.9"
+            """))
+        let result = try CLIHarness.run(["check", file.path])
+        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "\(file.path) (seed 5)")
+        #expect(lines.contains("\(file.path): PASS, all 2 expectations hold"))
+        let start = try #require(lines.firstIndex(of: "\(file.path) --variant one-worker (seed 5)"), "\(result.stdout)")
+        #expect(lines[start + 1].hasPrefix("  PASS outcome != stable (was "))
+        #expect(lines[start + 2].hasPrefix("  PASS services.api.utilization > 0.9 (was "))
+        #expect(lines.last == "\(file.path) --variant one-worker: PASS, all 2 expectations hold")
+        // two-workers has no block of its own: it is not run.
+        #expect(!result.stdout.contains("two-workers"))
+    }
+
+    @Test("A failing variant block fails the file although the base holds: exit 1")
+    func failingVariantBlock() throws {
+        let file = try CLIHarness.scenarioFile(Self.withVariants("""
+            expect:
+              outcome: stable
+              variants:
+                one-worker: { outcome: stable }
+            """))
+        let result = try CLIHarness.run(["check", file.path])
+        #expect(result.status == 1, "stdout: \(result.stdout)")
+        #expect(result.stdout.contains("\(file.path): PASS, all 1 expectation hold\n"))
+        #expect(result.stdout.contains("\(file.path) --variant one-worker: FAIL, 1 of 1 expectation failed\n"))
+    }
+
+    @Test("--variant checks that variant's own block, or the base block when it has none")
+    func variantFlag() throws {
+        let file = try CLIHarness.scenarioFile(Self.withVariants("""
+            expect:
+              services.api.utilization: "< 0.5"
+              variants:
+                one-worker: { services.api.utilization: "> 0.9" }
+            """))
+        let own = try CLIHarness.run(["check", file.path, "--variant", "one-worker"])
+        #expect(own.status == 0, "stdout: \(own.stdout)")
+        #expect(own.stdout.hasPrefix("\(file.path) --variant one-worker (seed 5)\n  PASS services.api.utilization > 0.9 (was "))
+        #expect(!own.stdout.contains("< 0.5"))
+        // two-workers: utilization about 0.5 against the base's "< 0.5" ... whichever way it falls,
+        // the line shows the base block was used.
+        let fallback = try CLIHarness.run(["check", file.path, "--variant", "two-workers"])
+        #expect(fallback.stdout.hasPrefix("\(file.path) --variant two-workers (seed 5)\n"), "stdout: \(fallback.stdout)")
+        #expect(fallback.stdout.contains(" services.api.utilization < 0.5 (was "))
+    }
+
+    @Test("A file with only variant blocks runs only those")
+    func onlyVariantBlocks() throws {
+        let file = try CLIHarness.scenarioFile(Self.withVariants("""
+            expect:
+              variants:
+                one-worker: { services.api.utilization: "> 0.9" }
+            """))
+        let result = try CLIHarness.run(["check", file.path])
+        #expect(result.status == 0, "stdout: \(result.stdout)")
+        #expect(result.stdout.hasPrefix("\(file.path) --variant one-worker (seed 5)\n"))
+    }
+
+    @Test("An unknown variant in expect.variants is bad input with a did-you-mean: exit 2")
+    func unknownVariantBlock() throws {
+        let file = try CLIHarness.scenarioFile(Self.withVariants("""
+            expect:
+              variants:
+                one-wroker: { outcome: overloaded }
+            """))
+        let result = try CLIHarness.run(["check", file.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("expect.variants.one-wroker: no variant named 'one-wroker'"), "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("did you mean 'one-worker'?"), "stderr: \(result.stderr)")
+    }
+
     @Test("A file without expect is not run, says so, and passes")
     func noExpectations() throws {
         let file = try CLIHarness.scenarioFile(Self.scenario(expect: ""))
@@ -149,5 +281,15 @@ struct CheckEndToEndTests {
         #expect(files.count >= 7)
         let result = try CLIHarness.run(["check"] + files)
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        // Every file states its lesson, and every variant its own: each is run and checked.
+        for file in files {
+            let spec = try ScenarioLoader.load(file: file)
+            #expect(!spec.expectations.isEmpty, "\(file) has no `expect`")
+            #expect(Set(spec.variantExpectations.map(\.variant)) == Set(spec.variants.map(\.name)), "\(file): a variant without expectations")
+            #expect(result.stdout.contains("\(file): PASS, "), "\(file)")
+            for variant in spec.variants {
+                #expect(result.stdout.contains("\(file) --variant \(variant.name): PASS, "), "\(file) --variant \(variant.name)")
+            }
+        }
     }
 }
