@@ -125,4 +125,36 @@ struct ExplainEndToEndTests {
         #expect(limited.status == 1, "stderr: \(limited.stderr)")
         #expect(limited.stderr.contains("stopped at a limit"))
     }
+
+    /// Common random numbers: a cache that never goes cold changes nothing when nothing empties
+    /// the cache, so every replication of that row is its base replication, draw for draw, and
+    /// the figures are equal to the last bit (a row run on other seeds would differ).
+    @Test("Common random numbers: a switch-off that changes nothing gives the base's figures exactly")
+    func nullSwitchOffEqualsBase() throws {
+        let file = try CLIHarness.scenarioFile("""
+            name: warm-cache
+            description: A cache nothing empties.
+            duration: 20s
+            seed: 3
+            clients:
+              users: { target: api, arrival: { process: poisson, rate: 100/s } }
+            services:
+              api:
+                service_time: { dist: exponential, mean: 2ms }
+                calls: [ { service: db } ]
+                cache: { keys: 100, zipf: 1.0, capacity: 20 }
+              db:
+                service_time: { dist: exponential, mean: 5ms }
+            """)
+        let result = try CLIHarness.run(["explain", file.path, "--format", "json", "--replications", "3"])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let base = try #require(json["base"] as? [String: Any])
+        let cache = try Self.counterfactual(json, "services.api.cache")
+        #expect(cache["mechanism"] as? String == "cache")
+        #expect(cache["effect"] as? String == "none")
+        let baseGoodput = try #require(base["goodput_per_s"] as? [String: Double])
+        #expect(baseGoodput["low"] != baseGoodput["high"], "the replications differ from each other")
+        #expect(cache["goodput_per_s"] as? [String: Double] == baseGoodput)
+    }
 }
