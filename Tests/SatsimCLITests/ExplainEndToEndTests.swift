@@ -108,7 +108,7 @@ struct ExplainEndToEndTests {
         }
         #expect(texts[0] == texts[1])
         #expect(texts[0].contains("Without client retries (clients.users.retry): recovered in"))
-        #expect(texts[0].contains("it is a cause"))
+        #expect(texts[0].contains("— a cause: the outcome is better without it."))
     }
 
     @Test("Bad input exits 2 with a located message; a run stopped at a limit exits 1")
