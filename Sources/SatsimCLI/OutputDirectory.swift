@@ -28,9 +28,9 @@ struct OutputDirectory {
     let path: String
 
     /// What kind of output set the folder holds: each kind has its own manifest, so `run` and
-    /// `compare` can share a folder without removing each other's outputs.
+    /// `compare` (and `explain`) can share a folder without removing each other's outputs.
     enum Kind: String {
-        case run, compare
+        case run, compare, explain
     }
 
     let kind: Kind

@@ -97,11 +97,16 @@ public struct CacheSpec: Sendable, Hashable {
     public var zipf: Double
     public var capacity: Int
     public var ttl: SimTime?
-    public init(keys: Int, zipf: Double, capacity: Int, ttl: SimTime? = nil) {
+    /// Not a scenario key: when true, a `cache_flush` and an instance's restart or boot no
+    /// longer empty the cache (entries still expire by `ttl` and are evicted by LRU). It is how
+    /// `satsim explain` switches a cache's cold start off, to ask what going cold cost.
+    public var neverCold: Bool
+    public init(keys: Int, zipf: Double, capacity: Int, ttl: SimTime? = nil, neverCold: Bool = false) {
         self.keys = keys
         self.zipf = zipf
         self.capacity = capacity
         self.ttl = ttl
+        self.neverCold = neverCold
     }
 }
 

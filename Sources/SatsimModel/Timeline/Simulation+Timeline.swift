@@ -74,7 +74,8 @@ extension Simulation {
             }
         case .cacheFlush(let name):
             guard let s = serviceIndex(name) else { return }
-            for instance in services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount) {
+            for instance in services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
+            where services[s].spec.cache?.neverCold != true {
                 instances[instance].cache?.removeAll()
             }
             recordEvent(.faultStarted, subject: name, detail: "cache flushed on every instance")
@@ -133,8 +134,8 @@ extension Simulation {
         services[s].busy.add(-Double(instances[instance].busy), at: now)
         instances[instance].busy = 0
         instances[instance].pauses.removeAll()
-        // A restart empties the cache.
-        instances[instance].cache?.removeAll()
+        // A restart empties the cache (unless explain has switched its cold start off).
+        if services[s].spec.cache?.neverCold != true { instances[instance].cache?.removeAll() }
         instances[instance].epoch &+= 1
         recordEvent(.instanceKilled, subject: name, detail: "instance \(local) \(reason); \(lost) attempts lost")
         boot(service: s, instance: instance)
@@ -142,7 +143,7 @@ extension Simulation {
 
     /// Starts an instance booting; it serves after boot_time.
     func boot(service s: Int, instance: Int) {
-        instances[instance].cache?.removeAll()
+        if services[s].spec.cache?.neverCold != true { instances[instance].cache?.removeAll() }
         setLifecycle(service: s, instance: instance, .booting)
         recordEvent(.instanceBooting, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) booting")
         calendar.schedule(

@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import SatsimAnalysis
+import SatsimCore
+import SatsimModel
+import SatsimReport
+import SatsimScenario
+
+/// `satsim explain FILE`: which of the scenario's mechanisms and timeline events cause its bad
+/// outcome, and which protect against it.
+///
+/// Each mechanism the scenario uses is switched off in turn, and each timeline event removed in
+/// turn (``Counterfactual``), and every column runs the same replications with common random
+/// numbers (replication r uses seed base + r everywhere, as `compare` does), through `compare`'s
+/// ordered parallel runner, so the output is byte-identical whatever `--jobs` is. The effect rule
+/// is ``Explanation``'s.
+public struct ExplainCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Say which mechanisms and timeline events cause a scenario's bad outcome, and which protect it.",
+        discussion: """
+            Reruns the scenario with each reliability mechanism it uses switched off in turn, and \
+            each timeline event removed in turn, over replications with common random numbers \
+            (replication r uses seed = base seed + r in every row). Switched off means: retry and \
+            call_retry: max_attempts 1; retry_budget: no budget, retries limited only by \
+            max_attempts; circuit_breaker, adaptive_throttle, queue_timeout, health_check: none; \
+            codel: the fifo discipline; autoscaler: none, the initial instance count is kept; \
+            cache: a cache that never goes cold (a cache_flush, restart or boot no longer empties \
+            it); fault: the timeline event removed. outlier_detection is not simulated yet and is \
+            never switched off. \
+            Effect: cause when switching it off makes the outcome better, protection when worse, \
+            none otherwise. Better or worse is judged first on the bad outcomes (degraded, \
+            metastable, oscillating, overloaded), then on total goodput, each by the 95% interval \
+            of the difference paired by replication: it must exclude 0. \
+            With --out DIR, writes explain.json there (atomically; the HTML report is a later \
+            step). Exit code 1 when a run stopped at a limit, 2 for bad input or a folder that \
+            cannot be written.
+            """
+    )
+
+    @Argument(help: "The scenario file (YAML).")
+    var file: String
+
+    @Option(help: ArgumentHelp("Explain this variant of the scenario instead of its base.", valueName: "NAME"))
+    var variant: String?
+
+    @Option(parsing: .unconditional, help: "Runs per row; replication r uses seed = base seed + r.",
+            transform: FlagValue.count(in: 1...100_000))
+    var replications: Int = 5
+
+    @Option(parsing: .unconditional, help: "The base seed (overrides the scenario's `seed`).", transform: FlagValue.seed)
+    var seed: UInt64?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of the scenario.", valueName: "PATH=VALUE"))
+    var overrides: [String] = []
+
+    @Option(help: "Write explain.json to this directory.")
+    var out: String?
+
+    @Option(help: "What to print: text (the table and findings) or json (explain.json).")
+    var format: CompareCommand.OutputFormat = .text
+
+    @Option(parsing: .unconditional, help: "Runs simulated at once (default: the number of cores).",
+            transform: FlagValue.count(in: 1...Int.max))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @OptionGroup var runLimits: RunLimitOptions
+
+    public init() {}
+
+    public func validate() throws {
+        if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
+    }
+
+    public func run() throws {
+        let base = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
+        let counterfactuals = Counterfactual.all(for: base)
+        let directory: OutputDirectory?
+        do {
+            directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path, kind: .explain) }
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+
+        let figures = KeyFigure.all(for: base)
+        let limits = runLimits.limits
+        let replications = self.replications
+        let specs = [base] + counterfactuals.map(\.spec)
+        let runs = CompareCommand.orderedParallelMap(count: specs.count * replications, jobs: jobs) { index in
+            var spec = specs[index / replications]
+            spec.seed = base.seed &+ UInt64(index % replications)
+            let run = ScenarioRun(spec: spec, limits: limits)
+            return RunFigures(result: run.result, analysis: run.analysis, figures: figures)
+        }
+        let explanation = Explanation(
+            scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures,
+            runs: specs.indices.map { c in Array(runs[(c * replications)..<((c + 1) * replications)]) })
+
+        let json = explanation.json.rendered() + "\n"
+        var written: [String] = []
+        if let directory {
+            do {
+                written = try directory.replaceSet(with: [("explain.json", json)])
+            } catch {
+                Console.error(error.description)
+                throw ExitCode(2)
+            }
+        }
+        switch format {
+        case .json:
+            Console.json(json)
+        case .text:
+            var text = explanation.text
+            if let variant { text = "variant \(variant)\n" + text }
+            if !written.isEmpty {
+                text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
+            }
+            Console.out(text)
+        }
+        if explanation.limitedRuns > 0 {
+            Console.error("satsim: \(explanation.limitedRuns) of \(runs.count) runs stopped at a limit; their figures are partial")
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension Explanation {
+    /// explain.json, the contract's shape: `scenario`, `replications`, `base` and
+    /// `counterfactuals`, each with `outcomes`, `goodput_per_s` and `recovery_time` as
+    /// `{mean, low, high}` (the 95% interval; `low` and `high` are null from a single run,
+    /// `recovery_time` is null when no run recovered).
+    var json: JSONValue {
+        func interval(_ i: MeanInterval?) -> JSONValue {
+            guard let i else { return .null }
+            let half = i.halfWidth.flatMap { $0.isFinite ? $0 : nil }
+            return .object([
+                ("mean", .number(i.mean)),
+                ("low", half.map { .number(i.mean - $0) } ?? .null),
+                ("high", half.map { .number(i.mean + $0) } ?? .null),
+            ])
+        }
+        func figures(_ column: Column) -> [(String, JSONValue)] {
+            [("outcomes", .object(column.outcomes.map { ($0.outcome, .int($0.count)) })),
+             ("goodput_per_s", interval(column.goodput)),
+             ("recovery_time", interval(column.recoveryTime))]
+        }
+        return .object([
+            ("scenario", .string(scenario)),
+            ("replications", .int(replications)),
+            ("base", .object(figures(base))),
+            ("counterfactuals", .array(counterfactuals.map { column in
+                let counterfactual = column.counterfactual
+                return .object(
+                    [("mechanism", .string(counterfactual?.mechanism ?? "")),
+                     ("subject", .string(counterfactual?.subject ?? "")),
+                     ("change", .string(counterfactual?.change ?? ""))]
+                        + figures(column) + [("effect", .string(column.effect.rawValue))])
+            })),
+        ])
+    }
+}

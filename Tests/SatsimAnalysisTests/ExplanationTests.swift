@@ -1,0 +1,73 @@
+import SatsimAnalysis
+import SatsimCore
+import SatsimModel
+import Testing
+
+/// The effect rule of `satsim explain` on synthetic runs: bad outcomes first, then goodput, each
+/// by the 95% interval of the difference paired by replication (as `compare` judges a variant).
+@Suite("explain: the effect rule")
+struct ExplanationTests {
+    static let figures = [KeyFigure(.goodput(client: "users")), KeyFigure(.recoveryTime)]
+    static let counterfactual = Counterfactual(
+        mechanism: "retry", subject: "clients.users.retry", change: "max_attempts 4 -> 1 (no retries)",
+        spec: ScenarioSpec(name: "x", duration: SimTime(seconds: 1), clients: [], services: []))
+
+    static func runs(_ outcomes: [Outcome], goodput: [Double], recovery: Double? = nil) -> [RunFigures] {
+        zip(outcomes, goodput).enumerated().map { r, pair in
+            RunFigures(seed: UInt64(r), outcome: pair.0, limit: nil, values: [pair.1, pair.0 == .recovered ? recovery : nil])
+        }
+    }
+
+    static func effect(base: [RunFigures], without: [RunFigures]) -> Explanation.Effect {
+        Explanation(scenario: "x", baseSeed: 0, counterfactuals: [counterfactual], figures: figures, runs: [base, without])
+            .counterfactuals[0].effect
+    }
+
+    @Test("Fewer bad runs without it: a cause, even when goodput is lower")
+    func fewerBadRunsIsCause() {
+        let base = Self.runs(Array(repeating: .metastable, count: 5), goodput: [50, 60, 55, 52, 58])
+        let without = Self.runs(Array(repeating: .recovered, count: 5), goodput: [40, 41, 42, 43, 44], recovery: 10)
+        #expect(Self.effect(base: base, without: without) == .cause)
+    }
+
+    @Test("More bad runs without it: a protection")
+    func moreBadRunsIsProtection() {
+        let base = Self.runs(Array(repeating: .recovered, count: 5), goodput: [100, 101, 102, 103, 104], recovery: 5)
+        let without = Self.runs([.degraded, .degraded, .degraded, .degraded, .recovered], goodput: [100, 101, 102, 103, 104], recovery: 5)
+        // Differences 1, 1, 1, 1, 0: mean 0.8, half width t(0.975, 4) x 0.447 / sqrt 5 = 0.555 < 0.8.
+        #expect(Self.effect(base: base, without: without) == .protection)
+    }
+
+    @Test("Bad outcomes alike: goodput decides, when its paired interval excludes 0")
+    func goodputDecides() {
+        let base = Self.runs(Array(repeating: .stable, count: 5), goodput: [100, 120, 90, 110, 105])
+        let higher = Self.runs(Array(repeating: .stable, count: 5), goodput: [102, 122, 92, 113, 106])
+        let lower = Self.runs(Array(repeating: .stable, count: 5), goodput: [98, 118, 88, 107, 104])
+        #expect(Self.effect(base: base, without: higher) == .cause)
+        #expect(Self.effect(base: base, without: lower) == .protection)
+    }
+
+    @Test("A difference within the interval, or none, is no effect")
+    func noEffect() {
+        let base = Self.runs(Array(repeating: .stable, count: 5), goodput: [100, 120, 90, 110, 105])
+        let noisy = Self.runs(Array(repeating: .stable, count: 5), goodput: [103, 117, 92, 108, 106])
+        #expect(Self.effect(base: base, without: noisy) == .none)
+        #expect(Self.effect(base: base, without: base) == .none)
+        // One bad run of five more is within the interval of the paired difference.
+        let oneMore = Self.runs([.degraded, .stable, .stable, .stable, .stable], goodput: [100, 120, 90, 110, 105])
+        #expect(Self.effect(base: base, without: oneMore) == .none)
+    }
+
+    @Test("Recovery time is over the runs that recovered; null when none did")
+    func recoveryOverRecoveredRuns() throws {
+        let base = Self.runs([.recovered, .recovered, .degraded], goodput: [1, 1, 1], recovery: 12)
+        let explanation = Explanation(
+            scenario: "x", baseSeed: 0, counterfactuals: [Self.counterfactual], figures: Self.figures,
+            runs: [base, Self.runs([.degraded, .degraded, .degraded], goodput: [1, 1, 1])])
+        let recovery = try #require(explanation.base.recoveryTime)
+        #expect(recovery.count == 2)
+        #expect(recovery.mean == 12)
+        #expect(explanation.counterfactuals[0].recoveryTime == nil)
+        #expect(explanation.base.outcomes.map(\.outcome) == ["recovered", "degraded"])
+    }
+}
