@@ -24,7 +24,8 @@ public enum TextSummary {
         if let recovery = verdict.recoveryTime { out += ", recovered \(number(recovery)) s after the last fault" }
         out += "\n"
         if let limit = result.limitHit {
-            out += "PARTIAL RESULTS: \(limit.message) (stopped at \(number(result.endSeconds)) s)\n"
+            // The limit's message says where the run stopped, in simulated time.
+            out += "PARTIAL RESULTS: \(limit.message)\n"
         }
         out += "\n"
         let story = Story(result: result, spec: spec, analysis: analysis)

@@ -58,7 +58,13 @@ struct ReportPageTests {
     func partialResults() {
         let run = ReportFixture(spec: ReportFixture.small(), limits: RunLimits(maxEvents: 2000))
         #expect(run.result.limitHit != nil)
-        #expect(Self.page(run).contains("<p class=\"partial\">Partial results: "))
+        let page = Self.page(run)
+        #expect(page.contains("<p class=\"partial\">Partial results: "))
+        // Where it stopped is said once, by the limit's message, in simulated time.
+        let message = run.result.limitHit?.message ?? ""
+        #expect(message.contains("of simulated time"))
+        #expect(page.contains("Partial results: \(message)."))
+        #expect(!page.contains("(stopped at "))
     }
 
     @Test("report.html of a small run matches its golden file")

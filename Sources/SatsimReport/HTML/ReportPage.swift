@@ -41,8 +41,8 @@ public enum ReportPage {
             html += "<p class=\"description\">\(e(spec.description))</p>\n"
         }
         if let limit = result.limitHit {
-            html += "<p class=\"partial\">Partial results: \(e(limit.message)) (stopped at "
-            html += "\(e(TextSummary.number(result.endSeconds))) s of simulated time).</p>\n"
+            // The limit's message says where the run stopped, in simulated time.
+            html += "<p class=\"partial\">Partial results: \(e(limit.message)).</p>\n"
         }
         html += verdictSection(result: result, analysis: analysis)
         // A run not judged has no story to tell: its ending would claim an outcome.
