@@ -103,21 +103,13 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
     /// The number of non-empty buckets (the memory it holds is 8 bytes each).
     public var storedBuckets: Int { cells.count }
 
+    static let layout = HdrBucketLayout(bits: bits)
+
     /// The bucket of a value in units of 1 µs: HdrHistogram's index with ``bits`` bits.
-    static func index(ofUnits units: Int64) -> Int {
-        let v = UInt64(max(units, 0))
-        let magnitude = max(0, (64 - v.leadingZeroBitCount) - bits)
-        let sub = Int(v >> UInt64(magnitude))
-        return magnitude == 0 ? sub : (magnitude + 1) * halfCount + (sub - halfCount)
-    }
+    static func index(ofUnits units: Int64) -> Int { layout.index(of: units) }
 
     /// The largest value (in units) that falls in bucket `index`.
-    static func highestValue(ofBucket index: Int) -> Int64 {
-        if index < subBucketCount { return Int64(index) }
-        let magnitude = index / halfCount - 1
-        let sub = index % halfCount + halfCount
-        return (Int64(sub + 1) << Int64(magnitude)) - 1
-    }
+    static func highestValue(ofBucket index: Int) -> Int64 { layout.highestValue(ofBucket: index) }
 
     static func sparse(_ dense: [UInt64]) -> [UInt64] {
         var cells: [UInt64] = []

@@ -39,31 +39,18 @@ public struct LatencyHistogram: Sendable {
         counts = [UInt64](repeating: 0, count: topIndex + 1)
     }
 
+    /// The bucket layout: 11 sub-bucket bits, three significant digits.
+    @usableFromInline static let layout = HdrBucketLayout(bits: subBucketBits)
+
     /// The bucket of a value in units.
     @inlinable @inline(__always)
-    static func index(of units: Int64) -> Int {
-        let v = UInt64(max(units, 0))
-        // The power of two above the first 2048 values; 0 for v < 2048.
-        let magnitude = max(0, (64 - v.leadingZeroBitCount) - subBucketBits)
-        let sub = Int(v >> UInt64(magnitude))
-        return magnitude == 0 ? sub : (magnitude + 1) * halfCount + (sub - halfCount)
-    }
+    static func index(of units: Int64) -> Int { layout.index(of: units) }
 
     /// The largest value (in units) that falls in bucket `index`.
-    static func highestValue(ofBucket index: Int) -> Int64 {
-        if index < subBucketCount { return Int64(index) }
-        let magnitude = index / halfCount - 1
-        let sub = index % halfCount + halfCount
-        return (Int64(sub + 1) << Int64(magnitude)) - 1
-    }
+    static func highestValue(ofBucket index: Int) -> Int64 { layout.highestValue(ofBucket: index) }
 
     /// The smallest value (in units) that falls in bucket `index`.
-    static func lowestValue(ofBucket index: Int) -> Int64 {
-        if index < subBucketCount { return Int64(index) }
-        let magnitude = index / halfCount - 1
-        let sub = index % halfCount + halfCount
-        return Int64(sub) << Int64(magnitude)
-    }
+    static func lowestValue(ofBucket index: Int) -> Int64 { layout.lowestValue(ofBucket: index) }
 
     /// Adds one observation.
     @inlinable
