@@ -74,7 +74,6 @@ public struct ExplainCommand: ParsableCommand {
 
     public func run() throws {
         let base = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
-        let counterfactuals = Counterfactual.all(for: base)
         let directory: OutputDirectory?
         do {
             directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path, kind: .explain) }
@@ -83,19 +82,7 @@ public struct ExplainCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let figures = KeyFigure.all(for: base)
-        let limits = runLimits.limits
-        let replications = self.replications
-        let specs = [base] + counterfactuals.map(\.spec)
-        let runs = CompareCommand.orderedParallelMap(count: specs.count * replications, jobs: jobs) { index in
-            var spec = specs[index / replications]
-            spec.seed = base.seed &+ UInt64(index % replications)
-            let run = ScenarioRun(spec: spec, limits: limits)
-            return RunFigures(result: run.result, analysis: run.analysis, figures: figures)
-        }
-        let explanation = Explanation(
-            scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures,
-            runs: specs.indices.map { c in Array(runs[(c * replications)..<((c + 1) * replications)]) })
+        let explanation = Self.explanation(of: base, replications: replications, jobs: jobs, limits: runLimits.limits)
 
         let json = explanation.json.rendered() + "\n"
         var written: [String] = []
@@ -119,13 +106,36 @@ public struct ExplainCommand: ParsableCommand {
             Console.out(text)
         }
         if explanation.limitedRuns > 0 {
-            Console.error("satsim: \(explanation.limitedRuns) of \(runs.count) runs stopped at a limit; their figures are partial")
+            Console.error("satsim: \(explanation.limitedRuns) of \(explanation.runCount) runs stopped at a limit; their figures are partial")
             throw ExitCode(1)
         }
     }
 }
 
+extension ExplainCommand {
+    /// The analysis of `satsim explain` (and of `run --explain`): the base and every
+    /// counterfactual of `base`, `replications` runs each on seeds base + r, run `jobs` at a time
+    /// in an order that does not change the result.
+    static func explanation(of base: ScenarioSpec, replications: Int, jobs: Int, limits: RunLimits) -> Explanation {
+        let counterfactuals = Counterfactual.all(for: base)
+        let figures = KeyFigure.all(for: base)
+        let specs = [base] + counterfactuals.map(\.spec)
+        let runs = CompareCommand.orderedParallelMap(count: specs.count * replications, jobs: jobs) { index in
+            var spec = specs[index / replications]
+            spec.seed = base.seed &+ UInt64(index % replications)
+            let run = ScenarioRun(spec: spec, limits: limits)
+            return RunFigures(result: run.result, analysis: run.analysis, figures: figures)
+        }
+        return Explanation(
+            scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures,
+            runs: specs.indices.map { c in Array(runs[(c * replications)..<((c + 1) * replications)]) })
+    }
+}
+
 extension Explanation {
+    /// Every run behind the explanation: the base and each counterfactual, each replication.
+    var runCount: Int { (counterfactuals.count + 1) * replications }
+
     /// explain.json, the contract's shape: `scenario`, `replications`, `base` and
     /// `counterfactuals`, each with `outcomes`, `goodput_per_s` and `recovery_time` as
     /// `{mean, low, high}` (the 95% interval; `low` and `high` are null from a single run,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SatsimAnalysis
 import SatsimCore
 import SatsimModel
@@ -44,8 +45,18 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "What to print: text (a readable summary) or json (summary.json).")
     var format: OutputFormat = .text
 
-    @OptionGroup var runLimits: RunLimitOptions
+    @Flag(help: "Also run `satsim explain`'s analysis of the same scenario, variant, --set and seed; its finding closes the story and summary.json gets its `explain` object.")
+    var explain = false
 
+    @Option(parsing: .unconditional, help: "With --explain: runs per row; replication r uses seed = base seed + r (default 5).",
+            transform: FlagValue.count(in: 1...100_000))
+    var replications: Int?
+
+    @Option(parsing: .unconditional, help: "With --explain: runs simulated at once (default: the number of cores).",
+            transform: FlagValue.count(in: 1...Int.max))
+    var jobs: Int?
+
+    @OptionGroup var runLimits: RunLimitOptions
 
     public init() {}
 
@@ -56,6 +67,9 @@ public struct RunCommand: ParsableCommand {
     public func validate() throws {
         try VariantFlag.checkSingle(variants, command: "run")
         if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
+        // Without --explain there is one run: a count of replications or jobs would be ignored silently.
+        if !explain, replications != nil { throw ValidationError("--replications is only meaningful with --explain") }
+        if !explain, jobs != nil { throw ValidationError("--jobs is only meaningful with --explain") }
     }
 
     public func run() throws {
@@ -69,7 +83,12 @@ public struct RunCommand: ParsableCommand {
         }
 
         let provenance = ScenarioRun.provenance(of: spec, variant: variant, overrides: overrides)
-        let run = ScenarioRun(spec: spec, provenance: provenance, limits: runLimits.limits)
+        var run = ScenarioRun(spec: spec, provenance: provenance, limits: runLimits.limits)
+        if explain {
+            run.explanation = ExplainCommand.explanation(
+                of: spec, replications: replications ?? 5,
+                jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, limits: runLimits.limits)
+        }
         var written: [String] = []
         if let directory {
             do {
@@ -83,7 +102,9 @@ public struct RunCommand: ParsableCommand {
         case .json:
             Console.json(run.summaryJSON)
         case .text:
-            var text = TextSummary.render(result: run.result, analysis: run.analysis, spec: spec, provenance: provenance)
+            var text = TextSummary.render(
+                result: run.result, analysis: run.analysis, spec: spec, provenance: provenance,
+                finding: run.explanation?.finding ?? [])
             if !written.isEmpty {
                 text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
             }
@@ -91,6 +112,10 @@ public struct RunCommand: ParsableCommand {
         }
         if let limit = run.result.limitHit {
             Console.error("satsim: \(limit.message)")
+            throw ExitCode(1)
+        }
+        if let explanation = run.explanation, explanation.limitedRuns > 0 {
+            Console.error("satsim: \(explanation.limitedRuns) of \(explanation.runCount) explain runs stopped at a limit; their figures are partial")
             throw ExitCode(1)
         }
     }

@@ -13,6 +13,9 @@ struct ScenarioRun {
     let provenance: RunProvenance
     let result: SimulationResult
     let analysis: RunAnalysis
+    /// `run --explain`'s analysis of the same spec; its finding closes the story, its JSON is
+    /// summary.json's `explain`. Nil without the flag, and then nothing in the outputs changes.
+    var explanation: Explanation? = nil
 
     /// Loads `file` with its variant and `--set` texts (each malformed `--set` is reported, not
     /// only the first), printing the diagnostics and throwing exit code 2 on bad input.
@@ -57,7 +60,9 @@ struct ScenarioRun {
 
     /// summary.json's text.
     var summaryJSON: String {
-        SummaryDocument.json(result: result, analysis: analysis, spec: spec, provenance: provenance).rendered() + "\n"
+        SummaryDocument.json(
+            result: result, analysis: analysis, spec: spec, provenance: provenance, explain: explanation?.json
+        ).rendered() + "\n"
     }
 
     /// Every output file of the run, by name: the summary first (the set's seal, renamed into
@@ -69,7 +74,9 @@ struct ScenarioRun {
             ("summary.json", summaryJSON),
             ("timeseries.csv", TimeSeriesCSV.render(result.timeSeries)),
             ("events.jsonl", EventsJSONL.render(result.events)),
-            ("report.html", ReportPage.render(result: result, analysis: analysis, spec: spec, charts: charts, provenance: provenance)),
+            ("report.html", ReportPage.render(
+                result: result, analysis: analysis, spec: spec, charts: charts, provenance: provenance,
+                finding: explanation?.finding ?? [])),
         ] + charts.entries.map { ($0.fileName, $0.chart.svg()) }
     }
 }

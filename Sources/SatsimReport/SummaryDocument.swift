@@ -6,7 +6,8 @@ import SatsimModel
 /// and service figure after warmup.
 public enum SummaryDocument {
     public static func json(
-        result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, provenance: RunProvenance = .none
+        result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, provenance: RunProvenance = .none,
+        explain: JSONValue? = nil
     ) -> JSONValue {
         let t = analysis.verdict.thresholds
         var members: [(String, JSONValue)] = [
@@ -32,6 +33,8 @@ public enum SummaryDocument {
         members.append(("events", .int(result.eventCount)))
         members.append(("clients", .object(result.clients.map { ($0.name, client($0)) })))
         members.append(("services", .object(result.services.map { ($0.name, service($0)) })))
+        // Only with run --explain: explain.json's object for the same scenario, variant, --set and seed.
+        if let explain { members.append(("explain", explain)) }
         return .object(members)
     }
 

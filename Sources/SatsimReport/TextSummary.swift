@@ -6,7 +6,8 @@ import SatsimModel
 /// The readable summary `satsim run` prints: the verdict, then a table per kind of component.
 public enum TextSummary {
     public static func render(
-        result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, provenance: RunProvenance = .none
+        result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, provenance: RunProvenance = .none,
+        finding: [String] = []
     ) -> String {
         var out = ""
         let verdict = analysis.verdict
@@ -30,9 +31,10 @@ public enum TextSummary {
         out += "\n"
         let story = Story(result: result, spec: spec, analysis: analysis)
         // A run not judged has no story to tell: its ending would claim an outcome.
-        if !story.sentences.isEmpty && verdict.notJudged == nil {
+        // `finding` (run --explain) closes the story: what switching each mechanism off showed.
+        if !(story.sentences.isEmpty && finding.isEmpty) && verdict.notJudged == nil {
             out += "what happened:\n"
-            for sentence in story.sentences { out += wrap(sentence, width: 96, indent: "  ") + "\n" }
+            for sentence in story.sentences + finding { out += wrap(sentence, width: 96, indent: "  ") + "\n" }
             out += "\n"
         }
         var clientRows = [["client", "requests", "attempts", "success", "goodput/s", "ampl.", "p50", "p99", "max"]]

@@ -43,6 +43,22 @@ extension Explanation {
         return out
     }
 
+    /// What `satsim run --explain` appends to the story: the sentence of ``text`` for each
+    /// cause, then each protection, in the order of the table; or one sentence saying that
+    /// nothing the scenario uses changed the outcome, or that it uses nothing to switch off.
+    public var finding: [String] {
+        let named = counterfactuals.filter { $0.effect == .cause } + counterfactuals.filter { $0.effect == .protection }
+        let runs = "over \(replications) replication\(replications == 1 ? "" : "s") each"
+        if counterfactuals.isEmpty {
+            return ["Explain: the scenario uses no mechanism that can be switched off and has no timeline event."]
+        }
+        if named.isEmpty {
+            let subjects = counterfactuals.compactMap { $0.counterfactual?.subject }.joined(separator: ", ")
+            return ["Explain: switching off \(subjects) in turn changed nothing beyond the intervals (\(runs))."]
+        }
+        return named.map { "Explain (\(runs)): " + sentence($0) }
+    }
+
     /// `Without client retries (clients.users.retry): recovered in 5 of 5 runs, in 21.2 s;
     /// goodput 559.5/s against 171.6/s with it (the base: metastable in 5 of 5) — a cause: the
     /// outcome is better without it.`

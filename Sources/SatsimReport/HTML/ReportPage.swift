@@ -12,7 +12,7 @@ public enum ReportPage {
     /// written on their own, so both come from one rendering.
     public static func render(
         result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, charts: RunCharts? = nil,
-        provenance: RunProvenance = .none
+        provenance: RunProvenance = .none, finding: [String] = []
     ) -> String {
         let charts = charts ?? RunCharts(result: result, spec: spec, analysis: analysis)
         let story = Story(result: result, spec: spec, analysis: analysis)
@@ -46,9 +46,10 @@ public enum ReportPage {
         }
         html += verdictSection(result: result, analysis: analysis)
         // A run not judged has no story to tell: its ending would claim an outcome.
-        if !story.sentences.isEmpty && analysis.verdict.notJudged == nil {
+        // `finding` (run --explain) closes the story: what switching each mechanism off showed.
+        if !(story.sentences.isEmpty && finding.isEmpty) && analysis.verdict.notJudged == nil {
             html += "\n<h2 id=\"story\">What happened</h2>\n<ol class=\"story\">\n"
-            for sentence in story.sentences { html += "<li>\(e(sentence))</li>\n" }
+            for sentence in story.sentences + finding { html += "<li>\(e(sentence))</li>\n" }
             html += "</ol>\n"
         }
         html += "\n<h2 id=\"charts\">Charts</h2>\n"

@@ -1,0 +1,85 @@
+import Foundation
+import SatsimTestSupport
+import Testing
+
+/// `satsim run --explain`: the analysis of `satsim explain` run inside `run`, on the small retry
+/// storm of ``ExplainEndToEndTests`` (retrying at once without a budget amplifies a spike into a
+/// lasting failure: AWS Architecture Blog, "Exponential Backoff And Jitter"; Google SRE book,
+/// "Addressing Cascading Failures"). Two or three replications keep each run under a second.
+@Suite("satsim run --explain, end to end")
+struct RunExplainEndToEndTests {
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("The story ends with the finding, in the text and in report.html")
+    func storyEndsWithFinding() throws {
+        let file = try CLIHarness.scenarioFile(ExplainEndToEndTests.storm)
+        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("run")
+        let result = try CLIHarness.run(["run", file.path, "--explain", "--replications", "2", "--jobs", "1", "--out", out.path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        // The story is the block after "what happened:", up to the first blank line.
+        let afterHeader = try #require(result.stdout.components(separatedBy: "what happened:\n").dropFirst().first)
+        let story = afterHeader.components(separatedBy: "\n\n")[0]
+        let lastSentence = story.components(separatedBy: "\n  ").last ?? ""
+        let flat = lastSentence.replacingOccurrences(of: "\n", with: " ")
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+        #expect(story.contains("Explain (over 2 replications each): Without client retries (clients.users.retry): recovered in"), "\(story)")
+        #expect(flat.hasSuffix("— a cause: the outcome is better without it."), "\(flat)")
+        // The same sentence, last in report.html's story section.
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        let section = try #require(html.components(separatedBy: "<h2 id=\"story\">").dropFirst().first?.components(separatedBy: "</ol>").first)
+        let items = section.components(separatedBy: "<li>").dropFirst()
+        let last = try #require(items.last)
+        #expect(last.hasPrefix("Explain (over 2 replications each): Without "), "\(last)")
+        #expect(last.contains("a cause: the outcome is better without it.</li>"))
+    }
+
+    @Test("summary.json's explain equals explain --format json's object for the same inputs")
+    func summaryExplainEqualsExplain() throws {
+        let file = try CLIHarness.scenarioFile(ExplainEndToEndTests.storm)
+        let common = ["--variant", "budget", "--set", "clients.users.timeout=250ms", "--seed", "11", "--replications", "2"]
+        let run = try CLIHarness.run(["run", file.path, "--format", "json", "--explain", "--jobs", "2"] + common)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let explain = try CLIHarness.run(["explain", file.path, "--format", "json", "--jobs", "1"] + common)
+        #expect(explain.status == 0, "stderr: \(explain.stderr)")
+        let summary = try Self.json(run.stdout)
+        let embedded = try #require(summary["explain"] as? [String: Any])
+        let standalone = try Self.json(explain.stdout)
+        #expect(NSDictionary(dictionary: embedded).isEqual(to: standalone))
+        #expect(embedded["replications"] as? Int == 2)
+        // Without --explain summary.json has no explain member.
+        let plain = try CLIHarness.run(["run", file.path, "--format", "json", "--variant", "budget"])
+        #expect(try Self.json(plain.stdout)["explain"] == nil)
+    }
+
+    @Test("--replications and --jobs without --explain are refused with exit 2")
+    func countsNeedExplain() throws {
+        let file = try CLIHarness.scenarioFile(ExplainEndToEndTests.storm)
+        for flag in ["--replications", "--jobs"] {
+            let result = try CLIHarness.run(["run", file.path, flag, "2"])
+            #expect(result.status == 2, "\(flag): \(result.stderr)")
+            #expect(result.stderr.contains("\(flag) is only meaningful with --explain"), "\(result.stderr)")
+        }
+    }
+
+    @Test("The output is byte-identical across --jobs 1 and 2")
+    func jobsDoNotChangeBytes() throws {
+        let file = try CLIHarness.scenarioFile(ExplainEndToEndTests.storm)
+        let dir = try CLIHarness.temporaryDirectory()
+        var texts: [String] = []
+        var files: [[String]] = []
+        for jobs in ["1", "2"] {
+            let out = dir.appendingPathComponent("jobs-\(jobs)")
+            let result = try CLIHarness.run(["run", file.path, "--explain", "--replications", "3", "--jobs", jobs, "--out", out.path])
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            texts.append(result.stdout.replacingOccurrences(of: out.path, with: "OUT"))
+            files.append(try ["summary.json", "report.html"].map {
+                try String(contentsOf: out.appendingPathComponent($0), encoding: .utf8)
+            })
+        }
+        #expect(texts[0] == texts[1])
+        #expect(files[0] == files[1])
+        #expect(texts[0].contains("Explain (over 3 replications each)"))
+    }
+}
