@@ -18,15 +18,18 @@ struct SVGChartWriter {
     let chart: Chart
     var out = ""
 
-    // Layout [px]. Fonts are large enough to read from the back of a room when projected.
+    // Layout [px]. Fonts are large enough to read from the back of a room when projected: no
+    // text is smaller than `minimumTextSize`.
     static let width = 960.0
-    static let plotLeft = 76.0
+    static let plotLeft = 84.0
     static let plotRight = 936.0
     static let plotHeight = 210.0
     static let titleSize = 19.0
-    static let headingSize = 14.5
-    static let textSize = 13.0
-    static let laneHeight = 17.0
+    static let headingSize = 15.0
+    static let textSize = 14.0
+    /// The smallest font size of any text of a chart [px]: tick labels, legends, mark labels.
+    static let minimumTextSize = 14.0
+    static let laneHeight = 18.0
     static let fontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
     static let ink = "#1A1A1A"
     static let mutedInk = "#4D4D4D"
@@ -95,7 +98,7 @@ struct SVGChartWriter {
                     case .fault, .step: fill = Self.faultInk
                     case .milestone: fill = Self.milestoneInk
                     }
-                    text(mark.label, x: item.x, y: baseline, size: Self.textSize - 0.5, fill: fill, weight: "600")
+                    text(mark.label, x: item.x, y: baseline, size: Self.textSize, fill: fill, weight: "600")
                 }
                 cursor += Double(laneCount) * Self.laneHeight + 4
             }
@@ -119,7 +122,7 @@ struct SVGChartWriter {
         for index in order {
             let mark = chart.marks[index]
             guard !mark.label.isEmpty, mark.start.isFinite else { continue }
-            let width = Self.textWidth(mark.label, size: Self.textSize - 0.5)
+            let width = Self.textWidth(mark.label, size: Self.textSize)
             var start = x(mark.start) + (mark.kind == .step || mark.kind == .milestone ? -2 : 3)
             start = max(Self.plotLeft, min(start, Self.plotRight - width))
             var lane = laneEnds.firstIndex { $0 + 10 <= start } ?? laneEnds.count
@@ -144,7 +147,7 @@ struct SVGChartWriter {
 
     /// How a reference line is drawn, as a series for the legend.
     static func referenceStyle(_ reference: ChartPanel.Reference) -> ChartSeries {
-        ChartSeries(name: reference.label, values: [], color: .black, stroke: .dotted, width: 2)
+        ChartSeries(name: reference.label, values: [], color: .demand, stroke: .dotted, width: 2)
     }
 
     func strokeAttributes(_ series: ChartSeries) -> String {
@@ -165,7 +168,7 @@ struct SVGChartWriter {
             case .warmup:
                 rect(x: x0, y: top, width: x1 - x0, height: bottom - top, fill: "#000000", opacity: "0.07")
             case .fault:
-                rect(x: x0, y: top, width: max(x1 - x0, 2), height: bottom - top, fill: ChartColor.orange.hex, opacity: "0.28")
+                rect(x: x0, y: top, width: max(x1 - x0, 2), height: bottom - top, fill: ChartColor.fault.hex, opacity: "0.28")
             case .step, .milestone:
                 let ink = mark.kind == .step ? Self.faultInk : Self.milestoneInk
                 out += "<line x1=\"\(Markup.number(x0))\" y1=\"\(Markup.number(top))\" x2=\"\(Markup.number(x0))\""
