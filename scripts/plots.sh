@@ -29,7 +29,8 @@ Each scenario's folder holds:
   per second;
 - `latency.svg`: per client, p99 and mean latency of the requests that succeeded;
 - `service-NAME.svg`: per service, utilization and queue length (and serving instances when
-  their number changes);
+  their number changes), with letters at the top of each plot for the service's ejections (E),
+  kills (K), boots (B) and scaling decisions (S);
 - `service-NAME-losses.svg`: per service, attempts per second completed for a caller still waiting
   (useful), completed after the caller gave up (wasted), rejected and dropped.
 

@@ -1,4 +1,5 @@
 import Foundation
+import SatsimModel
 @testable import SatsimReport
 import Testing
 
@@ -86,5 +87,36 @@ struct ChartReadabilityTests {
             }
             #expect(!entry.chart.svg().contains("stroke=\"\(ChartColor.fault.hex)\""), "\(entry.fileName): a line in the fault colour")
         }
+    }
+}
+
+extension ChartReadabilityTests {
+    @Test("A service's chart marks its own ejections, kills, boots and scaling decisions, with a key")
+    func eventMarks() throws {
+        var run = ReportFixture(spec: ReportFixture.small())
+        run.result.events += [
+            // Four ejections at one instant (lockstep probes) draw one glyph, not four overprinted.
+            RunEvent(time: 14, kind: .instanceEjected, subject: "api", detail: "instance 0 ejected"),
+            RunEvent(time: 14, kind: .instanceEjected, subject: "api", detail: "instance 1 ejected"),
+            RunEvent(time: 14, kind: .instanceEjected, subject: "api", detail: "instance 2 ejected"),
+            RunEvent(time: 14, kind: .instanceEjected, subject: "api", detail: "instance 3 ejected"),
+            RunEvent(time: 22, kind: .scaled, subject: "api", detail: "2 -> 3"),
+            RunEvent(time: 25, kind: .instanceKilled, subject: "elsewhere", detail: "another service's"),
+            RunEvent(time: 26, kind: .breakerOpened, subject: "api", detail: "not an instance event"),
+        ]
+        let entries = RunCharts(result: run.result, spec: run.spec).entries
+        let service = try #require(entries.first { $0.fileName == "service-api.svg" }).chart.svg()
+        let panels = 2
+        #expect(service.components(separatedBy: ">E</text>").count - 1 == panels)
+        #expect(service.components(separatedBy: ">S</text>").count - 1 == panels)
+        #expect(!service.contains(">K</text>"), "another service's kill drawn on api's chart")
+        #expect(service.contains(">Marks at the top of each plot: E ejected by health checks \u{00B7} S scaled</text>"))
+        let goodput = try #require(entries.first { $0.fileName == "goodput.svg" }).chart.svg()
+        #expect(!goodput.contains(">E</text>"))
+        #expect(XMLCheck.isWellFormed(service))
+        // Without events the chart is unchanged: no key line.
+        let quiet = ReportFixture(spec: ReportFixture.small())
+        let plain = try #require(RunCharts(result: quiet.result, spec: quiet.spec).entries.first { $0.fileName == "service-api.svg" })
+        #expect(plain.chart.note.isEmpty)
     }
 }

@@ -58,6 +58,7 @@ struct SVGChartWriter {
         let laneCount = (lanes.map(\.lane).max() ?? -1) + 1
         // First pass for the height: title, then per panel heading, legend, lanes, plot, ticks.
         var height = 48.0
+        if !chart.note.isEmpty { height += 22 }
         for (index, panel) in chart.panels.enumerated() {
             height += 24
             if panel.series.count + panel.references.count > 1 { height += 22 }
@@ -75,6 +76,10 @@ struct SVGChartWriter {
         text(chart.title, x: 16, y: 30, size: Self.titleSize, weight: "700")
 
         var cursor = 48.0
+        if !chart.note.isEmpty {
+            text(chart.note, x: 16, y: cursor + 6, size: Self.textSize, fill: Self.ink)
+            cursor += 22
+        }
         if chart.panels.isEmpty {
             text("no data", x: Self.plotLeft, y: cursor + 24, size: Self.textSize, fill: Self.mutedInk)
         }
@@ -96,7 +101,7 @@ struct SVGChartWriter {
                     switch mark.kind {
                     case .warmup: fill = Self.mutedInk
                     case .fault, .step: fill = Self.faultInk
-                    case .milestone: fill = Self.milestoneInk
+                    case .milestone, .event: fill = Self.milestoneInk
                     }
                     text(mark.label, x: item.x, y: baseline, size: Self.textSize, fill: fill, weight: "600")
                 }
@@ -121,7 +126,7 @@ struct SVGChartWriter {
         let order = chart.marks.indices.sorted { (chart.marks[$0].start, $0) < (chart.marks[$1].start, $1) }
         for index in order {
             let mark = chart.marks[index]
-            guard !mark.label.isEmpty, mark.start.isFinite else { continue }
+            guard mark.kind != .event, !mark.label.isEmpty, mark.start.isFinite else { continue }
             let width = Self.textWidth(mark.label, size: Self.textSize)
             var start = x(mark.start) + (mark.kind == .step || mark.kind == .milestone ? -2 : 3)
             start = max(Self.plotLeft, min(start, Self.plotRight - width))
@@ -161,7 +166,9 @@ struct SVGChartWriter {
     }
 
     mutating func plot(_ panel: ChartPanel, top: Double, bottom: Double, timeTicks: AxisTicks) {
-        // Marks first, under everything else.
+        // Marks first, under everything else. One glyph per letter and 12 px column, so that
+        // events at the same moment (four ejections at once) do not print over each other.
+        var glyphs: Set<String> = []
         for mark in chart.marks where mark.start.isFinite && mark.end.isFinite {
             let x0 = x(mark.start), x1 = x(max(mark.start, mark.end))
             switch mark.kind {
@@ -173,6 +180,11 @@ struct SVGChartWriter {
                 let ink = mark.kind == .step ? Self.faultInk : Self.milestoneInk
                 out += "<line x1=\"\(Markup.number(x0))\" y1=\"\(Markup.number(top))\" x2=\"\(Markup.number(x0))\""
                 out += " y2=\"\(Markup.number(bottom))\" stroke=\"\(ink)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n"
+            case .event:
+                guard glyphs.insert("\(mark.label) \(Int((x0 / 12).rounded(.down)))").inserted else { continue }
+                out += "<line x1=\"\(Markup.number(x0))\" y1=\"\(Markup.number(top))\" x2=\"\(Markup.number(x0))\""
+                out += " y2=\"\(Markup.number(top + 6))\" stroke=\"\(Self.ink)\" stroke-width=\"2\"/>\n"
+                text(mark.label, x: x0, y: top + 20, size: Self.textSize, fill: Self.ink, weight: "700", anchor: "middle")
             }
         }
 

@@ -9,7 +9,8 @@ import SatsimModel
 /// - `latency.svg`: per client, p99 and mean latency of the requests that succeeded in each
 ///   interval (a gap where none did);
 /// - `service-NAME.svg`: per service, utilization and queue length (and serving instances when
-///   their number changes);
+///   their number changes), with the service's ejections, kills, boots and scaling decisions
+///   marked by letters at the top of each plot;
 /// - `service-NAME-losses.svg`: per service, per second: work completed for callers still waiting
 ///   (useful), completed for callers who had gone (wasted), turned away (rejected), dropped from the queue before service (dropped).
 ///
@@ -113,7 +114,13 @@ public struct RunCharts: Sendable {
                     ChartSeries(name: "instances", values: column(prefix + "instances"), color: .capacity)
                 ]))
             }
-            entries.append(Entry(fileName: base + ".svg", caption: Self.serviceCaption, chart: chart("\(service.name): utilization and queue", panels)))
+            var serviceChart = chart("\(service.name): utilization and queue", panels)
+            let events = Self.eventMarks(result.events, service: service.name)
+            if !events.marks.isEmpty {
+                serviceChart.marks += events.marks
+                serviceChart.note = events.note
+            }
+            entries.append(Entry(fileName: base + ".svg", caption: Self.serviceCaption, chart: serviceChart))
             let wasted = perSecond(prefix + "wasted")
             let useful = zip(perSecond(prefix + "completions"), wasted).map { $0.isFinite && $1.isFinite ? max(0, $0 - $1) : .nan }
             entries.append(Entry(fileName: base + "-losses.svg", caption: Self.lossesCaption, chart: chart("\(service.name): work completed and lost", [
@@ -141,7 +148,8 @@ public struct RunCharts: Sendable {
         """
     static let serviceCaption = """
         Utilization (busy workers over the workers of serving instances) and queue length (attempts \
-        waiting, all instances), time-averaged over each interval.
+        waiting, all instances), time-averaged over each interval. Letters at the top of the plots mark \
+        the run's ejections (E), kills (K), boots (B) and scaling decisions (S), when there are any.
         """
     static let lossesCaption = """
         Attempts per second that the service completed for a caller still waiting (useful), completed after \
@@ -164,6 +172,28 @@ public struct RunCharts: Sendable {
                     ChartSeries(name: "mean", values: client.mean, color: .waiting, stroke: .dashed, width: 2.5),
                 ])
         }
+    }
+
+    /// The glyphs of the run's events drawn on a service's chart, with their meaning.
+    static let eventGlyphs: [(kind: RunEventKind, letter: String, meaning: String)] = [
+        (.instanceEjected, "E", "ejected by health checks"),
+        (.instanceKilled, "K", "killed"),
+        (.instanceBooting, "B", "booting (restart or scale-up)"),
+        (.scaled, "S", "scaled"),
+    ]
+
+    /// The ejections, kills, boots and scaling decisions of `service` as event marks, and the key
+    /// of the letters used (`E ejected by health checks · S scaled`), empty when there are none.
+    static func eventMarks(_ events: [RunEvent], service: String) -> (marks: [TimeMark], note: String) {
+        var marks: [TimeMark] = []
+        var used: Set<String> = []
+        for event in events where event.subject == service && event.time.isFinite {
+            guard let glyph = eventGlyphs.first(where: { $0.kind == event.kind }) else { continue }
+            marks.append(TimeMark(kind: .event, start: event.time, end: event.time, label: glyph.letter))
+            used.insert(glyph.letter)
+        }
+        let key = eventGlyphs.filter { used.contains($0.letter) }.map { "\($0.letter) \($0.meaning)" }
+        return (marks, key.isEmpty ? "" : "Marks at the top of each plot: " + key.joined(separator: " \u{00B7} "))
     }
 
     /// The warmup and every timeline event, labelled.
