@@ -114,6 +114,14 @@ extension ChartReadabilityTests {
         let goodput = try #require(entries.first { $0.fileName == "goodput.svg" }).chart.svg()
         #expect(!goodput.contains(">E</text>"))
         #expect(XMLCheck.isWellFormed(service))
+        // E and S sit in rows of their own (16 px apart), so two events at one moment cannot overprint.
+        func glyphY(_ letter: String) -> Double? {
+            service.split(separator: "\n").first { $0.hasSuffix(">\(letter)</text>") }
+                .flatMap { $0.components(separatedBy: "y=\"").dropFirst().first?.split(separator: "\"").first }
+                .flatMap { Double(String($0)) }
+        }
+        let e = try #require(glyphY("E")), s = try #require(glyphY("S"))
+        #expect(abs(s - e) >= 14, "E at y \(e), S at y \(s)")
         // Without events the chart is unchanged: no key line.
         let quiet = ReportFixture(spec: ReportFixture.small())
         let plain = try #require(RunCharts(result: quiet.result, spec: quiet.spec).entries.first { $0.fileName == "service-api.svg" })

@@ -168,7 +168,10 @@ struct SVGChartWriter {
     mutating func plot(_ panel: ChartPanel, top: Double, bottom: Double, timeTicks: AxisTicks) {
         // Marks first, under everything else. One glyph per letter and 12 px column, so that
         // events at the same moment (four ejections at once) do not print over each other.
+        // Each letter has its own row, so that different events at one moment stay apart.
         var glyphs: Set<String> = []
+        var rows: [String] = []
+        for mark in chart.marks where mark.kind == .event && !rows.contains(mark.label) { rows.append(mark.label) }
         for mark in chart.marks where mark.start.isFinite && mark.end.isFinite {
             let x0 = x(mark.start), x1 = x(max(mark.start, mark.end))
             switch mark.kind {
@@ -184,7 +187,8 @@ struct SVGChartWriter {
                 guard glyphs.insert("\(mark.label) \(Int((x0 / 12).rounded(.down)))").inserted else { continue }
                 out += "<line x1=\"\(Markup.number(x0))\" y1=\"\(Markup.number(top))\" x2=\"\(Markup.number(x0))\""
                 out += " y2=\"\(Markup.number(top + 6))\" stroke=\"\(Self.ink)\" stroke-width=\"2\"/>\n"
-                text(mark.label, x: x0, y: top + 20, size: Self.textSize, fill: Self.ink, weight: "700", anchor: "middle")
+                let row = Double(rows.firstIndex(of: mark.label) ?? 0)
+                text(mark.label, x: x0, y: top + 20 + 16 * row, size: Self.textSize, fill: Self.ink, weight: "700", anchor: "middle")
             }
         }
 
