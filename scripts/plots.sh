@@ -29,11 +29,14 @@ Each scenario's folder holds:
   per second;
 - `latency.svg`: per client, p99 and mean latency of the requests that succeeded;
 - `service-NAME.svg`: per service, utilization and queue length (and serving instances when
-  their number changes);
-- `service-NAME-losses.svg`: per service, attempts per second completed, wasted (completed after
-  the caller gave up), rejected and dropped.
+  their number changes), with letters at the top of each plot for the service's ejections (E),
+  kills (K), boots (B) and scaling decisions (S);
+- `service-NAME-losses.svg`: per service, attempts per second completed for a caller still waiting
+  (useful), completed after the caller gave up (wasted), rejected and dropped.
 
 Grey bands are the warmup, orange bands the timeline's faults, dashed vertical lines its steps.
+Each colour has one meaning in every chart (Okabe-Ito palette; the table is in
+`Sources/SatsimReport/Charts/ChartColor.swift`).
 HEAD
 
 for scenario in Scenarios/*.yaml; do

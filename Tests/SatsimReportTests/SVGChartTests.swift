@@ -46,12 +46,12 @@ struct SVGChartTests {
             title: "gaps", times: [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, .nan], duration: 6,
             panels: [
                 ChartPanel(title: "values", series: [
-                    ChartSeries(name: "mixed", values: [1, .nan, 2, 3, .infinity, 4, 5], color: .blue),
-                    ChartSeries(name: "none", values: [.nan, .nan, .nan, .nan, .nan, .nan, .nan], color: .vermillion),
-                    ChartSeries(name: "huge", values: [-.infinity, .greatestFiniteMagnitude, 0, 0, 0, 0, 0], color: .green),
+                    ChartSeries(name: "mixed", values: [1, .nan, 2, 3, .infinity, 4, 5], color: .useful),
+                    ChartSeries(name: "none", values: [.nan, .nan, .nan, .nan, .nan, .nan, .nan], color: .waste),
+                    ChartSeries(name: "huge", values: [-.infinity, .greatestFiniteMagnitude, 0, 0, 0, 0, 0], color: .capacity),
                 ]),
                 ChartPanel(title: "share", yAxis: .percent, series: [
-                    ChartSeries(name: "nan", values: [.nan, .nan, .nan, .nan, .nan, .nan, .nan], color: .blue)
+                    ChartSeries(name: "nan", values: [.nan, .nan, .nan, .nan, .nan, .nan, .nan], color: .useful)
                 ]),
             ],
             marks: [TimeMark(kind: .fault, start: .nan, end: .infinity, label: "broken")])
@@ -110,7 +110,7 @@ extension SVGChartTests {
         values[50_000] = 1000
         let chart = Chart(
             title: "a day", times: (0..<count).map { Double($0) + 0.5 }, duration: Double(count),
-            panels: [ChartPanel(title: "per second", series: [ChartSeries(name: "load", values: values, color: .blue)])])
+            panels: [ChartPanel(title: "per second", series: [ChartSeries(name: "load", values: values, color: .useful)])])
         let svg = chart.svg()
         #expect(svg.utf8.count < 200_000, "\(svg.utf8.count) bytes for one line")
         let path = try #require(svg.split(separator: "\n").first { $0.contains("<title>load</title>") })

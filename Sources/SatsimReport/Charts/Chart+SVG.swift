@@ -18,15 +18,18 @@ struct SVGChartWriter {
     let chart: Chart
     var out = ""
 
-    // Layout [px]. Fonts are large enough to read from the back of a room when projected.
+    // Layout [px]. Fonts are large enough to read from the back of a room when projected: no
+    // text is smaller than `minimumTextSize`.
     static let width = 960.0
-    static let plotLeft = 76.0
+    static let plotLeft = 84.0
     static let plotRight = 936.0
     static let plotHeight = 210.0
     static let titleSize = 19.0
-    static let headingSize = 14.5
-    static let textSize = 13.0
-    static let laneHeight = 17.0
+    static let headingSize = 15.0
+    static let textSize = 14.0
+    /// The smallest font size of any text of a chart [px]: tick labels, legends, mark labels.
+    static let minimumTextSize = 14.0
+    static let laneHeight = 18.0
     static let fontFamily = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
     static let ink = "#1A1A1A"
     static let mutedInk = "#4D4D4D"
@@ -55,6 +58,7 @@ struct SVGChartWriter {
         let laneCount = (lanes.map(\.lane).max() ?? -1) + 1
         // First pass for the height: title, then per panel heading, legend, lanes, plot, ticks.
         var height = 48.0
+        if !chart.note.isEmpty { height += 22 }
         for (index, panel) in chart.panels.enumerated() {
             height += 24
             if panel.series.count + panel.references.count > 1 { height += 22 }
@@ -72,6 +76,10 @@ struct SVGChartWriter {
         text(chart.title, x: 16, y: 30, size: Self.titleSize, weight: "700")
 
         var cursor = 48.0
+        if !chart.note.isEmpty {
+            text(chart.note, x: 16, y: cursor + 6, size: Self.textSize, fill: Self.ink)
+            cursor += 22
+        }
         if chart.panels.isEmpty {
             text("no data", x: Self.plotLeft, y: cursor + 24, size: Self.textSize, fill: Self.mutedInk)
         }
@@ -93,9 +101,9 @@ struct SVGChartWriter {
                     switch mark.kind {
                     case .warmup: fill = Self.mutedInk
                     case .fault, .step: fill = Self.faultInk
-                    case .milestone: fill = Self.milestoneInk
+                    case .milestone, .event: fill = Self.milestoneInk
                     }
-                    text(mark.label, x: item.x, y: baseline, size: Self.textSize - 0.5, fill: fill, weight: "600")
+                    text(mark.label, x: item.x, y: baseline, size: Self.textSize, fill: fill, weight: "600")
                 }
                 cursor += Double(laneCount) * Self.laneHeight + 4
             }
@@ -118,8 +126,8 @@ struct SVGChartWriter {
         let order = chart.marks.indices.sorted { (chart.marks[$0].start, $0) < (chart.marks[$1].start, $1) }
         for index in order {
             let mark = chart.marks[index]
-            guard !mark.label.isEmpty, mark.start.isFinite else { continue }
-            let width = Self.textWidth(mark.label, size: Self.textSize - 0.5)
+            guard mark.kind != .event, !mark.label.isEmpty, mark.start.isFinite else { continue }
+            let width = Self.textWidth(mark.label, size: Self.textSize)
             var start = x(mark.start) + (mark.kind == .step || mark.kind == .milestone ? -2 : 3)
             start = max(Self.plotLeft, min(start, Self.plotRight - width))
             var lane = laneEnds.firstIndex { $0 + 10 <= start } ?? laneEnds.count
@@ -144,7 +152,7 @@ struct SVGChartWriter {
 
     /// How a reference line is drawn, as a series for the legend.
     static func referenceStyle(_ reference: ChartPanel.Reference) -> ChartSeries {
-        ChartSeries(name: reference.label, values: [], color: .black, stroke: .dotted, width: 2)
+        ChartSeries(name: reference.label, values: [], color: .demand, stroke: .dotted, width: 2)
     }
 
     func strokeAttributes(_ series: ChartSeries) -> String {
@@ -158,18 +166,29 @@ struct SVGChartWriter {
     }
 
     mutating func plot(_ panel: ChartPanel, top: Double, bottom: Double, timeTicks: AxisTicks) {
-        // Marks first, under everything else.
+        // Marks first, under everything else. One glyph per letter and 12 px column, so that
+        // events at the same moment (four ejections at once) do not print over each other.
+        // Each letter has its own row, so that different events at one moment stay apart.
+        var glyphs: Set<String> = []
+        var rows: [String] = []
+        for mark in chart.marks where mark.kind == .event && !rows.contains(mark.label) { rows.append(mark.label) }
         for mark in chart.marks where mark.start.isFinite && mark.end.isFinite {
             let x0 = x(mark.start), x1 = x(max(mark.start, mark.end))
             switch mark.kind {
             case .warmup:
                 rect(x: x0, y: top, width: x1 - x0, height: bottom - top, fill: "#000000", opacity: "0.07")
             case .fault:
-                rect(x: x0, y: top, width: max(x1 - x0, 2), height: bottom - top, fill: ChartColor.orange.hex, opacity: "0.28")
+                rect(x: x0, y: top, width: max(x1 - x0, 2), height: bottom - top, fill: ChartColor.fault.hex, opacity: "0.28")
             case .step, .milestone:
                 let ink = mark.kind == .step ? Self.faultInk : Self.milestoneInk
                 out += "<line x1=\"\(Markup.number(x0))\" y1=\"\(Markup.number(top))\" x2=\"\(Markup.number(x0))\""
                 out += " y2=\"\(Markup.number(bottom))\" stroke=\"\(ink)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>\n"
+            case .event:
+                guard glyphs.insert("\(mark.label) \(Int((x0 / 12).rounded(.down)))").inserted else { continue }
+                out += "<line x1=\"\(Markup.number(x0))\" y1=\"\(Markup.number(top))\" x2=\"\(Markup.number(x0))\""
+                out += " y2=\"\(Markup.number(top + 6))\" stroke=\"\(Self.ink)\" stroke-width=\"2\"/>\n"
+                let row = Double(rows.firstIndex(of: mark.label) ?? 0)
+                text(mark.label, x: x0, y: top + 20 + 16 * row, size: Self.textSize, fill: Self.ink, weight: "700", anchor: "middle")
             }
         }
 

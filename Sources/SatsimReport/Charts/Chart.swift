@@ -11,8 +11,13 @@ public struct Chart: Sendable, Hashable {
     public var duration: Double
     public var panels: [ChartPanel]
     public var marks: [TimeMark]
+    /// A line under the title (e.g. the key of the event glyphs); empty for none.
+    public var note: String
 
-    public init(title: String, times: [Double], duration: Double, panels: [ChartPanel], marks: [TimeMark] = []) {
+    public init(
+        title: String, times: [Double], duration: Double, panels: [ChartPanel], marks: [TimeMark] = [], note: String = ""
+    ) {
+        self.note = note
         self.title = title
         self.times = times
         self.duration = duration

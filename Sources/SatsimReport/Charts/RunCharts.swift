@@ -9,9 +9,10 @@ import SatsimModel
 /// - `latency.svg`: per client, p99 and mean latency of the requests that succeeded in each
 ///   interval (a gap where none did);
 /// - `service-NAME.svg`: per service, utilization and queue length (and serving instances when
-///   their number changes);
-/// - `service-NAME-losses.svg`: per service, per second: work completed, completed for callers who
-///   had gone (wasted), turned away (rejected), dropped from the queue before service (dropped).
+///   their number changes), with the service's ejections, kills, boots and scaling decisions
+///   marked by letters at the top of each plot;
+/// - `service-NAME-losses.svg`: per service, per second: work completed for callers still waiting
+///   (useful), completed for callers who had gone (wasted), turned away (rejected), dropped from the queue before service (dropped).
 ///
 /// Every chart shades the warmup and the timeline's faults. A point is drawn at the middle of its
 /// metrics interval (the time series stamps each interval with its end).
@@ -76,29 +77,21 @@ public struct RunCharts: Sendable {
             let base = baseline(prefix + "successes")
             let label = "baseline goodput " + (base >= 100 ? FixedDecimal.format(base, decimals: 0) : TextSummary.number(base)) + "/s"
             return ChartPanel(title: "\(name): per second", series: [
-                ChartSeries(name: "requests offered", values: perSecond(prefix + "requests"), color: .black, stroke: .dashed, width: 2),
-                ChartSeries(name: "attempts sent (with retries)", values: perSecond(prefix + "attempts"), color: .vermillion, width: 2),
-                ChartSeries(name: "successes (goodput)", values: perSecond(prefix + "successes"), color: .blue, width: 3),
+                ChartSeries(name: "requests offered", values: perSecond(prefix + "requests"), color: .demand, stroke: .dashed, width: 2),
+                ChartSeries(name: "attempts sent (with retries)", values: perSecond(prefix + "attempts"), color: .waste, width: 2),
+                ChartSeries(name: "successes (goodput)", values: perSecond(prefix + "successes"), color: .useful, width: 3),
             ], references: base.isFinite && base > 0 ? [ChartPanel.Reference(value: base, label: label)] : [])
         })))
 
-        entries.append(Entry(fileName: "latency.svg", caption: Self.latencyCaption, chart: chart("Latency of successful requests", clients.map { name in
+        let latencies = clients.map { name in
             let prefix = "clients.\(name)."
             let served = column(prefix + "successes").map { $0 > 0 }
             func latency(_ figure: String) -> [Double] {
                 zip(column(prefix + figure), served).map { $1 ? $0 : .nan }
             }
-            let p99 = latency("latency_p99"), mean = latency("latency_mean")
-            let largest = (p99 + mean).filter(\.isFinite).max() ?? 0
-            let milliseconds = largest < 1
-            return ChartPanel(
-                title: "\(name): latency (\(milliseconds ? "ms" : "s")), first attempt to final answer",
-                yAxis: .linear(scale: milliseconds ? 1000 : 1),
-                series: [
-                    ChartSeries(name: "p99", values: p99, color: .vermillion, width: 2.5),
-                    ChartSeries(name: "mean", values: mean, color: .blue, width: 2.5),
-                ])
-        })))
+            return (name: name, p99: latency("latency_p99"), mean: latency("latency_mean"))
+        }
+        entries.append(Entry(fileName: "latency.svg", caption: Self.latencyCaption, chart: chart("Latency of successful requests", Self.latencyPanels(latencies))))
 
         var usedNames: Set<String> = ["goodput", "latency"]
         for service in spec.services {
@@ -109,25 +102,35 @@ public struct RunCharts: Sendable {
             usedNames.insert(base + "-losses")
             var panels = [
                 ChartPanel(title: "\(service.name): utilization (busy workers / workers)", yAxis: .percent, series: [
-                    ChartSeries(name: "utilization", values: column(prefix + "utilization"), color: .blue)
+                    ChartSeries(name: "utilization", values: column(prefix + "utilization"), color: .capacity)
                 ]),
                 ChartPanel(title: "\(service.name): queue length (attempts waiting, all instances)", series: [
-                    ChartSeries(name: "queue length", values: column(prefix + "queue_length"), color: .vermillion)
+                    ChartSeries(name: "queue length", values: column(prefix + "queue_length"), color: .waiting)
                 ]),
             ]
             let instances = column(prefix + "instances").filter(\.isFinite)
             if let low = instances.min(), let high = instances.max(), high - low >= 0.01 {
                 panels.append(ChartPanel(title: "\(service.name): serving instances", series: [
-                    ChartSeries(name: "instances", values: column(prefix + "instances"), color: .green)
+                    ChartSeries(name: "instances", values: column(prefix + "instances"), color: .capacity)
                 ]))
             }
-            entries.append(Entry(fileName: base + ".svg", caption: Self.serviceCaption, chart: chart("\(service.name): utilization and queue", panels)))
+            var serviceChart = chart("\(service.name): utilization and queue", panels)
+            let events = Self.eventMarks(result.events, service: service.name)
+            if !events.marks.isEmpty {
+                serviceChart.marks += events.marks
+                serviceChart.note = events.note
+            }
+            entries.append(Entry(fileName: base + ".svg", caption: Self.serviceCaption, chart: serviceChart))
+            let wasted = perSecond(prefix + "wasted")
+            let useful = zip(perSecond(prefix + "completions"), wasted).map { $0.isFinite && $1.isFinite ? max(0, $0 - $1) : .nan }
             entries.append(Entry(fileName: base + "-losses.svg", caption: Self.lossesCaption, chart: chart("\(service.name): work completed and lost", [
                 ChartPanel(title: "\(service.name): attempts per second", series: [
-                    ChartSeries(name: "completed", values: perSecond(prefix + "completions"), color: .black, stroke: .dashed, width: 2),
-                    ChartSeries(name: "wasted (caller gone)", values: perSecond(prefix + "wasted"), color: .vermillion, width: 2.5),
-                    ChartSeries(name: "rejected", values: perSecond(prefix + "rejected"), color: .blue, width: 2.5),
-                    ChartSeries(name: "dropped", values: perSecond(prefix + "dropped"), color: .green, width: 2.5),
+                    // Completed work split in two, so that waste shows even when it is all of it
+                    // (a "wasted" line under a "completed" one of the same height was invisible).
+                    ChartSeries(name: "useful (caller waiting)", values: useful, color: .useful, width: 3),
+                    ChartSeries(name: "wasted (caller gone)", values: wasted, color: .waste, width: 2.5),
+                    ChartSeries(name: "rejected", values: perSecond(prefix + "rejected"), color: .turnedAway, width: 2.5),
+                    ChartSeries(name: "dropped", values: perSecond(prefix + "dropped"), color: .turnedAway, stroke: .dashed, width: 2.5),
                 ])
             ])))
         }
@@ -145,12 +148,53 @@ public struct RunCharts: Sendable {
         """
     static let serviceCaption = """
         Utilization (busy workers over the workers of serving instances) and queue length (attempts \
-        waiting, all instances), time-averaged over each interval.
+        waiting, all instances), time-averaged over each interval. Letters at the top of the plots mark \
+        the run's ejections (E), kills (K), boots (B) and scaling decisions (S), when there are any.
         """
     static let lossesCaption = """
-        Attempts per second that the service completed (dashed), completed after their caller had given \
-        up (wasted), turned away at once (rejected), and removed from the queue before service (dropped).
+        Attempts per second that the service completed for a caller still waiting (useful), completed after \
+        their caller had given up (wasted; useful + wasted = completed), turned away at once (rejected), and \
+        removed from the queue before service (dropped, dashed).
         """
+
+    /// The latency panels, one per client, all in one unit chosen once from the largest latency of
+    /// any client: milliseconds when it is under 1 s, seconds otherwise, so that panels side by
+    /// side never switch units. Each entry holds latencies [s] per interval (NaN: none).
+    static func latencyPanels(_ clients: [(name: String, p99: [Double], mean: [Double])]) -> [ChartPanel] {
+        let largest = clients.flatMap { $0.p99 + $0.mean }.filter(\.isFinite).max() ?? 0
+        let milliseconds = largest < 1
+        return clients.map { client in
+            ChartPanel(
+                title: "\(client.name): latency (\(milliseconds ? "ms" : "s")), first attempt to final answer",
+                yAxis: .linear(scale: milliseconds ? 1000 : 1),
+                series: [
+                    ChartSeries(name: "p99", values: client.p99, color: .waiting, width: 3),
+                    ChartSeries(name: "mean", values: client.mean, color: .waiting, stroke: .dashed, width: 2.5),
+                ])
+        }
+    }
+
+    /// The glyphs of the run's events drawn on a service's chart, with their meaning.
+    static let eventGlyphs: [(kind: RunEventKind, letter: String, meaning: String)] = [
+        (.instanceEjected, "E", "ejected by health checks"),
+        (.instanceKilled, "K", "killed"),
+        (.instanceBooting, "B", "booting (restart or scale-up)"),
+        (.scaled, "S", "scaled"),
+    ]
+
+    /// The ejections, kills, boots and scaling decisions of `service` as event marks, and the key
+    /// of the letters used (`E ejected by health checks · S scaled`), empty when there are none.
+    static func eventMarks(_ events: [RunEvent], service: String) -> (marks: [TimeMark], note: String) {
+        var marks: [TimeMark] = []
+        var used: Set<String> = []
+        for event in events where event.subject == service && event.time.isFinite {
+            guard let glyph = eventGlyphs.first(where: { $0.kind == event.kind }) else { continue }
+            marks.append(TimeMark(kind: .event, start: event.time, end: event.time, label: glyph.letter))
+            used.insert(glyph.letter)
+        }
+        let key = eventGlyphs.filter { used.contains($0.letter) }.map { "\($0.letter) \($0.meaning)" }
+        return (marks, key.isEmpty ? "" : "Marks at the top of each plot: " + key.joined(separator: " \u{00B7} "))
+    }
 
     /// The warmup and every timeline event, labelled.
     static func marks(spec: ScenarioSpec) -> [TimeMark] {
