@@ -71,27 +71,10 @@ struct CLIHarness {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
+    /// Runs satsim and waits for it; a run that takes longer than ten minutes is killed, so a
+    /// hang fails the test (its status is then SIGKILL's) instead of stalling the suite.
     static func run(_ arguments: [String], currentDirectory: URL? = nil) throws -> Output {
-        guard let binary else {
-            Issue.record("the satsim executable was not found next to the tests; run `swift build` first")
-            return Output(status: -1, stdout: "", stderr: "")
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = currentDirectory ?? root
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes before waiting, so a large output cannot fill a pipe and block.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        try run(arguments, currentDirectory: currentDirectory, timeout: 600)
     }
 
     /// A fresh temporary directory.

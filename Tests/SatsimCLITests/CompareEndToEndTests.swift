@@ -7,9 +7,9 @@ import Testing
 @Suite("satsim compare, end to end")
 struct CompareEndToEndTests {
     /// A small retry storm (about 0.15 s a run in a debug build): a 5-second spike tips a
-    /// 4-worker API over; immediate retries keep it down, and without them it comes back.
-    /// `same-workers` sets a value to what it already is: a variant that changes nothing.
-    static let storm = """
+    /// 4-worker API over; immediate retries keep it down. Without its variants (explain's tests
+    /// add their own); it ends with a newline so that a `variants:` block can follow.
+    static let stormWithoutVariants = """
         name: small-storm
         description: A small API tipped over by a short spike; retries at once keep it down.
         duration: 60s
@@ -29,6 +29,12 @@ struct CompareEndToEndTests {
             queue: { capacity: 300 }
         timeline:
           - { at: 20s, for: 5s, kind: load_spike, client: users, factor: 2 }
+
+        """
+
+    /// The storm with `no-retries` (without them it comes back) and `same-workers`, which sets
+    /// a value to what it already is: a variant that changes nothing.
+    static let storm = stormWithoutVariants + """
         variants:
           no-retries:
             clients.users.retry.max_attempts: 1

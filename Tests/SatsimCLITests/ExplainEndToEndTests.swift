@@ -10,26 +10,7 @@ import Testing
 @Suite("satsim explain, end to end")
 struct ExplainEndToEndTests {
     /// The storm of `compare`'s tests, plus a `budget` variant: a 10% retry budget.
-    static let storm = """
-        name: small-storm
-        description: A small API tipped over by a short spike; retries at once keep it down.
-        duration: 60s
-        warmup: 5s
-        seed: 7
-        clients:
-          users:
-            target: api
-            arrival: { process: poisson, rate: 150/s }
-            timeout: 300ms
-            retry: { max_attempts: 4, on: [timeout, error] }
-        services:
-          api:
-            instances: 1
-            workers: 4
-            service_time: { dist: exponential, mean: 20ms }
-            queue: { capacity: 300 }
-        timeline:
-          - { at: 20s, for: 5s, kind: load_spike, client: users, factor: 2 }
+    static let storm = CompareEndToEndTests.stormWithoutVariants + """
         variants:
           budget:
             clients.users.retry.budget.ratio: 0.1
