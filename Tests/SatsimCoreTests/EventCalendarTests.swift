@@ -86,4 +86,70 @@ import Testing
         }
         #expect(calendar.isEmpty)
     }
+
+    /// Timers of fixed delays go to FIFOs (issue 10). Mixed with heap events, ties and delays
+    /// that shrink (so that some land before their FIFO's last and must go to the heap), the pop
+    /// order is still exactly a reference sort by (time, sequence), and compaction keeps it.
+    @Test(arguments: [4 as UInt64, 5, 6])
+    func fifosKeepTheReferenceOrder(seed: UInt64) {
+        let stream = RandomStream(seed: seed)
+        var calendar = EventCalendar(capacity: 8)
+        let fifos = [calendar.addFIFO(), calendar.addFIFO()]
+        var delays: [Int64] = [50, 20]
+        var reference: [(time: Int64, sequence: UInt64, id: UInt32)] = []
+        var nextSequence: UInt64 = 0
+        var now: Int64 = 0
+
+        func popAndCompare() {
+            let event = calendar.popNext()
+            guard let best = reference.indices.min(by: {
+                reference[$0].time != reference[$1].time
+                    ? reference[$0].time < reference[$1].time : reference[$0].sequence < reference[$1].sequence
+            }) else {
+                #expect(event == nil)
+                return
+            }
+            let expected = reference.remove(at: best)
+            #expect(event?.time.nanoseconds == expected.time)
+            #expect(event?.sequence == expected.sequence)
+            #expect(event?.target == expected.id)
+            if let event { now = event.time.nanoseconds }
+        }
+
+        for step in 0..<6_000 {
+            let u = stream.uniform()
+            if u < 0.2 {
+                let time = now + Int64(stream.nextUInt64() % 40)
+                calendar.schedule(at: SimTime(nanoseconds: time), kind: 1, target: UInt32(step))
+                reference.append((time, nextSequence, UInt32(step)))
+                nextSequence += 1
+            } else if u < 0.55 {
+                let k = Int(stream.nextUInt64() % 2)
+                // Now and then a delay changes (a timeline could change a timeout): shorter ones
+                // must not overtake the FIFO's last event.
+                if stream.uniform() < 0.01 { delays[k] = Int64(stream.nextUInt64() % 60) }
+                let time = now + delays[k]
+                calendar.schedule(at: SimTime(nanoseconds: time), kind: 2, target: UInt32(step), fifo: fifos[k])
+                reference.append((time, nextSequence, UInt32(step)))
+                nextSequence += 1
+            } else if u < 0.56 {
+                // Compaction: drop every event whose id is a multiple of 7, in both structures.
+                let removed = calendar.removeAll { $0.target % 7 == 0 }
+                let before = reference.count
+                reference.removeAll { $0.id % 7 == 0 }
+                #expect(removed == before - reference.count)
+            } else {
+                popAndCompare()
+            }
+            calendar.checkInvariants()
+            #expect(calendar.count == reference.count)
+            #expect(calendar.next?.sequence == reference.min(by: {
+                $0.time != $1.time ? $0.time < $1.time : $0.sequence < $1.sequence
+            })?.sequence)
+        }
+        while !reference.isEmpty {
+            popAndCompare()
+        }
+        #expect(calendar.isEmpty)
+    }
 }

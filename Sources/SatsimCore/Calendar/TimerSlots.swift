@@ -4,10 +4,13 @@
 /// carries the generation; `release(_:)` bumps it, so every event still pending for the old
 /// occupant becomes stale and ``isCurrent(slot:generation:)`` tells the model to skip it. Slots are
 /// recycled through a free list, so memory follows what is in flight, not what has been simulated.
-public struct TimerSlots: Sendable {
-    @usableFromInline internal var generations: [UInt32] = []
-    @usableFromInline internal var live: [Bool] = []
-    @usableFromInline internal var free: [UInt32] = []
+///
+/// The columns are ``UnsafeColumn``s (no copy-on-write check per write), so a `TimerSlots` value
+/// has reference semantics: it belongs to one slab of one run.
+public struct TimerSlots {
+    @usableFromInline internal let generations = UnsafeColumn<UInt32>(capacity: 256)
+    @usableFromInline internal let live = UnsafeColumn<Bool>(capacity: 256)
+    @usableFromInline internal let free = UnsafeColumn<UInt32>(capacity: 256)
 
     public init() {}
 
@@ -37,7 +40,7 @@ public struct TimerSlots: Sendable {
     @inlinable
     public mutating func release(_ slot: UInt32) {
         let i = Int(slot)
-        precondition(live[i], "release of slot \(slot), which is not in use")
+        precondition(i < live.count && live[i], "release of slot \(slot), which is not in use")
         live[i] = false
         generations[i] &+= 1
         free.append(slot)

@@ -15,17 +15,24 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Later than any event a run can schedule.
     public static let never = SimTime(nanoseconds: .max)
 
-    /// Converts seconds to simulated time, rounding to the nearest nanosecond and clamping to
-    /// `[0, never]`; NaN becomes zero.
+    /// Converts seconds to simulated time, rounding to the nearest nanosecond (halves away from
+    /// zero, as `rounded()`) and clamping to `[0, never]`; NaN becomes zero.
+    ///
+    /// The rounding is done without libm's `round()`, which is a function call on every drawn
+    /// duration: truncate, then add one when the part cut off is at least a half. Both steps are
+    /// exact (for x >= 1 the truncation t lies in [x/2, x], so x - t is exact by Sterbenz's lemma;
+    /// above 2^52 every double is an integer and the remainder is 0), so the result equals
+    /// `rounded()` for every input; a test compares the two.
     @inlinable
     public init(seconds: Double) {
-        let ns = (seconds * 1e9).rounded()
+        let ns = seconds * 1e9
         if !(ns > 0) {
             nanoseconds = 0
         } else if ns >= 9.2e18 {
             nanoseconds = .max
         } else {
-            nanoseconds = Int64(ns)
+            let whole = Int64(ns)
+            nanoseconds = ns - Double(whole) >= 0.5 ? whole &+ 1 : whole
         }
     }
 

@@ -97,4 +97,7 @@ struct ClientState {
     let throttleStream: RandomStream
     var latency = LatencyHistogramBox()
     var intervalLatency = LatencyHistogramBox()
+    /// The calendar FIFO its attempt timeouts go to (all `timeout` after their send, so in
+    /// order); -1 without a timeout.
+    var timeoutFIFO = -1
 }

@@ -105,9 +105,10 @@ extension Simulation {
             request: r, requestGeneration: requests.slots.generation(of: r), service: clients[c].target)
         let timeout = clients[c].timeout
         if timeout != Int64.max {
+            // A fixed delay after now: the FIFO keeps these in order without the heap.
             calendar.schedule(
                 at: now + SimTime(nanoseconds: timeout), kind: EventKind.attemptTimeout.rawValue, slot: a,
-                generation: generation)
+                generation: generation, fifo: clients[c].timeoutFIFO)
         }
         let delay = networkDelay(c)
         if delay > .zero {

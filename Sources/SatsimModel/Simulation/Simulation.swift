@@ -16,9 +16,11 @@ public final class Simulation: EventProcessor {
     @exclusivity(unchecked) public var now: SimTime = .zero
 
     let spec: ScenarioSpec
-    @exclusivity(unchecked) var clients: [ClientState] = []
-    @exclusivity(unchecked) var services: [ServiceState] = []
-    @exclusivity(unchecked) var instances: [InstanceState] = []
+    // Component states in UnsafeColumns: a write like `services[s].busy += 1` is done in place,
+    // with no copy-on-write check of the array (issue 10).
+    let clients = UnsafeColumn<ClientState>()
+    let services = UnsafeColumn<ServiceState>()
+    let instances = UnsafeColumn<InstanceState>()
     @exclusivity(unchecked) var requests = RequestSlab()
     @exclusivity(unchecked) var attempts = AttemptSlab()
     /// Every service's downstream calls, service by service.
@@ -140,6 +142,7 @@ public final class Simulation: EventProcessor {
                     backoff: client.retry?.backoff, baseRate: rate, isPoisson: poisson, isClosed: closed,
                     budget: client.retry?.budget.map(RetryBudget.init), breaker: client.circuitBreaker.map(CircuitBreaker.init),
                     throttle: client.adaptiveThrottle.map(AdaptiveThrottle.init), throttleStream: stream("throttle")))
+            if client.timeout != nil { clients[clients.count - 1].timeoutFIFO = calendar.addFIFO() }
         }
     }
 

@@ -1,22 +1,26 @@
 import SatsimCore
 
 /// Requests in flight, as parallel arrays indexed by slot.
+///
+/// The columns are ``UnsafeColumn``s owned by the simulation: a write is a store, with no
+/// copy-on-write check (issue 10). Only the simulation's handlers index them, with slots the
+/// slab handed out.
 struct RequestSlab {
     var slots = TimerSlots()
-    var client: [UInt32] = []
-    var start: [Int64] = []
-    var attemptsSent: [Int32] = []
+    let client = UnsafeColumn<UInt32>()
+    let start = UnsafeColumn<Int64>()
+    let attemptsSent = UnsafeColumn<Int32>()
     /// The previous backoff wait, for decorrelated jitter [ns].
-    var previousBackoff: [Int64] = []
+    let previousBackoff = UnsafeColumn<Int64>()
     /// For a downstream call: the attempt (slot and generation) whose handler made it, and the
     /// call's index in `Simulation.calls`; `noParent` for a client's request.
-    var parent: [UInt32] = []
-    var parentGeneration: [UInt32] = []
-    var call: [Int32] = []
+    let parent = UnsafeColumn<UInt32>()
+    let parentGeneration = UnsafeColumn<UInt32>()
+    let call = UnsafeColumn<Int32>()
     /// The circuit-breaker period (`CircuitBreaker.Period`) its current attempt was admitted in.
     /// Kept per request, not per attempt: a request has one attempt the client still waits for
     /// (a timed-out one is abandoned before the retry goes out), and only that one is recorded.
-    var breakerPeriod: [UInt32] = []
+    let breakerPeriod = UnsafeColumn<UInt32>()
 
     static let noParent = UInt32.max
 
@@ -47,27 +51,27 @@ struct RequestSlab {
 }
 
 /// Attempts in flight (sent and not yet answered, or abandoned by the client and still held by a
-/// server), as parallel arrays indexed by slot.
+/// server), as parallel arrays indexed by slot (``UnsafeColumn``s, as in ``RequestSlab``).
 struct AttemptSlab {
     /// The `request` of a health-check probe, which belongs to no request.
     static let probe = UInt32.max
     var slots = TimerSlots()
-    var request: [UInt32] = []
-    var requestGeneration: [UInt32] = []
-    var service: [UInt32] = []
-    var instance: [Int32] = []
-    var enqueuedAt: [Int64] = []
-    var outcome: [AttemptOutcome] = []
+    let request = UnsafeColumn<UInt32>()
+    let requestGeneration = UnsafeColumn<UInt32>()
+    let service = UnsafeColumn<UInt32>()
+    let instance = UnsafeColumn<Int32>()
+    let enqueuedAt = UnsafeColumn<Int64>()
+    let outcome = UnsafeColumn<AttemptOutcome>()
     /// The client stopped waiting (timeout); the server does not know.
-    var abandoned: [Bool] = []
-    var phase: [AttemptPhase] = []
+    let abandoned = UnsafeColumn<Bool>()
+    let phase = UnsafeColumn<AttemptPhase>()
     /// When service started, and the work it needs [ns] (pauses stretch it).
-    var startedAt: [Int64] = []
-    var work: [Int64] = []
+    let startedAt = UnsafeColumn<Int64>()
+    let work = UnsafeColumn<Int64>()
     /// The next of its service's calls the handler will make.
-    var callCursor: [Int32] = []
+    let callCursor = UnsafeColumn<Int32>()
     /// The cache key the handler looked up and missed (-1: none), cached once its calls succeed.
-    var cacheKey: [Int] = []
+    let cacheKey = UnsafeColumn<Int>()
 
     mutating func acquire(request r: UInt32, requestGeneration g: UInt32, service s: Int) -> (UInt32, UInt32) {
         let (slot, generation) = slots.acquire()
