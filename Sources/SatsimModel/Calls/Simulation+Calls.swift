@@ -85,6 +85,7 @@ extension Simulation {
 
     /// The handler of attempt `a` is done: it answers (success, or an error when a required call
     /// failed), frees its worker and the worker takes the next waiting attempt.
+    @inline(__always)
     func finishHandler(_ a: UInt32, service s: Int, outcome: AttemptOutcome) {
         let ai = Int(a)
         let instance = Int(attempts.instance[ai])
@@ -101,6 +102,7 @@ extension Simulation {
 
     /// A worker of `instance` is free: it takes the next waiting attempt, and a draining
     /// instance with nothing left stops.
+    @inline(__always)
     func releaseWorker(service s: Int, instance: Int) {
         instances[instance].busy -= 1
         services[s].busy.add(-1, at: now)

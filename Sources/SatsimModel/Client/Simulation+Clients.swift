@@ -3,6 +3,7 @@ import SatsimCore
 extension Simulation {
     // MARK: - Creating requests
 
+    @inline(__always)
     func scheduleNextArrival(_ c: Int) {
         let rate = clients[c].baseRate * clients[c].loadFactor
         guard rate > 0 else { return }
@@ -127,6 +128,7 @@ extension Simulation {
 
     /// The server has an answer for an attempt (success, or a fast error). It travels back over
     /// the network unless the client already gave up.
+    @inline(__always)
     func respond(_ a: UInt32, outcome: AttemptOutcome) {
         let i = Int(a)
         if attempts.request[i] == AttemptSlab.probe {
@@ -151,6 +153,7 @@ extension Simulation {
         }
     }
 
+    @inline(__always)
     func responseReachesClient(_ a: UInt32) {
         let i = Int(a)
         let r = attempts.request[i]
@@ -234,6 +237,7 @@ extension Simulation {
         requests.start[ri] < spec.warmup.nanoseconds
     }
 
+    @inline(__always)
     func finishRequest(_ r: UInt32, client c: Int) {
         requests.slots.release(r)
         if clients[c].isClosed {

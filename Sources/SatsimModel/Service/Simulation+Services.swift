@@ -4,6 +4,7 @@ extension Simulation {
     /// An attempt arrives at its service. Active faults act first (a refusing outage or injected
     /// errors fail it fast, a blackhole swallows it); otherwise the balancer picks a serving
     /// instance, which serves it at once, queues it, or turns it away when its queue is full.
+    @inline(__always)
     func attemptReachesService(_ a: UInt32) {
         let i = Int(a)
         let s = Int(attempts.service[i])
@@ -38,6 +39,7 @@ extension Simulation {
 
     /// Hands attempt `a` to `instance`: a free worker (unless the instance is paused) starts it,
     /// otherwise it waits in the queue. Returns false when the queue is full.
+    @inline(__always)
     func admit(_ a: UInt32, service s: Int, instance: Int) -> Bool {
         attempts.instance[Int(a)] = Int32(instance)
         attempts.enqueuedAt[Int(a)] = now.nanoseconds
@@ -53,6 +55,7 @@ extension Simulation {
     }
 
     /// The serving instance the balancer sends the next attempt to, or nil when none serves.
+    @inline(__always)
     func chooseInstance(service s: Int) -> Int? {
         let count = services[s].servingList.count
         if count <= 1 { return services[s].servingList.first }
@@ -95,6 +98,7 @@ extension Simulation {
         Int(instances[instance].busy) + instances[instance].queue.count
     }
 
+    @inline(__always)
     func startService(_ a: UInt32, service s: Int, instance: Int) {
         let inService = instances[instance].busy
         instances[instance].busy += 1
@@ -171,6 +175,7 @@ extension Simulation {
 
     /// Fills free workers of `instance` from its queue (unless it is paused), in the order of its
     /// queue discipline, dropping what waited past the queue timeout or what the discipline drops.
+    @inline(__always)
     func startWaiting(service s: Int, instance: Int) {
         while instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds),
               let next = instances[instance].takeNextWaiting()
