@@ -18,7 +18,7 @@
 #
 # Environment: HORIZON (simulated s for C and satsim, default 20000), SIMPY_HORIZON (default 1000),
 # CALLGRIND_HORIZON (default 2000; 0 skips callgrind), REPEAT (default 3), MODELS (default
-# "plain retry"), SATSIM_BENCH (a SatsimBench binary to measure instead of building one, e.g. an
+# "plain retry graph"; graph is the 4-service graph, satsim only), SATSIM_BENCH (a SatsimBench binary to measure instead of building one, e.g. an
 # older commit's for a before/after comparison). Needs cc, /usr/bin/time, valgrind, python3 + simpy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +27,7 @@ HORIZON=${HORIZON:-20000}
 SIMPY_HORIZON=${SIMPY_HORIZON:-1000}
 CALLGRIND_HORIZON=${CALLGRIND_HORIZON:-2000}
 REPEAT=${REPEAT:-3}
-MODELS=${MODELS:-plain retry}
+MODELS=${MODELS:-plain retry graph}
 
 for tool in cc /usr/bin/time python3; do
     command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install -y build-essential time python3)" >&2; exit 1; }
@@ -70,6 +70,20 @@ instructions() {
 
 for model in $MODELS; do
     rm -f "$out/c-$model" "$out/satsim-$model" "$out/simpy-$model" "$out/cg-$model"
+    if [ "$model" = graph ]; then
+        # satsim only: the C loop and SimPy implement the two reference models alone.
+        echo "graph: satsim, horizon $HORIZON s, $REPEAT rounds..." >&2
+        for _ in $(seq "$REPEAT"); do
+            run "satsim-graph" "$SATSIM_BENCH" --model graph --horizon "$HORIZON" --repeat 1 --json
+        done
+        if [ "$CALLGRIND_HORIZON" != 0 ]; then
+            echo "graph: callgrind, horizon $CALLGRIND_HORIZON s..." >&2
+            s_ir=$(instructions "$SATSIM_BENCH" --model graph --horizon "$CALLGRIND_HORIZON" --repeat 1 --json 2>"$out/cg-s.json")
+            python3 -c 'import json, sys; e = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])["events"]; print(json.dumps({"satsim": int(sys.argv[1]) / e}))' \
+                "$s_ir" "$out/cg-s.json" >"$out/cg-graph"
+        fi
+        continue
+    fi
     echo "$model: C and satsim back to back, horizon $HORIZON s, $REPEAT rounds..." >&2
     for _ in $(seq "$REPEAT"); do
         run "c-$model" "$out/loop" --model "$model" --horizon "$HORIZON"
@@ -108,9 +122,15 @@ print("whole process, best of runs; C and satsim at %s s, SimPy at %s s, callgri
 print("%-6s %-7s %11s %8s %12s %9s %11s %7s %8s" % (
     "model", "engine", "events", "wall s", "events/s", "peak MiB", "instr/event", "x C", "x SimPy"))
 for model in models:
-    c, s, p = load("c-" + model), load("satsim-" + model), load("simpy-" + model)
     cg_path = os.path.join(out, "cg-" + model)
     cg = json.load(open(cg_path)) if cg_horizon != "0" and os.path.exists(cg_path) else {}
+    if model == "graph":
+        s = load("satsim-graph")
+        print("%-6s %-7s %11d %8.2f %12.0f %9.1f %11s %7s %8s" % (
+            model, "satsim", s["json"]["events"], s["wall"], s["rate"], s["rss"] / 1024,
+            "%.0f" % cg["satsim"] if cg else "-", "-", "-"))
+        continue
+    c, s, p = load("c-" + model), load("satsim-" + model), load("simpy-" + model)
     keys = ("requests", "retries", "completions", "timeouts")
     same = all(c["json"][k] == s["json"][k] for k in keys)
     for name, r, ir in (("C", c, cg.get("c")), ("satsim", s, cg.get("satsim")), ("SimPy", p, None)):
