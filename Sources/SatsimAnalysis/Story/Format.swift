@@ -12,8 +12,16 @@ enum Format {
         return "\(s)s"
     }
 
+    /// A span: `500ms`, `1.5s`, `40s`, `10m00s`. Under a minute it keeps up to three significant
+    /// digits, so a 1.5 s delay is never printed as "2s".
     static func duration(_ seconds: Double) -> String {
         if seconds.isFinite, seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds.isFinite, seconds < 60, seconds != seconds.rounded() {
+            var text = fixed(seconds, seconds < 10 ? 2 : 1)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return text + "s"
+        }
         return clock(seconds)
     }
 
@@ -37,10 +45,14 @@ enum Format {
     }
 
     static func percent(_ x: Double) -> String {
-        let p = x * 100
-        if p >= 99.95 || p == p.rounded() { return fixed(p, 0) + "%" }
-        return fixed(p, 1) + "%"
+        // In tenths of a percent first, so that 0.99 (98.99999... x 100) prints as 99%, not 99.0%.
+        let tenths = (x * 1000).rounded()
+        if tenths >= 999.5 || tenths.truncatingRemainder(dividingBy: 10) == 0 { return fixed(tenths / 10, 0) + "%" }
+        return fixed(tenths / 10, 1) + "%"
     }
+
+    /// `api's`, `users'`.
+    static func possessive(_ name: String) -> String { name.hasSuffix("s") ? name + "'" : name + "'s" }
 
     static func fixed(_ x: Double, _ decimals: Int) -> String {
         FixedDecimal.format(x, decimals: decimals)

@@ -26,12 +26,12 @@ extension StoryData {
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
             return window(from: from, to: endSeconds).map { ($0, "What sustained it {window}: ") }
         case .oscillating:
-            return window(from: lastFaultEnd ?? warmup, to: endSeconds).map { ($0, "What kept it unhealthy {window}: ") }
+            return window(from: lastFaultEnd ?? warmup, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ") }
         case .recovered:
             // The span of the unhealthy windows: during the faults and until the recovery.
             let unhealthy = analysis.windows.filter { !$0.isHealthy }
             guard let first = unhealthy.first, let last = unhealthy.last else { return nil }
-            return window(from: first.start, to: last.end).map { ($0, "What kept it unhealthy {window}: ") }
+            return window(from: first.start, to: last.end).map { ($0, "{window}, the system was unhealthy; what held it down most: ") }
         }
     }
 
@@ -61,20 +61,20 @@ extension StoryData {
                 candidate(
                     .retryBudget, client.name,
                     weight: figure(.quotient(.total([c + "rejected_budget"]), .total([c + "retries", c + "rejected_budget"])), .share, over: window),
-                    "\(client.name)'s retry budget refused {0} of the retries it asked for, failing those requests")
+                    "\(Format.possessive(client.name)) retry budget refused {0} of the retries it asked for, failing those requests")
             }
             if client.circuitBreaker != nil {
                 candidate(
                     .breakerRejecting, client.name,
                     weight: figure(.quotient(.total([c + "rejected_breaker"]), tries), .share, over: window),
-                    "\(client.name)'s circuit breaker rejected {0} of the attempts it tried to send")
+                    "\(Format.possessive(client.name)) circuit breaker rejected {0} of the attempts it tried to send")
             }
             if client.adaptiveThrottle != nil {
                 candidate(
                     .adaptiveThrottle, client.name,
                     weight: figure(.quotient(.total([c + "rejected_throttle"]), tries), .share, over: window),
                     others: [figure(.mean(["services.\(client.target).utilization"]), .share, over: window)],
-                    "\(client.name)'s adaptive throttle rejected {0} of the attempts it tried to send, while \(client.target) was {1} busy")
+                    "\(Format.possessive(client.name)) adaptive throttle rejected {0} of the attempts it tried to send, while \(client.target) was {1} busy")
             }
         }
         let callers = Dictionary(grouping: spec.services.flatMap { s in s.calls.map { ($0.service, s.name) } }, by: \.0)
@@ -89,31 +89,31 @@ extension StoryData {
             if service.queue.capacity != nil {
                 candidate(
                     .queueFull, service.name, weight: figure(.quotient(.total([s + "queue_full"]), arrivals), .share, over: window),
-                    "\(service.name)'s full queues turned away {0} of the attempts that reached it")
+                    "\(Format.possessive(service.name)) full queues turned away {0} of the attempts that reached it")
             }
             if service.queue.timeout != nil || service.queue.discipline == .codel {
                 let dropper = service.queue.discipline == .codel ? "CoDel" : "queue timeout"
                 candidate(
                     .queueDrops, service.name, weight: figure(.quotient(.total([s + "dropped"]), arrivals), .share, over: window),
-                    "\(service.name)'s \(dropper) dropped {0} of the attempts that reached it before serving them")
+                    "\(Format.possessive(service.name)) \(dropper) dropped {0} of the attempts that reached it before serving them")
             }
             candidate(
                 .emptyBalancer, service.name, weight: figure(.quotient(.total([s + "unrouted"]), arrivals), .share, over: window),
-                "\(service.name)'s balancer had no serving instance for {0} of the attempts that reached it, and refused them")
+                "\(Format.possessive(service.name)) balancer had no serving instance for {0} of the attempts that reached it, and refused them")
             if service.healthCheck != nil {
                 candidate(
                     .instancesEjected, service.name, weight: figure(.quotient(.mean([s + "ejected"]), running), .share, over: window),
-                    "health checks kept {0} of \(service.name)'s running instances ejected, on average")
+                    "health checks kept {0} of \(Format.possessive(service.name)) running instances ejected, on average")
                 candidate(
                     .panicBalancer, service.name, weight: figure(.mean([s + "panic"]), .share, over: window),
-                    "\(service.name)'s balancer was in panic mode {0} of the time, sending work to ejected instances too")
+                    "\(Format.possessive(service.name)) balancer was in panic mode {0} of the time, sending work to ejected instances too")
             }
             let scaledOut = events.contains { $0.kind == .scaled && $0.subject == service.name && $0.time < window.to }
             candidate(
                 .instancesBooting, service.name, weight: figure(.quotient(.mean([s + "booting"]), running), .share, over: window),
                 service.autoscaler != nil && scaledOut
-                    ? "{0} of \(service.name)'s instances were still booting, on average, after its autoscaler asked for them (autoscaler lag)"
-                    : "{0} of \(service.name)'s instances were restarting or booting, on average, serving nothing")
+                    ? "{0} of \(Format.possessive(service.name)) instances were still booting, on average, after its autoscaler asked for them (autoscaler lag)"
+                    : "{0} of \(Format.possessive(service.name)) instances were restarting or booting, on average, serving nothing")
             if let autoscaler = service.autoscaler {
                 let mean = figure(running, .instances, over: window)
                 if mean.value >= Double(autoscaler.max) - 0.5 {
@@ -133,7 +133,7 @@ extension StoryData {
                     candidate(
                         .coldCache, service.name, weight: extra,
                         others: [figure(ratio, .share, over: window), figure(.over(ratio, baseline), .share, over: window)],
-                        "\(service.name)'s cache hit ratio was {1}, against {2} before the first fault (a cold cache)")
+                        "\(Format.possessive(service.name)) cache hit ratio was {1}, against {2} before the first fault (a cold cache)")
                 }
             }
             if let calledBy = callers[service.name] {

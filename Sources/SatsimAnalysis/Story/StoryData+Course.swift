@@ -151,7 +151,7 @@ extension StoryData {
             if panic.value > 0 {
                 // In panic mode the healthy count may read 0 while every instance takes work.
                 effects.append(
-                    "\(service)'s balancer was in panic mode \(add(panic)) of the time, sending work to every instance, ejected ones included")
+                    "\(Format.possessive(service)) balancer was in panic mode \(add(panic)) of the time, sending work to every instance, ejected ones included")
             } else if fewest.value == 0 {
                 effects.append("at times no instance of \(service) was serving")
             } else {
@@ -179,7 +179,7 @@ extension StoryData {
         case .kill(let service, _): text = "By {0}, the killed instances of \(service) had booted again."
         case .scale(let service, _): text = "By {0}, the instances the operator added to \(service) had booted."
         case .deploy(let service, _, _): text = "By {0}, the last batch of the rolling deploy of \(service) had booted: the deploy was over."
-        case .cacheFlush(let service): text = "At {0}, the flush of \(service)'s cache was over."
+        case .cacheFlush(let service): text = "At {0}, the flush of \(Format.possessive(service)) cache was over."
         case .set(let change): text = "At {0}, the change to \(change.path) was over."
         }
         return Finding(.timelineEventEnded, subject: event.action.subject, time: end, figures: [.clock(end)], template: text)
@@ -245,7 +245,7 @@ extension StoryData {
                 Finding(
                     .panicMode, subject: panic.subject, time: panic.time, window: window,
                     figures: [.clock(panic.time), figure(.mean(["services.\(panic.subject).panic"]), .share, over: window)],
-                    template: "At {0}, \(panic.subject) fell below its panic threshold: its balancer sent work to every instance, ejected ones included, and it was in panic mode {1} of the time {window} (its count of healthy instances may read 0 meanwhile)."))
+                    template: "At {0}, \(panic.subject) fell below its panic threshold: its balancer sent work to every instance, ejected ones included, and it was in panic mode {1} of the time {window} (its count of healthy instances, which leaves the ejected out, can read zero meanwhile)."))
         }
         let restarts = events.filter { $0.kind == .instanceKilled && $0.detail.contains("health checks") }
         if let first = restarts.first {

@@ -146,7 +146,8 @@ struct ServiceState {
     var busyAtWarmup = 0.0, queuedAtWarmup = 0.0, capacityAtWarmup = 0.0, servingAtWarmup = 0.0
     var busyAtTick = 0.0, queuedAtTick = 0.0, capacityAtTick = 0.0, servingAtTick = 0.0
     /// For the story's per-interval figures: booting instances, serving instances ejected by
-    /// their health check, and whether the balancer is in panic mode (1) or not (0).
+    /// their health check that the balancer skips (none in panic mode), and whether the balancer
+    /// is in panic mode (1) or not (0).
     var booting = TimeIntegral(), ejected = TimeIntegral(), panic = TimeIntegral()
     var bootingAtTick = 0.0, ejectedAtTick = 0.0, panicAtTick = 0.0
     var minServing = Int.max

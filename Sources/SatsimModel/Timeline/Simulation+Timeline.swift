@@ -287,7 +287,8 @@ extension Simulation {
         }
         services[s].servingList = panicking ? running : healthy
         let serving = healthy.count
-        services[s].ejected.set(Double(running.count - healthy.count), at: now)
+        // Ejected instances the balancer skips: none while it panics and uses them all.
+        services[s].ejected.set(panicking ? 0 : Double(running.count - healthy.count), at: now)
         services[s].panic.set(panicking ? 1 : 0, at: now)
         services[s].serving.set(Double(serving), at: now)
         // Capacity counts every instance that can hold work, ejected and draining ones included
