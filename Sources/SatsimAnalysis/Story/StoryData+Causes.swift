@@ -58,10 +58,15 @@ extension StoryData {
                     "retries were {0} of the attempts \(client.name) sent, {1} attempts per new request (retry amplification)")
             }
             if client.retry?.budget != nil {
+                // Weighed by the share of everything it tried to send, not of the retries alone: a
+                // budget that refuses most retries while retries are few holds little down.
                 candidate(
                     .retryBudget, client.name,
-                    weight: figure(.quotient(.total([c + "rejected_budget"]), .total([c + "retries", c + "rejected_budget"])), .share, over: window),
-                    "\(Format.possessive(client.name)) retry budget refused {0} of the retries it asked for, failing those requests")
+                    weight: figure(.quotient(.total([c + "rejected_budget"]), tries), .share, over: window),
+                    others: [
+                        figure(.quotient(.total([c + "rejected_budget"]), .total([c + "retries", c + "rejected_budget"])), .share, over: window)
+                    ],
+                    "\(Format.possessive(client.name)) retry budget refused {1} of the retries it asked for ({0} of all it tried to send), failing those requests")
             }
             if client.circuitBreaker != nil {
                 candidate(
@@ -149,12 +154,13 @@ extension StoryData {
         return found.sorted { $0.weight > $1.weight }
     }
 
-    /// The one or two causes that dominate: the heaviest, and the next when it weighs at least
-    /// ``secondCauseFraction`` of it.
+    /// The one or two causes that dominate: the heaviest, and the heaviest of another mechanism
+    /// when it weighs at least ``secondCauseFraction`` of it.
     static func dominant(_ candidates: [Finding]) -> [Finding] {
         guard let first = candidates.first else { return [] }
-        var named = [first]
-        if candidates.count > 1, candidates[1].weight >= secondCauseFraction * first.weight { named.append(candidates[1]) }
-        return named
+        // The second heaviest of another mechanism: two services wasting work are one cause.
+        guard let second = candidates.dropFirst().first(where: { $0.mechanism != first.mechanism }),
+              second.weight >= secondCauseFraction * first.weight else { return [first] }
+        return [first, second]
     }
 }
