@@ -47,7 +47,12 @@ enum Format {
     static func percent(_ x: Double) -> String {
         // In tenths of a percent first, so that 0.99 (98.99999... x 100) prints as 99%, not 99.0%.
         let tenths = (x * 1000).rounded()
-        if tenths >= 999.5 || tenths.truncatingRemainder(dividingBy: 10) == 0 { return fixed(tenths / 10, 0) + "%" }
+        // A share just short of the whole is never printed as the whole.
+        if tenths >= 1000, x < 1 {
+            let hundredths = fixed(x * 100, 2)
+            return (hundredths == "100.00" ? "99.99" : hundredths) + "%"
+        }
+        if tenths.truncatingRemainder(dividingBy: 10) == 0 { return fixed(tenths / 10, 0) + "%" }
         return fixed(tenths / 10, 1) + "%"
     }
 
