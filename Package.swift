@@ -73,7 +73,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SatsimAnalysisTests",
-            dependencies: ["SatsimAnalysis", "SatsimModel", "SatsimMetrics", "SatsimTestSupport"]
+            dependencies: ["SatsimAnalysis", "SatsimModel", "SatsimMetrics", "SatsimScenario", "SatsimTestSupport"]
         ),
         .testTarget(
             name: "SatsimReportTests",

@@ -37,6 +37,9 @@ public enum TextSummary {
             for sentence in story.sentences + finding { out += wrap(sentence, width: 96, indent: "  ") + "\n" }
             out += "\n"
         }
+        // The tables' window, so that they are not read against the story's narrower ones.
+        let from = min(spec.warmup.seconds, result.endSeconds)
+        out += "over the whole run after warmup (from \(number(from)) s to \(number(result.endSeconds)) s):\n"
         var clientRows = [["client", "requests", "attempts", "success", "goodput/s", "ampl.", "p50", "p99", "max"]]
         for c in result.clients {
             clientRows.append([

@@ -61,6 +61,7 @@ struct StoryFigureTests {
         let spec: ScenarioSpec
         let result: SimulationResult
         let analysis: RunAnalysis
+        let story: Story
         let sentences: [String]
         /// Interval i covers (start[i], end[i]].
         let start: [Double], end: [Double]
@@ -69,7 +70,8 @@ struct StoryFigureTests {
             self.spec = spec
             result = Simulation(spec: spec).run()
             analysis = RunAnalysis(result: result, spec: spec)
-            sentences = Story(result: result, spec: spec, analysis: analysis).sentences
+            story = Story(result: result, spec: spec, analysis: analysis)
+            sentences = story.sentences
             end = result.timeSeries.column("time") ?? []
             start = [0] + end.dropLast()
         }
@@ -83,6 +85,15 @@ struct StoryFigureTests {
                 for (i, value) in (result.timeSeries.column(name) ?? []).enumerated() { total[i] += value }
             }
             return total
+        }
+
+        /// A column by its full name.
+        func columnNamed(_ name: String) -> [Double] { result.timeSeries.column(name) ?? [] }
+
+        /// The mean of a per-interval level over `intervals`, each weighted by its width.
+        func mean(_ values: [Double], over intervals: [Int]) -> Double {
+            let seconds = intervals.reduce(0) { $0 + end[$1] - start[$1] }
+            return intervals.reduce(0) { $0 + values[$1] * (end[$1] - start[$1]) } / seconds
         }
 
         /// Intervals that start at or after `from` and end at or before `to`.
@@ -149,20 +160,31 @@ struct StoryFigureTests {
         return total
     }
 
+    // MARK: - Every finding
+
+    @Test("Every finding holds to the data", arguments: ["retryStorm", "burst", "calm", "coarseStorm"])
+    func everyFinding(name: String) {
+        let run = Self.run(name)
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: run.spec, endSeconds: run.result.endSeconds, label: name)
+    }
+
     // MARK: - Baseline
 
     @Test("Baseline: offered load and goodput after warmup, before the first fault", arguments: ["retryStorm", "burst", "calm", "coarseStorm"])
     func baseline(name: String) throws {
         let run = Self.run(name)
         let window = run.window(from: run.warmup, to: run.firstFault ?? .infinity)
-        let lead = run.firstFault == nil ? "After warmup" : "Before the first fault"
-        let parts = try #require(
-            run.sentence("\(lead), clients offered \(Self.number) requests/s and \(Self.number) succeeded per second(?:; (\\S+) was \(Self.number)% busy)?\\."))
+        let tail = run.firstFault == nil ? ", with no fault" : ", before the first fault"
+        var parts = try #require(
+            run.sentence("From \(Self.clock) to (the end|\(Self.clock)), clients offered \(Self.number) requests/s and \(Self.number) succeeded per second(?:; (\\S+) was \(Self.number)% busy)?\(tail)\\."))
+        #expect(abs(Self.seconds(parts[1]) - run.start[window[0]]) <= 0.5)
+        if parts[2] != "the end" { #expect(abs(Self.seconds(parts[2]) - run.end[window[window.count - 1]]) <= 0.5) }
+        parts.removeSubrange(1...3)
         Self.expectPrinted(parts[1], run.rate(run.column("requests"), over: window), "offered load")
         Self.expectPrinted(parts[2], run.rate(run.column("successes"), over: window), "baseline goodput")
         if run.firstFault == nil {
-            // The busiest service's utilization over the run after warmup.
-            let utilization = run.result.services.map(\.utilization).max() ?? 0
+            // The busiest service's utilization: the mean of its intervals over the same window.
+            let utilization = run.spec.services.map { run.mean(run.columnNamed("services.\($0.name).utilization"), over: window) }.max() ?? 0
             Self.expectPrinted(parts[4], utilization, scale: 100, "utilization")
         }
     }
@@ -174,13 +196,14 @@ struct StoryFigureTests {
         let run = Self.run(name)
         let parts = try #require(
             run.sentence(
-                "At \(Self.clock), attempts began to time out: \(Self.number)% of the attempts that ended in that interval got no answer in time\\."))
+                "At \(Self.clock), attempts began to time out: \(Self.number)% of the attempts that ended from \(Self.clock) to \(Self.clock) got no answer in time\\."))
         // Attempts that ended in an interval: answered (success or error) or timed out there.
         let timeouts = run.column("timeouts")
         let ended = zip(zip(run.column("successes"), run.column("errors")), timeouts).map { $0.0 + $0.1 + $1 }
         let watch = run.window(from: run.firstFault ?? run.warmup)
         let first = try #require(watch.first { ended[$0] > 0 && timeouts[$0] / ended[$0] >= 0.01 })
         #expect(abs(Self.seconds(parts[1]) - run.start[first]) <= 0.5, "interval starting \(run.start[first]) s")
+        #expect(abs(Self.seconds(parts[3]) - run.start[first]) <= 0.5 && abs(Self.seconds(parts[4]) - run.end[first]) <= 0.5)
         let share = timeouts[first] / ended[first]
         #expect(share <= 1)
         Self.expectPrinted(parts[2], share, scale: 100, "timed-out share")
@@ -191,15 +214,16 @@ struct StoryFigureTests {
         let run = Self.stormRun
         let parts = try #require(
             run.sentence(
-                "By \(Self.clock), retries made up \(Self.number)% of the attempts sent: \(Self.number) attempts/s for \(Self.number) new requests/s\\."))
+                "From \(Self.clock) to \(Self.clock), retries made up \(Self.number)% of the attempts sent: \(Self.number) attempts/s for \(Self.number) new requests/s\\."))
         let retries = run.column("retries"), attempts = run.column("attempts"), requests = run.column("requests")
         let watch = run.window(from: run.firstFault ?? run.warmup)
         let i = try #require(watch.first { attempts[$0] > 0 && retries[$0] / attempts[$0] >= 0.25 })
-        #expect(abs(Self.seconds(parts[1]) - run.end[i]) <= 0.5)
-        Self.expectPrinted(parts[2], retries[i] / attempts[i], scale: 100, "retry share")
+        #expect(abs(Self.seconds(parts[1]) - run.start[i]) <= 0.5)
+        #expect(abs(Self.seconds(parts[2]) - run.end[i]) <= 0.5)
+        Self.expectPrinted(parts[3], retries[i] / attempts[i], scale: 100, "retry share")
         let width = run.end[i] - run.start[i]
-        Self.expectPrinted(parts[3], attempts[i] / width, "attempts/s")
-        Self.expectPrinted(parts[4], requests[i] / width, "requests/s")
+        Self.expectPrinted(parts[4], attempts[i] / width, "attempts/s")
+        Self.expectPrinted(parts[5], requests[i] / width, "requests/s")
     }
 
     // MARK: - The ending
@@ -214,33 +238,43 @@ struct StoryFigureTests {
         let late = run.window(from: from)
         let parts = try #require(
             run.sentence(
-                "It did not come back: from \(Self.clock) to the end, goodput averaged \(Self.number)/s \\(\(Self.number)% of baseline\\) while clients offered \(Self.number) requests/s, as before the trigger\\."))
-        #expect(abs(Self.seconds(parts[1]) - from) <= 0.5)
+                "It did not come back: from \(Self.clock) to the end, goodput averaged \(Self.number)/s against \(Self.number)/s before the first fault, while clients offered \(Self.number) requests/s against \(Self.number) before it\\."))
+        // The window is whole intervals from the end of the recovery window.
+        #expect(abs(Self.seconds(parts[1]) - run.start[late[0]]) <= 0.5)
         let goodput = run.rate(run.column("successes"), over: late)
         Self.expectPrinted(parts[2], goodput, "late goodput")
-        Self.expectPrinted(parts[3], goodput / run.baselineGoodput, scale: 100, "share of baseline")
+        Self.expectPrinted(parts[3], run.baselineGoodput, "baseline goodput")
         Self.expectPrinted(parts[4], run.rate(run.column("requests"), over: late), "late offered load")
 
-        let causes = try #require(
-            run.sentence(
-                "What sustained it: each request made \(Self.number) attempts on average \\(retry amplification\\), and \(Self.number)% of the work servers finished went to callers who had already given up \\(wasted work\\)\\."))
-        let attempts = late.reduce(0) { $0 + run.column("attempts")[$1] }
-        let requests = late.reduce(0) { $0 + run.column("requests")[$1] }
-        Self.expectPrinted(causes[1], attempts / requests, "amplification")
-        // Over the same window as the sentence before it: from the end of the recovery window.
+        // The two dominant causes, heaviest first: both over the same window as the sentence
+        // before, from the end of the recovery window.
         let wasted = late.reduce(0) { $0 + run.column("wasted", services: true)[$1] }
         let completions = late.reduce(0) { $0 + run.column("completions", services: true)[$1] }
-        Self.expectPrinted(causes[2], wasted / completions, scale: 100, "wasted share")
+        let attempts = late.reduce(0) { $0 + run.column("attempts")[$1] }
+        let retries = late.reduce(0) { $0 + run.column("retries")[$1] }
+        let requests = late.reduce(0) { $0 + run.column("requests")[$1] }
+        let wastedClause = "\(Self.number)% of the work api finished went to callers who had already given up \\(wasted work\\)"
+        let retryClause = "retries were \(Self.number)% of the attempts users sent, \(Self.number) attempts per new request \\(retry amplification\\)"
+        let wastedFirst = wasted / completions >= retries / attempts
+        let causes = try #require(
+            run.sentence(
+                "What sustained it from \(Self.clock) to the end: " + (wastedFirst ? wastedClause + ", and " + retryClause : retryClause + ", and " + wastedClause) + "\\."))
+        let (w, r) = wastedFirst ? (2, 3) : (4, 2)
+        Self.expectPrinted(causes[w], wasted / completions, scale: 100, "wasted share")
+        Self.expectPrinted(causes[r], retries / attempts, scale: 100, "retry share")
+        Self.expectPrinted(causes[r + 1], attempts / requests, "amplification")
     }
 
     @Test("The fault's end and the trigger are the timeline's")
     func triggerAndEnd() throws {
         let run = Self.stormRun
-        let trigger = try #require(run.sentence("At \(Self.clock), a load spike multiplied the load of users by \(Self.number) for \(Self.clock)\\."))
+        let trigger = try #require(
+            run.sentence(
+                "At \(Self.clock), a load spike multiplied the load of users by \(Self.number) for \(Self.clock): from 1m00s to 1m10s, clients offered \(Self.number) requests/s, and goodput averaged \(Self.number)/s against \(Self.number)/s before the first fault\\."))
         #expect(Self.seconds(trigger[1]) == 60)
         #expect(Double(trigger[2]) == 2)
         #expect(Self.seconds(trigger[3]) == 10)
-        let end = try #require(run.sentence("The last fault ended at \(Self.clock)\\."))
+        let end = try #require(run.sentence("At \(Self.clock), the load spike on users ended\\."))
         #expect(Self.seconds(end[1]) == 70)
     }
 

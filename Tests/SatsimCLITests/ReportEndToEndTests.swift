@@ -31,7 +31,7 @@ struct ReportEndToEndTests {
         let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("<h1>small</h1>"))
         #expect(html.contains("Two instances of a small service under steady load."))
-        #expect(html.contains("<li>After warmup, clients offered"))
+        #expect(html.contains("<li>From 2s to the end, clients offered"))
         #expect(html.components(separatedBy: "<svg").count - 1 == Self.charts.count)
     }
 

@@ -16,13 +16,19 @@ public struct ClientCounters: Sendable, Equatable {
     /// Attempts by outcome, in ``AttemptOutcome/allCases`` order: a tuple rather than an array, so
     /// that taking a snapshot never makes the next increment copy a shared buffer.
     public var outcomes: (Int, Int, Int, Int) = (0, 0, 0, 0)
+    /// Of the `rejected` attempts: those the retry budget, the circuit breaker and the adaptive
+    /// throttle refused, so that the story can name which guard held the load back.
+    public var rejectedByBudget = 0
+    public var rejectedByBreaker = 0
+    public var rejectedByThrottle = 0
 
     public init() {}
 
     public static func == (a: ClientCounters, b: ClientCounters) -> Bool {
         a.requests == b.requests && a.attempts == b.attempts && a.retries == b.retries && a.successes == b.successes
             && a.failures == b.failures && a.earlySuccesses == b.earlySuccesses && a.earlyFailures == b.earlyFailures
-            && a.outcomes == b.outcomes
+            && a.outcomes == b.outcomes && a.rejectedByBudget == b.rejectedByBudget
+            && a.rejectedByBreaker == b.rejectedByBreaker && a.rejectedByThrottle == b.rejectedByThrottle
     }
 
     public static func - (a: ClientCounters, b: ClientCounters) -> ClientCounters {
@@ -38,6 +44,9 @@ public struct ClientCounters: Sendable, Equatable {
             a.outcomes.0 - b.outcomes.0, a.outcomes.1 - b.outcomes.1, a.outcomes.2 - b.outcomes.2,
             a.outcomes.3 - b.outcomes.3
         )
+        d.rejectedByBudget = a.rejectedByBudget - b.rejectedByBudget
+        d.rejectedByBreaker = a.rejectedByBreaker - b.rejectedByBreaker
+        d.rejectedByThrottle = a.rejectedByThrottle - b.rejectedByThrottle
         return d
     }
 

@@ -75,6 +75,7 @@ extension Simulation {
                 clients[c].budget?.deposit(at: now)
             } else if clients[c].budget?.tryWithdraw(at: now) == false {
                 clients[c].counters.count(.rejected)
+                clients[c].counters.rejectedByBudget += 1
                 countFailure(request: Int(r), client: c)
                 finishRequest(r, client: c)
                 return
@@ -85,6 +86,7 @@ extension Simulation {
             let period = clients[c].breaker?.admit(at: now)
             noteBreaker(client: c, from: before)
             guard let period else {
+                clients[c].counters.rejectedByBreaker += 1
                 attemptEnded(request: r, outcome: .rejected)
                 return
             }
@@ -96,6 +98,7 @@ extension Simulation {
                 if clients[c].breaker != nil {
                     clients[c].breaker?.release(admittedIn: requests.breakerPeriod[Int(r)])
                 }
+                clients[c].counters.rejectedByThrottle += 1
                 attemptEnded(request: r, outcome: .rejected)
                 return
             }

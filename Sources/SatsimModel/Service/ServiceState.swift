@@ -10,6 +10,10 @@ public struct ServiceCounters: Sendable, Hashable {
     public var wasted = 0
     /// Attempts failed by an `errors` fault.
     public var injectedErrors = 0
+    /// Of `rejected`: attempts turned away by a full queue, and attempts refused because the
+    /// balancer had no instance to send them to (the rest were refused by an outage).
+    public var queueFull = 0
+    public var unrouted = 0
     /// Cache lookups that found a fresh entry (and skipped the calls), and those that did not.
     public var cacheHits = 0
     public var cacheMisses = 0
@@ -27,6 +31,8 @@ public struct ServiceCounters: Sendable, Hashable {
         d.dropped = a.dropped - b.dropped
         d.wasted = a.wasted - b.wasted
         d.injectedErrors = a.injectedErrors - b.injectedErrors
+        d.queueFull = a.queueFull - b.queueFull
+        d.unrouted = a.unrouted - b.unrouted
         d.cacheHits = a.cacheHits - b.cacheHits
         d.cacheMisses = a.cacheMisses - b.cacheMisses
         d.started = a.started - b.started
@@ -139,6 +145,11 @@ struct ServiceState {
     var serving = TimeIntegral()
     var busyAtWarmup = 0.0, queuedAtWarmup = 0.0, capacityAtWarmup = 0.0, servingAtWarmup = 0.0
     var busyAtTick = 0.0, queuedAtTick = 0.0, capacityAtTick = 0.0, servingAtTick = 0.0
+    /// For the story's per-interval figures: booting instances, serving instances ejected by
+    /// their health check that the balancer skips (none in panic mode), and whether the balancer
+    /// is in panic mode (1) or not (0).
+    var booting = TimeIntegral(), ejected = TimeIntegral(), panic = TimeIntegral()
+    var bootingAtTick = 0.0, ejectedAtTick = 0.0, panicAtTick = 0.0
     var minServing = Int.max
     var maxServing = 0
 }

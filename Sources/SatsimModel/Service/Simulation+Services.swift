@@ -28,11 +28,13 @@ extension Simulation {
         guard let instance = chooseInstance(service: s) else {
             // No serving instance: the connection is refused.
             services[s].counters.rejected += 1
+            services[s].counters.unrouted += 1
             respond(a, outcome: .error)
             return
         }
         if !admit(a, service: s, instance: instance) {
             services[s].counters.rejected += 1
+            services[s].counters.queueFull += 1
             respond(a, outcome: .error)
         }
     }

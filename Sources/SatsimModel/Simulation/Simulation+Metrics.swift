@@ -8,11 +8,11 @@ extension Simulation {
 
     static let clientColumns = [
         "requests", "attempts", "retries", "successes", "failures", "timeouts", "errors", "rejected", "goodput_per_s",
-        "latency_mean", "latency_p99",
+        "latency_mean", "latency_p99", "rejected_budget", "rejected_breaker", "rejected_throttle",
     ]
     static let serviceColumns = [
         "arrivals", "completions", "rejected", "dropped", "wasted", "utilization", "queue_length", "instances",
-        "cache_hits", "cache_misses",
+        "cache_hits", "cache_misses", "queue_full", "unrouted", "booting", "ejected", "panic",
     ]
 
     /// Closes a metrics interval: one time-series row.
@@ -32,6 +32,7 @@ extension Simulation {
                 Double(d.count(of: .timeout)), Double(d.count(of: .error)), Double(d.count(of: .rejected)),
                 Double(d.successes) / width,
                 hist.meanSeconds, hist.percentileSeconds(99),
+                Double(d.rejectedByBudget), Double(d.rejectedByBreaker), Double(d.rejectedByThrottle),
             ]
             clients[c].atLastTick = clients[c].counters
             clients[c].intervalLatency.histogram.reset()
@@ -48,8 +49,16 @@ extension Simulation {
                 capacityArea > 0 ? (busy - services[s].busyAtTick) / capacityArea : 0,
                 (queued - services[s].queuedAtTick) / width,
                 (serving - services[s].servingAtTick) / width,
-                Double(d.cacheHits), Double(d.cacheMisses),
+                Double(d.cacheHits), Double(d.cacheMisses), Double(d.queueFull), Double(d.unrouted),
             ]
+            // Time averages over the interval: instances booting, instances ejected, share in panic.
+            let booting = services[s].booting.integral(upTo: now), ejected = services[s].ejected.integral(upTo: now)
+            let panic = services[s].panic.integral(upTo: now)
+            row += [
+                (booting - services[s].bootingAtTick) / width, (ejected - services[s].ejectedAtTick) / width,
+                (panic - services[s].panicAtTick) / width,
+            ]
+            (services[s].bootingAtTick, services[s].ejectedAtTick, services[s].panicAtTick) = (booting, ejected, panic)
             services[s].atLastTick = services[s].counters
             (services[s].busyAtTick, services[s].queuedAtTick) = (busy, queued)
             (services[s].capacityAtTick, services[s].servingAtTick) = (capacity, serving)

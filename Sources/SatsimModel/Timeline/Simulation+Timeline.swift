@@ -228,6 +228,7 @@ extension Simulation {
         let wasServing = before == .serving
         if state == .serving && before == .booting { instances[instance].readyAt = now.nanoseconds }
         instances[instance].lifecycle = state
+        if (before == .booting) != (state == .booting) { services[s].booting.add(state == .booting ? 1 : -1, at: now) }
         if state != .serving {
             // A new life starts with a clean health record.
             instances[instance].ejected = false
@@ -286,6 +287,9 @@ extension Simulation {
         }
         services[s].servingList = panicking ? running : healthy
         let serving = healthy.count
+        // Ejected instances the balancer skips: none while it panics and uses them all.
+        services[s].ejected.set(panicking ? 0 : Double(running.count - healthy.count), at: now)
+        services[s].panic.set(panicking ? 1 : 0, at: now)
         services[s].serving.set(Double(serving), at: now)
         // Capacity counts every instance that can hold work, ejected and draining ones included
         // (they still work off their queues), so utilization stays busy / available workers.

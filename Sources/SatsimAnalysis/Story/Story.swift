@@ -1,0 +1,93 @@
+import SatsimMetrics
+import SatsimModel
+
+/// The story of a run: what happened, in time order, in plain sentences derived from its data
+/// (DESIGN.md, "The story").
+///
+/// It is built in two steps. Detectors read the run (``StoryData``) and return ``Finding``s:
+/// typed facts with the figures that show them, each labelled with the window it was measured
+/// over. Among the mechanisms the scenario uses, candidates for what sustained a bad state or
+/// slowed a recovery are weighed, and the one or two that dominate are named. Sentences then
+/// only render the findings, sorted by time.
+public struct Story: Sendable, Hashable {
+    /// The course of the run, the named causes and the ending, in the order they are told.
+    public var findings: [Finding]
+    /// Every candidate cause over the unhealthy window, heaviest first (those named included).
+    public var candidates: [Finding]
+    /// The sentences, one per finding of ``findings``.
+    public var sentences: [String] { findings.map(\.sentence) }
+
+    public init(result: SimulationResult, spec: ScenarioSpec, analysis: RunAnalysis) {
+        self.init(StoryData(result: result, spec: spec, analysis: analysis))
+    }
+
+    public init(_ data: StoryData) {
+        var findings = data.courseFindings() + data.endingFindings()
+        candidates = []
+        if let (window, lead) = data.causeWindow() {
+            candidates = data.causeCandidates(over: window)
+            let named = StoryData.dominant(candidates)
+            if !named.isEmpty { findings.append(Self.causesFinding(named, window: window, lead: lead)) }
+        }
+        let order = findings.indices.sorted {
+            let (a, b) = (findings[$0], findings[$1])
+            if a.time != b.time { return a.time < b.time }
+            if Self.rank(a.mechanism) != Self.rank(b.mechanism) { return Self.rank(a.mechanism) < Self.rank(b.mechanism) }
+            return $0 < $1
+        }
+        self.findings = order.map { findings[$0] }
+    }
+
+    /// Among findings at the same time: the setting first, then what happened, then how it ended
+    /// and why.
+    static func rank(_ mechanism: Finding.Mechanism) -> Int {
+        switch mechanism {
+        case .baseline: return 0
+        case .timelineEvent: return 1
+        case .timelineEventEnded: return 2
+        case .timeouts: return 3
+        case .retries: return 4
+        case .ending: return 6
+        case .causes: return 7
+        case .runStopped: return 8
+        default: return 5
+        }
+    }
+
+    /// One sentence naming the dominant causes, each clause with its figures.
+    static func causesFinding(_ named: [Finding], window: StoryWindow, lead: String) -> Finding {
+        var figures: [StoryFigure] = []
+        var clauses: [String] = []
+        for cause in named {
+            clauses.append(shiftingPlaceholders(cause.template, by: figures.count))
+            figures += cause.figures
+        }
+        return Finding(
+            .causes, subject: named.map(\.subject).joined(separator: ", "), time: window.from, window: window,
+            figures: figures, weight: named[0].weight, template: lead + clauses.joined(separator: ", and ") + ".")
+    }
+
+    /// `{k}` becomes `{k + offset}` everywhere in `template`.
+    static func shiftingPlaceholders(_ template: String, by offset: Int) -> String {
+        var out = "", digits = "", inside = false
+        for character in template {
+            if inside {
+                if character.isNumber { digits.append(character); continue }
+                if character == "}", let k = Int(digits) {
+                    out += "{\(k + offset)}"
+                } else {
+                    out += "{" + digits + String(character)
+                }
+                inside = false
+                digits = ""
+            } else if character == "{" {
+                inside = true
+            } else {
+                out.append(character)
+            }
+        }
+        if inside { out += "{" + digits }
+        return out
+    }
+}
+

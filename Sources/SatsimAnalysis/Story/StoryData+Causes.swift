@@ -1,0 +1,166 @@
+import SatsimModel
+
+/// What sustained a bad state or slowed a recovery: each mechanism the scenario uses offers a
+/// candidate over the window the system was unhealthy in, weighed by a share in [0, 1] of what
+/// it acts on. The story names the one or two that weigh most.
+extension StoryData {
+    /// The least weight a candidate needs to be a cause at all.
+    static let causeThreshold = 0.05
+    /// A second cause is named only when it weighs at least this fraction of the first.
+    static let secondCauseFraction = 0.5
+
+    /// The window the causes are looked for in, and how the story introduces them; nil when the
+    /// run has nothing to explain (stable, not judged) or no interval to measure.
+    func causeWindow() -> (window: StoryWindow, lead: String)? {
+        let verdict = self.verdict
+        guard verdict.notJudged == nil else { return nil }
+        switch verdict.outcome {
+        case .stable:
+            return nil
+        case .overloaded:
+            return baselineWindow.map { ($0, "What held it down {window}, before the first fault: ") }
+        case .metastable, .degraded:
+            if analysis.faults.isEmpty, let window = window(from: warmup, to: endSeconds) {
+                return (window, "What held it down {window}: ")
+            }
+            let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
+            return window(from: from, to: endSeconds).map { ($0, "What sustained it {window}: ") }
+        case .oscillating:
+            return window(from: lastFaultEnd ?? warmup, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ") }
+        case .recovered:
+            // The span of the unhealthy windows: during the faults and until the recovery.
+            let unhealthy = analysis.windows.filter { !$0.isHealthy }
+            guard let first = unhealthy.first, let last = unhealthy.last else { return nil }
+            return window(from: first.start, to: last.end).map { ($0, "{window}, the system was unhealthy; what held it down most: ") }
+        }
+    }
+
+    /// Every candidate over `window`, heaviest first; those under ``causeThreshold`` are left out.
+    func causeCandidates(over window: StoryWindow) -> [Finding] {
+        var found: [Finding] = []
+        func candidate(
+            _ mechanism: Finding.Mechanism, _ subject: String, weight: StoryFigure, others: [StoryFigure] = [], _ clause: String
+        ) {
+            guard weight.value >= Self.causeThreshold else { return }
+            found.append(
+                Finding(
+                    mechanism, role: .cause, subject: subject, time: window.from, window: window, figures: [weight] + others,
+                    weight: weight.value, template: clause))
+        }
+        for client in spec.clients {
+            let c = "clients.\(client.name)."
+            let tries = StoryMeasure.total([c + "attempts", c + "rejected"])
+            if client.retry.map({ $0.maxAttempts > 1 }) ?? false {
+                candidate(
+                    .retryAmplification, client.name,
+                    weight: figure(.quotient(.total([c + "retries"]), .total([c + "attempts"])), .share, over: window),
+                    others: [figure(.quotient(.total([c + "attempts"]), .total([c + "requests"])), .ratio, over: window)],
+                    "retries were {0} of the attempts \(client.name) sent, {1} attempts per new request (retry amplification)")
+            }
+            if client.retry?.budget != nil {
+                // Weighed by the share of everything it tried to send, not of the retries alone: a
+                // budget that refuses most retries while retries are few holds little down.
+                candidate(
+                    .retryBudget, client.name,
+                    weight: figure(.quotient(.total([c + "rejected_budget"]), tries), .share, over: window),
+                    others: [
+                        figure(.quotient(.total([c + "rejected_budget"]), .total([c + "retries", c + "rejected_budget"])), .share, over: window)
+                    ],
+                    "\(Format.possessive(client.name)) retry budget refused {1} of the retries it asked for ({0} of all it tried to send), failing those requests")
+            }
+            if client.circuitBreaker != nil {
+                candidate(
+                    .breakerRejecting, client.name,
+                    weight: figure(.quotient(.total([c + "rejected_breaker"]), tries), .share, over: window),
+                    "\(Format.possessive(client.name)) circuit breaker rejected {0} of the attempts it tried to send")
+            }
+            if client.adaptiveThrottle != nil {
+                candidate(
+                    .adaptiveThrottle, client.name,
+                    weight: figure(.quotient(.total([c + "rejected_throttle"]), tries), .share, over: window),
+                    others: [figure(.mean(["services.\(client.target).utilization"]), .share, over: window)],
+                    "\(Format.possessive(client.name)) adaptive throttle rejected {0} of the attempts it tried to send, while \(client.target) was {1} busy")
+            }
+        }
+        let callers = Dictionary(grouping: spec.services.flatMap { s in s.calls.map { ($0.service, s.name) } }, by: \.0)
+        for service in spec.services {
+            let s = "services.\(service.name)."
+            let arrivals = StoryMeasure.total([s + "arrivals"])
+            let running = StoryMeasure.mean([s + "instances", s + "ejected", s + "booting"])
+            candidate(
+                .wastedWork, service.name,
+                weight: figure(.quotient(.total([s + "wasted"]), .total([s + "completions"])), .share, over: window),
+                "{0} of the work \(service.name) finished went to callers who had already given up (wasted work)")
+            if service.queue.capacity != nil {
+                candidate(
+                    .queueFull, service.name, weight: figure(.quotient(.total([s + "queue_full"]), arrivals), .share, over: window),
+                    "\(Format.possessive(service.name)) full queues turned away {0} of the attempts that reached it")
+            }
+            if service.queue.timeout != nil || service.queue.discipline == .codel {
+                let dropper = service.queue.discipline == .codel ? "CoDel" : "queue timeout"
+                candidate(
+                    .queueDrops, service.name, weight: figure(.quotient(.total([s + "dropped"]), arrivals), .share, over: window),
+                    "\(Format.possessive(service.name)) \(dropper) dropped {0} of the attempts that reached it before serving them")
+            }
+            candidate(
+                .emptyBalancer, service.name, weight: figure(.quotient(.total([s + "unrouted"]), arrivals), .share, over: window),
+                "\(Format.possessive(service.name)) balancer had no serving instance for {0} of the attempts that reached it, and refused them")
+            if service.healthCheck != nil {
+                candidate(
+                    .instancesEjected, service.name, weight: figure(.quotient(.mean([s + "ejected"]), running), .share, over: window),
+                    "health checks kept {0} of \(Format.possessive(service.name)) running instances ejected, on average")
+                candidate(
+                    .panicBalancer, service.name, weight: figure(.mean([s + "panic"]), .share, over: window),
+                    "\(Format.possessive(service.name)) balancer was in panic mode {0} of the time, sending work to ejected instances too")
+            }
+            let scaledOut = events.contains { $0.kind == .scaled && $0.subject == service.name && $0.time < window.to }
+            candidate(
+                .instancesBooting, service.name, weight: figure(.quotient(.mean([s + "booting"]), running), .share, over: window),
+                service.autoscaler != nil && scaledOut
+                    ? "{0} of \(Format.possessive(service.name)) instances were still booting, on average, after its autoscaler asked for them (autoscaler lag)"
+                    : "{0} of \(Format.possessive(service.name)) instances were restarting or booting, on average, serving nothing")
+            if let autoscaler = service.autoscaler {
+                let mean = figure(running, .instances, over: window)
+                if mean.value >= Double(autoscaler.max) - 0.5 {
+                    candidate(
+                        .autoscalerAtMax, service.name, weight: figure(.quotient(running, .constant(Double(autoscaler.max))), .share, over: window),
+                        others: [mean, .given(Double(autoscaler.max), .count, "services.\(service.name).autoscaler.max")],
+                        "\(service.name) ran {1} instances on average, its autoscaler's max being {2}")
+                }
+            }
+            if service.cache != nil, let baseline = baselineWindow {
+                let hits = s + "cache_hits", lookups = [s + "cache_hits", s + "cache_misses"]
+                let ratio = StoryMeasure.quotient(.total([hits]), .total(lookups))
+                let misses = StoryMeasure.quotient(.total([s + "cache_misses"]), .total(lookups))
+                // The weight: the extra share of lookups that missed, against the baseline.
+                let extra = figure(.difference(misses, .over(misses, baseline)), .share, over: window)
+                if evaluate(.total(lookups), over: baseline) > 0, extra.value >= Self.coldCacheDrop {
+                    candidate(
+                        .coldCache, service.name, weight: extra,
+                        others: [figure(ratio, .share, over: window), figure(.over(ratio, baseline), .share, over: window)],
+                        "\(Format.possessive(service.name)) cache hit ratio was {1}, against {2} before the first fault (a cold cache)")
+                }
+            }
+            if let calledBy = callers[service.name] {
+                let names = Set(calledBy.map(\.1)).sorted().joined(separator: ", ")
+                let utilization = figure(.mean([s + "utilization"]), .share, over: window)
+                if utilization.value >= 0.9 {
+                    candidate(
+                        .saturatedDependency, service.name, weight: utilization,
+                        "\(service.name), which \(names) call\(calledBy.count == 1 ? "s" : ""), was {0} busy (a saturated dependency)")
+                }
+            }
+        }
+        return found.sorted { $0.weight > $1.weight }
+    }
+
+    /// The one or two causes that dominate: the heaviest, and the heaviest of another mechanism
+    /// when it weighs at least ``secondCauseFraction`` of it.
+    static func dominant(_ candidates: [Finding]) -> [Finding] {
+        guard let first = candidates.first else { return [] }
+        // The second heaviest of another mechanism: two services wasting work are one cause.
+        guard let second = candidates.dropFirst().first(where: { $0.mechanism != first.mechanism }),
+              second.weight >= secondCauseFraction * first.weight else { return [first] }
+        return [first, second]
+    }
+}

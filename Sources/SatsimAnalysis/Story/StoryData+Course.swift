@@ -1,0 +1,325 @@
+import SatsimModel
+
+/// The course of a run: the baseline, each timeline event with its effect and its end, the first
+/// timeouts, retries taking over, and what health checks, breakers and autoscalers did.
+extension StoryData {
+    /// Share of the attempts that ended in an interval that must have timed out before the
+    /// story tells the first timeouts.
+    static let timeoutShare = 0.01
+    /// Share of the attempts sent in an interval that must be retries before the story says
+    /// retries took over.
+    static let retryShare = 0.25
+    /// How far a cache's hit ratio must fall below its baseline, in points, to be told as cold.
+    static let coldCacheDrop = 0.1
+    /// How long after a cache flush or a `set` its effect is measured over when it has no window
+    /// of its own [s].
+    static let instantEffectWindow = 30.0
+
+    /// Every course finding, in no particular order (the story sorts them).
+    func courseFindings() -> [Finding] {
+        var findings: [Finding] = []
+        if let baseline = baselineFinding() { findings.append(baseline) }
+        findings += timelineFindings()
+        if let timeouts = firstTimeoutsFinding() { findings.append(timeouts) }
+        if let retries = retriesFinding() { findings.append(retries) }
+        findings += instanceFindings()
+        findings += coldCacheFindings()
+        return findings
+    }
+
+    // MARK: - Baseline
+
+    func baselineFinding() -> Finding? {
+        guard let window = baselineWindow else { return nil }
+        let offered = figure(.rate(clientColumns("requests")), .rate, over: window)
+        let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
+        var template = "{window}, clients offered {0} requests/s and {1} succeeded per second"
+        var figures = [offered, goodput]
+        if firstFault == nil, let busiest = spec.services.max(by: {
+            evaluate(.mean(["services.\($0.name).utilization"]), over: window)
+                < evaluate(.mean(["services.\($1.name).utilization"]), over: window)
+        }) {
+            figures.append(figure(.mean(["services.\(busiest.name).utilization"]), .share, over: window))
+            template += "; \(busiest.name) was {2} busy"
+        }
+        template += firstFault == nil ? ", with no fault." : ", before the first fault."
+        return Finding(.baseline, time: window.from, window: window, figures: figures, template: template)
+    }
+
+    // MARK: - Timeline events
+
+    /// Each timeline event the run reached, told with its effect, and the end of its effect.
+    func timelineFindings() -> [Finding] {
+        var findings: [Finding] = []
+        let stop = endSeconds
+        let reached = spec.timeline.enumerated().filter { $0.element.at.seconds <= stop + 1e-9 }
+        let effectEnds = spec.timeline.map { RunAnalysis.effectEnd(of: $0, in: spec).seconds }
+        let lastEnd = effectEnds.max()
+        let lasting = spec.timeline.indices.filter { effectEnds[$0] > spec.timeline[$0].at.seconds + 1e-9 }
+        for (index, event) in reached {
+            findings.append(eventFinding(event, index: index, effectEnd: effectEnds[index]))
+            let end = effectEnds[index]
+            guard end > event.at.seconds + 1e-9, end <= stop + 1e-9 else { continue }
+            var ended = eventEndFinding(event, index: index, at: end)
+            if lasting.count > 1, end == lastEnd { ended.template = String(ended.template.dropLast()) + "; it was the last fault to end." }
+            findings.append(ended)
+        }
+        if stoppedAtLimit {
+            let unreached = spec.timeline.count - reached.count
+            var template = "The run stopped at {0}, at a limit"
+            var figures = [StoryFigure.clock(stop)]
+            if unreached > 0 {
+                template += "; {1} later timeline event\(unreached == 1 ? " was" : "s were") never simulated"
+                figures.append(.given(Double(unreached), .count, "timeline events after the stop"))
+            }
+            findings.append(Finding(.runStopped, time: stop, figures: figures, template: template + "."))
+        }
+        return findings
+    }
+
+    /// The event and its effect, measured over its effect window.
+    func eventFinding(_ event: TimelineEventSpec, index: Int, effectEnd: Double) -> Finding {
+        let at = event.at.seconds
+        var figures: [StoryFigure] = [.clock(at)]
+        func given(_ value: Double, _ unit: FigureUnit, _ key: String) -> String {
+            figures.append(.given(value, unit, "timeline.\(index).\(key)"))
+            return "{\(figures.count - 1)}"
+        }
+        let lasting = event.duration.map { " for " + given($0.seconds, .duration, "for") } ?? ""
+        var text: String
+        var affected: String?
+        switch event.action {
+        case .loadSpike(let client, let factor):
+            text = "At {0}, a load spike multiplied the load of \(client) by \(given(factor, .ratio, "factor"))\(lasting)"
+        case .latency(let service, let add):
+            let delay: String
+            if case .constant(let value) = add {
+                delay = given(value, .duration, "add")
+            } else if !add.mean.isFinite, case .pareto(let scale, _) = add {
+                // A Pareto tail with shape <= 1 has no mean: say what it has, a minimum.
+                delay = "a pareto delay of at least \(given(scale, .duration, "add.scale")), with no finite mean"
+            } else {
+                delay = "a \(add.name) delay averaging \(given(add.mean, .duration, "add"))"
+            }
+            text = "At {0}, \(service) became slower by \(delay) per request\(lasting)"
+        case .errors(let service, let ratio):
+            text = "At {0}, \(service) started failing \(given(ratio, .share, "ratio")) of requests\(lasting)"
+        case .outage(let service, let mode):
+            text = "At {0}, \(service) went down (\(mode.rawValue))\(lasting)"
+        case .kill(let service, let count):
+            text = "At {0}, \(given(Double(count), .count, "count")) instance(s) of \(service) were killed"
+            affected = service
+        case .cacheFlush(let service):
+            text = "At {0}, the cache of \(service) was flushed"
+        case .pause(let service, let count):
+            text = "At {0}, \(given(Double(count), .count, "count")) instance(s) of \(service) paused\(lasting)"
+            affected = service
+        case .scale(let service, let to):
+            text = "At {0}, an operator scaled \(service) to \(given(Double(to), .count, "to")) instances"
+            affected = service
+        case .deploy(let service, let batch, let every):
+            text = "At {0}, a rolling deploy of \(service) began, \(given(Double(batch), .count, "batch")) at a time every \(given(every.seconds, .duration, "every"))"
+            affected = service
+        case .set(let change):
+            text = "At {0}, \(change.path) was set to \(change.value)\(lasting)"
+            let parts = change.path.split(separator: ".")
+            if parts.count == 3, parts[0] == "services", parts[2] == "instances" { affected = String(parts[1]) }
+        }
+        // The effect: over the event's own window, or the next half minute for what acts at once.
+        let until = effectEnd > at + 1e-9 ? effectEnd : at + Self.instantEffectWindow
+        guard let window = window(from: at, to: min(until, endSeconds)) else {
+            return Finding(.timelineEvent, subject: event.action.subject, time: at, figures: figures, template: text + ".")
+        }
+        var effects: [String] = []
+        func add(_ figure: StoryFigure) -> String {
+            figures.append(figure)
+            return "{\(figures.count - 1)}"
+        }
+        switch event.action {
+        case .loadSpike:
+            effects.append("clients offered \(add(figure(.rate(clientColumns("requests")), .rate, over: window))) requests/s")
+        case .cacheFlush(let service):
+            let hits = "services.\(service).cache_hits", misses = "services.\(service).cache_misses"
+            let ratio = StoryMeasure.quotient(.total([hits]), .total([hits, misses]))
+            effects.append("the hit ratio of its cache was \(add(figure(ratio, .share, over: window)))")
+        default:
+            break
+        }
+        if let service = affected {
+            let fewest = figure(.minimum(["services.\(service).instances"]), .instances, over: window)
+            let panic = figure(.mean(["services.\(service).panic"]), .share, over: window)
+            if panic.value > 0 {
+                // In panic mode the healthy count may read 0 while every instance takes work.
+                effects.append(
+                    "\(Format.possessive(service)) balancer was in panic mode \(add(panic)) of the time, sending work to every instance, ejected ones included")
+            } else if fewest.value == 0 {
+                effects.append("at times no instance of \(service) was serving")
+            } else {
+                effects.append("\(service) had as few as \(add(fewest)) serving instances in an interval")
+            }
+        }
+        let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
+        effects.append("goodput averaged \(add(goodput))/s")
+        if let baseline = baselineWindow, firstFault.map({ $0 < at + 1e-9 }) ?? false {
+            effects[effects.count - 1] += " against \(add(figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window)))/s before the first fault"
+        }
+        text += ": {window}, " + effects.joined(separator: ", and ") + "."
+        return Finding(.timelineEvent, subject: event.action.subject, time: at, window: window, figures: figures, template: text)
+    }
+
+    /// The end of an event's effect.
+    func eventEndFinding(_ event: TimelineEventSpec, index: Int, at end: Double) -> Finding {
+        let text: String
+        switch event.action {
+        case .loadSpike(let client, _): text = "At {0}, the load spike on \(client) ended."
+        case .latency(let service, _): text = "At {0}, the latency added to \(service) ended."
+        case .errors(let service, _): text = "At {0}, \(service) stopped failing requests on purpose."
+        case .outage(let service, _): text = "At {0}, the outage of \(service) ended."
+        case .pause(let service, _): text = "At {0}, the paused instances of \(service) resumed."
+        case .kill(let service, _): text = "By {0}, the killed instances of \(service) had booted again."
+        case .scale(let service, _): text = "By {0}, the instances the operator added to \(service) had booted."
+        case .deploy(let service, _, _): text = "By {0}, the last batch of the rolling deploy of \(service) had booted: the deploy was over."
+        case .cacheFlush(let service): text = "At {0}, the flush of \(Format.possessive(service)) cache was over."
+        case .set(let change): text = "At {0}, the change to \(change.path) was over."
+        }
+        return Finding(.timelineEventEnded, subject: event.action.subject, time: end, figures: [.clock(end)], template: text)
+    }
+
+    // MARK: - Timeouts and retries
+
+    /// The first interval, after the first fault (or warmup), where attempts time out.
+    func firstTimeoutsFinding() -> Finding? {
+        let timeouts = values(clientColumns("timeouts"))
+        // Timeouts are counted when they fire, so they are compared with the attempts that ended
+        // in the same interval (answered or timed out), not with those sent in it: after a burst
+        // the timeouts of earlier attempts can outnumber the new ones.
+        let ended = values(clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts"))
+        let from = firstFault ?? warmup
+        guard let i = ends.indices.first(where: {
+            ends[$0] > from + 1e-9 && ended[$0] > 0 && timeouts[$0] / ended[$0] >= Self.timeoutShare
+        }) else { return nil }
+        let window = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
+        let share = figure(
+            .quotient(.total(clientColumns("timeouts")), .total(clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts"))),
+            .share, over: window)
+        return Finding(
+            .timeouts, time: window.from, window: window, figures: [.clock(window.from), share],
+            template: "At {0}, attempts began to time out: {1} of the attempts that ended {window} got no answer in time.")
+    }
+
+    /// The first interval, after the first fault (or warmup), where retries reach a quarter of
+    /// the attempts sent.
+    func retriesFinding() -> Finding? {
+        let retries = values(clientColumns("retries")), attempts = values(clientColumns("attempts"))
+        let from = firstFault ?? warmup
+        guard let i = ends.indices.first(where: {
+            ends[$0] > from + 1e-9 && attempts[$0] > 0 && retries[$0] / attempts[$0] >= Self.retryShare
+        }) else { return nil }
+        let window = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
+        return Finding(
+            .retries, time: window.from, window: window,
+            figures: [
+                figure(.quotient(.total(clientColumns("retries")), .total(clientColumns("attempts"))), .share, over: window),
+                figure(.rate(clientColumns("attempts")), .rate, over: window),
+                figure(.rate(clientColumns("requests")), .rate, over: window),
+            ],
+            template: "{window}, retries made up {0} of the attempts sent: {1} attempts/s for {2} new requests/s.")
+    }
+
+    // MARK: - Health checks, breakers, autoscalers
+
+    func instanceFindings() -> [Finding] {
+        var findings: [Finding] = []
+        let ejections = events.filter { $0.kind == .instanceEjected }
+        if let first = ejections.first {
+            let services = Set(ejections.map(\.subject)).sorted().joined(separator: ", ")
+            findings.append(
+                Finding(
+                    .ejections, subject: services, time: first.time,
+                    figures: [.clock(first.time), .given(Double(ejections.count), .count, "events.instance_ejected")],
+                    template: "At {0}, health checks began ejecting instances of \(services) that were too busy to answer their probes: {1} ejection(s) in all."))
+        }
+        if let panic = events.first(where: { $0.kind == .panicStarted }),
+           let window = window(from: panic.time, to: endSeconds) {
+            findings.append(
+                Finding(
+                    .panicMode, subject: panic.subject, time: panic.time, window: window,
+                    figures: [.clock(panic.time), figure(.mean(["services.\(panic.subject).panic"]), .share, over: window)],
+                    template: "At {0}, \(panic.subject) fell below its panic threshold: its balancer sent work to every instance, ejected ones included, and it was in panic mode {1} of the time {window} (its count of healthy instances, which leaves the ejected out, can read zero meanwhile)."))
+        }
+        let restarts = events.filter { $0.kind == .instanceKilled && $0.detail.contains("health checks") }
+        if let first = restarts.first {
+            findings.append(
+                Finding(
+                    .healthCheckRestarts, subject: first.subject, time: first.time,
+                    figures: [.clock(first.time), .given(Double(restarts.count), .count, "events.instance_killed")],
+                    template: "From {0}, health checks restarted {1} instance(s), each losing the work it held and serving nothing until booted."))
+        }
+        let scalings = events.filter { $0.kind == .scaled }
+        if let first = scalings.first, let last = scalings.last {
+            let subjects = Set(scalings.map(\.subject)).sorted().joined(separator: ", ")
+            // Each detail reads "... scaled from A to B instances ...".
+            func target(_ event: RunEvent) -> Int? {
+                let words = event.detail.split(separator: " ")
+                return words.firstIndex(of: "to").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil }
+            }
+            var figures: [StoryFigure] = [
+                .given(Double(scalings.count), .count, "events.scaled"), .clock(first.time), .clock(last.time),
+            ]
+            var template = "The autoscaler of \(subjects) made {0} scaling decision(s) between {1} and {2}"
+            if let peak = scalings.compactMap(target).max(), let final = target(last) {
+                figures += [.given(Double(peak), .count, "events.scaled.peak"), .given(Double(final), .count, "events.scaled.last")]
+                template += ", asking for {3} instances at most and for {4} in the last"
+            }
+            findings.append(Finding(.scaling, subject: subjects, time: first.time, figures: figures, template: template + "."))
+        }
+        let openings = events.filter { $0.kind == .breakerOpened }
+        if let first = openings.first {
+            findings.append(
+                Finding(
+                    .breakerOpened, subject: first.subject, time: first.time,
+                    figures: [.clock(first.time), .given(Double(openings.count), .count, "events.breaker_opened")],
+                    template: "At {0}, the circuit breaker of \(first.subject) opened ({1} time(s) in all), rejecting attempts without sending them."))
+        }
+        return findings
+    }
+
+    // MARK: - Caches
+
+    /// A cache whose hit ratio fell well below its baseline after the first fault: when it went
+    /// cold, and its lowest interval.
+    func coldCacheFindings() -> [Finding] {
+        guard let fault = firstFault, let baseline = baselineWindow else { return [] }
+        var findings: [Finding] = []
+        for service in spec.services where service.cache != nil {
+            let hitsName = "services.\(service.name).cache_hits", missesName = "services.\(service.name).cache_misses"
+            let ratio = StoryMeasure.quotient(.total([hitsName]), .total([hitsName, missesName]))
+            let hits = values([hitsName]), lookups = values([hitsName, missesName])
+            guard evaluate(.total([hitsName, missesName]), over: baseline) > 0 else { continue }
+            let usual = evaluate(ratio, over: baseline)
+            let after = ends.indices.filter { ends[$0] > fault + 1e-9 && lookups[$0] > 0 }
+            let cold = after.filter { hits[$0] / lookups[$0] < usual - Self.coldCacheDrop }
+            guard let onset = cold.first, let worst = cold.min(by: { hits[$0] / lookups[$0] < hits[$1] / lookups[$1] }) else { continue }
+            let worstWindow = StoryWindow(from: begins[worst], to: ends[worst], toEnd: worst == ends.count - 1)
+            findings.append(
+                Finding(
+                    .coldCache, subject: service.name, time: begins[onset], window: worstWindow,
+                    figures: [.clock(begins[onset]), figure(.over(ratio, baseline), .share, over: worstWindow), figure(ratio, .share, over: worstWindow)],
+                    template: "At {0}, the cache of \(service.name) went cold: its hit ratio fell from {1} before the first fault to {2} at its lowest, {window}, sending the misses on to its calls."))
+        }
+        return findings
+    }
+}
+
+extension TimelineAction {
+    /// The client or service an event acts on.
+    var subject: String {
+        switch self {
+        case .loadSpike(let name, _): return name
+        case .latency(let name, _), .errors(let name, _), .outage(let name, _), .kill(let name, _),
+             .cacheFlush(let name), .pause(let name, _), .scale(let name, _), .deploy(let name, _, _):
+            return name
+        case .set(let change): return change.path
+        }
+    }
+}

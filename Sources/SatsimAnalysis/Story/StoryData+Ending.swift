@@ -1,0 +1,102 @@
+import SatsimModel
+
+/// How the run ended, as the verdict judged it, with the figures that show it.
+extension StoryData {
+    /// The bounds of a healthy window as applied ("at least {a} succeeded, p99 at most {b}"),
+    /// appended to `figures`.
+    func healthBounds(_ figures: inout [StoryFigure]) -> String {
+        figures.append(.given(verdict.thresholds.successRatio, .share, "thresholds.success_ratio"))
+        var text = "at least {\(figures.count - 1)} succeeded"
+        if let bound = verdict.latencyBound {
+            figures.append(.given(bound, .latency, "thresholds.latency_p99"))
+            text += ", p99 at most {\(figures.count - 1)}"
+        }
+        return text
+    }
+
+    /// The ending: one or two findings (a metastable run also says what kind of failure it is).
+    func endingFindings() -> [Finding] {
+        guard verdict.notJudged == nil else { return [] }
+        var figures: [StoryFigure] = []
+        let minimum = StoryFigure.given(Double(verdict.thresholds.minimumWindowRequests), .count, "thresholds.minimum_window_requests")
+        switch verdict.outcome {
+        case .stable:
+            figures = [minimum]
+            let bounds = healthBounds(&figures)
+            return [
+                Finding(
+                    .ending, time: endSeconds, figures: figures,
+                    template: "Every window of at least {0} requests after warmup stayed healthy (\(bounds)): the system stayed stable.")
+            ]
+        case .recovered:
+            guard let recovery = verdict.recoveryTime, let end = lastFaultEnd else { return [] }
+            let lead: String
+            if recovery > 0 {
+                figures = [.given(recovery, .duration, "recovery_time"), .clock(end + recovery)]
+                lead = "{0} after the last fault ended, at {1}"
+            } else {
+                figures = [.clock(end)]
+                lead = "By the time the last fault ended, at {0}"
+            }
+            let bounds = healthBounds(&figures)
+            return [
+                Finding(
+                    .ending, time: end + recovery, figures: figures,
+                    template: "\(lead), the system was healthy again (\(bounds)) and stayed so: it recovered.")
+            ]
+        case .degraded where analysis.faults.isEmpty:
+            let bad = analysis.windows.filter { !$0.isHealthy }.count
+            figures = [
+                .given(Double(bad), .count, "unhealthy windows"), .given(Double(analysis.windows.count), .count, "windows"), minimum,
+            ]
+            let bounds = healthBounds(&figures)
+            return [
+                Finding(
+                    .ending, time: endSeconds, figures: figures,
+                    template: "With no fault at all, {0} of {1} windows of at least {2} requests were unhealthy (healthy: \(bounds)): the system runs too close to its limit and degrades on its own.")
+            ]
+        case .metastable, .degraded:
+            var findings: [Finding] = []
+            let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
+            if let window = window(from: from, to: endSeconds), let baseline = baselineWindow {
+                figures = [
+                    figure(.rate(clientColumns("successes")), .rate, over: window),
+                    figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window),
+                    figure(.rate(clientColumns("requests")), .rate, over: window),
+                    figure(.over(.rate(clientColumns("requests")), baseline), .rate, over: window),
+                ]
+                findings.append(
+                    Finding(
+                        .ending, time: window.from, window: window, figures: figures,
+                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before the first fault, while clients offered {2} requests/s against {3} before it."))
+            }
+            let close = verdict.outcome == .metastable
+                ? "The trigger was gone, but a feedback loop held the overload: a metastable failure."
+                : "The system degraded and did not recover within the run."
+            findings.append(Finding(.ending, time: endSeconds, template: close))
+            return findings
+        case .overloaded:
+            if let bound = verdict.thresholds.latencyP99, let base = verdict.baselineLatencyP99, base > bound {
+                figures = [.given(base, .latency, "baseline_latency_p99"), .given(bound, .latency, "slo.latency_p99")]
+                return [
+                    Finding(
+                        .ending, time: warmup, figures: figures,
+                        template: "Even before any fault, the p99 latency was {0}, above the SLO's {1}: the design cannot carry its baseline load within its objective.")
+                ]
+            }
+            figures = [.given(verdict.thresholds.successRatio, .share, "thresholds.success_ratio")]
+            return [
+                Finding(
+                    .ending, time: warmup, figures: figures,
+                    template: "Even before any fault, fewer than {0} of requests succeeded: the design cannot carry its baseline load.")
+            ]
+        case .oscillating:
+            let from = lastFaultEnd ?? warmup
+            return [
+                Finding(
+                    .ending, time: from, figures: [.clock(from)],
+                    template: "From {0} on, the number of healthy serving instances kept changing direction under constant load: it oscillated.")
+            ]
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import SatsimMetrics
+import SatsimModel
+
+/// The run as the story reads it: the scenario, the time series, the run's events and the
+/// verdict. Detectors read only this, so a test can hand them a synthetic series.
+public struct StoryData: Sendable {
+    public var spec: ScenarioSpec
+    public var series: TimeSeries
+    public var events: [RunEvent]
+    public var analysis: RunAnalysis
+    /// Where the run stopped [s], and whether it stopped at a limit.
+    public var endSeconds: Double
+    public var stoppedAtLimit: Bool
+    /// Ends of the metrics intervals [s]; interval i covers (begins[i], ends[i]].
+    public let ends: [Double]
+    public let begins: [Double]
+
+    public init(
+        spec: ScenarioSpec, series: TimeSeries, events: [RunEvent], analysis: RunAnalysis, endSeconds: Double,
+        stoppedAtLimit: Bool
+    ) {
+        self.spec = spec
+        self.series = series
+        self.events = events
+        self.analysis = analysis
+        self.endSeconds = endSeconds
+        self.stoppedAtLimit = stoppedAtLimit
+        ends = series.column("time") ?? []
+        begins = [0] + ends.dropLast()
+    }
+
+    public init(result: SimulationResult, spec: ScenarioSpec, analysis: RunAnalysis) {
+        self.init(
+            spec: spec, series: result.timeSeries, events: result.events, analysis: analysis,
+            endSeconds: result.endSeconds, stoppedAtLimit: result.limitHit != nil)
+    }
+
+    var warmup: Double { spec.warmup.seconds }
+    var verdict: OutcomeVerdict { analysis.verdict }
+    /// The first fault's start, and the end of the last fault's effect (operator actions included).
+    var firstFault: Double? { analysis.faults.map(\.start).min() }
+    var lastFaultEnd: Double? { analysis.faults.map(\.end).max() }
+
+    // MARK: - Columns
+
+    /// A column per client (or per service): `clients.NAME.suffix` for each client.
+    func clientColumns(_ suffix: String) -> [String] { spec.clients.map { "clients.\($0.name).\(suffix)" } }
+    func serviceColumns(_ suffix: String) -> [String] { spec.services.map { "services.\($0.name).\(suffix)" } }
+
+    /// The per-interval sum of `names` (a missing column counts 0).
+    func values(_ names: [String]) -> [Double] {
+        var sum = [Double](repeating: 0, count: ends.count)
+        for name in names {
+            guard let column = series.column(name) else { continue }
+            for i in sum.indices where i < column.count { sum[i] += column[i] }
+        }
+        return sum
+    }
+
+    // MARK: - Windows
+
+    /// The intervals within [from, to] (starting at or after `from`, ending at or before `to`).
+    func intervals(from: Double, to: Double) -> [Int] {
+        ends.indices.filter { begins[$0] >= from - 1e-9 && ends[$0] <= to + 1e-9 }
+    }
+
+    /// The window of whole intervals that covers [from, to] as closely as they can: those
+    /// overlapping it, so that a fault shorter than an interval still has one. Nil when none.
+    func window(from: Double, to: Double) -> StoryWindow? {
+        let overlapping = ends.indices.filter { ends[$0] > from + 1e-9 && begins[$0] < to - 1e-9 }
+        guard let first = overlapping.first, let last = overlapping.last else { return nil }
+        return StoryWindow(from: begins[first], to: ends[last], toEnd: last == ends.count - 1)
+    }
+
+    /// The window after warmup and before the first fault (the whole run after warmup without one).
+    var baselineWindow: StoryWindow? {
+        let inside = intervals(from: warmup, to: firstFault ?? .infinity)
+        guard let first = inside.first, let last = inside.last else { return nil }
+        return StoryWindow(from: begins[first], to: ends[last], toEnd: last == ends.count - 1)
+    }
+
+    // MARK: - Measures
+
+    /// `measure` over `window`, as ``StoryMeasure`` defines it.
+    func evaluate(_ measure: StoryMeasure, over window: StoryWindow) -> Double {
+        let inside = intervals(from: window.from, to: window.to)
+        switch measure {
+        case .total(let names):
+            let v = values(names)
+            return inside.reduce(0) { $0 + v[$1] }
+        case .rate(let names):
+            let v = values(names)
+            let seconds = inside.reduce(0) { $0 + ends[$1] - begins[$1] }
+            return seconds > 0 ? inside.reduce(0) { $0 + v[$1] } / seconds : 0
+        case .mean(let names):
+            let v = values(names)
+            let seconds = inside.reduce(0) { $0 + ends[$1] - begins[$1] }
+            return seconds > 0 ? inside.reduce(0) { $0 + v[$1] * (ends[$1] - begins[$1]) } / seconds : 0
+        case .minimum(let names):
+            let v = values(names)
+            return inside.map { v[$0] }.min() ?? 0
+        case .quotient(let a, let b):
+            let divisor = evaluate(b, over: window)
+            return divisor != 0 ? evaluate(a, over: window) / divisor : 0
+        case .difference(let a, let b):
+            return evaluate(a, over: window) - evaluate(b, over: window)
+        case .constant(let value):
+            return value
+        case .over(let inner, let other):
+            return evaluate(inner, over: other)
+        case .given:
+            return 0
+        }
+    }
+
+    /// A figure of `measure` over `window`.
+    func figure(_ measure: StoryMeasure, _ unit: FigureUnit, over window: StoryWindow) -> StoryFigure {
+        StoryFigure(evaluate(measure, over: window), unit, measure, window: window)
+    }
+}

@@ -1,0 +1,26 @@
+@testable import SatsimAnalysis
+import Testing
+
+/// How story figures print: a share is never printed above, or as, the whole when it is not;
+/// a 1.5 s delay is never rounded to "2s" (issue 7: "became slower by 2s" where the fault adds
+/// 1.5 s).
+@Suite("Story number formats")
+struct StoryFormatTests {
+    @Test("Shares", arguments: [
+        (0.99, "99%"), (0.5, "50%"), (0.158, "15.8%"), (1.0, "100%"), (0.9996, "99.96%"), (0.99999, "99.99%"), (0.0, "0%"),
+    ])
+    func shares(value: Double, printed: String) {
+        #expect(Format.percent(value) == printed)
+    }
+
+    @Test("Durations", arguments: [(1.5, "1.5s"), (0.5, "500ms"), (40.0, "40s"), (600.0, "10m00s"), (12.25, "12.3s"), (2.125, "2.13s")])
+    func durations(value: Double, printed: String) {
+        #expect(Format.duration(value) == printed)
+    }
+
+    @Test("Possessives")
+    func possessives() {
+        #expect(Format.possessive("users") == "users'")
+        #expect(Format.possessive("api") == "api's")
+    }
+}
