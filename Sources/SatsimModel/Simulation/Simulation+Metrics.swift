@@ -15,6 +15,14 @@ extension Simulation {
         "cache_hits", "cache_misses",
     ]
 
+    /// `services.NAME.desired_instances` for each service with an autoscaler, after every other
+    /// column: the count its policy last asked for, at the interval's end (the initial count
+    /// before its first decision). Against `instances` (serving, time-averaged) it shows the
+    /// autoscaler's lag.
+    static func autoscalerColumns(_ spec: ScenarioSpec) -> [String] {
+        spec.services.filter { $0.autoscaler != nil }.map { "services.\($0.name).desired_instances" }
+    }
+
     /// Closes a metrics interval: one time-series row.
     func tick() {
         let width = (now - lastTick).seconds
@@ -54,6 +62,7 @@ extension Simulation {
             (services[s].busyAtTick, services[s].queuedAtTick) = (busy, queued)
             (services[s].capacityAtTick, services[s].servingAtTick) = (capacity, serving)
         }
+        for s in services.indices { if let autoscaler = services[s].autoscaler { row.append(Double(autoscaler.desired)) } }
         timeSeries.append(time: now.seconds, values: row)
         lastTick = now
     }
