@@ -67,14 +67,14 @@ struct SVGChartWriter {
     }
 
     /// A spike is cut off when it is more than this many times the level the panel's series
-    /// hold 95% of the time: then the rest of the line would be squeezed into the bottom
+    /// hold 90% of the time: then the rest of the line would be squeezed into the bottom
     /// 1/`clipRatio` of the plot (retry-storm: 600/s under an 8k/s spike).
     static let clipRatio = 2.5
     /// Above that level, the axis keeps this much headroom.
     static let clipHeadroom = 1.15
 
     /// The value axis of `panel`: from 0 to a round number above its largest finite value, or,
-    /// for a panel that clips spikes, above the 95th percentile of its most-used series.
+    /// for a panel that clips spikes, above the 90th percentile of its highest series.
     static func valueAxis(_ panel: ChartPanel) -> ValueAxis {
         var maximum = 0.0
         var typical = 0.0
@@ -83,7 +83,7 @@ struct SVGChartWriter {
             guard let last = values.last else { continue }
             maximum = max(maximum, last)
             // Fewer than 20 points have no spike to speak of: their largest value is typical.
-            typical = max(typical, values.count >= 20 ? values[(values.count - 1) * 95 / 100] : last)
+            typical = max(typical, values.count >= 20 ? values[(values.count - 1) * 90 / 100] : last)
         }
         for band in panel.bands {
             for v in band.high where v.isFinite { maximum = max(maximum, v) }

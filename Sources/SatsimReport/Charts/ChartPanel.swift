@@ -27,7 +27,7 @@ public struct ChartPanel: Sendable, Hashable {
         /// The axis reaches the largest value, however brief.
         case fit
         /// When the largest value is more than ``SVGChartWriter/clipRatio`` times the level the
-        /// series hold 95% of the time, the axis stops just above that level; values above are
+        /// series hold 90% of the time, the axis stops just above that level; values above are
         /// drawn flat at the top, with a triangle and the peak's value, and the legend says so.
         case clip
     }

@@ -57,8 +57,24 @@ public enum OverlayCharts {
     }
 
     /// A panel with every column's mean line and band, from `values(trace)`.
+    /// The stretches [s] where `values` has no finite value, from the start of the first such
+    /// interval to the end of the last, given each interval's middle `times`.
+    static func gaps(_ values: [Double], times: [Double]) -> [(start: Double, end: Double)] {
+        var result: [(start: Double, end: Double)] = []
+        var i = 0
+        while i < min(values.count, times.count) {
+            guard !values[i].isFinite else { i += 1; continue }
+            var j = i
+            while j + 1 < min(values.count, times.count) && !values[j + 1].isFinite { j += 1 }
+            let half = times.count > 1 ? (times[1] - times[0]) / 2 : times[0]
+            result.append((max(0, times[i] - half), times[j] + half))
+            i = j + 1
+        }
+        return result
+    }
+
     static func panel(
-        title: String, columns: [Column], yAxis: ChartPanel.YAxis = .linear(scale: 1), gapLabel: String? = nil,
+        title: String, columns: [Column], times: [Double], yAxis: ChartPanel.YAxis = .linear(scale: 1), gapLabel: String? = nil,
         values: (RunTrace) -> [Double]
     ) -> ChartPanel {
         var series: [ChartSeries] = []
@@ -67,8 +83,19 @@ public enum OverlayCharts {
             let color = columnColors[index % columnColors.count]
             let stroke = columnStrokes[(index / columnColors.count) % columnStrokes.count]
             let s = summary(column.traces.map(values))
+            var name = "\(column.name): mean of \(column.traces.count)"
+            // One column's line can stop while the others go on: its name says where, since the
+            // panel's gap label only marks stretches where every line stops.
+            if gapLabel != nil {
+                let empty = gaps(s.mean, times: times)
+                if !empty.isEmpty {
+                    name += "; none succeeded " + empty.prefix(2).map {
+                        AxisTicks.timeLabel($0.start.rounded()) + "\u{2013}" + AxisTicks.timeLabel($0.end.rounded())
+                    }.joined(separator: ", ") + (empty.count > 2 ? "..." : "")
+                }
+            }
             series.append(ChartSeries(
-                name: "\(column.name): mean of \(column.traces.count)", values: s.mean, color: color, stroke: stroke,
+                name: name, values: s.mean, color: color, stroke: stroke,
                 width: index == 0 ? 3 : 2.5))
             if column.traces.count > 1 {
                 bands.append(ChartPanel.Band(name: bandName(column), low: s.low, high: s.high, color: color))
@@ -86,9 +113,9 @@ public enum OverlayCharts {
         var entries: [RunCharts.Entry] = []
         for (c, client) in clients.enumerated() {
             func trace(_ t: RunTrace) -> RunTrace.Client? { c < t.clients.count ? t.clients[c] : nil }
-            let goodput = panel(title: "\(client): successes per second (goodput)", columns: columns) { trace($0)?.goodput ?? [] }
+            let goodput = panel(title: "\(client): successes per second (goodput)", columns: columns, times: times) { trace($0)?.goodput ?? [] }
             let latency = panel(
-                title: "\(client): p99 latency (\(unit.rawValue)) of the requests that succeeded", columns: columns,
+                title: "\(client): p99 latency (\(unit.rawValue)) of the requests that succeeded", columns: columns, times: times,
                 yAxis: .linear(scale: unit.scale), gapLabel: "no successes in any run"
             ) { trace($0)?.p99 ?? [] }
             let safe = RunCharts.fileSafe(client)
@@ -106,16 +133,17 @@ public enum OverlayCharts {
     /// (`columns[0]`), of the successes per second of every client together.
     public static func explanation(columns: [Column], duration: Double, marks: [TimeMark]) -> RunCharts.Entry? {
         guard let base = columns.first else { return nil }
+        let times = times(columns)
         let others = columns.dropFirst()
         let panels = (others.isEmpty ? [base] : Array(others)).map { column in
             panel(
                 title: others.isEmpty ? "base: successes per second, all clients" : "\(column.name): successes per second, all clients",
-                columns: others.isEmpty ? [base] : [base, column]
+                columns: others.isEmpty ? [base] : [base, column], times: times
             ) { $0.totalGoodput }
         }
         return RunCharts.Entry(
             fileName: "explain-goodput.svg", caption: bandCaption(columns),
-            chart: Chart(title: "Goodput with each mechanism off, against the base", times: times(columns), duration: duration,
+            chart: Chart(title: "Goodput with each mechanism off, against the base", times: times, duration: duration,
                          panels: panels, marks: marks))
     }
 
