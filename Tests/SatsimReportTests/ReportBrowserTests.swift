@@ -60,28 +60,9 @@ struct ReportBrowserTests {
         #expect(dom.components(separatedBy: "<svg").count - 1 == 4)
     }
 
-    /// A compare report of the small run: the base and a variant without retries, two
-    /// replications each (seeds 11 and 12), written to a fresh directory.
+    /// The compare report of ``ReportFixture/comparisonPage()``, written to a fresh directory.
     static func writeComparisonReport() throws -> URL {
-        let base = ReportFixture.small()
-        var variant = base
-        variant.clients[0].retry?.maxAttempts = 1
-        let figures = KeyFigure.all(for: base)
-        var runs: [[RunFigures]] = [], traces: [[RunTrace]] = []
-        for spec in [base, variant] {
-            var figureColumn: [RunFigures] = [], traceColumn: [RunTrace] = []
-            for r in 0..<2 {
-                var seeded = spec
-                seeded.seed = base.seed + UInt64(r)
-                let run = ReportFixture(spec: seeded)
-                figureColumn.append(RunFigures(result: run.result, analysis: run.analysis, figures: figures))
-                traceColumn.append(RunTrace(result: run.result))
-            }
-            runs.append(figureColumn)
-            traces.append(traceColumn)
-        }
-        let comparison = Comparison(scenario: base.name, baseSeed: base.seed, variants: ["base", "no-retries"], figures: figures, runs: runs)
-        let page = ComparisonPage.render(comparison: comparison, traces: traces, spec: base, provenances: [.none, .none])
+        let page = ReportFixture.comparisonPage()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("satsim-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let url = directory.appendingPathComponent("report.html")
