@@ -1,4 +1,5 @@
 import Foundation
+import SatsimMetrics
 import SatsimModel
 @testable import SatsimReport
 import Testing
@@ -167,5 +168,26 @@ struct ChartScaleTests {
         #expect(LatencyUnit.forLargest(1) == .seconds)
         #expect(LatencyUnit.milliseconds.format(0.0125) == "12.5")
         #expect(LatencyUnit.seconds.format(0.0126) == "0.013")
+    }
+
+    @Test("Client-side refusals counted per interval (rejected_throttle, rejected_budget) become rate lanes on the goodput chart")
+    func throttleLane() throws {
+        var run = ReportFixture(spec: ReportFixture.small())
+        let old = run.result.timeSeries
+        var series = TimeSeries(columns: Array(old.columns.dropFirst()) + ["clients.users.rejected_throttle"])
+        for (i, row) in old.rows.enumerated() {
+            // 50 refusals in each one-second interval from 12 s to 16 s, none elsewhere.
+            series.append(time: row[0], values: Array(row.dropFirst()) + [(12..<16).contains(i) ? 50 : 0])
+        }
+        run.result.timeSeries = series
+        let goodput = try #require(RunCharts(result: run.result, spec: run.spec).entries.first { $0.fileName == "goodput.svg" })
+        let lane = try #require(goodput.chart.lanes.first)
+        #expect(lane.name == "users: attempts refused by the adaptive throttle (per second, up to 50/s; darker is more)")
+        #expect(lane.spans.map(\.level) == [50])
+        #expect(lane.spans.first?.start == 12 && lane.spans.first?.end == 16)
+        // A run whose series has no such column, or only zeros, has no lane.
+        let quiet = ReportFixture(spec: ReportFixture.small())
+        let plain = try #require(RunCharts(result: quiet.result, spec: quiet.spec).entries.first { $0.fileName == "goodput.svg" })
+        #expect(plain.chart.lanes.isEmpty)
     }
 }

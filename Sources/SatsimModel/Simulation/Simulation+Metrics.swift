@@ -15,14 +15,6 @@ extension Simulation {
         "cache_hits", "cache_misses",
     ]
 
-    /// `services.NAME.desired_instances` for each service with an autoscaler, after every other
-    /// column: the count its policy last asked for, at the interval's end (the initial count
-    /// before its first decision). Against `instances` (serving, time-averaged) it shows the
-    /// autoscaler's lag.
-    static func autoscalerColumns(_ spec: ScenarioSpec) -> [String] {
-        spec.services.filter { $0.autoscaler != nil }.map { "services.\($0.name).desired_instances" }
-    }
-
     /// Closes a metrics interval: one time-series row.
     func tick() {
         let width = (now - lastTick).seconds
@@ -131,5 +123,13 @@ extension Simulation {
             scenario: spec.name, seed: spec.seed, measuredSeconds: measured, clients: clientSummaries,
             services: serviceSummaries, timeSeries: timeSeries, limitHit: halted, eventCount: report.events,
             endSeconds: stop.seconds, events: runEvents, successLatency: successLatency)
+    }
+
+    /// `services.NAME.desired_instances` for each service with an autoscaler, after every other
+    /// column: the count its policy last asked for, at the interval's end (the initial count
+    /// before its first decision). Against `instances` (serving, time-averaged) it shows the
+    /// autoscaler's lag.
+    static func autoscalerColumns(_ spec: ScenarioSpec) -> [String] {
+        spec.services.filter { $0.autoscaler != nil }.map { "services.\($0.name).desired_instances" }
     }
 }

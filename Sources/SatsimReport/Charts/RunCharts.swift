@@ -77,7 +77,25 @@ public struct RunCharts: Sendable {
 
         var entries: [Entry] = []
         let clients = spec.clients.map(\.name)
-        let breakerLanes = clients.compactMap { Self.breakerLane(result.events, client: $0, end: end) }
+        // Lanes average over whole intervals at least 8 px wide, so that each shade can be told
+        // from its neighbours.
+        let pixelsPerSecond = (SVGChartWriter.plotRight - SVGChartWriter.plotLeft) / max(duration, 1e-9)
+        let typicalWidth = widths.first ?? 1
+        let group = max(1, Int((8 / max(typicalWidth * pixelsPerSecond, 1e-9)).rounded(.up)))
+        var laneEnds = stride(from: group - 1, to: ends.count, by: group).map { ends[$0] }
+        if let last = ends.last, laneEnds.last != last { laneEnds.append(last) }
+        var clientLanes: [ChartLane] = []
+        for name in clients {
+            if let lane = Self.breakerLane(result.events, client: name, end: end) { clientLanes.append(lane) }
+            // Refusals on the client's side, when the run's time series counts them per interval.
+            for (figure, meaning) in [("rejected_throttle", "attempts refused by the adaptive throttle"),
+                                      ("rejected_budget", "retries refused by the retry budget")] {
+                if let counts = series.column("clients.\(name).\(figure)"),
+                   let lane = Self.rateLane("\(name): \(meaning)", counts: counts, ends: ends, laneEnds: laneEnds) {
+                    clientLanes.append(lane)
+                }
+            }
+        }
         entries.append(Entry(fileName: "goodput.svg", caption: Self.goodputCaption, chart: chart("Goodput against offered load", clients.map { name in
             let prefix = "clients.\(name)."
             let base = baseline(prefix + "successes")
@@ -87,7 +105,7 @@ public struct RunCharts: Sendable {
                 ChartSeries(name: "attempts sent (with retries)", values: perSecond(prefix + "attempts"), color: .waste, width: 2),
                 ChartSeries(name: "successes (goodput)", values: perSecond(prefix + "successes"), color: .useful, width: 3),
             ], references: base.isFinite && base > 0 ? [ChartPanel.Reference(value: base, label: label)] : [], spikes: .clip)
-        }, lanes: breakerLanes)))
+        }, lanes: clientLanes)))
 
         let latencies = clients.map { name in
             let prefix = "clients.\(name)."
@@ -100,13 +118,6 @@ public struct RunCharts: Sendable {
         entries.append(Entry(fileName: "latency.svg", caption: Self.latencyCaption, chart: chart(
             "Latency of successful requests", Self.latencyPanels(latencies, unit: LatencyUnit.of(result)))))
 
-        // Lanes average over whole intervals at least 8 px wide, so that each shade can be told
-        // from its neighbours.
-        let pixelsPerSecond = (SVGChartWriter.plotRight - SVGChartWriter.plotLeft) / max(duration, 1e-9)
-        let typicalWidth = widths.first ?? 1
-        let group = max(1, Int((8 / max(typicalWidth * pixelsPerSecond, 1e-9)).rounded(.up)))
-        var laneEnds = stride(from: group - 1, to: ends.count, by: group).map { ends[$0] }
-        if let last = ends.last, laneEnds.last != last { laneEnds.append(last) }
         var usedNames: Set<String> = ["goodput", "latency"]
         for service in spec.services {
             let prefix = "services.\(service.name)."
@@ -160,7 +171,8 @@ public struct RunCharts: Sendable {
         between attempts and requests is retry amplification; the gap between requests and successes is \
         goodput lost. Grey: warmup; orange: the timeline's faults. A spike far above the rest is cut \
         off at the top of the axis, with a triangle and its peak value, so the baseline stays readable. \
-        A lane above the plot shows when a client's circuit breaker was open or half-open.
+        Lanes above the plot show when a client's circuit breaker was open or half-open, and how many \
+        attempts per second its adaptive throttle or retry budget refused (when the run counts them).
         """
     static let latencyCaption = """
         The 99th percentile and the mean latency of the requests that succeeded in each interval, from \
@@ -319,6 +331,25 @@ public struct RunCharts: Sendable {
             lanes.append(ChartLane(name: "\(service): kills (K) and scaling decisions (\u{2192} new count)", instants: instants))
         }
         return lanes
+    }
+
+    /// A lane of a count per interval (ending at `ends` [s]) as a rate: a span per interval with
+    /// any, its level and label the count per second, averaged over `laneEnds`; nil when the
+    /// count is 0 throughout. The name gets the unit and the highest rate.
+    static func rateLane(_ name: String, counts: [Double], ends: [Double], laneEnds: [Double]) -> ChartLane? {
+        var spans: [ChartLane.Span] = []
+        var start = 0.0
+        for (count, end) in zip(counts, ends) {
+            defer { start = end }
+            guard count.isFinite, count > 0, end > start else { continue }
+            let rate = count / (end - start)
+            spans.append(ChartLane.Span(start: start, end: end, level: rate, label: SVGChartWriter.peakLabel(rate)))
+        }
+        guard let highest = spans.map(\.level).max() else { return nil }
+        let shown = averaged(spans, ends: laneEnds).map { span in
+            ChartLane.Span(start: span.start, end: span.end, level: span.level, label: SVGChartWriter.peakLabel(span.level))
+        }
+        return ChartLane(name: "\(name) (per second, up to \(SVGChartWriter.peakLabel(highest))/s; darker is more)", spans: shown)
     }
 
     /// The lane of `client`'s circuit breaker: open (darker) and half-open spans, nil when it
