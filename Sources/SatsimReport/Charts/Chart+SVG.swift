@@ -452,9 +452,10 @@ struct SVGChartWriter {
             for gap in gaps(panel) {
                 let x0 = x(gap.start), x1 = x(gap.end)
                 rect(x: x0, y: bottom - 6, width: max(x1 - x0, 2), height: 6, fill: Self.mutedInk, opacity: "1")
-                // Centred on the gap, moved inside the plot, never over the previous label.
+                // Centred on the gap, moved inside the plot, never over the previous label; a gap
+                // too narrow to hold a third of it has the bar only (the legend names the bar).
                 let left = max(Self.plotLeft, min((x0 + x1 - width) / 2, Self.plotRight - width))
-                if left >= labelEnd {
+                if left >= labelEnd, x1 - x0 >= width / 3 {
                     text(label, x: left, y: bottom - 12, size: Self.textSize, fill: Self.mutedInk, weight: "600")
                     labelEnd = left + width + 8
                 }

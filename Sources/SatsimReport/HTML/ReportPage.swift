@@ -44,7 +44,9 @@ public enum ReportPage {
             // The limit's message says where the run stopped, in simulated time.
             html += "<p class=\"partial\">Partial results: \(e(limit.message)).</p>\n"
         }
-        html += verdictSection(result: result, analysis: analysis)
+        // One latency unit for the whole page: the verdict's, the charts' and the tables'.
+        let unit = LatencyUnit.of(result)
+        html += verdictSection(result: result, analysis: analysis, unit: unit)
         // A run not judged has no story to tell: its ending would claim an outcome.
         // `finding` (run --explain) closes the story: what switching each mechanism off showed.
         if !(story.sentences.isEmpty && finding.isEmpty) && analysis.verdict.notJudged == nil {
@@ -56,13 +58,11 @@ public enum ReportPage {
         html += "<p class=\"chart-key\">On every chart: grey band, the warmup (excluded from the figures); orange band, "
         html += "a fault of the timeline; dashed line, a step of the timeline; green dashed line, the moment of recovery; "
         html += "a triangle at the top, a value above the axis (its peak written); grey lanes above a plot, a mechanism's "
-        html += "state (darker is more). Every latency is in \(LatencyUnit.of(result) == .seconds ? "seconds" : "milliseconds").</p>\n"
+        html += "state (darker is more). Every latency is in \(unit == .seconds ? "seconds" : "milliseconds").</p>\n"
         for entry in charts.entries {
             html += "<figure>\n\(entry.chart.svg())<figcaption>\(e(entry.caption)) "
             html += "(<code>\(e(entry.fileName))</code>)</figcaption>\n</figure>\n"
         }
-        // One latency unit for the whole page: the charts' and the tables'.
-        let unit = LatencyUnit.of(result)
         html += "\n<h2 id=\"clients\">Clients</h2>\n" + clientTable(result.clients, unit: unit)
         html += "\n<h2 id=\"services\">Services</h2>\n" + serviceTable(result.services, unit: unit)
         html += """
@@ -106,7 +106,7 @@ public enum ReportPage {
         return parts.joined(separator: " \u{00B7} ")
     }
 
-    static func verdictSection(result: SimulationResult, analysis: RunAnalysis) -> String {
+    static func verdictSection(result: SimulationResult, analysis: RunAnalysis, unit: LatencyUnit) -> String {
         let verdict = analysis.verdict
         let t = verdict.thresholds
         let tone: String
@@ -145,14 +145,14 @@ public enum ReportPage {
             html += "<p class=\"meaning\">\(Markup.escape(reason.prefix(1).uppercased() + reason.dropFirst())).</p>\n"
         } else {
             html += "<p class=\"outcome\" id=\"outcome\">\(Markup.escape(verdict.outcome.rawValue))</p>\n"
-            html += "<p class=\"meaning\">\(Markup.escape(meaning(verdict.outcome, verdict: verdict)))</p>\n"
+            html += "<p class=\"meaning\">\(Markup.escape(meaning(verdict.outcome, verdict: verdict, unit: unit)))</p>\n"
         }
         html += "<dl class=\"figures\">\n"
         for (name, value) in figures {
             html += "<div><dt>\(Markup.escape(name))</dt><dd>\(Markup.escape(value))</dd></div>\n"
         }
         html += "</dl>\n"
-        html += "<p class=\"thresholds\">Thresholds: \(Markup.escape(healthRule(verdict))); recovered means "
+        html += "<p class=\"thresholds\">Thresholds: \(Markup.escape(healthRule(verdict, unit: unit))); recovered means "
         html += "healthy again within \(TextSummary.number(t.recoveryWindow)) s of the last fault's end and to the end "
         html += "of the run; metastable means goodput below \(percent(t.metastableFraction)) of baseline after that "
         html += "while the load is back to baseline.</p>\n"
@@ -161,28 +161,31 @@ public enum ReportPage {
     }
 
     /// What a healthy window is in this run, with the bounds applied and where they came from.
-    static func healthRule(_ verdict: OutcomeVerdict) -> String {
+    /// Latencies in `unit`, the page's.
+    static func healthRule(_ verdict: OutcomeVerdict, unit: LatencyUnit) -> String {
+        func seconds(_ x: Double) -> String { unit.format(x) + " " + unit.rawValue }
         let t = verdict.thresholds
         var rule = "a window of at least \(t.minimumWindowRequests) ended requests is healthy when "
             + "\(percent(t.successRatio)) of them succeed"
         if let bound = verdict.latencyBound {
-            rule += " and their p99 latency is at most \(TextSummary.seconds(bound))"
+            rule += " and their p99 latency is at most \(seconds(bound))"
             if t.latencyP99 != nil {
                 rule += " (the scenario's SLO)"
             } else if let base = verdict.baselineLatencyP99 {
-                rule += " (\(TextSummary.number(t.latencyFactor)) x the p99 of \(TextSummary.seconds(base)) before the first fault)"
+                rule += " (\(TextSummary.number(t.latencyFactor)) x the p99 of \(seconds(base)) before the first fault)"
             }
         }
         return rule
     }
 
     /// What the verdict means, with the thresholds it was judged by (DESIGN.md, "Outcomes").
-    static func meaning(_ outcome: Outcome, verdict: OutcomeVerdict) -> String {
+    static func meaning(_ outcome: Outcome, verdict: OutcomeVerdict, unit: LatencyUnit) -> String {
+        func seconds(_ x: Double) -> String { unit.format(x) + " " + unit.rawValue }
         let t = verdict.thresholds
         let healthy = percent(t.successRatio)
         switch outcome {
         case .stable:
-            return "Every window after warmup was healthy: " + healthRule(verdict) + "."
+            return "Every window after warmup was healthy: " + healthRule(verdict, unit: unit) + "."
         case .recovered:
             return "It turned unhealthy, then was healthy again within \(TextSummary.number(t.recoveryWindow)) s of "
                 + "the last fault's end, and stayed so."
@@ -196,8 +199,8 @@ public enum ReportPage {
                 + "constant offered load."
         case .overloaded:
             if let bound = t.latencyP99, let base = verdict.baselineLatencyP99, base > bound {
-                return "Before any fault, the p99 latency was \(TextSummary.seconds(base)), above the SLO's "
-                    + "\(TextSummary.seconds(bound)): the design cannot carry its baseline load within its objective."
+                return "Before any fault, the p99 latency was \(seconds(base)), above the SLO's "
+                    + "\(seconds(bound)): the design cannot carry its baseline load within its objective."
             }
             return "Before any fault, fewer than \(healthy) of the requests succeeded: the design cannot carry its baseline load."
         }
