@@ -15,11 +15,29 @@ struct ChartReadabilityTests {
 
     @Test("Every text of every chart is at least 14 px: tick labels, legends, titles, mark labels")
     func textAtLeast14px() {
-        let run = ReportFixture(spec: ReportFixture.small())
-        for entry in RunCharts(result: run.result, spec: run.spec, analysis: run.analysis).entries {
-            let sizes = Self.fontSizes(entry.chart.svg())
-            #expect(sizes.count > 10, "\(entry.fileName): \(sizes.count) texts")
-            #expect(sizes.allSatisfy { $0 >= 14 }, "\(entry.fileName): smallest \(sizes.min() ?? 0) px")
+        var run = ReportFixture(spec: ReportFixture.small())
+        // Every kind of lane, so that their names, counts and instant labels are measured too.
+        run.result.events += [
+            RunEvent(time: 13, kind: .instanceEjected, subject: "api", detail: "instance 0 ejected"),
+            RunEvent(time: 18, kind: .instanceReadmitted, subject: "api", detail: "instance 0 readmitted"),
+            RunEvent(time: 14, kind: .instanceKilled, subject: "api", detail: "instance 1 killed"),
+            RunEvent(time: 14, kind: .instanceBooting, subject: "api", detail: "instance 1 booting"),
+            RunEvent(time: 19, kind: .instanceReady, subject: "api", detail: "instance 1 ready"),
+            RunEvent(time: 15, kind: .panicStarted, subject: "api", detail: "panic"),
+            RunEvent(time: 17, kind: .panicEnded, subject: "api", detail: "panic over"),
+            RunEvent(time: 16, kind: .scaled, subject: "api", detail: "step scaled from 2 to 3 instances"),
+            RunEvent(time: 13, kind: .breakerOpened, subject: "users", detail: "circuit breaker open"),
+            RunEvent(time: 16, kind: .breakerClosed, subject: "users", detail: "circuit breaker closed"),
+        ]
+        let charts = RunCharts(result: run.result, spec: run.spec, analysis: run.analysis).entries.map { ($0.fileName, $0.chart.svg()) }
+        #expect(charts.contains { $0.1.contains("panic mode") } && charts.contains { $0.1.contains("circuit breaker") })
+        // And the compare report's charts.
+        let compare = ReportFixture.comparisonPage().components(separatedBy: "<svg").dropFirst().map { ("compare", "<svg" + $0) }
+        #expect(compare.count == 2)
+        for (name, svg) in charts + compare {
+            let sizes = Self.fontSizes(svg)
+            #expect(sizes.count > 10, "\(name): \(sizes.count) texts")
+            #expect(sizes.allSatisfy { $0 >= 14 }, "\(name): smallest \(sizes.min() ?? 0) px")
         }
     }
 
