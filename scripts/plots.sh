@@ -28,13 +28,17 @@ Each scenario's folder holds:
 - `goodput.svg`: per client, requests offered, attempts sent (retries included) and successes
   per second;
 - `latency.svg`: per client, p99 and mean latency of the requests that succeeded;
-- `service-NAME.svg`: per service, utilization and queue length (and serving instances when
-  their number changes), with letters at the top of each plot for the service's ejections (E),
-  kills (K), boots (B) and scaling decisions (S);
+- `service-NAME.svg`: per service, utilization and queue length, serving instances when their
+  number changes (against the autoscaler's desired count when it has one), and grey lanes above
+  the plots for the mechanisms that acted: instances ejected by health checks and instances
+  booting (darker is more), panic mode, kills (K) and scaling decisions (an arrow to the new count);
 - `service-NAME-losses.svg`: per service, attempts per second completed for a caller still waiting
   (useful), completed after the caller gave up (wasted), rejected and dropped.
 
 Grey bands are the warmup, orange bands the timeline's faults, dashed vertical lines its steps.
+A spike far above the rest of a rate chart is cut off at the top, with a triangle and its peak
+value; a dark bar marked "no successes" on a latency chart is an interval where nothing
+succeeded. Every latency of a report is in one unit.
 Each colour has one meaning in every chart (Okabe-Ito palette; the table is in
 `Sources/SatsimReport/Charts/ChartColor.swift`).
 HEAD

@@ -23,8 +23,10 @@ public struct CompareCommand: ParsableCommand {
             Replication r of every variant uses seed = base seed + r (common random numbers). \
             Each cell is the mean ± the half-width of its 95% confidence interval; * marks a \
             variant whose paired difference from the base has a 95% interval excluding 0. \
-            With --out DIR, writes comparison.json and comparison.csv there, replacing the previous \
-            comparison as a set (comparison.json is renamed in last, so its presence means the \
+            With --out DIR, writes comparison.json, comparison.csv and report.html (the table with \
+            units and, per client, goodput and p99 latency over time: each variant's mean over the \
+            replications as a line, the lowest to highest replication as a band) there, replacing \
+            the previous comparison as a set (comparison.json is renamed in last, so its presence means the \
             set is whole; the hidden .satsim-compare-outputs lists it). \
             Exit code 1 when a run stopped at a limit (reported in the table), 2 for bad input \
             or a folder that cannot be written.
@@ -47,7 +49,7 @@ public struct CompareCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of the base and every variant.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
-    @Option(help: "Write comparison.json and comparison.csv to this directory.")
+    @Option(help: "Write comparison.json, comparison.csv and report.html to this directory.")
     var out: String?
 
     @Option(help: "What to print: text (the table) or json (comparison.json).")
@@ -99,12 +101,16 @@ public struct CompareCommand: ParsableCommand {
         let limits = runLimits.limits
         let replications = self.replications
         let loaded = specs
-        let runs = Self.orderedParallelMap(count: loaded.count * replications, jobs: jobs) { index in
+        // The report's charts need each run's series; kept only when there is a report to write.
+        let keepTraces = directory != nil
+        let outputs = Self.orderedParallelMap(count: loaded.count * replications, jobs: jobs) { index in
             var spec = loaded[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
-            return RunFigures(result: run.result, analysis: run.analysis, figures: figures)
+            return (RunFigures(result: run.result, analysis: run.analysis, figures: figures),
+                    keepTraces ? RunTrace(result: run.result) : nil)
         }
+        let runs = outputs.map(\.0)
         let comparison = Comparison(
             scenario: base.name, baseSeed: base.seed, variants: [Comparison.baseName] + names, figures: figures,
             runs: specs.indices.map { v in Array(runs[(v * replications)..<((v + 1) * replications)]) })
@@ -118,7 +124,11 @@ public struct CompareCommand: ParsableCommand {
         var written: [String] = []
         if let directory {
             do {
-                written = try directory.replaceSet(with: [("comparison.json", json), ("comparison.csv", comparison.csv)])
+                let traces = specs.indices.map { v in outputs[(v * replications)..<((v + 1) * replications)].compactMap(\.1) }
+                let report = ComparisonPage.render(comparison: comparison, traces: traces, spec: base, provenances: provenances)
+                written = try directory.replaceSet(with: [
+                    ("comparison.json", json), ("comparison.csv", comparison.csv), ("report.html", report),
+                ])
             } catch {
                 Console.error(error.description)
                 throw ExitCode(2)

@@ -32,8 +32,10 @@ public struct ExplainCommand: ParsableCommand {
             none otherwise. Better or worse is judged first on the bad outcomes (degraded, \
             metastable, oscillating, overloaded), then on total goodput, each by the 95% interval \
             of the difference paired by replication: it must exclude 0. \
-            With --out DIR, writes explain.json there (atomically; the HTML report is a later \
-            step). Exit code 1 when a run stopped at a limit, 2 for bad input or a folder that \
+            With --out DIR, writes explain.json and report.html there, as a set (explain.json, \
+            renamed in last, seals it). The report holds the table with units and, per row, the \
+            goodput over time of every client together against the base: each row's mean over \
+            the replications as a line, the lowest to highest replication as a band. Exit code 1 when a run stopped at a limit, 2 for bad input or a folder that \
             cannot be written.
             """
     )
@@ -54,7 +56,7 @@ public struct ExplainCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar of the scenario.", valueName: "PATH=VALUE"))
     var overrides: [String] = []
 
-    @Option(help: "Write explain.json to this directory.")
+    @Option(help: "Write explain.json and report.html to this directory.")
     var out: String?
 
     @Option(help: "What to print: text (the table and findings) or json (explain.json).")
@@ -82,13 +84,16 @@ public struct ExplainCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let explanation = Self.explanation(of: base, replications: replications, jobs: jobs, limits: runLimits.limits)
+        let (explanation, traces) = Self.explanationAndTraces(
+            of: base, replications: replications, jobs: jobs, limits: runLimits.limits, keepTraces: directory != nil)
 
         let json = explanation.json.rendered() + "\n"
         var written: [String] = []
         if let directory {
             do {
-                written = try directory.replaceSet(with: [("explain.json", json)])
+                let provenance = ScenarioRun.provenance(of: base, variant: variant, overrides: overrides)
+                let report = ComparisonPage.render(explanation: explanation, traces: traces, spec: base, provenance: provenance)
+                written = try directory.replaceSet(with: [("explain.json", json), ("report.html", report)])
             } catch {
                 Console.error(error.description)
                 throw ExitCode(2)
@@ -117,18 +122,30 @@ extension ExplainCommand {
     /// counterfactual of `base`, `replications` runs each on seeds base + r, run `jobs` at a time
     /// in an order that does not change the result.
     static func explanation(of base: ScenarioSpec, replications: Int, jobs: Int, limits: RunLimits) -> Explanation {
+        explanationAndTraces(of: base, replications: replications, jobs: jobs, limits: limits, keepTraces: false).explanation
+    }
+
+    /// ``explanation(of:replications:jobs:limits:)`` and, with `keepTraces`, each run's series
+    /// for the report's charts (`traces[c][r]`: the base first, then each counterfactual); empty
+    /// columns without.
+    static func explanationAndTraces(
+        of base: ScenarioSpec, replications: Int, jobs: Int, limits: RunLimits, keepTraces: Bool
+    ) -> (explanation: Explanation, traces: [[RunTrace]]) {
         let counterfactuals = Counterfactual.all(for: base)
         let figures = KeyFigure.all(for: base)
         let specs = [base] + counterfactuals.map(\.spec)
-        let runs = CompareCommand.orderedParallelMap(count: specs.count * replications, jobs: jobs) { index in
+        let outputs = CompareCommand.orderedParallelMap(count: specs.count * replications, jobs: jobs) { index in
             var spec = specs[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
-            return RunFigures(result: run.result, analysis: run.analysis, figures: figures)
+            return (RunFigures(result: run.result, analysis: run.analysis, figures: figures),
+                    keepTraces ? RunTrace(result: run.result) : nil)
         }
-        return Explanation(
+        let columns = specs.indices.map { c in outputs[(c * replications)..<((c + 1) * replications)] }
+        let explanation = Explanation(
             scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures,
-            runs: specs.indices.map { c in Array(runs[(c * replications)..<((c + 1) * replications)]) })
+            runs: columns.map { $0.map(\.0) })
+        return (explanation, columns.map { $0.compactMap(\.1) })
     }
 }
 

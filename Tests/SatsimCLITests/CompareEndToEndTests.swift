@@ -70,7 +70,7 @@ struct CompareEndToEndTests {
             stdouts.append(result.stdout.replacingOccurrences(of: out.path, with: "OUT"))
         }
         #expect(stdouts[0] == stdouts[1])
-        for name in ["comparison.json", "comparison.csv"] {
+        for name in ["comparison.json", "comparison.csv", "report.html"] {
             let one = try Data(contentsOf: dir.appendingPathComponent("jobs-1").appendingPathComponent(name))
             let two = try Data(contentsOf: dir.appendingPathComponent("jobs-2").appendingPathComponent(name))
             #expect(!one.isEmpty)

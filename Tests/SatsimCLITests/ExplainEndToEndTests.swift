@@ -83,6 +83,11 @@ struct ExplainEndToEndTests {
             #expect(written == stdout)
         }
         #expect(outputs[0] == outputs[1])
+        let reports = try ["1", "2"].map { jobs in
+            try Data(contentsOf: dir.appendingPathComponent("jobs-\(jobs)").appendingPathComponent("report.html"))
+        }
+        #expect(!reports[0].isEmpty)
+        #expect(reports[0] == reports[1], "report.html differs between --jobs 1 and --jobs 2")
         let file = try CLIHarness.scenarioFile(Self.storm)
         let texts = try ["1", "2"].map { jobs in
             try CLIHarness.run(["explain", file.path, "--replications", "2", "--jobs", jobs]).stdout

@@ -126,7 +126,8 @@ struct OutputIntegrityTests {
         #expect(!(oldSet["report.html"] == newSet["report.html"] || oldSet["timeseries.csv"] == newSet["timeseries.csv"]))
     }
 
-    /// The same for `compare`, whose set is comparison.json (the seal) and comparison.csv.
+    /// The same for `compare`, whose set is comparison.json (the seal), comparison.csv and
+    /// report.html.
     @Test("compare: kill -9 after every step leaves no mix")
     func compareKillAtEveryStep() throws {
         let scenario = try CLIHarness.scenarioFile(RunEndToEndTests.small)
@@ -136,7 +137,7 @@ struct OutputIntegrityTests {
         #expect(try CLIHarness.run(common + ["--seed", "1", "--out", old.path], timeout: 120).status == 0)
         #expect(try CLIHarness.run(common + ["--seed", "2", "--out", new.path], timeout: 120).status == 0)
         let oldSet = try Self.files(in: old), newSet = try Self.files(in: new)
-        #expect(Set(oldSet.keys) == ["comparison.json", "comparison.csv"])
+        #expect(Set(oldSet.keys) == ["comparison.json", "comparison.csv", "report.html"])
         var killed = 0
         for k in 1...50 {
             let folder = root.appendingPathComponent("out-\(k)")
@@ -148,12 +149,12 @@ struct OutputIntegrityTests {
             let fromNew = present.allSatisfy { newSet[$0.key] == $0.value }
             #expect(fromOld || fromNew, "step \(k): mixed: \(present.keys.sorted())")
             if present["comparison.json"] != nil {
-                #expect(present.count == 2, "step \(k): comparison.json beside an incomplete set")
+                #expect(present.count == 3, "step \(k): comparison.json beside an incomplete set")
             }
             if result.reason == .exit { break }
             killed += 1
         }
-        #expect(killed >= 2 + 1 + 2 + 2)
+        #expect(killed >= 3 + 1 + 3 + 3)
     }
 
     /// Each output is renamed over the old one, never rewritten in place: a hard link to the old

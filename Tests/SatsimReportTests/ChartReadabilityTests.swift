@@ -15,11 +15,29 @@ struct ChartReadabilityTests {
 
     @Test("Every text of every chart is at least 14 px: tick labels, legends, titles, mark labels")
     func textAtLeast14px() {
-        let run = ReportFixture(spec: ReportFixture.small())
-        for entry in RunCharts(result: run.result, spec: run.spec, analysis: run.analysis).entries {
-            let sizes = Self.fontSizes(entry.chart.svg())
-            #expect(sizes.count > 10, "\(entry.fileName): \(sizes.count) texts")
-            #expect(sizes.allSatisfy { $0 >= 14 }, "\(entry.fileName): smallest \(sizes.min() ?? 0) px")
+        var run = ReportFixture(spec: ReportFixture.small())
+        // Every kind of lane, so that their names, counts and instant labels are measured too.
+        run.result.events += [
+            RunEvent(time: 13, kind: .instanceEjected, subject: "api", detail: "instance 0 ejected"),
+            RunEvent(time: 18, kind: .instanceReadmitted, subject: "api", detail: "instance 0 readmitted"),
+            RunEvent(time: 14, kind: .instanceKilled, subject: "api", detail: "instance 1 killed"),
+            RunEvent(time: 14, kind: .instanceBooting, subject: "api", detail: "instance 1 booting"),
+            RunEvent(time: 19, kind: .instanceReady, subject: "api", detail: "instance 1 ready"),
+            RunEvent(time: 15, kind: .panicStarted, subject: "api", detail: "panic"),
+            RunEvent(time: 17, kind: .panicEnded, subject: "api", detail: "panic over"),
+            RunEvent(time: 16, kind: .scaled, subject: "api", detail: "step scaled from 2 to 3 instances"),
+            RunEvent(time: 13, kind: .breakerOpened, subject: "users", detail: "circuit breaker open"),
+            RunEvent(time: 16, kind: .breakerClosed, subject: "users", detail: "circuit breaker closed"),
+        ]
+        let charts = RunCharts(result: run.result, spec: run.spec, analysis: run.analysis).entries.map { ($0.fileName, $0.chart.svg()) }
+        #expect(charts.contains { $0.1.contains("panic mode") } && charts.contains { $0.1.contains("circuit breaker") })
+        // And the compare report's charts.
+        let compare = ReportFixture.comparisonPage().components(separatedBy: "<svg").dropFirst().map { ("compare", "<svg" + $0) }
+        #expect(compare.count == 2)
+        for (name, svg) in charts + compare {
+            let sizes = Self.fontSizes(svg)
+            #expect(sizes.count > 10, "\(name): \(sizes.count) texts")
+            #expect(sizes.allSatisfy { $0 >= 14 }, "\(name): smallest \(sizes.min() ?? 0) px")
         }
     }
 
@@ -91,40 +109,36 @@ struct ChartReadabilityTests {
 }
 
 extension ChartReadabilityTests {
-    @Test("A service's chart marks its own ejections, kills, boots and scaling decisions, with a key")
-    func eventMarks() throws {
+    @Test("A service's chart has lanes for its own ejections, kills and scaling decisions, and none for others'")
+    func eventLanes() throws {
         var run = ReportFixture(spec: ReportFixture.small())
         run.result.events += [
-            // Four ejections at one instant (lockstep probes) draw one glyph, not four overprinted.
+            // Four ejections at one instant (lockstep probes): one span of level 4, not four glyphs.
             RunEvent(time: 14, kind: .instanceEjected, subject: "api", detail: "instance 0 ejected"),
             RunEvent(time: 14, kind: .instanceEjected, subject: "api", detail: "instance 1 ejected"),
             RunEvent(time: 14, kind: .instanceEjected, subject: "api", detail: "instance 2 ejected"),
             RunEvent(time: 14, kind: .instanceEjected, subject: "api", detail: "instance 3 ejected"),
-            RunEvent(time: 22, kind: .scaled, subject: "api", detail: "2 -> 3"),
-            RunEvent(time: 25, kind: .instanceKilled, subject: "elsewhere", detail: "another service's"),
+            RunEvent(time: 22, kind: .scaled, subject: "api", detail: "target_tracking scaled from 2 to 3 instances"),
+            RunEvent(time: 25, kind: .instanceKilled, subject: "elsewhere", detail: "instance 0 another service's"),
             RunEvent(time: 26, kind: .breakerOpened, subject: "api", detail: "not an instance event"),
         ]
         let entries = RunCharts(result: run.result, spec: run.spec).entries
-        let service = try #require(entries.first { $0.fileName == "service-api.svg" }).chart.svg()
-        let panels = 2
-        #expect(service.components(separatedBy: ">E</text>").count - 1 == panels)
-        #expect(service.components(separatedBy: ">S</text>").count - 1 == panels)
+        let chart = try #require(entries.first { $0.fileName == "service-api.svg" }).chart
+        #expect(chart.lanes.map(\.name) == [
+            // Whole intervals: the band is the exact count, so it does not say "mean per interval".
+            "api: instances ejected by health checks (up to 4 at once; darker is more)",
+            "api: kills (K) and scaling decisions (\u{2192} new count)",
+        ])
+        let service = chart.svg()
+        #expect(service.contains(">\u{2192}3</text>"), "the scaling decision shows its new count")
         #expect(!service.contains(">K</text>"), "another service's kill drawn on api's chart")
-        #expect(service.contains(">Marks at the top of each plot: E ejected by health checks \u{00B7} S scaled</text>"))
-        let goodput = try #require(entries.first { $0.fileName == "goodput.svg" }).chart.svg()
-        #expect(!goodput.contains(">E</text>"))
+        #expect(service.contains(">4</text>"), "the ejected count is written in its band")
+        let goodput = try #require(entries.first { $0.fileName == "goodput.svg" }).chart
+        #expect(goodput.lanes.isEmpty)
         #expect(XMLCheck.isWellFormed(service))
-        // E and S sit in rows of their own (16 px apart), so two events at one moment cannot overprint.
-        func glyphY(_ letter: String) -> Double? {
-            service.split(separator: "\n").first { $0.hasSuffix(">\(letter)</text>") }
-                .flatMap { $0.components(separatedBy: "y=\"").dropFirst().first?.split(separator: "\"").first }
-                .flatMap { Double(String($0)) }
-        }
-        let e = try #require(glyphY("E")), s = try #require(glyphY("S"))
-        #expect(abs(s - e) >= 14, "E at y \(e), S at y \(s)")
-        // Without events the chart is unchanged: no key line.
+        // Without events the chart has no lane.
         let quiet = ReportFixture(spec: ReportFixture.small())
         let plain = try #require(RunCharts(result: quiet.result, spec: quiet.spec).entries.first { $0.fileName == "service-api.svg" })
-        #expect(plain.chart.note.isEmpty)
+        #expect(plain.chart.lanes.isEmpty)
     }
 }

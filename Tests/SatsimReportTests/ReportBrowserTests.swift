@@ -1,12 +1,13 @@
 import Foundation
 import SatsimAnalysis
+import SatsimModel
 import SatsimReport
 import Testing
 
 /// report.html as a reader sees it: rendered by headless Chromium.
 ///
-/// These tests need a browser. Where `chromium` is not installed (the CI image has none, on
-/// purpose) they are skipped, and the test report says so with the reason below.
+/// These tests need a browser. `.ci/run` installs `chromium`; where it is not installed they are
+/// skipped, and the test report says so with the reason below.
 @Suite("report.html in headless Chromium")
 struct ReportBrowserTests {
     static let skipReason: Comment =
@@ -57,5 +58,49 @@ struct ReportBrowserTests {
         }
         #expect(dom.contains("id=\"outcome\""))
         #expect(dom.components(separatedBy: "<svg").count - 1 == 4)
+    }
+
+    /// The compare report of ``ReportFixture/comparisonPage()``, written to a fresh directory.
+    static func writeComparisonReport() throws -> URL {
+        let page = ReportFixture.comparisonPage()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("satsim-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("report.html")
+        try Data(page.utf8).write(to: url)
+        return url
+    }
+
+    @Test("No console message or error on the run report or the compare report; a page with one is caught",
+          .enabled(if: Chromium.executable != nil, skipReason))
+    func noConsoleErrors() throws {
+        let (run, _) = try Self.writeReport()
+        let compare = try Self.writeComparisonReport()
+        for url in [run, compare] {
+            let messages = try #require(try Chromium.consoleMessages(url: url), "chromium failed or timed out")
+            #expect(messages.isEmpty, "\(url.lastPathComponent): \(messages)")
+        }
+        // The check itself: a page that logs an error and throws one is reported.
+        let broken = run.deletingLastPathComponent().appendingPathComponent("broken.html")
+        try Data("<!DOCTYPE html><html><body><script>console.error('satsim-check'); undefinedCall();</script></body></html>".utf8)
+            .write(to: broken)
+        let caught = try #require(try Chromium.consoleMessages(url: broken), "chromium failed or timed out")
+        #expect(caught.contains { $0.contains("satsim-check") }, "\(caught)")
+        #expect(caught.contains { $0.contains("undefinedCall") }, "\(caught)")
+    }
+
+    @Test("The compare report's screenshot is not blank: its overlaid lines and bands drew",
+          .enabled(if: Chromium.executable != nil, skipReason))
+    func comparisonScreenshotNotBlank() throws {
+        let url = try Self.writeComparisonReport()
+        let png = url.deletingLastPathComponent().appendingPathComponent("shot.png")
+        let ran = try Chromium.run(["--window-size=1280,2400", "--screenshot=\(png.path)"], url: url)
+        #expect(ran != nil, "chromium failed or timed out")
+        let image = try #require(PNGImage(data: try Data(contentsOf: png)), "the screenshot is not a PNG this test can read")
+        let inked = image.pixels.filter { $0 != 0xFFFFFF }.count
+        #expect(Double(inked) / Double(image.pixels.count) > 0.02, "only \(inked) pixels are not white")
+        // The variant's line is the palette's blue; the base's is black.
+        #expect(image.pixels.contains { p in
+            [16, 8, 0].allSatisfy { shift in abs(Int(p >> UInt32(shift) & 0xFF) - Int(0x0072B2 >> UInt32(shift) & 0xFF)) <= 24 }
+        }, "no blue pixel: the variant's line did not draw")
     }
 }

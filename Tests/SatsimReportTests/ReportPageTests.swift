@@ -71,4 +71,9 @@ struct ReportPageTests {
     func golden() {
         Golden.expect(Self.page(ReportFixture(spec: ReportFixture.small())), named: "small-report.html", in: ReportFixture.golden)
     }
+
+    @Test("report.html of a small comparison (compare --out) matches its golden file")
+    func comparisonGolden() {
+        Golden.expect(ReportFixture.comparisonPage(), named: "small-compare-report.html", in: ReportFixture.golden)
+    }
 }

@@ -15,6 +15,7 @@ extension Simulation {
         let observation = observe(service: s, state: &state)
         let running = observation.running
         let desired = state.policy.decide(observation)
+        state.desired = desired
         guard desired != running else { return }
         recordEvent(
             .scaled, subject: services[s].spec.name,

@@ -63,6 +63,7 @@ extension Simulation {
             (services[s].busyAtTick, services[s].queuedAtTick) = (busy, queued)
             (services[s].capacityAtTick, services[s].servingAtTick) = (capacity, serving)
         }
+        for s in services.indices { if let autoscaler = services[s].autoscaler { row.append(Double(autoscaler.desired)) } }
         timeSeries.append(time: now.seconds, values: row)
         lastTick = now
     }
@@ -131,5 +132,13 @@ extension Simulation {
             scenario: spec.name, seed: spec.seed, measuredSeconds: measured, clients: clientSummaries,
             services: serviceSummaries, timeSeries: timeSeries, limitHit: halted, eventCount: report.events,
             endSeconds: stop.seconds, events: runEvents, successLatency: successLatency)
+    }
+
+    /// `services.NAME.desired_instances` for each service with an autoscaler, after every other
+    /// column: the count its policy last asked for, at the interval's end (the initial count
+    /// before its first decision). Against `instances` (serving, time-averaged) it shows the
+    /// autoscaler's lag.
+    static func autoscalerColumns(_ spec: ScenarioSpec) -> [String] {
+        spec.services.filter { $0.autoscaler != nil }.map { "services.\($0.name).desired_instances" }
     }
 }

@@ -60,6 +60,7 @@ public final class Simulation: EventProcessor {
         for service in spec.services {
             columns += Self.serviceColumns.map { "services.\(service.name).\($0)" }
         }
+        columns += Self.autoscalerColumns(spec)
         timeSeries = TimeSeries(columns: columns)
 
         for service in spec.services {

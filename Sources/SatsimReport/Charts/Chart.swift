@@ -11,12 +11,16 @@ public struct Chart: Sendable, Hashable {
     public var duration: Double
     public var panels: [ChartPanel]
     public var marks: [TimeMark]
-    /// A line under the title (e.g. the key of the event glyphs); empty for none.
+    /// A line under the title; empty for none.
     public var note: String
+    /// Mechanism states drawn in strips above the first plot (ejections, breaker, panic...).
+    public var lanes: [ChartLane]
 
     public init(
-        title: String, times: [Double], duration: Double, panels: [ChartPanel], marks: [TimeMark] = [], note: String = ""
+        title: String, times: [Double], duration: Double, panels: [ChartPanel], marks: [TimeMark] = [], note: String = "",
+        lanes: [ChartLane] = []
     ) {
+        self.lanes = lanes
         self.note = note
         self.title = title
         self.times = times

@@ -11,9 +11,6 @@ public struct TimeMark: Sendable, Hashable {
         case step
         /// A moment the analysis found, such as recovery: a green dashed vertical line.
         case milestone
-        /// Something the run did (an ejection, a kill, a boot, a scaling decision): a short tick
-        /// and a one-letter glyph (`label`) at the top of each plot, explained by the chart's note.
-        case event
     }
 
     public var kind: Kind

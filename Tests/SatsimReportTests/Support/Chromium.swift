@@ -16,7 +16,9 @@ enum Chromium {
 
     /// Runs the browser headless with `arguments` then `url`; its standard output, or nil when it
     /// failed or took longer than `timeout` seconds.
-    static func run(_ arguments: [String], url: URL, timeout: Double = 90) throws -> String? {
+    /// With `withStandardError`, what the browser writes to standard error comes in the same text
+    /// (where `--enable-logging=stderr` puts the page's console messages).
+    static func run(_ arguments: [String], url: URL, timeout: Double = 90, withStandardError: Bool = false) throws -> String? {
         guard let executable else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -26,7 +28,7 @@ enum Chromium {
         let handle = try FileHandle(forWritingTo: output)
         defer { try? FileManager.default.removeItem(at: output) }
         process.standardOutput = handle
-        process.standardError = FileHandle.nullDevice
+        process.standardError = withStandardError ? handle : FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -38,5 +40,16 @@ enum Chromium {
         try handle.close()
         guard process.terminationStatus == 0 else { return nil }
         return try String(contentsOf: output, encoding: .utf8)
+    }
+}
+
+extension Chromium {
+    /// The console messages and uncaught errors of the page at `url`, one per line: the lines of
+    /// Chromium's log (`--enable-logging=stderr`) that carry `CONSOLE`; nil when it failed.
+    static func consoleMessages(url: URL) throws -> [String]? {
+        guard let log = try run(["--enable-logging=stderr", "--v=0", "--dump-dom"], url: url, withStandardError: true) else {
+            return nil
+        }
+        return log.split(separator: "\n").map(String.init).filter { $0.contains(":CONSOLE") }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SatsimAnalysis
 import SatsimCore
 import SatsimModel
+import SatsimReport
 
 /// Small fixed runs for the report's tests: a few seconds of simulated time, fast in a debug
 /// build, with a warmup, a fault window and a step on the timeline so that every kind of mark
@@ -47,5 +48,29 @@ struct ReportFixture {
                     at: SimTime(seconds: 20),
                     action: .set(ScalarOverride(path: "clients.\(client).retry.max_attempts", value: "1"))),
             ])
+    }
+
+    /// The compare report of the small run: the base and a variant without retries, two
+    /// replications each (seeds 11 and 12, common to both columns).
+    static func comparisonPage() -> String {
+        let base = small()
+        var variant = base
+        variant.clients[0].retry?.maxAttempts = 1
+        let figures = KeyFigure.all(for: base)
+        var runs: [[RunFigures]] = [], traces: [[RunTrace]] = []
+        for spec in [base, variant] {
+            var figureColumn: [RunFigures] = [], traceColumn: [RunTrace] = []
+            for r in 0..<2 {
+                var seeded = spec
+                seeded.seed = base.seed + UInt64(r)
+                let run = ReportFixture(spec: seeded)
+                figureColumn.append(RunFigures(result: run.result, analysis: run.analysis, figures: figures))
+                traceColumn.append(RunTrace(result: run.result))
+            }
+            runs.append(figureColumn)
+            traces.append(traceColumn)
+        }
+        let comparison = Comparison(scenario: base.name, baseSeed: base.seed, variants: ["base", "no-retries"], figures: figures, runs: runs)
+        return ComparisonPage.render(comparison: comparison, traces: traces, spec: base, provenances: [.none, .none])
     }
 }
