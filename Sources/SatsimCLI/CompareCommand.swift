@@ -1,11 +1,11 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import SatsimAnalysis
 import SatsimCore
 import SatsimModel
 import SatsimReport
 import SatsimScenario
+import SatsimSweep
 
 /// `satsim compare FILE`: the base scenario and its variants side by side, over replications with
 /// common random numbers.
@@ -99,7 +99,7 @@ public struct CompareCommand: ParsableCommand {
         let limits = runLimits.limits
         let replications = self.replications
         let loaded = specs
-        let runs = Self.orderedParallelMap(count: loaded.count * replications, jobs: jobs) { index in
+        let runs = ParallelRunner.orderedMap(count: loaded.count * replications, jobs: jobs) { index in
             var spec = loaded[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
@@ -142,52 +142,6 @@ public struct CompareCommand: ParsableCommand {
         if limited > 0 {
             Console.error("satsim: \(limited) of \(runs.count) runs stopped at a limit; their figures are partial (listed in the output)")
             throw ExitCode(1)
-        }
-    }
-
-    /// `body(0) ... body(count - 1)` on up to `jobs` threads, each taking the next index as it
-    /// frees up; the results come back in index order, whatever order they finished in.
-    static func orderedParallelMap<T: Sendable>(count: Int, jobs: Int, _ body: @Sendable @escaping (Int) -> T) -> [T] {
-        let slots = ResultSlots<T>(count: count)
-        let workers = max(1, min(jobs, count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let index = slots.claimNext() {
-                slots.store(body(index), at: index)
-            }
-        }
-        return slots.results()
-    }
-}
-
-/// Results of parallel runs stored by index: the next index to claim and one slot per run,
-/// behind a lock.
-private final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private var slots: [T?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func claimNext() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func store(_ value: T, at index: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = value
-    }
-
-    func results() -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.enumerated().map { index, slot in
-            guard let slot else { preconditionFailure("run \(index) of \(slots.count) produced no result") }
-            return slot
         }
     }
 }

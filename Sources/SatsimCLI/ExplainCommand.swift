@@ -5,14 +5,15 @@ import SatsimCore
 import SatsimModel
 import SatsimReport
 import SatsimScenario
+import SatsimSweep
 
 /// `satsim explain FILE`: which of the scenario's mechanisms and timeline events cause its bad
 /// outcome, and which protect against it.
 ///
 /// Each mechanism the scenario uses is switched off in turn, and each timeline event removed in
 /// turn (``Counterfactual``), and every column runs the same replications with common random
-/// numbers (replication r uses seed base + r everywhere, as `compare` does), through `compare`'s
-/// ordered parallel runner, so the output is byte-identical whatever `--jobs` is. The effect rule
+/// numbers (replication r uses seed base + r everywhere, as `compare` does), through the shared
+/// ordered ``ParallelRunner``, so the output is byte-identical whatever `--jobs` is. The effect rule
 /// is ``Explanation``'s.
 public struct ExplainCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -120,7 +121,7 @@ extension ExplainCommand {
         let counterfactuals = Counterfactual.all(for: base)
         let figures = KeyFigure.all(for: base)
         let specs = [base] + counterfactuals.map(\.spec)
-        let runs = CompareCommand.orderedParallelMap(count: specs.count * replications, jobs: jobs) { index in
+        let runs = ParallelRunner.orderedMap(count: specs.count * replications, jobs: jobs) { index in
             var spec = specs[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
