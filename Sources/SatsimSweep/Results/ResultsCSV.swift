@@ -31,8 +31,10 @@ public enum ResultsCSV {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Whole numbers (counts) without a `.0`; others in Swift's shortest round-trip form.
     static func number(_ x: Double?) -> String {
         guard let x, x.isFinite else { return "" }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
         return "\(x)"
     }
 
