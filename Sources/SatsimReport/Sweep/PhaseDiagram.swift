@@ -53,7 +53,8 @@ public struct PhaseDiagram: Sendable, Hashable {
         let left = 150.0, top = 56.0, right = 130.0, bottom = 70.0
         let cellWidth = max(48, min(110, 640 / Double(max(1, xValues.count))))
         let cellHeight = max(30, min(70, 420 / Double(max(1, yValues.count))))
-        let width = left + cellWidth * Double(xValues.count) + right
+        // Wide enough for the title (about 10 px a character at 18 px bold) and the scale's label.
+        let width = max(left + cellWidth * Double(xValues.count) + right, 32 + 10.5 * Double(title.count))
         let height = top + cellHeight * Double(yValues.count) + bottom
         let range = self.range
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" "
@@ -115,7 +116,6 @@ public struct PhaseDiagram: Sendable, Hashable {
     /// Three significant digits, no exponent for the values a sweep shows.
     public static func short(_ x: Double) -> String {
         guard x.isFinite else { return "-" }
-        if x == 0 { return "0" }
         if abs(x) >= 100 { return String(Int(x.rounded())) }
         let decimals = abs(x) >= 10 ? 1 : 2
         return FixedDecimal.format(x, decimals: decimals)

@@ -11,7 +11,9 @@ public struct RunRecord: Sendable, Hashable {
     public var outcome: String?
     /// The limit's message when the run stopped at one; its figures are then partial.
     public var limit: String?
-    /// One value per figure of the plan, in its order; nil where the run has none.
+    /// One value per figure of the plan, in its order; nil where the run has none. A negative
+    /// zero is stored as 0: SQLite does not keep the sign of a zero REAL, and a run must read
+    /// back from the store exactly as it was made.
     public var values: [Double?]
 
     public init(key: RunKey, seed: UInt64, outcome: String?, limit: String?, values: [Double?]) {
@@ -19,7 +21,7 @@ public struct RunRecord: Sendable, Hashable {
         self.seed = seed
         self.outcome = outcome
         self.limit = limit
-        self.values = values
+        self.values = values.map { $0.map { $0 == 0 ? 0 : $0 } }
     }
 
     /// Simulates `spec` (a point's scenario) with the run's seed and reads the plan's figures.
