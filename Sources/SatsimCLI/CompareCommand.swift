@@ -53,9 +53,9 @@ public struct CompareCommand: ParsableCommand {
     @Option(help: "What to print: text (the table) or json (comparison.json).")
     var format: OutputFormat = .text
 
-    @Option(parsing: .unconditional, help: "Runs simulated at once (default: the number of cores).",
+    @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
             transform: FlagValue.count(in: 1...Int.max))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int = ParallelRunner.defaultJobs()
 
     @OptionGroup var runLimits: RunLimitOptions
 
@@ -99,12 +99,14 @@ public struct CompareCommand: ParsableCommand {
         let limits = runLimits.limits
         let replications = self.replications
         let loaded = specs
-        let runs = ParallelRunner.orderedMap(count: loaded.count * replications, jobs: jobs) { index in
+        let progress = ProgressReporter(label: "compare", total: Double(loaded.count * replications))
+        let runs = ParallelRunner.orderedMap(count: loaded.count * replications, jobs: jobs, { index in
             var spec = loaded[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
             return RunFigures(result: run.result, analysis: run.analysis, figures: figures)
-        }
+        }, finished: { _, _ in progress.advance() })
+        progress.finish()
         let comparison = Comparison(
             scenario: base.name, baseSeed: base.seed, variants: [Comparison.baseName] + names, figures: figures,
             runs: specs.indices.map { v in Array(runs[(v * replications)..<((v + 1) * replications)]) })

@@ -61,9 +61,9 @@ public struct ExplainCommand: ParsableCommand {
     @Option(help: "What to print: text (the table and findings) or json (explain.json).")
     var format: CompareCommand.OutputFormat = .text
 
-    @Option(parsing: .unconditional, help: "Runs simulated at once (default: the number of cores).",
+    @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
             transform: FlagValue.count(in: 1...Int.max))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int = ParallelRunner.defaultJobs()
 
     @OptionGroup var runLimits: RunLimitOptions
 
@@ -121,12 +121,14 @@ extension ExplainCommand {
         let counterfactuals = Counterfactual.all(for: base)
         let figures = KeyFigure.all(for: base)
         let specs = [base] + counterfactuals.map(\.spec)
-        let runs = ParallelRunner.orderedMap(count: specs.count * replications, jobs: jobs) { index in
+        let progress = ProgressReporter(label: "explain", total: Double(specs.count * replications))
+        let runs = ParallelRunner.orderedMap(count: specs.count * replications, jobs: jobs, { index in
             var spec = specs[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
             return RunFigures(result: run.result, analysis: run.analysis, figures: figures)
-        }
+        }, finished: { _, _ in progress.advance() })
+        progress.finish()
         return Explanation(
             scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures,
             runs: specs.indices.map { c in Array(runs[(c * replications)..<((c + 1) * replications)]) })
