@@ -60,6 +60,11 @@ let package = Package(
             dependencies: ["SatsimCore", "SatsimModel", "SatsimMetrics"],
             path: "Benchmarks/SatsimBench"
         ),
+        .executableTarget(
+            name: "SatsimSweepBench",
+            dependencies: ["SatsimSweep", "SatsimScenario", "SatsimModel"],
+            path: "Benchmarks/SatsimSweepBench"
+        ),
 
         // MARK: - Tests
         .target(name: "SatsimTestSupport", dependencies: ["SatsimCore", "CGSL"], path: "Tests/SatsimTestSupport"),

@@ -223,7 +223,8 @@ public struct SweepCommand: ParsableCommand {
         specs.reserveCapacity(plan.points.count)
         for point in plan.points {
             do throws(ScenarioError) {
-                specs.append(try ScenarioLoader.load(file: file, overrides: sets + point.overrides))
+                // The text read once: a grid of thousands of points parses it thousands of times.
+                specs.append(try ScenarioLoader.parse(text: text, file: file, overrides: sets + point.overrides))
             } catch {
                 let where_ = zip(plan.columns, point.values).map { "\($0)=\($1)" }.joined(separator: ", ")
                 Console.error("satsim: point \(point.index) (\(where_)) does not load:\n\(error.description)")
