@@ -66,8 +66,11 @@ enum SweepOutputs {
             + (goodput.map { [layout.figures[$0]] } ?? []) + (recovery != nil ? ["recovery_time [s]"] : [])]
         func interval(_ m: MeanInterval?) -> String {
             guard let m else { return "-" }
-            guard let h = m.halfWidth, h.isFinite else { return String(format: "%.4g", m.mean) }
-            return String(format: "%.4g ± %.2g", m.mean, h)
+            // Both numbers with the decimals the mean's size calls for, never an exponent.
+            let decimals = abs(m.mean) >= 100 ? 0 : abs(m.mean) >= 10 ? 1 : 2
+            let mean = String(format: "%.\(decimals)f", m.mean)
+            guard let h = m.halfWidth, h.isFinite else { return mean }
+            return mean + " ± " + String(format: "%.\(decimals)f", h)
         }
         for s in summaries {
             let counts = s.outcomes.filter { $0.count > 0 }.map { "\($0.outcome) \($0.count)" }.joined(separator: ", ")

@@ -50,7 +50,7 @@ struct SweepReport {
                 Entry(fileName: "phase-recovery-time.svg", svg: PhaseDiagram(
                     title: "Mean recovery time of the runs that recovered", fileName: "phase-recovery-time.svg",
                     xLabel: axisLabel(1), xValues: xs, yLabel: axisLabel(0), yValues: ys, cells: r, hovers: rHover,
-                    scaleLabel: "recovery [s]", scaleRange: nil).svg()),
+                    scaleLabel: "recovery [s]", scaleRange: nil, emptyMeaning: "no run recovered").svg()),
             ]
         case 1:
             let xs = axisValues(0)

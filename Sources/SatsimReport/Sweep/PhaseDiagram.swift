@@ -23,9 +23,12 @@ public struct PhaseDiagram: Sendable, Hashable {
     public var scaleLabel: String
     /// The colour scale's ends; nil: from the cells' minimum to their maximum.
     public var scaleRange: ClosedRange<Double>?
+    /// What a hatched (empty) cell means, printed under the chart when some cell is empty.
+    public var emptyMeaning: String = "no value"
 
     public init(title: String, fileName: String, xLabel: String, xValues: [String], yLabel: String, yValues: [String],
-                cells: [[Double?]], hovers: [[String]], scaleLabel: String, scaleRange: ClosedRange<Double>?) {
+                cells: [[Double?]], hovers: [[String]], scaleLabel: String, scaleRange: ClosedRange<Double>?,
+                emptyMeaning: String = "no value") {
         precondition(cells.count == yValues.count && cells.allSatisfy { $0.count == xValues.count },
                      "cells must be \(yValues.count) rows of \(xValues.count)")
         self.title = title
@@ -38,6 +41,7 @@ public struct PhaseDiagram: Sendable, Hashable {
         self.hovers = hovers
         self.scaleLabel = scaleLabel
         self.scaleRange = scaleRange
+        self.emptyMeaning = emptyMeaning
     }
 
     /// The colour scale's ends actually used.
@@ -101,6 +105,9 @@ public struct PhaseDiagram: Sendable, Hashable {
             out += text(Self.short(value), x: barX + 24, y: top + (1 - t) * barHeight + 5, size: 12)
         }
         out += text(scaleLabel, x: barX, y: top - 10, size: 12, weight: "600")
+        if cells.contains(where: { $0.contains { $0 == nil } }) {
+            out += text("hatched: \(emptyMeaning)", x: 16, y: height - 12, size: 12, fill: "#4d4d4d")
+        }
         out += "</svg>\n"
         return out
     }
