@@ -28,7 +28,7 @@ struct RunProgressTests {
           - { at: 10s, for: 5s, kind: load_spike, client: users, factor: 2 }
         """
 
-    @Test(arguments: [(RunLimits(), 997), (RunLimits(maxEvents: 12_000), 1000), (RunLimits(maxEvents: 12_000), 4000), (RunLimits(maxEvents: 5), 1)])
+    @Test(arguments: [(RunLimits(), 997), (RunLimits(maxEvents: 12_000), 1000), (RunLimits(maxEvents: 12_000), 4000), (RunLimits(maxEvents: 12_000), 7000), (RunLimits(maxEvents: 5), 1)])
     func chunkedEqualsWhole(limits: RunLimits, chunk: Int) throws {
         let spec = try ScenarioLoader.parse(text: Self.storm, file: "storm.yaml")
         let whole = Simulation(spec: spec).run(limits: limits)
