@@ -38,12 +38,12 @@ mkdir -p "$D"/{state,spool,log}
 chmod 0755 "$D"
 
 cleanup() {
-  # slurmd first, then slurmctld (its slurmscriptd exits with it); each by its PID file.
-  for f in "$D/slurmd.pid" "$D/slurmctld.pid"; do
-    [ -s "$f" ] || continue
-    p=$(cat "$f")
-    kill -TERM "$p" 2>/dev/null || true
+  # slurmd first, then slurmctld (its slurmscriptd exits with it); each by its PID, and with
+  # SIGKILL when SIGTERM has not ended it within 5 s (a slurmd once outlived the recipe's wait).
+  for p in ${SLURMD_PID:-} ${SLURMCTLD_PID:-}; do
+    kill -TERM "$p" 2>/dev/null || continue
     for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null || true
   done
   rm -rf "$D"
 }
@@ -83,6 +83,10 @@ PATH="$PATH:/usr/sbin"
 
 slurmctld -f "$SLURM_CONF"
 slurmd -f "$SLURM_CONF" -N localhost
+# The daemons fork into the background and write their PID files; read them now, while $D is ours.
+for _ in $(seq 1 50); do [ -s "$D/slurmd.pid" ] && [ -s "$D/slurmctld.pid" ] && break; sleep 0.1; done
+SLURMCTLD_PID=$(cat "$D/slurmctld.pid" 2>/dev/null || true)
+SLURMD_PID=$(cat "$D/slurmd.pid" 2>/dev/null || true)
 for _ in $(seq 1 150); do sinfo -h -o '%T' 2>/dev/null | grep -qx idle && break; sleep 0.1; done
 if ! sinfo -h -o '%T' | grep -qx idle; then
   echo "$0: the node did not become idle" >&2

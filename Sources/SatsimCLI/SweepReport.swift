@@ -57,7 +57,7 @@ struct SweepReport {
             return [
                 Entry(fileName: "phase-p-metastable.svg", svg: IntervalLineChart(
                     title: "P(metastable), 95% Wilson interval", fileName: "phase-p-metastable.svg", xLabel: axisLabel(0),
-                    xValues: xs, yLabel: "P(metastable)", points: xs.indices.map { share(byPoint[$0]) }).svg()),
+                    xValues: xs, yLabel: "P(metastable)", points: xs.indices.map { share(byPoint[$0]) }, yMaximum: 1).svg()),
                 Entry(fileName: "phase-recovery-time.svg", svg: IntervalLineChart(
                     title: "Mean recovery time, 95% t interval", fileName: "phase-recovery-time.svg", xLabel: axisLabel(0),
                     xValues: xs, yLabel: "recovery time [s]", points: xs.indices.map { meanRecovery(byPoint[$0]) }).svg()),

@@ -12,9 +12,11 @@ public struct IntervalLineChart: Sendable, Hashable {
     public var yLabel: String
     /// Per x value: the estimate and its interval; nil where there is none.
     public var points: [(value: Double, low: Double, high: Double)?]
+    /// The top of the value axis when it is fixed (1 for a probability); nil: from the data.
+    public var yMaximum: Double?
 
     public init(title: String, fileName: String, xLabel: String, xValues: [String], yLabel: String,
-                points: [(value: Double, low: Double, high: Double)?]) {
+                points: [(value: Double, low: Double, high: Double)?], yMaximum: Double? = nil) {
         precondition(points.count == xValues.count, "one point per x value")
         self.title = title
         self.fileName = fileName
@@ -22,6 +24,7 @@ public struct IntervalLineChart: Sendable, Hashable {
         self.xValues = xValues
         self.yLabel = yLabel
         self.points = points
+        self.yMaximum = yMaximum
     }
 
     public static func == (a: IntervalLineChart, b: IntervalLineChart) -> Bool { a.svg() == b.svg() }
@@ -31,7 +34,7 @@ public struct IntervalLineChart: Sendable, Hashable {
     public func svg() -> String {
         let left = 90.0, top = 50.0, plotWidth = 640.0, plotHeight = 300.0, width = 760.0, height = 440.0
         let highest = points.compactMap { $0.map { max($0.value, $0.high) } }.filter(\.isFinite).max() ?? 1
-        let ticks = AxisTicks.linear(maximum: highest)
+        let ticks = AxisTicks.linear(maximum: yMaximum ?? highest)
         let top_ = ticks.top
         func px(_ i: Int) -> Double {
             xValues.count > 1 ? left + Double(i) / Double(xValues.count - 1) * plotWidth : left + plotWidth / 2
