@@ -24,6 +24,12 @@ let package = Package(
             pkgConfig: "gsl",
             providers: [.apt(["libgsl-dev"]), .brew(["gsl"])]
         ),
+        // The results store of `satsim sweep`: the system SQLite (apt libsqlite3-dev).
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
 
         // MARK: - Library modules
         .target(name: "SatsimCore", dependencies: ["CGSL"]),
@@ -34,11 +40,15 @@ let package = Package(
             dependencies: ["SatsimModel", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "SatsimAnalysis", dependencies: ["SatsimMetrics", "SatsimModel", "SatsimScenario"]),
+        .target(
+            name: "SatsimSweep",
+            dependencies: ["CGSL", "CSQLite", "SatsimCore", "SatsimMetrics", "SatsimModel", "SatsimScenario", "SatsimAnalysis"]
+        ),
         .target(name: "SatsimReport", dependencies: ["SatsimMetrics", "SatsimAnalysis", "SatsimModel"]),
         .target(
             name: "SatsimCLI",
             dependencies: [
-                "SatsimCore", "SatsimModel", "SatsimScenario", "SatsimAnalysis", "SatsimReport",
+                "SatsimCore", "SatsimModel", "SatsimScenario", "SatsimAnalysis", "SatsimReport", "SatsimSweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,6 +59,11 @@ let package = Package(
             name: "SatsimBench",
             dependencies: ["SatsimCore", "SatsimModel", "SatsimMetrics"],
             path: "Benchmarks/SatsimBench"
+        ),
+        .executableTarget(
+            name: "SatsimSweepBench",
+            dependencies: ["SatsimSweep", "SatsimScenario", "SatsimModel"],
+            path: "Benchmarks/SatsimSweepBench"
         ),
 
         // MARK: - Tests
@@ -81,9 +96,13 @@ let package = Package(
             exclude: ["Golden"]
         ),
         .testTarget(
+            name: "SatsimSweepTests",
+            dependencies: ["SatsimSweep", "SatsimScenario", "SatsimAnalysis", "SatsimModel", "SatsimTestSupport", "CGSL"]
+        ),
+        .testTarget(
             name: "SatsimCLITests",
             // Every module the tests import, so that a change to one rebuilds them.
-            dependencies: ["SatsimCLI", "SatsimScenario", "SatsimAnalysis", "SatsimMetrics", "SatsimReport", "SatsimTestSupport"],
+            dependencies: ["SatsimCLI", "SatsimScenario", "SatsimAnalysis", "SatsimMetrics", "SatsimReport", "SatsimSweep", "SatsimTestSupport"],
             exclude: ["Golden"]
         ),
     ]

@@ -1,11 +1,11 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import SatsimAnalysis
 import SatsimCore
 import SatsimModel
 import SatsimReport
 import SatsimScenario
+import SatsimSweep
 
 /// `satsim compare FILE`: the base scenario and its variants side by side, over replications with
 /// common random numbers.
@@ -55,9 +55,9 @@ public struct CompareCommand: ParsableCommand {
     @Option(help: "What to print: text (the table) or json (comparison.json).")
     var format: OutputFormat = .text
 
-    @Option(parsing: .unconditional, help: "Runs simulated at once (default: the number of cores).",
+    @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
             transform: FlagValue.count(in: 1...Int.max))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int = ParallelRunner.defaultJobs()
 
     @OptionGroup var runLimits: RunLimitOptions
 
@@ -103,13 +103,15 @@ public struct CompareCommand: ParsableCommand {
         let loaded = specs
         // The report's charts need each run's series; kept only when there is a report to write.
         let keepTraces = directory != nil
-        let outputs = Self.orderedParallelMap(count: loaded.count * replications, jobs: jobs) { index in
+        let progress = ProgressReporter(label: "compare", total: Double(loaded.count * replications))
+        let outputs = ParallelRunner.orderedMap(count: loaded.count * replications, jobs: jobs, { index in
             var spec = loaded[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
             return (RunFigures(result: run.result, analysis: run.analysis, figures: figures),
                     keepTraces ? RunTrace(result: run.result) : nil)
-        }
+        }, finished: { _, _ in progress.advance() })
+        progress.finish()
         let runs = outputs.map(\.0)
         let comparison = Comparison(
             scenario: base.name, baseSeed: base.seed, variants: [Comparison.baseName] + names, figures: figures,
@@ -152,52 +154,6 @@ public struct CompareCommand: ParsableCommand {
         if limited > 0 {
             Console.error("satsim: \(limited) of \(runs.count) runs stopped at a limit; their figures are partial (listed in the output)")
             throw ExitCode(1)
-        }
-    }
-
-    /// `body(0) ... body(count - 1)` on up to `jobs` threads, each taking the next index as it
-    /// frees up; the results come back in index order, whatever order they finished in.
-    static func orderedParallelMap<T: Sendable>(count: Int, jobs: Int, _ body: @Sendable @escaping (Int) -> T) -> [T] {
-        let slots = ResultSlots<T>(count: count)
-        let workers = max(1, min(jobs, count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while let index = slots.claimNext() {
-                slots.store(body(index), at: index)
-            }
-        }
-        return slots.results()
-    }
-}
-
-/// Results of parallel runs stored by index: the next index to claim and one slot per run,
-/// behind a lock.
-private final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private var slots: [T?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func claimNext() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func store(_ value: T, at index: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = value
-    }
-
-    func results() -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.enumerated().map { index, slot in
-            guard let slot else { preconditionFailure("run \(index) of \(slots.count) produced no result") }
-            return slot
         }
     }
 }

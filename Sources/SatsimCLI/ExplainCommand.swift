@@ -5,14 +5,15 @@ import SatsimCore
 import SatsimModel
 import SatsimReport
 import SatsimScenario
+import SatsimSweep
 
 /// `satsim explain FILE`: which of the scenario's mechanisms and timeline events cause its bad
 /// outcome, and which protect against it.
 ///
 /// Each mechanism the scenario uses is switched off in turn, and each timeline event removed in
 /// turn (``Counterfactual``), and every column runs the same replications with common random
-/// numbers (replication r uses seed base + r everywhere, as `compare` does), through `compare`'s
-/// ordered parallel runner, so the output is byte-identical whatever `--jobs` is. The effect rule
+/// numbers (replication r uses seed base + r everywhere, as `compare` does), through the shared
+/// ordered ``ParallelRunner``, so the output is byte-identical whatever `--jobs` is. The effect rule
 /// is ``Explanation``'s.
 public struct ExplainCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -62,9 +63,9 @@ public struct ExplainCommand: ParsableCommand {
     @Option(help: "What to print: text (the table and findings) or json (explain.json).")
     var format: CompareCommand.OutputFormat = .text
 
-    @Option(parsing: .unconditional, help: "Runs simulated at once (default: the number of cores).",
+    @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
             transform: FlagValue.count(in: 1...Int.max))
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int = ParallelRunner.defaultJobs()
 
     @OptionGroup var runLimits: RunLimitOptions
 
@@ -134,13 +135,15 @@ extension ExplainCommand {
         let counterfactuals = Counterfactual.all(for: base)
         let figures = KeyFigure.all(for: base)
         let specs = [base] + counterfactuals.map(\.spec)
-        let outputs = CompareCommand.orderedParallelMap(count: specs.count * replications, jobs: jobs) { index in
+        let progress = ProgressReporter(label: "explain", total: Double(specs.count * replications))
+        let outputs = ParallelRunner.orderedMap(count: specs.count * replications, jobs: jobs, { index in
             var spec = specs[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
             return (RunFigures(result: run.result, analysis: run.analysis, figures: figures),
                     keepTraces ? RunTrace(result: run.result) : nil)
-        }
+        }, finished: { _, _ in progress.advance() })
+        progress.finish()
         let columns = specs.indices.map { c in outputs[(c * replications)..<((c + 1) * replications)] }
         let explanation = Explanation(
             scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures,

@@ -50,11 +50,18 @@ struct ScenarioRun {
         return RunProvenance(spec: spec, variant: variant, sets: sets)
     }
 
-    /// Simulates `spec` and reads the result through the verdict.
-    init(spec: ScenarioSpec, provenance: RunProvenance = .none, limits: RunLimits = RunLimits()) {
+    /// Simulates `spec` and reads the result through the verdict. With `progress`, the simulated
+    /// time reached is reported every 100,000 events (the result is the same either way).
+    init(spec: ScenarioSpec, provenance: RunProvenance = .none, limits: RunLimits = RunLimits(),
+         progress: ProgressReporter? = nil) {
         self.spec = spec
         self.provenance = provenance
-        result = Simulation(spec: spec).run(limits: limits)
+        if let progress {
+            result = Simulation(spec: spec).run(limits: limits, progressEvery: 100_000) { progress.update(to: $0.seconds) }
+            progress.finish()
+        } else {
+            result = Simulation(spec: spec).run(limits: limits)
+        }
         analysis = RunAnalysis(result: result, spec: spec)
     }
 

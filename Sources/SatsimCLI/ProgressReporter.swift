@@ -1,0 +1,116 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Progress of long work on standard error: on a terminal, a bar redrawn in place (done of
+/// total, rate, time left); otherwise nothing until one final line, so logs and CI output stay
+/// readable. Standard output is never touched, so `--format json` stays parseable.
+///
+/// Safe to call from the runner's threads: every update takes a lock. Redraws are limited to ten
+/// a second, so a sweep of short runs does not spend its time drawing.
+final class ProgressReporter: @unchecked Sendable {
+    /// What is counted: `runs`, or simulated seconds for `run`.
+    enum Unit {
+        case runs
+        case simulatedSeconds
+    }
+
+    private let label: String
+    private let total: Double
+    private let unit: Unit
+    private let interactive: Bool
+    private let lock = NSLock()
+    private let start = Date()
+    private var done: Double = 0
+    private var lastDraw = Date.distantPast
+    private var finished = false
+
+    /// - Parameters:
+    ///   - label: what is in progress, e.g. `sweep` (first word of the line).
+    ///   - total: the amount of work, in `unit`s.
+    ///   - interactive: draw the bar; by default when standard error is a terminal.
+    init(label: String, total: Double, unit: Unit = .runs, interactive: Bool = isatty(STDERR_FILENO) == 1) {
+        self.label = label
+        self.total = max(total, 0)
+        self.unit = unit
+        self.interactive = interactive
+    }
+
+    /// Adds `amount` to the work done.
+    func advance(by amount: Double = 1) {
+        lock.lock()
+        defer { lock.unlock() }
+        done += amount
+        set(done)
+    }
+
+    /// Sets the work done (for `run`, the simulated time reached).
+    func update(to value: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        set(value)
+    }
+
+    private func set(_ value: Double) {
+        done = min(value, total)
+        guard interactive, !finished else { return }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
+        lastDraw = now
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line(now: now, final: false)).utf8))
+    }
+
+    /// Ends the progress: on a terminal the bar gives way to the final line; elsewhere the final
+    /// line is all that is printed. Idempotent.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !finished else { return }
+        finished = true
+        let text = (interactive ? "\r\u{1B}[K" : "") + line(now: Date(), final: true) + "\n"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// `sweep [#######.......]  12/64 runs  3.1 runs/s  ETA 17s`, or for the final line
+    /// `sweep: 64 runs in 20.6s (3.1 runs/s)`.
+    func line(now: Date, final: Bool) -> String {
+        let elapsed = max(now.timeIntervalSince(start), 1e-9)
+        let rate = done / elapsed
+        if final {
+            switch unit {
+            case .runs:
+                return "\(label): \(Int(done)) of \(Int(total)) runs in \(Self.duration(elapsed)) (\(Self.decimal(rate)) runs/s)"
+            case .simulatedSeconds:
+                return "\(label): \(Self.duration(done)) simulated in \(Self.duration(elapsed)) (\(Self.decimal(rate))x real time)"
+            }
+        }
+        let width = 24
+        let fraction = total > 0 ? done / total : 1
+        let filled = min(width, Int((fraction * Double(width)).rounded(.down)))
+        let bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+        let amount: String
+        switch unit {
+        case .runs: amount = "\(Int(done))/\(Int(total)) runs  \(Self.decimal(rate)) runs/s"
+        case .simulatedSeconds: amount = "\(Self.duration(done))/\(Self.duration(total)) simulated  \(Self.decimal(rate))x"
+        }
+        let eta = rate > 0 && done < total ? "  ETA \(Self.duration((total - done) / rate))" : ""
+        return "\(label) \(bar) \(amount)\(eta)"
+    }
+
+    /// `42s`, `3m07s`, `1h02m`.
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let s = Int(seconds.rounded())
+        if seconds < 10 { return String(format: "%.1fs", seconds) }
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return String(format: "%dm%02ds", s / 60, s % 60) }
+        return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
+    }
+
+    static func decimal(_ x: Double) -> String {
+        x >= 100 ? String(Int(x.rounded())) : String(format: "%.1f", x)
+    }
+}

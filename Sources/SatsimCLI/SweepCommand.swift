@@ -1,0 +1,263 @@
+import ArgumentParser
+import Foundation
+import SatsimCore
+import SatsimModel
+import SatsimScenario
+import SatsimSweep
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `satsim sweep FILE`: every point of a parameter grid, replicated, into a crash-safe results
+/// store, with the probability of each outcome per point.
+///
+/// The plan (``SweepPlan``) is fixed before anything runs: the grid from the file's `sweep`
+/// block and `--vary` (which replaces a path the block also varies), every point loaded and so
+/// checked, and each run's seed derived from (scenario seed, point, replication) alone. Each run
+/// is committed to `results.sqlite` as it finishes (``ResultsStore``); `--resume` runs only the
+/// missing ones; `--shard I/N` runs one of N disjoint slices; `--slurm` prints a job-array script
+/// that runs the shards on a cluster and merges them.
+public struct SweepCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run a scenario over a parameter grid, with replications, into a results store.",
+        discussion: """
+            The grid is every combination of the file's sweep.vary values and the --vary flags \
+            (a --vary replaces the file's values for its path). --vary takes a list \
+            (clients.users.arrival.rate=600/s,700/s) or a range LOW..HIGH/N (0.5..1.0/6: six \
+            evenly spaced values, ends included, with the same unit on both ends when there is \
+            one). Replications: --replications, else the file's sweep.replications, else 5. \
+            The seed of each run is derived from (scenario seed, point, replication) alone, so no \
+            result depends on --jobs, --shard or the order runs finish in. \
+            --out DIR (default: sweep-NAME) holds results.sqlite (tables runs and points; each \
+            run is committed as it finishes, so a killed sweep loses only the runs in flight), \
+            runs.csv, points.csv and report.html with its charts. points gives per point the \
+            share of each outcome with its 95% Wilson interval (p_metastable, p_metastable_low, \
+            p_metastable_high, ...) and the mean and 95% Student-t interval of every figure. \
+            --resume runs only the runs the store lacks. --shard I/N runs the runs k with \
+            k mod N = I; satsim merge joins the shards' folders. --slurm prints a script that \
+            submits the shards as a Slurm job array and a merge job after them, and runs nothing. \
+            --jobs defaults to SLURM_CPUS_PER_TASK when set, else the number of cores. \
+            Exit code 1 when a run stopped at a limit, 2 for bad input, a folder that cannot be \
+            written, or a store that holds another sweep.
+            """
+    )
+
+    @Argument(help: "The scenario file (YAML).")
+    var file: String
+
+    @Option(name: .customLong("vary"), help: ArgumentHelp("A path and its values: a list V1,V2,... or a range LOW..HIGH/N (repeatable).", valueName: "PATH=VALUES"))
+    var vary: [String] = []
+
+    @Option(parsing: .unconditional, help: "Runs per point (default: the file's sweep.replications, else 5).",
+            transform: FlagValue.count(in: 1...1_000_000))
+    var replications: Int?
+
+    @Option(parsing: .unconditional, help: "The scenario seed every run's seed derives from (overrides the file's `seed`).",
+            transform: FlagValue.seed)
+    var seed: UInt64?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar at every point.", valueName: "PATH=VALUE"))
+    var overrides: [String] = []
+
+    @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
+            transform: FlagValue.count(in: 1...Int.max))
+    var jobs: Int?
+
+    @Option(help: "The sweep's folder: results.sqlite, runs.csv, points.csv, report.html (default: sweep-NAME).")
+    var out: String?
+
+    @Flag(help: "Run only the runs the folder's results store does not hold yet.")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the runs (0-based).", valueName: "I/N"))
+    var shard: String?
+
+    @Flag(help: "Print a Slurm script that runs the sweep as a job array of shards, then merges them; run nothing.")
+    var slurm = false
+
+    @Option(parsing: .unconditional, help: "With --slurm: the number of array tasks (default: one per 4 points, at most 1000).",
+            transform: FlagValue.count(in: 1...1_000_000))
+    var tasks: Int?
+
+    @Option(help: "What to print: text (a table of the points) or json.")
+    var format: CompareCommand.OutputFormat = .text
+
+    @OptionGroup var runLimits: RunLimitOptions
+
+    public init() {}
+
+    public func validate() throws {
+        if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard expects I/N with 0 <= I < N, such as 0/4, found '\(shard)'")
+        }
+        if slurm, shard != nil { throw ValidationError("--slurm prints a script for every shard; drop --shard") }
+        if tasks != nil, !slurm { throw ValidationError("--tasks sets the array size of --slurm's script; add --slurm") }
+    }
+
+    public func run() throws {
+        let (plan, specs) = try Self.plan(file: file, vary: vary, overrides: overrides, seed: seed, replications: replications)
+        if slurm {
+            let taskCount = tasks ?? SlurmScript.defaultTaskCount(points: plan.points.count)
+            Console.out(SlurmScript(
+                satsim: Self.executablePath(), file: Self.absolute(file), arguments: rerunArguments,
+                out: Self.absolute(out ?? "sweep-\(plan.scenario)"), scenario: plan.scenario,
+                tasks: min(taskCount, plan.runCount), cpusPerTask: jobs ?? 1
+            ).text)
+            return
+        }
+        let folder = out ?? "sweep-\(plan.scenario)"
+        let directory: OutputDirectory
+        let store: ResultsStore
+        let stored: Set<RunKey>
+        do {
+            directory = try OutputDirectory(path: folder, kind: .sweep)
+            store = try ResultsStore(path: directory.file(ResultsStore.fileName), layout: plan.layout)
+            stored = try store.storedKeys()
+        } catch let error as CLIError {
+            Console.error(error.description)
+            throw ExitCode(2)
+        } catch {
+            Console.error("satsim: \(error)")
+            throw ExitCode(2)
+        }
+        let shard = self.shard.flatMap(Shard.init(parsing:)) ?? .whole
+        let mine = plan.runs(in: shard)
+        if !resume, !stored.isEmpty {
+            Console.error("satsim: \(folder)/\(ResultsStore.fileName) already holds \(stored.count) runs of this sweep; "
+                          + "add --resume to run only the missing ones, or choose another --out")
+            throw ExitCode(2)
+        }
+        let pending = mine.filter { !stored.contains($0) }
+
+        let progress = ProgressReporter(label: "sweep", total: Double(pending.count))
+        do {
+            try Self.execute(pending, plan: plan, specs: specs, jobs: jobs ?? ParallelRunner.defaultJobs(),
+                             limits: runLimits.limits, store: store, progress: progress)
+        } catch {
+            progress.finish()
+            Console.error("satsim: \(error)")
+            throw ExitCode(2)
+        }
+        progress.finish()
+        let header = "sweep \(plan.scenario): \(plan.points.count) points x \(plan.replications) replications = \(plan.runCount) runs"
+            + (shard == .whole ? "" : ", shard \(shard.description): \(mine.count) runs")
+            + "; ran \(pending.count), \(mine.count - pending.count) already stored"
+        try SweepOutputs.publish(store: store, directory: directory, format: format, header: header)
+    }
+
+    /// The arguments that make the same plan again, for the Slurm script's tasks.
+    var rerunArguments: [String] {
+        vary.flatMap { ["--vary", $0] } + overrides.flatMap { ["--set", $0] }
+            + (replications.map { ["--replications", String($0)] } ?? []) + (seed.map { ["--seed", String($0)] } ?? [])
+            + runLimits.arguments
+    }
+
+    /// Test-only: when set to k > 0, the process kills itself with SIGKILL right after the k-th
+    /// run is committed, so tests can check what a `kill -9` mid-sweep leaves behind.
+    static let killAfterRunsVariable = "SATSIM_TEST_KILL_AFTER_RUNS"
+
+    /// Runs `pending` on `jobs` threads, committing each run to `store` as it finishes.
+    static func execute(_ pending: [RunKey], plan: SweepPlan, specs: [ScenarioSpec], jobs: Int, limits: RunLimits,
+                        store: ResultsStore, progress: ProgressReporter) throws(StoreError) {
+        let killAfter = ProcessInfo.processInfo.environment[killAfterRunsVariable].flatMap { Int($0) } ?? 0
+        let failure = FirstFailure()
+        ParallelRunner.forEach(count: pending.count, jobs: jobs, { (index: Int) -> RunRecord in
+            let key = pending[index]
+            return RunRecord.simulate(spec: specs[key.point], key: key, seed: plan.seed(of: key),
+                                      figures: plan.figures, limits: limits)
+        }, finished: { (_: Int, record: RunRecord) in
+            guard failure.error == nil else { return }
+            do throws(StoreError) {
+                try store.insert(record)
+            } catch {
+                failure.error = error
+                return
+            }
+            progress.advance()
+            if killAfter > 0 {
+                failure.committed += 1
+                if failure.committed == killAfter { kill(getpid(), SIGKILL) }
+            }
+        })
+        if let error = failure.error { throw error }
+    }
+
+    /// Parses the flags, loads the scenario and every point of its grid (so bad values are
+    /// reported, with every problem, before anything runs), and fixes the plan.
+    static func plan(file: String, vary: [String], overrides: [String], seed: UInt64?, replications: Int?) throws(ExitCode)
+        -> (SweepPlan, [ScenarioSpec])
+    {
+        let base = try ScenarioRun.load(file: file, overrides: overrides, variant: nil, seed: seed)
+        var axes = (base.sweep?.vary ?? []).map { SweepAxis(path: $0.path, values: $0.values) }
+        var problems: [Diagnostic] = []
+        for (index, text) in vary.enumerated() {
+            do throws(ScenarioError) {
+                let axis = try SweepAxis.parse(text, ordinal: index + 1)
+                if axis.path == "seed" {
+                    problems.append(Diagnostic(file: "--vary", line: index + 1, column: 1, path: "seed",
+                        message: "each run's seed is derived from the scenario seed, the point and the replication; vary --replications (or --seed for the whole sweep) instead"))
+                } else if let existing = axes.firstIndex(where: { $0.path == axis.path }) {
+                    axes[existing] = axis
+                } else {
+                    axes.append(axis)
+                }
+            } catch {
+                problems += error.diagnostics
+            }
+        }
+        guard problems.isEmpty else {
+            Console.error(ScenarioError(diagnostics: problems).description)
+            throw ExitCode(2)
+        }
+        let sets = overrides.enumerated().compactMap { try? ScalarOverride.parse($1, ordinal: $0 + 1) }
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        let plan = SweepPlan.grid(
+            scenario: base.name, seed: base.seed, axes: axes,
+            replications: replications ?? base.sweep?.replications ?? 5, figures: SweepFigure.all(for: base),
+            sets: sets, source: String(RunSeed.fnv1a(text), radix: 16))
+        var specs: [ScenarioSpec] = []
+        specs.reserveCapacity(plan.points.count)
+        for point in plan.points {
+            do throws(ScenarioError) {
+                // The text read once: a grid of thousands of points parses it thousands of times.
+                specs.append(try ScenarioLoader.parse(text: text, file: file, overrides: sets + point.overrides))
+            } catch {
+                let where_ = zip(plan.columns, point.values).map { "\($0)=\($1)" }.joined(separator: ", ")
+                Console.error("satsim: point \(point.index) (\(where_)) does not load:\n\(error.description)")
+                throw ExitCode(2)
+            }
+        }
+        return (plan, specs)
+    }
+
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
+    /// This executable's absolute path, for scripts that run it again elsewhere.
+    static func executablePath() -> String {
+        let link = "/proc/self/exe"
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: link) { return resolved }
+        return absolute(CommandLine.arguments.first ?? "satsim")
+    }
+}
+
+/// The first error of the runner's hand-over, and how many runs were committed; only touched
+/// from the hand-over, which holds a lock.
+private final class FirstFailure: @unchecked Sendable {
+    var error: StoreError?
+    var committed = 0
+}
+
+extension RunLimitOptions {
+    /// The flags that give the same limits again (only those that differ from the defaults).
+    var arguments: [String] {
+        let defaults = RunLimits()
+        return (maxEvents != defaults.maxEvents ? ["--max-events", String(maxEvents)] : [])
+            + (maxInFlight != defaults.maxInFlight ? ["--max-in-flight", String(maxInFlight)] : [])
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import SatsimAnalysis
+import SatsimMetrics
+import SatsimReport
+import SatsimSweep
+
+/// What `sweep` and `merge` do once the runs are stored: summarise each point into the `points`
+/// table, export runs.csv, points.csv, report.html and the phase diagrams as one output set,
+/// and print the points.
+enum SweepOutputs {
+    static func publish(store: ResultsStore, directory: OutputDirectory, format: CompareCommand.OutputFormat,
+                        header: String) throws {
+        let records: [RunRecord]
+        let summaries: [PointSummary]
+        do {
+            records = try store.records()
+            summaries = try store.summaries()
+            try store.writePoints(summaries)
+            store.checkpoint()
+        } catch {
+            Console.error("satsim: \(error)")
+            throw ExitCode(2)
+        }
+        let layout = store.layout
+        let report = SweepReport(layout: layout, summaries: summaries, runCount: records.count)
+        var files: [(name: String, text: String)] = [
+            ("points.csv", ResultsCSV.points(summaries, layout: layout)),
+            ("runs.csv", ResultsCSV.runs(records, layout: layout)),
+            ("report.html", report.html),
+        ]
+        files += report.charts.map { ($0.fileName, $0.svg) }
+        let written: [String]
+        do {
+            written = try directory.replaceSet(with: files)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+        let missing = layout.runCount - records.count
+        switch format {
+        case .json:
+            Console.json(json(layout: layout, summaries: summaries, runs: records.count).rendered() + "\n")
+        case .text:
+            var text = header + "\n\n" + table(layout: layout, summaries: summaries)
+            text += "\noutputs:\n" + ([directory.file(ResultsStore.fileName)] + written).map { "  \($0)" }.joined(separator: "\n") + "\n"
+            Console.out(text)
+        }
+        if missing > 0 {
+            Console.error("satsim: the store holds \(records.count) of the sweep's \(layout.runCount) runs; \(missing) are missing "
+                          + "(another shard's, or not run yet: --resume runs them)")
+        }
+        let limited = records.filter { $0.limit != nil }.count
+        if limited > 0 {
+            Console.error("satsim: \(limited) of \(records.count) runs stopped at a limit; their figures are partial")
+            throw ExitCode(1)
+        }
+    }
+
+    /// One line per point: its values, runs, the outcome counts, P(metastable) with its Wilson
+    /// interval, and the first client's goodput and the recovery time with their t intervals.
+    static func table(layout: ResultsLayout, summaries: [PointSummary]) -> String {
+        let goodput = layout.figures.firstIndex { $0.hasSuffix(".goodput_per_s") }
+        let recovery = layout.figures.firstIndex(of: "recovery_time")
+        var rows: [[String]] = [["point"] + layout.columns + ["runs", "outcomes", "P(metastable) [95%]"]
+            + (goodput.map { [layout.figures[$0]] } ?? []) + (recovery != nil ? ["recovery_time [s]"] : [])]
+        func interval(_ m: MeanInterval?) -> String {
+            guard let m else { return "-" }
+            // Both numbers with the decimals the mean's size calls for, never an exponent.
+            let decimals = abs(m.mean) >= 100 ? 0 : abs(m.mean) >= 10 ? 1 : 2
+            let mean = String(format: "%.\(decimals)f", m.mean)
+            guard let h = m.halfWidth, h.isFinite else { return mean }
+            return mean + " ± " + String(format: "%.\(decimals)f", h)
+        }
+        for s in summaries {
+            let counts = s.outcomes.filter { $0.count > 0 }.map { "\($0.outcome) \($0.count)" }.joined(separator: ", ")
+            let p = s.share(of: .metastable).map { String(format: "%.2f [%.2f, %.2f]", $0.proportion, $0.low, $0.high) } ?? "-"
+            var row = [String(s.point)] + s.values + [String(s.runs), counts.isEmpty ? "-" : counts, p]
+            if let goodput { row.append(interval(s.figures[goodput])) }
+            if let recovery { row.append(interval(s.figures[recovery])) }
+            rows.append(row)
+        }
+        return TextTable.render(rows)
+    }
+
+    /// `--format json`: the scenario, the run counts, and per point its values, outcome counts,
+    /// the share of each outcome with its Wilson interval, and every figure's mean and t interval.
+    static func json(layout: ResultsLayout, summaries: [PointSummary], runs: Int) -> JSONValue {
+        func number(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
+        return .object([
+            ("scenario", .string(layout.scenario)),
+            ("replications", .int(layout.replications)),
+            ("runs_planned", .int(layout.runCount)),
+            ("runs_stored", .int(runs)),
+            ("columns", .array(layout.columns.map { .string($0) })),
+            ("points", .array(summaries.map { s in
+                .object([
+                    ("point", .int(s.point)),
+                    ("values", .object(zip(layout.columns, s.values).map { ($0, .string($1)) })),
+                    ("runs", .int(s.runs)),
+                    ("stopped_at_limit", .int(s.stoppedAtLimit)),
+                    ("outcomes", .object(s.outcomes.map { ($0.outcome, .int($0.count)) })),
+                    ("shares", .object(s.outcomes.map { entry in
+                        (entry.outcome, entry.share.map { w in
+                            .object([("p", .number(w.proportion)), ("low", .number(w.low)), ("high", .number(w.high))])
+                        } ?? .null)
+                    })),
+                    ("figures", .object(zip(layout.figures, s.figures).map { path, m in
+                        let half = m?.halfWidth.flatMap { $0.isFinite ? $0 : nil }
+                        return (path, .object([
+                            ("n", .int(m?.count ?? 0)), ("mean", number(m?.mean)),
+                            ("low", number(half.flatMap { h in m.map { $0.mean - h } })),
+                            ("high", number(half.flatMap { h in m.map { $0.mean + h } })),
+                        ]))
+                    })),
+                ])
+            })),
+        ])
+    }
+}

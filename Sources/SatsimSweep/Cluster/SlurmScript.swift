@@ -1,0 +1,88 @@
+/// The script `satsim sweep ... --slurm` prints: run with `bash`, it submits the sweep to Slurm
+/// as a job array of shards and a merge job that waits for the whole array.
+///
+/// How it maps onto Slurm (sbatch(1), "Job Array Support" in the Slurm documentation): array task
+/// I of N runs `--shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT` into a folder of its own,
+/// with `--resume`, so a task re-queued after a node failure carries on from the runs its store
+/// already holds. N is chosen so that each task runs several points (a site's MaxArraySize,
+/// 1001 by default, bounds N). The merge job is submitted with `--dependency=afterok:ARRAY_ID`,
+/// so it starts only once every task of the array has ended with exit code 0.
+/// Within a task, satsim uses SLURM_CPUS_PER_TASK threads (`--cpus-per-task`).
+public struct SlurmScript: Sendable, Hashable {
+    /// The satsim executable, an absolute path the compute nodes can reach.
+    public var satsim: String
+    /// The scenario file, absolute.
+    public var file: String
+    /// The sweep's own flags (`--vary`, `--set`, `--replications`, `--seed`, limits).
+    public var arguments: [String]
+    /// The sweep's folder, absolute: shards go to `OUT/shards/I`, the merged result to OUT.
+    public var out: String
+    public var scenario: String
+    /// Array tasks, N.
+    public var tasks: Int
+    public var cpusPerTask: Int
+
+    public init(satsim: String, file: String, arguments: [String], out: String, scenario: String, tasks: Int, cpusPerTask: Int) {
+        precondition(tasks > 0 && cpusPerTask > 0, "tasks \(tasks) and cpus per task \(cpusPerTask) must be > 0")
+        self.satsim = satsim
+        self.file = file
+        self.arguments = arguments
+        self.out = out
+        self.scenario = scenario
+        self.tasks = tasks
+        self.cpusPerTask = cpusPerTask
+    }
+
+    /// The largest array a default Slurm accepts: MaxArraySize defaults to 1001 (indices 0-1000).
+    public static let defaultMaxArraySize = 1001
+
+    /// One task per 4 points, at least 1 and at most 1000.
+    public static func defaultTaskCount(points: Int) -> Int {
+        min(defaultMaxArraySize - 1, max(1, (points + 3) / 4))
+    }
+
+    /// `text` quoted for a POSIX shell: single quotes, inner ones as '\''.
+    public static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// The script.
+    public var text: String {
+        let q = Self.quoted
+        let sweep = ([q(satsim), "sweep", q(file)] + arguments.map(q)).joined(separator: " ")
+        let shards = (0..<tasks).map { q(out + "/shards/\($0)") }
+        let job = "satsim-" + scenario
+        return """
+            #!/bin/bash
+            # satsim sweep of \(scenario) as a Slurm job array: \(tasks) tasks, task I runs --shard I/\(tasks)
+            # into its own folder (re-run after a failure, it resumes from its store), then a merge
+            # job that starts once every task has succeeded (--dependency=afterok).
+            # Submit with: bash THIS_FILE    (prints the two job ids)
+            set -euo pipefail
+            mkdir -p \(q(out + "/shards")) \(q(out + "/logs"))
+            array_id=$(sbatch --parsable --job-name=\(q(job)) --array=0-\(tasks - 1) --cpus-per-task=\(cpusPerTask) \\
+              --output=\(q(out + "/logs/shard-%a.out")) <<'SATSIM_TASK'
+            #!/bin/bash
+            set -euo pipefail
+            exec \(sweep) \\
+              --shard "${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}" \\
+              --out \(q(out + "/shards/"))"${SLURM_ARRAY_TASK_ID}" --resume --format json >/dev/null
+            SATSIM_TASK
+            )
+            array_id=${array_id%%;*}
+            merge_id=$(sbatch --parsable --job-name=\(q(job + "-merge")) --dependency=afterok:"$array_id" \\
+              --output=\(q(out + "/logs/merge.out")) <<'SATSIM_MERGE'
+            #!/bin/bash
+            set -euo pipefail
+            exec \(q(satsim)) merge \\
+              \(shards.joined(separator: " \\\n  ")) \\
+              --out \(q(out))
+            SATSIM_MERGE
+            )
+            merge_id=${merge_id%%;*}
+            echo "array $array_id"
+            echo "merge $merge_id"
+
+            """
+    }
+}

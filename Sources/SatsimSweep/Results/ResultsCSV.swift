@@ -1,0 +1,47 @@
+/// runs.csv and points.csv: the store's two tables as text, rows sorted by their key, numbers in
+/// Swift's shortest round-trip form, so the same runs give the same bytes however the sweep was
+/// split (`--jobs`, shards, resumes).
+public enum ResultsCSV {
+    /// The `runs` table.
+    public static func runs(_ records: [RunRecord], layout: ResultsLayout) -> String {
+        var lines = [(["point", "replication"] + layout.columns + ["seed", "outcome", "limit_hit"] + layout.figures)
+            .map(field).joined(separator: ",")]
+        for record in records.sorted(by: { $0.key < $1.key }) {
+            var cells = [String(record.key.point), String(record.key.replication)]
+            cells += layout.points[record.key.point].map(field)
+            cells += [String(record.seed), record.outcome.map(field) ?? "", record.limit.map(field) ?? ""]
+            cells += record.values.map(number)
+            lines.append(cells.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The `points` table.
+    public static func points(_ summaries: [PointSummary], layout: ResultsLayout) -> String {
+        var lines = [PointsTable.columns(layout).map { field($0.name) }.joined(separator: ",")]
+        for summary in summaries.sorted(by: { $0.point < $1.point }) {
+            lines.append(PointsTable.row(summary).map { cell in
+                switch cell {
+                case .integer(let i): return String(i)
+                case .real(let x): return number(x)
+                case .text(let s): return field(s)
+                }
+            }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Whole numbers (counts) without a `.0`; others in Swift's shortest round-trip form.
+    static func number(_ x: Double?) -> String {
+        guard let x, x.isFinite else { return "" }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return "\(x)"
+    }
+
+    /// RFC 4180 quoting: a field holding a comma, quote or line break is quoted, quotes doubled,
+    /// so no value from a scenario or a flag can add a column or a row.
+    static func field(_ text: String) -> String {
+        let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+}

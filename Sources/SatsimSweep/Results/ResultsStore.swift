@@ -1,0 +1,210 @@
+import CSQLite
+import Foundation
+import SatsimAnalysis
+
+/// A sweep's results: `results.sqlite` in the sweep's folder, one row per finished run.
+///
+/// Crash safety: the database runs in WAL mode and every run is inserted in a transaction of its
+/// own as soon as it finishes, so a process killed at any moment (`kill -9`, a node lost) loses
+/// only the runs still simulating; SQLite's journal makes each commit all or nothing. With
+/// `synchronous = NORMAL` a commit in WAL mode survives the process being killed, though not the
+/// machine losing power before the next checkpoint, which is the trade SQLite documents for WAL.
+///
+/// Tables (the contract's, scenario-format.md):
+/// - `runs`: `point`, `replication`, one TEXT column per varied path, `seed` (decimal text: it is
+///   a full 64-bit unsigned number), `outcome`, `limit_hit`, one REAL column per figure;
+/// - `points`: per point its column values, `runs`, `stopped_at_limit`, for each outcome
+///   `n_OUTCOME`, `p_OUTCOME`, `p_OUTCOME_low`, `p_OUTCOME_high` (Wilson), for each figure
+///   `FIGURE_n`, `FIGURE_mean`, `FIGURE_low`, `FIGURE_high` (Student t);
+/// - `sweep` (key, value) and `plan_points`: the layout, so that `merge` needs no scenario file.
+///
+/// Not thread-safe: `@unchecked Sendable` only so that the runner's hand-over, which calls one
+/// closure at a time under a lock, may commit from whichever thread finished a run.
+public final class ResultsStore: @unchecked Sendable {
+    /// The store's file name in a sweep's folder.
+    public static let fileName = "results.sqlite"
+
+    private let database: SQLiteDatabase
+    /// The layout the store holds.
+    public let layout: ResultsLayout
+    private var insertRun: SQLiteStatement
+
+    /// Opens the store at `path` for `layout`: creates it when the file is new, and otherwise
+    /// checks that it holds the same plan.
+    /// - Throws: ``StoreError`` when the file is not a store, or holds another plan.
+    public init(path: String, layout: ResultsLayout) throws(StoreError) {
+        database = try SQLiteDatabase(path: path)
+        try Self.configure(database)
+        if let stored = try Self.readLayout(database) {
+            guard stored.identity == layout.identity else {
+                throw StoreError("\(path) holds the results of another sweep (\(Self.difference(stored.identity, layout.identity))); "
+                                 + "use another --out, or remove the folder to start again")
+            }
+        } else {
+            try Self.create(database, layout: layout)
+        }
+        self.layout = layout
+        insertRun = try database.prepare(Self.insertRunSQL(layout))
+    }
+
+    /// Opens an existing store and reads its layout from it (`merge`).
+    public init(existingAt path: String) throws(StoreError) {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError("\(path): no results store here") }
+        database = try SQLiteDatabase(path: path)
+        try Self.configure(database)
+        guard let stored = try Self.readLayout(database) else {
+            throw StoreError("\(path) is not a satsim results store (it has no sweep table)")
+        }
+        layout = stored
+        insertRun = try database.prepare(Self.insertRunSQL(stored))
+    }
+
+    /// The runs already stored.
+    public func storedKeys() throws(StoreError) -> Set<RunKey> {
+        let statement = try database.prepare("SELECT point, replication FROM runs")
+        var keys: Set<RunKey> = []
+        while try statement.next() {
+            keys.insert(RunKey(point: Int(statement.integer(0)), replication: Int(statement.integer(1))))
+        }
+        return keys
+    }
+
+    /// Stores a finished run, committed before this returns. A run already stored is kept as it
+    /// was: it was made from the same plan and seed, so it holds the same values.
+    public func insert(_ record: RunRecord) throws(StoreError) {
+        precondition(layout.points.indices.contains(record.key.point) && (0..<layout.replications).contains(record.key.replication),
+                     "run \(record.key) is not in the plan")
+        precondition(record.values.count == layout.figures.count, "a run needs one value per figure")
+        var values: [SQLiteStatement.Value] = [.integer(Int64(record.key.point)), .integer(Int64(record.key.replication))]
+        values += layout.points[record.key.point].map { .text($0) }
+        values.append(.text(String(record.seed)))
+        values.append(record.outcome.map { .text($0) } ?? .null)
+        values.append(record.limit.map { .text($0) } ?? .null)
+        values += record.values.map { $0.map { .real($0) } ?? .null }
+        try insertRun.run(values)
+    }
+
+    /// Every stored run, sorted by (point, replication).
+    public func records() throws(StoreError) -> [RunRecord] {
+        let c = Int32(layout.columns.count)
+        let statement = try database.prepare("SELECT * FROM runs ORDER BY point, replication")
+        var records: [RunRecord] = []
+        while try statement.next() {
+            let seed = statement.text(2 + c).flatMap { UInt64($0) } ?? 0
+            records.append(RunRecord(
+                key: RunKey(point: Int(statement.integer(0)), replication: Int(statement.integer(1))),
+                seed: seed, outcome: statement.text(3 + c), limit: statement.text(4 + c),
+                values: layout.figures.indices.map { statement.real(5 + c + Int32($0)) }))
+        }
+        return records
+    }
+
+    /// The summary of every point that has runs, in point order.
+    public func summaries() throws(StoreError) -> [PointSummary] {
+        let byPoint = Dictionary(grouping: try records(), by: \.key.point)
+        return layout.points.indices.compactMap { point in
+            guard let runs = byPoint[point] else { return nil }
+            return PointSummary(point: point, values: layout.points[point], records: runs, figureCount: layout.figures.count)
+        }
+    }
+
+    /// Replaces the `points` table with `summaries`, in one transaction.
+    public func writePoints(_ summaries: [PointSummary]) throws(StoreError) {
+        let columns = PointsTable.columns(layout)
+        let insert = try database.prepare(
+            "INSERT INTO points VALUES (" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+        try database.transaction { () throws(StoreError) in
+            try database.execute("DELETE FROM points")
+            for summary in summaries {
+                try insert.run(PointsTable.row(summary).map { cell in
+                    switch cell {
+                    case .integer(let i): return .integer(Int64(i))
+                    case .real(let x): return x.map { .real($0) } ?? .null
+                    case .text(let s): return .text(s)
+                    }
+                })
+            }
+        }
+    }
+
+    /// Folds the WAL into the main file (at the end of a sweep, so a copied results.sqlite is
+    /// whole on its own).
+    public func checkpoint() {
+        try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    // MARK: - Schema
+
+    private static func configure(_ database: SQLiteDatabase) throws(StoreError) {
+        try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+    }
+
+    private static func insertRunSQL(_ layout: ResultsLayout) -> String {
+        let count = 5 + layout.columns.count + layout.figures.count
+        return "INSERT OR IGNORE INTO runs VALUES (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+    }
+
+    private static func create(_ database: SQLiteDatabase, layout: ResultsLayout) throws(StoreError) {
+        let q = SQLiteDatabase.quoted
+        let axisColumns = layout.columns.map { "\(q($0)) TEXT NOT NULL" }
+        let runs = ["point INTEGER NOT NULL", "replication INTEGER NOT NULL"] + axisColumns
+            + ["seed TEXT NOT NULL", "outcome TEXT", "limit_hit TEXT"] + layout.figures.map { "\(q($0)) REAL" }
+            + ["PRIMARY KEY (point, replication)"]
+        let points = PointsTable.columns(layout).map { "\(q($0.name)) \($0.type)" } + ["PRIMARY KEY (point)"]
+        try database.transaction { () throws(StoreError) in
+            try database.execute("CREATE TABLE sweep (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            try database.execute("CREATE TABLE plan_points (point INTEGER PRIMARY KEY"
+                                 + axisColumns.map { ", " + $0 }.joined() + ")")
+            try database.execute("CREATE TABLE runs (" + runs.joined(separator: ", ") + ")")
+            try database.execute("CREATE TABLE points (" + points.joined(separator: ", ") + ")")
+            let meta = try database.prepare("INSERT INTO sweep VALUES (?, ?)")
+            for (key, value) in [("identity", layout.identity), ("scenario", layout.scenario),
+                                 ("replications", String(layout.replications)),
+                                 ("columns", layout.columns.joined(separator: "\n")),
+                                 ("figures", layout.figures.joined(separator: "\n"))] {
+                try meta.run([.text(key), .text(value)])
+            }
+            let point = try database.prepare("INSERT INTO plan_points VALUES ("
+                                             + Array(repeating: "?", count: 1 + layout.columns.count).joined(separator: ", ") + ")")
+            for (index, values) in layout.points.enumerated() {
+                try point.run([.integer(Int64(index))] + values.map { .text($0) })
+            }
+        }
+    }
+
+    private static func readLayout(_ database: SQLiteDatabase) throws(StoreError) -> ResultsLayout? {
+        let exists = try database.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sweep'")
+        guard try exists.next(), exists.integer(0) == 1 else { return nil }
+        var meta: [String: String] = [:]
+        let rows = try database.prepare("SELECT key, value FROM sweep")
+        while try rows.next() {
+            if let key = rows.text(0) { meta[key] = rows.text(1) ?? "" }
+        }
+        guard let identity = meta["identity"], let scenario = meta["scenario"],
+              let replications = meta["replications"].flatMap({ Int($0) }) else {
+            throw StoreError("\(database.path): the sweep table lacks identity, scenario or replications")
+        }
+        func lines(_ key: String) -> [String] {
+            guard let text = meta[key], !text.isEmpty else { return [] }
+            return text.components(separatedBy: "\n")
+        }
+        let columns = lines("columns")
+        var points: [[String]] = []
+        let statement = try database.prepare("SELECT * FROM plan_points ORDER BY point")
+        while try statement.next() {
+            points.append(columns.indices.map { statement.text(Int32(1 + $0)) ?? "" })
+        }
+        return ResultsLayout(identity: identity, scenario: scenario, replications: replications, columns: columns,
+                             points: points, figures: lines("figures"))
+    }
+
+    /// The first line where two identities differ, for the message.
+    private static func difference(_ stored: String, _ wanted: String) -> String {
+        let a = stored.components(separatedBy: "\n"), b = wanted.components(separatedBy: "\n")
+        for i in 0..<max(a.count, b.count) {
+            let x = i < a.count ? a[i] : "nothing", y = i < b.count ? b[i] : "nothing"
+            if x != y { return "it has '\(x)' where this sweep has '\(y)'" }
+        }
+        return "same plan"
+    }
+}
