@@ -166,7 +166,8 @@ extension Explanation {
             let half = i.halfWidth.flatMap { $0.isFinite ? $0 : nil }
             return .object([
                 ("mean", .number(i.mean)),
-                ("low", half.map { .number(i.mean - $0) } ?? .null),
+                // Goodput and recovery time cannot be negative: the interval is cut at 0.
+                ("low", half.map { .number(max(0, i.mean - $0)) } ?? .null),
                 ("high", half.map { .number(i.mean + $0) } ?? .null),
             ])
         }

@@ -26,12 +26,16 @@ public struct Counterfactual: Sendable, Hashable {
     public var change: String
     /// The scenario with the change made.
     public var spec: ScenarioSpec
+    /// Whether the change alters the load offered (a removed `load_spike`): goodput is then no
+    /// measure of harm, since less demand is served with less goodput.
+    public var changesDemand: Bool
 
-    public init(mechanism: String, subject: String, change: String, spec: ScenarioSpec) {
+    public init(mechanism: String, subject: String, change: String, spec: ScenarioSpec, changesDemand: Bool = false) {
         self.mechanism = mechanism
         self.subject = subject
         self.change = change
         self.spec = spec
+        self.changesDemand = changesDemand
     }
 
     /// Every mechanism name the contract lists, in the order counterfactuals are built.
@@ -49,10 +53,15 @@ public struct Counterfactual: Sendable, Hashable {
     /// - Complexity: O(mechanisms x size of the spec), the specs being copied.
     public static func all(for spec: ScenarioSpec) -> [Counterfactual] {
         var list: [Counterfactual] = []
-        func add(_ mechanism: String, _ subject: String, _ change: String, _ edit: (inout ScenarioSpec) -> Void) {
+        func add(
+            _ mechanism: String, _ subject: String, _ change: String, changesDemand: Bool = false,
+            _ edit: (inout ScenarioSpec) -> Void
+        ) {
             var changed = spec
             edit(&changed)
-            list.append(Counterfactual(mechanism: mechanism, subject: subject, change: change, spec: changed))
+            list.append(
+                Counterfactual(
+                    mechanism: mechanism, subject: subject, change: change, spec: changed, changesDemand: changesDemand))
         }
         for (c, client) in spec.clients.enumerated() {
             let path = "clients.\(client.name)"
@@ -118,7 +127,11 @@ public struct Counterfactual: Sendable, Hashable {
             }
         }
         for (i, event) in spec.timeline.enumerated() {
-            add("fault", "timeline.\(i)", "\(Self.describe(event)) removed") { $0.timeline.remove(at: i) }
+            var spike = false
+            if case .loadSpike = event.action { spike = true }
+            add("fault", "timeline.\(i)", "\(Self.describe(event)) removed", changesDemand: spike) {
+                $0.timeline.remove(at: i)
+            }
         }
         return list
     }

@@ -11,8 +11,8 @@ extension Explanation {
         out += replications == 1 ? " (seed \(baseSeed))\n" : " (seeds \(baseSeed) to \(lastSeed), the same in every row)\n"
         out += "goodput: requests/s over every client, mean [low, high] of the 95% confidence interval; "
         out += "recovery: seconds after the last fault, over the runs that recovered\n"
-        out += "effect: cause = better without it, protection = worse without it (bad outcomes first, then goodput; "
-        out += "paired differences whose 95% interval excludes 0)\n\n"
+        out += "effect: cause = better without it, protection = worse without it (bad outcomes first, then runs not stable, "
+        out += "then success ratio, then goodput; paired differences whose 95% interval excludes 0)\n\n"
 
         var rows: [[String]] = [["mechanism", "subject", "outcomes", "goodput/s", "recovery", "effect"]]
         func row(_ column: Column) -> [String] {
@@ -113,7 +113,8 @@ extension Explanation {
         let decimals = 1
         var text = FigureText.number(interval.mean, decimals: decimals)
         if let half = interval.halfWidth, half.isFinite {
-            text += " [\(FigureText.number(interval.mean - half, decimals: decimals)), "
+            // Goodput and recovery time cannot be negative: the interval is cut at 0.
+            text += " [\(FigureText.number(max(0, interval.mean - half), decimals: decimals)), "
             text += "\(FigureText.number(interval.mean + half, decimals: decimals))]"
         }
         return text

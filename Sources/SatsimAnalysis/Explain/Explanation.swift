@@ -11,9 +11,20 @@ import SatsimModel
 /// 1. bad outcomes (degraded, metastable, oscillating, overloaded: 1 per run, else 0): when the
 ///    interval of the difference excludes 0, fewer bad runs without the mechanism make it a
 ///    `cause`, more make it a `protection`;
-/// 2. otherwise total goodput (the sum over clients) [requests/s]: when its interval excludes 0,
-///    higher goodput without the mechanism makes it a `cause`, lower a `protection`;
-/// 3. otherwise `none`.
+/// 2. otherwise disturbed runs (any outcome but `stable`: a run that only `recovered` was still
+///    knocked over): more runs `stable` without the mechanism make it a `cause`, fewer a
+///    `protection`. Removing a load spike that the system recovers from is a cause, though it
+///    lowers goodput;
+/// 3. otherwise the success ratio (the mean over clients of successes / requests ended): a
+///    difference whose interval excludes 0 and that reaches half a percentage point;
+/// 4. otherwise total goodput (the sum over clients) [requests/s]: when its interval excludes 0
+///    and the difference reaches 1% of the base's goodput, higher goodput without the mechanism
+///    makes it a `cause`, lower a `protection`. Skipped when the counterfactual changes the load
+///    offered (``Counterfactual/changesDemand``): less demand serves less, which is no harm;
+/// 5. otherwise `none`.
+///
+/// The floors in 3 and 4 keep a difference that is real but too small to matter (600.0/s against
+/// 600.0/s with common random numbers) from being called a cause or a protection.
 public struct Explanation: Sendable {
     /// What a mechanism did to the outcome.
     public enum Effect: String, Sendable, Hashable {
@@ -37,6 +48,10 @@ public struct Explanation: Sendable {
         public var recoveryTime: MeanInterval?
         /// The paired difference of the bad-outcome indicator (nil for the base).
         public var badDifference: MeanInterval?
+        /// The paired difference of the disturbed-run indicator (nil for the base).
+        public var disturbedDifference: MeanInterval?
+        /// The paired difference of the success ratio, mean over clients (nil for the base).
+        public var successDifference: MeanInterval?
         /// The paired difference of total goodput [requests/s] (nil for the base).
         public var goodputDifference: MeanInterval?
         /// `.none` for the base.
@@ -47,6 +62,12 @@ public struct Explanation: Sendable {
 
     /// The outcomes counted as bad by the effect rule.
     public static let badOutcomes: Set<Outcome> = [.degraded, .metastable, .oscillating, .overloaded]
+
+    /// The smallest success-ratio difference (a fraction, 0.005 = half a percentage point) that
+    /// rule 3 counts.
+    public static let successFloor = 0.005
+    /// The smallest goodput difference, as a share of the base's mean goodput, that rule 4 counts.
+    public static let goodputFloor = 0.01
 
     public var scenario: String
     public var baseSeed: UInt64
@@ -69,6 +90,14 @@ public struct Explanation: Sendable {
             if case .goodput = figures[$0].measure { return true } else { return false }
         }
         let recoveryIndex = figures.firstIndex { $0.measure == .recoveryTime }
+        let successIndices = figures.indices.filter {
+            if case .successRatio = figures[$0].measure { return true } else { return false }
+        }
+        func success(_ run: RunFigures) -> Double? {
+            let values = successIndices.compactMap { run.values[$0] }
+            return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+        }
+        func disturbed(_ run: RunFigures) -> Double? { run.outcome.map { $0 == .stable ? 0 : 1 } }
         func goodput(_ run: RunFigures) -> Double? {
             let values = goodputIndices.compactMap { run.values[$0] }
             return values.isEmpty ? nil : values.reduce(0, +)
@@ -88,12 +117,19 @@ public struct Explanation: Sendable {
                 outcomes: comparison.outcomeCounts(variant: index),
                 goodput: MeanInterval(samples: list.compactMap(goodput)),
                 recoveryTime: recoveryIndex.flatMap { i in MeanInterval(samples: list.compactMap { $0.values[i] }) },
-                badDifference: nil, goodputDifference: nil, effect: .none,
+                badDifference: nil, disturbedDifference: nil, successDifference: nil, goodputDifference: nil,
+                effect: .none,
                 limited: list.filter { $0.limit != nil }.count)
             guard index > 0 else { return result }
             result.badDifference = paired(list, bad)
+            result.disturbedDifference = paired(list, disturbed)
+            result.successDifference = paired(list, success)
             result.goodputDifference = paired(list, goodput)
-            result.effect = Self.effect(bad: result.badDifference, goodput: result.goodputDifference)
+            let demandChanged = counterfactuals[index - 1].changesDemand
+            result.effect = Self.effect(
+                bad: result.badDifference, disturbed: result.disturbedDifference, success: result.successDifference,
+                goodput: demandChanged ? nil : result.goodputDifference,
+                baseGoodput: MeanInterval(samples: runs[0].compactMap(goodput))?.mean)
             return result
         }
         self.scenario = scenario
@@ -104,10 +140,20 @@ public struct Explanation: Sendable {
     }
 
     /// The effect rule (see the type's comment) on the paired differences (counterfactual - base)
-    /// of the bad-outcome indicator and of total goodput [requests/s].
-    public static func effect(bad: MeanInterval?, goodput: MeanInterval?) -> Effect {
+    /// of the bad-outcome and disturbed-run indicators, the success ratio and total goodput
+    /// [requests/s]; `baseGoodput` is the base's mean goodput, for rule 4's floor.
+    public static func effect(
+        bad: MeanInterval?, disturbed: MeanInterval? = nil, success: MeanInterval? = nil, goodput: MeanInterval?,
+        baseGoodput: Double? = nil
+    ) -> Effect {
         if let bad, bad.excludesZero { return bad.mean < 0 ? .cause : .protection }
-        if let goodput, goodput.excludesZero { return goodput.mean > 0 ? .cause : .protection }
+        if let disturbed, disturbed.excludesZero { return disturbed.mean < 0 ? .cause : .protection }
+        if let success, success.excludesZero, abs(success.mean) >= successFloor {
+            return success.mean > 0 ? .cause : .protection
+        }
+        if let goodput, goodput.excludesZero, abs(goodput.mean) >= goodputFloor * abs(baseGoodput ?? 0) {
+            return goodput.mean > 0 ? .cause : .protection
+        }
         return .none
     }
 
