@@ -22,7 +22,11 @@ public enum TextSummary {
         } else {
             out += "\noutcome: \(verdict.outcome.rawValue)"
         }
-        if let recovery = verdict.recoveryTime { out += ", recovered \(number(recovery)) s after the last fault" }
+        if let recovery = verdict.recoveryTime {
+            out += recovery > 0
+                ? ", recovered \(number(recovery)) s after the last fault"
+                : ", healthy again by the time the last fault ended"
+        }
         out += "\n"
         if let limit = result.limitHit {
             // The limit's message says where the run stopped, in simulated time.

@@ -41,6 +41,7 @@ struct StoryChecker {
         case .mean(let names):
             return seconds > 0 ? intervals.reduce(0) { $0 + sum(names, $1) * (ends[$1] - begins[$1]) } / seconds : 0
         case .minimum(let names): return intervals.map { sum(names, $0) }.min() ?? 0
+        case .maximum(let names): return intervals.map { sum(names, $0) }.max() ?? 0
         case .quotient(let a, let b):
             guard let x = recompute(a, over: window), let y = recompute(b, over: window) else { return nil }
             return y != 0 ? x / y : 0

@@ -154,6 +154,14 @@ extension StoryData {
                     "\(Format.possessive(service)) balancer was in panic mode \(add(panic)) of the time, sending work to every instance, ejected ones included")
             } else if fewest.value == 0 {
                 effects.append("at times no instance of \(service) was serving")
+            } else if case .scale = event.action {
+                // A scaling step may go either way: say the range, which is true of both.
+                let most = figure(.maximum(["services.\(service).instances"]), .instances, over: window)
+                if most.value == fewest.value {
+                    effects.append("\(service) had \(add(fewest)) serving instances in every interval")
+                } else {
+                    effects.append("\(service) had from \(add(fewest)) to \(add(most)) serving instances in an interval")
+                }
             } else {
                 effects.append("\(service) had as few as \(add(fewest)) serving instances in an interval")
             }

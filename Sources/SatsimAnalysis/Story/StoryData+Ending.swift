@@ -31,7 +31,17 @@ extension StoryData {
         case .recovered:
             guard let recovery = verdict.recoveryTime, let end = lastFaultEnd else { return [] }
             let lead: String
-            if recovery > 0 {
+            if end >= endSeconds {
+                // The run ended (at its duration or at a limit) before the last fault did: no
+                // sentence may name a time after the end.
+                figures = [.clock(endSeconds)]
+                let bounds = healthBounds(&figures)
+                return [
+                    Finding(
+                        .ending, time: endSeconds, figures: figures,
+                        template: "When the run ended, at {0}, before the last fault did, the system was healthy again (\(bounds)): it recovered while the fault lasted.")
+                ]
+            } else if recovery > 0 {
                 figures = [.given(recovery, .duration, "recovery_time"), .clock(end + recovery)]
                 lead = "{0} after the last fault ended, at {1}"
             } else {

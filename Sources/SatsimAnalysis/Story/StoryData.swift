@@ -99,6 +99,9 @@ public struct StoryData: Sendable {
         case .minimum(let names):
             let v = values(names)
             return inside.map { v[$0] }.min() ?? 0
+        case .maximum(let names):
+            let v = values(names)
+            return inside.map { v[$0] }.max() ?? 0
         case .quotient(let a, let b):
             let divisor = evaluate(b, over: window)
             return divisor != 0 ? evaluate(a, over: window) / divisor : 0

@@ -12,6 +12,8 @@ public indirect enum StoryMeasure: Sendable, Hashable {
     case mean([String])
     /// The lowest per-interval level in the window.
     case minimum([String])
+    /// The highest per-interval level in the window.
+    case maximum([String])
     /// One measure divided by another (0 when the divisor is 0).
     case quotient(StoryMeasure, StoryMeasure)
     /// One measure minus another.
