@@ -92,15 +92,15 @@ struct InstanceState {
 
 /// The run-time state of one service.
 struct ServiceState {
-    let spec: ServiceSpec
+    var spec: ServiceSpec
     let serviceStream: RandomStream
     let balancerStream: RandomStream
-    let serviceTime: Sampler
-    let workers: Int32
+    var serviceTime: Sampler
+    var workers: Int32
     /// Per-instance queue capacity; Int.max when unbounded.
-    let queueCapacity: Int
-    let queueTimeout: Int64
-    let contention: Double
+    var queueCapacity: Int
+    var queueTimeout: Int64
+    var contention: Double
     let firstInstance: Int
     /// Instance slots reserved for this service: enough for every scale-out the scenario can ask.
     let slotCount: Int
@@ -108,7 +108,7 @@ struct ServiceState {
     /// not ejected, or every serving instance while the healthy share is below the panic
     /// threshold.
     var servingList: [Int] = []
-    let healthCheck: HealthCheckSpec?
+    var healthCheck: HealthCheckSpec?
     /// Whether the healthy share is below the panic threshold.
     var panicking = false
     var autoscaler: AutoscalerState?
@@ -117,7 +117,7 @@ struct ServiceState {
     var cacheStream: RandomStream?
     /// The health checks' stream (probe phases and jitter), when the service has health checks.
     var healthStream: RandomStream?
-    let bootTime: Int64
+    var bootTime: Int64
     let faultStream: RandomStream
     /// Active faults: error ratio (the largest active), refusing and blackhole outages, and
     /// latency added to each service start.

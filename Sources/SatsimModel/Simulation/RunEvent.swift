@@ -37,6 +37,10 @@ public enum RunEventKind: String, Sendable, Hashable, CaseIterable {
     case breakerHalfOpen = "breaker_half_open"
     case breakerClosed = "breaker_closed"
     case runStopped = "run_stopped"
+    /// An operator's timeline `set` put a new value in force (subject: the KEY.PATH).
+    case settingChanged = "setting_changed"
+    /// A `set` with `for` ended: the value in force without it is back (subject: the KEY.PATH).
+    case settingRestored = "setting_restored"
 }
 
 extension String {

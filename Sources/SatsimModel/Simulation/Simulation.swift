@@ -67,8 +67,14 @@ public final class Simulation: EventProcessor {
             let first = instances.count
             // Reserve a slot for every instance the scenario can ever run at once.
             var slots = max(service.instances, service.autoscaler?.max ?? 0)
-            for event in spec.timeline {
+            for event in spec.timeline where event.enabled {
                 if case .scale(let name, let to) = event.action, name == service.name { slots = max(slots, to) }
+                // A `set` may raise the count or the autoscaler's bounds mid-run.
+                for snapshot in [event.resolved?.atStart, event.resolved?.atEnd].compactMap({ $0 }) {
+                    for other in snapshot.services where other.name == service.name {
+                        slots = max(slots, other.instances, other.autoscaler?.max ?? 0)
+                    }
+                }
             }
             for slot in 0..<slots {
                 let initial = min(service.queue.capacity ?? 64, 1024)
@@ -198,7 +204,7 @@ public final class Simulation: EventProcessor {
                 startProbing(service: s, instance: instance)
             }
         }
-        for (index, event) in spec.timeline.enumerated() {
+        for (index, event) in spec.timeline.enumerated() where event.enabled {
             calendar.schedule(at: event.at, kind: EventKind.timelineStarts.rawValue, target: UInt32(index))
             if let duration = event.duration {
                 calendar.schedule(at: event.at + duration, kind: EventKind.timelineEnds.rawValue, target: UInt32(index))

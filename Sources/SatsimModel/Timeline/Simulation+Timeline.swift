@@ -80,7 +80,7 @@ extension Simulation {
             }
             recordEvent(.faultStarted, subject: name, detail: "cache flushed on every instance")
         case .set:
-            break
+            applySetting(index, starting: starting)
         }
     }
 

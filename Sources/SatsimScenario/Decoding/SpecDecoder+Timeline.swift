@@ -44,7 +44,8 @@ extension SpecDecoder {
                 action = .set(ScalarOverride(path: target, value: value))
             }
         }
+        let enabled = boolean(f, "enabled") ?? true
         guard diagnostics.count == before, let at, let action else { return nil }
-        return TimelineEventSpec(at: at, duration: window, action: action)
+        return TimelineEventSpec(at: at, duration: window, action: action, enabled: enabled)
     }
 }

@@ -59,10 +59,16 @@ public enum ScenarioLoader {
         }
         guard problems.isEmpty else { throw ScenarioError(diagnostics: problems) }
 
-        let (spec, positions) = try decodeAndValidate(root, file: file)
+        let (decoded, positions) = try decodeAndValidate(root, file: file)
         var diagnostics: [Diagnostic] = []
-        diagnostics += checkOverlays(in: spec, original: original, positions: positions, file: file,
+        diagnostics += checkOverlays(in: decoded, original: original, positions: positions, file: file,
                                      skipping: variant, requireSupported: requireSupported)
+        var spec = decoded
+        if diagnostics.isEmpty {
+            let (resolved, problems) = resolveSettings(decoded, root: root, positions: positions, file: file)
+            spec = resolved
+            diagnostics += problems
+        }
         if requireSupported {
             for feature in ModelSupport.unsupportedFeatures(in: spec) {
                 diagnostics.append(Diagnostic(

@@ -228,11 +228,13 @@ extension ScenarioSchema {
                 ]),
             SchemaShape(
                 "EVENT",
-                "A fault or operator action, an item of `timeline`. A fault (load_spike, latency, errors, outage, pause) requires `for` and ends by itself, inside the run; a step (kill, cache_flush, scale, deploy, set) takes no `for`.",
+                "A fault or operator action, an item of `timeline`. A fault (load_spike, latency, errors, outage, pause) requires `for` and ends by itself, inside the run; a step (kill, cache_flush, scale, deploy) takes no `for`; a `set` takes it or not.",
                 keys: [
                     .init("at", .duration(positive: false), .required, "when it starts; < duration"),
                     .init("kind", .choice(of: TimelineKind.self),
                           .required, "what happens"),
+                    .init("enabled", .boolean, .defaulted("true"),
+                          "false leaves the event out of the run, so a variant, `--set` or a sweep can switch it on or off"),
                 ],
                 discriminator: "kind",
                 cases: [
@@ -273,8 +275,10 @@ extension ScenarioSchema {
                         .init("batch", .integer(minimum: 1, maximum: maximumInstances), .defaulted("1"), "instances restarted at a time"),
                         .init("every", .duration(positive: true), .required, "time between batches"),
                     ]),
-                    SchemaCase("set", "change a KEY.PATH mid-run", [
-                        .init("path", .keyPath, .required, "the scalar to change"),
+                    SchemaCase("set", "an operator changes a KEY.PATH mid-run (what happens to work in flight: \"Changing settings mid-run\" below)", [
+                        .init("for", .duration(positive: true), .optional("the new value stays"),
+                              "then the value in force without this event comes back exactly; at + for <= duration"),
+                        .init("path", .keyPath, .required, "the scalar to change: a clients.* or services.* setting"),
                         .init("value", .anyScalar, .required, "its new value, typed by the key it names"),
                     ]),
                 ]),
