@@ -57,12 +57,12 @@ public struct Story: Sendable, Hashable {
         // The trigger(s): only those the run reached. A run stopped at a limit never simulated
         // the events after its stop, so they are counted, not told as if they happened.
         let stoppedAt = result.endSeconds
-        let reached = spec.timeline.filter { $0.at.seconds <= stoppedAt + 1e-9 }
+        let reached = spec.timeline.filter { $0.enabled && $0.at.seconds <= stoppedAt + 1e-9 }
         for event in reached {
             lines.append(Self.describe(event))
         }
         if result.limitHit != nil {
-            let unreached = spec.timeline.count - reached.count
+            let unreached = spec.timeline.filter(\.enabled).count - reached.count
             var sentence = "The run stopped at \(Format.clock(stoppedAt)), at a limit"
             if unreached > 0 {
                 sentence += "; \(unreached) later timeline event\(unreached == 1 ? " was" : "s were") never simulated"
@@ -99,7 +99,7 @@ public struct Story: Sendable, Hashable {
             lines.append(
                 "The cache of \(service.name) went cold: its hit ratio fell from \(Format.percent(usual)) to \(Format.percent(low)) at \(Format.clock(begin(worst))), sending the misses on to its calls.")
         }
-        if let end = lastFaultEnd, end <= stoppedAt + 1e-9, spec.timeline.contains(where: { $0.duration != nil }) {
+        if let end = lastFaultEnd, end <= stoppedAt + 1e-9, spec.timeline.contains(where: { $0.enabled && $0.duration != nil }) {
             lines.append("The last fault ended at \(Format.clock(end)).")
         }
 

@@ -117,7 +117,7 @@ public struct Counterfactual: Sendable, Hashable {
                 }
             }
         }
-        for (i, event) in spec.timeline.enumerated() {
+        for (i, event) in spec.timeline.enumerated() where event.enabled {
             add("fault", "timeline.\(i)", "\(Self.describe(event)) removed") { $0.timeline.remove(at: i) }
         }
         return list

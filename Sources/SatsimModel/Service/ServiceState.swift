@@ -139,6 +139,10 @@ struct ServiceState {
     var serving = TimeIntegral()
     var busyAtWarmup = 0.0, queuedAtWarmup = 0.0, capacityAtWarmup = 0.0, servingAtWarmup = 0.0
     var busyAtTick = 0.0, queuedAtTick = 0.0, capacityAtTick = 0.0, servingAtTick = 0.0
+    /// The most workers and the largest queue capacity a mid-run `set` has lowered from: work
+    /// already in service or queued stays (MidRunRule), so the invariants allow up to these.
+    var workersBeforeLowering: Int32 = 0
+    var capacityBeforeLowering = 0
     var minServing = Int.max
     var maxServing = 0
 }

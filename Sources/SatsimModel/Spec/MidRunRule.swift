@@ -9,6 +9,19 @@ public enum MidRunRule: Sendable, Hashable {
     /// The path cannot change mid-run; the text says why, and what to use instead.
     case refused(String)
 
+    /// One path of each rule, for the reference (NAME and N stand for any name and index).
+    public static let documentedPaths = [
+        "name", "duration", "timeline.N.at",
+        "clients.NAME.target", "clients.NAME.arrival.process", "clients.NAME.arrival.rate", "clients.NAME.arrival.users",
+        "clients.NAME.arrival.think.mean", "clients.NAME.network.mean", "clients.NAME.timeout",
+        "clients.NAME.retry.max_attempts", "clients.NAME.retry.backoff.base", "clients.NAME.retry.budget.ratio",
+        "clients.NAME.circuit_breaker.failure_ratio", "clients.NAME.adaptive_throttle.k",
+        "services.NAME.instances", "services.NAME.workers", "services.NAME.service_time.mean", "services.NAME.contention",
+        "services.NAME.queue.capacity", "services.NAME.queue.discipline", "services.NAME.queue.timeout",
+        "services.NAME.balancer", "services.NAME.calls.N.timeout", "services.NAME.cache.zipf", "services.NAME.cache.capacity",
+        "services.NAME.cache.ttl", "services.NAME.health_check.interval", "services.NAME.boot_time", "services.NAME.autoscaler.max",
+    ]
+
     /// The rule for a KEY.PATH (the path must already be known to name a scalar of the format).
     public static func rule(for path: String) -> MidRunRule {
         let parts = path.split(separator: ".").map(String.init)
@@ -57,7 +70,7 @@ public enum MidRunRule: Sendable, Hashable {
             }
         case "balancer": return .applies("attempts routed from now on use the new balancer")
         case "calls":
-            return .applies("calls made from now on follow the new setting; call attempts in flight keep their target and timer, and a call's retry budget restarts")
+            return .applies("calls made from now on follow the new setting; call attempts in flight keep their target and timer; a changed retry budget restarts")
         case "cache":
             switch key.dropFirst().first {
             case "keys", "zipf": return .applies("requests from now on draw keys from the new popularity; cached entries stay")

@@ -83,6 +83,7 @@ extension Simulation {
         services[s].spec = new
         services[s].serviceTime = Sampler(new.serviceTime)
         services[s].contention = new.contention
+        services[s].capacityBeforeLowering = max(services[s].capacityBeforeLowering, services[s].queueCapacity)
         services[s].queueCapacity = new.queue.capacity ?? Int.max
         services[s].queueTimeout = new.queue.timeout?.nanoseconds ?? Int64.max
         services[s].bootTime = new.bootTime.nanoseconds
@@ -140,6 +141,7 @@ extension Simulation {
             }
         }
         if new.workers != old.workers {
+            services[s].workersBeforeLowering = max(services[s].workersBeforeLowering, services[s].workers)
             services[s].workers = Int32(new.workers)
             let working = range.filter { instances[$0].lifecycle == .serving || instances[$0].lifecycle == .draining }.count
             services[s].capacity.set(Double(working * new.workers), at: now)

@@ -3,8 +3,8 @@ import SatsimModel
 
 extension ScenarioLoader {
     /// Resolves every enabled timeline `set` into the settings it puts in force (see
-    /// ``ResolvedSetting``), and refuses by name each path that cannot change mid-run
-    /// (``MidRunRule``).
+    /// ``ResolvedSetting``). Each `set` alone has passed `checkOverlays` (which also refuses by
+    /// name each path fixed for the run, ``MidRunRule``); here they are combined in time.
     ///
     /// `root` is the tree the run uses (variant and `--set` applied), `spec` its decoding. The
     /// settings in force at a time t are the tree with every enabled step `set` with at <= t and
@@ -14,17 +14,11 @@ extension ScenarioLoader {
         _ spec: ScenarioSpec, root: YAMLNode, positions: PositionIndex, file: String
     ) -> (ScenarioSpec, [Diagnostic]) {
         var problems: [Diagnostic] = []
+        // Paths fixed for the run were refused by `checkOverlays`, which runs first.
         var sets: [(index: Int, event: TimelineEventSpec, override: ScalarOverride)] = []
         for (index, event) in spec.timeline.enumerated() {
-            // A switched-off `set` is refused too: a variant or a sweep may switch it on.
-            guard case .set(let override) = event.action else { continue }
-            if case .refused(let why) = MidRunRule.rule(for: override.path) {
-                let path = "timeline.\(index).path"
-                problems.append(Diagnostic(at: positions.value(path), path: path,
-                    "cannot change \(override.path) mid-run: \(why)"))
-                continue
-            }
-            if event.enabled { sets.append((index, event, override)) }
+            guard event.enabled, case .set(let override) = event.action else { continue }
+            sets.append((index, event, override))
         }
         guard problems.isEmpty, !sets.isEmpty else { return (spec, problems) }
 

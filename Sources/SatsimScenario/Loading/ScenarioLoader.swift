@@ -273,6 +273,14 @@ public enum ScenarioLoader {
             let base = "timeline.\(index)"
             let overlay = Overlay(path: override.path, value: valueNode(original, path: "\(base).value", text: override.value, positions),
                                   pathPosition: positions.value("\(base).path"))
+            // A path that names a setting fixed for the run is refused by name, whatever its value
+            // and whether or not the event is enabled (a variant or a sweep may enable it).
+            var probe = original
+            if overlay.apply(to: &probe) == nil, case .refused(let why) = MidRunRule.rule(for: override.path) {
+                problems.append(Diagnostic(at: positions.value("\(base).path"), path: "\(base).path",
+                                           "cannot change \(override.path) mid-run: \(why)"))
+                continue
+            }
             check([overlay], context: "set by \(base)")
         }
         return problems
