@@ -19,6 +19,8 @@ extension Simulation {
             requests.parent[Int(r)] = a
             requests.parentGeneration[Int(r)] = attempts.slots.generation(of: a)
             requests.call[Int(r)] = Int32(k)
+            // A call belongs to the cohort of the request whose handler makes it.
+            if chaos.cohorts { requests.cohort[Int(r)] = requests.cohort[Int(attempts.request[ai])] }
             sendCallAttempt(request: r)
             return
         }

@@ -36,6 +36,7 @@ extension Simulation {
     func newRequest(client c: Int) {
         clients[c].counters.requests += 1
         let slot = requests.acquire(client: c, at: now)
+        if chaos.cohorts { drawCohort(request: slot, client: c) }
         sendAttempt(request: slot)
         // Also here, not only when an attempt is sent: a request whose attempt the breaker,
         // throttle or budget rejected stays in flight (waiting to retry) without one.
@@ -200,6 +201,7 @@ extension Simulation {
                 clients[c].latency.histogram.record(latency)
             }
             clients[c].intervalLatency.histogram.record(latency)
+            if chaos.cohorts { countCohort(request: ri, client: c, success: true, latency: latency) }
             finishRequest(r, client: c)
             return
         }
@@ -225,6 +227,7 @@ extension Simulation {
     func countFailure(request ri: Int, client c: Int) {
         clients[c].counters.failures += 1
         if createdBeforeWarmup(ri) { clients[c].counters.earlyFailures += 1 }
+        if chaos.cohorts { countCohort(request: ri, client: c, success: false, latency: .zero) }
     }
 
     /// Whether request `ri` was created before the warmup ended: the summary leaves it out.

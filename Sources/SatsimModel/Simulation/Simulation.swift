@@ -42,6 +42,8 @@ public final class Simulation: EventProcessor {
     /// The smallest calendar worth compacting (a test lowers it to compact all the time).
     var compactionFloor = Simulation.minimumCompactionThreshold
     static let minimumCompactionThreshold = 65_536
+    /// Targeted faults and cohorts (Chaos/ChaosState.swift): nothing per event without them.
+    @exclusivity(unchecked) var chaos = ChaosState()
     /// Counted events, for the benchmark's events per second.
     public private(set) var countedEvents = 0
 
@@ -147,6 +149,7 @@ public final class Simulation: EventProcessor {
                     budget: client.retry?.budget.map(RetryBudget.init), breaker: client.circuitBreaker.map(CircuitBreaker.init),
                     throttle: client.adaptiveThrottle.map(AdaptiveThrottle.init), throttleStream: stream("throttle")))
         }
+        prepareChaos()
     }
 
     /// Bit i set when outcome i (in `AttemptOutcome.allCases` order) is retried.

@@ -17,6 +17,9 @@ struct RequestSlab {
     /// Kept per request, not per attempt: a request has one attempt the client still waits for
     /// (a timed-out one is abandoned before the retry goes out), and only that one is recorded.
     var breakerPeriod: [UInt32] = []
+    /// The cohort draw u ~ U(0, 1) of the client request it belongs to (ChaosState); written
+    /// only when the scenario has cohorts.
+    var cohort: [Double] = []
 
     static let noParent = UInt32.max
 
@@ -36,6 +39,7 @@ struct RequestSlab {
             parentGeneration.append(0)
             call.append(-1)
             breakerPeriod.append(0)
+            cohort.append(1)
         }
         parent[i] = RequestSlab.noParent
         client[i] = UInt32(c)

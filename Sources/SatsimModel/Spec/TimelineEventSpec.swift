@@ -10,11 +10,19 @@ public struct TimelineEventSpec: Sendable, Hashable {
     public var action: TimelineAction
     /// `enabled`: false leaves the event out of the run (a variant, `--set` or a sweep switches it).
     public var enabled: Bool
+    /// `caller` of a `latency` or `errors` fault: only attempts of calls from that service (one
+    /// edge of the call graph); nil: every caller.
+    public var caller: String?
+    /// `share` of a `latency` or `errors` fault: only requests of the experiment cohort, this
+    /// share of every client's requests, chosen when a request is created; nil: every request.
+    public var share: Double?
     /// For an enabled `set`: the settings it puts in force, resolved by the scenario layer
     /// (nil for other kinds, and for a spec built without the loader).
     public var resolved: ResolvedSetting?
     public init(at: SimTime, duration: SimTime? = nil, action: TimelineAction, enabled: Bool = true,
-                resolved: ResolvedSetting? = nil) {
+                resolved: ResolvedSetting? = nil, caller: String? = nil, share: Double? = nil) {
+        self.caller = caller
+        self.share = share
         self.at = at
         self.duration = duration
         self.action = action

@@ -16,6 +16,10 @@ extension Simulation {
     func applyTimeline(_ index: Int, starting: Bool) {
         let event = spec.timeline[index]
         let window = event.duration.map { " for \($0.description)" } ?? ""
+        if event.isTargetedFault {
+            applyTargetedFault(index, starting: starting)
+            return
+        }
         switch event.action {
         case .loadSpike(let name, let factor):
             guard let c = clients.firstIndex(where: { $0.spec.name == name }) else { return }

@@ -45,7 +45,9 @@ extension SpecDecoder {
             }
         }
         let enabled = boolean(f, "enabled") ?? true
+        let caller = f.keys["caller"] != nil ? text(f, "caller") : nil
+        let share = f.keys["share"] != nil ? number(f, "share") : nil
         guard diagnostics.count == before, let at, let action else { return nil }
-        return TimelineEventSpec(at: at, duration: window, action: action, enabled: enabled)
+        return TimelineEventSpec(at: at, duration: window, action: action, enabled: enabled, caller: caller, share: share)
     }
 }

@@ -246,10 +246,12 @@ extension ScenarioSchema {
                     SchemaCase("latency", "added service time", [
                         forKey, .init("service", .reference("service"), .required, "the service"),
                         .init("add", .object("distribution"), .required, "time added to each request's service time"),
+                        callerKey, shareKey,
                     ]),
                     SchemaCase("errors", "a share of requests fails fast", [
                         forKey, .init("service", .reference("service"), .required, "the service"),
                         .init("ratio", .ratio, .required, "share of requests that fail"),
+                        callerKey, shareKey,
                     ]),
                     SchemaCase("outage", "the service stops answering", [
                         forKey, .init("service", .reference("service"), .required, "the service"),
@@ -300,7 +302,11 @@ extension ScenarioSchema {
         clientFigures: [
             "requests", "attempts", "successes", "failures", "goodput_per_s", "amplification",
             "latency.mean", "latency.p50", "latency.p90", "latency.p99", "latency.max",
-        ],
+        ] + ["experiment", "control"].flatMap { cohort in
+            ["requests", "successes", "failures", "success_ratio", "goodput_per_s", "amplification", "latency.p99"].map {
+                "cohorts.\(cohort).\($0)"
+            }
+        },
         serviceFigures: [
             "arrivals", "completions", "rejected", "dropped", "wasted", "utilization", "mean_queue_length", "mean_wait",
             "instances.min", "instances.mean", "instances.max",
@@ -309,6 +315,12 @@ extension ScenarioSchema {
         outcomes: ["stable", "recovered", "degraded", "metastable", "oscillating", "overloaded"]
     )
 
+    private static let callerKey = SchemaKey(
+        "caller", .reference("service"), .optional("attempts from every caller, clients included"),
+        "only attempts of calls from this service, one edge of the call graph; it must call the service")
+    private static let shareKey = SchemaKey(
+        "share", .ratio, .optional("every request"),
+        "only the experiment cohort: this share of each client's requests, chosen when a request is created (its calls inherit it); summary.json then compares `cohorts`")
     private static let forKey = SchemaKey(
         "for", .duration(positive: true), .required, "how long the fault lasts; at + for <= duration")
 }
