@@ -157,6 +157,7 @@ extension LoaderTests {
             TimelineEventSpec(at: t(570), action: .set(ScalarOverride(path: "clients.users.retry.max_attempts", value: "1"))),
             TimelineEventSpec(at: t(575), duration: t(10), action: .set(ScalarOverride(path: "services.api.queue.timeout", value: "500ms"))),
             TimelineEventSpec(at: t(590), action: .kill(service: "api", count: 1), enabled: false),
+            TimelineEventSpec(at: t(180), duration: t(300), action: .errors(service: "db", ratio: 1), caller: "api", share: 0.05),
         ])
         #expect(spec.variants == [
             VariantSpec(name: "no-retries", overrides: [ScalarOverride(path: "clients.users.retry.max_attempts", value: "1")]),
