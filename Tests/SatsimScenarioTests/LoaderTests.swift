@@ -123,7 +123,9 @@ extension LoaderTests {
         #expect(api.calls == [
             CallSpec(service: "db", probability: 1, timeout: SimTime(nanoseconds: 300 * ms), retry: RetrySpec(
                 maxAttempts: 2, backoff: BackoffSpec(base: SimTime(nanoseconds: 20 * ms), multiplier: 2, cap: SimTime(nanoseconds: sec), jitter: .full)),
-                optional: false),
+                optional: false, circuitBreaker: CircuitBreakerSpec(
+                    failureRatio: 0.5, minRequests: 20, window: SimTime(nanoseconds: 10 * sec), openFor: SimTime(nanoseconds: 5 * sec),
+                    halfOpenProbes: 5)),
             CallSpec(service: "cache", probability: 0.1, timeout: nil, retry: nil, optional: true),
         ])
         #expect(api.cache == CacheSpec(keys: 100_000, zipf: 1, capacity: 20_000, ttl: SimTime(nanoseconds: 300 * sec)))

@@ -13,6 +13,8 @@ struct CallState {
     var retryMask: UInt8
     var backoff: BackoffSpec?
     var budget: RetryBudget?
+    /// The edge's circuit breaker (`calls[i].circuit_breaker`), set by `prepareEdgeBreakers`.
+    var breaker: CircuitBreaker?
     /// Draws whether the call is made, and the backoff jitter.
     let stream: RandomStream
 }

@@ -40,6 +40,10 @@ extension Simulation {
                 return
             }
         }
+        if calls[k].breaker != nil, !admitThroughEdgeBreaker(request: r, call: k) {
+            callAttemptEnded(request: r, outcome: .rejected)
+            return
+        }
         let (a, generation) = attempts.acquire(
             request: r, requestGeneration: requests.slots.generation(of: r), service: calls[k].target)
         if calls[k].timeout != Int64.max {
@@ -54,6 +58,7 @@ extension Simulation {
     /// An attempt of downstream call `r` ended: done, retry, or give up.
     func callAttemptEnded(request r: UInt32, outcome: AttemptOutcome) {
         let k = Int(requests.call[Int(r)])
+        if calls[k].breaker != nil, outcome != .rejected { recordOnEdgeBreaker(request: r, call: k, success: outcome == .success) }
         if outcome == .success {
             callFinished(request: r, success: true)
             return

@@ -150,6 +150,7 @@ public final class Simulation: EventProcessor {
                     throttle: client.adaptiveThrottle.map(AdaptiveThrottle.init), throttleStream: stream("throttle")))
         }
         prepareChaos()
+        prepareEdgeBreakers()
     }
 
     /// Bit i set when outcome i (in `AttemptOutcome.allCases` order) is retried.

@@ -82,7 +82,11 @@ public struct CallSpec: Sendable, Hashable {
     public var timeout: SimTime?
     public var retry: RetrySpec?
     public var optional: Bool
-    public init(service: String, probability: Double = 1, timeout: SimTime? = nil, retry: RetrySpec? = nil, optional: Bool = false) {
+    /// `circuit_breaker`: one per call edge (shared by the calling service's instances).
+    public var circuitBreaker: CircuitBreakerSpec?
+    public init(service: String, probability: Double = 1, timeout: SimTime? = nil, retry: RetrySpec? = nil, optional: Bool = false,
+                circuitBreaker: CircuitBreakerSpec? = nil) {
+        self.circuitBreaker = circuitBreaker
         self.service = service
         self.probability = probability
         self.timeout = timeout

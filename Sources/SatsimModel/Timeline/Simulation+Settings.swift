@@ -105,6 +105,7 @@ extension Simulation {
             calls[i].retryMask = Self.retryMask(call.retry)
             calls[i].backoff = call.retry?.backoff
             if call.retry?.budget != before.retry?.budget { calls[i].budget = call.retry?.budget.map(RetryBudget.init) }
+            if call.circuitBreaker != before.circuitBreaker { calls[i].breaker = call.circuitBreaker.map(CircuitBreaker.init) }
         }
         if new.healthCheck != old.healthCheck {
             services[s].healthCheck = new.healthCheck

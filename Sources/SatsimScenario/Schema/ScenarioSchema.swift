@@ -160,6 +160,8 @@ extension ScenarioSchema {
                     .init("timeout", .duration(positive: true), .optional("wait forever"), "per attempt"),
                     .init("retry", .object("retry"), .optional("no retries"), "retries of this call"),
                     .init("optional", .boolean, .defaulted("false"), "true: a failed call is tolerated and the request still succeeds"),
+                    .init("circuit_breaker", .object("circuit_breaker"), .optional("none"),
+                          "stops making this call while it fails: one breaker per call edge, shared by the calling service's instances; a rejected call attempt ends `rejected` at once"),
                 ]),
             SchemaShape(
                 "cache", "A per-instance LRU cache over a Zipf-popular key space.",
