@@ -48,9 +48,11 @@ struct MidRunSettingTests {
                 timeout: 300ms
                 retry: { max_attempts: 2, on: [timeout], backoff: { base: 20ms, multiplier: 2, cap: 500ms, jitter: equal }, budget: { ratio: 0.1, min_per_second: 1 } }
                 optional: false
+                circuit_breaker: { failure_ratio: 0.5, min_requests: 20, window: 10s, open_for: 5s, half_open_probes: 3 }
             cache: { keys: 1000, zipf: 1.0, capacity: 100, ttl: 1m }
             health_check: { interval: 5s, timeout: 1s, unhealthy_after: 3, healthy_after: 2, action: eject, panic_threshold: 0.5, jitter: 0.1 }
             boot_time: 2s
+            outlier_detection: { consecutive_errors: 5, interval: 10s, base_ejection_time: 30s, max_ejection_percent: 10 }
             autoscaler: { policy: target_tracking, metric: utilization, target: 0.6, interval: 15s, min: 2, max: 6, scale_in_cooldown: 30s, scale_out_cooldown: 10s }
           web:
             service_time: { dist: pareto, scale: 2ms, shape: 2.5 }
@@ -185,7 +187,8 @@ struct MidRunSettingTests {
         }
         for k in sim.calls {
             out.append("call \(k.spec.service) p=\(k.spec.probability) optional=\(k.spec.optional) target=\(k.target) timeout=\(k.timeout) maxAttempts=\(k.maxAttempts) mask=\(k.retryMask) "
-                + "backoff=\(String(describing: k.backoff)) budget=\(String(describing: k.budget.map { [$0.ratio, $0.reserve] }))")
+                + "backoff=\(String(describing: k.backoff)) budget=\(String(describing: k.budget.map { [$0.ratio, $0.reserve] })) "
+                + "breaker=\(String(describing: k.breaker?.spec))")
         }
         return out
     }

@@ -39,6 +39,10 @@ struct ChaosState {
     var faults: [[Fault]] = []
     /// How many targeted faults are in progress (0: the handlers skip all of this).
     var activeFaults = 0
+    /// Whether some service has outlier detection (the response hooks test this first).
+    var outliers = false
+    /// Per service: the generation of its outlier review chain (a mid-run `set` may restart it).
+    var reviewGeneration: [UInt32] = []
     /// Per client: [experiment, control].
     var figures: [[CohortFigures]] = []
 }

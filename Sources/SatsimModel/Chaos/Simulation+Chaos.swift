@@ -6,6 +6,11 @@ extension Simulation {
     /// cohort streams. Called once by `init`.
     func prepareChaos() {
         chaos.faults = Array(repeating: [], count: services.count)
+        chaos.reviewGeneration = Array(repeating: 0, count: services.count)
+        chaos.outliers = spec.services.contains { $0.outlierDetection != nil }
+            || spec.timeline.contains { event in
+                event.resolved.map { r in ([r.atStart] + (r.atEnd.map { [$0] } ?? [])).contains { $0.services.contains { $0.outlierDetection != nil } } } ?? false
+            }
         let shares = spec.timeline.filter { $0.enabled && $0.isTargetedFault }.compactMap(\.share)
         guard let share = shares.max() else { return }
         chaos.cohorts = true

@@ -133,6 +133,7 @@ extension Simulation {
             probeAnswered(a, success: outcome == .success)
             return
         }
+        if chaos.outliers, attempts.instance[i] >= 0, !attempts.abandoned[i] { observeOutlier(a, success: outcome == .success) }
         if attempts.abandoned[i] {
             attempts.slots.release(a)
             return
@@ -166,6 +167,7 @@ extension Simulation {
         let i = Int(a)
         attempts.abandoned[i] = true
         let r = attempts.request[i]
+        if chaos.outliers, attempts.phase[i] == .atServer, attempts.instance[i] >= 0 { observeOutlier(a, success: false) }
         // An attempt on its way to or held by a server stays alive until served or dropped: the
         // server does not know its caller gave up, and that is wasted work. An answer already on
         // its way back is simply ignored.

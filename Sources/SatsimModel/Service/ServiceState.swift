@@ -62,6 +62,12 @@ struct InstanceState {
     var cache: LRUCache?
     /// Taken out of the balancer by its health check (it still works off what it holds).
     var ejected = false
+    /// Outlier detection (OutlierDetection.swift): ejected by it, errors in a row, times ejected
+    /// in this life, and when the last ejection began [ns].
+    var outlierEjected = false
+    var outlierConsecutive: Int32 = 0
+    var outlierEjections: Int32 = 0
+    var outlierEjectedAt: Int64 = 0
     var consecutiveProbeFailures = 0
     var consecutiveProbeSuccesses = 0
     /// Bumped each time the instance's probe schedule starts, so that the events of an earlier

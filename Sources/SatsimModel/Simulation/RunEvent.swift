@@ -41,6 +41,8 @@ public enum RunEventKind: String, Sendable, Hashable, CaseIterable {
     case settingChanged = "setting_changed"
     /// A `set` with `for` ended: the value in force without it is back (subject: the KEY.PATH).
     case settingRestored = "setting_restored"
+    /// Outlier detection would have ejected an instance, but max_ejection_percent was reached.
+    case outlierNotEjected = "outlier_not_ejected"
 }
 
 extension String {

@@ -37,7 +37,7 @@ extension Simulation {
             let running = (service.firstInstance..<(service.firstInstance + service.slotCount)).filter {
                 instances[$0].lifecycle == .serving
             }
-            let healthy = running.filter { !instances[$0].ejected }
+            let healthy = running.filter { !instances[$0].ejected && !instances[$0].outlierEjected }
             let routable = service.panicking ? running : healthy
             precondition(service.servingList == routable, "\(service.spec.name): balancer list \(service.servingList), expected \(routable)")
             precondition(

@@ -207,6 +207,7 @@ public final class Simulation: EventProcessor {
             for instance in service.servingList where service.healthCheck != nil {
                 startProbing(service: s, instance: instance)
             }
+            if service.spec.outlierDetection != nil { scheduleOutlierReview(service: s) }
         }
         for (index, event) in spec.timeline.enumerated() where event.enabled {
             calendar.schedule(at: event.at, kind: EventKind.timelineStarts.rawValue, target: UInt32(index))
@@ -284,6 +285,11 @@ public final class Simulation: EventProcessor {
         case .probe:
             probeDue(service: Int(event.target), instance: Int(event.slot), epoch: event.generation)
             return true
+        case .outlierReview:
+            outlierReview(service: Int(event.target), generation: event.generation)
+            // Counted, like the autoscaler's rounds, so that the event budget bounds reviews
+            // that come every nanosecond.
+            return true
         case .probeTimeout:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
                   !attempts.abandoned[Int(event.slot)] else { return false }
@@ -337,6 +343,8 @@ public final class Simulation: EventProcessor {
             case .userWakes, .metricsTick, .warmupEnds, .timelineStarts, .timelineEnds, .instanceBoots, .deployStep,
                 .pauseEnds, .autoscale:
                 return false
+            case .outlierReview:
+                return event.generation != chaos.reviewGeneration[Int(event.target)]
             }
         }
         compactionThreshold = max(2 * calendar.count, compactionFloor)

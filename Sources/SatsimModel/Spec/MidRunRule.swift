@@ -20,6 +20,7 @@ public enum MidRunRule: Sendable, Hashable {
         "services.NAME.queue.capacity", "services.NAME.queue.discipline", "services.NAME.queue.timeout",
         "services.NAME.balancer", "services.NAME.calls.N.timeout", "services.NAME.cache.zipf", "services.NAME.cache.capacity",
         "services.NAME.cache.ttl", "services.NAME.health_check.interval", "services.NAME.boot_time", "services.NAME.autoscaler.max",
+        "services.NAME.outlier_detection.base_ejection_time", "services.NAME.calls.N.circuit_breaker.open_for",
     ]
 
     /// The rule for a KEY.PATH (the path must already be known to name a scalar of the format).
@@ -80,7 +81,8 @@ public enum MidRunRule: Sendable, Hashable {
         case "boot_time": return .applies("instances that start booting from now on take the new time; booting ones keep theirs")
         case "autoscaler":
             return .applies("the autoscaler applies the new setting at its next decision, its history of recommendations forgotten; the decision already due keeps its time")
-        case "outlier_detection": return .applies("the next review and every ejection from now on use the new setting; ejections in force keep their end")
+        case "outlier_detection":
+            return .applies("every failure from now on counts against the new setting; ejections in force end at the first review where base_ejection_time x ejections has passed; a new interval restarts the reviews from now")
         default: return .refused("unknown service setting")
         }
     }

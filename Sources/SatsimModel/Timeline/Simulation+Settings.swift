@@ -141,6 +141,7 @@ extension Simulation {
                 services[s].autoscaler = nil
             }
         }
+        if new.outlierDetection != old.outlierDetection { reconfigureOutlierDetection(service: s, from: old.outlierDetection) }
         if new.workers != old.workers {
             services[s].workersBeforeLowering = max(services[s].workersBeforeLowering, services[s].workers)
             services[s].workers = Int32(new.workers)

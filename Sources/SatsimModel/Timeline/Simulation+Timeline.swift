@@ -235,6 +235,9 @@ extension Simulation {
         if state != .serving {
             // A new life starts with a clean health record.
             instances[instance].ejected = false
+            instances[instance].outlierEjected = false
+            instances[instance].outlierConsecutive = 0
+            instances[instance].outlierEjections = 0
             instances[instance].consecutiveProbeFailures = 0
             instances[instance].consecutiveProbeSuccesses = 0
         }
@@ -269,7 +272,7 @@ extension Simulation {
                 switch slots[i].lifecycle {
                 case .serving:
                     running.append(i)
-                    if !slots[i].ejected { healthy.append(i) }
+                    if !slots[i].ejected && !slots[i].outlierEjected { healthy.append(i) }
                     working += 1
                 case .draining:
                     working += 1

@@ -73,12 +73,20 @@ extension SpecDecoder {
                     scaleInCooldown: scaleIn, scaleOutCooldown: scaleOut)
             }
         }
+        var outliers: OutlierDetectionSpec?
+        if let o = nested(f, "outlier_detection", shape: "outlier_detection"), let consecutive = integer(o, "consecutive_errors"),
+           let interval = duration(o, "interval"), let base = duration(o, "base_ejection_time"),
+           let percent = integer(o, "max_ejection_percent")
+        {
+            outliers = OutlierDetectionSpec(
+                consecutiveErrors: consecutive, interval: interval, baseEjectionTime: base, maxEjectionPercent: percent)
+        }
         guard diagnostics.count == before, let instances, let workers, let serviceTime, let contention, let balancer,
             let bootTime
         else { return nil }
         return ServiceSpec(
             name: entry.key, instances: instances, workers: workers, serviceTime: serviceTime, contention: contention,
             queue: queue, balancer: balancer, calls: calls, cache: cache, healthCheck: health, bootTime: bootTime,
-            autoscaler: autoscaler)
+            autoscaler: autoscaler, outlierDetection: outliers)
     }
 }

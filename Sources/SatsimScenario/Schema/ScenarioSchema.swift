@@ -143,6 +143,8 @@ extension ScenarioSchema {
                     .init("health_check", .object("health_check"), .optional("no health checks"), "probes that eject or restart instances"),
                     .init("boot_time", .duration(positive: false), .defaulted("0s"), "a new or restarted instance serves nothing before this"),
                     .init("autoscaler", .object("autoscaler"), .optional("fixed count"), "changes the instance count from metrics"),
+                    .init("outlier_detection", .object("outlier_detection"), .optional("none"),
+                          "passive: the balancer ejects an instance whose answers keep failing, as Envoy does"),
                 ]),
             SchemaShape(
                 "queue", "Per-instance queue of requests waiting for a worker.",
@@ -184,6 +186,17 @@ extension ScenarioSchema {
                     .init("panic_threshold", .ratio, .defaulted("0"), "below this healthy fraction the balancer uses every instance"),
                     .init("jitter", .ratio, .defaulted("0"),
                           "each probe's interval is stretched by U(0, jitter x interval); whatever it is, every instance has its own schedule, first probe at a random phase in [0, interval)"),
+                ]),
+            SchemaShape(
+                "outlier_detection",
+                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, a success resets its count; at consecutive_errors it is ejected at once, unless 100 x ejected / instances >= max_ejection_percent (the first ejection always happens when that is > 0). Every interval from the start a review returns the instances ejected for at least base_ejection_time x the number of times they were ejected. A restarted instance starts afresh.",
+                keys: [
+                    .init("consecutive_errors", .integer(minimum: 1, maximum: 1_000_000), .defaulted("5"), "errors in a row that eject an instance"),
+                    .init("interval", .duration(positive: true), .defaulted("10s"), "time between reviews of the ejections"),
+                    .init("base_ejection_time", .duration(positive: true), .defaulted("30s"),
+                          "an ejection lasts at least this x the number of times the instance was ejected"),
+                    .init("max_ejection_percent", .integer(minimum: 0, maximum: 100), .defaulted("10"),
+                          "no ejection while this share of instances [%] is already ejected"),
                 ]),
             SchemaShape(
                 "autoscaler", "Changes the instance count from sampled metrics.",
