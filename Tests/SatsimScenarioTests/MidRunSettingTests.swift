@@ -337,4 +337,47 @@ struct MidRunSettingTests {
         let d = Simulation(spec: try ScenarioLoader.parse(text: Self.base + set, file: "c.yaml")).run()
         #expect(d.clients == a.clients && d.services == a.services)
     }
+
+    @Test("a lower queue capacity and fewer workers keep the work already queued and in service")
+    func lowerLimitsKeepWork() throws {
+        // One instance, 4 workers, 1 s of work each, 50 requests/s: the queue is full (100) long
+        // before 10 s. From 10 s to 15 s the capacity is 10 and the workers 2.
+        let text = """
+            name: lower-limits
+            description: Lower limits mid-run.
+            duration: 20s
+            seed: 2
+            clients:
+              users:
+                target: api
+                arrival: { process: constant, rate: 50/s }
+            services:
+              api:
+                workers: 4
+                service_time: { dist: constant, value: 1s }
+                queue: { capacity: 100 }
+            timeline:
+              - { at: 10s, for: 5s, kind: set, path: services.api.queue.capacity, value: 10 }
+              - { at: 10s, for: 5s, kind: set, path: services.api.workers, value: 2 }
+
+            """
+        let sim = Simulation(spec: try ScenarioLoader.parse(text: text, file: "lower.yaml"))
+        sim.prepare()
+        func at(_ t: Double) -> (queued: Int, busy: Int32) {
+            _ = RunLoop.run(sim, until: SimTime(seconds: t))
+            sim.checkInvariants()
+            return (sim.instances[0].queue.count, sim.instances[0].busy)
+        }
+        #expect(at(9.99) == (100, 4))
+        // Nothing evicted, nothing stopped: the queue stays over the new capacity, 4 workers busy.
+        #expect(at(10.001) == (100, 4))
+        // The 4 in service finish by 11 s (started before 10 s, 1 s each); then only 2 start
+        // at a time, and arrivals are turned away while the queue holds 10 or more.
+        #expect(at(11.5).busy == 2)
+        let rejectedBefore = sim.services[0].counters.rejected
+        #expect(at(14.9).queued < 100)
+        #expect(sim.services[0].counters.rejected - rejectedBefore >= Int(3.4 * 50) - 1)
+        // Back to 4 workers at 15 s: two more start at once.
+        #expect(at(15.001).busy == 4)
+    }
 }
