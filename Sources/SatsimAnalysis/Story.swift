@@ -220,9 +220,9 @@ public struct Story: Sendable, Hashable {
             } else {
                 delay = "a \(add.name) delay averaging \(Format.duration(add.mean))"
             }
-            return "At \(at), \(service) became slower by \(delay) per request\(window)."
+            return "At \(at), \(service) became slower by \(delay) per request\(Self.scope(of: event))\(window)."
         case .errors(let service, let ratio):
-            return "At \(at), \(service) started failing \(Format.percent(ratio)) of requests\(window)."
+            return "At \(at), \(service) started failing \(Format.percent(ratio)) of requests\(Self.scope(of: event))\(window)."
         case .outage(let service, let mode):
             return "At \(at), \(service) went down (\(mode.rawValue))\(window)."
         case .kill(let service, let count):
@@ -236,7 +236,7 @@ public struct Story: Sendable, Hashable {
         case .deploy(let service, let batch, let every):
             return "At \(at), a rolling deploy of \(service) began, \(batch) at a time every \(Format.duration(every.seconds))."
         case .set(let change):
-            return "At \(at), \(change.path) was set to \(change.value)."
+            return "At \(at), \(change.path) was set to \(change.value)\(window)\(event.duration == nil ? "" : ", then set back")."
         }
     }
 }
