@@ -65,7 +65,7 @@ public struct RunAnalysis: Sendable {
                     latency: i < result.successLatency.count ? result.successLatency[i] : CompactLatencyHistogram()))
             previous = times[i]
         }
-        let faults = spec.timeline.map { FaultWindow(start: $0.at.seconds, end: Self.effectEnd(of: $0, in: spec).seconds) }
+        let faults = spec.timeline.filter(\.enabled).map { FaultWindow(start: $0.at.seconds, end: Self.effectEnd(of: $0, in: spec).seconds) }
         self.intervals = intervals
         self.faults = faults
         let judged = OutcomeClassifier.judge(

@@ -27,8 +27,7 @@ public struct ExplainCommand: ParsableCommand {
             max_attempts; circuit_breaker, adaptive_throttle, queue_timeout, health_check: none; \
             codel: the fifo discipline; autoscaler: none, the initial instance count is kept; \
             cache: a cache that never goes cold (a cache_flush, restart or boot no longer empties \
-            it); fault: the timeline event removed. outlier_detection is not simulated yet and is \
-            never switched off. \
+            it); outlier_detection: none; fault: the timeline event removed. \
             Effect: cause when switching it off makes the outcome better, protection when worse, \
             none otherwise. Better or worse is judged first on the bad outcomes (degraded, \
             metastable, oscillating, overloaded), then on total goodput, each by the 95% interval \

@@ -31,7 +31,13 @@ public enum SummaryDocument {
             members.append(("limit", .string(limit.message)))
         }
         members.append(("events", .int(result.eventCount)))
-        members.append(("clients", .object(result.clients.map { ($0.name, client($0)) })))
+        members.append(("clients", .object(result.clients.map { c in
+            guard let cohorts = result.cohorts.first(where: { $0.client == c.name }), case .object(var fields) = client(c) else {
+                return (c.name, client(c))
+            }
+            fields.append(("cohorts", self.cohorts(cohorts)))
+            return (c.name, .object(fields))
+        })))
         members.append(("services", .object(result.services.map { ($0.name, service($0)) })))
         // Only with run --explain: explain.json's object for the same scenario, variant, --set and seed.
         if let explain { members.append(("explain", explain)) }
@@ -62,6 +68,31 @@ public enum SummaryDocument {
             ("baseline_load_fraction", .number(t.baselineLoadFraction)),
             ("oscillation_reversals", .int(t.oscillationReversals)),
         ])
+    }
+
+    /// A client's figures per cohort, when a fault has a `share` (scenario-format.md): each
+    /// cohort's requests (those created after warmup that ended), attempts, successes, failures,
+    /// success_ratio, goodput_per_s, amplification and latency.
+    static func cohorts(_ c: ClientCohorts) -> JSONValue {
+        func one(_ s: ClientSummary) -> JSONValue {
+            .object([
+                ("requests", .int(s.requests)),
+                ("attempts", .int(s.attempts)),
+                ("successes", .int(s.successes)),
+                ("failures", .int(s.failures)),
+                ("success_ratio", s.requests > 0 ? .number(Double(s.successes) / Double(s.requests)) : .null),
+                ("goodput_per_s", .number(s.goodputPerSecond)),
+                ("amplification", .number(s.amplification)),
+                ("latency", .object([
+                    ("mean", .number(s.latency.mean)),
+                    ("p50", .number(s.latency.p50)),
+                    ("p90", .number(s.latency.p90)),
+                    ("p99", .number(s.latency.p99)),
+                    ("max", .number(s.latency.max)),
+                ])),
+            ])
+        }
+        return .object([("share", .number(c.share)), ("experiment", one(c.experiment)), ("control", one(c.control))])
     }
 
     static func client(_ c: ClientSummary) -> JSONValue {

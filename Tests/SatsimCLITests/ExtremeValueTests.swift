@@ -63,9 +63,11 @@ import Glibc
                 timeout: 200ms
                 retry: { max_attempts: 2, backoff: { base: 5ms, multiplier: 1.5 } }
                 optional: false
+                circuit_breaker: { failure_ratio: 0.5, min_requests: 20, window: 10s, open_for: 2s, half_open_probes: 2 }
             cache: { keys: 1000, zipf: 1.0, capacity: 100, ttl: 10s }
             health_check: { interval: 1s, timeout: 200ms, unhealthy_after: 3, healthy_after: 2, action: eject, panic_threshold: 0.5 }
             boot_time: 1s
+            outlier_detection: { consecutive_errors: 5, interval: 1s, base_ejection_time: 2s, max_ejection_percent: 50 }
             autoscaler: { policy: hpa, metric: utilization, target: 0.6, interval: 5s, min: 1, max: 4, scale_in_cooldown: 10s, scale_out_cooldown: 0s }
           db:
             instances: 1
@@ -110,7 +112,8 @@ import Glibc
         "retry": ["clients.open.retry", "services.api.calls.0.retry"],
         "backoff": ["clients.open.retry.backoff", "services.api.calls.0.retry.backoff"],
         "budget": ["clients.open.retry.budget"],
-        "circuit_breaker": ["clients.open.circuit_breaker"],
+        "circuit_breaker": ["clients.open.circuit_breaker", "services.api.calls.0.circuit_breaker"],
+        "outlier_detection": ["services.api.outlier_detection"],
         "adaptive_throttle": ["clients.open.adaptive_throttle"],
         "SERVICE": ["services.api", "services.db"],
         "queue": ["services.api.queue"],

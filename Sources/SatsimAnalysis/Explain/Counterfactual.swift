@@ -16,7 +16,8 @@ import SatsimModel
 /// - `cache`: a cache that never goes cold: a `cache_flush`, a restart or a boot no longer
 ///   empties it (``CacheSpec/neverCold``); hits, misses, TTL and LRU work as before.
 /// - `fault`: the timeline event removed (every kind, operator actions included).
-/// - `outlier_detection` is not simulated yet, so no scenario uses it and it is never listed.
+/// - `outlier_detection`: removed, no instance is ejected by it. `circuit_breaker` also covers
+///   a call edge's breaker (removed).
 public struct Counterfactual: Sendable, Hashable {
     /// The mechanism's name, one of ``Counterfactual/mechanisms``.
     public var mechanism: String
@@ -89,6 +90,11 @@ public struct Counterfactual: Sendable, Hashable {
         }
         for (s, service) in spec.services.enumerated() {
             let path = "services.\(service.name)"
+            for (k, call) in service.calls.enumerated() where call.circuitBreaker != nil {
+                add("circuit_breaker", "\(path).calls.\(k).circuit_breaker", "no circuit breaker on calls to \(call.service)") {
+                    $0.services[s].calls[k].circuitBreaker = nil
+                }
+            }
             for (k, call) in service.calls.enumerated() {
                 guard let retry = call.retry, retry.maxAttempts > 1 else { continue }
                 add("call_retry", "\(path).calls.\(k).retry",
@@ -115,6 +121,11 @@ public struct Counterfactual: Sendable, Hashable {
                     $0.services[s].healthCheck = nil
                 }
             }
+            if service.outlierDetection != nil {
+                add("outlier_detection", "\(path).outlier_detection", "no outlier detection") {
+                    $0.services[s].outlierDetection = nil
+                }
+            }
             if service.autoscaler != nil {
                 add("autoscaler", "\(path).autoscaler", "no autoscaler: keeps its initial \(service.instances) instances") {
                     $0.services[s].autoscaler = nil
@@ -126,7 +137,7 @@ public struct Counterfactual: Sendable, Hashable {
                 }
             }
         }
-        for (i, event) in spec.timeline.enumerated() {
+        for (i, event) in spec.timeline.enumerated() where event.enabled {
             var spike = false
             if case .loadSpike = event.action { spike = true }
             add("fault", "timeline.\(i)", "\(Self.describe(event)) removed", changesDemand: spike) {

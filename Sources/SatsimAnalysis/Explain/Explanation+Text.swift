@@ -36,7 +36,6 @@ extension Explanation {
                 out += "Switching off \(unchanged.joined(separator: ", ")) changed nothing beyond the intervals.\n"
             }
         }
-        out += "(outlier_detection is not simulated yet, so it is never switched off.)\n"
         if limitedRuns > 0 {
             out += "\n\(limitedRuns) run\(limitedRuns == 1 ? "" : "s") stopped at a limit; their figures are partial.\n"
         }

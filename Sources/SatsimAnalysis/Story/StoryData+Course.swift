@@ -52,10 +52,12 @@ extension StoryData {
     func timelineFindings() -> [Finding] {
         var findings: [Finding] = []
         let stop = endSeconds
-        let reached = spec.timeline.enumerated().filter { $0.element.at.seconds <= stop + 1e-9 }
+        // A switched-off event (`enabled: false`) never happened: it is neither told nor counted.
+        let enabled = spec.timeline.indices.filter { spec.timeline[$0].enabled }
+        let reached = spec.timeline.enumerated().filter { $0.element.enabled && $0.element.at.seconds <= stop + 1e-9 }
         let effectEnds = spec.timeline.map { RunAnalysis.effectEnd(of: $0, in: spec).seconds }
-        let lastEnd = effectEnds.max()
-        let lasting = spec.timeline.indices.filter { effectEnds[$0] > spec.timeline[$0].at.seconds + 1e-9 }
+        let lastEnd = enabled.map { effectEnds[$0] }.max()
+        let lasting = enabled.filter { effectEnds[$0] > spec.timeline[$0].at.seconds + 1e-9 }
         for (index, event) in reached {
             findings.append(eventFinding(event, index: index, effectEnd: effectEnds[index]))
             let end = effectEnds[index]
@@ -65,7 +67,7 @@ extension StoryData {
             findings.append(ended)
         }
         if stoppedAtLimit {
-            let unreached = spec.timeline.count - reached.count
+            let unreached = enabled.count - reached.count
             var template = "The run stopped at {0}, at a limit"
             var figures = [StoryFigure.clock(stop)]
             if unreached > 0 {
@@ -86,6 +88,15 @@ extension StoryData {
             return "{\(figures.count - 1)}"
         }
         let lasting = event.duration.map { " for " + given($0.seconds, .duration, "for") } ?? ""
+        // Whom a `latency` or `errors` fault reaches when it has `caller` or `share`.
+        func scope() -> String {
+            var out = ""
+            if let caller = event.caller { out += " on calls from \(caller)" }
+            if let share = event.share {
+                out += "\(out.isEmpty ? "" : ",") for the experiment cohort (\(given(share, .share, "share")) of requests)"
+            }
+            return out
+        }
         var text: String
         var affected: String?
         switch event.action {
@@ -101,9 +112,9 @@ extension StoryData {
             } else {
                 delay = "a \(add.name) delay averaging \(given(add.mean, .duration, "add"))"
             }
-            text = "At {0}, \(service) became slower by \(delay) per request\(lasting)"
+            text = "At {0}, \(service) became slower by \(delay) per request\(scope())\(lasting)"
         case .errors(let service, let ratio):
-            text = "At {0}, \(service) started failing \(given(ratio, .share, "ratio")) of requests\(lasting)"
+            text = "At {0}, \(service) started failing \(given(ratio, .share, "ratio")) of requests\(scope())\(lasting)"
         case .outage(let service, let mode):
             text = "At {0}, \(service) went down (\(mode.rawValue))\(lasting)"
         case .kill(let service, let count):
@@ -121,7 +132,7 @@ extension StoryData {
             text = "At {0}, a rolling deploy of \(service) began, \(given(Double(batch), .count, "batch")) at a time every \(given(every.seconds, .duration, "every"))"
             affected = service
         case .set(let change):
-            text = "At {0}, \(change.path) was set to \(change.value)\(lasting)"
+            text = "At {0}, an operator set \(change.path) to \(change.value)\(lasting)\(event.duration == nil ? "" : ", then back")"
             let parts = change.path.split(separator: ".")
             if parts.count == 3, parts[0] == "services", parts[2] == "instances" { affected = String(parts[1]) }
         }

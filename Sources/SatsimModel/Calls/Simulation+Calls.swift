@@ -19,6 +19,8 @@ extension Simulation {
             requests.parent[Int(r)] = a
             requests.parentGeneration[Int(r)] = attempts.slots.generation(of: a)
             requests.call[Int(r)] = Int32(k)
+            // A call belongs to the cohort of the request whose handler makes it.
+            if chaos.cohorts { requests.cohort[Int(r)] = requests.cohort[Int(attempts.request[ai])] }
             sendCallAttempt(request: r)
             return
         }
@@ -38,6 +40,10 @@ extension Simulation {
                 return
             }
         }
+        if calls[k].breaker != nil, !admitThroughEdgeBreaker(request: r, call: k) {
+            callAttemptEnded(request: r, outcome: .rejected)
+            return
+        }
         let (a, generation) = attempts.acquire(
             request: r, requestGeneration: requests.slots.generation(of: r), service: calls[k].target)
         if calls[k].timeout != Int64.max {
@@ -52,6 +58,7 @@ extension Simulation {
     /// An attempt of downstream call `r` ended: done, retry, or give up.
     func callAttemptEnded(request r: UInt32, outcome: AttemptOutcome) {
         let k = Int(requests.call[Int(r)])
+        if calls[k].breaker != nil, outcome != .rejected { recordOnEdgeBreaker(request: r, call: k, success: outcome == .success) }
         if outcome == .success {
             callFinished(request: r, success: true)
             return

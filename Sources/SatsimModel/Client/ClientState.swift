@@ -73,21 +73,21 @@ public struct ClientCounters: Sendable, Equatable {
 
 /// The run-time state of one client.
 struct ClientState {
-    let spec: ClientSpec
-    let target: Int
+    var spec: ClientSpec
+    var target: Int
     let arrivalStream: RandomStream
     let networkStream: RandomStream
     let backoffStream: RandomStream
     let thinkStream: RandomStream
-    let network: Sampler?
-    let think: Sampler?
-    let timeout: Int64
-    let maxAttempts: Int32
+    var network: Sampler?
+    var think: Sampler?
+    var timeout: Int64
+    var maxAttempts: Int32
     /// Bit i set: outcome i (AttemptOutcome.allCases order) is retried.
-    let retryMask: UInt8
-    let backoff: BackoffSpec?
+    var retryMask: UInt8
+    var backoff: BackoffSpec?
     /// Open loop: requests per second before any load factor; 0 for closed loop.
-    let baseRate: Double
+    var baseRate: Double
     let isPoisson: Bool
     let isClosed: Bool
     /// Multiplies the open-loop rate or the closed-loop population (load_spike).

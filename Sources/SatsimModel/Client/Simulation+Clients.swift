@@ -37,6 +37,7 @@ extension Simulation {
     func newRequest(client c: Int) {
         clients[c].counters.requests += 1
         let slot = requests.acquire(client: c, at: now)
+        if chaos.cohorts { drawCohort(request: slot, client: c) }
         sendAttempt(request: slot)
         // Also here, not only when an attempt is sent: a request whose attempt the breaker,
         // throttle or budget rejected stays in flight (waiting to retry) without one.
@@ -138,6 +139,7 @@ extension Simulation {
             probeAnswered(a, success: outcome == .success)
             return
         }
+        if chaos.outliers, attempts.instance[i] >= 0, !attempts.abandoned[i] { observeOutlier(a, success: outcome == .success) }
         if attempts.abandoned[i] {
             attempts.slots.release(a)
             return
@@ -172,6 +174,7 @@ extension Simulation {
         let i = Int(a)
         attempts.abandoned[i] = true
         let r = attempts.request[i]
+        if chaos.outliers, attempts.phase[i] == .atServer, attempts.instance[i] >= 0 { observeOutlier(a, success: false) }
         // An attempt on its way to or held by a server stays alive until served or dropped: the
         // server does not know its caller gave up, and that is wasted work. An answer already on
         // its way back is simply ignored.
@@ -207,6 +210,7 @@ extension Simulation {
                 clients[c].latency.histogram.record(latency)
             }
             clients[c].intervalLatency.histogram.record(latency)
+            if chaos.cohorts { countCohort(request: ri, client: c, success: true, latency: latency) }
             finishRequest(r, client: c)
             return
         }
@@ -232,6 +236,7 @@ extension Simulation {
     func countFailure(request ri: Int, client c: Int) {
         clients[c].counters.failures += 1
         if createdBeforeWarmup(ri) { clients[c].counters.earlyFailures += 1 }
+        if chaos.cohorts { countCohort(request: ri, client: c, success: false, latency: .zero) }
     }
 
     /// Whether request `ri` was created before the warmup ended: the summary leaves it out.

@@ -68,6 +68,12 @@ struct InstanceState {
     var cache: LRUCache?
     /// Taken out of the balancer by its health check (it still works off what it holds).
     var ejected = false
+    /// Outlier detection (OutlierDetection.swift): ejected by it, errors in a row, times ejected
+    /// in this life, and when the last ejection began [ns].
+    var outlierEjected = false
+    var outlierConsecutive: Int32 = 0
+    var outlierEjections: Int32 = 0
+    var outlierEjectedAt: Int64 = 0
     var consecutiveProbeFailures = 0
     var consecutiveProbeSuccesses = 0
     /// Bumped each time the instance's probe schedule starts, so that the events of an earlier
@@ -98,15 +104,15 @@ struct InstanceState {
 
 /// The run-time state of one service.
 struct ServiceState {
-    let spec: ServiceSpec
+    var spec: ServiceSpec
     let serviceStream: RandomStream
     let balancerStream: RandomStream
-    let serviceTime: Sampler
-    let workers: Int32
+    var serviceTime: Sampler
+    var workers: Int32
     /// Per-instance queue capacity; Int.max when unbounded.
-    let queueCapacity: Int
-    let queueTimeout: Int64
-    let contention: Double
+    var queueCapacity: Int
+    var queueTimeout: Int64
+    var contention: Double
     let firstInstance: Int
     /// Instance slots reserved for this service: enough for every scale-out the scenario can ask.
     let slotCount: Int
@@ -114,7 +120,7 @@ struct ServiceState {
     /// not ejected, or every serving instance while the healthy share is below the panic
     /// threshold.
     var servingList: [Int] = []
-    let healthCheck: HealthCheckSpec?
+    var healthCheck: HealthCheckSpec?
     /// Whether the healthy share is below the panic threshold.
     var panicking = false
     var autoscaler: AutoscalerState?
@@ -123,7 +129,7 @@ struct ServiceState {
     var cacheStream: RandomStream?
     /// The health checks' stream (probe phases and jitter), when the service has health checks.
     var healthStream: RandomStream?
-    let bootTime: Int64
+    var bootTime: Int64
     let faultStream: RandomStream
     /// Active faults: error ratio (the largest active), refusing and blackhole outages, and
     /// latency added to each service start.
@@ -150,6 +156,10 @@ struct ServiceState {
     /// is in panic mode (1) or not (0).
     var booting = TimeIntegral(), ejected = TimeIntegral(), panic = TimeIntegral()
     var bootingAtTick = 0.0, ejectedAtTick = 0.0, panicAtTick = 0.0
+    /// The most workers and the largest queue capacity a mid-run `set` has lowered from: work
+    /// already in service or queued stays (MidRunRule), so the invariants allow up to these.
+    var workersBeforeLowering: Int32 = 0
+    var capacityBeforeLowering = 0
     var minServing = Int.max
     var maxServing = 0
 }

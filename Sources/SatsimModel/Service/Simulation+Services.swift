@@ -25,6 +25,7 @@ extension Simulation {
             respond(a, outcome: .error)
             return
         }
+        if chaos.activeFaults > 0, !chaos.faults[s].isEmpty, targetedError(a, service: s) { return }
         guard let instance = chooseInstance(service: s) else {
             // No serving instance: the connection is refused.
             services[s].counters.rejected += 1
@@ -123,6 +124,7 @@ extension Simulation {
         for added in services[s].addedLatency {
             work += added.draw(services[s].faultStream)
         }
+        if chaos.activeFaults > 0, !chaos.faults[s].isEmpty { work += targetedLatency(a, service: s) }
         let duration = SimTime(seconds: work)
         attempts.startedAt[Int(a)] = now.nanoseconds
         attempts.work[Int(a)] = duration.nanoseconds

@@ -38,4 +38,6 @@ internal enum EventKind: UInt32 {
     case probeTimeout
     /// A service's autoscaler decides (target: service).
     case autoscale
+    /// An outlier detector's periodic review (target: service).
+    case outlierReview
 }

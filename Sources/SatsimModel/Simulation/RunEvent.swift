@@ -37,6 +37,12 @@ public enum RunEventKind: String, Sendable, Hashable, CaseIterable {
     case breakerHalfOpen = "breaker_half_open"
     case breakerClosed = "breaker_closed"
     case runStopped = "run_stopped"
+    /// An operator's timeline `set` put a new value in force (subject: the KEY.PATH).
+    case settingChanged = "setting_changed"
+    /// A `set` with `for` ended: the value in force without it is back (subject: the KEY.PATH).
+    case settingRestored = "setting_restored"
+    /// Outlier detection would have ejected an instance, but max_ejection_percent was reached.
+    case outlierNotEjected = "outlier_not_ejected"
 }
 
 extension String {

@@ -15,13 +15,13 @@ extension Simulation {
             for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
                 let instance = instances[i]
                 precondition(
-                    instance.busy >= 0 && instance.busy <= service.workers,
+                    instance.busy >= 0 && instance.busy <= max(service.workers, service.workersBeforeLowering),
                     "\(service.spec.name) instance \(i): \(instance.busy) busy of \(service.workers) workers")
                 precondition(
-                    instance.queue.count <= service.queueCapacity,
+                    instance.queue.count <= max(service.queueCapacity, service.capacityBeforeLowering),
                     "\(service.spec.name) instance \(i): \(instance.queue.count) queued, capacity \(service.queueCapacity)")
                 precondition(
-                    instance.queue.isEmpty || instance.busy == service.workers || instance.isPaused(at: now.nanoseconds),
+                    instance.queue.isEmpty || instance.busy >= service.workers || instance.isPaused(at: now.nanoseconds),
                     "\(service.spec.name) instance \(i): \(instance.queue.count) waiting while \(instance.busy) of \(service.workers) workers are busy")
                 for slot in instance.queue.elements {
                     let a = Int(slot)
@@ -37,7 +37,7 @@ extension Simulation {
             let running = (service.firstInstance..<(service.firstInstance + service.slotCount)).filter {
                 instances[$0].lifecycle == .serving
             }
-            let healthy = running.filter { !instances[$0].ejected }
+            let healthy = running.filter { !instances[$0].ejected && !instances[$0].outlierEjected }
             let routable = service.panicking ? running : healthy
             precondition(service.servingList == routable, "\(service.spec.name): balancer list \(service.servingList), expected \(routable)")
             precondition(

@@ -131,7 +131,8 @@ extension Simulation {
         return SimulationResult(
             scenario: spec.name, seed: spec.seed, measuredSeconds: measured, clients: clientSummaries,
             services: serviceSummaries, timeSeries: timeSeries, limitHit: halted, eventCount: report.events,
-            endSeconds: stop.seconds, events: runEvents, successLatency: successLatency)
+            endSeconds: stop.seconds, events: runEvents, successLatency: successLatency,
+            cohorts: cohortSummaries(measured: measured))
     }
 
     /// `services.NAME.desired_instances` for each service with an autoscaler, after every other

@@ -44,6 +44,8 @@ public final class Simulation: EventProcessor {
     /// The smallest calendar worth compacting (a test lowers it to compact all the time).
     var compactionFloor = Simulation.minimumCompactionThreshold
     static let minimumCompactionThreshold = 65_536
+    /// Targeted faults and cohorts (Chaos/ChaosState.swift): nothing per event without them.
+    @exclusivity(unchecked) var chaos = ChaosState()
     /// Counted events, for the benchmark's events per second.
     public private(set) var countedEvents = 0
 
@@ -70,8 +72,14 @@ public final class Simulation: EventProcessor {
             let first = instances.count
             // Reserve a slot for every instance the scenario can ever run at once.
             var slots = max(service.instances, service.autoscaler?.max ?? 0)
-            for event in spec.timeline {
+            for event in spec.timeline where event.enabled {
                 if case .scale(let name, let to) = event.action, name == service.name { slots = max(slots, to) }
+                // A `set` may raise the count or the autoscaler's bounds mid-run.
+                for snapshot in [event.resolved?.atStart, event.resolved?.atEnd].compactMap({ $0 }) {
+                    for other in snapshot.services where other.name == service.name {
+                        slots = max(slots, other.instances, other.autoscaler?.max ?? 0)
+                    }
+                }
             }
             for slot in 0..<slots {
                 let initial = min(service.queue.capacity ?? 64, 1024)
@@ -145,6 +153,8 @@ public final class Simulation: EventProcessor {
                     throttle: client.adaptiveThrottle.map(AdaptiveThrottle.init), throttleStream: stream("throttle")))
             if client.timeout != nil { clients[clients.count - 1].timeoutFIFO = calendar.addFIFO() }
         }
+        prepareChaos()
+        prepareEdgeBreakers()
     }
 
     /// Bit i set when outcome i (in `AttemptOutcome.allCases` order) is retried.
@@ -219,8 +229,9 @@ public final class Simulation: EventProcessor {
             for instance in service.servingList where service.healthCheck != nil {
                 startProbing(service: s, instance: instance)
             }
+            if service.spec.outlierDetection != nil { scheduleOutlierReview(service: s) }
         }
-        for (index, event) in spec.timeline.enumerated() {
+        for (index, event) in spec.timeline.enumerated() where event.enabled {
             calendar.schedule(at: event.at, kind: EventKind.timelineStarts.rawValue, target: UInt32(index))
             if let duration = event.duration {
                 calendar.schedule(at: event.at + duration, kind: EventKind.timelineEnds.rawValue, target: UInt32(index))
@@ -296,6 +307,11 @@ public final class Simulation: EventProcessor {
         case .probe:
             probeDue(service: Int(event.target), instance: Int(event.slot), epoch: event.generation)
             return true
+        case .outlierReview:
+            outlierReview(service: Int(event.target), generation: event.generation)
+            // Counted, like the autoscaler's rounds, so that the event budget bounds reviews
+            // that come every nanosecond.
+            return true
         case .probeTimeout:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
                   !attempts.abandoned[Int(event.slot)] else { return false }
@@ -349,6 +365,8 @@ public final class Simulation: EventProcessor {
             case .userWakes, .metricsTick, .warmupEnds, .timelineStarts, .timelineEnds, .instanceBoots, .deployStep,
                 .pauseEnds, .autoscale:
                 return false
+            case .outlierReview:
+                return event.generation != chaos.reviewGeneration[Int(event.target)]
             }
         }
         compactionThreshold = max(2 * calendar.count, compactionFloor)

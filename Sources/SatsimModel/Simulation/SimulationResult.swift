@@ -21,4 +21,6 @@ public struct SimulationResult: Sendable {
     /// The latency of the requests that succeeded in each metrics interval, all clients together:
     /// one per row of ``timeSeries``, for the verdict's p99 over windows of intervals.
     public var successLatency: [CompactLatencyHistogram]
+    /// Each client's figures per cohort, when a fault of the timeline has a `share` (else empty).
+    public var cohorts: [ClientCohorts] = []
 }

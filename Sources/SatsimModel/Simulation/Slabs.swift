@@ -21,6 +21,9 @@ struct RequestSlab {
     /// Kept per request, not per attempt: a request has one attempt the client still waits for
     /// (a timed-out one is abandoned before the retry goes out), and only that one is recorded.
     let breakerPeriod = UnsafeColumn<UInt32>()
+    /// The cohort draw u ~ U(0, 1) of the client request it belongs to (ChaosState); written
+    /// only when the scenario has cohorts.
+    let cohort = UnsafeColumn<Double>()
 
     static let noParent = UInt32.max
 
@@ -40,6 +43,7 @@ struct RequestSlab {
             parentGeneration.append(0)
             call.append(-1)
             breakerPeriod.append(0)
+            cohort.append(1)
         }
         parent[i] = RequestSlab.noParent
         client[i] = UInt32(c)

@@ -18,16 +18,8 @@ public struct UnsupportedFeature: Sendable, Hashable {
 public enum ModelSupport {
     /// Every key of `spec` whose behaviour the model cannot simulate yet, in file order.
     public static func unsupportedFeatures(in spec: ScenarioSpec) -> [UnsupportedFeature] {
-        var found: [UnsupportedFeature] = []
-        // Every client and service key is simulated; of the timeline, all kinds but `set`.
-        for (index, event) in spec.timeline.enumerated() {
-            switch event.action {
-            case .set:
-                found.append(.init(path: "timeline.\(index).kind", feature: "changing a setting mid-run (kind: set)"))
-            case .loadSpike, .latency, .errors, .outage, .kill, .pause, .scale, .deploy, .cacheFlush:
-                break
-            }
-        }
-        return found
+        // Every client and service key and every timeline kind is simulated; which paths a
+        // `set` may change mid-run is ``midRunRule(for:)``'s to say.
+        []
     }
 }

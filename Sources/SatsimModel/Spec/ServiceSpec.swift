@@ -25,13 +25,16 @@ public struct ServiceSpec: Sendable, Hashable {
     public var bootTime: SimTime
     /// `autoscaler`.
     public var autoscaler: AutoscalerSpec?
+    /// `outlier_detection`: passive ejection of instances that keep failing (Envoy's).
+    public var outlierDetection: OutlierDetectionSpec?
 
     public init(
         name: String, instances: Int = 1, workers: Int = 1, serviceTime: Distribution, contention: Double = 0,
         queue: QueueSpec = QueueSpec(), balancer: BalancerKind = .roundRobin, calls: [CallSpec] = [],
         cache: CacheSpec? = nil, healthCheck: HealthCheckSpec? = nil, bootTime: SimTime = .zero,
-        autoscaler: AutoscalerSpec? = nil
+        autoscaler: AutoscalerSpec? = nil, outlierDetection: OutlierDetectionSpec? = nil
     ) {
+        self.outlierDetection = outlierDetection
         self.name = name
         self.instances = instances
         self.workers = workers
@@ -82,7 +85,11 @@ public struct CallSpec: Sendable, Hashable {
     public var timeout: SimTime?
     public var retry: RetrySpec?
     public var optional: Bool
-    public init(service: String, probability: Double = 1, timeout: SimTime? = nil, retry: RetrySpec? = nil, optional: Bool = false) {
+    /// `circuit_breaker`: one per call edge (shared by the calling service's instances).
+    public var circuitBreaker: CircuitBreakerSpec?
+    public init(service: String, probability: Double = 1, timeout: SimTime? = nil, retry: RetrySpec? = nil, optional: Bool = false,
+                circuitBreaker: CircuitBreakerSpec? = nil) {
+        self.circuitBreaker = circuitBreaker
         self.service = service
         self.probability = probability
         self.timeout = timeout
@@ -193,4 +200,23 @@ public enum AutoscalerMetric: String, Sendable, Hashable, CaseIterable {
     case utilization
     case queueLength = "queue_length"
     case concurrency
+}
+
+/// `outlier_detection`: Envoy's consecutive-5xx outlier detection, on the service's balancer.
+public struct OutlierDetectionSpec: Sendable, Hashable {
+    /// `consecutive_errors`: errors (and timeouts) in a row that eject an instance.
+    public var consecutiveErrors: Int
+    /// `interval`: how often ejections are reviewed (un-ejected when their time is up).
+    public var interval: SimTime
+    /// `base_ejection_time`: an ejection lasts this x the number of times the instance was ejected.
+    public var baseEjectionTime: SimTime
+    /// `max_ejection_percent`: no ejection while this share of instances [%] is already ejected.
+    public var maxEjectionPercent: Int
+    public init(consecutiveErrors: Int = 5, interval: SimTime = SimTime(seconds: 10), baseEjectionTime: SimTime = SimTime(seconds: 30),
+                maxEjectionPercent: Int = 10) {
+        self.consecutiveErrors = consecutiveErrors
+        self.interval = interval
+        self.baseEjectionTime = baseEjectionTime
+        self.maxEjectionPercent = maxEjectionPercent
+    }
 }

@@ -16,6 +16,10 @@ extension Simulation {
     func applyTimeline(_ index: Int, starting: Bool) {
         let event = spec.timeline[index]
         let window = event.duration.map { " for \($0.description)" } ?? ""
+        if event.isTargetedFault {
+            applyTargetedFault(index, starting: starting)
+            return
+        }
         switch event.action {
         case .loadSpike(let name, let factor):
             guard let c = clients.firstIndex(where: { $0.spec.name == name }) else { return }
@@ -80,7 +84,7 @@ extension Simulation {
             }
             recordEvent(.faultStarted, subject: name, detail: "cache flushed on every instance")
         case .set:
-            break
+            applySetting(index, starting: starting)
         }
     }
 
@@ -232,6 +236,9 @@ extension Simulation {
         if state != .serving {
             // A new life starts with a clean health record.
             instances[instance].ejected = false
+            instances[instance].outlierEjected = false
+            instances[instance].outlierConsecutive = 0
+            instances[instance].outlierEjections = 0
             instances[instance].consecutiveProbeFailures = 0
             instances[instance].consecutiveProbeSuccesses = 0
         }
@@ -266,7 +273,7 @@ extension Simulation {
                 switch slots[i].lifecycle {
                 case .serving:
                     running.append(i)
-                    if !slots[i].ejected { healthy.append(i) }
+                    if !slots[i].ejected && !slots[i].outlierEjected { healthy.append(i) }
                     working += 1
                 case .draining:
                     working += 1

@@ -64,7 +64,7 @@ public struct RunCharts: Sendable {
         }
         // Baseline: after warmup, before the first fault (the whole run after warmup without one).
         let warmup = spec.warmup.seconds
-        let firstFault = spec.timeline.map(\.at.seconds).min() ?? .infinity
+        let firstFault = spec.timeline.filter(\.enabled).map(\.at.seconds).min() ?? .infinity
         let baselineIntervals = ends.indices.filter { ends[$0] - widths[$0] >= warmup - 1e-9 && ends[$0] <= firstFault + 1e-9 }
         func baseline(_ name: String) -> Double {
             let values = column(name)
@@ -382,7 +382,7 @@ public struct RunCharts: Sendable {
         if spec.warmup > .zero {
             marks.append(TimeMark(kind: .warmup, start: 0, end: spec.warmup.seconds, label: "warmup"))
         }
-        for event in spec.timeline {
+        for event in spec.timeline where event.enabled {
             let windowed = event.duration != nil
             marks.append(
                 TimeMark(

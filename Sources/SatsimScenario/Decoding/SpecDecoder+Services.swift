@@ -25,8 +25,18 @@ extension SpecDecoder {
             let service = text(c, "service"), probability = number(c, "probability")
             let timeout = duration(c, "timeout"), optional = boolean(c, "optional")
             let retry = nested(c, "retry", shape: "retry").flatMap { self.retry($0) }
+            var breaker: CircuitBreakerSpec?
+            if let b = nested(c, "circuit_breaker", shape: "circuit_breaker") {
+                let ratio = number(b, "failure_ratio"), minRequests = integer(b, "min_requests")
+                let window = duration(b, "window"), openFor = duration(b, "open_for"), probes = integer(b, "half_open_probes")
+                if let ratio, let minRequests, let window, let openFor, let probes {
+                    breaker = CircuitBreakerSpec(
+                        failureRatio: ratio, minRequests: minRequests, window: window, openFor: openFor, halfOpenProbes: probes)
+                }
+            }
             if let service, let probability, let optional {
-                calls.append(CallSpec(service: service, probability: probability, timeout: timeout, retry: retry, optional: optional))
+                calls.append(CallSpec(service: service, probability: probability, timeout: timeout, retry: retry, optional: optional,
+                                      circuitBreaker: breaker))
             }
         }
         var cache: CacheSpec?
@@ -63,12 +73,20 @@ extension SpecDecoder {
                     scaleInCooldown: scaleIn, scaleOutCooldown: scaleOut)
             }
         }
+        var outliers: OutlierDetectionSpec?
+        if let o = nested(f, "outlier_detection", shape: "outlier_detection"), let consecutive = integer(o, "consecutive_errors"),
+           let interval = duration(o, "interval"), let base = duration(o, "base_ejection_time"),
+           let percent = integer(o, "max_ejection_percent")
+        {
+            outliers = OutlierDetectionSpec(
+                consecutiveErrors: consecutive, interval: interval, baseEjectionTime: base, maxEjectionPercent: percent)
+        }
         guard diagnostics.count == before, let instances, let workers, let serviceTime, let contention, let balancer,
             let bootTime
         else { return nil }
         return ServiceSpec(
             name: entry.key, instances: instances, workers: workers, serviceTime: serviceTime, contention: contention,
             queue: queue, balancer: balancer, calls: calls, cache: cache, healthCheck: health, bootTime: bootTime,
-            autoscaler: autoscaler)
+            autoscaler: autoscaler, outlierDetection: outliers)
     }
 }

@@ -44,7 +44,10 @@ extension SpecDecoder {
                 action = .set(ScalarOverride(path: target, value: value))
             }
         }
+        let enabled = boolean(f, "enabled") ?? true
+        let caller = f.keys["caller"] != nil ? text(f, "caller") : nil
+        let share = f.keys["share"] != nil ? number(f, "share") : nil
         guard diagnostics.count == before, let at, let action else { return nil }
-        return TimelineEventSpec(at: at, duration: window, action: action)
+        return TimelineEventSpec(at: at, duration: window, action: action, enabled: enabled, caller: caller, share: share)
     }
 }

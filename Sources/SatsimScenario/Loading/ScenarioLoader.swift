@@ -59,10 +59,16 @@ public enum ScenarioLoader {
         }
         guard problems.isEmpty else { throw ScenarioError(diagnostics: problems) }
 
-        let (spec, positions) = try decodeAndValidate(root, file: file)
+        let (decoded, positions) = try decodeAndValidate(root, file: file)
         var diagnostics: [Diagnostic] = []
-        diagnostics += checkOverlays(in: spec, original: original, positions: positions, file: file,
+        diagnostics += checkOverlays(in: decoded, original: original, positions: positions, file: file,
                                      skipping: variant, requireSupported: requireSupported)
+        var spec = decoded
+        if diagnostics.isEmpty {
+            let (resolved, problems) = resolveSettings(decoded, root: root, positions: positions, file: file)
+            spec = resolved
+            diagnostics += problems
+        }
         if requireSupported {
             for feature in ModelSupport.unsupportedFeatures(in: spec) {
                 diagnostics.append(Diagnostic(
@@ -267,6 +273,14 @@ public enum ScenarioLoader {
             let base = "timeline.\(index)"
             let overlay = Overlay(path: override.path, value: valueNode(original, path: "\(base).value", text: override.value, positions),
                                   pathPosition: positions.value("\(base).path"))
+            // A path that names a setting fixed for the run is refused by name, whatever its value
+            // and whether or not the event is enabled (a variant or a sweep may enable it).
+            var probe = original
+            if overlay.apply(to: &probe) == nil, case .refused(let why) = MidRunRule.rule(for: override.path) {
+                problems.append(Diagnostic(at: positions.value("\(base).path"), path: "\(base).path",
+                                           "cannot change \(override.path) mid-run: \(why)"))
+                continue
+            }
             check([overlay], context: "set by \(base)")
         }
         return problems

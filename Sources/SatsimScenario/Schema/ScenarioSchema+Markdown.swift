@@ -1,3 +1,5 @@
+import SatsimModel
+
 extension ScenarioSchema {
     /// The scenario reference (`docs/scenario-reference.md`) rendered from this schema.
     ///
@@ -50,6 +52,7 @@ extension ScenarioSchema {
             out.append(render(shape))
         }
         out.append(Self.autoscalerRules)
+        out.append(Self.midRunRules)
         out.append("""
             ## Summary figures for `expect`
 
@@ -169,4 +172,23 @@ extension ScenarioSchema {
         }
         return lines
     }
+
+    /// What a timeline `set` does to work in flight, path by path (``MidRunRule``).
+    static var midRunRules: String {
+        var rows = ["## Changing settings mid-run", "",
+                    "A timeline `set` changes one KEY.PATH at `at`; with `for`, the value in force without it comes back "
+                    + "exactly at `at + for`. The settings in force at any time are the file's, then every enabled step `set` "
+                    + "already started and every windowed one in progress, applied in order of `at` (file order among equal "
+                    + "times). Each change is written to events.jsonl (`setting_changed`, `setting_restored`) with the rule "
+                    + "below. Paths marked *refused* are errors in `validate`, whether or not the event is enabled.", "",
+                    "| path | mid-run rule |", "|---|---|"]
+        for path in MidRunRule.documentedPaths {
+            switch MidRunRule.rule(for: path) {
+            case .applies(let text): rows.append("| `\(path)` | \(text) |")
+            case .refused(let text): rows.append("| `\(path)` | *refused*: \(text) |")
+            }
+        }
+        return rows.joined(separator: "\n")
+    }
 }
+

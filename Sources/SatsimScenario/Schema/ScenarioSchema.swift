@@ -143,6 +143,8 @@ extension ScenarioSchema {
                     .init("health_check", .object("health_check"), .optional("no health checks"), "probes that eject or restart instances"),
                     .init("boot_time", .duration(positive: false), .defaulted("0s"), "a new or restarted instance serves nothing before this"),
                     .init("autoscaler", .object("autoscaler"), .optional("fixed count"), "changes the instance count from metrics"),
+                    .init("outlier_detection", .object("outlier_detection"), .optional("none"),
+                          "passive: the balancer ejects an instance whose answers keep failing, as Envoy does"),
                 ]),
             SchemaShape(
                 "queue", "Per-instance queue of requests waiting for a worker.",
@@ -160,6 +162,8 @@ extension ScenarioSchema {
                     .init("timeout", .duration(positive: true), .optional("wait forever"), "per attempt"),
                     .init("retry", .object("retry"), .optional("no retries"), "retries of this call"),
                     .init("optional", .boolean, .defaulted("false"), "true: a failed call is tolerated and the request still succeeds"),
+                    .init("circuit_breaker", .object("circuit_breaker"), .optional("none"),
+                          "stops making this call while it fails: one breaker per call edge, shared by the calling service's instances; a rejected call attempt ends `rejected` at once"),
                 ]),
             SchemaShape(
                 "cache", "A per-instance LRU cache over a Zipf-popular key space.",
@@ -182,6 +186,17 @@ extension ScenarioSchema {
                     .init("panic_threshold", .ratio, .defaulted("0"), "below this healthy fraction the balancer uses every instance"),
                     .init("jitter", .ratio, .defaulted("0"),
                           "each probe's interval is stretched by U(0, jitter x interval); whatever it is, every instance has its own schedule, first probe at a random phase in [0, interval)"),
+                ]),
+            SchemaShape(
+                "outlier_detection",
+                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, a success resets its count; at consecutive_errors it is ejected at once, unless 100 x ejected / instances >= max_ejection_percent (the first ejection always happens when that is > 0). Every interval from the start a review returns the instances ejected for at least base_ejection_time x the number of times they were ejected. A restarted instance starts afresh.",
+                keys: [
+                    .init("consecutive_errors", .integer(minimum: 1, maximum: 1_000_000), .defaulted("5"), "errors in a row that eject an instance"),
+                    .init("interval", .duration(positive: true), .defaulted("10s"), "time between reviews of the ejections"),
+                    .init("base_ejection_time", .duration(positive: true), .defaulted("30s"),
+                          "an ejection lasts at least this x the number of times the instance was ejected"),
+                    .init("max_ejection_percent", .integer(minimum: 0, maximum: 100), .defaulted("10"),
+                          "no ejection while this share of instances [%] is already ejected"),
                 ]),
             SchemaShape(
                 "autoscaler", "Changes the instance count from sampled metrics.",
@@ -228,11 +243,13 @@ extension ScenarioSchema {
                 ]),
             SchemaShape(
                 "EVENT",
-                "A fault or operator action, an item of `timeline`. A fault (load_spike, latency, errors, outage, pause) requires `for` and ends by itself, inside the run; a step (kill, cache_flush, scale, deploy, set) takes no `for`.",
+                "A fault or operator action, an item of `timeline`. A fault (load_spike, latency, errors, outage, pause) requires `for` and ends by itself, inside the run; a step (kill, cache_flush, scale, deploy) takes no `for`; a `set` takes it or not.",
                 keys: [
                     .init("at", .duration(positive: false), .required, "when it starts; < duration"),
                     .init("kind", .choice(of: TimelineKind.self),
                           .required, "what happens"),
+                    .init("enabled", .boolean, .defaulted("true"),
+                          "false leaves the event out of the run, so a variant, `--set` or a sweep can switch it on or off"),
                 ],
                 discriminator: "kind",
                 cases: [
@@ -244,10 +261,12 @@ extension ScenarioSchema {
                     SchemaCase("latency", "added service time", [
                         forKey, .init("service", .reference("service"), .required, "the service"),
                         .init("add", .object("distribution"), .required, "time added to each request's service time"),
+                        callerKey, shareKey,
                     ]),
                     SchemaCase("errors", "a share of requests fails fast", [
                         forKey, .init("service", .reference("service"), .required, "the service"),
                         .init("ratio", .ratio, .required, "share of requests that fail"),
+                        callerKey, shareKey,
                     ]),
                     SchemaCase("outage", "the service stops answering", [
                         forKey, .init("service", .reference("service"), .required, "the service"),
@@ -273,8 +292,10 @@ extension ScenarioSchema {
                         .init("batch", .integer(minimum: 1, maximum: maximumInstances), .defaulted("1"), "instances restarted at a time"),
                         .init("every", .duration(positive: true), .required, "time between batches"),
                     ]),
-                    SchemaCase("set", "change a KEY.PATH mid-run", [
-                        .init("path", .keyPath, .required, "the scalar to change"),
+                    SchemaCase("set", "an operator changes a KEY.PATH mid-run (what happens to work in flight: \"Changing settings mid-run\" below)", [
+                        .init("for", .duration(positive: true), .optional("the new value stays"),
+                              "then the value in force without this event comes back exactly; at + for <= duration"),
+                        .init("path", .keyPath, .required, "the scalar to change: a clients.* or services.* setting"),
                         .init("value", .anyScalar, .required, "its new value, typed by the key it names"),
                     ]),
                 ]),
@@ -296,7 +317,11 @@ extension ScenarioSchema {
         clientFigures: [
             "requests", "attempts", "successes", "failures", "goodput_per_s", "amplification",
             "latency.mean", "latency.p50", "latency.p90", "latency.p99", "latency.max",
-        ],
+        ] + ["experiment", "control"].flatMap { cohort in
+            ["requests", "successes", "failures", "success_ratio", "goodput_per_s", "amplification", "latency.p99"].map {
+                "cohorts.\(cohort).\($0)"
+            }
+        },
         serviceFigures: [
             "arrivals", "completions", "rejected", "dropped", "wasted", "utilization", "mean_queue_length", "mean_wait",
             "instances.min", "instances.mean", "instances.max",
@@ -305,6 +330,12 @@ extension ScenarioSchema {
         outcomes: ["stable", "recovered", "degraded", "metastable", "oscillating", "overloaded"]
     )
 
+    private static let callerKey = SchemaKey(
+        "caller", .reference("service"), .optional("attempts from every caller, clients included"),
+        "only attempts of calls from this service, one edge of the call graph; it must call the service")
+    private static let shareKey = SchemaKey(
+        "share", .ratio, .optional("every request"),
+        "only the experiment cohort: this share of each client's requests, chosen when a request is created (its calls inherit it); summary.json then compares `cohorts`")
     private static let forKey = SchemaKey(
         "for", .duration(positive: true), .required, "how long the fault lasts; at + for <= duration")
 }

@@ -223,6 +223,20 @@ struct ScenarioValidator {
                 atValue("\(base).for",
                     "the window ends at \((event.at + window).shortText), after the run ends at \(spec.duration.shortText); expected at + for <= duration")
             }
+            // `caller` names an edge of the call graph: the caller must call the faulty service.
+            if let caller = event.caller, let callerSpec = spec.service(named: caller) {
+                let target: String?
+                switch event.action {
+                case .latency(let service, _), .errors(let service, _): target = service
+                default: target = nil
+                }
+                if let target, !callerSpec.calls.contains(where: { $0.service == target }) {
+                    let callees = callerSpec.calls.map(\.service)
+                    atValue("\(base).caller",
+                        "found \(caller), which makes no call to \(target) (it calls " + (callees.isEmpty ? "nothing" : callees.joined(separator: ", "))
+                            + "); expected a service with a call to \(target)")
+                }
+            }
         }
     }
 

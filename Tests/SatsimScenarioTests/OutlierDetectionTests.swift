@@ -1,0 +1,88 @@
+import SatsimCore
+import SatsimModel
+@testable import SatsimScenario
+import Testing
+
+/// Passive outlier detection, checked against Envoy's definition (architecture overview,
+/// "Outlier detection", ejection algorithm; source/common/upstream/outlier_detection_impl.cc,
+/// `DetectorImpl::ejectHost` and `checkHostForUneject`): consecutive errors eject a host at
+/// once; only while 100 x ejected / hosts < max_ejection_percent; an ejection lasts
+/// base_ejection_time x the number of times the host was ejected, and ends at the first
+/// interval review after that.
+@Suite("Outlier detection")
+struct OutlierDetectionTests {
+    /// users -> api (4 instances, round robin, one request every 10 ms, so every 40 ms to each
+    /// instance); `paused` instances stop for 20 s from 5 s, so their attempts time out (200 ms).
+    static func text(paused: Int, maxPercent: Int) -> String {
+        """
+        name: outliers
+        description: Paused instances ejected by outlier detection.
+        duration: 40s
+        seed: 3
+        clients:
+          users:
+            target: api
+            arrival: { process: constant, rate: 100/s }
+            timeout: 200ms
+        services:
+          api:
+            instances: 4
+            workers: 8
+            service_time: { dist: constant, value: 1ms }
+            balancer: round_robin
+            outlier_detection: { consecutive_errors: 5, interval: 1s, base_ejection_time: 2s, max_ejection_percent: \(maxPercent) }
+        timeline:
+          - { at: 5s, for: 20s, kind: pause, service: api, count: \(paused) }
+
+        """
+    }
+
+    static func events(_ paused: Int, _ maxPercent: Int) throws -> [RunEvent] {
+        let spec = try ScenarioLoader.parse(text: text(paused: paused, maxPercent: maxPercent), file: "o.yaml")
+        return Simulation(spec: spec).run().events
+    }
+
+    @Test("an ejection lasts base_ejection_time x ejections, ending at the first review after that")
+    func ejectionTimeGrows() throws {
+        let events = try Self.events(1, 50)
+        let ejections = events.filter { $0.kind == .instanceEjected }
+        let returns = events.filter { $0.kind == .instanceReadmitted }
+        #expect(ejections.count >= 3, "\(events.map(\.detail))")
+        // The first: 5 timeouts in a row, the first sent at or after 5 s and each 200 ms late.
+        let first = try #require(ejections.first)
+        #expect(first.time >= 5.2 && first.time <= 5.2 + 4 * 0.04 + 0.011)
+        for (n, ejection) in ejections.enumerated() {
+            #expect(ejection.detail.contains("(ejection \(n + 1))"))
+            // Returned at a review (every 1 s from the start) once 2 s x n have passed.
+            guard let back = returns.first(where: { $0.time > ejection.time }) else { continue }
+            let lasts = 2.0 * Double(n + 1)
+            #expect(back.time >= ejection.time + lasts - 1e-9 && back.time < ejection.time + lasts + 1 + 1e-9, "\(n)")
+            #expect(abs(back.time - back.time.rounded()) < 1e-9)
+            // Ejected, it gets no attempts, so nothing can eject it again before it is back; back,
+            // it takes 5 new timeouts (sent 40 ms apart, each 200 ms late) to eject it again.
+            #expect(ejections.filter { $0.time > ejection.time && $0.time < back.time }.isEmpty)
+            if let next = ejections.first(where: { $0.time > back.time }) {
+                #expect(next.time >= back.time + 0.2 + 4 * 0.04 - 1e-9, "\(next.time) after \(back.time)")
+            }
+        }
+        // Once the pause is over (25 s) its answers succeed: no ejection after it returns.
+        let lastBack = try #require(returns.last)
+        #expect(ejections.allSatisfy { $0.time < 25 + 0.2 + 1e-9 })
+        #expect(lastBack.time > 25)
+    }
+
+    @Test("max_ejection_percent: eject only while 100 x ejected / instances < it; the first always")
+    func maxEjectionPercent() throws {
+        // Two instances paused out of four. 25% may eject one (0% < 25%) but not the second
+        // (25% is not < 25%); 50% ejects both; 0% none.
+        let quarter = try Self.events(2, 25)
+        let firstEjections = quarter.filter { $0.kind == .instanceEjected && $0.time < 6 }
+        #expect(firstEjections.count == 1)
+        #expect(quarter.contains { $0.kind == .outlierNotEjected && $0.time < 6 })
+        let half = try Self.events(2, 50)
+        #expect(half.filter { $0.kind == .instanceEjected && $0.time < 6 }.count == 2)
+        #expect(!half.contains { $0.kind == .outlierNotEjected && $0.time < 6 })
+        let none = try Self.events(2, 0)
+        #expect(!none.contains { $0.kind == .instanceEjected })
+    }
+}
