@@ -59,7 +59,8 @@ struct StoryChecker {
         _ story: Story, spec: ScenarioSpec, endSeconds: Double, label: String, sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let names = spec.clients.map(\.name) + spec.services.map(\.name) + spec.timeline.compactMap {
-            if case .set(let change) = $0.action { return change.path + " " + change.value } else { return nil }
+            // A `set` quotes its path and value from the file: "set PATH to VALUE".
+            if case .set(let change) = $0.action { return change.path + " to " + change.value } else { return nil }
         }
         var previous = -Double.infinity
         for finding in story.findings + story.candidates {
@@ -112,7 +113,13 @@ struct StoryChecker {
         }
         // Every timeline event the run reached is told, with a measured effect when its window
         // holds an interval.
-        for (index, event) in spec.timeline.enumerated() where event.at.seconds <= endSeconds + 1e-9 {
+        // A switched-off event (`enabled: false`) never happened and must not be told.
+        for (index, event) in spec.timeline.enumerated() where !event.enabled {
+            let told = story.findings.filter { $0.mechanism == .timelineEvent && $0.time == event.at.seconds }
+            #expect(told.isEmpty || spec.timeline.contains { $0.enabled && $0.at == event.at },
+                    "\(label): switched-off timeline event \(index) told", sourceLocation: sourceLocation)
+        }
+        for (index, event) in spec.timeline.enumerated() where event.enabled && event.at.seconds <= endSeconds + 1e-9 {
             let told = story.findings.filter { $0.mechanism == .timelineEvent && $0.time == event.at.seconds }
             #expect(!told.isEmpty, "\(label): timeline event \(index) not told", sourceLocation: sourceLocation)
             if event.at.seconds < (ends.last ?? 0) {
