@@ -73,13 +73,18 @@ public struct EventCalendar {
         siftUp(from: heap.count - 1)
     }
 
-    /// Schedules an event into FIFO `fifo` (from ``addFIFO()``): O(1) when it lands behind the
+    /// Schedules an event into FIFO `fifo` (from ``addFIFO()``, or -1 for none): O(1) when it lands behind the
     /// FIFO's last event, as a fixed delay after the current time always does; otherwise it goes
     /// to the heap. Either way it fires in the calendar's order.
     @inlinable
     public mutating func schedule(
         at time: SimTime, kind: UInt32, target: UInt32 = 0, slot: UInt32 = 0, generation: UInt32 = 0, fifo: Int
     ) {
+        // No FIFO (-1): the heap keeps it, in the same order.
+        guard fifo >= 0 else {
+            schedule(at: time, kind: kind, target: target, slot: slot, generation: generation)
+            return
+        }
         let queue = fifos[fifo]
         if queue.count > 0 && time.nanoseconds < queue.last.time.nanoseconds {
             schedule(at: time, kind: kind, target: target, slot: slot, generation: generation)

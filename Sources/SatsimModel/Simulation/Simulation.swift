@@ -151,7 +151,13 @@ public final class Simulation: EventProcessor {
                     backoff: client.retry?.backoff, baseRate: rate, isPoisson: poisson, isClosed: closed,
                     budget: client.retry?.budget.map(RetryBudget.init), breaker: client.circuitBreaker.map(CircuitBreaker.init),
                     throttle: client.adaptiveThrottle.map(AdaptiveThrottle.init), throttleStream: stream("throttle")))
-            if client.timeout != nil { clients[clients.count - 1].timeoutFIFO = calendar.addFIFO() }
+            // A client with a timeout, or one a timeline `set` may give one mid-run, keeps its
+            // attempt timeouts in a FIFO; the others cost the calendar nothing.
+            let timeoutPath = "clients.\(client.name).timeout"
+            let setLater = spec.timeline.contains {
+                if case .set(let change) = $0.action { return change.path == timeoutPath } else { return false }
+            }
+            if client.timeout != nil || setLater { clients[clients.count - 1].timeoutFIFO = calendar.addFIFO() }
         }
         prepareChaos()
         prepareEdgeBreakers()
