@@ -21,7 +21,9 @@ public final class RandomStream {
     /// The current block of standard exponentials, and the index of the next one to hand out
     /// (``blockSize`` when it is used up).
     @usableFromInline internal let block: UnsafeMutablePointer<Double>
-    @usableFromInline internal var blockNext = RandomStream.blockSize
+    /// Unchecked: a checked stored var of a class costs a runtime exclusivity check (two calls
+    /// and a thread-local lookup) per draw, measured as much as the logarithm itself.
+    @exclusivity(unchecked) @usableFromInline internal var blockNext = RandomStream.blockSize
 
     /// Creates a stream whose state is expanded from `seed` with splitmix64.
     public init(seed: UInt64) {
@@ -96,10 +98,20 @@ extension RandomStream {
     @usableFromInline
     func refill() {
         let raw = UnsafeMutableRawPointer(block)
+        // nextUInt64's steps with the state in registers for the whole block.
+        var (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
         for j in 0..<Self.blockSize {
-            let d = Double(bitPattern: 0x3ff0_0000_0000_0000 | (nextUInt64() >> 12))
-            block[j] = 2 - d
+            let word = ((s1 &* 5).rotatedLeft(7)) &* 9
+            let t = s1 << 17
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= t
+            s3 = s3.rotatedLeft(45)
+            block[j] = 2 - Double(bitPattern: 0x3ff0_0000_0000_0000 | (word >> 12))
         }
+        (words[0], words[1], words[2], words[3]) = (s0, s1, s2, s3)
         for lane in stride(from: 0, to: Self.blockSize, by: 8) {
             let v = raw.loadUnaligned(fromByteOffset: lane * 8, as: SIMD8<Double>.self)
             raw.storeBytes(of: -VectorLog.log(v), toByteOffset: lane * 8, as: SIMD8<Double>.self)
