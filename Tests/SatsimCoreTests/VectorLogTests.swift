@@ -65,7 +65,10 @@ import Testing
     @Test("The vector log and its scalar form agree bit for bit")
     func vectorMatchesScalar() {
         let xs = Self.inputs
-        #expect(Self.vectorised(xs).map(\.bitPattern) == xs.map { VectorLog.scalar($0).bitPattern })
+        // Counted, not compared as arrays: a failing comparison of 220,000 elements made the
+        // test library diff them for a quarter of an hour.
+        let differing = zip(xs, Self.vectorised(xs)).filter { VectorLog.scalar($0.0).bitPattern != $0.1.bitPattern }
+        #expect(differing.isEmpty, "\(differing.count) differ, first (x, vector log) \(String(describing: differing.first))")
     }
 
     @Test("Block exponentials are the scalar reference's, bit for bit, across block boundaries")
