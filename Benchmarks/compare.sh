@@ -39,7 +39,7 @@ python3 -c 'import simpy' 2>/dev/null || { echo "SimPy is missing: pip install s
 
 out=.build/bench-compare
 mkdir -p "$out"
-cc -O2 -o "$out/loop" Benchmarks/reference/loop.c -lm
+cc -O2 -ffp-contract=off -o "$out/loop" Benchmarks/reference/loop.c -lm
 if [ -z "${SATSIM_BENCH:-}" ]; then
     echo "building SatsimBench (release)..." >&2
     swift build -c release --product SatsimBench >&2

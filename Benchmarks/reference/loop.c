@@ -18,10 +18,14 @@
  * every event, lazy cancellation by generation numbers, slabs with free lists for requests and
  * attempts, a growable ring for the queue, no allocation per event. Random numbers are
  * xoshiro256** with the same per-component seeds satsim derives (FNV-1a of the component name
- * mixed by splitmix64), and exponentials are -mean log1p(-u) as in GSL, so that both programs
- * simulate the same sample path and their event counts agree.
+ * mixed by splitmix64), and exponentials are drawn as satsim draws them, so that both programs
+ * simulate the same sample path and their event counts agree: arrival gaps are -log1p(-u) / rate,
+ * service times come in blocks of 64 per stream (rng_std_exp: 64 words in a row, each made
+ * v in (0, 1] from its top 52 bits, then -log(v) by fdlibm's log without branches, the scalar form
+ * of SatsimCore/Random/VectorLog.swift). -ffp-contract=off keeps the compiler from fusing a
+ * multiply and an add, which would change the last bit of some logs.
  *
- *   cc -O2 -o loop loop.c -lm
+ *   cc -O2 -ffp-contract=off -o loop loop.c -lm
  *   ./loop --model plain|retry [--horizon SECONDS] [--seed N]
  *
  * Prints one JSON line: the counts per event type, total events, events/s of the loop alone and
@@ -51,6 +55,49 @@ static inline uint64_t rng_next(rng_t *r) {
 }
 
 static inline double rng_uniform(rng_t *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
+
+/* fdlibm's __ieee754_log for positive normal x, both forms computed and one chosen, in the order
+   of operations of VectorLog.scalar in satsim. */
+static inline double fd_log(double x) {
+    int64_t bits; memcpy(&bits, &x, 8);
+    int64_t hx = bits >> 32;
+    int64_t k = (hx >> 20) - 1023;
+    int64_t hm = hx & 0x000fffff;
+    int64_t i = (hm + 0x95f64) & 0x100000;
+    int64_t high = hm | (i ^ 0x3ff00000);
+    int64_t nb = (int64_t)((uint64_t)high << 32) | (bits & 0xffffffffLL);
+    double normal; memcpy(&normal, &nb, 8);
+    k += i >> 20;
+    double f = normal - 1.0;
+    double s = f / (2.0 + f);
+    double dk = (double)k;
+    double z = s * s, w = z * z;
+    double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
+    double t2 = z * (6.666666666666735130e-01 + w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
+    double r = t2 + t1;
+    const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    if (((hm - 0x6147a) | (0x6b851 - hm)) > 0) {
+        double hfsq = 0.5 * f * f;
+        return dk * ln2_hi - ((hfsq - (s * (hfsq + r) + dk * ln2_lo)) - f);
+    }
+    return dk * ln2_hi - ((s * (f - r) - dk * ln2_lo) - f);
+}
+
+/* A stream's block of standard exponentials (RandomStream.standardExponential in satsim). */
+#define EXP_BLOCK 64
+typedef struct { double e[EXP_BLOCK]; int next; } exp_block_t;
+
+static double rng_std_exp(rng_t *r, exp_block_t *b) {
+    if (b->next == EXP_BLOCK) {
+        for (int j = 0; j < EXP_BLOCK; j++) {
+            uint64_t d_bits = 0x3ff0000000000000ULL | (rng_next(r) >> 12);
+            double d; memcpy(&d, &d_bits, 8);
+            b->e[j] = -fd_log(2.0 - d);
+        }
+        b->next = 0;
+    }
+    return b->e[b->next++];
+}
 
 static uint64_t mix(uint64_t x) {
     x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -175,6 +222,7 @@ static inline void slots_release(slots_t *s, uint32_t slot) {
 static int retry_model;
 static int64_t now;
 static rng_t arrival_rng, service_rng, backoff_rng;
+static exp_block_t service_block = { .next = EXP_BLOCK };
 
 static slots_t requests, attempts;
 static int64_t *req_start;
@@ -197,7 +245,7 @@ static inline void change_busy(int delta) {
 
 static void start_service(uint32_t a) {
     change_busy(+1);
-    double work = -SERVICE_MEAN * log1p(-rng_uniform(&service_rng));
+    double work = SERVICE_MEAN * rng_std_exp(&service_rng, &service_block);
     schedule(now + ns_of(work), DEPARTURE, a, attempts.gen[a]);
 }
 

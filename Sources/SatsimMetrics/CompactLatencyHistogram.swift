@@ -12,22 +12,27 @@ import SatsimCore
 /// 1 µs) below 64 have a bucket each; above, each power of two [2^k, 2^(k+1)) is cut into 32 equal
 /// buckets, so a bucket is at most 1/32 (3.1%) of the values it holds. Every bucket of a
 /// ``LatencyHistogram`` lies inside exactly one bucket here (its 1024 sub-buckets per power of two
-/// nest in these 32), so converting one adds no error beyond the coarser width. Only non-empty
-/// buckets are stored: an interval costs 8 bytes per distinct bucket (at most 896), and nothing
-/// when no request succeeded in it.
+/// nest in these 32), so converting one adds no error beyond the coarser width: a percentile is
+/// never below the exact sample percentile and at most 1/32 of it (plus 1 µs) above it.
+///
+/// Only non-empty buckets are stored, as bytes: for each, the number of empty buckets skipped
+/// since the previous one and its count, both as LEB128 varints (one byte below 128). A typical
+/// interval's buckets are adjacent and hold fewer than 128 observations, so a bucket costs about
+/// 2 bytes (it cost 8, plus the slack of a doubling array: 4 KB an interval at 400 buckets, 38 MB
+/// in a run of 10^8 events with 9,260 intervals), and nothing when no request succeeded.
 public struct CompactLatencyHistogram: Sendable, Hashable {
     /// Bits of the sub-bucket index: 2^bits buckets below the first power of two that is split.
     static let bits = 6
     static let subBucketCount = 1 << bits
     static let halfCount = subBucketCount >> 1
-    /// Bucket index in the high bits of a cell, its count in the low `countBits`.
-    static let countBits: UInt64 = 40
-    static let countMask: UInt64 = (1 << countBits) - 1
     /// Number of buckets up to ``LatencyHistogram/highestTrackable``.
     static let bucketCount = index(ofUnits: LatencyHistogram.highestTrackable / LatencyHistogram.unitNanoseconds) + 1
 
-    /// Non-empty buckets, ascending: `bucket << countBits | count`.
-    private var cells: [UInt64] = []
+    /// Non-empty buckets, ascending: (buckets skipped since the previous one, count) as LEB128
+    /// varints. Canonical, so two histograms of the same observations compare equal.
+    private var bytes: [UInt8] = []
+    /// The number of non-empty buckets.
+    public private(set) var storedBuckets: Int = 0
     /// The number of observations.
     public private(set) var count: Int = 0
     /// The exact largest observation [ns], so that a percentile never exceeds it.
@@ -37,43 +42,44 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
     public init() {}
 
     /// The coarse form of `histograms` taken together (e.g. every client's successes in one
-    /// interval). O(buckets used by the inputs + ``bucketCount``).
+    /// interval). O(buckets used by the inputs + ``bucketCount``); the fine buckets of one coarse
+    /// bucket are contiguous, so they are summed in a loop the compiler vectorises.
     public init(merging histograms: [LatencyHistogram]) {
         var dense = [UInt64](repeating: 0, count: Self.bucketCount)
-        for h in histograms where h.count > 0 {
-            for i in h.lowestUsed...h.highestUsed where h.counts[i] > 0 {
-                dense[Self.index(ofUnits: LatencyHistogram.lowestValue(ofBucket: i))] += h.counts[i]
+        dense.withUnsafeMutableBufferPointer { dense in
+            for h in histograms where h.count > 0 {
+                Self.addCoarse(of: h, into: dense)
+                count += h.count
+                maxNanoseconds = max(maxNanoseconds, h.maxNanoseconds)
             }
-            count += h.count
-            maxNanoseconds = max(maxNanoseconds, h.maxNanoseconds)
+            (bytes, storedBuckets) = Self.encode(UnsafeBufferPointer(dense))
         }
-        cells = Self.sparse(dense)
     }
 
     /// Every histogram of `parts` merged: the distribution of all their observations together.
-    /// Exact: counts add, maxima take the largest. O(cells of the parts + ``bucketCount``).
+    /// Exact: counts add, maxima take the largest. O(bytes of the parts + ``bucketCount``).
     public init(merging parts: some Sequence<CompactLatencyHistogram>) {
         var dense = [UInt64](repeating: 0, count: Self.bucketCount)
-        for part in parts {
-            for cell in part.cells { dense[Int(cell >> Self.countBits)] += cell & Self.countMask }
-            count += part.count
-            maxNanoseconds = max(maxNanoseconds, part.maxNanoseconds)
+        dense.withUnsafeMutableBufferPointer { dense in
+            for part in parts {
+                part.forEachBucket { bucket, n in dense[bucket] &+= n }
+                count += part.count
+                maxNanoseconds = max(maxNanoseconds, part.maxNanoseconds)
+            }
+            (bytes, storedBuckets) = Self.encode(UnsafeBufferPointer(dense))
         }
-        cells = Self.sparse(dense)
     }
 
-    /// Adds `count` observations of `latency` (tests and small series; O(cells)).
+    /// Adds `count` observations of `latency` (tests and small series; O(bytes + ``bucketCount``)).
     public mutating func record(_ latency: SimTime, count n: Int = 1) {
         precondition(n >= 0, "count \(n) < 0")
         guard n > 0 else { return }
         let ns = max(latency.nanoseconds, 0)
-        let bucket = UInt64(min(Self.index(ofUnits: ns / LatencyHistogram.unitNanoseconds), Self.bucketCount - 1))
-        let at = cells.firstIndex { $0 >> Self.countBits >= bucket } ?? cells.count
-        if at < cells.count, cells[at] >> Self.countBits == bucket {
-            cells[at] += UInt64(n)
-        } else {
-            cells.insert(bucket << Self.countBits | UInt64(n), at: at)
-        }
+        let bucket = min(Self.index(ofUnits: ns / LatencyHistogram.unitNanoseconds), Self.bucketCount - 1)
+        var dense = [UInt64](repeating: 0, count: Self.bucketCount)
+        forEachBucket { b, c in dense[b] = c }
+        dense[bucket] += UInt64(n)
+        (bytes, storedBuckets) = dense.withUnsafeBufferPointer { Self.encode($0) }
         count += n
         maxNanoseconds = max(maxNanoseconds, ns)
     }
@@ -85,23 +91,24 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
         guard count > 0 else { return nil }
         let rank = max(1, UInt64((max(percentile.nextDown, 0) * Double(count) / 100).rounded(.up)))
         var seen: UInt64 = 0
-        for cell in cells {
-            seen += cell & Self.countMask
-            if seen >= rank {
-                let units = Self.highestValue(ofBucket: Int(cell >> Self.countBits))
-                let ns = (units + 1) * LatencyHistogram.unitNanoseconds - 1
-                return Self.seconds(min(ns, maxNanoseconds))
-            }
+        var found: Int?
+        forEachBucket { bucket, n in
+            guard found == nil else { return }
+            seen += n
+            if seen >= rank { found = bucket }
         }
-        return Self.seconds(maxNanoseconds)
+        guard let found else { return Self.seconds(maxNanoseconds) }
+        let ns = (Self.highestValue(ofBucket: found) + 1) * LatencyHistogram.unitNanoseconds - 1
+        return Self.seconds(min(ns, maxNanoseconds))
     }
 
     /// Nanoseconds to seconds, correctly rounded (300 ms is 0.3, not 0.30000000000000004), so
     /// that a p99 equal to a bound written in milliseconds compares equal.
     static func seconds(_ ns: Int64) -> Double { Double(ns) / 1e9 }
 
-    /// The number of non-empty buckets (the memory it holds is 8 bytes each).
-    public var storedBuckets: Int { cells.count }
+    /// The bytes the buckets take (the array's own 32-byte header aside).
+    public var storedBytes: Int { bytes.count }
+
 
     static let layout = HdrBucketLayout(bits: bits)
 
@@ -111,12 +118,83 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
     /// The largest value (in units) that falls in bucket `index`.
     static func highestValue(ofBucket index: Int) -> Int64 { layout.highestValue(ofBucket: index) }
 
-    static func sparse(_ dense: [UInt64]) -> [UInt64] {
-        var cells: [UInt64] = []
-        for (i, n) in dense.enumerated() where n > 0 {
-            precondition(n <= countMask, "bucket count \(n) exceeds 2^40")
-            cells.append(UInt64(i) << countBits | n)
+    /// Adds the counts of `h`'s fine buckets to the coarse buckets holding them. Every coarse
+    /// bucket covers a contiguous run of fine ones (the layouts nest), so each run is one
+    /// reduction over adjacent memory, not one index computation per fine bucket.
+    static func addCoarse(of h: LatencyHistogram, into dense: UnsafeMutableBufferPointer<UInt64>) {
+        guard h.highestUsed >= h.lowestUsed else { return }
+        h.counts.withUnsafeBufferPointer { fine in
+            var i = h.lowestUsed
+            while i <= h.highestUsed {
+                let coarse = index(ofUnits: LatencyHistogram.lowestValue(ofBucket: i))
+                let last = min(LatencyHistogram.index(of: highestValue(ofBucket: coarse)), h.highestUsed)
+                var sum: UInt64 = 0
+                for k in i...last { sum &+= fine[k] }
+                dense[coarse] &+= sum
+                i = last + 1
+            }
         }
-        return cells
+    }
+
+    /// Calls `body(bucket, count)` for each non-empty bucket, ascending.
+    func forEachBucket(_ body: (Int, UInt64) -> Void) {
+        bytes.withUnsafeBufferPointer { bytes in
+            var at = 0
+            var bucket = -1
+            while at < bytes.count {
+                bucket += 1 + Int(Self.readVarint(bytes, &at))
+                body(bucket, Self.readVarint(bytes, &at))
+            }
+        }
+    }
+
+    /// The varint at `at`, which moves past it.
+    @inline(__always)
+    static func readVarint(_ bytes: UnsafeBufferPointer<UInt8>, _ at: inout Int) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = bytes[at]
+            at += 1
+            value |= UInt64(byte & 0x7f) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    /// The number of bytes of `value` as a varint.
+    @inline(__always)
+    static func varintLength(_ value: UInt64) -> Int { max(1, (64 - value.leadingZeroBitCount + 6) / 7) }
+
+    /// The non-empty buckets of `dense` as (skipped, count) varints, in an array of exactly that
+    /// many bytes (no doubling slack: it is kept for the whole run), and their number.
+    static func encode(_ dense: UnsafeBufferPointer<UInt64>) -> ([UInt8], Int) {
+        var length = 0, buckets = 0, previous = -1
+        for (i, n) in dense.enumerated() where n > 0 {
+            length += varintLength(UInt64(i - previous - 1)) + varintLength(n)
+            buckets += 1
+            previous = i
+        }
+        let bytes = [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
+            var at = 0
+            var previous = -1
+            func put(_ value: UInt64) {
+                var v = value
+                while v >= 0x80 {
+                    out[at] = UInt8(truncatingIfNeeded: v) | 0x80
+                    at += 1
+                    v >>= 7
+                }
+                out[at] = UInt8(v)
+                at += 1
+            }
+            for (i, n) in dense.enumerated() where n > 0 {
+                put(UInt64(i - previous - 1))
+                put(n)
+                previous = i
+            }
+            initialized = at
+        }
+        return (bytes, buckets)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SatsimCore
 import SatsimMetrics
 import Testing
@@ -74,5 +75,57 @@ import Testing
         h.record(SimTime(seconds: 0.3))
         #expect(h.percentileSeconds(99) == 0.3)
         #expect(h.storedBuckets == 2)
+    }
+}
+
+/// The byte encoding and the fast fine-to-coarse conversion, against a direct reference.
+@Suite struct CompactLatencyHistogramEncodingTests {
+    /// Values in every part of the layout: below 64 µs (a bucket per µs), 64 µs-2 ms (where the
+    /// fine layout still has a bucket per µs but the coarse one is wider), and far above.
+    static let spread: [SimTime] = (0..<5_000).map { i in
+        let x = Double(i % 97) / 97, decade = Double(i % 11) - 6  // 1 µs .. 100 s
+        return SimTime(seconds: (1 + 9 * x) * pow(10, decade))
+    }
+
+    @Test("Converting a fine histogram gives the same buckets as recording each value coarsely")
+    func conversionMatchesDirectRecording() {
+        var direct = CompactLatencyHistogram()
+        for v in Self.spread { direct.record(v) }
+        let converted = CompactLatencyHistogram(merging: [CompactLatencyHistogramTests.full(Self.spread)])
+        #expect(converted == direct)
+        #expect(converted.count == Self.spread.count)
+        for percent in [1.0, 25, 50, 90, 99, 99.9] {
+            #expect(converted.percentileSeconds(percent) == direct.percentileSeconds(percent))
+        }
+    }
+
+    @Test("Counts of 128 and more, gaps of 128 buckets and more, and counts beyond 2^32 survive the encoding")
+    func largeCountsAndGaps() throws {
+        var h = CompactLatencyHistogram()
+        h.record(SimTime(seconds: 0.000_002), count: 1)        // bucket 2
+        h.record(SimTime(seconds: 0.000_003), count: 300)      // adjacent, a two-byte count
+        h.record(SimTime(seconds: 3_000), count: 5_000_000_000) // hundreds of buckets later
+        #expect(h.storedBuckets == 3)
+        #expect(h.count == 5_000_000_301)
+        // Ranks 1 and 100 of 5 x 10^9: the first bucket, then the second. 1 + 1, 1 + 2, 2 + 5 bytes.
+        #expect(h.storedBytes == 12)
+        #expect(try #require(h.percentileSeconds(1e-9)) == 0.000_002_999)
+        #expect(try #require(h.percentileSeconds(2e-6)) == 0.000_003_999)
+        let top = try #require(h.percentileSeconds(50))
+        #expect(top >= 3_000 && top <= 3_000 * (1 + 1.0 / 32))
+        // Merging re-encodes to the same bytes.
+        #expect(CompactLatencyHistogram(merging: [h]) == h)
+    }
+
+    /// The memory the verdict keeps per interval in the M/M/c benchmark's regime: about 5,400
+    /// successes a minute whose latency is a wait plus an exponential service of mean 1 s.
+    @Test("An interval of 5,400 latencies spread over 13 powers of two takes about 2 bytes per bucket")
+    func small() {
+        let values = CompactLatencyHistogramTests.samples(.exponential(mean: 1), count: 5_400, seed: 3)
+        let h = CompactLatencyHistogram(merging: [CompactLatencyHistogramTests.full(values)])
+        #expect(h.storedBuckets > 300)
+        // A bucket is a 1-byte gap and a 1- or 2-byte count (a few gaps of 128+ need more).
+        #expect(h.storedBytes <= 3 * h.storedBuckets)
+        #expect(h.storedBytes < 1_200, "\(h.storedBytes) bytes for \(h.storedBuckets) buckets")
     }
 }

@@ -6,10 +6,24 @@ import CGSL
 /// gamma, lognormal and pareto samplers draw from it through `gsl`, and the hot distributions
 /// (uniform, exponential) draw from the same state here in Swift without a call through a function
 /// pointer. One stream per component; a stream is not thread-safe and not `Sendable`.
+///
+/// Exponential variates come in blocks: ``standardExponential()`` takes the next of
+/// ``blockSize`` values that one refill computed together, drawing ``blockSize`` words from the
+/// generator in a row and taking their logarithms eight at a time (``VectorLog``). The words are
+/// drawn at the first exponential after the block ran out, so a stream that mixes exponential and
+/// other draws sees them interleaved by block, the same way on every run.
 public final class RandomStream {
+    /// Exponentials per refill: eight SIMD8 logarithms.
+    public static let blockSize = 64
     /// GSL's handle, for `gsl_ran_*` calls.
     public let gsl: UnsafeMutablePointer<gsl_rng>
     @usableFromInline internal let words: UnsafeMutablePointer<UInt64>
+    /// The current block of standard exponentials, and the index of the next one to hand out
+    /// (``blockSize`` when it is used up).
+    @usableFromInline internal let block: UnsafeMutablePointer<Double>
+    /// Unchecked: a checked stored var of a class costs a runtime exclusivity check (two calls
+    /// and a thread-local lookup) per draw, measured as much as the logarithm itself.
+    @exclusivity(unchecked) @usableFromInline internal var blockNext = RandomStream.blockSize
 
     /// Creates a stream whose state is expanded from `seed` with splitmix64.
     public init(seed: UInt64) {
@@ -20,6 +34,7 @@ public final class RandomStream {
         }
         gsl = rng
         words = cgsl_xoshiro_words(rng)
+        block = .allocate(capacity: Self.blockSize)
         gsl_rng_set(rng, UInt(seed))
     }
 
@@ -30,7 +45,10 @@ public final class RandomStream {
         self.init(seed: StreamSeed.derive(seed: seed, component: component))
     }
 
-    deinit { gsl_rng_free(gsl) }
+    deinit {
+        gsl_rng_free(gsl)
+        block.deallocate()
+    }
 
     /// The next 64 random bits (the same sequence as `gsl_rng_get`).
     @inlinable @inline(__always)
@@ -60,6 +78,51 @@ public final class RandomStream {
             let u = uniform()
             if u != 0 { return u }
         }
+    }
+}
+
+extension RandomStream {
+    /// An exponential variate of mean 1, -log(v) for v uniform on (0, 1] with 52 random bits: the
+    /// next value of the current block, refilled when used up. The largest is 52 ln 2 = 36.04
+    /// (the probability of a larger one is e^-36, 2 x 10^-16).
+    @inlinable @inline(__always)
+    public func standardExponential() -> Double {
+        if blockNext == Self.blockSize { refill() }
+        let e = block[blockNext]
+        blockNext &+= 1
+        return e
+    }
+
+    /// Computes the next ``blockSize`` exponentials: the generator's next words in order, each
+    /// made a double in [1, 2) from its top 52 bits, v = 2 - d in (0, 1] (exact), and -log(v).
+    @usableFromInline
+    func refill() {
+        let raw = UnsafeMutableRawPointer(block)
+        // nextUInt64's steps with the state in registers for the whole block.
+        var (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
+        for j in 0..<Self.blockSize {
+            let word = ((s1 &* 5).rotatedLeft(7)) &* 9
+            let t = s1 << 17
+            s2 ^= s0
+            s3 ^= s1
+            s1 ^= s2
+            s0 ^= s3
+            s2 ^= t
+            s3 = s3.rotatedLeft(45)
+            block[j] = 2 - Double(bitPattern: 0x3ff0_0000_0000_0000 | (word >> 12))
+        }
+        (words[0], words[1], words[2], words[3]) = (s0, s1, s2, s3)
+        for lane in stride(from: 0, to: Self.blockSize, by: 8) {
+            let v = raw.loadUnaligned(fromByteOffset: lane * 8, as: SIMD8<Double>.self)
+            raw.storeBytes(of: -VectorLog.log(v), toByteOffset: lane * 8, as: SIMD8<Double>.self)
+        }
+        blockNext = 0
+    }
+
+    /// ``standardExponential()`` computed one at a time with ``VectorLog/scalar(_:)``, for the
+    /// test that the block path matches it bit for bit.
+    public func scalarReferenceExponentials(_ n: Int) -> [Double] {
+        (0..<n).map { _ in -VectorLog.scalar(2 - Double(bitPattern: 0x3ff0_0000_0000_0000 | (nextUInt64() >> 12))) }
     }
 }
 

@@ -7,9 +7,11 @@ import Darwin
 
 /// Draws from a ``Distribution``, with its parameters precomputed for the hot loop.
 ///
-/// Exponential, uniform, constant and empirical draws are computed here from the stream's uniform
-/// draws with the same formulas GSL uses (`gsl_ran_exponential` is `-mean * log1p(-u)`), so they
-/// match GSL's distribution exactly without a call through GSL's function pointers. Lognormal,
+/// Uniform, constant and empirical draws are computed here from the stream's uniform draws with
+/// the same formulas GSL uses, without a call through GSL's function pointers. Exponential draws
+/// are `mean` times the stream's block-computed standard exponential
+/// (``RandomStream/standardExponential()``: -log(v) by a vectorised fdlibm log), the distribution
+/// of `gsl_ran_exponential`'s `-mean * log1p(-u)` (the tests check both against GSL's CDF). Lognormal,
 /// gamma and pareto are drawn by GSL itself (`gsl_ran_lognormal`, `gsl_ran_gamma`,
 /// `gsl_ran_pareto`) from the same stream. Drawing allocates nothing.
 public struct Sampler: Sendable {
@@ -54,7 +56,7 @@ public struct Sampler: Sendable {
     public func draw(_ stream: RandomStream) -> Double {
         switch kind {
         case .exponential:
-            return -a * log1p(-stream.uniform())
+            return a * stream.standardExponential()
         case .constant:
             return a
         case .uniform:
