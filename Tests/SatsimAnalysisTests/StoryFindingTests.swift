@@ -150,6 +150,25 @@ struct StoryFindingTests {
         #expect(run.story.sentences.contains { $0.contains("db, which api calls, was 99% busy (a saturated dependency)") }, "\(run.story.sentences)")
     }
 
+    /// The model stretches a service time by 1 + contention x requests in service; at 90% of 10
+    /// workers busy with contention 0.1 that is about 1 + 0.1 x 9 = 1.9x, 0.9 / 1.9 of its length.
+    @Test("Contention stretching service times")
+    func contention() {
+        let spec = Self.spec(services: [
+            ServiceSpec(name: "api", workers: 10, serviceTime: .constant(value: 0.01), contention: 0.1)
+        ])
+        let run = Self.run(
+            spec, baseline: ["services.api.utilization": 0.3], after: ["services.api.utilization": 0.9])
+        Self.expectFirst(.contention, weight: 0.9 / 1.9, in: run, spec: spec)
+        #expect(
+            run.story.sentences.contains { $0.contains("90% of api's workers were busy on average, so contention stretched its service times about 1.9x (47.4% of their length)") },
+            "\(run.story.sentences)")
+        // Without contention there is no such candidate.
+        let plain = Self.spec(services: [ServiceSpec(name: "api", workers: 10, serviceTime: .constant(value: 0.01))])
+        let quiet = Self.run(plain, baseline: ["services.api.utilization": 0.3], after: ["services.api.utilization": 0.9])
+        #expect(!quiet.story.candidates.contains { $0.mechanism == .contention })
+    }
+
     @Test("An autoscaler at its max")
     func autoscalerAtMax() {
         let spec = Self.spec(services: [

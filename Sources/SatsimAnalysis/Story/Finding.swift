@@ -35,6 +35,7 @@ public struct Finding: Sendable, Hashable {
         case coldCache = "cold_cache"
         case saturatedDependency = "saturated_dependency"
         case autoscalerAtMax = "autoscaler_at_max"
+        case contention
     }
 
     /// Whether a finding tells the course of the run, or is a candidate for what sustained a bad

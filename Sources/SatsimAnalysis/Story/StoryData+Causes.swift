@@ -141,6 +141,18 @@ extension StoryData {
                         "\(Format.possessive(service.name)) cache hit ratio was {1}, against {2} before the first fault (a cold cache)")
                 }
             }
+            if service.contention > 0, service.workers > 0 {
+                // Service time x (1 + contention x requests in service on the instance): with a
+                // share u of the workers busy, about c x u x workers in service, so the stretch
+                // is about 1 + c u w, and c u w / (1 + c u w) of a service time is contention.
+                let utilization = StoryMeasure.mean([s + "utilization"])
+                let extra = StoryMeasure.quotient(utilization, .constant(1 / (service.contention * Double(service.workers))))
+                let stretch = StoryMeasure.difference(extra, .constant(-1))
+                candidate(
+                    .contention, service.name, weight: figure(.quotient(extra, stretch), .share, over: window),
+                    others: [figure(utilization, .share, over: window), figure(stretch, .ratio, over: window)],
+                    "{1} of \(Format.possessive(service.name)) workers were busy on average, so contention stretched its service times about {2}x ({0} of their length)")
+            }
             if let calledBy = callers[service.name] {
                 let names = Set(calledBy.map(\.1)).sorted().joined(separator: ", ")
                 let utilization = figure(.mean([s + "utilization"]), .share, over: window)
