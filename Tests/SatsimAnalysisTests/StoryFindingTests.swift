@@ -169,6 +169,36 @@ struct StoryFindingTests {
         #expect(!quiet.story.candidates.contains { $0.mechanism == .contention })
     }
 
+    /// A chaos experiment platform judges an experiment by comparing its cohort with a control
+    /// cohort (Basiri et al., "Automating chaos experiments in production", ICSE-SEIP 2019): the
+    /// story compares them, and says when the control was harmed too.
+    @Test("Cohorts compared; harm that leaks into the control cohort is told")
+    func cohorts() {
+        let spec = Self.spec()
+        func story(control successes: Int) -> Story {
+            let base = Self.run(spec).result
+            func summary(_ successes: Int, _ failures: Int) -> ClientSummary {
+                ClientSummary(
+                    name: "users", requests: successes + failures, attempts: successes + failures, successes: successes,
+                    failures: failures, goodputPerSecond: 0, amplification: 1,
+                    latency: LatencySummary(mean: 0, p50: 0, p90: 0, p99: 0, max: 0), attemptOutcomes: [:])
+            }
+            var data = StoryData(result: base, spec: spec, analysis: RunAnalysis(result: base, spec: spec))
+            data.cohorts = [
+                ClientCohorts(client: "users", experiment: summary(100, 900), control: summary(successes, 1000 - successes), share: 0.05)
+            ]
+            return Story(data)
+        }
+        let leaked = story(control: 950)
+        let sentence = leaked.findings.last { $0.mechanism == .cohorts }?.sentence ?? ""
+        #expect(sentence.contains("the experiment cohort (5% of them) succeeded 10%, the control cohort 95%; the harm leaked into the control cohort"), "\(sentence)")
+        #expect(sentence.contains("100% of requests succeeded before the first fault"), "\(sentence)")
+        // The last sentence: a comparison over the whole run.
+        #expect(leaked.findings.last?.mechanism == .cohorts)
+        let spared = story(control: 995).findings.last { $0.mechanism == .cohorts }?.sentence ?? ""
+        #expect(spared.hasSuffix("the control cohort 99.5%; the control cohort was spared."), "\(spared)")
+    }
+
     @Test("An autoscaler at its max")
     func autoscalerAtMax() {
         let spec = Self.spec(services: [

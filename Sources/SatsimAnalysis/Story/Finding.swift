@@ -17,6 +17,7 @@ public struct Finding: Sendable, Hashable {
         case healthCheckRestarts = "health_check_restarts"
         case scaling
         case breakerOpened = "breaker_opened"
+        case cohorts
         case ending
         /// The sentence naming the dominant causes: its figures are theirs.
         case causes

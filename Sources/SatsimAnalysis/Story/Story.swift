@@ -50,6 +50,8 @@ public struct Story: Sendable, Hashable {
         case .ending: return 6
         case .causes: return 7
         case .runStopped: return 8
+        // A comparison over the whole run: the last word.
+        case .cohorts: return 9
         default: return 5
         }
     }

@@ -24,8 +24,52 @@ extension StoryData {
         if let retries = retriesFinding() { findings.append(retries) }
         findings += instanceFindings()
         findings += coldCacheFindings()
+        findings += cohortFindings()
         return findings
     }
+
+    // MARK: - Cohorts
+
+    /// A chaos experiment's cohorts compared, as a chaos platform compares them: the success
+    /// ratio of each (requests created after warmup that ended), and whether the harm leaked
+    /// into the control cohort: its success ratio more than ``leakMargin`` below the client's
+    /// before the first fault (shared queues, or the experiment's retries loading a dependency
+    /// both use).
+    func cohortFindings() -> [Finding] {
+        var findings: [Finding] = []
+        for cohort in cohorts {
+            let (e, c) = (cohort.experiment, cohort.control)
+            guard e.successes + e.failures > 0, c.successes + c.failures > 0 else { continue }
+            let path = "clients.\(cohort.client).cohorts"
+            let experimentRatio = Double(e.successes) / Double(e.successes + e.failures)
+            let controlRatio = Double(c.successes) / Double(c.successes + c.failures)
+            var figures: [StoryFigure] = [
+                .given(cohort.share, .share, "\(path).share"),
+                .given(experimentRatio, .share, "\(path).experiment.success_ratio"),
+                .given(controlRatio, .share, "\(path).control.success_ratio"),
+            ]
+            var template = "Of the requests of \(cohort.client) created after warmup, the experiment cohort ({0} of them) succeeded {1}, the control cohort {2}"
+            let client = "clients.\(cohort.client)."
+            let ratio = StoryMeasure.quotient(
+                .total([client + "successes"]), .total([client + "successes", client + "failures"]))
+            if let baseline = baselineWindow, firstFault != nil,
+               let whole = window(from: warmup, to: endSeconds) {
+                let before = figure(.over(ratio, baseline), .share, over: whole)
+                if controlRatio < before.value - Self.leakMargin {
+                    figures.append(before)
+                    template += "; the harm leaked into the control cohort, which the fault never touched: {3} of requests succeeded before the first fault"
+                } else {
+                    template += "; the control cohort was spared"
+                }
+            }
+            findings.append(Finding(.cohorts, subject: cohort.client, time: endSeconds, figures: figures, template: template + "."))
+        }
+        return findings
+    }
+
+    /// How far [share] the control cohort's success ratio may fall below the client's before
+    /// the first fault before the story calls it harmed.
+    static let leakMargin = 0.01
 
     // MARK: - Baseline
 

@@ -11,6 +11,8 @@ public struct StoryData: Sendable {
     /// Where the run stopped [s], and whether it stopped at a limit.
     public var endSeconds: Double
     public var stoppedAtLimit: Bool
+    /// Each client's figures per cohort, when a fault has a `share` (empty otherwise).
+    public var cohorts: [ClientCohorts] = []
     /// Ends of the metrics intervals [s]; interval i covers (begins[i], ends[i]].
     public let ends: [Double]
     public let begins: [Double]
@@ -33,6 +35,7 @@ public struct StoryData: Sendable {
         self.init(
             spec: spec, series: result.timeSeries, events: result.events, analysis: analysis,
             endSeconds: result.endSeconds, stoppedAtLimit: result.limitHit != nil)
+        cohorts = result.cohorts
     }
 
     var warmup: Double { spec.warmup.seconds }
