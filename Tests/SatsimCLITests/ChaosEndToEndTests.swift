@@ -163,11 +163,19 @@ struct ChaosEndToEndTests {
                max_togther: 2
                faults:
                  - { kind: kill, service: apj, label: a }
-                 - { kind: kill, service: api, label: a, colour: red }
+                 - { kind: kill, service: api, label: b, colour: red }
              """,
              [":21:3: error: chaos.max_togther: unknown key; did you mean 'max_together'?",
-              "chaos.faults.1.colour: unknown key", "chaos.faults.1.label: found 'a', already the label of chaos.faults.0",
-              ":23:34: error: chaos.faults.0.service: no service named 'apj'; did you mean 'api'?"]),
+              ":24:45: error: chaos.faults.1.colour: unknown key",
+              ":23:30: error: chaos.faults.0.service: no service named 'apj'; did you mean 'api'?"]),
+            ("""
+             chaos:
+               at: 10s
+               faults:
+                 - { kind: kill, service: api, label: a }
+                 - { kind: cache_flush, service: api, label: a }
+             """,
+             [":23:49: error: chaos.faults.1.label: found 'a', already the label of chaos.faults.0; expected a label of its own"]),
             ("""
              chaos:
                at: 10s
@@ -175,7 +183,7 @@ struct ChaosEndToEndTests {
                faults:
                  - { kind: kill, service: api }
              """,
-             [":22:17: error: chaos.max_together: found 3, expected at most the number of faults (1)"]),
+             [":21:17: error: chaos.max_together: found 3, expected at most the number of faults (1)"]),
             ("""
              chaos:
                at: 10s
@@ -183,8 +191,8 @@ struct ChaosEndToEndTests {
                  - { at: 200s, kind: kill, service: api }
                  - { for: 170s, kind: latency, service: api, add: { dist: constant, value: 1ms } }
              """,
-             [":23:13: error: chaos.faults.0.at: starts at chaos.at + at = 210s, expected a time < duration (170s)",
-              "chaos.faults.1.for: the window ends at 180s, after the run ends at 170s"]),
+             [":22:13: error: chaos.faults.0.at: starts at chaos.at + at = 210s, expected a time < duration (170s)",
+              ":23:14: error: chaos.faults.1.for: the window ends at 3m, after the run ends at 170s"]),
             ("""
              chaos:
                at: 10s
@@ -196,7 +204,7 @@ struct ChaosEndToEndTests {
                faults:
                  - { kind: kil, service: api }
              """,
-             ["chaos: missing required key 'at'", "chaos.faults.0.kind"]),
+             [":20:3: error: chaos: missing required key 'at'", ":21:15: error: chaos.faults.0.kind: found kil, expected one of"]),
         ]
         for (block, expected) in cases {
             let file = try CLIHarness.scenarioFile(Self.base + block + "\n", name: "bad.yaml").path
