@@ -118,7 +118,7 @@ struct ChaosReport {
         return PhaseDiagram(
             title: "Goodput lost by each pair of faults (the diagonal: the fault alone)", fileName: "chaos-pairs.svg",
             xLabel: "fault", xValues: labels, yLabel: "fault", yValues: labels, cells: cells, hovers: hovers,
-            scaleLabel: "goodput lost after chaos.at (share of the baseline's)", scaleRange: 0...1, emptyMeaning: "not run")
+            scaleLabel: "goodput lost (share)", scaleRange: 0...1, emptyMeaning: "not run")
     }
 
     var html: String {
