@@ -30,7 +30,7 @@ struct OutputDirectory {
     /// What kind of output set the folder holds: each kind has its own manifest, so `run` and
     /// `compare` (and `explain`) can share a folder without removing each other's outputs.
     enum Kind: String {
-        case run, compare, explain, sweep
+        case run, compare, explain, sweep, chaos
     }
 
     let kind: Kind

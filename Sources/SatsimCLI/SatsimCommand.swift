@@ -13,7 +13,7 @@ public struct SatsimCommand: ParsableCommand {
             failure. Exit codes: 0 success, 1 the simulation hit a limit (or, for check, an \
             expectation failed), 2 bad input.
             """,
-        subcommands: [RunCommand.self, CheckCommand.self, CompareCommand.self, ExplainCommand.self, SweepCommand.self, MergeCommand.self, ValidateCommand.self, ScenariosCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, CompareCommand.self, ExplainCommand.self, SweepCommand.self, ChaosCommand.self, MergeCommand.self, ValidateCommand.self, ScenariosCommand.self]
     )
 
     public init() {}

@@ -22,6 +22,9 @@ struct EnumeratedKeyTests {
         "distribution.dist": DistributionFamily.allCases.map(\.rawValue),
         "EVENT.kind": TimelineKind.allCases.map(\.rawValue),
         "EVENT(outage).mode": OutageMode.allCases.map(\.rawValue),
+        // chaos.faults: the same kinds and keys as timeline events.
+        "FAULT.kind": TimelineKind.allCases.map(\.rawValue),
+        "FAULT(outage).mode": OutageMode.allCases.map(\.rawValue),
     ]
 
     /// Every choice list in the schema, found by walking it.

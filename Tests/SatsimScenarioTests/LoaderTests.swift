@@ -176,6 +176,13 @@ extension LoaderTests {
             ExpectationSpec(path: "services.api.instances.max", condition: "<= 40"),
         ])
         #expect(spec.slo == SLOSpec(successRatio: 0.99, latencyP99: SimTime(nanoseconds: 500 * ms)))
+        #expect(spec.chaos == ChaosSpec(
+            faults: [
+                ChaosFaultSpec(label: "lose-an-instance", event: TimelineEventSpec(at: .zero, action: .kill(service: "api", count: 1))),
+                ChaosFaultSpec(label: "load_spike users", event: TimelineEventSpec(
+                    at: SimTime(seconds: 5), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 1.4))),
+            ],
+            at: SimTime(seconds: 120), maxTogether: 2, replications: 4))
     }
 
     @Test func fullContractIsSimulatedWhole() throws {

@@ -34,13 +34,15 @@ public struct ScenarioSpec: Sendable, Hashable {
     public var slo: SLOSpec?
     /// `expect.variants`: each variant's own expectations, in file order.
     public var variantExpectations: [VariantExpectationsSpec]
+    /// `chaos`: the candidate faults of `satsim chaos`; nil when absent. A plain run ignores it.
+    public var chaos: ChaosSpec?
 
     public init(
         name: String, description: String = "", duration: SimTime, warmup: SimTime = .zero, seed: UInt64 = 1,
         metricsInterval: SimTime = SimTime(seconds: 1), clients: [ClientSpec], services: [ServiceSpec],
         timeline: [TimelineEventSpec] = [], variants: [VariantSpec] = [], sweep: SweepSpec? = nil,
         expectations: [ExpectationSpec] = [], slo: SLOSpec? = nil,
-        variantExpectations: [VariantExpectationsSpec] = []
+        variantExpectations: [VariantExpectationsSpec] = [], chaos: ChaosSpec? = nil
     ) {
         self.name = name
         self.description = description
@@ -56,6 +58,7 @@ public struct ScenarioSpec: Sendable, Hashable {
         self.expectations = expectations
         self.slo = slo
         self.variantExpectations = variantExpectations
+        self.chaos = chaos
     }
 
     /// The expectations `satsim check --variant name` tests: the variant's own block under

@@ -51,6 +51,7 @@ extension SpecDecoder {
         let expectations = self.expectations(top)
         let variantExpectations = self.variantExpectations(top)
         let slo = self.slo(top)
+        let chaos = self.chaos(top)
 
         guard diagnostics.count == before, let name, let description, let duration, let warmup, let seed else {
             return nil
@@ -59,7 +60,7 @@ extension SpecDecoder {
             name: name, description: description, duration: duration, warmup: warmup, seed: seed,
             metricsInterval: interval, clients: clients, services: services, timeline: timeline,
             variants: variants, sweep: sweep, expectations: expectations, slo: slo,
-            variantExpectations: variantExpectations)
+            variantExpectations: variantExpectations, chaos: chaos)
     }
 
     /// `slo`: each key optional, each replacing only its own default bound.

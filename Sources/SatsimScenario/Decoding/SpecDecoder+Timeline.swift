@@ -2,12 +2,13 @@ import SatsimCore
 import SatsimModel
 
 extension SpecDecoder {
-    /// One `timeline` item.
-    mutating func event(_ node: YAMLNode, _ path: String) -> TimelineEventSpec? {
+    /// One `timeline` item, or (with `shape: "FAULT"`) one `chaos.faults` item, whose `at`
+    /// defaults to 0 and which may carry a `label` (read by ``chaos(_:)``).
+    mutating func event(_ node: YAMLNode, _ path: String, shape: String = "EVENT") -> TimelineEventSpec? {
         let before = diagnostics.count
-        guard let f = fields(node, path, shape: "EVENT") else { return nil }
+        guard let f = fields(node, path, shape: shape) else { return nil }
         let at = duration(f, "at")
-        guard let entry = f.entries["kind"], let word = entry.value.scalar, schema.shape("EVENT")?.case(word) != nil,
+        guard let entry = f.entries["kind"], let word = entry.value.scalar, schema.shape(shape)?.case(word) != nil,
               let kind = modelCase(word, TimelineKind.self, at: entry.value.position, f.child("kind"))
         else { return nil }
         let window = f.keys["for"] != nil ? duration(f, "for") : nil

@@ -48,6 +48,8 @@ extension ScenarioSchema {
                 .init("variants", .named("variant", .overlay), .optional("no variants"),
                       "named overlays of KEY.PATH values, compared side by side"),
                 .init("sweep", .object("sweep"), .optional("no default sweep"), "the default parameter grid of `satsim sweep`"),
+                .init("chaos", .object("chaos"), .optional("no chaos search"),
+                      "the candidate faults `satsim chaos` combines; a plain run ignores it"),
                 .init("expect", .expectations, .optional("nothing checked"),
                       "what `satsim check` requires: `outcome`, `recovery_time` or a summary figure, and a condition; `variants: { NAME: { ... } }` for a variant's own"),
                 .init("slo", .object("slo"), .optional("90% succeed, p99 at most 3 x the p99 before the first fault"),
@@ -252,7 +254,62 @@ extension ScenarioSchema {
                           "false leaves the event out of the run, so a variant, `--set` or a sweep can switch it on or off"),
                 ],
                 discriminator: "kind",
-                cases: [
+                cases: eventCases),
+            SchemaShape(
+                "FAULT",
+                "A candidate fault of `chaos.faults`: an EVENT whose `at` is optional, an offset from `chaos.at`, with an optional `label`.",
+                keys: [
+                    .init("at", .duration(positive: false), .defaulted("0s"), "offset from `chaos.at`; chaos.at + at < duration"),
+                    .init("kind", .choice(of: TimelineKind.self), .required, "what happens, as in EVENT"),
+                    .init("label", .text, .optional("the kind and its target, e.g. `kill api`"), "the fault's name in outputs; unique"),
+                    .init("enabled", .boolean, .defaulted("true"),
+                          "false leaves the fault out of every combination (its index stays), so a variant or `--set` can switch it off"),
+                ],
+                discriminator: "kind",
+                cases: eventCases),
+            SchemaShape(
+                "chaos",
+                "The search of `satsim chaos`: every combination of 1 ... max_together faults, each started at `at`, replicated on the same seeds.",
+                keys: [
+                    .init("faults", .list(.object("FAULT")), .required, "candidate faults, at least one; a fault's index is its position here"),
+                    .init("at", .duration(positive: false), .required, "when the chosen faults start; > warmup, < duration"),
+                    .init("max_together", .integer(minimum: 1, maximum: 10), .defaulted("2"), "largest combination tried; <= the number of faults"),
+                    .init("replications", .integer(minimum: 1, maximum: 10_000), .defaulted("3"),
+                          "runs per combination (and of the baseline), the same seeds for every combination"),
+                ]),
+            SchemaShape(
+                "sweep", "The default grid of `satsim sweep`: every combination of the listed values.",
+                keys: [
+                    .init("vary", .grid, .required, "KEY.PATH to the list of its values"),
+                    .init("replications", .integer(minimum: 1, maximum: 100_000), .defaulted("1"), "runs per point, with different seeds"),
+                ]),
+            SchemaShape(
+                "slo",
+                "The bounds of a healthy window of at least 100 ended requests, as the verdict judges it. Each key given replaces its own default; the other keeps it.",
+                keys: [
+                    .init("success_ratio", .ratio, .optional("0.9"), "the least share of the window's ended requests that succeed"),
+                    .init("latency_p99", .duration(positive: true), .optional("3 x the p99 before the first fault"),
+                          "the highest p99 latency of the window's successful requests"),
+                ]),
+        ],
+        clientFigures: [
+            "requests", "attempts", "successes", "failures", "goodput_per_s", "amplification",
+            "latency.mean", "latency.p50", "latency.p90", "latency.p99", "latency.max",
+        ] + ["experiment", "control"].flatMap { cohort in
+            ["requests", "successes", "failures", "success_ratio", "goodput_per_s", "amplification", "latency.p99"].map {
+                "cohorts.\(cohort).\($0)"
+            }
+        },
+        serviceFigures: [
+            "arrivals", "completions", "rejected", "dropped", "wasted", "utilization", "mean_queue_length", "mean_wait",
+            "instances.min", "instances.mean", "instances.max",
+        ],
+        runFigures: ["outcome", "recovery_time"],
+        outcomes: ["stable", "recovered", "degraded", "metastable", "oscillating", "overloaded"]
+    )
+
+    /// The kinds of EVENT and their keys, shared by `timeline` items and `chaos.faults`.
+    private static let eventCases: [SchemaCase] = [
                     SchemaCase("load_spike", "a client's arrival rate (or users) multiplied", [
                         forKey, .init("client", .reference("client"), .required, "the client"),
                         .init("factor", .multiplier, .required,
@@ -298,37 +355,7 @@ extension ScenarioSchema {
                         .init("path", .keyPath, .required, "the scalar to change: a clients.* or services.* setting"),
                         .init("value", .anyScalar, .required, "its new value, typed by the key it names"),
                     ]),
-                ]),
-            SchemaShape(
-                "sweep", "The default grid of `satsim sweep`: every combination of the listed values.",
-                keys: [
-                    .init("vary", .grid, .required, "KEY.PATH to the list of its values"),
-                    .init("replications", .integer(minimum: 1, maximum: 100_000), .defaulted("1"), "runs per point, with different seeds"),
-                ]),
-            SchemaShape(
-                "slo",
-                "The bounds of a healthy window of at least 100 ended requests, as the verdict judges it. Each key given replaces its own default; the other keeps it.",
-                keys: [
-                    .init("success_ratio", .ratio, .optional("0.9"), "the least share of the window's ended requests that succeed"),
-                    .init("latency_p99", .duration(positive: true), .optional("3 x the p99 before the first fault"),
-                          "the highest p99 latency of the window's successful requests"),
-                ]),
-        ],
-        clientFigures: [
-            "requests", "attempts", "successes", "failures", "goodput_per_s", "amplification",
-            "latency.mean", "latency.p50", "latency.p90", "latency.p99", "latency.max",
-        ] + ["experiment", "control"].flatMap { cohort in
-            ["requests", "successes", "failures", "success_ratio", "goodput_per_s", "amplification", "latency.p99"].map {
-                "cohorts.\(cohort).\($0)"
-            }
-        },
-        serviceFigures: [
-            "arrivals", "completions", "rejected", "dropped", "wasted", "utilization", "mean_queue_length", "mean_wait",
-            "instances.min", "instances.mean", "instances.max",
-        ],
-        runFigures: ["outcome", "recovery_time"],
-        outcomes: ["stable", "recovered", "degraded", "metastable", "oscillating", "overloaded"]
-    )
+                ]
 
     private static let callerKey = SchemaKey(
         "caller", .reference("service"), .optional("attempts from every caller, clients included"),

@@ -26,11 +26,13 @@ struct ReferenceCheck {
                 check(call["service"], kind: "service", among: serviceNames, path: "services.\(service.key).calls.\(index).service")
             }
         }
-        for (index, event) in (root["timeline"]?.items ?? []).enumerated() {
+        let events = (root["timeline"]?.items ?? []).enumerated().map { ("timeline.\($0)", $1) }
+            + (root["chaos"]?["faults"]?.items ?? []).enumerated().map { ("chaos.faults.\($0)", $1) }
+        for (path, event) in events {
             if event["kind"]?.scalar == "load_spike" {
-                check(event["client"], kind: "client", among: clientNames, path: "timeline.\(index).client")
+                check(event["client"], kind: "client", among: clientNames, path: "\(path).client")
             } else {
-                check(event["service"], kind: "service", among: serviceNames, path: "timeline.\(index).service")
+                check(event["service"], kind: "service", among: serviceNames, path: "\(path).service")
             }
         }
         return found

@@ -32,6 +32,7 @@ struct ScenarioValidator {
         checkServices()
         checkCallCycles()
         checkTimeline()
+        checkChaos()
         checkExpectations()
         return diagnostics
     }
@@ -236,6 +237,26 @@ struct ScenarioValidator {
                         "found \(caller), which makes no call to \(target) (it calls " + (callees.isEmpty ? "nothing" : callees.joined(separator: ", "))
                             + "); expected a service with a call to \(target)")
                 }
+            }
+        }
+    }
+
+    /// `chaos`: every candidate fault, started at chaos.at + its offset, must fit in the run as a
+    /// timeline event must.
+    private mutating func checkChaos() {
+        guard let chaos = spec.chaos else { return }
+        guard chaos.at < spec.duration else {
+            atValue("chaos.at", "found \(chaos.at.shortText), expected a time < duration (\(spec.duration.shortText))")
+            return
+        }
+        for (index, fault) in chaos.faults.enumerated() {
+            let base = "chaos.faults.\(index)"
+            let event = fault.scheduled(after: chaos.at)
+            if event.at >= spec.duration {
+                atValue("\(base).at", "starts at chaos.at + at = \(event.at.shortText), expected a time < duration (\(spec.duration.shortText))")
+            } else if let window = event.duration, event.at + window > spec.duration {
+                atValue("\(base).for",
+                    "the window ends at \((event.at + window).shortText), after the run ends at \(spec.duration.shortText); expected chaos.at + at + for <= duration")
             }
         }
     }

@@ -20,6 +20,9 @@ public struct SweepPlan: Sendable, Hashable {
     /// What else the runs depend on (the `--set`s, a digest of the scenario file): part of the
     /// identity, so a store is only resumed or merged with runs of the same plan.
     public var context: [String]
+    /// Common random numbers: every point's replication r runs on the same seed (`chaos`, where
+    /// combinations are compared run by run), instead of seeds derived from each point's key.
+    public var commonSeeds = false
 
     public init(scenario: String, baseSeed: UInt64, columns: [String], points: [SweepPoint], replications: Int,
                 figures: [SweepFigure], context: [String]) {
@@ -73,7 +76,7 @@ public struct SweepPlan: Sendable, Hashable {
 
     /// The seed of a run.
     public func seed(of run: RunKey) -> UInt64 {
-        RunSeed.derive(base: baseSeed, pointKey: points[run.point].key, replication: run.replication)
+        RunSeed.derive(base: baseSeed, pointKey: commonSeeds ? "" : points[run.point].key, replication: run.replication)
     }
 
     /// The text a store keeps to recognise its plan: two plans with the same identity run the
@@ -86,6 +89,7 @@ public struct SweepPlan: Sendable, Hashable {
         }
         lines += figures.map { "figure \($0.path)" }
         lines += context
+        if commonSeeds { lines.append("common seeds") }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,4 +1,5 @@
 import SatsimAnalysis
+import SatsimCore
 import SatsimMetrics
 import SatsimModel
 
@@ -10,6 +11,9 @@ public struct SweepFigure: Sendable, Hashable {
         case client(String, ClientField)
         case service(String, ServiceField)
         case recoveryTime
+        /// Successful requests of every client in the metrics intervals that start at or after
+        /// the given time (`chaos`: the goodput its damage is measured on).
+        case successesAfter(SimTime)
     }
 
     /// A client figure (summary.json names; `success_ratio` = successes / (successes + failures)).
@@ -35,6 +39,7 @@ public struct SweepFigure: Sendable, Hashable {
         case .client(let name, let field): return "clients.\(name).\(field.rawValue)"
         case .service(let name, let field): return "services.\(name).\(field.rawValue)"
         case .recoveryTime: return "recovery_time"
+        case .successesAfter: return "successes_after_chaos_at"
         }
     }
 
@@ -84,8 +89,22 @@ public struct SweepFigure: Sendable, Hashable {
             case .instances_max: value = Double(s.instances.max)
             }
         case .recoveryTime: value = analysis.verdict.recoveryTime
+        case .successesAfter(let start): value = Self.successes(in: result.timeSeries, from: start.seconds)
         }
         guard let value, value.isFinite else { return nil }
         return value
+    }
+
+    /// The successes of all clients in the intervals of `series` that start at or after `start`
+    /// seconds (a row's time is its interval's end; an interval starts where the previous ends).
+    static func successes(in series: TimeSeries, from start: Double) -> Double {
+        let columns = series.columns.indices.filter { series.columns[$0].hasPrefix("clients.") && series.columns[$0].hasSuffix(".successes") }
+        var total = 0.0
+        var intervalStart = 0.0
+        for row in series.rows {
+            if intervalStart >= start - 1e-9 { for c in columns { total += row[c] } }
+            intervalStart = row[0]
+        }
+        return total
     }
 }

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import SatsimCore
+import SatsimMetrics
+import SatsimModel
+import SatsimReport
+import SatsimScenario
+import SatsimSweep
+
+/// `satsim chaos FILE`: every combination of 1 ... max_together of the file's candidate faults
+/// (`chaos.faults`) and the baseline, replicated on common random numbers, through the sweep
+/// runner and its results store; ranked by damage, with the emergent combinations marked
+/// (``ChaosRanking``).
+///
+/// Netflix's chaos platform (ChAP) and Chaos Monkey inject one fault at a time; the issue's point
+/// (Lorin's law) is that big incidents come from several at once. A simulator can try every
+/// combination, and common random numbers make a combination's damage a paired comparison.
+public struct ChaosCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "chaos",
+        abstract: "Run every combination of a scenario's candidate faults; rank them by damage and mark the emergent ones.",
+        discussion: """
+            The scenario's chaos block lists candidate faults (timeline events whose `at` is an \
+            offset from chaos.at). Every combination of 1 to max_together of them is added to \
+            the timeline and run, with the baseline (no fault), replications times each, on the \
+            same seeds for every combination. Damage (goodput_lost) is 1 - S/S0, clamped to \
+            [0, 1], where S is the successful requests of all clients in the metrics intervals \
+            starting at or after chaos.at, summed over the replications, and S0 the baseline's \
+            on the same seeds. A combination of two or more faults is emergent when most of its \
+            runs end metastable or degraded while, for every proper subset (the baseline \
+            included), most runs end stable or recovered. The runs go into --out DIR's \
+            results.sqlite as a sweep's do (default folder chaos-NAME), with chaos.json, \
+            runs.csv, points.csv and report.html (a matrix of pairs coloured by damage). \
+            --resume and --shard I/N work as for sweep; satsim merge joins the shards' stores, \
+            then `satsim chaos FILE --resume --out MERGED` ranks them (it runs nothing more). \
+            Exit code 1 when a run stopped at a limit, 2 for bad input or a file without chaos.
+            """
+    )
+
+    @Argument(help: "The scenario file (YAML) with a chaos block.")
+    var file: String
+
+    @Option(name: .customLong("max-together"), parsing: .unconditional,
+            help: "The largest combination tried (default: chaos.max_together).", transform: FlagValue.count(in: 1...10))
+    var maxTogether: Int?
+
+    @Option(parsing: .unconditional, help: "Runs per combination (default: chaos.replications).",
+            transform: FlagValue.count(in: 1...1_000_000))
+    var replications: Int?
+
+    @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
+            transform: FlagValue.count(in: 1...Int.max))
+    var jobs: Int?
+
+    @Option(help: "What to print: text (a table and sentences) or json.")
+    var format: CompareCommand.OutputFormat = .text
+
+    @Option(help: "The folder: results.sqlite, chaos.json, runs.csv, points.csv, report.html (default: chaos-NAME).")
+    var out: String?
+
+    @Flag(help: "Run only the runs the folder's results store does not hold yet.")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the runs (0-based).", valueName: "I/N"))
+    var shard: String?
+
+    @OptionGroup var runLimits: RunLimitOptions
+
+    public init() {}
+
+    public func validate() throws {
+        if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard expects I/N with 0 <= I < N, such as 0/4, found '\(shard)'")
+        }
+    }
+
+    public func run() throws {
+        let spec = try ScenarioRun.load(file: file, overrides: [], variant: nil)
+        guard let chaos = spec.chaos else {
+            Console.error("\(file): no `chaos` block: satsim chaos needs candidate faults, such as\n"
+                          + "chaos: { at: 2m, faults: [ { kind: kill, service: api, count: 1 } ] }")
+            throw ExitCode(2)
+        }
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        let search = ChaosSearch(spec: spec, chaos: chaos, maxTogether: maxTogether, replications: replications,
+                                 source: String(RunSeed.fnv1a(text), radix: 16))
+        let plan = search.plan
+        let folder = out ?? "chaos-\(plan.scenario)"
+        let directory: OutputDirectory
+        let store: ResultsStore
+        let stored: Set<RunKey>
+        do {
+            directory = try OutputDirectory(path: folder, kind: .chaos)
+            store = try ResultsStore(path: directory.file(ResultsStore.fileName), layout: plan.layout)
+            stored = try store.storedKeys()
+        } catch let error as CLIError {
+            Console.error(error.description)
+            throw ExitCode(2)
+        } catch {
+            Console.error("satsim: \(error)")
+            throw ExitCode(2)
+        }
+        let shard = self.shard.flatMap(Shard.init(parsing:)) ?? .whole
+        let mine = plan.runs(in: shard)
+        if !resume, !stored.isEmpty {
+            Console.error("satsim: \(folder)/\(ResultsStore.fileName) already holds \(stored.count) runs of this search; "
+                          + "add --resume to run only the missing ones, or choose another --out")
+            throw ExitCode(2)
+        }
+        let pending = mine.filter { !stored.contains($0) }
+        // One spec per point: a few kilobytes each, even for 176 points; runs keep no series.
+        let specs = search.combinations.indices.map(search.spec(of:))
+        let progress = ProgressReporter(label: "chaos", total: Double(pending.count))
+        do {
+            try SweepCommand.execute(pending, plan: plan, specs: specs, jobs: jobs ?? ParallelRunner.defaultJobs(),
+                                     limits: runLimits.limits, store: store, progress: progress)
+        } catch {
+            progress.finish()
+            Console.error("satsim: \(error)")
+            throw ExitCode(2)
+        }
+        progress.finish()
+        let records: [RunRecord]
+        let summaries: [PointSummary]
+        do {
+            records = try store.records()
+            summaries = try store.summaries()
+            try store.writePoints(summaries)
+            store.checkpoint()
+        } catch {
+            Console.error("satsim: \(error)")
+            throw ExitCode(2)
+        }
+        let ranking = ChaosRanking(search: search, records: records)
+        let document = ranking.json(scenario: plan.scenario, at: chaos.at, replications: plan.replications)
+        let page = ChaosReport(ranking: ranking, search: search)
+        var files: [(name: String, text: String)] = [
+            ("chaos.json", document.rendered() + "\n"),
+            ("points.csv", ResultsCSV.points(summaries, layout: plan.layout)),
+            ("runs.csv", ResultsCSV.runs(records, layout: plan.layout)),
+            ("report.html", page.html),
+        ]
+        if let matrix = page.matrix { files.append((matrix.fileName, matrix.svg())) }
+        let written: [String]
+        do {
+            written = try directory.replaceSet(with: files)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+        switch format {
+        case .json:
+            Console.json(document.rendered() + "\n")
+        case .text:
+            let header = "chaos \(plan.scenario): \(chaos.faults.count) faults, combinations of 1 to "
+                + "\(search.combinations.map(\.count).max() ?? 1) = \(search.combinations.count - 1) combinations and the baseline, "
+                + "x \(plan.replications) replications = \(plan.runCount) runs"
+                + (shard == .whole ? "" : ", shard \(shard.description): \(mine.count) runs")
+                + "; ran \(pending.count), \(mine.count - pending.count) already stored"
+            Console.out(header + "\n\n" + ranking.text(at: chaos.at)
+                        + "\noutputs:\n" + ([directory.file(ResultsStore.fileName)] + written).map { "  \($0)" }.joined(separator: "\n") + "\n")
+        }
+        if records.count < plan.runCount {
+            Console.error("satsim: the store holds \(records.count) of the search's \(plan.runCount) runs; the ranking uses those "
+                          + "(another shard's are missing: satsim merge joins them, then --resume ranks the whole)")
+        }
+        let limited = records.filter { $0.limit != nil }.count
+        if limited > 0 {
+            Console.error("satsim: \(limited) of \(records.count) runs stopped at a limit; their figures are partial")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import SatsimCore
+import SatsimMetrics
+import SatsimReport
+import SatsimSweep
+
+extension ChaosRanking {
+    /// chaos.json, the contract's shape: `combinations`, worst first, each with `faults`,
+    /// `labels`, `outcomes`, `goodput_lost` and `emergent`; added keys: `runs`,
+    /// `successes_after_at` (mean per run), and before them the scenario, `at` in seconds, the
+    /// replications, the run counts and the `baseline`.
+    func json(scenario: String, at: SimTime, replications: Int) -> JSONValue {
+        func outcomes(_ e: Entry) -> JSONValue {
+            .object(Self.outcomeOrder.compactMap { name in e.outcomes[name].map { (name, .int($0)) } })
+        }
+        func figures(_ e: Entry) -> [(String, JSONValue)] {
+            [("runs", .int(e.runs)), ("successes_after_at", .number(e.meanSuccesses))]
+        }
+        return .object([
+            ("scenario", .string(scenario)),
+            ("at", .number(at.seconds)),
+            ("replications", .int(replications)),
+            ("runs_planned", .int(plannedRuns)),
+            ("runs_stored", .int(storedRuns)),
+            ("baseline", .object([("outcomes", outcomes(baseline))] + figures(baseline))),
+            ("combinations", .array(combinations.map { e in
+                .object([
+                    ("faults", .array(e.faults.map { .int($0) })),
+                    ("labels", .array(e.labels.map { .string($0) })),
+                    ("outcomes", outcomes(e)),
+                    ("goodput_lost", .number(e.goodputLost)),
+                    ("emergent", .bool(e.emergent)),
+                ] + figures(e))
+            })),
+        ])
+    }
+
+    /// `kill api + latency db`.
+    static func name(_ e: Entry) -> String { e.labels.joined(separator: " + ") }
+
+    /// `3 metastable, 1 recovered`.
+    static func outcomeText(_ e: Entry) -> String {
+        let parts = outcomeOrder.compactMap { name in e.outcomes[name].map { "\($0) \(name)" } }
+        return parts.isEmpty ? "no runs" : parts.joined(separator: ", ")
+    }
+
+    static func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+
+    /// The table, worst first, then sentences naming the worst combination and the emergent ones.
+    func text(at: SimTime) -> String {
+        var rows: [[String]] = [["rank", "faults", "runs", "outcomes", "goodput lost", "emergent"]]
+        for (rank, e) in combinations.enumerated() {
+            rows.append([String(rank + 1), Self.name(e), String(e.runs), Self.outcomeText(e), Self.percent(e.goodputLost),
+                         e.emergent ? "yes" : ""])
+        }
+        var out = "baseline (no fault): \(Self.outcomeText(baseline)); \(String(format: "%.0f", baseline.meanSuccesses)) "
+            + "successful requests per run after \(String(format: "%g", at.seconds))s\n\n"
+        out += TextTable.render(rows) + "\n"
+        out += sentences(at: at).joined(separator: "\n") + "\n"
+        return out
+    }
+
+    /// What a reader should take away, with figures.
+    func sentences(at: SimTime) -> [String] {
+        var lines: [String] = []
+        if let worst = combinations.first {
+            if worst.goodputLost > 0 || worst.failing > 0 {
+                lines.append("The worst combination is \(Self.name(worst)): it loses \(Self.percent(worst.goodputLost)) of the baseline's "
+                    + "goodput after \(String(format: "%g", at.seconds))s, and \(worst.failing) of its \(worst.runs) runs end metastable or degraded.")
+            } else {
+                lines.append("No combination harms the system: none loses goodput after \(String(format: "%g", at.seconds))s "
+                    + "and no run ends metastable or degraded.")
+            }
+        }
+        let emergent = combinations.filter(\.emergent)
+        if emergent.isEmpty {
+            lines.append("No combination is emergent: every combination that fails has a smaller part that fails on its own.")
+        }
+        let byFaults = Dictionary(uniqueKeysWithValues: combinations.map { ($0.faults, $0) })
+        for e in emergent {
+            let parts = e.faults.map { byFaults[[$0]] }.compactMap { $0 }.map { part in
+                "\(Self.name(part)) alone \(part.passing) of \(part.runs) stable or recovered, \(Self.percent(part.goodputLost)) lost"
+            }
+            lines.append("Emergent: \(Self.name(e)) ends metastable or degraded in \(e.failing) of \(e.runs) runs and loses "
+                + "\(Self.percent(e.goodputLost)) of the goodput, while each smaller part passes (" + parts.joined(separator: "; ") + ").")
+        }
+        return lines
+    }
+}
+
+/// report.html of `satsim chaos`: the sentences, the matrix of pairs coloured by damage (the
+/// sweep's heatmap, ``PhaseDiagram``: fault i against fault j, the pair's goodput lost, the
+/// diagonal the fault alone) and the ranked table.
+struct ChaosReport {
+    let ranking: ChaosRanking
+    let search: ChaosSearch
+
+    /// The matrix, or nil when pairs were not run (max_together 1, or one fault).
+    var matrix: PhaseDiagram? {
+        let labels = search.chaos.faults.map(\.label)
+        guard labels.count >= 2, search.combinations.contains(where: { $0.count == 2 }) else { return nil }
+        let byFaults = Dictionary(uniqueKeysWithValues: ranking.combinations.map { ($0.faults, $0) })
+        var cells: [[Double?]] = []
+        var hovers: [[String]] = []
+        for y in labels.indices {
+            var row: [Double?] = []
+            var hover: [String] = []
+            for x in labels.indices {
+                let key = x == y ? [x] : [min(x, y), max(x, y)]
+                let e = byFaults[key]
+                row.append(e.flatMap { $0.runs > 0 ? $0.goodputLost : nil })
+                hover.append(e.map { "\(ChaosRanking.name($0)): \(ChaosRanking.percent($0.goodputLost)) lost; "
+                    + ChaosRanking.outcomeText($0) + ($0.emergent ? "; emergent" : "") } ?? "not run")
+            }
+            cells.append(row)
+            hovers.append(hover)
+        }
+        return PhaseDiagram(
+            title: "Goodput lost by each pair of faults (the diagonal: the fault alone)", fileName: "chaos-pairs.svg",
+            xLabel: "fault", xValues: labels, yLabel: "fault", yValues: labels, cells: cells, hovers: hovers,
+            scaleLabel: "goodput lost (share)", scaleRange: 0...1, emptyMeaning: "not run")
+    }
+
+    var html: String {
+        let at = search.chaos.at
+        var lines = ["Every combination of 1 to \(search.combinations.map(\.count).max() ?? 1) of \(search.chaos.faults.count) candidate faults, "
+            + "started at \(String(format: "%g", at.seconds))s, \(search.plan.replications) runs each on the same seeds as the baseline "
+            + "(\(ranking.storedRuns) of \(ranking.plannedRuns) runs stored).",
+            "Baseline (no fault): \(ChaosRanking.outcomeText(ranking.baseline))."]
+        lines += ranking.sentences(at: at)
+        let rows = ranking.combinations.enumerated().map { rank, e in
+            [String(rank + 1), ChaosRanking.name(e), String(e.runs), ChaosRanking.outcomeText(e),
+             ChaosRanking.percent(e.goodputLost), e.emergent ? "yes" : ""]
+        }
+        return SweepReportPage.render(scenario: search.base.name, lines: lines, charts: matrix.map { [$0.svg()] } ?? [],
+                                      header: ["rank", "faults", "runs", "outcomes", "goodput lost", "emergent"], rows: rows,
+                                      kind: "chaos")
+    }
+}

@@ -1,0 +1,61 @@
+import SatsimCore
+import SatsimModel
+
+extension SpecDecoder {
+    /// `chaos`: its faults decoded as timeline events (shape FAULT), labels made or checked
+    /// unique, and `max_together` checked against the number of faults. Windows and names are
+    /// checked by ``ScenarioValidator`` and ``ReferenceCheck``, as for `timeline`.
+    mutating func chaos(_ top: Fields) -> ChaosSpec? {
+        guard let c = nested(top, "chaos", shape: "chaos") else { return nil }
+        let before = diagnostics.count
+        let at = duration(c, "at")
+        let maxTogether = integer(c, "max_together")
+        let replications = integer(c, "replications")
+        let items = list(c, "faults")
+        if let entry = c.entries["faults"], entry.value.items?.isEmpty == true {
+            error(entry.value.position, "chaos.faults", "found an empty list, expected at least one candidate fault")
+        }
+        var faults: [ChaosFaultSpec] = []
+        var labels: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let path = "chaos.faults.\(index)"
+            guard let event = self.event(item, path, shape: "FAULT") else { continue }
+            var label = Self.defaultLabel(event.action)
+            if let f = item.entries, let entry = f.first(where: { $0.key == "label" }) {
+                if let text = entry.value.scalar, !entry.value.isNull, !text.isEmpty {
+                    label = text
+                } else {
+                    error(entry.value.position, "\(path).label", "found \(entry.value.foundDescription), expected a name for the fault")
+                    continue
+                }
+                if let first = labels[label] {
+                    error(entry.value.position, "\(path).label",
+                          "found '\(label)', already the label of chaos.faults.\(first); expected a label of its own")
+                    continue
+                }
+            } else if labels[label] != nil {
+                // Two unlabelled faults of the same kind and target: number them so outputs tell them apart.
+                label += " (\(index))"
+            }
+            labels[label] = index
+            faults.append(ChaosFaultSpec(label: label, event: event))
+        }
+        if let maxTogether, !items.isEmpty, maxTogether > items.count, let entry = c.entries["max_together"] {
+            error(entry.value.position, "chaos.max_together",
+                  "found \(maxTogether), expected at most the number of faults (\(items.count))")
+        }
+        guard diagnostics.count == before, let at, let maxTogether, let replications else { return nil }
+        return ChaosSpec(faults: faults, at: at, maxTogether: maxTogether, replications: replications)
+    }
+
+    /// `kill api`, `load_spike users`: the kind and the component it acts on.
+    static func defaultLabel(_ action: TimelineAction) -> String {
+        switch action {
+        case .loadSpike(let client, _): return "load_spike \(client)"
+        case .latency(let s, _), .errors(let s, _), .outage(let s, _), .kill(let s, _), .cacheFlush(let s), .pause(let s, _),
+             .scale(let s, _), .deploy(let s, _, _):
+            return "\(action.kindName) \(s)"
+        case .set(let o): return "set \(o.path)"
+        }
+    }
+}
