@@ -87,28 +87,9 @@ public struct ChaosCommand: ParsableCommand {
                                  source: String(RunSeed.fnv1a(text), radix: 16))
         let plan = search.plan
         let folder = out ?? "chaos-\(plan.scenario)"
-        let directory: OutputDirectory
-        let store: ResultsStore
-        let stored: Set<RunKey>
-        do {
-            directory = try OutputDirectory(path: folder, kind: .chaos)
-            store = try ResultsStore(path: directory.file(ResultsStore.fileName), layout: plan.layout)
-            stored = try store.storedKeys()
-        } catch let error as CLIError {
-            Console.error(error.description)
-            throw ExitCode(2)
-        } catch {
-            Console.error("satsim: \(error)")
-            throw ExitCode(2)
-        }
-        let shard = self.shard.flatMap(Shard.init(parsing:)) ?? .whole
-        let mine = plan.runs(in: shard)
-        if !resume, !stored.isEmpty {
-            Console.error("satsim: \(folder)/\(ResultsStore.fileName) already holds \(stored.count) runs of this search; "
-                          + "add --resume to run only the missing ones, or choose another --out")
-            throw ExitCode(2)
-        }
-        let pending = mine.filter { !stored.contains($0) }
+        let opened = try StoredPlan.open(
+            folder: folder, kind: .chaos, plan: plan, shard: shard, resume: resume, what: "search")
+        let (directory, store, shard, mine, pending) = (opened.directory, opened.store, opened.shard, opened.mine, opened.pending)
         // One spec per point: a few kilobytes each, even for 176 points; runs keep no series.
         let specs = search.combinations.indices.map(search.spec(of:))
         let progress = ProgressReporter(label: "chaos", total: Double(pending.count))

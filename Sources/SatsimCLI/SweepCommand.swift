@@ -110,28 +110,9 @@ public struct SweepCommand: ParsableCommand {
             return
         }
         let folder = out ?? "sweep-\(plan.scenario)"
-        let directory: OutputDirectory
-        let store: ResultsStore
-        let stored: Set<RunKey>
-        do {
-            directory = try OutputDirectory(path: folder, kind: .sweep)
-            store = try ResultsStore(path: directory.file(ResultsStore.fileName), layout: plan.layout)
-            stored = try store.storedKeys()
-        } catch let error as CLIError {
-            Console.error(error.description)
-            throw ExitCode(2)
-        } catch {
-            Console.error("satsim: \(error)")
-            throw ExitCode(2)
-        }
-        let shard = self.shard.flatMap(Shard.init(parsing:)) ?? .whole
-        let mine = plan.runs(in: shard)
-        if !resume, !stored.isEmpty {
-            Console.error("satsim: \(folder)/\(ResultsStore.fileName) already holds \(stored.count) runs of this sweep; "
-                          + "add --resume to run only the missing ones, or choose another --out")
-            throw ExitCode(2)
-        }
-        let pending = mine.filter { !stored.contains($0) }
+        let opened = try StoredPlan.open(
+            folder: folder, kind: .sweep, plan: plan, shard: shard, resume: resume, what: "sweep")
+        let (directory, store, shard, mine, pending) = (opened.directory, opened.store, opened.shard, opened.mine, opened.pending)
 
         let progress = ProgressReporter(label: "sweep", total: Double(pending.count))
         do {
