@@ -137,7 +137,7 @@ extension StoryData {
             var out = ""
             if let caller = event.caller { out += " on calls from \(caller)" }
             if let share = event.share {
-                out += "\(out.isEmpty ? "" : ",") for the experiment cohort (\(given(share, .share, "share")) of requests)"
+                out += "\(out.isEmpty ? "" : ",") in the experiment cohort (\(given(share, .share, "share")) of requests)"
             }
             return out
         }
