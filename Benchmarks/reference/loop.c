@@ -19,7 +19,7 @@
  * attempts, a growable ring for the queue, no allocation per event. Random numbers are
  * xoshiro256** with the same per-component seeds satsim derives (FNV-1a of the component name
  * mixed by splitmix64), and exponentials are drawn as satsim draws them, so that both programs
- * simulate the same sample path and their event counts agree: arrival gaps are -log1p(-u) / rate,
+ * simulate the same sample path and their event counts agree: arrival gaps and
  * service times come in blocks of 64 per stream (rng_std_exp: 64 words in a row, each made
  * v in (0, 1] from its top 52 bits, then -log(v) by fdlibm's log without branches, the scalar form
  * of SatsimCore/Random/VectorLog.swift). -ffp-contract=off keeps the compiler from fusing a
@@ -222,7 +222,7 @@ static inline void slots_release(slots_t *s, uint32_t slot) {
 static int retry_model;
 static int64_t now;
 static rng_t arrival_rng, service_rng, backoff_rng;
-static exp_block_t service_block = { .next = EXP_BLOCK };
+static exp_block_t service_block = { .next = EXP_BLOCK }, arrival_block = { .next = EXP_BLOCK };
 
 static slots_t requests, attempts;
 static int64_t *req_start;
@@ -357,7 +357,7 @@ int main(int argc, char **argv) {
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    schedule(ns_of(-log1p(-rng_uniform(&arrival_rng)) / ARRIVAL_RATE), ARRIVAL, 0, 0);
+    schedule(ns_of(rng_std_exp(&arrival_rng, &arrival_block) / ARRIVAL_RATE), ARRIVAL, 0, 0);
     uint64_t popped = 0;
     while (heap_n && heap[0].time <= end) {
         event_t e = pop();
@@ -366,7 +366,7 @@ int main(int argc, char **argv) {
         switch (e.kind) {
         case ARRIVAL:
             new_request();
-            schedule(now + ns_of(-log1p(-rng_uniform(&arrival_rng)) / ARRIVAL_RATE), ARRIVAL, 0, 0);
+            schedule(now + ns_of(rng_std_exp(&arrival_rng, &arrival_block) / ARRIVAL_RATE), ARRIVAL, 0, 0);
             break;
         case DEPARTURE:
             if (attempts.gen[e.slot] == e.gen) departure(e.slot);

@@ -20,6 +20,8 @@ extension EventCalendar {
             }
         }
         for k in 0..<fifoCount { removed += fifos[k].removeAll(where: isStale) }
+        fifoEvents = 0
+        for k in 0..<fifoCount { fifoEvents += fifos[k].count }
         return removed
     }
 }

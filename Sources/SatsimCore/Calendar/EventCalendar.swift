@@ -27,6 +27,9 @@ public struct EventCalendar {
     @usableFromInline internal let heap: UnsafeColumn<ScheduledEvent>
     @usableFromInline internal let fifos = UnsafeColumn<EventFIFO>(capacity: 4)
     @usableFromInline internal var fifoCount = 0
+    /// The events in all FIFOs together, so that ``count`` is two loads (the run loop's memory
+    /// check asks for it after every request).
+    @usableFromInline internal var fifoEvents = 0
     @usableFromInline internal var nextSequence: UInt64 = 0
 
     /// Creates an empty calendar with room for `capacity` events before it first grows.
@@ -35,11 +38,7 @@ public struct EventCalendar {
     }
 
     /// The number of pending events, stale ones included.
-    @inlinable public var count: Int {
-        var total = heap.count
-        for k in 0..<fifoCount { total += fifos[k].count }
-        return total
-    }
+    @inlinable public var count: Int { heap.count &+ fifoEvents }
 
     @inlinable public var isEmpty: Bool { count == 0 }
 
@@ -93,6 +92,7 @@ public struct EventCalendar {
         queue.append(
             ScheduledEvent(time: time, sequence: nextSequence, kind: kind, target: target, slot: slot, generation: generation))
         nextSequence &+= 1
+        fifoEvents &+= 1
     }
 
     /// Where the earliest event is (-1: the heap's top, k: FIFO k) and the event, or nil.
@@ -118,7 +118,10 @@ public struct EventCalendar {
     public mutating func popNext() -> ScheduledEvent? {
         if fifoCount != 0 {
             let (from, event) = earliest()
-            if from >= 0 { return fifos[from].removeFirst() }
+            if from >= 0 {
+                fifoEvents &-= 1
+                return fifos[from].removeFirst()
+            }
             guard event != nil else { return nil }
         }
         return popHeap()
@@ -140,6 +143,7 @@ public struct EventCalendar {
     public mutating func removeAll() {
         heap.removeAll()
         for k in 0..<fifoCount { fifos[k].removeAll() }
+        fifoEvents = 0
     }
 
     @inlinable

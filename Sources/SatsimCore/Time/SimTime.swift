@@ -11,9 +11,11 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     @inlinable
     public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
-    public static let zero = SimTime(nanoseconds: 0)
+    // Computed, not `static let`: a stored static is read through an accessor that checks its
+    // lazy initialisation, a call on every `> .zero` in the hot loop (issue 10).
+    @inlinable public static var zero: SimTime { SimTime(nanoseconds: 0) }
     /// Later than any event a run can schedule.
-    public static let never = SimTime(nanoseconds: .max)
+    @inlinable public static var never: SimTime { SimTime(nanoseconds: .max) }
 
     /// Converts seconds to simulated time, rounding to the nearest nanosecond (halves away from
     /// zero, as `rounded()`) and clamping to `[0, never]`; NaN becomes zero.

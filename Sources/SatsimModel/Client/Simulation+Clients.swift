@@ -7,7 +7,9 @@ extension Simulation {
     func scheduleNextArrival(_ c: Int) {
         let rate = clients[c].baseRate * clients[c].loadFactor
         guard rate > 0 else { return }
-        let gap = clients[c].isPoisson ? -log1p(-clients[c].arrivalStream.uniform()) / rate : 1 / rate
+        // Poisson gaps come from the stream's block of exponentials (-log v, vectorised), as
+        // service times do.
+        let gap = clients[c].isPoisson ? clients[c].arrivalStream.standardExponential() / rate : 1 / rate
         calendar.schedule(
             at: now + SimTime(seconds: gap), kind: EventKind.arrival.rawValue, target: UInt32(c),
             generation: clients[c].arrivalEpoch)
@@ -122,7 +124,7 @@ extension Simulation {
         } else {
             attemptReachesService(a)
         }
-        checkInFlight()
+        // The callers check the memory budget (newRequest, and the retry event): once per event.
     }
 
     func networkDelay(_ c: Int) -> SimTime {

@@ -2,7 +2,7 @@
 ///
 /// `target` is a client or service index, `slot`/`generation` a request or attempt slab entry.
 @usableFromInline
-internal enum EventKind: UInt32 {
+internal enum EventKind: UInt32, CaseIterable {
     /// An open-loop client's next request (target: client; generation: the client's arrival epoch).
     case arrival
     /// A closed-loop user finished thinking (target: client).
@@ -40,4 +40,16 @@ internal enum EventKind: UInt32 {
     case autoscale
     /// An outlier detector's periodic review (target: service).
     case outlierReview
+
+    /// The number of kinds: raw values run from 0 to `count - 1` (a test checks it against
+    /// `allCases`).
+    @inline(__always) static var count: UInt32 { 19 }
+
+    /// The kind stored as `raw`, or nil for a value no kind has. The compiler's `init(rawValue:)`
+    /// is an out-of-line switch, a call per event; the raw values are 0, 1, 2, ... in case order,
+    /// which is also how Swift numbers the cases in memory, so a range check and a bit cast do it.
+    @inline(__always)
+    static func decode(_ raw: UInt32) -> EventKind? {
+        raw < count ? unsafeBitCast(UInt8(truncatingIfNeeded: raw), to: EventKind.self) : nil
+    }
 }

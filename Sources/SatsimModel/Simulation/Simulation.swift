@@ -248,7 +248,7 @@ public final class Simulation: EventProcessor {
     /// Dispatches one event; returns whether it counts (arrivals, retries sent, departures,
     /// timeouts fired, autoscaler decisions and health-check rounds).
     public func process(_ event: ScheduledEvent) -> Bool {
-        guard let kind = EventKind(rawValue: event.kind) else { return false }
+        guard let kind = EventKind.decode(event.kind) else { return false }
         switch kind {
         case .arrival:
             let c = Int(event.target)
@@ -280,6 +280,7 @@ public final class Simulation: EventProcessor {
         case .retry:
             guard requests.slots.isCurrent(slot: event.slot, generation: event.generation) else { return false }
             sendAttempt(request: event.slot)
+            checkInFlight()
             return true
         case .metricsTick:
             tick()
@@ -333,20 +334,24 @@ public final class Simulation: EventProcessor {
     /// attempt that belongs to no request) alive at once. The run loop returns after the current
     /// event, so nothing that event goes on to schedule (the next arrival) ever runs, and the run
     /// ends at `now`.
+    @inline(__always)
     func checkInFlight() {
         let inFlight = requests.slots.inUse + attempts.slots.inUse
-        if inFlight > maxInFlight, halted == nil {
-            var largest: (name: String, length: Int)?
-            for service in services {
-                var length = 0
-                for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
-                    length += instances[i].queue.count
-                }
-                if length > (largest?.length ?? 0) { largest = (service.spec.name, length) }
-            }
-            halted = .inFlight(count: inFlight, largestQueue: largest?.name, at: now)
-        }
+        if inFlight > maxInFlight, halted == nil { haltInFlight(inFlight) }
         if calendar.count > compactionThreshold { compactCalendar() }
+    }
+
+    /// Stops the run: too much in flight (see ``checkInFlight()``).
+    func haltInFlight(_ inFlight: Int) {
+        var largest: (name: String, length: Int)?
+        for service in services {
+            var length = 0
+            for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
+                length += instances[i].queue.count
+            }
+            if length > (largest?.length ?? 0) { largest = (service.spec.name, length) }
+        }
+        halted = .inFlight(count: inFlight, largestQueue: largest?.name, at: now)
     }
 
     /// Removes the events that can no longer do anything: timers of attempts and requests whose
