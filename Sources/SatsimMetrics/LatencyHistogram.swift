@@ -106,6 +106,48 @@ public struct LatencyHistogram: Sendable {
         _maxNanoseconds = 0
     }
 
+    /// Adds `other`'s buckets, less those of `except`, to this histogram's buckets and count; the
+    /// sum and maximum are left alone (``setMoments(sumSeconds:maxNanoseconds:)`` sets them).
+    /// `except` must hold a part of `other`'s observations (a bucket never goes below zero).
+    ///
+    /// This is how a run's histogram is built from its intervals' (each success recorded once,
+    /// issue 10): one pass over the buckets `other` used, which the compiler vectorises.
+    public mutating func addBuckets(of other: LatencyHistogram, except: LatencyHistogram) {
+        guard other.highestUsed >= other.lowestUsed else { return }
+        precondition(except.count <= other.count, "removing \(except.count) observations of \(other.count)")
+        let (from, to) = (other.lowestUsed, other.highestUsed)
+        var first = Int.max, last = -1
+        counts.withUnsafeMutableBufferPointer { mine in
+            other.counts.withUnsafeBufferPointer { theirs in
+                except.counts.withUnsafeBufferPointer { removed in
+                    for i in from...to {
+                        let added = theirs[i] &- removed[i]
+                        mine[i] &+= added
+                    }
+                    // The used range grows only by buckets that gained an observation.
+                    for i in from...to where theirs[i] != removed[i] {
+                        first = i
+                        break
+                    }
+                    for i in stride(from: to, through: from, by: -1) where theirs[i] != removed[i] {
+                        last = i
+                        break
+                    }
+                }
+            }
+        }
+        _count &+= other._count &- except._count
+        if first < lowestUsed { lowestUsed = first }
+        if last > highestUsed { highestUsed = last }
+    }
+
+    /// Sets the exact sum and maximum, for a histogram whose buckets came from
+    /// ``addBuckets(of:except:)`` and whose moments were accumulated alongside.
+    public mutating func setMoments(sumSeconds: Double, maxNanoseconds: Int64) {
+        _sumSeconds = sumSeconds
+        _maxNanoseconds = maxNanoseconds
+    }
+
     /// mean, p50, p90, p99 and max, in seconds.
     public var summary: LatencySummary {
         LatencySummary(

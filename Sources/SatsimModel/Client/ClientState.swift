@@ -76,6 +76,8 @@ struct ClientState {
     var spec: ClientSpec
     var target: Int
     let arrivalStream: RandomStream
+    /// `arrivalStream` without reference counting, for every arrival gap.
+    let arrivalStreamRef: UnownedRef<RandomStream>
     let networkStream: RandomStream
     let backoffStream: RandomStream
     let thinkStream: RandomStream
@@ -104,8 +106,10 @@ struct ClientState {
     var breaker: CircuitBreaker?
     var throttle: AdaptiveThrottle?
     let throttleStream: RandomStream
-    var latency = LatencyHistogramBox()
-    var intervalLatency = LatencyHistogramBox()
+    /// Successes' latencies: each interval's, and the run's (see the box).
+    let latency: LatencyHistogramBox
+    /// `latency` without reference counting, for every success.
+    let latencyRef: UnownedRef<LatencyHistogramBox>
     /// The calendar FIFO its attempt timeouts go to (all `timeout` after their send, so in
     /// order); -1 without a timeout.
     var timeoutFIFO = -1

@@ -9,7 +9,7 @@ extension Simulation {
         guard rate > 0 else { return }
         // Poisson gaps come from the stream's block of exponentials (-log v, vectorised), as
         // service times do.
-        let gap = clients[c].isPoisson ? clients[c].arrivalStream.standardExponential() / rate : 1 / rate
+        let gap = clients[c].isPoisson ? clients[c].arrivalStreamRef.with { $0.standardExponential() } / rate : 1 / rate
         calendar.schedule(
             at: now + SimTime(seconds: gap), kind: EventKind.arrival.rawValue, target: UInt32(c),
             generation: clients[c].arrivalEpoch)
@@ -206,12 +206,9 @@ extension Simulation {
         if outcome == .success {
             let latency = now - SimTime(nanoseconds: requests.start[ri])
             clients[c].counters.successes += 1
-            if createdBeforeWarmup(ri) {
-                clients[c].counters.earlySuccesses += 1
-            } else {
-                clients[c].latency.histogram.record(latency)
-            }
-            clients[c].intervalLatency.histogram.record(latency)
+            let early = createdBeforeWarmup(ri)
+            if early { clients[c].counters.earlySuccesses += 1 }
+            clients[c].latencyRef.with { $0.record(latency, counted: !early) }
             if chaos.cohorts { countCohort(request: ri, client: c, success: true, latency: latency) }
             finishRequest(r, client: c)
             return

@@ -106,6 +106,8 @@ struct InstanceState {
 struct ServiceState {
     var spec: ServiceSpec
     let serviceStream: RandomStream
+    /// `serviceStream` without reference counting, for the draw of every service time.
+    let serviceStreamRef: UnownedRef<RandomStream>
     let balancerStream: RandomStream
     var serviceTime: Sampler
     var workers: Int32

@@ -117,7 +117,8 @@ extension Simulation {
         }
         services[s].counters.started += 1
         services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.enqueuedAt[Int(a)])).seconds
-        var work = services[s].serviceTime.draw(services[s].serviceStream)
+        let sampler = services[s].serviceTime
+        var work = services[s].serviceStreamRef.with { sampler.draw($0) }
         if services[s].contention > 0 {
             work *= 1 + services[s].contention * Double(inService)
         }

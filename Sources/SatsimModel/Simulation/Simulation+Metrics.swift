@@ -23,10 +23,10 @@ extension Simulation {
         row.reserveCapacity(timeSeries.columns.count)
         // The verdict judges the p99 of windows of several intervals: keep each interval's
         // successes, all clients together, in a form that merges exactly (a few hundred bytes).
-        successLatency.append(CompactLatencyHistogram(merging: clients.map(\.intervalLatency.histogram)))
+        successLatency.append(CompactLatencyHistogram(merging: clients.map(\.latency.interval)))
         for c in clients.indices {
             let d = clients[c].counters - clients[c].atLastTick
-            let hist = clients[c].intervalLatency.histogram
+            let hist = clients[c].latency.interval
             row += [
                 Double(d.requests), Double(d.attempts), Double(d.retries), Double(d.successes), Double(d.failures),
                 Double(d.count(of: .timeout)), Double(d.count(of: .error)), Double(d.count(of: .rejected)),
@@ -35,7 +35,7 @@ extension Simulation {
                 Double(d.rejectedByBudget), Double(d.rejectedByBreaker), Double(d.rejectedByThrottle),
             ]
             clients[c].atLastTick = clients[c].counters
-            clients[c].intervalLatency.histogram.reset()
+            clients[c].latency.fold()
         }
         for s in services.indices {
             let d = services[s].counters - services[s].atLastTick
@@ -73,7 +73,7 @@ extension Simulation {
         warmedUp = true
         for c in clients.indices {
             clients[c].atWarmup = clients[c].counters
-            clients[c].latency.histogram.reset()
+            clients[c].latency.startRun()
         }
         for s in services.indices {
             services[s].atWarmup = services[s].counters
@@ -94,6 +94,8 @@ extension Simulation {
         if let halted { recordEvent(.runStopped, subject: spec.name, detail: halted.message) }
         if !warmedUp { markWarmup() }
         if now > lastTick { tick() }
+        // Successes after the last row (at its very time) still belong to the run.
+        for c in clients.indices { clients[c].latency.fold() }
         let from = min(spec.warmup, stop)
         let measured = (stop - from).seconds
         var clientSummaries: [ClientSummary] = []
@@ -108,7 +110,7 @@ extension Simulation {
                     name: client.spec.name, requests: d.requests, attempts: d.attempts, successes: successes,
                     failures: d.failures - d.earlyFailures, goodputPerSecond: measured > 0 ? Double(successes) / measured : 0,
                     amplification: d.requests > 0 ? Double(d.attempts) / Double(d.requests) : 0,
-                    latency: client.latency.histogram.summary, attemptOutcomes: outcomes))
+                    latency: client.latency.run.summary, attemptOutcomes: outcomes))
         }
         var serviceSummaries: [ServiceSummary] = []
         for service in services {

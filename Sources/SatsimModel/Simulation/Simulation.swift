@@ -89,8 +89,10 @@ public final class Simulation: EventProcessor {
                 if slot >= service.instances { instance.lifecycle = .stopped }
                 instances.append(instance)
             }
+            let serviceStream = stream("service_time")
             var state = ServiceState(
-                spec: service, serviceStream: stream("service_time"), balancerStream: stream("balancer"),
+                spec: service, serviceStream: serviceStream, serviceStreamRef: UnownedRef(serviceStream),
+                balancerStream: stream("balancer"),
                 serviceTime: Sampler(service.serviceTime), workers: Int32(service.workers),
                 queueCapacity: service.queue.capacity ?? Int.max,
                 queueTimeout: service.queue.timeout?.nanoseconds ?? Int64.max,
@@ -141,16 +143,19 @@ public final class Simulation: EventProcessor {
             case .constant(let r): rate = r
             case .closed(_, let thinkTime): (closed, think) = (true, Sampler(thinkTime))
             }
+            let arrivalStream = stream("arrival"), latency = LatencyHistogramBox()
             clients.append(
                 ClientState(
-                    spec: client, target: target, arrivalStream: stream("arrival"), networkStream: stream("network"),
+                    spec: client, target: target, arrivalStream: arrivalStream,
+                    arrivalStreamRef: UnownedRef(arrivalStream), networkStream: stream("network"),
                     backoffStream: stream("backoff"), thinkStream: stream("think"),
                     network: client.network.map(Sampler.init), think: think,
                     timeout: client.timeout?.nanoseconds ?? Int64.max,
                     maxAttempts: Int32(clamping: client.retry?.maxAttempts ?? 1), retryMask: mask,
                     backoff: client.retry?.backoff, baseRate: rate, isPoisson: poisson, isClosed: closed,
                     budget: client.retry?.budget.map(RetryBudget.init), breaker: client.circuitBreaker.map(CircuitBreaker.init),
-                    throttle: client.adaptiveThrottle.map(AdaptiveThrottle.init), throttleStream: stream("throttle")))
+                    throttle: client.adaptiveThrottle.map(AdaptiveThrottle.init), throttleStream: stream("throttle"),
+                    latency: latency, latencyRef: UnownedRef(latency)))
             // A client with a timeout, or one a timeline `set` may give one mid-run, keeps its
             // attempt timeouts in a FIFO; the others cost the calendar nothing.
             let timeoutPath = "clients.\(client.name).timeout"
