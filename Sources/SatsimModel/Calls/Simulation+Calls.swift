@@ -47,9 +47,10 @@ extension Simulation {
         let (a, generation) = attempts.acquire(
             request: r, requestGeneration: requests.slots.generation(of: r), service: calls[k].target)
         if calls[k].timeout != Int64.max {
+            // A fixed delay after now, as a client's timeout: the edge's FIFO keeps them in order.
             calendar.schedule(
                 at: now + SimTime(nanoseconds: calls[k].timeout), kind: EventKind.attemptTimeout.rawValue, slot: a,
-                generation: generation)
+                generation: generation, fifo: calls[k].timeoutFIFO)
         }
         attemptReachesService(a)
         checkInFlight()

@@ -105,6 +105,9 @@ struct ClientState {
     var budget: RetryBudget?
     var breaker: CircuitBreaker?
     var throttle: AdaptiveThrottle?
+    /// It has a retry budget, a circuit breaker or an adaptive throttle: sending an attempt asks
+    /// them (``Simulation/refreshFastPaths()`` keeps it true to the fields above).
+    var guarded = false
     let throttleStream: RandomStream
     /// Successes' latencies: each interval's, and the run's (see the box).
     let latency: LatencyHistogramBox

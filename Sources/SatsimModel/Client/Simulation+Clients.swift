@@ -73,39 +73,7 @@ extension Simulation {
         let c = Int(requests.client[Int(r)])
         let isRetry = requests.attemptsSent[Int(r)] > 0
         requests.attemptsSent[Int(r)] += 1
-        if clients[c].budget != nil {
-            if !isRetry {
-                clients[c].budget?.deposit(at: now)
-            } else if clients[c].budget?.tryWithdraw(at: now) == false {
-                clients[c].counters.count(.rejected)
-                clients[c].counters.rejectedByBudget += 1
-                countFailure(request: Int(r), client: c)
-                finishRequest(r, client: c)
-                return
-            }
-        }
-        if clients[c].breaker != nil {
-            let before = clients[c].breaker?.state
-            let period = clients[c].breaker?.admit(at: now)
-            noteBreaker(client: c, from: before)
-            guard let period else {
-                clients[c].counters.rejectedByBreaker += 1
-                attemptEnded(request: r, outcome: .rejected)
-                return
-            }
-            requests.breakerPeriod[Int(r)] = period
-        }
-        if clients[c].throttle != nil {
-            let u = clients[c].throttleStream.uniform()
-            if clients[c].throttle?.shouldReject(at: now, uniform: u) == true {
-                if clients[c].breaker != nil {
-                    clients[c].breaker?.release(admittedIn: requests.breakerPeriod[Int(r)])
-                }
-                clients[c].counters.rejectedByThrottle += 1
-                attemptEnded(request: r, outcome: .rejected)
-                return
-            }
-        }
+        if clients[c].guarded, !clientGuardsAdmit(request: r, client: c, isRetry: isRetry) { return }
         if isRetry { clients[c].counters.retries += 1 }
         clients[c].counters.attempts += 1
         let (a, generation) = attempts.acquire(
@@ -125,6 +93,46 @@ extension Simulation {
             attemptReachesService(a)
         }
         // The callers check the memory budget (newRequest, and the retry event): once per event.
+    }
+
+    /// The client's own guards decide on the attempt before it is sent: the retry budget (a
+    /// refused retry ends the request), the circuit breaker and the adaptive throttle (their
+    /// rejections may be retried like any outcome listed in `retry.on`). Returns whether it goes.
+    func clientGuardsAdmit(request r: UInt32, client c: Int, isRetry: Bool) -> Bool {
+        if clients[c].budget != nil {
+            if !isRetry {
+                clients[c].budget?.deposit(at: now)
+            } else if clients[c].budget?.tryWithdraw(at: now) == false {
+                clients[c].counters.count(.rejected)
+                clients[c].counters.rejectedByBudget += 1
+                countFailure(request: Int(r), client: c)
+                finishRequest(r, client: c)
+                return false
+            }
+        }
+        if clients[c].breaker != nil {
+            let before = clients[c].breaker?.state
+            let period = clients[c].breaker?.admit(at: now)
+            noteBreaker(client: c, from: before)
+            guard let period else {
+                clients[c].counters.rejectedByBreaker += 1
+                attemptEnded(request: r, outcome: .rejected)
+                return false
+            }
+            requests.breakerPeriod[Int(r)] = period
+        }
+        if clients[c].throttle != nil {
+            let u = clients[c].throttleStream.uniform()
+            if clients[c].throttle?.shouldReject(at: now, uniform: u) == true {
+                if clients[c].breaker != nil {
+                    clients[c].breaker?.release(admittedIn: requests.breakerPeriod[Int(r)])
+                }
+                clients[c].counters.rejectedByThrottle += 1
+                attemptEnded(request: r, outcome: .rejected)
+                return false
+            }
+        }
+        return true
     }
 
     func networkDelay(_ c: Int) -> SimTime {

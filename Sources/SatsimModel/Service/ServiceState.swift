@@ -139,6 +139,9 @@ struct ServiceState {
     var refusing = 0
     var blackholing = 0
     var addedLatency: [Sampler] = []
+    /// No fault acts on it and it has no contention: the request path skips every fault and
+    /// contention check (``Simulation/refreshFastPaths()`` keeps it true to the fields above).
+    var quiet = true
     /// Its calls: `Simulation.calls[firstCall ..< firstCall + callCount]`.
     var firstCall = 0
     var callCount = 0

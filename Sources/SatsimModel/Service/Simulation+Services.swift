@@ -10,22 +10,7 @@ extension Simulation {
         let s = Int(attempts.service[i])
         services[s].counters.arrivals += 1
         attempts.phase[i] = .atServer
-        if services[s].blackholing > 0 {
-            attempts.phase[i] = .blackholed
-            if attempts.abandoned[i] { attempts.slots.release(a) }
-            return
-        }
-        if services[s].refusing > 0 {
-            services[s].counters.rejected += 1
-            respond(a, outcome: .error)
-            return
-        }
-        if let ratio = services[s].errorRatios.max(), services[s].faultStream.uniform() < ratio {
-            services[s].counters.injectedErrors += 1
-            respond(a, outcome: .error)
-            return
-        }
-        if chaos.activeFaults > 0, !chaos.faults[s].isEmpty, targetedError(a, service: s) { return }
+        if !services[s].quiet, faultEndsAttempt(a, service: s) { return }
         guard let instance = chooseInstance(service: s) else {
             // No serving instance: the connection is refused.
             services[s].counters.rejected += 1
@@ -38,6 +23,28 @@ extension Simulation {
             services[s].counters.queueFull += 1
             respond(a, outcome: .error)
         }
+    }
+
+    /// Active faults act on attempt `a` as it arrives: a blackhole swallows it, a refusing outage
+    /// or injected errors fail it fast. Returns whether one did (the attempt goes no further).
+    func faultEndsAttempt(_ a: UInt32, service s: Int) -> Bool {
+        let i = Int(a)
+        if services[s].blackholing > 0 {
+            attempts.phase[i] = .blackholed
+            if attempts.abandoned[i] { attempts.slots.release(a) }
+            return true
+        }
+        if services[s].refusing > 0 {
+            services[s].counters.rejected += 1
+            respond(a, outcome: .error)
+            return true
+        }
+        if let ratio = services[s].errorRatios.max(), services[s].faultStream.uniform() < ratio {
+            services[s].counters.injectedErrors += 1
+            respond(a, outcome: .error)
+            return true
+        }
+        return chaos.activeFaults > 0 && !chaos.faults[s].isEmpty && targetedError(a, service: s)
     }
 
     /// Hands attempt `a` to `instance`: a free worker (unless the instance is paused) starts it,
@@ -119,13 +126,15 @@ extension Simulation {
         services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.enqueuedAt[Int(a)])).seconds
         let sampler = services[s].serviceTime
         var work = services[s].serviceStreamRef.with { sampler.draw($0) }
-        if services[s].contention > 0 {
-            work *= 1 + services[s].contention * Double(inService)
+        if !services[s].quiet {
+            if services[s].contention > 0 {
+                work *= 1 + services[s].contention * Double(inService)
+            }
+            for added in services[s].addedLatency {
+                work += added.draw(services[s].faultStream)
+            }
+            if chaos.activeFaults > 0, !chaos.faults[s].isEmpty { work += targetedLatency(a, service: s) }
         }
-        for added in services[s].addedLatency {
-            work += added.draw(services[s].faultStream)
-        }
-        if chaos.activeFaults > 0, !chaos.faults[s].isEmpty { work += targetedLatency(a, service: s) }
         let duration = SimTime(seconds: work)
         attempts.startedAt[Int(a)] = now.nanoseconds
         attempts.work[Int(a)] = duration.nanoseconds

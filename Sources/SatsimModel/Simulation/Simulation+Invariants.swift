@@ -6,8 +6,20 @@ extension Simulation {
     /// - work conservation: an instance with waiting attempts has every worker busy;
     /// - each service's time integrals hold the current sums of busy workers and queued attempts;
     /// - every queued attempt is live, at a server, and queued at the instance that holds it.
+    /// - the fast-path flags (``refreshFastPaths()``) agree with the fields they summarise;
     public func checkInvariants() {
         calendar.checkInvariants()
+        for client in clients {
+            precondition(
+                client.guarded == (client.budget != nil || client.breaker != nil || client.throttle != nil),
+                "client \(client.spec.name): fast path says guarded=\(client.guarded)")
+        }
+        for (s, service) in services.enumerated() {
+            let quiet = service.blackholing == 0 && service.refusing == 0 && service.errorRatios.isEmpty
+                && service.addedLatency.isEmpty && service.contention == 0
+                && (chaos.activeFaults == 0 || chaos.faults.isEmpty || chaos.faults[s].isEmpty)
+            precondition(service.quiet == quiet, "service \(service.spec.name): fast path says quiet=\(service.quiet)")
+        }
         requests.slots.checkInvariants()
         attempts.slots.checkInvariants()
         for service in services {

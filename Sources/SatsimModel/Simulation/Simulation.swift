@@ -126,6 +126,7 @@ public final class Simulation: EventProcessor {
                         retryMask: Self.retryMask(call.retry), backoff: call.retry?.backoff,
                         budget: call.retry?.budget.map(RetryBudget.init),
                         stream: RandomStream(seed: spec.seed, component: "services.\(service.name).calls.\(k)")))
+                if call.timeout != nil { calls[calls.count - 1].timeoutFIFO = calendar.addFIFO() }
             }
         }
         for client in spec.clients {
@@ -166,6 +167,24 @@ public final class Simulation: EventProcessor {
         }
         prepareChaos()
         prepareEdgeBreakers()
+        refreshFastPaths()
+    }
+
+    /// Resolves, for each client and service, whether the request path may skip the mechanisms
+    /// it does not use (issue 10: one model, specialised by configuration): a client without a
+    /// budget, breaker or throttle sends without asking them, and a service no fault acts on and
+    /// without contention starts work without the fault checks. Called at set-up and after every
+    /// timeline event (faults, `set`, chaos faults), the only places those fields change; a test
+    /// checks the flags against the fields after every event of the scenarios that change them.
+    func refreshFastPaths() {
+        for c in clients.indices {
+            clients[c].guarded = clients[c].budget != nil || clients[c].breaker != nil || clients[c].throttle != nil
+        }
+        for s in services.indices {
+            services[s].quiet = services[s].blackholing == 0 && services[s].refusing == 0
+                && services[s].errorRatios.isEmpty && services[s].addedLatency.isEmpty && services[s].contention == 0
+                && (chaos.activeFaults == 0 || chaos.faults.isEmpty || chaos.faults[s].isEmpty)
+        }
     }
 
     /// Bit i set when outcome i (in `AttemptOutcome.allCases` order) is retried.
@@ -297,9 +316,11 @@ public final class Simulation: EventProcessor {
             return false
         case .timelineStarts:
             applyTimeline(Int(event.target), starting: true)
+            refreshFastPaths()
             return false
         case .timelineEnds:
             applyTimeline(Int(event.target), starting: false)
+            refreshFastPaths()
             return false
         case .instanceBoots:
             instanceBoots(service: Int(event.target), instance: Int(event.slot), epoch: event.generation)
