@@ -41,9 +41,10 @@ internal enum EventKind: UInt32, CaseIterable {
     /// An outlier detector's periodic review (target: service).
     case outlierReview
 
-    /// The number of kinds: raw values run from 0 to `count - 1` (a test checks it against
-    /// `allCases`).
-    @inline(__always) static var count: UInt32 { 19 }
+    /// The number of kinds: raw values run from 0 to `count - 1`, the last case's raw value. A
+    /// case added after `outlierReview` must take its place here; a test checks it against
+    /// `allCases` (it caught this constant written as 19 for 18 kinds).
+    @inline(__always) static var count: UInt32 { EventKind.outlierReview.rawValue &+ 1 }
 
     /// The kind stored as `raw`, or nil for a value no kind has. The compiler's `init(rawValue:)`
     /// is an out-of-line switch, a call per event; the raw values are 0, 1, 2, ... in case order,
