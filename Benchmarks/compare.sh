@@ -19,7 +19,8 @@
 # Environment: HORIZON (simulated s for C and satsim, default 20000), SIMPY_HORIZON (default 1000),
 # CALLGRIND_HORIZON (default 20000, the horizon issue 10 measured at, where start-up is 1-2% of
 # the count; 0 skips callgrind), REPEAT (default 3), MODELS (default
-# "plain retry graph"; graph is the 4-service graph, satsim only), SATSIM_BENCH (a SatsimBench binary to measure instead of building one, e.g. an
+# "plain retry graph sweep"; graph is the 4-service graph, sweep a 64-run sweep through the
+# sweep runner and results store with --jobs 1 (SatsimSweepBench --json), both satsim only), SATSIM_BENCH (a SatsimBench binary to measure instead of building one, e.g. an
 # older commit's for a before/after comparison). Needs cc, /usr/bin/time, valgrind, python3 + simpy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ HORIZON=${HORIZON:-20000}
 SIMPY_HORIZON=${SIMPY_HORIZON:-1000}
 CALLGRIND_HORIZON=${CALLGRIND_HORIZON:-20000}
 REPEAT=${REPEAT:-3}
-MODELS=${MODELS:-plain retry graph}
+MODELS=${MODELS:-plain retry graph sweep}
 
 for tool in cc /usr/bin/time python3; do
     command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install -y build-essential time python3)" >&2; exit 1; }
@@ -45,6 +46,11 @@ if [ -z "${SATSIM_BENCH:-}" ]; then
     echo "building SatsimBench (release)..." >&2
     swift build -c release --product SatsimBench >&2
     SATSIM_BENCH="$(swift build -c release --show-bin-path)/SatsimBench"
+fi
+if [ -z "${SATSIM_SWEEP_BENCH:-}" ] && [[ " $MODELS " == *" sweep "* ]]; then
+    echo "building SatsimSweepBench (release)..." >&2
+    swift build -c release --product SatsimSweepBench >&2
+    SATSIM_SWEEP_BENCH="$(swift build -c release --show-bin-path)/SatsimSweepBench"
 fi
 
 # run NAME COMMAND...: one whole-process run; appends {"json":..., "wall":s, "rss":KiB} to $out/NAME.
@@ -71,6 +77,23 @@ instructions() {
 
 for model in $MODELS; do
     rm -f "$out/c-$model" "$out/satsim-$model" "$out/simpy-$model" "$out/cg-$model"
+    if [ "$model" = sweep ]; then
+        # satsim only: 64 runs of a small storm, each simulated, judged and committed to a store.
+        echo "sweep: satsim, 64 runs, $REPEAT rounds..." >&2
+        for _ in $(seq "$REPEAT"); do
+            run "satsim-sweep" "$SATSIM_SWEEP_BENCH" --json --jobs 1
+        done
+        if [ "$CALLGRIND_HORIZON" != 0 ]; then
+            echo "sweep: callgrind..." >&2
+            # Valgrind 3.19 gives up on this binary's debug information (it links Foundation and
+            # SQLite); a stripped copy runs the same code.
+            strip -o "$out/sweep-stripped" "$SATSIM_SWEEP_BENCH"
+            s_ir=$(instructions "$out/sweep-stripped" --json --jobs 1 2>"$out/cg-s.json")
+            python3 -c 'import json, sys; e = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])["events"]; print(json.dumps({"satsim": int(sys.argv[1]) / e}))' \
+                "$s_ir" "$out/cg-s.json" >"$out/cg-sweep"
+        fi
+        continue
+    fi
     if [ "$model" = graph ]; then
         # satsim only: the C loop and SimPy implement the two reference models alone.
         echo "graph: satsim, horizon $HORIZON s, $REPEAT rounds..." >&2
@@ -125,6 +148,12 @@ print("%-6s %-7s %11s %8s %12s %9s %11s %7s %8s" % (
 for model in models:
     cg_path = os.path.join(out, "cg-" + model)
     cg = json.load(open(cg_path)) if cg_horizon != "0" and os.path.exists(cg_path) else {}
+    if model == "sweep":
+        s = load("satsim-sweep")
+        print("%-6s %-7s %11d %8.2f %12.0f %9.1f %11s %7s %8s   %.1f runs/s (64 runs, --jobs 1, with the store)" % (
+            model, "satsim", s["json"]["events"], s["wall"], s["rate"], s["rss"] / 1024,
+            "%.0f" % cg["satsim"] if cg else "-", "-", "-", s["json"]["runs"] / s["wall"]))
+        continue
     if model == "graph":
         s = load("satsim-graph")
         print("%-6s %-7s %11d %8.2f %12.0f %9.1f %11s %7s %8s" % (

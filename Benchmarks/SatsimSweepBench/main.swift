@@ -4,6 +4,7 @@
 //   swift build -c release --product SatsimSweepBench
 //   .build/release/SatsimSweepBench [--repeat N]
 import Foundation
+import Synchronization
 import SatsimModel
 import SatsimScenario
 import SatsimSweep
@@ -33,9 +34,15 @@ let scenario = """
     """
 
 var repeats = 3
+/// `--json`: one 64-run sweep (with its store) on `--jobs` threads, as one JSON line with the
+/// counted events, for Benchmarks/compare.sh's table (events/s, runs/s, peak memory, callgrind).
+var json = false
+var jsonJobs = 1
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     if argument == "--repeat", let next = arguments.next(), let n = Int(next), n > 0 { repeats = n }
+    if argument == "--json" { json = true }
+    if argument == "--jobs", let next = arguments.next(), let n = Int(next), n > 0 { jsonJobs = n }
 }
 
 let base: ScenarioSpec
@@ -58,8 +65,11 @@ for point in plan.points {
 let runs = plan.allRuns
 let loaded = specs
 
-/// Wall seconds of the 64 runs on `jobs` threads, each committed to a fresh store when `store`.
-func sweep(jobs: Int, store: Bool) -> Double {
+/// Wall seconds of the 64 runs on `jobs` threads, each committed to a fresh store when `store`,
+/// and their counted events.
+func sweep(jobs: Int, store: Bool) -> Double { sweepCounting(jobs: jobs, store: store).seconds }
+
+func sweepCounting(jobs: Int, store: Bool) -> (seconds: Double, events: Int) {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("satsim-bench-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -71,13 +81,26 @@ func sweep(jobs: Int, store: Bool) -> Double {
         exit(1)
     }
     let start = Date()
+    let events = EventTotal()
     ParallelRunner.forEach(count: runs.count, jobs: jobs, { index in
-        RunRecord.simulate(spec: loaded[runs[index].point], key: runs[index], seed: plan.seed(of: runs[index]),
-                           figures: plan.figures, limits: RunLimits())
-    }, finished: { _, record in
-        try? results?.insert(record)
+        RunRecord.simulateCounting(spec: loaded[runs[index].point], key: runs[index], seed: plan.seed(of: runs[index]),
+                                   figures: plan.figures, limits: RunLimits())
+    }, finished: { _, run in
+        events.total.withLock { $0 += run.events }
+        try? results?.insert(run.record)
     })
-    return Date().timeIntervalSince(start)
+    return (Date().timeIntervalSince(start), events.total.withLock { $0 })
+}
+
+/// The runs' counted events, summed as they finish.
+final class EventTotal: Sendable {
+    let total = Mutex(0)
+}
+
+if json {
+    let (seconds, events) = sweepCounting(jobs: jsonJobs, store: true)
+    print("{\"engine\":\"satsim\",\"model\":\"sweep\",\"runs\":\(runs.count),\"jobs\":\(jsonJobs),\"events\":\(events),\"seconds\":\(seconds),\"runs_per_s\":\(Double(runs.count) / seconds)}")
+    exit(0)
 }
 
 /// Seconds per insert of a run into a store, over 64 runs' records (no simulation).

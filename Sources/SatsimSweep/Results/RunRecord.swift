@@ -27,12 +27,20 @@ public struct RunRecord: Sendable, Hashable {
     /// Simulates `spec` (a point's scenario) with the run's seed and reads the plan's figures.
     public static func simulate(spec: ScenarioSpec, key: RunKey, seed: UInt64, figures: [SweepFigure],
                                 limits: RunLimits) -> RunRecord {
+        simulateCounting(spec: spec, key: key, seed: seed, figures: figures, limits: limits).record
+    }
+
+    /// ``simulate(spec:key:seed:figures:limits:)``, with the run's counted events (for the
+    /// sweep benchmark's events per second).
+    public static func simulateCounting(spec: ScenarioSpec, key: RunKey, seed: UInt64, figures: [SweepFigure],
+                                        limits: RunLimits) -> (record: RunRecord, events: Int) {
         var spec = spec
         spec.seed = seed
         let result = Simulation(spec: spec).run(limits: limits)
         let analysis = RunAnalysis(result: result, spec: spec)
-        return RunRecord(key: key, seed: seed, outcome: analysis.verdict.judgedOutcome?.rawValue,
-                         limit: result.limitHit?.message,
-                         values: figures.map { $0.value(result: result, analysis: analysis) })
+        let record = RunRecord(key: key, seed: seed, outcome: analysis.verdict.judgedOutcome?.rawValue,
+                               limit: result.limitHit?.message,
+                               values: figures.map { $0.value(result: result, analysis: analysis) })
+        return (record, result.eventCount)
     }
 }
