@@ -139,22 +139,6 @@ public enum ComparisonPage {
         return (path, "", 1)
     }
 
-    /// `mean ± half-width` scaled, `mean` alone from one run, `-` without a value, `(k of n)`
-    /// when only some runs have one.
-    static func cell(_ interval: MeanInterval?, scale: Double, replications: Int) -> String {
-        guard let interval else { return "- (0 of \(replications))" }
-        let mean = interval.mean * scale
-        var text: String
-        if let half = interval.halfWidth.map({ $0 * scale }), half.isFinite {
-            let decimals = max(FigureText.decimals(for: mean), half == 0 ? 0 : FigureText.decimals(for: half))
-            text = FigureText.number(mean, decimals: decimals) + " \u{00B1} " + FigureText.number(half, decimals: decimals)
-        } else {
-            text = FigureText.number(mean)
-        }
-        if interval.count < replications { text += " (\(interval.count) of \(replications))" }
-        return text
-    }
-
     static func comparisonTable(_ comparison: Comparison, provenances: [RunProvenance], unit: LatencyUnit) -> String {
         let header: [(String, String)] = [("figure", "unit")] + comparison.variants.enumerated().map { v, name in
             let applied = v < provenances.count ? provenances[v].overrides.filter { $0.source == .variant }.map(\.assignment) : []
@@ -168,7 +152,8 @@ public enum ComparisonPage {
         for row in comparison.figureRows {
             let head = figureHead(row.path, unit: unit)
             rows.append(["\(head.name) (\(head.unit))"] + row.cells.map { cell in
-                self.cell(cell.interval, scale: head.scale, replications: comparison.replications) + (cell.differsFromBase ? " *" : "")
+                Comparison.cellText(cell.interval, replications: comparison.replications, scale: head.scale)
+                    + (cell.differsFromBase ? " *" : "")
             })
         }
         rows.append(["stopped at a limit (runs)"] + comparison.runs.map { "\($0.filter { $0.limit != nil }.count)" })

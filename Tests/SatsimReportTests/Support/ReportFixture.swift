@@ -53,6 +53,12 @@ struct ReportFixture {
     /// The compare report of the small run: the base and a variant without retries, two
     /// replications each (seeds 11 and 12, common to both columns).
     static func comparisonPage() -> String {
+        let (comparison, traces, base) = comparisonParts()
+        return ComparisonPage.render(comparison: comparison, traces: traces, spec: base, provenances: [.none, .none])
+    }
+
+    /// What ``comparisonPage()`` renders: the comparison, its traces and the base scenario.
+    static func comparisonParts() -> (comparison: Comparison, traces: [[RunTrace]], base: ScenarioSpec) {
         let base = small()
         var variant = base
         variant.clients[0].retry?.maxAttempts = 1
@@ -71,6 +77,6 @@ struct ReportFixture {
             traces.append(traceColumn)
         }
         let comparison = Comparison(scenario: base.name, baseSeed: base.seed, variants: ["base", "no-retries"], figures: figures, runs: runs)
-        return ComparisonPage.render(comparison: comparison, traces: traces, spec: base, provenances: [.none, .none])
+        return (comparison, traces, base)
     }
 }
