@@ -1,4 +1,5 @@
 import Foundation
+import SatsimAnalysis
 import SatsimTestSupport
 import Testing
 
@@ -47,3 +48,38 @@ struct ReportFiguresEndToEndTests {
     }
 }
 
+
+extension ReportFiguresEndToEndTests {
+    /// explain --out: the chart's marks carry explain.json's figures, row by row (the base, then
+    /// each counterfactual), formatted as the text output formats figures.
+    @Test func theExplainReportChartsEachRowsGoodputAndRecoveryFromExplainJSON() throws {
+        let file = try CLIHarness.scenarioFile(ExplainEndToEndTests.storm)
+        let out = try CLIHarness.temporaryDirectory()
+        let result = try CLIHarness.run(["explain", file.path, "--replications", "3", "--out", out.path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let page = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        let json = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: out.appendingPathComponent("explain.json"))) as? [String: Any])
+        let counterfactuals = try #require(json["counterfactuals"] as? [[String: Any]])
+        let rows = [("base", try #require(json["base"] as? [String: Any]))]
+            + counterfactuals.map { ("without \($0["subject"] as? String ?? "?")", $0) }
+        #expect(rows.count >= 3)
+        for (name, row) in rows {
+            for (key, unit) in [("goodput_per_s", "requests/s"), ("recovery_time", "s")] {
+                guard let figure = row[key] as? [String: Any], let mean = figure["mean"] as? Double else {
+                    #expect(key == "recovery_time", "\(name) has a goodput")
+                    continue
+                }
+                var hover = "\(name): \(FigureText.number(mean)) \(unit)"
+                if let low = figure["low"] as? Double, let high = figure["high"] as? Double {
+                    hover += " [\(FigureText.number(low)), \(FigureText.number(high))]"
+                }
+                #expect(page.contains("<title>\(hover), "), "\(hover)")
+            }
+            let outcomes = try #require(row["outcomes"] as? [String: Int])
+            for (outcome, count) in outcomes where count > 0 {
+                #expect(page.contains("<title>\(name): \(outcome) \(count) of 3</title>"), "\(name) \(outcome)")
+            }
+        }
+    }
+}

@@ -79,4 +79,27 @@ struct ReportFixture {
         let comparison = Comparison(scenario: base.name, baseSeed: base.seed, variants: ["base", "no-retries"], figures: figures, runs: runs)
         return (comparison, traces, base)
     }
+
+    /// The explain report of the small run: the base and each of its counterfactuals, three
+    /// replications each (seeds 11 to 13, common to every row).
+    static func explanationPage() -> String {
+        let base = small()
+        let counterfactuals = Counterfactual.all(for: base)
+        let figures = KeyFigure.all(for: base)
+        var runs: [[RunFigures]] = [], traces: [[RunTrace]] = []
+        for spec in [base] + counterfactuals.map(\.spec) {
+            var figureColumn: [RunFigures] = [], traceColumn: [RunTrace] = []
+            for r in 0..<3 {
+                var seeded = spec
+                seeded.seed = base.seed + UInt64(r)
+                let run = ReportFixture(spec: seeded)
+                figureColumn.append(RunFigures(result: run.result, analysis: run.analysis, figures: figures))
+                traceColumn.append(RunTrace(result: run.result))
+            }
+            runs.append(figureColumn)
+            traces.append(traceColumn)
+        }
+        let explanation = Explanation(scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures, runs: runs)
+        return ComparisonPage.render(explanation: explanation, traces: traces, spec: base, provenance: .none)
+    }
 }
