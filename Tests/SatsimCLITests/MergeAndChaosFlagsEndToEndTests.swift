@@ -97,6 +97,10 @@ struct MergeAndChaosFlagsEndToEndTests {
         // The store knows its --set and --seed: the same folder without them is another search.
         let other = try CLIHarness.run(["chaos", file, "--out", flags.folder.path, "--resume"] + small)
         #expect(other.status == 2 && other.stderr.contains("holds the results of another sweep"), "\(other.stderr)")
+        let withoutSet = try CLIHarness.run(["chaos", file, "--out", flags.folder.path, "--resume", "--seed", "12"] + small)
+        #expect(withoutSet.status == 2 && withoutSet.stderr.contains("'set chaos.at=20s'"), "\(withoutSet.stderr)")
+        let same = try CLIHarness.run(["chaos", file, "--out", flags.folder.path, "--resume", "--seed", "12", "--set", "chaos.at=20s"] + small)
+        #expect(same.status == 0 && same.stdout == flags.output.stdout, "\(same.stderr)")
     }
 
     @Test func badSeedsSetsAndShardFlagsAreRefusedBeforeAnythingRuns() throws {
