@@ -12,14 +12,7 @@ struct MergeKnowledgeTests {
     /// A search whose labels hold spaces and the word `at`, with one fault switched off and an
     /// offset on another, so the identity's fault lines are read from their ends.
     static func search() throws -> ChaosSearch {
-        let text = """
-            name: tiny
-            description: Nothing runs.
-            duration: 60s
-            clients:
-              users: { target: api, arrival: { process: poisson, rate: 10/s } }
-            services:
-              api: { instances: 4, workers: 1, service_time: { dist: exponential, mean: 10ms } }
+        let text = ChaosRankingTests.tiny + """
             chaos:
               at: 1500ms
               max_together: 2

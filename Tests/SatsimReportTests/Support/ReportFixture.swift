@@ -63,19 +63,7 @@ struct ReportFixture {
         var variant = base
         variant.clients[0].retry?.maxAttempts = 1
         let figures = KeyFigure.all(for: base)
-        var runs: [[RunFigures]] = [], traces: [[RunTrace]] = []
-        for spec in [base, variant] {
-            var figureColumn: [RunFigures] = [], traceColumn: [RunTrace] = []
-            for r in 0..<2 {
-                var seeded = spec
-                seeded.seed = base.seed + UInt64(r)
-                let run = ReportFixture(spec: seeded)
-                figureColumn.append(RunFigures(result: run.result, analysis: run.analysis, figures: figures))
-                traceColumn.append(RunTrace(result: run.result))
-            }
-            runs.append(figureColumn)
-            traces.append(traceColumn)
-        }
+        let (runs, traces) = columns([base, variant], replications: 2, figures: figures)
         let comparison = Comparison(scenario: base.name, baseSeed: base.seed, variants: ["base", "no-retries"], figures: figures, runs: runs)
         return (comparison, traces, base)
     }
@@ -86,12 +74,20 @@ struct ReportFixture {
         let base = small()
         let counterfactuals = Counterfactual.all(for: base)
         let figures = KeyFigure.all(for: base)
+        let (runs, traces) = columns([base] + counterfactuals.map(\.spec), replications: 3, figures: figures)
+        let explanation = Explanation(scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures, runs: runs)
+        return ComparisonPage.render(explanation: explanation, traces: traces, spec: base, provenance: .none)
+    }
+
+    /// Each spec run `replications` times on seeds base + r (the first spec's seed, common to
+    /// every column): the figures and the traces of each column.
+    static func columns(_ specs: [ScenarioSpec], replications: Int, figures: [KeyFigure]) -> ([[RunFigures]], [[RunTrace]]) {
         var runs: [[RunFigures]] = [], traces: [[RunTrace]] = []
-        for spec in [base] + counterfactuals.map(\.spec) {
+        for spec in specs {
             var figureColumn: [RunFigures] = [], traceColumn: [RunTrace] = []
-            for r in 0..<3 {
+            for r in 0..<replications {
                 var seeded = spec
-                seeded.seed = base.seed + UInt64(r)
+                seeded.seed = (specs.first?.seed ?? spec.seed) + UInt64(r)
                 let run = ReportFixture(spec: seeded)
                 figureColumn.append(RunFigures(result: run.result, analysis: run.analysis, figures: figures))
                 traceColumn.append(RunTrace(result: run.result))
@@ -99,7 +95,6 @@ struct ReportFixture {
             runs.append(figureColumn)
             traces.append(traceColumn)
         }
-        let explanation = Explanation(scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures, runs: runs)
-        return ComparisonPage.render(explanation: explanation, traces: traces, spec: base, provenance: .none)
+        return (runs, traces)
     }
 }
