@@ -31,8 +31,10 @@ public struct ChaosCommand: ParsableCommand {
             included), most runs end stable or recovered. The runs go into --out DIR's \
             results.sqlite as a sweep's do (default folder chaos-NAME), with chaos.json, \
             runs.csv, points.csv and report.html (a matrix of pairs coloured by damage). \
-            --resume and --shard I/N work as for sweep; satsim merge joins the shards' stores, \
-            then `satsim chaos FILE --resume --out MERGED` ranks them (it runs nothing more). \
+            --seed N and --set PATH=VALUE apply to every run, as for sweep (a --set may change the \
+            chaos block itself, e.g. --set chaos.at=3m). --resume, --shard I/N and --slurm (with \
+            --tasks) work as for sweep; satsim merge joins the shards' stores and writes the \
+            chaos outputs from them, as one unsharded search would. \
             Exit code 1 when a run stopped at a limit, 2 for bad input or a file without chaos.
             """
     )
@@ -48,6 +50,8 @@ public struct ChaosCommand: ParsableCommand {
             transform: FlagValue.count(in: 1...1_000_000))
     var replications: Int?
 
+    @OptionGroup var scenario: PlanScenarioOptions
+
     @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
             transform: FlagValue.count(in: 1...Int.max))
     var jobs: Int?
@@ -58,11 +62,7 @@ public struct ChaosCommand: ParsableCommand {
     @Option(help: "The folder: results.sqlite, chaos.json, runs.csv, points.csv, report.html (default: chaos-NAME).")
     var out: String?
 
-    @Flag(help: "Run only the runs the folder's results store does not hold yet.")
-    var resume = false
-
-    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the runs (0-based).", valueName: "I/N"))
-    var shard: String?
+    @OptionGroup var sharding: ShardingOptions
 
     @OptionGroup var runLimits: RunLimitOptions
 
@@ -70,13 +70,10 @@ public struct ChaosCommand: ParsableCommand {
 
     public func validate() throws {
         if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
-        if let shard, Shard(parsing: shard) == nil {
-            throw ValidationError("--shard expects I/N with 0 <= I < N, such as 0/4, found '\(shard)'")
-        }
     }
 
     public func run() throws {
-        let spec = try ScenarioRun.load(file: file, overrides: [], variant: nil)
+        let spec = try scenario.load(file: file)
         guard let chaos = spec.chaos else {
             Console.error("\(file): no `chaos` block: satsim chaos needs candidate faults, such as\n"
                           + "chaos: { at: 2m, faults: [ { kind: kill, service: api, count: 1 } ] }")
@@ -84,11 +81,14 @@ public struct ChaosCommand: ParsableCommand {
         }
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         let search = ChaosSearch(spec: spec, chaos: chaos, maxTogether: maxTogether, replications: replications,
-                                 source: String(RunSeed.fnv1a(text), radix: 16))
+                                 source: String(RunSeed.fnv1a(text), radix: 16), context: SweepPlan.context(sets: scenario.sets))
         let plan = search.plan
         let folder = out ?? "chaos-\(plan.scenario)"
-        let opened = try StoredPlan.open(
-            folder: folder, kind: .chaos, plan: plan, shard: shard, resume: resume, what: "search")
+        if sharding.slurm {
+            Console.out(sharding.slurmScript(command: "chaos", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
+            return
+        }
+        let opened = try StoredPlan.open(folder: folder, kind: .chaos, plan: plan, sharding: sharding, what: "search")
         let (directory, store, shard, mine, pending) = (opened.directory, opened.store, opened.shard, opened.mine, opened.pending)
         // One spec per point: a few kilobytes each, even for 176 points; runs keep no series.
         let specs = search.combinations.indices.map(search.spec(of:))
@@ -102,54 +102,18 @@ public struct ChaosCommand: ParsableCommand {
             throw ExitCode(2)
         }
         progress.finish()
-        let records: [RunRecord]
-        let summaries: [PointSummary]
-        do {
-            records = try store.records()
-            summaries = try store.summaries()
-            try store.writePoints(summaries)
-            store.checkpoint()
-        } catch {
-            Console.error("satsim: \(error)")
-            throw ExitCode(2)
-        }
-        let ranking = ChaosRanking(search: search, records: records)
-        let document = ranking.json(scenario: plan.scenario, at: chaos.at, replications: plan.replications)
-        let page = ChaosReport(ranking: ranking, search: search)
-        var files: [(name: String, text: String)] = [
-            ("chaos.json", document.rendered() + "\n"),
-            ("points.csv", ResultsCSV.points(summaries, layout: plan.layout)),
-            ("runs.csv", ResultsCSV.runs(records, layout: plan.layout)),
-            ("report.html", page.html),
-        ]
-        if let matrix = page.matrix { files.append((matrix.fileName, matrix.svg())) }
-        let written: [String]
-        do {
-            written = try directory.replaceSet(with: files)
-        } catch {
-            Console.error(error.description)
-            throw ExitCode(2)
-        }
-        switch format {
-        case .json:
-            Console.json(document.rendered() + "\n")
-        case .text:
-            let header = "chaos \(plan.scenario): \(chaos.faults.count) faults, combinations of 1 to "
-                + "\(search.combinations.map(\.count).max() ?? 1) = \(search.combinations.count - 1) combinations and the baseline, "
-                + "x \(plan.replications) replications = \(plan.runCount) runs"
-                + (shard == .whole ? "" : ", shard \(shard.description): \(mine.count) runs")
-                + "; ran \(pending.count), \(mine.count - pending.count) already stored"
-            Console.out(header + "\n\n" + ranking.text(at: chaos.at)
-                        + "\noutputs:\n" + ([directory.file(ResultsStore.fileName)] + written).map { "  \($0)" }.joined(separator: "\n") + "\n")
-        }
-        if records.count < plan.runCount {
-            Console.error("satsim: the store holds \(records.count) of the search's \(plan.runCount) runs; the ranking uses those "
-                          + "(another shard's are missing: satsim merge joins them, then --resume ranks the whole)")
-        }
-        let limited = records.filter { $0.limit != nil }.count
-        if limited > 0 {
-            Console.error("satsim: \(limited) of \(records.count) runs stopped at a limit; their figures are partial")
-            throw ExitCode(1)
-        }
+        let header = "chaos \(plan.scenario): " + ChaosOutputs.size(search.outline)
+            + (shard == .whole ? "" : ", shard \(shard.description): \(mine.count) runs")
+            + "; ran \(pending.count), \(mine.count - pending.count) already stored"
+        let records = try ChaosOutputs.publish(store: store, directory: directory, outline: search.outline, format: format, header: header)
+        try SweepOutputs.conclude(records: records, missing: records.count == plan.runCount ? nil
+            : "the store holds \(records.count) of the search's \(plan.runCount) runs; the ranking uses those "
+                + "(another shard's are missing: satsim merge joins them)", missingFails: false)
+    }
+
+    /// The arguments that make the same search again, for the Slurm script's tasks.
+    var rerunArguments: [String] {
+        (maxTogether.map { ["--max-together", String($0)] } ?? []) + scenario.setArguments
+            + (replications.map { ["--replications", String($0)] } ?? []) + scenario.seedArguments + runLimits.arguments
     }
 }

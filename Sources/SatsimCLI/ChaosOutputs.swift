@@ -1,8 +1,44 @@
+import ArgumentParser
 import Foundation
 import SatsimCore
 import SatsimMetrics
 import SatsimReport
 import SatsimSweep
+
+/// What `chaos` and `merge` (of a chaos search's shards) write once the runs are stored.
+enum ChaosOutputs {
+    /// Ranks the store's runs and writes chaos.json (the set's seal), points.csv, runs.csv,
+    /// report.html and the matrix of pairs, then prints chaos.json or, as text, `header`, the
+    /// ranking and the files; returns the stored runs, for ``SweepOutputs/conclude(records:missing:missingFails:)``.
+    static func publish(store: ResultsStore, directory: OutputDirectory, outline: ChaosOutline,
+                        format: CompareCommand.OutputFormat, header: String) throws(ExitCode) -> [RunRecord] {
+        let (records, summaries) = try SweepOutputs.settle(store)
+        let ranking = ChaosRanking(outline: outline, records: records)
+        let document = ranking.json(scenario: outline.scenario, at: outline.at, replications: outline.replications)
+        let page = ChaosReport(ranking: ranking, outline: outline)
+        var files: [(name: String, text: String)] = [
+            ("chaos.json", document.rendered() + "\n"),
+            ("points.csv", ResultsCSV.points(summaries, layout: store.layout)),
+            ("runs.csv", ResultsCSV.runs(records, layout: store.layout)),
+            ("report.html", page.html),
+        ]
+        if let matrix = page.matrix { files.append((matrix.fileName, matrix.svg())) }
+        let written = try SweepOutputs.replace(directory, with: files)
+        switch format {
+        case .json:
+            Console.json(document.rendered() + "\n")
+        case .text:
+            Console.out(header + "\n\n" + ranking.text(at: outline.at) + SweepOutputs.outputList(directory, written))
+        }
+        return records
+    }
+
+    /// `3 faults, combinations of 1 to 2 = 6 combinations and the baseline, x 3 replications = 21 runs`.
+    static func size(_ outline: ChaosOutline) -> String {
+        "\(outline.labels.count) faults, combinations of 1 to \(outline.largest) = \(outline.combinations.count - 1) "
+            + "combinations and the baseline, x \(outline.replications) replications = \(outline.runCount) runs"
+    }
+}
 
 extension ChaosRanking {
     /// chaos.json, the contract's shape: `combinations`, worst first, each with `faults`,
@@ -93,12 +129,12 @@ extension ChaosRanking {
 /// diagonal the fault alone) and the ranked table.
 struct ChaosReport {
     let ranking: ChaosRanking
-    let search: ChaosSearch
+    let outline: ChaosOutline
 
     /// The matrix, or nil when pairs were not run (max_together 1, or one fault).
     var matrix: PhaseDiagram? {
-        let labels = search.chaos.faults.map(\.label)
-        guard labels.count >= 2, search.combinations.contains(where: { $0.count == 2 }) else { return nil }
+        let labels = outline.labels
+        guard labels.count >= 2, outline.combinations.contains(where: { $0.count == 2 }) else { return nil }
         let byFaults = Dictionary(uniqueKeysWithValues: ranking.combinations.map { ($0.faults, $0) })
         var cells: [[Double?]] = []
         var hovers: [[String]] = []
@@ -122,9 +158,9 @@ struct ChaosReport {
     }
 
     var html: String {
-        let at = search.chaos.at
-        var lines = ["Every combination of 1 to \(search.combinations.map(\.count).max() ?? 1) of \(search.chaos.faults.count) candidate faults, "
-            + "started at \(String(format: "%g", at.seconds))s, \(search.plan.replications) runs each on the same seeds as the baseline "
+        let at = outline.at
+        var lines = ["Every combination of 1 to \(outline.largest) of \(outline.labels.count) candidate faults, "
+            + "started at \(String(format: "%g", at.seconds))s, \(outline.replications) runs each on the same seeds as the baseline "
             + "(\(ranking.storedRuns) of \(ranking.plannedRuns) runs stored).",
             "Baseline (no fault): \(ChaosRanking.outcomeText(ranking.baseline))."]
         lines += ranking.sentences(at: at)
@@ -132,7 +168,7 @@ struct ChaosReport {
             [String(rank + 1), ChaosRanking.name(e), String(e.runs), ChaosRanking.outcomeText(e),
              ChaosRanking.percent(e.goodputLost), e.emergent ? "yes" : ""]
         }
-        return SweepReportPage.render(scenario: search.base.name, lines: lines, charts: matrix.map { [$0.svg()] } ?? [],
+        return SweepReportPage.render(scenario: outline.scenario, lines: lines, charts: matrix.map { [$0.svg()] } ?? [],
                                       header: ["rank", "faults", "runs", "outcomes", "goodput lost", "emergent"], rows: rows,
                                       kind: "chaos")
     }

@@ -24,7 +24,8 @@ public struct CompareCommand: ParsableCommand {
             Each cell is the mean ± the half-width of its 95% confidence interval; * marks a \
             variant whose paired difference from the base has a 95% interval excluding 0. \
             With --out DIR, writes comparison.json, comparison.csv and report.html (the table with \
-            units and, per client, goodput and p99 latency over time: each variant's mean over the \
+            units, each figure with the text table's digits, a ratio as a percentage and a \
+            latency in ms where the page's unit is ms: 0.2341 s is 234.1 ms; and, per client, goodput and p99 latency over time: each variant's mean over the \
             replications as a line, the lowest to highest replication as a band) there, replacing \
             the previous comparison as a set (comparison.json is renamed in last, so its presence means the \
             set is whole; the hidden .satsim-compare-outputs lists it). \

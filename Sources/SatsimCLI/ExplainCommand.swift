@@ -33,7 +33,9 @@ public struct ExplainCommand: ParsableCommand {
             metastable, oscillating, overloaded), then on total goodput, each by the 95% interval \
             of the difference paired by replication: it must exclude 0. \
             With --out DIR, writes explain.json and report.html there, as a set (explain.json, \
-            renamed in last, seals it). The report holds the table with units and, per row, the \
+            renamed in last, seals it). The report holds the table with units; a chart of each \
+            row's goodput and recovery time (the mean, with explain.json's 95% interval as a \
+            whisker) and outcome counts (a stacked bar), beside the base's; and, per row, the \
             goodput over time of every client together against the base: each row's mean over \
             the replications as a line, the lowest to highest replication as a band. Exit code 1 when a run stopped at a limit, 2 for bad input or a folder that \
             cannot be written.
@@ -162,12 +164,12 @@ extension Explanation {
     var json: JSONValue {
         func interval(_ i: MeanInterval?) -> JSONValue {
             guard let i else { return .null }
-            let half = i.halfWidth.flatMap { $0.isFinite ? $0 : nil }
+            // Goodput and recovery time cannot be negative: the interval is cut at 0.
+            let bounds = i.nonNegativeBounds
             return .object([
                 ("mean", .number(i.mean)),
-                // Goodput and recovery time cannot be negative: the interval is cut at 0.
-                ("low", half.map { .number(max(0, i.mean - $0)) } ?? .null),
-                ("high", half.map { .number(i.mean + $0) } ?? .null),
+                ("low", bounds.map { .number($0.low) } ?? .null),
+                ("high", bounds.map { .number($0.high) } ?? .null),
             ])
         }
         func figures(_ column: Column) -> [(String, JSONValue)] {

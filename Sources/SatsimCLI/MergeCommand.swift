@@ -2,33 +2,42 @@ import ArgumentParser
 import Foundation
 import SatsimSweep
 
-/// `satsim merge DIR... --out DIR`: joins the results stores of the shards of one sweep.
+/// `satsim merge DIR... --out DIR`: joins the results stores of the shards of one sweep or chaos
+/// search.
 ///
 /// Each folder's `results.sqlite` must hold the same plan (the same identity: scenario, seed,
-/// grid, replications, figures, `--set`s, scenario text); their runs are copied into the output
-/// folder's store, whose points, CSVs and report are then made exactly as `sweep` makes them, so
-/// merging shards gives the bytes one unsharded sweep gives. Merging again, or a folder twice,
-/// changes nothing: a run is stored once.
+/// grid or faults, replications, figures, `--set`s, scenario text); their runs are copied into the
+/// output folder's store, whose outputs are then made exactly as `sweep` makes them (points,
+/// CSVs, report) or, for a chaos search's store (``ChaosOutline/init(layout:)`` recognises one
+/// from its plan), as `chaos` makes them (chaos.json, CSVs, report), so merging shards gives the
+/// bytes one unsharded run gives. Merging again, or a folder twice, changes nothing: a run is
+/// stored once. Runs still missing after the merge are named, by shard when the shards noted
+/// theirs, and make the exit code 1: the outputs are kept, as for a run stopped at a limit.
 public struct MergeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "merge",
-        abstract: "Join the results of a sweep's shards into one sweep folder.",
+        abstract: "Join the results of the shards of a sweep or chaos search into one folder.",
         discussion: """
-            Every DIR holds a results.sqlite written by satsim sweep (a shard's --out). They must \
-            all come from the same sweep (same scenario file, grid, replications, seed and --set). \
-            The merged folder gets results.sqlite, runs.csv, points.csv and report.html, the \
-            same as one unsharded sweep. A warning names the runs still missing. Exit code 2 for \
-            a folder without a store or stores of different sweeps; 1 when a run stopped at a limit.
+            Every DIR holds a results.sqlite written by satsim sweep or satsim chaos (a shard's \
+            --out). They must all come from the same plan (same scenario file, grid or faults, \
+            replications, seed and --set). The merged folder gets results.sqlite and the \
+            outputs one unsharded run would write: for a sweep runs.csv, points.csv and \
+            report.html; for a chaos search chaos.json, runs.csv, points.csv and report.html. \
+            When runs are still missing, the outputs cover the runs stored, and one sentence on \
+            standard error says how many of how many are missing and from which shards (or \
+            points): exit code 1, so a job that depends on the merge (Slurm afterok) does not \
+            start. Exit code 1 also when a run stopped at a limit; 2 for a folder without a store \
+            or stores of different plans.
             """
     )
 
     @Argument(help: "The shards' folders.")
     var folders: [String]
 
-    @Option(help: "The merged sweep's folder.")
+    @Option(help: "The merged folder.")
     var out: String
 
-    @Option(help: "What to print: text (a table of the points) or json.")
+    @Option(help: "What to print: text (a table of the points, or the chaos ranking) or json.")
     var format: CompareCommand.OutputFormat = .text
 
     public init() {}
@@ -40,6 +49,7 @@ public struct MergeCommand: ParsableCommand {
 
     public func run() throws {
         var sources: [(folder: String, store: ResultsStore)] = []
+        var noted: [Shard] = []
         do {
             for folder in folders {
                 let path = folder.hasSuffix("/") ? folder + ResultsStore.fileName : folder + "/" + ResultsStore.fileName
@@ -48,17 +58,19 @@ public struct MergeCommand: ParsableCommand {
                     throw StoreError("\(folder) holds another sweep than \(first.folder): they cannot be merged")
                 }
                 sources.append((folder, store))
+                noted += try store.notedShards()
             }
         } catch {
             Console.error("satsim: \(error)")
             throw ExitCode(2)
         }
         guard let layout = sources.first?.store.layout else { throw ExitCode(2) }
+        let chaos = ChaosOutline(layout: layout)
         let directory: OutputDirectory
         let target: ResultsStore
         var copied = 0
         do {
-            directory = try OutputDirectory(path: out, kind: .sweep)
+            directory = try OutputDirectory(path: out, kind: chaos == nil ? .sweep : .chaos)
             target = try ResultsStore(path: directory.file(ResultsStore.fileName), layout: layout)
             var seen: [RunKey: RunRecord] = [:]
             for record in try target.records() { seen[record.key] = record }
@@ -85,8 +97,26 @@ public struct MergeCommand: ParsableCommand {
             Console.error("satsim: \(error)")
             throw ExitCode(2)
         }
-        let header = "merge \(layout.scenario): \(folders.count) folders, \(copied) runs added; "
-            + "\(layout.points.count) points x \(layout.replications) replications = \(layout.runCount) runs"
-        try SweepOutputs.publish(store: target, directory: directory, format: format, header: header)
+        let records: [RunRecord]
+        let what: String
+        if let chaos {
+            what = "chaos search"
+            let header = "merge \(layout.scenario): \(folders.count) folders, \(copied) runs added; chaos search of "
+                + ChaosOutputs.size(chaos)
+            records = try ChaosOutputs.publish(store: target, directory: directory, outline: chaos, format: format, header: header)
+        } else {
+            what = "sweep"
+            let header = "merge \(layout.scenario): \(folders.count) folders, \(copied) runs added; "
+                + "\(layout.points.count) points x \(layout.replications) replications = \(layout.runCount) runs"
+            records = try SweepOutputs.publish(store: target, directory: directory, format: format, header: header)
+        }
+        let missing = MissingRuns(layout: layout, stored: Set(records.map(\.key)),
+                                  shardCount: MissingRuns.commonShardCount(noted))
+        try SweepOutputs.conclude(
+            records: records,
+            missing: missing.count == 0 ? nil
+                : "the merged \(what) is incomplete: \(missing.sentence()); the outputs cover the \(records.count) runs stored "
+                    + "(run what is missing, e.g. the shard again with --resume into its folder, then merge again)",
+            missingFails: true)
     }
 }

@@ -11,7 +11,7 @@ public struct SatsimCommand: ParsableCommand {
             Runs scenario files (YAML) and reports how timeouts, retries, queues and balancers \
             behave: whether a disturbance passes, or a safety mechanism turns it into a lasting \
             failure. Exit codes: 0 success, 1 the simulation hit a limit (or, for check, an \
-            expectation failed), 2 bad input.
+            expectation failed; for merge, runs are missing), 2 bad input.
             """,
         subcommands: [RunCommand.self, CheckCommand.self, CompareCommand.self, ExplainCommand.self, SweepCommand.self, ChaosCommand.self, MergeCommand.self, ValidateCommand.self, ScenariosCommand.self]
     )

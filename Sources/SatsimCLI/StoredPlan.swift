@@ -12,15 +12,17 @@ struct StoredPlan {
     /// The runs of this shard the store does not hold yet.
     let pending: [RunKey]
 
-    /// Opens (or creates) the store in `folder` for `plan`. Exits 2 with a message when the
-    /// folder or store cannot be used, or when the store already holds runs and `resume` is off
-    /// (`what` names the work in that message: "sweep", "search").
+    /// Opens (or creates) the store in `folder` for `plan`, and notes `--shard` in it (so that
+    /// `merge` can name a missing shard). Exits 2 with a message when the folder or store cannot
+    /// be used, or when the store already holds runs and `--resume` is off (`what` names the work
+    /// in that message: "sweep", "search").
     static func open(
-        folder: String, kind: OutputDirectory.Kind, plan: SweepPlan, shard: String?, resume: Bool, what: String
+        folder: String, kind: OutputDirectory.Kind, plan: SweepPlan, sharding: ShardingOptions, what: String
     ) throws -> StoredPlan {
         let directory: OutputDirectory
         let store: ResultsStore
         let stored: Set<RunKey>
+        let slice = sharding.shard.flatMap(Shard.init(parsing:)) ?? .whole
         do {
             directory = try OutputDirectory(path: folder, kind: kind)
             store = try ResultsStore(path: directory.file(ResultsStore.fileName), layout: plan.layout)
@@ -32,12 +34,19 @@ struct StoredPlan {
             Console.error("satsim: \(error)")
             throw ExitCode(2)
         }
-        let slice = shard.flatMap(Shard.init(parsing:)) ?? .whole
         let mine = plan.runs(in: slice)
-        if !resume, !stored.isEmpty {
+        if !sharding.resume, !stored.isEmpty {
             Console.error("satsim: \(folder)/\(ResultsStore.fileName) already holds \(stored.count) runs of this \(what); "
                           + "add --resume to run only the missing ones, or choose another --out")
             throw ExitCode(2)
+        }
+        if slice != .whole {
+            do {
+                try store.noteShard(slice)
+            } catch {
+                Console.error("satsim: \(error)")
+                throw ExitCode(2)
+            }
         }
         return StoredPlan(
             directory: directory, store: store, shard: slice, mine: mine, pending: mine.filter { !stored.contains($0) })

@@ -55,12 +55,7 @@ public struct SweepCommand: ParsableCommand {
             transform: FlagValue.count(in: 1...1_000_000))
     var replications: Int?
 
-    @Option(parsing: .unconditional, help: "The scenario seed every run's seed derives from (overrides the file's `seed`).",
-            transform: FlagValue.seed)
-    var seed: UInt64?
-
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a scalar at every point.", valueName: "PATH=VALUE"))
-    var overrides: [String] = []
+    @OptionGroup var scenario: PlanScenarioOptions
 
     @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
             transform: FlagValue.count(in: 1...Int.max))
@@ -69,18 +64,7 @@ public struct SweepCommand: ParsableCommand {
     @Option(help: "The sweep's folder: results.sqlite, runs.csv, points.csv, report.html (default: sweep-NAME).")
     var out: String?
 
-    @Flag(help: "Run only the runs the folder's results store does not hold yet.")
-    var resume = false
-
-    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the runs (0-based).", valueName: "I/N"))
-    var shard: String?
-
-    @Flag(help: "Print a Slurm script that runs the sweep as a job array of shards, then merges them; run nothing.")
-    var slurm = false
-
-    @Option(parsing: .unconditional, help: "With --slurm: the number of array tasks (default: one per 4 points, at most 1000).",
-            transform: FlagValue.count(in: 1...1_000_000))
-    var tasks: Int?
+    @OptionGroup var sharding: ShardingOptions
 
     @Option(help: "What to print: text (a table of the points) or json.")
     var format: CompareCommand.OutputFormat = .text
@@ -91,27 +75,16 @@ public struct SweepCommand: ParsableCommand {
 
     public func validate() throws {
         if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
-        if let shard, Shard(parsing: shard) == nil {
-            throw ValidationError("--shard expects I/N with 0 <= I < N, such as 0/4, found '\(shard)'")
-        }
-        if slurm, shard != nil { throw ValidationError("--slurm prints a script for every shard; drop --shard") }
-        if tasks != nil, !slurm { throw ValidationError("--tasks sets the array size of --slurm's script; add --slurm") }
     }
 
     public func run() throws {
-        let (plan, specs) = try Self.plan(file: file, vary: vary, overrides: overrides, seed: seed, replications: replications)
-        if slurm {
-            let taskCount = tasks ?? SlurmScript.defaultTaskCount(points: plan.points.count)
-            Console.out(SlurmScript(
-                satsim: Self.executablePath(), file: Self.absolute(file), arguments: rerunArguments,
-                out: Self.absolute(out ?? "sweep-\(plan.scenario)"), scenario: plan.scenario,
-                tasks: min(taskCount, plan.runCount), cpusPerTask: jobs ?? 1
-            ).text)
+        let (plan, specs) = try Self.plan(file: file, vary: vary, scenario: scenario, replications: replications)
+        let folder = out ?? "sweep-\(plan.scenario)"
+        if sharding.slurm {
+            Console.out(sharding.slurmScript(command: "sweep", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
             return
         }
-        let folder = out ?? "sweep-\(plan.scenario)"
-        let opened = try StoredPlan.open(
-            folder: folder, kind: .sweep, plan: plan, shard: shard, resume: resume, what: "sweep")
+        let opened = try StoredPlan.open(folder: folder, kind: .sweep, plan: plan, sharding: sharding, what: "sweep")
         let (directory, store, shard, mine, pending) = (opened.directory, opened.store, opened.shard, opened.mine, opened.pending)
 
         let progress = ProgressReporter(label: "sweep", total: Double(pending.count))
@@ -127,14 +100,17 @@ public struct SweepCommand: ParsableCommand {
         let header = "sweep \(plan.scenario): \(plan.points.count) points x \(plan.replications) replications = \(plan.runCount) runs"
             + (shard == .whole ? "" : ", shard \(shard.description): \(mine.count) runs")
             + "; ran \(pending.count), \(mine.count - pending.count) already stored"
-        try SweepOutputs.publish(store: store, directory: directory, format: format, header: header)
+        let records = try SweepOutputs.publish(store: store, directory: directory, format: format, header: header)
+        let missing = plan.runCount - records.count
+        try SweepOutputs.conclude(records: records, missing: missing == 0 ? nil
+            : "the store holds \(records.count) of the sweep's \(plan.runCount) runs; \(missing) are missing "
+                + "(another shard's, or not run yet: --resume runs them)", missingFails: false)
     }
 
     /// The arguments that make the same plan again, for the Slurm script's tasks.
     var rerunArguments: [String] {
-        vary.flatMap { ["--vary", $0] } + overrides.flatMap { ["--set", $0] }
-            + (replications.map { ["--replications", String($0)] } ?? []) + (seed.map { ["--seed", String($0)] } ?? [])
-            + runLimits.arguments
+        vary.flatMap { ["--vary", $0] } + scenario.setArguments
+            + (replications.map { ["--replications", String($0)] } ?? []) + scenario.seedArguments + runLimits.arguments
     }
 
     /// Test-only: when set to k > 0, the process kills itself with SIGKILL right after the k-th
@@ -169,10 +145,10 @@ public struct SweepCommand: ParsableCommand {
 
     /// Parses the flags, loads the scenario and every point of its grid (so bad values are
     /// reported, with every problem, before anything runs), and fixes the plan.
-    static func plan(file: String, vary: [String], overrides: [String], seed: UInt64?, replications: Int?) throws(ExitCode)
+    static func plan(file: String, vary: [String], scenario: PlanScenarioOptions, replications: Int?) throws(ExitCode)
         -> (SweepPlan, [ScenarioSpec])
     {
-        let base = try ScenarioRun.load(file: file, overrides: overrides, variant: nil, seed: seed)
+        let base = try scenario.load(file: file)
         var axes = (base.sweep?.vary ?? []).map { SweepAxis(path: $0.path, values: $0.values) }
         var problems: [Diagnostic] = []
         for (index, text) in vary.enumerated() {
@@ -194,7 +170,7 @@ public struct SweepCommand: ParsableCommand {
             Console.error(ScenarioError(diagnostics: problems).description)
             throw ExitCode(2)
         }
-        let sets = overrides.enumerated().compactMap { try? ScalarOverride.parse($1, ordinal: $0 + 1) }
+        let sets = scenario.sets
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         let plan = SweepPlan.grid(
             scenario: base.name, seed: base.seed, axes: axes,

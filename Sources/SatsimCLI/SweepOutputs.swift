@@ -9,19 +9,10 @@ import SatsimSweep
 /// table, export runs.csv, points.csv, report.html and the phase diagrams as one output set,
 /// and print the points.
 enum SweepOutputs {
+    /// Writes the sweep's output set and prints it; returns the stored runs, for ``conclude(records:missing:missingFails:)``.
     static func publish(store: ResultsStore, directory: OutputDirectory, format: CompareCommand.OutputFormat,
-                        header: String) throws {
-        let records: [RunRecord]
-        let summaries: [PointSummary]
-        do {
-            records = try store.records()
-            summaries = try store.summaries()
-            try store.writePoints(summaries)
-            store.checkpoint()
-        } catch {
-            Console.error("satsim: \(error)")
-            throw ExitCode(2)
-        }
+                        header: String) throws -> [RunRecord] {
+        let (records, summaries) = try settle(store)
         let layout = store.layout
         let report = SweepReport(layout: layout, summaries: summaries, runCount: records.count)
         var files: [(name: String, text: String)] = [
@@ -30,31 +21,60 @@ enum SweepOutputs {
             ("report.html", report.html),
         ]
         files += report.charts.map { ($0.fileName, $0.svg) }
-        let written: [String]
-        do {
-            written = try directory.replaceSet(with: files)
-        } catch {
-            Console.error(error.description)
-            throw ExitCode(2)
-        }
-        let missing = layout.runCount - records.count
+        let written = try replace(directory, with: files)
         switch format {
         case .json:
             Console.json(json(layout: layout, summaries: summaries, runs: records.count).rendered() + "\n")
         case .text:
             var text = header + "\n\n" + table(layout: layout, summaries: summaries)
-            text += "\noutputs:\n" + ([directory.file(ResultsStore.fileName)] + written).map { "  \($0)" }.joined(separator: "\n") + "\n"
+            text += outputList(directory, written)
             Console.out(text)
         }
-        if missing > 0 {
-            Console.error("satsim: the store holds \(records.count) of the sweep's \(layout.runCount) runs; \(missing) are missing "
-                          + "(another shard's, or not run yet: --resume runs them)")
+        return records
+    }
+
+    /// The store's runs and the summary of each point, with the `points` table rewritten and the
+    /// WAL folded in: what every output set of a store starts from (exit 2 when the store fails).
+    static func settle(_ store: ResultsStore) throws(ExitCode) -> (records: [RunRecord], summaries: [PointSummary]) {
+        do {
+            let records = try store.records()
+            let summaries = try store.summaries()
+            try store.writePoints(summaries)
+            store.checkpoint()
+            return (records, summaries)
+        } catch {
+            Console.error("satsim: \(error)")
+            throw ExitCode(2)
         }
+    }
+
+    /// Replaces the folder's output set (exit 2 when it cannot be written); the paths written.
+    static func replace(_ directory: OutputDirectory, with files: [(name: String, text: String)]) throws(ExitCode) -> [String] {
+        do {
+            return try directory.replaceSet(with: files)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
+    }
+
+    /// The text output's closing list: the store, then the files written.
+    static func outputList(_ directory: OutputDirectory, _ written: [String]) -> String {
+        "\noutputs:\n" + ([directory.file(ResultsStore.fileName)] + written).map { "  \($0)" }.joined(separator: "\n") + "\n"
+    }
+
+    /// The end of `sweep`, `chaos` and `merge` once the outputs are written: says what is
+    /// missing (`missing`, a sentence, or nil) and how many runs stopped at a limit, on standard
+    /// error; exit code 1 when a run stopped at a limit, or when runs are missing and
+    /// `missingFails` (merge: the joined shards should be the whole plan; a shard's own run is
+    /// expected to lack the others').
+    static func conclude(records: [RunRecord], missing: String?, missingFails: Bool) throws(ExitCode) {
+        if let missing { Console.error("satsim: " + missing) }
         let limited = records.filter { $0.limit != nil }.count
         if limited > 0 {
             Console.error("satsim: \(limited) of \(records.count) runs stopped at a limit; their figures are partial")
-            throw ExitCode(1)
         }
+        if limited > 0 || (missing != nil && missingFails) { throw ExitCode(1) }
     }
 
     /// One line per point: its values, runs, the outcome counts, P(metastable) with its Wilson

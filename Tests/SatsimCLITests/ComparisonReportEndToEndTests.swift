@@ -53,7 +53,8 @@ struct ComparisonReportEndToEndTests {
         #expect(page.contains("without clients.users.retry: successes per second, all clients"))
         #expect(page.contains("without timeline.0: successes per second, all clients"))
         #expect(page.components(separatedBy: ">base: mean of 2</text>").count - 1 == 2)
-        #expect(page.components(separatedBy: "<svg").count - 1 == 1)
+        // The rows' goodput, recovery and outcomes (one chart), then the goodput over time (one).
+        #expect(page.components(separatedBy: "<svg").count - 1 == 2)
     }
 
     /// Desired against serving: Kubernetes' HPA (kubernetes.io, "Horizontal Pod Autoscaling":

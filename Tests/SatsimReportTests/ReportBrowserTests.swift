@@ -103,4 +103,24 @@ struct ReportBrowserTests {
             [16, 8, 0].allSatisfy { shift in abs(Int(p >> UInt32(shift) & 0xFF) - Int(0x0072B2 >> UInt32(shift) & 0xFF)) <= 24 }
         }, "no blue pixel: the variant's line did not draw")
     }
+
+    @Test("The explain report renders without console messages, and its chart of outcomes drew",
+          .enabled(if: Chromium.executable != nil, skipReason))
+    func explanationReportRenders() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("satsim-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("report.html")
+        try Data(ReportFixture.explanationPage().utf8).write(to: url)
+        let messages = try #require(try Chromium.consoleMessages(url: url), "chromium failed or timed out")
+        #expect(messages.isEmpty, "\(messages)")
+        let png = directory.appendingPathComponent("shot.png")
+        let ran = try Chromium.run(["--window-size=1280,3200", "--screenshot=\(png.path)"], url: url)
+        #expect(ran != nil, "chromium failed or timed out")
+        let image = try #require(PNGImage(data: try Data(contentsOf: png)), "the screenshot is not a PNG this test can read")
+        // The stable runs' bars are the chart's bluish green, a colour no other part of the page uses.
+        let green = image.pixels.filter { p in
+            [16, 8, 0].allSatisfy { shift in abs(Int(p >> UInt32(shift) & 0xFF) - Int(0x009E73 >> UInt32(shift) & 0xFF)) <= 16 }
+        }.count
+        #expect(green > 500, "only \(green) bluish-green pixels: the outcome bars did not draw")
+    }
 }

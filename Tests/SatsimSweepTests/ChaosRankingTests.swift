@@ -9,18 +9,23 @@ import Testing
 @Suite("chaos: combinations, damage and the emergent rule")
 struct ChaosRankingTests {
     /// Three faults of a small scenario; nothing here is simulated.
+    /// A scenario that nothing in these tests runs, before its `chaos` block.
+    static let tiny = """
+        name: tiny
+        description: Nothing runs.
+        duration: 60s
+        clients:
+          users: { target: api, arrival: { process: poisson, rate: 10/s } }
+        services:
+          api: { instances: 4, workers: 1, service_time: { dist: exponential, mean: 10ms } }
+
+        """
+
     static func search(faults: Int = 3, maxTogether: Int = 2, replications: Int = 3, off: Set<Int> = []) throws -> ChaosSearch {
         let items = (0..<faults).map {
             "    - { kind: kill, service: api, count: 1, label: f\($0)\(off.contains($0) ? ", enabled: false" : "") }"
         }.joined(separator: "\n")
-        let text = """
-            name: tiny
-            description: Nothing runs.
-            duration: 60s
-            clients:
-              users: { target: api, arrival: { process: poisson, rate: 10/s } }
-            services:
-              api: { instances: 4, workers: 1, service_time: { dist: exponential, mean: 10ms } }
+        let text = Self.tiny + """
             chaos:
               at: 10s
               max_together: \(maxTogether)

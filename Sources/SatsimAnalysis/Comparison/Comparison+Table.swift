@@ -37,16 +37,31 @@ extension Comparison {
         return out
     }
 
-    /// `mean ± half-width`, `mean` alone from one run, `-` without a value; `(k of n)` when only
-    /// some runs have one (a recovery time when not every run recovered).
-    private func cell(_ cell: Cell) -> String {
-        guard let interval = cell.interval else { return "- (0 of \(replications))" }
+    private func cell(_ cell: Cell) -> String { Self.cellText(cell.interval, replications: replications) }
+
+    /// A cell of the table, for the text output and report.html alike: `mean ± half-width`,
+    /// `mean` alone from one run, `-` without a value; `(k of n)` when only some runs have one (a
+    /// recovery time when not every run recovered).
+    ///
+    /// The decimals are chosen on the figure as summary.json holds it (seconds, ratios), as the
+    /// text table shows it; a figure shown in a smaller unit (`scale` a power of ten: 100 for a
+    /// percentage, 1000 for milliseconds) keeps the same significant digits, its decimal point
+    /// moved: `0.3043 ± 0.0219` is `30.43 ± 2.19` percent, `0.2341` s is `234.1` ms.
+    public static func cellText(_ interval: MeanInterval?, replications: Int, scale: Double = 1) -> String {
+        guard let interval else { return "- (0 of \(replications))" }
+        var shift = 0
+        var rest = scale
+        while rest >= 10 {
+            rest /= 10
+            shift += 1
+        }
         var text: String
         if let halfWidth = interval.halfWidth, halfWidth.isFinite {
             let decimals = max(FigureText.decimals(for: interval.mean), halfWidth == 0 ? 0 : FigureText.decimals(for: halfWidth))
-            text = FigureText.number(interval.mean, decimals: decimals) + " ± " + FigureText.number(halfWidth, decimals: decimals)
+            let shown = max(0, decimals - shift)
+            text = FigureText.number(interval.mean * scale, decimals: shown) + " ± " + FigureText.number(halfWidth * scale, decimals: shown)
         } else {
-            text = FigureText.number(interval.mean)
+            text = FigureText.number(interval.mean * scale, decimals: max(0, FigureText.decimals(for: interval.mean) - shift))
         }
         if interval.count < replications { text += " (\(interval.count) of \(replications))" }
         return text

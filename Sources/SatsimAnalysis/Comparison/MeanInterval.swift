@@ -17,6 +17,13 @@ public struct MeanInterval: Sendable, Hashable {
     /// Confidence level, e.g. 0.95.
     public var level: Double
 
+    /// The interval's ends for a figure that cannot be negative (goodput, a recovery time): the
+    /// low end cut at 0. Nil without an interval (one sample, or a half-width not finite).
+    public var nonNegativeBounds: (low: Double, high: Double)? {
+        guard let half = halfWidth, half.isFinite else { return nil }
+        return (max(0, mean - half), mean + half)
+    }
+
     /// The interval of `samples` at `level`; nil when there are no samples.
     ///
     /// - Complexity: O(n).

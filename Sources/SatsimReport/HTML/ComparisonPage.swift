@@ -56,11 +56,33 @@ public enum ComparisonPage {
         html += "that recovered. Effect: cause, better without it; protection, worse without it (bad outcomes first, then "
         html += "goodput; paired differences whose 95% interval excludes 0).</p>\n"
         html += explanationTable(explanation)
+        html += figureSection(explanation, spec: spec)
         html += chartSection(charts.map { [$0] } ?? [], note: "Black is the base, blue the run with one mechanism off.")
         return html + footer(spec: spec)
     }
 
     // MARK: - Parts
+
+    /// The explain report's chart of each row's goodput, recovery time and outcomes
+    /// (``CounterfactualChart``), with the window each figure covers.
+    static func figureSection(_ explanation: Explanation, spec: ScenarioSpec) -> String {
+        let chart = CounterfactualChart(explanation: explanation)
+        let n = explanation.replications
+        let last = explanation.baseSeed &+ UInt64(max(n - 1, 0))
+        let window = spec.warmup > .zero
+            ? "from the end of the warmup (\(TextSummary.duration(spec.warmup))) to the end of the run (\(TextSummary.duration(spec.duration)))"
+            : "over the whole run (\(TextSummary.duration(spec.duration)))"
+        var html = "\n<h2 id=\"figures\">Goodput, recovery and outcomes, row by row</h2>\n"
+        html += "<figure>\n\(chart.svg())<figcaption>"
+        html += Markup.escape("Goodput: successes per second of every client together, \(window). Recovery time: seconds from "
+            + "the end of the last fault to the first of the healthy intervals that last to the end, over the runs that "
+            + "recovered (a row where not every run did says how many). Outcomes: each run's verdict, counted. A dot is the "
+            + "mean over \(n) replication\(n == 1 ? "" : "s") (seed\(n == 1 ? " \(explanation.baseSeed)" : "s \(explanation.baseSeed) to \(last)"), "
+            + "the same in every row); a whisker is its 95% confidence interval, explain.json's low and high; the dotted line "
+            + "is the base's mean.")
+        html += "</figcaption>\n</figure>\n"
+        return html
+    }
 
     static func head(title: String, kicker: String, spec: ScenarioSpec, replications: Int, baseSeed: UInt64) -> String {
         let e = Markup.escape
@@ -139,22 +161,6 @@ public enum ComparisonPage {
         return (path, "", 1)
     }
 
-    /// `mean ± half-width` scaled, `mean` alone from one run, `-` without a value, `(k of n)`
-    /// when only some runs have one.
-    static func cell(_ interval: MeanInterval?, scale: Double, replications: Int) -> String {
-        guard let interval else { return "- (0 of \(replications))" }
-        let mean = interval.mean * scale
-        var text: String
-        if let half = interval.halfWidth.map({ $0 * scale }), half.isFinite {
-            let decimals = max(FigureText.decimals(for: mean), half == 0 ? 0 : FigureText.decimals(for: half))
-            text = FigureText.number(mean, decimals: decimals) + " \u{00B1} " + FigureText.number(half, decimals: decimals)
-        } else {
-            text = FigureText.number(mean)
-        }
-        if interval.count < replications { text += " (\(interval.count) of \(replications))" }
-        return text
-    }
-
     static func comparisonTable(_ comparison: Comparison, provenances: [RunProvenance], unit: LatencyUnit) -> String {
         let header: [(String, String)] = [("figure", "unit")] + comparison.variants.enumerated().map { v, name in
             let applied = v < provenances.count ? provenances[v].overrides.filter { $0.source == .variant }.map(\.assignment) : []
@@ -168,7 +174,8 @@ public enum ComparisonPage {
         for row in comparison.figureRows {
             let head = figureHead(row.path, unit: unit)
             rows.append(["\(head.name) (\(head.unit))"] + row.cells.map { cell in
-                self.cell(cell.interval, scale: head.scale, replications: comparison.replications) + (cell.differsFromBase ? " *" : "")
+                Comparison.cellText(cell.interval, replications: comparison.replications, scale: head.scale)
+                    + (cell.differsFromBase ? " *" : "")
             })
         }
         rows.append(["stopped at a limit (runs)"] + comparison.runs.map { "\($0.filter { $0.limit != nil }.count)" })

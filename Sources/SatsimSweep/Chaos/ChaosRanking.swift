@@ -58,7 +58,13 @@ public struct ChaosRanking: Sendable {
     /// - Parameter records: the store's runs; the first figure of each is S (``ChaosSearch``'s plan
     ///   stores successes after `at` first).
     public init(search: ChaosSearch, records: [RunRecord]) {
-        let points = search.combinations.count
+        self.init(outline: search.outline, records: records)
+    }
+
+    /// Ranks the stored runs of the search `outline` describes (its own, or one read back from
+    /// a store by `merge`); `records` as for ``init(search:records:)``.
+    public init(outline: ChaosOutline, records: [RunRecord]) {
+        let points = outline.combinations.count
         var outcomes = Array(repeating: [String: Int](), count: points)
         var runs = Array(repeating: 0, count: points)
         // Successes summed over the replications stored for both the point and the baseline, so a
@@ -70,7 +76,7 @@ public struct ChaosRanking: Sendable {
             outcomes[p][record.outcome ?? "unjudged", default: 0] += 1
             successes[p][record.key.replication] = record.values.first.flatMap { $0 } ?? 0
         }
-        let labels = search.chaos.faults.map(\.label)
+        let labels = outline.labels
         func entry(_ p: Int) -> Entry {
             let shared = successes[p].keys.filter { successes[0][$0] != nil }
             let lost: Double
@@ -78,13 +84,13 @@ public struct ChaosRanking: Sendable {
             let mine = shared.reduce(0.0) { $0 + (successes[p][$1] ?? 0) }
             lost = base > 0 ? min(1, max(0, 1 - mine / base)) : 0
             let mean = successes[p].isEmpty ? 0 : successes[p].values.reduce(0, +) / Double(successes[p].count)
-            return Entry(faults: search.combinations[p], labels: search.combinations[p].map { labels[$0] }, runs: runs[p],
+            return Entry(faults: outline.combinations[p], labels: outline.combinations[p].map { labels[$0] }, runs: runs[p],
                          outcomes: outcomes[p], goodputLost: lost, emergent: false, meanSuccesses: mean)
         }
         var entries = (0..<points).map(entry)
-        let index = Dictionary(uniqueKeysWithValues: search.combinations.enumerated().map { ($1, $0) })
-        for p in 1..<points where search.combinations[p].count >= 2 && entries[p].fails {
-            let faults = search.combinations[p]
+        let index = Dictionary(uniqueKeysWithValues: outline.combinations.enumerated().map { ($1, $0) })
+        for p in 1..<points where outline.combinations[p].count >= 2 && entries[p].fails {
+            let faults = outline.combinations[p]
             // Every proper subset, the empty one (baseline) included.
             let subsets = (0..<faults.count).flatMap { size in ChaosSearch.subsets(of: faults.count, size: size).map { $0.map { faults[$0] } } }
                 + [[]]
@@ -98,6 +104,6 @@ public struct ChaosRanking: Sendable {
             return a.faults.lexicographicallyPrecedes(b.faults)
         }
         storedRuns = records.count
-        plannedRuns = search.plan.runCount
+        plannedRuns = outline.runCount
     }
 }

@@ -40,7 +40,9 @@ public struct ChaosSearch: Sendable {
             let name = Self.name(faults)
             return SweepPoint(index: index, values: [name], overrides: [ScalarOverride(path: "chaos.faults", value: name)])
         }
-        let faultLines = chaos.faults.enumerated().map { "fault \($0) \($1.label) at \(chaos.at.nanoseconds)ns+\($1.event.at.nanoseconds)ns" }
+        let faultLines = chaos.faults.enumerated().map {
+            ChaosOutline.faultLine(index: $0, label: $1.label, at: chaos.at, offset: $1.event.at)
+        }
         var plan = SweepPlan(
             scenario: spec.name, baseSeed: spec.seed, columns: [Self.column], points: points,
             replications: replications ?? chaos.replications,
@@ -48,6 +50,13 @@ public struct ChaosSearch: Sendable {
             context: context + faultLines + (source.isEmpty ? [] : ["source \(source)"]))
         plan.commonSeeds = true
         self.plan = plan
+    }
+
+    /// What the outputs need of the search (``ChaosOutline/init(layout:)`` reads the same back
+    /// from its store).
+    public var outline: ChaosOutline {
+        ChaosOutline(scenario: base.name, at: chaos.at, labels: chaos.faults.map(\.label), combinations: combinations,
+                     replications: plan.replications)
     }
 
     /// The scenario of point `index`: the base with the point's faults added to its timeline,

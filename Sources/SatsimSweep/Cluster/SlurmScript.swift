@@ -1,30 +1,35 @@
-/// The script `satsim sweep ... --slurm` prints: run with `bash`, it submits the sweep to Slurm
-/// as a job array of shards and a merge job that waits for the whole array.
+/// The script `satsim sweep ... --slurm` (and `satsim chaos ... --slurm`) prints: run with
+/// `bash`, it submits the plan's runs to Slurm as a job array of shards and a merge job that
+/// waits for the whole array.
 ///
 /// How it maps onto Slurm (sbatch(1), "Job Array Support" in the Slurm documentation): array task
 /// I of N runs `--shard $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT` into a folder of its own,
 /// with `--resume`, so a task re-queued after a node failure carries on from the runs its store
 /// already holds. N is chosen so that each task runs several points (a site's MaxArraySize,
 /// 1001 by default, bounds N). The merge job is submitted with `--dependency=afterok:ARRAY_ID`,
-/// so it starts only once every task of the array has ended with exit code 0.
+/// so it starts only once every task of the array has ended with exit code 0; `merge` itself exits
+/// 1 when runs are still missing, so a job chained after it with `afterok` does not start either.
 /// Within a task, satsim uses SLURM_CPUS_PER_TASK threads (`--cpus-per-task`).
 public struct SlurmScript: Sendable, Hashable {
     /// The satsim executable, an absolute path the compute nodes can reach.
     public var satsim: String
+    /// The subcommand each task runs: `sweep` or `chaos`.
+    public var command: String
     /// The scenario file, absolute.
     public var file: String
-    /// The sweep's own flags (`--vary`, `--set`, `--replications`, `--seed`, limits).
+    /// The command's own flags (`--vary`, `--max-together`, `--set`, `--replications`, `--seed`, limits).
     public var arguments: [String]
-    /// The sweep's folder, absolute: shards go to `OUT/shards/I`, the merged result to OUT.
+    /// The output folder, absolute: shards go to `OUT/shards/I`, the merged result to OUT.
     public var out: String
     public var scenario: String
     /// Array tasks, N.
     public var tasks: Int
     public var cpusPerTask: Int
 
-    public init(satsim: String, file: String, arguments: [String], out: String, scenario: String, tasks: Int, cpusPerTask: Int) {
+    public init(satsim: String, command: String = "sweep", file: String, arguments: [String], out: String, scenario: String, tasks: Int, cpusPerTask: Int) {
         precondition(tasks > 0 && cpusPerTask > 0, "tasks \(tasks) and cpus per task \(cpusPerTask) must be > 0")
         self.satsim = satsim
+        self.command = command
         self.file = file
         self.arguments = arguments
         self.out = out
@@ -49,12 +54,12 @@ public struct SlurmScript: Sendable, Hashable {
     /// The script.
     public var text: String {
         let q = Self.quoted
-        let sweep = ([q(satsim), "sweep", q(file)] + arguments.map(q)).joined(separator: " ")
+        let task = ([q(satsim), command, q(file)] + arguments.map(q)).joined(separator: " ")
         let shards = (0..<tasks).map { q(out + "/shards/\($0)") }
         let job = "satsim-" + scenario
         return """
             #!/bin/bash
-            # satsim sweep of \(scenario) as a Slurm job array: \(tasks) tasks, task I runs --shard I/\(tasks)
+            # satsim \(command) of \(scenario) as a Slurm job array: \(tasks) tasks, task I runs --shard I/\(tasks)
             # into its own folder (re-run after a failure, it resumes from its store), then a merge
             # job that starts once every task has succeeded (--dependency=afterok).
             # Submit with: bash THIS_FILE    (prints the two job ids)
@@ -64,7 +69,7 @@ public struct SlurmScript: Sendable, Hashable {
               --output=\(q(out + "/logs/shard-%a.out")) <<'SATSIM_TASK'
             #!/bin/bash
             set -euo pipefail
-            exec \(sweep) \\
+            exec \(task) \\
               --shard "${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}" \\
               --out \(q(out + "/shards/"))"${SLURM_ARRAY_TASK_ID}" --resume --format json >/dev/null
             SATSIM_TASK

@@ -55,9 +55,14 @@ public struct SweepPlan: Sendable, Hashable {
             SweepPoint(index: index, values: values,
                        overrides: zip(axes, values).map { ScalarOverride(path: $0.path, value: $1) })
         }
-        let context = sets.map { "set \($0.path)=\($0.value)" } + (source.isEmpty ? [] : ["source \(source)"])
+        let context = Self.context(sets: sets) + (source.isEmpty ? [] : ["source \(source)"])
         return SweepPlan(scenario: scenario, baseSeed: seed, columns: axes.map(\.path), points: points,
                          replications: replications, figures: figures, context: context)
+    }
+
+    /// The identity lines of `--set`s applied to every point (`set PATH=VALUE`), for any plan.
+    public static func context(sets: [ScalarOverride]) -> [String] {
+        sets.map { "set \($0.path)=\($0.value)" }
     }
 
     /// The number of runs: points x replications.

@@ -84,6 +84,31 @@ public final class ResultsStore: @unchecked Sendable {
         try insertRun.run(values)
     }
 
+    /// Notes in the store that `shard` of the plan ran into it (`sweep` and `chaos` with
+    /// `--shard`), so that `merge` can name the shard a missing run belongs to. A store written
+    /// by several shards notes each; a row of the `sweep` table, `shard I/N`, outside the
+    /// identity, so it never stops a store from being resumed or merged.
+    public func noteShard(_ shard: Shard) throws(StoreError) {
+        let statement = try database.prepare("INSERT OR IGNORE INTO sweep VALUES (?, ?)")
+        try statement.run([.text(Self.shardKeyPrefix + shard.description), .text("ran")])
+    }
+
+    /// The shards noted by ``noteShard(_:)``, in the order of their text; empty for a store of a
+    /// whole plan, or one written before shards were noted.
+    public func notedShards() throws(StoreError) -> [Shard] {
+        let statement = try database.prepare("SELECT key FROM sweep WHERE key LIKE 'shard %' ORDER BY key")
+        var shards: [Shard] = []
+        while try statement.next() {
+            if let key = statement.text(0), key.hasPrefix(Self.shardKeyPrefix),
+               let shard = Shard(parsing: String(key.dropFirst(Self.shardKeyPrefix.count))) {
+                shards.append(shard)
+            }
+        }
+        return shards
+    }
+
+    private static let shardKeyPrefix = "shard "
+
     /// Every stored run, sorted by (point, replication).
     public func records() throws(StoreError) -> [RunRecord] {
         let c = Int32(layout.columns.count)

@@ -53,16 +53,41 @@ struct ReportFixture {
     /// The compare report of the small run: the base and a variant without retries, two
     /// replications each (seeds 11 and 12, common to both columns).
     static func comparisonPage() -> String {
+        let (comparison, traces, base) = comparisonParts()
+        return ComparisonPage.render(comparison: comparison, traces: traces, spec: base, provenances: [.none, .none])
+    }
+
+    /// What ``comparisonPage()`` renders: the comparison, its traces and the base scenario.
+    static func comparisonParts() -> (comparison: Comparison, traces: [[RunTrace]], base: ScenarioSpec) {
         let base = small()
         var variant = base
         variant.clients[0].retry?.maxAttempts = 1
         let figures = KeyFigure.all(for: base)
+        let (runs, traces) = columns([base, variant], replications: 2, figures: figures)
+        let comparison = Comparison(scenario: base.name, baseSeed: base.seed, variants: ["base", "no-retries"], figures: figures, runs: runs)
+        return (comparison, traces, base)
+    }
+
+    /// The explain report of the small run: the base and each of its counterfactuals, three
+    /// replications each (seeds 11 to 13, common to every row).
+    static func explanationPage() -> String {
+        let base = small()
+        let counterfactuals = Counterfactual.all(for: base)
+        let figures = KeyFigure.all(for: base)
+        let (runs, traces) = columns([base] + counterfactuals.map(\.spec), replications: 3, figures: figures)
+        let explanation = Explanation(scenario: base.name, baseSeed: base.seed, counterfactuals: counterfactuals, figures: figures, runs: runs)
+        return ComparisonPage.render(explanation: explanation, traces: traces, spec: base, provenance: .none)
+    }
+
+    /// Each spec run `replications` times on seeds base + r (the first spec's seed, common to
+    /// every column): the figures and the traces of each column.
+    static func columns(_ specs: [ScenarioSpec], replications: Int, figures: [KeyFigure]) -> ([[RunFigures]], [[RunTrace]]) {
         var runs: [[RunFigures]] = [], traces: [[RunTrace]] = []
-        for spec in [base, variant] {
+        for spec in specs {
             var figureColumn: [RunFigures] = [], traceColumn: [RunTrace] = []
-            for r in 0..<2 {
+            for r in 0..<replications {
                 var seeded = spec
-                seeded.seed = base.seed + UInt64(r)
+                seeded.seed = (specs.first?.seed ?? spec.seed) + UInt64(r)
                 let run = ReportFixture(spec: seeded)
                 figureColumn.append(RunFigures(result: run.result, analysis: run.analysis, figures: figures))
                 traceColumn.append(RunTrace(result: run.result))
@@ -70,7 +95,6 @@ struct ReportFixture {
             runs.append(figureColumn)
             traces.append(traceColumn)
         }
-        let comparison = Comparison(scenario: base.name, baseSeed: base.seed, variants: ["base", "no-retries"], figures: figures, runs: runs)
-        return ComparisonPage.render(comparison: comparison, traces: traces, spec: base, provenances: [.none, .none])
+        return (runs, traces)
     }
 }
