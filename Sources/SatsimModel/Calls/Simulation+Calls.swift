@@ -11,16 +11,16 @@ extension Simulation {
     func proceedWithCalls(_ a: UInt32, service s: Int) {
         let ai = Int(a)
         let first = services[s].firstCall
-        while Int(attempts.callCursor[ai]) < services[s].callCount {
-            let k = first + Int(attempts.callCursor[ai])
-            attempts.callCursor[ai] += 1
+        while Int(attempts.rows[ai].callCursor) < services[s].callCount {
+            let k = first + Int(attempts.rows[ai].callCursor)
+            attempts.rows[ai].callCursor += 1
             if calls[k].spec.probability < 1 && calls[k].stream.uniform() >= calls[k].spec.probability { continue }
             let r = requests.acquire(client: 0, at: now)
-            requests.parent[Int(r)] = a
-            requests.parentGeneration[Int(r)] = attempts.slots.generation(of: a)
-            requests.call[Int(r)] = Int32(k)
+            requests.rows[Int(r)].parent = a
+            requests.rows[Int(r)].parentGeneration = attempts.slots.generation(of: a)
+            requests.rows[Int(r)].call = Int32(k)
             // A call belongs to the cohort of the request whose handler makes it.
-            if chaos.cohorts { requests.cohort[Int(r)] = requests.cohort[Int(attempts.request[ai])] }
+            if chaos.cohorts { requests.rows[Int(r)].cohort = requests.rows[Int(attempts.rows[ai].request)].cohort }
             sendCallAttempt(request: r)
             return
         }
@@ -29,9 +29,9 @@ extension Simulation {
 
     /// Sends the next attempt of downstream call `r`.
     func sendCallAttempt(request r: UInt32) {
-        let k = Int(requests.call[Int(r)])
-        let isRetry = requests.attemptsSent[Int(r)] > 0
-        requests.attemptsSent[Int(r)] += 1
+        let k = Int(requests.rows[Int(r)].call)
+        let isRetry = requests.rows[Int(r)].attemptsSent > 0
+        requests.rows[Int(r)].attemptsSent += 1
         if calls[k].budget != nil {
             if !isRetry {
                 calls[k].budget?.deposit(at: now)
@@ -58,13 +58,13 @@ extension Simulation {
 
     /// An attempt of downstream call `r` ended: done, retry, or give up.
     func callAttemptEnded(request r: UInt32, outcome: AttemptOutcome) {
-        let k = Int(requests.call[Int(r)])
+        let k = Int(requests.rows[Int(r)].call)
         if calls[k].breaker != nil, outcome != .rejected { recordOnEdgeBreaker(request: r, call: k, success: outcome == .success) }
         if outcome == .success {
             callFinished(request: r, success: true)
             return
         }
-        if requests.attemptsSent[Int(r)] < calls[k].maxAttempts && calls[k].retryMask & (1 << UInt8(outcome.index)) != 0 {
+        if requests.rows[Int(r)].attemptsSent < calls[k].maxAttempts && calls[k].retryMask & (1 << UInt8(outcome.index)) != 0 {
             let wait = backoff(request: r, spec: calls[k].backoff, stream: calls[k].stream)
             calendar.schedule(
                 at: now + wait, kind: EventKind.retry.rawValue, slot: r, generation: requests.slots.generation(of: r))
@@ -76,10 +76,10 @@ extension Simulation {
     /// Call `r` is over; its handler, if it is still there, goes on.
     func callFinished(request r: UInt32, success: Bool) {
         let ri = Int(r)
-        let a = requests.parent[ri]
-        let k = Int(requests.call[ri])
+        let a = requests.rows[ri].parent
+        let k = Int(requests.rows[ri].call)
         let parentAlive =
-            attempts.slots.isCurrent(slot: a, generation: requests.parentGeneration[ri]) && attempts.phase[Int(a)] == .atServer
+            attempts.slots.isCurrent(slot: a, generation: requests.rows[ri].parentGeneration) && attempts.rows[Int(a)].phase == .atServer
         requests.slots.release(r)
         // A kill answered the handler's attempt already: nobody waits for this call.
         guard parentAlive else { return }
@@ -96,12 +96,12 @@ extension Simulation {
     @inline(__always)
     func finishHandler(_ a: UInt32, service s: Int, outcome: AttemptOutcome) {
         let ai = Int(a)
-        let instance = Int(attempts.instance[ai])
-        if outcome == .success && attempts.cacheKey[ai] >= 0 {
-            instances[instance].cache?.insert(attempts.cacheKey[ai], now: now.nanoseconds)
+        let instance = Int(attempts.rows[ai].instance)
+        if outcome == .success && attempts.rows[ai].cacheKey >= 0 {
+            instances[instance].cache?.insert(attempts.rows[ai].cacheKey, now: now.nanoseconds)
         }
         services[s].counters.completions += 1
-        if attempts.abandoned[ai] {
+        if attempts.rows[ai].abandoned {
             services[s].counters.wasted += 1
         }
         respond(a, outcome: outcome)

@@ -26,14 +26,14 @@ extension Simulation {
         let period = calls[k].breaker?.admit(at: now)
         noteEdgeBreaker(k, from: before)
         guard let period else { return false }
-        requests.breakerPeriod[Int(r)] = period
+        requests.rows[Int(r)].breakerPeriod = period
         return true
     }
 
     /// A call attempt the breaker admitted ended.
     func recordOnEdgeBreaker(request r: UInt32, call k: Int, success: Bool) {
         let before = calls[k].breaker?.state
-        calls[k].breaker?.record(success: success, admittedIn: requests.breakerPeriod[Int(r)], at: now)
+        calls[k].breaker?.record(success: success, admittedIn: requests.rows[Int(r)].breakerPeriod, at: now)
         noteEdgeBreaker(k, from: before)
     }
 

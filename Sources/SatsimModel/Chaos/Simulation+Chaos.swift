@@ -22,7 +22,7 @@ extension Simulation {
     /// A new client request joins a cohort.
     @inline(__always)
     func drawCohort(request r: UInt32, client c: Int) {
-        requests.cohort[Int(r)] = chaos.streams[c].uniform()
+        requests.rows[Int(r)].cohort = chaos.streams[c].uniform()
     }
 
     /// Starts or ends a `latency` or `errors` fault with `caller` or `share`.
@@ -56,12 +56,12 @@ extension Simulation {
     /// Whether targeted fault `f` acts on attempt `a`.
     @inline(__always)
     func targets(_ f: ChaosState.Fault, attempt a: UInt32) -> Bool {
-        let r = attempts.request[Int(a)]
+        let r = attempts.rows[Int(a)].request
         if r == AttemptSlab.probe { return false }
         if f.caller >= 0 {
-            guard requests.isCall(r), calls[Int(requests.call[Int(r)])].caller == f.caller else { return false }
+            guard requests.isCall(r), calls[Int(requests.rows[Int(r)].call)].caller == f.caller else { return false }
         }
-        return f.share >= 1 || (chaos.cohorts && requests.cohort[Int(r)] < f.share)
+        return f.share >= 1 || (chaos.cohorts && requests.rows[Int(r)].cohort < f.share)
     }
 
     /// Injected errors of the targeted faults in progress at service `s`: true when attempt `a`
@@ -90,9 +90,9 @@ extension Simulation {
     @inline(__always)
     func countCohort(request ri: Int, client c: Int, success: Bool, latency: SimTime) {
         guard !createdBeforeWarmup(ri) else { return }
-        let k = requests.cohort[ri] < chaos.experimentShare ? 0 : 1
+        let k = requests.rows[ri].cohort < chaos.experimentShare ? 0 : 1
         chaos.figures[c][k].requests += 1
-        chaos.figures[c][k].attempts += Int(requests.attemptsSent[ri])
+        chaos.figures[c][k].attempts += Int(requests.rows[ri].attemptsSent)
         if success {
             chaos.figures[c][k].successes += 1
             chaos.figures[c][k].latency.record(latency)

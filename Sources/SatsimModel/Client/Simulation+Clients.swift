@@ -70,9 +70,9 @@ extension Simulation {
             sendCallAttempt(request: r)
             return
         }
-        let c = Int(requests.client[Int(r)])
-        let isRetry = requests.attemptsSent[Int(r)] > 0
-        requests.attemptsSent[Int(r)] += 1
+        let c = Int(requests.rows[Int(r)].client)
+        let isRetry = requests.rows[Int(r)].attemptsSent > 0
+        requests.rows[Int(r)].attemptsSent += 1
         if clients[c].guarded, !clientGuardsAdmit(request: r, client: c, isRetry: isRetry) { return }
         if isRetry { clients[c].counters.retries += 1 }
         clients[c].counters.attempts += 1
@@ -119,13 +119,13 @@ extension Simulation {
                 attemptEnded(request: r, outcome: .rejected)
                 return false
             }
-            requests.breakerPeriod[Int(r)] = period
+            requests.rows[Int(r)].breakerPeriod = period
         }
         if clients[c].throttle != nil {
             let u = clients[c].throttleStream.uniform()
             if clients[c].throttle?.shouldReject(at: now, uniform: u) == true {
                 if clients[c].breaker != nil {
-                    clients[c].breaker?.release(admittedIn: requests.breakerPeriod[Int(r)])
+                    clients[c].breaker?.release(admittedIn: requests.rows[Int(r)].breakerPeriod)
                 }
                 clients[c].counters.rejectedByThrottle += 1
                 attemptEnded(request: r, outcome: .rejected)
@@ -145,20 +145,20 @@ extension Simulation {
     @inline(__always)
     func respond(_ a: UInt32, outcome: AttemptOutcome) {
         let i = Int(a)
-        if attempts.request[i] == AttemptSlab.probe {
+        if attempts.rows[i].request == AttemptSlab.probe {
             probeAnswered(a, success: outcome == .success)
             return
         }
-        if chaos.outliers, attempts.instance[i] >= 0, !attempts.abandoned[i] { observeOutlier(a, success: outcome == .success) }
-        if attempts.abandoned[i] {
+        if chaos.outliers, attempts.rows[i].instance >= 0, !attempts.rows[i].abandoned { observeOutlier(a, success: outcome == .success) }
+        if attempts.rows[i].abandoned {
             attempts.slots.release(a)
             return
         }
-        attempts.outcome[i] = outcome
-        attempts.phase[i] = .toClient
-        let r = attempts.request[i]
+        attempts.rows[i].outcome = outcome
+        attempts.rows[i].phase = .toClient
+        let r = attempts.rows[i].request
         // A downstream call's answer reaches the calling handler at once (no network model).
-        let delay = requests.isCall(r) ? .zero : networkDelay(Int(requests.client[Int(r)]))
+        let delay = requests.isCall(r) ? .zero : networkDelay(Int(requests.rows[Int(r)].client))
         if delay > .zero {
             calendar.schedule(
                 at: now + delay, kind: EventKind.responseReachesClient.rawValue, slot: a,
@@ -171,9 +171,9 @@ extension Simulation {
     @inline(__always)
     func responseReachesClient(_ a: UInt32) {
         let i = Int(a)
-        let r = attempts.request[i]
-        let outcome = attempts.outcome[i]
-        let abandoned = attempts.abandoned[i]
+        let r = attempts.rows[i].request
+        let outcome = attempts.rows[i].outcome
+        let abandoned = attempts.rows[i].abandoned
         // Releasing the slot also cancels the pending timeout: its generation is now stale.
         attempts.slots.release(a)
         if abandoned { return }
@@ -182,13 +182,13 @@ extension Simulation {
 
     func attemptTimesOut(_ a: UInt32) {
         let i = Int(a)
-        attempts.abandoned[i] = true
-        let r = attempts.request[i]
-        if chaos.outliers, attempts.phase[i] == .atServer, attempts.instance[i] >= 0 { observeOutlier(a, success: false) }
+        attempts.rows[i].abandoned = true
+        let r = attempts.rows[i].request
+        if chaos.outliers, attempts.rows[i].phase == .atServer, attempts.rows[i].instance >= 0 { observeOutlier(a, success: false) }
         // An attempt on its way to or held by a server stays alive until served or dropped: the
         // server does not know its caller gave up, and that is wasted work. An answer already on
         // its way back is simply ignored.
-        if attempts.phase[i] == .toClient || attempts.phase[i] == .blackholed {
+        if attempts.rows[i].phase == .toClient || attempts.rows[i].phase == .blackholed {
             attempts.slots.release(a)
         }
         attemptEnded(request: r, outcome: .timeout)
@@ -201,18 +201,18 @@ extension Simulation {
             return
         }
         let ri = Int(r)
-        let c = Int(requests.client[ri])
+        let c = Int(requests.rows[ri].client)
         clients[c].counters.count(outcome)
         if outcome != .rejected {
             if clients[c].breaker != nil {
                 let before = clients[c].breaker?.state
-                clients[c].breaker?.record(success: outcome == .success, admittedIn: requests.breakerPeriod[ri], at: now)
+                clients[c].breaker?.record(success: outcome == .success, admittedIn: requests.rows[ri].breakerPeriod, at: now)
                 noteBreaker(client: c, from: before)
             }
             if outcome == .success { clients[c].throttle?.accepted(at: now) }
         }
         if outcome == .success {
-            let latency = now - SimTime(nanoseconds: requests.start[ri])
+            let latency = now - SimTime(nanoseconds: requests.rows[ri].start)
             clients[c].counters.successes += 1
             let early = createdBeforeWarmup(ri)
             if early { clients[c].counters.earlySuccesses += 1 }
@@ -221,7 +221,7 @@ extension Simulation {
             finishRequest(r, client: c)
             return
         }
-        if requests.attemptsSent[ri] < clients[c].maxAttempts
+        if requests.rows[ri].attemptsSent < clients[c].maxAttempts
             && clients[c].retryMask & (1 << UInt8(outcome.index)) != 0
         {
             let wait = backoff(request: r, spec: clients[c].backoff, stream: clients[c].backoffStream)
@@ -249,7 +249,7 @@ extension Simulation {
     /// Whether request `ri` was created before the warmup ended: the summary leaves it out.
     @inline(__always)
     func createdBeforeWarmup(_ ri: Int) -> Bool {
-        requests.start[ri] < spec.warmup.nanoseconds
+        requests.rows[ri].start < spec.warmup.nanoseconds
     }
 
     @inline(__always)
@@ -267,7 +267,7 @@ extension Simulation {
     /// The wait before the n-th retry (n = 0 first): v = min(cap, base x multiplier^n), then jitter.
     func backoff(request r: UInt32, spec: BackoffSpec?, stream: RandomStream) -> SimTime {
         guard let spec else { return .zero }
-        let n = Double(requests.attemptsSent[Int(r)] - 1)
+        let n = Double(requests.rows[Int(r)].attemptsSent - 1)
         let base = spec.base.seconds
         let cap = spec.cap.seconds
         let v = min(cap, base * pow(spec.multiplier, n))
@@ -277,12 +277,12 @@ extension Simulation {
         case .full: wait = v * stream.uniform()
         case .equal: wait = v / 2 + v / 2 * stream.uniform()
         case .decorrelated:
-            let previous = requests.previousBackoff[Int(r)] == 0 ? base : Double(requests.previousBackoff[Int(r)]) * 1e-9
+            let previous = requests.rows[Int(r)].previousBackoff == 0 ? base : Double(requests.rows[Int(r)].previousBackoff) * 1e-9
             let hi = max(base, 3 * previous)
             wait = min(cap, base + (hi - base) * stream.uniform())
         }
         let time = SimTime(seconds: wait)
-        requests.previousBackoff[Int(r)] = max(time.nanoseconds, 1)
+        requests.rows[Int(r)].previousBackoff = max(time.nanoseconds, 1)
         return time
     }
 }

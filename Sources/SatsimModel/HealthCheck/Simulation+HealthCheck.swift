@@ -53,7 +53,7 @@ extension Simulation {
 
     func sendProbe(service s: Int, instance: Int, timeout: SimTime) {
         let (a, generation) = attempts.acquire(request: AttemptSlab.probe, requestGeneration: 0, service: s)
-        attempts.phase[Int(a)] = .atServer
+        attempts.rows[Int(a)].phase = .atServer
         calendar.schedule(at: now + timeout, kind: EventKind.probeTimeout.rawValue, slot: a, generation: generation)
         if !admit(a, service: s, instance: instance) {
             probeAnswered(a, success: false)
@@ -63,18 +63,18 @@ extension Simulation {
     /// The prober stops waiting: a failure. The probe stays queued, like any abandoned request,
     /// and is discarded when a worker reaches it.
     func probeTimesOut(_ a: UInt32) {
-        attempts.abandoned[Int(a)] = true
-        let instance = Int(attempts.instance[Int(a)])
-        recordProbe(service: Int(attempts.service[Int(a)]), instance: instance, success: false)
+        attempts.rows[Int(a)].abandoned = true
+        let instance = Int(attempts.rows[Int(a)].instance)
+        recordProbe(service: Int(attempts.rows[Int(a)].service), instance: instance, success: false)
     }
 
     /// A probe got its answer (or was turned away or lost); releases it.
     func probeAnswered(_ a: UInt32, success: Bool) {
         let i = Int(a)
-        let abandoned = attempts.abandoned[i]
-        let s = Int(attempts.service[i])
-        let instance = Int(attempts.instance[i])
-        attempts.phase[i] = .toClient
+        let abandoned = attempts.rows[i].abandoned
+        let s = Int(attempts.rows[i].service)
+        let instance = Int(attempts.rows[i].instance)
+        attempts.rows[i].phase = .toClient
         attempts.slots.release(a)
         if !abandoned { recordProbe(service: s, instance: instance, success: success) }
     }

@@ -27,9 +27,9 @@ extension Simulation {
     /// An instance answered attempt `a` (or the attempt timed out while the instance held it).
     func observeOutlier(_ a: UInt32, success: Bool) {
         let i = Int(a)
-        let s = Int(attempts.service[i])
+        let s = Int(attempts.rows[i].service)
         guard let spec = services[s].spec.outlierDetection else { return }
-        let instance = Int(attempts.instance[i])
+        let instance = Int(attempts.rows[i].instance)
         guard instances[instance].lifecycle == .serving else { return }
         if success {
             instances[instance].outlierConsecutive = 0

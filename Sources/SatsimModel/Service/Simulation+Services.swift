@@ -7,9 +7,9 @@ extension Simulation {
     @inline(__always)
     func attemptReachesService(_ a: UInt32) {
         let i = Int(a)
-        let s = Int(attempts.service[i])
+        let s = Int(attempts.rows[i].service)
         services[s].counters.arrivals += 1
-        attempts.phase[i] = .atServer
+        attempts.rows[i].phase = .atServer
         if !services[s].quiet, faultEndsAttempt(a, service: s) { return }
         guard let instance = chooseInstance(service: s) else {
             // No serving instance: the connection is refused.
@@ -30,8 +30,8 @@ extension Simulation {
     func faultEndsAttempt(_ a: UInt32, service s: Int) -> Bool {
         let i = Int(a)
         if services[s].blackholing > 0 {
-            attempts.phase[i] = .blackholed
-            if attempts.abandoned[i] { attempts.slots.release(a) }
+            attempts.rows[i].phase = .blackholed
+            if attempts.rows[i].abandoned { attempts.slots.release(a) }
             return true
         }
         if services[s].refusing > 0 {
@@ -51,8 +51,8 @@ extension Simulation {
     /// otherwise it waits in the queue. Returns false when the queue is full.
     @inline(__always)
     func admit(_ a: UInt32, service s: Int, instance: Int) -> Bool {
-        attempts.instance[Int(a)] = Int32(instance)
-        attempts.enqueuedAt[Int(a)] = now.nanoseconds
+        attempts.rows[Int(a)].instance = Int32(instance)
+        attempts.rows[Int(a)].enqueuedAt = now.nanoseconds
         if instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds) {
             startService(a, service: s, instance: instance)
         } else if instances[instance].queue.count < services[s].queueCapacity {
@@ -113,17 +113,17 @@ extension Simulation {
         let inService = instances[instance].busy
         instances[instance].busy += 1
         services[s].busy.add(1, at: now)
-        if attempts.request[Int(a)] == AttemptSlab.probe {
+        if attempts.rows[Int(a)].request == AttemptSlab.probe {
             // A probe takes a worker but no work: it answers as soon as a worker reaches it.
-            attempts.startedAt[Int(a)] = now.nanoseconds
-            attempts.work[Int(a)] = 0
+            attempts.rows[Int(a)].startedAt = now.nanoseconds
+            attempts.rows[Int(a)].work = 0
             calendar.schedule(
                 at: now, kind: EventKind.departure.rawValue, target: UInt32(s), slot: a,
                 generation: attempts.slots.generation(of: a))
             return
         }
         services[s].counters.started += 1
-        services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.enqueuedAt[Int(a)])).seconds
+        services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.rows[Int(a)].enqueuedAt)).seconds
         let sampler = services[s].serviceTime
         var work = services[s].serviceStreamRef.with { sampler.draw($0) }
         if !services[s].quiet {
@@ -136,8 +136,8 @@ extension Simulation {
             if chaos.activeFaults > 0, !chaos.faults[s].isEmpty { work += targetedLatency(a, service: s) }
         }
         let duration = SimTime(seconds: work)
-        attempts.startedAt[Int(a)] = now.nanoseconds
-        attempts.work[Int(a)] = duration.nanoseconds
+        attempts.rows[Int(a)].startedAt = now.nanoseconds
+        attempts.rows[Int(a)].work = duration.nanoseconds
         calendar.schedule(
             at: now + duration, kind: EventKind.departure.rawValue, target: UInt32(s), slot: a,
             generation: attempts.slots.generation(of: a))
@@ -149,21 +149,21 @@ extension Simulation {
     func departure(service s: Int, attempt a: UInt32) {
         let ai = Int(a)
         // A kill already answered this attempt; its departure is void.
-        guard attempts.phase[ai] == .atServer else { return }
-        let instance = Int(attempts.instance[ai])
+        guard attempts.rows[ai].phase == .atServer else { return }
+        let instance = Int(attempts.rows[ai].instance)
         if !instances[instance].pauses.isEmpty {
-            let started = attempts.startedAt[ai]
+            let started = attempts.rows[ai].startedAt
             let done = now.nanoseconds - started - instances[instance].pausedTime(from: started, to: now.nanoseconds)
-            if done < attempts.work[ai] {
+            if done < attempts.rows[ai].work {
                 let resume = instances[instance].pauses.map(\.end).filter { $0 > now.nanoseconds }.max() ?? now.nanoseconds
                 calendar.schedule(
-                    at: SimTime(nanoseconds: max(resume, now.nanoseconds) + attempts.work[ai] - done),
+                    at: SimTime(nanoseconds: max(resume, now.nanoseconds) + attempts.rows[ai].work - done),
                     kind: EventKind.departure.rawValue, target: UInt32(s), slot: a,
                     generation: attempts.slots.generation(of: a))
                 return
             }
         }
-        if attempts.request[ai] == AttemptSlab.probe {
+        if attempts.rows[ai].request == AttemptSlab.probe {
             respond(a, outcome: .success)
             releaseWorker(service: s, instance: instance)
             return
@@ -177,10 +177,10 @@ extension Simulation {
                 return
             }
             services[s].counters.cacheMisses += 1
-            attempts.cacheKey[ai] = key
+            attempts.rows[ai].cacheKey = key
         }
         if services[s].callCount > 0 {
-            attempts.callCursor[ai] = 0
+            attempts.rows[ai].callCursor = 0
             proceedWithCalls(a, service: s)
         } else {
             finishHandler(a, service: s, outcome: .success)
@@ -195,7 +195,7 @@ extension Simulation {
               let next = instances[instance].takeNextWaiting()
         {
             services[s].queued.add(-1, at: now)
-            let waited = now.nanoseconds - attempts.enqueuedAt[Int(next)]
+            let waited = now.nanoseconds - attempts.rows[Int(next)].enqueuedAt
             // The timeout is checked first: an attempt it drops never reaches the discipline.
             if waited > services[s].queueTimeout
                 || instances[instance].discipline.drops(

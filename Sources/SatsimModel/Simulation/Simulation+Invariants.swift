@@ -40,8 +40,8 @@ extension Simulation {
                     precondition(
                         attempts.slots.isCurrent(slot: slot, generation: attempts.slots.generation(of: slot)),
                         "queued attempt \(slot) is not live")
-                    precondition(attempts.phase[a] == .atServer, "queued attempt \(slot) is in phase \(attempts.phase[a])")
-                    precondition(Int(attempts.instance[a]) == i, "attempt \(slot) queued at \(i) but assigned to \(attempts.instance[a])")
+                    precondition(attempts.rows[a].phase == .atServer, "queued attempt \(slot) is in phase \(attempts.rows[a].phase)")
+                    precondition(Int(attempts.rows[a].instance) == i, "attempt \(slot) queued at \(i) but assigned to \(attempts.rows[a].instance)")
                 }
                 busy += Int(instance.busy)
                 queued += instance.queue.count

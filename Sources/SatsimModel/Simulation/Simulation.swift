@@ -292,13 +292,13 @@ public final class Simulation: EventProcessor {
             return true
         case .responseReachesClient:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
-                  attempts.phase[Int(event.slot)] == .toClient else { return false }
+                  attempts.rows[Int(event.slot)].phase == .toClient else { return false }
             responseReachesClient(event.slot)
             return false
         case .attemptTimeout:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
-                  attempts.request[Int(event.slot)] != AttemptSlab.probe,
-                  !attempts.abandoned[Int(event.slot)] else { return false }
+                  attempts.rows[Int(event.slot)].request != AttemptSlab.probe,
+                  !attempts.rows[Int(event.slot)].abandoned else { return false }
             attemptTimesOut(event.slot)
             return true
         case .retry:
@@ -347,7 +347,7 @@ public final class Simulation: EventProcessor {
             return true
         case .probeTimeout:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
-                  !attempts.abandoned[Int(event.slot)] else { return false }
+                  !attempts.rows[Int(event.slot)].abandoned else { return false }
             probeTimesOut(event.slot)
             return false
         }

@@ -1,109 +1,113 @@
 import SatsimCore
 
-/// Requests in flight, as parallel arrays indexed by slot.
-///
-/// The columns are ``UnsafeColumn``s owned by the simulation: a write is a store, with no
-/// copy-on-write check (issue 10). Only the simulation's handlers index them, with slots the
-/// slab handed out.
+/// Requests in flight: one ``RequestRow`` per slot in an ``UnsafeColumn`` (an array of structs,
+/// as ``AttemptSlab``). Only the simulation's handlers index it, with slots the slab handed out.
 struct RequestSlab {
     var slots = TimerSlots()
-    let client = UnsafeColumn<UInt32>()
-    let start = UnsafeColumn<Int64>()
-    let attemptsSent = UnsafeColumn<Int32>()
-    /// The previous backoff wait, for decorrelated jitter [ns].
-    let previousBackoff = UnsafeColumn<Int64>()
-    /// For a downstream call: the attempt (slot and generation) whose handler made it, and the
-    /// call's index in `Simulation.calls`; `noParent` for a client's request.
-    let parent = UnsafeColumn<UInt32>()
-    let parentGeneration = UnsafeColumn<UInt32>()
-    let call = UnsafeColumn<Int32>()
-    /// The circuit-breaker period (`CircuitBreaker.Period`) its current attempt was admitted in.
-    /// Kept per request, not per attempt: a request has one attempt the client still waits for
-    /// (a timed-out one is abandoned before the retry goes out), and only that one is recorded.
-    let breakerPeriod = UnsafeColumn<UInt32>()
-    /// The cohort draw u ~ U(0, 1) of the client request it belongs to (ChaosState); written
-    /// only when the scenario has cohorts.
-    let cohort = UnsafeColumn<Double>()
+    let rows = UnsafeColumn<RequestRow>()
 
     static let noParent = UInt32.max
 
     /// Whether request `r` is a downstream call rather than a client's request.
     @inline(__always)
-    func isCall(_ r: UInt32) -> Bool { parent[Int(r)] != RequestSlab.noParent }
+    func isCall(_ r: UInt32) -> Bool { rows[Int(r)].parent != RequestSlab.noParent }
 
+    @inline(__always)
     mutating func acquire(client c: Int, at time: SimTime) -> UInt32 {
         let (slot, _) = slots.acquire()
         let i = Int(slot)
-        if i == client.count {
-            client.append(0)
-            start.append(0)
-            attemptsSent.append(0)
-            previousBackoff.append(0)
-            parent.append(RequestSlab.noParent)
-            parentGeneration.append(0)
-            call.append(-1)
-            breakerPeriod.append(0)
-            cohort.append(1)
+        if i == rows.count {
+            rows.append(RequestRow(client: UInt32(c), start: time.nanoseconds))
+        } else {
+            // The call, breaker period and cohort of the slot's last request stay: every path
+            // that reads them writes them first (a call's index and parent, an admitted
+            // attempt's period, a drawn cohort).
+            rows[i].parent = RequestSlab.noParent
+            rows[i].client = UInt32(c)
+            rows[i].start = time.nanoseconds
+            rows[i].attemptsSent = 0
+            rows[i].previousBackoff = 0
         }
-        parent[i] = RequestSlab.noParent
-        client[i] = UInt32(c)
-        start[i] = time.nanoseconds
-        attemptsSent[i] = 0
-        previousBackoff[i] = 0
         return slot
     }
 }
 
+/// One request (see ``RequestSlab``).
+struct RequestRow {
+    var client: UInt32
+    var attemptsSent: Int32 = 0
+    var start: Int64
+    /// The previous backoff wait, for decorrelated jitter [ns].
+    var previousBackoff: Int64 = 0
+    /// For a downstream call: the attempt (slot and generation) whose handler made it, and the
+    /// call's index in `Simulation.calls`; `noParent` for a client's request.
+    var parent: UInt32 = RequestSlab.noParent
+    var parentGeneration: UInt32 = 0
+    var call: Int32 = -1
+    /// The circuit-breaker period (`CircuitBreaker.Period`) its current attempt was admitted in.
+    /// Kept per request, not per attempt: a request has one attempt the client still waits for
+    /// (a timed-out one is abandoned before the retry goes out), and only that one is recorded.
+    var breakerPeriod: UInt32 = 0
+    /// The cohort draw u ~ U(0, 1) of the client request it belongs to (ChaosState); written
+    /// only when the scenario has cohorts.
+    var cohort: Double = 1
+
+    @inline(__always)
+    init(client: UInt32, start: Int64) {
+        self.client = client
+        self.start = start
+    }
+}
+
 /// Attempts in flight (sent and not yet answered, or abandoned by the client and still held by a
-/// server), as parallel arrays indexed by slot (``UnsafeColumn``s, as in ``RequestSlab``).
+/// server): one ``AttemptRow`` per slot in an ``UnsafeColumn``, an array of structs. A handler
+/// reads and writes several fields of one attempt in a row; with a column per field each access
+/// loaded that column's object and base first, and acquiring an attempt wrote twelve columns
+/// (issue 10). Now an attempt is one 64-byte row: one base, one cache line.
 struct AttemptSlab {
     /// The `request` of a health-check probe, which belongs to no request.
     static let probe = UInt32.max
     var slots = TimerSlots()
-    let request = UnsafeColumn<UInt32>()
-    let requestGeneration = UnsafeColumn<UInt32>()
-    let service = UnsafeColumn<UInt32>()
-    let instance = UnsafeColumn<Int32>()
-    let enqueuedAt = UnsafeColumn<Int64>()
-    let outcome = UnsafeColumn<AttemptOutcome>()
-    /// The client stopped waiting (timeout); the server does not know.
-    let abandoned = UnsafeColumn<Bool>()
-    let phase = UnsafeColumn<AttemptPhase>()
-    /// When service started, and the work it needs [ns] (pauses stretch it).
-    let startedAt = UnsafeColumn<Int64>()
-    let work = UnsafeColumn<Int64>()
-    /// The next of its service's calls the handler will make.
-    let callCursor = UnsafeColumn<Int32>()
-    /// The cache key the handler looked up and missed (-1: none), cached once its calls succeed.
-    let cacheKey = UnsafeColumn<Int>()
+    let rows = UnsafeColumn<AttemptRow>()
 
+    @inline(__always)
     mutating func acquire(request r: UInt32, requestGeneration g: UInt32, service s: Int) -> (UInt32, UInt32) {
         let (slot, generation) = slots.acquire()
-        let i = Int(slot)
-        if i == request.count {
-            request.append(0)
-            requestGeneration.append(0)
-            service.append(0)
-            instance.append(-1)
-            enqueuedAt.append(0)
-            outcome.append(.success)
-            abandoned.append(false)
-            phase.append(.toService)
-            startedAt.append(0)
-            work.append(0)
-            callCursor.append(0)
-            cacheKey.append(-1)
+        let row = AttemptRow(request: r, requestGeneration: g, service: UInt32(s))
+        if Int(slot) == rows.count {
+            rows.append(row)
+        } else {
+            rows[Int(slot)] = row
         }
-        request[i] = r
-        requestGeneration[i] = g
-        service[i] = UInt32(s)
-        instance[i] = -1
-        abandoned[i] = false
-        outcome[i] = .success
-        phase[i] = .toService
-        callCursor[i] = 0
-        cacheKey[i] = -1
         return (slot, generation)
+    }
+}
+
+/// One attempt (see ``AttemptSlab``).
+struct AttemptRow {
+    var request: UInt32
+    var requestGeneration: UInt32
+    var service: UInt32
+    var instance: Int32 = -1
+    /// When it joined its instance (queue or service) [ns].
+    var enqueuedAt: Int64 = 0
+    var outcome: AttemptOutcome = .success
+    /// The client stopped waiting (timeout); the server does not know.
+    var abandoned = false
+    var phase: AttemptPhase = .toService
+    /// The next of its service's calls the handler will make.
+    var callCursor: Int32 = 0
+    /// When service started, and the work it needs [ns] (pauses stretch it).
+    var startedAt: Int64 = 0
+    var work: Int64 = 0
+    /// The cache key the handler looked up and missed (-1: none), cached once its calls succeed.
+    var cacheKey: Int = -1
+
+    @inline(__always)
+    init(request: UInt32, requestGeneration: UInt32, service: UInt32) {
+        self.request = request
+        self.requestGeneration = requestGeneration
+        self.service = service
     }
 }
 

@@ -126,7 +126,7 @@ extension Simulation {
         setLifecycle(service: s, instance: instance, .booting)
         // In service: find them in the slab (kills are rare, so a scan is fine).
         var lost = 0
-        for a in 0..<attempts.phase.count where attempts.phase[a] == .atServer && Int(attempts.instance[a]) == instance {
+        for a in 0..<attempts.rows.count where attempts.rows[a].phase == .atServer && Int(attempts.rows[a].instance) == instance {
             let slot = UInt32(a)
             guard attempts.slots.isCurrent(slot: slot, generation: attempts.slots.generation(of: slot)) else { continue }
             lost += 1
