@@ -61,7 +61,7 @@ public struct ChaosCommand: ParsableCommand {
     @Flag(help: "Run only the runs the folder's results store does not hold yet.")
     var resume = false
 
-    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the runs (0-based).", valueName: "I/N"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run only the I-th of N disjoint slices of the runs (0-based).", valueName: "I/N"))
     var shard: String?
 
     @OptionGroup var runLimits: RunLimitOptions
@@ -80,6 +80,20 @@ public struct ChaosCommand: ParsableCommand {
         guard let chaos = spec.chaos else {
             Console.error("\(file): no `chaos` block: satsim chaos needs candidate faults, such as\n"
                           + "chaos: { at: 2m, faults: [ { kind: kill, service: api, count: 1 } ] }")
+            throw ExitCode(2)
+        }
+        // Counted before ChaosSearch enumerates them: the file's own values were checked on
+        // loading, so only --max-together or --replications can push the search past the limits.
+        let enabled = chaos.faults.filter(\.event.enabled).count
+        let together = min(maxTogether ?? chaos.maxTogether, enabled)
+        let combinations = PlanLimits.combinations(of: enabled, upTo: together, cap: PlanLimits.maximumPoints)
+        let runsEach = replications ?? chaos.replications
+        if let excess = PlanLimits.excess(points: combinations.map { $0 + 1 }, replications: runsEach, noun: "combinations") {
+            let size = combinations.map { "\($0) combinations and the baseline x \(runsEach) replications" }
+                ?? "more than \(PlanLimits.maximumPoints) combinations"
+            let flag = combinations.map { $0 + 1 <= PlanLimits.maximumPoints } == true ? "--replications \(runsEach)" : "--max-together \(together)"
+            Console.error("satsim: \(flag): \(enabled) faults taken 1 to \(together) at a time make \(size); expected \(excess): "
+                          + "lower --max-together or --replications")
             throw ExitCode(2)
         }
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""

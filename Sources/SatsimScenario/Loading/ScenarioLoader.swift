@@ -61,6 +61,10 @@ public enum ScenarioLoader {
 
         let (decoded, positions) = try decodeAndValidate(root, file: file)
         var diagnostics: [Diagnostic] = []
+        if let tooMuch = checkBudget(decoded, original: original, positions: positions, skipping: variant) {
+            // Each check decodes the whole file: past the budget, refuse before doing any.
+            throw ScenarioError(tooMuch)
+        }
         diagnostics += checkOverlays(in: decoded, original: original, positions: positions, file: file,
                                      skipping: variant, requireSupported: requireSupported)
         var spec = decoded
@@ -225,8 +229,8 @@ public enum ScenarioLoader {
         requireSupported: Bool
     ) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        func check(_ overlays: [Overlay], context: String) {
-            var root = original
+        func check(_ overlays: [Overlay], context: String, in base: YAMLNode? = nil) {
+            var root = base ?? original
             for overlay in overlays {
                 if var problem = overlay.apply(to: &root) {
                     problem.message += " (\(context))"
@@ -260,12 +264,17 @@ public enum ScenarioLoader {
             }
             check(overlays, context: "with variant '\(variant.name)'")
         }
+        // A sweep value is checked against the file without its `sweep` block: the block does not
+        // change with the value, and decoding all its values for each value made validation
+        // quadratic in their number.
+        var withoutSweep = original
+        if let entries = original.entries { withoutSweep.content = .mapping(entries.filter { $0.key != "sweep" }) }
         for (path, values) in spec.sweep?.vary ?? [] {
             for (index, value) in values.enumerated() {
                 let at = positions.value("sweep.vary.\(path).\(index)")
                 let overlay = Overlay(path: path, value: YAMLNode(content: .scalar(value, quoted: false), position: at),
                                       pathPosition: positions.key("sweep.vary.\(path)"))
-                check([overlay], context: "with sweep value \(value)")
+                check([overlay], context: "with sweep value \(value)", in: withoutSweep)
             }
         }
         for (index, event) in spec.timeline.enumerated() {
