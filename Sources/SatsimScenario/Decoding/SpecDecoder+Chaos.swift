@@ -12,8 +12,11 @@ extension SpecDecoder {
         let maxTogether = integer(c, "max_together")
         let replications = integer(c, "replications")
         let items = list(c, "faults")
-        if let entry = c.entries["faults"], entry.value.items?.isEmpty == true {
-            error(entry.value.position, "chaos.faults", "found an empty list, expected at least one candidate fault")
+        // `faults:` with nothing after it is null, not a list: it was taken for no faults, and the
+        // search ran the baseline alone.
+        if let entry = c.entries["faults"], entry.value.items?.isEmpty == true || entry.value.isNull {
+            error(entry.value.position, "chaos.faults",
+                  "found \(entry.value.isNull ? "nothing" : "an empty list"), expected at least one candidate fault")
         }
         var faults: [ChaosFaultSpec] = []
         var labels: [String: Int] = [:]
