@@ -33,6 +33,7 @@ public struct ChaosCommand: ParsableCommand {
             runs.csv, points.csv and report.html (a matrix of pairs coloured by damage). \
             --resume and --shard I/N work as for sweep; satsim merge joins the shards' stores, \
             then `satsim chaos FILE --resume --out MERGED` ranks them (it runs nothing more). \
+            More than 100000 combinations or 1000000 runs are refused before any is built. \
             Exit code 1 when a run stopped at a limit, 2 for bad input or a file without chaos.
             """
     )

@@ -40,6 +40,8 @@ public struct SweepCommand: ParsableCommand {
             k mod N = I; satsim merge joins the shards' folders. --slurm prints a script that \
             submits the shards as a Slurm job array and a merge job after them, and runs nothing. \
             --jobs defaults to SLURM_CPUS_PER_TASK when set, else the number of cores. \
+            A grid of more than 100000 points or 1000000 runs (points x replications) is refused \
+            before it is built, as is a path given to two --vary flags. \
             Exit code 1 when a run stopped at a limit, 2 for bad input, a folder that cannot be \
             written, or a store that holds another sweep.
             """
