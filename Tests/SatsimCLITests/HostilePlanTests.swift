@@ -410,6 +410,30 @@ struct HostilePlanTests {
         Self.expect(try Self.satsim(["run", overlapping, "--out", try Self.folder()]), 0, [])
     }
 
+    /// `set` values at the extremes of their types, for a window: a rate of 10^30/s stops at the
+    /// event budget with exit 1 and its partial results ("A run that hits a limit stops cleanly");
+    /// values past the schema are refused at the event, naming it.
+    @Test func setValuesAtTheirTypeExtremes() throws {
+        let cases: [(String, Int32, [String])] = [
+            ("clients.users.arrival.rate, value: 999999999999999999999999999999/s", 1,
+             ["the run stopped at 1s of simulated time, after its event budget of 200000 events"]),
+            ("services.api.workers, value: 100000000", 2,
+             ["scenario.yaml:18:70: error: services.api.workers: found 100000000, expected an integer <= 100000 (set by timeline.1)"]),
+            ("services.api.queue.capacity, value: 9223372036854775807", 2, ["expected an integer <= 100000000 (set by timeline.1)"]),
+            ("services.api.contention, value: 1.7976931348623157e308", 0, []),
+            ("services.api.service_time.mean, value: 100000h", 0, []),
+            ("clients.users.timeout, value: 0.001us", 0, []),
+        ]
+        for (assignment, status, phrases) in cases {
+            let file = try Self.file(Self.tiny + "  - { at: 1s, for: 2s, kind: set, path: \(assignment) }\n")
+            let out = try Self.folder()
+            Self.expect(try Self.satsim(["run", file, "--out", out, "--max-events", "200000"]), status, phrases)
+            if status == 1 {
+                #expect(FileManager.default.fileExists(atPath: out + "/summary.json"), "the partial results are written")
+            }
+        }
+    }
+
     /// Each `set` is checked, and its settings in force resolved, by decoding the whole file: 1,600
     /// sets took more than 100 s (400 took 29 s). Past ``ScenarioLoader/maximumCheckedNodes`` the
     /// file is refused at the first `set` over the budget; variants beside a long timeline the same.
