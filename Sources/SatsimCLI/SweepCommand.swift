@@ -229,7 +229,16 @@ public struct SweepCommand: ParsableCommand {
                 // --vary that gave each one instead.
                 let located = error.diagnostics.map { d -> Diagnostic in
                     let axis = d.line - sets.count - 1
-                    guard d.file == "--set", origins.indices.contains(axis), let ordinal = origins[axis] else { return d }
+                    guard d.file == "--set", origins.indices.contains(axis) else { return d }
+                    guard let ordinal = origins[axis] else {
+                        // A value of the file's sweep block: told where the file writes it.
+                        let value = point.values[axis]
+                        guard let index = axes[axis].values.firstIndex(of: value),
+                              let at = ScenarioLoader.sweepValuePosition(text: text, file: file, path: axes[axis].path, index: index)
+                        else { return d }
+                        return Diagnostic(file: file, line: at.line, column: at.column, path: d.path,
+                                          message: d.message + " (with sweep value \(value))", suggestion: d.suggestion)
+                    }
                     let column = d.column > 1 ? valueColumn(in: vary[ordinal - 1], value: point.values[axis]) : 1
                     return Diagnostic(file: "--vary", line: ordinal, column: column, path: d.path, message: d.message,
                                       suggestion: d.suggestion)
