@@ -219,10 +219,19 @@ public struct SweepCommand: ParsableCommand {
             sets: sets, source: String(RunSeed.fnv1a(text), radix: 16))
         var specs: [ScenarioSpec] = []
         specs.reserveCapacity(plan.points.count)
+        let tree: ScenarioTree
+        do throws(ScenarioError) {
+            tree = try ScenarioLoader.readTree(text: text, file: file)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
         for point in plan.points {
             do throws(ScenarioError) {
-                // The text read once: a grid of thousands of points parses it thousands of times.
-                specs.append(try ScenarioLoader.parse(text: text, file: file, overrides: sets + point.overrides))
+                // The text read once into its tree: a grid of thousands of points loads it
+                // thousands of times. Its variants and sweep values were checked when the file
+                // was loaded above.
+                specs.append(try ScenarioLoader.parse(tree: tree, overrides: sets + point.overrides, checkingAlternatives: false))
             } catch {
                 let where_ = zip(plan.columns, point.values).map { "\($0)=\($1)" }.joined(separator: ", ")
                 // The loader places a point's values after the --sets, as `--set` lines; name the

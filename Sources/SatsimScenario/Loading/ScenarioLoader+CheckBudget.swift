@@ -11,16 +11,16 @@ extension ScenarioLoader {
     /// A diagnostic when checking the overlays of `spec` would decode more than
     /// ``maximumCheckedNodes`` nodes, located at the first overlay past the budget; nil otherwise.
     static func checkBudget(
-        _ spec: ScenarioSpec, original: YAMLNode, positions: PositionIndex, skipping selected: String?
+        _ spec: ScenarioSpec, original: YAMLNode, positions: PositionIndex, skipping selected: String?, alternatives: Bool = true
     ) -> Diagnostic? {
         let nodes = nodeCount(original)
         let sweepNodes = original["sweep"].map(nodeCount) ?? 0
         // (path of the overlay, nodes decoded to check it), in file order of kind.
         var checks: [(path: String, nodes: Int)] = []
-        for variant in spec.variants where variant.name != selected {
+        for variant in spec.variants where alternatives && variant.name != selected {
             checks.append(("variants.\(variant.name)", nodes))
         }
-        for (path, values) in spec.sweep?.vary ?? [] {
+        for (path, values) in alternatives ? spec.sweep?.vary ?? [] : [] {
             for index in values.indices { checks.append(("sweep.vary.\(path).\(index)", nodes - sweepNodes)) }
         }
         for (index, event) in spec.timeline.enumerated() {
