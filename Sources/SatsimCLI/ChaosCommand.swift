@@ -35,6 +35,7 @@ public struct ChaosCommand: ParsableCommand {
             chaos block itself, e.g. --set chaos.at=3m). --resume, --shard I/N and --slurm (with \
             --tasks) work as for sweep; satsim merge joins the shards' stores and writes the \
             chaos outputs from them, as one unsharded search would. \
+            More than 100000 combinations or 1000000 runs are refused before any is built. \
             Exit code 1 when a run stopped at a limit, 2 for bad input or a file without chaos.
             """
     )
@@ -77,6 +78,20 @@ public struct ChaosCommand: ParsableCommand {
         guard let chaos = spec.chaos else {
             Console.error("\(file): no `chaos` block: satsim chaos needs candidate faults, such as\n"
                           + "chaos: { at: 2m, faults: [ { kind: kill, service: api, count: 1 } ] }")
+            throw ExitCode(2)
+        }
+        // Counted before ChaosSearch enumerates them: the file's own values were checked on
+        // loading, so only --max-together or --replications can push the search past the limits.
+        let enabled = chaos.faults.filter(\.event.enabled).count
+        let together = min(maxTogether ?? chaos.maxTogether, enabled)
+        let combinations = PlanLimits.combinations(of: enabled, upTo: together, cap: PlanLimits.maximumPoints)
+        let runsEach = replications ?? chaos.replications
+        if let excess = PlanLimits.excess(points: combinations.map { $0 + 1 }, replications: runsEach, noun: "combinations") {
+            let size = combinations.map { "\($0) combinations and the baseline x \(runsEach) replications" }
+                ?? "more than \(PlanLimits.maximumPoints) combinations"
+            let flag = combinations.map { $0 + 1 <= PlanLimits.maximumPoints } == true ? "--replications \(runsEach)" : "--max-together \(together)"
+            Console.error("satsim: \(flag): \(enabled) faults taken 1 to \(together) at a time make \(size); expected \(excess): "
+                          + "lower --max-together or --replications")
             throw ExitCode(2)
         }
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""

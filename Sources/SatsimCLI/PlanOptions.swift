@@ -36,7 +36,9 @@ struct ShardingOptions: ParsableArguments {
     @Flag(help: "Run only the runs the folder's results store does not hold yet.")
     var resume = false
 
-    @Option(help: ArgumentHelp("Run only the I-th of N disjoint slices of the runs (0-based).", valueName: "I/N"))
+    // Unconditional, so that `--shard -1/2` reaches the check below and is told what I/N means
+    // (argument-parser would otherwise take -1/2 for a flag and say the value is missing).
+    @Option(parsing: .unconditional, help: ArgumentHelp("Run only the I-th of N disjoint slices of the runs (0-based).", valueName: "I/N"))
     var shard: String?
 
     @Flag(help: "Print a Slurm script that runs the shards as a job array, then merges them; run nothing.")

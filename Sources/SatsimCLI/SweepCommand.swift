@@ -40,6 +40,8 @@ public struct SweepCommand: ParsableCommand {
             k mod N = I; satsim merge joins the shards' folders. --slurm prints a script that \
             submits the shards as a Slurm job array and a merge job after them, and runs nothing. \
             --jobs defaults to SLURM_CPUS_PER_TASK when set, else the number of cores. \
+            A grid of more than 100000 points or 1000000 runs (points x replications) is refused \
+            before it is built, as is a path given to two --vary flags. \
             Exit code 1 when a run stopped at a limit, 2 for bad input, a folder that cannot be \
             written, or a store that holds another sweep.
             """
@@ -150,21 +152,36 @@ public struct SweepCommand: ParsableCommand {
     {
         let base = try scenario.load(file: file)
         var axes = (base.sweep?.vary ?? []).map { SweepAxis(path: $0.path, values: $0.values) }
+        // The 1-based --vary that gave each axis, nil for one from the file's sweep block.
+        var origins: [Int?] = Array(repeating: nil, count: axes.count)
         var problems: [Diagnostic] = []
+        var flagged: [String: Int] = [:]
         for (index, text) in vary.enumerated() {
             do throws(ScenarioError) {
                 let axis = try SweepAxis.parse(text, ordinal: index + 1)
                 if axis.path == "seed" {
                     problems.append(Diagnostic(file: "--vary", line: index + 1, column: 1, path: "seed",
                         message: "each run's seed is derived from the scenario seed, the point and the replication; vary --replications (or --seed for the whole sweep) instead"))
+                } else if let first = flagged[axis.path] {
+                    // Keeping only the last would silently drop the other's values.
+                    problems.append(Diagnostic(file: "--vary", line: index + 1, column: 1, path: axis.path,
+                        message: "already varied by --vary number \(first); expected each path once, with all its values in one list"))
                 } else if let existing = axes.firstIndex(where: { $0.path == axis.path }) {
                     axes[existing] = axis
+                    origins[existing] = index + 1
                 } else {
                     axes.append(axis)
+                    origins.append(index + 1)
                 }
+                flagged[axis.path] = flagged[axis.path] ?? index + 1
             } catch {
                 problems += error.diagnostics
             }
+        }
+        let runsPerPoint = replications ?? base.sweep?.replications ?? 5
+        if problems.isEmpty, let tooBig = gridProblem(axes: axes, origins: origins, replications: runsPerPoint,
+                                                           replicationsFlag: replications != nil, file: file) {
+            problems.append(tooBig)
         }
         guard problems.isEmpty else {
             Console.error(ScenarioError(diagnostics: problems).description)
@@ -174,21 +191,83 @@ public struct SweepCommand: ParsableCommand {
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         let plan = SweepPlan.grid(
             scenario: base.name, seed: base.seed, axes: axes,
-            replications: replications ?? base.sweep?.replications ?? 5, figures: SweepFigure.all(for: base),
+            replications: runsPerPoint, figures: SweepFigure.all(for: base),
             sets: sets, source: String(RunSeed.fnv1a(text), radix: 16))
         var specs: [ScenarioSpec] = []
         specs.reserveCapacity(plan.points.count)
+        let tree: ScenarioTree
+        do throws(ScenarioError) {
+            tree = try ScenarioLoader.readTree(text: text, file: file)
+        } catch {
+            Console.error(error.description)
+            throw ExitCode(2)
+        }
         for point in plan.points {
             do throws(ScenarioError) {
-                // The text read once: a grid of thousands of points parses it thousands of times.
-                specs.append(try ScenarioLoader.parse(text: text, file: file, overrides: sets + point.overrides))
+                // The text read once into its tree: a grid of thousands of points loads it
+                // thousands of times. Its variants and sweep values were checked when the file
+                // was loaded above.
+                specs.append(try ScenarioLoader.parse(tree: tree, overrides: sets + point.overrides, checkingAlternatives: false))
             } catch {
                 let where_ = zip(plan.columns, point.values).map { "\($0)=\($1)" }.joined(separator: ", ")
-                Console.error("satsim: point \(point.index) (\(where_)) does not load:\n\(error.description)")
+                // The loader places a point's values after the --sets, as `--set` lines; name the
+                // --vary that gave each one instead.
+                let located = error.diagnostics.map { d -> Diagnostic in
+                    let axis = d.line - sets.count - 1
+                    guard d.file == "--set", origins.indices.contains(axis) else { return d }
+                    guard let ordinal = origins[axis] else {
+                        // A value of the file's sweep block: told where the file writes it.
+                        let value = point.values[axis]
+                        guard let index = axes[axis].values.firstIndex(of: value),
+                              let at = ScenarioLoader.sweepValuePosition(text: text, file: file, path: axes[axis].path, index: index)
+                        else { return d }
+                        return Diagnostic(file: file, line: at.line, column: at.column, path: d.path,
+                                          message: d.message + " (with sweep value \(value))", suggestion: d.suggestion)
+                    }
+                    let column = d.column > 1 ? valueColumn(in: vary[ordinal - 1], value: point.values[axis]) : 1
+                    return Diagnostic(file: "--vary", line: ordinal, column: column, path: d.path, message: d.message,
+                                      suggestion: d.suggestion)
+                }
+                Console.error("satsim: point \(point.index) (\(where_)) does not load:\n\(ScenarioError(diagnostics: located).description)")
                 throw ExitCode(2)
             }
         }
         return (plan, specs)
+    }
+
+    /// The 1-based column of `value` in a `--vary PATH=V1,V2,...` argument (of the range, for a
+    /// value a range made).
+    static func valueColumn(in argument: String, value: String) -> Int {
+        guard let equals = argument.firstIndex(of: "=") else { return 1 }
+        var column = argument.distance(from: argument.startIndex, to: equals) + 2
+        let list = argument[argument.index(after: equals)...]
+        guard !list.contains("..") else { return column }
+        for item in list.split(separator: ",", omittingEmptySubsequences: false) {
+            let leading = item.prefix { $0 == " " }.count
+            if item.trimmingCharacters(in: .whitespaces) == value { return column + leading }
+            column += item.count + 1
+        }
+        return argument.distance(from: argument.startIndex, to: equals) + 2
+    }
+
+    /// A diagnostic when the grid of `axes` x `replications` is beyond ``PlanLimits``, counted
+    /// without building it; located at the --vary with the most values (or the file's sweep block).
+    static func gridProblem(axes: [SweepAxis], origins: [Int?], replications: Int, replicationsFlag: Bool, file: String) -> Diagnostic? {
+        let counts = axes.map(\.values.count)
+        let points = PlanLimits.product(counts, cap: PlanLimits.maximumPoints)
+        guard let excess = PlanLimits.excess(points: points, replications: replications) else { return nil }
+        let size = points.map { "\($0) points x \(replications) replications" } ?? "more than \(PlanLimits.maximumPoints) points"
+        let grid = counts.isEmpty ? "one point" : counts.map(String.init).joined(separator: " x ") + " values"
+        let message = "the grid is \(grid) = \(size); expected \(excess): vary fewer values, use fewer --replications, "
+            + "or split the sweep into several"
+        if replicationsFlag, let points, points <= PlanLimits.maximumPoints {
+            return Diagnostic(file: "--replications", line: 1, column: 1, path: "replications", message: message)
+        }
+        let widest = counts.indices.max { counts[$0] < counts[$1] }
+        if let widest, let ordinal = origins[widest] {
+            return Diagnostic(file: "--vary", line: ordinal, column: 1, path: axes[widest].path, message: message)
+        }
+        return Diagnostic(file: file, line: 1, column: 1, path: widest.map { "sweep.vary.\(axes[$0].path)" } ?? "", message: message)
     }
 
     static func absolute(_ path: String) -> String {

@@ -12,14 +12,25 @@ extension SpecDecoder {
         let maxTogether = integer(c, "max_together")
         let replications = integer(c, "replications")
         let items = list(c, "faults")
-        if let entry = c.entries["faults"], entry.value.items?.isEmpty == true {
-            error(entry.value.position, "chaos.faults", "found an empty list, expected at least one candidate fault")
+        // `faults:` with nothing after it is null, not a list: it was taken for no faults, and the
+        // search ran the baseline alone.
+        if let entry = c.entries["faults"], entry.value.items?.isEmpty == true || entry.value.isNull {
+            error(entry.value.position, "chaos.faults",
+                  "found \(entry.value.isNull ? "nothing" : "an empty list"), expected at least one candidate fault")
         }
         var faults: [ChaosFaultSpec] = []
         var labels: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             let path = "chaos.faults.\(index)"
             guard let event = self.event(item, path, shape: "FAULT") else { continue }
+            if case .set = event.action, let kind = item.entries?.first(where: { $0.key == "kind" }) {
+                // A combination's settings in force are not resolved for an added `set` (the
+                // loader resolves the file's own timeline), so the fault would silently do nothing.
+                error(kind.value.position, "\(path).kind",
+                      "found set, expected a fault kind: `set` is an operator's action and cannot be a chaos fault yet; "
+                      + "use load_spike, latency, errors, outage, kill, cache_flush, pause, scale or deploy")
+                continue
+            }
             var label = Self.defaultLabel(event.action)
             if let f = item.entries, let entry = f.first(where: { $0.key == "label" }) {
                 if let text = entry.value.scalar, !entry.value.isNull, !text.isEmpty {

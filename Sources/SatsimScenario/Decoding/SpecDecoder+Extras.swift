@@ -35,6 +35,12 @@ extension SpecDecoder {
                 for pair in pairs {
                     let path = "sweep.vary.\(pair.key)"
                     positions.record(path, key: pair.keyPosition, value: pair.value.position)
+                    if pair.key == "seed" {
+                        // `seed` would also collide with the store's own `seed` column.
+                        error(pair.keyPosition, path, "each run's seed is derived from the scenario seed, the point and the "
+                              + "replication; expected another KEY.PATH (vary sweep.replications, or give satsim sweep --seed, instead)")
+                        continue
+                    }
                     guard let items = pair.value.items, !items.isEmpty else {
                         error(pair.value.position, path, "found \(pair.value.foundDescription), expected a non-empty list of values")
                         continue
@@ -51,7 +57,8 @@ extension SpecDecoder {
                     vary.append((pair.key, values))
                 }
             } else {
-                error(entry.value.position, "sweep.vary", "found \(entry.value.foundDescription), expected a mapping of KEY.PATH to a list of values")
+                let found = entry.value.entries?.isEmpty == true ? "an empty mapping" : entry.value.foundDescription
+                error(entry.value.position, "sweep.vary", "found \(found), expected a mapping of KEY.PATH to a list of values")
             }
         }
         guard let replications = integer(s, "replications") else { return nil }

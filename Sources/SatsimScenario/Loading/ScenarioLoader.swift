@@ -16,6 +16,13 @@ import Darwin
 /// 5. validate across keys (names, call cycles, windows, `expect` figures), and check that every
 ///    variant, sweep value and timeline `set` applies and decodes;
 /// 6. when `requireSupported`, refuse every key the model cannot simulate yet.
+/// A scenario file's text read into its positioned YAML tree (``ScenarioLoader/readTree(text:file:)``).
+public struct ScenarioTree: Sendable {
+    let root: YAMLNode
+    /// The file the text came from, as diagnostics name it.
+    public let file: String
+}
+
 public enum ScenarioLoader {
     /// Files larger than this are refused before they are read (a scenario is a few kilobytes).
     public static let maximumFileSize = 1 << 20
@@ -34,16 +41,46 @@ public enum ScenarioLoader {
     }
 
     /// Parses scenario text; `file` names it in diagnostics. See ``load(file:overrides:variant:requireSupported:)``.
+    /// - Parameter checkingAlternatives: see ``parse(tree:overrides:variant:requireSupported:checkingAlternatives:)``.
     public static func parse(
-        text: String, file: String, overrides: [ScalarOverride] = [], variant: String? = nil, requireSupported: Bool = true
+        text: String, file: String, overrides: [ScalarOverride] = [], variant: String? = nil, requireSupported: Bool = true,
+        checkingAlternatives: Bool = true
     ) throws(ScenarioError) -> ScenarioSpec {
+        try parse(tree: readTree(text: text, file: file), overrides: overrides, variant: variant, requireSupported: requireSupported,
+                  checkingAlternatives: checkingAlternatives)
+    }
+
+    /// Reads scenario text into its YAML tree, once, for loading it many times (the points of a
+    /// sweep): reading the text again for each point made a grid of n values written in the
+    /// file take n^2 steps.
+    public static func readTree(text: String, file: String) throws(ScenarioError) -> ScenarioTree {
         guard text.utf8.count <= maximumFileSize else {
             throw ScenarioError(Diagnostic(at: .start(of: file), path: "",
                 "the text is \(text.utf8.count) bytes; a scenario may be at most \(maximumFileSize) bytes"))
         }
-        guard let original = try YAMLReader(file: file).read(text) else {
+        guard let root = try YAMLReader(file: file).read(text) else {
             throw ScenarioError(Diagnostic(at: .start(of: file), path: "",
                 "the file is empty; expected a mapping with name, description, duration, clients and services"))
+        }
+        return ScenarioTree(root: root, file: file)
+    }
+
+    /// Overlays, decodes and validates a tree made by ``readTree(text:file:)``.
+    /// - Parameter checkingAlternatives: false skips checking each of the file's variants and
+    ///   `sweep` values, and leaves the `sweep` block out (`spec.sweep` is nil), for the points of
+    ///   a sweep whose file was loaded (and so checked) once already: checking every value again
+    ///   for every point made a sweep of n values take n^2 decodes (300 values: 20 s in a debug
+    ///   build). Timeline `set` events are checked either way.
+    public static func parse(
+        tree: ScenarioTree, overrides: [ScalarOverride] = [], variant: String? = nil, requireSupported: Bool = true,
+        checkingAlternatives: Bool = true
+    ) throws(ScenarioError) -> ScenarioSpec {
+        let file = tree.file
+        var original = tree.root
+        if !checkingAlternatives, let entries = original.entries {
+            // A sweep's point runs; it does not sweep. Decoding the grid again for each of its
+            // points held n values n times (5,000 values: 668 MB, 53 s).
+            original.content = .mapping(entries.filter { $0.key != "sweep" })
         }
         var root = original
         var problems: [Diagnostic] = []
@@ -61,8 +98,13 @@ public enum ScenarioLoader {
 
         let (decoded, positions) = try decodeAndValidate(root, file: file)
         var diagnostics: [Diagnostic] = []
+        if let tooMuch = checkBudget(decoded, original: original, positions: positions, skipping: variant,
+                                     alternatives: checkingAlternatives) {
+            // Each check decodes the whole file: past the budget, refuse before doing any.
+            throw ScenarioError(tooMuch)
+        }
         diagnostics += checkOverlays(in: decoded, original: original, positions: positions, file: file,
-                                     skipping: variant, requireSupported: requireSupported)
+                                     skipping: variant, requireSupported: requireSupported, alternatives: checkingAlternatives)
         var spec = decoded
         if diagnostics.isEmpty {
             let (resolved, problems) = resolveSettings(decoded, root: root, positions: positions, file: file)
@@ -222,11 +264,11 @@ public enum ScenarioLoader {
     /// by `validate`, not halfway through a sweep.
     static func checkOverlays(
         in spec: ScenarioSpec, original: YAMLNode, positions: PositionIndex, file: String, skipping selected: String?,
-        requireSupported: Bool
+        requireSupported: Bool, alternatives: Bool = true
     ) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        func check(_ overlays: [Overlay], context: String) {
-            var root = original
+        func check(_ overlays: [Overlay], context: String, in base: YAMLNode? = nil) {
+            var root = base ?? original
             for overlay in overlays {
                 if var problem = overlay.apply(to: &root) {
                     problem.message += " (\(context))"
@@ -251,7 +293,7 @@ public enum ScenarioLoader {
                 }
             }
         }
-        for variant in spec.variants where variant.name != selected {
+        for variant in spec.variants where alternatives && variant.name != selected {
             let base = "variants.\(variant.name)"
             let overlays = variant.overrides.map { override in
                 let path = "\(base).\(override.path)"
@@ -260,12 +302,17 @@ public enum ScenarioLoader {
             }
             check(overlays, context: "with variant '\(variant.name)'")
         }
-        for (path, values) in spec.sweep?.vary ?? [] {
+        // A sweep value is checked against the file without its `sweep` block: the block does not
+        // change with the value, and decoding all its values for each value made validation
+        // quadratic in their number.
+        var withoutSweep = original
+        if let entries = original.entries { withoutSweep.content = .mapping(entries.filter { $0.key != "sweep" }) }
+        for (path, values) in alternatives ? spec.sweep?.vary ?? [] : [] {
             for (index, value) in values.enumerated() {
                 let at = positions.value("sweep.vary.\(path).\(index)")
                 let overlay = Overlay(path: path, value: YAMLNode(content: .scalar(value, quoted: false), position: at),
                                       pathPosition: positions.key("sweep.vary.\(path)"))
-                check([overlay], context: "with sweep value \(value)")
+                check([overlay], context: "with sweep value \(value)", in: withoutSweep)
             }
         }
         for (index, event) in spec.timeline.enumerated() {

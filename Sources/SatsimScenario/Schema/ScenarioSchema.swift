@@ -257,7 +257,7 @@ extension ScenarioSchema {
                 cases: eventCases),
             SchemaShape(
                 "FAULT",
-                "A candidate fault of `chaos.faults`: an EVENT whose `at` is optional, an offset from `chaos.at`, with an optional `label`.",
+                "A candidate fault of `chaos.faults`: an EVENT of any kind but `set`, whose `at` is optional, an offset from `chaos.at`, with an optional `label`.",
                 keys: [
                     .init("at", .duration(positive: false), .defaulted("0s"), "offset from `chaos.at`; chaos.at + at < duration"),
                     .init("kind", .choice(of: TimelineKind.self), .required, "what happens, as in EVENT"),
@@ -273,14 +273,14 @@ extension ScenarioSchema {
                 keys: [
                     .init("faults", .list(.object("FAULT")), .required, "candidate faults, at least one; a fault's index is its position here"),
                     .init("at", .duration(positive: false), .required, "when the chosen faults start; > warmup, < duration"),
-                    .init("max_together", .integer(minimum: 1, maximum: 10), .defaulted("2"), "largest combination tried; <= the number of faults"),
+                    .init("max_together", .integer(minimum: 1, maximum: 10), .defaulted("2"), "largest combination tried; <= the number of faults; at most 100000 combinations and 1000000 runs"),
                     .init("replications", .integer(minimum: 1, maximum: 10_000), .defaulted("3"),
                           "runs per combination (and of the baseline), the same seeds for every combination"),
                 ]),
             SchemaShape(
-                "sweep", "The default grid of `satsim sweep`: every combination of the listed values.",
+                "sweep", "The default grid of `satsim sweep`: every combination of the listed values; at most 100000 points and 1000000 runs (points x replications).",
                 keys: [
-                    .init("vary", .grid, .required, "KEY.PATH to the list of its values"),
+                    .init("vary", .grid, .required, "KEY.PATH (any but `seed`) to the list of its values"),
                     .init("replications", .integer(minimum: 1, maximum: 100_000), .defaulted("1"), "runs per point, with different seeds"),
                 ]),
             SchemaShape(

@@ -33,6 +33,7 @@ struct ScenarioValidator {
         checkCallCycles()
         checkTimeline()
         checkChaos()
+        checkPlanSizes()
         checkExpectations()
         return diagnostics
     }
@@ -257,6 +258,35 @@ struct ScenarioValidator {
             } else if let window = event.duration, event.at + window > spec.duration {
                 atValue("\(base).for",
                     "the window ends at \((event.at + window).shortText), after the run ends at \(spec.duration.shortText); expected chaos.at + at + for <= duration")
+            }
+        }
+    }
+
+    /// `sweep` and `chaos`: the grid and the combinations are counted (never built) and refused
+    /// beyond ``PlanLimits``, so that `validate` already says what `sweep` or `chaos` would
+    /// refuse, and neither command allocates a plan of years.
+    private mutating func checkPlanSizes() {
+        if let sweep = spec.sweep, !sweep.vary.isEmpty {
+            let counts = sweep.vary.map(\.values.count)
+            let points = PlanLimits.product(counts, cap: PlanLimits.maximumPoints)
+            if let excess = PlanLimits.excess(points: points, replications: sweep.replications) {
+                let size = points.map { "\($0) points x \(sweep.replications) replications" }
+                    ?? "more than \(PlanLimits.maximumPoints) points"
+                let grid = counts.map(String.init).joined(separator: " x ")
+                let path = points == nil || points.map({ $0 > PlanLimits.maximumPoints }) == true ? "sweep.vary" : "sweep.replications"
+                atValue(path, "the grid is \(grid) values = \(size); expected \(excess): vary fewer values, or split the sweep into several")
+            }
+        }
+        if let chaos = spec.chaos {
+            let enabled = chaos.faults.filter(\.event.enabled).count
+            let k = min(chaos.maxTogether, enabled)
+            let combinations = PlanLimits.combinations(of: enabled, upTo: k, cap: PlanLimits.maximumPoints)
+            let points = combinations.map { $0 + 1 }
+            if let excess = PlanLimits.excess(points: points, replications: chaos.replications, noun: "combinations") {
+                let size = points.map { "\($0 - 1) combinations and the baseline x \(chaos.replications) replications" }
+                    ?? "more than \(PlanLimits.maximumPoints) combinations"
+                atValue(positions.isWritten("chaos.max_together") ? "chaos.max_together" : "chaos.faults",
+                        "\(enabled) faults taken 1 to \(k) at a time make \(size); expected \(excess): lower max_together or list fewer faults")
             }
         }
     }

@@ -33,9 +33,9 @@ public final class ResultsStore: @unchecked Sendable {
     /// checks that it holds the same plan.
     /// - Throws: ``StoreError`` when the file is not a store, or holds another plan.
     public init(path: String, layout: ResultsLayout) throws(StoreError) {
-        database = try SQLiteDatabase(path: path)
-        try Self.configure(database)
-        if let stored = try Self.readLayout(database) {
+        let database = try Self.open(path)
+        self.database = database
+        if let stored = try Self.readable({ () throws(StoreError) in try Self.readLayout(database) }, path) {
             guard stored.identity == layout.identity else {
                 throw StoreError("\(path) holds the results of another sweep (\(Self.difference(stored.identity, layout.identity))); "
                                  + "use another --out, or remove the folder to start again")
@@ -49,10 +49,12 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// Opens an existing store and reads its layout from it (`merge`).
     public init(existingAt path: String) throws(StoreError) {
-        guard FileManager.default.fileExists(atPath: path) else { throw StoreError("\(path): no results store here") }
-        database = try SQLiteDatabase(path: path)
-        try Self.configure(database)
-        guard let stored = try Self.readLayout(database) else {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError("\(path): no results store here; expected the folder of a satsim sweep or chaos --out")
+        }
+        let database = try Self.open(path)
+        self.database = database
+        guard let stored = try Self.readable({ () throws(StoreError) in try Self.readLayout(database) }, path) else {
             throw StoreError("\(path) is not a satsim results store (it has no sweep table)")
         }
         layout = stored
@@ -159,6 +161,30 @@ public final class ResultsStore: @unchecked Sendable {
     }
 
     // MARK: - Schema
+
+    /// Opens and configures the database at `path`, saying in plain words when the path is a
+    /// folder or the file is not an SQLite database (a truncated or foreign file).
+    private static func open(_ path: String) throws(StoreError) -> SQLiteDatabase {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw StoreError("\(path) is a folder; expected the results store file there: remove the folder, or choose another --out")
+        }
+        let database = try SQLiteDatabase(path: path)
+        try readable({ () throws(StoreError) in try configure(database) }, path)
+        return database
+    }
+
+    /// `body`, its SQLite failure told as a file that is not a results store.
+    @discardableResult
+    private static func readable<T>(_ body: () throws(StoreError) -> T, _ path: String) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            let sqlite = error.message.hasPrefix(path + ": ") ? String(error.message.dropFirst(path.count + 2)) : error.message
+            throw StoreError("\(path) is not a satsim results store that can be read (SQLite: \(sqlite)); "
+                             + "expected one written by satsim sweep or chaos: remove it, or choose another --out")
+        }
+    }
 
     private static func configure(_ database: SQLiteDatabase) throws(StoreError) {
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
