@@ -317,10 +317,12 @@ struct HostilePlanTests {
         try Data(repeating: 0x41, count: 5000).write(to: URL(fileURLWithPath: corrupt).appendingPathComponent("results.sqlite"))
         Self.expect(try Self.satsim(["merge", a, corrupt, "--out", try Self.folder()]), 2, ["is not a satsim results store that can be read"])
 
-        // The same folder twice is that folder once; the two shards make the whole sweep.
+        // The same folder twice is that folder once; the two shards make the whole sweep. One
+        // shard alone is an incomplete merge: partial outputs, the missing shard named, exit 1
+        // (the contract's "ran but hit a limit").
         let twice = try Self.folder("twice"), once = try Self.folder("once"), whole = try Self.folder("whole")
-        Self.expect(try Self.satsim(["merge", a, a, "--out", twice]), 0, ["the store holds 2 of the sweep's 4 runs"])
-        Self.expect(try Self.satsim(["merge", a, "--out", once]), 0, [])
+        Self.expect(try Self.satsim(["merge", a, a, "--out", twice]), 1, ["2 of 4 runs are missing, from shard 1/2"])
+        Self.expect(try Self.satsim(["merge", a, "--out", once]), 1, ["2 of 4 runs are missing, from shard 1/2"])
         #expect(try String(contentsOfFile: twice + "/runs.csv", encoding: .utf8) == (try String(contentsOfFile: once + "/runs.csv", encoding: .utf8)))
         Self.expect(try Self.satsim(["merge", a, b, "--out", whole]), 0, [])
         #expect(try String(contentsOfFile: whole + "/runs.csv", encoding: .utf8).split(separator: "\n").count == 5)

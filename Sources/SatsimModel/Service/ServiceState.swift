@@ -64,6 +64,9 @@ struct InstanceState {
     var epoch: UInt32 = 0
     /// The queue discipline and its state (the service's `queue.discipline`).
     var discipline: any QueueDisciplineRule = FIFODiscipline()
+    /// The discipline is FIFO: the next waiting attempt is the queue's front and none is dropped,
+    /// taken without the existential's two witness calls (issue 10). Set with `discipline`.
+    var fifo = true
     /// The instance's own cache, when the service has one.
     var cache: LRUCache?
     /// Taken out of the balancer by its health check (it still works off what it holds).

@@ -192,13 +192,13 @@ extension Simulation {
     @inline(__always)
     func startWaiting(service s: Int, instance: Int) {
         while instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds),
-              let next = instances[instance].takeNextWaiting()
+              let next = instances[instance].fifo ? instances[instance].queue.popFront() : instances[instance].takeNextWaiting()
         {
             services[s].queued.add(-1, at: now)
             let waited = now.nanoseconds - attempts.rows[Int(next)].enqueuedAt
             // The timeout is checked first: an attempt it drops never reaches the discipline.
             if waited > services[s].queueTimeout
-                || instances[instance].discipline.drops(
+                || !instances[instance].fifo && instances[instance].discipline.drops(
                     sojourn: waited, now: now.nanoseconds, remaining: instances[instance].queue.count)
             {
                 services[s].counters.dropped += 1

@@ -26,6 +26,7 @@ extension Simulation {
             var busy = 0, queued = 0
             for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
                 let instance = instances[i]
+                precondition(instance.fifo == (instance.discipline is FIFODiscipline), "\(service.spec.name) instance \(i): fifo flag disagrees with its discipline")
                 precondition(
                     instance.busy >= 0 && instance.busy <= max(service.workers, service.workersBeforeLowering),
                     "\(service.spec.name) instance \(i): \(instance.busy) busy of \(service.workers) workers")

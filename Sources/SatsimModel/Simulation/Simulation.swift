@@ -29,7 +29,12 @@ public final class Simulation: EventProcessor {
     var lastTick: SimTime = .zero
     var warmedUp = false
     /// Set when a limit stops the run; the run loop then processes no further event.
-    var halted: RunLimitHit?
+    var halted: RunLimitHit? {
+        didSet { haltedFlag = halted != nil }
+    }
+    /// `halted != nil`, kept as a plain flag: the run loop asks after every event, and the
+    /// optional enum's comparison was a call each time (issue 10).
+    @exclusivity(unchecked) var haltedFlag = false
     /// The timeline indices of the load spikes in progress.
     var activeSpikes: [Int] = []
     /// What happened, in time order (faults, instances, breakers): rare, so kept as a list.
@@ -86,6 +91,7 @@ public final class Simulation: EventProcessor {
                 var instance = InstanceState(queue: AttemptQueue(initialCapacity: initial))
                 instance.cache = service.cache.map { LRUCache(capacity: $0.capacity, ttl: $0.ttl) }
                 instance.discipline = service.queue.discipline.makeRule()
+                instance.fifo = service.queue.discipline == .fifo
                 if slot >= service.instances { instance.lifecycle = .stopped }
                 instances.append(instance)
             }
@@ -354,7 +360,8 @@ public final class Simulation: EventProcessor {
     }
 
     /// Whether a limit stopped the run: the run loop checks it after every event.
-    public var isHalted: Bool { halted != nil }
+    @inline(__always)
+    public var isHalted: Bool { haltedFlag }
 
     /// Stops the run when a memory budget is crossed: requests, attempts and health probes (an
     /// attempt that belongs to no request) alive at once. The run loop returns after the current

@@ -89,7 +89,10 @@ extension Simulation {
         services[s].bootTime = new.bootTime.nanoseconds
         let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
         if new.queue.discipline != old.queue.discipline {
-            for instance in range { instances[instance].discipline = new.queue.discipline.makeRule() }
+            for instance in range {
+                instances[instance].discipline = new.queue.discipline.makeRule()
+                instances[instance].fifo = new.queue.discipline == .fifo
+            }
         }
         if let cache = new.cache, cache.keys != old.cache?.keys || cache.zipf != old.cache?.zipf {
             services[s].keys = ZipfSampler(n: cache.keys, exponent: cache.zipf)
