@@ -83,6 +83,12 @@ public struct ChaosCommand: ParsableCommand {
         // Counted before ChaosSearch enumerates them: the file's own values were checked on
         // loading, so only --max-together or --replications can push the search past the limits.
         let enabled = chaos.faults.filter(\.event.enabled).count
+        if enabled == 0 {
+            // A file may keep its chaos block switched off for `run`; a search of it has nothing to try.
+            Console.error("\(TerminalText.escaped(file)): every fault of the chaos block has `enabled: false`, so there is "
+                          + "no combination to try; switch one on, e.g. --set chaos.faults.0.enabled=true")
+            throw ExitCode(2)
+        }
         let together = min(maxTogether ?? chaos.maxTogether, enabled)
         let combinations = PlanLimits.combinations(of: enabled, upTo: together, cap: PlanLimits.maximumPoints)
         let runsEach = replications ?? chaos.replications

@@ -45,6 +45,18 @@ public struct MergeCommand: ParsableCommand {
     public func validate() throws {
         if folders.isEmpty { throw ValidationError("merge needs at least one folder of a sweep's shard") }
         if out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
+        // Merging into one of the inputs would replace that shard's files with the merged set
+        // (and its store with the union): a shard is never written by merge.
+        let target = Self.canonical(out)
+        if let folder = folders.first(where: { Self.canonical($0) == target }) {
+            throw ValidationError(
+                "--out \(TerminalText.escaped(out)) is the shard folder \(TerminalText.escaped(folder)); merge writes a new folder and never replaces a shard: choose another --out")
+        }
+    }
+
+    /// A folder's path with `.`, `..` and symbolic links resolved, to tell two spellings of one folder.
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     public func run() throws {

@@ -324,6 +324,10 @@ struct HostilePlanTests {
         Self.expect(try Self.satsim(["merge", a, a, "--out", twice]), 1, ["2 of 4 runs are missing, from shard 1/2"])
         Self.expect(try Self.satsim(["merge", a, "--out", once]), 1, ["2 of 4 runs are missing, from shard 1/2"])
         #expect(try String(contentsOfFile: twice + "/runs.csv", encoding: .utf8) == (try String(contentsOfFile: once + "/runs.csv", encoding: .utf8)))
+        // A shard's own folder as --out (however it is spelled) is refused and left as it was.
+        let before = try String(contentsOfFile: a + "/runs.csv", encoding: .utf8)
+        Self.expect(try Self.satsim(["merge", a, b, "--out", a + "/."]), 2, ["never replaces a shard"])
+        #expect(try String(contentsOfFile: a + "/runs.csv", encoding: .utf8) == before)
         Self.expect(try Self.satsim(["merge", a, b, "--out", whole]), 0, [])
         #expect(try String(contentsOfFile: whole + "/runs.csv", encoding: .utf8).split(separator: "\n").count == 5)
     }
@@ -374,13 +378,17 @@ struct HostilePlanTests {
     }
 
     /// scenario-format.md: "`enabled` (default true)" on chaos faults; "a switched-off fault
-    /// joins no combination". With every fault off the search is the baseline alone.
-    @Test func everyFaultSwitchedOffLeavesTheBaseline() throws {
+    /// joins no combination". With every fault off there is nothing to search: chaos says so
+    /// (exit 2, with the --set that switches one back on), while `run` of the file still works.
+    @Test func everyFaultSwitchedOffIsNothingToSearch() throws {
         let off = try Self.file(Self.chaos(["{ kind: kill, service: api, count: 1, enabled: false }",
                                             "{ kind: scale, service: api, to: 3, enabled: false }"]))
-        let outcome = try Self.satsim(["chaos", off, "--out", try Self.folder(), "--format", "json"])
-        Self.expect(outcome, 0, [])
-        #expect(outcome.stdout.contains("\"combinations\""))
+        Self.expect(try Self.satsim(["chaos", off, "--out", try Self.folder(), "--format", "json"]), 2,
+                    ["every fault of the chaos block has `enabled: false`", "--set chaos.faults.0.enabled=true"])
+        let on = try Self.satsim(["chaos", off, "--set", "chaos.faults.0.enabled=true", "--out", try Self.folder(), "--format", "json"])
+        Self.expect(on, 0, [])
+        #expect(on.stdout.contains("\"combinations\""))
+        Self.expect(try Self.satsim(["run", off, "--out", try Self.folder()]), 0, [])
     }
 
     /// DESIGN.md: user text reaching a terminal goes through TerminalText.escaped; a label of
