@@ -399,6 +399,16 @@ struct HostilePlanTests {
         Self.expect(outcome, 0, [])
         #expect(!outcome.stdout.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
         #expect(outcome.stdout.contains(#"x\u{1B}[2J\u{7}y"#))
+        // The table is measured after escaping: the label (right-aligned, as every column but the
+        // first) ends where its header "faults" ends.
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        if let header = lines.first(where: { $0.contains("goodput lost") }), let faults = header.range(of: "faults"),
+           let row = lines.first(where: { $0.contains(#"x\u{1B}[2J\u{7}y"#) }), let label = row.range(of: #"x\u{1B}[2J\u{7}y"#) {
+            #expect(header.distance(from: header.startIndex, to: faults.upperBound) == row.distance(from: row.startIndex, to: label.upperBound),
+                    "misaligned:\n\(header)\n\(row)")
+        } else {
+            Issue.record("no table row with the label: \(outcome.stdout)")
+        }
         let long = String(repeating: "L", count: 500_000)
         let big = try Self.file(Self.chaos(["{ kind: kill, service: api, count: 1, label: \(long) }"], maxTogether: 1))
         Self.expect(try Self.satsim(["chaos", big, "--out", try Self.folder()]), 0, [])
