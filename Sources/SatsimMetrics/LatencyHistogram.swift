@@ -79,15 +79,30 @@ public struct LatencyHistogram: Sendable {
         // nextDown, as HdrHistogram does: 99.9 / 100 * 1000 is 999.0000000000001 in floating
         // point, and rounding that up would report the 1000th value instead of the 999th.
         let rank = max(1, UInt64((max(percentile.nextDown, 0) * Double(count) / 100).rounded(.up)))
-        var seen: UInt64 = 0
-        for i in lowestUsed...highestUsed {
-            seen += counts[i]
-            if seen >= rank {
-                let ns = (Self.highestValue(ofBucket: i) + 1) * Self.unitNanoseconds - 1
-                return Double(min(ns, maxNanoseconds)) * 1e-9
+        // Whole blocks of 64 buckets are skipped by their sums (a reduction the compiler
+        // vectorises), then the block holding the rank is scanned bucket by bucket: the same
+        // bucket as a plain scan, at a fraction of the cost over the ~20,000 buckets an
+        // interval of seconds-long latencies spans (issue 10).
+        let bucket: Int? = counts.withUnsafeBufferPointer { c in
+            var seen: UInt64 = 0
+            var i = lowestUsed
+            while i &+ 64 <= highestUsed &+ 1 {
+                var block: UInt64 = 0
+                for k in i..<(i &+ 64) { block &+= c[k] }
+                if seen &+ block >= rank { break }
+                seen &+= block
+                i &+= 64
             }
+            while i <= highestUsed {
+                seen &+= c[i]
+                if seen >= rank { return i }
+                i &+= 1
+            }
+            return nil
         }
-        return maxSeconds
+        guard let bucket else { return maxSeconds }
+        let ns = (Self.highestValue(ofBucket: bucket) + 1) * Self.unitNanoseconds - 1
+        return Double(min(ns, maxNanoseconds)) * 1e-9
     }
 
     /// Forgets every observation. O(buckets used).
@@ -116,6 +131,19 @@ public struct LatencyHistogram: Sendable {
         guard other.highestUsed >= other.lowestUsed else { return }
         precondition(except.count <= other.count, "removing \(except.count) observations of \(other.count)")
         let (from, to) = (other.lowestUsed, other.highestUsed)
+        if except._count == 0 {
+            // The common case after warmup: nothing to leave out, so `other`'s used range is
+            // exactly what grows, and one add per bucket does it.
+            counts.withUnsafeMutableBufferPointer { mine in
+                other.counts.withUnsafeBufferPointer { theirs in
+                    for i in from...to { mine[i] &+= theirs[i] }
+                }
+            }
+            _count &+= other._count
+            if from < lowestUsed { lowestUsed = from }
+            if to > highestUsed { highestUsed = to }
+            return
+        }
         var first = Int.max, last = -1
         counts.withUnsafeMutableBufferPointer { mine in
             other.counts.withUnsafeBufferPointer { theirs in
