@@ -86,9 +86,7 @@ extension ChaosRanking {
     func text(at: SimTime) -> String {
         var rows: [[String]] = [["rank", "faults", "runs", "outcomes", "goodput lost", "emergent"]]
         for (rank, e) in combinations.enumerated() {
-            // Escaped before the columns are measured: Console escapes again (a no-op then), and a
-            // label's control characters would otherwise widen it on screen after the padding.
-            rows.append([String(rank + 1), TerminalText.escaped(Self.name(e)), String(e.runs), Self.outcomeText(e), Self.percent(e.goodputLost),
+            rows.append([String(rank + 1), Self.name(e), String(e.runs), Self.outcomeText(e), Self.percent(e.goodputLost),
                          e.emergent ? "yes" : ""])
         }
         var out = "baseline (no fault): \(Self.outcomeText(baseline)); \(String(format: "%.0f", baseline.meanSuccesses)) "

@@ -1,3 +1,4 @@
+import SatsimMetrics
 import ArgumentParser
 import Foundation
 import SatsimSweep

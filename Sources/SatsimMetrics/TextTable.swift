@@ -1,7 +1,13 @@
 /// Plain-text tables for terminal output: the first column left-aligned, the others
 /// right-aligned, two spaces apart, no trailing spaces.
+///
+/// Cells are escaped for the terminal (``TerminalText``) before they are measured: a cell
+/// holding a scenario's name or label with control characters is printed escaped anyway, and
+/// measuring it raw would push the rest of its row out of line. Escaping is idempotent, so the
+/// console's own escaping of the whole text changes nothing afterwards.
 public enum TextTable {
     public static func render(_ rows: [[String]]) -> String {
+        let rows = rows.map { $0.map { TerminalText.escaped($0) } }
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         for row in rows {

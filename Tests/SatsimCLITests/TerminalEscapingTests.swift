@@ -1,3 +1,4 @@
+import SatsimMetrics
 import Foundation
 import SatsimCLI
 import Testing
