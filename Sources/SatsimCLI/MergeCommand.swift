@@ -27,8 +27,9 @@ public struct MergeCommand: ParsableCommand {
             When runs are still missing, the outputs cover the runs stored, and one sentence on \
             standard error says how many of how many are missing and from which shards (or \
             points): exit code 1, so a job that depends on the merge (Slurm afterok) does not \
-            start. Exit code 1 also when a run stopped at a limit; 2 for a folder without a store \
-            or stores of different plans.
+            start. Exit code 1 also when a run stopped at a limit; 2 for a folder without a store, \
+            stores of different plans, or an --out that is one of the shards' folders (merge \
+            never replaces a shard).
             """
     )
 
