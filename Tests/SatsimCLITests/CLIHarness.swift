@@ -16,17 +16,24 @@ struct CLIHarness {
 
     /// Runs `satsim` with a time limit [s]: a process still running then is killed with SIGKILL
     /// and reported with `timedOut`, so a hang fails the test instead of stalling the suite.
-    /// `environment` entries are added to the test's own environment.
+    /// `environment` entries are added to the test's own environment. With `memoryLimitKiB` it
+    /// runs under `ulimit -v` through /bin/sh (`exec`, so an exit or a signal is satsim's own).
     static func run(
-        _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:], timeout: Double
+        _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:], timeout: Double,
+        memoryLimitKiB: Int? = nil
     ) throws -> Output {
         guard let binary else {
             Issue.record("the satsim executable was not found next to the tests; run `swift build` first")
             return Output(status: -1, stdout: "", stderr: "")
         }
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        if let memoryLimitKiB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -v \(memoryLimitKiB) && exec \"$0\" \"$@\"", binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = currentDirectory ?? root
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let directory = try temporaryDirectory()

@@ -51,38 +51,12 @@ struct HostilePlanTests {
     /// own), killed after 60 s: a grid or a combination count allocated in full reached 6 GB and
     /// ran for minutes before these fixes, so either limit catches it.
     static func satsim(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
-        guard let binary = CLIHarness.binary else {
-            Issue.record("the satsim executable was not found next to the tests; run `swift build` first")
-            return Outcome(status: -1, signalled: false, timedOut: false, stdout: "", stderr: "")
-        }
         let folder = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "ulimit -v \(2 * 1024 * 1024) && exec \"$0\" \"$@\"", binary.path] + arguments
-        process.currentDirectoryURL = directory ?? folder
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let done = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in done.signal() }
-        try process.run()
-        var timedOut = false
-        if done.wait(timeout: .now() + 60) == .timedOut {
-            timedOut = true
-            kill(process.processIdentifier, SIGKILL)
-            done.wait()
-        }
-        try out.close()
-        try err.close()
-        return Outcome(
-            status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal, timedOut: timedOut,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        let output = try CLIHarness.run(arguments, currentDirectory: directory ?? folder, timeout: 60,
+                                        memoryLimitKiB: 2 * 1024 * 1024)
+        return Outcome(status: output.status, signalled: output.reason == .uncaughtSignal, timedOut: output.timedOut,
+                       stdout: output.stdout, stderr: output.stderr)
     }
 
     /// Expects a clean exit with `status` whose stderr contains every one of `phrases`.
