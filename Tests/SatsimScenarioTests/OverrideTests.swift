@@ -67,6 +67,20 @@ import Testing
         #expect(spec.service(named: "api")?.bootTime == SimTime(nanoseconds: 30 * sec))
     }
 
+    /// A distribution the file omits has no kind yet: a key of one of its kinds is placed only
+    /// after its `dist`, and the message says so instead of "unknown key".
+    @Test func setInsideAnOmittedDistributionNamesItsKind() throws {
+        let error = try #require(throws: ScenarioError.self) { try load("clients.batch.network.mean=5ms") }
+        let message = try #require(error.diagnostics.first?.message)
+        #expect(message.contains("clients.batch.network has no `dist` in the file"), "\(message)")
+        #expect(message.contains("--set clients.batch.network.dist=exponential"), "\(message)")
+        let spec = try load("clients.batch.network.dist=exponential", "clients.batch.network.mean=5ms")
+        #expect(spec.client(named: "batch")?.network == .exponential(mean: 0.005))
+        // A key no kind has is still an unknown key.
+        let unknown = try #require(throws: ScenarioError.self) { try load("clients.batch.network.meen=5ms") }
+        #expect(unknown.diagnostics.first?.message == "unknown key")
+    }
+
     @Test func laterSetWinsAndOverridesApplyAfterTheVariant() throws {
         var spec = try load("services.api.workers=2", "services.api.workers=3")
         #expect(spec.service(named: "api")?.workers == 3)

@@ -48,6 +48,20 @@ struct Overlay {
             let discriminatorValue = shape.discriminator.flatMap { d in entries.first { $0.key == d }?.value.scalar }
             let allowed = shape.keys(for: discriminatorValue)
             guard let key = allowed.first(where: { $0.name == segment }) else {
+                // A key of one of the shape's kinds, on a block whose kind is not written (a
+                // `network` the file omits): say which key decides the kind, not "unknown key".
+                if let discriminator = shape.discriminator, discriminatorValue == nil,
+                   let kinds = Optional(shape.cases.filter { c in c.keys.contains { $0.name == segment } }.map(\.value)),
+                   !kinds.isEmpty
+                {
+                    let block = walked.joined(separator: ".")
+                    return problem(
+                        here,
+                        "\(block) has no `\(discriminator)` in the file, so '\(segment)' cannot be placed; set "
+                            + "\(block).\(discriminator) first (\(kinds.map { "`\($0)`" }.joined(separator: ", ")) "
+                            + "take\(kinds.count == 1 ? "s" : "") '\(segment)'), e.g. --set \(block).\(discriminator)=\(kinds[0]) "
+                            + "--set \(here.joined(separator: "."))=VALUE")
+                }
                 return problem(here, "unknown key", suggestion: Suggestion.closest(to: segment, in: allowed.map(\.name)))
             }
             if let index = entries.firstIndex(where: { $0.key == segment }) {
