@@ -9,16 +9,13 @@ extension Simulation {
     /// - the fast-path flags (``refreshFastPaths()``) agree with the fields they summarise;
     public func checkInvariants() {
         calendar.checkInvariants()
-        for client in clients {
-            precondition(
-                client.guarded == (client.budget != nil || client.breaker != nil || client.throttle != nil),
-                "client \(client.spec.name): fast path says guarded=\(client.guarded)")
+        for c in clients.indices {
+            precondition(clients[c].guarded == isGuarded(client: c),
+                         "client \(clients[c].spec.name): fast path says guarded=\(clients[c].guarded)")
         }
-        for (s, service) in services.enumerated() {
-            let quiet = service.blackholing == 0 && service.refusing == 0 && service.errorRatios.isEmpty
-                && service.addedLatency.isEmpty && service.contention == 0
-                && (chaos.activeFaults == 0 || chaos.faults.isEmpty || chaos.faults[s].isEmpty)
-            precondition(service.quiet == quiet, "service \(service.spec.name): fast path says quiet=\(service.quiet)")
+        for s in services.indices {
+            precondition(services[s].quiet == isQuiet(service: s),
+                         "service \(services[s].spec.name): fast path says quiet=\(services[s].quiet)")
         }
         requests.slots.checkInvariants()
         attempts.slots.checkInvariants()

@@ -183,14 +183,20 @@ public final class Simulation: EventProcessor {
     /// timeline event (faults, `set`, chaos faults), the only places those fields change; a test
     /// checks the flags against the fields after every event of the scenarios that change them.
     func refreshFastPaths() {
-        for c in clients.indices {
-            clients[c].guarded = clients[c].budget != nil || clients[c].breaker != nil || clients[c].throttle != nil
-        }
-        for s in services.indices {
-            services[s].quiet = services[s].blackholing == 0 && services[s].refusing == 0
-                && services[s].errorRatios.isEmpty && services[s].addedLatency.isEmpty && services[s].contention == 0
-                && (chaos.activeFaults == 0 || chaos.faults.isEmpty || chaos.faults[s].isEmpty)
-        }
+        for c in clients.indices { clients[c].guarded = isGuarded(client: c) }
+        for s in services.indices { services[s].quiet = isQuiet(service: s) }
+    }
+
+    /// What `ClientState.guarded` must be: the client has a budget, breaker or throttle.
+    func isGuarded(client c: Int) -> Bool {
+        clients[c].budget != nil || clients[c].breaker != nil || clients[c].throttle != nil
+    }
+
+    /// What `ServiceState.quiet` must be: no fault acts on the service and it has no contention.
+    func isQuiet(service s: Int) -> Bool {
+        services[s].blackholing == 0 && services[s].refusing == 0
+            && services[s].errorRatios.isEmpty && services[s].addedLatency.isEmpty && services[s].contention == 0
+            && (chaos.activeFaults == 0 || chaos.faults.isEmpty || chaos.faults[s].isEmpty)
     }
 
     /// Bit i set when outcome i (in `AttemptOutcome.allCases` order) is retried.
