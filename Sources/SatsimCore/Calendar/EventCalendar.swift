@@ -132,10 +132,7 @@ public struct EventCalendar {
         guard !heap.isEmpty else { return nil }
         let first = heap[0]
         let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            siftDown(from: 0)
-        }
+        if !heap.isEmpty { refill(from: 0, with: last) }
         return first
     }
 
@@ -161,6 +158,37 @@ public struct EventCalendar {
             }
         }
         h[child] = moving
+    }
+
+    /// Fills the hole at `start` with `moving` by the bottom-up method: the hole first moves to a
+    /// leaf along the path of smaller children (one comparison per level, between the two
+    /// children), then `moving` rises from there. The last element of a heap usually belongs
+    /// near the bottom, so it rarely rises more than a level or two, and a pop costs about half
+    /// the comparisons of the textbook sift-down (issue 10, measured with callgrind).
+    @inlinable
+    internal func refill(from start: Int, with moving: ScheduledEvent) {
+        let h = heap.baseAddress
+        let n = heap.count
+        var hole = start
+        while true {
+            let left = 2 &* hole &+ 1
+            if left >= n { break }
+            let right = left &+ 1
+            var best = left
+            if right < n && h[right].firesBefore(h[left]) { best = right }
+            h[hole] = h[best]
+            hole = best
+        }
+        while hole > start {
+            let parent = (hole &- 1) >> 1
+            if moving.firesBefore(h[parent]) {
+                h[hole] = h[parent]
+                hole = parent
+            } else {
+                break
+            }
+        }
+        h[hole] = moving
     }
 
     @inlinable

@@ -28,9 +28,9 @@ public struct TimerSlots {
     /// Takes a free slot.
     /// - Returns: the slot and the generation events for it must carry.
     /// - Complexity: O(1) amortised.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func acquire() -> (slot: UInt32, generation: UInt32) {
-        _inUse += 1
+        _inUse &+= 1
         if let slot = free.popLast() {
             let state = states[Int(slot)] | 1
             states[Int(slot)] = state
@@ -42,14 +42,21 @@ public struct TimerSlots {
     }
 
     /// Frees a slot and invalidates every pending event that carries its old generation.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func release(_ slot: UInt32) {
         let i = Int(slot)
-        precondition(i < states.count && states[i] & 1 == 1, "release of slot \(slot), which is not in use")
+        // Checked in every build: a double release would hand one slot to two owners.
+        if i >= states.count || states[i] & 1 == 0 { Self.notInUse(slot) }
         // Not in use, and the next generation (wrapping within 31 bits).
         states[i] = (states[i] &+ 1) & ~1
         free.append(slot)
-        _inUse -= 1
+        _inUse &-= 1
+    }
+
+    /// Stops the program: `slot` was released while not in use (a bug in the model, never input).
+    @usableFromInline @inline(never)
+    internal static func notInUse(_ slot: UInt32) -> Never {
+        preconditionFailure("release of slot \(slot), which is not in use")
     }
 
     /// The current generation of `slot` (what an event scheduled now must carry).

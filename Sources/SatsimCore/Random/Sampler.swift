@@ -74,9 +74,17 @@ public struct Sampler: @unchecked Sendable {  // `values` points at immutable, n
         self.values = values
     }
 
-    /// One draw.
-    @inlinable
+    /// One draw. The exponential, the commonest service time, is drawn inline (a load from the
+    /// stream's block and a multiply); every other kind goes through one call (issue 10: the
+    /// whole switch out of line cost a call and a copy of the sampler per service time).
+    @inlinable @inline(__always)
     public func draw(_ stream: RandomStream) -> Double {
+        if kind == .exponential { return a * stream.standardExponential() }
+        return drawOther(stream)
+    }
+
+    @inlinable @inline(never)
+    internal func drawOther(_ stream: RandomStream) -> Double {
         switch kind {
         case .exponential:
             return a * stream.standardExponential()

@@ -124,8 +124,7 @@ extension Simulation {
         }
         services[s].counters.started += 1
         services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.rows[Int(a)].enqueuedAt)).seconds
-        let sampler = services[s].serviceTime
-        var work = services[s].serviceStreamRef.with { sampler.draw($0) }
+        var work = services[s].serviceStreamRef.with { services[s].serviceTime.draw($0) }
         if !services[s].quiet {
             if services[s].contention > 0 {
                 work *= 1 + services[s].contention * Double(inService)
