@@ -31,7 +31,7 @@ extension Simulation {
     func sendCallAttempt(request r: UInt32) {
         let k = Int(requests.rows[Int(r)].call)
         let isRetry = requests.rows[Int(r)].attemptsSent > 0
-        requests.rows[Int(r)].attemptsSent += 1
+        requests.rows[Int(r)].attemptsSent &+= 1
         if calls[k].budget != nil {
             if !isRetry {
                 calls[k].budget?.deposit(at: now)
@@ -100,9 +100,9 @@ extension Simulation {
         if outcome == .success && attempts.rows[ai].cacheKey >= 0 {
             instances[instance].cache?.insert(attempts.rows[ai].cacheKey, now: now.nanoseconds)
         }
-        services[s].counters.completions += 1
+        services[s].counters.completions &+= 1
         if attempts.rows[ai].abandoned {
-            services[s].counters.wasted += 1
+            services[s].counters.wasted &+= 1
         }
         respond(a, outcome: outcome)
         releaseWorker(service: s, instance: instance)
@@ -112,7 +112,7 @@ extension Simulation {
     /// instance with nothing left stops.
     @inline(__always)
     func releaseWorker(service s: Int, instance: Int) {
-        instances[instance].busy -= 1
+        instances[instance].busy &-= 1
         services[s].busy.add(-1, at: now)
         startWaiting(service: s, instance: instance)
         if instances[instance].lifecycle == .draining && instances[instance].busy == 0 && instances[instance].queue.isEmpty {

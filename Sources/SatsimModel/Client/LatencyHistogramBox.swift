@@ -40,8 +40,7 @@ final class LatencyHistogramBox {
 
     /// Moves the interval's counted buckets into the run's histogram and starts a new interval.
     func fold() {
-        folded.addBuckets(of: interval, except: excluded)
-        interval.reset()
+        folded.moveBuckets(from: &interval, except: excluded)
         excluded.reset()
     }
 

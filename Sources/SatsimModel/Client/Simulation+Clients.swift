@@ -36,8 +36,9 @@ extension Simulation {
         return true
     }
 
+    @inline(__always)
     func newRequest(client c: Int) {
-        clients[c].counters.requests += 1
+        clients[c].counters.requests &+= 1
         let slot = requests.acquire(client: c, at: now)
         if chaos.cohorts { drawCohort(request: slot, client: c) }
         sendAttempt(request: slot)
@@ -72,10 +73,10 @@ extension Simulation {
         }
         let c = Int(requests.rows[Int(r)].client)
         let isRetry = requests.rows[Int(r)].attemptsSent > 0
-        requests.rows[Int(r)].attemptsSent += 1
+        requests.rows[Int(r)].attemptsSent &+= 1
         if clients[c].guarded, !clientGuardsAdmit(request: r, client: c, isRetry: isRetry) { return }
-        if isRetry { clients[c].counters.retries += 1 }
-        clients[c].counters.attempts += 1
+        if isRetry { clients[c].counters.retries &+= 1 }
+        clients[c].counters.attempts &+= 1
         let (a, generation) = attempts.acquire(
             request: r, requestGeneration: requests.slots.generation(of: r), service: clients[c].target)
         let timeout = clients[c].timeout
@@ -213,9 +214,9 @@ extension Simulation {
         }
         if outcome == .success {
             let latency = now - SimTime(nanoseconds: requests.rows[ri].start)
-            clients[c].counters.successes += 1
+            clients[c].counters.successes &+= 1
             let early = createdBeforeWarmup(ri)
-            if early { clients[c].counters.earlySuccesses += 1 }
+            if early { clients[c].counters.earlySuccesses &+= 1 }
             clients[c].latencyRef.with { $0.record(latency, counted: !early) }
             if chaos.cohorts { countCohort(request: ri, client: c, success: true, latency: latency) }
             finishRequest(r, client: c)
@@ -241,8 +242,8 @@ extension Simulation {
     /// A request ended without success.
     @inline(__always)
     func countFailure(request ri: Int, client c: Int) {
-        clients[c].counters.failures += 1
-        if createdBeforeWarmup(ri) { clients[c].counters.earlyFailures += 1 }
+        clients[c].counters.failures &+= 1
+        if createdBeforeWarmup(ri) { clients[c].counters.earlyFailures &+= 1 }
         if chaos.cohorts { countCohort(request: ri, client: c, success: false, latency: .zero) }
     }
 

@@ -8,7 +8,7 @@ extension Simulation {
     func attemptReachesService(_ a: UInt32) {
         let i = Int(a)
         let s = Int(attempts.rows[i].service)
-        services[s].counters.arrivals += 1
+        services[s].counters.arrivals &+= 1
         attempts.rows[i].phase = .atServer
         if !services[s].quiet, faultEndsAttempt(a, service: s) { return }
         guard let instance = chooseInstance(service: s) else {
@@ -111,7 +111,7 @@ extension Simulation {
     @inline(__always)
     func startService(_ a: UInt32, service s: Int, instance: Int) {
         let inService = instances[instance].busy
-        instances[instance].busy += 1
+        instances[instance].busy &+= 1
         services[s].busy.add(1, at: now)
         if attempts.rows[Int(a)].request == AttemptSlab.probe {
             // A probe takes a worker but no work: it answers as soon as a worker reaches it.
@@ -122,7 +122,7 @@ extension Simulation {
                 generation: attempts.slots.generation(of: a))
             return
         }
-        services[s].counters.started += 1
+        services[s].counters.started &+= 1
         services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.rows[Int(a)].enqueuedAt)).seconds
         var work = services[s].serviceStreamRef.with { services[s].serviceTime.draw($0) }
         if !services[s].quiet {
@@ -200,7 +200,7 @@ extension Simulation {
                 || !instances[instance].fifo && instances[instance].discipline.drops(
                     sojourn: waited, now: now.nanoseconds, remaining: instances[instance].queue.count)
             {
-                services[s].counters.dropped += 1
+                services[s].counters.dropped &+= 1
                 respond(next, outcome: .error)
                 continue
             }
