@@ -20,12 +20,19 @@ struct HdrBucketLayout: Sendable {
 
     /// The bucket of a value in units. O(1).
     @inlinable @inline(__always)
-    func index(of units: Int64) -> Int {
+    func index(of units: Int64) -> Int { Self.index(of: units, bits: bits) }
+
+    /// The bucket of a value in units, for a layout of `bits` sub-bucket bits: with `bits` a
+    /// literal the hot path needs no layout value (a lazily initialised global is a call per
+    /// record) and no overflow checks (every quantity is below 2^7 or 2^64 >> magnitude).
+    @inlinable @inline(__always)
+    static func index(of units: Int64, bits: Int) -> Int {
         let v = UInt64(max(units, 0))
         // The power of two above the first 2^bits values; 0 below them.
-        let magnitude = max(0, (64 - v.leadingZeroBitCount) - bits)
-        let sub = Int(v >> UInt64(magnitude))
-        return magnitude == 0 ? sub : (magnitude + 1) * halfCount + (sub - halfCount)
+        let magnitude = max(0, (64 &- v.leadingZeroBitCount) &- bits)
+        let sub = Int(truncatingIfNeeded: v >> UInt64(magnitude))
+        let half = 1 << (bits &- 1)
+        return magnitude == 0 ? sub : (magnitude &+ 1) &* half &+ (sub &- half)
     }
 
     /// The largest value (in units) that falls in bucket `index`.

@@ -44,7 +44,7 @@ public struct LatencyHistogram: Sendable {
 
     /// The bucket of a value in units.
     @inlinable @inline(__always)
-    static func index(of units: Int64) -> Int { layout.index(of: units) }
+    static func index(of units: Int64) -> Int { HdrBucketLayout.index(of: units, bits: subBucketBits) }
 
     /// The largest value (in units) that falls in bucket `index`.
     static func highestValue(ofBucket index: Int) -> Int64 { layout.highestValue(ofBucket: index) }
