@@ -93,29 +93,37 @@ extension Simulation {
 
     /// The handler of attempt `a` is done: it answers (success, or an error when a required call
     /// failed), frees its worker and the worker takes the next waiting attempt.
-    @inline(__always)
     func finishHandler(_ a: UInt32, service s: Int, outcome: AttemptOutcome) {
+        finishHandler(FullPath.self, a, service: s, outcome: outcome)
+    }
+
+    /// ``finishHandler(_:service:outcome:)`` on path `P` (``RequestPath``).
+    @inline(__always)
+    func finishHandler<P: RequestPath>(_: P.Type, _ a: UInt32, service s: Int, outcome: AttemptOutcome) {
         let ai = Int(a)
         let instance = Int(attempts.rows[ai].instance)
-        if outcome == .success && attempts.rows[ai].cacheKey >= 0 {
+        if P.full, outcome == .success && attempts.rows[ai].cacheKey >= 0 {
             instances[instance].cache?.insert(attempts.rows[ai].cacheKey, now: now.nanoseconds)
         }
         services[s].counters.completions &+= 1
         if attempts.rows[ai].abandoned {
             services[s].counters.wasted &+= 1
         }
-        respond(a, outcome: outcome)
-        releaseWorker(service: s, instance: instance)
+        respond(P.self, a, outcome: outcome)
+        releaseWorker(P.self, service: s, instance: instance)
     }
 
     /// A worker of `instance` is free: it takes the next waiting attempt, and a draining
     /// instance with nothing left stops.
+    func releaseWorker(service s: Int, instance: Int) { releaseWorker(FullPath.self, service: s, instance: instance) }
+
+    /// ``releaseWorker(service:instance:)`` on path `P` (``RequestPath``).
     @inline(__always)
-    func releaseWorker(service s: Int, instance: Int) {
+    func releaseWorker<P: RequestPath>(_: P.Type, service s: Int, instance: Int) {
         instances[instance].busy &-= 1
         services[s].busy.add(-1, at: now)
-        startWaiting(service: s, instance: instance)
-        if instances[instance].lifecycle == .draining && instances[instance].busy == 0 && instances[instance].queue.isEmpty {
+        startWaiting(P.self, service: s, instance: instance)
+        if P.full, instances[instance].lifecycle == .draining && instances[instance].busy == 0 && instances[instance].queue.isEmpty {
             setLifecycle(service: s, instance: instance, .stopped)
             recordEvent(.instanceStopped, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) drained and stopped")
         }

@@ -32,16 +32,17 @@ extension Simulation {
             clients[c].usersActive -= 1
             return false
         }
-        newRequest(client: c)
+        newRequest(FullPath.self, client: c)
         return true
     }
 
+    /// A client creates a request and sends its first attempt (on path `P`, ``RequestPath``).
     @inline(__always)
-    func newRequest(client c: Int) {
+    func newRequest<P: RequestPath>(_: P.Type, client c: Int) {
         clients[c].counters.requests &+= 1
         let slot = requests.acquire(client: c, at: now)
-        if chaos.cohorts { drawCohort(request: slot, client: c) }
-        sendAttempt(request: slot)
+        if P.full, chaos.cohorts { drawCohort(request: slot, client: c) }
+        sendAttempt(P.self, request: slot)
         // Also here, not only when an attempt is sent: a request whose attempt the breaker,
         // throttle or budget rejected stays in flight (waiting to retry) without one.
         checkInFlight()
@@ -66,15 +67,18 @@ extension Simulation {
     /// Before anything is sent the client's own guards may reject the attempt locally: the retry
     /// budget (a refused retry ends the request), the circuit breaker and the adaptive throttle
     /// (their rejections may be retried like any outcome listed in `retry.on`).
-    func sendAttempt(request r: UInt32) {
-        if requests.isCall(r) {
+    func sendAttempt(request r: UInt32) { sendAttempt(FullPath.self, request: r) }
+
+    /// ``sendAttempt(request:)`` on path `P` (``RequestPath``).
+    func sendAttempt<P: RequestPath>(_: P.Type, request r: UInt32) {
+        if P.full, requests.isCall(r) {
             sendCallAttempt(request: r)
             return
         }
         let c = Int(requests.rows[Int(r)].client)
         let isRetry = requests.rows[Int(r)].attemptsSent > 0
         requests.rows[Int(r)].attemptsSent &+= 1
-        if clients[c].guarded, !clientGuardsAdmit(request: r, client: c, isRetry: isRetry) { return }
+        if P.full, clients[c].guarded, !clientGuardsAdmit(request: r, client: c, isRetry: isRetry) { return }
         if isRetry { clients[c].counters.retries &+= 1 }
         clients[c].counters.attempts &+= 1
         let (a, generation) = attempts.acquire(
@@ -86,12 +90,12 @@ extension Simulation {
                 at: now + SimTime(nanoseconds: timeout), kind: EventKind.attemptTimeout.rawValue, slot: a,
                 generation: generation, fifo: clients[c].timeoutFIFO)
         }
-        let delay = networkDelay(c)
+        let delay = P.full ? networkDelay(c) : .zero
         if delay > .zero {
             calendar.schedule(
                 at: now + delay, kind: EventKind.attemptReachesService.rawValue, slot: a, generation: generation)
         } else {
-            attemptReachesService(a)
+            attemptReachesService(P.self, a)
         }
         // The callers check the memory budget (newRequest, and the retry event): once per event.
     }
@@ -143,14 +147,19 @@ extension Simulation {
 
     /// The server has an answer for an attempt (success, or a fast error). It travels back over
     /// the network unless the client already gave up.
+    func respond(_ a: UInt32, outcome: AttemptOutcome) { respond(FullPath.self, a, outcome: outcome) }
+
+    /// ``respond(_:outcome:)`` on path `P` (``RequestPath``).
     @inline(__always)
-    func respond(_ a: UInt32, outcome: AttemptOutcome) {
+    func respond<P: RequestPath>(_: P.Type, _ a: UInt32, outcome: AttemptOutcome) {
         let i = Int(a)
-        if attempts.rows[i].request == AttemptSlab.probe {
+        if P.full, attempts.rows[i].request == AttemptSlab.probe {
             probeAnswered(a, success: outcome == .success)
             return
         }
-        if chaos.outliers, attempts.rows[i].instance >= 0, !attempts.rows[i].abandoned { observeOutlier(a, success: outcome == .success) }
+        if P.full, chaos.outliers, attempts.rows[i].instance >= 0, !attempts.rows[i].abandoned {
+            observeOutlier(a, success: outcome == .success)
+        }
         if attempts.rows[i].abandoned {
             attempts.slots.release(a)
             return
@@ -159,18 +168,21 @@ extension Simulation {
         attempts.rows[i].phase = .toClient
         let r = attempts.rows[i].request
         // A downstream call's answer reaches the calling handler at once (no network model).
-        let delay = requests.isCall(r) ? .zero : networkDelay(Int(requests.rows[Int(r)].client))
+        let delay = !P.full || requests.isCall(r) ? .zero : networkDelay(Int(requests.rows[Int(r)].client))
         if delay > .zero {
             calendar.schedule(
                 at: now + delay, kind: EventKind.responseReachesClient.rawValue, slot: a,
                 generation: attempts.slots.generation(of: a))
         } else {
-            responseReachesClient(a)
+            responseReachesClient(P.self, a)
         }
     }
 
+    func responseReachesClient(_ a: UInt32) { responseReachesClient(FullPath.self, a) }
+
+    /// ``responseReachesClient(_:)`` on path `P` (``RequestPath``).
     @inline(__always)
-    func responseReachesClient(_ a: UInt32) {
+    func responseReachesClient<P: RequestPath>(_: P.Type, _ a: UInt32) {
         let i = Int(a)
         let r = attempts.rows[i].request
         let outcome = attempts.rows[i].outcome
@@ -178,7 +190,7 @@ extension Simulation {
         // Releasing the slot also cancels the pending timeout: its generation is now stale.
         attempts.slots.release(a)
         if abandoned { return }
-        attemptEnded(request: r, outcome: outcome)
+        attemptEnded(P.self, request: r, outcome: outcome)
     }
 
     func attemptTimesOut(_ a: UInt32) {
@@ -196,15 +208,18 @@ extension Simulation {
     }
 
     /// Decides what a request does after an attempt ended: done, retry, or give up.
-    func attemptEnded(request r: UInt32, outcome: AttemptOutcome) {
-        if requests.isCall(r) {
+    func attemptEnded(request r: UInt32, outcome: AttemptOutcome) { attemptEnded(FullPath.self, request: r, outcome: outcome) }
+
+    /// ``attemptEnded(request:outcome:)`` on path `P` (``RequestPath``).
+    func attemptEnded<P: RequestPath>(_: P.Type, request r: UInt32, outcome: AttemptOutcome) {
+        if P.full, requests.isCall(r) {
             callAttemptEnded(request: r, outcome: outcome)
             return
         }
         let ri = Int(r)
         let c = Int(requests.rows[ri].client)
         clients[c].counters.count(outcome)
-        if outcome != .rejected {
+        if P.full, outcome != .rejected {
             if clients[c].breaker != nil {
                 let before = clients[c].breaker?.state
                 clients[c].breaker?.record(success: outcome == .success, admittedIn: requests.rows[ri].breakerPeriod, at: now)
@@ -218,8 +233,8 @@ extension Simulation {
             let early = createdBeforeWarmup(ri)
             if early { clients[c].counters.earlySuccesses &+= 1 }
             clients[c].latencyRef.with { $0.record(latency, counted: !early) }
-            if chaos.cohorts { countCohort(request: ri, client: c, success: true, latency: latency) }
-            finishRequest(r, client: c)
+            if P.full, chaos.cohorts { countCohort(request: ri, client: c, success: true, latency: latency) }
+            finishRequest(P.self, r, client: c)
             return
         }
         if requests.rows[ri].attemptsSent < clients[c].maxAttempts
@@ -236,7 +251,7 @@ extension Simulation {
             return
         }
         countFailure(request: ri, client: c)
-        finishRequest(r, client: c)
+        finishRequest(P.self, r, client: c)
     }
 
     /// A request ended without success.
@@ -254,9 +269,13 @@ extension Simulation {
     }
 
     @inline(__always)
-    func finishRequest(_ r: UInt32, client c: Int) {
+    func finishRequest(_ r: UInt32, client c: Int) { finishRequest(FullPath.self, r, client: c) }
+
+    /// ``finishRequest(_:client:)`` on path `P` (``RequestPath``).
+    @inline(__always)
+    func finishRequest<P: RequestPath>(_: P.Type, _ r: UInt32, client c: Int) {
         requests.slots.release(r)
-        if clients[c].isClosed {
+        if P.full, clients[c].isClosed {
             if clients[c].usersActive > clients[c].usersWanted {
                 clients[c].usersActive -= 1
             } else {

@@ -4,24 +4,27 @@ extension Simulation {
     /// An attempt arrives at its service. Active faults act first (a refusing outage or injected
     /// errors fail it fast, a blackhole swallows it); otherwise the balancer picks a serving
     /// instance, which serves it at once, queues it, or turns it away when its queue is full.
+    func attemptReachesService(_ a: UInt32) { attemptReachesService(FullPath.self, a) }
+
+    /// ``attemptReachesService(_:)`` on path `P` (``RequestPath``).
     @inline(__always)
-    func attemptReachesService(_ a: UInt32) {
+    func attemptReachesService<P: RequestPath>(_: P.Type, _ a: UInt32) {
         let i = Int(a)
         let s = Int(attempts.rows[i].service)
         services[s].counters.arrivals &+= 1
         attempts.rows[i].phase = .atServer
-        if !services[s].quiet, faultEndsAttempt(a, service: s) { return }
+        if P.full, !services[s].quiet, faultEndsAttempt(a, service: s) { return }
         guard let instance = chooseInstance(service: s) else {
             // No serving instance: the connection is refused.
             services[s].counters.rejected += 1
             services[s].counters.unrouted += 1
-            respond(a, outcome: .error)
+            respond(P.self, a, outcome: .error)
             return
         }
-        if !admit(a, service: s, instance: instance) {
+        if !admit(P.self, a, service: s, instance: instance) {
             services[s].counters.rejected += 1
             services[s].counters.queueFull += 1
-            respond(a, outcome: .error)
+            respond(P.self, a, outcome: .error)
         }
     }
 
@@ -49,12 +52,15 @@ extension Simulation {
 
     /// Hands attempt `a` to `instance`: a free worker (unless the instance is paused) starts it,
     /// otherwise it waits in the queue. Returns false when the queue is full.
+    func admit(_ a: UInt32, service s: Int, instance: Int) -> Bool { admit(FullPath.self, a, service: s, instance: instance) }
+
+    /// ``admit(_:service:instance:)`` on path `P` (``RequestPath``).
     @inline(__always)
-    func admit(_ a: UInt32, service s: Int, instance: Int) -> Bool {
+    func admit<P: RequestPath>(_: P.Type, _ a: UInt32, service s: Int, instance: Int) -> Bool {
         attempts.rows[Int(a)].instance = Int32(instance)
         attempts.rows[Int(a)].enqueuedAt = now.nanoseconds
-        if instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds) {
-            startService(a, service: s, instance: instance)
+        if instances[instance].busy < services[s].workers && !(P.full && instances[instance].isPaused(at: now.nanoseconds)) {
+            startService(P.self, a, service: s, instance: instance)
         } else if instances[instance].queue.count < services[s].queueCapacity {
             instances[instance].queue.pushBack(a)
             services[s].queued.add(1, at: now)
@@ -108,12 +114,13 @@ extension Simulation {
         Int(instances[instance].busy) + instances[instance].queue.count
     }
 
+    /// A free worker of `instance` starts attempt `a` (on path `P`, ``RequestPath``).
     @inline(__always)
-    func startService(_ a: UInt32, service s: Int, instance: Int) {
+    func startService<P: RequestPath>(_: P.Type, _ a: UInt32, service s: Int, instance: Int) {
         let inService = instances[instance].busy
         instances[instance].busy &+= 1
         services[s].busy.add(1, at: now)
-        if attempts.rows[Int(a)].request == AttemptSlab.probe {
+        if P.full, attempts.rows[Int(a)].request == AttemptSlab.probe {
             // A probe takes a worker but no work: it answers as soon as a worker reaches it.
             attempts.rows[Int(a)].startedAt = now.nanoseconds
             attempts.rows[Int(a)].work = 0
@@ -125,7 +132,7 @@ extension Simulation {
         services[s].counters.started &+= 1
         services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.rows[Int(a)].enqueuedAt)).seconds
         var work = services[s].serviceStreamRef.with { services[s].serviceTime.draw($0) }
-        if !services[s].quiet {
+        if P.full, !services[s].quiet {
             if services[s].contention > 0 {
                 work *= 1 + services[s].contention * Double(inService)
             }
@@ -145,12 +152,12 @@ extension Simulation {
     /// An instance finishes an attempt, answers it (or notes the work was wasted), and takes the
     /// next waiting attempt, dropping those that waited past the queue timeout. Work caught by a
     /// stop-the-world pause finishes later by the time it was paused.
-    func departure(service s: Int, attempt a: UInt32) {
+    func departure<P: RequestPath>(_: P.Type, service s: Int, attempt a: UInt32) {
         let ai = Int(a)
         // A kill already answered this attempt; its departure is void.
         guard attempts.rows[ai].phase == .atServer else { return }
         let instance = Int(attempts.rows[ai].instance)
-        if !instances[instance].pauses.isEmpty {
+        if P.full, !instances[instance].pauses.isEmpty {
             let started = attempts.rows[ai].startedAt
             let done = now.nanoseconds - started - instances[instance].pausedTime(from: started, to: now.nanoseconds)
             if done < attempts.rows[ai].work {
@@ -162,12 +169,12 @@ extension Simulation {
                 return
             }
         }
-        if attempts.rows[ai].request == AttemptSlab.probe {
+        if P.full, attempts.rows[ai].request == AttemptSlab.probe {
             respond(a, outcome: .success)
             releaseWorker(service: s, instance: instance)
             return
         }
-        if let keys = services[s].keys, let stream = services[s].cacheStream {
+        if P.full, let keys = services[s].keys, let stream = services[s].cacheStream {
             // A hit skips every call of the service.
             let key = keys.draw(stream)
             if instances[instance].cache?.lookup(key, now: now.nanoseconds) == true {
@@ -178,19 +185,22 @@ extension Simulation {
             services[s].counters.cacheMisses += 1
             attempts.rows[ai].cacheKey = key
         }
-        if services[s].callCount > 0 {
+        if P.full, services[s].callCount > 0 {
             attempts.rows[ai].callCursor = 0
             proceedWithCalls(a, service: s)
         } else {
-            finishHandler(a, service: s, outcome: .success)
+            finishHandler(P.self, a, service: s, outcome: .success)
         }
     }
 
     /// Fills free workers of `instance` from its queue (unless it is paused), in the order of its
     /// queue discipline, dropping what waited past the queue timeout or what the discipline drops.
+    func startWaiting(service s: Int, instance: Int) { startWaiting(FullPath.self, service: s, instance: instance) }
+
+    /// ``startWaiting(service:instance:)`` on path `P` (``RequestPath``).
     @inline(__always)
-    func startWaiting(service s: Int, instance: Int) {
-        while instances[instance].busy < services[s].workers && !instances[instance].isPaused(at: now.nanoseconds),
+    func startWaiting<P: RequestPath>(_: P.Type, service s: Int, instance: Int) {
+        while instances[instance].busy < services[s].workers && !(P.full && instances[instance].isPaused(at: now.nanoseconds)),
               let next = instances[instance].fifo ? instances[instance].queue.popFront() : instances[instance].takeNextWaiting()
         {
             services[s].queued.add(-1, at: now)
@@ -201,10 +211,10 @@ extension Simulation {
                     sojourn: waited, now: now.nanoseconds, remaining: instances[instance].queue.count)
             {
                 services[s].counters.dropped &+= 1
-                respond(next, outcome: .error)
+                respond(P.self, next, outcome: .error)
                 continue
             }
-            startService(next, service: s, instance: instance)
+            startService(P.self, next, service: s, instance: instance)
         }
     }
 }

@@ -6,9 +6,11 @@ extension Simulation {
     /// - work conservation: an instance with waiting attempts has every worker busy;
     /// - each service's time integrals hold the current sums of busy workers and queued attempts;
     /// - every queued attempt is live, at a server, and queued at the instance that holds it.
-    /// - the fast-path flags (``refreshFastPaths()``) agree with the fields they summarise;
+    /// - the fast-path flags (``refreshFastPaths()``) agree with the fields they summarise, and a
+    ///   run on the lean path (``lean``) still has none of the mechanisms that path leaves out;
     public func checkInvariants() {
         calendar.checkInvariants()
+        precondition(!lean || isLean(), "the run takes the lean path but uses a mechanism it leaves out")
         for c in clients.indices {
             precondition(clients[c].guarded == isGuarded(client: c),
                          "client \(clients[c].spec.name): fast path says guarded=\(clients[c].guarded)")

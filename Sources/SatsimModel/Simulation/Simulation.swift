@@ -51,6 +51,9 @@ public final class Simulation: EventProcessor {
     static let minimumCompactionThreshold = 65_536
     /// Targeted faults and cohorts (Chaos/ChaosState.swift): nothing per event without them.
     @exclusivity(unchecked) var chaos = ChaosState()
+    /// Whether this run's requests take the lean path (``LeanPath``, ``isLean()``): resolved at
+    /// set-up, fixed for the run. A test may clear it to run the same scenario on the full path.
+    @exclusivity(unchecked) var lean = false
     /// Counted events, for the benchmark's events per second.
     public private(set) var countedEvents = 0
 
@@ -174,6 +177,28 @@ public final class Simulation: EventProcessor {
         prepareChaos()
         prepareEdgeBreakers()
         refreshFastPaths()
+        lean = isLean()
+    }
+
+    /// Whether the run may take the lean request path (``LeanPath``): no client has a retry
+    /// budget, breaker, throttle, network delay or closed-loop users; no service has a health
+    /// check, cache, downstream calls, outlier detection, autoscaler, fault or contention; there
+    /// are no cohorts; and the timeline is empty, since its events (pauses, deploys, scaling,
+    /// faults, `set`) are what bring the others mid-run. Timeouts, retries, backoff, queue
+    /// limits and disciplines and several instances behind a balancer all stay on it.
+    func isLean() -> Bool {
+        guard !chaos.cohorts, !chaos.outliers, !spec.timeline.contains(where: \.enabled) else { return false }
+        for c in clients.indices {
+            if isGuarded(client: c) || clients[c].network != nil || clients[c].isClosed { return false }
+        }
+        for s in services.indices {
+            if !isQuiet(service: s) || services[s].healthCheck != nil || services[s].keys != nil
+                || services[s].callCount > 0 || services[s].spec.outlierDetection != nil || services[s].autoscaler != nil
+            {
+                return false
+            }
+        }
+        return true
     }
 
     /// Resolves, for each client and service, whether the request path may skip the mechanisms
@@ -289,7 +314,7 @@ public final class Simulation: EventProcessor {
         case .arrival:
             let c = Int(event.target)
             guard event.generation == clients[c].arrivalEpoch else { return false }
-            newRequest(client: c)
+            if lean { newRequest(LeanPath.self, client: c) } else { newRequest(FullPath.self, client: c) }
             scheduleNextArrival(c)
             return true
         case .userWakes:
@@ -300,7 +325,11 @@ public final class Simulation: EventProcessor {
             return false
         case .departure:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation) else { return false }
-            departure(service: Int(event.target), attempt: event.slot)
+            if lean {
+                departure(LeanPath.self, service: Int(event.target), attempt: event.slot)
+            } else {
+                departure(FullPath.self, service: Int(event.target), attempt: event.slot)
+            }
             return true
         case .responseReachesClient:
             guard attempts.slots.isCurrent(slot: event.slot, generation: event.generation),
@@ -315,7 +344,7 @@ public final class Simulation: EventProcessor {
             return true
         case .retry:
             guard requests.slots.isCurrent(slot: event.slot, generation: event.generation) else { return false }
-            sendAttempt(request: event.slot)
+            if lean { sendAttempt(LeanPath.self, request: event.slot) } else { sendAttempt(FullPath.self, request: event.slot) }
             checkInFlight()
             return true
         case .metricsTick:
