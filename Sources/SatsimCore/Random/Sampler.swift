@@ -83,6 +83,13 @@ public struct Sampler: @unchecked Sendable {  // `values` points at immutable, n
         return drawOther(stream)
     }
 
+    /// The mean of an exponential sampler (nil for every other kind), for a caller that draws
+    /// the exponential inline from a stream it holds without retaining (the service time of
+    /// every request): `mean * stream.standardExponential()` is then exactly ``draw(_:)``,
+    /// without copying the sampler out of the caller's state first.
+    @inlinable @inline(__always)
+    public var exponentialMean: Double? { kind == .exponential ? a : nil }
+
     @inlinable @inline(never)
     internal func drawOther(_ stream: RandomStream) -> Double {
         switch kind {

@@ -131,7 +131,13 @@ extension Simulation {
         }
         services[s].counters.started &+= 1
         services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.rows[Int(a)].enqueuedAt)).seconds
-        var work = services[s].serviceStreamRef.with { services[s].serviceTime.draw($0) }
+        var work: Double
+        if let mean = services[s].serviceTime.exponentialMean {
+            work = services[s].serviceStreamRef.with { mean * $0.standardExponential() }
+        } else {
+            let sampler = services[s].serviceTime
+            work = services[s].serviceStreamRef.with { sampler.draw($0) }
+        }
         if P.full, !services[s].quiet {
             if services[s].contention > 0 {
                 work *= 1 + services[s].contention * Double(inService)

@@ -22,11 +22,13 @@ struct RequestSlab {
             // The call, breaker period and cohort of the slot's last request stay: every path
             // that reads them writes them first (a call's index and parent, an admitted
             // attempt's period, a drawn cohort).
-            rows[i].parent = RequestSlab.noParent
-            rows[i].client = UInt32(c)
-            rows[i].start = time.nanoseconds
-            rows[i].attemptsSent = 0
-            rows[i].previousBackoff = 0
+            // Through one address: five stores, not five loads of the column's base between them.
+            let row = rows.baseAddress + i
+            row.pointee.parent = RequestSlab.noParent
+            row.pointee.client = UInt32(c)
+            row.pointee.start = time.nanoseconds
+            row.pointee.attemptsSent = 0
+            row.pointee.previousBackoff = 0
         }
         return slot
     }
