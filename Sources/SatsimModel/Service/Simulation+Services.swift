@@ -130,7 +130,9 @@ extension Simulation {
             return
         }
         services[s].counters.started &+= 1
-        services[s].counters.waitSum += (now - SimTime(nanoseconds: attempts.rows[Int(a)].enqueuedAt)).seconds
+        // Most attempts start the moment they arrive: adding their zero wait would change no bit.
+        let enqueuedAt = attempts.rows[Int(a)].enqueuedAt
+        if enqueuedAt != now.nanoseconds { services[s].counters.waitSum += (now - SimTime(nanoseconds: enqueuedAt)).seconds }
         var work: Double
         if let mean = services[s].serviceTime.exponentialMean {
             work = services[s].serviceStreamRef.with { mean * $0.standardExponential() }

@@ -404,7 +404,7 @@ public final class Simulation: EventProcessor {
     /// ends at `now`.
     @inline(__always)
     func checkInFlight() {
-        let inFlight = requests.slots.inUse + attempts.slots.inUse
+        let inFlight = requests.slots.inUse &+ attempts.slots.inUse
         if inFlight > maxInFlight, halted == nil { haltInFlight(inFlight) }
         if calendar.count > compactionThreshold { compactCalendar() }
     }
