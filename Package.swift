@@ -32,7 +32,9 @@ let package = Package(
         ),
 
         // MARK: - Library modules
-        .target(name: "SatsimCore", dependencies: ["CGSL"]),
+        // Hand-vectorised C kernels chosen at run time (AVX2), bit-identical to the Swift loops.
+        .target(name: "CSatsimKernels"),
+        .target(name: "SatsimCore", dependencies: ["CGSL", "CSatsimKernels"]),
         .target(name: "SatsimMetrics", dependencies: ["SatsimCore"]),
         .target(name: "SatsimModel", dependencies: ["SatsimCore", "SatsimMetrics"]),
         .target(

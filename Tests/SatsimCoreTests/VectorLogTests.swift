@@ -71,6 +71,30 @@ import Testing
         #expect(differing.isEmpty, "\(differing.count) differ, first (x, vector log) \(String(describing: differing.first))")
     }
 
+    /// The AVX2 kernel (Sources/CSatsimKernels) replaces the SIMD loop on CPUs that have it: a
+    /// run must give the same bits on either, so both must agree with the scalar form exactly,
+    /// down to the sign of -log(1): 0 - log(1) = +0, as Swift's SIMD minus computes it.
+    @Test("The AVX2 kernel's -log agrees with the scalar form bit for bit")
+    func avx2KernelMatchesScalar() {
+        guard let kernel = VectorLog.negativeLogsAVX2(Self.inputs) else {
+            print("VectorLogTests: skipped, this CPU has no AVX2 (the portable SIMD loop is what runs here)")
+            return
+        }
+        #expect(VectorLog.avx2)
+        let differing = zip(Self.inputs, kernel).filter { (0 - VectorLog.scalar($0.0)).bitPattern != $0.1.bitPattern }
+        #expect(differing.isEmpty, "\(differing.count) differ, first (x, kernel) \(String(describing: differing.first))")
+        #expect(kernel[0].bitPattern == (0.0 as Double).bitPattern, "0 - log(1) is +0")
+    }
+
+    @Test("The portable refill loop (CPUs without AVX2) gives the scalar form's -log bit for bit")
+    func portableLoopMatchesScalar() {
+        var values = Self.inputs + Array(repeating: 1, count: (8 - Self.inputs.count % 8) % 8)
+        let count = values.count
+        values.withUnsafeMutableBufferPointer { RandomStream.negativeLogs($0.baseAddress!, count: count) }
+        let differing = zip(Self.inputs, values).filter { (0 - VectorLog.scalar($0.0)).bitPattern != $0.1.bitPattern }
+        #expect(differing.isEmpty, "\(differing.count) differ, first (x, loop) \(String(describing: differing.first))")
+    }
+
     @Test("Block exponentials are the scalar reference's, bit for bit, across block boundaries")
     func blockMatchesScalarReference() {
         let block = RandomStream(seed: 41, component: "services.api.service_time")

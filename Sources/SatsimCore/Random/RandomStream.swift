@@ -1,4 +1,5 @@
 import CGSL
+import CSatsimKernels
 
 /// A seeded stream of random numbers, shared by GSL's samplers and satsim's fast paths.
 ///
@@ -97,7 +98,6 @@ extension RandomStream {
     /// made a double in [1, 2) from its top 52 bits, v = 2 - d in (0, 1] (exact), and -log(v).
     @usableFromInline
     func refill() {
-        let raw = UnsafeMutableRawPointer(block)
         // nextUInt64's steps with the state in registers for the whole block.
         var (s0, s1, s2, s3) = (words[0], words[1], words[2], words[3])
         for j in 0..<Self.blockSize {
@@ -112,11 +112,23 @@ extension RandomStream {
             block[j] = 2 - Double(bitPattern: 0x3ff0_0000_0000_0000 | (word >> 12))
         }
         (words[0], words[1], words[2], words[3]) = (s0, s1, s2, s3)
-        for lane in stride(from: 0, to: Self.blockSize, by: 8) {
-            let v = raw.loadUnaligned(fromByteOffset: lane * 8, as: SIMD8<Double>.self)
-            raw.storeBytes(of: -VectorLog.log(v), toByteOffset: lane * 8, as: SIMD8<Double>.self)
+        if VectorLog.avx2 {
+            // Four lanes a register where the CPU has them: the same operations, the same bits.
+            satsim_negative_log_avx2(block, block, Self.blockSize)
+        } else {
+            Self.negativeLogs(block, count: Self.blockSize)
         }
         blockNext = 0
+    }
+
+    /// `v[j] = -log(v[j])` for `count` values (a multiple of 8) by the portable SIMD loop, which
+    /// a refill takes on CPUs without AVX2 (public for the test that holds it to the kernel).
+    public static func negativeLogs(_ v: UnsafeMutablePointer<Double>, count: Int) {
+        let raw = UnsafeMutableRawPointer(v)
+        for lane in stride(from: 0, to: count, by: 8) {
+            let x = raw.loadUnaligned(fromByteOffset: lane * 8, as: SIMD8<Double>.self)
+            raw.storeBytes(of: -VectorLog.log(x), toByteOffset: lane * 8, as: SIMD8<Double>.self)
+        }
     }
 
     /// ``standardExponential()`` computed one at a time with ``VectorLog/scalar(_:)``, for the
