@@ -20,4 +20,20 @@ int satsim_cpu_has_avx2(void);
  */
 void satsim_negative_log_avx2(const double *v, double *out, long n);
 
+/*
+ * Seconds to integer nanoseconds, rounded half away from zero and clamped to [0, INT64_MAX]
+ * (NaN gives 0): SimTime(seconds:) in SatsimCore/Time/SimTime.swift, which documents why each
+ * step is exact. Written in C because C's conversion of a double already known to lie in
+ * (0, 9.2e18) is one instruction, where Swift's Int64(_:) tests again that the value is finite
+ * and in range before converting, a chain of dependent compares on every drawn duration.
+ */
+static inline long long satsim_nanoseconds(double seconds) {
+#pragma clang fp contract(off)
+    double ns = seconds * 1e9;
+    if (!(ns > 0)) return 0;
+    if (ns >= 9.2e18) return 0x7fffffffffffffffLL;
+    long long whole = (long long)ns;
+    return whole + (ns - (double)whole >= 0.5 ? 1 : 0);
+}
+
 #endif

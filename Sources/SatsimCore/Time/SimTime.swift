@@ -1,3 +1,5 @@
+import CSatsimKernels
+
 /// A point or span of simulated time, as a whole number of nanoseconds.
 ///
 /// Simulated time is an integer so that ordering is exact and runs are reproducible bit for bit:
@@ -31,16 +33,9 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// service time cost more than the rest of the conversion (perf, issue 10).
     @inlinable @inline(__always)
     public init(seconds: Double) {
-        let ns = seconds * 1e9
-        if !(ns > 0) {
-            nanoseconds = 0
-        } else if ns >= 9.2e18 {
-            nanoseconds = .max
-        } else {
-            let whole = Int64(ns)
-            let roundsUp = ns - Double(whole) >= 0.5
-            nanoseconds = whole &+ Int64(unsafeBitCast(roundsUp, to: UInt8.self))
-        }
+        // The same steps in C (CSatsimKernels), where the conversion of a value already known to
+        // be in range is one instruction: Swift's Int64(_:) checks it again (issue 10).
+        nanoseconds = Int64(satsim_nanoseconds(seconds))
     }
 
     /// This time in seconds (a division, which is correctly rounded: 15 s reads exactly 15.0).
