@@ -37,8 +37,9 @@ public struct ExplainCommand: ParsableCommand {
             row's goodput and recovery time (the mean, with explain.json's 95% interval as a \
             whisker) and outcome counts (a stacked bar), beside the base's; and, per row, the \
             goodput over time of every client together against the base: each row's mean over \
-            the replications as a line, the lowest to highest replication as a band. Exit code 1 when a run stopped at a limit, 2 for bad input or a folder that \
-            cannot be written.
+            the replications as a line, the lowest to highest replication as a band. At most 1,000 rows \
+            and 1,000,000 runs, counted before any is built (a larger explanation is refused). Exit \
+            code 1 when a run stopped at a limit, 2 for bad input or a folder that cannot be written.
             """
     )
 

@@ -42,6 +42,12 @@ extension ScenarioSchema {
             - Anchors and aliases (`&a`, `*a`), more than one document, duplicated keys and non-scalar
               keys are errors. Files over \(ScenarioLoader.maximumFileSize) bytes, nesting deeper than
               \(YAMLReader.maximumDepth) levels and more than \(YAMLReader.maximumNodes) values are refused.
+            - What one run holds in memory is bounded whatever it simulates: at most
+              \(ScenarioValidator.maximumClients) clients (each keeps latency histograms of about 0.6 MB), at most
+              \(ScenarioValidator.maximumTotalInstances) instances over all services at once (initial counts,
+              `autoscaler.max` and `scale` targets), and at most \(ScenarioValidator.maximumSeriesValues)
+              time-series values (rows x columns: 14 columns per client, 15 per service); a larger scenario is
+              refused at the key that passes the bound, with the smallest `metrics.interval` that fits.
 
             ## Keys
 
