@@ -180,6 +180,21 @@ struct HostileRunTests {
         #expect(!outcome.stderr.contains("Help:"))
     }
 
+    /// A timeline `set` into a block fixed for the run that this file does not write (`variants`,
+    /// `expect`) said "variants: is not in the file", which tells where but not why; `seed` and
+    /// `name` were already refused by name. A misspelt top-level key still gets its did-you-mean.
+    @Test func aSetIntoABlockFixedForTheRunIsRefusedByName() throws {
+        for path in ["variants.fast", "expect.outcome", "chaos.at"] {
+            let text = Self.tiny + "  - { at: 3s, kind: set, path: \(path), value: 3 }\n"
+            Self.expect(try Self.satsim(["run", try Self.file(text)]), 2, [
+                "scenario.yaml:18:32: error: timeline.1.path: cannot change \(path) mid-run",
+                "holds for the whole run; only clients.* and services.* settings can change mid-run",
+            ])
+        }
+        let typo = Self.tiny + "  - { at: 3s, kind: set, path: servics.api.workers, value: 3 }\n"
+        Self.expect(try Self.satsim(["run", try Self.file(typo)]), 2, ["servics: unknown key (set by timeline.1); did you mean 'services'?"])
+    }
+
     // MARK: - Distribution parameters and YAML
 
     /// lognormal and gamma accept cv in 1e-6...1e6 (beyond, cv^2 overflows in the samplers).
