@@ -195,6 +195,18 @@ struct HostileRunTests {
         Self.expect(try Self.satsim(["run", try Self.file(typo)]), 2, ["servics: unknown key (set by timeline.1); did you mean 'services'?"])
     }
 
+    /// Names are at most 100 characters; a long name of the right letters was told "expected a
+    /// name of lowercase letters, digits, '-' and '_'", which it was.
+    @Test func aLongNameIsToldItIsLong() throws {
+        let long = String(repeating: "a", count: 1_000)
+        let client = Self.tiny.replacingOccurrences(of: "  users:\n", with: "  \(long):\n")
+        Self.expect(try Self.satsim(["run", try Self.file(client)]), 2,
+                    ["scenario.yaml:6:3: error: clients.\(long): found a name of 1000 characters ('aaaaaaaaaaaaaaaaaaaa...'), expected at most 100"])
+        let scenario = Self.tiny.replacingOccurrences(of: "name: tiny", with: "name: \(long)")
+        Self.expect(try Self.satsim(["run", try Self.file(scenario)]), 2,
+                    ["scenario.yaml:1:7: error: name: found a name of 1000 characters, expected a name of lowercase letters, digits and '-' of at most 100"])
+    }
+
     // MARK: - Distribution parameters and YAML
 
     /// lognormal and gamma accept cv in 1e-6...1e6 (beyond, cv^2 overflows in the samplers).

@@ -195,10 +195,13 @@ struct SpecDecoder {
                 suggestion: Suggestion.closest(to: text, in: words))
             return nil
         case .scenarioName:
-            let ok = !text.isEmpty && text.count <= 100
+            let spelled = !text.isEmpty
                 && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-            if ok { return .text(text) }
-            error(node.position, path, "found \(found), expected \(expected)")
+            if spelled && text.count <= Self.maximumNameLength { return .text(text) }
+            // A long name of the right letters was told it had the wrong letters.
+            error(node.position, path, spelled
+                ? "found a name of \(text.count) characters, expected \(expected) of at most \(Self.maximumNameLength)"
+                : "found \(found), expected \(expected)")
             return nil
         case .reference, .keyPath:
             guard !text.isEmpty, text.count <= 200 else {

@@ -31,7 +31,7 @@ extension ScenarioSchema {
             ## Names and paths
 
             - The scenario `name` matches `[a-z0-9-]+`. Client, service and variant names use lowercase
-              letters, digits, `-` and `_`.
+              letters, digits, `-` and `_`. Every name is at most \(SpecDecoder.maximumNameLength) characters.
             - A **KEY.PATH** names a scalar by its dotted path, list items by index:
               `clients.users.retry.max_attempts`, `services.api.instances`, `timeline.0.factor`.
               `--set PATH=VALUE`, `variants`, `sweep.vary` and timeline `set` events use them. A value is
