@@ -202,6 +202,12 @@ struct HostileRunTests {
         let client = Self.tiny.replacingOccurrences(of: "  users:\n", with: "  \(long):\n")
         Self.expect(try Self.satsim(["run", try Self.file(client)]), 2,
                     ["scenario.yaml:6:3: error: clients.\(long): found a name of 1000 characters ('aaaaaaaaaaaaaaaaaaaa...'), expected at most 100"])
+        // Beyond 1024 characters YAML itself stops reading a key, and libyaml's "mapping values
+        // are not allowed in this context" did not say why.
+        let longer = String(repeating: "b", count: 2_000)
+        Self.expect(try Self.satsim(["run", try Self.file(Self.tiny.replacingOccurrences(of: "  users:\n", with: "  \(longer):\n"))]), 2,
+                    ["scenario.yaml:6:2003: error: invalid YAML: mapping values are not allowed in this context",
+                     "the key before this ':' is longer than 1024 characters"])
         let scenario = Self.tiny.replacingOccurrences(of: "name: tiny", with: "name: \(long)")
         Self.expect(try Self.satsim(["run", try Self.file(scenario)]), 2,
                     ["scenario.yaml:1:7: error: name: found a name of 1000 characters, expected a name of lowercase letters, digits and '-' of at most 100"])

@@ -72,6 +72,11 @@ struct YAMLReader {
             message += " (\(context) at line \(parser.context_mark.line + 1))"
         }
         let mark = parser.problem_mark
+        if problem == "mapping values are not allowed in this context", mark.column > 1024 {
+            // libyaml stops reading a plain key after 1024 characters; the ':' that follows
+            // then looks misplaced, and its message does not say why.
+            message += "; the key before this ':' is longer than 1024 characters, which YAML does not read as a key (names are at most 100 characters)"
+        }
         if Self.character(in: text, line: Int(clamping: mark.line), column: Int(clamping: mark.column)) == "\t" {
             // libyaml says "found character that cannot start any token", which does not name it.
             message += "; the character there is a tab: YAML indents with spaces, never tabs"
