@@ -153,6 +153,30 @@ struct HostileRunTests {
         #expect(experiment?["amplification"] is Double)
     }
 
+    // MARK: - Output folders
+
+    /// RunCommand's help: "the folder never mixes two runs and summary.json is present only
+    /// beside a complete set". A `compare` or `explain` into a run's folder replaced its
+    /// report.html while summary.json stayed, so the run's set was no longer whole under its
+    /// seal (and the next `run` there removed the comparison's report). Now the second kind is
+    /// refused before it runs, and the run's files are untouched.
+    @Test func aFolderHoldsTheOutputsOfOneKindOfCommand() throws {
+        let file = try Self.file(Self.tiny), out = try HostilePlanTests.folder()
+        Self.expect(try Self.satsim(["run", file, "--out", out]), 0, [])
+        let report = URL(fileURLWithPath: out).appendingPathComponent("report.html")
+        let before = try Data(contentsOf: report)
+        for command in [["compare", file, "--replications", "1"], ["explain", file, "--replications", "1"]] {
+            Self.expect(try Self.satsim(command + ["--out", out]), 2, [
+                "error: --out \(out): holds the outputs of `satsim run` (summary.json and 7 more, listed in .satsim-run-outputs), "
+                    + "and the outputs of `satsim \(command[0])` would replace some of them",
+            ])
+        }
+        #expect(try Data(contentsOf: report) == before, "the run's report is its own")
+        #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: out).appendingPathComponent("comparison.json").path))
+        // The same kind replaces its own set, as before.
+        Self.expect(try Self.satsim(["run", file, "--out", out, "--seed", "4"]), 0, [])
+    }
+
     // MARK: - Flags
 
     /// A bad flag: argument-parser's own text repeated the flag's help ("Help: ...") and the
