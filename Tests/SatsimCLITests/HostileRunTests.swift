@@ -251,6 +251,23 @@ struct HostileRunTests {
         Self.expect(set, 2, ["--set:2:30: error: services.api.service_time.cv: found 1e-7, expected a number in 1e-06...1000000"])
     }
 
+    /// scenario-format.md: "Rates are `N/s`, `N/m` or `N/h`". Other spellings were refused with
+    /// only the accepted forms ("found 1e3/s, expected a rate > 0 such as 800/s"), where a
+    /// duration says what is wrong and suggests the value meant.
+    @Test(arguments: [
+        ("1e3/s", ": write the number without an exponent (1000/s, not 1e3/s); did you mean '1000/s'?"),
+        ("1e-300/s", ": write the number without an exponent (1000/s, not 1e3/s)"),
+        ("1000 /s", ": write a number, '/' and one of s, m and h, with no spaces; did you mean '1000/s'?"),
+        ("1000/sec", ": the units of a rate are s, m and h; did you mean '1000/s'?"),
+        ("30/minutes", ": the units of a rate are s, m and h; did you mean '30/m'?"),
+        ("5/ms", ": 'ms' is not a unit of a rate; the units are s, m and h (per second, minute, hour)"),
+        ("-5/s", ": a rate has no sign"),
+    ])
+    func aMisspeltRateSaysWhatIsWrong(rate: String, says: String) throws {
+        let outcome = try Self.satsim(["run", try Self.file(Self.tiny), "--set", "clients.users.arrival.rate=\(rate)"])
+        Self.expect(outcome, 2, ["--set:1:28: error: clients.users.arrival.rate: found \(rate), expected a rate > 0 such as 800/s, 30/m or 2/h\(says)"])
+    }
+
     /// `--set services.api.service_time.cv=2` on an exponential said "unknown key", with no
     /// hint that cv belongs to another kind of distribution.
     @Test func aKeyOfAnotherKindSaysHowToChangeTheKind() throws {

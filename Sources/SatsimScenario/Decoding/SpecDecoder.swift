@@ -138,7 +138,9 @@ struct SpecDecoder {
         case .rate:
             if let rate = ScalarSyntax.rate(text), rate > 0, rate.isFinite { return .number(rate) }
             let hint = ScalarSyntax.number(text).map { _ in "\(text)/s" }
-            error(node.position, path, "found \(found), expected \(expected)", suggestion: hint)
+            let problem = ScalarSyntax.rateProblem(text)
+            error(node.position, path, "found \(found), expected \(expected)\(problem?.explanation ?? "")",
+                  suggestion: problem?.suggestion ?? hint)
             return nil
         case .ratio, .multiplier, .nonNegativeNumber:
             guard let value = ScalarSyntax.number(text) else {
