@@ -126,6 +126,12 @@ struct HostileRunTests {
         let row = text.stdout.split(separator: "\n").first { $0.hasPrefix("users ") }?.split(separator: " ").map(String.init) ?? []
         // client, requests, attempts, success, goodput/s, ampl., p50, p99, max
         #expect(row.suffix(3) == ["-", "-", "-"], "the users row: \(row)")
+        // The report's client table says the same.
+        let out = try HostilePlanTests.folder()
+        Self.expect(try Self.satsim(["run", file, "--out", out]), 0, [])
+        let page = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        let cells = page.components(separatedBy: "<th scope=\"row\">users</th>").dropFirst().first?.components(separatedBy: "</tr>").first ?? ""
+        #expect(cells.components(separatedBy: "<td>-</td>").count - 1 >= 4, "the users row of report.html: \(cells)")
         let check = try Self.satsim(["check", file])
         Self.expect(check, 1, ["FAIL clients.users.latency.p99 <= 0.1"], in: \.stdout)
     }
