@@ -171,12 +171,14 @@ extension ExplainCommand {
         let figures = KeyFigure.all(for: base)
         let specs = [base] + counterfactuals.map(\.spec)
         let progress = ProgressReporter(label: "explain", total: Double(specs.count * replications))
+        // Every run's trace is kept until the report is drawn: together they stay bounded.
+        let tracePoints = RunTrace.points(runs: specs.count * replications, clients: base.clients.count)
         let outputs = ParallelRunner.orderedMap(count: specs.count * replications, jobs: jobs, { index in
             var spec = specs[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
             return (RunFigures(result: run.result, analysis: run.analysis, figures: figures),
-                    keepTraces ? RunTrace(result: run.result) : nil)
+                    keepTraces ? RunTrace(result: run.result, points: tracePoints) : nil)
         }, finished: { _, _ in progress.advance() })
         progress.finish()
         let columns = specs.indices.map { c in outputs[(c * replications)..<((c + 1) * replications)] }

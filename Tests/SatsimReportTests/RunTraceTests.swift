@@ -40,6 +40,22 @@ struct RunTraceTests {
         }
     }
 
+    /// All the traces of one command together: 500 runs of 500 clients at 2,000 points would
+    /// be 8 GB; each trace then keeps fewer points (50 at least), and a few runs keep 2,000.
+    @Test func manyTracesShareOneBudget() {
+        #expect(RunTrace.points(runs: 10, clients: 1) == RunTrace.maximumPoints)
+        #expect(RunTrace.points(runs: 500, clients: 500) == 50)
+        // 100 runs of 20 clients: 20,000,000 / (100 x 41) = 4878 > 2000; 1000 runs: 487.
+        #expect(RunTrace.points(runs: 100, clients: 20) == 2_000)
+        #expect(RunTrace.points(runs: 1_000, clients: 20) == 487)
+        var spec = ReportFixture.small()
+        spec.metricsInterval = SimTime(seconds: 0.01)
+        let trace = RunTrace(result: Simulation(spec: spec).run(), points: 100)
+        // 3,000 intervals in groups of 30.
+        #expect(trace.ends.count == 100)
+        #expect(trace.clients.allSatisfy { $0.goodput.count == 100 && $0.p99.count == 100 })
+    }
+
     @Test func aShortRunKeepsEveryInterval() {
         let result = Simulation(spec: ReportFixture.small()).run()
         let trace = RunTrace(result: result)

@@ -32,15 +32,30 @@ public struct RunTrace: Sendable, Hashable {
     /// day at 1 s intervals with 13 clients held 2 GB of traces at full resolution.
     public static let maximumPoints = 2_000
 
+    /// The most values all the traces of one command keep (about 8 bytes each).
+    public static let maximumValues = 20_000_000
+
+    /// The points per trace when `runs` traces of `clients` clients are kept together: at most
+    /// ``maximumPoints``, fewer when their values would pass ``maximumValues`` (500 runs of 500
+    /// clients at 2,000 points each would be 8 GB), but never fewer than 50.
+    public static func points(runs: Int, clients: Int) -> Int {
+        let perPoint = max(1, runs) * (2 * max(1, clients) + 1)
+        return min(maximumPoints, max(50, maximumValues / perPoint))
+    }
+
     /// The trace of `result`. A run of more than ``maximumPoints`` intervals is read in groups
     /// of k consecutive intervals (k the smallest that fits; the same k for every run of one
     /// scenario, so runs still line up): a group's goodput is its successes over its width, its
     /// p99 the largest p99 of its intervals (an upper envelope; a p99 of merged intervals
     /// cannot be recovered from theirs).
-    public init(result: SimulationResult) {
+    ///
+    /// - Parameter points: the most points to keep, ``maximumPoints`` by default; a command that
+    ///   keeps many traces passes ``points(runs:clients:)`` so that all of them together fit.
+    public init(result: SimulationResult, points: Int = RunTrace.maximumPoints) {
         let series = result.timeSeries
         let times = series.column("time") ?? []
-        let k = max(1, (times.count + Self.maximumPoints - 1) / Self.maximumPoints)
+        let points = max(1, points)
+        let k = max(1, (times.count + points - 1) / points)
         // groups[g] = the intervals of group g, by index.
         let groups = stride(from: 0, to: times.count, by: k).map { $0..<min($0 + k, times.count) }
         func start(_ i: Int) -> Double { i == 0 ? 0 : times[i - 1] }
