@@ -231,7 +231,7 @@ struct HostileRunTests {
         let long = String(repeating: "a", count: 1_000)
         let client = Self.tiny.replacingOccurrences(of: "  users:\n", with: "  \(long):\n")
         Self.expect(try Self.satsim(["run", try Self.file(client)]), 2,
-                    ["scenario.yaml:6:3: error: clients.\(long): found a name of 1000 characters ('aaaaaaaaaaaaaaaaaaaa...'), expected at most 100"])
+                    ["scenario.yaml:6:3: error: clients.\(long.prefix(192))...: found a name of 1000 characters ('aaaaaaaaaaaaaaaaaaaa...'), expected at most 100"])
         // Beyond 1024 characters YAML itself stops reading a key, and libyaml's "mapping values
         // are not allowed in this context" did not say why.
         let longer = String(repeating: "b", count: 2_000)
@@ -241,6 +241,21 @@ struct HostileRunTests {
         let scenario = Self.tiny.replacingOccurrences(of: "name: tiny", with: "name: \(long)")
         Self.expect(try Self.satsim(["run", try Self.file(scenario)]), 2,
                     ["scenario.yaml:1:7: error: name: found a name of 1000 characters, expected a name of lowercase letters, digits and '-' of at most 100"])
+    }
+
+    /// A 100,000-character --set path or --variant name was echoed whole in its message, and a
+    /// file of 300 variants listed all 300 in "no variant named": each is cut now.
+    @Test func hugeFlagTextIsNotEchoedWhole() throws {
+        let huge = String(repeating: "x", count: 100_000)
+        let set = try Self.satsim(["run", try Self.file(Self.tiny), "--set", "\(huge)=1"])
+        Self.expect(set, 2, ["--set:1:1: error: " + String(repeating: "x", count: 200) + "...: "])
+        #expect(set.stderr.count < 1_000, "\(set.stderr.count) characters")
+        let variant = try Self.satsim(["run", try Self.file(Self.tiny), "--variant", huge])
+        Self.expect(variant, 2, ["no variant named '" + String(repeating: "x", count: 60) + "...': the file defines no variants"])
+        #expect(variant.stderr.count < 1_000, "\(variant.stderr.count) characters")
+        let many = Self.tiny + "variants:\n" + (0..<300).map { "  v\($0): { services.api.workers: 2 }\n" }.joined()
+        Self.expect(try Self.satsim(["run", try Self.file(many), "--variant", "nope"]), 2,
+                    ["no variant named 'nope' (the file defines v0, v1, v2, v3, v4, v5, v6, v7, v8, v9 and 290 more)"])
     }
 
     // MARK: - Distribution parameters and YAML

@@ -226,8 +226,9 @@ public enum ScenarioLoader {
         let variants = root["variants"]?.entries ?? []
         guard let variant = variants.first(where: { $0.key == name }) else {
             let known = variants.map(\.key)
-            let message = known.isEmpty ? "no variant named '\(name)': the file defines no variants"
-                : "no variant named '\(name)' (the file defines " + known.joined(separator: ", ") + ")"
+            let shown = Diagnostic.shown(name)
+            let message = known.isEmpty ? "no variant named '\(shown)': the file defines no variants"
+                : "no variant named '\(shown)' (the file defines " + Diagnostic.listed(known) + ")"
             return [Diagnostic(at: cli, path: "", message, suggestion: Suggestion.closest(to: name, in: known))]
         }
         guard let pairs = variant.value.entries else {
