@@ -105,12 +105,14 @@ public struct CompareCommand: ParsableCommand {
         // The report's charts need each run's series; kept only when there is a report to write.
         let keepTraces = directory != nil
         let progress = ProgressReporter(label: "compare", total: Double(loaded.count * replications))
+        // Every run's trace is kept until the report is drawn: together they stay bounded.
+        let tracePoints = RunTrace.points(runs: loaded.count * replications, clients: base.clients.count)
         let outputs = ParallelRunner.orderedMap(count: loaded.count * replications, jobs: jobs, { index in
             var spec = loaded[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
             return (RunFigures(result: run.result, analysis: run.analysis, figures: figures),
-                    keepTraces ? RunTrace(result: run.result) : nil)
+                    keepTraces ? RunTrace(result: run.result, points: tracePoints) : nil)
         }, finished: { _, _ in progress.advance() })
         progress.finish()
         let runs = outputs.map(\.0)

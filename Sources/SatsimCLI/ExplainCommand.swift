@@ -37,8 +37,9 @@ public struct ExplainCommand: ParsableCommand {
             row's goodput and recovery time (the mean, with explain.json's 95% interval as a \
             whisker) and outcome counts (a stacked bar), beside the base's; and, per row, the \
             goodput over time of every client together against the base: each row's mean over \
-            the replications as a line, the lowest to highest replication as a band. Exit code 1 when a run stopped at a limit, 2 for bad input or a folder that \
-            cannot be written.
+            the replications as a line, the lowest to highest replication as a band. At most 1,000 rows \
+            and 1,000,000 runs, counted before any is built (a larger explanation is refused). Exit \
+            code 1 when a run stopped at a limit, 2 for bad input or a folder that cannot be written.
             """
     )
 
@@ -78,6 +79,7 @@ public struct ExplainCommand: ParsableCommand {
 
     public func run() throws {
         let base = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
+        try Self.checkSize(of: base, file: file, replications: replications)
         let directory: OutputDirectory?
         do {
             directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path, kind: .explain) }
@@ -120,6 +122,38 @@ public struct ExplainCommand: ParsableCommand {
 }
 
 extension ExplainCommand {
+    /// The most rows (the base and each counterfactual) `explain` runs: each row holds a copy of
+    /// the scenario, so a timeline of 5,000 events made 5,000 copies of 5,000 events and
+    /// exhausted memory before the first run; and no reader weighs a thousand rows.
+    static let maximumRows = 1_000
+
+    /// Refuses, with exit code 2, an explanation of more than ``maximumRows`` rows or more than
+    /// ``PlanLimits/maximumRuns`` runs, counted before any row is built: located at the first
+    /// timeline event beyond the limit when the timeline makes it too long, else at --replications.
+    static func checkSize(of base: ScenarioSpec, file: String, replications: Int) throws(ExitCode) {
+        let rows = Counterfactual.count(for: base) + 1
+        let events = base.timeline.filter(\.enabled).count
+        if rows > maximumRows {
+            let mechanisms = rows - 1 - events
+            // The event that takes the rows past the limit (rows list mechanisms, then events).
+            let enabled = base.timeline.indices.filter { base.timeline[$0].enabled }
+            let over = maximumRows - 1 - mechanisms
+            let place = enabled.indices.contains(over) ? "timeline.\(enabled[over])" : "timeline"
+            let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+            let at = ScenarioLoader.position(text: text, file: file, path: place) ?? (1, 1)
+            Console.error("\(file):\(at.line):\(at.column): error: \(place): explain switches off \(mechanisms) mechanism\(mechanisms == 1 ? "" : "s") "
+                + "and removes \(events) timeline event\(events == 1 ? "" : "s") in turn, \(rows) rows with the base; expected at most "
+                + "\(maximumRows) rows: switch at least \(rows - maximumRows) of the events off with `enabled: false` "
+                + "(--set timeline.N.enabled=false), or explain a shorter timeline")
+            throw ExitCode(2)
+        }
+        if PlanLimits.product([rows, replications], cap: PlanLimits.maximumRuns) == nil {
+            Console.error("--replications:1:1: error: replications: \(rows) rows x \(replications) replications = \(rows * replications) runs; "
+                + "expected at most \(PlanLimits.maximumRuns) runs: --replications <= \(PlanLimits.maximumRuns / rows)")
+            throw ExitCode(2)
+        }
+    }
+
     /// The analysis of `satsim explain` (and of `run --explain`): the base and every
     /// counterfactual of `base`, `replications` runs each on seeds base + r, run `jobs` at a time
     /// in an order that does not change the result.
@@ -137,12 +171,14 @@ extension ExplainCommand {
         let figures = KeyFigure.all(for: base)
         let specs = [base] + counterfactuals.map(\.spec)
         let progress = ProgressReporter(label: "explain", total: Double(specs.count * replications))
+        // Every run's trace is kept until the report is drawn: together they stay bounded.
+        let tracePoints = RunTrace.points(runs: specs.count * replications, clients: base.clients.count)
         let outputs = ParallelRunner.orderedMap(count: specs.count * replications, jobs: jobs, { index in
             var spec = specs[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)
             return (RunFigures(result: run.result, analysis: run.analysis, figures: figures),
-                    keepTraces ? RunTrace(result: run.result) : nil)
+                    keepTraces ? RunTrace(result: run.result, points: tracePoints) : nil)
         }, finished: { _, _ in progress.advance() })
         progress.finish()
         let columns = specs.indices.map { c in outputs[(c * replications)..<((c + 1) * replications)] }

@@ -27,9 +27,12 @@ struct OutputDirectory {
     /// The folder's path as given.
     let path: String
 
-    /// What kind of output set the folder holds: each kind has its own manifest, so `run` and
-    /// `compare` (and `explain`) can share a folder without removing each other's outputs.
-    enum Kind: String {
+    /// What kind of output set the folder holds: each kind has its own manifest. A folder holds
+    /// the set of one kind: every kind writes a report.html, so a `compare` into a `run`'s
+    /// folder replaced the run's report while its summary.json, the seal that says the set is
+    /// whole, stayed (and the next `run` there removed the comparison's report). The second
+    /// kind is refused before it runs.
+    enum Kind: String, CaseIterable {
         case run, compare, explain, sweep, chaos
     }
 
@@ -55,6 +58,15 @@ struct OutputDirectory {
         self.path = path
         self.kind = kind
         try Self.makeFolder(path, given: path)
+        for other in Kind.allCases where other != kind {
+            let manifest = OutputDirectory(unchecked: path, kind: other)
+            let present = manifest.readManifest().filter { FileManager.default.fileExists(atPath: manifest.file($0)) }
+            guard let first = present.first else { continue }
+            throw CLIError.badInput(
+                "--out \(path): holds the outputs of `satsim \(other.rawValue)` (\(first) and \(present.count - 1) more, listed in "
+                    + "\(manifest.manifestName)), and the outputs of `satsim \(kind.rawValue)` would replace some of them; "
+                    + "write to another folder, or remove those files first")
+        }
         let probe = file(Self.partialPrefix + "\(getpid()).probe")
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -62,6 +74,12 @@ struct OutputDirectory {
         }
         close(descriptor)
         unlink(probe)
+    }
+
+    /// A folder's view as another kind, to read its manifest; nothing is checked or created.
+    private init(unchecked path: String, kind: Kind) {
+        self.path = path
+        self.kind = kind
     }
 
     /// Replaces the folder's previous set of this kind with `files` (see the type's comment);

@@ -74,6 +74,7 @@ public struct RunCommand: ParsableCommand {
 
     public func run() throws {
         let spec = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
+        if explain { try ExplainCommand.checkSize(of: spec, file: file, replications: replications ?? 5) }
         let directory: OutputDirectory?
         do {
             directory = try out.map { path throws(CLIError) in try OutputDirectory(path: path, kind: .run) }

@@ -30,7 +30,10 @@ public struct SatsimCommand: ParsableCommand {
             Foundation.exit(0)
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            // A usage error (a bad flag or value, or our own ValidationError): the sentence and
+            // one short hint. argument-parser's full text repeats the flag's help and the whole
+            // usage line after it, which buries the sentence that says what was wrong.
+            let message = code == .validationFailure ? usageMessage(for: error) : fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { Console.out(message) }
                 Foundation.exit(0)
@@ -38,6 +41,27 @@ public struct SatsimCommand: ParsableCommand {
             if !message.isEmpty { Console.error(message) }
             Foundation.exit(code.rawValue == 1 ? 1 : 2)
         }
+    }
+
+    /// A usage error as one located sentence and one short usage hint:
+    /// `Error: The value '0' is invalid for '--jobs <jobs>': expected a whole number >= 1, found 0`
+    /// then `Usage: satsim compare <file> [options] (see 'satsim compare --help')`. The hint is
+    /// argument-parser's usage line cut before the first optional part, so it names the
+    /// subcommand and its positional arguments; without one, the sentence alone.
+    static func usageMessage(for error: Error) -> String {
+        let sentence = message(for: error)
+        guard !sentence.isEmpty else { return fullMessage(for: error) }
+        let lines = fullMessage(for: error).split(separator: "\n").map(String.init)
+        var hint: String?
+        if let usage = lines.first(where: { $0.hasPrefix("Usage: ") }) {
+            let cut = usage.firstIndex(of: "[").map { usage[..<$0].trimmingCharacters(in: .whitespaces) + " [options]" } ?? usage
+            let help = lines.last { $0.contains("See '") }.flatMap { line -> String? in
+                guard let open = line.range(of: "See '"), let close = line[open.upperBound...].firstIndex(of: "'") else { return nil }
+                return " (see '\(line[open.upperBound..<close])')"
+            }
+            hint = cut + (help ?? "")
+        }
+        return "Error: \(sentence)" + (hint.map { "\n\($0)" } ?? "")
     }
 }
 

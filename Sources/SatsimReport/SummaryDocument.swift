@@ -82,14 +82,8 @@ public enum SummaryDocument {
                 ("failures", .int(s.failures)),
                 ("success_ratio", s.requests > 0 ? .number(Double(s.successes) / Double(s.requests)) : .null),
                 ("goodput_per_s", .number(s.goodputPerSecond)),
-                ("amplification", .number(s.amplification)),
-                ("latency", .object([
-                    ("mean", .number(s.latency.mean)),
-                    ("p50", .number(s.latency.p50)),
-                    ("p90", .number(s.latency.p90)),
-                    ("p99", .number(s.latency.p99)),
-                    ("max", .number(s.latency.max)),
-                ])),
+                ("amplification", amplification(s)),
+                ("latency", latency(s)),
             ])
         }
         return .object([("share", .number(c.share)), ("experiment", one(c.experiment)), ("control", one(c.control))])
@@ -102,16 +96,32 @@ public enum SummaryDocument {
             ("successes", .int(c.successes)),
             ("failures", .int(c.failures)),
             ("goodput_per_s", .number(c.goodputPerSecond)),
-            ("amplification", .number(c.amplification)),
-            ("latency", .object([
-                ("mean", .number(c.latency.mean)),
-                ("p50", .number(c.latency.p50)),
-                ("p90", .number(c.latency.p90)),
-                ("p99", .number(c.latency.p99)),
-                ("max", .number(c.latency.max)),
-            ])),
+            ("amplification", amplification(c)),
+            ("latency", latency(c)),
             ("attempt_outcomes", .object(AttemptOutcome.allCases.map { ($0.rawValue, .int(c.attemptOutcomes[$0.rawValue] ?? 0)) })),
         ])
+    }
+
+    /// `latency` of a client or a cohort: `{mean, p50, p90, p99, max}` [s] of its successful
+    /// requests, each null when none succeeded. The histogram of no observation reads 0, and a
+    /// p99 of 0 would pass `expect: { clients.users.latency.p99: "<= 100ms" }` for a client whose
+    /// every request failed; null fails it as "no value" instead.
+    static func latency(_ c: ClientSummary) -> JSONValue {
+        let timed = c.successes > 0
+        func value(_ x: Double) -> JSONValue { timed ? .number(x) : .null }
+        return .object([
+            ("mean", value(c.latency.mean)),
+            ("p50", value(c.latency.p50)),
+            ("p90", value(c.latency.p90)),
+            ("p99", value(c.latency.p99)),
+            ("max", value(c.latency.max)),
+        ])
+    }
+
+    /// `amplification` (attempts / requests), null when there were no requests to divide by
+    /// (an empty cohort), rather than the 0 that no ratio can be.
+    static func amplification(_ c: ClientSummary) -> JSONValue {
+        c.requests > 0 ? .number(c.amplification) : .null
     }
 
     static func service(_ s: ServiceSummary) -> JSONValue {

@@ -46,11 +46,13 @@ public enum TextSummary {
         out += "over the whole run after warmup (from \(number(from)) s to \(number(result.endSeconds)) s):\n"
         var clientRows = [["client", "requests", "attempts", "success", "goodput/s", "ampl.", "p50", "p99", "max"]]
         for c in result.clients {
+            // No success, no latency to show: "-" rather than the empty histogram's 0.
+            let timed = c.successes > 0
             clientRows.append([
                 c.name, String(c.requests), String(c.attempts),
                 successShare(c).map(percent) ?? "-",
-                number(c.goodputPerSecond), number(c.amplification),
-                seconds(c.latency.p50), seconds(c.latency.p99), seconds(c.latency.max),
+                number(c.goodputPerSecond), c.requests > 0 ? number(c.amplification) : "-",
+                timed ? seconds(c.latency.p50) : "-", timed ? seconds(c.latency.p99) : "-", timed ? seconds(c.latency.max) : "-",
             ])
         }
         out += table(clientRows)

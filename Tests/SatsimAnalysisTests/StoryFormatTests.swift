@@ -13,7 +13,10 @@ struct StoryFormatTests {
         #expect(Format.percent(value) == printed)
     }
 
-    @Test("Durations", arguments: [(1.5, "1.5s"), (0.5, "500ms"), (40.0, "40s"), (600.0, "10m00s"), (12.25, "12.3s"), (2.125, "2.13s")])
+    /// A span under half a millisecond is told in microseconds: a 1us outage read "for 0ms" (a
+    /// span that is not nothing printed as nothing). 0 stays "0ms".
+    @Test("Durations", arguments: [(1.5, "1.5s"), (0.5, "500ms"), (40.0, "40s"), (600.0, "10m00s"), (12.25, "12.3s"), (2.125, "2.13s"),
+                                   (0.000001, "1us"), (0.00025, "250us"), (0.0005, "1ms"), (0.0, "0ms")])
     func durations(value: Double, printed: String) {
         #expect(Format.duration(value) == printed)
     }

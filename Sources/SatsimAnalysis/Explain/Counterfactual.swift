@@ -53,16 +53,37 @@ public struct Counterfactual: Sendable, Hashable {
     ///
     /// - Complexity: O(mechanisms x size of the spec), the specs being copied.
     public static func all(for spec: ScenarioSpec) -> [Counterfactual] {
-        var list: [Counterfactual] = []
+        edits(for: spec).map { edit in
+            var changed = spec
+            edit.apply(&changed)
+            return Counterfactual(
+                mechanism: edit.mechanism, subject: edit.subject, change: edit.change, spec: changed,
+                changesDemand: edit.changesDemand)
+        }
+    }
+
+    /// How many counterfactuals ``all(for:)`` makes, without copying the spec for each: a
+    /// timeline of n events makes n copies of n events, which `explain` counts and refuses
+    /// before building them when n is in the thousands (5,000 events asked for gigabytes).
+    public static func count(for spec: ScenarioSpec) -> Int { edits(for: spec).count }
+
+    /// One counterfactual before the spec is copied: what it switches off, and how.
+    private struct Edit {
+        var mechanism: String
+        var subject: String
+        var change: String
+        var changesDemand: Bool
+        var apply: (inout ScenarioSpec) -> Void
+    }
+
+    /// The counterfactuals of `spec` as edits, in the order ``all(for:)`` lists them.
+    private static func edits(for spec: ScenarioSpec) -> [Edit] {
+        var list: [Edit] = []
         func add(
             _ mechanism: String, _ subject: String, _ change: String, changesDemand: Bool = false,
-            _ edit: (inout ScenarioSpec) -> Void
+            _ edit: @escaping (inout ScenarioSpec) -> Void
         ) {
-            var changed = spec
-            edit(&changed)
-            list.append(
-                Counterfactual(
-                    mechanism: mechanism, subject: subject, change: change, spec: changed, changesDemand: changesDemand))
+            list.append(Edit(mechanism: mechanism, subject: subject, change: change, changesDemand: changesDemand, apply: edit))
         }
         for (c, client) in spec.clients.enumerated() {
             let path = "clients.\(client.name)"

@@ -15,6 +15,9 @@ enum Format {
     /// A span: `500ms`, `1.5s`, `40s`, `10m00s`. Under a minute it keeps up to three significant
     /// digits, so a 1.5 s delay is never printed as "2s".
     static func duration(_ seconds: Double) -> String {
+        // A span under half a millisecond printed "0ms" (a 1us outage "for 0ms"): whole
+        // microseconds then, the finest unit a scenario can write.
+        if seconds.isFinite, seconds > 0, seconds < 0.0005 { return "\(Int((seconds * 1e6).rounded()))us" }
         if seconds.isFinite, seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
         if seconds.isFinite, seconds < 60, seconds != seconds.rounded() {
             var text = fixed(seconds, seconds < 10 ? 2 : 1)

@@ -222,12 +222,14 @@ public enum ReportPage {
         ]
         let rows = clients.map { c -> [String] in
             let ended = c.successes + c.failures
+            // No success, no latency: "-" as in the text summary, not the empty histogram's 0.
+            func latency(_ x: Double) -> String { c.successes > 0 ? unit.format(x) : "-" }
             return [
                 c.name, String(c.requests), String(c.attempts),
                 ended > 0 ? percent(Double(c.successes) / Double(ended)) : "-",
-                TextSummary.number(c.goodputPerSecond), TextSummary.number(c.amplification),
-                unit.format(c.latency.mean), unit.format(c.latency.p50),
-                unit.format(c.latency.p99), unit.format(c.latency.max),
+                TextSummary.number(c.goodputPerSecond), c.requests > 0 ? TextSummary.number(c.amplification) : "-",
+                latency(c.latency.mean), latency(c.latency.p50),
+                latency(c.latency.p99), latency(c.latency.max),
             ]
         }
         return table(header: header, rows: rows)

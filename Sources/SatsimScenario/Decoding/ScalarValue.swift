@@ -1,3 +1,4 @@
+import Foundation
 import SatsimCore
 
 /// A scalar typed by its ``SchemaType``.
@@ -139,6 +140,35 @@ enum ScalarSyntax {
         case "h": return value / 3600
         default: return nil
         }
+    }
+
+    /// Why a text is not a rate, as the end of a "found ..., expected ..." message (starting
+    /// with ": "), and the rate the user probably meant; nil when there is nothing more to say
+    /// (`0/s`, a word). Rates were refused with only the accepted forms, so `1e3/s`, `1000 /s`
+    /// and `1000/sec` were left to guess at.
+    static func rateProblem(_ text: String) -> (explanation: String, suggestion: String?)? {
+        guard let slash = text.lastIndex(of: "/") else { return nil }
+        let count = text[..<slash].trimmingCharacters(in: .whitespaces)
+        let unitText = text[text.index(after: slash)...].trimmingCharacters(in: .whitespaces).lowercased()
+        let aliases: [String: String] = [
+            "s": "s", "sec": "s", "secs": "s", "second": "s", "seconds": "s",
+            "m": "m", "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+            "h": "h", "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+        ]
+        if count.hasPrefix("-") || count.hasPrefix("+") { return (": a rate has no sign", nil) }
+        guard let unit = aliases[unitText] else {
+            return (": '\(unitText)' is not a unit of a rate; the units are s, m and h (per second, minute, hour)", nil)
+        }
+        if unsignedDecimal(Substring(count)) == nil {
+            guard count.lowercased().contains("e"), let value = number(count), value > 0 else { return nil }
+            // An exponent: the plain digits, when they are few enough to write.
+            let plain = value >= 1 && value < 1e15 && value == value.rounded() ? String(Int64(value)) : nil
+            return (": write the number without an exponent (1000/s, not 1e3/s)", plain.map { "\($0)/\(unit)" })
+        }
+        let canonical = "\(count)/\(unit)"
+        guard canonical != text, rate(canonical).map({ $0 > 0 }) == true else { return nil }
+        let spaced = text.contains(" ") || text.contains("\t")
+        return (spaced ? ": write a number, '/' and one of s, m and h, with no spaces" : ": the units of a rate are s, m and h", canonical)
     }
 
     /// A plain finite number: optional sign, digits, optional fraction and exponent. Refuses

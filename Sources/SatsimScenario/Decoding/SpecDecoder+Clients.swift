@@ -122,7 +122,15 @@ extension SpecDecoder {
             result = duration(d, "value").map { .constant(value: $0.seconds) }
         case .lognormal, .gamma:
             if let mean = duration(d, "mean"), let cv = number(d, "cv") {
-                result = kind == .gamma ? .gamma(mean: mean.seconds, cv: cv) : .lognormal(mean: mean.seconds, cv: cv)
+                let range = Distribution.cvRange
+                if cv < range.lowerBound || cv > range.upperBound {
+                    // Told at the cv, as every other value is (it was told at the mapping, in
+                    // the core's words).
+                    error(positions.value(d.child("cv")), d.child("cv"),
+                        "found \(d.entries["cv"]?.value.foundDescription ?? "\(cv)"), expected a number in \(range.lowerBound)...1000000: the samplers use cv^2 (lognormal sigma^2 = log(1 + cv^2), gamma shape 1/cv^2), which overflows or underflows beyond")
+                } else {
+                    result = kind == .gamma ? .gamma(mean: mean.seconds, cv: cv) : .lognormal(mean: mean.seconds, cv: cv)
+                }
             }
         case .uniform:
             if let lo = duration(d, "min"), let hi = duration(d, "max") {

@@ -95,7 +95,7 @@ extension SpecDecoder {
             guard names.contains(block.key) else {
                 error(block.keyPosition, path,
                     names.isEmpty ? "no variant named '\(block.key)': the file has no `variants`"
-                        : "no variant named '\(block.key)'; expected one of " + names.joined(separator: ", "),
+                        : "no variant named '\(block.key)'; expected one of " + Diagnostic.listed(names),
                     suggestion: Suggestion.closest(to: block.key, in: names))
                 continue
             }

@@ -69,15 +69,23 @@ extension SpecDecoder {
         return SLOSpec(successRatio: number(slo, "success_ratio"), latencyP99: duration(slo, "latency_p99"))
     }
 
+    /// The longest client, service or variant name [characters]: names head table columns and
+    /// chart legends.
+    static let maximumNameLength = 100
+
     /// Records the position of a user-chosen name and checks its spelling.
     mutating func componentName(_ entry: YAMLEntry, _ path: String) {
         positions.record(path, key: entry.keyPosition, value: entry.value.position)
-        let ok = !entry.key.isEmpty && entry.key.count <= 100
+        let spelled = !entry.key.isEmpty
             && entry.key.unicodeScalars.allSatisfy {
                 ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
             }
-        if !ok {
+        if !spelled {
             error(entry.keyPosition, path, "found the name '\(entry.key)', expected a name of lowercase letters, digits, '-' and '_'")
+        } else if entry.key.count > Self.maximumNameLength {
+            // Said apart: a long name of the right letters was told it had the wrong letters.
+            error(entry.keyPosition, path,
+                "found a name of \(entry.key.count) characters ('\(entry.key.prefix(20))...'), expected at most \(Self.maximumNameLength)")
         }
     }
 }

@@ -138,7 +138,9 @@ struct SpecDecoder {
         case .rate:
             if let rate = ScalarSyntax.rate(text), rate > 0, rate.isFinite { return .number(rate) }
             let hint = ScalarSyntax.number(text).map { _ in "\(text)/s" }
-            error(node.position, path, "found \(found), expected \(expected)", suggestion: hint)
+            let problem = ScalarSyntax.rateProblem(text)
+            error(node.position, path, "found \(found), expected \(expected)\(problem?.explanation ?? "")",
+                  suggestion: problem?.suggestion ?? hint)
             return nil
         case .ratio, .multiplier, .nonNegativeNumber:
             guard let value = ScalarSyntax.number(text) else {
@@ -195,10 +197,13 @@ struct SpecDecoder {
                 suggestion: Suggestion.closest(to: text, in: words))
             return nil
         case .scenarioName:
-            let ok = !text.isEmpty && text.count <= 100
+            let spelled = !text.isEmpty
                 && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-            if ok { return .text(text) }
-            error(node.position, path, "found \(found), expected \(expected)")
+            if spelled && text.count <= Self.maximumNameLength { return .text(text) }
+            // A long name of the right letters was told it had the wrong letters.
+            error(node.position, path, spelled
+                ? "found a name of \(text.count) characters, expected \(expected) of at most \(Self.maximumNameLength)"
+                : "found \(found), expected \(expected)")
             return nil
         case .reference, .keyPath:
             guard !text.isEmpty, text.count <= 200 else {

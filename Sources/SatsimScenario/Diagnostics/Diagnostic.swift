@@ -26,10 +26,12 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         self.suggestion = suggestion
     }
 
-    /// `FILE:LINE:COLUMN: error: PATH: MESSAGE[; did you mean 'X'?]`
+    /// `FILE:LINE:COLUMN: error: PATH: MESSAGE[; did you mean 'X'?]`. A path longer than 200
+    /// characters (a `--set` of 100,000) is cut, so that the message stays a line and not the
+    /// user's text echoed back.
     public var description: String {
         var text = "\(file):\(line):\(column): error: "
-        if !path.isEmpty { text += "\(path): " }
+        if !path.isEmpty { text += "\(Self.shown(path, limit: 200)): " }
         text += message
         if let suggestion { text += "; did you mean '\(suggestion)'?" }
         return text
@@ -37,6 +39,16 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Diagnostic {
+    /// `text`, or its first `limit` characters and "..." when it is longer.
+    static func shown(_ text: String, limit: Int = 60) -> String {
+        text.count > limit ? String(text.prefix(limit)) + "..." : text
+    }
+
+    /// Names as a list of at most `limit`, then "and N more" (a file may define thousands).
+    static func listed(_ names: [String], limit: Int = 10) -> String {
+        names.count > limit ? names.prefix(limit).joined(separator: ", ") + " and \(names.count - limit) more" : names.joined(separator: ", ")
+    }
+
     init(at position: SourcePosition, path: String, _ message: String, suggestion: String? = nil) {
         self.init(
             file: position.file, line: position.line, column: position.column, path: path, message: message,

@@ -8,3 +8,23 @@ extension ScenarioLoader {
         return (items[index].position.line, items[index].position.column)
     }
 }
+
+extension ScenarioLoader {
+    /// Where the file writes the value at the dotted `path` (`timeline.998`, `clients.users`),
+    /// so that a command that refuses a loaded scenario for its size (`explain`) can point into
+    /// the file. Nil when the text does not hold the path.
+    public static func position(text: String, file: String, path: String) -> (line: Int, column: Int)? {
+        guard var node = try? YAMLReader(file: file).read(text) else { return nil }
+        for key in path.split(separator: ".") {
+            if let index = Int(key), let items = node.items {
+                guard items.indices.contains(index) else { return nil }
+                node = items[index]
+            } else if let next = node[String(key)] {
+                node = next
+            } else {
+                return nil
+            }
+        }
+        return (node.position.line, node.position.column)
+    }
+}

@@ -226,8 +226,9 @@ public enum ScenarioLoader {
         let variants = root["variants"]?.entries ?? []
         guard let variant = variants.first(where: { $0.key == name }) else {
             let known = variants.map(\.key)
-            let message = known.isEmpty ? "no variant named '\(name)': the file defines no variants"
-                : "no variant named '\(name)' (the file defines " + known.joined(separator: ", ") + ")"
+            let shown = Diagnostic.shown(name)
+            let message = known.isEmpty ? "no variant named '\(shown)': the file defines no variants"
+                : "no variant named '\(shown)' (the file defines " + Diagnostic.listed(known) + ")"
             return [Diagnostic(at: cli, path: "", message, suggestion: Suggestion.closest(to: name, in: known))]
         }
         guard let pairs = variant.value.entries else {
@@ -322,8 +323,13 @@ public enum ScenarioLoader {
                                   pathPosition: positions.value("\(base).path"))
             // A path that names a setting fixed for the run is refused by name, whatever its value
             // and whether or not the event is enabled (a variant or a sweep may enable it).
+            // A top-level key of the format other than clients and services (`variants`, `expect`)
+            // is refused by name too, though a path into it may not apply to this file ("variants:
+            // is not in the file" said where, not why).
             var probe = original
-            if overlay.apply(to: &probe) == nil, case .refused(let why) = MidRunRule.rule(for: override.path) {
+            let top = override.path.split(separator: ".").first.map(String.init) ?? ""
+            let fixedBlock = top != "clients" && top != "services" && ScenarioSchema.standard.root.keys.contains { $0.name == top }
+            if fixedBlock || overlay.apply(to: &probe) == nil, case .refused(let why) = MidRunRule.rule(for: override.path) {
                 problems.append(Diagnostic(at: positions.value("\(base).path"), path: "\(base).path",
                                            "cannot change \(override.path) mid-run: \(why)"))
                 continue

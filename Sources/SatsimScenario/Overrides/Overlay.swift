@@ -62,6 +62,20 @@ struct Overlay {
                             + "take\(kinds.count == 1 ? "s" : "") '\(segment)'), e.g. --set \(block).\(discriminator)=\(kinds[0]) "
                             + "--set \(here.joined(separator: "."))=VALUE")
                 }
+                // A key of another kind of the shape (`cv` on an exponential): say whose key it
+                // is and how to change the kind, as the decoder does for the file's own keys.
+                if let discriminator = shape.discriminator, let kind = discriminatorValue,
+                   case let owners = shape.cases.filter({ c in c.keys.contains { $0.name == segment } }).map(\.value),
+                   let owner = owners.first
+                {
+                    let block = walked.joined(separator: ".")
+                    let own = allowed.map(\.name).filter { $0 != discriminator }
+                    return problem(
+                        here,
+                        "does not apply to \(discriminator) \(kind) (only to \(owners.joined(separator: ", "))), which takes "
+                            + (own.isEmpty ? "no further keys" : own.joined(separator: ", "))
+                            + "; change the kind first, e.g. --set \(block).\(discriminator)=\(owner) --set \(here.joined(separator: "."))=VALUE")
+                }
                 return problem(here, "unknown key", suggestion: Suggestion.closest(to: segment, in: allowed.map(\.name)))
             }
             if let index = entries.firstIndex(where: { $0.key == segment }) {

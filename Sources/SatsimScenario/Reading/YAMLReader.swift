@@ -43,7 +43,7 @@ struct YAMLReader {
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    failure = ScenarioError(syntaxError(parser))
+                    failure = ScenarioError(syntaxError(parser, text: text))
                     return
                 }
                 defer { yaml_event_delete(&event) }
@@ -59,7 +59,7 @@ struct YAMLReader {
         return builder.root
     }
 
-    private func syntaxError(_ parser: yaml_parser_t) -> Diagnostic {
+    private func syntaxError(_ parser: yaml_parser_t, text: String) -> Diagnostic {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
         if problem.hasPrefix("Maximum nesting level") {
             let mark = parser.problem_mark
@@ -72,9 +72,31 @@ struct YAMLReader {
             message += " (\(context) at line \(parser.context_mark.line + 1))"
         }
         let mark = parser.problem_mark
+        if problem == "mapping values are not allowed in this context", mark.column > 1024 {
+            // libyaml stops reading a plain key after 1024 characters; the ':' that follows
+            // then looks misplaced, and its message does not say why.
+            message += "; the key before this ':' is longer than 1024 characters, which YAML does not read as a key (names are at most 100 characters)"
+        }
+        if Self.character(in: text, line: Int(clamping: mark.line), column: Int(clamping: mark.column)) == "\t" {
+            // libyaml says "found character that cannot start any token", which does not name it.
+            message += "; the character there is a tab: YAML indents with spaces, never tabs"
+        }
         return Diagnostic(
             file: file, line: Int(clamping: mark.line) + 1, column: Int(clamping: mark.column) + 1, path: "",
             message: message)
+    }
+
+    /// The character at 0-based `line` and `column` (in Unicode scalars, as libyaml counts
+    /// them) of `text`, or nil beyond it.
+    static func character(in text: String, line: Int, column: Int) -> Unicode.Scalar? {
+        var current = 0
+        for row in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            defer { current += 1 }
+            guard current == line else { continue }
+            let scalars = Array(row.unicodeScalars.prefix(column + 1))
+            return scalars.count > column ? scalars[column] : nil
+        }
+        return nil
     }
 }
 

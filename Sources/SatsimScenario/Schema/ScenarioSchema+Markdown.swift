@@ -31,7 +31,7 @@ extension ScenarioSchema {
             ## Names and paths
 
             - The scenario `name` matches `[a-z0-9-]+`. Client, service and variant names use lowercase
-              letters, digits, `-` and `_`.
+              letters, digits, `-` and `_`. Every name is at most \(SpecDecoder.maximumNameLength) characters.
             - A **KEY.PATH** names a scalar by its dotted path, list items by index:
               `clients.users.retry.max_attempts`, `services.api.instances`, `timeline.0.factor`.
               `--set PATH=VALUE`, `variants`, `sweep.vary` and timeline `set` events use them. A value is
@@ -42,6 +42,12 @@ extension ScenarioSchema {
             - Anchors and aliases (`&a`, `*a`), more than one document, duplicated keys and non-scalar
               keys are errors. Files over \(ScenarioLoader.maximumFileSize) bytes, nesting deeper than
               \(YAMLReader.maximumDepth) levels and more than \(YAMLReader.maximumNodes) values are refused.
+            - What one run holds in memory is bounded whatever it simulates: at most
+              \(ScenarioValidator.maximumClients) clients (each keeps latency histograms of about 0.6 MB), at most
+              \(ScenarioValidator.maximumTotalInstances) instances over all services at once (initial counts,
+              `autoscaler.max` and `scale` targets), and at most \(ScenarioValidator.maximumSeriesValues)
+              time-series values (rows x columns: 14 columns per client, 15 per service); a larger scenario is
+              refused at the key that passes the bound, with the smallest `metrics.interval` that fits.
 
             ## Keys
 

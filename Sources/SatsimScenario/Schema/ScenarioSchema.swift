@@ -225,11 +225,11 @@ extension ScenarioSchema {
                     SchemaCase("constant", "always the same value", [.init("value", .duration(positive: false), .required, "the value")]),
                     SchemaCase("lognormal", "heavy right tail", [
                         .init("mean", .duration(positive: true), .required, "mean"),
-                        .init("cv", .multiplier, .required, "coefficient of variation, stddev / mean"),
+                        .init("cv", .multiplier, .required, "coefficient of variation, stddev / mean; 1e-6 to 1e6"),
                     ]),
                     SchemaCase("gamma", "shape 1/cv^2", [
                         .init("mean", .duration(positive: true), .required, "mean"),
-                        .init("cv", .multiplier, .required, "coefficient of variation, stddev / mean"),
+                        .init("cv", .multiplier, .required, "coefficient of variation, stddev / mean; 1e-6 to 1e6"),
                     ]),
                     SchemaCase("uniform", "uniform on [min, max]", [
                         .init("min", .duration(positive: false), .required, "lower bound"),

@@ -16,6 +16,16 @@ struct ScenarioValidator {
     static let maximumRecommendations: Int64 = 10_000
     /// The most cache entries a service's instances may hold in all (about 40 bytes each).
     static let maximumCacheEntries = 10_000_000
+    /// The most clients a run may have: each keeps its own latency histograms (three of about
+    /// 190 KB, five with cohorts), so 10,000 clients, which fit in a 1 MiB file, took 5.7 GB.
+    static let maximumClients = 500
+    /// The most instances all services together may run at once (initial counts, autoscaler
+    /// maxima and `scale` targets): each costs about 750 bytes of state, and 300 services of
+    /// 10,000 instances each asked for more than 2 GB before the first event.
+    static let maximumTotalInstances = 200_000
+    /// The most time-series values (rows x columns) a run keeps, about 8 bytes each: 200 clients
+    /// and 200 services over a day at 1 s intervals are 97,200 rows of 5,801 columns, 4.5 GB.
+    static let maximumSeriesValues = 20_000_000
     let spec: ScenarioSpec
     let positions: PositionIndex
     let schema = ScenarioSchema.standard
@@ -34,6 +44,7 @@ struct ScenarioValidator {
         checkTimeline()
         checkChaos()
         checkPlanSizes()
+        checkRunSize()
         checkExpectations()
         return diagnostics
     }
@@ -165,15 +176,72 @@ struct ScenarioValidator {
     /// over the most instances the service can run (instances, autoscaler.max, scale targets) is
     /// bounded, so that a long run cannot fill memory with cache entries.
     private mutating func checkCacheSize(_ cache: CacheSpec, service: ServiceSpec, _ base: String) {
-        var most = max(service.instances, service.autoscaler?.max ?? 0)
-        for event in spec.timeline {
-            if case .scale(let name, let to) = event.action, name == service.name { most = max(most, to) }
-        }
+        let most = mostInstances(of: service)
         let perInstance = min(cache.capacity, cache.keys)
         let (total, overflow) = perInstance.multipliedReportingOverflow(by: most)
         guard overflow || total > Self.maximumCacheEntries else { return }
         atValue("\(base).cache.capacity",
             "found \(cache.capacity), which lets \(most) instances cache up to \(perInstance) keys each (\(overflow ? "too many" : String(total)) entries); expected at most \(Self.maximumCacheEntries) entries in all: capacity <= \(Self.maximumCacheEntries / most)")
+    }
+
+    /// The most instances `service` can run at once: its initial count, its autoscaler's max and
+    /// every `scale` target of the timeline.
+    private func mostInstances(of service: ServiceSpec) -> Int {
+        var most = max(service.instances, service.autoscaler?.max ?? 0)
+        for event in spec.timeline {
+            if case .scale(let name, let to) = event.action, name == service.name { most = max(most, to) }
+        }
+        return most
+    }
+
+    /// What one run holds in memory whatever it simulates: the clients' histograms, the
+    /// instances' state and the time series. Each is bounded, so that a file of thousands of
+    /// components (1 MiB holds about 10,000) is refused with a sentence instead of exhausting
+    /// memory before, or while, it runs. In-flight work is bounded at run time (--max-in-flight).
+    private mutating func checkRunSize() {
+        if spec.clients.count > Self.maximumClients {
+            let first = spec.clients[Self.maximumClients].name
+            diagnostics.append(Diagnostic(
+                at: positions.key("clients.\(first)"), path: "clients.\(first)",
+                "the file has \(spec.clients.count) clients; expected at most \(Self.maximumClients) (each keeps latency histograms of about 0.6 MB): merge clients that send the same load to the same service"))
+        }
+        var total = 0
+        for service in spec.services {
+            total += mostInstances(of: service)
+            guard total > Self.maximumTotalInstances else { continue }
+            let path = "services.\(service.name)"
+            diagnostics.append(Diagnostic(
+                at: positions.key(path), path: path,
+                "the services up to this one can run \(total) instances at once (instances, autoscaler.max and scale targets); expected at most \(Self.maximumTotalInstances) in all (each keeps about 750 bytes of state): fewer or smaller services, or more workers per instance"))
+            break
+        }
+        checkSeriesSize()
+    }
+
+    /// One time-series value per metrics interval and column (14 per client, 15 per service,
+    /// one per autoscaler): refused beyond ``maximumSeriesValues``, with the smallest interval
+    /// that fits.
+    private mutating func checkSeriesSize() {
+        let interval = spec.metricsInterval.nanoseconds
+        guard interval > 0 else { return }
+        let (quotient, remainder) = spec.duration.nanoseconds.quotientAndRemainder(dividingBy: interval)
+        let rows = Int(quotient) + (remainder > 0 ? 1 : 0)
+        guard rows <= Simulation.maximumRows else { return }  // checkRowCount has said so
+        let columns = 1 + spec.clients.count * 14 + spec.services.count * 15 + spec.services.filter { $0.autoscaler != nil }.count
+        guard rows * columns > Self.maximumSeriesValues else { return }
+        let fitting = max(Self.maximumSeriesValues / columns, 1)
+        let needed = (spec.duration.nanoseconds + Int64(fitting) - 1) / Int64(fitting)
+        // Rounded up to a whole second (or millisecond, or microsecond) so that it reads as
+        // a value to write, not as arithmetic.
+        let unit: Int64 = needed >= 1_000_000_000 ? 1_000_000_000 : needed >= 1_000_000 ? 1_000_000 : 1_000
+        let smallest = SimTime(nanoseconds: (needed + unit - 1) / unit * unit).shortText
+        let found = "duration \(spec.duration.shortText) at a metrics.interval of \(spec.metricsInterval.shortText) gives \(rows) time-series rows of \(columns) columns (14 per client, 15 per service), \(rows * columns) values"
+        let expected = "at most \(Self.maximumSeriesValues) values are kept: use metrics.interval >= \(smallest), a shorter duration, or fewer clients and services"
+        if positions.isWritten("metrics.interval") {
+            atValue("metrics.interval", "\(found); \(expected)")
+        } else {
+            atValue("duration", "\(found) (the default interval); \(expected)")
+        }
     }
 
     /// Reports each cycle of the call graph once, at the call that closes it.
