@@ -194,6 +194,16 @@ public enum OutcomeClassifier {
             + "no time after warmup was measured, so no outcome is judged"
     }
 
+    /// The reason given when a run stopped at its in-flight memory budget while its measured
+    /// windows looked healthy: the backlog that stopped it is not in them.
+    public static func backlogReason(inFlight: Int, stoppedAt: Double, windowsSay: Outcome) -> String {
+        let at = stoppedAt == stoppedAt.rounded() && abs(stoppedAt) < 1e15
+            ? String(Int64(stoppedAt)) : FixedDecimal.format(stoppedAt, decimals: 3)
+        return "the run stopped at \(at) s with \(inFlight) requests, attempts and probes in flight, over its memory "
+            + "budget (--max-in-flight): that backlog built up after the last measured window, which alone would read "
+            + "\(windowsSay.rawValue), so no outcome is judged"
+    }
+
     /// Sum of a count over intervals divided by their total width.
     static func meanRate(_ intervals: [IntervalFigures], _ count: KeyPath<IntervalFigures, Double>) -> Double {
         let width = intervals.reduce(0) { $0 + $1.width }

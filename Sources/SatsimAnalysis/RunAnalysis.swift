@@ -76,6 +76,11 @@ public struct RunAnalysis: Sendable {
         if verdict.notJudged != nil {
             // The time series may end on the last whole interval; the run knows when it stopped.
             verdict.notJudged = OutcomeClassifier.notJudgedReason(stoppedAt: result.endSeconds, warmup: spec.warmup.seconds)
+        } else if case .inFlight(let count, _, let at)? = result.limitHit, verdict.outcome == .stable || verdict.outcome == .recovered {
+            // The work that filled the memory budget piled up after the last measured window (it
+            // may all have arrived in the instant the run stopped): a verdict of health would
+            // describe the windows and not the run.
+            verdict.notJudged = OutcomeClassifier.backlogReason(inFlight: count, stoppedAt: at.seconds, windowsSay: verdict.outcome)
         }
         self.verdict = verdict
     }

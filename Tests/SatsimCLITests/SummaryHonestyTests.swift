@@ -85,6 +85,42 @@ struct SummaryHonestyTests {
         #expect(judged.notJudged == nil)
     }
 
+    /// A flood that arrives in one instant (a load spike of a billion times) fills the memory
+    /// budget at the very moment a metrics interval ends, so no measured window holds it: the
+    /// windows before it are healthy, and "stable" would describe them, not the run.
+    @Test("A run stopped at its in-flight budget after healthy windows reports no outcome, not stable")
+    func inFlightBudgetAfterHealthyWindows() throws {
+        let scenario = """
+            name: instant-flood
+            description: a load spike of a billion times, all of it in one instant
+            duration: 10s
+            seed: 1
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 50/s }
+            services:
+              api:
+                workers: 4
+                service_time: { dist: exponential, mean: 10ms }
+            timeline:
+              - { at: 5s, for: 1s, kind: load_spike, client: users, factor: 1000000000 }
+            """
+        let file = try CLIHarness.scenarioFile(scenario)
+        let out = file.deletingLastPathComponent().appendingPathComponent("out")
+        let text = try CLIHarness.run(["run", file.path, "--max-in-flight", "2000", "--out", out.path], timeout: 120)
+        // The reason is wrapped to the terminal's width: compare with the spaces collapsed.
+        let flat = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("PARTIAL RESULTS"), "\(text.stdout)")
+        #expect(flat.contains("outcome: not judged"), "\(text.stdout)")
+        #expect(flat.contains("over its memory budget (--max-in-flight)"))
+        #expect(flat.contains("which alone would read stable"))
+        #expect(!flat.contains("outcome: stable"), "\(text.stdout)")
+        let data = try Data(contentsOf: out.appendingPathComponent("summary.json"))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["outcome"] is NSNull, "\(String(describing: json["outcome"]))")
+    }
+
     @Test("A run stopped before its warmup ended reports no outcome, in text, json, report and check")
     func stoppedBeforeWarmup() throws {
         let scenario = RunEndToEndTests.small.replacingOccurrences(of: "warmup: 2s", with: "warmup: 15s")
