@@ -40,7 +40,7 @@ public enum RunLimitHit: Sendable, Hashable {
     public var message: String {
         switch self {
         case .eventBudget(let events, let at):
-            return "the run stopped at \(at.description) of simulated time, after its event budget of \(events) events; raise it with --max-events, or shorten the duration"
+            return "the run stopped at \(at.description) of simulated time, after its event budget of \(events) event\(events == 1 ? "" : "s"); raise it with --max-events, or shorten the duration"
         case .inFlight(let count, let queue, let at):
             var text = "the run stopped at \(at.description) of simulated time with \(count) requests, attempts and health probes in flight, over its memory budget (--max-in-flight)"
             if let queue {
