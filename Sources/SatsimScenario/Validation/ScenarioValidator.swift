@@ -86,6 +86,12 @@ struct ScenarioValidator {
         let smallest = SimTime(nanoseconds: micros * 1000).shortText
         let found = "duration \(spec.duration.shortText) at a metrics.interval of \(spec.metricsInterval.shortText) gives \(rows) time-series rows"
         let expected = "at most \(Simulation.maximumRows) rows are kept: use metrics.interval >= \(smallest), or a shorter duration"
+        atIntervalOrDuration(found, expected)
+    }
+
+    /// Locates a time-series bound at `metrics.interval` when the file writes it, else at
+    /// `duration` (the interval is then the default, which the message says).
+    private mutating func atIntervalOrDuration(_ found: String, _ expected: String) {
         if positions.isWritten("metrics.interval") {
             atValue("metrics.interval", "\(found); \(expected)")
         } else {
@@ -237,11 +243,7 @@ struct ScenarioValidator {
         let smallest = SimTime(nanoseconds: (needed + unit - 1) / unit * unit).shortText
         let found = "duration \(spec.duration.shortText) at a metrics.interval of \(spec.metricsInterval.shortText) gives \(rows) time-series rows of \(columns) columns (14 per client, 15 per service), \(rows * columns) values"
         let expected = "at most \(Self.maximumSeriesValues) values are kept: use metrics.interval >= \(smallest), a shorter duration, or fewer clients and services"
-        if positions.isWritten("metrics.interval") {
-            atValue("metrics.interval", "\(found); \(expected)")
-        } else {
-            atValue("duration", "\(found) (the default interval); \(expected)")
-        }
+        atIntervalOrDuration(found, expected)
     }
 
     /// Reports each cycle of the call graph once, at the call that closes it.
