@@ -10,7 +10,7 @@ import Testing
 struct LeanPathTests {
     /// What the lean path keeps: timeouts with retries and backoff (the server still finishing
     /// abandoned attempts), bounded queues with a queue timeout, several instances behind a
-    /// balancer, a discipline other than FIFO, two clients and two services.
+    /// balancer, a discipline other than FIFO, two clients and two services, a load spike.
     static func leanSpec(discipline: QueueDiscipline, balancer: BalancerKind) -> ScenarioSpec {
         ScenarioSpec(
             name: "lean", duration: SimTime(seconds: 120), warmup: SimTime(seconds: 10), seed: 11,
@@ -28,6 +28,10 @@ struct LeanPathTests {
                     queue: QueueSpec(capacity: 12, discipline: discipline, timeout: SimTime(seconds: 0.3)),
                     balancer: balancer),
                 ServiceSpec(name: "db", instances: 1, workers: 2, serviceTime: .exponential(mean: 0.04)),
+            ],
+            // A load spike only changes a client's rate: the run stays on the lean path.
+            timeline: [
+                TimelineEventSpec(at: SimTime(seconds: 40), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 1.5))
             ])
     }
 
@@ -75,9 +79,11 @@ struct LeanPathTests {
                 policy: .targetTracking, metric: .utilization, target: 0.6, interval: SimTime(seconds: 15), min: 1, max: 4)
         }),
         ("contention", { $0.services[1].contention = 0.1 }),
-        ("a timeline event", {
-            $0.timeline = [TimelineEventSpec(at: SimTime(seconds: 30), duration: SimTime(seconds: 5), action: .loadSpike(client: "users", factor: 2))]
+        ("a kill", { $0.timeline.append(TimelineEventSpec(at: SimTime(seconds: 30), action: .kill(service: "api", count: 1))) }),
+        ("a pause", {
+            $0.timeline.append(TimelineEventSpec(at: SimTime(seconds: 30), duration: SimTime(seconds: 1), action: .pause(service: "api", count: 1)))
         }),
+        ("a scale", { $0.timeline.append(TimelineEventSpec(at: SimTime(seconds: 30), action: .scale(service: "api", to: 2))) }),
     ]
 
     @Test("Every mechanism the lean path leaves out sends the run down the full path", arguments: outOfLean.indices)
@@ -96,9 +102,7 @@ struct LeanPathTests {
     @Test("A disabled timeline event keeps the run lean")
     func disabledEventStaysLean() {
         var spec = Self.leanSpec(discipline: .fifo, balancer: .roundRobin)
-        spec.timeline = [
-            TimelineEventSpec(at: SimTime(seconds: 30), action: .kill(service: "api", count: 1), enabled: false)
-        ]
+        spec.timeline.append(TimelineEventSpec(at: SimTime(seconds: 30), action: .kill(service: "api", count: 1), enabled: false))
         #expect(Simulation(spec: spec).lean)
     }
 }

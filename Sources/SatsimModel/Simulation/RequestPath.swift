@@ -12,7 +12,8 @@
 protocol RequestPath {
     /// Whether the handlers must look for every mechanism: health probes, caches, downstream
     /// calls, pauses, draining instances, faults, contention, client guards, network delays,
-    /// closed-loop users, cohorts and outlier detection.
+    /// closed-loop users, cohorts and outlier detection (a run whose timeline holds anything but
+    /// load spikes takes this path too).
     static var full: Bool { get }
 }
 

@@ -183,11 +183,17 @@ public final class Simulation: EventProcessor {
     /// Whether the run may take the lean request path (``LeanPath``): no client has a retry
     /// budget, breaker, throttle, network delay or closed-loop users; no service has a health
     /// check, cache, downstream calls, outlier detection, autoscaler, fault or contention; there
-    /// are no cohorts; and the timeline is empty, since its events (pauses, deploys, scaling,
-    /// faults, `set`) are what bring the others mid-run. Timeouts, retries, backoff, queue
-    /// limits and disciplines and several instances behind a balancer all stay on it.
+    /// are no cohorts; and the timeline holds load spikes only, since its other events (pauses,
+    /// deploys, scaling, kills, faults, `set`) are what bring the others mid-run, while a spike
+    /// only changes a client's arrival rate. Timeouts, retries, backoff, queue limits and
+    /// disciplines and several instances behind a balancer all stay on it.
     func isLean() -> Bool {
-        guard !chaos.cohorts, !chaos.outliers, !spec.timeline.contains(where: \.enabled) else { return false }
+        let spikesOnly = spec.timeline.allSatisfy { event in
+            guard event.enabled else { return true }
+            if case .loadSpike = event.action { return true }
+            return false
+        }
+        guard !chaos.cohorts, !chaos.outliers, spikesOnly else { return false }
         for c in clients.indices {
             if isGuarded(client: c) || clients[c].network != nil || clients[c].isClosed { return false }
         }
