@@ -11,9 +11,14 @@ public struct TimeSeries: Sendable, Equatable {
 
     public private(set) var columns: [String]
     public private(set) var rows: [[Double]] = []
+    /// Each column's position, so that ``column(_:)`` is a lookup, not a scan: the story and the
+    /// report ask for a few columns per component, which was quadratic in the component count
+    /// (3,000 clients and 3,000 services took 43 s to tell).
+    private let positions: [String: Int]
 
     public init(columns: [String]) {
         self.columns = ["time"] + columns
+        positions = Dictionary(self.columns.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Appends a row; `values` must match the columns after `time`.
@@ -24,7 +29,7 @@ public struct TimeSeries: Sendable, Equatable {
 
     /// The values of one column, or nil when there is no such column.
     public func column(_ name: String) -> [Double]? {
-        guard let index = columns.firstIndex(of: name) else { return nil }
+        guard let index = positions[name] else { return nil }
         return rows.map { $0[index] }
     }
 }
