@@ -162,12 +162,12 @@ extension StoryData {
         case .outage(let service, let mode):
             text = "At {0}, \(service) went down (\(mode.rawValue))\(lasting)"
         case .kill(let service, let count):
-            text = "At {0}, \(given(Double(count), .count, "count")) instance(s) of \(service) were killed"
+            text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) \(count == 1 ? "was" : "were") killed"
             affected = service
         case .cacheFlush(let service):
             text = "At {0}, the cache of \(service) was flushed"
         case .pause(let service, let count):
-            text = "At {0}, \(given(Double(count), .count, "count")) instance(s) of \(service) paused\(lasting)"
+            text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) paused\(lasting)"
             affected = service
         case .scale(let service, let to):
             text = "At {0}, an operator scaled \(service) to \(given(Double(to), .count, "to")) instances"
@@ -238,8 +238,8 @@ extension StoryData {
         case .latency(let service, _): text = "At {0}, the latency added to \(service) ended."
         case .errors(let service, _): text = "At {0}, \(service) stopped failing requests on purpose."
         case .outage(let service, _): text = "At {0}, the outage of \(service) ended."
-        case .pause(let service, _): text = "At {0}, the paused instances of \(service) resumed."
-        case .kill(let service, _): text = "By {0}, the killed instances of \(service) had booted again."
+        case .pause(let service, let count): text = "At {0}, the paused \(count == 1 ? "instance" : "instances") of \(service) resumed."
+        case .kill(let service, let count): text = "By {0}, the killed \(count == 1 ? "instance" : "instances") of \(service) had booted again."
         case .scale(let service, _): text = "By {0}, the instances the operator added to \(service) had booted."
         case .deploy(let service, _, _): text = "By {0}, the last batch of the rolling deploy of \(service) had booted: the deploy was over."
         case .cacheFlush(let service): text = "At {0}, the flush of \(Format.possessive(service)) cache was over."
@@ -316,7 +316,7 @@ extension StoryData {
                 Finding(
                     .healthCheckRestarts, subject: first.subject, time: first.time,
                     figures: [.clock(first.time), .given(Double(restarts.count), .count, "events.instance_killed")],
-                    template: "From {0}, health checks restarted {1} instance(s), each losing the work it held and serving nothing until booted."))
+                    template: "From {0}, health checks restarted {1} \(restarts.count == 1 ? "instance, which lost the work it held and served" : "instances, each losing the work it held and serving") nothing until booted."))
         }
         let scalings = events.filter { $0.kind == .scaled }
         if let first = scalings.first, let last = scalings.last {
