@@ -12,7 +12,15 @@
 // simulate the same sample path, so their counts agree.
 //
 //   swift run -c release SatsimBench [--model plain|retry|graph] [--horizon SECONDS] [--repeat N] [--json]
-import Foundation
+//
+// Glibc, not Foundation: the engine needs nothing from Foundation, and loading it (with ICU)
+// costs a whole-process measurement about 5 ms of dynamic linking per run that the C loop does
+// not pay.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SatsimCore
 import SatsimModel
 
@@ -28,19 +36,48 @@ while let argument = arguments.next() {
     case "--json": json = true
     case "--model": model = arguments.next() ?? model
     default:
-        FileHandle.standardError.write("usage: SatsimBench [--model plain|retry|graph] [--horizon SECONDS] [--repeat N] [--json]\n".data(using: .utf8)!)
-        exit(2)
+        fail("usage: SatsimBench [--model plain|retry|graph] [--horizon SECONDS] [--repeat N] [--json]")
     }
 }
 
-/// Peak resident set size of this process [bytes], from /proc (Linux).
+/// Prints `message` to standard error and exits with status 2.
+func fail(_ message: String) -> Never {
+    let line = message + "\n"
+    _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+    exit(2)
+}
+
+/// Peak resident set size of this process [bytes]: getrusage's ru_maxrss, which Linux reports
+/// in KiB (the same figure as VmHWM in /proc/self/status) and macOS in bytes.
 func peakResidentBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
-        return kb * 1024
-    }
-    return 0
+    var usage = rusage()
+    #if os(Linux)
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    return Int(usage.ru_maxrss) * 1024
+    #else
+    guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+    return Int(usage.ru_maxrss)
+    #endif
+}
+
+/// Monotonic time [ns].
+func monotonicNanoseconds() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+}
+
+/// `value` with `digits` decimals (rounded half away from zero), without Foundation's
+/// `String(format:)`.
+func fixed(_ value: Double, _ digits: Int) -> String {
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let scaled = (abs(value) * scale).rounded()
+    let whole = Int(scaled / scale)
+    let fraction = Int(scaled - Double(whole) * scale)
+    var text = String(fraction)
+    while text.count < digits { text = "0" + text }
+    return (value < 0 && scaled > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + text : "")
 }
 
 /// The 4-service graph: a gateway calls auth and catalog; catalog has a cache and calls the
@@ -84,8 +121,7 @@ case "retry":
     client.retry = RetrySpec(
         maxAttempts: 4, on: [.timeout], backoff: BackoffSpec(base: SimTime(seconds: 1), multiplier: 2, jitter: .full))
 default:
-    FileHandle.standardError.write("unknown model \(model): plain, retry or graph\n".data(using: .utf8)!)
-    exit(2)
+    fail("unknown model \(model): plain, retry or graph")
 }
 let spec = model == "graph" ? graphSpec(horizon: horizon) : ScenarioSpec(
     name: "bench-\(model)", duration: SimTime(seconds: horizon), seed: 1,
@@ -99,9 +135,9 @@ var utilization = 0.0
 var last: SimulationResult?
 for _ in 0..<repeats {
     let simulation = Simulation(spec: spec)
-    let start = DispatchTime.now().uptimeNanoseconds
+    let start = monotonicNanoseconds()
     let result = simulation.run()
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    let seconds = Double(monotonicNanoseconds() - start) * 1e-9
     events = result.eventCount
     utilization = result.services[0].utilization
     last = result
@@ -123,7 +159,7 @@ if json {
     print("\(model) model: \(title), horizon \(Int(horizon)) s simulated")
     let other = events - requests - retries - completions - timeouts
     print("events:          \(events) (\(requests) requests + \(retries) retries + \(completions) completions + \(timeouts) timeouts\(other > 0 ? " + \(other) health-check and autoscaler rounds" : ""))")
-    print("events/s:        \(String(format: "%.2f", best / 1e6)) M (best of \(repeats))")
-    print("peak memory:     \(String(format: "%.1f", Double(peak) / 1_048_576)) MiB")
-    print("utilization:     \(String(format: "%.4f", utilization))\(model == "graph" ? " (first service)" : " (theory 0.9, more with retries)")")
+    print("events/s:        \(fixed(best / 1e6, 2)) M (best of \(repeats))")
+    print("peak memory:     \(fixed(Double(peak) / 1_048_576, 1)) MiB")
+    print("utilization:     \(fixed(utilization, 4))\(model == "graph" ? " (first service)" : " (theory 0.9, more with retries)")")
 }

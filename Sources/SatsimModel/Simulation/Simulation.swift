@@ -255,13 +255,13 @@ public final class Simulation: EventProcessor {
         if let progress, chunk > 0, limits.maxEvents > 0 {
             report = RunReport(stop: .eventBudgetExhausted, events: 0, popped: 0, time: now)
             while report.stop == .eventBudgetExhausted && report.events < limits.maxEvents {
-                let part = RunLoop.run(self, until: end, eventBudget: min(chunk, limits.maxEvents - report.events))
+                let part = RunLoop.run(self, until: end, eventBudget: min(chunk, limits.maxEvents - report.events)) { self.process($0) }
                 report = RunReport(stop: part.stop, events: report.events + part.events,
                                    popped: report.popped &+ part.popped, time: part.time)
                 progress(now)
             }
         } else {
-            report = RunLoop.run(self, until: end, eventBudget: limits.maxEvents)
+            report = RunLoop.run(self, until: end, eventBudget: limits.maxEvents) { self.process($0) }
         }
         countedEvents = report.events
         if report.stop == .eventBudgetExhausted, halted == nil {
@@ -314,6 +314,7 @@ public final class Simulation: EventProcessor {
 
     /// Dispatches one event; returns whether it counts (arrivals, retries sent, departures,
     /// timeouts fired, autoscaler decisions and health-check rounds).
+    @inline(__always)
     public func process(_ event: ScheduledEvent) -> Bool {
         guard let kind = EventKind.decode(event.kind) else { return false }
         switch kind {
