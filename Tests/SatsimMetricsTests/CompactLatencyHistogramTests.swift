@@ -128,4 +128,27 @@ import Testing
         #expect(h.storedBytes <= 3 * h.storedBuckets)
         #expect(h.storedBytes < 1_200, "\(h.storedBytes) bytes for \(h.storedBuckets) buckets")
     }
+
+    @Test("Conversion matches direct recording at the layouts' edges and at the top, where both clamp")
+    func conversionAtTheEdges() {
+        // Values in the coarse layout's linear part (< 64 µs), in the fine layout's linear part
+        // (< 2,048 µs), at the edges between them, in the logarithmic part and at the top, where
+        // both layouts clamp (LatencyHistogram.highestTrackable, one hour).
+        var values: [SimTime] = [0, 1_000, 63_000, 64_000, 65_000, 2_047_000, 2_048_000, 2_049_000, 4_095_999]
+            .map { SimTime(nanoseconds: $0) }
+        values += [SimTime(seconds: 0.25), SimTime(seconds: 1.5), SimTime(seconds: 3_599), SimTime(seconds: 3_600),
+                   SimTime(seconds: 7_200)]
+        values += CompactLatencyHistogramTests.samples(.lognormal(mean: 0.02, cv: 2), count: 600, seed: 5)
+        var direct = CompactLatencyHistogram()
+        for v in values { direct.record(v) }
+        let converted = CompactLatencyHistogram(merging: [CompactLatencyHistogramTests.full(values)])
+        #expect(converted == direct)
+        #expect(converted.count == values.count)
+        // A histogram whose values all sit high up starts its encoding past bucket 0.
+        let high = values.filter { $0 >= SimTime(seconds: 1) }
+        var directHigh = CompactLatencyHistogram()
+        for v in high { directHigh.record(v) }
+        #expect(CompactLatencyHistogram(merging: [CompactLatencyHistogramTests.full(high)]) == directHigh)
+    }
 }
+

@@ -68,8 +68,8 @@ public struct EventCalendar {
         let event = ScheduledEvent(
             time: time, sequence: nextSequence, kind: kind, target: target, slot: slot, generation: generation)
         nextSequence &+= 1
-        heap.append(event)
-        siftUp(from: heap.count - 1)
+        // The new event rises from a hole at the end (rise writes it once, where it settles).
+        rise(event, from: heap.appendUninitialized(), above: 0)
     }
 
     /// Schedules an event into FIFO `fifo` (from ``addFIFO()``, or -1 for none): O(1) when it lands behind the

@@ -83,6 +83,19 @@ public final class UnsafeColumn<Element>: RandomAccessCollection {
         _count &+= 1
     }
 
+    /// Appends an uninitialized element and returns its index: the caller must initialize it
+    /// (``baseAddress`` + index) before anything reads it or the column is freed. A heap's push
+    /// uses it to write the new element once, at its final place, instead of at the end and then
+    /// again where it settles. For a trivial `Element` (plain integers, as a calendar's events),
+    /// an assignment through the pointer initializes the slot.
+    @inlinable
+    public func appendUninitialized() -> Int {
+        if _count == _capacity { grow(to: 2 * _capacity) }
+        let index = _count
+        _count &+= 1
+        return index
+    }
+
     /// Makes room for at least `capacity` elements.
     @inlinable
     public func reserveCapacity(_ capacity: Int) {
