@@ -88,8 +88,14 @@ public struct ExplainCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
+        // A `set` removed is resolved again without it (the other sets' settings depend on it).
+        let (file, overrides, variant, seed) = (file, overrides, variant, seed)
+        let resolving = { (event: Int) in
+            ScenarioRun.reload(file: file, overrides: overrides, variant: variant, seed: seed, disabling: event)
+        }
         let (explanation, traces) = Self.explanationAndTraces(
-            of: base, replications: replications, jobs: jobs, limits: runLimits.limits, keepTraces: directory != nil)
+            of: base, replications: replications, jobs: jobs, limits: runLimits.limits, keepTraces: directory != nil,
+            resolving: resolving)
 
         let json = explanation.json.rendered() + "\n"
         var written: [String] = []
@@ -165,9 +171,10 @@ extension ExplainCommand {
     /// for the report's charts (`traces[c][r]`: the base first, then each counterfactual); empty
     /// columns without.
     static func explanationAndTraces(
-        of base: ScenarioSpec, replications: Int, jobs: Int, limits: RunLimits, keepTraces: Bool
+        of base: ScenarioSpec, replications: Int, jobs: Int, limits: RunLimits, keepTraces: Bool,
+        resolving: ((Int) -> ScenarioSpec?)? = nil
     ) -> (explanation: Explanation, traces: [[RunTrace]]) {
-        let counterfactuals = Counterfactual.all(for: base)
+        let counterfactuals = Counterfactual.all(for: base, resolving: resolving)
         let figures = KeyFigure.all(for: base)
         let specs = [base] + counterfactuals.map(\.spec)
         let progress = ProgressReporter(label: "explain", total: Double(specs.count * replications))

@@ -43,6 +43,21 @@ struct ScenarioRun {
         return spec
     }
 
+    /// The scenario ``load(file:overrides:variant:seed:)`` gave, loaded again with timeline event
+    /// `event` disabled (`timeline.EVENT.enabled=false` after the other overrides), so that the
+    /// settings of its other `set` events are resolved without it (`explain`). Nil when that
+    /// does not load; nothing is printed.
+    static func reload(file: String, overrides: [String], variant: String?, seed: UInt64?, disabling event: Int) -> ScenarioSpec? {
+        var parsed: [ScalarOverride] = []
+        for (index, text) in (overrides + ["timeline.\(event).enabled=false"]).enumerated() {
+            guard let override = try? ScalarOverride.parse(text, ordinal: index + 1) else { return nil }
+            parsed.append(override)
+        }
+        guard var spec = try? ScenarioLoader.load(file: file, overrides: parsed, variant: variant) else { return nil }
+        if let seed { spec.seed = seed }
+        return spec
+    }
+
     /// What ``load(file:overrides:variant:seed:)`` applied, given the spec it returned and the
     /// same variant and `--set` texts (all of which parsed, or it would have thrown).
     static func provenance(of spec: ScenarioSpec, variant: String?, overrides: [String]) -> RunProvenance {

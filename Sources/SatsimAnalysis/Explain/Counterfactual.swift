@@ -52,13 +52,46 @@ public struct Counterfactual: Sendable, Hashable {
     /// with `max_attempts` 1 is already off, a `fifo` queue has no CoDel to switch off.
     ///
     /// - Complexity: O(mechanisms x size of the spec), the specs being copied.
-    public static func all(for spec: ScenarioSpec) -> [Counterfactual] {
-        edits(for: spec).map { edit in
-            var changed = spec
-            edit.apply(&changed)
+    ///
+    /// A timeline `set` puts in force settings resolved ahead of the run from the whole file
+    /// (``ResolvedSetting``). So that a mechanism switched off stays off after a `set` starts or
+    /// ends, each edit is made to those settings too. Removing a `set` while other sets exist
+    /// changes what the others put in force where they overlap it; `resolving(i)` returns the
+    /// scenario loaded again with timeline event `i` disabled, its sets resolved without it, and
+    /// is used for those. Without it (or if loading fails) the event is removed and the other
+    /// sets keep the settings resolved with it.
+    public static func all(for spec: ScenarioSpec, resolving: ((Int) -> ScenarioSpec?)? = nil) -> [Counterfactual] {
+        let sets = spec.timeline.indices.filter { spec.timeline[$0].enabled && spec.timeline[$0].resolved != nil }
+        return edits(for: spec).map { edit in
+            var changed: ScenarioSpec
+            if let removed = edit.removesTimelineEvent, sets.contains(where: { $0 != removed }),
+               spec.timeline[removed].isSet, let reloaded = resolving?(removed) {
+                changed = reloaded
+            } else {
+                changed = spec
+                edit.apply(&changed)
+                if edit.removesTimelineEvent == nil { applyToSettings(edit.apply, in: &changed) }
+            }
             return Counterfactual(
                 mechanism: edit.mechanism, subject: edit.subject, change: edit.change, spec: changed,
                 changesDemand: edit.changesDemand)
+        }
+    }
+
+    /// Makes `edit` to every client's and service's settings a timeline `set` puts in force.
+    private static func applyToSettings(_ edit: (inout ScenarioSpec) -> Void, in spec: inout ScenarioSpec) {
+        func edited(_ snapshot: SettingsSnapshot) -> SettingsSnapshot {
+            var scratch = spec
+            scratch.clients = snapshot.clients
+            scratch.services = snapshot.services
+            edit(&scratch)
+            return SettingsSnapshot(clients: scratch.clients, services: scratch.services)
+        }
+        for i in spec.timeline.indices {
+            guard var resolved = spec.timeline[i].resolved else { continue }
+            resolved.atStart = edited(resolved.atStart)
+            resolved.atEnd = resolved.atEnd.map(edited)
+            spec.timeline[i].resolved = resolved
         }
     }
 
@@ -73,6 +106,8 @@ public struct Counterfactual: Sendable, Hashable {
         var subject: String
         var change: String
         var changesDemand: Bool
+        /// The timeline event the edit removes, for a `fault` counterfactual.
+        var removesTimelineEvent: Int?
         var apply: (inout ScenarioSpec) -> Void
     }
 
@@ -81,9 +116,10 @@ public struct Counterfactual: Sendable, Hashable {
         var list: [Edit] = []
         func add(
             _ mechanism: String, _ subject: String, _ change: String, changesDemand: Bool = false,
-            _ edit: @escaping (inout ScenarioSpec) -> Void
+            removing event: Int? = nil, _ edit: @escaping (inout ScenarioSpec) -> Void
         ) {
-            list.append(Edit(mechanism: mechanism, subject: subject, change: change, changesDemand: changesDemand, apply: edit))
+            list.append(Edit(mechanism: mechanism, subject: subject, change: change, changesDemand: changesDemand,
+                             removesTimelineEvent: event, apply: edit))
         }
         for (c, client) in spec.clients.enumerated() {
             let path = "clients.\(client.name)"
@@ -161,7 +197,7 @@ public struct Counterfactual: Sendable, Hashable {
         for (i, event) in spec.timeline.enumerated() where event.enabled {
             var spike = false
             if case .loadSpike = event.action { spike = true }
-            add("fault", "timeline.\(i)", "\(Self.describe(event)) removed", changesDemand: spike) {
+            add("fault", "timeline.\(i)", "\(Self.describe(event)) removed", changesDemand: spike, removing: i) {
                 $0.timeline.remove(at: i)
             }
         }
@@ -180,5 +216,13 @@ public struct Counterfactual: Sendable, Hashable {
         }
         let window = event.duration.map { " for \($0)" } ?? ""
         return "\(event.action.kindName) on \(subject) at \(event.at)\(window)"
+    }
+}
+
+extension TimelineEventSpec {
+    /// Whether the event is an operator's `set`.
+    var isSet: Bool {
+        if case .set = action { return true }
+        return false
     }
 }
