@@ -88,14 +88,9 @@ public struct ExplainCommand: ParsableCommand {
             throw ExitCode(2)
         }
 
-        // A `set` removed is resolved again without it (the other sets' settings depend on it).
-        let (file, overrides, variant, seed) = (file, overrides, variant, seed)
-        let resolving = { (event: Int) in
-            ScenarioRun.reload(file: file, overrides: overrides, variant: variant, seed: seed, disabling: event)
-        }
         let (explanation, traces) = Self.explanationAndTraces(
             of: base, replications: replications, jobs: jobs, limits: runLimits.limits, keepTraces: directory != nil,
-            resolving: resolving)
+            resolving: ScenarioRun.reloader(file: file, overrides: overrides, variant: variant, seed: seed))
 
         let json = explanation.json.rendered() + "\n"
         var written: [String] = []
@@ -163,8 +158,11 @@ extension ExplainCommand {
     /// The analysis of `satsim explain` (and of `run --explain`): the base and every
     /// counterfactual of `base`, `replications` runs each on seeds base + r, run `jobs` at a time
     /// in an order that does not change the result.
-    static func explanation(of base: ScenarioSpec, replications: Int, jobs: Int, limits: RunLimits) -> Explanation {
-        explanationAndTraces(of: base, replications: replications, jobs: jobs, limits: limits, keepTraces: false).explanation
+    static func explanation(
+        of base: ScenarioSpec, replications: Int, jobs: Int, limits: RunLimits, resolving: ((Int) -> ScenarioSpec?)? = nil
+    ) -> Explanation {
+        explanationAndTraces(of: base, replications: replications, jobs: jobs, limits: limits, keepTraces: false,
+                             resolving: resolving).explanation
     }
 
     /// ``explanation(of:replications:jobs:limits:)`` and, with `keepTraces`, each run's series

@@ -89,7 +89,8 @@ public struct RunCommand: ParsableCommand {
         if explain {
             run.explanation = ExplainCommand.explanation(
                 of: spec, replications: replications ?? 5,
-                jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, limits: runLimits.limits)
+                jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, limits: runLimits.limits,
+                resolving: ScenarioRun.reloader(file: file, overrides: overrides, variant: variant, seed: seed))
         }
         var written: [String] = []
         if let directory {

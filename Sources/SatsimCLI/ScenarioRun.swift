@@ -58,6 +58,12 @@ struct ScenarioRun {
         return spec
     }
 
+    /// ``reload(file:overrides:variant:seed:disabling:)`` for each event: how `explain` removes a
+    /// `set` (the other sets' settings are resolved again without it).
+    static func reloader(file: String, overrides: [String], variant: String?, seed: UInt64?) -> (Int) -> ScenarioSpec? {
+        { event in reload(file: file, overrides: overrides, variant: variant, seed: seed, disabling: event) }
+    }
+
     /// What ``load(file:overrides:variant:seed:)`` applied, given the spec it returned and the
     /// same variant and `--set` texts (all of which parsed, or it would have thrown).
     static func provenance(of spec: ScenarioSpec, variant: String?, overrides: [String]) -> RunProvenance {
