@@ -79,12 +79,45 @@ struct LeanPathTests {
                 policy: .targetTracking, metric: .utilization, target: 0.6, interval: SimTime(seconds: 15), min: 1, max: 4)
         }),
         ("contention", { $0.services[1].contention = 0.1 }),
-        ("a kill", { $0.timeline.append(TimelineEventSpec(at: SimTime(seconds: 30), action: .kill(service: "api", count: 1))) }),
-        ("a pause", {
-            $0.timeline.append(TimelineEventSpec(at: SimTime(seconds: 30), duration: SimTime(seconds: 1), action: .pause(service: "api", count: 1)))
-        }),
-        ("a scale", { $0.timeline.append(TimelineEventSpec(at: SimTime(seconds: 30), action: .scale(service: "api", to: 2))) }),
     ]
+
+    /// Each timeline event other than a load spike, at 60 s (after the spike of ``leanSpec``):
+    /// the run is lean until it starts, and on the full path from then on.
+    static let leaveAtEvent: [(String, TimelineAction, SimTime?)] = [
+        ("a kill", .kill(service: "api", count: 1), nil),
+        ("a pause", .pause(service: "api", count: 1), SimTime(seconds: 1)),
+        ("a scale", .scale(service: "api", to: 2), nil),
+        ("a deploy", .deploy(service: "api", batch: 1, every: SimTime(seconds: 5)), nil),
+        ("an outage", .outage(service: "db", mode: .refuse), SimTime(seconds: 5)),
+        ("an errors fault", .errors(service: "api", ratio: 0.5), SimTime(seconds: 10)),
+        ("a latency fault", .latency(service: "api", add: .constant(value: 0.05)), SimTime(seconds: 10)),
+        ("a cache flush", .cacheFlush(service: "api"), nil),
+    ]
+
+    @Test("A timeline event other than a spike sends the run down the full path when it starts, with the full path's results",
+          arguments: leaveAtEvent.indices)
+    func timelineEventsLeaveTheLeanPathWhenTheyStart(index: Int) {
+        let (name, action, duration) = Self.leaveAtEvent[index]
+        var spec = Self.leanSpec(discipline: .fifo, balancer: .roundRobin)
+        spec.timeline.append(TimelineEventSpec(at: SimTime(seconds: 60), duration: duration, action: action))
+        let simulation = Simulation(spec: spec)
+        #expect(simulation.lean, "\(name): lean until it starts")
+        // Up to the event, the lean path; the spike at 40 s leaves it lean.
+        simulation.prepare()
+        _ = RunLoop.run(simulation, until: SimTime(seconds: 59)) { simulation.process($0) }
+        #expect(simulation.lean, "\(name): still lean at 59 s")
+        _ = RunLoop.run(simulation, until: SimTime(seconds: 61)) { simulation.process($0) }
+        #expect(!simulation.lean, "\(name) must take the full path once it starts")
+        simulation.checkInvariants()
+        // The whole run is the full path's, bit for bit.
+        let mixed = Simulation(spec: spec).run()
+        let full = Self.run(spec, lean: false)
+        #expect(mixed.clients == full.clients, "\(name)")
+        #expect(mixed.services == full.services, "\(name)")
+        #expect(mixed.timeSeries == full.timeSeries, "\(name)")
+        #expect(mixed.events == full.events, "\(name)")
+        #expect(mixed.eventCount == full.eventCount, "\(name)")
+    }
 
     @Test("Every mechanism the lean path leaves out sends the run down the full path", arguments: outOfLean.indices)
     func mechanismsLeaveTheLeanPath(index: Int) {

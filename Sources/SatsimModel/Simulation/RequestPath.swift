@@ -8,12 +8,13 @@
 /// false and vanish, so a request of an open-loop client against plain services pays for none of
 /// the mechanisms it does not use (about 70 instructions per event on the M/M/c benchmark,
 /// measured with callgrind). ``Simulation/lean`` says which one a run takes; it is resolved at
-/// set-up and never changes during the run.
+/// set-up, and a run leaves the lean path for good when its first timeline event other than a
+/// load spike starts (``Simulation/leaveLeanPath(for:)``); it never comes back.
 protocol RequestPath {
     /// Whether the handlers must look for every mechanism: health probes, caches, downstream
     /// calls, pauses, draining instances, faults, contention, client guards, network delays,
-    /// closed-loop users, cohorts and outlier detection (a run whose timeline holds anything but
-    /// load spikes takes this path too).
+    /// closed-loop users, cohorts and outlier detection (a run takes this path too from its first
+    /// timeline event other than a load spike on).
     static var full: Bool { get }
 }
 

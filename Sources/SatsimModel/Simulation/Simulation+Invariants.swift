@@ -7,10 +7,18 @@ extension Simulation {
     /// - each service's time integrals hold the current sums of busy workers and queued attempts;
     /// - every queued attempt is live, at a server, and queued at the instance that holds it.
     /// - the fast-path flags (``refreshFastPaths()``) agree with the fields they summarise, and a
-    ///   run on the lean path (``lean``) still has none of the mechanisms that path leaves out;
+    ///   run on the lean path (``lean``) still has none of the mechanisms that path leaves out,
+    ///   and no timeline event but a load spike has started;
     public func checkInvariants() {
         calendar.checkInvariants()
         precondition(!lean || isLean(), "the run takes the lean path but uses a mechanism it leaves out")
+        if lean, let started = spec.timeline.firstIndex(where: { event in
+            guard event.enabled, event.at < now else { return false }
+            if case .loadSpike = event.action { return false }
+            return true
+        }) {
+            preconditionFailure("the run takes the lean path after timeline event \(started) started")
+        }
         for c in clients.indices {
             precondition(clients[c].guarded == isGuarded(client: c),
                          "client \(clients[c].spec.name): fast path says guarded=\(clients[c].guarded)")

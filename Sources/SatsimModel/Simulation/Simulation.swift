@@ -52,7 +52,8 @@ public final class Simulation: EventProcessor {
     /// Targeted faults and cohorts (Chaos/ChaosState.swift): nothing per event without them.
     @exclusivity(unchecked) var chaos = ChaosState()
     /// Whether this run's requests take the lean path (``LeanPath``, ``isLean()``): resolved at
-    /// set-up, fixed for the run. A test may clear it to run the same scenario on the full path.
+    /// set-up, and cleared for good when the first timeline event other than a load spike starts
+    /// (``leaveLeanPath(for:)``). A test may clear it to run the same scenario on the full path.
     @exclusivity(unchecked) var lean = false
     /// Counted events, for the benchmark's events per second.
     public private(set) var countedEvents = 0
@@ -180,20 +181,18 @@ public final class Simulation: EventProcessor {
         lean = isLean()
     }
 
-    /// Whether the run may take the lean request path (``LeanPath``): no client has a retry
+    /// Whether the run may take the lean request path (``LeanPath``) now: no client has a retry
     /// budget, breaker, throttle, network delay or closed-loop users; no service has a health
-    /// check, cache, downstream calls, outlier detection, autoscaler, fault or contention; there
-    /// are no cohorts; and the timeline holds load spikes only, since its other events (pauses,
-    /// deploys, scaling, kills, faults, `set`) are what bring the others mid-run, while a spike
-    /// only changes a client's arrival rate. Timeouts, retries, backoff, queue limits and
-    /// disciplines and several instances behind a balancer all stay on it.
+    /// check, cache, downstream calls, outlier detection, autoscaler, fault or contention; and
+    /// there are no cohorts. Timeouts, retries, backoff, queue limits and disciplines, several
+    /// instances behind a balancer and load spikes all stay on it.
+    ///
+    /// A timeline event other than a load spike (a pause, deploy, scaling, kill, fault or `set`)
+    /// is what can bring the others mid-run, so the run leaves the lean path for good when the
+    /// first one starts (``leaveLeanPath(for:)``), before it acts: until then the state is what
+    /// the full path would have made, since the two differ only in the mechanisms absent so far.
     func isLean() -> Bool {
-        let spikesOnly = spec.timeline.allSatisfy { event in
-            guard event.enabled else { return true }
-            if case .loadSpike = event.action { return true }
-            return false
-        }
-        guard !chaos.cohorts, !chaos.outliers, spikesOnly else { return false }
+        guard !chaos.cohorts, !chaos.outliers else { return false }
         for c in clients.indices {
             if isGuarded(client: c) || clients[c].network != nil || clients[c].isClosed { return false }
         }
@@ -205,6 +204,14 @@ public final class Simulation: EventProcessor {
             }
         }
         return true
+    }
+
+    /// Timeline event `index` is about to start: unless it is a load spike, the run takes the
+    /// full path from now on (``isLean()``).
+    func leaveLeanPath(for index: Int) {
+        guard lean else { return }
+        if case .loadSpike = spec.timeline[index].action { return }
+        lean = false
     }
 
     /// Resolves, for each client and service, whether the request path may skip the mechanisms
@@ -363,6 +370,7 @@ public final class Simulation: EventProcessor {
             markWarmup()
             return false
         case .timelineStarts:
+            leaveLeanPath(for: Int(event.target))
             applyTimeline(Int(event.target), starting: true)
             refreshFastPaths()
             return false
