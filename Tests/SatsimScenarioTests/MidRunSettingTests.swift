@@ -380,4 +380,47 @@ struct MidRunSettingTests {
         // Back to 4 workers at 15 s: two more start at once.
         #expect(at(15.001).busy == 4)
     }
+
+    /// A scenario the lean request path covers (issue 10) until its operator acts: retries with
+    /// timeouts, no guard, network or health check; a load spike keeps it lean, the first `set`
+    /// ends it.
+    static let leanUntilSet = """
+        name: lean-until-set
+        description: Lean until an operator adds a breaker.
+        duration: 60s
+        seed: 5
+        clients:
+          users:
+            target: api
+            arrival: { process: poisson, rate: 300/s }
+            timeout: 100ms
+            retry: { max_attempts: 3, on: [timeout, error] }
+        services:
+          api:
+            instances: 2
+            workers: 8
+            service_time: { dist: exponential, mean: 40ms }
+        timeline:
+          - { at: 10s, for: 5s, kind: load_spike, client: users, factor: 2 }
+          - { at: 20s, for: 20s, kind: set, path: clients.users.retry.max_attempts, value: 1 }
+          - { at: 30s, kind: set, path: clients.users.timeout, value: 200ms }
+        """
+
+    @Test("a run is lean until its first set, then takes the full path, with the full path's results")
+    func leanUntilTheFirstSet() throws {
+        let spec = try ScenarioLoader.parse(text: Self.leanUntilSet, file: "lean-until-set.yaml")
+        let mixed = Simulation(spec: spec)
+        #expect(mixed.lean)
+        let mixedResult = mixed.run()
+        #expect(!mixed.lean)
+        mixed.checkInvariants()
+        let full = Simulation(spec: spec)
+        full.lean = false
+        let fullResult = full.run()
+        #expect(mixedResult.clients == fullResult.clients)
+        #expect(mixedResult.services == fullResult.services)
+        #expect(mixedResult.timeSeries == fullResult.timeSeries)
+        #expect(mixedResult.events == fullResult.events)
+    }
 }
+
