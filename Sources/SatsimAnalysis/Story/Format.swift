@@ -2,10 +2,25 @@ import SatsimMetrics
 
 /// Number formats for sentences.
 enum Format {
+    /// A time in the run, told as a clock shows it: the whole second it falls in (`9s` for
+    /// 9.999999 s, `1m05s`, `1h02m03s`).
+    ///
+    /// Every time of a story goes through this one rule, and it truncates rather than rounds:
+    /// a window's bounds are interval boundaries, so a fault at 9.999999 s rounded to "10s" was
+    /// told "At 10s ... from 9s", its effect measured from before it, and its first timeouts
+    /// "at 9s", before it. Truncation keeps the order of any two times (a <= b prints a <= b) and
+    /// never moves a time past a boundary it has not reached.
     static func clock(_ seconds: Double) -> String {
         // Int(_:) traps on infinity, NaN and anything beyond Int: never let a figure reach it.
         guard seconds.isFinite, abs(seconds) < 1e15 else { return seconds.isNaN ? "an unknown time" : "never" }
-        let total = Int(seconds.rounded())
+        // Times of a run are whole nanoseconds; a sum of two (a fault's end plus the recovery
+        // time) may land an ulp below a whole second as a Double. Half a nanosecond is far above
+        // that error (an ulp of 1e5 s is 1.5e-11 s) and below any time a run can hold.
+        return hms(Int((seconds + 5e-10).rounded(.down)))
+    }
+
+    /// `1h02m03s`, `1m05s`, `9s` for a whole number of seconds.
+    static func hms(_ total: Int) -> String {
         let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60)
         if h > 0 { return "\(h)h\(pad(m))m\(pad(s))s" }
         if m > 0 { return "\(m)m\(pad(s))s" }
@@ -25,7 +40,10 @@ enum Format {
             if text.hasSuffix(".") { text.removeLast() }
             return text + "s"
         }
-        return clock(seconds)
+        // A span is not a time in the run: it is rounded to the nearest second, as its digits
+        // under a minute are.
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return clock(seconds) }
+        return hms(Int(seconds.rounded()))
     }
 
     /// A latency to three significant digits at most: `180ms`, `2.35s`, `17.2s` (never rounded
@@ -57,6 +75,18 @@ enum Format {
         }
         if tenths.truncatingRemainder(dividingBy: 10) == 0 { return fixed(tenths / 10, 0) + "%" }
         return fixed(tenths / 10, 1) + "%"
+    }
+
+    /// The noun that agrees with a count: `1 ejection`, `72 ejections` (never `ejection(s)`:
+    /// a sentence read out in an incident review should read as English).
+    static func noun(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        count == 1 ? singular : plural ?? singular + "s"
+    }
+
+    /// The noun that agrees with a figure as printed: "1 serving instance" for a mean of 1.0,
+    /// "1.5 serving instances".
+    static func noun(_ figure: StoryFigure, _ singular: String, _ plural: String? = nil) -> String {
+        figure.text == "1" ? singular : plural ?? singular + "s"
     }
 
     /// `api's`, `users'`.

@@ -125,7 +125,7 @@ extension StoryData {
                     candidate(
                         .autoscalerAtMax, service.name, weight: figure(.quotient(running, .constant(Double(autoscaler.max))), .share, over: window),
                         others: [mean, .given(Double(autoscaler.max), .count, "services.\(service.name).autoscaler.max")],
-                        "\(service.name) ran {1} instances on average, its autoscaler's max being {2}")
+                        "\(service.name) ran {1} \(Format.noun(mean, "instance")) on average, its autoscaler's max being {2}")
                 }
             }
             if service.cache != nil, let baseline = baselineWindow {

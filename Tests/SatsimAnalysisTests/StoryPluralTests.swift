@@ -1,0 +1,74 @@
+@testable import SatsimAnalysis
+import SatsimCore
+@testable import SatsimModel
+import Testing
+
+/// A count and its noun agree: "1 ejection", "72 ejections", never "ejection(s)" (the rule
+/// StoryWordingTests holds for kills and pauses, here for the events health checks, breakers
+/// and autoscalers leave).
+@Suite("Story plurals")
+struct StoryPluralTests {
+    static func sentences(_ events: [RunEvent], spec: ScenarioSpec = StoryFindingTests.spec()) -> [String] {
+        StoryFindingTests.run(spec, events: events).story.sentences
+    }
+
+    static func events(_ kind: RunEventKind, _ count: Int, detail: (Int) -> String = { _ in "" }) -> [RunEvent] {
+        (0..<count).map { RunEvent(time: 40 + Double($0) * 0.5, kind: kind, subject: "api", detail: detail($0)) }
+    }
+
+    static func one(_ sentences: [String], containing: String) -> String {
+        sentences.first { $0.contains(containing) } ?? "none in \(sentences)"
+    }
+
+    @Test("Ejections")
+    func ejections() {
+        let one = Self.one(Self.sentences(Self.events(.instanceEjected, 1)), containing: "ejecting")
+        let many = Self.one(Self.sentences(Self.events(.instanceEjected, 72)), containing: "ejecting")
+        #expect(one.hasSuffix("1 ejection in all."), "\(one)")
+        #expect(many.hasSuffix("72 ejections in all."), "\(many)")
+    }
+
+    @Test("Breaker openings")
+    func breaker() {
+        let one = Self.one(Self.sentences(Self.events(.breakerOpened, 1)), containing: "circuit breaker")
+        let two = Self.one(Self.sentences(Self.events(.breakerOpened, 2)), containing: "circuit breaker")
+        #expect(one.contains("(1 time in all)"), "\(one)")
+        #expect(two.contains("(2 times in all)"), "\(two)")
+    }
+
+    /// One decision has one time: it is not told as a span "between 40s and 40s".
+    @Test("Scaling decisions")
+    func scaling() {
+        let detail = { (i: Int) in "target_tracking scaled from \(i + 1) to \(i + 2) instances (utilization 0.9, target 0.6)" }
+        let one = Self.one(Self.sentences(Self.events(.scaled, 1, detail: { _ in "target_tracking scaled from 2 to 1 instances" })), containing: "autoscaler")
+        let three = Self.one(Self.sentences(Self.events(.scaled, 3, detail: detail)), containing: "autoscaler")
+        #expect(one == "The autoscaler of api made 1 scaling decision, at 40s, asking for 1 instance.", "\(one)")
+        #expect(three == "The autoscaler of api made 3 scaling decisions between 40s and 41s, asking for 4 instances at most and for 4 in the last.", "\(three)")
+    }
+
+    @Test("Health-check restarts")
+    func restarts() {
+        let detail = { (_: Int) in "restarted by health checks" }
+        let one = Self.one(Self.sentences(Self.events(.instanceKilled, 1, detail: detail)), containing: "restarted")
+        let two = Self.one(Self.sentences(Self.events(.instanceKilled, 2, detail: detail)), containing: "restarted")
+        #expect(one.contains("restarted 1 instance,"), "\(one)")
+        #expect(two.contains("restarted 2 instances,"), "\(two)")
+    }
+
+    @Test("The noun agrees with the count as printed")
+    func noun() {
+        #expect(Format.noun(1, "ejection") == "ejection")
+        #expect(Format.noun(0, "ejection") == "ejections")
+        #expect(Format.noun(StoryFigure(1.0, .instances, .given("x")), "instance") == "instance")
+        #expect(Format.noun(StoryFigure(1.5, .instances, .given("x")), "instance") == "instances")
+    }
+
+    /// "scaled api to 1 instances" where an operator scales to one.
+    @Test("An operator scaling to one instance")
+    func scaleToOne() {
+        var spec = StoryFindingTests.spec()
+        spec.timeline.append(TimelineEventSpec(at: SimTime(seconds: 60), action: .scale(service: "api", to: 1)))
+        let sentence = Self.one(Self.sentences([], spec: spec), containing: "an operator scaled")
+        #expect(sentence.contains("scaled api to 1 instance:"), "\(sentence)")
+    }
+}

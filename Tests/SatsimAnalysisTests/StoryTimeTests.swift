@@ -1,0 +1,68 @@
+@testable import SatsimAnalysis
+import SatsimCore
+import SatsimMetrics
+@testable import SatsimModel
+import Testing
+
+/// Times in a story are told by one rule, the whole second they fall in, so that no sentence
+/// puts an effect before its cause or a start after its end through rounding. A fault at
+/// 9.999999 s was told "At 10s ... from 9s" (the time rounded, the window an interval boundary)
+/// and its first timeouts "At 9s", before it.
+@Suite("Story times")
+struct StoryTimeTests {
+    /// Just below a whole second; the finest time a scenario can write is a microsecond.
+    @Test("A clock time is the whole second it falls in", arguments: [
+        (9.999999, "9s"), (10.0, "10s"), (0.4, "0s"), (0.999999, "0s"), (59.999999, "59s"), (60.0, "1m00s"),
+        (3599.999999, "59m59s"), (3600.0, "1h00m00s"), (3725.5, "1h02m05s"),
+    ])
+    func clock(value: Double, printed: String) {
+        #expect(Format.clock(value) == printed)
+    }
+
+    /// A sum of two whole-nanosecond times (a fault's end plus a recovery time) may land an ulp
+    /// below a whole second: it is still that second.
+    @Test("A sum an ulp below a whole second is that second")
+    func ulpBelow() {
+        #expect(Format.clock(60.0.nextDown) == "1m00s")
+        #expect(Format.clock(0.1 + 0.2 + 9.7) == "10s")
+    }
+
+    /// A span is not a time in the run: rounded to the nearest second past a minute.
+    @Test("A duration still rounds")
+    func durations() {
+        #expect(Format.duration(90.6) == "1m31s")
+        #expect(Format.duration(59.999999) == "60s")
+    }
+
+    /// The synthetic run of ``StoryFindingTests`` with its load spike moved to 19.999999 s,
+    /// timeouts and retries in every interval: the first timeouts and retries after the fault are
+    /// those of the interval (19 s, 20 s], which begins before it.
+    @Test("A fault just below a whole second: its sentence, its window and its effects agree")
+    func faultJustBelowASecond() {
+        var spec = StoryFindingTests.spec()
+        let at = SimTime(nanoseconds: 19_999_999_000)
+        spec.timeline = [TimelineEventSpec(at: at, duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))]
+        let run = StoryFindingTests.run(
+            spec, baseline: ["clients.users.timeouts": 10, "clients.users.retries": 100, "clients.users.attempts": 200])
+        let sentences = run.story.sentences
+        let findings = run.story.findings
+        guard let event = findings.firstIndex(where: { $0.mechanism == .timelineEvent }),
+              let ended = findings.firstIndex(where: { $0.mechanism == .timelineEventEnded }),
+              let timeouts = findings.firstIndex(where: { $0.mechanism == .timeouts }),
+              let retries = findings.firstIndex(where: { $0.mechanism == .retries })
+        else {
+            Issue.record("missing findings: \(sentences)")
+            return
+        }
+        // The event and the window its effect is measured over, both by the same rule.
+        #expect(sentences[event].hasPrefix("At 19s, a load spike"), "\(sentences[event])")
+        #expect(sentences[event].contains("from 19s to 30s"), "\(sentences[event])")
+        #expect(sentences[ended].hasPrefix("At 29s, the load spike on users ended"), "\(sentences[ended])")
+        // The effects are told after their cause, at no earlier time.
+        #expect(timeouts > event && retries > event, "\(sentences)")
+        #expect(sentences[timeouts].hasPrefix("At 19s, attempts began to time out"), "\(sentences[timeouts])")
+        #expect(findings[timeouts].time >= at.seconds && findings[retries].time >= at.seconds)
+        for i in findings.indices.dropFirst() { #expect(findings[i - 1].time <= findings[i].time, "\(sentences)") }
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: Double(StoryFindingTests.length), label: "19.999999")
+    }
+}
