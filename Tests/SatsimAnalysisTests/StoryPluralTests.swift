@@ -71,4 +71,16 @@ struct StoryPluralTests {
         let sentence = Self.one(Self.sentences([], spec: spec), containing: "an operator scaled")
         #expect(sentence.contains("scaled api to 1 instance:"), "\(sentence)")
     }
+
+    /// The verb agrees with the callers named: api calling db on two edges (a main call and a
+    /// fallback) is still "which api calls", not "which api call".
+    @Test("One caller on two call edges")
+    func oneCallerTwoEdges() {
+        let spec = StoryFindingTests.spec(services: [
+            ServiceSpec(name: "api", serviceTime: .constant(value: 0.01), calls: [CallSpec(service: "db"), CallSpec(service: "db", optional: true)]),
+            ServiceSpec(name: "db", serviceTime: .constant(value: 0.01)),
+        ])
+        let run = StoryFindingTests.run(spec, baseline: ["services.db.utilization": 0.4], after: ["services.db.utilization": 0.99])
+        #expect(run.story.sentences.contains { $0.contains("db, which api calls, was 99% busy") }, "\(run.story.sentences)")
+    }
 }
