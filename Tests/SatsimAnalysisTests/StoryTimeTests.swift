@@ -65,4 +65,43 @@ struct StoryTimeTests {
         for i in findings.indices.dropFirst() { #expect(findings[i - 1].time <= findings[i].time, "\(sentences)") }
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: Double(StoryFindingTests.length), label: "19.999999")
     }
+
+    /// A cache that goes cold in the interval (19 s, 20 s] where the fault struck at 19.999999 s:
+    /// "At 19s, the cache of api went cold", told after the fault, not before it.
+    @Test("A cold cache is never told before the fault that chilled it")
+    func coldCacheAfterItsCause() {
+        var spec = StoryFindingTests.spec(services: [
+            ServiceSpec(name: "api", serviceTime: .constant(value: 0.01), cache: CacheSpec(keys: 1000, zipf: 1, capacity: 100))
+        ])
+        let at = SimTime(nanoseconds: 19_999_999_000)
+        spec.timeline = [TimelineEventSpec(at: at, action: .cacheFlush(service: "api"))]
+        let columns = Simulation.clientColumns.map { "clients.users.\($0)" } + Simulation.serviceColumns.map { "services.api.\($0)" }
+        var series = TimeSeries(columns: columns)
+        for i in 0..<60 {
+            let cold = i >= 19
+            series.append(time: Double(i + 1), values: columns.map { name in
+                switch name {
+                case "clients.users.requests", "clients.users.successes", "clients.users.attempts": return 200
+                case "services.api.cache_hits": return cold ? 20 : 180
+                case "services.api.cache_misses": return cold ? 180 : 20
+                default: return 0
+                }
+            })
+        }
+        let result = SimulationResult(
+            scenario: spec.name, seed: spec.seed, measuredSeconds: 60, clients: [], services: [],
+            timeSeries: series, limitHit: nil, eventCount: 0, endSeconds: 60, events: [], successLatency: [])
+        let story = Story(result: result, spec: spec, analysis: RunAnalysis(result: result, spec: spec))
+        let findings = story.findings
+        guard let event = findings.firstIndex(where: { $0.mechanism == .timelineEvent }),
+              let cold = findings.firstIndex(where: { $0.mechanism == .coldCache && $0.role == .course })
+        else {
+            Issue.record("missing findings: \(story.sentences)")
+            return
+        }
+        #expect(cold > event, "\(story.sentences)")
+        #expect(findings[cold].time >= at.seconds)
+        #expect(story.sentences[cold].hasPrefix("At 19s, the cache of api went cold"), "\(story.sentences[cold])")
+        StoryChecker(series: series).check(story, spec: spec, endSeconds: 60, label: "cold cache at 19.999999")
+    }
 }

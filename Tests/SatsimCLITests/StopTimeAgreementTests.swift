@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+/// A run stopped at a limit between two whole seconds (129.78 s) is told by one rule in the
+/// story and the tables' header: the story said "The run stopped at 2m10s" (rounded) above
+/// "from 30 s to 129.8 s"; both now truncate, "2m09s" and "129.7".
+@Suite("Stop time agreement")
+struct StopTimeAgreementTests {
+    @Test("The story's stop time is the whole second of the tables' end")
+    func stopTime() throws {
+        let result = try CLIHarness.run(
+            ["run", "Scenarios/retry-storm.yaml", "--max-events", "200000"], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(result.status == 1, "\(result.stderr)")
+        let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard let stop = text.firstMatch(of: /The run stopped at (\d+)m(\d\d)s, at a limit/),
+              let header = text.firstMatch(of: /over the whole run after warmup \(from [0-9.]+ s to ([0-9.]+) s\)/),
+              let minutes = Int(stop.1), let seconds = Int(stop.2), let end = Double(header.1)
+        else {
+            Issue.record("no stop sentence or header in: \(text)")
+            return
+        }
+        #expect(Double(minutes * 60 + seconds) == end.rounded(.down), "\(stop.0) against \(header.0)")
+        // The limit's own message gives the exact time; the header truncates it to its digits.
+        guard let exact = result.stderr.firstMatch(of: /stopped at ([0-9.]+)s of simulated time/), let at = Double(exact.1) else {
+            Issue.record("no exact stop time in: \(result.stderr)")
+            return
+        }
+        #expect(end <= at && at - end < 0.1, "\(end) against \(at)")
+    }
+}
