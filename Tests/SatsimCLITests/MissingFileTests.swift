@@ -65,4 +65,20 @@ struct MissingFileTests {
             #expect(result.stdout.contains("\n  \(name) "), "\(name)")
         }
     }
+
+    /// argument-parser reports a mistyped subcommand as an unexpected argument; satsim says it is
+    /// not a subcommand and names the closest one (exit 2, bad input). Nothing close: the
+    /// parser's own sentence.
+    @Test("A mistyped subcommand is named with the closest one")
+    func mistypedSubcommand() throws {
+        let one = try CLIHarness.run(["rnu"], timeout: 60)
+        #expect(one.status == 2)
+        #expect(one.stderr.hasPrefix("Error: Unknown subcommand 'rnu'; did you mean 'run'?\n"), "\(one.stderr)")
+        let withFile = try CLIHarness.run(["valdiate", "x.yaml"], timeout: 60)
+        #expect(withFile.status == 2)
+        #expect(withFile.stderr.hasPrefix("Error: Unknown subcommand 'valdiate'; did you mean 'validate'?\n"), "\(withFile.stderr)")
+        let far = try CLIHarness.run(["zzzzzz"], timeout: 60)
+        #expect(far.status == 2)
+        #expect(far.stderr.hasPrefix("Error: Unexpected argument 'zzzzzz'\n"), "\(far.stderr)")
+    }
 }
