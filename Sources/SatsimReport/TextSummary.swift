@@ -24,7 +24,8 @@ public enum TextSummary {
         }
         if let recovery = verdict.recoveryTime {
             out += recovery > 0
-                ? ", recovered \(number(recovery)) s after the last fault"
+                // "outcome: recovered, 9 s after the last fault ended" (not "recovered, recovered").
+                ? ", \(number(recovery)) s after the last fault ended"
                 : ", healthy again by the time the last fault ended"
         }
         out += "\n"

@@ -27,4 +27,14 @@ struct StopTimeAgreementTests {
         }
         #expect(end <= at && at - end < 0.1, "\(end) against \(at)")
     }
+
+    /// The outcome line said "outcome: recovered, recovered 9 s after the last fault"; the
+    /// story says "9s after the last fault ended".
+    @Test("The outcome line of a recovered run names its recovery time once")
+    func recoveredLine() throws {
+        let result = try CLIHarness.run(["run", "Scenarios/stop-the-world-pause.yaml"], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\noutcome: recovered, 9 s after the last fault ended\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("9s after the last fault ended, at 1m43s"), "\(result.stdout)")
+    }
 }
