@@ -1,6 +1,7 @@
 @testable import SatsimAnalysis
 import SatsimCore
 @testable import SatsimModel
+import SatsimMetrics
 import Testing
 
 /// A count and its noun agree: "1 ejection", "72 ejections", never "ejection(s)" (the rule
@@ -82,5 +83,20 @@ struct StoryPluralTests {
         ])
         let run = StoryFindingTests.run(spec, baseline: ["services.db.utilization": 0.4], after: ["services.db.utilization": 0.99])
         #expect(run.story.sentences.contains { $0.contains("db, which api calls, was 99% busy") }, "\(run.story.sentences)")
+    }
+
+    /// explain with one replication: "recovered in 1 of 1 run", not "1 of 1 runs". One run gives
+    /// no interval, so its effect is none and `text` leaves the sentence out; the sentence is
+    /// rendered directly, as `run --explain` would with an effect.
+    @Test("explain's sentence over one replication")
+    func explainOneReplication() {
+        let base = [RunFigures(seed: 0, outcome: .metastable, limit: nil, values: [50, nil])]
+        let without = [RunFigures(seed: 0, outcome: .recovered, limit: nil, values: [90, 10])]
+        let explanation = Explanation(
+            scenario: "x", baseSeed: 0, counterfactuals: [ExplanationTests.counterfactual], figures: ExplanationTests.figures,
+            runs: [base, without])
+        let text = explanation.sentence(explanation.counterfactuals[0])
+        #expect(!text.contains("of 1 runs"), "\(text)")
+        #expect(text.contains("recovered in 1 of 1 run,"), "\(text)")
     }
 }
