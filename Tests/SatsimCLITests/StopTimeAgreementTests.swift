@@ -4,7 +4,7 @@ import Testing
 /// A run stopped at a limit between two whole seconds (129.78 s) is told by one rule in the
 /// story and the tables' header: the story said "The run stopped at 2m10s" (rounded) above
 /// "from 30 s to 129.8 s"; both now truncate, "2m09s" and "129.7".
-@Suite("Stop time agreement")
+@Suite("Stop time, outcome line and replication counts agree")
 struct StopTimeAgreementTests {
     @Test("The story's stop time is the whole second of the tables' end")
     func stopTime() throws {
@@ -36,5 +36,19 @@ struct StopTimeAgreementTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("\noutcome: recovered, 9 s after the last fault ended\n"), "\(result.stdout)")
         #expect(result.stdout.contains("9s after the last fault ended, at 1m43s"), "\(result.stdout)")
+    }
+
+    /// compare over one replication: its report said "the mean over 1 replications".
+    @Test("compare's report over one replication agrees in number")
+    func oneReplication() throws {
+        let out = try CLIHarness.temporaryDirectory()
+        let result = try CLIHarness.run(
+            ["compare", "Scenarios/stop-the-world-pause.yaml", "--replications", "1", "--out", out.path],
+            currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("Each cell is the mean over 1 replication \u{00B1}"))
+        #expect(html.contains("mean over the 1 replication of a column"))
+        #expect(!html.contains("1 replications"))
     }
 }
