@@ -104,4 +104,52 @@ struct StoryTimeTests {
         #expect(story.sentences[cold].hasPrefix("At 19s, the cache of api went cold"), "\(story.sentences[cold])")
         StoryChecker(series: series).check(story, spec: spec, endSeconds: 60, label: "cold cache at 19.999999")
     }
+
+    @Test("Decimals for intervals under a second", arguments: [
+        (Int64(1_000_000_000), 0), (2_000_000_000, 0), (500_000_000, 1), (250_000_000, 2), (100_000_000, 1), (1_000_000, 3), (1_000, 3),
+    ])
+    func decimals(interval: Int64, places: Int) {
+        #expect(Format.clockDecimals(interval: interval) == places)
+    }
+
+    @Test("A clock with decimals truncates and drops trailing zeros", arguments: [
+        (9.5, 1, "9.5s"), (9.0, 1, "9s"), (69.25, 2, "1m09.25s"), (9.999999, 1, "9.9s"), (9.999999, 3, "9.999s"), (20.25, 1, "20.2s"),
+        (3600.05, 2, "1h00m00.05s"),
+    ])
+    func clockDecimals(value: Double, places: Int, printed: String) {
+        #expect(Format.clock(value, decimals: places) == printed)
+    }
+
+    /// Metrics every 500 ms: a window of one interval was "from 20s to 20s" (both bounds cut,
+    /// or rounded, to the second); the story now prints the bounds the intervals have.
+    @Test("Half-second intervals: a window of one interval has two different bounds")
+    func halfSecondIntervals() {
+        var spec = StoryFindingTests.spec()
+        spec.metricsInterval = SimTime(nanoseconds: 500_000_000)
+        spec.timeline = [TimelineEventSpec(at: SimTime(nanoseconds: 20_250_000_000), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))]
+        let columns = Simulation.clientColumns.map { "clients.users.\($0)" } + Simulation.serviceColumns.map { "services.api.\($0)" }
+        var series = TimeSeries(columns: columns)
+        for i in 0..<120 {
+            series.append(time: Double(i + 1) / 2, values: columns.map { name in
+                switch name {
+                case "clients.users.requests", "clients.users.attempts": return 100
+                case "clients.users.successes": return 95
+                case "clients.users.timeouts": return 5
+                default: return 0
+                }
+            })
+        }
+        let result = SimulationResult(
+            scenario: spec.name, seed: spec.seed, measuredSeconds: 60, clients: [], services: [],
+            timeSeries: series, limitHit: nil, eventCount: 0, endSeconds: 60, events: [], successLatency: [])
+        let story = Story(result: result, spec: spec, analysis: RunAnalysis(result: result, spec: spec))
+        let sentences = story.sentences
+        #expect(sentences.contains { $0.hasPrefix("At 20.2s, a load spike") && $0.contains("from 20s to 30.5s") }, "\(sentences)")
+        #expect(sentences.contains { $0.hasPrefix("At 20.2s, attempts began to time out") && $0.contains("ended from 20s to 20.5s") }, "\(sentences)")
+        for window in story.findings.compactMap(\.window) where !window.toEnd {
+            let bounds = window.label.split(separator: " ")
+            #expect(bounds[1] != bounds[3], "\(window.label)")
+        }
+        StoryChecker(series: series).check(story, spec: spec, endSeconds: 60, label: "500 ms intervals")
+    }
 }

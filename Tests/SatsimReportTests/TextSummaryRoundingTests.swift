@@ -22,4 +22,12 @@ struct TextSummaryRoundingTests {
     func time(value: Double, printed: String) {
         #expect(TextSummary.time(value) == printed)
     }
+
+    /// report.html's tables: the same rule, without a trailing ".0".
+    @Test("The report's shares follow the same rule", arguments: [
+        (5381.0 / 5382.0, "99.98%"), (0.9, "90%"), (0.277, "27.7%"), (1.0, "100%"), (0.0, "0%"), (1.0 / 1_000_000, "<0.01%"),
+    ])
+    func reportPercent(value: Double, printed: String) {
+        #expect(ReportPage.percent(value) == printed)
+    }
 }

@@ -10,13 +10,35 @@ enum Format {
     /// told "At 10s ... from 9s", its effect measured from before it, and its first timeouts
     /// "at 9s", before it. Truncation keeps the order of any two times (a <= b prints a <= b) and
     /// never moves a time past a boundary it has not reached.
-    static func clock(_ seconds: Double) -> String {
+    ///
+    /// With `decimals` (a story whose metrics intervals are shorter than a second), the time is
+    /// truncated to that many decimals instead, trailing zeros dropped (`9.5s`, `1m09.25s`), so
+    /// that a window of one 500 ms interval is "from 9s to 9.5s", not "from 9s to 9s".
+    static func clock(_ seconds: Double, decimals: Int = 0) -> String {
         // Int(_:) traps on infinity, NaN and anything beyond Int: never let a figure reach it.
         guard seconds.isFinite, abs(seconds) < 1e15 else { return seconds.isNaN ? "an unknown time" : "never" }
+        let places = min(max(decimals, 0), 3)
+        let scale = [1, 10, 100, 1000][places]
         // Times of a run are whole nanoseconds; a sum of two (a fault's end plus the recovery
         // time) may land an ulp below a whole second as a Double. Half a nanosecond is far above
         // that error (an ulp of 1e5 s is 1.5e-11 s) and below any time a run can hold.
-        return hms(Int((seconds + 5e-10).rounded(.down)))
+        let ticks = Int(((seconds + 5e-10) * Double(scale)).rounded(.down))
+        let (whole, fraction) = (ticks / scale, ticks % scale)
+        guard fraction > 0 else { return hms(whole) }
+        var digits = String(fraction)
+        digits = String(repeating: "0", count: places - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return String(hms(whole).dropLast()) + "." + digits + "s"
+    }
+
+    /// The decimals a story's times need so that every metrics interval boundary prints exactly:
+    /// 0 for intervals of whole seconds, 1 for 500 ms, 2 for 250 ms, at most 3.
+    static func clockDecimals(interval nanoseconds: Int64) -> Int {
+        for places in 0..<3 {
+            let unit = [Int64(1_000_000_000), 100_000_000, 10_000_000][places]
+            if nanoseconds > 0, nanoseconds % unit == 0 { return places }
+        }
+        return 3
     }
 
     /// `1h02m03s`, `1m05s`, `9s` for a whole number of seconds.
