@@ -99,4 +99,40 @@ struct StoryPluralTests {
         #expect(!text.contains("of 1 runs"), "\(text)")
         #expect(text.contains("recovered in 1 of 1 run,"), "\(text)")
     }
+
+    /// A run with no fault, 60 one-second intervals of 200 requests; `failing` lists the
+    /// intervals where 150 of them fail.
+    static func noFaultStory(failing: Set<Int>, minimumWindowRequests: Int) -> [String] {
+        var spec = StoryFindingTests.spec()
+        spec.timeline = []
+        let columns = Simulation.clientColumns.map { "clients.users.\($0)" } + Simulation.serviceColumns.map { "services.api.\($0)" }
+        var series = TimeSeries(columns: columns)
+        for i in 0..<60 {
+            series.append(time: Double(i + 1), values: columns.map { name in
+                switch name {
+                case "clients.users.requests", "clients.users.attempts": return 200
+                case "clients.users.successes": return failing.contains(i) ? 50 : 200
+                case "clients.users.failures": return failing.contains(i) ? 150 : 0
+                default: return 0
+                }
+            })
+        }
+        let result = SimulationResult(
+            scenario: spec.name, seed: spec.seed, measuredSeconds: 60, clients: [], services: [],
+            timeSeries: series, limitHit: nil, eventCount: 0, endSeconds: 60, events: [], successLatency: [])
+        var thresholds = OutcomeThresholds(slo: nil)
+        thresholds.minimumWindowRequests = minimumWindowRequests
+        return Story(result: result, spec: spec, analysis: RunAnalysis(result: result, spec: spec, thresholds: thresholds)).sentences
+    }
+
+    /// "windows of at least 1 requests", "1 of 60 windows ... were unhealthy".
+    @Test("The ending's windows and requests agree in number")
+    func endingCounts() {
+        let stable = Self.one(Self.noFaultStory(failing: [], minimumWindowRequests: 1), containing: "stayed healthy")
+        #expect(stable.hasPrefix("Every window of at least 1 request after warmup stayed healthy"), "\(stable)")
+        let one = Self.one(Self.noFaultStory(failing: [30], minimumWindowRequests: 1), containing: "With no fault")
+        #expect(one.hasPrefix("With no fault at all, 1 of 60 windows of at least 1 request was unhealthy"), "\(one)")
+        let two = Self.one(Self.noFaultStory(failing: [20, 40], minimumWindowRequests: 100), containing: "With no fault")
+        #expect(two.hasPrefix("With no fault at all, 2 of 60 windows of at least 100 requests were unhealthy"), "\(two)")
+    }
 }
