@@ -2,6 +2,7 @@ import SatsimMetrics
 import ArgumentParser
 import Foundation
 import SatsimCore
+import SatsimScenario
 
 /// The root command: `satsim <subcommand>`.
 public struct SatsimCommand: ParsableCommand {
@@ -33,7 +34,8 @@ public struct SatsimCommand: ParsableCommand {
             // A usage error (a bad flag or value, or our own ValidationError): the sentence and
             // one short hint. argument-parser's full text repeats the flag's help and the whole
             // usage line after it, which buries the sentence that says what was wrong.
-            let message = code == .validationFailure ? usageMessage(for: error) : fullMessage(for: error)
+            let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+            let message = code == .validationFailure ? usageMessage(for: error, arguments: given) : fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { Console.out(message) }
                 Foundation.exit(0)
@@ -48,8 +50,16 @@ public struct SatsimCommand: ParsableCommand {
     /// then `Usage: satsim compare <file> [options] (see 'satsim compare --help')`. The hint is
     /// argument-parser's usage line cut before the first optional part, so it names the
     /// subcommand and its positional arguments; without one, the sentence alone.
-    static func usageMessage(for error: Error) -> String {
-        let sentence = message(for: error)
+    static func usageMessage(for error: Error, arguments: [String] = []) -> String {
+        var sentence = message(for: error)
+        // A mistyped subcommand ("satsim rnu", "satsim valdiate x.yaml") is only an unexpected
+        // argument to the parser: say it is not a subcommand and name the closest one.
+        let names = configuration.subcommands.map { $0._commandName }
+        if let first = arguments.first, !first.hasPrefix("-"), !names.contains(first),
+           sentence.lowercased().contains("unexpected argument"), sentence.contains("'\(first)'"),
+           let close = Suggestion.closest(to: first, in: names) {
+            sentence = "Unknown subcommand '\(first)'; did you mean '\(close)'?"
+        }
         guard !sentence.isEmpty else { return fullMessage(for: error) }
         let lines = fullMessage(for: error).split(separator: "\n").map(String.init)
         var hint: String?

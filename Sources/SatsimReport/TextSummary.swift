@@ -24,7 +24,8 @@ public enum TextSummary {
         }
         if let recovery = verdict.recoveryTime {
             out += recovery > 0
-                ? ", recovered \(number(recovery)) s after the last fault"
+                // "outcome: recovered, 9 s after the last fault ended" (not "recovered, recovered").
+                ? ", \(number(recovery)) s after the last fault ended"
                 : ", healthy again by the time the last fault ended"
         }
         out += "\n"
@@ -43,7 +44,7 @@ public enum TextSummary {
         }
         // The tables' window, so that they are not read against the story's narrower ones.
         let from = min(spec.warmup.seconds, result.endSeconds)
-        out += "over the whole run after warmup (from \(number(from)) s to \(number(result.endSeconds)) s):\n"
+        out += "over the whole run after warmup (from \(time(from)) s to \(time(result.endSeconds)) s):\n"
         var clientRows = [["client", "requests", "attempts", "success", "goodput/s", "ampl.", "p50", "p99", "max"]]
         for c in result.clients {
             // No success, no latency to show: "-" rather than the empty histogram's 0.
@@ -91,7 +92,34 @@ public enum TextSummary {
         return fixed(x, decimals)
     }
 
-    static func percent(_ x: Double) -> String { fixed(x * 100, 1) + "%" }
+    /// A share in tenths of a percent, except where rounding would contradict the counts: a
+    /// share short of the whole is never printed as `100.0%` (5,381 of 5,382 requests succeeded
+    /// is `99.98%`), nor a share above nothing as `0.0%`.
+    static func percent(_ x: Double) -> String {
+        let tenths = fixed(x * 100, 1)
+        if x < 1, tenths == "100.0" {
+            let hundredths = fixed(x * 100, 2)
+            return (hundredths == "100.00" ? "99.99" : hundredths) + "%"
+        }
+        if x > 0, tenths == "0.0" {
+            let hundredths = fixed(x * 100, 2)
+            return (hundredths == "0.00" ? "<0.01" : hundredths) + "%"
+        }
+        return tenths + "%"
+    }
+
+    /// A time in the run, in seconds, truncated (not rounded) to its shown digits, the rule the
+    /// story tells times by: a run stopped at 59.996 s is "59.99", not "60.00", beside a story
+    /// that says it stopped at 59s.
+    static func time(_ t: Double) -> String {
+        if !t.isFinite { return "-" }
+        if t == t.rounded() && abs(t) < 1e15 { return fixed(t, 0) }
+        let decimals = abs(t) >= 100 ? 1 : abs(t) >= 1 ? 2 : 3
+        let scale = [1.0, 10, 100, 1000][decimals]
+        // Half a nanosecond up first, as the story's clock does: a sum an ulp below a digit is it.
+        let shown = ((t + 5e-10) * scale).rounded(.down) / scale
+        return shown == shown.rounded() ? fixed(shown, 0) : fixed(shown, decimals)
+    }
 
     static func seconds(_ s: Double) -> String {
         if s == 0 { return "0" }

@@ -101,14 +101,15 @@ struct StoryChecker {
             }
         }
         // In time order: each told finding at or after the one before; a finding's time is its
-        // first clock, or its window's start.
+        // first clock, or within its window: its start, or the fault that caused it when the
+        // window's first interval began before the fault (an effect is never told before its cause).
         for finding in story.findings {
             #expect(finding.time >= previous - 1e-9, "\(label): \"\(finding.sentence)\" told after a later one", sourceLocation: sourceLocation)
             previous = finding.time
             if let first = finding.figures.first(where: { $0.unit == .clock }), finding.template.hasPrefix("At {") || finding.template.hasPrefix("By {") {
                 #expect(first.value == finding.time, "\(label): \(finding.sentence)", sourceLocation: sourceLocation)
             } else if let window = finding.window, finding.template.hasPrefix("{window}") {
-                #expect(window.from == finding.time, "\(label): \(finding.sentence)", sourceLocation: sourceLocation)
+                #expect(window.from <= finding.time && finding.time < window.to, "\(label): \(finding.sentence)", sourceLocation: sourceLocation)
             }
         }
         // Every timeline event the run reached is told, with a measured effect when its window

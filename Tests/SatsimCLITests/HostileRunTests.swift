@@ -198,7 +198,9 @@ struct HostileRunTests {
         (["check"], "Error: Missing expected argument '<files> ...'", "Usage: satsim check <files> ... [options] (see 'satsim check --help')"),
         (["run", "FILE", "--variant", "a", "--variant", "b"], "Error: --variant was given 2 different names (a, b); run applies one variant",
          "Usage: satsim run <file> [options] (see 'satsim run --help')"),
-        (["runn"], "Error: Unexpected argument 'runn'", "Usage: satsim <subcommand> (see 'satsim --help')"),
+        // A mistyped subcommand is named as one, with the closest subcommand.
+        (["runn"], "Error: Unknown subcommand 'runn'; did you mean 'run'?", "Usage: satsim <subcommand> (see 'satsim --help')"),
+        (["zzzzzz"], "Error: Unexpected argument 'zzzzzz'", "Usage: satsim <subcommand> (see 'satsim --help')"),
     ])
     func aBadFlagIsOneSentenceAndOneUsageLine(arguments: [String], sentence: String, usage: String) throws {
         let file = try Self.file(Self.tiny)

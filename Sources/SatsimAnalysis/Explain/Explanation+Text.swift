@@ -65,7 +65,7 @@ extension Explanation {
         guard let counterfactual = column.counterfactual else { return "" }
         var text = "Without \(Self.noun(counterfactual)) (\(counterfactual.subject)): "
         if let top = column.outcomes.first {
-            text += "\(top.outcome) in \(top.count) of \(replications) runs"
+            text += "\(top.outcome) in \(top.count) of \(replications) run\(replications == 1 ? "" : "s")"
             if top.outcome == "recovered", let recovery = column.recoveryTime {
                 text += ", in \(FigureText.number(recovery.mean, decimals: 1)) s"
             }

@@ -77,6 +77,14 @@ public struct Finding: Sendable, Hashable {
         self.template = template
     }
 
+    /// The finding with its times (clock figures and window bounds) printed with `decimals`.
+    func printingTimes(decimals: Int) -> Finding {
+        var copy = self
+        copy.window?.clockDecimals = decimals
+        for i in copy.figures.indices where copy.figures[i].unit == .clock { copy.figures[i].clockDecimals = decimals }
+        return copy
+    }
+
     /// The sentence: the template with its figures and window filled in.
     public var sentence: String {
         var text = template

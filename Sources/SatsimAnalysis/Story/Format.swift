@@ -2,10 +2,47 @@ import SatsimMetrics
 
 /// Number formats for sentences.
 enum Format {
-    static func clock(_ seconds: Double) -> String {
+    /// A time in the run, told as a clock shows it: the whole second it falls in (`9s` for
+    /// 9.999999 s, `1m05s`, `1h02m03s`).
+    ///
+    /// Every time of a story goes through this one rule, and it truncates rather than rounds:
+    /// a window's bounds are interval boundaries, so a fault at 9.999999 s rounded to "10s" was
+    /// told "At 10s ... from 9s", its effect measured from before it, and its first timeouts
+    /// "at 9s", before it. Truncation keeps the order of any two times (a <= b prints a <= b) and
+    /// never moves a time past a boundary it has not reached.
+    ///
+    /// With `decimals` (a story whose metrics intervals are shorter than a second), the time is
+    /// truncated to that many decimals instead, trailing zeros dropped (`9.5s`, `1m09.25s`), so
+    /// that a window of one 500 ms interval is "from 9s to 9.5s", not "from 9s to 9s".
+    static func clock(_ seconds: Double, decimals: Int = 0) -> String {
         // Int(_:) traps on infinity, NaN and anything beyond Int: never let a figure reach it.
         guard seconds.isFinite, abs(seconds) < 1e15 else { return seconds.isNaN ? "an unknown time" : "never" }
-        let total = Int(seconds.rounded())
+        let places = min(max(decimals, 0), 3)
+        let scale = [1, 10, 100, 1000][places]
+        // Times of a run are whole nanoseconds; a sum of two (a fault's end plus the recovery
+        // time) may land an ulp below a whole second as a Double. Half a nanosecond is far above
+        // that error (an ulp of 1e5 s is 1.5e-11 s) and below any time a run can hold.
+        let ticks = Int(((seconds + 5e-10) * Double(scale)).rounded(.down))
+        let (whole, fraction) = (ticks / scale, ticks % scale)
+        guard fraction > 0 else { return hms(whole) }
+        var digits = String(fraction)
+        digits = String(repeating: "0", count: places - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return String(hms(whole).dropLast()) + "." + digits + "s"
+    }
+
+    /// The decimals a story's times need so that every metrics interval boundary prints exactly:
+    /// 0 for intervals of whole seconds, 1 for 500 ms, 2 for 250 ms, at most 3.
+    static func clockDecimals(interval nanoseconds: Int64) -> Int {
+        for places in 0..<3 {
+            let unit = [Int64(1_000_000_000), 100_000_000, 10_000_000][places]
+            if nanoseconds > 0, nanoseconds % unit == 0 { return places }
+        }
+        return 3
+    }
+
+    /// `1h02m03s`, `1m05s`, `9s` for a whole number of seconds.
+    static func hms(_ total: Int) -> String {
         let (h, m, s) = (total / 3600, total % 3600 / 60, total % 60)
         if h > 0 { return "\(h)h\(pad(m))m\(pad(s))s" }
         if m > 0 { return "\(m)m\(pad(s))s" }
@@ -25,7 +62,10 @@ enum Format {
             if text.hasSuffix(".") { text.removeLast() }
             return text + "s"
         }
-        return clock(seconds)
+        // A span is not a time in the run: it is rounded to the nearest second, as its digits
+        // under a minute are.
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return clock(seconds) }
+        return hms(Int(seconds.rounded()))
     }
 
     /// A latency to three significant digits at most: `180ms`, `2.35s`, `17.2s` (never rounded
@@ -57,6 +97,18 @@ enum Format {
         }
         if tenths.truncatingRemainder(dividingBy: 10) == 0 { return fixed(tenths / 10, 0) + "%" }
         return fixed(tenths / 10, 1) + "%"
+    }
+
+    /// The noun that agrees with a count: `1 ejection`, `72 ejections` (never `ejection(s)`:
+    /// a sentence read out in an incident review should read as English).
+    static func noun(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        count == 1 ? singular : plural ?? singular + "s"
+    }
+
+    /// The noun that agrees with a figure as printed: "1 serving instance" for a mean of 1.0,
+    /// "1.5 serving instances".
+    static func noun(_ figure: StoryFigure, _ singular: String, _ plural: String? = nil) -> String {
+        figure.text == "1" ? singular : plural ?? singular + "s"
     }
 
     /// `api's`, `users'`.

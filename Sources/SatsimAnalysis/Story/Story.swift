@@ -35,7 +35,11 @@ public struct Story: Sendable, Hashable {
             if Self.rank(a.mechanism) != Self.rank(b.mechanism) { return Self.rank(a.mechanism) < Self.rank(b.mechanism) }
             return $0 < $1
         }
-        self.findings = order.map { findings[$0] }
+        // Every time of the story by one rule: whole seconds, or as many decimals as the
+        // metrics interval needs for its windows' bounds to print exactly.
+        let decimals = Format.clockDecimals(interval: data.spec.metricsInterval.nanoseconds)
+        self.findings = order.map { findings[$0].printingTimes(decimals: decimals) }
+        candidates = candidates.map { $0.printingTimes(decimals: decimals) }
     }
 
     /// Among findings at the same time: the setting first, then what happened, then how it ended

@@ -125,7 +125,7 @@ extension StoryData {
                     candidate(
                         .autoscalerAtMax, service.name, weight: figure(.quotient(running, .constant(Double(autoscaler.max))), .share, over: window),
                         others: [mean, .given(Double(autoscaler.max), .count, "services.\(service.name).autoscaler.max")],
-                        "\(service.name) ran {1} instances on average, its autoscaler's max being {2}")
+                        "\(service.name) ran {1} \(Format.noun(mean, "instance")) on average, its autoscaler's max being {2}")
                 }
             }
             if service.cache != nil, let baseline = baselineWindow {
@@ -154,12 +154,15 @@ extension StoryData {
                     "{1} of \(Format.possessive(service.name)) workers were busy on average, so contention stretched its service times about {2}x ({0} of their length)")
             }
             if let calledBy = callers[service.name] {
-                let names = Set(calledBy.map(\.1)).sorted().joined(separator: ", ")
+                // The verb agrees with the callers named, not with the calls: one service
+                // calling it twice is still "api calls".
+                let callerNames = Set(calledBy.map(\.1)).sorted()
+                let names = callerNames.joined(separator: ", ")
                 let utilization = figure(.mean([s + "utilization"]), .share, over: window)
                 if utilization.value >= 0.9 {
                     candidate(
                         .saturatedDependency, service.name, weight: utilization,
-                        "\(service.name), which \(names) call\(calledBy.count == 1 ? "s" : ""), was {0} busy (a saturated dependency)")
+                        "\(service.name), which \(names) call\(callerNames.count == 1 ? "s" : ""), was {0} busy (a saturated dependency)")
                 }
             }
         }

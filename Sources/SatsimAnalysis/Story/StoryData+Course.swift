@@ -170,7 +170,7 @@ extension StoryData {
             text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) paused\(lasting)"
             affected = service
         case .scale(let service, let to):
-            text = "At {0}, an operator scaled \(service) to \(given(Double(to), .count, "to")) instances"
+            text = "At {0}, an operator scaled \(service) to \(given(Double(to), .count, "to")) \(Format.noun(to, "instance"))"
             affected = service
         case .deploy(let service, let batch, let every):
             text = "At {0}, a rolling deploy of \(service) began, \(given(Double(batch), .count, "batch")) at a time every \(given(every.seconds, .duration, "every"))"
@@ -213,12 +213,12 @@ extension StoryData {
                 // A scaling step may go either way: say the range, which is true of both.
                 let most = figure(.maximum(["services.\(service).instances"]), .instances, over: window)
                 if most.value == fewest.value {
-                    effects.append("\(service) had \(add(fewest)) serving instances in every interval")
+                    effects.append("\(service) had \(add(fewest)) serving \(Format.noun(fewest, "instance")) in every interval")
                 } else {
                     effects.append("\(service) had from \(add(fewest)) to \(add(most)) serving instances in an interval")
                 }
             } else {
-                effects.append("\(service) had as few as \(add(fewest)) serving instances in an interval")
+                effects.append("\(service) had as few as \(add(fewest)) serving \(Format.noun(fewest, "instance")) in an interval")
             }
         }
         let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
@@ -262,11 +262,15 @@ extension StoryData {
             ends[$0] > from + 1e-9 && ended[$0] > 0 && timeouts[$0] / ended[$0] >= Self.timeoutShare
         }) else { return nil }
         let window = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
+        // The interval may begin before the fault that starts the search: the timeouts are told
+        // from the later of the two, never before their cause (the window still names the
+        // interval they were counted over).
+        let onset = max(window.from, from)
         let share = figure(
             .quotient(.total(clientColumns("timeouts")), .total(clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts"))),
             .share, over: window)
         return Finding(
-            .timeouts, time: window.from, window: window, figures: [.clock(window.from), share],
+            .timeouts, time: onset, window: window, figures: [.clock(onset), share],
             template: "At {0}, attempts began to time out: {1} of the attempts that ended {window} got no answer in time.")
     }
 
@@ -279,8 +283,9 @@ extension StoryData {
             ends[$0] > from + 1e-9 && attempts[$0] > 0 && retries[$0] / attempts[$0] >= Self.retryShare
         }) else { return nil }
         let window = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
+        // Told after the fault that starts the search even when its interval began before it.
         return Finding(
-            .retries, time: window.from, window: window,
+            .retries, time: max(window.from, from), window: window,
             figures: [
                 figure(.quotient(.total(clientColumns("retries")), .total(clientColumns("attempts"))), .share, over: window),
                 figure(.rate(clientColumns("attempts")), .rate, over: window),
@@ -300,7 +305,7 @@ extension StoryData {
                 Finding(
                     .ejections, subject: services, time: first.time,
                     figures: [.clock(first.time), .given(Double(ejections.count), .count, "events.instance_ejected")],
-                    template: "At {0}, health checks began ejecting instances of \(services) that were too busy to answer their probes: {1} ejection(s) in all."))
+                    template: "At {0}, health checks began ejecting instances of \(services) that were too busy to answer their probes: {1} \(Format.noun(ejections.count, "ejection")) in all."))
         }
         if let panic = events.first(where: { $0.kind == .panicStarted }),
            let window = window(from: panic.time, to: endSeconds) {
@@ -326,13 +331,22 @@ extension StoryData {
                 let words = event.detail.split(separator: " ")
                 return words.firstIndex(of: "to").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil }
             }
-            var figures: [StoryFigure] = [
-                .given(Double(scalings.count), .count, "events.scaled"), .clock(first.time), .clock(last.time),
-            ]
-            var template = "The autoscaler of \(subjects) made {0} scaling decision(s) between {1} and {2}"
-            if let peak = scalings.compactMap(target).max(), let final = target(last) {
-                figures += [.given(Double(peak), .count, "events.scaled.peak"), .given(Double(final), .count, "events.scaled.last")]
-                template += ", asking for {3} instances at most and for {4} in the last"
+            var figures: [StoryFigure] = [.given(Double(scalings.count), .count, "events.scaled"), .clock(first.time)]
+            var template: String
+            if scalings.count == 1 {
+                // One decision has one time: "between 40s and 40s" told it as a span.
+                template = "The autoscaler of \(subjects) made {0} scaling decision, at {1}"
+                if let final = target(last) {
+                    figures.append(.given(Double(final), .count, "events.scaled.last"))
+                    template += ", asking for {2} \(Format.noun(final, "instance"))"
+                }
+            } else {
+                figures.append(.clock(last.time))
+                template = "The autoscaler of \(subjects) made {0} scaling decisions between {1} and {2}"
+                if let peak = scalings.compactMap(target).max(), let final = target(last) {
+                    figures += [.given(Double(peak), .count, "events.scaled.peak"), .given(Double(final), .count, "events.scaled.last")]
+                    template += ", asking for {3} \(Format.noun(peak, "instance")) at most and for {4} in the last"
+                }
             }
             findings.append(Finding(.scaling, subject: subjects, time: first.time, figures: figures, template: template + "."))
         }
@@ -342,7 +356,7 @@ extension StoryData {
                 Finding(
                     .breakerOpened, subject: first.subject, time: first.time,
                     figures: [.clock(first.time), .given(Double(openings.count), .count, "events.breaker_opened")],
-                    template: "At {0}, the circuit breaker of \(first.subject) opened ({1} time(s) in all), rejecting attempts without sending them."))
+                    template: "At {0}, the circuit breaker of \(first.subject) opened ({1} \(Format.noun(openings.count, "time")) in all), rejecting attempts without sending them."))
         }
         return findings
     }
@@ -364,10 +378,12 @@ extension StoryData {
             let cold = after.filter { hits[$0] / lookups[$0] < usual - Self.coldCacheDrop }
             guard let onset = cold.first, let worst = cold.min(by: { hits[$0] / lookups[$0] < hits[$1] / lookups[$1] }) else { continue }
             let worstWindow = StoryWindow(from: begins[worst], to: ends[worst], toEnd: worst == ends.count - 1)
+            // The interval it went cold in may have begun before the fault: never told before it.
+            let wentCold = max(begins[onset], fault)
             findings.append(
                 Finding(
-                    .coldCache, subject: service.name, time: begins[onset], window: worstWindow,
-                    figures: [.clock(begins[onset]), figure(.over(ratio, baseline), .share, over: worstWindow), figure(ratio, .share, over: worstWindow)],
+                    .coldCache, subject: service.name, time: wentCold, window: worstWindow,
+                    figures: [.clock(wentCold), figure(.over(ratio, baseline), .share, over: worstWindow), figure(ratio, .share, over: worstWindow)],
                     template: "At {0}, the cache of \(service.name) went cold: its hit ratio fell from {1} before the first fault to {2} at its lowest, {window}, sending the misses on to its calls."))
         }
         return findings

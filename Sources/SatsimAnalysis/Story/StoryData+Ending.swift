@@ -19,6 +19,7 @@ extension StoryData {
         guard verdict.notJudged == nil else { return [] }
         var figures: [StoryFigure] = []
         let minimum = StoryFigure.given(Double(verdict.thresholds.minimumWindowRequests), .count, "thresholds.minimum_window_requests")
+        let requests = Format.noun(minimum, "request")
         switch verdict.outcome {
         case .stable:
             figures = [minimum]
@@ -26,7 +27,7 @@ extension StoryData {
             return [
                 Finding(
                     .ending, time: endSeconds, figures: figures,
-                    template: "Every window of at least {0} requests after warmup stayed healthy (\(bounds)): the system stayed stable.")
+                    template: "Every window of at least {0} \(requests) after warmup stayed healthy (\(bounds)): the system stayed stable.")
             ]
         case .recovered:
             guard let recovery = verdict.recoveryTime, let end = lastFaultEnd else { return [] }
@@ -63,7 +64,7 @@ extension StoryData {
             return [
                 Finding(
                     .ending, time: endSeconds, figures: figures,
-                    template: "With no fault at all, {0} of {1} windows of at least {2} requests were unhealthy (healthy: \(bounds)): the system runs too close to its limit and degrades on its own.")
+                    template: "With no fault at all, {0} of {1} \(Format.noun(analysis.windows.count, "window")) of at least {2} \(requests) \(bad == 1 ? "was" : "were") unhealthy (healthy: \(bounds)): the system runs too close to its limit and degrades on its own.")
             ]
         case .metastable, .degraded:
             var findings: [Finding] = []

@@ -53,6 +53,9 @@ public struct StoryFigure: Sendable, Hashable {
     public var measure: StoryMeasure
     /// The window the measure is taken over; nil for given figures.
     public var window: StoryWindow?
+    /// For a time: the decimals it is printed with (``Format/clock(_:decimals:)``); the story
+    /// sets it from its metrics interval.
+    public var clockDecimals = 0
 
     public init(_ value: Double, _ unit: FigureUnit, _ measure: StoryMeasure, window: StoryWindow? = nil) {
         self.value = value
@@ -77,7 +80,7 @@ public struct StoryFigure: Sendable, Hashable {
         case .ratio, .instances: return Format.ratio(value)
         case .latency: return Format.latency(value)
         case .duration: return Format.duration(value)
-        case .clock: return Format.clock(value)
+        case .clock: return Format.clock(value, decimals: clockDecimals)
         case .count: return Format.fixed(value, 0)
         }
     }

@@ -7,6 +7,9 @@ public struct StoryWindow: Sendable, Hashable {
     public var to: Double
     /// Whether `to` is the end of the run, so that the label can say "to the end".
     public var toEnd: Bool
+    /// The decimals its bounds are printed with (``Format/clock(_:decimals:)``); the story sets
+    /// it from its metrics interval.
+    public var clockDecimals = 0
 
     public init(from: Double, to: Double, toEnd: Bool = false) {
         self.from = from
@@ -19,6 +22,6 @@ public struct StoryWindow: Sendable, Hashable {
 
     /// "from 3m20s to 4m00s", "from 3m20s to the end".
     public var label: String {
-        "from \(Format.clock(from)) to " + (toEnd ? "the end" : Format.clock(to))
+        "from \(Format.clock(from, decimals: clockDecimals)) to " + (toEnd ? "the end" : Format.clock(to, decimals: clockDecimals))
     }
 }

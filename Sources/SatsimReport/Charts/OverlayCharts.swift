@@ -149,7 +149,7 @@ public enum OverlayCharts {
 
     static func bandCaption(_ columns: [Column]) -> String {
         let runs = columns.first?.traces.count ?? 0
-        return "Each line is the mean over the \(runs) replications of a column (replication r runs on seed base + r in "
+        return "Each line is the mean over the \(runs) replication\(runs == 1 ? "" : "s") of a column (replication r runs on seed base + r in "
             + "every column); the shaded band of its colour spans the lowest to the highest replication at each moment "
             + "(the range of the runs, not a confidence interval). A spike far above the rest is cut off, its peak written."
     }

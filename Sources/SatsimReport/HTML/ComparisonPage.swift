@@ -27,7 +27,7 @@ public enum ComparisonPage {
         html += "</header>\n"
         if !spec.description.isEmpty { html += "<p class=\"description\">\(Markup.escape(spec.description))</p>\n" }
         html += "\n<h2 id=\"table\">Side by side</h2>\n"
-        html += "<p class=\"chart-key\">Each cell is the mean over \(comparison.replications) replications \u{00B1} the half-width "
+        html += "<p class=\"chart-key\">Each cell is the mean over \(comparison.replications) replication\(comparison.replications == 1 ? "" : "s") \u{00B1} the half-width "
         html += "of its \(percent(comparison.level)) confidence interval; * marks a variant whose difference from the base, "
         html += "paired by replication, has a \(percent(comparison.level)) interval excluding 0.</p>\n"
         html += comparisonTable(comparison, provenances: provenances, unit: unit)
@@ -52,7 +52,7 @@ public enum ComparisonPage {
         html += "</ol>\n"
         html += "\n<h2 id=\"table\">Each mechanism switched off in turn</h2>\n"
         html += "<p class=\"chart-key\">Goodput: requests/s over every client, the mean and the 95% confidence interval "
-        html += "[low, high] over \(explanation.replications) replications. Recovery: seconds after the last fault, over the runs "
+        html += "[low, high] over \(explanation.replications) replication\(explanation.replications == 1 ? "" : "s"). Recovery: seconds after the last fault, over the runs "
         html += "that recovered. Effect: cause, better without it; protection, worse without it (bad outcomes first, then "
         html += "goodput; paired differences whose 95% interval excludes 0).</p>\n"
         html += explanationTable(explanation)

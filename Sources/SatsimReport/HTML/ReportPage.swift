@@ -206,10 +206,11 @@ public enum ReportPage {
         }
     }
 
-    /// A share as a percentage with at most one decimal (`90%`, `27.7%`).
+    /// A share as a percentage with at most one decimal (`90%`, `27.7%`), by the text summary's
+    /// rule: a share short of the whole is never `100%` (`99.98%`), one above nothing never `0%`.
     static func percent(_ x: Double) -> String {
-        let text = FixedDecimal.format(x * 100, decimals: 1)
-        return (text.hasSuffix(".0") ? String(text.dropLast(2)) : text) + "%"
+        let text = TextSummary.percent(x)
+        return text.hasSuffix(".0%") ? String(text.dropLast(3)) + "%" : text
     }
 
     /// Latencies in `unit`, named once in each latency column's head (`latency, ms`).

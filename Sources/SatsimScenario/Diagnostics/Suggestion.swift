@@ -1,9 +1,9 @@
 /// "Did you mean" hints: the closest candidate by optimal-string-alignment distance (Levenshtein
 /// plus adjacent transpositions, so `retyr` finds `retry`).
-enum Suggestion {
+public enum Suggestion {
     /// The candidate closest to `word`, when it is close enough to be a plausible misspelling:
     /// at most 1 edit for words of up to 4 characters, 2 up to 8, 3 beyond.
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let a = Array(word.lowercased().unicodeScalars)
         guard a.count <= 64 else { return nil }
         let limit = a.count <= 4 ? 1 : (a.count <= 8 ? 2 : 3)

@@ -135,7 +135,9 @@ public enum ScenarioLoader {
     /// or a terminal, since a scenario is read whole and named in messages by its path.
     static func readText(_ file: String) throws(ScenarioError) -> String {
         let start = SourcePosition.start(of: file)
-        func refuse(_ message: String) -> ScenarioError { ScenarioError(Diagnostic(at: start, path: "", message)) }
+        func refuse(_ message: String, suggestion: String? = nil) -> ScenarioError {
+            ScenarioError(Diagnostic(at: start, path: "", message, suggestion: suggestion))
+        }
         let standardInput = ["/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"].contains(file)
         func refuseKind(_ kind: String) -> ScenarioError {
             refuse(standardInput ? kind + " (standard input: redirect it from a file, < FILE, or give the file's path)" : kind)
@@ -144,8 +146,8 @@ public enum ScenarioLoader {
         var info = stat()
         guard stat(file, &info) == 0 else {
             switch errno {
-            case ENOENT: throw refuse("no such file")
-            case ENOTDIR: throw refuse("no such file (a part of the path is not a directory)")
+            case ENOENT: throw refuse("no such file", suggestion: similarFile(to: file))
+            case ENOTDIR: throw refuse("no such file (a part of the path is not a directory)", suggestion: similarFile(to: file))
             case EACCES: throw refuse("cannot be read: permission denied")
             default: throw refuse("cannot be read: \(String(cString: strerror(errno)))")
             }

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// A run stopped at a limit between two whole seconds (129.78 s) is told by one rule in the
+/// story and the tables' header: the story said "The run stopped at 2m10s" (rounded) above
+/// "from 30 s to 129.8 s"; both now truncate, "2m09s" and "129.7".
+@Suite("Stop time, outcome line and replication counts agree")
+struct StopTimeAgreementTests {
+    @Test("The story's stop time is the whole second of the tables' end")
+    func stopTime() throws {
+        let result = try CLIHarness.run(
+            ["run", "Scenarios/retry-storm.yaml", "--max-events", "200000"], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(result.status == 1, "\(result.stderr)")
+        let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard let stop = text.firstMatch(of: /The run stopped at (\d+)m(\d\d)s, at a limit/),
+              let header = text.firstMatch(of: /over the whole run after warmup \(from [0-9.]+ s to ([0-9.]+) s\)/),
+              let minutes = Int(stop.1), let seconds = Int(stop.2), let end = Double(header.1)
+        else {
+            Issue.record("no stop sentence or header in: \(text)")
+            return
+        }
+        #expect(Double(minutes * 60 + seconds) == end.rounded(.down), "\(stop.0) against \(header.0)")
+        // The limit's own message gives the exact time; the header truncates it to its digits.
+        guard let exact = result.stderr.firstMatch(of: /stopped at ([0-9.]+)s of simulated time/), let at = Double(exact.1) else {
+            Issue.record("no exact stop time in: \(result.stderr)")
+            return
+        }
+        #expect(end <= at && at - end < 0.1, "\(end) against \(at)")
+    }
+
+    /// The outcome line said "outcome: recovered, recovered 9 s after the last fault"; the
+    /// story says "9s after the last fault ended".
+    @Test("The outcome line of a recovered run names its recovery time once")
+    func recoveredLine() throws {
+        let result = try CLIHarness.run(["run", "Scenarios/stop-the-world-pause.yaml"], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\noutcome: recovered, 9 s after the last fault ended\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("9s after the last fault ended, at 1m43s"), "\(result.stdout)")
+    }
+
+    /// compare over one replication: its report said "the mean over 1 replications".
+    @Test("compare's report over one replication agrees in number")
+    func oneReplication() throws {
+        let out = try CLIHarness.temporaryDirectory()
+        let result = try CLIHarness.run(
+            ["compare", "Scenarios/stop-the-world-pause.yaml", "--replications", "1", "--out", out.path],
+            currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(result.status == 0, "\(result.stderr)")
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("Each cell is the mean over 1 replication \u{00B1}"))
+        #expect(html.contains("mean over the 1 replication of a column"))
+        #expect(!html.contains("1 replications"))
+    }
+}
