@@ -54,7 +54,11 @@ public struct SatsimCommand: ParsableCommand {
         let lines = fullMessage(for: error).split(separator: "\n").map(String.init)
         var hint: String?
         if let usage = lines.first(where: { $0.hasPrefix("Usage: ") }) {
-            let cut = usage.firstIndex(of: "[").map { usage[..<$0].trimmingCharacters(in: .whitespaces) + " [options]" } ?? usage
+            // `satsim sweep [<options>] <file>`: argument-parser puts the options first when a
+            // command has many; without them the hint names the positional arguments.
+            let named = usage.replacingOccurrences(of: " [<options>]", with: "")
+            let cut = named.firstIndex(of: "[").map { named[..<$0].trimmingCharacters(in: .whitespaces) + " [options]" }
+                ?? (named == usage ? usage : named + " [options]")
             let help = lines.last { $0.contains("See '") }.flatMap { line -> String? in
                 guard let open = line.range(of: "See '"), let close = line[open.upperBound...].firstIndex(of: "'") else { return nil }
                 return " (see '\(line[open.upperBound..<close])')"

@@ -1,0 +1,135 @@
+import CSQLite
+import Foundation
+import Testing
+
+/// Hostile input to `merge`, and to `sweep` and `chaos` where they read what a shard left,
+/// through the built binary under a 2 GiB address-space cap and a 60 s kill
+/// (``HostilePlanTests/satsim(_:in:)``), as ``HostileRunTests`` does for the single-run commands.
+///
+/// The contract (scenario-format.md): `satsim merge DIR... --out DIR # join shards of one sweep`;
+/// "N cluster tasks together do the whole sweep, and the result of merging them equals the result
+/// of one unsharded run"; exit 2 for bad input. Each case here trapped, hung, failed a valid
+/// merge or wrote the wrong outputs before its fix.
+@Suite("hostile merge input")
+struct HostileMergeTests {
+    static let tiny = HostilePlanTests.tiny
+
+    static func expect(_ outcome: HostilePlanTests.Outcome, _ status: Int32, _ phrases: [String],
+                       in stream: KeyPath<HostilePlanTests.Outcome, String> = \.stderr,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        HostilePlanTests.expect(outcome, status, phrases, in: stream, sourceLocation: sourceLocation)
+    }
+
+    static func satsim(_ arguments: [String]) throws -> HostilePlanTests.Outcome { try HostilePlanTests.satsim(arguments) }
+
+    /// A sweep of 2 points x 2 replications into a new folder; its path.
+    static func sweep(_ extra: [String] = []) throws -> String {
+        let out = try HostilePlanTests.folder("shard")
+        let outcome = try satsim(["sweep", try HostilePlanTests.file(tiny), "--out", out, "--vary", "services.api.instances=1,2",
+                                  "--replications", "2", "--format", "json"] + extra)
+        expect(outcome, 0, [])
+        return out
+    }
+
+    /// Runs `sql` on the store in `folder`, as a user's `sqlite3` would.
+    static func damage(_ folder: String, _ sql: String) {
+        var db: OpaquePointer?
+        guard sqlite3_open(folder + "/results.sqlite", &db) == SQLITE_OK else {
+            Issue.record("cannot open \(folder)/results.sqlite")
+            return
+        }
+        defer { sqlite3_close(db) }
+        #expect(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, "\(sql)")
+    }
+
+    // MARK: - Many shards
+
+    /// The Slurm script merges up to 1000 shard folders in one `merge`. Every store was held open
+    /// until the end, three file descriptors each (the file, its WAL and the WAL index), so under
+    /// the usual `ulimit -n 1024` the 342nd failed to open, and was called "not a satsim results
+    /// store that can be read ... remove it": a valid shard, and the whole merge, lost. Here 60
+    /// shards under a limit of 64 descriptors (the store was refused at about the 20th).
+    @Test func manyShardsMergeUnderTheDescriptorLimit() throws {
+        let one = try Self.sweep()
+        var folders: [String] = []
+        for i in 0..<60 {
+            let folder = try HostilePlanTests.folder("s\(i)")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: one + "/results.sqlite", toPath: folder + "/results.sqlite")
+            folders.append(folder)
+        }
+        let out = try HostilePlanTests.folder("merged")
+        let output = try CLIHarness.run(["merge"] + folders + ["--out", out], timeout: 60, fileLimit: 64)
+        #expect(output.reason == .exit && output.status == 0, "exit \(output.status): \(output.stderr.prefix(400))")
+        let runs = try String(contentsOfFile: out + "/runs.csv", encoding: .utf8)
+        #expect(runs == (try String(contentsOfFile: one + "/runs.csv", encoding: .utf8)))
+    }
+
+    // MARK: - Damaged stores
+
+    /// A store changed after satsim wrote it: a `replications` of 10^9 made merge walk 2 x 10^9
+    /// missing runs (killed after 60 s); -1 or 0 trapped on a range from 0 to a negative number;
+    /// a run outside the plan trapped on the insert's precondition. Now each is refused, naming
+    /// the file and what is wrong with it, exit 2, and no output is written.
+    @Test(arguments: [
+        ("UPDATE sweep SET value = '1000000000' WHERE key = 'replications'", "it plans 2 points x 1000000000 replications"),
+        ("UPDATE sweep SET value = '-1' WHERE key = 'replications'", "it plans 2 points x -1 replications"),
+        ("UPDATE runs SET point = 5 WHERE point = 1", "it holds a run of point 5, replication 1, outside its plan of 2 points x 2 replications"),
+        ("DELETE FROM plan_points WHERE point = 1", "it holds a run of point 1, replication 1, outside its plan of 1 points x 2 replications"),
+        ("UPDATE runs SET seed = 'none'", "the run of point 0, replication 1 has no seed"),
+    ])
+    func aDamagedStoreIsRefusedNotTrusted(sql: String, says: String) throws {
+        let shard = try Self.sweep(["--shard", "1/2"])
+        Self.damage(shard, sql)
+        let out = try HostilePlanTests.folder("merged")
+        Self.expect(try Self.satsim(["merge", shard, "--out", out]), 2, ["satsim: \(shard)/results.sqlite is a damaged results store: \(says)"])
+        #expect(!FileManager.default.fileExists(atPath: out + "/runs.csv"))
+    }
+
+    /// `sweep --resume` into a folder whose store holds a run outside the plan: the run was
+    /// summarised as if it had run, and runs.csv trapped looking up its point.
+    @Test func resumingADamagedStoreIsRefused() throws {
+        let folder = try Self.sweep()
+        Self.damage(folder, "UPDATE runs SET replication = 9 WHERE point = 1 AND replication = 1")
+        let outcome = try Self.satsim(["sweep", try HostilePlanTests.file(Self.tiny), "--out", folder, "--vary", "services.api.instances=1,2",
+                                       "--replications", "2", "--resume"])
+        Self.expect(outcome, 2, ["results.sqlite is a damaged results store: it holds a run of point 1, replication 9, outside its plan"])
+    }
+
+    // MARK: - Chaos labels
+
+    /// scenario-format.md: `label` is a fault's name in outputs. A label with a line break split
+    /// the ranking's table row over two lines, and made the plan's identity (one line per fault)
+    /// unreadable as a search: `merge` of the search's shards wrote a sweep's outputs (no
+    /// chaos.json), not "the result of one unsharded run". Refused where it is written.
+    @Test func aLabelOnTwoLinesIsRefusedWhereItIsWritten() throws {
+        let text = HostilePlanTests.chaos(["{ kind: kill, service: api, count: 1, label: \"lose\\none\" }",
+                                           "{ for: 1s, kind: load_spike, client: users, factor: 1.5, label: burst }"])
+        let file = try HostilePlanTests.file(text)
+        let phrase = "scenario.yaml:23:52: error: chaos.faults.0.label: found a label of 2 lines, expected a label on one line, such as 'lose one'"
+        Self.expect(try Self.satsim(["chaos", file, "--out", try HostilePlanTests.folder()]), 2, [phrase])
+        Self.expect(try Self.satsim(["validate", file]), 2, [phrase], in: \.stdout)
+        let set = try Self.satsim(["chaos", try HostilePlanTests.file(text.replacingOccurrences(of: "lose\\none", with: "lose-one")),
+                                   "--out", try HostilePlanTests.folder(), "--set", "chaos.faults.1.label=a\rb"])
+        Self.expect(set, 2, ["chaos.faults.1.label: found a label of 2 lines"])
+        // One line, spaces and all, is a label; its shards merge into the search's own outputs.
+        let one = try HostilePlanTests.file(text.replacingOccurrences(of: "lose\\none", with: "lose one"))
+        let a = try HostilePlanTests.folder("a"), b = try HostilePlanTests.folder("b"), merged = try HostilePlanTests.folder("m")
+        Self.expect(try Self.satsim(["chaos", one, "--out", a, "--shard", "0/2"]), 0, [])
+        Self.expect(try Self.satsim(["chaos", one, "--out", b, "--shard", "1/2"]), 0, [])
+        Self.expect(try Self.satsim(["merge", a, b, "--out", merged]), 0, [])
+        #expect(FileManager.default.fileExists(atPath: merged + "/chaos.json"))
+    }
+
+    // MARK: - Usage
+
+    /// argument-parser writes `satsim sweep [<options>] <file>` for a command of many options;
+    /// the short hint was cut at the first '[' and said `satsim sweep [options]`, without the file
+    /// the command needs, where run's says `satsim run <file> [options]`.
+    @Test(arguments: ["sweep", "chaos"])
+    func theUsageHintNamesTheFile(command: String) throws {
+        let outcome = try Self.satsim([command])
+        Self.expect(outcome, 2, ["Error: Missing expected argument '<file>'",
+                                 "Usage: satsim \(command) <file> [options] (see 'satsim \(command) --help')"])
+    }
+}
