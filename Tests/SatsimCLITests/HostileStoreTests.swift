@@ -10,8 +10,8 @@ import Testing
 /// "N cluster tasks together do the whole sweep, and the result of merging them equals the result
 /// of one unsharded run"; exit 2 for bad input. Each case here trapped, hung, failed a valid
 /// merge or wrote the wrong outputs before its fix.
-@Suite("hostile merge input")
-struct HostileMergeTests {
+@Suite("hostile input to the results store: sweep, chaos and merge")
+struct HostileStoreTests {
     static let tiny = HostilePlanTests.tiny
 
     static func expect(_ outcome: HostilePlanTests.Outcome, _ status: Int32, _ phrases: [String],
@@ -94,6 +94,30 @@ struct HostileMergeTests {
         let outcome = try Self.satsim(["sweep", try HostilePlanTests.file(Self.tiny), "--out", folder, "--vary", "services.api.instances=1,2",
                                        "--replications", "2", "--resume"])
         Self.expect(outcome, 2, ["results.sqlite is a damaged results store: it holds a run of point 1, replication 9, outside its plan"])
+    }
+
+    // MARK: - Wide scenarios
+
+    /// A results store keeps a column per figure in `runs` and four in `points` (12 figures per
+    /// client, 11 per service), and SQLite creates no table of more than 2000 columns. 22 clients
+    /// and 22 services (a file `run` takes: it allows 500 of each) failed after planning with
+    /// SQLite's "too many columns on points", unlocated; now refused before anything runs or a
+    /// Slurm script is printed, at the service that passes the limit. 21 and 21 fit.
+    @Test func aScenarioTooWideForTheStoreIsRefusedAtTheComponentThatPassesIt() throws {
+        let wide = try HostilePlanTests.file(HostileRunTests.fleet(clients: 22))
+        let out = try HostilePlanTests.folder()
+        let phrase = "scenario.yaml:48:8: error: services.s20: a sweep stores 12 figures per client and 11 per service, 4 columns each in "
+            + "its points table: the file's 22 clients and 22 services make 507 figures, 2055 columns; expected at most 2000 columns "
+            + "(SQLite's limit for a table), so at most 493 figures"
+        Self.expect(try Self.satsim(["sweep", wide, "--out", out, "--replications", "1"]), 2, [phrase])
+        #expect(!FileManager.default.fileExists(atPath: out), "nothing is written for a refused sweep")
+        Self.expect(try Self.satsim(["sweep", wide, "--slurm"]), 2, [phrase])
+        let chaos = try HostilePlanTests.file(HostileRunTests.fleet(clients: 22)
+            + "chaos: { at: 1s, replications: 1, faults: [ { kind: kill, service: s0, count: 1 } ] }\n")
+        Self.expect(try Self.satsim(["chaos", chaos, "--out", try HostilePlanTests.folder()]), 2,
+                    ["scenario.yaml:48:8: error: services.s20: a chaos search stores 12 figures per client", "make 508 figures"])
+        let fits = try HostilePlanTests.file(HostileRunTests.fleet(clients: 21))
+        Self.expect(try Self.satsim(["sweep", fits, "--out", try HostilePlanTests.folder(), "--replications", "1"]), 0, [])
     }
 
     // MARK: - Chaos labels
