@@ -109,7 +109,7 @@ public struct ChaosCommand: ParsableCommand {
         try StoredPlan.checkWidth(plan, file: file, what: "chaos search")
         let folder = out ?? "chaos-\(plan.scenario)"
         if sharding.slurm {
-            Console.out(sharding.slurmScript(command: "chaos", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
+            Console.out(try sharding.slurmScript(command: "chaos", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
             return
         }
         let opened = try StoredPlan.open(folder: folder, kind: .chaos, plan: plan, sharding: sharding, what: "search")

@@ -69,7 +69,7 @@ public struct MergeCommand: ParsableCommand {
     public func run() throws {
         // Each shard's store is opened, read and closed in turn, never all at once: a store in
         // WAL mode holds three file descriptors, and the Slurm script merges up to 1000 shards,
-        // so with the usual limit of 1024 descriptors (ulimit -n) the 342nd store failed to open
+        // so with the usual limit of 1024 descriptors (ulimit -n) the 340th store failed to open
         // and was called unreadable.
         var first: (folder: String, layout: ResultsLayout)?
         var noted: [Shard] = []

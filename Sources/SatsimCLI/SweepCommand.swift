@@ -85,7 +85,7 @@ public struct SweepCommand: ParsableCommand {
         let (plan, specs) = try Self.plan(file: file, vary: vary, scenario: scenario, replications: replications)
         let folder = out ?? "sweep-\(plan.scenario)"
         if sharding.slurm {
-            Console.out(sharding.slurmScript(command: "sweep", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
+            Console.out(try sharding.slurmScript(command: "sweep", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
             return
         }
         let opened = try StoredPlan.open(folder: folder, kind: .sweep, plan: plan, sharding: sharding, what: "sweep")
@@ -195,6 +195,7 @@ public struct SweepCommand: ParsableCommand {
             scenario: base.name, seed: base.seed, axes: axes,
             replications: runsPerPoint, figures: SweepFigure.all(for: base),
             sets: sets, source: String(RunSeed.fnv1a(text), radix: 16))
+        try StoredPlan.checkWidth(plan, file: file, what: "sweep")
         var specs: [ScenarioSpec] = []
         specs.reserveCapacity(plan.points.count)
         let tree: ScenarioTree

@@ -46,7 +46,7 @@ struct HostileStoreTests {
 
     /// The Slurm script merges up to 1000 shard folders in one `merge`. Every store was held open
     /// until the end, three file descriptors each (the file, its WAL and the WAL index), so under
-    /// the usual `ulimit -n 1024` the 342nd failed to open, and was called "not a satsim results
+    /// the usual `ulimit -n 1024` the 340th failed to open, and was called "not a satsim results
     /// store that can be read ... remove it": a valid shard, and the whole merge, lost. Here 60
     /// shards under a limit of 64 descriptors (the store was refused at about the 20th).
     @Test func manyShardsMergeUnderTheDescriptorLimit() throws {
@@ -63,6 +63,37 @@ struct HostileStoreTests {
         #expect(output.reason == .exit && output.status == 0, "exit \(output.status): \(output.stderr.prefix(400))")
         let runs = try String(contentsOfFile: out + "/runs.csv", encoding: .utf8)
         #expect(runs == (try String(contentsOfFile: one + "/runs.csv", encoding: .utf8)))
+    }
+
+    // MARK: - Slurm arrays
+
+    /// The merge job names every shard folder on one command line. `--tasks 100000` (accepted up
+    /// to 1,000,000) printed a script whose merge job is over Slurm's default max_script_size of
+    /// 4 MB (slurm.conf(5)) and whose `exec` fails with E2BIG past ARG_MAX (execve(2): 2 MiB for
+    /// an 8 MiB stack), found out only after every task of the array had run. Now refused with
+    /// the most tasks that fit, which is itself accepted, and one more is not.
+    @Test func anArrayWhoseMergeCannotRunIsRefusedWithTheMostTasksThatFit() throws {
+        let file = try HostilePlanTests.file(Self.tiny)
+        let grid = ["sweep", file, "--vary", "services.api.workers=1..100/100", "--replications", "10000", "--slurm"]
+        let refused = try Self.satsim(grid + ["--tasks", "100000"])
+        Self.expect(refused, 2, ["satsim: --tasks 100000: the merge job would name 100000 shard folders in one command line of ",
+                                 "bytes; expected at most 1048576"])
+        guard let use = refused.stderr.range(of: "use --tasks "),
+              let fits = Int(refused.stderr[use.upperBound...].prefix { $0.isNumber }) else {
+            Issue.record("no task count in: \(refused.stderr)")
+            return
+        }
+        #expect((10_000...100_000).contains(fits), "\(fits)")
+        let script = try Self.satsim(grid + ["--tasks", String(fits)])
+        Self.expect(script, 0, [])
+        let merge = script.stdout.components(separatedBy: "exec ").last?.components(separatedBy: "SATSIM_MERGE").first ?? ""
+        // The shard folders as execve(2) counts them: each argument and its NUL.
+        let folders = merge.split(separator: "\n").filter { $0.contains("/shards/") }
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \\'")) }
+        #expect(folders.count == fits && folders.last?.hasSuffix("/shards/\(fits - 1)") == true, "\(folders.suffix(1))")
+        #expect(folders.reduce(0) { $0 + $1.utf8.count + 1 } <= 1 << 20)
+        #expect(script.stdout.utf8.count < 4_000_000)
+        Self.expect(try Self.satsim(grid + ["--tasks", String(fits + 1)]), 2, ["use --tasks \(fits) or fewer"])
     }
 
     // MARK: - Damaged stores
