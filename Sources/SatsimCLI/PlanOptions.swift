@@ -44,7 +44,7 @@ struct ShardingOptions: ParsableArguments {
     @Flag(help: "Print a Slurm script that runs the shards as a job array, then merges them; run nothing.")
     var slurm = false
 
-    @Option(parsing: .unconditional, help: "With --slurm: the number of array tasks (default: one per 4 points, at most 1000).",
+    @Option(parsing: .unconditional, help: "With --slurm: the number of array tasks (default: one per 4 points, at most 1000; at most as many as the merge job's command line can name).",
             transform: FlagValue.count(in: 1...1_000_000))
     var tasks: Int?
 
