@@ -95,12 +95,30 @@ enum SweepOutputs {
         for s in summaries {
             let counts = s.outcomes.filter { $0.count > 0 }.map { "\($0.outcome) \($0.count)" }.joined(separator: ", ")
             let p = s.share(of: .metastable).map { String(format: "%.2f [%.2f, %.2f]", $0.proportion, $0.low, $0.high) } ?? "-"
-            var row = [String(s.point)] + s.values + [String(s.runs), counts.isEmpty ? "-" : counts, p]
+            var row = [String(s.point)] + s.values.map(oneLine) + [String(s.runs), counts.isEmpty ? "-" : counts, p]
             if let goodput { row.append(interval(s.figures[goodput])) }
             if let recovery { row.append(interval(s.figures[recovery])) }
             rows.append(row)
         }
         return TextTable.render(rows)
+    }
+
+    /// `value` with its line breaks written as `\n` (`\r`): a table row is one line, and a varied
+    /// text value (`--vary description=...`, or the file's `sweep.vary` list) holding a line
+    /// break split its row in two, the rest of the row under the next point's. TerminalText keeps
+    /// line breaks, which are the text's own everywhere else.
+    static func oneLine(_ value: String) -> String {
+        guard value.contains(where: \.isNewline) else { return value }
+        var out = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default:
+                if Character(scalar).isNewline { out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
     }
 
     /// `--format json`: the scenario, the run counts, and per point its values, outcome counts,
