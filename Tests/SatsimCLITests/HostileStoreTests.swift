@@ -65,6 +65,32 @@ struct HostileStoreTests {
         #expect(runs == (try String(contentsOfFile: one + "/runs.csv", encoding: .utf8)))
     }
 
+    // MARK: - Sweep outputs
+
+    /// report.html names each path's distinct values in grid order; they were found by searching
+    /// the list so far for every point, n^2/2 string comparisons, several times over: a one-path
+    /// sweep of 100,000 points (the most a plan may have) ran for more than ten minutes after its
+    /// runs were stored. 30,000 points here, one run stored (a shard), the rest of the report
+    /// from the plan: the kill at 60 s stopped it before the fix.
+    @Test func aLongOnePathSweepWritesItsReport() throws {
+        let out = try HostilePlanTests.folder()
+        let outcome = try Self.satsim(["sweep", try HostilePlanTests.file(Self.tiny), "--out", out, "--replications", "1",
+                                       "--vary", "clients.users.arrival.rate=1/s..30000/s/30000", "--shard", "0/30000",
+                                       "--format", "json"])
+        Self.expect(outcome, 0, ["the store holds 1 of the sweep's 30000 runs"])
+        #expect(try String(contentsOfFile: out + "/report.html", encoding: .utf8).contains("30000 points x 1 replications"))
+    }
+
+    /// A varied text value holding a line break (`sweep.vary: { description: [...] }`) split its
+    /// row of the points table over two lines; it is written `\n`, as an escape, in the cell.
+    @Test func aVariedValueWithALineBreakStaysOnItsRow() throws {
+        let file = try HostilePlanTests.file(Self.tiny + "sweep: { vary: { description: [\"one\\ntwo\", plain] }, replications: 1 }\n")
+        let outcome = try Self.satsim(["sweep", file, "--out", try HostilePlanTests.folder()])
+        Self.expect(outcome, 0, [])
+        let rows = outcome.stdout.split(separator: "\n").filter { $0.contains("stable 1") || $0.contains("recovered 1") }
+        #expect(rows.count == 2 && rows[0].contains("one\\ntwo"), "\(outcome.stdout)")
+    }
+
     // MARK: - Slurm arrays
 
     /// The merge job names every shard folder on one command line. `--tasks 100000` (accepted up
