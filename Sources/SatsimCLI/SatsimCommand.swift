@@ -1,6 +1,9 @@
 import SatsimMetrics
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SatsimCore
 
 /// The root command: `satsim <subcommand>`.
@@ -89,7 +92,22 @@ enum Console {
         write(TerminalText.escaped(text, style: .json), to: .standardOutput)
     }
 
+    /// Writes the text's UTF-8 bytes where they are, without a copy: `sweep --format json` of
+    /// 100,000 points prints 458 MB, and a `Data` copy of it took a 1,000,000-run merge past
+    /// 2 GiB (abort, "failed to allocate") after its outputs were written.
     private static func write(_ text: String, to handle: FileHandle) {
-        handle.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        var text = text.hasSuffix("\n") ? text : text + "\n"
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let count = Glibc.write(handle.fileDescriptor, base + offset, bytes.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += count
+            }
+        }
     }
 }
