@@ -35,7 +35,9 @@ public struct ChaosCommand: ParsableCommand {
             chaos block itself, e.g. --set chaos.at=3m). --resume, --shard I/N and --slurm (with \
             --tasks) work as for sweep; satsim merge joins the shards' stores and writes the \
             chaos outputs from them, as one unsharded search would. \
-            More than 100000 combinations or 1000000 runs are refused before any is built. \
+            More than 100000 combinations or 1000000 runs are refused before any is built, as is \
+            a scenario whose figures need more than 2000 columns in the store (SQLite's limit, as \
+            for sweep). A fault's label is one line. \
             Exit code 1 when a run stopped at a limit, 2 for bad input or a file without chaos.
             """
     )
@@ -104,9 +106,10 @@ public struct ChaosCommand: ParsableCommand {
         let search = ChaosSearch(spec: spec, chaos: chaos, maxTogether: maxTogether, replications: replications,
                                  source: String(RunSeed.fnv1a(text), radix: 16), context: SweepPlan.context(sets: scenario.sets))
         let plan = search.plan
+        try StoredPlan.checkWidth(plan, file: file, what: "chaos search")
         let folder = out ?? "chaos-\(plan.scenario)"
         if sharding.slurm {
-            Console.out(sharding.slurmScript(command: "chaos", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
+            Console.out(try sharding.slurmScript(command: "chaos", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
             return
         }
         let opened = try StoredPlan.open(folder: folder, kind: .chaos, plan: plan, sharding: sharding, what: "search")

@@ -56,29 +56,37 @@ public struct MergeCommand: ParsableCommand {
         }
     }
 
+    /// The results store in a shard's folder.
+    static func storePath(_ folder: String) -> String {
+        folder.hasSuffix("/") ? folder + ResultsStore.fileName : folder + "/" + ResultsStore.fileName
+    }
+
     /// A folder's path with `.`, `..` and symbolic links resolved, to tell two spellings of one folder.
     static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     public func run() throws {
-        var sources: [(folder: String, store: ResultsStore)] = []
+        // Each shard's store is opened, read and closed in turn, never all at once: a store in
+        // WAL mode holds three file descriptors, and the Slurm script merges up to 1000 shards,
+        // so with the usual limit of 1024 descriptors (ulimit -n) the 340th store failed to open
+        // and was called unreadable.
+        var first: (folder: String, layout: ResultsLayout)?
         var noted: [Shard] = []
         do {
             for folder in folders {
-                let path = folder.hasSuffix("/") ? folder + ResultsStore.fileName : folder + "/" + ResultsStore.fileName
-                let store = try ResultsStore(existingAt: path)
-                if let first = sources.first, first.store.layout.identity != store.layout.identity {
+                let store = try ResultsStore(existingAt: Self.storePath(folder))
+                if let first, first.layout != store.layout {
                     throw StoreError("\(folder) holds another sweep than \(first.folder): they cannot be merged")
                 }
-                sources.append((folder, store))
+                first = first ?? (folder, store.layout)
                 noted += try store.notedShards()
             }
         } catch {
             Console.error("satsim: \(error)")
             throw ExitCode(2)
         }
-        guard let layout = sources.first?.store.layout else { throw ExitCode(2) }
+        guard let layout = first?.layout else { throw ExitCode(2) }
         let chaos = ChaosOutline(layout: layout)
         let directory: OutputDirectory
         let target: ResultsStore
@@ -88,14 +96,19 @@ public struct MergeCommand: ParsableCommand {
             target = try ResultsStore(path: directory.file(ResultsStore.fileName), layout: layout)
             var seen: [RunKey: RunRecord] = [:]
             for record in try target.records() { seen[record.key] = record }
-            for source in sources {
-                for record in try source.store.records() {
+            for folder in folders {
+                let source = try ResultsStore(existingAt: Self.storePath(folder))
+                // Read again, so checked again: the folder may have changed since the first pass.
+                guard source.layout == layout else {
+                    throw StoreError("\(folder) holds another sweep than \(first?.folder ?? folders[0]): they cannot be merged")
+                }
+                for record in try source.records() {
                     if let earlier = seen[record.key] {
                         // The same run from two stores must be the same run: seeds derive from
                         // the plan alone, so a difference means the runs were not reproducible.
                         guard earlier == record else {
                             throw StoreError("run \(record.key.point)/\(record.key.replication) differs between the stores "
-                                             + "(\(source.folder)); the same plan and seed must give the same run")
+                                             + "(\(folder)); the same plan and seed must give the same run")
                         }
                         continue
                     }

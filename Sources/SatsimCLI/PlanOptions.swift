@@ -44,7 +44,7 @@ struct ShardingOptions: ParsableArguments {
     @Flag(help: "Print a Slurm script that runs the shards as a job array, then merges them; run nothing.")
     var slurm = false
 
-    @Option(parsing: .unconditional, help: "With --slurm: the number of array tasks (default: one per 4 points, at most 1000).",
+    @Option(parsing: .unconditional, help: "With --slurm: the number of array tasks (default: one per 4 points, at most 1000; at most as many as the merge job's command line can name).",
             transform: FlagValue.count(in: 1...1_000_000))
     var tasks: Int?
 
@@ -58,11 +58,31 @@ struct ShardingOptions: ParsableArguments {
 
     /// The script `--slurm` prints: `arguments` are the command's flags that make the same plan
     /// again; `jobs` becomes each task's `--cpus-per-task`.
-    func slurmScript(command: String, file: String, arguments: [String], out: String, plan: SweepPlan, jobs: Int?) -> String {
-        let taskCount = tasks ?? SlurmScript.defaultTaskCount(points: plan.points.count)
-        return SlurmScript(
+    /// Exits 2 when the merge job's command line, one folder per task, would not fit
+    /// (``SlurmScript/maximumMergeCommandBytes``): `--tasks 100000` printed a script whose merge
+    /// job sbatch refuses (over 4 MB) or whose `exec` fails ("Argument list too long"), found out
+    /// only after every task of the array had run.
+    func slurmScript(command: String, file: String, arguments: [String], out: String, plan: SweepPlan, jobs: Int?) throws(ExitCode)
+        -> String
+    {
+        let taskCount = min(tasks ?? SlurmScript.defaultTaskCount(points: plan.points.count), plan.runCount)
+        let script = SlurmScript(
             satsim: SweepCommand.executablePath(), command: command, file: SweepCommand.absolute(file), arguments: arguments,
-            out: SweepCommand.absolute(out), scenario: plan.scenario, tasks: min(taskCount, plan.runCount), cpusPerTask: jobs ?? 1
-        ).text
+            out: SweepCommand.absolute(out), scenario: plan.scenario, tasks: taskCount, cpusPerTask: jobs ?? 1)
+        let limit = SlurmScript.maximumMergeCommandBytes
+        let bytes = script.mergeCommandBytes(tasks: taskCount)
+        guard bytes <= limit else {
+            // The most tasks that fit: bytes grow with tasks, so a binary search.
+            var (fits, over) = (0, taskCount)
+            while over - fits > 1 {
+                let middle = (fits + over) / 2
+                if script.mergeCommandBytes(tasks: middle) <= limit { fits = middle } else { over = middle }
+            }
+            Console.error("satsim: --tasks \(taskCount): the merge job would name \(taskCount) shard folders in one command line of "
+                          + "\(bytes) bytes; expected at most \(limit) (half of the usual ARG_MAX of execve(2); a Slurm batch "
+                          + "script is at most 4 MB by default): use --tasks \(fits) or fewer, or a shorter --out")
+            throw ExitCode(2)
+        }
+        return script.text
     }
 }

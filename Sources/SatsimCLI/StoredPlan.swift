@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatsimScenario
 import SatsimSweep
 
 /// A plan's results store in its output folder, opened for this invocation: `sweep` and `chaos`
@@ -11,6 +12,37 @@ struct StoredPlan {
     let mine: [RunKey]
     /// The runs of this shard the store does not hold yet.
     let pending: [RunKey]
+
+    /// Refuses (exit 2) a plan whose results store cannot be created: a table of SQLite holds at
+    /// most ``ResultsLayout/maximumColumns`` columns, and `points` has four per figure (12 per
+    /// client, 11 per service), so 22 clients and 22 services failed after planning, with
+    /// SQLite's unlocated "too many columns on points". Told at the client or service whose
+    /// figures pass the limit, before anything runs or a Slurm script is printed.
+    static func checkWidth(_ plan: SweepPlan, file: String, what: String) throws(ExitCode) {
+        let layout = plan.layout
+        guard layout.widestTable > ResultsLayout.maximumColumns else { return }
+        let fit = layout.figuresThatFit
+        var path = "", place = (line: 1, column: 1)
+        switch plan.figures[fit].measure {
+        case .client(let name, _): path = "clients.\(name)"
+        case .service(let name, _): path = "services.\(name)"
+        case .recoveryTime, .successesAfter: break
+        }
+        if !path.isEmpty, let text = try? String(contentsOfFile: file, encoding: .utf8),
+           let at = ScenarioLoader.position(text: text, file: file, path: path) {
+            place = at
+        }
+        let clients = Set(plan.figures.compactMap { if case .client(let n, _) = $0.measure { n } else { nil } }).count
+        let services = Set(plan.figures.compactMap { if case .service(let n, _) = $0.measure { n } else { nil } }).count
+        let message = "a \(what) stores \(SweepFigure.ClientField.allCases.count) figures per client and "
+            + "\(SweepFigure.ServiceField.allCases.count) per service, 4 columns each in its points table: the file's "
+            + "\(clients) clients and \(services) services make \(plan.figures.count) figures, \(layout.widestTable) columns; "
+            + "expected at most \(ResultsLayout.maximumColumns) columns (SQLite's limit for a table), so at most \(fit) figures, "
+            + "which this \(path.isEmpty ? "plan" : "client or service") passes; use a scenario with fewer clients and services"
+        Console.error(ScenarioError(diagnostics: [Diagnostic(file: file, line: place.line, column: place.column, path: path,
+                                                             message: message)]).description)
+        throw ExitCode(2)
+    }
 
     /// Opens (or creates) the store in `folder` for `plan`, and notes `--shard` in it (so that
     /// `merge` can name a missing shard). Exits 2 with a message when the folder or store cannot

@@ -41,7 +41,9 @@ public struct SweepCommand: ParsableCommand {
             submits the shards as a Slurm job array and a merge job after them, and runs nothing. \
             --jobs defaults to SLURM_CPUS_PER_TASK when set, else the number of cores. \
             A grid of more than 100000 points or 1000000 runs (points x replications) is refused \
-            before it is built, as is a path given to two --vary flags. \
+            before it is built, as is a path given to two --vary flags, and a scenario whose \
+            figures need more than 2000 columns in the store (SQLite's limit; 12 per client and 11 \
+            per service, four columns each in points: about 40 clients and services together). \
             Exit code 1 when a run stopped at a limit, 2 for bad input, a folder that cannot be \
             written, or a store that holds another sweep.
             """
@@ -83,7 +85,7 @@ public struct SweepCommand: ParsableCommand {
         let (plan, specs) = try Self.plan(file: file, vary: vary, scenario: scenario, replications: replications)
         let folder = out ?? "sweep-\(plan.scenario)"
         if sharding.slurm {
-            Console.out(sharding.slurmScript(command: "sweep", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
+            Console.out(try sharding.slurmScript(command: "sweep", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
             return
         }
         let opened = try StoredPlan.open(folder: folder, kind: .sweep, plan: plan, sharding: sharding, what: "sweep")
@@ -193,6 +195,7 @@ public struct SweepCommand: ParsableCommand {
             scenario: base.name, seed: base.seed, axes: axes,
             replications: runsPerPoint, figures: SweepFigure.all(for: base),
             sets: sets, source: String(RunSeed.fnv1a(text), radix: 16))
+        try StoredPlan.checkWidth(plan, file: file, what: "sweep")
         var specs: [ScenarioSpec] = []
         specs.reserveCapacity(plan.points.count)
         let tree: ScenarioTree

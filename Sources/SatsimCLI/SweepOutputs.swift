@@ -24,7 +24,7 @@ enum SweepOutputs {
         let written = try replace(directory, with: files)
         switch format {
         case .json:
-            Console.json(json(layout: layout, summaries: summaries, runs: records.count).rendered() + "\n")
+            printJSON(layout: layout, summaries: summaries, runs: records.count)
         case .text:
             var text = header + "\n\n" + table(layout: layout, summaries: summaries)
             text += outputList(directory, written)
@@ -95,7 +95,7 @@ enum SweepOutputs {
         for s in summaries {
             let counts = s.outcomes.filter { $0.count > 0 }.map { "\($0.outcome) \($0.count)" }.joined(separator: ", ")
             let p = s.share(of: .metastable).map { String(format: "%.2f [%.2f, %.2f]", $0.proportion, $0.low, $0.high) } ?? "-"
-            var row = [String(s.point)] + s.values + [String(s.runs), counts.isEmpty ? "-" : counts, p]
+            var row = [String(s.point)] + s.values.map(oneLine) + [String(s.runs), counts.isEmpty ? "-" : counts, p]
             if let goodput { row.append(interval(s.figures[goodput])) }
             if let recovery { row.append(interval(s.figures[recovery])) }
             rows.append(row)
@@ -103,37 +103,88 @@ enum SweepOutputs {
         return TextTable.render(rows)
     }
 
+    /// `value` with its line breaks written as `\n` (`\r`): a table row is one line, and a varied
+    /// text value (`--vary description=...`, or the file's `sweep.vary` list) holding a line
+    /// break split its row in two, the rest of the row under the next point's. TerminalText keeps
+    /// line breaks, which are the text's own everywhere else.
+    static func oneLine(_ value: String) -> String {
+        guard value.contains(where: \.isNewline) else { return value }
+        var out = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default:
+                if Character(scalar).isNewline { out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    /// Prints ``json(layout:summaries:runs:)`` one point at a time, the same bytes: the whole
+    /// document of 100,000 points is 458 MB of text from a tree of about 10^7 values, which took
+    /// a merge of 1,000,000 runs past 2 GiB (abort, "failed to allocate") after its outputs were
+    /// written. Each point is rendered at the depth it has in the document (inside a one-member
+    /// object's array, whose lines are then dropped) and printed.
+    static func printJSON(layout: ResultsLayout, summaries: [PointSummary], runs: Int) {
+        let marker = "satsim-points-go-here"
+        let frame = json(layout: layout, points: .array([.string(marker)]), runs: runs).rendered()
+        guard !summaries.isEmpty, let slot = frame.range(of: "    \"" + marker + "\"\n") else {
+            Console.json(json(layout: layout, summaries: summaries, runs: runs).rendered() + "\n")
+            return
+        }
+        var chunk = String(frame[..<slot.lowerBound])
+        for (index, summary) in summaries.enumerated() {
+            let one = JSONValue.object([("points", .array([point(summary, layout: layout)]))]).rendered()
+            // `{`, `  "points": [` before the point; `  ]`, `}` after it.
+            let lines = one.split(separator: "\n", omittingEmptySubsequences: false)
+            chunk += lines.dropFirst(2).dropLast(2).joined(separator: "\n") + (index + 1 < summaries.count ? ",\n" : "\n")
+            if chunk.utf8.count > 1 << 20 {
+                Console.json(chunk)
+                chunk = ""
+            }
+        }
+        Console.json(chunk + frame[slot.upperBound...] + "\n")
+    }
+
     /// `--format json`: the scenario, the run counts, and per point its values, outcome counts,
     /// the share of each outcome with its Wilson interval, and every figure's mean and t interval.
     static func json(layout: ResultsLayout, summaries: [PointSummary], runs: Int) -> JSONValue {
-        func number(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
-        return .object([
+        json(layout: layout, points: .array(summaries.map { point($0, layout: layout) }), runs: runs)
+    }
+
+    static func json(layout: ResultsLayout, points: JSONValue, runs: Int) -> JSONValue {
+        .object([
             ("scenario", .string(layout.scenario)),
             ("replications", .int(layout.replications)),
             ("runs_planned", .int(layout.runCount)),
             ("runs_stored", .int(runs)),
             ("columns", .array(layout.columns.map { .string($0) })),
-            ("points", .array(summaries.map { s in
-                .object([
-                    ("point", .int(s.point)),
-                    ("values", .object(zip(layout.columns, s.values).map { ($0, .string($1)) })),
-                    ("runs", .int(s.runs)),
-                    ("stopped_at_limit", .int(s.stoppedAtLimit)),
-                    ("outcomes", .object(s.outcomes.map { ($0.outcome, .int($0.count)) })),
-                    ("shares", .object(s.outcomes.map { entry in
-                        (entry.outcome, entry.share.map { w in
-                            .object([("p", .number(w.proportion)), ("low", .number(w.low)), ("high", .number(w.high))])
-                        } ?? .null)
-                    })),
-                    ("figures", .object(zip(layout.figures, s.figures).map { path, m in
-                        let half = m?.halfWidth.flatMap { $0.isFinite ? $0 : nil }
-                        return (path, .object([
-                            ("n", .int(m?.count ?? 0)), ("mean", number(m?.mean)),
-                            ("low", number(half.flatMap { h in m.map { $0.mean - h } })),
-                            ("high", number(half.flatMap { h in m.map { $0.mean + h } })),
-                        ]))
-                    })),
-                ])
+            ("points", points),
+        ])
+    }
+
+    /// One point of ``json(layout:summaries:runs:)``.
+    static func point(_ s: PointSummary, layout: ResultsLayout) -> JSONValue {
+        func number(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
+        return .object([
+            ("point", .int(s.point)),
+            ("values", .object(zip(layout.columns, s.values).map { ($0, .string($1)) })),
+            ("runs", .int(s.runs)),
+            ("stopped_at_limit", .int(s.stoppedAtLimit)),
+            ("outcomes", .object(s.outcomes.map { ($0.outcome, .int($0.count)) })),
+            ("shares", .object(s.outcomes.map { entry in
+                (entry.outcome, entry.share.map { w in
+                    .object([("p", .number(w.proportion)), ("low", .number(w.low)), ("high", .number(w.high))])
+                } ?? .null)
+            })),
+            ("figures", .object(zip(layout.figures, s.figures).map { path, m in
+                let half = m?.halfWidth.flatMap { $0.isFinite ? $0 : nil }
+                return (path, .object([
+                    ("n", .int(m?.count ?? 0)), ("mean", number(m?.mean)),
+                    ("low", number(half.flatMap { h in m.map { $0.mean - h } })),
+                    ("high", number(half.flatMap { h in m.map { $0.mean + h } })),
+                ]))
             })),
         ])
     }

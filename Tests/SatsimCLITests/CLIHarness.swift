@@ -17,19 +17,21 @@ struct CLIHarness {
     /// Runs `satsim` with a time limit [s]: a process still running then is killed with SIGKILL
     /// and reported with `timedOut`, so a hang fails the test instead of stalling the suite.
     /// `environment` entries are added to the test's own environment. With `memoryLimitKiB` it
-    /// runs under `ulimit -v` through /bin/sh (`exec`, so an exit or a signal is satsim's own).
+    /// runs under `ulimit -v` through /bin/sh (`exec`, so an exit or a signal is satsim's own),
+    /// with `fileLimit` under `ulimit -n` (open file descriptors) the same way.
     static func run(
         _ arguments: [String], currentDirectory: URL? = nil, environment: [String: String] = [:], timeout: Double,
-        memoryLimitKiB: Int? = nil
+        memoryLimitKiB: Int? = nil, fileLimit: Int? = nil
     ) throws -> Output {
         guard let binary else {
             Issue.record("the satsim executable was not found next to the tests; run `swift build` first")
             return Output(status: -1, stdout: "", stderr: "")
         }
         let process = Process()
-        if let memoryLimitKiB {
+        let limits = (memoryLimitKiB.map { ["ulimit -v \($0)"] } ?? []) + (fileLimit.map { ["ulimit -n \($0)"] } ?? [])
+        if !limits.isEmpty {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -v \(memoryLimitKiB) && exec \"$0\" \"$@\"", binary.path] + arguments
+            process.arguments = ["-c", (limits + ["exec \"$0\" \"$@\""]).joined(separator: " && "), binary.path] + arguments
         } else {
             process.executableURL = binary
             process.arguments = arguments

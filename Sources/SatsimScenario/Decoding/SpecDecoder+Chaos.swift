@@ -35,6 +35,15 @@ extension SpecDecoder {
             if let f = item.entries, let entry = f.first(where: { $0.key == "label" }) {
                 if let text = entry.value.scalar, !entry.value.isNull, !text.isEmpty {
                     label = text
+                    // A label names its fault on one line: in the ranking's table and in the
+                    // results store's plan (a line per fault), where a line break made `merge`
+                    // read a chaos search back as a sweep and write a sweep's outputs.
+                    if text.contains(where: \.isNewline) {
+                        error(entry.value.position, "\(path).label",
+                              "found a label of \(text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).count) lines, "
+                              + "expected a label on one line, such as '\(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(60))'")
+                        continue
+                    }
                 } else {
                     error(entry.value.position, "\(path).label", "found \(entry.value.foundDescription), expected a name for the fault")
                     continue

@@ -261,7 +261,7 @@ extension ScenarioSchema {
                 keys: [
                     .init("at", .duration(positive: false), .defaulted("0s"), "offset from `chaos.at`; chaos.at + at < duration"),
                     .init("kind", .choice(of: TimelineKind.self), .required, "what happens, as in EVENT"),
-                    .init("label", .text, .optional("the kind and its target, e.g. `kill api`"), "the fault's name in outputs; unique"),
+                    .init("label", .text, .optional("the kind and its target, e.g. `kill api`"), "the fault's name in outputs, on one line; unique"),
                     .init("enabled", .boolean, .defaulted("true"),
                           "false leaves the fault out of every combination (its index stays), so a variant or `--set` can switch it off"),
                 ],

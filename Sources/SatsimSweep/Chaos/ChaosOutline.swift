@@ -63,10 +63,13 @@ public struct ChaosOutline: Sendable, Hashable {
                 continue
             }
             let faults = name.split(separator: "+").compactMap { Int($0) }
-            guard faults.count == name.split(separator: "+").count, faults.allSatisfy(labels.indices.contains) else { return nil }
+            // Ascending without repeats, as ``ChaosSearch`` names them: the ranking looks each
+            // combination up by its faults, and a store changed by hand must not make it trap.
+            guard faults.count == name.split(separator: "+").count, faults.allSatisfy(labels.indices.contains),
+                  zip(faults, faults.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
             combinations.append(faults)
         }
-        guard let at, combinations.first == [] else { return nil }
+        guard let at, combinations.first == [], Set(combinations).count == combinations.count else { return nil }
         self.init(scenario: layout.scenario, at: SimTime(nanoseconds: at), labels: labels, combinations: combinations,
                   replications: layout.replications)
     }

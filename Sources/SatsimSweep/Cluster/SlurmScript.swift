@@ -46,6 +46,25 @@ public struct SlurmScript: Sendable, Hashable {
         min(defaultMaxArraySize - 1, max(1, (points + 3) / 4))
     }
 
+    /// The most bytes the merge job's command line may take: half of the usual limit on the
+    /// arguments and environment of a new program (execve(2): ARG_MAX, a quarter of the 8 MiB
+    /// stack limit, 2 MiB), which also keeps the merge job's script within Slurm's default
+    /// max_script_size of 4 MB (slurm.conf(5)).
+    public static let maximumMergeCommandBytes = 1 << 20
+
+    /// The bytes of the merge job's command line with `tasks` shards, each argument with its
+    /// terminating NUL, as execve(2) counts them.
+    public func mergeCommandBytes(tasks: Int) -> Int {
+        let fixed = [satsim, "merge", "--out", out].reduce(0) { $0 + $1.utf8.count + 1 }
+        let prefix = (out + "/shards/").utf8.count + 1
+        var total = fixed, digits = 1, next = 10
+        for i in 0..<tasks {
+            if i == next { digits += 1; next *= 10 }
+            total += prefix + digits
+        }
+        return total
+    }
+
     /// `text` quoted for a POSIX shell: single quotes, inner ones as '\''.
     public static func quoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"

@@ -24,6 +24,22 @@ public struct ResultsLayout: Sendable, Hashable {
 
     /// The number of runs of the whole plan.
     public var runCount: Int { points.count * replications }
+
+    /// The most columns a table of the store may have: SQLite's SQLITE_MAX_COLUMN, 2000 unless
+    /// SQLite was built otherwise ("Limits In SQLite", sqlite.org/limits.html); a table past it is
+    /// not created ("too many columns on points").
+    public static let maximumColumns = 2000
+
+    /// The columns of the store's widest table, `points` (four per figure), or of `runs`.
+    public var widestTable: Int { max(5 + columns.count + figures.count, PointsTable.columns(self).count) }
+
+    /// How many of the plan's first figures fit in ``maximumColumns`` beside its other columns.
+    public var figuresThatFit: Int {
+        var without = self
+        without.figures = []
+        let perFigure = 4
+        return min(figures.count, max(0, (Self.maximumColumns - without.widestTable) / perFigure))
+    }
 }
 
 extension SweepPlan {

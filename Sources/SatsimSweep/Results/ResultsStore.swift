@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import SatsimAnalysis
+import SatsimScenario
 
 /// A sweep's results: `results.sqlite` in the sweep's folder, one row per finished run.
 ///
@@ -57,6 +58,7 @@ public final class ResultsStore: @unchecked Sendable {
         guard let stored = try Self.readable({ () throws(StoreError) in try Self.readLayout(database) }, path) else {
             throw StoreError("\(path) is not a satsim results store (it has no sweep table)")
         }
+        try Self.checkSizes(stored, path)
         layout = stored
         insertRun = try database.prepare(Self.insertRunSQL(stored))
     }
@@ -112,18 +114,39 @@ public final class ResultsStore: @unchecked Sendable {
     private static let shardKeyPrefix = "shard "
 
     /// Every stored run, sorted by (point, replication).
+    /// - Throws: ``StoreError`` for a row that no run of the plan writes (a point or replication
+    ///   outside it, a seed that is not a 64-bit number): the file was changed or damaged after
+    ///   satsim wrote it, and such a row was copied on by `merge` into a store whose checks
+    ///   trap on it, or summarised as a run that never ran.
     public func records() throws(StoreError) -> [RunRecord] {
         let c = Int32(layout.columns.count)
         let statement = try database.prepare("SELECT * FROM runs ORDER BY point, replication")
         var records: [RunRecord] = []
         while try statement.next() {
-            let seed = statement.text(2 + c).flatMap { UInt64($0) } ?? 0
+            let point = statement.integer(0), replication = statement.integer(1)
+            guard (0..<Int64(layout.points.count)).contains(point), (0..<Int64(layout.replications)).contains(replication) else {
+                throw damaged("it holds a run of point \(point), replication \(replication), outside its plan of "
+                              + "\(layout.points.count) points x \(layout.replications) replications")
+            }
+            guard let seed = statement.text(2 + c).flatMap({ UInt64($0) }) else {
+                throw damaged("the run of point \(point), replication \(replication) has no seed")
+            }
             records.append(RunRecord(
-                key: RunKey(point: Int(statement.integer(0)), replication: Int(statement.integer(1))),
+                key: RunKey(point: Int(point), replication: Int(replication)),
                 seed: seed, outcome: statement.text(3 + c), limit: statement.text(4 + c),
                 values: layout.figures.indices.map { statement.real(5 + c + Int32($0)) }))
         }
         return records
+    }
+
+    /// A store whose content no satsim run writes: `what` says where it departs.
+    private func damaged(_ what: String) -> StoreError {
+        Self.damaged(database.path, what)
+    }
+
+    private static func damaged(_ path: String, _ what: String) -> StoreError {
+        StoreError("\(path) is a damaged results store: \(what); expected the store as satsim sweep or chaos wrote it: "
+                   + "run that shard again into a new folder (or with --resume into a copy without the damage)")
     }
 
     /// The summary of every point that has runs, in point order.
@@ -247,6 +270,17 @@ public final class ResultsStore: @unchecked Sendable {
         }
         return ResultsLayout(identity: identity, scenario: scenario, replications: replications, columns: columns,
                              points: points, figures: lines("figures"))
+    }
+
+    /// Refuses a layout beyond the sizes a plan may have: a `replications` changed to 10^9 made
+    /// merge walk billions of runs, and 0 or -1 trapped on a range from 0 to a negative number.
+    private static func checkSizes(_ layout: ResultsLayout, _ path: String) throws(StoreError) {
+        let points = layout.points.count, replications = layout.replications
+        guard (1...PlanLimits.maximumRuns).contains(replications), (1...PlanLimits.maximumPoints).contains(points),
+              PlanLimits.excess(points: points, replications: replications) == nil else {
+            throw damaged(path, "it plans \(points) points x \(replications) replications; expected 1 to "
+                          + "\(PlanLimits.maximumPoints) points and 1 to \(PlanLimits.maximumRuns) runs")
+        }
     }
 
     /// The first line where two identities differ, for the message.

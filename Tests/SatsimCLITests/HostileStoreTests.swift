@@ -1,0 +1,216 @@
+import CSQLite
+import Foundation
+import Testing
+
+/// Hostile input to `merge`, and to `sweep` and `chaos` where they read what a shard left,
+/// through the built binary under a 2 GiB address-space cap and a 60 s kill
+/// (``HostilePlanTests/satsim(_:in:)``), as ``HostileRunTests`` does for the single-run commands.
+///
+/// The contract (scenario-format.md): `satsim merge DIR... --out DIR # join shards of one sweep`;
+/// "N cluster tasks together do the whole sweep, and the result of merging them equals the result
+/// of one unsharded run"; exit 2 for bad input. Each case here trapped, hung, failed a valid
+/// merge or wrote the wrong outputs before its fix.
+@Suite("hostile input to the results store: sweep, chaos and merge")
+struct HostileStoreTests {
+    static let tiny = HostilePlanTests.tiny
+
+    static func expect(_ outcome: HostilePlanTests.Outcome, _ status: Int32, _ phrases: [String],
+                       in stream: KeyPath<HostilePlanTests.Outcome, String> = \.stderr,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        HostilePlanTests.expect(outcome, status, phrases, in: stream, sourceLocation: sourceLocation)
+    }
+
+    static func satsim(_ arguments: [String]) throws -> HostilePlanTests.Outcome { try HostilePlanTests.satsim(arguments) }
+
+    /// A sweep of 2 points x 2 replications into a new folder; its path.
+    static func sweep(_ extra: [String] = []) throws -> String {
+        let out = try HostilePlanTests.folder("shard")
+        let outcome = try satsim(["sweep", try HostilePlanTests.file(tiny), "--out", out, "--vary", "services.api.instances=1,2",
+                                  "--replications", "2", "--format", "json"] + extra)
+        expect(outcome, 0, [])
+        return out
+    }
+
+    /// Runs `sql` on the store in `folder`, as a user's `sqlite3` would.
+    static func damage(_ folder: String, _ sql: String) {
+        var db: OpaquePointer?
+        guard sqlite3_open(folder + "/results.sqlite", &db) == SQLITE_OK else {
+            Issue.record("cannot open \(folder)/results.sqlite")
+            return
+        }
+        defer { sqlite3_close(db) }
+        #expect(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, "\(sql)")
+    }
+
+    // MARK: - Many shards
+
+    /// The Slurm script merges up to 1000 shard folders in one `merge`. Every store was held open
+    /// until the end, three file descriptors each (the file, its WAL and the WAL index), so under
+    /// the usual `ulimit -n 1024` the 340th failed to open, and was called "not a satsim results
+    /// store that can be read ... remove it": a valid shard, and the whole merge, lost. Here 60
+    /// shards under a limit of 64 descriptors (the store was refused at about the 20th).
+    @Test func manyShardsMergeUnderTheDescriptorLimit() throws {
+        let one = try Self.sweep()
+        var folders: [String] = []
+        for i in 0..<60 {
+            let folder = try HostilePlanTests.folder("s\(i)")
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: one + "/results.sqlite", toPath: folder + "/results.sqlite")
+            folders.append(folder)
+        }
+        let out = try HostilePlanTests.folder("merged")
+        let output = try CLIHarness.run(["merge"] + folders + ["--out", out], timeout: 60, fileLimit: 64)
+        #expect(output.reason == .exit && output.status == 0, "exit \(output.status): \(output.stderr.prefix(400))")
+        let runs = try String(contentsOfFile: out + "/runs.csv", encoding: .utf8)
+        #expect(runs == (try String(contentsOfFile: one + "/runs.csv", encoding: .utf8)))
+    }
+
+    // MARK: - Sweep outputs
+
+    /// report.html names each path's distinct values in grid order; they were found by searching
+    /// the list so far for every point, n^2/2 string comparisons, several times over: a one-path
+    /// sweep of 100,000 points (the most a plan may have) ran for more than ten minutes after its
+    /// runs were stored. 30,000 points here, one run stored (a shard), the rest of the report
+    /// from the plan: the kill at 60 s stopped it before the fix.
+    @Test func aLongOnePathSweepWritesItsReport() throws {
+        let out = try HostilePlanTests.folder()
+        let outcome = try Self.satsim(["sweep", try HostilePlanTests.file(Self.tiny), "--out", out, "--replications", "1",
+                                       "--vary", "clients.users.arrival.rate=1/s..30000/s/30000", "--shard", "0/30000",
+                                       "--format", "json"])
+        Self.expect(outcome, 0, ["the store holds 1 of the sweep's 30000 runs"])
+        #expect(try String(contentsOfFile: out + "/report.html", encoding: .utf8).contains("30000 points x 1 replications"))
+    }
+
+    /// A varied text value holding a line break (`sweep.vary: { description: [...] }`) split its
+    /// row of the points table over two lines; it is written `\n`, as an escape, in the cell.
+    @Test func aVariedValueWithALineBreakStaysOnItsRow() throws {
+        let file = try HostilePlanTests.file(Self.tiny + "sweep: { vary: { description: [\"one\\ntwo\", plain] }, replications: 1 }\n")
+        let outcome = try Self.satsim(["sweep", file, "--out", try HostilePlanTests.folder()])
+        Self.expect(outcome, 0, [])
+        let rows = outcome.stdout.split(separator: "\n").filter { $0.contains("stable 1") || $0.contains("recovered 1") }
+        #expect(rows.count == 2 && rows[0].contains("one\\ntwo"), "\(outcome.stdout)")
+    }
+
+    // MARK: - Slurm arrays
+
+    /// The merge job names every shard folder on one command line. `--tasks 100000` (accepted up
+    /// to 1,000,000) printed a script whose merge job is over Slurm's default max_script_size of
+    /// 4 MB (slurm.conf(5)) and whose `exec` fails with E2BIG past ARG_MAX (execve(2): 2 MiB for
+    /// an 8 MiB stack), found out only after every task of the array had run. Now refused with
+    /// the most tasks that fit, which is itself accepted, and one more is not.
+    @Test func anArrayWhoseMergeCannotRunIsRefusedWithTheMostTasksThatFit() throws {
+        let file = try HostilePlanTests.file(Self.tiny)
+        let grid = ["sweep", file, "--vary", "services.api.workers=1..100/100", "--replications", "10000", "--slurm"]
+        let refused = try Self.satsim(grid + ["--tasks", "100000"])
+        Self.expect(refused, 2, ["satsim: --tasks 100000: the merge job would name 100000 shard folders in one command line of ",
+                                 "bytes; expected at most 1048576"])
+        guard let use = refused.stderr.range(of: "use --tasks "),
+              let fits = Int(refused.stderr[use.upperBound...].prefix { $0.isNumber }) else {
+            Issue.record("no task count in: \(refused.stderr)")
+            return
+        }
+        #expect((10_000...100_000).contains(fits), "\(fits)")
+        let script = try Self.satsim(grid + ["--tasks", String(fits)])
+        Self.expect(script, 0, [])
+        let merge = script.stdout.components(separatedBy: "exec ").last?.components(separatedBy: "SATSIM_MERGE").first ?? ""
+        // The shard folders as execve(2) counts them: each argument and its NUL.
+        let folders = merge.split(separator: "\n").filter { $0.contains("/shards/") }
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \\'")) }
+        #expect(folders.count == fits && folders.last?.hasSuffix("/shards/\(fits - 1)") == true, "\(folders.suffix(1))")
+        #expect(folders.reduce(0) { $0 + $1.utf8.count + 1 } <= 1 << 20)
+        #expect(script.stdout.utf8.count < 4_000_000)
+        Self.expect(try Self.satsim(grid + ["--tasks", String(fits + 1)]), 2, ["use --tasks \(fits) or fewer"])
+    }
+
+    // MARK: - Damaged stores
+
+    /// A store changed after satsim wrote it: a `replications` of 10^9 made merge walk 2 x 10^9
+    /// missing runs (killed after 60 s); -1 or 0 trapped on a range from 0 to a negative number;
+    /// a run outside the plan trapped on the insert's precondition. Now each is refused, naming
+    /// the file and what is wrong with it, exit 2, and no output is written.
+    @Test(arguments: [
+        ("UPDATE sweep SET value = '1000000000' WHERE key = 'replications'", "it plans 2 points x 1000000000 replications"),
+        ("UPDATE sweep SET value = '-1' WHERE key = 'replications'", "it plans 2 points x -1 replications"),
+        ("UPDATE runs SET point = 5 WHERE point = 1", "it holds a run of point 5, replication 1, outside its plan of 2 points x 2 replications"),
+        ("DELETE FROM plan_points WHERE point = 1", "it holds a run of point 1, replication 1, outside its plan of 1 points x 2 replications"),
+        ("UPDATE runs SET seed = 'none'", "the run of point 0, replication 1 has no seed"),
+    ])
+    func aDamagedStoreIsRefusedNotTrusted(sql: String, says: String) throws {
+        let shard = try Self.sweep(["--shard", "1/2"])
+        Self.damage(shard, sql)
+        let out = try HostilePlanTests.folder("merged")
+        Self.expect(try Self.satsim(["merge", shard, "--out", out]), 2, ["satsim: \(shard)/results.sqlite is a damaged results store: \(says)"])
+        #expect(!FileManager.default.fileExists(atPath: out + "/runs.csv"))
+    }
+
+    /// `sweep --resume` into a folder whose store holds a run outside the plan: the run was
+    /// summarised as if it had run, and runs.csv trapped looking up its point.
+    @Test func resumingADamagedStoreIsRefused() throws {
+        let folder = try Self.sweep()
+        Self.damage(folder, "UPDATE runs SET replication = 9 WHERE point = 1 AND replication = 1")
+        let outcome = try Self.satsim(["sweep", try HostilePlanTests.file(Self.tiny), "--out", folder, "--vary", "services.api.instances=1,2",
+                                       "--replications", "2", "--resume"])
+        Self.expect(outcome, 2, ["results.sqlite is a damaged results store: it holds a run of point 1, replication 9, outside its plan"])
+    }
+
+    // MARK: - Wide scenarios
+
+    /// A results store keeps a column per figure in `runs` and four in `points` (12 figures per
+    /// client, 11 per service), and SQLite creates no table of more than 2000 columns. 22 clients
+    /// and 22 services (a file `run` takes: it allows 500 of each) failed after planning with
+    /// SQLite's "too many columns on points", unlocated; now refused before anything runs or a
+    /// Slurm script is printed, at the service that passes the limit. 21 and 21 fit.
+    @Test func aScenarioTooWideForTheStoreIsRefusedAtTheComponentThatPassesIt() throws {
+        let wide = try HostilePlanTests.file(HostileRunTests.fleet(clients: 22))
+        let out = try HostilePlanTests.folder()
+        let phrase = "scenario.yaml:48:8: error: services.s20: a sweep stores 12 figures per client and 11 per service, 4 columns each in "
+            + "its points table: the file's 22 clients and 22 services make 507 figures, 2055 columns; expected at most 2000 columns "
+            + "(SQLite's limit for a table), so at most 493 figures"
+        Self.expect(try Self.satsim(["sweep", wide, "--out", out, "--replications", "1"]), 2, [phrase])
+        #expect(!FileManager.default.fileExists(atPath: out), "nothing is written for a refused sweep")
+        Self.expect(try Self.satsim(["sweep", wide, "--slurm"]), 2, [phrase])
+        let chaos = try HostilePlanTests.file(HostileRunTests.fleet(clients: 22)
+            + "chaos: { at: 1s, replications: 1, faults: [ { kind: kill, service: s0, count: 1 } ] }\n")
+        Self.expect(try Self.satsim(["chaos", chaos, "--out", try HostilePlanTests.folder()]), 2,
+                    ["scenario.yaml:48:8: error: services.s20: a chaos search stores 12 figures per client", "make 508 figures"])
+        let fits = try HostilePlanTests.file(HostileRunTests.fleet(clients: 21))
+        Self.expect(try Self.satsim(["sweep", fits, "--out", try HostilePlanTests.folder(), "--replications", "1"]), 0, [])
+    }
+
+    // MARK: - Chaos labels
+
+    /// scenario-format.md: `label` is a fault's name in outputs. A label with a line break split
+    /// the ranking's table row over two lines, and made the plan's identity (one line per fault)
+    /// unreadable as a search: `merge` of the search's shards wrote a sweep's outputs (no
+    /// chaos.json), not "the result of one unsharded run". Refused where it is written.
+    @Test func aLabelOnTwoLinesIsRefusedWhereItIsWritten() throws {
+        let text = HostilePlanTests.chaos(["{ kind: kill, service: api, count: 1, label: \"lose\\none\" }",
+                                           "{ for: 1s, kind: load_spike, client: users, factor: 1.5, label: burst }"])
+        let file = try HostilePlanTests.file(text)
+        let phrase = "scenario.yaml:23:52: error: chaos.faults.0.label: found a label of 2 lines, expected a label on one line, such as 'lose one'"
+        Self.expect(try Self.satsim(["chaos", file, "--out", try HostilePlanTests.folder()]), 2, [phrase])
+        Self.expect(try Self.satsim(["validate", file]), 2, [phrase], in: \.stdout)
+        let set = try Self.satsim(["chaos", try HostilePlanTests.file(text.replacingOccurrences(of: "lose\\none", with: "lose-one")),
+                                   "--out", try HostilePlanTests.folder(), "--set", "chaos.faults.1.label=a\rb"])
+        Self.expect(set, 2, ["chaos.faults.1.label: found a label of 2 lines"])
+        // One line, spaces and all, is a label; its shards merge into the search's own outputs.
+        let one = try HostilePlanTests.file(text.replacingOccurrences(of: "lose\\none", with: "lose one"))
+        let a = try HostilePlanTests.folder("a"), b = try HostilePlanTests.folder("b"), merged = try HostilePlanTests.folder("m")
+        Self.expect(try Self.satsim(["chaos", one, "--out", a, "--shard", "0/2"]), 0, [])
+        Self.expect(try Self.satsim(["chaos", one, "--out", b, "--shard", "1/2"]), 0, [])
+        Self.expect(try Self.satsim(["merge", a, b, "--out", merged]), 0, [])
+        #expect(FileManager.default.fileExists(atPath: merged + "/chaos.json"))
+    }
+
+    // MARK: - Usage
+
+    /// argument-parser writes `satsim sweep [<options>] <file>` for a command of many options;
+    /// the short hint was cut at the first '[' and said `satsim sweep [options]`, without the file
+    /// the command needs, where run's says `satsim run <file> [options]`.
+    @Test(arguments: ["sweep", "chaos"])
+    func theUsageHintNamesTheFile(command: String) throws {
+        let outcome = try Self.satsim([command])
+        Self.expect(outcome, 2, ["Error: Missing expected argument '<file>'",
+                                 "Usage: satsim \(command) <file> [options] (see 'satsim \(command) --help')"])
+    }
+}
