@@ -1,3 +1,4 @@
+import SatsimMetrics
 @testable import SatsimReport
 import Testing
 
@@ -29,5 +30,20 @@ struct TextSummaryRoundingTests {
     ])
     func reportPercent(value: Double, printed: String) {
         #expect(ReportPage.percent(value) == printed)
+    }
+
+    /// One run's page and text summary give one success figure: 900 of 1,000 requests
+    /// succeeded and 50 failed, the other 50 still in flight at the end. Of the requests that
+    /// ended it would be 94.7%; both say 90%, a request in flight counting as not succeeded.
+    @Test("The report's client table shows the text summary's success share, not a share of ended requests")
+    func reportSuccessIsTheSummarys() throws {
+        let client = ClientSummary(
+            name: "users", requests: 1_000, attempts: 1_200, successes: 900, failures: 50, goodputPerSecond: 15,
+            amplification: 1.2, latency: LatencySummary(mean: 0.1, p50: 0.05, p90: 0.5, p99: 0.9, max: 1.5), attemptOutcomes: [:])
+        #expect(TextSummary.successShare(client) == 0.9)
+        let table = ReportPage.clientTable([client], unit: .seconds)
+        #expect(table.contains("<td>90%</td>"))
+        #expect(!table.contains("94.7%"))
+        #expect(table.contains("of requests"))
     }
 }

@@ -217,17 +217,18 @@ public enum ReportPage {
     static func clientTable(_ clients: [ClientSummary], unit: LatencyUnit) -> String {
         let latency = "latency, \(unit.rawValue)"
         let header: [(String, String)] = [
-            ("client", ""), ("requests", ""), ("attempts", "retries included"), ("succeeded", "of ended"),
+            ("client", ""), ("requests", ""), ("attempts", "retries included"), ("succeeded", "of requests"),
             ("goodput", "successes/s"), ("ampl.", "attempts/req."), ("mean", latency),
             ("p50", latency), ("p99", latency), ("max", latency),
         ]
         let rows = clients.map { c -> [String] in
-            let ended = c.successes + c.failures
             // No success, no latency: "-" as in the text summary, not the empty histogram's 0.
             func latency(_ x: Double) -> String { c.successes > 0 ? unit.format(x) : "-" }
             return [
                 c.name, String(c.requests), String(c.attempts),
-                ended > 0 ? percent(Double(c.successes) / Double(ended)) : "-",
+                // The text summary's share (a request still in flight at the end counts as not
+                // succeeded), so the page and the summary of one run never show two figures.
+                TextSummary.successShare(c).map(percent) ?? "-",
                 TextSummary.number(c.goodputPerSecond), c.requests > 0 ? TextSummary.number(c.amplification) : "-",
                 latency(c.latency.mean), latency(c.latency.p50),
                 latency(c.latency.p99), latency(c.latency.max),
