@@ -47,7 +47,11 @@ struct StopTimeAgreementTests {
             currentDirectory: CLIHarness.root, timeout: 300)
         #expect(result.status == 0, "\(result.stderr)")
         let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
-        #expect(html.contains("Each cell is the mean over 1 replication \u{00B1}"))
+        // One run gives no interval: the key says so instead of promising one.
+        #expect(html.contains("Each cell is one run: no confidence interval, and no difference marked"))
+        #expect(!html.contains("\u{00B1} the half-width"))
+        #expect(result.stdout.contains("one run per column: no confidence interval"), "\(result.stdout)")
+        #expect(!result.stdout.contains("mean ± half-width"))
         #expect(html.contains("mean over the 1 replication of a column"))
         #expect(!html.contains("1 replications"))
     }

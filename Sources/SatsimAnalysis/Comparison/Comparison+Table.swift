@@ -13,8 +13,13 @@ extension Comparison {
         out += others == 0 ? " only (no variant to compare)" : " and \(others) variant\(others == 1 ? "" : "s")"
         out += ", \(replications) replication\(replications == 1 ? "" : "s") each"
         out += replications == 1 ? " (seed \(baseSeed))\n" : " (seeds \(baseSeed) to \(lastSeed), the same in every column)\n"
-        out += "mean ± half-width of the \(level) confidence interval\n* differs from \(Self.baseName): "
-        out += "the \(level) interval of the difference, paired by replication, excludes 0\n\n"
+        if replications > 1 {
+            out += "mean ± half-width of the \(level) confidence interval\n* differs from \(Self.baseName): "
+            out += "the \(level) interval of the difference, paired by replication, excludes 0\n\n"
+        } else {
+            // One run gives no interval: say so rather than a legend nothing in the table follows.
+            out += "one run per column: no confidence interval, and no difference marked (--replications 2 or more gives both)\n\n"
+        }
 
         var rows: [[String]] = [["figure"] + variants]
         rows.append(["outcome"] + variants.indices.map { v in

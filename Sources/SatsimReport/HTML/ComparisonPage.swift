@@ -27,9 +27,14 @@ public enum ComparisonPage {
         html += "</header>\n"
         if !spec.description.isEmpty { html += "<p class=\"description\">\(Markup.escape(spec.description))</p>\n" }
         html += "\n<h2 id=\"table\">Side by side</h2>\n"
-        html += "<p class=\"chart-key\">Each cell is the mean over \(comparison.replications) replication\(comparison.replications == 1 ? "" : "s") \u{00B1} the half-width "
-        html += "of its \(percent(comparison.level)) confidence interval; * marks a variant whose difference from the base, "
-        html += "paired by replication, has a \(percent(comparison.level)) interval excluding 0.</p>\n"
+        if comparison.replications > 1 {
+            html += "<p class=\"chart-key\">Each cell is the mean over \(comparison.replications) replications \u{00B1} the half-width "
+            html += "of its \(percent(comparison.level)) confidence interval; * marks a variant whose difference from the base, "
+            html += "paired by replication, has a \(percent(comparison.level)) interval excluding 0.</p>\n"
+        } else {
+            html += "<p class=\"chart-key\">Each cell is one run: no confidence interval, and no difference marked "
+            html += "(<code>--replications 2</code> or more gives both).</p>\n"
+        }
         html += comparisonTable(comparison, provenances: provenances, unit: unit)
         html += chartSection(charts, note: "Colour names the variant here: black is the base.")
         return html + footer(spec: spec)
