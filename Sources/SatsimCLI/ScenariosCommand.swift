@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SatsimScenario
+import SatsimSweep
 
 /// `satsim scenarios`: the shipped teaching library, with descriptions.
 public struct ScenariosCommand: ParsableCommand {
@@ -28,9 +29,20 @@ public struct ScenariosCommand: ParsableCommand {
                 Console.out("\(path)\n  \(spec.description)\n")
             } catch {
                 bad = true
-                Console.out("\(path)\n  (does not parse: \(error.diagnostics.count) error(s); run satsim validate \(path))\n")
+                let count = error.diagnostics.count
+                Console.out("\(path)\n  (does not parse: \(count) error\(count == 1 ? "" : "s"); run satsim validate \(Self.shellWord(path)))\n")
             }
         }
         if bad { throw ExitCode(2) }
+    }
+
+    /// `path` as a shell word the user can paste: as it is when it holds only characters no
+    /// shell treats specially, otherwise single-quoted (a space or a quote in a file name would
+    /// split or break the suggested command).
+    static func shellWord(_ path: String) -> String {
+        let plain = !path.isEmpty && path.unicodeScalars.allSatisfy { c in
+            c.isASCII && (c.properties.isAlphabetic || c.properties.numericType != nil || "_./+-,:@%".unicodeScalars.contains(c))
+        }
+        return plain ? path : SlurmScript.quoted(path)
     }
 }

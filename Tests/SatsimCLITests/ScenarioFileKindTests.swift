@@ -60,6 +60,25 @@ struct ScenarioFileKindTests {
         #expect(result.stdout.contains("pipe.yaml\n  (does not parse"))
     }
 
+    /// The listing's hint for a file that does not parse is a command to paste: a name with a
+    /// space and a quote comes single-quoted, and the count of errors agrees in number.
+    @Test("A file that does not parse gets a validate command that survives the shell")
+    func listingHintIsAShellCommand() throws {
+        let folder = try CLIHarness.temporaryDirectory()
+        try Data("name: [unclosed\n".utf8).write(to: folder.appendingPathComponent("my scenario's.yaml"))
+        try Data(RunEndToEndTests.small.utf8).write(to: folder.appendingPathComponent("ok.yaml"))
+        let result = try CLIHarness.run(["scenarios", "--directory", folder.path], timeout: Self.timeLimit)
+        #expect(result.status == 2)
+        let quoted = "'" + folder.appendingPathComponent("my scenario's.yaml").path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        #expect(result.stdout.contains("(does not parse: 1 error; run satsim validate \(quoted))"), "\(result.stdout)")
+        // The suggested command runs as printed and names the problem.
+        let hint = try #require(result.stdout.split(separator: "\n").first { $0.contains("run satsim validate") })
+        let command = String(hint[hint.range(of: "run satsim validate ")!.upperBound...].dropLast())
+        let validate = try Self.shell("\"$SATSIM\" validate \(command)")
+        #expect(validate.status == 2)
+        #expect(validate.output.contains("my scenario's.yaml"), "\(validate.output)")
+    }
+
     /// `/dev/stdin` is read when standard input is a regular file, refused when it is a pipe
     /// (the decision documented in ScenarioLoader.readText and the README).
     @Test("/dev/stdin is read from a redirected file and refused from a pipe")
