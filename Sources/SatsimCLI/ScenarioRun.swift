@@ -22,23 +22,30 @@ struct ScenarioRun {
     static func load(file: String, overrides: [String], variant: String?, seed: UInt64? = nil) throws(ExitCode)
         -> ScenarioSpec
     {
-        var spec: ScenarioSpec
         do throws(ScenarioError) {
-            var parsed: [ScalarOverride] = []
-            var diagnostics: [Diagnostic] = []
-            for (index, text) in overrides.enumerated() {
-                do {
-                    parsed.append(try ScalarOverride.parse(text, ordinal: index + 1))
-                } catch {
-                    diagnostics += error.diagnostics
-                }
-            }
-            if !diagnostics.isEmpty { throw ScenarioError(diagnostics: diagnostics) }
-            spec = try ScenarioLoader.load(file: file, overrides: parsed, variant: variant)
+            return try loadQuietly(file: file, overrides: overrides, variant: variant, seed: seed)
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
         }
+    }
+
+    /// ``load(file:overrides:variant:seed:)`` without printing: every malformed `--set` and
+    /// every problem of the file in one error.
+    static func loadQuietly(file: String, overrides: [String], variant: String?, seed: UInt64?) throws(ScenarioError)
+        -> ScenarioSpec
+    {
+        var parsed: [ScalarOverride] = []
+        var diagnostics: [Diagnostic] = []
+        for (index, text) in overrides.enumerated() {
+            do {
+                parsed.append(try ScalarOverride.parse(text, ordinal: index + 1))
+            } catch {
+                diagnostics += error.diagnostics
+            }
+        }
+        if !diagnostics.isEmpty { throw ScenarioError(diagnostics: diagnostics) }
+        var spec = try ScenarioLoader.load(file: file, overrides: parsed, variant: variant)
         if let seed { spec.seed = seed }
         return spec
     }
@@ -48,14 +55,7 @@ struct ScenarioRun {
     /// settings of its other `set` events are resolved without it (`explain`). Nil when that
     /// does not load; nothing is printed.
     static func reload(file: String, overrides: [String], variant: String?, seed: UInt64?, disabling event: Int) -> ScenarioSpec? {
-        var parsed: [ScalarOverride] = []
-        for (index, text) in (overrides + ["timeline.\(event).enabled=false"]).enumerated() {
-            guard let override = try? ScalarOverride.parse(text, ordinal: index + 1) else { return nil }
-            parsed.append(override)
-        }
-        guard var spec = try? ScenarioLoader.load(file: file, overrides: parsed, variant: variant) else { return nil }
-        if let seed { spec.seed = seed }
-        return spec
+        try? loadQuietly(file: file, overrides: overrides + ["timeline.\(event).enabled=false"], variant: variant, seed: seed)
     }
 
     /// ``reload(file:overrides:variant:seed:disabling:)`` for each event: how `explain` removes a
