@@ -17,10 +17,10 @@
  * min-heap of 32-byte entries ordered by (time in integer nanoseconds, insertion sequence) for
  * every event, lazy cancellation by generation numbers, slabs with free lists for requests and
  * attempts, a growable ring for the queue, no allocation per event. Random numbers are
- * xoshiro256** with the same per-component seeds satsim derives (FNV-1a of the component name
- * mixed by splitmix64), and exponentials are drawn as satsim draws them, so that both programs
- * simulate the same sample path and their event counts agree: arrival gaps and
- * service times come in blocks of 64 per stream (rng_std_exp: 64 words in a row, each made
+ * satsim's four interleaved xoshiro256** lanes with the same per-component seeds satsim derives
+ * (FNV-1a of the component name mixed by splitmix64), and exponentials are drawn as satsim draws
+ * them, so that both programs simulate the same sample path and their event counts agree: arrival
+ * gaps and service times come in blocks of 64 per stream (rng_std_exp: 64 words in a row, each made
  * v in (0, 1] from its top 52 bits, then -log(v) by fdlibm's log without branches, the scalar form
  * of SatsimCore/Random/VectorLog.swift). -ffp-contract=off keeps the compiler from fusing a
  * multiply and an add, which would change the last bit of some logs.
@@ -40,18 +40,28 @@
 
 /* ---- random numbers: xoshiro256** seeded like satsim's RandomStream ---- */
 
-typedef struct { uint64_t s[4]; } rng_t;
+/* Four xoshiro256** lanes interleaved (satsim's stream, Sources/CGSL/shim.h): word i of lane l
+   in s[i][l]; the stream is each lane's first word in lane order, then each lane's second, ... */
+typedef struct { uint64_t s[4][4]; uint64_t out[4]; int next; } rng_t;
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
+/* One step of the four lanes; their words to w[0..3]. */
+static inline void rng_step4(rng_t *r, uint64_t *w) {
+    for (int l = 0; l < 4; l++) {
+        uint64_t s0 = r->s[0][l], s1 = r->s[1][l], s2 = r->s[2][l], s3 = r->s[3][l];
+        w[l] = rotl(s1 * 5, 7) * 9;
+        const uint64_t t = s1 << 17;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+        s2 ^= t;
+        s3 = rotl(s3, 45);
+        r->s[0][l] = s0; r->s[1][l] = s1; r->s[2][l] = s2; r->s[3][l] = s3;
+    }
+}
+
 static inline uint64_t rng_next(rng_t *r) {
-    uint64_t *s = r->s;
-    const uint64_t result = rotl(s[1] * 5, 7) * 9;
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
+    if (r->next == 4) { rng_step4(r, r->out); r->next = 0; }
+    return r->out[r->next++];
 }
 
 static inline double rng_uniform(rng_t *r) { return (double)(rng_next(r) >> 11) * 0x1.0p-53; }
@@ -89,10 +99,16 @@ typedef struct { double e[EXP_BLOCK]; int next; } exp_block_t;
 
 static double rng_std_exp(rng_t *r, exp_block_t *b) {
     if (b->next == EXP_BLOCK) {
-        for (int j = 0; j < EXP_BLOCK; j++) {
-            uint64_t d_bits = 0x3ff0000000000000ULL | (rng_next(r) >> 12);
-            double d; memcpy(&d, &d_bits, 8);
-            b->e[j] = -fd_log(2.0 - d);
+        /* Each stream here serves exponentials only, so no word of a step is ever pending: the
+           block is sixteen steps of the four lanes, in the stream's order. */
+        for (int j = 0; j < EXP_BLOCK; j += 4) {
+            uint64_t w[4];
+            rng_step4(r, w);
+            for (int l = 0; l < 4; l++) {
+                uint64_t d_bits = 0x3ff0000000000000ULL | (w[l] >> 12);
+                double d; memcpy(&d, &d_bits, 8);
+                b->e[j + l] = -fd_log(2.0 - d);
+            }
         }
         b->next = 0;
     }
@@ -114,10 +130,13 @@ static rng_t rng_for(uint64_t seed, const char *component) {
     }
     uint64_t z = mix(seed + 0x9E3779B97F4A7C15ULL * (hash | 1)) ^ mix(hash);
     rng_t r;
-    for (int i = 0; i < 4; i++) {
-        z += 0x9E3779B97F4A7C15ULL;
-        r.s[i] = mix(z);
+    for (int l = 0; l < 4; l++) {
+        for (int i = 0; i < 4; i++) {
+            z += 0x9E3779B97F4A7C15ULL;
+            r.s[i][l] = mix(z);
+        }
     }
+    r.next = 4;
     return r;
 }
 

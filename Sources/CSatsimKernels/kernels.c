@@ -61,12 +61,73 @@ void satsim_negative_log_avx2(const double *v, double *out, long n) {
     }
 }
 
+/* One step of the four xoshiro256** lanes in s0..s3 (word i of every lane in si): the output
+   words to `word`. rotl(s1 * 5, 7) * 9 is computed with x * 5 = (x << 2) + x and x * 9 =
+   (x << 3) + x (AVX2 has no 64-bit multiply): the same words modulo 2^64. */
+#define SATSIM_XOSHIRO4_STEP(word, s0, s1, s2, s3) do { \
+        __m256i x5_ = _mm256_add_epi64(_mm256_slli_epi64(s1, 2), s1); \
+        __m256i r7_ = _mm256_or_si256(_mm256_slli_epi64(x5_, 7), _mm256_srli_epi64(x5_, 57)); \
+        word = _mm256_add_epi64(_mm256_slli_epi64(r7_, 3), r7_); \
+        __m256i t_ = _mm256_slli_epi64(s1, 17); \
+        s2 = _mm256_xor_si256(s2, s0); \
+        s3 = _mm256_xor_si256(s3, s1); \
+        s1 = _mm256_xor_si256(s1, s2); \
+        s0 = _mm256_xor_si256(s0, s3); \
+        s2 = _mm256_xor_si256(s2, t_); \
+        s3 = _mm256_or_si256(_mm256_slli_epi64(s3, 45), _mm256_srli_epi64(s3, 19)); \
+    } while (0)
+
+__attribute__((target("avx2")))
+void satsim_xoshiro4_open_units_avx2(unsigned long long *state, double *out, long steps) {
+    __m256i s0 = _mm256_loadu_si256((const __m256i *)(state + 0));
+    __m256i s1 = _mm256_loadu_si256((const __m256i *)(state + 4));
+    __m256i s2 = _mm256_loadu_si256((const __m256i *)(state + 8));
+    __m256i s3 = _mm256_loadu_si256((const __m256i *)(state + 12));
+    const __m256i one_bits = _mm256_set1_epi64x(0x3ff0000000000000LL);
+    const __m256d two = _mm256_set1_pd(2.0);
+    for (long j = 0; j < steps; j++) {
+        __m256i word;
+        SATSIM_XOSHIRO4_STEP(word, s0, s1, s2, s3);
+        __m256d d = _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(word, 12), one_bits));
+        _mm256_storeu_pd(out + 4 * j, _mm256_sub_pd(two, d));
+    }
+    _mm256_storeu_si256((__m256i *)(state + 0), s0);
+    _mm256_storeu_si256((__m256i *)(state + 4), s1);
+    _mm256_storeu_si256((__m256i *)(state + 8), s2);
+    _mm256_storeu_si256((__m256i *)(state + 12), s3);
+}
+
+__attribute__((target("avx2")))
+void satsim_xoshiro4_words_avx2(unsigned long long *state, unsigned long long *out, long steps) {
+    __m256i s0 = _mm256_loadu_si256((const __m256i *)(state + 0));
+    __m256i s1 = _mm256_loadu_si256((const __m256i *)(state + 4));
+    __m256i s2 = _mm256_loadu_si256((const __m256i *)(state + 8));
+    __m256i s3 = _mm256_loadu_si256((const __m256i *)(state + 12));
+    for (long j = 0; j < steps; j++) {
+        __m256i word;
+        SATSIM_XOSHIRO4_STEP(word, s0, s1, s2, s3);
+        _mm256_storeu_si256((__m256i *)(out + 4 * j), word);
+    }
+    _mm256_storeu_si256((__m256i *)(state + 0), s0);
+    _mm256_storeu_si256((__m256i *)(state + 4), s1);
+    _mm256_storeu_si256((__m256i *)(state + 8), s2);
+    _mm256_storeu_si256((__m256i *)(state + 12), s3);
+}
+
 #else
 
 int satsim_cpu_has_avx2(void) { return 0; }
 
 void satsim_negative_log_avx2(const double *v, double *out, long n) {
     (void)v; (void)out; (void)n;
+}
+
+void satsim_xoshiro4_open_units_avx2(unsigned long long *state, double *out, long steps) {
+    (void)state; (void)out; (void)steps;
+}
+
+void satsim_xoshiro4_words_avx2(unsigned long long *state, unsigned long long *out, long steps) {
+    (void)state; (void)out; (void)steps;
 }
 
 #endif

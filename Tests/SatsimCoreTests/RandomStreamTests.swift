@@ -31,25 +31,97 @@ import Testing
         #expect(left == right)
     }
 
-    /// xoshiro256** from the authors' reference state {1, 2, 3, 4} (Blackman and Vigna's
-    /// published first outputs), so that C and Swift cannot agree on a wrong generator.
-    @Test func theGeneratorIsXoshiro256StarStar() {
+    /// Each lane is xoshiro256**: lane 0 from the authors' reference state {1, 2, 3, 4} gives
+    /// Blackman and Vigna's published first outputs (https://prng.di.unimi.it/xoshiro256starstar.c),
+    /// so that C and Swift cannot agree on a wrong generator. The stream interleaves the lanes
+    /// (lane 0's first word, lane 1's, lane 2's, lane 3's, then each lane's second, ...); lane l
+    /// starts from {4l + 1, ..., 4l + 4}, and the expected words come from an independent Python
+    /// implementation of xoshiro256** run on each lane alone.
+    @Test func eachLaneIsXoshiro256StarStar() {
         let stream = RandomStream(seed: 0)
         guard let words = cgsl_xoshiro_words(stream.gsl) else {
             Issue.record("no state words")
             return
         }
-        for i in 0..<4 { words[i] = UInt64(i + 1) }
-        #expect((0..<4).map { _ in stream.nextUInt64() } == [11520, 0, 1_509_978_240, 1_215_971_899_390_074_240])
+        // Word i of lane l is at 4 i + l; index 80 is the next buffered word (64: none pending).
+        for lane in 0..<4 {
+            for i in 0..<4 { words[4 * i + lane] = UInt64(4 * lane + i + 1) }
+        }
+        words[80] = 64
+        let drawn = (0..<16).map { _ in stream.nextUInt64() }
+        #expect(drawn[0] == 11520 && drawn[4] == 0 && drawn[8] == 1_509_978_240 && drawn[12] == 1_215_971_899_390_074_240)
+        #expect(Array(drawn.prefix(8)) == [11520, 34560, 57600, 80640, 0, 23040, 46080, 69120])
     }
 
-    /// The state is expanded from the seed with splitmix64 (values computed with an independent
-    /// Python implementation of splitmix64 + xoshiro256**).
+    /// The state is expanded from the seed with splitmix64: lane 0 takes its first four outputs (so
+    /// the stream's words 0, 4, 8, ... are the single xoshiro256** generator satsim used before the
+    /// vector generator), lanes 1 to 3 the next twelve. Values from an independent Python
+    /// implementation of splitmix64 and xoshiro256**.
     @Test func seedingExpandsTheSeedWithSplitmix64() {
         let stream = RandomStream(seed: 12_345)
-        #expect(stream.nextUInt64() == 0xbe6a_3637_4160_d49b)
-        #expect(stream.nextUInt64() == 0x214a_aa06_37a6_88c6)
-        #expect(stream.nextUInt64() == 0xf69d_16de_9954_d388)
+        let drawn = (0..<6).map { _ in stream.nextUInt64() }
+        #expect(
+            drawn == [
+                0xbe6a_3637_4160_d49b, 0x51a8_7c17_1123_0e0f, 0xed20_faa2_61e5_3303, 0xba59_d4f3_e490_7a39,
+                0x214a_aa06_37a6_88c6, 0xf66a_ebd0_e48b_e1a6,
+            ])
+        #expect(RandomStream(seed: 0).nextUInt64() == 0x99ec_5f36_cb75_f2b4)
+    }
+
+    /// A step advances the four lanes in SIMD registers; the portable loops (Swift SIMD4) and the
+    /// AVX2 kernels must give the same words in the stream's order, so that a run's numbers do not
+    /// depend on the CPU. All four are held to words drawn one at a time.
+    @Test func theVectorStepsGiveTheStreamsWords() {
+        let reference = RandomStream(seed: 77, component: "clients.users.arrivals")
+        let expectedWords = (0..<256).map { _ in reference.nextUInt64() }
+        let expected = expectedWords.map { 2 - Double(bitPattern: 0x3ff0_0000_0000_0000 | ($0 >> 12)) }
+        let source = RandomStream(seed: 77, component: "clients.users.arrivals")
+        guard let words = cgsl_xoshiro_words(source.gsl) else {
+            Issue.record("no state words")
+            return
+        }
+        let initial = (0..<16).map { words[$0] }
+        var portable = [Double](repeating: 0, count: 256)
+        var state = initial
+        state.withUnsafeMutableBufferPointer { s in
+            portable.withUnsafeMutableBufferPointer { o in RandomStream.openUnits(s.baseAddress!, o.baseAddress!, steps: 64) }
+        }
+        #expect(portable.map(\.bitPattern) == expected.map(\.bitPattern))
+        var portableWords = [UInt64](repeating: 0, count: 256)
+        var wordState = initial
+        wordState.withUnsafeMutableBufferPointer { s in
+            portableWords.withUnsafeMutableBufferPointer { o in RandomStream.stepWords(s.baseAddress!, o.baseAddress!, steps: 64) }
+        }
+        #expect(portableWords == expectedWords)
+        #expect(wordState == state, "both portable loops leave the lanes in the same state")
+        var avx2State = initial
+        guard let kernel = RandomStream.openUnitsAVX2(&avx2State, steps: 64) else {
+            print("RandomStreamTests: AVX2 kernels skipped, this CPU has no AVX2 (the portable SIMD loops are what runs here)")
+            return
+        }
+        #expect(kernel.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(avx2State == state, "the kernel leaves the lanes where the portable loop does")
+        var avx2WordState = initial
+        #expect(RandomStream.stepWordsAVX2(&avx2WordState, steps: 64) == expectedWords)
+        #expect(avx2WordState == state)
+    }
+
+    /// A refill when buffered words are still pending (a stream that also serves single draws)
+    /// takes them first and refills the buffer for the rest: the block still holds the stream's
+    /// next 64 words, and single draws go on after them. Every count of pending words, and past a
+    /// refill of the buffer.
+    @Test(arguments: [1, 2, 3, 4, 5, 31, 62, 63, 64, 65, 100, 127, 128, 129])
+    func aRefillAfterSingleDrawsContinuesTheStream(singles: Int) {
+        let mixed = RandomStream(seed: 3)
+        let reference = RandomStream(seed: 3)
+        let words = (0..<(singles + RandomStream.blockSize + 1)).map { _ in reference.nextUInt64() }
+        #expect((0..<singles).map { _ in mixed.nextUInt64() } == Array(words.prefix(singles)))
+        let expected = words[singles..<(singles + RandomStream.blockSize)].map {
+            0 - VectorLog.scalar(2 - Double(bitPattern: 0x3ff0_0000_0000_0000 | ($0 >> 12)))
+        }
+        let block = (0..<RandomStream.blockSize).map { _ in mixed.standardExponential() }
+        #expect(block.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(mixed.nextUInt64() == words[singles + RandomStream.blockSize])
     }
 
     @Test func theSameSeedGivesTheSameSequence() {

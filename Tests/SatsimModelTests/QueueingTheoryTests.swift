@@ -60,7 +60,7 @@ struct QueueingTheoryTests {
 
     @Test("M/M/1 mean wait is rho/(mu - lambda)", arguments: [0.5, 0.9])
     func mm1MeanWait(rho: Double) {
-        let customers = rho < 0.8 ? 40_000.0 : 150_000.0
+        let customers = rho < 0.8 ? 40_000.0 : 200_000.0
         let runs = Self.replicate(10) {
             Self.station(lambda: rho, servers: 1, service: .exponential(mean: 1), customers: customers, seed: $0)
         }

@@ -21,6 +21,21 @@ int satsim_cpu_has_avx2(void);
 void satsim_negative_log_avx2(const double *v, double *out, long n);
 
 /*
+ * `steps` steps of the four interleaved xoshiro256** lanes whose state is `state` (16 words,
+ * word i of lane l at 4 i + l: the layout of cgsl_xoshiro_state in Sources/CGSL/shim.h), each
+ * output word w made the double 2 - d, where d in [1, 2) has w's top 52 bits as its mantissa: a
+ * uniform on (0, 1] with 52 random bits, exact. out[4 j + l] is lane l's word of step j, the
+ * stream's order. RandomStream's portable SIMD loop computes the same words. Call only when
+ * satsim_cpu_has_avx2() is 1.
+ */
+void satsim_xoshiro4_open_units_avx2(unsigned long long *state, double *out, long steps);
+
+/* The same steps with the words themselves to out[4 j + l]: RandomStream's buffer of the stream's
+   next words, which single draws (uniforms, GSL's samplers) take one at a time. Call only when
+   satsim_cpu_has_avx2() is 1. */
+void satsim_xoshiro4_words_avx2(unsigned long long *state, unsigned long long *out, long steps);
+
+/*
  * Seconds to integer nanoseconds, rounded half away from zero and clamped to [0, INT64_MAX]
  * (NaN gives 0): SimTime(seconds:) in SatsimCore/Time/SimTime.swift, which documents why each
  * step is exact. Written in C because C's conversion of a double already known to lie in
