@@ -118,15 +118,22 @@ public final class RandomStream {
     /// in the stream's order: the portable loop a refill takes on CPUs without AVX2 (public for
     /// the test that holds the AVX2 kernel to it).
     public static func stepWords(_ state: UnsafeMutablePointer<UInt64>, _ out: UnsafeMutablePointer<UInt64>, steps: Int) {
-        let raw = UnsafeMutableRawPointer(state)
         let destination = UnsafeMutableRawPointer(out)
+        stepLanes(state, steps: steps) { j, word in
+            destination.storeBytes(of: word, toByteOffset: j &* 32, as: SIMD4<UInt64>.self)
+        }
+    }
+
+    /// Runs `steps` steps of the four lanes of `state` with the lanes in registers, handing each
+    /// step's four words to `emit` with the step's number, and stores the lanes back.
+    @inline(__always)
+    static func stepLanes(_ state: UnsafeMutablePointer<UInt64>, steps: Int, _ emit: (Int, SIMD4<UInt64>) -> Void) {
+        let raw = UnsafeMutableRawPointer(state)
         var s0 = raw.load(fromByteOffset: 0, as: SIMD4<UInt64>.self)
         var s1 = raw.load(fromByteOffset: 32, as: SIMD4<UInt64>.self)
         var s2 = raw.load(fromByteOffset: 64, as: SIMD4<UInt64>.self)
         var s3 = raw.load(fromByteOffset: 96, as: SIMD4<UInt64>.self)
-        for j in 0..<steps {
-            destination.storeBytes(of: step(&s0, &s1, &s2, &s3), toByteOffset: j &* 32, as: SIMD4<UInt64>.self)
-        }
+        for j in 0..<steps { emit(j, step(&s0, &s1, &s2, &s3)) }
         raw.storeBytes(of: s0, toByteOffset: 0, as: SIMD4<UInt64>.self)
         raw.storeBytes(of: s1, toByteOffset: 32, as: SIMD4<UInt64>.self)
         raw.storeBytes(of: s2, toByteOffset: 64, as: SIMD4<UInt64>.self)
@@ -222,47 +229,36 @@ extension RandomStream {
     /// SIMD loop a refill takes on CPUs without AVX2 (public for the test that holds the AVX2
     /// kernel to it).
     public static func openUnits(_ state: UnsafeMutablePointer<UInt64>, _ out: UnsafeMutablePointer<Double>, steps: Int) {
-        let raw = UnsafeMutableRawPointer(state)
         let destination = UnsafeMutableRawPointer(out)
-        var s0 = raw.load(fromByteOffset: 0, as: SIMD4<UInt64>.self)
-        var s1 = raw.load(fromByteOffset: 32, as: SIMD4<UInt64>.self)
-        var s2 = raw.load(fromByteOffset: 64, as: SIMD4<UInt64>.self)
-        var s3 = raw.load(fromByteOffset: 96, as: SIMD4<UInt64>.self)
         let oneBits = SIMD4<UInt64>(repeating: 0x3ff0_0000_0000_0000)
-        for j in 0..<steps {
-            let word = step(&s0, &s1, &s2, &s3)
+        stepLanes(state, steps: steps) { j, word in
             let d = unsafeBitCast((word &>> 12) | oneBits, to: SIMD4<Double>.self)
             destination.storeBytes(of: SIMD4<Double>(repeating: 2) - d, toByteOffset: j &* 32, as: SIMD4<Double>.self)
         }
-        raw.storeBytes(of: s0, toByteOffset: 0, as: SIMD4<UInt64>.self)
-        raw.storeBytes(of: s1, toByteOffset: 32, as: SIMD4<UInt64>.self)
-        raw.storeBytes(of: s2, toByteOffset: 64, as: SIMD4<UInt64>.self)
-        raw.storeBytes(of: s3, toByteOffset: 96, as: SIMD4<UInt64>.self)
     }
 
     /// ``stepWords(_:_:steps:)`` by the AVX2 kernel, or nil when this CPU lacks AVX2: for the
     /// test that holds the two to the same words. `state` is 16 words, advanced in place.
     public static func stepWordsAVX2(_ state: inout [UInt64], steps: Int) -> [UInt64]? {
-        guard VectorLog.avx2, state.count == 16, steps >= 0 else { return nil }
-        var out = [UInt64](repeating: 0, count: 4 * steps)
-        state.withUnsafeMutableBufferPointer { s in
-            out.withUnsafeMutableBufferPointer { o in
-                guard let base = s.baseAddress, let destination = o.baseAddress else { return }
-                satsim_xoshiro4_words_avx2(base, destination, steps)
-            }
-        }
-        return out
+        runAVX2(&state, steps: steps) { satsim_xoshiro4_words_avx2($0, $1, $2) }
     }
 
     /// ``openUnits(_:_:steps:)`` by the AVX2 kernel, or nil when this CPU lacks AVX2: for the
     /// test that holds the two to the same bits. `state` is 16 words, advanced in place.
     public static func openUnitsAVX2(_ state: inout [UInt64], steps: Int) -> [Double]? {
+        runAVX2(&state, steps: steps) { satsim_xoshiro4_open_units_avx2($0, $1, $2) }
+    }
+
+    /// Runs an AVX2 generator kernel over `state` (16 words) into a new array of 4 `steps` values.
+    private static func runAVX2<Element: Numeric>(
+        _ state: inout [UInt64], steps: Int, _ kernel: (UnsafeMutablePointer<UInt64>, UnsafeMutablePointer<Element>, Int) -> Void
+    ) -> [Element]? {
         guard VectorLog.avx2, state.count == 16, steps >= 0 else { return nil }
-        var out = [Double](repeating: 0, count: 4 * steps)
+        var out = [Element](repeating: 0, count: 4 * steps)
         state.withUnsafeMutableBufferPointer { s in
             out.withUnsafeMutableBufferPointer { o in
                 guard let base = s.baseAddress, let destination = o.baseAddress else { return }
-                satsim_xoshiro4_open_units_avx2(base, destination, steps)
+                kernel(base, destination, steps)
             }
         }
         return out
