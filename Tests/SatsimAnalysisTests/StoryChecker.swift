@@ -85,6 +85,7 @@ struct StoryChecker {
                 }
             }
             if let window = finding.window { checkWindow(window, where_, sourceLocation) }
+            checkOfferedAgainstGoodput(finding, where_, sourceLocation)
             // Every number printed is a figure's: the template, without its placeholders and
             // the scenario's names, holds no digit.
             var bare = finding.template

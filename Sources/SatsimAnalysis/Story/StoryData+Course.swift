@@ -86,8 +86,35 @@ extension StoryData {
             figures.append(figure(.mean(["services.\(busiest.name).utilization"]), .share, over: window))
             template += "; \(busiest.name) was {2} busy"
         }
-        template += firstFault == nil ? ", with no fault." : ", before the first fault."
+        template += firstFault == nil ? ", with no fault" : ", before the first fault"
+        template += drainClause(over: window, offered: offered, goodput: goodput, figures: &figures) + "."
         return Finding(.baseline, time: window.from, window: window, figures: figures, template: template)
+    }
+
+    /// Why more requests succeeded per second than were offered over `window`, when the printed
+    /// figures say so; "" otherwise. The figures of a story are counted when they happen: a
+    /// request is offered in the interval it is sent, and succeeds in the interval its answer
+    /// arrives, so a window's successes include requests sent before it (during warmup, or before
+    /// a fault) that were still in flight at its start. Since a request succeeds at most once,
+    /// the successes of the requests sent in the window are at most the requests sent in it, and
+    /// the excess is a lower bound on the successes of requests sent before: "at least {k}".
+    ///
+    /// Told only when the printed goodput exceeds the printed offered load, the one case where
+    /// the sentence would otherwise read as a contradiction; appended to `figures`.
+    func drainClause(over window: StoryWindow, offered: StoryFigure, goodput: StoryFigure, figures: inout [StoryFigure]) -> String {
+        guard Self.printsAbove(goodput, offered) else { return "" }
+        let excess = figure(.difference(.total(clientColumns("successes")), .total(clientColumns("requests"))), .count, over: window)
+        guard excess.value >= 1 else { return "" }
+        figures += [excess, .clock(window.from)]
+        let k = figures.count - 2
+        return "; more succeeded than were offered because at least {\(k)} of the successes were of requests sent before {\(k + 1)}"
+    }
+
+    /// Whether `a` as printed reads as a larger number than `b` as printed (rates rounded to the
+    /// digits the sentence shows: 802.5 prints "803", above 802.3's "802").
+    static func printsAbove(_ a: StoryFigure, _ b: StoryFigure) -> Bool {
+        guard let x = Double(a.text), let y = Double(b.text) else { return a.value > b.value }
+        return x > y
     }
 
     // MARK: - Timeline events
@@ -186,13 +213,17 @@ extension StoryData {
             return Finding(.timelineEvent, subject: event.action.subject, time: at, figures: figures, template: text + ".")
         }
         var effects: [String] = []
+        // The load offered over the window, when the effect tells it (a load spike).
+        var offered: StoryFigure?
         func add(_ figure: StoryFigure) -> String {
             figures.append(figure)
             return "{\(figures.count - 1)}"
         }
         switch event.action {
         case .loadSpike:
-            effects.append("clients offered \(add(figure(.rate(clientColumns("requests")), .rate, over: window))) requests/s")
+            let load = figure(.rate(clientColumns("requests")), .rate, over: window)
+            offered = load
+            effects.append("clients offered \(add(load)) requests/s")
         case .cacheFlush(let service):
             let hits = "services.\(service).cache_hits", misses = "services.\(service).cache_misses"
             let ratio = StoryMeasure.quotient(.total([hits]), .total([hits, misses]))
@@ -226,6 +257,9 @@ extension StoryData {
         if let baseline = baselineWindow, firstFault.map({ $0 < at + 1e-9 }) ?? false {
             effects[effects.count - 1] += " against \(add(figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window)))/s before the first fault"
         }
+        // A spike that lowers the load (factor < 1), or one right after an outage, can see the
+        // backlog answered while less is offered: say why goodput is above the load.
+        if let offered { effects[effects.count - 1] += drainClause(over: window, offered: offered, goodput: goodput, figures: &figures) }
         text += ": {window}, " + effects.joined(separator: ", and ") + "."
         return Finding(.timelineEvent, subject: event.action.subject, time: at, window: window, figures: figures, template: text)
     }

@@ -70,16 +70,21 @@ extension StoryData {
             var findings: [Finding] = []
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
             if let window = window(from: from, to: endSeconds), let baseline = baselineWindow {
+                let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
+                let offered = figure(.rate(clientColumns("requests")), .rate, over: window)
                 figures = [
-                    figure(.rate(clientColumns("successes")), .rate, over: window),
+                    goodput,
                     figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window),
-                    figure(.rate(clientColumns("requests")), .rate, over: window),
+                    offered,
                     figure(.over(.rate(clientColumns("requests")), baseline), .rate, over: window),
                 ]
+                // Before the first fault, the baseline sentence says why if more succeeded than
+                // were offered; over this window, this sentence does.
+                let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures)
                 findings.append(
                     Finding(
                         .ending, time: window.from, window: window, figures: figures,
-                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before the first fault, while clients offered {2} requests/s against {3} before it."))
+                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before the first fault, while clients offered {2} requests/s against {3} before it\(drained)."))
             }
             let close = verdict.outcome == .metastable
                 ? "The trigger was gone, but a feedback loop held the overload: a metastable failure."

@@ -1,0 +1,31 @@
+import SatsimAnalysis
+import Testing
+
+extension StoryChecker {
+    /// A sentence that prints the load offered and goodput over the same window never prints more
+    /// successes per second than requests offered without saying why (successes of requests sent
+    /// before the window), and never says so when its figures do not show it.
+    func checkOfferedAgainstGoodput(_ finding: Finding, _ where_: String, _ sourceLocation: SourceLocation) {
+        func rate(_ suffix: String) -> StoryFigure? {
+            finding.figures.first {
+                guard case .rate(let names) = $0.measure, !names.isEmpty else { return false }
+                return names.allSatisfy { $0.hasPrefix("clients.") && $0.hasSuffix(suffix) }
+            }
+        }
+        guard let goodput = rate(".successes"), let offered = rate(".requests"), goodput.window == offered.window,
+              let shownGoodput = Double(goodput.text), let shownOffered = Double(offered.text) else { return }
+        let explained = finding.sentence.contains("more succeeded than were offered because at least ")
+        let excess = finding.figures.first {
+            if case .difference(.total(let a), .total(let b)) = $0.measure {
+                return a.allSatisfy { $0.hasSuffix(".successes") } && b.allSatisfy { $0.hasSuffix(".requests") }
+            }
+            return false
+        }
+        if shownGoodput > shownOffered {
+            #expect(explained, "\(where_): more succeeded per second than were offered, unexplained", sourceLocation: sourceLocation)
+            #expect(excess?.window == goodput.window && (excess?.value ?? 0) >= 1, "\(where_): the excess is not measured over the same window", sourceLocation: sourceLocation)
+        } else {
+            #expect(!explained, "\(where_): a drained backlog told where the figures show none", sourceLocation: sourceLocation)
+        }
+    }
+}
