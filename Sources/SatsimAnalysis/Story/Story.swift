@@ -36,8 +36,9 @@ public struct Story: Sendable, Hashable {
             return $0 < $1
         }
         // Every time of the story by one rule: whole seconds, or as many decimals as the
-        // metrics interval needs for its windows' bounds to print exactly.
-        let decimals = Format.clockDecimals(interval: data.spec.metricsInterval.nanoseconds)
+        // metrics interval needs for its windows' bounds to print exactly, and the duration for
+        // the run's end (a run stopped at a limit before a 20.5 s end names its stop in tenths).
+        let decimals = StoryClock.decimals(for: data.spec)
         self.findings = order.map { findings[$0].printingTimes(decimals: decimals) }
         candidates = candidates.map { $0.printingTimes(decimals: decimals) }
     }
