@@ -57,7 +57,7 @@ struct StoryOfferedGoodputTests {
         let excess = Int(successes - requests)
         #expect(
             baseline.sentence.contains(
-                "; more succeeded than were offered because at least \(excess) of the successes were of requests sent before 5s."),
+                "105 succeeded per second (more than were offered: at least \(excess) of the successes were of requests sent before 5s)"),
             "\(baseline.sentence)")
         StoryChecker(series: result.timeSeries).check(story, spec: spec, endSeconds: result.endSeconds, label: "drain")
     }
@@ -164,7 +164,7 @@ struct StoryOfferedGoodputTests {
         }
         let baselineApart = apart.story.findings.first { $0.mechanism == .baseline }?.sentence ?? ""
         #expect(
-            baselineApart == "From 5s to 20s, clients offered 100 requests/s and 101 succeeded per second, before the first fault; more succeeded than were offered because at least 3 of the successes were of requests sent before 5s.",
+            baselineApart == "From 5s to 20s, clients offered 100 requests/s and 101 succeeded per second (more than were offered: at least 3 of the successes were of requests sent before 5s), before the first fault.",
             "\(baselineApart)")
         StoryChecker(series: apart.result.timeSeries).check(apart.story, spec: spec, endSeconds: Double(Self.length), label: "apart")
     }

@@ -18,7 +18,7 @@ extension StoryData {
         case .stable:
             return nil
         case .overloaded:
-            return baselineWindow.map { ($0, "What held it down {window}, before the first fault: ") }
+            return baselineWindow.map { ($0, "What held it down {window}, before \(firstFaultName): ") }
         case .metastable, .degraded:
             if analysis.faults.isEmpty, let window = window(from: warmup, to: endSeconds) {
                 return (window, "What held it down {window}: ")
@@ -138,7 +138,7 @@ extension StoryData {
                     candidate(
                         .coldCache, service.name, weight: extra,
                         others: [figure(ratio, .share, over: window), figure(.over(ratio, baseline), .share, over: window)],
-                        "\(Format.possessive(service.name)) cache hit ratio was {1}, against {2} before the first fault (a cold cache)")
+                        "\(Format.possessive(service.name)) cache hit ratio was {1}, against {2} before \(firstFaultName) (a cold cache)")
                 }
             }
             if service.contention > 0, service.workers > 0 {

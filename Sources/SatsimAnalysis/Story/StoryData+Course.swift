@@ -57,7 +57,7 @@ extension StoryData {
                 let before = figure(.over(ratio, baseline), .share, over: whole)
                 if controlRatio < before.value - Self.leakMargin {
                     figures.append(before)
-                    template += "; the harm leaked into the control cohort, which the fault never touched: {3} of requests succeeded before the first fault"
+                    template += "; the harm leaked into the control cohort, which the fault never touched: {3} of requests succeeded before \(firstFaultName)"
                 } else {
                     template += "; the control cohort was spared"
                 }
@@ -79,35 +79,41 @@ extension StoryData {
         let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
         var template = "{window}, clients offered {0} requests/s and {1} succeeded per second"
         var figures = [offered, goodput]
+        // Said next to the figures it explains.
+        if let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures) {
+            template += " (more than were offered: \(drained))"
+        }
         if firstFault == nil, let busiest = spec.services.max(by: {
             evaluate(.mean(["services.\($0.name).utilization"]), over: window)
                 < evaluate(.mean(["services.\($1.name).utilization"]), over: window)
         }) {
             figures.append(figure(.mean(["services.\(busiest.name).utilization"]), .share, over: window))
-            template += "; \(busiest.name) was {2} busy"
+            template += "; \(busiest.name) was {\(figures.count - 1)} busy"
         }
-        template += firstFault == nil ? ", with no fault" : ", before the first fault"
-        template += drainClause(over: window, offered: offered, goodput: goodput, figures: &figures) + "."
+        template += firstFault == nil ? ", with no fault." : ", before \(firstFaultName)."
         return Finding(.baseline, time: window.from, window: window, figures: figures, template: template)
     }
 
     /// Why more requests succeeded per second than were offered over `window`, when the printed
-    /// figures say so; "" otherwise. The figures of a story are counted when they happen: a
+    /// figures say so; nil otherwise. The figures of a story are counted when they happen: a
     /// request is offered in the interval it is sent, and succeeds in the interval its answer
     /// arrives, so a window's successes include requests sent before it (during warmup, or before
     /// a fault) that were still in flight at its start. Since a request succeeds at most once,
     /// the successes of the requests sent in the window are at most the requests sent in it, and
-    /// the excess is a lower bound on the successes of requests sent before: "at least {k}".
+    /// the excess is a lower bound on the successes of requests sent before: "at least {k} of the
+    /// successes were of requests sent before {t}".
     ///
     /// Told only when the printed goodput exceeds the printed offered load, the one case where
-    /// the sentence would otherwise read as a contradiction; appended to `figures`.
-    func drainClause(over window: StoryWindow, offered: StoryFigure, goodput: StoryFigure, figures: inout [StoryFigure]) -> String {
-        guard Self.printsAbove(goodput, offered) else { return "" }
+    /// the sentence would otherwise read as a contradiction; its figures are appended to
+    /// `figures`. The caller words the lead-in, which must say "than were offered".
+    func drainClause(over window: StoryWindow, offered: StoryFigure, goodput: StoryFigure, figures: inout [StoryFigure]) -> String? {
+        guard Self.printsAbove(goodput, offered) else { return nil }
         let excess = figure(.difference(.total(clientColumns("successes")), .total(clientColumns("requests"))), .count, over: window)
-        guard excess.value >= 1 else { return "" }
+        guard excess.value >= 1 else { return nil }
         figures += [excess, .clock(window.from)]
         let k = figures.count - 2
-        return "; more succeeded than were offered because at least {\(k)} of the successes were of requests sent before {\(k + 1)}"
+        let one = excess.text == "1"
+        return "at least {\(k)} of the successes \(one ? "was of a request" : "were of requests") sent before {\(k + 1)}"
     }
 
     /// Whether `a` as printed reads as a larger number than `b` as printed (rates rounded to the
@@ -134,7 +140,11 @@ extension StoryData {
             let end = effectEnds[index]
             guard end > event.at.seconds + 1e-9, end <= stop + 1e-9 else { continue }
             var ended = eventEndFinding(event, index: index, at: end)
-            if lasting.count > 1, end == lastEnd { ended.template = String(ended.template.dropLast()) + "; it was the last fault to end." }
+            if lasting.count > 1, end == lastEnd {
+                // An operator's change is no fault, though the verdict counts it as one until it ends.
+                let noun = event.isOperatorChange ? "event of the timeline" : "fault"
+                ended.template = String(ended.template.dropLast()) + "; it was the last \(noun) to end."
+            }
             findings.append(ended)
         }
         if stoppedAtLimit {
@@ -255,11 +265,13 @@ extension StoryData {
         let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
         effects.append("goodput averaged \(add(goodput))/s")
         if let baseline = baselineWindow, firstFault.map({ $0 < at + 1e-9 }) ?? false {
-            effects[effects.count - 1] += " against \(add(figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window)))/s before the first fault"
+            effects[effects.count - 1] += " against \(add(figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window)))/s before \(firstFaultName)"
         }
         // A spike that lowers the load (factor < 1), or one right after an outage, can see the
         // backlog answered while less is offered: say why goodput is above the load.
-        if let offered { effects[effects.count - 1] += drainClause(over: window, offered: offered, goodput: goodput, figures: &figures) }
+        if let offered, let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures) {
+            effects[effects.count - 1] += "; more succeeded than were offered because \(drained)"
+        }
         text += ": {window}, " + effects.joined(separator: ", and ") + "."
         return Finding(.timelineEvent, subject: event.action.subject, time: at, window: window, figures: figures, template: text)
     }
@@ -418,7 +430,7 @@ extension StoryData {
                 Finding(
                     .coldCache, subject: service.name, time: wentCold, window: worstWindow,
                     figures: [.clock(wentCold), figure(.over(ratio, baseline), .share, over: worstWindow), figure(ratio, .share, over: worstWindow)],
-                    template: "At {0}, the cache of \(service.name) went cold: its hit ratio fell from {1} before the first fault to {2} at its lowest, {window}, sending the misses on to its calls."))
+                    template: "At {0}, the cache of \(service.name) went cold: its hit ratio fell from {1} before \(firstFaultName) to {2} at its lowest, {window}, sending the misses on to its calls."))
         }
         return findings
     }

@@ -40,14 +40,14 @@ extension StoryData {
                 return [
                     Finding(
                         .ending, time: endSeconds, figures: figures,
-                        template: "When the run ended, at {0}, before the last fault did, the system was healthy again (\(bounds)): it recovered while the fault lasted.")
+                        template: "When the run ended, at {0}, before \(lastFaultEnded), the system was healthy again (\(bounds)): \(lastFaultIsOperatorChange ? "it recovered before that change was over" : "it recovered while the fault lasted").")
                 ]
             } else if recovery > 0 {
                 figures = [.given(recovery, .duration, "recovery_time"), .clock(end + recovery)]
-                lead = "{0} after the last fault ended, at {1}"
+                lead = "{0} after \(lastFaultEnded), at {1}"
             } else {
                 figures = [.clock(end)]
-                lead = "By the time the last fault ended, at {0}"
+                lead = "By the time \(lastFaultEnded), at {0}"
             }
             let bounds = healthBounds(&figures)
             return [
@@ -81,10 +81,11 @@ extension StoryData {
                 // Before the first fault, the baseline sentence says why if more succeeded than
                 // were offered; over this window, this sentence does.
                 let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures)
+                    .map { "; more succeeded than were offered because " + $0 } ?? ""
                 findings.append(
                     Finding(
                         .ending, time: window.from, window: window, figures: figures,
-                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before the first fault, while clients offered {2} requests/s against {3} before it\(drained)."))
+                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before \(firstFaultName), while clients offered {2} requests/s against {3} before it\(drained)."))
             }
             let close = verdict.outcome == .metastable
                 ? "The trigger was gone, but a feedback loop held the overload: a metastable failure."

@@ -14,7 +14,7 @@ extension StoryChecker {
         }
         guard let goodput = rate(".successes"), let offered = rate(".requests"), goodput.window == offered.window,
               let shownGoodput = Double(goodput.text), let shownOffered = Double(offered.text) else { return }
-        let explained = finding.sentence.contains("more succeeded than were offered because at least ")
+        let explained = finding.sentence.contains("than were offered")
         let excess = finding.figures.first {
             if case .difference(.total(let a), .total(let b)) = $0.measure {
                 return a.allSatisfy { $0.hasSuffix(".successes") } && b.allSatisfy { $0.hasSuffix(".requests") }
@@ -26,6 +26,22 @@ extension StoryChecker {
             #expect(excess?.window == goodput.window && (excess?.value ?? 0) >= 1, "\(where_): the excess is not measured over the same window", sourceLocation: sourceLocation)
         } else {
             #expect(!explained, "\(where_): a drained backlog told where the figures show none", sourceLocation: sourceLocation)
+        }
+    }
+}
+
+extension StoryChecker {
+    /// Every figure of a finding is printed by its own placeholder: a figure appended before one
+    /// whose placeholder was written as a fixed `{2}` shifted it ("api was 1 busy", the count of a
+    /// drained backlog printed as a utilization), which the check that each printed placeholder's
+    /// text appears could not see.
+    ///
+    /// Course findings only: a cause may carry the figure it is ranked by without printing it
+    /// (an autoscaler's share of time at its max, told as instances against the max).
+    func checkEveryFigurePrinted(_ finding: Finding, _ where_: String, _ sourceLocation: SourceLocation) {
+        guard finding.role == .course, finding.mechanism != .causes else { return }
+        for k in finding.figures.indices {
+            #expect(finding.template.contains("{\(k)}"), "\(where_): figure \(k) (\(finding.figures[k].measure)) is not printed", sourceLocation: sourceLocation)
         }
     }
 }
