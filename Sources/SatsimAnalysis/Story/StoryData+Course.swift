@@ -35,29 +35,64 @@ extension StoryData {
     /// into the control cohort: its success ratio more than ``leakMargin`` below the client's
     /// before the first fault (shared queues, or the experiment's retries loading a dependency
     /// both use).
+    ///
+    /// The experiment cohort's share is the one measured (of the requests that ended), not the
+    /// `share` setting: "(5% of them)" is a claim about the requests. A client whose requests
+    /// no fault of the experiment can reach (it acts on calls from a service they never pass
+    /// through) has cohorts in name only: its sentence says so instead of comparing them, which
+    /// told "the experiment cohort succeeded 91%, the control cohort 91.3%" of an admin tool the
+    /// experiment could not touch. When other events of the timeline reach every request, a
+    /// harmed control cohort is not blamed on the experiment alone.
     func cohortFindings() -> [Finding] {
         var findings: [Finding] = []
+        let experiment = spec.timeline.filter { $0.enabled && $0.share != nil }
+        let others = spec.timeline.filter { $0.enabled && $0.share == nil }
         for cohort in cohorts {
             let (e, c) = (cohort.experiment, cohort.control)
-            guard e.successes + e.failures > 0, c.successes + c.failures > 0 else { continue }
             let path = "clients.\(cohort.client).cohorts"
-            let experimentRatio = Double(e.successes) / Double(e.successes + e.failures)
-            let controlRatio = Double(c.successes) / Double(c.successes + c.failures)
-            var figures: [StoryFigure] = [
-                .given(cohort.share, .share, "\(path).share"),
-                .given(experimentRatio, .share, "\(path).experiment.success_ratio"),
-                .given(controlRatio, .share, "\(path).control.success_ratio"),
-            ]
-            var template = "Of the requests of \(cohort.client) created after warmup, the experiment cohort ({0} of them) succeeded {1}, the control cohort {2}"
             let client = "clients.\(cohort.client)."
             let ratio = StoryMeasure.quotient(
                 .total([client + "successes"]), .total([client + "successes", client + "failures"]))
-            if let baseline = baselineWindow, firstFault != nil,
-               let whole = window(from: warmup, to: endSeconds) {
-                let before = figure(.over(ratio, baseline), .share, over: whole)
+            // The client's success ratio before the first fault, to judge harm against.
+            var before: StoryFigure?
+            if let baseline = baselineWindow, firstFault != nil, let whole = window(from: warmup, to: endSeconds) {
+                before = figure(.over(ratio, baseline), .share, over: whole)
+            }
+            guard let owner = spec.clients.first(where: { $0.name == cohort.client }) else { continue }
+            if !experiment.isEmpty, !experiment.contains(where: { reaches($0, owner) }) {
+                let ended = e.successes + e.failures + c.successes + c.failures
+                guard ended > 0 else { continue }
+                let all = Double(e.successes + c.successes) / Double(ended)
+                var figures: [StoryFigure] = [.given(all, .share, "\(path).experiment+control.success_ratio")]
+                var template = "No fault of the experiment could reach the requests of \(cohort.client), which never pass through \(experimentScope(experiment)): {0} of those created after warmup that ended succeeded"
+                if let before {
+                    figures.append(before)
+                    if all < before.value - Self.leakMargin {
+                        template += ", against {1} before \(firstFaultName); "
+                            + (others.isEmpty ? "the harm leaked to them" : "other events of the timeline reached them as well")
+                    } else {
+                        template += ", and {1} before \(firstFaultName)"
+                    }
+                }
+                findings.append(Finding(.cohorts, subject: cohort.client, time: endSeconds, figures: figures, template: template + "."))
+                continue
+            }
+            guard e.successes + e.failures > 0, c.successes + c.failures > 0 else { continue }
+            let experimentRatio = Double(e.successes) / Double(e.successes + e.failures)
+            let controlRatio = Double(c.successes) / Double(c.successes + c.failures)
+            let experimentShare = Double(e.successes + e.failures) / Double(e.successes + e.failures + c.successes + c.failures)
+            var figures: [StoryFigure] = [
+                .given(experimentShare, .share, "\(path).experiment.requests share"),
+                .given(experimentRatio, .share, "\(path).experiment.success_ratio"),
+                .given(controlRatio, .share, "\(path).control.success_ratio"),
+            ]
+            var template = "Of the requests of \(cohort.client) created after warmup that ended, the experiment cohort ({0} of them) succeeded {1}, the control cohort {2}"
+            if let before {
                 if controlRatio < before.value - Self.leakMargin {
                     figures.append(before)
-                    template += "; the harm leaked into the control cohort, which the fault never touched: {3} of requests succeeded before \(firstFaultName)"
+                    template += others.isEmpty
+                        ? "; the harm leaked into the control cohort, which the experiment never touched: {3} of requests succeeded before \(firstFaultName)"
+                        : "; the control cohort, which the experiment never touched, did worse than the {3} of requests that succeeded before \(firstFaultName), but other events of the timeline reached it as well"
                 } else {
                     template += "; the control cohort was spared"
                 }
@@ -65,6 +100,39 @@ extension StoryData {
             findings.append(Finding(.cohorts, subject: cohort.client, time: endSeconds, figures: figures, template: template + "."))
         }
         return findings
+    }
+
+    /// Whether a fault with `share` can act on requests of `client`: the service it acts on is
+    /// one they reach (by the client's target and the calls from there), and with `caller`, the
+    /// caller is one they reach and calls that service.
+    func reaches(_ event: TimelineEventSpec, _ client: ClientSpec) -> Bool {
+        let service: String
+        switch event.action {
+        case .latency(let name, _), .errors(let name, _): service = name
+        default: return true
+        }
+        var reached: Set<String> = [], frontier = [client.target]
+        while let name = frontier.popLast() {
+            guard reached.insert(name).inserted, let spec = spec.services.first(where: { $0.name == name }) else { continue }
+            frontier += spec.calls.map(\.service)
+        }
+        guard let caller = event.caller else { return reached.contains(service) }
+        return reached.contains(caller)
+            && spec.services.first { $0.name == caller }?.calls.contains { $0.service == service } == true
+    }
+
+    /// What the experiment's faults act on: "calls from api to db", "db" (joined with "or").
+    func experimentScope(_ events: [TimelineEventSpec]) -> String {
+        var scopes: [String] = []
+        for event in events {
+            let scope: String
+            switch event.action {
+            case .latency(let name, _), .errors(let name, _): scope = event.caller.map { "calls from \($0) to \(name)" } ?? name
+            default: scope = event.action.subject
+            }
+            if !scopes.contains(scope) { scopes.append(scope) }
+        }
+        return scopes.joined(separator: " or ")
     }
 
     /// How far [share] the control cohort's success ratio may fall below the client's before
