@@ -97,3 +97,38 @@ struct StoryFaultNamingTests {
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "ended first")
     }
 }
+
+/// The span a recovered run's causes are told over: "From A to B, the system was unhealthy"
+/// must be true of the whole span, and begin with what the faults could have caused.
+@Suite("The unhealthy span of a recovered run")
+struct StoryUnhealthySpanTests {
+    /// A blip at 10 s, before the fault (as load-shedding's lifo variant has at 1m14s), and from
+    /// 20 s to 35 s a spike's harm with two healthy seconds inside (27 s to 29 s); api's full
+    /// queue turns away half of what reaches it while unhealthy.
+    static func run() -> (story: Story, result: SimulationResult, spec: ScenarioSpec) {
+        let spec = ScenarioSpec(
+            name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
+            clients: [ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200))],
+            services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01), queue: QueueSpec(capacity: 100))],
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))])
+        func unhealthy(_ i: Int) -> Bool { i == 10 || (i >= 20 && i < 35 && !(i >= 27 && i < 29)) }
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in unhealthy(i) ? (200, 50, 150) : (200, 200, 0) }) { i, name in
+            if name == "services.api.arrivals" { return 200 }
+            if name == "services.api.queue_full" { return unhealthy(i) ? 100 : 0 }
+            return nil
+        }
+        return (run.story, run.result, spec)
+    }
+
+    @Test("A blip before the first fault is left out; healthy seconds inside are counted")
+    func span() throws {
+        let run = Self.run()
+        #expect(run.story.findings.contains { $0.mechanism == .ending && $0.sentence.contains("it recovered") }, "\(run.story.sentences)")
+        let causes = try #require(run.story.findings.first { $0.mechanism == .causes })
+        // 13 of the 15 seconds from 20 s to 35 s were unhealthy: 86.7%.
+        #expect(
+            causes.sentence.hasPrefix("From 20s to 35s, the system was unhealthy 86.7% of the time; what held it down most: api's full queues turned away"),
+            "\(causes.sentence)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: run.spec, endSeconds: run.result.endSeconds, label: "span")
+    }
+}

@@ -81,15 +81,17 @@ struct StoryOfferedGoodputTests {
 
     /// A run of 200 one-second intervals with per-second `requests` and `successes` (and
     /// failures) set by `rows(i)` for interval i (ending at i + 1 s).
-    static func run(_ spec: ScenarioSpec, rows: (Int) -> (requests: Double, successes: Double, failures: Double))
-        -> (story: Story, result: SimulationResult)
-    {
+    static func run(
+        _ spec: ScenarioSpec, rows: (Int) -> (requests: Double, successes: Double, failures: Double),
+        extra: (Int, String) -> Double? = { _, _ in nil }
+    ) -> (story: Story, result: SimulationResult) {
         let columns = spec.clients.flatMap { c in Simulation.clientColumns.map { "clients.\(c.name).\($0)" } }
             + spec.services.flatMap { s in Simulation.serviceColumns.map { "services.\(s.name).\($0)" } }
         var series = TimeSeries(columns: columns)
         for i in 0..<length {
             let row = rows(i)
             series.append(time: Double(i + 1), values: columns.map { name in
+                if let value = extra(i, name) { return value }
                 if name.hasSuffix(".requests") || name.hasSuffix(".attempts") { return row.requests }
                 if name.hasSuffix(".successes") { return row.successes }
                 if name.hasSuffix(".failures") { return row.failures }

@@ -24,10 +24,10 @@ public struct Story: Sendable, Hashable {
     public init(_ data: StoryData) {
         var findings = data.courseFindings() + data.endingFindings()
         candidates = []
-        if let (window, lead) = data.causeWindow() {
+        if let (window, lead, leadFigures) = data.causeWindow() {
             candidates = data.causeCandidates(over: window)
             let named = StoryData.dominant(candidates)
-            if !named.isEmpty { findings.append(Self.causesFinding(named, window: window, lead: lead)) }
+            if !named.isEmpty { findings.append(Self.causesFinding(named, window: window, lead: lead, leadFigures: leadFigures)) }
         }
         let order = findings.indices.sorted {
             let (a, b) = (findings[$0], findings[$1])
@@ -63,9 +63,10 @@ public struct Story: Sendable, Hashable {
         }
     }
 
-    /// One sentence naming the dominant causes, each clause with its figures.
-    static func causesFinding(_ named: [Finding], window: StoryWindow, lead: String) -> Finding {
-        var figures: [StoryFigure] = []
+    /// One sentence naming the dominant causes, each clause with its figures, after `lead` with
+    /// its own (`{0}`... of `lead` are `leadFigures`).
+    static func causesFinding(_ named: [Finding], window: StoryWindow, lead: String, leadFigures: [StoryFigure] = []) -> Finding {
+        var figures = leadFigures
         var clauses: [String] = []
         for cause in named {
             clauses.append(shiftingPlaceholders(cause.template, by: figures.count))
