@@ -412,15 +412,7 @@ extension StoryData {
 
     func instanceFindings() -> [Finding] {
         var findings: [Finding] = []
-        let ejections = events.filter { $0.kind == .instanceEjected }
-        if let first = ejections.first {
-            let services = Set(ejections.map(\.subject)).sorted().joined(separator: ", ")
-            findings.append(
-                Finding(
-                    .ejections, subject: services, time: first.time,
-                    figures: [.clock(first.time), .given(Double(ejections.count), .count, "events.instance_ejected")],
-                    template: "At {0}, health checks began ejecting instances of \(services) that were too busy to answer their probes: {1} \(Format.noun(ejections.count, "ejection")) in all."))
-        }
+        findings += ejectionFindings()
         if let panic = events.first(where: { $0.kind == .panicStarted }),
            let window = window(from: panic.time, to: endSeconds) {
             findings.append(
@@ -473,6 +465,62 @@ extension StoryData {
                     template: "At {0}, the circuit breaker of \(first.subject) opened ({1} \(Format.noun(openings.count, "time")) in all), rejecting attempts without sending them."))
         }
         return findings
+    }
+
+    /// How busy [share of capacity] a service must have been in the interval of its first
+    /// health-check ejection for the story to say its instances were too busy to answer probes.
+    static let busyProbeUtilization = 0.9
+
+    /// Ejections, by what ejected: health checks (an instance failed its probes in a row) and
+    /// outlier detection (it failed requests in a row). The cause of failed probes is named
+    /// only when the numbers show it: the service at least ``busyProbeUtilization`` busy in the
+    /// interval of the first ejection, with no outage or pause of it in effect then. A probe also
+    /// fails against an instance that is down or paused, and outlier detection ejects on errors:
+    /// "health checks began ejecting instances that were too busy to answer their probes" was told
+    /// of every ejection.
+    func ejectionFindings() -> [Finding] {
+        var findings: [Finding] = []
+        let ejections = events.filter { $0.kind == .instanceEjected }
+        let byOutliers = ejections.filter { $0.detail.contains("outlier detection") }
+        let byChecks = ejections.filter { !$0.detail.contains("outlier detection") }
+        if let first = byChecks.first {
+            let services = Set(byChecks.map(\.subject)).sorted().joined(separator: ", ")
+            var figures: [StoryFigure] = [.clock(first.time), .given(Double(byChecks.count), .count, "events.instance_ejected")]
+            var window: StoryWindow?
+            var template = "At {0}, health checks began ejecting instances of \(services) that failed their probes: {1} \(Format.noun(byChecks.count, "ejection")) in all."
+            if let i = ends.indices.first(where: { begins[$0] < first.time - 1e-9 && first.time <= ends[$0] + 1e-9 }) {
+                let interval = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
+                let busy = figure(.mean(["services.\(first.subject).utilization"]), .share, over: interval)
+                if busy.value >= Self.busyProbeUtilization, !isDownOrPaused(first.subject, at: first.time) {
+                    figures.append(busy)
+                    window = interval
+                    template = "At {0}, health checks began ejecting instances of \(services) that were too busy to answer their probes in time (\(first.subject) was {2} busy {window}): {1} \(Format.noun(byChecks.count, "ejection")) in all."
+                }
+            }
+            findings.append(Finding(.ejections, subject: services, time: first.time, window: window, figures: figures, template: template))
+        }
+        if let first = byOutliers.first {
+            let services = Set(byOutliers.map(\.subject)).sorted().joined(separator: ", ")
+            findings.append(
+                Finding(
+                    .ejections, subject: services, time: first.time,
+                    figures: [.clock(first.time), .given(Double(byOutliers.count), .count, "events.instance_ejected (outlier detection)")],
+                    template: "At {0}, outlier detection began ejecting instances of \(services) that failed requests several times in a row: {1} \(Format.noun(byOutliers.count, "ejection")) in all."))
+        }
+        return findings
+    }
+
+    /// Whether an outage or a pause of `service` is in effect at `time`.
+    func isDownOrPaused(_ service: String, at time: Double) -> Bool {
+        spec.timeline.contains { event in
+            guard event.enabled else { return false }
+            switch event.action {
+            case .outage(let name, _), .pause(let name, _):
+                return name == service && event.at.seconds <= time + 1e-9 && time <= RunAnalysis.effectEnd(of: event, in: spec).seconds + 1e-9
+            default:
+                return false
+            }
+        }
     }
 
     // MARK: - Caches

@@ -1,0 +1,53 @@
+import SatsimAnalysis
+import SatsimCore
+@testable import SatsimModel
+import Testing
+
+/// "Health checks began ejecting instances that were too busy to answer their probes" names a
+/// cause: it is said only when the numbers show it (the service busy in the interval of the
+/// first ejection, no outage or pause of it in effect). A probe also fails against an instance
+/// that is down or paused (Kubernetes, "Configure Liveness, Readiness and Startup Probes": a
+/// probe fails when the container does not answer within timeoutSeconds, whatever the reason),
+/// and outlier detection ejects on failed requests, not probes (Envoy docs, "Outlier detection":
+/// consecutive 5xx).
+@Suite("Ejections in the story: what ejected, and why only when shown")
+struct StoryEjectionTests {
+    static func ejections(_ count: Int, detail: String = "instance 0 failed 3 health checks in a row and was ejected") -> [RunEvent] {
+        (0..<count).map { RunEvent(time: 40 + Double($0) * 0.5, kind: .instanceEjected, subject: "api", detail: detail) }
+    }
+
+    static func sentence(_ spec: ScenarioSpec, utilization: Double, events: [RunEvent]) -> (String, Story, SimulationResult) {
+        let run = StoryFindingTests.run(spec, after: ["services.api.utilization": utilization], events: events)
+        let sentence = run.story.findings.first { $0.mechanism == .ejections }?.sentence ?? "none in \(run.story.sentences)"
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "ejections")
+        return (sentence, run.story, run.result)
+    }
+
+    @Test("A busy service: the cause is named, with the figure that shows it")
+    func busy() {
+        let (sentence, _, _) = Self.sentence(StoryFindingTests.spec(), utilization: 0.99, events: Self.ejections(3))
+        #expect(sentence == "At 40s, health checks began ejecting instances of api that were too busy to answer their probes in time (api was 99% busy from 39s to 40s): 3 ejections in all.", "\(sentence)")
+    }
+
+    @Test("A service not busy: no cause named")
+    func notBusy() {
+        let (sentence, _, _) = Self.sentence(StoryFindingTests.spec(), utilization: 0.5, events: Self.ejections(3))
+        #expect(sentence == "At 40s, health checks began ejecting instances of api that failed their probes: 3 ejections in all.", "\(sentence)")
+    }
+
+    @Test("A service down when its probes fail: not called busy, however busy it reads")
+    func down() {
+        var spec = StoryFindingTests.spec()
+        spec.timeline.append(TimelineEventSpec(at: SimTime(seconds: 35), duration: SimTime(seconds: 10), action: .outage(service: "api", mode: .blackhole)))
+        let (sentence, _, _) = Self.sentence(spec, utilization: 0.99, events: Self.ejections(3))
+        #expect(sentence == "At 40s, health checks began ejecting instances of api that failed their probes: 3 ejections in all.", "\(sentence)")
+    }
+
+    @Test("Outlier detection's ejections are not told as health checks'")
+    func outliers() {
+        let events = Self.ejections(2, detail: "instance 1 failed 5 times in a row and was ejected by outlier detection for 30s (ejection 1)")
+        let (sentence, story, _) = Self.sentence(StoryFindingTests.spec(), utilization: 0.99, events: events)
+        #expect(sentence == "At 40s, outlier detection began ejecting instances of api that failed requests several times in a row: 2 ejections in all.", "\(sentence)")
+        #expect(!story.sentences.joined().contains("health checks"), "\(story.sentences)")
+    }
+}
