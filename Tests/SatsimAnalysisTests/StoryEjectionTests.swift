@@ -51,3 +51,24 @@ struct StoryEjectionTests {
         #expect(!story.sentences.joined().contains("health checks"), "\(story.sentences)")
     }
 }
+
+/// Each circuit breaker's openings are counted under its own name.
+@Suite("Breaker openings in the story")
+struct StoryBreakerTests {
+    @Test("Openings of two breakers are not told as the first one's")
+    func twoBreakers() {
+        let events = [
+            RunEvent(time: 40, kind: .breakerOpened, subject: "shop", detail: "circuit breaker open"),
+            RunEvent(time: 41, kind: .breakerOpened, subject: "api->payments", detail: "circuit breaker on calls to payments open"),
+            RunEvent(time: 45, kind: .breakerOpened, subject: "shop", detail: "circuit breaker open"),
+            RunEvent(time: 46, kind: .breakerOpened, subject: "api->payments", detail: "circuit breaker on calls to payments open"),
+            RunEvent(time: 50, kind: .breakerOpened, subject: "api->payments", detail: "circuit breaker on calls to payments open"),
+        ]
+        let run = StoryFindingTests.run(StoryFindingTests.spec(), events: events)
+        let sentence = run.story.findings.first { $0.mechanism == .breakerOpened }?.sentence ?? "none"
+        #expect(sentence == "At 40s, the circuit breaker of shop opened (2 times in all), rejecting attempts without sending them; the breaker of api->payments opened too (3 times).", "\(sentence)")
+        let alone = StoryFindingTests.run(StoryFindingTests.spec(), events: events.filter { $0.subject == "shop" })
+        let one = alone.story.findings.first { $0.mechanism == .breakerOpened }?.sentence ?? "none"
+        #expect(one == "At 40s, the circuit breaker of shop opened (2 times in all), rejecting attempts without sending them.", "\(one)")
+    }
+}

@@ -456,13 +456,23 @@ extension StoryData {
             }
             findings.append(Finding(.scaling, subject: subjects, time: first.time, figures: figures, template: template + "."))
         }
+        // Each breaker's openings are its own: "the circuit breaker of shop opened (7 times in
+        // all)" counted the openings of every breaker under the first one's name.
         let openings = events.filter { $0.kind == .breakerOpened }
         if let first = openings.first {
-            findings.append(
-                Finding(
-                    .breakerOpened, subject: first.subject, time: first.time,
-                    figures: [.clock(first.time), .given(Double(openings.count), .count, "events.breaker_opened")],
-                    template: "At {0}, the circuit breaker of \(first.subject) opened ({1} \(Format.noun(openings.count, "time")) in all), rejecting attempts without sending them."))
+            let own = openings.filter { $0.subject == first.subject }.count
+            let others = openings.filter { $0.subject != first.subject }
+            var figures: [StoryFigure] = [.clock(first.time), .given(Double(own), .count, "events.breaker_opened")]
+            var template = "At {0}, the circuit breaker of \(first.subject) opened ({1} \(Format.noun(own, "time")) in all), rejecting attempts without sending them"
+            if !others.isEmpty {
+                var names: [String] = []
+                for event in others where !names.contains(event.subject) { names.append(event.subject) }
+                figures.append(.given(Double(others.count), .count, "events.breaker_opened (other breakers)"))
+                template += names.count == 1
+                    ? "; the breaker of \(names[0]) opened too ({2} \(Format.noun(others.count, "time")))"
+                    : "; the breakers of \(names.joined(separator: ", ")) opened too ({2} \(Format.noun(others.count, "time")) together)"
+            }
+            findings.append(Finding(.breakerOpened, subject: first.subject, time: first.time, figures: figures, template: template + "."))
         }
         return findings
     }
