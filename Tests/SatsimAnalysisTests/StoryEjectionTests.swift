@@ -72,3 +72,25 @@ struct StoryBreakerTests {
         #expect(one == "At 40s, the circuit breaker of shop opened (2 times in all), rejecting attempts without sending them.", "\(one)")
     }
 }
+
+/// The ejected column counts instances ejected by health checks and by outlier detection alike
+/// (Envoy docs, "Outlier detection": ejected hosts leave the load-balancing set as failing
+/// health checks do): the cause names what the service has.
+@Suite("Ejected instances as a cause: named by what ejects them")
+struct StoryEjectedCauseTests {
+    @Test("Outlier detection alone", arguments: [false, true])
+    func outliers(withHealthChecks: Bool) {
+        let spec = StoryFindingTests.spec(services: [
+            ServiceSpec(
+                name: "api", instances: 4, serviceTime: .constant(value: 0.01),
+                healthCheck: withHealthChecks ? HealthCheckSpec(interval: SimTime(seconds: 2), timeout: SimTime(seconds: 1)) : nil,
+                outlierDetection: OutlierDetectionSpec(maxEjectionPercent: 100))
+        ])
+        let run = StoryFindingTests.run(
+            spec, baseline: ["services.api.arrivals": 200, "services.api.instances": 4],
+            after: ["services.api.arrivals": 200, "services.api.instances": 1, "services.api.ejected": 3])
+        StoryFindingTests.expectFirst(.instancesEjected, weight: 0.75, in: run, spec: spec)
+        let who = withHealthChecks ? "health checks and outlier detection" : "outlier detection"
+        #expect(run.story.sentences.contains { $0.contains("\(who) kept 75% of api's running instances ejected, on average") }, "\(run.story.sentences)")
+    }
+}

@@ -124,10 +124,15 @@ extension StoryData {
             candidate(
                 .emptyBalancer, service.name, weight: figure(.quotient(.total([s + "unrouted"]), arrivals), .share, over: window),
                 "\(Format.possessive(service.name)) balancer had no serving instance for {0} of the attempts that reached it, and refused them")
-            if service.healthCheck != nil {
+            // The ejected column counts the instances either ejects: name the one(s) configured.
+            let ejectors = [service.healthCheck != nil ? "health checks" : nil, service.outlierDetection != nil ? "outlier detection" : nil]
+                .compactMap { $0 }
+            if !ejectors.isEmpty {
                 candidate(
                     .instancesEjected, service.name, weight: figure(.quotient(.mean([s + "ejected"]), running), .share, over: window),
-                    "health checks kept {0} of \(Format.possessive(service.name)) running instances ejected, on average")
+                    "\(ejectors.joined(separator: " and ")) kept {0} of \(Format.possessive(service.name)) running instances ejected, on average")
+            }
+            if service.healthCheck != nil {
                 candidate(
                     .panicBalancer, service.name, weight: figure(.mean([s + "panic"]), .share, over: window),
                     "\(Format.possessive(service.name)) balancer was in panic mode {0} of the time, sending work to ejected instances too")

@@ -556,7 +556,7 @@ extension StoryData {
                 Finding(
                     .coldCache, subject: service.name, time: wentCold, window: worstWindow,
                     figures: [.clock(wentCold), figure(.over(ratio, baseline), .share, over: worstWindow), figure(ratio, .share, over: worstWindow)],
-                    template: "At {0}, the cache of \(service.name) went cold: its hit ratio fell from {1} before \(firstFaultName) to {2} at its lowest, {window}, sending the misses on to its calls."))
+                    template: "At {0}, the cache of \(service.name) went cold: its hit ratio fell from {1} before \(firstFaultName) to {2} at its lowest, {window}\(service.calls.isEmpty ? "" : ", sending the misses on to its calls")."))
         }
         return findings
     }
