@@ -94,3 +94,25 @@ struct StoryEjectedCauseTests {
         #expect(run.story.sentences.contains { $0.contains("\(who) kept 75% of api's running instances ejected, on average") }, "\(run.story.sentences)")
     }
 }
+
+/// A cache's misses go on to the service's calls (scenario format: "a hit skips every call of
+/// this service"): a service without calls sends them nowhere, and the story does not say it does.
+@Suite("A cold cache's misses")
+struct StoryColdCacheMissesTests {
+    @Test("Sent on to the calls only when there are calls", arguments: [true, false])
+    func misses(withCalls: Bool) {
+        var services = [
+            ServiceSpec(
+                name: "api", serviceTime: .constant(value: 0.01), calls: withCalls ? [CallSpec(service: "db")] : [],
+                cache: CacheSpec(keys: 1000, zipf: 1, capacity: 100))
+        ]
+        if withCalls { services.append(ServiceSpec(name: "db", serviceTime: .constant(value: 0.01))) }
+        let spec = StoryFindingTests.spec(services: services)
+        let run = StoryFindingTests.run(
+            spec, baseline: ["services.api.cache_hits": 150, "services.api.cache_misses": 50],
+            after: ["services.api.cache_hits": 20, "services.api.cache_misses": 180])
+        let cold = run.story.findings.first { $0.mechanism == .coldCache && $0.role == .course }?.sentence ?? "none"
+        #expect(cold.hasPrefix("At 30s, the cache of api went cold: its hit ratio fell from 75% before the first fault to 10% at its lowest"), "\(cold)")
+        #expect(cold.hasSuffix(withCalls ? ", sending the misses on to its calls." : "at its lowest, from 30s to 31s."), "\(cold)")
+    }
+}
