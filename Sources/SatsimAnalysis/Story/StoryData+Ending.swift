@@ -108,11 +108,18 @@ extension StoryData {
                     template: "Even before any fault, fewer than {0} of requests succeeded: the design cannot carry its baseline load.")
             ]
         case .oscillating:
+            // The verdict counts reversals of the serving instances once no fault acts any more
+            // (OutcomeClassifier): the sentence gives that count. It said "under constant load",
+            // which the verdict assumes but never measured (a closed-loop client's load moves).
             let from = lastFaultEnd ?? warmup
+            let instances = values(serviceColumns("instances"))
+            let steady = ends.indices.filter { begins[$0] >= from - 1e-9 }.map { instances[$0] }
+            let reversals = OutcomeClassifier.reversals(steady)
             return [
                 Finding(
-                    .ending, time: from, figures: [.clock(from)],
-                    template: "From {0} on, the number of healthy serving instances kept changing direction under constant load: it oscillated.")
+                    .ending, time: from,
+                    figures: [.clock(from), .given(Double(reversals), .count, "reversals of the serving instances after the last fault")],
+                    template: "From {0} on, with no fault acting, the number of healthy serving instances kept changing direction ({1} \(Format.noun(reversals, "reversal"))): it oscillated.")
             ]
         }
     }
