@@ -199,7 +199,7 @@ struct StoryFindingTests {
         let leaked = story(control: 950)
         let sentence = leaked.findings.last { $0.mechanism == .cohorts }?.sentence ?? ""
         #expect(sentence.contains("the experiment cohort (50% of them) succeeded 10%, the control cohort 95%; the harm leaked into the control cohort"), "\(sentence)")
-        #expect(sentence.contains("100% of requests succeeded before the first fault"), "\(sentence)")
+        #expect(sentence.contains("100% of users' requests had succeeded before the first fault"), "\(sentence)")
         // The last sentence: a comparison over the whole run.
         #expect(leaked.findings.last?.mechanism == .cohorts)
         let spared = story(control: 995).findings.last { $0.mechanism == .cohorts }?.sentence ?? ""

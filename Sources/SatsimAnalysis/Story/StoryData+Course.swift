@@ -91,8 +91,8 @@ extension StoryData {
                 if controlRatio < before.value - Self.leakMargin {
                     figures.append(before)
                     template += others.isEmpty
-                        ? "; the harm leaked into the control cohort, which the experiment never touched: {3} of requests succeeded before \(firstFaultName)"
-                        : "; the control cohort, which the experiment never touched, did worse than the {3} of requests that succeeded before \(firstFaultName), but other events of the timeline reached it as well"
+                        ? "; the harm leaked into the control cohort, which the experiment never touched: {3} of \(Format.possessive(cohort.client)) requests had succeeded before \(firstFaultName)"
+                        : "; the control cohort, which the experiment never touched, did worse than the {3} of \(Format.possessive(cohort.client)) requests that succeeded before \(firstFaultName), but other events of the timeline reached it as well"
                 } else {
                     template += "; the control cohort was spared"
                 }
