@@ -27,3 +27,22 @@ struct StoryEndingTests {
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "oscillating")
     }
 }
+
+/// A load spike on a closed-loop client multiplies its users, not the requests it offers: each
+/// user waits for an answer before sending again, so the offered load rises less than the
+/// factor. Told as "multiplied the load by 2" above "clients offered 820 requests/s" (from 552),
+/// the sentence contradicted its own figure.
+@Suite("A load spike on a closed loop")
+struct StoryClosedLoopSpikeTests {
+    @Test("Its population is what the factor multiplies")
+    func population() throws {
+        var spec = StoryFindingTests.spec(client: ClientSpec(name: "users", target: "api", arrival: .closed(users: 300, think: .exponential(mean: 0.5))))
+        spec.warmup = SimTime(seconds: 5)
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 20 && i < 30 ? (300, 300, 0) : (200, 200, 0) })
+        let event = try #require(run.story.findings.first { $0.mechanism == .timelineEvent })
+        #expect(
+            event.sentence == "At 20s, a load spike multiplied the population of users' closed loop (300 users) by 2 for 10s: from 20s to 30s, clients offered 300 requests/s, and goodput averaged 300/s against 200/s before the first fault.",
+            "\(event.sentence)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "closed loop")
+    }
+}

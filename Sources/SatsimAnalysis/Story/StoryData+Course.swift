@@ -250,7 +250,15 @@ extension StoryData {
         var affected: String?
         switch event.action {
         case .loadSpike(let client, let factor):
-            text = "At {0}, a load spike multiplied the load of \(client) by \(given(factor, .ratio, "factor"))\(lasting)"
+            if let owner = spec.clients.first(where: { $0.name == client }), case .closed(let users, _) = owner.arrival {
+                // A closed loop's spike multiplies its users, not its requests: each user waits for
+                // an answer before sending again, so the load it offers rises less (closed-loop-spike:
+                // "multiplied the load of users by 2", then "clients offered 820 requests/s" from 552).
+                let population = given(Double(users), .count, "clients.\(client).arrival.users")
+                text = "At {0}, a load spike multiplied the population of \(Format.possessive(client)) closed loop (\(population) \(Format.noun(users, "user"))) by \(given(factor, .ratio, "factor"))\(lasting)"
+            } else {
+                text = "At {0}, a load spike multiplied the load of \(client) by \(given(factor, .ratio, "factor"))\(lasting)"
+            }
         case .latency(let service, let add):
             let delay: String
             if case .constant(let value) = add {
