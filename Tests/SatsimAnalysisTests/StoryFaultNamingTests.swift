@@ -132,3 +132,34 @@ struct StoryUnhealthySpanTests {
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: run.spec, endSeconds: run.result.endSeconds, label: "span")
     }
 }
+
+/// Health is judged over windows of at least 100 requests, merged from several metrics
+/// intervals at a low rate: the first unhealthy window can begin before the fault that made it
+/// so. The sentence keeps its window ("From 17s ...", what its figures are measured over) but is
+/// told after the fault, never before its cause, as the first timeouts are.
+@Suite("An unhealthy span that begins before its fault")
+struct StoryUnhealthyOrderTests {
+    @Test("Told after the fault")
+    func toldAfterTheFault() throws {
+        let spec = ScenarioSpec(
+            name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
+            clients: [ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 30))],
+            services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01), queue: QueueSpec(capacity: 100))],
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))])
+        // 30 requests/s: windows of 4 intervals (120 requests) from the warmup, (17 s, 21 s]
+        // among them; every request fails from 20 s to 35 s, and api's queue turns work away.
+        func failing(_ i: Int) -> Bool { i >= 20 && i < 35 }
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in failing(i) ? (30, 0, 30) : (30, 30, 0) }) { i, name in
+            if name == "services.api.arrivals" { return 30 }
+            if name == "services.api.queue_full" { return failing(i) ? 30 : 0 }
+            return nil
+        }
+        let findings = run.story.findings
+        let causes = try #require(findings.firstIndex { $0.mechanism == .causes }, "\(run.story.sentences)")
+        let fault = try #require(findings.firstIndex { $0.mechanism == .timelineEvent })
+        #expect(findings[causes].window.map { $0.from < 20 } == true, "\(findings[causes].sentence): the case this test is for")
+        #expect(causes > fault, "\(run.story.sentences)")
+        #expect(findings[causes].time == 20)
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "order")
+    }
+}

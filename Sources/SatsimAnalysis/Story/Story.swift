@@ -27,7 +27,14 @@ public struct Story: Sendable, Hashable {
         if let (window, lead, leadFigures) = data.causeWindow() {
             candidates = data.causeCandidates(over: window)
             let named = StoryData.dominant(candidates)
-            if !named.isEmpty { findings.append(Self.causesFinding(named, window: window, lead: lead, leadFigures: leadFigures)) }
+            if !named.isEmpty {
+                var causes = Self.causesFinding(named, window: window, lead: lead, leadFigures: leadFigures)
+                // Health windows merge intervals until they hold enough requests: the first
+                // unhealthy one can begin before the fault that made it so. Told after the fault,
+                // as the first timeouts are; the label keeps the window measured over.
+                if let fault = data.firstFault, window.from < fault - 1e-9, fault < window.to - 1e-9 { causes.time = fault }
+                findings.append(causes)
+            }
         }
         let order = findings.indices.sorted {
             let (a, b) = (findings[$0], findings[$1])
