@@ -46,3 +46,40 @@ struct StoryClosedLoopSpikeTests {
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "closed loop")
     }
 }
+
+/// A paused instance is not stopped (a stop-the-world pause: the process is there, it answers
+/// nothing): the balancer keeps it in rotation unless something ejects it. "api had as few as 4
+/// serving instances in an interval" was told of four instances, one of them paused.
+@Suite("A pause's effect on the balancer")
+struct StoryPauseTests {
+    static func run(healthChecks: Bool, instances: Double) -> (Story, SimulationResult, ScenarioSpec) {
+        var spec = StoryFindingTests.spec(services: [
+            ServiceSpec(
+                name: "api", instances: 4, serviceTime: .constant(value: 0.01),
+                healthCheck: healthChecks ? HealthCheckSpec(interval: SimTime(seconds: 1), timeout: SimTime(seconds: 1)) : nil)
+        ])
+        spec.timeline = [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 4), action: .pause(service: "api", count: 1))]
+        let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) }) { i, name in
+            name == "services.api.instances" ? (i >= 21 && i < 24 ? instances : 4) : nil
+        }
+        return (run.story, run.result, spec)
+    }
+
+    @Test("Nothing to eject it: the balancer kept sending it work")
+    func kept() throws {
+        let (story, result, spec) = Self.run(healthChecks: false, instances: 4)
+        let event = try #require(story.findings.first { $0.mechanism == .timelineEvent })
+        #expect(
+            event.sentence == "At 20s, 1 instance of api paused for 4s: from 20s to 24s, api's balancer kept sending work to the paused instance, with no health check or outlier detection to take it out, and goodput averaged 200/s against 200/s before the first fault.",
+            "\(event.sentence)")
+        StoryChecker(series: result.timeSeries).check(story, spec: spec, endSeconds: result.endSeconds, label: "pause")
+    }
+
+    @Test("Health checks: the instances in rotation, the paused one counting until ejected")
+    func ejected() throws {
+        let (story, result, spec) = Self.run(healthChecks: true, instances: 3)
+        let event = try #require(story.findings.first { $0.mechanism == .timelineEvent })
+        #expect(event.sentence.contains("api had as few as 3 instances in rotation in an interval, a paused one counting until ejected"), "\(event.sentence)")
+        StoryChecker(series: result.timeSeries).check(story, spec: spec, endSeconds: result.endSeconds, label: "pause, health checks")
+    }
+}

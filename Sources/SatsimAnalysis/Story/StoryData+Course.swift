@@ -326,6 +326,19 @@ extension StoryData {
                     "\(Format.possessive(service)) balancer was in panic mode \(add(panic)) of the time, sending work to every instance, ejected ones included")
             } else if fewest.value == 0 {
                 effects.append("at times no instance of \(service) was serving")
+            } else if case .pause(_, let count) = event.action {
+                // A paused instance stays in rotation (it is not stopped): "api had as few as 4
+                // serving instances" was told of 4 instances, one of them paused. Say what the
+                // balancer did with it.
+                let paused = count == 1 ? "instance" : "instances"
+                let ejector = spec.services.first { $0.name == service }.map { $0.healthCheck != nil || $0.outlierDetection != nil } ?? false
+                if ejector {
+                    effects.append(
+                        "\(service) had as few as \(add(fewest)) \(Format.noun(fewest, "instance")) in rotation in an interval, a paused \(paused == "instance" ? "one" : "one among them") counting until ejected")
+                } else {
+                    effects.append(
+                        "\(Format.possessive(service)) balancer kept sending work to the paused \(paused), with no health check or outlier detection to take \(count == 1 ? "it" : "them") out")
+                }
             } else if case .scale = event.action {
                 // A scaling step may go either way: say the range, which is true of both.
                 let most = figure(.maximum(["services.\(service).instances"]), .instances, over: window)
