@@ -83,3 +83,19 @@ struct StoryPauseTests {
         StoryChecker(series: result.timeSeries).check(story, spec: spec, endSeconds: result.endSeconds, label: "pause, health checks")
     }
 }
+
+/// An outage's mode is told as what callers saw, not as the file's keyword ("went down (refuse)").
+@Suite("An outage's mode in words")
+struct StoryOutageModeTests {
+    @Test("Refuse and blackhole", arguments: [
+        (OutageMode.refuse, "At 20s, api went down for 10s, refusing every attempt: from 20s to 30s"),
+        (OutageMode.blackhole, "At 20s, api went down for 10s, leaving every attempt unanswered: from 20s to 30s"),
+    ])
+    func mode(mode: OutageMode, expected: String) throws {
+        var spec = StoryFindingTests.spec()
+        spec.timeline = [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .outage(service: "api", mode: mode))]
+        let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) })
+        let event = try #require(run.story.findings.first { $0.mechanism == .timelineEvent })
+        #expect(event.sentence.hasPrefix(expected), "\(event.sentence)")
+    }
+}

@@ -273,7 +273,9 @@ extension StoryData {
         case .errors(let service, let ratio):
             text = "At {0}, \(service) started failing \(given(ratio, .share, "ratio")) of requests\(scope())\(lasting)"
         case .outage(let service, let mode):
-            text = "At {0}, \(service) went down (\(mode.rawValue))\(lasting)"
+            // The mode as what callers saw, not as the file's keyword ("went down (refuse)").
+            let seen = mode == .refuse ? "refusing every attempt" : "leaving every attempt unanswered"
+            text = "At {0}, \(service) went down\(lasting), \(seen)"
         case .kill(let service, let count):
             text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) \(count == 1 ? "was" : "were") killed"
             affected = service
