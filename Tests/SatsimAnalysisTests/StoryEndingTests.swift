@@ -99,3 +99,18 @@ struct StoryOutageModeTests {
         #expect(event.sentence.hasPrefix(expected), "\(event.sentence)")
     }
 }
+
+/// An `errors` fault fails each attempt that reaches the service with its ratio, so with retries
+/// fewer requests fail than the ratio: the sentence says attempts.
+@Suite("An errors fault in words")
+struct StoryErrorsFaultTests {
+    @Test("Attempts, not requests")
+    func attempts() throws {
+        var spec = StoryFindingTests.spec()
+        spec.timeline = [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .errors(service: "api", ratio: 0.5))]
+        let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) })
+        let text = run.story.sentences.joined(separator: "\n")
+        #expect(text.contains("At 20s, api started failing 50% of the attempts that reached it for 10s: from 20s to 30s"), "\(text)")
+        #expect(text.contains("At 30s, api stopped failing attempts on purpose."), "\(text)")
+    }
+}

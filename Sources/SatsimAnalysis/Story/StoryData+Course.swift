@@ -271,7 +271,8 @@ extension StoryData {
             }
             text = "At {0}, \(service) became slower by \(delay) per request\(scope())\(lasting)"
         case .errors(let service, let ratio):
-            text = "At {0}, \(service) started failing \(given(ratio, .share, "ratio")) of requests\(scope())\(lasting)"
+            // Drawn for each attempt that reaches it: with retries, fewer requests fail than that.
+            text = "At {0}, \(service) started failing \(given(ratio, .share, "ratio")) of the attempts that reached it\(scope())\(lasting)"
         case .outage(let service, let mode):
             // The mode as what callers saw, not as the file's keyword ("went down (refuse)").
             let seen = mode == .refuse ? "refusing every attempt" : "leaving every attempt unanswered"
@@ -373,7 +374,7 @@ extension StoryData {
         switch event.action {
         case .loadSpike(let client, _): text = "At {0}, the load spike on \(client) ended."
         case .latency(let service, _): text = "At {0}, the latency added to \(service) ended."
-        case .errors(let service, _): text = "At {0}, \(service) stopped failing requests on purpose."
+        case .errors(let service, _): text = "At {0}, \(service) stopped failing attempts on purpose."
         case .outage(let service, _): text = "At {0}, the outage of \(service) ended."
         case .pause(let service, let count): text = "At {0}, the paused \(count == 1 ? "instance" : "instances") of \(service) resumed."
         case .kill(let service, let count): text = "By {0}, the killed \(count == 1 ? "instance" : "instances") of \(service) had booted again."
