@@ -1,4 +1,5 @@
 import Foundation
+import SatsimAnalysis
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -15,7 +16,11 @@ final class ProgressReporter: @unchecked Sendable {
     /// What is counted: `runs`, or simulated seconds for `run`.
     enum Unit {
         case runs
-        case simulatedSeconds
+        /// Simulated time, printed as the story prints a time in the run (``StoryClock``): the
+        /// second it falls in, with `clockDecimals` decimals when the metrics interval is shorter
+        /// than a second. Rounded, a run stopped at 59.7 s read "1m00s simulated" here and "The
+        /// run stopped at 59s" in its story.
+        case simulatedSeconds(clockDecimals: Int = 0)
     }
 
     private let label: String
@@ -65,11 +70,15 @@ final class ProgressReporter: @unchecked Sendable {
 
     /// Ends the progress: on a terminal the bar gives way to the final line; elsewhere the final
     /// line is all that is printed. Idempotent.
-    func finish() {
+    /// - Parameter reached: the work done at the end, when the last update may have fallen short
+    ///   of it: for `run`, where the run ended (its result's end), which the last progress report
+    ///   (after the last chunk of events, before the clock is moved to the end) can precede.
+    func finish(reached: Double? = nil) {
         lock.lock()
         defer { lock.unlock() }
         guard !finished else { return }
         finished = true
+        if let reached { done = min(max(reached, 0), total) }
         let text = (interactive ? "\r\u{1B}[K" : "") + line(now: Date(), final: true) + "\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
@@ -83,8 +92,8 @@ final class ProgressReporter: @unchecked Sendable {
             switch unit {
             case .runs:
                 return "\(label): \(Int(done)) of \(Int(total)) runs in \(Self.duration(elapsed)) (\(Self.decimal(rate)) runs/s)"
-            case .simulatedSeconds:
-                return "\(label): \(Self.duration(done)) simulated in \(Self.duration(elapsed)) (\(Self.decimal(rate))x real time)"
+            case .simulatedSeconds(let decimals):
+                return "\(label): \(StoryClock.text(done, decimals: decimals)) simulated in \(Self.duration(elapsed)) (\(Self.decimal(rate))x real time)"
             }
         }
         let width = 24
@@ -94,13 +103,15 @@ final class ProgressReporter: @unchecked Sendable {
         let amount: String
         switch unit {
         case .runs: amount = "\(Int(done))/\(Int(total)) runs  \(Self.decimal(rate)) runs/s"
-        case .simulatedSeconds: amount = "\(Self.duration(done))/\(Self.duration(total)) simulated  \(Self.decimal(rate))x"
+        case .simulatedSeconds(let decimals):
+            amount = "\(StoryClock.text(done, decimals: decimals))/\(StoryClock.text(total, decimals: decimals)) simulated  \(Self.decimal(rate))x"
         }
         let eta = rate > 0 && done < total ? "  ETA \(Self.duration((total - done) / rate))" : ""
         return "\(label) \(bar) \(amount)\(eta)"
     }
 
-    /// `42s`, `3m07s`, `1h02m`.
+    /// A span of wall-clock time (elapsed, time left): `42s`, `3m07s`, `1h02m`. Simulated time
+    /// is printed by the story's rule instead (``Unit/simulatedSeconds(clockDecimals:)``).
     static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "?" }
         let s = Int(seconds.rounded())

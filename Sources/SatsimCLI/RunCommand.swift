@@ -85,7 +85,9 @@ public struct RunCommand: ParsableCommand {
 
         let provenance = ScenarioRun.provenance(of: spec, variant: variant, overrides: overrides)
         var run = ScenarioRun(spec: spec, provenance: provenance, limits: runLimits.limits,
-                              progress: ProgressReporter(label: "run", total: spec.duration.seconds, unit: .simulatedSeconds))
+                              progress: ProgressReporter(
+                                  label: "run", total: spec.duration.seconds,
+                                  unit: .simulatedSeconds(clockDecimals: StoryClock.decimals(for: spec))))
         if explain {
             run.explanation = ExplainCommand.explanation(
                 of: spec, replications: replications ?? 5,

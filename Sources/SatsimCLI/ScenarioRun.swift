@@ -79,7 +79,9 @@ struct ScenarioRun {
         self.provenance = provenance
         if let progress {
             result = Simulation(spec: spec).run(limits: limits, progressEvery: 100_000) { progress.update(to: $0.seconds) }
-            progress.finish()
+            // The final line names where the run ended, as its story does ("to the end", "the run
+            // stopped at"): the last report came after the last chunk, before the clock moved to it.
+            progress.finish(reached: result.endSeconds)
         } else {
             result = Simulation(spec: spec).run(limits: limits)
         }

@@ -61,6 +61,9 @@ struct StoryChecker {
         let names = spec.clients.map(\.name) + spec.services.map(\.name) + spec.timeline.compactMap {
             // A `set` quotes its path and value from the file: "set PATH to VALUE".
             if case .set(let change) = $0.action { return change.path + " to " + change.value } else { return nil }
+        } + spec.timeline.compactMap {
+            // "the operator's change to PATH" names the path alone.
+            if case .set(let change) = $0.action { return change.path } else { return nil }
         }
         var previous = -Double.infinity
         for finding in story.findings + story.candidates {
@@ -85,6 +88,8 @@ struct StoryChecker {
                 }
             }
             if let window = finding.window { checkWindow(window, where_, sourceLocation) }
+            checkOfferedAgainstGoodput(finding, where_, sourceLocation)
+            checkEveryFigurePrinted(finding, where_, sourceLocation)
             // Every number printed is a figure's: the template, without its placeholders and
             // the scenario's names, holds no digit.
             var bare = finding.template

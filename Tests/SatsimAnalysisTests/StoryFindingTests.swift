@@ -174,7 +174,14 @@ struct StoryFindingTests {
     /// story compares them, and says when the control was harmed too.
     @Test("Cohorts compared; harm that leaks into the control cohort is told")
     func cohorts() {
-        let spec = Self.spec()
+        var spec = Self.spec()
+        // The experiment: a fault with `share`, the only event of the timeline (another event
+        // would reach the control cohort too, and its harm could not be blamed on the experiment).
+        spec.timeline = [
+            TimelineEventSpec(
+                at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .latency(service: "api", add: .constant(value: 0.5)),
+                share: 0.05)
+        ]
         func story(control successes: Int) -> Story {
             let base = Self.run(spec).result
             func summary(_ successes: Int, _ failures: Int) -> ClientSummary {
@@ -191,8 +198,8 @@ struct StoryFindingTests {
         }
         let leaked = story(control: 950)
         let sentence = leaked.findings.last { $0.mechanism == .cohorts }?.sentence ?? ""
-        #expect(sentence.contains("the experiment cohort (5% of them) succeeded 10%, the control cohort 95%; the harm leaked into the control cohort"), "\(sentence)")
-        #expect(sentence.contains("100% of requests succeeded before the first fault"), "\(sentence)")
+        #expect(sentence.contains("the experiment cohort (50% of them) succeeded 10%, the control cohort 95%; the harm leaked into the control cohort"), "\(sentence)")
+        #expect(sentence.contains("100% of users' requests had succeeded before the first fault"), "\(sentence)")
         // The last sentence: a comparison over the whole run.
         #expect(leaked.findings.last?.mechanism == .cohorts)
         let spared = story(control: 995).findings.last { $0.mechanism == .cohorts }?.sentence ?? ""

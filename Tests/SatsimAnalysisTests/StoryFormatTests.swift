@@ -13,6 +13,21 @@ struct StoryFormatTests {
         #expect(Format.percent(value) == printed)
     }
 
+    /// Something that is not nothing is never printed as nothing: a rate of one success in five
+    /// minutes read "goodput averaged 0.00/s", a balancer briefly in panic "0% of the time". A
+    /// true zero stays 0.
+    @Test("Small rates and shares", arguments: [
+        (0.0033, "0.0033"), (0.0005, "0.0005"), (0.004999, "0.005"), (0.005, "0.01"), (0.0, "0.00"), (0.37, "0.37"), (1e-12, "0.000000001"),
+    ])
+    func smallRates(value: Double, printed: String) {
+        #expect(Format.rate(value) == printed)
+    }
+
+    @Test("Small shares", arguments: [(0.00004, "0.004%"), (0.0004, "0.04%"), (0.0005, "0.1%"), (0.0, "0%"), (0.00000001, "0.000001%")])
+    func smallShares(value: Double, printed: String) {
+        #expect(Format.percent(value) == printed)
+    }
+
     /// A span under half a millisecond is told in microseconds: a 1us outage read "for 0ms" (a
     /// span that is not nothing printed as nothing). 0 stays "0ms".
     @Test("Durations", arguments: [(1.5, "1.5s"), (0.5, "500ms"), (40.0, "40s"), (600.0, "10m00s"), (12.25, "12.3s"), (2.125, "2.13s"),

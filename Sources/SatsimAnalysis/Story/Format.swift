@@ -80,7 +80,24 @@ enum Format {
     static func rate(_ x: Double) -> String {
         if x >= 100 { return fixed(x, 0) }
         if x >= 10 { return fixed(x, 1) }
+        // Something that is not nothing is never printed as nothing: "goodput averaged 0.00/s"
+        // is heard as no success at all, where there were some.
+        if x > 0, x < 0.005 { return significant(x) }
         return fixed(x, 2)
+    }
+
+    /// A small positive number to two significant digits, trailing zeros dropped: `0.0033`,
+    /// `0.0005` (at most nine decimals; below that, the smallest it can show).
+    static func significant(_ x: Double) -> String {
+        guard x.isFinite, x > 0 else { return fixed(x, 2) }
+        // One decimal more than the position of the first significant digit.
+        var places = 1, scaled = x
+        while scaled < 1, places < 9 { scaled *= 10; places += 1 }
+        var text = fixed(x, places)
+        if Double(text) == 0 { text = "0." + String(repeating: "0", count: places - 1) + "1" }
+        while text.contains("."), text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     static func ratio(_ x: Double) -> String {
@@ -95,6 +112,9 @@ enum Format {
             let hundredths = fixed(x * 100, 2)
             return (hundredths == "100.00" ? "99.99" : hundredths) + "%"
         }
+        // Nor a share just above nothing as nothing: "in panic mode 0% of the time" for a
+        // balancer that was, briefly.
+        if tenths == 0, x > 0 { return significant(x * 100) + "%" }
         if tenths.truncatingRemainder(dividingBy: 10) == 0 { return fixed(tenths / 10, 0) + "%" }
         return fixed(tenths / 10, 1) + "%"
     }

@@ -24,10 +24,17 @@ public struct Story: Sendable, Hashable {
     public init(_ data: StoryData) {
         var findings = data.courseFindings() + data.endingFindings()
         candidates = []
-        if let (window, lead) = data.causeWindow() {
+        if let (window, lead, leadFigures) = data.causeWindow() {
             candidates = data.causeCandidates(over: window)
             let named = StoryData.dominant(candidates)
-            if !named.isEmpty { findings.append(Self.causesFinding(named, window: window, lead: lead)) }
+            if !named.isEmpty {
+                var causes = Self.causesFinding(named, window: window, lead: lead, leadFigures: leadFigures)
+                // Health windows merge intervals until they hold enough requests: the first
+                // unhealthy one can begin before the fault that made it so. Told after the fault,
+                // as the first timeouts are; the label keeps the window measured over.
+                if let fault = data.firstFault, window.from < fault - 1e-9, fault < window.to - 1e-9 { causes.time = fault }
+                findings.append(causes)
+            }
         }
         let order = findings.indices.sorted {
             let (a, b) = (findings[$0], findings[$1])
@@ -36,19 +43,22 @@ public struct Story: Sendable, Hashable {
             return $0 < $1
         }
         // Every time of the story by one rule: whole seconds, or as many decimals as the
-        // metrics interval needs for its windows' bounds to print exactly.
-        let decimals = Format.clockDecimals(interval: data.spec.metricsInterval.nanoseconds)
+        // metrics interval needs for its windows' bounds to print exactly, and the duration for
+        // the run's end (a run stopped at a limit before a 20.5 s end names its stop in tenths).
+        let decimals = StoryClock.decimals(for: data.spec)
         self.findings = order.map { findings[$0].printingTimes(decimals: decimals) }
         candidates = candidates.map { $0.printingTimes(decimals: decimals) }
     }
 
     /// Among findings at the same time: the setting first, then what happened, then how it ended
-    /// and why.
+    /// and why. An event that ends at the instant another begins is told ended first: "At 1m30s,
+    /// a load spike ...: goodput averaged 593/s" read before "At 1m30s, the outage of sessions
+    /// ended", as if the service had answered while still down.
     static func rank(_ mechanism: Finding.Mechanism) -> Int {
         switch mechanism {
         case .baseline: return 0
-        case .timelineEvent: return 1
-        case .timelineEventEnded: return 2
+        case .timelineEventEnded: return 1
+        case .timelineEvent: return 2
         case .timeouts: return 3
         case .retries: return 4
         case .ending: return 6
@@ -60,9 +70,10 @@ public struct Story: Sendable, Hashable {
         }
     }
 
-    /// One sentence naming the dominant causes, each clause with its figures.
-    static func causesFinding(_ named: [Finding], window: StoryWindow, lead: String) -> Finding {
-        var figures: [StoryFigure] = []
+    /// One sentence naming the dominant causes, each clause with its figures, after `lead` with
+    /// its own (`{0}`... of `lead` are `leadFigures`).
+    static func causesFinding(_ named: [Finding], window: StoryWindow, lead: String, leadFigures: [StoryFigure] = []) -> Finding {
+        var figures = leadFigures
         var clauses: [String] = []
         for cause in named {
             clauses.append(shiftingPlaceholders(cause.template, by: figures.count))

@@ -9,30 +9,49 @@ extension StoryData {
     /// A second cause is named only when it weighs at least this fraction of the first.
     static let secondCauseFraction = 0.5
 
-    /// The window the causes are looked for in, and how the story introduces them; nil when the
-    /// run has nothing to explain (stable, not judged) or no interval to measure.
-    func causeWindow() -> (window: StoryWindow, lead: String)? {
+    /// The window the causes are looked for in, how the story introduces them, and the figures
+    /// the introduction prints (its placeholders come first); nil when the run has nothing to
+    /// explain (stable, not judged) or no interval to measure.
+    func causeWindow() -> (window: StoryWindow, lead: String, figures: [StoryFigure])? {
         let verdict = self.verdict
         guard verdict.notJudged == nil else { return nil }
         switch verdict.outcome {
         case .stable:
             return nil
         case .overloaded:
-            return baselineWindow.map { ($0, "What held it down {window}, before the first fault: ") }
+            return baselineWindow.map { ($0, "What held it down {window}, before \(firstFaultName): ", []) }
         case .metastable, .degraded:
             if analysis.faults.isEmpty, let window = window(from: warmup, to: endSeconds) {
-                return (window, "What held it down {window}: ")
+                return (window, "What held it down {window}: ", [])
             }
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
-            return window(from: from, to: endSeconds).map { ($0, "What sustained it {window}: ") }
+            return window(from: from, to: endSeconds).map { ($0, "What sustained it {window}: ", []) }
         case .oscillating:
-            return window(from: lastFaultEnd ?? warmup, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ") }
+            return window(from: lastFaultEnd ?? warmup, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ", []) }
         case .recovered:
-            // The span of the unhealthy windows: during the faults and until the recovery.
-            let unhealthy = analysis.windows.filter { !$0.isHealthy }
-            guard let first = unhealthy.first, let last = unhealthy.last else { return nil }
-            return window(from: first.start, to: last.end).map { ($0, "{window}, the system was unhealthy; what held it down most: ") }
+            return recoveredCauseWindow()
         }
+    }
+
+    /// A recovered run: the span from the first unhealthy window the faults could have caused
+    /// (one that ends after the first fault) to the last. An unhealthy window before any fault is
+    /// left out: load-shedding's lifo variant, with one second over its p99 bound at 1m14s, told
+    /// "From 1m14s to 3m30s, the system was unhealthy" of a fault at 1m30s. When healthy windows
+    /// lie inside the span, the sentence says for how much of it the system was unhealthy
+    /// rather than that it was, throughout.
+    func recoveredCauseWindow() -> (window: StoryWindow, lead: String, figures: [StoryFigure])? {
+        let after = firstFault ?? warmup
+        let unhealthy = analysis.windows.filter { !$0.isHealthy && $0.end > after + 1e-9 }
+        guard let first = unhealthy.first, let last = unhealthy.last,
+              let window = window(from: first.start, to: last.end) else { return nil }
+        let inside = analysis.windows.filter { $0.start >= window.from - 1e-9 && $0.end <= window.to + 1e-9 }
+        let bad = inside.filter { !$0.isHealthy }.reduce(0) { $0 + $1.end - $1.start }
+        let span = inside.reduce(0) { $0 + $1.end - $1.start }
+        guard span > 0, bad < span - 1e-9 else {
+            return (window, "{window}, the system was unhealthy; what held it down most: ", [])
+        }
+        return (window, "{window}, the system was unhealthy {0} of the time; what held it down most: ",
+                [.given(bad / span, .share, "unhealthy windows' share of the span")])
     }
 
     /// Every candidate over `window`, heaviest first; those under ``causeThreshold`` are left out.
@@ -105,10 +124,15 @@ extension StoryData {
             candidate(
                 .emptyBalancer, service.name, weight: figure(.quotient(.total([s + "unrouted"]), arrivals), .share, over: window),
                 "\(Format.possessive(service.name)) balancer had no serving instance for {0} of the attempts that reached it, and refused them")
-            if service.healthCheck != nil {
+            // The ejected column counts the instances either ejects: name the one(s) configured.
+            let ejectors = [service.healthCheck != nil ? "health checks" : nil, service.outlierDetection != nil ? "outlier detection" : nil]
+                .compactMap { $0 }
+            if !ejectors.isEmpty {
                 candidate(
                     .instancesEjected, service.name, weight: figure(.quotient(.mean([s + "ejected"]), running), .share, over: window),
-                    "health checks kept {0} of \(Format.possessive(service.name)) running instances ejected, on average")
+                    "\(ejectors.joined(separator: " and ")) kept {0} of \(Format.possessive(service.name)) running instances ejected, on average")
+            }
+            if service.healthCheck != nil {
                 candidate(
                     .panicBalancer, service.name, weight: figure(.mean([s + "panic"]), .share, over: window),
                     "\(Format.possessive(service.name)) balancer was in panic mode {0} of the time, sending work to ejected instances too")
@@ -138,7 +162,7 @@ extension StoryData {
                     candidate(
                         .coldCache, service.name, weight: extra,
                         others: [figure(ratio, .share, over: window), figure(.over(ratio, baseline), .share, over: window)],
-                        "\(Format.possessive(service.name)) cache hit ratio was {1}, against {2} before the first fault (a cold cache)")
+                        "\(Format.possessive(service.name)) cache hit ratio was {1}, against {2} before \(firstFaultName) (a cold cache)")
                 }
             }
             if service.contention > 0, service.workers > 0 {

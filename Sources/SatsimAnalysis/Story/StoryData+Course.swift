@@ -35,29 +35,64 @@ extension StoryData {
     /// into the control cohort: its success ratio more than ``leakMargin`` below the client's
     /// before the first fault (shared queues, or the experiment's retries loading a dependency
     /// both use).
+    ///
+    /// The experiment cohort's share is the one measured (of the requests that ended), not the
+    /// `share` setting: "(5% of them)" is a claim about the requests. A client whose requests
+    /// no fault of the experiment can reach (it acts on calls from a service they never pass
+    /// through) has cohorts in name only: its sentence says so instead of comparing them, which
+    /// told "the experiment cohort succeeded 91%, the control cohort 91.3%" of an admin tool the
+    /// experiment could not touch. When other events of the timeline reach every request, a
+    /// harmed control cohort is not blamed on the experiment alone.
     func cohortFindings() -> [Finding] {
         var findings: [Finding] = []
+        let experiment = spec.timeline.filter { $0.enabled && $0.share != nil }
+        let others = spec.timeline.filter { $0.enabled && $0.share == nil }
         for cohort in cohorts {
             let (e, c) = (cohort.experiment, cohort.control)
-            guard e.successes + e.failures > 0, c.successes + c.failures > 0 else { continue }
             let path = "clients.\(cohort.client).cohorts"
-            let experimentRatio = Double(e.successes) / Double(e.successes + e.failures)
-            let controlRatio = Double(c.successes) / Double(c.successes + c.failures)
-            var figures: [StoryFigure] = [
-                .given(cohort.share, .share, "\(path).share"),
-                .given(experimentRatio, .share, "\(path).experiment.success_ratio"),
-                .given(controlRatio, .share, "\(path).control.success_ratio"),
-            ]
-            var template = "Of the requests of \(cohort.client) created after warmup, the experiment cohort ({0} of them) succeeded {1}, the control cohort {2}"
             let client = "clients.\(cohort.client)."
             let ratio = StoryMeasure.quotient(
                 .total([client + "successes"]), .total([client + "successes", client + "failures"]))
-            if let baseline = baselineWindow, firstFault != nil,
-               let whole = window(from: warmup, to: endSeconds) {
-                let before = figure(.over(ratio, baseline), .share, over: whole)
+            // The client's success ratio before the first fault, to judge harm against.
+            var before: StoryFigure?
+            if let baseline = baselineWindow, firstFault != nil, let whole = window(from: warmup, to: endSeconds) {
+                before = figure(.over(ratio, baseline), .share, over: whole)
+            }
+            guard let owner = spec.clients.first(where: { $0.name == cohort.client }) else { continue }
+            if !experiment.isEmpty, !experiment.contains(where: { reaches($0, owner) }) {
+                let ended = e.successes + e.failures + c.successes + c.failures
+                guard ended > 0 else { continue }
+                let all = Double(e.successes + c.successes) / Double(ended)
+                var figures: [StoryFigure] = [.given(all, .share, "\(path).experiment+control.success_ratio")]
+                var template = "No fault of the experiment could reach the requests of \(cohort.client), which never pass through \(experimentScope(experiment)): {0} of those created after warmup that ended succeeded"
+                if let before {
+                    figures.append(before)
+                    if all < before.value - Self.leakMargin {
+                        template += ", against {1} before \(firstFaultName); "
+                            + (others.isEmpty ? "the harm leaked to them" : "other events of the timeline reached them as well")
+                    } else {
+                        template += ", and {1} before \(firstFaultName)"
+                    }
+                }
+                findings.append(Finding(.cohorts, subject: cohort.client, time: endSeconds, figures: figures, template: template + "."))
+                continue
+            }
+            guard e.successes + e.failures > 0, c.successes + c.failures > 0 else { continue }
+            let experimentRatio = Double(e.successes) / Double(e.successes + e.failures)
+            let controlRatio = Double(c.successes) / Double(c.successes + c.failures)
+            let experimentShare = Double(e.successes + e.failures) / Double(e.successes + e.failures + c.successes + c.failures)
+            var figures: [StoryFigure] = [
+                .given(experimentShare, .share, "\(path).experiment.requests share"),
+                .given(experimentRatio, .share, "\(path).experiment.success_ratio"),
+                .given(controlRatio, .share, "\(path).control.success_ratio"),
+            ]
+            var template = "Of the requests of \(cohort.client) created after warmup that ended, the experiment cohort ({0} of them) succeeded {1}, the control cohort {2}"
+            if let before {
                 if controlRatio < before.value - Self.leakMargin {
                     figures.append(before)
-                    template += "; the harm leaked into the control cohort, which the fault never touched: {3} of requests succeeded before the first fault"
+                    template += others.isEmpty
+                        ? "; the harm leaked into the control cohort, which the experiment never touched: {3} of \(Format.possessive(cohort.client)) requests had succeeded before \(firstFaultName)"
+                        : "; the control cohort, which the experiment never touched, did worse than the {3} of \(Format.possessive(cohort.client)) requests that succeeded before \(firstFaultName), but other events of the timeline reached it as well"
                 } else {
                     template += "; the control cohort was spared"
                 }
@@ -65,6 +100,39 @@ extension StoryData {
             findings.append(Finding(.cohorts, subject: cohort.client, time: endSeconds, figures: figures, template: template + "."))
         }
         return findings
+    }
+
+    /// Whether a fault with `share` can act on requests of `client`: the service it acts on is
+    /// one they reach (by the client's target and the calls from there), and with `caller`, the
+    /// caller is one they reach and calls that service.
+    func reaches(_ event: TimelineEventSpec, _ client: ClientSpec) -> Bool {
+        let service: String
+        switch event.action {
+        case .latency(let name, _), .errors(let name, _): service = name
+        default: return true
+        }
+        var reached: Set<String> = [], frontier = [client.target]
+        while let name = frontier.popLast() {
+            guard reached.insert(name).inserted, let spec = spec.services.first(where: { $0.name == name }) else { continue }
+            frontier += spec.calls.map(\.service)
+        }
+        guard let caller = event.caller else { return reached.contains(service) }
+        return reached.contains(caller)
+            && spec.services.first { $0.name == caller }?.calls.contains { $0.service == service } == true
+    }
+
+    /// What the experiment's faults act on: "calls from api to db", "db" (joined with "or").
+    func experimentScope(_ events: [TimelineEventSpec]) -> String {
+        var scopes: [String] = []
+        for event in events {
+            let scope: String
+            switch event.action {
+            case .latency(let name, _), .errors(let name, _): scope = event.caller.map { "calls from \($0) to \(name)" } ?? name
+            default: scope = event.action.subject
+            }
+            if !scopes.contains(scope) { scopes.append(scope) }
+        }
+        return scopes.joined(separator: " or ")
     }
 
     /// How far [share] the control cohort's success ratio may fall below the client's before
@@ -79,15 +147,48 @@ extension StoryData {
         let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
         var template = "{window}, clients offered {0} requests/s and {1} succeeded per second"
         var figures = [offered, goodput]
+        // Said next to the figures it explains.
+        if let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures) {
+            template += " (more than were offered: \(drained))"
+        }
         if firstFault == nil, let busiest = spec.services.max(by: {
             evaluate(.mean(["services.\($0.name).utilization"]), over: window)
                 < evaluate(.mean(["services.\($1.name).utilization"]), over: window)
         }) {
             figures.append(figure(.mean(["services.\(busiest.name).utilization"]), .share, over: window))
-            template += "; \(busiest.name) was {2} busy"
+            template += "; \(busiest.name) was {\(figures.count - 1)} busy"
         }
-        template += firstFault == nil ? ", with no fault." : ", before the first fault."
+        template += firstFault == nil ? ", with no fault." : ", before \(firstFaultName)."
         return Finding(.baseline, time: window.from, window: window, figures: figures, template: template)
+    }
+
+    /// Why more requests succeeded per second than were offered over `window`, when the printed
+    /// figures say so; nil otherwise. The figures of a story are counted when they happen: a
+    /// request is offered in the interval it is sent, and succeeds in the interval its answer
+    /// arrives, so a window's successes include requests sent before it (during warmup, or before
+    /// a fault) that were still in flight at its start. Since a request succeeds at most once,
+    /// the successes of the requests sent in the window are at most the requests sent in it, and
+    /// the excess is a lower bound on the successes of requests sent before: "at least {k} of the
+    /// successes were of requests sent before {t}".
+    ///
+    /// Told only when the printed goodput exceeds the printed offered load, the one case where
+    /// the sentence would otherwise read as a contradiction; its figures are appended to
+    /// `figures`. The caller words the lead-in, which must say "than were offered".
+    func drainClause(over window: StoryWindow, offered: StoryFigure, goodput: StoryFigure, figures: inout [StoryFigure]) -> String? {
+        guard Self.printsAbove(goodput, offered) else { return nil }
+        let excess = figure(.difference(.total(clientColumns("successes")), .total(clientColumns("requests"))), .count, over: window)
+        guard excess.value >= 1 else { return nil }
+        figures += [excess, .clock(window.from)]
+        let k = figures.count - 2
+        let one = excess.text == "1"
+        return "at least {\(k)} of the successes \(one ? "was of a request" : "were of requests") sent before {\(k + 1)}"
+    }
+
+    /// Whether `a` as printed reads as a larger number than `b` as printed (rates rounded to the
+    /// digits the sentence shows: 802.5 prints "803", above 802.3's "802").
+    static func printsAbove(_ a: StoryFigure, _ b: StoryFigure) -> Bool {
+        guard let x = Double(a.text), let y = Double(b.text) else { return a.value > b.value }
+        return x > y
     }
 
     // MARK: - Timeline events
@@ -107,7 +208,11 @@ extension StoryData {
             let end = effectEnds[index]
             guard end > event.at.seconds + 1e-9, end <= stop + 1e-9 else { continue }
             var ended = eventEndFinding(event, index: index, at: end)
-            if lasting.count > 1, end == lastEnd { ended.template = String(ended.template.dropLast()) + "; it was the last fault to end." }
+            if lasting.count > 1, end == lastEnd {
+                // An operator's change is no fault, though the verdict counts it as one until it ends.
+                let noun = event.isOperatorChange ? "event of the timeline" : "fault"
+                ended.template = String(ended.template.dropLast()) + "; it was the last \(noun) to end."
+            }
             findings.append(ended)
         }
         if stoppedAtLimit {
@@ -145,7 +250,15 @@ extension StoryData {
         var affected: String?
         switch event.action {
         case .loadSpike(let client, let factor):
-            text = "At {0}, a load spike multiplied the load of \(client) by \(given(factor, .ratio, "factor"))\(lasting)"
+            if let owner = spec.clients.first(where: { $0.name == client }), case .closed(let users, _) = owner.arrival {
+                // A closed loop's spike multiplies its users, not its requests: each user waits for
+                // an answer before sending again, so the load it offers rises less (closed-loop-spike:
+                // "multiplied the load of users by 2", then "clients offered 820 requests/s" from 552).
+                let population = given(Double(users), .count, "clients.\(client).arrival.users")
+                text = "At {0}, a load spike multiplied the population of \(Format.possessive(client)) closed loop (\(population) \(Format.noun(users, "user"))) by \(given(factor, .ratio, "factor"))\(lasting)"
+            } else {
+                text = "At {0}, a load spike multiplied the load of \(client) by \(given(factor, .ratio, "factor"))\(lasting)"
+            }
         case .latency(let service, let add):
             let delay: String
             if case .constant(let value) = add {
@@ -158,9 +271,12 @@ extension StoryData {
             }
             text = "At {0}, \(service) became slower by \(delay) per request\(scope())\(lasting)"
         case .errors(let service, let ratio):
-            text = "At {0}, \(service) started failing \(given(ratio, .share, "ratio")) of requests\(scope())\(lasting)"
+            // Drawn for each attempt that reaches it: with retries, fewer requests fail than that.
+            text = "At {0}, \(service) started failing \(given(ratio, .share, "ratio")) of the attempts that reached it\(scope())\(lasting)"
         case .outage(let service, let mode):
-            text = "At {0}, \(service) went down (\(mode.rawValue))\(lasting)"
+            // The mode as what callers saw, not as the file's keyword ("went down (refuse)").
+            let seen = mode == .refuse ? "refusing every attempt" : "leaving every attempt unanswered"
+            text = "At {0}, \(service) went down\(lasting), \(seen)"
         case .kill(let service, let count):
             text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) \(count == 1 ? "was" : "were") killed"
             affected = service
@@ -186,13 +302,17 @@ extension StoryData {
             return Finding(.timelineEvent, subject: event.action.subject, time: at, figures: figures, template: text + ".")
         }
         var effects: [String] = []
+        // The load offered over the window, when the effect tells it (a load spike).
+        var offered: StoryFigure?
         func add(_ figure: StoryFigure) -> String {
             figures.append(figure)
             return "{\(figures.count - 1)}"
         }
         switch event.action {
         case .loadSpike:
-            effects.append("clients offered \(add(figure(.rate(clientColumns("requests")), .rate, over: window))) requests/s")
+            let load = figure(.rate(clientColumns("requests")), .rate, over: window)
+            offered = load
+            effects.append("clients offered \(add(load)) requests/s")
         case .cacheFlush(let service):
             let hits = "services.\(service).cache_hits", misses = "services.\(service).cache_misses"
             let ratio = StoryMeasure.quotient(.total([hits]), .total([hits, misses]))
@@ -209,6 +329,19 @@ extension StoryData {
                     "\(Format.possessive(service)) balancer was in panic mode \(add(panic)) of the time, sending work to every instance, ejected ones included")
             } else if fewest.value == 0 {
                 effects.append("at times no instance of \(service) was serving")
+            } else if case .pause(_, let count) = event.action {
+                // A paused instance stays in rotation (it is not stopped): "api had as few as 4
+                // serving instances" was told of 4 instances, one of them paused. Say what the
+                // balancer did with it.
+                let paused = count == 1 ? "instance" : "instances"
+                let ejector = spec.services.first { $0.name == service }.map { $0.healthCheck != nil || $0.outlierDetection != nil } ?? false
+                if ejector {
+                    effects.append(
+                        "\(service) had as few as \(add(fewest)) \(Format.noun(fewest, "instance")) in rotation in an interval, a paused \(paused == "instance" ? "one" : "one among them") counting until ejected")
+                } else {
+                    effects.append(
+                        "\(Format.possessive(service)) balancer kept sending work to the paused \(paused), with no health check or outlier detection to take \(count == 1 ? "it" : "them") out")
+                }
             } else if case .scale = event.action {
                 // A scaling step may go either way: say the range, which is true of both.
                 let most = figure(.maximum(["services.\(service).instances"]), .instances, over: window)
@@ -224,7 +357,12 @@ extension StoryData {
         let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
         effects.append("goodput averaged \(add(goodput))/s")
         if let baseline = baselineWindow, firstFault.map({ $0 < at + 1e-9 }) ?? false {
-            effects[effects.count - 1] += " against \(add(figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window)))/s before the first fault"
+            effects[effects.count - 1] += " against \(add(figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window)))/s before \(firstFaultName)"
+        }
+        // A spike that lowers the load (factor < 1), or one right after an outage, can see the
+        // backlog answered while less is offered: say why goodput is above the load.
+        if let offered, let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures) {
+            effects[effects.count - 1] += "; more succeeded than were offered because \(drained)"
         }
         text += ": {window}, " + effects.joined(separator: ", and ") + "."
         return Finding(.timelineEvent, subject: event.action.subject, time: at, window: window, figures: figures, template: text)
@@ -236,7 +374,7 @@ extension StoryData {
         switch event.action {
         case .loadSpike(let client, _): text = "At {0}, the load spike on \(client) ended."
         case .latency(let service, _): text = "At {0}, the latency added to \(service) ended."
-        case .errors(let service, _): text = "At {0}, \(service) stopped failing requests on purpose."
+        case .errors(let service, _): text = "At {0}, \(service) stopped failing attempts on purpose."
         case .outage(let service, _): text = "At {0}, the outage of \(service) ended."
         case .pause(let service, let count): text = "At {0}, the paused \(count == 1 ? "instance" : "instances") of \(service) resumed."
         case .kill(let service, let count): text = "By {0}, the killed \(count == 1 ? "instance" : "instances") of \(service) had booted again."
@@ -298,15 +436,7 @@ extension StoryData {
 
     func instanceFindings() -> [Finding] {
         var findings: [Finding] = []
-        let ejections = events.filter { $0.kind == .instanceEjected }
-        if let first = ejections.first {
-            let services = Set(ejections.map(\.subject)).sorted().joined(separator: ", ")
-            findings.append(
-                Finding(
-                    .ejections, subject: services, time: first.time,
-                    figures: [.clock(first.time), .given(Double(ejections.count), .count, "events.instance_ejected")],
-                    template: "At {0}, health checks began ejecting instances of \(services) that were too busy to answer their probes: {1} \(Format.noun(ejections.count, "ejection")) in all."))
-        }
+        findings += ejectionFindings()
         if let panic = events.first(where: { $0.kind == .panicStarted }),
            let window = window(from: panic.time, to: endSeconds) {
             findings.append(
@@ -350,15 +480,81 @@ extension StoryData {
             }
             findings.append(Finding(.scaling, subject: subjects, time: first.time, figures: figures, template: template + "."))
         }
+        // Each breaker's openings are its own: "the circuit breaker of shop opened (7 times in
+        // all)" counted the openings of every breaker under the first one's name.
         let openings = events.filter { $0.kind == .breakerOpened }
         if let first = openings.first {
-            findings.append(
-                Finding(
-                    .breakerOpened, subject: first.subject, time: first.time,
-                    figures: [.clock(first.time), .given(Double(openings.count), .count, "events.breaker_opened")],
-                    template: "At {0}, the circuit breaker of \(first.subject) opened ({1} \(Format.noun(openings.count, "time")) in all), rejecting attempts without sending them."))
+            let own = openings.filter { $0.subject == first.subject }.count
+            let others = openings.filter { $0.subject != first.subject }
+            var figures: [StoryFigure] = [.clock(first.time), .given(Double(own), .count, "events.breaker_opened")]
+            var template = "At {0}, the circuit breaker of \(first.subject) opened ({1} \(Format.noun(own, "time")) in all), rejecting attempts without sending them"
+            if !others.isEmpty {
+                var names: [String] = []
+                for event in others where !names.contains(event.subject) { names.append(event.subject) }
+                figures.append(.given(Double(others.count), .count, "events.breaker_opened (other breakers)"))
+                template += names.count == 1
+                    ? "; the breaker of \(names[0]) opened too ({2} \(Format.noun(others.count, "time")))"
+                    : "; the breakers of \(names.joined(separator: ", ")) opened too ({2} \(Format.noun(others.count, "time")) together)"
+            }
+            findings.append(Finding(.breakerOpened, subject: first.subject, time: first.time, figures: figures, template: template + "."))
         }
         return findings
+    }
+
+    /// How busy [share of capacity] a service must have been in the interval of its first
+    /// health-check ejection for the story to say its instances were too busy to answer probes.
+    static let busyProbeUtilization = 0.9
+
+    /// Ejections, by what ejected: health checks (an instance failed its probes in a row) and
+    /// outlier detection (it failed requests in a row). The cause of failed probes is named
+    /// only when the numbers show it: the service at least ``busyProbeUtilization`` busy in the
+    /// interval of the first ejection, with no outage or pause of it in effect then. A probe also
+    /// fails against an instance that is down or paused, and outlier detection ejects on errors:
+    /// "health checks began ejecting instances that were too busy to answer their probes" was told
+    /// of every ejection.
+    func ejectionFindings() -> [Finding] {
+        var findings: [Finding] = []
+        let ejections = events.filter { $0.kind == .instanceEjected }
+        let byOutliers = ejections.filter { $0.detail.contains("outlier detection") }
+        let byChecks = ejections.filter { !$0.detail.contains("outlier detection") }
+        if let first = byChecks.first {
+            let services = Set(byChecks.map(\.subject)).sorted().joined(separator: ", ")
+            var figures: [StoryFigure] = [.clock(first.time), .given(Double(byChecks.count), .count, "events.instance_ejected")]
+            var window: StoryWindow?
+            var template = "At {0}, health checks began ejecting instances of \(services) that failed their probes: {1} \(Format.noun(byChecks.count, "ejection")) in all."
+            if let i = ends.indices.first(where: { begins[$0] < first.time - 1e-9 && first.time <= ends[$0] + 1e-9 }) {
+                let interval = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
+                let busy = figure(.mean(["services.\(first.subject).utilization"]), .share, over: interval)
+                if busy.value >= Self.busyProbeUtilization, !isDownOrPaused(first.subject, at: first.time) {
+                    figures.append(busy)
+                    window = interval
+                    template = "At {0}, health checks began ejecting instances of \(services) that were too busy to answer their probes in time (\(first.subject) was {2} busy {window}): {1} \(Format.noun(byChecks.count, "ejection")) in all."
+                }
+            }
+            findings.append(Finding(.ejections, subject: services, time: first.time, window: window, figures: figures, template: template))
+        }
+        if let first = byOutliers.first {
+            let services = Set(byOutliers.map(\.subject)).sorted().joined(separator: ", ")
+            findings.append(
+                Finding(
+                    .ejections, subject: services, time: first.time,
+                    figures: [.clock(first.time), .given(Double(byOutliers.count), .count, "events.instance_ejected (outlier detection)")],
+                    template: "At {0}, outlier detection began ejecting instances of \(services) that failed requests several times in a row: {1} \(Format.noun(byOutliers.count, "ejection")) in all."))
+        }
+        return findings
+    }
+
+    /// Whether an outage or a pause of `service` is in effect at `time`.
+    func isDownOrPaused(_ service: String, at time: Double) -> Bool {
+        spec.timeline.contains { event in
+            guard event.enabled else { return false }
+            switch event.action {
+            case .outage(let name, _), .pause(let name, _):
+                return name == service && event.at.seconds <= time + 1e-9 && time <= RunAnalysis.effectEnd(of: event, in: spec).seconds + 1e-9
+            default:
+                return false
+            }
+        }
     }
 
     // MARK: - Caches
@@ -384,7 +580,7 @@ extension StoryData {
                 Finding(
                     .coldCache, subject: service.name, time: wentCold, window: worstWindow,
                     figures: [.clock(wentCold), figure(.over(ratio, baseline), .share, over: worstWindow), figure(ratio, .share, over: worstWindow)],
-                    template: "At {0}, the cache of \(service.name) went cold: its hit ratio fell from {1} before the first fault to {2} at its lowest, {window}, sending the misses on to its calls."))
+                    template: "At {0}, the cache of \(service.name) went cold: its hit ratio fell from {1} before \(firstFaultName) to {2} at its lowest, {window}\(service.calls.isEmpty ? "" : ", sending the misses on to its calls")."))
         }
         return findings
     }

@@ -40,14 +40,14 @@ extension StoryData {
                 return [
                     Finding(
                         .ending, time: endSeconds, figures: figures,
-                        template: "When the run ended, at {0}, before the last fault did, the system was healthy again (\(bounds)): it recovered while the fault lasted.")
+                        template: "When the run ended, at {0}, before \(lastFaultEnded), the system was healthy again (\(bounds)): \(lastFaultIsOperatorChange ? "it recovered before that change was over" : "it recovered while the fault lasted").")
                 ]
             } else if recovery > 0 {
                 figures = [.given(recovery, .duration, "recovery_time"), .clock(end + recovery)]
-                lead = "{0} after the last fault ended, at {1}"
+                lead = "{0} after \(lastFaultEnded), at {1}"
             } else {
                 figures = [.clock(end)]
-                lead = "By the time the last fault ended, at {0}"
+                lead = "By the time \(lastFaultEnded), at {0}"
             }
             let bounds = healthBounds(&figures)
             return [
@@ -70,16 +70,22 @@ extension StoryData {
             var findings: [Finding] = []
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
             if let window = window(from: from, to: endSeconds), let baseline = baselineWindow {
+                let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
+                let offered = figure(.rate(clientColumns("requests")), .rate, over: window)
                 figures = [
-                    figure(.rate(clientColumns("successes")), .rate, over: window),
+                    goodput,
                     figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window),
-                    figure(.rate(clientColumns("requests")), .rate, over: window),
+                    offered,
                     figure(.over(.rate(clientColumns("requests")), baseline), .rate, over: window),
                 ]
+                // Before the first fault, the baseline sentence says why if more succeeded than
+                // were offered; over this window, this sentence does.
+                let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures)
+                    .map { "; more succeeded than were offered because " + $0 } ?? ""
                 findings.append(
                     Finding(
                         .ending, time: window.from, window: window, figures: figures,
-                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before the first fault, while clients offered {2} requests/s against {3} before it."))
+                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before \(firstFaultName), while clients offered {2} requests/s against {3} before it\(drained)."))
             }
             let close = verdict.outcome == .metastable
                 ? "The trigger was gone, but a feedback loop held the overload: a metastable failure."
@@ -102,11 +108,18 @@ extension StoryData {
                     template: "Even before any fault, fewer than {0} of requests succeeded: the design cannot carry its baseline load.")
             ]
         case .oscillating:
+            // The verdict counts reversals of the serving instances once no fault acts any more
+            // (OutcomeClassifier): the sentence gives that count. It said "under constant load",
+            // which the verdict assumes but never measured (a closed-loop client's load moves).
             let from = lastFaultEnd ?? warmup
+            let instances = values(serviceColumns("instances"))
+            let steady = ends.indices.filter { begins[$0] >= from - 1e-9 }.map { instances[$0] }
+            let reversals = OutcomeClassifier.reversals(steady)
             return [
                 Finding(
-                    .ending, time: from, figures: [.clock(from)],
-                    template: "From {0} on, the number of healthy serving instances kept changing direction under constant load: it oscillated.")
+                    .ending, time: from,
+                    figures: [.clock(from), .given(Double(reversals), .count, "reversals of the serving instances after the last fault")],
+                    template: "From {0} on, with no fault acting, the number of healthy serving instances kept changing direction ({1} \(Format.noun(reversals, "reversal"))): it oscillated.")
             ]
         }
     }

@@ -44,6 +44,53 @@ public struct StoryData: Sendable {
     var firstFault: Double? { analysis.faults.map(\.start).min() }
     var lastFaultEnd: Double? { analysis.faults.map(\.end).max() }
 
+    // MARK: - Naming the faults
+
+    /// How a sentence names the first fault: "the first fault", or, when every timeline event at
+    /// that time is an operator's change (a `set` or a `scale`), that change ("the operator's
+    /// change to clients.users.retry.max_attempts"). The verdict counts operator actions as faults
+    /// until their effect ends (DESIGN.md, "Outcomes"), but a room told "before the first fault"
+    /// would look for a fault.
+    var firstFaultName: String {
+        guard let first = firstFault else { return "the first fault" }
+        let events = spec.timeline.filter { $0.enabled && abs($0.at.seconds - first) < 1e-9 }
+        return Self.operatorChangeName(events) ?? "the first fault"
+    }
+
+    /// How a sentence names the moment the last fault ended ("By the time ___, at {0}", "{0}
+    /// after ___, at {1}", "before ___"): "the last fault ended", or, when every event ending
+    /// then is an operator's change, that change: "the operator's change to PATH ended" (a `set`
+    /// with `for`), "the operator changed PATH" (one that stays), "the instances the operator
+    /// added to SERVICE had booted", "the operator scaled SERVICE" (nothing to boot). In a run whose spike ended at 2m10s and whose operator
+    /// switched retries off until 4m00s, "By the time the last fault ended, at 4m00s" told a room
+    /// the fault lasted until 4m00s.
+    var lastFaultEnded: String {
+        guard let last = lastFaultEnd else { return "the last fault ended" }
+        let events = spec.timeline.filter { $0.enabled && abs(RunAnalysis.effectEnd(of: $0, in: spec).seconds - last) < 1e-9 }
+        guard let first = events.first, events.allSatisfy(\.isOperatorChange) else { return "the last fault ended" }
+        let instant = last <= first.at.seconds + 1e-9
+        switch first.action {
+        case .set(let change): return instant ? "the operator changed \(change.path)" : "the operator's change to \(change.path) ended"
+        case .scale(let service, _):
+            return instant ? "the operator scaled \(service)" : "the instances the operator added to \(service) had booted"
+        default: return "the last fault ended"
+        }
+    }
+
+    /// Whether the last fault to end is an operator's change (``lastFaultEnded``).
+    var lastFaultIsOperatorChange: Bool { lastFaultEnded != "the last fault ended" }
+
+    /// "the operator's change to PATH" or "the operator's scaling of SERVICE" when `events` are
+    /// all operator changes (the first one named); nil otherwise.
+    static func operatorChangeName(_ events: [TimelineEventSpec]) -> String? {
+        guard let first = events.first, events.allSatisfy(\.isOperatorChange) else { return nil }
+        switch first.action {
+        case .set(let change): return "the operator's change to \(change.path)"
+        case .scale(let service, _): return "the operator's scaling of \(service)"
+        default: return nil
+        }
+    }
+
     // MARK: - Columns
 
     /// A column per client (or per service): `clients.NAME.suffix` for each client.
@@ -122,5 +169,15 @@ public struct StoryData: Sendable {
     /// A figure of `measure` over `window`.
     func figure(_ measure: StoryMeasure, _ unit: FigureUnit, over window: StoryWindow) -> StoryFigure {
         StoryFigure(evaluate(measure, over: window), unit, measure, window: window)
+    }
+}
+
+extension TimelineEventSpec {
+    /// Whether the event is an operator's change (a `set` or a `scale`) rather than a fault.
+    var isOperatorChange: Bool {
+        switch action {
+        case .set, .scale: return true
+        default: return false
+        }
     }
 }

@@ -1,0 +1,116 @@
+import SatsimAnalysis
+import SatsimCore
+import SatsimModel
+import Testing
+
+/// An oscillating run is judged by the reversals of its serving instances once no fault acts
+/// (DESIGN.md, "Outcomes"): the sentence gives that count instead of asserting a constant load
+/// the verdict never measured.
+@Suite("The ending of an oscillating run")
+struct StoryEndingTests {
+    @Test("The reversals counted after the last fault")
+    func reversals() throws {
+        let spec = ScenarioSpec(
+            name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
+            clients: [ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200))],
+            services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01))],
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))])
+        // From 30 s (the spike's end), 2, 3, 2, 3... serving instances: 170 intervals, 168
+        // reversals. During the spike they move too (4, 2, 4...), which the verdict leaves out.
+        let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) }) { i, name in
+            guard name == "services.api.instances" else { return nil }
+            if i >= 20 && i < 30 { return i % 2 == 0 ? 4 : 2 }
+            return i >= 30 && i % 2 == 1 ? 3 : 2
+        }
+        let ending = try #require(run.story.findings.first { $0.mechanism == .ending }, "\(run.story.sentences)")
+        #expect(ending.sentence == "From 30s on, with no fault acting, the number of healthy serving instances kept changing direction (168 reversals): it oscillated.", "\(ending.sentence)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "oscillating")
+    }
+}
+
+/// A load spike on a closed-loop client multiplies its users, not the requests it offers: each
+/// user waits for an answer before sending again, so the offered load rises less than the
+/// factor. Told as "multiplied the load by 2" above "clients offered 820 requests/s" (from 552),
+/// the sentence contradicted its own figure.
+@Suite("A load spike on a closed loop")
+struct StoryClosedLoopSpikeTests {
+    @Test("Its population is what the factor multiplies")
+    func population() throws {
+        var spec = StoryFindingTests.spec(client: ClientSpec(name: "users", target: "api", arrival: .closed(users: 300, think: .exponential(mean: 0.5))))
+        spec.warmup = SimTime(seconds: 5)
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 20 && i < 30 ? (300, 300, 0) : (200, 200, 0) })
+        let event = try #require(run.story.findings.first { $0.mechanism == .timelineEvent })
+        #expect(
+            event.sentence == "At 20s, a load spike multiplied the population of users' closed loop (300 users) by 2 for 10s: from 20s to 30s, clients offered 300 requests/s, and goodput averaged 300/s against 200/s before the first fault.",
+            "\(event.sentence)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "closed loop")
+    }
+}
+
+/// A paused instance is not stopped (a stop-the-world pause: the process is there, it answers
+/// nothing): the balancer keeps it in rotation unless something ejects it. "api had as few as 4
+/// serving instances in an interval" was told of four instances, one of them paused.
+@Suite("A pause's effect on the balancer")
+struct StoryPauseTests {
+    static func run(healthChecks: Bool, instances: Double) -> (Story, SimulationResult, ScenarioSpec) {
+        var spec = StoryFindingTests.spec(services: [
+            ServiceSpec(
+                name: "api", instances: 4, serviceTime: .constant(value: 0.01),
+                healthCheck: healthChecks ? HealthCheckSpec(interval: SimTime(seconds: 1), timeout: SimTime(seconds: 1)) : nil)
+        ])
+        spec.timeline = [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 4), action: .pause(service: "api", count: 1))]
+        let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) }) { i, name in
+            name == "services.api.instances" ? (i >= 21 && i < 24 ? instances : 4) : nil
+        }
+        return (run.story, run.result, spec)
+    }
+
+    @Test("Nothing to eject it: the balancer kept sending it work")
+    func kept() throws {
+        let (story, result, spec) = Self.run(healthChecks: false, instances: 4)
+        let event = try #require(story.findings.first { $0.mechanism == .timelineEvent })
+        #expect(
+            event.sentence == "At 20s, 1 instance of api paused for 4s: from 20s to 24s, api's balancer kept sending work to the paused instance, with no health check or outlier detection to take it out, and goodput averaged 200/s against 200/s before the first fault.",
+            "\(event.sentence)")
+        StoryChecker(series: result.timeSeries).check(story, spec: spec, endSeconds: result.endSeconds, label: "pause")
+    }
+
+    @Test("Health checks: the instances in rotation, the paused one counting until ejected")
+    func ejected() throws {
+        let (story, result, spec) = Self.run(healthChecks: true, instances: 3)
+        let event = try #require(story.findings.first { $0.mechanism == .timelineEvent })
+        #expect(event.sentence.contains("api had as few as 3 instances in rotation in an interval, a paused one counting until ejected"), "\(event.sentence)")
+        StoryChecker(series: result.timeSeries).check(story, spec: spec, endSeconds: result.endSeconds, label: "pause, health checks")
+    }
+}
+
+/// An outage's mode is told as what callers saw, not as the file's keyword ("went down (refuse)").
+@Suite("An outage's mode in words")
+struct StoryOutageModeTests {
+    @Test("Refuse and blackhole", arguments: [
+        (OutageMode.refuse, "At 20s, api went down for 10s, refusing every attempt: from 20s to 30s"),
+        (OutageMode.blackhole, "At 20s, api went down for 10s, leaving every attempt unanswered: from 20s to 30s"),
+    ])
+    func mode(mode: OutageMode, expected: String) throws {
+        var spec = StoryFindingTests.spec()
+        spec.timeline = [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .outage(service: "api", mode: mode))]
+        let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) })
+        let event = try #require(run.story.findings.first { $0.mechanism == .timelineEvent })
+        #expect(event.sentence.hasPrefix(expected), "\(event.sentence)")
+    }
+}
+
+/// An `errors` fault fails each attempt that reaches the service with its ratio, so with retries
+/// fewer requests fail than the ratio: the sentence says attempts.
+@Suite("An errors fault in words")
+struct StoryErrorsFaultTests {
+    @Test("Attempts, not requests")
+    func attempts() throws {
+        var spec = StoryFindingTests.spec()
+        spec.timeline = [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .errors(service: "api", ratio: 0.5))]
+        let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) })
+        let text = run.story.sentences.joined(separator: "\n")
+        #expect(text.contains("At 20s, api started failing 50% of the attempts that reached it for 10s: from 20s to 30s"), "\(text)")
+        #expect(text.contains("At 30s, api stopped failing attempts on purpose."), "\(text)")
+    }
+}
