@@ -23,10 +23,11 @@ public enum TextSummary {
             out += "\noutcome: \(verdict.outcome.rawValue)"
         }
         if let recovery = verdict.recoveryTime {
-            out += recovery > 0
-                // "outcome: recovered, 9 s after the last fault ended" (not "recovered, recovered").
-                ? ", \(number(recovery)) s after the last fault ended"
-                : ", healthy again by the time the last fault ended"
+            // "outcome: recovered, 9 s after the last fault ended" (not "recovered, recovered"),
+            // the end named as the story names it: an operator's change is no fault ("9 s after
+            // the operator's change to clients.users.retry.max_attempts ended").
+            let ended = StoryData(result: result, spec: spec, analysis: analysis).lastFaultEnded
+            out += recovery > 0 ? ", \(number(recovery)) s after \(ended)" : ", healthy again by the time \(ended)"
         }
         out += "\n"
         if let limit = result.limitHit {

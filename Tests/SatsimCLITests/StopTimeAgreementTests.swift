@@ -42,6 +42,20 @@ struct StopTimeAgreementTests {
         #expect(result.stdout.contains("\(line.1)s after the last fault ended, at "), "\(result.stdout)")
     }
 
+    /// operator-retries-off ends with the operator's change (retries off until 4m00s), which is no
+    /// fault: the story says "By the time the operator's change to ... ended", and the outcome line
+    /// said "healthy again by the time the last fault ended", naming a fault the run never had
+    /// then (its load spike ended at 2m10s).
+    @Test("The outcome line names an operator's change as the story does, not as 'the last fault'")
+    func operatorChangeLine() throws {
+        let result = try CLIHarness.run(["run", "Scenarios/operator-retries-off.yaml"], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(result.status == 0, "\(result.stderr)")
+        let outcome = result.stdout.split(separator: "\n").first { $0.hasPrefix("outcome: ") }.map(String.init) ?? ""
+        #expect(outcome.contains("the operator's change to clients.users.retry.max_attempts ended"), "\(outcome)")
+        #expect(!outcome.contains("the last fault"), "\(outcome)")
+        #expect(result.stdout.contains("the operator's change to clients.users.retry.max_attempts ended, at "), "\(result.stdout)")
+    }
+
     /// compare over one replication: its report said "the mean over 1 replications".
     @Test("compare's report over one replication agrees in number")
     func oneReplication() throws {

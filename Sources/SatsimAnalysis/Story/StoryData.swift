@@ -64,7 +64,7 @@ public struct StoryData: Sendable {
     /// added to SERVICE had booted", "the operator scaled SERVICE" (nothing to boot). In a run whose spike ended at 2m10s and whose operator
     /// switched retries off until 4m00s, "By the time the last fault ended, at 4m00s" told a room
     /// the fault lasted until 4m00s.
-    var lastFaultEnded: String {
+    public var lastFaultEnded: String {
         guard let last = lastFaultEnd else { return "the last fault ended" }
         let events = spec.timeline.filter { $0.enabled && abs(RunAnalysis.effectEnd(of: $0, in: spec).seconds - last) < 1e-9 }
         guard let first = events.first, events.allSatisfy(\.isOperatorChange) else { return "the last fault ended" }
