@@ -7,7 +7,8 @@
 #
 # Every figure is for the whole process (start-up and exit included), at the same horizon for C and
 # satsim, which run back to back so that both see the same load on a shared machine:
-#   events/s        counted events / elapsed wall time of the process (/usr/bin/time -v), best of REPEAT
+#   events/s        counted events / elapsed wall time of the process, best of REPEAT (timed with
+#                   Python's perf_counter: /usr/bin/time resolves 10 ms, a 5% step on a 0.2 s run)
 #   peak MiB        maximum resident set of the process (/usr/bin/time -v)
 #   instr/event     instructions of the whole process under callgrind / counted events; not affected
 #                   by load, so the steadiest figure on a shared machine
@@ -62,16 +63,19 @@ if [ -z "${SATSIM_SWEEP_BENCH:-}" ] && [[ " $MODELS " == *" sweep "* ]]; then
 fi
 
 # run NAME COMMAND...: one whole-process run; appends {"json":..., "wall":s, "rss":KiB} to $out/NAME.
+# /usr/bin/time -v gives the peak resident set (a child forked from Python would count Python's
+# pages in its own maximum); Python's perf_counter around it gives the wall time (time -v's
+# resolves 10 ms), which includes time's own fork and exec, the same for every program measured.
 run() {
     local name=$1; shift
-    /usr/bin/time -v -o "$out/time.txt" "$@" >"$out/stdout.txt"
-    python3 - "$out/stdout.txt" "$out/time.txt" >>"$out/$name" <<'PY'
-import json, re, sys
+    python3 - "$out/stdout.txt" "$out/time.txt" "$@" >>"$out/$name" <<'PY'
+import json, re, subprocess, sys, time
+with open(sys.argv[1], "w") as stdout:
+    start = time.perf_counter()
+    subprocess.run(["/usr/bin/time", "-v", "-o", sys.argv[2]] + sys.argv[3:], stdout=stdout, check=True)
+    wall = time.perf_counter() - start
 result = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
-text = open(sys.argv[2]).read()
-m = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", text)
-wall = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
-rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", open(sys.argv[2]).read()).group(1))
 print(json.dumps({"json": result, "wall": wall, "rss": rss}))
 PY
 }
@@ -172,7 +176,7 @@ for model in models:
     keys = ("requests", "retries", "completions", "timeouts")
     same = all(c["json"][k] == s["json"][k] for k in keys)
     for name, r, ir in (("C", c, cg.get("c")), ("satsim", s, cg.get("satsim")), ("SimPy", p, None)):
-        print("%-6s %-7s %11d %8.2f %12.0f %9.1f %11s %7.2f %8.1f" % (
+        print("%-6s %-7s %11d %8.3f %12.0f %9.1f %11s %7.3f %8.1f" % (
             model, name, r["json"]["events"], r["wall"], r["rate"], r["rss"] / 1024,
             "%.0f" % ir if ir else "-", r["rate"] / c["rate"], r["rate"] / p["rate"]))
     if cg:
