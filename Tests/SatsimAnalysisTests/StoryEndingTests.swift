@@ -114,3 +114,59 @@ struct StoryErrorsFaultTests {
         #expect(text.contains("At 30s, api stopped failing attempts on purpose."), "\(text)")
     }
 }
+
+/// The causes of an oscillation are looked for once no fault acts, as the verdict counts its
+/// reversals (OutcomeClassifier): from the first interval that begins at or after the last
+/// fault's end. A fault ending at 30.5 s lies inside the interval [30 s, 31 s); the window began
+/// there ("From 30s to 3m20s, what kept it unhealthy most"), half a second before the ending's own
+/// "From 30.5s on, with no fault acting", and its figures counted that half second of fault.
+@Suite("The cause window of an oscillating run")
+struct StoryOscillationWindowTests {
+    @Test("It starts at the first interval after the last fault, not in the fault's last interval")
+    func startsAfterTheFault() throws {
+        var client = ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200))
+        client.retry = RetrySpec(maxAttempts: 3)
+        let spec = ScenarioSpec(
+            name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
+            clients: [client],
+            services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01))],
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10.5), action: .loadSpike(client: "users", factor: 2))])
+        // During the spike's last interval retries are 90% of the attempts; after it, 20%.
+        let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) }) { i, name in
+            switch name {
+            case "services.api.instances": return i >= 31 && i % 2 == 1 ? 3 : 2
+            case "clients.users.retries": return i == 30 ? 1800 : (i > 30 ? 50 : 0)
+            case "clients.users.attempts": return i == 30 ? 2000 : (i > 30 ? 250 : 200)
+            default: return nil
+            }
+        }
+        let cause = try #require(run.story.sentences.first { $0.contains("what kept it unhealthy most") }, "\(run.story.sentences)")
+        #expect(cause.hasPrefix("From 31s to the end, what kept it unhealthy most: retries were 20% of the attempts users sent, 1.3 attempts per new request"), "\(cause)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "oscillating, fault ends mid-interval")
+    }
+
+    /// A metastable run's causes are looked for once the recovery window after the last fault
+    /// has passed: from 30.5 s + 120 s, the first whole interval is [151 s, 152 s).
+    @Test("A metastable run's window starts at the first interval after the recovery window")
+    func metastableStartsAfterTheRecoveryWindow() throws {
+        var client = ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200))
+        client.retry = RetrySpec(maxAttempts: 3)
+        let spec = ScenarioSpec(
+            name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
+            clients: [client],
+            services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01))],
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10.5), action: .loadSpike(client: "users", factor: 2))])
+        // Goodput falls at the spike and never comes back; retries are 90% of the attempts in the
+        // interval that holds 150.5 s, 20% after it.
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 20 ? (200, 50, 150) : (200, 200, 0) }) { i, name in
+            switch name {
+            case "clients.users.retries": return i == 150 ? 1800 : (i > 150 ? 50 : 0)
+            case "clients.users.attempts": return i == 150 ? 2000 : (i > 150 ? 250 : 200)
+            default: return nil
+            }
+        }
+        let cause = try #require(run.story.sentences.first { $0.hasPrefix("What sustained it") }, "\(run.story.sentences)")
+        #expect(cause.hasPrefix("What sustained it from 2m31s to the end: retries were 20% of the attempts users sent"), "\(cause)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "metastable, fault ends mid-interval")
+    }
+}

@@ -25,9 +25,9 @@ extension StoryData {
                 return (window, "What held it down {window}: ", [])
             }
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
-            return window(from: from, to: endSeconds).map { ($0, "What sustained it {window}: ", []) }
+            return window(startingAtOrAfter: from, to: endSeconds).map { ($0, "What sustained it {window}: ", []) }
         case .oscillating:
-            return window(from: lastFaultEnd ?? warmup, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ", []) }
+            return window(startingAtOrAfter: lastFaultEnd ?? warmup, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ", []) }
         case .recovered:
             return recoveredCauseWindow()
         }

@@ -122,6 +122,16 @@ public struct StoryData: Sendable {
         return StoryWindow(from: begins[first], to: ends[last], toEnd: last == ends.count - 1)
     }
 
+    /// The intervals that begin at or after `from` (and before `to`), as one window: a span that
+    /// must hold no fault (what followed the last one) starts at the first interval boundary
+    /// after the fault's end, as the verdict's own count does, not in the interval the fault
+    /// ended in, whose figures still include it.
+    func window(startingAtOrAfter from: Double, to: Double) -> StoryWindow? {
+        let inside = ends.indices.filter { begins[$0] >= from - 1e-9 && begins[$0] < to - 1e-9 }
+        guard let first = inside.first, let last = inside.last else { return nil }
+        return StoryWindow(from: begins[first], to: ends[last], toEnd: last == ends.count - 1)
+    }
+
     /// The window after warmup and before the first fault (the whole run after warmup without one).
     var baselineWindow: StoryWindow? {
         let inside = intervals(from: warmup, to: firstFault ?? .infinity)
