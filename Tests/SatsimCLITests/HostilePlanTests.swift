@@ -342,14 +342,34 @@ struct HostilePlanTests {
             (Self.chaos(["{ kind: kil, service: api }"], maxTogether: 1), ["chaos.faults.0.kind: found kil, expected one of"]),
             (Self.chaos(["{ kind: kill, service: api, label: a }", "{ kind: kill, service: api, count: 2, label: a }"], maxTogether: 1),
              ["chaos.faults.1.label: found 'a', already the label of chaos.faults.0"]),
-            // A `set` fault was added to each combination's timeline without its settings in
-            // force, so it silently did nothing (2 s service times lost 0.0% of goodput).
-            (Self.chaos(["{ for: 1s, kind: set, path: services.api.service_time.mean, value: 2s }"], maxTogether: 1),
-             ["scenario.yaml:23:24: error: chaos.faults.0.kind: found set, expected a fault kind"]),
+            // A `set` fault is checked on its own as a timeline `set` is: its path, whether the
+            // setting can change mid-run, and its value.
+            (Self.chaos(["{ for: 1s, kind: set, path: services.api.service_tim.mean, value: 2s }"], maxTogether: 1),
+             ["scenario.yaml:23:35: error: services.api.service_tim: unknown key (set by chaos.faults.0); did you mean 'service_time'?"]),
+            (Self.chaos(["{ kind: set, path: duration, value: 2s }"], maxTogether: 1),
+             ["scenario.yaml:23:26: error: chaos.faults.0.path: cannot change duration mid-run"]),
+            (Self.chaos(["{ kind: set, path: services.api.workers, value: many }"], maxTogether: 1),
+             ["chaos.faults.0", "many", "set by chaos.faults.0"]),
         ]
         for (text, phrases) in cases {
             Self.expect(try Self.satsim(["chaos", try Self.file(text), "--out", try Self.folder()]), 2, phrases)
         }
+    }
+
+    /// scenario-format.md: chaos `faults` are "candidate faults: timeline events", and `set` is
+    /// one ("change any KEY.PATH mid-run"). It was refused as a fault, since a combination's
+    /// timeline did not carry the settings it puts in force (it would have done nothing). Now
+    /// 2 s service times for a second lose goodput (ChaosSetFaultTests holds the runs to the file's own timeline, bit for bit).
+    @Test func aSetFaultActsAsInTheTimeline() throws {
+        let fault = "{ for: 1s, kind: set, path: services.api.service_time.mean, value: 2s }"
+        let file = try Self.file(Self.chaos([fault, "{ kind: kill, service: api, count: 1 }"], maxTogether: 2))
+        let outcome = try Self.satsim(["chaos", file, "--out", try Self.folder(), "--format", "json"])
+        Self.expect(outcome, 0, [])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(outcome.stdout.utf8)) as? [String: Any])
+        let combinations = try #require(json["combinations"] as? [[String: Any]])
+        let alone = try #require(combinations.first { ($0["faults"] as? [Int]) == [0] })
+        let lost = try #require(alone["goodput_lost"] as? Double)
+        #expect(lost > 0.05, "\(alone)")
     }
 
     /// scenario-format.md: "`enabled` (default true)" on chaos faults; "a switched-off fault

@@ -10,6 +10,11 @@ public struct ChaosSpec: Sendable, Hashable {
     public var maxTogether: Int
     /// `chaos.replications`: runs per combination, on the same seeds for every combination.
     public var replications: Int
+    /// The settings in force that the `set` faults put in place, resolved by the scenario layer
+    /// for each subset of them (indices into `faults`, ascending): for the timeline of the file's
+    /// events followed by those faults, each event's ``TimelineEventSpec/resolved``. Empty when
+    /// no fault is a `set`.
+    public var resolvedSettings: [[Int]: [ResolvedSetting?]] = [:]
 
     public init(faults: [ChaosFaultSpec], at: SimTime, maxTogether: Int, replications: Int) {
         self.faults = faults

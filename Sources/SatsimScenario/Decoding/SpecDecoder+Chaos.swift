@@ -23,14 +23,6 @@ extension SpecDecoder {
         for (index, item) in items.enumerated() {
             let path = "chaos.faults.\(index)"
             guard let event = self.event(item, path, shape: "FAULT") else { continue }
-            if case .set = event.action, let kind = item.entries?.first(where: { $0.key == "kind" }) {
-                // A combination's settings in force are not resolved for an added `set` (the
-                // loader resolves the file's own timeline), so the fault would silently do nothing.
-                error(kind.value.position, "\(path).kind",
-                      "found set, expected a fault kind: `set` is an operator's action and cannot be a chaos fault yet; "
-                      + "use load_spike, latency, errors, outage, kill, cache_flush, pause, scale or deploy")
-                continue
-            }
             var label = Self.defaultLabel(event.action)
             if let f = item.entries, let entry = f.first(where: { $0.key == "label" }) {
                 if let text = entry.value.scalar, !entry.value.isNull, !text.isEmpty {

@@ -111,6 +111,11 @@ public enum ScenarioLoader {
             spec = resolved
             diagnostics += problems
         }
+        if diagnostics.isEmpty {
+            let (resolved, problems) = resolveChaosSettings(spec, root: root, positions: positions, file: file)
+            spec = resolved
+            diagnostics += problems
+        }
         if requireSupported {
             for feature in ModelSupport.unsupportedFeatures(in: spec) {
                 diagnostics.append(Diagnostic(
@@ -318,9 +323,17 @@ public enum ScenarioLoader {
                 check([overlay], context: "with sweep value \(value)", in: withoutSweep)
             }
         }
-        for (index, event) in spec.timeline.enumerated() {
-            guard case .set(let override) = event.action else { continue }
-            let base = "timeline.\(index)"
+        // Timeline `set` events, then chaos `set` faults, each on its own.
+        let sets: [(base: String, override: ScalarOverride)] =
+            spec.timeline.enumerated().compactMap { index, event in
+                guard case .set(let override) = event.action else { return nil }
+                return ("timeline.\(index)", override)
+            }
+            + (spec.chaos?.faults ?? []).enumerated().compactMap { index, fault in
+                guard case .set(let override) = fault.event.action else { return nil }
+                return ("chaos.faults.\(index)", override)
+            }
+        for (base, override) in sets {
             let overlay = Overlay(path: override.path, value: valueNode(original, path: "\(base).value", text: override.value, positions),
                                   pathPosition: positions.value("\(base).path"))
             // A path that names a setting fixed for the run is refused by name, whatever its value

@@ -257,7 +257,7 @@ extension ScenarioSchema {
                 cases: eventCases),
             SchemaShape(
                 "FAULT",
-                "A candidate fault of `chaos.faults`: an EVENT of any kind but `set`, whose `at` is optional, an offset from `chaos.at`, with an optional `label`.",
+                "A candidate fault of `chaos.faults`: an EVENT of any kind (a `set` is an operator's change tried as a fault), whose `at` is optional, an offset from `chaos.at`, with an optional `label`.",
                 keys: [
                     .init("at", .duration(positive: false), .defaulted("0s"), "offset from `chaos.at`; chaos.at + at < duration"),
                     .init("kind", .choice(of: TimelineKind.self), .required, "what happens, as in EVENT"),

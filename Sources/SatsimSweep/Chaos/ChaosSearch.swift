@@ -61,9 +61,26 @@ public struct ChaosSearch: Sendable {
 
     /// The scenario of point `index`: the base with the point's faults added to its timeline,
     /// each started at chaos.at + its own offset.
+    ///
+    /// A `set` among them puts in force the settings the scenario loader resolved for the
+    /// point's `set` faults together with the file's own (``ChaosSpec/resolvedSettings``): the
+    /// file's events and the point's `set` faults take their resolution from there.
     public func spec(of index: Int) -> ScenarioSpec {
         var spec = base
-        spec.timeline += combinations[index].map { chaos.faults[$0].scheduled(after: chaos.at) }
+        let faults = combinations[index]
+        spec.timeline += faults.map { chaos.faults[$0].scheduled(after: chaos.at) }
+        let sets = faults.filter { fault in
+            if case .set = chaos.faults[fault].event.action { return true }
+            return false
+        }
+        guard !sets.isEmpty, let resolved = chaos.resolvedSettings[sets] else { return spec }
+        // `resolved` covers the file's events, then `sets` in order.
+        let fileEvents = base.timeline.count
+        for i in 0..<min(fileEvents, resolved.count) { spec.timeline[i].resolved = resolved[i] }
+        for (k, fault) in sets.enumerated() where fileEvents + k < resolved.count {
+            guard let position = faults.firstIndex(of: fault) else { continue }
+            spec.timeline[fileEvents + position].resolved = resolved[fileEvents + k]
+        }
         return spec
     }
 
