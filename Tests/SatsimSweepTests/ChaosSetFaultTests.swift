@@ -118,4 +118,28 @@ struct ChaosSetFaultTests {
             #expect(messages.contains("at most \(ScenarioLoader.maximumChaosSets)"), "\(messages)")
         }
     }
+
+    /// Every subset of the `set` faults is resolved against the file's own `set` events: the
+    /// decodes that costs count toward the check budget, and past it the file is refused before
+    /// any is done, at the first `set` fault (8 faults and 60 timeline `set` events would decode
+    /// the file about 32,000 times).
+    @Test("The resolution of every subset counts toward the check budget")
+    func budget() throws {
+        let timeline = (0..<60).map { "  - { at: \($0 % 15 + 1)s, for: 1s, kind: set, path: services.api.workers, value: \($0 % 3 + 2) }\n" }
+        let items = (0..<ScenarioLoader.maximumChaosSets).map {
+            "    - { kind: set, path: clients.users.retry.max_attempts, value: \($0 % 3 + 1), label: s\($0) }\n"
+        }
+        let text = Self.head + timeline.joined() + "chaos:\n  at: 4s\n  max_together: 1\n  faults:\n" + items.joined()
+        do {
+            _ = try ScenarioLoader.parse(text: text, file: "budget.yaml")
+            Issue.record("loaded")
+        } catch {
+            let messages = error.diagnostics.map { "\($0.path): \($0.message)" }.joined(separator: "\n")
+            #expect(messages.contains("chaos.faults.0: the file has"), "\(messages)")
+            #expect(messages.contains("8 chaos `set` faults, resolved for every subset of them"), "\(messages)")
+        }
+        // With half the faults the same file loads: the bound is the cost, not the count.
+        let fewer = Self.head + timeline.joined() + "chaos:\n  at: 4s\n  max_together: 1\n  faults:\n" + items.prefix(2).joined()
+        _ = try ScenarioLoader.parse(text: fewer, file: "budget.yaml")
+    }
 }
