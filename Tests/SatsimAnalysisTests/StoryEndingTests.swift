@@ -122,15 +122,20 @@ struct StoryErrorsFaultTests {
 /// "From 30.5s on, with no fault acting", and its figures counted that half second of fault.
 @Suite("The cause window of an oscillating run")
 struct StoryOscillationWindowTests {
-    @Test("It starts at the first interval after the last fault, not in the fault's last interval")
-    func startsAfterTheFault() throws {
+    /// A retrying client; a load spike from 20 s to 30.5 s, ending mid-interval.
+    static var spec: ScenarioSpec {
         var client = ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200))
         client.retry = RetrySpec(maxAttempts: 3)
-        let spec = ScenarioSpec(
+        return ScenarioSpec(
             name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
             clients: [client],
             services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01))],
             timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10.5), action: .loadSpike(client: "users", factor: 2))])
+    }
+
+    @Test("It starts at the first interval after the last fault, not in the fault's last interval")
+    func startsAfterTheFault() throws {
+        let spec = Self.spec
         // During the spike's last interval retries are 90% of the attempts; after it, 20%.
         let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) }) { i, name in
             switch name {
@@ -149,13 +154,7 @@ struct StoryOscillationWindowTests {
     /// has passed: from 30.5 s + 120 s, the first whole interval is [151 s, 152 s).
     @Test("A metastable run's window starts at the first interval after the recovery window")
     func metastableStartsAfterTheRecoveryWindow() throws {
-        var client = ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200))
-        client.retry = RetrySpec(maxAttempts: 3)
-        let spec = ScenarioSpec(
-            name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
-            clients: [client],
-            services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01))],
-            timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10.5), action: .loadSpike(client: "users", factor: 2))])
+        let spec = Self.spec
         // Goodput falls at the spike and never comes back; retries are 90% of the attempts in the
         // interval that holds 150.5 s, 20% after it.
         let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 20 ? (200, 50, 150) : (200, 200, 0) }) { i, name in
