@@ -165,3 +165,76 @@ struct OutlierBackoffTests {
         #expect(events.contains { $0.kind == .outlierNotEjected })
     }
 }
+
+/// Envoy returns a host that outlier detection ejected as soon as an active health check passes
+/// while the checker deems the host healthy: OutlierDetection.successful_active_health_check_uneject_host
+/// ("If set to true, the host will be unejected after a successful active health check"; default
+/// true), registered in `DetectorImpl::initialize` (outlier_detection_impl.cc) with the condition
+/// that the check passed and the host is not failing active health checking.
+@Suite("Outlier detection with active health checks (Envoy)")
+struct OutlierHealthCheckTests {
+    static func text(timeline: String, healthyAfter: Int) -> String {
+        """
+        name: outlier-probes
+        description: Outlier ejections ended by passing health checks.
+        duration: 30s
+        seed: 8
+        clients:
+          users:
+            target: api
+            arrival: { process: constant, rate: 100/s }
+            timeout: 200ms
+        services:
+          api:
+            instances: 4
+            workers: 32
+            service_time: { dist: constant, value: 1ms }
+            balancer: round_robin
+            outlier_detection: { consecutive_errors: 5, interval: 1s, base_ejection_time: 60s, max_ejection_percent: 100 }
+            health_check: { interval: 1s, timeout: 100ms, unhealthy_after: 2, healthy_after: \(healthyAfter) }
+        timeline:
+          \(timeline)
+
+        """
+    }
+
+    static func events(_ text: String) throws -> [RunEvent] {
+        Simulation(spec: try ScenarioLoader.parse(text: text, file: "p.yaml")).run().events
+    }
+
+    @Test("a passing health check ends an outlier ejection at once, not after base_ejection_time")
+    func probeReturnsEjected() throws {
+        // From 5 s to 6 s every request takes 250 ms more and times out (200 ms); a probe takes
+        // no work and passes. Each instance fails 5 times in a row and is ejected for 60 s, then
+        // its next probe, at most one 1 s interval later, returns it.
+        let events = try Self.events(Self.text(
+            timeline: "- { at: 5s, for: 1s, kind: latency, service: api, add: { dist: constant, value: 250ms } }", healthyAfter: 2))
+        let ejections = events.filter { $0.kind == .instanceEjected }
+        let returns = events.filter { $0.kind == .instanceReadmitted }
+        // All four ejected within the first fault second (max_ejection_percent 100), perhaps again
+        // after a probe returned them while the fault lasts.
+        #expect(Set(ejections.filter { $0.time < 6 }.compactMap { $0.detail.split(separator: " ").dropFirst().first }).count == 4,
+                "\(events.map(\.detail))")
+        for ejection in ejections {
+            let instance = try #require(ejection.detail.split(separator: " ").dropFirst().first)
+            let back = try #require(returns.first { $0.time > ejection.time && $0.detail.contains("instance \(instance) ") })
+            #expect(back.detail.contains("passing health check"), "\(back.detail)")
+            #expect(back.time <= ejection.time + 1 + 1e-9, "\(ejection.time) -> \(back.time)")
+        }
+    }
+
+    @Test("not while the health checker deems it unhealthy: the outlier ejection ends with the health check's readmission")
+    func probeWaitsForHealthy() throws {
+        // Instance 0 paused 5-10 s: its attempts time out (outlier ejection about 5.36 s) and its
+        // probes too (ejected by the health check after two). After the pause its probes pass;
+        // only the third (healthy_after) readmits it, and the outlier ejection ends with it, not at
+        // the first passing probe.
+        let events = try Self.events(Self.text(
+            timeline: "- { at: 5s, for: 5s, kind: pause, service: api, count: 1 }", healthyAfter: 3))
+        let readmitted = try #require(events.first { $0.kind == .instanceReadmitted && $0.detail.contains("passed 3 health checks") },
+                                      "\(events.map(\.detail))")
+        let outlierBack = try #require(events.first { $0.kind == .instanceReadmitted && $0.detail.contains("passing health check") })
+        #expect(readmitted.time > 12 - 1e-9)
+        #expect(abs(outlierBack.time - readmitted.time) < 1e-12, "\(outlierBack.time) vs \(readmitted.time)")
+    }
+}

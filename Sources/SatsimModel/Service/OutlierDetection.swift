@@ -22,6 +22,8 @@ import SatsimCore
 ///   no max_ejection_time: Envoy's default holds, max(300 s, base_ejection_time);
 /// - the number of ejections and the multiplier belong to the instance's life: a restarted
 ///   instance starts at 0;
+/// - a health check that passes while the checker deems the instance healthy returns it at
+///   once (`successful_active_health_check_uneject_host`, true by default);
 /// - a returned instance's count of errors in a row starts afresh (`unejectHost` resets it), so
 ///   the timeouts of attempts it held while ejected do not eject it again the moment it returns.
 extension Simulation {
@@ -92,6 +94,21 @@ extension Simulation {
         }
         if returned { refreshRouting(service: s) }
         scheduleOutlierReview(service: s)
+    }
+
+    /// An active health check of `instance` passed. Envoy returns an instance that outlier
+    /// detection ejected when a health check passes while the checker deems it healthy
+    /// (`successful_active_health_check_uneject_host`, default true: `DetectorImpl::initialize`
+    /// registers the callback), as `unejectHost` does at a review: the errors in a row start
+    /// afresh and the multiplier starts decaying from now.
+    func outlierProbePassed(service s: Int, instance: Int) {
+        guard instances[instance].outlierEjected, !instances[instance].ejected else { return }
+        instances[instance].outlierEjected = false
+        instances[instance].outlierReturnedAt = now.nanoseconds
+        instances[instance].outlierConsecutive = 0
+        recordEvent(.instanceReadmitted, subject: services[s].spec.name,
+                    detail: "instance \(instance - services[s].firstInstance) returned from its outlier ejection by a passing health check")
+        refreshRouting(service: s)
     }
 
     /// Envoy's default max_ejection_time when none is given: 300 s, or base_ejection_time when
