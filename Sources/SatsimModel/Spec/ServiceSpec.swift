@@ -72,9 +72,14 @@ public enum QueueDiscipline: String, Sendable, Hashable, CaseIterable {
 
 /// `balancer`.
 public enum BalancerKind: String, Sendable, Hashable, CaseIterable {
+    /// Each serving instance in turn.
     case roundRobin = "round_robin"
+    /// A serving instance drawn uniformly.
     case random
+    /// The serving instance holding the fewest requests (in service or queued).
     case leastOutstanding = "least_outstanding"
+    /// The fewer-loaded of two instances drawn independently (they may coincide), as Envoy's
+    /// least request balancer with choice_count 2 does it.
     case powerOfTwo = "power_of_two"
 }
 

@@ -138,7 +138,7 @@ extension ScenarioSchema {
                           "service time x (1 + contention x requests in service on the instance when one starts)"),
                     .init("queue", .object("queue"), .defaulted("{}"), "requests waiting for a worker"),
                     .init("balancer", .choice(of: BalancerKind.self),
-                          .defaulted("round_robin"), "how an attempt picks an instance"),
+                          .defaulted("round_robin"), "how an attempt picks an instance: in turn; uniformly at random; the fewest requests held (in service or queued); or power_of_two, the fewer of two instances drawn independently at random (Envoy's least request, choice_count 2)"),
                     .init("calls", .list(.object("call")), .optional("no calls"),
                           "downstream calls made by each request, in order, holding the worker"),
                     .init("cache", .object("cache"), .optional("no cache"), "a hit skips every call of this service"),
