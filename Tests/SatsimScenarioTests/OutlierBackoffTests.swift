@@ -238,3 +238,59 @@ struct OutlierHealthCheckTests {
         #expect(abs(outlierBack.time - readmitted.time) < 1e-12, "\(outlierBack.time) vs \(readmitted.time)")
     }
 }
+
+/// Faults fail attempts at the service, but Envoy's balancer picked a host for each request and
+/// its router reports the outcome to that host's outlier monitor: a 5xx (`putHttpResponseCode`),
+/// a refused connection (`LocalOriginConnectFailed`, mapped to 503) or a timeout
+/// (`LocalOriginTimeout`, mapped to 504) all count toward consecutive_5xx
+/// (outlier_detection_impl.cc, `putResultNoLocalExternalSplit`; the architecture overview,
+/// "Outlier detection": "consecutive 5xx ... if an upstream host returns some number of
+/// consecutive 5xx, it will be ejected").
+@Suite("Outlier detection sees the failures of faults (Envoy)")
+struct OutlierFaultTests {
+    static func events(fault: String, maxPercent: Int) throws -> [RunEvent] {
+        let text = """
+            name: outlier-faults
+            description: A failing service behind outlier detection.
+            duration: 12s
+            seed: 4
+            clients:
+              users:
+                target: api
+                arrival: { process: constant, rate: 100/s }
+                timeout: 200ms
+            services:
+              api:
+                instances: 4
+                workers: 8
+                service_time: { dist: constant, value: 1ms }
+                balancer: round_robin
+                outlier_detection: { consecutive_errors: 5, interval: 1s, base_ejection_time: 30s, max_ejection_percent: \(maxPercent) }
+            timeline:
+              - { at: 5s, for: 5s, \(fault) }
+
+            """
+        return Simulation(spec: try ScenarioLoader.parse(text: text, file: "f.yaml")).run().events
+    }
+
+    static let faults = [
+        "kind: errors, service: api, ratio: 1.0",
+        "kind: outage, service: api, mode: refuse",
+        "kind: outage, service: api, mode: blackhole",
+        "kind: errors, service: api, ratio: 1.0, share: 1.0",  // a cohort's fault (Simulation+Chaos)
+    ]
+
+    @Test("a failing service: the instances the balancer picks fail in a row and are ejected, up to max_ejection_percent", arguments: faults)
+    func faultsEject(fault: String) throws {
+        // Round robin over 4 instances, one request every 10 ms: each instance's 5th failure in a
+        // row comes within 0.2 s of the fault (plus the 200 ms timeout when it hangs). 10%: the
+        // one that may always go; 50%: two of four; the rest stay (outlier_not_ejected).
+        let tenth = try Self.events(fault: fault, maxPercent: 10)
+        let ejected = tenth.filter { $0.kind == .instanceEjected }
+        #expect(ejected.count == 1, "\(tenth.map(\.detail))")
+        #expect(ejected.allSatisfy { $0.time > 5 && $0.time < 5.45 })
+        #expect(tenth.contains { $0.kind == .outlierNotEjected })
+        let half = try Self.events(fault: fault, maxPercent: 50)
+        #expect(half.filter { $0.kind == .instanceEjected }.count == 2, "\(half.map(\.detail))")
+    }
+}

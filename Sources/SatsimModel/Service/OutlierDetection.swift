@@ -5,7 +5,9 @@ import SatsimCore
 ///
 /// The rules, after Envoy's architecture overview ("Outlier detection", ejection algorithm), the
 /// OutlierDetection API reference and `source/common/upstream/outlier_detection_impl.cc`:
-/// - an error or a timeout of an attempt the instance held counts; a success resets the count;
+/// - an error or a timeout of an attempt the instance held counts, and so does a fault's
+///   failure (errors, outage) of an attempt the balancer sent it (``attributeFault(_:service:)``);
+///   a success resets the count;
 ///   the count also restarts when it triggers an ejection (Envoy resets it to allow re-ejection);
 /// - consecutive-error ejection runs inline, at the failure that reaches the count;
 /// - it happens only while 100 x (ejected + 1) / instances <= max_ejection_percent, or when no
@@ -31,6 +33,20 @@ extension Simulation {
         guard let spec = services[s].spec.outlierDetection else { return }
         calendar.schedule(at: now + spec.interval, kind: EventKind.outlierReview.rawValue, target: UInt32(s),
                           generation: chaos.reviewGeneration[s])
+    }
+
+    /// A fault (injected errors, a refusing or blackholing outage) fails attempt `a` at service
+    /// `s`. Faults act on the whole service, before any instance is picked; but the balancer
+    /// that watches for outliers picked a host for the request before the failure came back
+    /// (Envoy's router chooses the upstream host, then reports the 5xx, the refused connection
+    /// or the timeout to that host's outlier monitor, `putResult`/`putHttpResponseCode`). So
+    /// when the service has outlier detection the balancer picks an instance for the attempt,
+    /// as for any other, and the failure counts against it; without outlier detection nothing
+    /// can tell, and nothing is picked (the balancer's state and draws stay as they were).
+    @inline(__always)
+    func attributeFault(_ a: UInt32, service s: Int) {
+        guard services[s].spec.outlierDetection != nil, let instance = chooseInstance(service: s) else { return }
+        attempts.rows[Int(a)].instance = Int32(instance)
     }
 
     /// An instance answered attempt `a` (or the attempt timed out while the instance held it).

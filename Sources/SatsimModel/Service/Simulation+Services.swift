@@ -34,16 +34,19 @@ extension Simulation {
         let i = Int(a)
         if services[s].blackholing > 0 {
             attempts.rows[i].phase = .blackholed
+            attributeFault(a, service: s)
             if attempts.rows[i].abandoned { attempts.slots.release(a) }
             return true
         }
         if services[s].refusing > 0 {
             services[s].counters.rejected += 1
+            attributeFault(a, service: s)
             respond(a, outcome: .error)
             return true
         }
         if let ratio = services[s].errorRatios.max(), services[s].faultStream.uniform() < ratio {
             services[s].counters.injectedErrors += 1
+            attributeFault(a, service: s)
             respond(a, outcome: .error)
             return true
         }
