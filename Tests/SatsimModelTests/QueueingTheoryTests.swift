@@ -112,6 +112,24 @@ struct QueueingTheoryTests {
         Self.expectWithin(theory, blocking, relativeWidth: 0.08, "M/M/1/\(k) blocking at rho \(rho)")
     }
 
+    @Test("M/M/c/c (no queue) blocks with Erlang B, B(c, a) = (a^c / c!) / sum_k<=c a^k / k!", arguments: [(4, 3.0), (2, 1.0)])
+    func mmccErlangB(c: Int, a: Double) {
+        // queue capacity 0: an arrival that finds every server busy is turned away at once, the
+        // loss system Erlang solved (1917); by PASTA the share turned away is B(c, a).
+        let runs = Self.replicate(10) {
+            Self.station(lambda: a, servers: c, service: .exponential(mean: 1), queueCapacity: 0, customers: 40_000, seed: $0)
+        }
+        var term = 1.0
+        var sum = 1.0
+        for k in 1...c {
+            term *= a / Double(k)
+            sum += term
+        }
+        let theory = term / sum
+        let blocking = runs.map { Double($0.rejected) / Double($0.arrivals) }
+        Self.expectWithin(theory, blocking, relativeWidth: 0.05, "M/M/\(c)/\(c) blocking at a \(a)")
+    }
+
     @Test("Little's law: mean queue length = arrival rate x mean wait")
     func littlesLaw() {
         let lambda = 3.0

@@ -6,9 +6,9 @@ import Testing
 /// Passive outlier detection, checked against Envoy's definition (architecture overview,
 /// "Outlier detection", ejection algorithm; source/common/upstream/outlier_detection_impl.cc,
 /// `DetectorImpl::ejectHost` and `checkHostForUneject`): consecutive errors eject a host at
-/// once; only while 100 x ejected / hosts < max_ejection_percent; an ejection lasts
-/// base_ejection_time x the number of times the host was ejected, and ends at the first
-/// interval review after that.
+/// once; only while 100 x (ejected + 1) / hosts <= max_ejection_percent, or when none is
+/// ejected; an ejection lasts base_ejection_time x the number of times the host was ejected (in a
+/// row: OutlierBackoffTests), and ends at the first interval review after that.
 @Suite("Outlier detection")
 struct OutlierDetectionTests {
     /// users -> api (4 instances, round robin, one request every 10 ms, so every 40 ms to each
@@ -71,10 +71,11 @@ struct OutlierDetectionTests {
         #expect(lastBack.time > 25)
     }
 
-    @Test("max_ejection_percent: eject only while 100 x ejected / instances < it; the first always")
+    @Test("max_ejection_percent: eject only while 100 x (ejected + 1) / instances <= it; the first always")
     func maxEjectionPercent() throws {
-        // Two instances paused out of four. 25% may eject one (0% < 25%) but not the second
-        // (25% is not < 25%); 50% ejects both; 0% none.
+        // Two instances paused out of four. 25% may eject one (25% <= 25%) but not the second
+        // (50% > 25%); 50% ejects both; 0% only the one that may always go (Envoy's API
+        // reference: "will eject at least one host regardless of the value").
         let quarter = try Self.events(2, 25)
         let firstEjections = quarter.filter { $0.kind == .instanceEjected && $0.time < 6 }
         #expect(firstEjections.count == 1)
@@ -83,6 +84,7 @@ struct OutlierDetectionTests {
         #expect(half.filter { $0.kind == .instanceEjected && $0.time < 6 }.count == 2)
         #expect(!half.contains { $0.kind == .outlierNotEjected && $0.time < 6 })
         let none = try Self.events(2, 0)
-        #expect(!none.contains { $0.kind == .instanceEjected })
+        #expect(none.filter { $0.kind == .instanceEjected && $0.time < 6 }.count == 1)
+        #expect(none.contains { $0.kind == .outlierNotEjected && $0.time < 6 })
     }
 }

@@ -70,6 +70,7 @@ extension Simulation {
         for f in chaos.faults[s] where f.ratio > 0 && targets(f, attempt: a) {
             if services[s].faultStream.uniform() < f.ratio {
                 services[s].counters.injectedErrors += 1
+                attributeFault(a, service: s)
                 respond(a, outcome: .error)
                 return true
             }

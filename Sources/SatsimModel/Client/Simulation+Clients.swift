@@ -197,7 +197,9 @@ extension Simulation {
         let i = Int(a)
         attempts.rows[i].abandoned = true
         let r = attempts.rows[i].request
-        if chaos.outliers, attempts.rows[i].phase == .atServer, attempts.rows[i].instance >= 0 { observeOutlier(a, success: false) }
+        if chaos.outliers, attempts.rows[i].phase == .atServer || attempts.rows[i].phase == .blackholed, attempts.rows[i].instance >= 0 {
+            observeOutlier(a, success: false)
+        }
         // An attempt on its way to or held by a server stays alive until served or dropped: the
         // server does not know its caller gave up, and that is wasted work. An answer already on
         // its way back is simply ignored.

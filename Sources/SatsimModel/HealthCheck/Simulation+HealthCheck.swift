@@ -90,6 +90,7 @@ extension Simulation {
                 recordEvent(.instanceReadmitted, subject: services[s].spec.name, detail: "instance \(local) passed \(check.healthyAfter) health checks and is back in the balancer")
                 refreshRouting(service: s)
             }
+            if instances[instance].outlierEjected { outlierProbePassed(service: s, instance: instance) }
             return
         }
         instances[instance].consecutiveProbeSuccesses = 0

@@ -72,11 +72,15 @@ struct InstanceState {
     /// Taken out of the balancer by its health check (it still works off what it holds).
     var ejected = false
     /// Outlier detection (OutlierDetection.swift): ejected by it, errors in a row, times ejected
-    /// in this life, and when the last ejection began [ns].
+    /// in this life, when the last ejection began [ns], the multiplier of base_ejection_time
+    /// (Envoy's ejectTimeBackoff: up with each ejection, down with each healthy interval), and
+    /// when it last returned from an ejection [ns] (-1: never in this life).
     var outlierEjected = false
     var outlierConsecutive: Int32 = 0
     var outlierEjections: Int32 = 0
     var outlierEjectedAt: Int64 = 0
+    var outlierBackoff: Int32 = 0
+    var outlierReturnedAt: Int64 = -1
     var consecutiveProbeFailures = 0
     var consecutiveProbeSuccesses = 0
     /// Bumped each time the instance's probe schedule starts, so that the events of an earlier

@@ -34,16 +34,19 @@ extension Simulation {
         let i = Int(a)
         if services[s].blackholing > 0 {
             attempts.rows[i].phase = .blackholed
+            attributeFault(a, service: s)
             if attempts.rows[i].abandoned { attempts.slots.release(a) }
             return true
         }
         if services[s].refusing > 0 {
             services[s].counters.rejected += 1
+            attributeFault(a, service: s)
             respond(a, outcome: .error)
             return true
         }
         if let ratio = services[s].errorRatios.max(), services[s].faultStream.uniform() < ratio {
             services[s].counters.injectedErrors += 1
+            attributeFault(a, service: s)
             respond(a, outcome: .error)
             return true
         }
@@ -100,10 +103,13 @@ extension Simulation {
             }
             return best
         case .powerOfTwo:
+            // Envoy's least request with its default choice_count of 2
+            // (LeastRequestLoadBalancer::unweightedHostPick): two independent uniform draws,
+            // so both may name the same instance, and the second wins only with strictly fewer
+            // outstanding requests (Mitzenmacher's d = 2 choices, also drawn independently).
             let stream = services[s].balancerStream
             let x = Int(stream.uniform() * Double(count))
-            var y = Int(stream.uniform() * Double(count - 1))
-            if y >= x { y += 1 }
+            let y = Int(stream.uniform() * Double(count))
             let (first, second) = (services[s].servingList[x], services[s].servingList[y])
             return outstanding(second) < outstanding(first) ? second : first
         }

@@ -72,9 +72,14 @@ public enum QueueDiscipline: String, Sendable, Hashable, CaseIterable {
 
 /// `balancer`.
 public enum BalancerKind: String, Sendable, Hashable, CaseIterable {
+    /// Each serving instance in turn.
     case roundRobin = "round_robin"
+    /// A serving instance drawn uniformly.
     case random
+    /// The serving instance holding the fewest requests (in service or queued).
     case leastOutstanding = "least_outstanding"
+    /// The fewer-loaded of two instances drawn independently (they may coincide), as Envoy's
+    /// least request balancer with choice_count 2 does it.
     case powerOfTwo = "power_of_two"
 }
 
@@ -208,9 +213,10 @@ public struct OutlierDetectionSpec: Sendable, Hashable {
     public var consecutiveErrors: Int
     /// `interval`: how often ejections are reviewed (un-ejected when their time is up).
     public var interval: SimTime
-    /// `base_ejection_time`: an ejection lasts this x the number of times the instance was ejected.
+    /// `base_ejection_time`: an ejection lasts this x the number of times the instance was ejected
+    /// (Envoy's backoff, which decays while it stays healthy), at most max(300 s, this).
     public var baseEjectionTime: SimTime
-    /// `max_ejection_percent`: no ejection while this share of instances [%] is already ejected.
+    /// `max_ejection_percent`: never eject more than this share of instances [%], but one may always go.
     public var maxEjectionPercent: Int
     public init(consecutiveErrors: Int = 5, interval: SimTime = SimTime(seconds: 10), baseEjectionTime: SimTime = SimTime(seconds: 30),
                 maxEjectionPercent: Int = 10) {

@@ -239,6 +239,8 @@ extension Simulation {
             instances[instance].outlierEjected = false
             instances[instance].outlierConsecutive = 0
             instances[instance].outlierEjections = 0
+            instances[instance].outlierBackoff = 0
+            instances[instance].outlierReturnedAt = -1
             instances[instance].consecutiveProbeFailures = 0
             instances[instance].consecutiveProbeSuccesses = 0
         }

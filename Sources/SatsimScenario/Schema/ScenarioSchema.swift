@@ -138,7 +138,7 @@ extension ScenarioSchema {
                           "service time x (1 + contention x requests in service on the instance when one starts)"),
                     .init("queue", .object("queue"), .defaulted("{}"), "requests waiting for a worker"),
                     .init("balancer", .choice(of: BalancerKind.self),
-                          .defaulted("round_robin"), "how an attempt picks an instance"),
+                          .defaulted("round_robin"), "how an attempt picks an instance: in turn; uniformly at random; the fewest requests held (in service or queued); or power_of_two, the fewer of two instances drawn independently at random (Envoy's least request, choice_count 2)"),
                     .init("calls", .list(.object("call")), .optional("no calls"),
                           "downstream calls made by each request, in order, holding the worker"),
                     .init("cache", .object("cache"), .optional("no cache"), "a hit skips every call of this service"),
@@ -191,14 +191,14 @@ extension ScenarioSchema {
                 ]),
             SchemaShape(
                 "outlier_detection",
-                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, a success resets its count; at consecutive_errors it is ejected at once, unless 100 x ejected / instances >= max_ejection_percent (the first ejection always happens when that is > 0). Every interval from the start a review returns the instances ejected for at least base_ejection_time x the number of times they were ejected. A restarted instance starts afresh.",
+                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, and so does the failure a fault (errors, outage) causes to an attempt the balancer sent it; a success resets its count; at consecutive_errors it is ejected at once if 100 x (ejected + 1) / instances <= max_ejection_percent, or if none is ejected (at least one may always go). Every interval from the start a review returns the instances ejected for at least min(base_ejection_time x m, max(300s, base_ejection_time)), where m counts the instance's ejections and drops by one at each review that finds it back for at least an interval (Envoy's ejection-time backoff). A health check that passes while the checker deems the instance healthy returns it at once (Envoy's successful_active_health_check_uneject_host). A restarted instance starts afresh.",
                 keys: [
                     .init("consecutive_errors", .integer(minimum: 1, maximum: 1_000_000), .defaulted("5"), "errors in a row that eject an instance"),
                     .init("interval", .duration(positive: true), .defaulted("10s"), "time between reviews of the ejections"),
                     .init("base_ejection_time", .duration(positive: true), .defaulted("30s"),
-                          "an ejection lasts at least this x the number of times the instance was ejected"),
+                          "an ejection lasts at least this x the number of times the instance was ejected (in a row), at most max(300s, this)"),
                     .init("max_ejection_percent", .integer(minimum: 0, maximum: 100), .defaulted("10"),
-                          "no ejection while this share of instances [%] is already ejected"),
+                          "never eject more than this share of instances [%], except that one may always go"),
                 ]),
             SchemaShape(
                 "autoscaler", "Changes the instance count from sampled metrics.",
