@@ -154,4 +154,82 @@ import Testing
         }
         #expect(calendar.isEmpty)
     }
+
+    /// The run loop takes an event, the handler schedules (often the next arrival, soon, through
+    /// ``EventCalendar/scheduleSoon(at:kind:target:slot:generation:)``), then the loop settles
+    /// (``EventCalendar/take()``): an event that belongs in the root takes the taken one's place. With ties, events in the past, events far ahead, a compaction and FIFOs between
+    /// take and settle, the order is still exactly a reference sort by (time, sequence), the count
+    /// leaves out the taken event, and the heap property holds after each settle.
+    @Test(arguments: [7 as UInt64, 8, 9])
+    func takeAndSettleKeepTheReferenceOrder(seed: UInt64) {
+        let stream = RandomStream(seed: seed)
+        var calendar = EventCalendar(capacity: 8)
+        let fifo = calendar.addFIFO()
+        var reference: [(time: Int64, sequence: UInt64, id: UInt32)] = []
+        var nextSequence: UInt64 = 0
+        var now: Int64 = 0
+        var id: UInt32 = 0
+        var filledRoot = 0
+
+        func add(_ time: Int64, fifo f: Int = -1, soon: Bool = false) {
+            if soon {
+                calendar.scheduleSoon(at: SimTime(nanoseconds: time), kind: 1, target: id)
+            } else {
+                calendar.schedule(at: SimTime(nanoseconds: time), kind: 1, target: id, fifo: f)
+            }
+            reference.append((time, nextSequence, id))
+            nextSequence += 1
+            id += 1
+        }
+        func earliest() -> Int? {
+            reference.indices.min(by: {
+                reference[$0].time != reference[$1].time
+                    ? reference[$0].time < reference[$1].time : reference[$0].sequence < reference[$1].sequence
+            })
+        }
+        for _ in 0..<200 { add(Int64(stream.nextUInt64() % 1_000)) }
+        for step in 0..<3_000 {
+            let event = calendar.take()
+            guard let best = earliest() else {
+                #expect(event == nil)
+                break
+            }
+            let expected = reference.remove(at: best)
+            #expect(event?.time.nanoseconds == expected.time && event?.sequence == expected.sequence, "step \(step)")
+            now = expected.time
+            #expect(calendar.count == reference.count, "the taken event is not pending")
+            // What a handler schedules: 0 to 3 events, soon (many ties with now), in the past now
+            // and then, or far ahead; some through the FIFO.
+            for _ in 0..<Int(stream.nextUInt64() % 4) {
+                let u = stream.uniform()
+                let wasOpen = calendar.rootHoleOpen
+                if u < 0.5 {
+                    // Soon: through scheduleSoon (the next arrival's call), or the plain schedule.
+                    add(now + Int64(stream.nextUInt64() % 4), soon: stream.uniform() < 0.7)
+                } else if u < 0.55 {
+                    add(now - Int64(stream.nextUInt64() % 3), soon: stream.uniform() < 0.5)
+                } else if u < 0.8 {
+                    add(now + 20 + Int64(stream.nextUInt64() % 2_000), soon: stream.uniform() < 0.3)
+                } else {
+                    add(now + 30, fifo: fifo)
+                }
+                if wasOpen && !calendar.rootHoleOpen { filledRoot += 1 }
+                #expect(calendar.count == reference.count)
+            }
+            if step % 499 == 0 {
+                // A compaction inside a handler.
+                let removed = calendar.removeAll { $0.target % 5 == 0 }
+                let before = reference.count
+                reference.removeAll { $0.id % 5 == 0 }
+                #expect(removed == before - reference.count)
+            }
+            calendar.settle()
+            calendar.checkInvariants()
+            #expect(calendar.count == reference.count)
+            #expect(calendar.next?.sequence == earliest().map { reference[$0].sequence })
+            // Keep the calendar at a few hundred events.
+            if reference.count < 100 { for _ in 0..<50 { add(now + Int64(stream.nextUInt64() % 1_000)) } }
+        }
+        #expect(filledRoot > 200, "the root was filled by a schedule \(filledRoot) times")
+    }
 }

@@ -13,6 +13,7 @@ extension EventCalendar {
     /// - Complexity: O(n): one pass to filter, then Floyd's bottom-up heap construction.
     @discardableResult
     public mutating func removeAll(where isStale: (ScheduledEvent) -> Bool) -> Int {
+        settle()
         var removed = heap.removeAll(where: isStale)
         if heap.count > 1 {
             for parent in stride(from: heap.count / 2 - 1, through: 0, by: -1) {

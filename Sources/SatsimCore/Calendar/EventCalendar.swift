@@ -10,6 +10,12 @@
 /// a generation number (``TimerSlots``) and skips a stale event when it pops. This keeps `schedule`
 /// and `popNext` at O(log n) with no search.
 ///
+/// **Take and settle.** The run loop takes the earliest event (``take()``) and removes it from the
+/// heap only after the handler (``settle()``). Meanwhile a handler that schedules an event likely
+/// to be the earliest of all (the next arrival, ``scheduleSoon(at:kind:target:slot:generation:)``)
+/// may put it straight into the root, where a pop and a push would each have walked the heap's
+/// height (issue 10: 7% fewer instructions per event on the M/M/c model).
+///
 /// **Fixed delays.** A timer scheduled `delay` after now, with the same `delay` every time (a
 /// client's timeout), always lands behind the previous one, so a FIFO ring keeps such timers in
 /// order at O(1) (``addFIFO()``, ``schedule(at:kind:target:slot:generation:fifo:)``). An event
@@ -31,6 +37,9 @@ public struct EventCalendar {
     /// check asks for it after every request).
     @usableFromInline internal var fifoEvents = 0
     @usableFromInline internal var nextSequence: UInt64 = 0
+    /// True from ``take()`` of an event from the heap until the ``settle()`` after it: the root
+    /// still holds that event, which has fired, and a schedule may take its place.
+    @usableFromInline internal var rootHole = false
 
     /// Creates an empty calendar with room for `capacity` events before it first grows.
     public init(capacity: Int = 1024) {
@@ -38,11 +47,11 @@ public struct EventCalendar {
     }
 
     /// The number of pending events, stale ones included.
-    @inlinable public var count: Int { heap.count &+ fifoEvents }
+    @inlinable public var count: Int { heap.count &- (rootHole ? 1 : 0) &+ fifoEvents }
 
     @inlinable public var isEmpty: Bool { count == 0 }
 
-    /// The earliest pending event, without removing it.
+    /// The earliest pending event, without removing it (call ``settle()`` first after a ``take()``).
     @inlinable public var next: ScheduledEvent? {
         if fifoCount == 0 { return heap.isEmpty ? nil : heap[0] }
         let (_, event) = earliest()
@@ -68,8 +77,34 @@ public struct EventCalendar {
         let event = ScheduledEvent(
             time: time, sequence: nextSequence, kind: kind, target: target, slot: slot, generation: generation)
         nextSequence &+= 1
+        // With the event being handled still in the root (``take()``), the new one rises below
+        // it: it cannot pass it, since that event fired at the current time and was scheduled
+        // first. An event in the past would: the root is settled first.
+        if rootHole && event.firesBefore(heap[0]) { settle() }
         // The new event rises from a hole at the end (rise writes it once, where it settles).
         rise(event, from: heap.appendUninitialized(), above: 0)
+    }
+
+    /// ``schedule(at:kind:target:slot:generation:)`` for an event likely to be the earliest of
+    /// all, such as the next arrival a few milliseconds ahead: while the root holds the event
+    /// being handled (``take()``), the new one takes its place when it belongs there (a few
+    /// comparisons, where the pop in ``settle()`` and a push would each walk the heap's height).
+    /// Only the sites that schedule such events call it, so that the others stay small.
+    @inlinable @inline(__always)
+    public mutating func scheduleSoon(
+        at time: SimTime, kind: UInt32, target: UInt32 = 0, slot: UInt32 = 0, generation: UInt32 = 0
+    ) {
+        guard rootHole else {
+            schedule(at: time, kind: kind, target: target, slot: slot, generation: generation)
+            return
+        }
+        let event = ScheduledEvent(
+            time: time, sequence: nextSequence, kind: kind, target: target, slot: slot, generation: generation)
+        if fillRoot(with: event) {
+            nextSequence &+= 1
+            return
+        }
+        schedule(at: time, kind: kind, target: target, slot: slot, generation: generation)
     }
 
     /// Schedules an event into FIFO `fifo` (from ``addFIFO()``, or -1 for none): O(1) when it lands behind the
@@ -111,11 +146,82 @@ public struct EventCalendar {
         return (from, best)
     }
 
+    /// Removes and returns the earliest event, as ``popNext()`` does, for a run loop that calls
+    /// ``settle()`` once the event is handled. An event taken from the heap stays in the root
+    /// until then, and the first event scheduled meanwhile that fires before both of the root's
+    /// children takes its place: handlers often schedule such an event (the next arrival, a few
+    /// milliseconds ahead, is usually the earliest of all), which then costs two comparisons
+    /// where a pop and a push each walk the height of the heap. The order in which events fire
+    /// does not change: it is the strict total order (time, sequence), whatever the layout.
+    @inlinable
+    public mutating func take() -> ScheduledEvent? {
+        settle()
+        if fifoCount != 0 {
+            let (from, event) = earliest()
+            if from >= 0 {
+                fifoEvents &-= 1
+                return fifos[from].removeFirst()
+            }
+            guard event != nil else { return nil }
+        }
+        guard !heap.isEmpty else { return nil }
+        rootHole = true
+        return heap[0]
+    }
+
+    /// Tries to put `event` in the root's place, which holds the event being handled
+    /// (``take()``): the textbook sift-down from the root, for two levels. An event that belongs
+    /// there (it fires before the smaller child of its place) costs a few comparisons, where the
+    /// pop (``settle()``) and a push would each have walked the heap's height. One that would go
+    /// deeper is left to the push, and the root to ``settle()``: the first level moved down is
+    /// put back. Returns whether the event was placed.
+    @inlinable @inline(__always)
+    internal mutating func fillRoot(with event: ScheduledEvent) -> Bool {
+        let h = heap.baseAddress
+        let n = heap.count
+        // Level 0: the root's smaller child.
+        if n < 2 {
+            h[0] = event
+            rootHole = false
+            return true
+        }
+        let c = n > 2 && h[2].firesBefore(h[1]) ? 2 : 1
+        if event.firesBefore(h[c]) {
+            h[0] = event
+            rootHole = false
+            return true
+        }
+        // Level 1: the smaller child of c.
+        let left = 2 &* c &+ 1
+        if left >= n || event.firesBefore(h[left &+ (left &+ 1 < n && h[left &+ 1].firesBefore(h[left]) ? 1 : 0)]) {
+            h[0] = h[c]
+            h[c] = event
+            rootHole = false
+            return true
+        }
+        // Deeper: the push rises from a new leaf. It cannot pass the root: the event there fired
+        // at the current time and was scheduled before it, so it fires first.
+        return false
+    }
+
+    /// Whether the event ``take()`` left in the root is still there (tests).
+    public var rootHoleOpen: Bool { rootHole }
+
+    /// Removes the event ``take()`` left in the root, unless a schedule has taken its place.
+    @inlinable
+    public mutating func settle() {
+        guard rootHole else { return }
+        rootHole = false
+        let last = heap.removeLast()
+        if !heap.isEmpty { refill(from: 0, with: last) }
+    }
+
     /// Removes and returns the earliest event (ties: the one scheduled first).
     ///
     /// - Complexity: O(log n).
     @inlinable
     public mutating func popNext() -> ScheduledEvent? {
+        settle()
         if fifoCount != 0 {
             let (from, event) = earliest()
             if from >= 0 {
@@ -138,6 +244,7 @@ public struct EventCalendar {
 
     /// Removes every pending event; the sequence counter keeps counting.
     public mutating func removeAll() {
+        rootHole = false
         heap.removeAll()
         for k in 0..<fifoCount { fifos[k].removeAll() }
         fifoEvents = 0

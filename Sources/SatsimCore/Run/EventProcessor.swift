@@ -92,10 +92,13 @@ public enum RunLoop {
             if counted >= eventBudget {
                 return RunReport(stop: .eventBudgetExhausted, events: counted, popped: popped, time: model.now)
             }
-            guard let event = model.calendar.popNext() else { continue }
+            // take, then settle after the handler: an event the handler schedules may take the
+            // taken one's place in the heap (EventCalendar.take()).
+            guard let event = model.calendar.take() else { continue }
             popped &+= 1
             model.now = event.time
             if process(event) { counted &+= 1 }
+            model.calendar.settle()
             if model.isHalted {
                 return RunReport(stop: .halted, events: counted, popped: popped, time: model.now)
             }

@@ -10,7 +10,9 @@ extension Simulation {
         // Poisson gaps come from the stream's block of exponentials (-log v, vectorised), as
         // service times do.
         let gap = clients[c].isPoisson ? clients[c].arrivalStreamRef.with { $0.standardExponential() } / rate : 1 / rate
-        calendar.schedule(
+        // The next arrival is usually the earliest event of all: it may take the place of the one
+        // being handled (EventCalendar.scheduleSoon).
+        calendar.scheduleSoon(
             at: now + SimTime(seconds: gap), kind: EventKind.arrival.rawValue, target: UInt32(c),
             generation: clients[c].arrivalEpoch)
     }
