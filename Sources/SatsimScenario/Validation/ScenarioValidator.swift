@@ -284,7 +284,7 @@ struct ScenarioValidator {
                         let path = "services.\(top.name).calls.\(edge.index).service"
                         diagnostics.append(Diagnostic(
                             at: positions.value(path), path: path,
-                            "calls form a cycle: " + cycle.joined(separator: " -> ")))
+                            "calls form a cycle: " + Self.shown(cycle: cycle)))
                     }
                 case .done?:
                     continue
@@ -294,6 +294,13 @@ struct ScenarioValidator {
                 }
             }
         }
+    }
+
+    /// A cycle `a -> b -> ... -> a` as a line: one of thousands of services is told by its first
+    /// and last five and its length, not written out whole.
+    static func shown(cycle: [String]) -> String {
+        guard cycle.count > 12 else { return cycle.joined(separator: " -> ") }
+        return (cycle.prefix(5) + ["..."] + cycle.suffix(5)).joined(separator: " -> ") + " (\(cycle.count - 1) services)"
     }
 
     private mutating func checkTimeline() {
