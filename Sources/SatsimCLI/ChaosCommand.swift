@@ -78,7 +78,8 @@ public struct ChaosCommand: ParsableCommand {
     public func run() throws {
         let spec = try scenario.load(file: file)
         guard let chaos = spec.chaos else {
-            Console.error("\(file): no `chaos` block: satsim chaos needs candidate faults, such as\n"
+            // Located at the file's start, as every refusal of a scenario is (file:line:col).
+            Console.error("\(file):1:1: error: no `chaos` block: satsim chaos needs candidate faults, such as\n"
                           + "chaos: { at: 2m, faults: [ { kind: kill, service: api, count: 1 } ] }")
             throw ExitCode(2)
         }

@@ -212,7 +212,7 @@ public struct SweepCommand: ParsableCommand {
                 // was loaded above.
                 specs.append(try ScenarioLoader.parse(tree: tree, overrides: sets + point.overrides, checkingAlternatives: false))
             } catch {
-                let where_ = zip(plan.columns, point.values).map { "\($0)=\($1)" }.joined(separator: ", ")
+                let where_ = zip(plan.columns, point.values).map { "\($0)=\(Diagnostic.shown($1))" }.joined(separator: ", ")
                 // The loader places a point's values after the --sets, as `--set` lines; name the
                 // --vary that gave each one instead.
                 let located = error.diagnostics.map { d -> Diagnostic in

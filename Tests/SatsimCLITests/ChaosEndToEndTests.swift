@@ -219,6 +219,6 @@ struct ChaosEndToEndTests {
         // A file without a chaos block says so.
         let plain = try CLIHarness.scenarioFile(Self.base, name: "plain.yaml").path
         let output = try CLIHarness.run(["chaos", plain])
-        #expect(output.status == 2 && output.stderr.contains("no `chaos` block"))
+        #expect(output.status == 2 && output.stderr.contains("plain.yaml:1:1: error: no `chaos` block"))
     }
 }

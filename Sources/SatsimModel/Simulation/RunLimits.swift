@@ -28,11 +28,14 @@ public struct RunLimits: Sendable, Hashable {
 public enum RunLimitHit: Sendable, Hashable {
     case eventBudget(events: Int, at: SimTime)
     case inFlight(count: Int, largestQueue: String?, at: SimTime)
+    /// The run's event log reached ``Simulation/maximumLoggedEvents`` entries; `top` is the
+    /// subject and kind (events.jsonl's `kind`) that wrote the most of them.
+    case eventLog(count: Int, top: LoggedEventCount?, at: SimTime)
 
     /// The simulated time at which the run stopped.
     public var at: SimTime {
         switch self {
-        case .eventBudget(_, let at), .inFlight(_, _, let at): return at
+        case .eventBudget(_, let at), .inFlight(_, _, let at), .eventLog(_, _, let at): return at
         }
     }
 
@@ -47,6 +50,26 @@ public enum RunLimitHit: Sendable, Hashable {
                 text += "; the queues of service '\(queue)' grew without bound (an unbounded queue under overload or a retry storm?): give queue.capacity a limit, or raise --max-in-flight"
             }
             return text
+        case .eventLog(let count, let top, let at):
+            var text = "the run stopped at \(at.description) of simulated time with \(count) entries in its event log (breaker changes, ejections, scaling, restarts), its bound"
+            if let top {
+                text += "; the most, \(top.count), are \(top.kind) entries of '\(top.subject)', which changed state over and over (a circuit breaker's open_for, a health check's interval or an outlier detection's ejection time of a few microseconds?)"
+            }
+            return text
         }
+    }
+}
+
+/// How many entries of one kind one subject wrote in a run's event log.
+public struct LoggedEventCount: Sendable, Hashable {
+    public var subject: String
+    /// The entries' kind, as events.jsonl writes it (`breaker_opened`).
+    public var kind: String
+    public var count: Int
+
+    public init(_ subject: String, _ kind: String, _ count: Int) {
+        self.subject = subject
+        self.kind = kind
+        self.count = count
     }
 }

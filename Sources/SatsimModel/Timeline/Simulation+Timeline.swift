@@ -6,8 +6,31 @@ extension Simulation {
     /// event or one request, so this bounds what a population costs in memory.
     public static let maximumUsers = 10_000_000
 
+    /// The most entries a run's event log holds before the run stops at a limit.
+    ///
+    /// The log grows with state changes, not with what is in flight: a circuit breaker with an
+    /// `open_for` of microseconds under a long outage opens and half-opens on every request,
+    /// 3.8 million entries (1.3 GB, and a 360 MB events.jsonl) in 20 simulated seconds, and an
+    /// hour of it aborted for want of memory. 100,000 entries are about 15 MB in memory and
+    /// 10 MB of events.jsonl, far more than a story can tell.
+    public static let maximumLoggedEvents = 100_000
+
     func recordEvent(_ kind: RunEventKind, subject: String, detail: String) {
         runEvents.append(RunEvent(time: now.seconds, kind: kind, subject: subject, detail: detail))
+        if runEvents.count >= Self.maximumLoggedEvents, halted == nil { haltEventLog() }
+    }
+
+    /// Stops the run: its event log is full (see ``maximumLoggedEvents``). The message names the
+    /// subject and kind that wrote the most entries, the likely cause.
+    func haltEventLog() {
+        var counts: [String: (subject: String, kind: RunEventKind, count: Int)] = [:]
+        for event in runEvents {
+            let key = event.subject + "\u{0}" + event.kind.rawValue
+            counts[key, default: (event.subject, event.kind, 0)].count += 1
+        }
+        // Ties go to the first in name order, so the message does not depend on hashing.
+        let top = counts.values.max { ($0.count, $1.subject, $1.kind.rawValue) < ($1.count, $0.subject, $0.kind.rawValue) }
+        halted = .eventLog(count: runEvents.count, top: top.map { LoggedEventCount($0.subject, $0.kind.rawValue, $0.count) }, at: now)
     }
 
     func serviceIndex(_ name: String) -> Int? { services.firstIndex { $0.spec.name == name } }

@@ -168,7 +168,10 @@ extension SpecDecoder {
 }
 
 extension SimTime {
-    /// The shortest unit text that states this duration exactly (`1500ms`, `2s`, `5m`).
+    /// The shortest unit text that states this duration exactly (`1500ms`, `2s`, `5m`), in a
+    /// form the format reads back: a duration finer than a microsecond is written in `us` with
+    /// its nanoseconds as decimals (`0.001us`, `1.5us`), never as `1e-09s`, which the format
+    /// refuses (a duration is written without an exponent).
     var shortText: String {
         let ns = nanoseconds
         if ns % 3_600_000_000_000 == 0 && ns > 0 { return "\(ns / 3_600_000_000_000)h" }
@@ -176,6 +179,10 @@ extension SimTime {
         if ns % 1_000_000_000 == 0 { return "\(ns / 1_000_000_000)s" }
         if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
         if ns % 1_000 == 0 { return "\(ns / 1_000)us" }
-        return "\(seconds)s"
+        let (whole, rest) = ns.quotientAndRemainder(dividingBy: 1_000)
+        var decimals = String(rest.magnitude)
+        decimals = String(repeating: "0", count: 3 - decimals.count) + decimals
+        while decimals.hasSuffix("0") { decimals.removeLast() }
+        return (ns < 0 ? "-" : "") + "\(whole.magnitude).\(decimals)us"
     }
 }

@@ -39,8 +39,9 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension Diagnostic {
-    /// `text`, or its first `limit` characters and "..." when it is longer.
-    static func shown(_ text: String, limit: Int = 60) -> String {
+    /// `text`, or its first `limit` characters and "..." when it is longer: a name or value
+    /// from the user echoed in a message, which may be a megabyte long.
+    public static func shown(_ text: String, limit: Int = 60) -> String {
         text.count > limit ? String(text.prefix(limit)) + "..." : text
     }
 

@@ -108,7 +108,7 @@ struct Overlay {
         case .named(let kind, let valueType):
             guard var entries = node.entries else { return problem(walked, "found \(node.foundDescription) in the file, expected a mapping") }
             guard let index = entries.firstIndex(where: { $0.key == segment }) else {
-                return problem(here, "no \(kind) named '\(segment)'", suggestion: Suggestion.closest(to: segment, in: entries.map(\.key)))
+                return problem(here, "no \(kind) named '\(Diagnostic.shown(segment))'", suggestion: Suggestion.closest(to: segment, in: entries.map(\.key)))
             }
             if last { return problem(here, "is a \(kind), not a scalar; name one of its keys") }
             var child = entries[index].value

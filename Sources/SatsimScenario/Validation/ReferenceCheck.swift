@@ -14,7 +14,7 @@ struct ReferenceCheck {
 
         func check(_ node: YAMLNode?, kind: String, among names: [String], path: String) {
             guard let node, let name = node.scalar, !node.isNull, !names.contains(name) else { return }
-            found.append(Diagnostic(at: node.position, path: path, "no \(kind) named '\(name)'",
+            found.append(Diagnostic(at: node.position, path: path, "no \(kind) named '\(Diagnostic.shown(name))'",
                                     suggestion: Suggestion.closest(to: name, in: names)))
         }
 

@@ -66,8 +66,35 @@ public struct SlurmScript: Sendable, Hashable {
     }
 
     /// `text` quoted for a POSIX shell: single quotes, inner ones as '\''.
+    ///
+    /// Text with a control character (a line break in a folder's name or a `--set` value) is
+    /// written in bash's ANSI-C quoting instead, `$'a\012b'`, so that no raw line break reaches
+    /// the script: inside the here-documents that carry each job's script, a line that reads
+    /// `SATSIM_TASK` would end the document early and run the lines after it on the login node.
     public static func quoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        var body = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": body += "\\\\"
+            case "'": body += "\\'"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                // Always three octal digits, so that a digit after it is not read as part of it.
+                let octal = String(scalar.value, radix: 8)
+                body += "\\" + String(repeating: "0", count: 3 - octal.count) + octal
+            default: body.unicodeScalars.append(scalar)
+            }
+        }
+        return "$'" + body + "'"
+    }
+
+    /// `path` for sbatch's `--output`, which reads `%` as the start of a replacement symbol
+    /// (`%a`, `%j`, `%x`...; sbatch(1), "filename pattern"): each `%` of the folder's own name is
+    /// written `%%`, so that the logs go to the folder named.
+    static func outputPattern(_ path: String) -> String {
+        path.replacingOccurrences(of: "%", with: "%%")
     }
 
     /// The script.
@@ -85,7 +112,7 @@ public struct SlurmScript: Sendable, Hashable {
             set -euo pipefail
             mkdir -p \(q(out + "/shards")) \(q(out + "/logs"))
             array_id=$(sbatch --parsable --job-name=\(q(job)) --array=0-\(tasks - 1) --cpus-per-task=\(cpusPerTask) \\
-              --output=\(q(out + "/logs/shard-%a.out")) <<'SATSIM_TASK'
+              --output=\(q(Self.outputPattern(out) + "/logs/shard-%a.out")) <<'SATSIM_TASK'
             #!/bin/bash
             set -euo pipefail
             exec \(task) \\
@@ -95,7 +122,7 @@ public struct SlurmScript: Sendable, Hashable {
             )
             array_id=${array_id%%;*}
             merge_id=$(sbatch --parsable --job-name=\(q(job + "-merge")) --dependency=afterok:"$array_id" \\
-              --output=\(q(out + "/logs/merge.out")) <<'SATSIM_MERGE'
+              --output=\(q(Self.outputPattern(out) + "/logs/merge.out")) <<'SATSIM_MERGE'
             #!/bin/bash
             set -euo pipefail
             exec \(q(satsim)) merge \\
