@@ -107,7 +107,7 @@ public struct SweepCommand: ParsableCommand {
         let records = try SweepOutputs.publish(store: store, directory: directory, format: format, header: header)
         let missing = plan.runCount - records.count
         try SweepOutputs.conclude(records: records, missing: missing == 0 ? nil
-            : "the store holds \(records.count) of the sweep's \(plan.runCount) runs; \(missing) are missing "
+            : "the store holds \(records.count) of the sweep's \(plan.runCount) runs; \(missing) \(missing == 1 ? "is" : "are") missing "
                 + "(another shard's, or not run yet: --resume runs them)", missingFails: false)
     }
 

@@ -48,13 +48,21 @@ struct SweepEndToEndTests {
         #expect(a == b && a.count == 12)
     }
 
+    /// A count agrees with its verb: one run missing "is" (it said "1 are missing").
+    @Test func oneMissingRunIsCountedInTheSingular() throws {
+        let file = try Self.file()
+        let half = try Self.sweep(file, ["--vary", "timeline.0.for=2s", "--replications", "1", "--shard", "0/2"])
+        #expect(half.output.status == 0, "\(half.output.stderr)")
+        #expect(half.output.stderr.contains("the store holds 1 of the sweep's 2 runs; 1 is missing"), "\(half.output.stderr)")
+    }
+
     @Test func twoShardsMergedEqualOneSweep() throws {
         let file = try Self.file()
         let whole = try Self.sweep(file, ["--vary", "timeline.0.for=2s,5s,8s", "--replications", "2"])
         let first = try Self.sweep(file, ["--vary", "timeline.0.for=2s,5s,8s", "--replications", "2", "--shard", "0/2"])
         let second = try Self.sweep(file, ["--vary", "timeline.0.for=2s,5s,8s", "--replications", "2", "--shard", "1/2", "--jobs", "1"])
         for result in [whole, first, second] { #expect(result.output.status == 0, "\(result.output.stderr)") }
-        #expect(first.output.stderr.contains("missing"), "a shard says the rest of the sweep is elsewhere")
+        #expect(first.output.stderr.contains("the store holds 6 of the sweep's 12 runs; 6 are missing"), "\(first.output.stderr)")
         let merged = try CLIHarness.temporaryDirectory().appendingPathComponent("merged")
         let merge = try CLIHarness.run(["merge", first.folder.path, second.folder.path, "--out", merged.path], timeout: 600)
         #expect(merge.status == 0, "\(merge.stderr)")
