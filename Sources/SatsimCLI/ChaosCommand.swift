@@ -88,8 +88,13 @@ public struct ChaosCommand: ParsableCommand {
         let enabled = chaos.faults.filter(\.event.enabled).count
         if enabled == 0 {
             // A file may keep its chaos block switched off for `run`; a search of it has nothing to try.
-            Console.error("\(TerminalText.escaped(file)): every fault of the chaos block has `enabled: false`, so there is "
-                          + "no combination to try; switch one on, e.g. --set chaos.faults.0.enabled=true")
+            // Located at the file's list of faults when the text holds it (a --set may have
+            // switched them off), else at its start, as every refusal of a scenario is.
+            let at = (try? String(contentsOfFile: file, encoding: .utf8))
+                .flatMap { ScenarioLoader.position(text: $0, file: file, path: "chaos.faults") } ?? (1, 1)
+            Console.error("\(TerminalText.escaped(file)):\(at.line):\(at.column): error: chaos.faults: every fault of the "
+                          + "chaos block has `enabled: false`, so there is no combination to try; switch one on, e.g. "
+                          + "--set chaos.faults.0.enabled=true")
             throw ExitCode(2)
         }
         let together = min(maxTogether ?? chaos.maxTogether, enabled)

@@ -372,6 +372,15 @@ struct HostilePlanTests {
         #expect(lost > 0.05, "\(alone)")
     }
 
+    /// DESIGN.md: no scenario text reaches a terminal as control characters, file names included
+    /// (Console escapes every line it writes; the refusal of a file without a chaos block is one).
+    @Test func aFileNameReachesTheTerminalEscaped() throws {
+        let file = try Self.file(Self.tiny, name: "x\u{1B}[2Jy.yaml")
+        let outcome = try Self.satsim(["chaos", file, "--out", try Self.folder()])
+        Self.expect(outcome, 2, ["no `chaos` block"])
+        #expect(!outcome.stderr.unicodeScalars.contains { $0.value == 0x1B }, "\(outcome.stderr)")
+    }
+
     /// scenario-format.md: "`enabled` (default true)" on chaos faults; "a switched-off fault
     /// joins no combination". With every fault off there is nothing to search: chaos says so
     /// (exit 2, with the --set that switches one back on), while `run` of the file still works.
@@ -379,7 +388,8 @@ struct HostilePlanTests {
         let off = try Self.file(Self.chaos(["{ kind: kill, service: api, count: 1, enabled: false }",
                                             "{ kind: scale, service: api, to: 3, enabled: false }"]))
         Self.expect(try Self.satsim(["chaos", off, "--out", try Self.folder(), "--format", "json"]), 2,
-                    ["every fault of the chaos block has `enabled: false`", "--set chaos.faults.0.enabled=true"])
+                    ["scenario.yaml:23:5: error: chaos.faults: every fault of the chaos block has `enabled: false`",
+                     "--set chaos.faults.0.enabled=true"])
         let on = try Self.satsim(["chaos", off, "--set", "chaos.faults.0.enabled=true", "--out", try Self.folder(), "--format", "json"])
         Self.expect(on, 0, [])
         #expect(on.stdout.contains("\"combinations\""))
