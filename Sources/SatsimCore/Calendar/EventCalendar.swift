@@ -229,25 +229,10 @@ public struct EventCalendar {
     /// - Complexity: O(log n).
     @inlinable
     public mutating func popNext() -> ScheduledEvent? {
+        // A take with nothing scheduled before the settle.
+        let event = take()
         settle()
-        if fifoCount != 0 {
-            let (from, event) = earliest()
-            if from >= 0 {
-                fifoEvents &-= 1
-                return fifos[from].removeFirst()
-            }
-            guard event != nil else { return nil }
-        }
-        return popHeap()
-    }
-
-    @inlinable
-    internal mutating func popHeap() -> ScheduledEvent? {
-        guard !heap.isEmpty else { return nil }
-        let first = heap[0]
-        let last = heap.removeLast()
-        if !heap.isEmpty { refill(from: 0, with: last) }
-        return first
+        return event
     }
 
     /// Removes every pending event; the sequence counter keeps counting.
