@@ -3,7 +3,8 @@ import SatsimCore
 /// One instance's cache: least recently used eviction over a fixed number of entries, with an
 /// optional time to live counted from insertion.
 ///
-/// Entries live in parallel arrays linked into a recency list; a dictionary maps keys to entries.
+/// Entries live in parallel arrays linked into a recency list; a ``KeyIndex`` (open addressing,
+/// one multiplication per hash) maps keys to entries.
 /// It grows with the entries actually cached (geometrically, so lookups and inserts allocate
 /// nothing once warm) rather than being reserved at full size up front: every instance slot a
 /// service may ever run has its cache, and 10,000 slots reserving a million entries each would
@@ -11,7 +12,7 @@ import SatsimCore
 struct LRUCache {
     let capacity: Int
     let ttl: Int64?
-    private var index: [Int: Int32] = [:]
+    private var index: KeyIndex
     private var keyOf: [Int] = []
     private var insertedAt: [Int64] = []
     private var prev: [Int32] = []
@@ -22,17 +23,17 @@ struct LRUCache {
     init(capacity: Int, ttl: SimTime?) {
         self.capacity = capacity
         self.ttl = ttl?.nanoseconds
-        index.reserveCapacity(min(capacity, 1 << 10))
+        index = KeyIndex(capacity: min(capacity, 1 << 10))
     }
 
     var count: Int { index.count }
 
     /// Whether `key` is cached and fresh at `now`; a hit makes it the most recent entry.
     mutating func lookup(_ key: Int, now: Int64) -> Bool {
-        guard let slot = index[key] else { return false }
+        guard let slot = index.slot(of: key) else { return false }
         if let ttl, now - insertedAt[Int(slot)] > ttl {
             unlink(slot)
-            index[key] = nil
+            index.remove(key)
             free.append(slot)
             return false
         }
@@ -43,7 +44,7 @@ struct LRUCache {
 
     /// Caches `key` at `now`, evicting the least recently used entry when full.
     mutating func insert(_ key: Int, now: Int64) {
-        if let slot = index[key] {
+        if let slot = index.slot(of: key) {
             insertedAt[Int(slot)] = now
             unlink(slot)
             pushFront(slot)
@@ -61,17 +62,17 @@ struct LRUCache {
         } else {
             slot = tail
             unlink(slot)
-            index[keyOf[Int(slot)]] = nil
+            index.remove(keyOf[Int(slot)])
         }
         keyOf[Int(slot)] = key
         insertedAt[Int(slot)] = now
-        index[key] = slot
+        index.set(key, to: slot)
         pushFront(slot)
     }
 
     /// Empties the cache (a flush, a restart).
     mutating func removeAll() {
-        index.removeAll(keepingCapacity: true)
+        index.removeAll()
         free.removeAll(keepingCapacity: true)
         keyOf.removeAll(keepingCapacity: true)
         insertedAt.removeAll(keepingCapacity: true)

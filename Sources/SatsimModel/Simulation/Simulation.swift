@@ -24,7 +24,7 @@ public final class Simulation: EventProcessor {
     @exclusivity(unchecked) var requests = RequestSlab()
     @exclusivity(unchecked) var attempts = AttemptSlab()
     /// Every service's downstream calls, service by service.
-    var calls: [CallState] = []
+    let calls = UnsafeColumn<CallState>()
     var timeSeries: TimeSeries
     var lastTick: SimTime = .zero
     var warmedUp = false
