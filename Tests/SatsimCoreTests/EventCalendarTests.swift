@@ -159,7 +159,8 @@ import Testing
     /// ``EventCalendar/scheduleSoon(at:kind:target:slot:generation:)``), then the loop settles
     /// (``EventCalendar/take()``): an event that belongs in the root takes the taken one's place. With ties, events in the past, events far ahead, a compaction and FIFOs between
     /// take and settle, the order is still exactly a reference sort by (time, sequence), the count
-    /// leaves out the taken event, and the heap property holds after each settle.
+    /// leaves out the taken event, and the heap property holds after each settle. Half the takes
+    /// are the run loop's: ``EventCalendar/earliestEvent()``, then ``EventCalendar/take(from:)``.
     @Test(arguments: [7 as UInt64, 8, 9])
     func takeAndSettleKeepTheReferenceOrder(seed: UInt64) {
         let stream = RandomStream(seed: seed)
@@ -189,7 +190,15 @@ import Testing
         }
         for _ in 0..<200 { add(Int64(stream.nextUInt64() % 1_000)) }
         for step in 0..<3_000 {
-            let event = calendar.take()
+            // Every other step the run loop's way: look (earliestEvent), then take what it found.
+            let event: ScheduledEvent?
+            if step % 2 == 0 {
+                event = calendar.take()
+            } else {
+                let found = calendar.earliestEvent()
+                #expect(found?.event.sequence == calendar.next?.sequence)
+                event = found.map { calendar.take(from: $0.source) }
+            }
             guard let best = earliest() else {
                 #expect(event == nil)
                 break

@@ -35,7 +35,7 @@ public final class EventFIFO {
         return base[(head &+ _count &- 1) & mask]
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     public func append(_ event: ScheduledEvent) {
         if _count > mask { grow() }
         base[(head &+ _count) & mask] = event

@@ -81,8 +81,10 @@ public enum RunLoop {
         if model.isHalted {
             return RunReport(stop: .halted, events: counted, popped: popped, time: model.now)
         }
+        // A caller that took an event itself may have left the root unsettled.
+        model.calendar.settle()
         while true {
-            guard let head = model.calendar.next else {
+            guard let (source, head) = model.calendar.earliestEvent() else {
                 return RunReport(stop: .calendarEmpty, events: counted, popped: popped, time: model.now)
             }
             if head.time > end {
@@ -92,9 +94,9 @@ public enum RunLoop {
             if counted >= eventBudget {
                 return RunReport(stop: .eventBudgetExhausted, events: counted, popped: popped, time: model.now)
             }
-            // take, then settle after the handler: an event the handler schedules may take the
+            // Take, then settle after the handler: an event the handler schedules may take the
             // taken one's place in the heap (EventCalendar.take()).
-            guard let event = model.calendar.take() else { continue }
+            let event = model.calendar.take(from: source)
             popped &+= 1
             model.now = event.time
             if process(event) { counted &+= 1 }
