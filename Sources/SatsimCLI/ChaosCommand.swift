@@ -79,7 +79,7 @@ public struct ChaosCommand: ParsableCommand {
         let spec = try scenario.load(file: file)
         guard let chaos = spec.chaos else {
             // Located at the file's start, as every refusal of a scenario is (file:line:col).
-            Console.error("\(file):1:1: error: no `chaos` block: satsim chaos needs candidate faults, such as\n"
+            Console.error("\(TerminalText.inline(file)):1:1: error: no `chaos` block: satsim chaos needs candidate faults, such as\n"
                           + "chaos: { at: 2m, faults: [ { kind: kill, service: api, count: 1 } ] }")
             throw ExitCode(2)
         }
@@ -92,7 +92,7 @@ public struct ChaosCommand: ParsableCommand {
             // switched them off), else at its start, as every refusal of a scenario is.
             let at = (try? String(contentsOfFile: file, encoding: .utf8))
                 .flatMap { ScenarioLoader.position(text: $0, file: file, path: "chaos.faults") } ?? (1, 1)
-            Console.error("\(TerminalText.escaped(file)):\(at.line):\(at.column): error: chaos.faults: every fault of the "
+            Console.error("\(TerminalText.inline(file)):\(at.line):\(at.column): error: chaos.faults: every fault of the "
                           + "chaos block has `enabled: false`, so there is no combination to try; switch one on, e.g. "
                           + "--set chaos.faults.0.enabled=true")
             throw ExitCode(2)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatsimMetrics
 import SatsimAnalysis
 import SatsimCore
 import SatsimModel
@@ -65,7 +66,7 @@ public struct CheckCommand: ParsableCommand {
                 spec = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
             } catch {
                 // The loader has printed the diagnostics.
-                Console.out("\(file): bad input, not checked")
+                Console.out("\(TerminalText.inline(file)): bad input, not checked")
                 badInput = true
                 continue
             }
@@ -73,7 +74,7 @@ public struct CheckCommand: ParsableCommand {
                 // One variant: its own block, else the base block (ScenarioSpec.expectations(forVariant:)).
                 let expectations = spec.expectations(forVariant: variant)
                 guard !expectations.isEmpty else {
-                    Console.out("\(file) --variant \(variant) (seed \(spec.seed)): no `expect` entries, nothing to check (not run)")
+                    Console.out("\(TerminalText.inline(file)) --variant \(TerminalText.inline(variant)) (seed \(spec.seed)): no `expect` entries, nothing to check (not run)")
                     continue
                 }
                 if !check(file: file, spec: spec, variant: variant, expectations: expectations) { failed = true }
@@ -82,7 +83,7 @@ public struct CheckCommand: ParsableCommand {
             // No --variant: the base block, then each variant's own block, each variant run with the
             // same seed and --set values.
             guard !spec.expectations.isEmpty || !spec.variantExpectations.isEmpty else {
-                Console.out("\(file) (seed \(spec.seed)): no `expect` entries, nothing to check (not run)")
+                Console.out("\(TerminalText.inline(file)) (seed \(spec.seed)): no `expect` entries, nothing to check (not run)")
                 continue
             }
             if !spec.expectations.isEmpty {
@@ -93,7 +94,7 @@ public struct CheckCommand: ParsableCommand {
                 do {
                     variantSpec = try ScenarioRun.load(file: file, overrides: overrides, variant: block.variant, seed: seed)
                 } catch {
-                    Console.out("\(file) --variant \(block.variant): bad input, not checked")
+                    Console.out("\(TerminalText.inline(file)) --variant \(TerminalText.inline(block.variant)): bad input, not checked")
                     badInput = true
                     continue
                 }
@@ -107,7 +108,7 @@ public struct CheckCommand: ParsableCommand {
     /// Runs `spec` (with `variant` applied already) and prints one block: a title, a line per
     /// expectation, and the verdict. True when every expectation holds and no limit was hit.
     private func check(file: String, spec: ScenarioSpec, variant: String?, expectations: [ExpectationSpec]) -> Bool {
-        let label = "\(file)" + (variant.map { " --variant \($0)" } ?? "")
+        let label = TerminalText.inline(file) + (variant.map { " --variant \(TerminalText.inline($0))" } ?? "")
         let provenance = ScenarioRun.provenance(of: spec, variant: variant, overrides: overrides)
         let run = ScenarioRun(spec: spec, provenance: provenance, limits: runLimits.limits)
         let summary = SummaryDocument.json(result: run.result, analysis: run.analysis, spec: spec, provenance: provenance)

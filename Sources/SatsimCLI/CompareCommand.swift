@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatsimMetrics
 import Foundation
 import SatsimAnalysis
 import SatsimCore
@@ -149,7 +150,7 @@ public struct CompareCommand: ParsableCommand {
                 text.insert(contentsOf: "\n\(sets.line), in every column", at: end)
             }
             if !written.isEmpty {
-                text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
+                text += "\noutputs:\n" + written.map { "  \(TerminalText.inline($0))" }.joined(separator: "\n") + "\n"
             }
             Console.out(text)
         }

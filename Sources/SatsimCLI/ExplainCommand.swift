@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatsimMetrics
 import Foundation
 import SatsimAnalysis
 import SatsimCore
@@ -111,7 +112,7 @@ public struct ExplainCommand: ParsableCommand {
             var text = explanation.text
             if let variant { text = "variant \(variant)\n" + text }
             if !written.isEmpty {
-                text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
+                text += "\noutputs:\n" + written.map { "  \(TerminalText.inline($0))" }.joined(separator: "\n") + "\n"
             }
             Console.out(text)
         }
@@ -142,7 +143,7 @@ extension ExplainCommand {
             let place = enabled.indices.contains(over) ? "timeline.\(enabled[over])" : "timeline"
             let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
             let at = ScenarioLoader.position(text: text, file: file, path: place) ?? (1, 1)
-            Console.error("\(file):\(at.line):\(at.column): error: \(place): explain switches off \(mechanisms) mechanism\(mechanisms == 1 ? "" : "s") "
+            Console.error("\(TerminalText.inline(file)):\(at.line):\(at.column): error: \(place): explain switches off \(mechanisms) mechanism\(mechanisms == 1 ? "" : "s") "
                 + "and removes \(events) timeline event\(events == 1 ? "" : "s") in turn, \(rows) rows with the base; expected at most "
                 + "\(maximumRows) rows: switch at least \(rows - maximumRows) of the events off with `enabled: false` "
                 + "(--set timeline.N.enabled=false), or explain a shorter timeline")

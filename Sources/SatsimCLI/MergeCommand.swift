@@ -52,7 +52,7 @@ public struct MergeCommand: ParsableCommand {
         let target = Self.canonical(out)
         if let folder = folders.first(where: { Self.canonical($0) == target }) {
             throw ValidationError(
-                "--out \(TerminalText.escaped(out)) is the shard folder \(TerminalText.escaped(folder)); merge writes a new folder and never replaces a shard: choose another --out")
+                "--out \(TerminalText.inline(out)) is the shard folder \(TerminalText.inline(folder)); merge writes a new folder and never replaces a shard: choose another --out")
         }
     }
 
@@ -77,7 +77,7 @@ public struct MergeCommand: ParsableCommand {
             for folder in folders {
                 let store = try ResultsStore(existingAt: Self.storePath(folder))
                 if let first, first.layout != store.layout {
-                    throw StoreError("\(folder) holds another sweep than \(first.folder): they cannot be merged")
+                    throw StoreError("\(TerminalText.inline(folder)) holds another sweep than \(TerminalText.inline(first.folder)): they cannot be merged")
                 }
                 first = first ?? (folder, store.layout)
                 noted += try store.notedShards()
@@ -100,7 +100,7 @@ public struct MergeCommand: ParsableCommand {
                 let source = try ResultsStore(existingAt: Self.storePath(folder))
                 // Read again, so checked again: the folder may have changed since the first pass.
                 guard source.layout == layout else {
-                    throw StoreError("\(folder) holds another sweep than \(first?.folder ?? folders[0]): they cannot be merged")
+                    throw StoreError("\(TerminalText.inline(folder)) holds another sweep than \(TerminalText.inline(first?.folder ?? folders[0])): they cannot be merged")
                 }
                 for record in try source.records() {
                     if let earlier = seen[record.key] {
@@ -108,7 +108,7 @@ public struct MergeCommand: ParsableCommand {
                         // the plan alone, so a difference means the runs were not reproducible.
                         guard earlier == record else {
                             throw StoreError("run \(record.key.point)/\(record.key.replication) differs between the stores "
-                                             + "(\(folder)); the same plan and seed must give the same run")
+                                             + "(\(TerminalText.inline(folder))); the same plan and seed must give the same run")
                         }
                         continue
                     }

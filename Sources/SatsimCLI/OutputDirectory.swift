@@ -1,4 +1,5 @@
 import Foundation
+import SatsimMetrics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -63,14 +64,14 @@ struct OutputDirectory {
             let present = manifest.readManifest().filter { FileManager.default.fileExists(atPath: manifest.file($0)) }
             guard let first = present.first else { continue }
             throw CLIError.badInput(
-                "--out \(path): holds the outputs of `satsim \(other.rawValue)` (\(first) and \(present.count - 1) more, listed in "
+                "--out \(TerminalText.inline(path)): holds the outputs of `satsim \(other.rawValue)` (\(first) and \(present.count - 1) more, listed in "
                     + "\(manifest.manifestName)), and the outputs of `satsim \(kind.rawValue)` would replace some of them; "
                     + "write to another folder, or remove those files first")
         }
         let probe = file(Self.partialPrefix + "\(getpid()).probe")
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw CLIError.badInput("--out \(path): cannot write to this folder (\(Self.reason(errno)))")
+            throw CLIError.badInput("--out \(TerminalText.inline(path)): cannot write to this folder (\(Self.reason(errno)))")
         }
         close(descriptor)
         unlink(probe)
@@ -101,7 +102,7 @@ struct OutputDirectory {
             } catch {
                 for path in written { unlink(path) }
                 unlink(temporary(entry.name))
-                throw CLIError.io("--out \(path): cannot write \(entry.name) (\(error.reason))")
+                throw CLIError.io("--out \(TerminalText.inline(path)): cannot write \(entry.name) (\(error.reason))")
             }
         }
         // 2. The manifest lists both sets while they are swapped.
@@ -121,7 +122,7 @@ struct OutputDirectory {
             guard rename(temporary(name), file(name)) == 0 else {
                 let reason = Self.reason(errno)
                 for name in newNames { unlink(temporary(name)) }
-                throw CLIError.io("--out \(path): cannot move \(name) into place (\(reason))")
+                throw CLIError.io("--out \(TerminalText.inline(path)): cannot move \(name) into place (\(reason))")
             }
             steps.advance()
         }
@@ -153,12 +154,12 @@ struct OutputDirectory {
             try Self.writeWhole(names.map { $0 + "\n" }.joined(), to: temporary)
         } catch {
             unlink(temporary)
-            throw CLIError.io("--out \(path): cannot write its list of outputs (\(error.reason))")
+            throw CLIError.io("--out \(TerminalText.inline(path)): cannot write its list of outputs (\(error.reason))")
         }
         guard rename(temporary, file(manifestName)) == 0 else {
             let reason = Self.reason(errno)
             unlink(temporary)
-            throw CLIError.io("--out \(path): cannot write its list of outputs (\(reason))")
+            throw CLIError.io("--out \(TerminalText.inline(path)): cannot write its list of outputs (\(reason))")
         }
         steps.advance()
     }
@@ -216,8 +217,8 @@ struct OutputDirectory {
         var info = stat()
         if stat(folder, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {
-                throw CLIError.badInput(folder == given ? "--out \(given): exists and is not a folder"
-                    : "--out \(given): cannot create the folder, \(folder) is not a folder")
+                throw CLIError.badInput(folder == given ? "--out \(TerminalText.inline(given)): exists and is not a folder"
+                    : "--out \(TerminalText.inline(given)): cannot create the folder, \(folder) is not a folder")
             }
             return
         }
@@ -226,7 +227,7 @@ struct OutputDirectory {
             try makeFolder(parent, given: given)
         }
         guard mkdir(folder, 0o777) == 0 || errno == EEXIST else {
-            throw CLIError.badInput("--out \(given): cannot create the folder (\(reason(errno)))")
+            throw CLIError.badInput("--out \(TerminalText.inline(given)): cannot create the folder (\(reason(errno)))")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import SatsimAnalysis
+import SatsimMetrics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -38,7 +39,8 @@ final class ProgressReporter: @unchecked Sendable {
     ///   - total: the amount of work, in `unit`s.
     ///   - interactive: draw the bar; by default when standard error is a terminal.
     init(label: String, total: Double, unit: Unit = .runs, interactive: Bool = isatty(STDERR_FILENO) == 1) {
-        self.label = label
+        // Printed raw, past Console: escaped here, on one line like the rest of the bar.
+        self.label = TerminalText.inline(label)
         self.total = max(total, 0)
         self.unit = unit
         self.interactive = interactive

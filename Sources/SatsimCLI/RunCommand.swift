@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatsimMetrics
 import Foundation
 import SatsimAnalysis
 import SatsimCore
@@ -111,7 +112,7 @@ public struct RunCommand: ParsableCommand {
                 result: run.result, analysis: run.analysis, spec: spec, provenance: provenance,
                 finding: run.explanation?.finding ?? [])
             if !written.isEmpty {
-                text += "\noutputs:\n" + written.map { "  \($0)" }.joined(separator: "\n") + "\n"
+                text += "\noutputs:\n" + written.map { "  \(TerminalText.inline($0))" }.joined(separator: "\n") + "\n"
             }
             Console.out(text)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SatsimMetrics
 import SatsimScenario
 import SatsimSweep
 
@@ -18,7 +19,7 @@ public struct ScenariosCommand: ParsableCommand {
     public func run() throws {
         let folder = directory ?? ProcessInfo.processInfo.environment["SATSIM_SCENARIOS"] ?? "Scenarios"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            Console.error("error: no scenario folder at \(folder); pass --directory")
+            Console.error("error: no scenario folder at \(TerminalText.inline(folder)); pass --directory")
             throw ExitCode(2)
         }
         var bad = false
@@ -26,11 +27,11 @@ public struct ScenariosCommand: ParsableCommand {
             let path = (folder as NSString).appendingPathComponent(name)
             do {
                 let spec = try ScenarioLoader.load(file: path, requireSupported: false)
-                Console.out("\(path)\n  \(spec.description)\n")
+                Console.out("\(TerminalText.inline(path))\n  \(spec.description)\n")
             } catch {
                 bad = true
                 let count = error.diagnostics.count
-                Console.out("\(path)\n  (does not parse: \(count) error\(count == 1 ? "" : "s"); run satsim validate \(Self.shellWord(path)))\n")
+                Console.out("\(TerminalText.inline(path))\n  (does not parse: \(count) error\(count == 1 ? "" : "s"); run satsim validate \(Self.shellWord(path)))\n")
             }
         }
         if bad { throw ExitCode(2) }

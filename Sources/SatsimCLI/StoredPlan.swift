@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatsimMetrics
 import SatsimScenario
 import SatsimSweep
 
@@ -68,7 +69,7 @@ struct StoredPlan {
         }
         let mine = plan.runs(in: slice)
         if !sharding.resume, !stored.isEmpty {
-            Console.error("satsim: \(folder)/\(ResultsStore.fileName) already holds \(stored.count) runs of this \(what); "
+            Console.error("satsim: \(TerminalText.inline(folder))/\(ResultsStore.fileName) already holds \(stored.count) runs of this \(what); "
                           + "add --resume to run only the missing ones, or choose another --out")
             throw ExitCode(2)
         }

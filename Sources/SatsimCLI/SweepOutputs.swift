@@ -60,7 +60,7 @@ enum SweepOutputs {
 
     /// The text output's closing list: the store, then the files written.
     static func outputList(_ directory: OutputDirectory, _ written: [String]) -> String {
-        "\noutputs:\n" + ([directory.file(ResultsStore.fileName)] + written).map { "  \($0)" }.joined(separator: "\n") + "\n"
+        "\noutputs:\n" + ([directory.file(ResultsStore.fileName)] + written).map { "  \(TerminalText.inline($0))" }.joined(separator: "\n") + "\n"
     }
 
     /// The end of `sweep`, `chaos` and `merge` once the outputs are written: says what is

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatsimMetrics
 import SatsimScenario
 
 /// `satsim validate FILE...`: checks scenario files without running them.
@@ -33,7 +34,7 @@ public struct ValidateCommand: ParsableCommand {
         for file in files {
             do throws(ScenarioError) {
                 _ = try ScenarioLoader.load(file: file, requireSupported: true)
-                lines.append("\(file): OK")
+                lines.append("\(TerminalText.inline(file)): OK")
             } catch {
                 allValid = false
                 lines.append(error.description)

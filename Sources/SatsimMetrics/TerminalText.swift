@@ -5,8 +5,10 @@
 /// text, and a hostile or damaged file can hold control characters: ESC starts terminal control
 /// sequences (move the cursor, rewrite the title, hide text), BEL rings, NUL and CR hide what
 /// precedes them. Each such character is printed as a visible escape instead, in Swift's
-/// notation (`\u{1B}`), so the message still shows where it was. Line feeds and tabs are kept:
-/// satsim's own layout uses them. Escaped: C0 controls (U+0000-U+001F but LF and TAB), DEL
+/// notation (`\u{1B}`), so the message still shows where it was. ``escaped(_:style:)`` keeps
+/// line feeds and tabs, which satsim's own layout uses between and within its lines; the user's
+/// text inside one of those lines (a file name, a folder, a key, a label) goes through
+/// ``inline(_:)``, which writes them as `\n` and `\t` too. Escaped: C0 controls (U+0000-U+001F but LF and TAB), DEL
 /// (U+007F), C1 controls (U+0080-U+009F), and the bidirectional overrides and isolates
 /// (U+202A-U+202E, U+2066-U+2069) that can make text read differently from what it holds.
 public enum TerminalText {
@@ -33,16 +35,45 @@ public enum TerminalText {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            guard isUnsafe(scalar) else {
-                out.append(scalar)
-                continue
-            }
-            let hex = String(scalar.value, radix: 16, uppercase: style == .swift)
-            switch style {
-            case .swift: out.append(contentsOf: "\\u{\(hex)}".unicodeScalars)
-            case .json: out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
+            if isUnsafe(scalar) { appendEscape(of: scalar, style: style, to: &out) } else { out.append(scalar) }
+        }
+        return String(out)
+    }
+
+    /// Whether `scalar` breaks or jumps a line where it stands: line feed, tab, and the Unicode
+    /// line and paragraph separators (U+2028, U+2029); the other breaks (CR, VT, FF, NEL) are
+    /// unsafe already.
+    public static func breaksLine(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A, 0x09, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+
+    /// The user's text inside one of satsim's lines (a file name, a folder, a key, a name, a
+    /// label, a value quoted in a diagnostic): escaped as ``escaped(_:style:)`` does, and its line
+    /// breaks and tabs too, written `\n` and `\t` (the separators as `\u{2028}`). The line feeds
+    /// that reach the terminal raw are then only satsim's own, between its lines: a file named
+    /// "a\nb: OK" cannot print a line of its own. Unchanged (and not copied) when nothing needs it.
+    public static func inline(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { isUnsafe($0) || breaksLine($0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            default:
+                if isUnsafe(scalar) || breaksLine(scalar) { appendEscape(of: scalar, style: .swift, to: &out) } else { out.append(scalar) }
             }
         }
         return String(out)
+    }
+
+    private static func appendEscape(of scalar: Unicode.Scalar, style: Style, to out: inout String.UnicodeScalarView) {
+        let hex = String(scalar.value, radix: 16, uppercase: style == .swift)
+        switch style {
+        case .swift: out.append(contentsOf: "\\u{\(hex)}".unicodeScalars)
+        case .json: out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
+        }
     }
 }

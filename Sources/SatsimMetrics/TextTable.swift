@@ -3,11 +3,13 @@
 ///
 /// Cells are escaped for the terminal (``TerminalText``) before they are measured: a cell
 /// holding a scenario's name or label with control characters is printed escaped anyway, and
-/// measuring it raw would push the rest of its row out of line. Escaping is idempotent, so the
-/// console's own escaping of the whole text changes nothing afterwards.
+/// measuring it raw would push the rest of its row out of line. A row is one line, so a cell's
+/// line breaks and tabs are escaped too (``TerminalText/inline(_:)``): a tab in a chaos label
+/// moved the rest of its row to the next tab stop. Escaping is idempotent, so the console's own
+/// escaping of the whole text changes nothing afterwards.
 public enum TextTable {
     public static func render(_ rows: [[String]]) -> String {
-        let rows = rows.map { $0.map { TerminalText.escaped($0) } }
+        let rows = rows.map { $0.map { TerminalText.inline($0) } }
         let columns = rows.map(\.count).max() ?? 0
         var widths = [Int](repeating: 0, count: columns)
         for row in rows {

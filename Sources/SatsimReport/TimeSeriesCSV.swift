@@ -10,16 +10,8 @@ public enum TimeSeriesCSV {
         return out
     }
 
-    /// RFC 4180 quoting for a field that holds a comma, quote or newline (names come from the
-    /// scenario and are text a user wrote).
-    public static func escape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-}
-
-extension String {
-    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
-    }
+    /// A column name (names come from the scenario and are text a user wrote): RFC 4180 quoting
+    /// and OWASP's neutralisation of a leading formula character (``CSVField``). The rows are
+    /// numbers and never pass through here.
+    public static func escape(_ field: String) -> String { CSVField.text(field) }
 }

@@ -126,6 +126,7 @@ struct ComparisonTests {
         let lines = comparison.csv.split(separator: "\n")
         #expect(lines[0] == "figure,variant,runs,mean,ci_half_width,difference,difference_ci_half_width,differs_from_base")
         #expect(lines.contains { $0.hasPrefix("clients.users.goodput_per_s,\"a,\"\"b\"\"\",2,") })
-        #expect(lines.contains { $0.hasPrefix("clients.users.goodput_per_s,'=cmd,2,") })
+        // OWASP "CSV Injection": a leading `=` gets a `'` and the cell is wrapped in double quotes.
+        #expect(lines.contains { $0.hasPrefix("clients.users.goodput_per_s,\"'=cmd\",2,") })
     }
 }

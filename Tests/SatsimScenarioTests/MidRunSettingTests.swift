@@ -126,7 +126,8 @@ struct MidRunSettingTests {
     /// Values to try at a path, most distinct first.
     static func candidates(_ type: SchemaType) -> [String] {
         switch type {
-        case .duration: return ["3s", "250ms", "7s", "40ms", "0s"]
+        // 1m last: outlier_detection.max_ejection_time must be at least base_ejection_time (30s).
+        case .duration: return ["3s", "250ms", "7s", "40ms", "0s", "1m"]
         case .rate: return ["80/s", "20/s"]
         case .ratio: return ["0.3", "0.7", "1"]
         case .multiplier: return ["3", "1.5", "0.5"]

@@ -23,7 +23,8 @@ import Testing
 /// second from the start.
 @Suite("Outlier detection: ejection backoff and share (Envoy)")
 struct OutlierBackoffTests {
-    static func text(instances: Int, base: String, maxPercent: Int, duration: String, pauses: [(at: String, for: String, count: Int)]) -> String {
+    static func text(instances: Int, base: String, maxPercent: Int, duration: String, pauses: [(at: String, for: String, count: Int)],
+                     maxEjectionTime: String? = nil) -> String {
         let timeline = pauses.map { "  - { at: \($0.at), for: \($0.for), kind: pause, service: api, count: \($0.count) }" }
             .joined(separator: "\n")
         return """
@@ -42,7 +43,7 @@ struct OutlierBackoffTests {
                 workers: 8
                 service_time: { dist: constant, value: 1ms }
                 balancer: round_robin
-                outlier_detection: { consecutive_errors: 5, interval: 1s, base_ejection_time: \(base), max_ejection_percent: \(maxPercent) }
+                outlier_detection: { consecutive_errors: 5, interval: 1s, base_ejection_time: \(base), max_ejection_percent: \(maxPercent)\(maxEjectionTime.map { ", max_ejection_time: \($0)" } ?? "") }
             timeline:
             \(timeline)
 
@@ -117,6 +118,45 @@ struct OutlierBackoffTests {
             let back = try #require(ejection.back)
             #expect(back >= ejection.at + lasts[n] && back < ejection.at + lasts[n] + 1, "\(n): \(ejection.at) -> \(back)")
         }
+    }
+
+    @Test("max_ejection_time caps an ejection: base 100 s, max 150 s lasts 100, 150, 150, 150 s")
+    func maxEjectionTimeCaps() throws {
+        // Envoy's checkHostForUneject: min(base x m, max_ejection_time). Paused for good from 5 s:
+        // ejected about 5.36 s (m 1: 100 s), back at the 106 s review; ejected about 106.36 s
+        // (1 x 100 < 150 + 100: m 2, min(200, 150) = 150 s), back at 257 s; then m 3 (2 x 100 <
+        // 250), 150 s, back at 408 s; then m stays 3 (3 x 100 is not < 250), 150 s. Without the
+        // key the second would last 200 s (the default cap, max(300 s, base), is 300 s).
+        let events = try Self.events(Self.text(
+            instances: 4, base: "100s", maxPercent: 50, duration: "500s",
+            pauses: [("5s", "490s", 1)], maxEjectionTime: "150s"))
+        let ejections = Self.ejections(events)
+        #expect(ejections.count == 4, "\(ejections.map(\.detail))")
+        guard ejections.count == 4 else { return }
+        for (n, lasts) in [100, 150, 150, 150].enumerated() {
+            #expect(ejections[n].detail.contains("for \(lasts)s (ejection \(n + 1))"), "\(ejections[n].detail)")
+        }
+        #expect(ejections.prefix(3).map { $0.back ?? -1 } == [106, 257, 408])
+    }
+
+    @Test("max_ejection_time below base_ejection_time is refused where it is written, as Envoy refuses it; equal is fine")
+    func maxEjectionTimeBelowBaseIsRefused() throws {
+        // DetectorImpl::create: "outlier detector's max_ejection_time cannot be smaller than
+        // base_ejection_time"; the proto requires it > 0.
+        let below = Self.text(instances: 4, base: "100s", maxPercent: 50, duration: "10s", pauses: [], maxEjectionTime: "99s")
+        do {
+            _ = try ScenarioLoader.parse(text: below, file: "b.yaml")
+            Issue.record("a max_ejection_time below base_ejection_time was accepted")
+        } catch {
+            let text = error.diagnostics.map(\.description).joined(separator: "\n")
+            // At the value: line 16 of the text, column 134 of its outlier_detection line.
+            #expect(text == "b.yaml:16:134: error: services.api.outlier_detection.max_ejection_time: found 99s, below base_ejection_time 100s; expected a duration >= base_ejection_time", "\(text)")
+        }
+        let zero = Self.text(instances: 4, base: "100s", maxPercent: 50, duration: "10s", pauses: [], maxEjectionTime: "0s")
+        #expect(throws: ScenarioError.self) { try ScenarioLoader.parse(text: zero, file: "b.yaml") }
+        let equal = Self.text(instances: 4, base: "100s", maxPercent: 50, duration: "10s", pauses: [], maxEjectionTime: "100s")
+        let spec = try ScenarioLoader.parse(text: equal, file: "b.yaml")
+        #expect(spec.services[0].outlierDetection?.maxEjectionTime == SimTime(seconds: 100))
     }
 
     @Test("the multiplier stops growing at the cap (m x base < max + base), so a few healthy reviews bring it down")

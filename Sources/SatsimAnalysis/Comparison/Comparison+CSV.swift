@@ -1,3 +1,5 @@
+import SatsimMetrics
+
 extension Comparison {
     /// comparison.csv: one row per (quantity, variant), key figures first, then the outcome shares
     /// (`outcome.NAME`, the share of the variant's runs with that outcome). Numbers are written in
@@ -29,14 +31,7 @@ extension Comparison {
         return "\(x)"
     }
 
-    /// A field quoted when it holds a comma, a quote or a line break (RFC 4180); a leading `=`,
-    /// `+`, `-` or `@` is prefixed with `'` so a spreadsheet does not run it as a formula.
-    static func csvField(_ text: String) -> String {
-        var text = text
-        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        var quoted = "\""
-        for character in text { quoted += character == "\"" ? "\"\"" : String(character) }
-        return quoted + "\""
-    }
+    /// A cell of a text column (the figure's path, the variant's name): RFC 4180 quoting and
+    /// OWASP's neutralisation of a leading `=`, `+`, `-`, `@`, tab or CR (``CSVField``).
+    static func csvField(_ text: String) -> String { CSVField.text(text) }
 }

@@ -47,6 +47,22 @@ struct CoDel {
         return now >= firstAboveTime
     }
 
+    /// A dequeue found the queue empty. RFC 8289's `dodequeue` (section 5.6) then sets
+    /// first_above_time to 0 ("queue is empty - we can't be above TARGET") and its `dequeue`
+    /// (section 5.5) leaves the dropping state. In the RFC a queue only empties through dequeues,
+    /// and the one that takes the last packet has already reset both (bytes() <= maxpacket_);
+    /// here a queue timeout can drop the last requests instead, and without this reset the next
+    /// busy period would inherit an interval of high delay that began in the last one, and drop
+    /// at its first dequeue instead of after a full interval.
+    mutating func foundEmpty() {
+        firstAboveTime = 0
+        dropping = false
+        stepPending = false
+    }
+
+    /// No interval of high delay under way and not dropping: the state of an empty queue.
+    var isAtRest: Bool { firstAboveTime == 0 && !dropping }
+
     private func controlLaw(_ t: Int64, _ count: Int) -> Int64 {
         t + Int64(Double(CoDel.interval) / Double(count).squareRoot())
     }

@@ -20,8 +20,8 @@ import SatsimCore
 ///   multiplier m (`ejectTimeBackoff`) grows by one at each ejection while m x base <
 ///   max_ejection_time + base, and shrinks by one at each review (after the returns) that finds
 ///   the instance back in service for at least an interval, so an instance that keeps failing
-///   stays out longer and longer, one that recovered soon starts again from base. The format has
-///   no max_ejection_time: Envoy's default holds, max(300 s, base_ejection_time);
+///   stays out longer and longer, one that recovered soon starts again from base. Without a
+///   `max_ejection_time` Envoy's default holds, max(300 s, base_ejection_time);
 /// - the number of ejections and the multiplier belong to the instance's life: a restarted
 ///   instance starts at 0;
 /// - a health check that passes while the checker deems the instance healthy returns it at
@@ -131,9 +131,12 @@ extension Simulation {
     /// that is longer [ns].
     static let defaultMaxEjectionTime: Int64 = 300_000_000_000
 
-    /// The longest an ejection lasts: max(300 s, base_ejection_time) [ns].
+    /// The longest an ejection lasts [ns]: `max_ejection_time`, or when the file has none
+    /// Envoy's default, max(300 s, base_ejection_time) (`DetectorConfig`). The loader refuses a
+    /// max_ejection_time below base_ejection_time, as Envoy does (`DetectorImpl::create`); the
+    /// max here keeps the rule whole for a spec built in code.
     static func maxEjectionTime(_ spec: OutlierDetectionSpec) -> Int64 {
-        max(defaultMaxEjectionTime, spec.baseEjectionTime.nanoseconds)
+        max(spec.maxEjectionTime?.nanoseconds ?? defaultMaxEjectionTime, spec.baseEjectionTime.nanoseconds)
     }
 
     /// How long an ejection with multiplier `backoff` lasts: min(base x backoff, max) [ns]

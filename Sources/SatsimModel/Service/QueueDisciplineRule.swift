@@ -12,6 +12,15 @@ protocol QueueDisciplineRule {
     /// Whether the attempt just taken, which waited `sojourn` ns, is dropped rather than
     /// served; `remaining` attempts still wait behind it. Called once per attempt taken, in order.
     mutating func drops(sojourn: Int64, now: Int64, remaining: Int) -> Bool
+    /// A worker free to serve found the queue empty: the queue timeout dropped whatever was
+    /// left (RFC 8289's dequeue from an empty queue). Not called when the discipline itself took
+    /// the last attempt: ``drops(sojourn:now:remaining:)`` saw `remaining` 0 then.
+    mutating func foundEmpty()
+}
+
+extension QueueDisciplineRule {
+    /// FIFO and LIFO keep no state between dequeues.
+    mutating func foundEmpty() {}
 }
 
 extension QueueDiscipline {

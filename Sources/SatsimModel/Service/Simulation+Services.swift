@@ -225,6 +225,9 @@ extension Simulation {
                     sojourn: waited, now: now.nanoseconds, remaining: instances[instance].queue.count)
             {
                 services[s].counters.dropped &+= 1
+                // The queue timeout dropped the last one: this free worker finds the queue empty,
+                // which resets CoDel (RFC 8289 section 5.6). A discipline's own drop never empties it.
+                if !instances[instance].fifo && instances[instance].queue.isEmpty { instances[instance].discipline.foundEmpty() }
                 respond(P.self, next, outcome: .error)
                 continue
             }

@@ -34,6 +34,10 @@ extension Simulation {
             for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
                 let instance = instances[i]
                 precondition(instance.fifo == (instance.discipline is FIFODiscipline), "\(service.spec.name) instance \(i): fifo flag disagrees with its discipline")
+                if instance.queue.isEmpty, let codel = instance.discipline as? CoDelDiscipline {
+                    // RFC 8289 section 5.6: an empty queue cannot be above target.
+                    precondition(codel.isAtRest, "\(service.spec.name) instance \(i): CoDel keeps delay state over an empty queue")
+                }
                 precondition(
                     instance.busy >= 0 && instance.busy <= max(service.workers, service.workersBeforeLowering),
                     "\(service.spec.name) instance \(i): \(instance.busy) busy of \(service.workers) workers")

@@ -82,7 +82,7 @@ public enum MidRunRule: Sendable, Hashable {
         case "autoscaler":
             return .applies("the autoscaler applies the new setting at its next decision, its history of recommendations forgotten; the decision already due keeps its time")
         case "outlier_detection":
-            return .applies("every failure from now on counts against the new setting; ejections in force end at the first review where base_ejection_time x ejections has passed; a new interval restarts the reviews from now")
+            return .applies("every failure from now on counts against the new setting; ejections in force end at the first review where min(base_ejection_time x ejections, max_ejection_time) has passed; a new interval restarts the reviews from now")
         default: return .refused("unknown service setting")
         }
     }

@@ -214,15 +214,20 @@ public struct OutlierDetectionSpec: Sendable, Hashable {
     /// `interval`: how often ejections are reviewed (un-ejected when their time is up).
     public var interval: SimTime
     /// `base_ejection_time`: an ejection lasts this x the number of times the instance was ejected
-    /// (Envoy's backoff, which decays while it stays healthy), at most max(300 s, this).
+    /// (Envoy's backoff, which decays while it stays healthy), at most `maxEjectionTime`
+    /// (by default max(300 s, this)).
     public var baseEjectionTime: SimTime
     /// `max_ejection_percent`: never eject more than this share of instances [%], but one may always go.
     public var maxEjectionPercent: Int
+    /// `max_ejection_time`: the longest an ejection lasts, at least `baseEjectionTime`; nil for
+    /// Envoy's default, max(300 s, base_ejection_time).
+    public var maxEjectionTime: SimTime?
     public init(consecutiveErrors: Int = 5, interval: SimTime = SimTime(seconds: 10), baseEjectionTime: SimTime = SimTime(seconds: 30),
-                maxEjectionPercent: Int = 10) {
+                maxEjectionPercent: Int = 10, maxEjectionTime: SimTime? = nil) {
         self.consecutiveErrors = consecutiveErrors
         self.interval = interval
         self.baseEjectionTime = baseEjectionTime
         self.maxEjectionPercent = maxEjectionPercent
+        self.maxEjectionTime = maxEjectionTime
     }
 }

@@ -157,6 +157,10 @@ extension Simulation {
         }
         let queued = instances[instance].queue.count
         instances[instance].queue.removeAll()
+        // The process restarts, so its queue discipline does too: a CoDel carries no interval of
+        // high delay, dropping state or drop count into its next life (RFC 8289 resets the first
+        // two whenever the queue empties; a new process has no memory of the third either).
+        if !instances[instance].fifo { instances[instance].discipline = services[s].spec.queue.discipline.makeRule() }
         services[s].queued.add(-Double(queued), at: now)
         services[s].busy.add(-Double(instances[instance].busy), at: now)
         instances[instance].busy = 0

@@ -78,8 +78,16 @@ extension SpecDecoder {
            let interval = duration(o, "interval"), let base = duration(o, "base_ejection_time"),
            let percent = integer(o, "max_ejection_percent")
         {
+            let longest = duration(o, "max_ejection_time")
+            if let longest, longest < base, let entry = o.entries["max_ejection_time"] {
+                // Envoy refuses it too (DetectorImpl::create: "max_ejection_time cannot be smaller
+                // than base_ejection_time"): the cap would cut even the first ejection short.
+                error(entry.value.position, o.child("max_ejection_time"),
+                      "found \(longest.description), below base_ejection_time \(base.description); expected a duration >= base_ejection_time")
+            }
             outliers = OutlierDetectionSpec(
-                consecutiveErrors: consecutive, interval: interval, baseEjectionTime: base, maxEjectionPercent: percent)
+                consecutiveErrors: consecutive, interval: interval, baseEjectionTime: base, maxEjectionPercent: percent,
+                maxEjectionTime: longest)
         }
         guard diagnostics.count == before, let instances, let workers, let serviceTime, let contention, let balancer,
             let bootTime

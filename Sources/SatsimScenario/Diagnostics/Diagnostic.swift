@@ -1,3 +1,5 @@
+import SatsimMetrics
+
 /// One problem found in a scenario, with where it is and what would fix it.
 ///
 /// Rendered on one line in the style of compilers, so editors can jump to it:
@@ -28,13 +30,15 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// `FILE:LINE:COLUMN: error: PATH: MESSAGE[; did you mean 'X'?]`. A path longer than 200
     /// characters (a `--set` of 100,000) is cut, so that the message stays a line and not the
-    /// user's text echoed back.
+    /// user's text echoed back. The file name, the key and the values quoted are the user's text:
+    /// their line breaks, tabs and control characters are written as escapes
+    /// (``TerminalText/inline(_:)``), so that a diagnostic is always one line.
     public var description: String {
         var text = "\(file):\(line):\(column): error: "
         if !path.isEmpty { text += "\(Self.shown(path, limit: 200)): " }
         text += message
         if let suggestion { text += "; did you mean '\(suggestion)'?" }
-        return text
+        return TerminalText.inline(text)
     }
 }
 

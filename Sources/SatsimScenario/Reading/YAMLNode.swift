@@ -2,8 +2,8 @@
 /// whether they were quoted (so `"5"` can be told from `5`), mappings keep their entries in file
 /// order with the position of each key.
 ///
-/// Anchors, aliases and tags are refused or ignored by ``YAMLReader``, so a tree is always finite
-/// and its size is linear in the text.
+/// Anchors and aliases are refused by ``YAMLReader``, so a tree is always finite and its size is
+/// linear in the text; a tag is refused unless it is one of the core schema's (``CoreTag``).
 struct YAMLNode: Sendable, Hashable {
     enum Content: Sendable, Hashable {
         /// The scalar's text; `quoted` when written with quotes or as a block scalar.

@@ -11,6 +11,9 @@ import CYaml
 /// - nesting deeper than ``maximumDepth`` and more than ``maximumNodes`` nodes are refused, and the
 ///   tree is built with an explicit stack, so no input can overflow the call stack;
 /// - a duplicated key is reported at its second occurrence; keys must be scalars;
+/// - a tag other than YAML 1.2's core schema tags and the non-specific `!` is refused at its
+///   position (``CoreTag``): a scenario is data, and its types come from the schema, so
+///   `!!python/object:os.system` or `!custom` is never silently read as plain text;
 /// - exactly one document is accepted.
 /// libyaml's own syntax errors come back with their line and column.
 struct YAMLReader {
@@ -162,16 +165,28 @@ private struct TreeBuilder {
             } else {
                 text = ""
             }
-            let quoted = scalar.style != YAML_PLAIN_SCALAR_STYLE && scalar.style != YAML_ANY_SCALAR_STYLE
+            var quoted = scalar.style != YAML_PLAIN_SCALAR_STYLE && scalar.style != YAML_ANY_SCALAR_STYLE
+            if let tag = Self.tag(scalar.tag) {
+                // A key's own path ends with the key; a value's is the path being built.
+                let top = stack.last
+                let isKey = top?.isMapping == true && top?.pendingKey == nil
+                let at = isKey ? (path.isEmpty ? text : path + "." + text) : path
+                switch CoreTag.check(tag, on: .scalar(text)) {
+                case .refused(let message): diagnostics.append(Diagnostic(at: position(event.start_mark), path: at, message))
+                case .accepted(let forcesString): if let forcesString { quoted = forcesString }
+                }
+            }
             return add(YAMLNode(content: .scalar(text, quoted: quoted), position: at))
         case YAML_SEQUENCE_START_EVENT:
             if event.data.sequence_start.anchor != nil { return anchorError(at) }
             if let error = open(at) { return error }
+            checkCollectionTag(event.data.sequence_start.tag, kind: .sequence, at: at)
             stack.append(Frame(isMapping: false, start: at))
             return nil
         case YAML_MAPPING_START_EVENT:
             if event.data.mapping_start.anchor != nil { return anchorError(at) }
             if let error = open(at) { return error }
+            checkCollectionTag(event.data.mapping_start.tag, kind: .mapping, at: at)
             stack.append(Frame(isMapping: true, start: at))
             return nil
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
@@ -183,6 +198,18 @@ private struct TreeBuilder {
         default:
             return nil
         }
+    }
+
+    /// The tag libyaml resolved for a node (`tag:yaml.org,2002:str` for `!!str`), nil when the
+    /// node has none.
+    static func tag(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+
+    /// Refuses a tag a collection may not carry (reported, reading goes on).
+    mutating func checkCollectionTag(_ pointer: UnsafeMutablePointer<yaml_char_t>?, kind: CoreTag.Node, at: SourcePosition) {
+        guard let tag = Self.tag(pointer), case .refused(let message) = CoreTag.check(tag, on: kind) else { return }
+        diagnostics.append(Diagnostic(at: at, path: path, message))
     }
 
     func anchorError(_ at: SourcePosition) -> Diagnostic {

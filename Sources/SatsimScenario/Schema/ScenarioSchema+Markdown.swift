@@ -40,7 +40,10 @@ extension ScenarioSchema {
               is applied first, then each `--set` in order. A diagnostic about a `--set` names `--set:N`, N
               being the argument's ordinal.
             - Anchors and aliases (`&a`, `*a`), more than one document, duplicated keys and non-scalar
-              keys are errors. Files over \(ScenarioLoader.maximumFileSize) bytes, nesting deeper than
+              keys are errors, and so is a tag other than YAML 1.2's core schema tags (`!!str`, `!!int`,
+              `!!float`, `!!bool`, `!!null`, `!!map`, `!!seq`, each on a value it fits) and the
+              non-specific `!`: `!!python/object:...` or `!custom` is refused at the tag, never read as
+              text. Files over \(ScenarioLoader.maximumFileSize) bytes, nesting deeper than
               \(YAMLReader.maximumDepth) levels and more than \(YAMLReader.maximumNodes) values are refused.
             - What one run holds in memory is bounded whatever it simulates: at most
               \(ScenarioValidator.maximumClients) clients (each keeps latency histograms of about 0.6 MB), at most

@@ -191,14 +191,16 @@ extension ScenarioSchema {
                 ]),
             SchemaShape(
                 "outlier_detection",
-                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, and so does the failure a fault (errors, outage) causes to an attempt the balancer sent it; a success resets its count; at consecutive_errors it is ejected at once if 100 x (ejected + 1) / instances <= max_ejection_percent, or if none is ejected (at least one may always go). Every interval from the start a review returns the instances ejected for at least min(base_ejection_time x m, max(300s, base_ejection_time)), where m counts the instance's ejections and drops by one at each review that finds it back for at least an interval (Envoy's ejection-time backoff). A health check that passes while the checker deems the instance healthy returns it at once (Envoy's successful_active_health_check_uneject_host). A restarted instance starts afresh.",
+                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, and so does the failure a fault (errors, outage) causes to an attempt the balancer sent it; a success resets its count; at consecutive_errors it is ejected at once if 100 x (ejected + 1) / instances <= max_ejection_percent, or if none is ejected (at least one may always go). Every interval from the start a review returns the instances ejected for at least min(base_ejection_time x m, max_ejection_time), where m counts the instance's ejections and drops by one at each review that finds it back for at least an interval (Envoy's ejection-time backoff). A health check that passes while the checker deems the instance healthy returns it at once (Envoy's successful_active_health_check_uneject_host). A restarted instance starts afresh.",
                 keys: [
                     .init("consecutive_errors", .integer(minimum: 1, maximum: 1_000_000), .defaulted("5"), "errors in a row that eject an instance"),
                     .init("interval", .duration(positive: true), .defaulted("10s"), "time between reviews of the ejections"),
                     .init("base_ejection_time", .duration(positive: true), .defaulted("30s"),
-                          "an ejection lasts at least this x the number of times the instance was ejected (in a row), at most max(300s, this)"),
+                          "an ejection lasts at least this x the number of times the instance was ejected (in a row), at most max_ejection_time"),
                     .init("max_ejection_percent", .integer(minimum: 0, maximum: 100), .defaulted("10"),
                           "never eject more than this share of instances [%], except that one may always go"),
+                    .init("max_ejection_time", .duration(positive: true), .optional("max(300s, base_ejection_time)"),
+                          "the longest an ejection lasts; at least base_ejection_time (Envoy refuses a smaller one)"),
                 ]),
             SchemaShape(
                 "autoscaler", "Changes the instance count from sampled metrics.",

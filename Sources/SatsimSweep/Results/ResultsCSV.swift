@@ -1,3 +1,5 @@
+import SatsimMetrics
+
 /// runs.csv and points.csv: the store's two tables as text, rows sorted by their key, numbers in
 /// Swift's shortest round-trip form, so the same runs give the same bytes however the sweep was
 /// split (`--jobs`, shards, resumes).
@@ -38,10 +40,9 @@ public enum ResultsCSV {
         return "\(x)"
     }
 
-    /// RFC 4180 quoting: a field holding a comma, quote or line break is quoted, quotes doubled,
-    /// so no value from a scenario or a flag can add a column or a row.
-    static func field(_ text: String) -> String {
-        let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
-        return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-    }
+    /// A cell of a text column (header names, varied values, which are text as in the store's
+    /// TEXT columns, outcomes, limits): RFC 4180 quoting and OWASP's neutralisation of a leading
+    /// `=`, `+`, `-`, `@`, tab or CR (``CSVField``). Counts, seeds and figures are numbers and
+    /// never pass through here.
+    static func field(_ text: String) -> String { CSVField.text(text) }
 }

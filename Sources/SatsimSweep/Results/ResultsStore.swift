@@ -1,3 +1,4 @@
+import SatsimMetrics
 import CSQLite
 import Foundation
 import SatsimAnalysis
@@ -38,7 +39,7 @@ public final class ResultsStore: @unchecked Sendable {
         self.database = database
         if let stored = try Self.readable({ () throws(StoreError) in try Self.readLayout(database) }, path) {
             guard stored.identity == layout.identity else {
-                throw StoreError("\(path) holds the results of another sweep (\(Self.difference(stored.identity, layout.identity))); "
+                throw StoreError("\(TerminalText.inline(path)) holds the results of another sweep (\(Self.difference(stored.identity, layout.identity))); "
                                  + "use another --out, or remove the folder to start again")
             }
         } else {
@@ -51,12 +52,12 @@ public final class ResultsStore: @unchecked Sendable {
     /// Opens an existing store and reads its layout from it (`merge`).
     public init(existingAt path: String) throws(StoreError) {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError("\(path): no results store here; expected the folder of a satsim sweep or chaos --out")
+            throw StoreError("\(TerminalText.inline(path)): no results store here; expected the folder of a satsim sweep or chaos --out")
         }
         let database = try Self.open(path)
         self.database = database
         guard let stored = try Self.readable({ () throws(StoreError) in try Self.readLayout(database) }, path) else {
-            throw StoreError("\(path) is not a satsim results store (it has no sweep table)")
+            throw StoreError("\(TerminalText.inline(path)) is not a satsim results store (it has no sweep table)")
         }
         try Self.checkSizes(stored, path)
         layout = stored
@@ -145,7 +146,7 @@ public final class ResultsStore: @unchecked Sendable {
     }
 
     private static func damaged(_ path: String, _ what: String) -> StoreError {
-        StoreError("\(path) is a damaged results store: \(what); expected the store as satsim sweep or chaos wrote it: "
+        StoreError("\(TerminalText.inline(path)) is a damaged results store: \(what); expected the store as satsim sweep or chaos wrote it: "
                    + "run that shard again into a new folder (or with --resume into a copy without the damage)")
     }
 
@@ -190,7 +191,7 @@ public final class ResultsStore: @unchecked Sendable {
     private static func open(_ path: String) throws(StoreError) -> SQLiteDatabase {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            throw StoreError("\(path) is a folder; expected the results store file there: remove the folder, or choose another --out")
+            throw StoreError("\(TerminalText.inline(path)) is a folder; expected the results store file there: remove the folder, or choose another --out")
         }
         let database = try SQLiteDatabase(path: path)
         try readable({ () throws(StoreError) in try configure(database) }, path)
@@ -204,7 +205,7 @@ public final class ResultsStore: @unchecked Sendable {
             return try body()
         } catch {
             let sqlite = error.message.hasPrefix(path + ": ") ? String(error.message.dropFirst(path.count + 2)) : error.message
-            throw StoreError("\(path) is not a satsim results store that can be read (SQLite: \(sqlite)); "
+            throw StoreError("\(TerminalText.inline(path)) is not a satsim results store that can be read (SQLite: \(sqlite)); "
                              + "expected one written by satsim sweep or chaos: remove it, or choose another --out")
         }
     }

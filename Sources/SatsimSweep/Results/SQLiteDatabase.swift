@@ -1,3 +1,4 @@
+import SatsimMetrics
 import CSQLite
 
 /// A failure of the results store: the file's path and SQLite's own message.
@@ -22,7 +23,7 @@ final class SQLiteDatabase {
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
-            throw StoreError("\(path): cannot open the results store (\(message))")
+            throw StoreError("\(TerminalText.inline(path)): cannot open the results store (\(message))")
         }
         handle = db
         // Another process (a merge reading a shard, say) may hold the file for a moment.
@@ -38,7 +39,7 @@ final class SQLiteDatabase {
         if code != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? lastError
             sqlite3_free(error)
-            throw StoreError("\(path): \(message)")
+            throw StoreError("\(TerminalText.inline(path)): \(message)")
         }
     }
 
@@ -46,7 +47,7 @@ final class SQLiteDatabase {
     func prepare(_ sql: String) throws(StoreError) -> SQLiteStatement {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw StoreError("\(path): \(lastError)")
+            throw StoreError("\(TerminalText.inline(path)): \(lastError)")
         }
         return SQLiteStatement(handle: statement, database: self)
     }

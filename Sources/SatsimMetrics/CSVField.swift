@@ -1,0 +1,37 @@
+/// One text cell of a CSV file satsim writes (runs.csv, points.csv, comparison.csv, the header of
+/// timeseries.csv), made safe for both the CSV reader and the spreadsheet that opens it.
+///
+/// - RFC 4180, section 2.6 and 2.7: a field holding a comma, a double quote, CR or LF is enclosed
+///   in double quotes, and a double quote inside it is written twice, so no value from a scenario
+///   or a flag can add a column or a row.
+/// - OWASP, "CSV Injection": a spreadsheet (Excel, LibreOffice Calc, Google Sheets) runs a cell
+///   that begins with `=`, `+`, `-` or `@` as a formula, and treats a leading tab or CR the same
+///   way. Such a cell gets a leading `'` (which a spreadsheet reads as "this is text") and is
+///   enclosed in double quotes, as OWASP recommends: `=1+2` is written `"'=1+2"`.
+///
+/// Only text goes through here. Numbers are written as numbers by their own writers and never
+/// pass through it, so a negative figure stays `-0.5`: which cells are text is decided by the
+/// column, never by looking at the value.
+public enum CSVField {
+    /// The characters that make a spreadsheet read a cell as a formula when they begin it.
+    public static func startsFormula(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first else { return false }
+        switch first {
+        case "=", "+", "-", "@", "\t", "\r": return true
+        default: return false
+        }
+    }
+
+    /// `text` as one CSV field of a text column.
+    public static func text(_ text: String) -> String {
+        let neutralised = startsFormula(text)
+        let value = neutralised ? "'" + text : text
+        let needsQuotes = neutralised || value.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        guard needsQuotes else { return value }
+        var quoted = "\""
+        for scalar in value.unicodeScalars {
+            if scalar == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(scalar) }
+        }
+        return quoted + "\""
+    }
+}

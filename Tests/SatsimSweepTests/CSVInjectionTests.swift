@@ -1,0 +1,79 @@
+import Foundation
+import SatsimMetrics
+import Testing
+@testable import SatsimSweep
+
+/// Text cells of satsim's CSV files against two sources: RFC 4180 (sections 2.6 and 2.7: a
+/// field holding a comma, a double quote, CR or LF is enclosed in double quotes, and its double
+/// quotes are doubled) and OWASP's "CSV Injection" (a cell that begins with `=`, `+`, `-`, `@`,
+/// tab or CR is run as a formula by a spreadsheet: prepend a single quote and wrap the cell in
+/// double quotes). Numbers are never neutralised: which cells are text is the column's type.
+@Suite("CSV text cells: RFC 4180 quoting and OWASP formula neutralisation")
+struct CSVInjectionTests {
+    /// An RFC 4180 reader, written here apart from the code under test: the fields of one record.
+    static func fields(_ line: String) -> [String] {
+        var fields: [String] = [], field = "", quoted = false, atStart = true
+        var scalars = Array(line.unicodeScalars)[...]
+        while let c = scalars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if scalars.first == "\"" { field.unicodeScalars.append("\""); scalars = scalars.dropFirst() } else { quoted = false }
+                } else { field.unicodeScalars.append(c) }
+            } else if c == "\"" && atStart {
+                quoted = true
+            } else if c == "," {
+                fields.append(field); field = ""; atStart = true; continue
+            } else { field.unicodeScalars.append(c) }
+            atStart = false
+        }
+        return fields + [field]
+    }
+
+    @Test("Each formula character at the start is neutralised and quoted; inside a cell it is not", arguments: [
+        ("=1+2", "\"'=1+2\""), ("+5", "\"'+5\""), ("-x", "\"'-x\""), ("@SUM(A1:A9)", "\"'@SUM(A1:A9)\""),
+        ("\tx", "\"'\tx\""), ("\rx", "\"'\rx\""), ("=HYPERLINK(\"http://e.x\",\"y\")", "\"'=HYPERLINK(\"\"http://e.x\"\",\"\"y\"\")\""),
+        ("a=b", "a=b"), ("plain", "plain"), ("", ""), ("'=1", "'=1"), ("a,b", "\"a,b\""), ("a\"b", "\"a\"\"b\""),
+        ("a\nb", "\"a\nb\""), ("a\r\nb", "\"a\r\nb\""),
+    ])
+    func field(text: String, written: String) {
+        #expect(CSVField.text(text) == written)
+        // Read back, the cell is the text, with the apostrophe when it was neutralised.
+        #expect(Self.fields(written) == [CSVField.startsFormula(text) ? "'" + text : text])
+    }
+
+    static let layout = ResultsLayout(
+        identity: "plan", scenario: "demo", replications: 1, columns: ["description", "services.api.instances"],
+        points: [["=1+2", "3"], ["@cmd|' /C calc'!A0", "4"]], figures: ["difference", "recovery_time"])
+
+    static let records = [
+        RunRecord(key: RunKey(point: 0, replication: 0), seed: 1, outcome: "recovered", limit: nil, values: [-0.5, 12]),
+        RunRecord(key: RunKey(point: 1, replication: 0), seed: 2, outcome: "metastable", limit: "-stopped, at a limit", values: [-3, nil]),
+    ]
+
+    @Test("runs.csv: varied text and the limit are neutralised; negative figures, seeds and counts stay numbers")
+    func runsTable() {
+        let lines = ResultsCSV.runs(Self.records, layout: Self.layout).split(separator: "\n").map(String.init)
+        #expect(lines[1] == "0,0,\"'=1+2\",3,1,recovered,,-0.5,12")
+        #expect(lines[2] == "1,0,\"'@cmd|' /C calc'!A0\",4,2,metastable,\"'-stopped, at a limit\",-3,")
+        // Every row keeps the header's number of fields.
+        let width = Self.fields(lines[0]).count
+        #expect(lines.allSatisfy { Self.fields($0).count == width })
+        #expect(Self.fields(lines[2])[6] == "'-stopped, at a limit")
+    }
+
+    @Test("points.csv: the varied text cells are neutralised, the real and integer cells are not")
+    func pointsTable() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("satsim-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let store = try ResultsStore(path: url.path + "/results.sqlite", layout: Self.layout)
+        for record in Self.records { try store.insert(record) }
+        let csv = ResultsCSV.points(try store.summaries(), layout: Self.layout)
+        let rows = csv.split(separator: "\n").map { Self.fields(String($0)) }
+        let header = rows[0]
+        let description = try #require(header.firstIndex(of: "description"))
+        let mean = try #require(header.firstIndex(of: "difference_mean"))
+        #expect(rows[1][description] == "'=1+2" && rows[2][description] == "'@cmd|' /C calc'!A0")
+        #expect(rows[1][mean] == "-0.5" && rows[2][mean] == "-3")
+        #expect(rows.allSatisfy { $0.count == header.count })
+    }
+}
