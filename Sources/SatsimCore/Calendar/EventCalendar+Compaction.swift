@@ -23,6 +23,7 @@ extension EventCalendar {
         for k in 0..<fifoCount { removed += fifos[k].removeAll(where: isStale) }
         fifoEvents = 0
         for k in 0..<fifoCount { fifoEvents += fifos[k].count }
+        refreshFIFOHeads()
         return removed
     }
 }

@@ -1,6 +1,6 @@
 extension EventCalendar {
-    /// Checks the heap property (no event fires before its parent) and that every FIFO is in
-    /// firing order. Traps with the offending positions. O(n); tests call it after random
+    /// Checks the heap property (no event fires before its parent), that every FIFO is in
+    /// firing order and that ``fifoBest`` names the FIFO whose first event fires earliest. Traps with the offending positions. O(n); tests call it after random
     /// operations.
     public func checkInvariants() {
         for index in 1..<max(heap.count, 1) {
@@ -11,6 +11,16 @@ extension EventCalendar {
         }
         for event in heap {
             precondition(event.sequence < nextSequence, "event \(event) has a sequence number not yet issued")
+        }
+        var best = -1
+        for k in 0..<fifoCount where fifos[k].count > 0 {
+            if best < 0 || fifos[k].first.firesBefore(fifos[best].first) { best = k }
+        }
+        precondition(best == fifoBest, "the earliest FIFO is \(best), the calendar says \(fifoBest)")
+        for k in 0..<fifoCount {
+            let first: ScheduledEvent? = fifos[k].count > 0 ? fifos[k].first : nil
+            precondition(fifoHeadTimes[k] == first?.time.nanoseconds ?? .max && fifoHeadSequences[k] == first?.sequence ?? .max,
+                         "FIFO \(k)'s first event is \(String(describing: first)), the calendar keeps (\(fifoHeadTimes[k]), \(fifoHeadSequences[k]))")
         }
         for k in 0..<fifoCount {
             let events = fifos[k].elements
