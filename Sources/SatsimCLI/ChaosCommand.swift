@@ -128,7 +128,7 @@ public struct ChaosCommand: ParsableCommand {
                                      limits: runLimits.limits, store: store, progress: progress)
         } catch {
             progress.finish()
-            Console.error("satsim: \(error)")
+            Console.error("satsim: " + TerminalText.inline(String(describing: error)))
             throw ExitCode(2)
         }
         progress.finish()

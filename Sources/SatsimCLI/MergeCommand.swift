@@ -83,7 +83,7 @@ public struct MergeCommand: ParsableCommand {
                 noted += try store.notedShards()
             }
         } catch {
-            Console.error("satsim: \(error)")
+            Console.error("satsim: " + TerminalText.inline(String(describing: error)))
             throw ExitCode(2)
         }
         guard let layout = first?.layout else { throw ExitCode(2) }
@@ -121,7 +121,7 @@ public struct MergeCommand: ParsableCommand {
             Console.error(error.description)
             throw ExitCode(2)
         } catch {
-            Console.error("satsim: \(error)")
+            Console.error("satsim: " + TerminalText.inline(String(describing: error)))
             throw ExitCode(2)
         }
         let records: [RunRecord]

@@ -64,7 +64,7 @@ struct StoredPlan {
             Console.error(error.description)
             throw ExitCode(2)
         } catch {
-            Console.error("satsim: \(error)")
+            Console.error("satsim: " + TerminalText.inline(String(describing: error)))
             throw ExitCode(2)
         }
         let mine = plan.runs(in: slice)
@@ -77,7 +77,7 @@ struct StoredPlan {
             do {
                 try store.noteShard(slice)
             } catch {
-                Console.error("satsim: \(error)")
+                Console.error("satsim: " + TerminalText.inline(String(describing: error)))
                 throw ExitCode(2)
             }
         }

@@ -1,3 +1,4 @@
+import SatsimMetrics
 import ArgumentParser
 import Foundation
 import SatsimCore
@@ -97,7 +98,7 @@ public struct SweepCommand: ParsableCommand {
                              limits: runLimits.limits, store: store, progress: progress)
         } catch {
             progress.finish()
-            Console.error("satsim: \(error)")
+            Console.error("satsim: " + TerminalText.inline(String(describing: error)))
             throw ExitCode(2)
         }
         progress.finish()

@@ -43,7 +43,7 @@ enum SweepOutputs {
             store.checkpoint()
             return (records, summaries)
         } catch {
-            Console.error("satsim: \(error)")
+            Console.error("satsim: " + TerminalText.inline(String(describing: error)))
             throw ExitCode(2)
         }
     }
