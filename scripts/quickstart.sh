@@ -35,7 +35,7 @@ echo
 echo "The same scenario without retries:   $BIN run Scenarios/retry-storm.yaml --variant no-retries"
 echo "With a retry budget of 10%:          $BIN run Scenarios/retry-storm.yaml --variant retry-budget"
 echo "With a server-side queue timeout:    $BIN run Scenarios/retry-storm.yaml --variant queue-timeout"
-echo "All variants side by side:            $BIN compare Scenarios/retry-storm.yaml --replications 3"
-echo "Where it tips over (a sweep):         $BIN sweep Scenarios/retry-storm.yaml --vary timeline.0.for=1s,2s,3s,4s,5s --vary clients.users.retry.max_attempts=1,2,3,4 --replications 5"
+echo "All variants side by side:           $BIN compare Scenarios/retry-storm.yaml --replications 3"
+echo "Where it tips over (a sweep):        $BIN sweep Scenarios/retry-storm.yaml --vary timeline.0.for=1s,2s,3s,4s,5s --vary clients.users.retry.max_attempts=1,2,3,4 --replications 5"
 echo "All commands:                        $BIN --help"
 exit $status
