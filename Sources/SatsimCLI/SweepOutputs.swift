@@ -79,28 +79,41 @@ enum SweepOutputs {
 
     /// One line per point: its values, runs, the outcome counts, P(metastable) with its Wilson
     /// interval, and the first client's goodput and the recovery time with their t intervals.
+    /// A figure that only some runs have (a recovery time exists only for a run that recovered)
+    /// says over how many it was taken, and a legend under the table says what the cells are:
+    /// "1.50 ± 6.35" from 2 runs of 5 would otherwise read as a figure of the whole point.
     static func table(layout: ResultsLayout, summaries: [PointSummary]) -> String {
         let goodput = layout.figures.firstIndex { $0.hasSuffix(".goodput_per_s") }
         let recovery = layout.figures.firstIndex(of: "recovery_time")
         var rows: [[String]] = [["point"] + layout.columns + ["runs", "outcomes", "P(metastable) [95%]"]
             + (goodput.map { [layout.figures[$0]] } ?? []) + (recovery != nil ? ["recovery_time [s]"] : [])]
-        func interval(_ m: MeanInterval?) -> String {
+        var partial = false
+        func interval(_ m: MeanInterval?, of runs: Int) -> String {
             guard let m else { return "-" }
             // Both numbers with the decimals the mean's size calls for, never an exponent.
             let decimals = abs(m.mean) >= 100 ? 0 : abs(m.mean) >= 10 ? 1 : 2
-            let mean = String(format: "%.\(decimals)f", m.mean)
-            guard let h = m.halfWidth, h.isFinite else { return mean }
-            return mean + " ± " + String(format: "%.\(decimals)f", h)
+            var cell = String(format: "%.\(decimals)f", m.mean)
+            if let h = m.halfWidth, h.isFinite { cell += " ± " + String(format: "%.\(decimals)f", h) }
+            if m.count < runs {
+                partial = true
+                cell += " (\(m.count) of \(runs))"
+            }
+            return cell
         }
         for s in summaries {
             let counts = s.outcomes.filter { $0.count > 0 }.map { "\($0.outcome) \($0.count)" }.joined(separator: ", ")
             let p = s.share(of: .metastable).map { String(format: "%.2f [%.2f, %.2f]", $0.proportion, $0.low, $0.high) } ?? "-"
             var row = [String(s.point)] + s.values.map(oneLine) + [String(s.runs), counts.isEmpty ? "-" : counts, p]
-            if let goodput { row.append(interval(s.figures[goodput])) }
-            if let recovery { row.append(interval(s.figures[recovery])) }
+            if let goodput { row.append(interval(s.figures[goodput], of: s.runs)) }
+            if let recovery { row.append(interval(s.figures[recovery], of: s.runs)) }
             rows.append(row)
         }
-        return TextTable.render(rows)
+        var legend = "P(metastable): the share of the runs judged (not stopped at a limit) that ended metastable, with its 95% Wilson interval."
+        if goodput != nil || recovery != nil {
+            legend += "\nFigures: the mean over the point's runs ± the half-width of its 95% t interval"
+                + (partial ? "; (k of n): taken over the k runs that have the figure (a recovery time exists only for a run that recovered)." : ".")
+        }
+        return TextTable.render(rows) + "\n" + legend + "\n"
     }
 
     /// `value` with its line breaks written as `\n` (`\r`): a table row is one line, and a varied

@@ -27,21 +27,32 @@ struct SweepReport {
             let h = m.halfWidth.flatMap { $0.isFinite ? $0 : nil } ?? 0
             return (m.mean, max(0, m.mean - h), m.mean + h)
         }
-        func hover(_ v: (Double, Double, Double)?, _ s: PointSummary?) -> String {
+        // How many runs a cell's value was taken over, out of the point's runs: P(metastable) over
+        // the runs judged (not stopped at a limit), the recovery time over the runs that recovered.
+        func shareCount(_ s: PointSummary?) -> Int? { s?.share(of: .metastable)?.trials }
+        func recoveryCount(_ s: PointSummary?) -> Int? { recovery.flatMap { s?.figures[$0]?.count } }
+        func hover(_ v: (Double, Double, Double)?, _ s: PointSummary?, over count: Int?) -> String {
             guard let v else { return "no value" + (s.map { " (\($0.runs) runs)" } ?? "") }
-            return "\(PhaseDiagram.short(v.0)) [95%: \(PhaseDiagram.short(v.1)), \(PhaseDiagram.short(v.2))], \(s?.runs ?? 0) runs"
+            let runs = s?.runs ?? 0
+            let taken = count.map { $0 < runs ? "\($0) of \(runs) runs" : "\(runs) runs" } ?? "\(runs) runs"
+            // One run gives a value but no t interval: say so rather than print [v, v].
+            if count == 1 && v.1 == v.0 && v.2 == v.0 { return "\(PhaseDiagram.short(v.0)) (one run, no interval), \(taken)" }
+            return "\(PhaseDiagram.short(v.0)) [95%: \(PhaseDiagram.short(v.1)), \(PhaseDiagram.short(v.2))], \(taken)"
         }
         switch layout.columns.count {
         case 2:
             let xs = axisValues(1), ys = axisValues(0)
             // Row-major grid: point = y x |xs| + x.
-            func grid(_ read: (PointSummary?) -> (Double, Double, Double)?) -> ([[Double?]], [[String]]) {
+            func grid(_ read: (PointSummary?) -> (Double, Double, Double)?, count: (PointSummary?) -> Int?) -> ([[Double?]], [[String]]) {
                 let cells = ys.indices.map { y in xs.indices.map { x in read(byPoint[y * xs.count + x]).map(\.0) } }
-                let hovers = ys.indices.map { y in xs.indices.map { x in hover(read(byPoint[y * xs.count + x]), byPoint[y * xs.count + x]) } }
+                let hovers = ys.indices.map { y in xs.indices.map { x in
+                    let s = byPoint[y * xs.count + x]
+                    return hover(read(s), s, over: count(s))
+                } }
                 return (cells, hovers)
             }
-            let (p, pHover) = grid(share)
-            let (r, rHover) = grid(meanRecovery)
+            let (p, pHover) = grid(share, count: shareCount)
+            let (r, rHover) = grid(meanRecovery, count: recoveryCount)
             return [
                 Entry(fileName: "phase-p-metastable.svg", svg: PhaseDiagram(
                     title: "P(metastable): share of runs that stay down after the trigger", fileName: "phase-p-metastable.svg",
