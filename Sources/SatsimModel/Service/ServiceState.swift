@@ -136,6 +136,9 @@ struct ServiceState {
     /// Key popularity and its stream, when the service has a cache.
     var keys: ZipfSampler?
     var cacheStream: RandomStream?
+    /// `cacheStream` unretained, for the draw on every request (``UnownedRef``): reading the
+    /// reference out of the state to pass it on cost a retain and a release per request.
+    var cacheStreamRef: UnownedRef<RandomStream>?
     /// The health checks' stream (probe phases and jitter), when the service has health checks.
     var healthStream: RandomStream?
     var bootTime: Int64

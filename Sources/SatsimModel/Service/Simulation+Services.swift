@@ -188,9 +188,9 @@ extension Simulation {
             releaseWorker(service: s, instance: instance)
             return
         }
-        if P.full, let keys = services[s].keys, let stream = services[s].cacheStream {
+        if P.full, let keys = services[s].keys, let stream = services[s].cacheStreamRef {
             // A hit skips every call of the service.
-            let key = keys.draw(stream)
+            let key = stream.with { keys.draw($0) }
             if instances[instance].cache?.lookup(key, now: now.nanoseconds) == true {
                 services[s].counters.cacheHits += 1
                 finishHandler(a, service: s, outcome: .success)

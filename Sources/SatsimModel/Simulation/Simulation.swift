@@ -117,7 +117,9 @@ public final class Simulation: EventProcessor {
             state.autoscaler = service.autoscaler.map { AutoscalerState($0, initialInstances: service.instances) }
             if let cache = service.cache {
                 state.keys = ZipfSampler(n: cache.keys, exponent: cache.zipf)
-                state.cacheStream = stream("cache")
+                let cacheStream = stream("cache")
+                state.cacheStream = cacheStream
+                state.cacheStreamRef = UnownedRef(cacheStream)
             }
             if service.healthCheck != nil { state.healthStream = stream("health") }
             services.append(state)
