@@ -218,7 +218,7 @@ struct OutputDirectory {
         if stat(folder, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {
                 throw CLIError.badInput(folder == given ? "--out \(TerminalText.inline(given)): exists and is not a folder"
-                    : "--out \(TerminalText.inline(given)): cannot create the folder, \(folder) is not a folder")
+                    : "--out \(TerminalText.inline(given)): cannot create the folder, \(TerminalText.inline(folder)) is not a folder")
             }
             return
         }

@@ -88,8 +88,12 @@ enum SweepOutputs {
         var rows: [[String]] = [["point"] + layout.columns + ["runs", "outcomes", "P(metastable) [95%]"]
             + (goodput.map { [layout.figures[$0]] } ?? []) + (recovery != nil ? ["recovery_time [s]"] : [])]
         var partial = false
+        var missing = false
         func interval(_ m: MeanInterval?, of runs: Int) -> String {
-            guard let m else { return "-" }
+            guard let m else {
+                missing = true
+                return "-"
+            }
             // Both numbers with the decimals the mean's size calls for, never an exponent.
             let decimals = abs(m.mean) >= 100 ? 0 : abs(m.mean) >= 10 ? 1 : 2
             var cell = String(format: "%.\(decimals)f", m.mean)
@@ -108,10 +112,11 @@ enum SweepOutputs {
             if let recovery { row.append(interval(s.figures[recovery], of: s.runs)) }
             rows.append(row)
         }
-        var legend = "P(metastable): the share of the runs judged (not stopped at a limit) that ended metastable, with its 95% Wilson interval."
+        var legend = "P(metastable): of the runs given an outcome (the outcomes column), the share that ended metastable, with its 95% Wilson interval."
         if goodput != nil || recovery != nil {
-            legend += "\nFigures: the mean over the point's runs ± the half-width of its 95% t interval"
-                + (partial ? "; (k of n): taken over the k runs that have the figure (a recovery time exists only for a run that recovered)." : ".")
+            legend += "\nFigures: the mean over the runs that have the figure ± the half-width of its 95% t interval (none from one run)"
+                + (partial ? "; (k of n): over k of the point's n runs (a recovery time exists only for a run that recovered)" : "")
+                + (missing ? "; -: no run has it" : "") + "."
         }
         return TextTable.render(rows) + "\n" + legend + "\n"
     }

@@ -28,7 +28,7 @@ struct SweepReport {
             return (m.mean, max(0, m.mean - h), m.mean + h)
         }
         // How many runs a cell's value was taken over, out of the point's runs: P(metastable) over
-        // the runs judged (not stopped at a limit), the recovery time over the runs that recovered.
+        // the runs given an outcome, the recovery time over the runs that recovered.
         func shareCount(_ s: PointSummary?) -> Int? { s?.share(of: .metastable)?.trials }
         func recoveryCount(_ s: PointSummary?) -> Int? { recovery.flatMap { s?.figures[$0]?.count } }
         func hover(_ v: (Double, Double, Double)?, _ s: PointSummary?, over count: Int?) -> String {

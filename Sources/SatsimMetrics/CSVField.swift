@@ -3,11 +3,14 @@
 ///
 /// - RFC 4180, section 2.6 and 2.7: a field holding a comma, a double quote, CR or LF is enclosed
 ///   in double quotes, and a double quote inside it is written twice, so no value from a scenario
-///   or a flag can add a column or a row.
+///   or a flag can add a column or a row. A semicolon is quoted too: a spreadsheet set to a
+///   semicolon list separator (the default in many European locales) would otherwise start a new
+///   cell there, and a formula could begin it (OWASP: "take care of the field separator").
 /// - OWASP, "CSV Injection": a spreadsheet (Excel, LibreOffice Calc, Google Sheets) runs a cell
-///   that begins with `=`, `+`, `-` or `@` as a formula, and treats a leading tab or CR the same
-///   way. Such a cell gets a leading `'` (which a spreadsheet reads as "this is text") and is
-///   enclosed in double quotes, as OWASP recommends: `=1+2` is written `"'=1+2"`.
+///   that begins with `=`, `+`, `-` or `@` (or their full-width forms, U+FF1D, U+FF0B, U+FF0D,
+///   U+FF20) as a formula, and treats a leading tab, CR or LF the same way. Such a cell gets a
+///   leading `'` (which a spreadsheet reads as "this is text") and is enclosed in double quotes,
+///   as OWASP recommends: `=1+2` is written `"'=1+2"`.
 ///
 /// Only text goes through here. Numbers are written as numbers by their own writers and never
 /// pass through it, so a negative figure stays `-0.5`: which cells are text is decided by the
@@ -17,7 +20,7 @@ public enum CSVField {
     public static func startsFormula(_ text: String) -> Bool {
         guard let first = text.unicodeScalars.first else { return false }
         switch first {
-        case "=", "+", "-", "@", "\t", "\r": return true
+        case "=", "+", "-", "@", "\t", "\r", "\n", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}": return true
         default: return false
         }
     }
@@ -26,7 +29,7 @@ public enum CSVField {
     public static func text(_ text: String) -> String {
         let neutralised = startsFormula(text)
         let value = neutralised ? "'" + text : text
-        let needsQuotes = neutralised || value.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+        let needsQuotes = neutralised || value.unicodeScalars.contains { $0 == "," || $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" }
         guard needsQuotes else { return value }
         var quoted = "\""
         for scalar in value.unicodeScalars {

@@ -34,7 +34,7 @@ struct SweepTableTests {
         #expect(second.contains("3.00 ± ") && second.hasSuffix("(2 of 4)"), "\(second)")
         // The goodput of point 1 is over all four runs: no count.
         #expect(!second.contains("(4 of 4)"))
-        #expect(text.contains("(k of n): taken over the k runs that have the figure"))
+        #expect(text.contains("(k of n): over k of the point's n runs"))
         #expect(text.contains("95% Wilson interval") && text.contains("95% t interval"))
     }
 
@@ -45,7 +45,36 @@ struct SweepTableTests {
         }, figureCount: 2)
         let text = SweepOutputs.table(layout: Self.layout, summaries: [whole])
         #expect(!text.contains("(k of n)"))
-        #expect(text.contains("95% t interval."))
+        #expect(text.contains("(none from one run)."))
+        #expect(!text.contains("no run has it"))
+    }
+
+    @Test("A point where no run has the figure shows '-', and the legend says what '-' means")
+    func missingFigures() {
+        let none = PointSummary(point: 0, values: ["1s"], records: (0..<3).map {
+            Self.record(point: 0, $0, "metastable", goodput: 170, recovery: nil)
+        }, figureCount: 2)
+        let text = SweepOutputs.table(layout: Self.layout, summaries: [none])
+        let row = text.split(separator: "\n").first { $0.hasPrefix("0 ") } ?? ""
+        #expect(row.hasSuffix(" -"), "\(row)")
+        #expect(text.contains("-: no run has it"))
+    }
+
+    @Test("P(metastable) is a share of the runs given an outcome: a run without one is left out, and the legend says so")
+    func unjudgedRunsAreLeftOutOfTheShare() {
+        // Two runs with an outcome (one metastable) and two without (stopped at a limit before
+        // anything could be judged): P(metastable) is 1 of 2, not 1 of 4.
+        let records = [
+            Self.record(point: 0, 0, "metastable", goodput: 170, recovery: nil),
+            Self.record(point: 0, 1, "recovered", goodput: 590, recovery: 3),
+            RunRecord(key: RunKey(point: 0, replication: 2), seed: 2, outcome: nil, limit: "events", values: [nil, nil]),
+            RunRecord(key: RunKey(point: 0, replication: 3), seed: 3, outcome: nil, limit: "events", values: [nil, nil]),
+        ]
+        let summary = PointSummary(point: 0, values: ["1s"], records: records, figureCount: 2)
+        let text = SweepOutputs.table(layout: Self.layout, summaries: [summary])
+        let row = text.split(separator: "\n").first { $0.hasPrefix("0 ") } ?? ""
+        #expect(row.contains("0.50 ["), "\(row)")
+        #expect(text.contains("of the runs given an outcome (the outcomes column)"))
     }
 }
 
@@ -76,5 +105,19 @@ struct SweepReportHoverTests {
         #expect(!recovery.svg.contains("[95%: 7.00, 7.00]"))
         let share = try #require(report.charts.first { $0.fileName == "phase-p-metastable.svg" })
         #expect(share.svg.contains("], 4 runs"), "every run was judged: \(share.svg)")
+    }
+
+    @Test("P(metastable) cells name the runs given an outcome when some have none")
+    func shareHoversNameTheRunsWithAnOutcome() throws {
+        let layout = ResultsLayout(identity: "x", scenario: "s", replications: 3, columns: ["a", "b"],
+                                   points: [["1", "x"]], figures: ["recovery_time"])
+        let summary = PointSummary(point: 0, values: ["1", "x"], records: [
+            RunRecord(key: RunKey(point: 0, replication: 0), seed: 0, outcome: "metastable", limit: nil, values: [nil]),
+            RunRecord(key: RunKey(point: 0, replication: 1), seed: 1, outcome: "recovered", limit: nil, values: [5]),
+            RunRecord(key: RunKey(point: 0, replication: 2), seed: 2, outcome: nil, limit: "events", values: [nil]),
+        ], figureCount: 1)
+        let report = SweepReport(layout: layout, summaries: [summary], runCount: 3)
+        let share = try #require(report.charts.first { $0.fileName == "phase-p-metastable.svg" })
+        #expect(share.svg.contains("], 2 of 3 runs"), "\(share.svg)")
     }
 }

@@ -53,19 +53,32 @@ struct KeyIndexTests {
         }
     }
 
-    @Test("Removal inside a run of colliding keys keeps every other key reachable")
+    /// The home cell of `key` in a table of 2^bits cells: the index's documented hash (the top
+    /// bits of key x 2^64 / phi), written out so that the test can choose colliding keys.
+    static func home(_ key: Int, bits: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: Int64(key)) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+    }
+
+    @Test("Removal inside a run of colliding keys that wraps around the table keeps every other key reachable")
     func removalInsideARun() {
-        // Keys in one table of 16 cells: many share home cells, so runs form and wrap around the
-        // table's end; removing each key in turn must leave all the others findable.
-        let keys = Array(1...7)
+        // A table of 16 cells (capacity 8) and five keys whose home is cell 14 or 15: they fill
+        // cells 14, 15, 0, 1 and 2, a run that wraps around the end. Removing any one must move
+        // the later ones back (Algorithm R), or a lookup stops at the hole and misses them.
+        var keys: [Int] = []
+        var candidate = 1
+        while keys.count < 5 {
+            if Self.home(candidate, bits: 4) >= 14 { keys.append(candidate) }
+            candidate += 1
+        }
+        #expect(Set(keys.map { Self.home($0, bits: 4) }).count < keys.count, "some keys share a home cell")
         for victim in keys {
             var index = KeyIndex(capacity: 8)
-            for key in keys { index.set(key * 16, to: Int32(key)) }
-            index.remove(victim * 16)
+            for (n, key) in keys.enumerated() { index.set(key, to: Int32(n)) }
+            index.remove(victim)
             #expect(index.isConsistent())
-            #expect(index.slot(of: victim * 16) == nil)
-            for key in keys where key != victim {
-                #expect(index.slot(of: key * 16) == Int32(key), "key \(key * 16) after removing \(victim * 16)")
+            #expect(index.slot(of: victim) == nil)
+            for (n, key) in keys.enumerated() where key != victim {
+                #expect(index.slot(of: key) == Int32(n), "key \(key) after removing \(victim)")
             }
         }
     }

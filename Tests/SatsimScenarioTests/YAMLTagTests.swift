@@ -68,7 +68,7 @@ struct YAMLTagTests {
     }
 
     @Test("A core tag that does not fit its node or its text is refused", arguments: [
-        ("seed: 5", "seed: !!int five", "tags.yaml:4:7: error: seed: found 'five' tagged !!int, expected an integer"),
+        ("seed: 5", "seed: !!int five", "tags.yaml:4:7: error: seed: found 'five' tagged !!int, expected a decimal integer"),
         ("seed: 5", "seed: !!float 1.2.3", "tags.yaml:4:7: error: seed: found '1.2.3' tagged !!float, expected a number"),
         ("clients:", "clients: !!seq", "tags.yaml:5:10: error: clients: found the tag !!seq on a mapping; expected !!map there, or no tag"),
         ("duration: 20s", "duration: !!map 20s", "tags.yaml:3:11: error: duration: found the tag !!map on a scalar; expected !!str, !!int, !!float, !!bool or !!null there, or no tag"),

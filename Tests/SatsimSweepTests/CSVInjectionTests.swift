@@ -6,8 +6,9 @@ import Testing
 /// Text cells of satsim's CSV files against two sources: RFC 4180 (sections 2.6 and 2.7: a
 /// field holding a comma, a double quote, CR or LF is enclosed in double quotes, and its double
 /// quotes are doubled) and OWASP's "CSV Injection" (a cell that begins with `=`, `+`, `-`, `@`,
-/// tab or CR is run as a formula by a spreadsheet: prepend a single quote and wrap the cell in
-/// double quotes). Numbers are never neutralised: which cells are text is the column's type.
+/// their full-width forms, tab, CR or LF is run as a formula by a spreadsheet: prepend a single
+/// quote and wrap the cell in double quotes; quote a cell holding a field separator, `;`
+/// included). Numbers are never neutralised: which cells are text is the column's type.
 @Suite("CSV text cells: RFC 4180 quoting and OWASP formula neutralisation")
 struct CSVInjectionTests {
     /// An RFC 4180 reader, written here apart from the code under test: the fields of one record.
@@ -34,6 +35,12 @@ struct CSVInjectionTests {
         ("\tx", "\"'\tx\""), ("\rx", "\"'\rx\""), ("=HYPERLINK(\"http://e.x\",\"y\")", "\"'=HYPERLINK(\"\"http://e.x\"\",\"\"y\"\")\""),
         ("a=b", "a=b"), ("plain", "plain"), ("", ""), ("'=1", "'=1"), ("a,b", "\"a,b\""), ("a\"b", "\"a\"\"b\""),
         ("a\nb", "\"a\nb\""), ("a\r\nb", "\"a\r\nb\""),
+        // OWASP: a leading line feed, and the full-width forms of the formula characters.
+        ("\nx", "\"'\nx\""), ("\u{FF1D}1+2", "\"'\u{FF1D}1+2\""), ("\u{FF0B}5", "\"'\u{FF0B}5\""),
+        ("\u{FF0D}x", "\"'\u{FF0D}x\""), ("\u{FF20}x", "\"'\u{FF20}x\""),
+        // OWASP: "take care of the field separator": a spreadsheet set to a semicolon list
+        // separator would start a new cell, and a formula, after the semicolon.
+        ("x;=WEBSERVICE(\"http://e/\")", "\"x;=WEBSERVICE(\"\"http://e/\"\")\""), ("a;b", "\"a;b\""),
     ])
     func field(text: String, written: String) {
         #expect(CSVField.text(text) == written)

@@ -75,10 +75,10 @@ public struct EventCalendar {
         return event
     }
 
-    /// The most FIFOs a calendar keeps. A pop compares the head of every FIFO, so its cost grows
-    /// with their number: a scenario of 5,000 call edges with a timeout each (a 1 MiB file holds
-    /// 30,000) scanned 5,000 heads per event and took over five minutes for ten simulated
-    /// seconds. Timers past the bound go to the heap, at O(log n), and fire in the same order.
+    /// The most FIFOs a calendar keeps. Taking an event from a FIFO compares the first event of
+    /// every FIFO (``findBestFIFO()``), so its cost grows with their number: a scenario of 5,000
+    /// call edges with a timeout each (a 1 MiB file holds 30,000) scanned 5,000 heads per event
+    /// and took over five minutes for ten simulated seconds. Timers past the bound go to the heap, at O(log n), and fire in the same order.
     public static let maximumFIFOs = 16
 
     /// Adds a FIFO for timers of one fixed delay and returns its number, for
@@ -245,8 +245,8 @@ public struct EventCalendar {
 
     /// The earliest pending event and where it is (-1: the heap's root, k: FIFO k), or nil when
     /// none is pending; ``take(from:)`` then removes it without looking for it again. The run
-    /// loop peeks (is it past the end?) and then takes, and with FIFOs each look compares every
-    /// FIFO's head with the heap's root: one look per event instead of two. Call ``settle()``
+    /// loop peeks (is it past the end?) and then takes: one look per event instead of two, each
+    /// comparing the heap's root with the earliest FIFO's first event (``fifoBest``). Call ``settle()``
     /// first after a ``take()``.
     @inlinable @inline(__always)
     public func earliestEvent() -> (source: Int, event: ScheduledEvent)? {

@@ -21,7 +21,7 @@ struct KeyIndex {
     private var bits: Int
     private(set) var count = 0
 
-    /// No cache key is negative (keys are drawn from 0..<keys), so this one can mark a free cell.
+    /// No cache key is negative (a cache's keys are drawn from 1...keys), so this one can mark a free cell.
     private static let empty = Int.min
 
     /// An empty index with room for `capacity` keys before it first grows.

@@ -64,8 +64,8 @@ enum CoreTag {
 
     /// What each scalar tag accepts, in words.
     static let pattern = [
-        "int": "an integer (such as 12, -3, 0o17 or 0x1F)",
-        "float": "a number (such as 1.5, -2e3, .inf or .nan)",
+        "int": "a decimal integer (such as 12 or -3)",
+        "float": "a number (such as 1.5 or -2e3)",
         "bool": "true or false",
         "null": "null, ~ or nothing",
     ]

@@ -204,7 +204,9 @@ public final class ResultsStore: @unchecked Sendable {
         do {
             return try body()
         } catch {
-            let sqlite = error.message.hasPrefix(path + ": ") ? String(error.message.dropFirst(path.count + 2)) : error.message
+            // SQLite's messages begin with the path as the terminal shows it (TerminalText.inline).
+            let shown = TerminalText.inline(path) + ": "
+            let sqlite = error.message.hasPrefix(shown) ? String(error.message.dropFirst(shown.count)) : error.message
             throw StoreError("\(TerminalText.inline(path)) is not a satsim results store that can be read (SQLite: \(sqlite)); "
                              + "expected one written by satsim sweep or chaos: remove it, or choose another --out")
         }
