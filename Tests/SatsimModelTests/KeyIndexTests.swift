@@ -1,3 +1,4 @@
+import SatsimCore
 import Testing
 @testable import SatsimModel
 
@@ -7,28 +8,17 @@ import Testing
 /// cell: the property Knuth's Algorithm R for deletion preserves, TAOCP vol. 3, section 6.4).
 @Suite("Cache key index")
 struct KeyIndexTests {
-    /// A small deterministic generator, so that a failure replays.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("Random sets, removals and clears give the answers of a Dictionary", arguments: [16, 300, 5_000])
     func matchesDictionary(keySpace: Int) {
-        var rng = SplitMix(state: UInt64(keySpace))
+        // A seeded stream, so that a failure replays.
+        let rng = RandomStream(seed: UInt64(keySpace))
         var index = KeyIndex(capacity: 2)
         var reference: [Int: Int32] = [:]
         for step in 0..<40_000 {
-            let key = 1 + Int(rng.next() % UInt64(keySpace))
-            switch rng.next() % 100 {
+            let key = 1 + Int(rng.nextUInt64() % UInt64(keySpace))
+            switch rng.nextUInt64() % 100 {
             case 0..<50:
-                let slot = Int32(truncatingIfNeeded: rng.next() % 1_000_000)
+                let slot = Int32(truncatingIfNeeded: rng.nextUInt64() % 1_000_000)
                 index.set(key, to: slot)
                 reference[key] = slot
             case 50..<90:
