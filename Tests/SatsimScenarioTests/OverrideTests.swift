@@ -78,7 +78,7 @@ import Testing
         #expect(spec.client(named: "batch")?.network == .exponential(mean: 0.005))
         // A key no kind has is still an unknown key.
         let unknown = try #require(throws: ScenarioError.self) { try load("clients.batch.network.meen=5ms") }
-        #expect(unknown.diagnostics.first?.message == "unknown key")
+        #expect(unknown.diagnostics.first?.message == "unknown key, expected one of: dist")
     }
 
     @Test func laterSetWinsAndOverridesApplyAfterTheVariant() throws {

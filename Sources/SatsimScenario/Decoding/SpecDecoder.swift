@@ -93,8 +93,9 @@ struct SpecDecoder {
                 // The discriminator is missing or wrong: that is the error to fix first.
                 continue
             } else {
-                error(entry.keyPosition, entryPath, "unknown key",
-                    suggestion: Suggestion.closest(to: entry.key, in: allowed.map(\.name)))
+                let names = allowed.map(\.name)
+                error(entry.keyPosition, entryPath, Diagnostic.unknownKey(expected: names),
+                    suggestion: Suggestion.key(for: entry.key, in: names))
             }
         }
         positions.record(path, key: nil, value: node.position)

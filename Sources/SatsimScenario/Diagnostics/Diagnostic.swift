@@ -3,7 +3,7 @@ import SatsimMetrics
 /// One problem found in a scenario, with where it is and what would fix it.
 ///
 /// Rendered on one line in the style of compilers, so editors can jump to it:
-/// `demo.yaml:7:3: error: clients.users.retyr: unknown key; did you mean 'retry'?`
+/// `demo.yaml:7:3: error: clients.users.retyr: unknown key, expected one of: target, arrival, ...; did you mean 'retry'?`
 /// The wording is stable: tests compare it against golden files.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// The file the problem is in (`--set` or `--variant` for a command-line argument).
@@ -47,6 +47,13 @@ extension Diagnostic {
     /// from the user echoed in a message, which may be a megabyte long.
     public static func shown(_ text: String, limit: Int = 60) -> String {
         text.count > limit ? String(text.prefix(limit)) + "..." : text
+    }
+
+    /// "unknown key, expected one of: a, b, c": the keys the block takes, in the schema's order,
+    /// so that a key no spelling hint reaches (`unhealthy_threshold` for `unhealthy_after`)
+    /// still shows what to write.
+    static func unknownKey(expected names: [String]) -> String {
+        names.isEmpty ? "unknown key, this block takes no keys" : "unknown key, expected one of: " + names.joined(separator: ", ")
     }
 
     /// Names as a list of at most `limit`, then "and N more" (a file may define thousands).

@@ -38,3 +38,67 @@ public enum Suggestion {
         return d[a.count * width + b.count]
     }
 }
+
+extension Suggestion {
+    /// The intended key for an unknown key `word` among a block's `keys`: a close spelling first
+    /// (``closest(to:in:)``); then the same words written in camelCase or with dashes
+    /// (`maxAttempts`, `open-for`); then the name another tool gives the same setting (Envoy's
+    /// `unhealthy_threshold`, Kubernetes' `periodSeconds`, resilience4j's
+    /// `failureRateThreshold`); then the one key that shares a word of four letters or more with
+    /// it (`failure_threshold` -> `failure_ratio`). Nil when none of these is unambiguous.
+    public static func key(for word: String, in keys: [String]) -> String? {
+        if let close = closest(to: word, in: keys) { return close }
+        let snake = snakeCase(word)
+        if snake != word, keys.contains(snake) { return snake }
+        if snake != word, let close = closest(to: snake, in: keys) { return close }
+        let flat = snake.replacingOccurrences(of: "_", with: "")
+        if let target = synonyms[flat], keys.contains(target) { return target }
+        let words = Set(snake.split(separator: "_").map(String.init).filter { $0.count >= 4 })
+        guard !words.isEmpty else { return nil }
+        let sharing = keys.filter { key in key.split(separator: "_").contains { words.contains(String($0)) } }
+        return sharing.count == 1 ? sharing[0] : nil
+    }
+
+    /// `maxAttempts`, `MaxAttempts`, `max-attempts` and `max attempts` as `max_attempts`.
+    static func snakeCase(_ word: String) -> String {
+        var out = ""
+        var previousLower = false
+        for ch in word {
+            if ch == "-" || ch == " " || ch == "." {
+                out.append("_")
+                previousLower = false
+            } else if ch.isUppercase {
+                if previousLower { out.append("_") }
+                out += ch.lowercased()
+                previousLower = false
+            } else {
+                out.append(ch)
+                previousLower = ch.isLowercase || ch.isNumber
+            }
+        }
+        return out
+    }
+
+    /// Names other tools give to a setting satsim has, without underscores and in lower case, and
+    /// the satsim key; used only when that key belongs to the block the unknown key is in.
+    /// Envoy: health checks (`unhealthy_threshold`, `healthy_threshold`), outlier detection
+    /// (`consecutive_5xx`), retry policy (`num_retries`). Kubernetes: probes (`periodSeconds`,
+    /// `timeoutSeconds`, `failureThreshold`, `successThreshold`), the HorizontalPodAutoscaler
+    /// (`minReplicas`, `maxReplicas`), deployments (`replicas`). resilience4j: circuit breakers
+    /// (`failureRateThreshold`, `minimumNumberOfCalls`, `waitDurationInOpenState`,
+    /// `permittedNumberOfCallsInHalfOpenState`, `slidingWindowSize`).
+    static let synonyms: [String: String] = [
+        "unhealthythreshold": "unhealthy_after", "healthythreshold": "healthy_after",
+        "failurethreshold": "unhealthy_after", "successthreshold": "healthy_after",
+        "periodseconds": "interval", "period": "interval", "timeoutseconds": "timeout",
+        "consecutive5xx": "consecutive_errors", "consecutivegatewayfailure": "consecutive_errors",
+        "baseejectiontimems": "base_ejection_time",
+        "numretries": "max_attempts", "maxretries": "max_attempts", "retries": "max_attempts", "attempts": "max_attempts",
+        "minreplicas": "min", "maxreplicas": "max", "replicas": "instances",
+        "failureratethreshold": "failure_ratio", "minimumnumberofcalls": "min_requests",
+        "waitdurationinopenstate": "open_for", "permittednumberofcallsinhalfopenstate": "half_open_probes",
+        "slidingwindowsize": "window",
+        "threads": "workers", "concurrency": "workers",
+        "size": "capacity", "queuesize": "capacity", "maxsize": "capacity", "length": "capacity",
+    ]
+}

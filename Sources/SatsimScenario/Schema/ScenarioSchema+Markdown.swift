@@ -15,8 +15,10 @@ extension ScenarioSchema {
 
             A scenario is one YAML file. This page lists every key the parser accepts, with its type,
             its default and its meaning; `satsim validate FILE...` checks a file against it. Unknown keys
-            are errors with a "did you mean" hint, never ignored. A key whose behaviour the model does not
-            simulate yet parses, but `validate` and `run` refuse it with "not supported yet".
+            are errors, never ignored: the message lists the keys the block takes and gives a "did you
+            mean" hint (a misspelling, camelCase, or another tool's name for the setting, such as Envoy's
+            `unhealthy_threshold`). A key whose behaviour the model does not simulate yet parses, but
+            `validate` and `run` refuse it with "not supported yet".
 
             ## Units
 
