@@ -76,7 +76,7 @@ public struct ChaosCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let spec = try scenario.load(file: file)
+        let spec = try scenario.load(file: file, eventBudget: runLimits.eventBudgetCheck)
         guard let chaos = spec.chaos else {
             // Located at the file's start, as every refusal of a scenario is (file:line:col).
             Console.error("\(TerminalText.inline(file)):1:1: error: no `chaos` block: satsim chaos needs candidate faults, such as\n"

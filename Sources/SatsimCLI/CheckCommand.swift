@@ -63,7 +63,8 @@ public struct CheckCommand: ParsableCommand {
         for file in files {
             let spec: ScenarioSpec
             do {
-                spec = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
+                spec = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed,
+                                              eventBudget: runLimits.eventBudgetCheck)
             } catch {
                 // The loader has printed the diagnostics.
                 Console.out("\(TerminalText.inline(file)): bad input, not checked")
@@ -92,7 +93,8 @@ public struct CheckCommand: ParsableCommand {
             for block in spec.variantExpectations {
                 let variantSpec: ScenarioSpec
                 do {
-                    variantSpec = try ScenarioRun.load(file: file, overrides: overrides, variant: block.variant, seed: seed)
+                    variantSpec = try ScenarioRun.load(file: file, overrides: overrides, variant: block.variant, seed: seed,
+                                                            eventBudget: runLimits.eventBudgetCheck)
                 } catch {
                     Console.out("\(TerminalText.inline(file)) --variant \(TerminalText.inline(block.variant)): bad input, not checked")
                     badInput = true

@@ -79,7 +79,8 @@ public struct CompareCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let base = try ScenarioRun.load(file: file, overrides: overrides, variant: nil, seed: seed)
+        let base = try ScenarioRun.load(file: file, overrides: overrides, variant: nil, seed: seed,
+                                        eventBudget: runLimits.eventBudgetCheck)
         var names: [String] = []
         for name in variants.isEmpty ? base.variants.map(\.name) : variants where !names.contains(name) {
             names.append(name)
@@ -87,7 +88,8 @@ public struct CompareCommand: ParsableCommand {
         // Every variant is loaded (and so checked) before anything runs.
         var specs = [base]
         for name in names {
-            var spec = try ScenarioRun.load(file: file, overrides: overrides, variant: name, seed: seed)
+            var spec = try ScenarioRun.load(file: file, overrides: overrides, variant: name, seed: seed,
+                                            eventBudget: runLimits.eventBudgetCheck)
             spec.seed = base.seed
             specs.append(spec)
         }

@@ -79,7 +79,8 @@ public struct ExplainCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let base = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
+        let base = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed,
+                                        eventBudget: runLimits.eventBudgetCheck)
         try Self.checkSize(of: base, file: file, replications: replications)
         let directory: OutputDirectory?
         do {

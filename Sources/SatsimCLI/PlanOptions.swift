@@ -14,8 +14,9 @@ struct PlanScenarioOptions: ParsableArguments {
     var overrides: [String] = []
 
     /// Loads `file` with the `--set`s and `--seed` (exit 2 with every problem on bad input).
-    func load(file: String) throws(ExitCode) -> ScenarioSpec {
-        try ScenarioRun.load(file: file, overrides: overrides, variant: nil, seed: seed)
+    /// `eventBudget`: see ``RunLimitOptions/eventBudgetCheck``.
+    func load(file: String, eventBudget: Int?) throws(ExitCode) -> ScenarioSpec {
+        try ScenarioRun.load(file: file, overrides: overrides, variant: nil, seed: seed, eventBudget: eventBudget)
     }
 
     /// The `--set`s, parsed; call after ``load(file:)``, which reports the ones that do not parse.

@@ -74,7 +74,8 @@ public struct RunCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let spec = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed)
+        let spec = try ScenarioRun.load(file: file, overrides: overrides, variant: variant, seed: seed,
+                                        eventBudget: runLimits.eventBudgetCheck)
         if explain { try ExplainCommand.checkSize(of: spec, file: file, replications: replications ?? 5) }
         let directory: OutputDirectory?
         do {

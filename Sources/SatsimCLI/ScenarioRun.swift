@@ -19,11 +19,11 @@ struct ScenarioRun {
 
     /// Loads `file` with its variant and `--set` texts (each malformed `--set` is reported, not
     /// only the first), printing the diagnostics and throwing exit code 2 on bad input.
-    static func load(file: String, overrides: [String], variant: String?, seed: UInt64? = nil) throws(ExitCode)
+    static func load(file: String, overrides: [String], variant: String?, seed: UInt64? = nil, eventBudget: Int? = nil) throws(ExitCode)
         -> ScenarioSpec
     {
         do throws(ScenarioError) {
-            return try loadQuietly(file: file, overrides: overrides, variant: variant, seed: seed)
+            return try loadQuietly(file: file, overrides: overrides, variant: variant, seed: seed, eventBudget: eventBudget)
         } catch {
             Console.error(error.description)
             throw ExitCode(2)
@@ -32,7 +32,7 @@ struct ScenarioRun {
 
     /// ``load(file:overrides:variant:seed:)`` without printing: every malformed `--set` and
     /// every problem of the file in one error.
-    static func loadQuietly(file: String, overrides: [String], variant: String?, seed: UInt64?) throws(ScenarioError)
+    static func loadQuietly(file: String, overrides: [String], variant: String?, seed: UInt64?, eventBudget: Int? = nil) throws(ScenarioError)
         -> ScenarioSpec
     {
         var parsed: [ScalarOverride] = []
@@ -45,7 +45,7 @@ struct ScenarioRun {
             }
         }
         if !diagnostics.isEmpty { throw ScenarioError(diagnostics: diagnostics) }
-        var spec = try ScenarioLoader.load(file: file, overrides: parsed, variant: variant)
+        var spec = try ScenarioLoader.load(file: file, overrides: parsed, variant: variant, eventBudget: eventBudget)
         if let seed { spec.seed = seed }
         return spec
     }

@@ -83,7 +83,8 @@ public struct SweepCommand: ParsableCommand {
     }
 
     public func run() throws {
-        let (plan, specs) = try Self.plan(file: file, vary: vary, scenario: scenario, replications: replications)
+        let (plan, specs) = try Self.plan(file: file, vary: vary, scenario: scenario, replications: replications,
+                                                eventBudget: runLimits.eventBudgetCheck)
         let folder = out ?? "sweep-\(plan.scenario)"
         if sharding.slurm {
             Console.out(try sharding.slurmScript(command: "sweep", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
@@ -150,10 +151,11 @@ public struct SweepCommand: ParsableCommand {
 
     /// Parses the flags, loads the scenario and every point of its grid (so bad values are
     /// reported, with every problem, before anything runs), and fixes the plan.
-    static func plan(file: String, vary: [String], scenario: PlanScenarioOptions, replications: Int?) throws(ExitCode)
+    /// `eventBudget` (``RunLimitOptions/eventBudgetCheck``) is checked for the base and each point.
+    static func plan(file: String, vary: [String], scenario: PlanScenarioOptions, replications: Int?, eventBudget: Int?) throws(ExitCode)
         -> (SweepPlan, [ScenarioSpec])
     {
-        let base = try scenario.load(file: file)
+        let base = try scenario.load(file: file, eventBudget: eventBudget)
         var axes = (base.sweep?.vary ?? []).map { SweepAxis(path: $0.path, values: $0.values) }
         // The 1-based --vary that gave each axis, nil for one from the file's sweep block.
         var origins: [Int?] = Array(repeating: nil, count: axes.count)
@@ -211,7 +213,8 @@ public struct SweepCommand: ParsableCommand {
                 // The text read once into its tree: a grid of thousands of points loads it
                 // thousands of times. Its variants and sweep values were checked when the file
                 // was loaded above.
-                specs.append(try ScenarioLoader.parse(tree: tree, overrides: sets + point.overrides, checkingAlternatives: false))
+                specs.append(try ScenarioLoader.parse(tree: tree, overrides: sets + point.overrides, checkingAlternatives: false,
+                                                      eventBudget: eventBudget))
             } catch {
                 let where_ = zip(plan.columns, point.values).map { "\($0)=\(Diagnostic.shown($1))" }.joined(separator: ", ")
                 // The loader places a point's values after the --sets, as `--set` lines; name the
@@ -297,7 +300,9 @@ extension RunLimitOptions {
     /// The flags that give the same limits again (only those that differ from the defaults).
     var arguments: [String] {
         let defaults = RunLimits()
-        return (maxEvents != defaults.maxEvents ? ["--max-events", String(maxEvents)] : [])
+        // A --max-events given is passed on even at the default: it also says "do not refuse a
+        // file past the budget" (eventBudgetCheck).
+        return (maxEvents.map { ["--max-events", String($0)] } ?? [])
             + (maxInFlight != defaults.maxInFlight ? ["--max-in-flight", String(maxInFlight)] : [])
     }
 }

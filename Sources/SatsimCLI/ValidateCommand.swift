@@ -1,5 +1,6 @@
 import ArgumentParser
 import SatsimMetrics
+import SatsimModel
 import SatsimScenario
 
 /// `satsim validate FILE...`: checks scenario files without running them.
@@ -33,7 +34,7 @@ public struct ValidateCommand: ParsableCommand {
         var allValid = true
         for file in files {
             do throws(ScenarioError) {
-                _ = try ScenarioLoader.load(file: file, requireSupported: true)
+                _ = try ScenarioLoader.load(file: file, requireSupported: true, eventBudget: RunLimits().maxEvents)
                 lines.append("\(TerminalText.inline(file)): OK")
             } catch {
                 allValid = false

@@ -32,22 +32,28 @@ public enum ScenarioLoader {
     ///   - overrides: `--set PATH=VALUE` assignments, applied after the variant, in order.
     ///   - variant: the name of an entry of `variants` to apply.
     ///   - requireSupported: refuse keys whose behaviour the model does not simulate yet.
+    ///   - eventBudget: refuse a file that certainly needs more counted events than this
+    ///     (``EventFloor``), at the key that asks for the most; nil checks nothing. The commands
+    ///     pass the default `--max-events` when the flag is not given, and nil when it is (the
+    ///     user asked for a run that stops at the budget).
     /// - Throws: ``ScenarioError`` with every problem found.
     public static func load(
-        file: String, overrides: [ScalarOverride] = [], variant: String? = nil, requireSupported: Bool = true
+        file: String, overrides: [ScalarOverride] = [], variant: String? = nil, requireSupported: Bool = true,
+        eventBudget: Int? = nil
     ) throws(ScenarioError) -> ScenarioSpec {
         let text = try readText(file)
-        return try parse(text: text, file: file, overrides: overrides, variant: variant, requireSupported: requireSupported)
+        return try parse(text: text, file: file, overrides: overrides, variant: variant, requireSupported: requireSupported,
+                         eventBudget: eventBudget)
     }
 
     /// Parses scenario text; `file` names it in diagnostics. See ``load(file:overrides:variant:requireSupported:)``.
-    /// - Parameter checkingAlternatives: see ``parse(tree:overrides:variant:requireSupported:checkingAlternatives:)``.
+    /// - Parameter checkingAlternatives: see ``parse(tree:overrides:variant:requireSupported:checkingAlternatives:eventBudget:)``.
     public static func parse(
         text: String, file: String, overrides: [ScalarOverride] = [], variant: String? = nil, requireSupported: Bool = true,
-        checkingAlternatives: Bool = true
+        checkingAlternatives: Bool = true, eventBudget: Int? = nil
     ) throws(ScenarioError) -> ScenarioSpec {
         try parse(tree: readTree(text: text, file: file), overrides: overrides, variant: variant, requireSupported: requireSupported,
-                  checkingAlternatives: checkingAlternatives)
+                  checkingAlternatives: checkingAlternatives, eventBudget: eventBudget)
     }
 
     /// Reads scenario text into its YAML tree, once, for loading it many times (the points of a
@@ -73,7 +79,7 @@ public enum ScenarioLoader {
     ///   build). Timeline `set` events are checked either way.
     public static func parse(
         tree: ScenarioTree, overrides: [ScalarOverride] = [], variant: String? = nil, requireSupported: Bool = true,
-        checkingAlternatives: Bool = true
+        checkingAlternatives: Bool = true, eventBudget: Int? = nil
     ) throws(ScenarioError) -> ScenarioSpec {
         let file = tree.file
         var original = tree.root
@@ -122,6 +128,9 @@ public enum ScenarioLoader {
                     at: positions.key(feature.path), path: feature.path,
                     "not supported yet: this version does not simulate \(feature.feature)"))
             }
+        }
+        if diagnostics.isEmpty, let eventBudget, let tooMany = checkEventBudget(spec, budget: eventBudget, positions: positions) {
+            diagnostics.append(tooMany)
         }
         guard diagnostics.isEmpty else { throw ScenarioError(diagnostics: sorted(diagnostics)) }
         return spec

@@ -1,0 +1,117 @@
+import SatsimCore
+
+/// A lower bound on the counted events a scenario's run needs to reach its end: what
+/// `--max-events` is compared with. A run needs at least one counted event per request an
+/// open-loop client sends, per health probe, per autoscaler decision and per outlier review
+/// (``Simulation`` counts each of them), so a file whose bound is past the event budget cannot
+/// end before the budget stops it. At a rate of 10^9 requests/s that took 100 s of simulating
+/// to find out, and 190 s for probes every microsecond; the loader refuses such a file at once,
+/// at the key that asks for the most (``ScenarioLoader``, `eventBudget`).
+///
+/// Only what is certain counts. A source is counted from the start up to the first thing that
+/// could slow it: any enabled timeline event or chaos fault naming its client or service (a
+/// dip in load, a kill, a `set` of one of its keys). An autoscaler may take a service down to its `min`, a probe's interval is
+/// stretched by its jitter at most, and the first round of each periodic source is not counted.
+/// Closed-loop clients, retries, departures and timeouts are left out (they may be few).
+public enum EventFloor {
+    /// One source of counted events and how many it needs at least.
+    public struct Source: Sendable, Hashable {
+        /// The key whose value sets the pace: `clients.NAME.arrival.rate`,
+        /// `services.NAME.health_check.interval`, `.autoscaler.interval`,
+        /// `.outlier_detection.interval`.
+        public var path: String
+        /// At least this many counted events over the run.
+        public var events: Double
+        /// How long the source is counted for [s], from the start.
+        public var seconds: Double
+        /// The events per second the key asks for (requests/s, or rounds/s across instances).
+        public var perSecond: Double
+        /// What is counted, for the sentence: "requests", "health probes", ...
+        public var what: String
+    }
+
+    /// Every source of counted events the file certainly has, largest first (ties in file order).
+    public static func sources(of spec: ScenarioSpec) -> [Source] {
+        let end = spec.duration.seconds
+        var sources: [Source] = []
+        for client in spec.clients {
+            let rate: Double
+            switch client.arrival {
+            case .poisson(let r), .constant(let r): rate = r
+            case .closed: continue
+            }
+            let seconds = min(end, untouched(spec, client: client.name))
+            let events = rate * seconds
+            guard events.isFinite, events > 0 else { continue }
+            sources.append(Source(path: "clients.\(client.name).arrival.rate", events: events, seconds: seconds,
+                                  perSecond: rate, what: "requests"))
+        }
+        for service in spec.services {
+            let seconds = min(end, untouched(spec, service: service.name))
+            let fewest = Double(min(service.instances, service.autoscaler?.min ?? service.instances))
+            func periodic(_ key: String, every interval: SimTime, stretch: Double, copies: Double, what: String) {
+                let period = interval.seconds * (1 + stretch)
+                guard period > 0, copies > 0 else { return }
+                let events = copies * max(0, (seconds / period).rounded(.down) - 1)
+                guard events.isFinite, events > 0 else { return }
+                sources.append(Source(path: "services.\(service.name).\(key)", events: events, seconds: seconds,
+                                      perSecond: copies / period, what: what))
+            }
+            if let check = service.healthCheck {
+                periodic("health_check.interval", every: check.interval, stretch: max(0, check.jitter), copies: fewest,
+                         what: "health probes")
+            }
+            if let scaler = service.autoscaler {
+                periodic("autoscaler.interval", every: scaler.interval, stretch: 0, copies: 1, what: "autoscaler decisions")
+            }
+            if let detector = service.outlierDetection {
+                periodic("outlier_detection.interval", every: detector.interval, stretch: 0, copies: 1, what: "outlier reviews")
+            }
+        }
+        return sources.enumerated().sorted { ($1.element.events, $0.offset) < ($0.element.events, $1.offset) }.map(\.element)
+    }
+
+    /// The counted events the file certainly needs: the sum of its ``sources(of:)``.
+    public static func events(of spec: ScenarioSpec) -> Double {
+        sources(of: spec).reduce(0) { $0 + $1.events }
+    }
+
+    /// The time [s] before which nothing in the file can slow client `name`'s arrivals.
+    static func untouched(_ spec: ScenarioSpec, client name: String) -> Double {
+        earliest(spec) { action in
+            switch action {
+            case .loadSpike(let client, _): return client == name
+            case .set(let setting): return setting.path.hasPrefix("clients.\(name).")
+            default: return false
+            }
+        }
+    }
+
+    /// The time [s] before which nothing in the file can stop service `name`'s instances or
+    /// change its periodic rounds.
+    static func untouched(_ spec: ScenarioSpec, service name: String) -> Double {
+        earliest(spec) { action in
+            switch action {
+            case .kill(let service, _), .pause(let service, _), .scale(let service, _), .deploy(let service, _, _),
+                 .outage(let service, _), .latency(let service, _), .errors(let service, _), .cacheFlush(let service):
+                return service == name
+            case .set(let setting): return setting.path.hasPrefix("services.\(name).")
+            case .loadSpike: return false
+            }
+        }
+    }
+
+    /// The earliest start [s] of an enabled timeline event, or of a chaos run's faults, that
+    /// `touches` says may act on the subject; +infinity when none may.
+    static func earliest(_ spec: ScenarioSpec, _ touches: (TimelineAction) -> Bool) -> Double {
+        var first = Double.infinity
+        for event in spec.timeline where event.enabled && touches(event.action) {
+            first = min(first, event.at.seconds)
+        }
+        // A chaos fault starts at chaos.at plus its own offset (>= 0).
+        if let chaos = spec.chaos, chaos.faults.contains(where: { $0.event.enabled && touches($0.event.action) }) {
+            first = min(first, chaos.at.seconds)
+        }
+        return first
+    }
+}

@@ -1,0 +1,157 @@
+import SatsimCore
+import SatsimModel
+import Testing
+@testable import SatsimScenario
+
+/// A file that certainly needs more counted events than the event budget (`--max-events`) is
+/// refused when it is loaded, at the key that asks for the most, instead of simulating for
+/// minutes until the budget stops it (10^9 requests/s over an hour: 100 s; probes every
+/// microsecond: 190 s, release build). ``EventFloor`` gives the certain part: a counted event per
+/// open-loop request, health probe, autoscaler decision and outlier review, each counted until
+/// the first timeline event that may slow it.
+@Suite struct EventBudgetTests {
+    static func scenario(rate: String = "10/s", extraService: String = "", timeline: String = "") -> String {
+        """
+        name: budget
+        description: counted events against the budget
+        duration: 1h
+        clients:
+          users:
+            target: api
+            arrival: { process: poisson, rate: \(rate) }
+        services:
+          api:
+            instances: 4
+            workers: 4
+            service_time: { dist: exponential, mean: 20ms }
+        \(extraService)
+        \(timeline)
+        """
+    }
+
+    static func spec(_ text: String) throws -> ScenarioSpec { try ScenarioLoader.parse(text: text, file: "budget.yaml") }
+
+    @Test func requestsAreCountedOverTheRun() throws {
+        let sources = EventFloor.sources(of: try Self.spec(Self.scenario(rate: "100/s")))
+        #expect(sources.count == 1)
+        #expect(sources.first?.path == "clients.users.arrival.rate")
+        #expect(sources.first?.events == 360_000.0)
+    }
+
+    /// Probes: one per instance per interval, the interval stretched by its jitter at most, the
+    /// first round not counted; an autoscaler may take the service down to its min.
+    @Test func probesAutoscalerAndOutlierRounds() throws {
+        let extra = """
+                health_check: { interval: 2s, timeout: 1s, jitter: 0.25 }
+                autoscaler: { policy: target_tracking, metric: utilization, target: 0.6, interval: 10s, min: 3, max: 8 }
+                outlier_detection: { consecutive_errors: 5, interval: 30s }
+            """
+        let sources = EventFloor.sources(of: try Self.spec(Self.scenario(extraService: extra)))
+        let byPath = Dictionary(uniqueKeysWithValues: sources.map { ($0.path, $0.events) })
+        // 3 instances (the autoscaler's min) x (3600 / 2.5 - 1) rounds.
+        #expect(byPath["services.api.health_check.interval"] == 3.0 * (1440 - 1))
+        #expect(byPath["services.api.autoscaler.interval"] == 359.0)
+        #expect(byPath["services.api.outlier_detection.interval"] == 119.0)
+        #expect(byPath["clients.users.arrival.rate"] == 36_000.0)
+        // Largest first.
+        #expect(sources.map(\.events) == sources.map(\.events).sorted(by: >))
+    }
+
+    /// A source counts only until the first event that may slow it: a dip in load, a `set` of one
+    /// of the client's keys, a kill of the service; a disabled event does not count, and an event
+    /// on another subject does not either.
+    @Test func countingStopsAtTheFirstEventThatMaySlowTheSource() throws {
+        func requests(_ timeline: String) throws -> Double? {
+            let text = Self.scenario(rate: "100/s", timeline: "timeline:\n" + timeline)
+            return EventFloor.sources(of: try Self.spec(text)).first { $0.path == "clients.users.arrival.rate" }?.events
+        }
+        #expect(try requests("  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: 0.5 }") == 60_000.0)
+        #expect(try requests("  - { at: 20m, kind: set, path: clients.users.arrival.rate, value: 1/s }") == 120_000.0)
+        #expect(try requests("  - { at: 20m, kind: set, path: clients.users.arrival.rate, value: 1/s, enabled: false }") == 360_000.0)
+        #expect(try requests("  - { at: 5m, kind: kill, service: api, count: 1 }") == 360_000.0)
+        let probes = Self.scenario(extraService: "    health_check: { interval: 1s, timeout: 500ms }",
+                                   timeline: "timeline:\n  - { at: 100s, kind: kill, service: api, count: 1 }")
+        let source = EventFloor.sources(of: try Self.spec(probes)).first { $0.path.hasSuffix("health_check.interval") }
+        #expect(source?.events == 396.0)
+    }
+
+    @Test func closedLoopClientsAreLeftOut() throws {
+        let text = Self.scenario().replacingOccurrences(
+            of: "{ process: poisson, rate: 10/s }", with: "{ process: closed, users: 100, think: { dist: constant, value: 0s } }")
+        #expect(EventFloor.sources(of: try Self.spec(text)).isEmpty)
+    }
+
+    /// The loader refuses past the budget, at the value of the source that needs the most, with
+    /// the rate that fits; with no budget it loads.
+    @Test func aRatePastTheBudgetIsRefusedAtItsValue() throws {
+        let text = Self.scenario(rate: "1000000/s")
+        #expect(throws: Never.self) { try ScenarioLoader.parse(text: text, file: "budget.yaml") }
+        let error = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.parse(text: text, file: "budget.yaml", eventBudget: 1_000_000_000)
+        }
+        let d = try #require(error.diagnostics.first)
+        #expect(error.diagnostics.count == 1)
+        #expect((d.line, d.column) == (7, 40))
+        #expect(d.path == "clients.users.arrival.rate")
+        #expect(d.message.hasPrefix("found 1000000/s, which sends at least 3600000000 requests over the run's 1h, more than the event budget of 1000000000 counted events"), "\(d)")
+        // 10^9 / 3600 s, rounded down.
+        #expect(d.message.contains("expected a rate <= 277777/s, or a shorter duration; or give --max-events"), "\(d)")
+        // At that rate it loads; one more per second is past the budget.
+        #expect(throws: Never.self) {
+            try ScenarioLoader.parse(text: Self.scenario(rate: "277777/s"), file: "budget.yaml", eventBudget: 1_000_000_000)
+        }
+        #expect(throws: ScenarioError.self) {
+            try ScenarioLoader.parse(text: Self.scenario(rate: "277778/s"), file: "budget.yaml", eventBudget: 1_000_000_000)
+        }
+    }
+
+    /// Probes every microsecond on four instances: refused at the interval, with the interval
+    /// that leaves room for the requests.
+    @Test func anIntervalPastTheBudgetIsRefusedWithTheIntervalThatFits() throws {
+        let text = Self.scenario(extraService: "    health_check: { interval: 1us, timeout: 1us }")
+        let error = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.parse(text: text, file: "budget.yaml", eventBudget: 2_000_000_000)
+        }
+        let d = try #require(error.diagnostics.first)
+        #expect(d.path == "services.api.health_check.interval")
+        #expect((d.line, d.column) == (13, 31))
+        // 4 x (3.6e9 - 1) probes and 36,000 requests.
+        #expect(d.message.hasPrefix("found 1us, which makes at least 14399999996 health probes over the run's 1h (14400035996 counted events in all)"), "\(d)")
+        // 1us x 14,399,999,996 / (2e9 - 36,000) = 7.2001296...us, rounded up to the nanosecond.
+        #expect(d.message.contains("expected an interval >= 7.201us"), "\(d)")
+    }
+
+    /// A `--set` that asks for too much is told at the `--set`.
+    @Test func aSetPastTheBudgetIsToldAtTheSet() throws {
+        let error = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.parse(text: Self.scenario(), file: "budget.yaml",
+                                     overrides: [ScalarOverride(path: "clients.users.arrival.rate", value: "1000000000/s")],
+                                     eventBudget: 2_000_000_000)
+        }
+        let d = try #require(error.diagnostics.first)
+        #expect(d.file == "--set")
+        #expect(d.path == "clients.users.arrival.rate")
+        #expect(d.message.hasPrefix("found 1000000000/s, which sends at least 3600000000000 requests"), "\(d)")
+    }
+}
+
+extension EventBudgetTests {
+    /// The floor is a lower bound: every shipped scenario (health checks, autoscalers, outlier
+    /// detection, kills, deploys and `set` events among them) counts at least as many events as
+    /// it says (the unit tests above pin each rule of the count: the first-round discount, the
+    /// cut at the first event that may slow a source, the autoscaler's min, the jitter).
+    @Test func theFloorIsBelowWhatEveryShippedScenarioCounts() throws {
+        var checked = 0
+        for file in TestFiles.shippedScenarios {
+            let spec = try ScenarioLoader.load(file: file)
+            let floor = EventFloor.events(of: spec)
+            let result = Simulation(spec: spec).run()
+            #expect(result.limitHit == nil, "\(file)")
+            #expect(floor <= Double(result.eventCount), "\(file): floor \(floor), counted \(result.eventCount)")
+            let closed = spec.clients.allSatisfy { if case .closed = $0.arrival { true } else { false } }
+            #expect(closed || floor > 0, "\(file)")
+            checked += 1
+        }
+        #expect(checked >= 17)
+    }
+}
