@@ -118,6 +118,16 @@ import Testing
         return owners.contains { matches(declaration, $0.text) }
     }
 
+    /// A code span that crossed a line would be skipped by ``codeSpans(_:)`` and so never checked:
+    /// every line must hold whole spans (an even number of backticks).
+    @Test("No code span of the page crosses a line")
+    func spansStayOnOneLine() throws {
+        for (number, line) in try Self.prose().split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            #expect(line.filter { $0 == "`" }.count.isMultiple(of: 2),
+                    "a code span crosses a line (prose line \(number + 1)): \(line)")
+        }
+    }
+
     @Test("Every repository path the page cites exists")
     func pathsExist() throws {
         let spans = Self.codeSpans(try Self.prose()).filter(Self.isPath)
