@@ -6,7 +6,7 @@
 /// strict total order, so a run is deterministic whatever the internal layout: which structure
 /// holds an event (the heap or a FIFO) never changes when it fires.
 ///
-/// **Cancellation** is lazy: the calendar never removes an event early. A model cancels by bumping
+/// **Cancellation** is lazy: an event is not removed when it is cancelled. A model cancels by bumping
 /// a generation number (``TimerSlots``) and skips a stale event when it pops. This keeps `schedule`
 /// and `popNext` at O(log n) with no search.
 ///
@@ -14,7 +14,7 @@
 /// heap only after the handler (``settle()``). Meanwhile a handler that schedules an event likely
 /// to be the earliest of all (the next arrival, ``scheduleSoon(at:kind:target:slot:generation:)``)
 /// may put it straight into the root, where a pop and a push would each have walked the heap's
-/// height (issue 10: 7% fewer instructions per event on the M/M/c model).
+/// height (issue 10: 8% fewer instructions per event on the M/M/c model, 623 to 572).
 ///
 /// **Fixed delays.** A timer scheduled `delay` after now, with the same `delay` every time (a
 /// client's timeout), always lands behind the previous one, so a FIFO ring keeps such timers in

@@ -33,7 +33,7 @@ public final class RandomStream {
     public init(seed: UInt64) {
         GSL.prepare()
         guard let rng = gsl_rng_alloc(Self.gslType) else {
-            // gsl_rng_alloc fails only when malloc of 32 bytes fails.
+            // gsl_rng_alloc fails only when malloc of its state (about 650 bytes) fails.
             preconditionFailure("gsl_rng_alloc failed: out of memory")
         }
         gsl = rng

@@ -65,7 +65,7 @@ struct RequestRow {
 /// server): one ``AttemptRow`` per slot in an ``UnsafeColumn``, an array of structs. A handler
 /// reads and writes several fields of one attempt in a row; with a column per field each access
 /// loaded that column's object and base first, and acquiring an attempt wrote twelve columns
-/// (issue 10). Now an attempt is one 64-byte row: one base, one cache line.
+/// (issue 10). Now an attempt is one 56-byte row: one base, and at most two cache lines.
 struct AttemptSlab {
     /// The `request` of a health-check probe, which belongs to no request.
     static let probe = UInt32.max
