@@ -187,3 +187,47 @@ struct RunLimitTests {
         #expect(result.clients[0].requests > 0)
     }
 }
+
+extension RunLimitTests {
+    /// Closed-loop users that neither think nor wait for service loop at one instant: each wakes,
+    /// its request is served in no time, and it wakes again, so simulated time never moves. The
+    /// run stops once that many counted events in a row happened at that instant, with its
+    /// partial results, instead of spinning until the event budget (2 x 10^9 events at time 0
+    /// took 170 s in a release build).
+    static func zenoLoop(users: Int, service: Distribution = .constant(value: 0)) -> ScenarioSpec {
+        ScenarioSpec(
+            name: "zeno", duration: SimTime(seconds: 60),
+            clients: [ClientSpec(name: "users", target: "api", arrival: .closed(users: users, think: .constant(value: 0)))],
+            services: [ServiceSpec(name: "api", workers: users, serviceTime: service)])
+    }
+
+    @Test func aLoopWithNoDelayStopsWhereTimeStoodStill() throws {
+        let result = Simulation(spec: Self.zenoLoop(users: 10)).run(standStill: 50_000)
+        #expect(result.limitHit == .timeStoodStill(events: 50_000, at: .zero))
+        #expect(result.eventCount == 50_000)
+        #expect(result.endSeconds == 0)
+        let message = try #require(result.limitHit?.message)
+        #expect(message.hasPrefix("the run stopped at 0s of simulated time: 50000 counted events in a row happened at that same instant"))
+        // With progress reports in smaller chunks, the stand-still is added up across them and
+        // the run stops at the same event.
+        var reports = 0
+        let chunked = Simulation(spec: Self.zenoLoop(users: 10)).run(progressEvery: 7_000, progress: { _ in reports += 1 }, standStill: 50_000)
+        #expect(chunked.limitHit == .timeStoodStill(events: 56_000, at: .zero))
+        #expect(reports == 8)
+    }
+
+    /// A loop that moves time on, however little, is not stuck: one nanosecond of service.
+    @Test func aLoopThatMovesTimeOnIsNotStopped() throws {
+        let result = Simulation(spec: Self.zenoLoop(users: 10, service: .constant(value: 1e-9)))
+            .run(limits: RunLimits(maxEvents: 200_000), standStill: 50_000)
+        #expect(result.limitHit == .eventBudget(events: 200_000, at: result.limitHit?.at ?? .zero))
+        #expect((result.limitHit?.at ?? .zero) > .zero)
+    }
+
+    /// Many users waking at one instant is no loop: below the bound, the run goes on.
+    @Test func aBurstAtOneInstantBelowTheBoundIsNotStopped() throws {
+        let result = Simulation(spec: Self.zenoLoop(users: 1_000, service: .constant(value: 1)))
+            .run(limits: RunLimits(maxEvents: 100_000), standStill: 1_001)
+        #expect(result.limitHit?.at != .zero)
+    }
+}

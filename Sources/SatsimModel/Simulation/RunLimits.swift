@@ -31,11 +31,16 @@ public enum RunLimitHit: Sendable, Hashable {
     /// The run's event log reached ``Simulation/maximumLoggedEvents`` entries; `top` is the
     /// subject and kind (events.jsonl's `kind`) that wrote the most of them.
     case eventLog(count: Int, top: LoggedEventCount?, at: SimTime)
+    /// ``Simulation/standStillEvents`` counted events or more in a row happened at one instant:
+    /// a loop with no delay (closed-loop users that neither think nor wait for service) keeps
+    /// simulated time from advancing, and would spin until the event budget stops it (2 x 10^9
+    /// events at time 0: 170 s).
+    case timeStoodStill(events: Int, at: SimTime)
 
     /// The simulated time at which the run stopped.
     public var at: SimTime {
         switch self {
-        case .eventBudget(_, let at), .inFlight(_, _, let at), .eventLog(_, _, let at): return at
+        case .eventBudget(_, let at), .inFlight(_, _, let at), .eventLog(_, _, let at), .timeStoodStill(_, let at): return at
         }
     }
 
@@ -56,6 +61,8 @@ public enum RunLimitHit: Sendable, Hashable {
                 text += "; the most, \(top.count), are \(top.kind) entries of '\(top.subject)', which changed state over and over (a circuit breaker's open_for, a health check's interval or an outlier detection's ejection time of a few microseconds?)"
             }
             return text
+        case .timeStoodStill(let events, let at):
+            return "the run stopped at \(at.description) of simulated time: \(events) counted events in a row happened at that same instant, so time could not advance; something loops with no delay (closed-loop users with a zero think time and a zero service time?): give the loop a delay"
         }
     }
 }

@@ -255,22 +255,32 @@ public final class Simulation: EventProcessor {
     /// nothing in the run: a chunk stops exactly where the loop would check its event budget, and
     /// the next chunk goes on from the same calendar and clock, so the result is the same bits as
     /// one uninterrupted loop.
+    ///
+    /// The loop also goes in chunks of at most `standStill` counted events (by default
+    /// ``standStillEvents``), and stops the run (``RunLimitHit/timeStoodStill(events:at:)``) when
+    /// that many in a row happened at one instant: a check per chunk, not per event.
     @discardableResult
     public func run(limits: RunLimits = RunLimits(), progressEvery chunk: Int = 0,
-                    progress: ((SimTime) -> Void)? = nil) -> SimulationResult {
+                    progress: ((SimTime) -> Void)? = nil, standStill: Int = standStillEvents) -> SimulationResult {
         maxInFlight = limits.maxInFlight
         prepare()
-        var report: RunReport
-        if let progress, chunk > 0, limits.maxEvents > 0 {
-            report = RunReport(stop: .eventBudgetExhausted, events: 0, popped: 0, time: now)
-            while report.stop == .eventBudgetExhausted && report.events < limits.maxEvents {
-                let part = RunLoop.run(self, until: end, eventBudget: min(chunk, limits.maxEvents - report.events)) { self.process($0) }
-                report = RunReport(stop: part.stop, events: report.events + part.events,
-                                   popped: report.popped &+ part.popped, time: part.time)
-                progress(now)
+        let standStill = max(1, standStill)
+        let step = progress != nil && chunk > 0 ? min(chunk, standStill) : standStill
+        var report = RunReport(stop: .eventBudgetExhausted, events: 0, popped: 0, time: now)
+        // Counted events since simulated time last moved, as far as the chunks' ends tell.
+        var still = 0
+        var instant = now
+        while report.stop == .eventBudgetExhausted && report.events < limits.maxEvents {
+            let part = RunLoop.run(self, until: end, eventBudget: min(step, limits.maxEvents - report.events)) { self.process($0) }
+            report = RunReport(stop: part.stop, events: report.events + part.events,
+                               popped: report.popped &+ part.popped, time: part.time)
+            progress?(now)
+            still = now == instant ? still + part.events : 0
+            instant = now
+            if still >= standStill, report.stop == .eventBudgetExhausted, halted == nil {
+                halted = .timeStoodStill(events: still, at: now)
+                break
             }
-        } else {
-            report = RunLoop.run(self, until: end, eventBudget: limits.maxEvents) { self.process($0) }
         }
         countedEvents = report.events
         if report.stop == .eventBudgetExhausted, halted == nil {
