@@ -121,6 +121,9 @@ import Testing
         edit("variant-unknown-path", "services.api.workers: 8", "services.api.wrokers: 8"),
         edit("variant-bad-value", "services.api.workers: 8", "services.api.workers: zero"),
         edit("sweep-bad-value", "variants:", "sweep: { vary: { clients.users.arrival.rate: [100/s, 200] } }\nvariants:"),
+        edit("sweep-repeated-value", "variants:", "sweep: { vary: { clients.users.arrival.rate: [100/s, 200/s, 100/s] } }\nvariants:"),
+        edit("fault-caller-unknown", event, event + "  - { at: 3m, for: 10s, kind: errors, service: api, caller: apu, ratio: 1 }\n"),
+        edit("fault-caller-a-client", event, event + "  - { at: 3m, for: 10s, kind: errors, service: api, caller: users, ratio: 1 }\n"),
         edit("timeline-set-unknown-path", event, event + "  - { at: 5m, kind: set, path: clients.users.retyr.max_attempts, value: 1 }\n"),
         edit("several-errors-at-once", "workers: 4", "workers: 0\n    balancr: random", overrides: []),
         edit("several-errors-with-a-misspelt-name", "target: api", "target: apii\n    network: 5ms"),
@@ -142,6 +145,9 @@ import Testing
         Case(name: "deep-nesting", text: "a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n"),
         Case(name: "nesting-beyond-limit", text: "a: " + String(repeating: "{a: ", count: 40) + "1" + String(repeating: "}", count: 40) + "\n"),
         Case(name: "control-characters", text: "name: demo\u{0}\u{7}\n"),
+        // libyaml's reader sets no mark for a control character, only its byte offset: the
+        // position is counted from it (CR LF one break, 'é' and '→' one column each).
+        Case(name: "control-character-on-a-later-line", text: "name: demo\r\ndescription: \"é → \u{1B}[31m\"\n"),
         Case(name: "complex-key", text: "? [a, b]\n: 1\n"),
     ]
 

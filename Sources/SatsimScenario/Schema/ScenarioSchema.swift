@@ -282,7 +282,7 @@ extension ScenarioSchema {
             SchemaShape(
                 "sweep", "The default grid of `satsim sweep`: every combination of the listed values; at most 100000 points and 1000000 runs (points x replications).",
                 keys: [
-                    .init("vary", .grid, .required, "KEY.PATH (any but `seed`) to the list of its values"),
+                    .init("vary", .grid, .required, "KEY.PATH (any but `seed`) to the list of its values, each value once (a repeat would run the same seeds again)"),
                     .init("replications", .integer(minimum: 1, maximum: 100_000), .defaulted("1"), "runs per point, with different seeds"),
                 ]),
             SchemaShape(
@@ -361,7 +361,7 @@ extension ScenarioSchema {
 
     private static let callerKey = SchemaKey(
         "caller", .reference("service"), .optional("attempts from every caller, clients included"),
-        "only attempts of calls from this service, one edge of the call graph; it must call the service")
+        "only attempts of calls from this service, one edge of the call graph; it must name a service (not a client) that calls the faulty one, in the timeline and in chaos.faults alike")
     private static let shareKey = SchemaKey(
         "share", .ratio, .optional("every request"),
         "only the experiment cohort: this share of each client's requests, chosen when a request is created (its calls inherit it); summary.json then compares `cohorts`")

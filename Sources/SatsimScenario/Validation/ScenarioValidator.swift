@@ -312,20 +312,24 @@ struct ScenarioValidator {
                 atValue("\(base).for",
                     "the window ends at \((event.at + window).shortText), after the run ends at \(spec.duration.shortText); expected at + for <= duration")
             }
-            // `caller` names an edge of the call graph: the caller must call the faulty service.
-            if let caller = event.caller, let callerSpec = spec.service(named: caller) {
-                let target: String?
-                switch event.action {
-                case .latency(let service, _), .errors(let service, _): target = service
-                default: target = nil
-                }
-                if let target, !callerSpec.calls.contains(where: { $0.service == target }) {
-                    let callees = callerSpec.calls.map(\.service)
-                    atValue("\(base).caller",
-                        "found \(caller), which makes no call to \(target) (it calls " + (callees.isEmpty ? "nothing" : callees.joined(separator: ", "))
-                            + "); expected a service with a call to \(target)")
-                }
-            }
+            checkCallerEdge(event, base)
+        }
+    }
+
+    /// `caller` names an edge of the call graph: the caller must call the faulty service (a
+    /// timeline event's, and a chaos fault's, which is a timeline event once chosen).
+    private mutating func checkCallerEdge(_ event: TimelineEventSpec, _ base: String) {
+        guard let caller = event.caller, let callerSpec = spec.service(named: caller) else { return }
+        let target: String?
+        switch event.action {
+        case .latency(let service, _), .errors(let service, _): target = service
+        default: target = nil
+        }
+        if let target, !callerSpec.calls.contains(where: { $0.service == target }) {
+            let callees = callerSpec.calls.map(\.service)
+            atValue("\(base).caller",
+                "found \(caller), which makes no call to \(target) (it calls " + (callees.isEmpty ? "nothing" : callees.joined(separator: ", "))
+                    + "); expected a service with a call to \(target)")
         }
     }
 
@@ -340,6 +344,7 @@ struct ScenarioValidator {
         for (index, fault) in chaos.faults.enumerated() {
             let base = "chaos.faults.\(index)"
             let event = fault.scheduled(after: chaos.at)
+            checkCallerEdge(event, base)
             if event.at >= spec.duration {
                 atValue("\(base).at", "starts at chaos.at + at = \(event.at.shortText), expected a time < duration (\(spec.duration.shortText))")
             } else if let window = event.duration, event.at + window > spec.duration {
