@@ -263,7 +263,7 @@ extension ScenarioSchema {
                 keys: [
                     .init("at", .duration(positive: false), .defaulted("0s"), "offset from `chaos.at`; chaos.at + at < duration"),
                     .init("kind", .choice(of: TimelineKind.self), .required, "what happens, as in EVENT"),
-                    .init("label", .text, .optional("the kind and its target, e.g. `kill api`"), "the fault's name in outputs, on one line; unique"),
+                    .init("label", .text, .optional("the kind and its target, e.g. `kill api`"), "the fault's name in outputs, on one line; unique, also as printed (a control character is shown escaped, so `a\\u{1}` written out and a raw U+0001 after `a` would print alike)"),
                     .init("enabled", .boolean, .defaulted("true"),
                           "false leaves the fault out of every combination (its index stays), so a variant or `--set` can switch it off"),
                 ],
