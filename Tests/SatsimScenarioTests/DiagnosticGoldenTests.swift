@@ -58,6 +58,10 @@ import Testing
     static let cases: [Case] = [
         edit("unknown-key", "    retry:", "    retyr:"),
         edit("unknown-top-level-key", "warmup: 1m", "warmup: 1m\ndurration: 5m"),
+        // Nothing close to suggest: the keys the block takes are listed instead.
+        edit("unknown-key-without-a-close-name", "    workers: 4", "    workers: 4\n    replicas: 3"),
+        edit("unknown-key-set-without-a-close-name", "", "", overrides: ["services.api.queue.size=10"]),
+        edit("merge-key", "    workers: 4", "    workers: 4\n    <<: { boot_time: 1s }"),
         edit("missing-required-key", "description: A demo.\n", ""),
         edit("duration-bare-number", "timeout: 1s", "timeout: 1"),
         edit("duration-malformed", "timeout: 1s", "timeout: 1 sec"),

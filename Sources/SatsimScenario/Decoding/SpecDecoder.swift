@@ -93,7 +93,7 @@ struct SpecDecoder {
                 // The discriminator is missing or wrong: that is the error to fix first.
                 continue
             } else {
-                error(entry.keyPosition, entryPath, "unknown key",
+                error(entry.keyPosition, entryPath, Self.unknownKey(allowed.map(\.name), near: entry.key),
                     suggestion: Suggestion.closest(to: entry.key, in: allowed.map(\.name)))
             }
         }
@@ -104,6 +104,16 @@ struct SpecDecoder {
             error(node.position, where_, "missing required key '\(key.name)' (\(key.type.phrase))")
         }
         return Fields(path: path, node: node, keys: keys, entries: byKey)
+    }
+
+    /// "unknown key", and when no allowed key is close enough to suggest, what was expected:
+    /// `zzz:` in a service said only "unknown key", leaving the reader to find the keys elsewhere.
+    static func unknownKey(_ allowed: [String], near key: String) -> String {
+        // YAML 1.1's merge key: YAML 1.2's core schema (which satsim reads) has none, and its
+        // anchors and aliases are refused, so say what it is rather than list keys.
+        if key == "<<" { return "a YAML merge key, which a scenario does not use (nor anchors and aliases); write the keys out" }
+        guard Suggestion.closest(to: key, in: allowed) == nil, !allowed.isEmpty else { return "unknown key" }
+        return "unknown key; expected one of " + Diagnostic.listed(allowed, limit: 20)
     }
 
     // MARK: - Scalars

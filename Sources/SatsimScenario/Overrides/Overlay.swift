@@ -76,7 +76,8 @@ struct Overlay {
                             + (own.isEmpty ? "no further keys" : own.joined(separator: ", "))
                             + "; change the kind first, e.g. --set \(block).\(discriminator)=\(owner) --set \(here.joined(separator: "."))=VALUE")
                 }
-                return problem(here, "unknown key", suggestion: Suggestion.closest(to: segment, in: allowed.map(\.name)))
+                return problem(here, SpecDecoder.unknownKey(allowed.map(\.name), near: segment),
+                               suggestion: Suggestion.closest(to: segment, in: allowed.map(\.name)))
             }
             if let index = entries.firstIndex(where: { $0.key == segment }) {
                 if last {
