@@ -15,8 +15,11 @@ struct ReferenceCheck {
 
         func check(_ node: YAMLNode?, kind: String, among names: [String], path: String) {
             guard let node, let name = node.scalar, !node.isNull, !names.contains(name) else { return }
-            found.append(Diagnostic(at: node.position, path: path, "no \(kind) named '\(Diagnostic.shown(name))'",
-                                    suggestion: Suggestion.closest(to: name, in: names)))
+            let suggestion = Suggestion.closest(to: name, in: names)
+            // With nothing close to suggest, the names there are (as an unknown key lists its keys).
+            let expected = suggestion == nil && !names.isEmpty ? "; expected one of " + Diagnostic.listed(names.map { Diagnostic.shown($0) }) : ""
+            found.append(Diagnostic(at: node.position, path: path, "no \(kind) named '\(Diagnostic.shown(name))'" + expected,
+                                    suggestion: suggestion))
         }
 
         for client in clients {
