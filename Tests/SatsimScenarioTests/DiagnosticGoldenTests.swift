@@ -61,6 +61,8 @@ import Testing
         // Nothing close to suggest: the keys the block takes are listed instead.
         edit("unknown-key-without-a-close-name", "    workers: 4", "    workers: 4\n    replicas: 3"),
         edit("unknown-key-set-without-a-close-name", "", "", overrides: ["services.api.queue.size=10"]),
+        // A zero-width space after a name: shown escaped, or the name quoted looks valid.
+        edit("invisible-character-in-a-name", "  users:\n", "  users\u{200B}:\n"),
         edit("merge-key", "    workers: 4", "    workers: 4\n    <<: { boot_time: 1s }"),
         edit("missing-required-key", "description: A demo.\n", ""),
         edit("duration-bare-number", "timeout: 1s", "timeout: 1"),

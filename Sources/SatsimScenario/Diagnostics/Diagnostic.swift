@@ -38,7 +38,24 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         if !path.isEmpty { text += "\(Self.shown(path, limit: 200)): " }
         text += message
         if let suggestion { text += "; did you mean '\(suggestion)'?" }
-        return TerminalText.inline(text)
+        return Self.visible(TerminalText.inline(text))
+    }
+
+    /// `text` with each invisible character (Unicode's Default_Ignorable_Code_Point: zero-width
+    /// spaces and joiners, the BOM, soft hyphens, variation selectors, tag characters) written as
+    /// an escape: a client named "users" followed by U+200B was refused as "found the name
+    /// 'users'", a name that looks valid. A diagnostic quotes the user's text to be exact.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: \.properties.isDefaultIgnorableCodePoint) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isDefaultIgnorableCodePoint {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }
 
