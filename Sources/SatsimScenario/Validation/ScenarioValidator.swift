@@ -132,6 +132,41 @@ struct ScenarioValidator {
                 "found \(factor), which takes closed-loop client '\(client)' (\(users) users) to \(Self.count(exp(level))) users with the spikes in progress; expected a factor that keeps the population <= \(Simulation.maximumUsers)")
             return
         }
+        checkChaosPopulation(client, users: users, limit: limit)
+    }
+
+    /// The same bound for `satsim chaos`: a combination adds its faults to the timeline, so a
+    /// load spike among `chaos.faults` multiplies the population with the timeline's spikes in
+    /// progress and with the other spikes of its combination. Unchecked, a fault of factor
+    /// 10000 on 10000 users ran with the population cut at the model's bound, silently.
+    ///
+    /// The worst combination is found exactly without listing combinations: at any time, the
+    /// largest population a combination of at most `max_together` faults reaches is the
+    /// timeline's, times the largest `max_together` factors above 1 among the chaos spikes in
+    /// progress; it peaks when one of them starts. Reported at the fault starting then.
+    private mutating func checkChaosPopulation(_ client: String, users: Int, limit: Double) {
+        guard let chaos = spec.chaos, chaos.at < spec.duration else { return }
+        let spikes: [(index: Int, from: SimTime, to: SimTime, log: Double)] = chaos.faults.enumerated().compactMap { index, fault in
+            guard fault.event.enabled, case .loadSpike(let name, let factor) = fault.event.action, name == client, factor > 1 else { return nil }
+            let event = fault.scheduled(after: chaos.at)
+            return (index, event.at, event.at + (event.duration ?? .zero), log(factor))
+        }
+        guard !spikes.isEmpty else { return }
+        let timeline: [(from: SimTime, to: SimTime, log: Double)] = spec.timeline.compactMap { event in
+            guard case .loadSpike(let name, let factor) = event.action, name == client else { return nil }
+            return (event.at, event.at + (event.duration ?? .zero), log(factor))
+        }
+        // Windows that touch count as overlapping, as in the timeline's check.
+        for spike in spikes.sorted(by: { ($0.from, $0.index) < ($1.from, $1.index) }) {
+            let t = spike.from
+            let base = log(Double(users)) + timeline.filter { $0.from <= t && t <= $0.to }.reduce(0) { $0 + $1.log }
+            let chosen = spikes.filter { $0.from <= t && t <= $0.to }.map(\.log).sorted(by: >).prefix(chaos.maxTogether)
+            let level = base + chosen.reduce(0, +)
+            guard level > limit + 1e-12, case .loadSpike(_, let factor) = chaos.faults[spike.index].event.action else { continue }
+            atValue("chaos.faults.\(spike.index).factor",
+                "found \(factor), which with the spikes in progress (the timeline's, and up to chaos.max_together = \(chaos.maxTogether) candidate faults together) takes closed-loop client '\(client)' (\(users) users) to \(Self.count(exp(level))) users; expected a factor that keeps the population <= \(Simulation.maximumUsers)")
+            return
+        }
     }
 
     /// A large figure in plain digits, or a bound beyond them.
