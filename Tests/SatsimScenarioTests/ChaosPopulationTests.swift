@@ -61,6 +61,10 @@ struct ChaosPopulationTests {
     func withTheTimeline() {
         let timeline = "timeline:\n  - { at: 5s, for: 20s, kind: load_spike, client: users, factor: 100 }\n"
         #expect(Self.diagnostics(Self.scenario(maxTogether: 1, faults: [Self.spike100], timeline: timeline)).map(\.path) == ["chaos.faults.0.factor"])
+        // A timeline spike that starts while the fault is in progress multiplies it as well.
+        let laterTimeline = "timeline:\n  - { at: 15s, for: 5s, kind: load_spike, client: users, factor: 100 }\n"
+        let long = "{ for: 20s, kind: load_spike, client: users, factor: 100 }"
+        #expect(Self.diagnostics(Self.scenario(maxTogether: 1, faults: [long], timeline: laterTimeline)).map(\.path) == ["chaos.faults.0.factor"])
         // A fault switched off joins no combination.
         let off = "{ for: 5s, kind: load_spike, client: users, factor: 100, enabled: false }"
         #expect(Self.diagnostics(Self.scenario(maxTogether: 1, faults: [off, "{ kind: kill, service: api }"], timeline: timeline)).isEmpty)

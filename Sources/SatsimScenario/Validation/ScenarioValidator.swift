@@ -143,7 +143,7 @@ struct ScenarioValidator {
     /// The worst combination is found exactly without listing combinations: at any time, the
     /// largest population a combination of at most `max_together` faults reaches is the
     /// timeline's, times the largest `max_together` factors above 1 among the chaos spikes in
-    /// progress; it peaks when one of them starts. Reported at the fault starting then.
+    /// progress; it peaks when a spike starts. Reported at the largest fault in progress then.
     private mutating func checkChaosPopulation(_ client: String, users: Int, limit: Double) {
         guard let chaos = spec.chaos, chaos.at < spec.duration else { return }
         let spikes: [(index: Int, from: SimTime, to: SimTime, log: Double)] = chaos.faults.enumerated().compactMap { index, fault in
@@ -156,14 +156,17 @@ struct ScenarioValidator {
             guard case .loadSpike(let name, let factor) = event.action, name == client else { return nil }
             return (event.at, event.at + (event.duration ?? .zero), log(factor))
         }
-        // Windows that touch count as overlapping, as in the timeline's check.
-        for spike in spikes.sorted(by: { ($0.from, $0.index) < ($1.from, $1.index) }) {
-            let t = spike.from
+        // Windows that touch count as overlapping, as in the timeline's check. The population
+        // peaks when a spike starts, a fault's or the timeline's (one that starts while a
+        // fault is in progress multiplies it too).
+        let starts = Set(spikes.map(\.from) + timeline.map(\.from)).sorted()
+        for t in starts {
+            let active = spikes.filter { $0.from <= t && t <= $0.to }.sorted { ($0.log, -$0.index) > ($1.log, -$1.index) }
+            guard let largest = active.first else { continue }
             let base = log(Double(users)) + timeline.filter { $0.from <= t && t <= $0.to }.reduce(0) { $0 + $1.log }
-            let chosen = spikes.filter { $0.from <= t && t <= $0.to }.map(\.log).sorted(by: >).prefix(chaos.maxTogether)
-            let level = base + chosen.reduce(0, +)
-            guard level > limit + 1e-12, case .loadSpike(_, let factor) = chaos.faults[spike.index].event.action else { continue }
-            atValue("chaos.faults.\(spike.index).factor",
+            let level = base + active.prefix(chaos.maxTogether).reduce(0) { $0 + $1.log }
+            guard level > limit + 1e-12, case .loadSpike(_, let factor) = chaos.faults[largest.index].event.action else { continue }
+            atValue("chaos.faults.\(largest.index).factor",
                 "found \(factor), which with the spikes in progress (the timeline's, and up to chaos.max_together = \(chaos.maxTogether) candidate faults together) takes closed-loop client '\(client)' (\(users) users) to \(Self.count(exp(level))) users; expected a factor that keeps the population <= \(Simulation.maximumUsers)")
             return
         }
