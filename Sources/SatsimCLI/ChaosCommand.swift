@@ -108,6 +108,23 @@ public struct ChaosCommand: ParsableCommand {
                           + "lower --max-together or --replications")
             throw ExitCode(2)
         }
+        if together > chaos.maxTogether {
+            // The file was checked for combinations of up to its own max_together (a closed-loop
+            // population multiplied by the load spikes of one combination): check again for the
+            // larger ones the flag asks for. Only that check is new here (the size of the search
+            // was counted above), so only its diagnostics, at the faults' factors, are told.
+            do throws(ScenarioError) {
+                _ = try ScenarioRun.loadQuietly(
+                    file: file, overrides: scenario.overrides + ["chaos.max_together=\(together)", "chaos.replications=1"],
+                    variant: nil, seed: scenario.seed)
+            } catch {
+                let population = error.diagnostics.filter { $0.path.hasPrefix("chaos.faults.") && $0.path.hasSuffix(".factor") }
+                if !population.isEmpty {
+                    Console.error(ScenarioError(diagnostics: population).description)
+                    throw ExitCode(2)
+                }
+            }
+        }
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
         let search = ChaosSearch(spec: spec, chaos: chaos, maxTogether: maxTogether, replications: replications,
                                  source: String(RunSeed.fnv1a(text), radix: 16), context: SweepPlan.context(sets: scenario.sets))

@@ -16,7 +16,7 @@ struct StoredPlan {
 
     /// Refuses (exit 2) a plan whose results store cannot be created: a table of SQLite holds at
     /// most ``ResultsLayout/maximumColumns`` columns, and `points` has four per figure (12 per
-    /// client, 11 per service), so 22 clients and 22 services failed after planning, with
+    /// client, 14 more for its cohorts when a fault has a `share`, 11 per service), so 22 clients and 22 services failed after planning, with
     /// SQLite's unlocated "too many columns on points". Told at the client or service whose
     /// figures pass the limit, before anything runs or a Slurm script is printed.
     static func checkWidth(_ plan: SweepPlan, file: String, what: String) throws(ExitCode) {
@@ -25,7 +25,7 @@ struct StoredPlan {
         let fit = layout.figuresThatFit
         var path = "", place = (line: 1, column: 1)
         switch plan.figures[fit].measure {
-        case .client(let name, _): path = "clients.\(name)"
+        case .client(let name, _), .cohort(let name, _, _): path = "clients.\(name)"
         case .service(let name, _): path = "services.\(name)"
         case .recoveryTime, .successesAfter: break
         }
@@ -35,7 +35,10 @@ struct StoredPlan {
         }
         let clients = Set(plan.figures.compactMap { if case .client(let n, _) = $0.measure { n } else { nil } }).count
         let services = Set(plan.figures.compactMap { if case .service(let n, _) = $0.measure { n } else { nil } }).count
-        let message = "a \(what) stores \(SweepFigure.ClientField.allCases.count) figures per client and "
+        let cohorts = plan.figures.contains { if case .cohort = $0.measure { true } else { false } }
+        let message = "a \(what) stores \(SweepFigure.ClientField.allCases.count) figures per client"
+            + (cohorts ? " (and \(SweepFigure.Cohort.allCases.count * SweepFigure.CohortField.allCases.count) for its cohorts, as a fault has a share)" : "")
+            + " and "
             + "\(SweepFigure.ServiceField.allCases.count) per service, 4 columns each in its points table: the file's "
             + "\(clients) clients and \(services) services make \(plan.figures.count) figures, \(layout.widestTable) columns; "
             + "expected at most \(ResultsLayout.maximumColumns) columns (SQLite's limit for a table), so at most \(fit) figures, "

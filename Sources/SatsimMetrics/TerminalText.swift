@@ -9,8 +9,11 @@
 /// line feeds and tabs, which satsim's own layout uses between and within its lines; the user's
 /// text inside one of those lines (a file name, a folder, a key, a label) goes through
 /// ``inline(_:)``, which writes them as `\n` and `\t` too. Escaped: C0 controls (U+0000-U+001F but LF and TAB), DEL
-/// (U+007F), C1 controls (U+0080-U+009F), and the bidirectional overrides and isolates
-/// (U+202A-U+202E, U+2066-U+2069) that can make text read differently from what it holds.
+/// (U+007F), C1 controls (U+0080-U+009F), and every bidirectional control (Unicode's
+/// Bidi_Control property, PropList.txt: the overrides and embeddings U+202A-U+202E, the
+/// isolates U+2066-U+2069, and the marks U+200E, U+200F and U+061C), which can make text read
+/// differently from what it holds ("Trojan Source", Boucher and Anderson 2021): a right-to-left
+/// mark in a label reorders the digits and punctuation around it.
 public enum TerminalText {
     /// How an escaped character is written.
     public enum Style: Sendable {
@@ -25,7 +28,7 @@ public enum TerminalText {
     public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0A, 0x09: return false
-        case 0x00...0x1F, 0x7F, 0x80...0x9F, 0x202A...0x202E, 0x2066...0x2069: return true
+        case 0x00...0x1F, 0x7F, 0x80...0x9F, 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: return true
         default: return false
         }
     }

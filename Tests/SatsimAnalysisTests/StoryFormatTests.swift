@@ -23,6 +23,16 @@ struct StoryFormatTests {
         #expect(Format.rate(value) == printed)
     }
 
+    /// A latency above nothing is never printed as nothing: the sentence of an SLO of `1us`
+    /// read "above the SLO's 0.0ms". Under 50 us (where a tenth of a millisecond rounds to 0.0)
+    /// it is told in microseconds; from there on, in milliseconds as before.
+    @Test("Small latencies", arguments: [
+        (0.000001, "1us"), (0.0000015, "1.5us"), (0.000049, "49us"), (0.00000025, "0.25us"), (0.00005, "0.1ms"), (0.0, "0.0ms"), (0.0023, "2.3ms"), (0.18, "180ms"),
+    ])
+    func smallLatencies(value: Double, printed: String) {
+        #expect(Format.latency(value) == printed)
+    }
+
     @Test("Small shares", arguments: [(0.00004, "0.004%"), (0.0004, "0.04%"), (0.0005, "0.1%"), (0.0, "0%"), (0.00000001, "0.000001%")])
     func smallShares(value: Double, printed: String) {
         #expect(Format.percent(value) == printed)

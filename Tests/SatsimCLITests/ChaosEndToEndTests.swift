@@ -165,7 +165,7 @@ struct ChaosEndToEndTests {
                  - { kind: kill, service: apj, label: a }
                  - { kind: kill, service: api, label: b, colour: red }
              """,
-             [":21:3: error: chaos.max_togther: unknown key, expected one of: faults, at, max_together, replications; did you mean 'max_together'?",
+             [":21:3: error: chaos.max_togther: unknown key, expected one of faults, at, max_together, replications; did you mean 'max_together'?",
               ":24:45: error: chaos.faults.1.colour: unknown key",
               ":23:30: error: chaos.faults.0.service: no service named 'apj'; did you mean 'api'?"]),
             ("""

@@ -129,7 +129,7 @@ struct HostilePlanTests {
         let file = try Self.file(Self.tiny)
         let unknown = try Self.satsim(["sweep", file, "--out", try Self.folder(), "--vary", "services.api.workers=1,2",
                                        "--vary", "services.api.instanses=1,2"])
-        Self.expect(unknown, 2, ["--vary:2:1: error: services.api.instanses: unknown key, expected one of: instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection; did you mean 'instances'?"])
+        Self.expect(unknown, 2, ["--vary:2:1: error: services.api.instanses: unknown key, expected one of instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection; did you mean 'instances'?"])
         let value = try Self.satsim(["sweep", file, "--out", try Self.folder(), "--vary", "services.api.instances=3, 0"])
         Self.expect(value, 2, ["--vary:1:27: error: services.api.instances: found 0, expected an integer >= 1"])
         let mapping = try Self.satsim(["sweep", file, "--out", try Self.folder(), "--vary", "timeline.0=1,2"])
@@ -247,7 +247,7 @@ struct HostilePlanTests {
         Self.expect(try Self.satsim(["validate", empty]), 2, ["sweep.vary: found an empty mapping, expected a mapping of KEY.PATH"], in: \.stdout)
         let typo = try Self.file(Self.tiny + "sweep: { vary: { services.api.instanses: [1, 2] } }\n")
         Self.expect(try Self.satsim(["validate", typo]), 2,
-                    ["scenario.yaml:18:18: error: services.api.instanses: unknown key, expected one of: instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection (with sweep value 1); did you mean 'instances'?"], in: \.stdout)
+                    ["scenario.yaml:18:18: error: services.api.instanses: unknown key, expected one of instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection (with sweep value 1); did you mean 'instances'?"], in: \.stdout)
     }
 
     /// Each sweep value is checked by decoding the file; the file held the block, so n values
@@ -345,7 +345,7 @@ struct HostilePlanTests {
             // A `set` fault is checked on its own as a timeline `set` is: its path, whether the
             // setting can change mid-run, and its value.
             (Self.chaos(["{ for: 1s, kind: set, path: services.api.service_tim.mean, value: 2s }"], maxTogether: 1),
-             ["scenario.yaml:23:35: error: services.api.service_tim: unknown key, expected one of: instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection (set by chaos.faults.0); did you mean 'service_time'?"]),
+             ["scenario.yaml:23:35: error: services.api.service_tim: unknown key, expected one of instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection (set by chaos.faults.0); did you mean 'service_time'?"]),
             (Self.chaos(["{ kind: set, path: duration, value: 2s }"], maxTogether: 1),
              ["scenario.yaml:23:26: error: chaos.faults.0.path: cannot change duration mid-run"]),
             (Self.chaos(["{ kind: set, path: services.api.workers, value: many }"], maxTogether: 1),

@@ -224,7 +224,7 @@ struct HostileRunTests {
             ])
         }
         let typo = Self.tiny + "  - { at: 3s, kind: set, path: servics.api.workers, value: 3 }\n"
-        Self.expect(try Self.satsim(["run", try Self.file(typo)]), 2, ["servics: unknown key, expected one of: name, description, duration, warmup, seed, metrics, clients, services, timeline, variants, sweep, chaos, expect, slo (set by timeline.1); did you mean 'services'?"])
+        Self.expect(try Self.satsim(["run", try Self.file(typo)]), 2, ["servics: unknown key, expected one of name, description, duration, warmup, seed, metrics, clients, services, timeline, variants, sweep, chaos, expect, slo (set by timeline.1); did you mean 'services'?"])
     }
 
     /// Names are at most 100 characters; a long name of the right letters was told "expected a

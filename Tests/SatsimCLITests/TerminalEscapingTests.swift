@@ -10,11 +10,15 @@ import Testing
 @Suite("Control characters are escaped on the terminal")
 struct TerminalEscapingTests {
     /// The characters that must not be printed raw, defined here independently of the code under
-    /// test: C0 controls but line feed and tab, DEL, C1 controls, bidirectional overrides.
+    /// test: C0 controls but line feed and tab, DEL, C1 controls, and the twelve characters of
+    /// Unicode's Bidi_Control property (PropList.txt: U+061C, U+200E..U+200F, U+202A..U+202E,
+    /// U+2066..U+2069), the overrides, embeddings, isolates and marks of "Trojan Source"
+    /// (Boucher and Anderson 2021).
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         return (v < 0x20 && v != 0x0A && v != 0x09) || v == 0x7F || (0x80...0x9F).contains(v)
             || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            || v == 0x061C || v == 0x200E || v == 0x200F
     }
 
     static func expectClean(_ output: CLIHarness.Output, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
@@ -29,6 +33,9 @@ struct TerminalEscapingTests {
     func escapingFunction() {
         #expect(TerminalText.escaped("a\u{1B}[31mb\u{07}c\u{0}d") == "a\\u{1B}[31mb\\u{7}c\\u{0}d")
         #expect(TerminalText.escaped("\r\u{7F}\u{9B}\u{202E}x") == "\\u{D}\\u{7F}\\u{9B}\\u{202E}x")
+        // The marks: a right-to-left mark before "10 runs" shows it as "runs 10" on some terminals.
+        #expect(TerminalText.escaped("a\u{200F}10\u{200E}\u{61C}") == "a\\u{200F}10\\u{200E}\\u{61C}")
+        #expect(TerminalText.escaped("\u{200F}", style: .json) == "\\u200f")
         #expect(TerminalText.escaped("line\n\tindented ± é 🙂 µs") == "line\n\tindented ± é 🙂 µs")
         #expect(TerminalText.escaped("\"\u{1B}\u{7F}\"", style: .json) == "\"\\u001b\\u007f\"")
         for value in UInt32(0)...0x2100 {
@@ -39,7 +46,7 @@ struct TerminalEscapingTests {
 
     static let hostile = """
         name: hostile
-        description: "Red \\e[31mtext\\e[0m, a bell \\a, a NUL \\0, a DEL \\x7F, a CSI \\u009B2J, a CR \\r, the end."
+        description: "Red \\e[31mtext\\e[0m, a bell \\a, a NUL \\0, a DEL \\x7F, a CSI \\u009B2J, a CR \\r, an RLM \\u200F, the end."
         duration: 10s
         warmup: 1s
         seed: 1
@@ -63,6 +70,7 @@ struct TerminalEscapingTests {
         #expect(run.status == 0, "\(run.stderr)")
         Self.expectClean(run, "run")
         #expect(run.stdout.contains("Red \\u{1B}[31mtext\\u{1B}[0m, a bell \\u{7}, a NUL \\u{0}, a DEL \\u{7F}, a CSI \\u{9B}2J"))
+        #expect(run.stdout.contains("an RLM \\u{200F}, the end."))
 
         let listing = try CLIHarness.run(["scenarios", "--directory", file.deletingLastPathComponent().path], timeout: 120)
         Self.expectClean(listing, "scenarios")

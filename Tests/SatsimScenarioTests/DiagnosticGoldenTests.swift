@@ -58,6 +58,15 @@ import Testing
     static let cases: [Case] = [
         edit("unknown-key", "    retry:", "    retyr:"),
         edit("unknown-top-level-key", "warmup: 1m", "warmup: 1m\ndurration: 5m"),
+        // Nothing close to suggest: the keys the block takes are listed instead.
+        // Kubernetes' `replicas` and a queue's `size`: other tools' names for satsim's keys.
+        edit("unknown-key-another-tools-name", "    workers: 4", "    workers: 4\n    replicas: 3"),
+        edit("unknown-key-set-another-tools-name", "", "", overrides: ["services.api.queue.size=10"]),
+        // Nothing close: the keys the block takes, and no guess.
+        edit("unknown-key-without-a-close-name", "    workers: 4", "    workers: 4\n    colour: blue"),
+        // A zero-width space after a name: shown escaped, or the name quoted looks valid.
+        edit("invisible-character-in-a-name", "  users:\n", "  users\u{200B}:\n"),
+        edit("merge-key", "    workers: 4", "    workers: 4\n    <<: { boot_time: 1s }"),
         edit("missing-required-key", "description: A demo.\n", ""),
         edit("duration-bare-number", "timeout: 1s", "timeout: 1"),
         edit("duration-malformed", "timeout: 1s", "timeout: 1 sec"),
@@ -121,6 +130,9 @@ import Testing
         edit("variant-unknown-path", "services.api.workers: 8", "services.api.wrokers: 8"),
         edit("variant-bad-value", "services.api.workers: 8", "services.api.workers: zero"),
         edit("sweep-bad-value", "variants:", "sweep: { vary: { clients.users.arrival.rate: [100/s, 200] } }\nvariants:"),
+        edit("sweep-repeated-value", "variants:", "sweep: { vary: { clients.users.arrival.rate: [100/s, 200/s, 100/s] } }\nvariants:"),
+        edit("fault-caller-unknown", event, event + "  - { at: 3m, for: 10s, kind: errors, service: api, caller: apu, ratio: 1 }\n"),
+        edit("fault-caller-a-client", event, event + "  - { at: 3m, for: 10s, kind: errors, service: api, caller: users, ratio: 1 }\n"),
         edit("timeline-set-unknown-path", event, event + "  - { at: 5m, kind: set, path: clients.users.retyr.max_attempts, value: 1 }\n"),
         edit("several-errors-at-once", "workers: 4", "workers: 0\n    balancr: random", overrides: []),
         edit("several-errors-with-a-misspelt-name", "target: api", "target: apii\n    network: 5ms"),
@@ -142,6 +154,9 @@ import Testing
         Case(name: "deep-nesting", text: "a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n"),
         Case(name: "nesting-beyond-limit", text: "a: " + String(repeating: "{a: ", count: 40) + "1" + String(repeating: "}", count: 40) + "\n"),
         Case(name: "control-characters", text: "name: demo\u{0}\u{7}\n"),
+        // libyaml's reader sets no mark for a control character, only its byte offset: the
+        // position is counted from it (CR LF one break, 'é' and '→' one column each).
+        Case(name: "control-character-on-a-later-line", text: "name: demo\r\ndescription: \"é → \u{1B}[31m\"\n"),
         Case(name: "complex-key", text: "? [a, b]\n: 1\n"),
     ]
 

@@ -318,6 +318,27 @@ struct MidRunSettingTests {
         #expect(timeout(at: 35) == 250 * ms)   // the 3s window ends: the step stays
         let details = sim.runEvents.filter { $0.kind == .settingRestored }.map(\.detail)
         #expect(details.first?.hasPrefix("clients.users.timeout set back to 250ms after 5s") == true, "\(details)")
+        // The 3s window ends with the step of 15s in force: what stays is 250ms, not the 1s in
+        // force before the window began (events.jsonl said "set back to 1s").
+        #expect(details.last == "clients.users.timeout: the set to 3s ended after 20s; 250ms stays in force: nothing changed", "\(details)")
+    }
+
+    @Test("a window that ends after another began and ended says what comes back, not what was before it")
+    func restoredValueOfOverlappingWindows() throws {
+        let text = Self.base
+            + "  - { at: 12s, for: 2s, kind: set, path: clients.users.arrival.rate, value: 400/s }\n"
+            + "  - { at: 13s, for: 5s, kind: set, path: clients.users.arrival.rate, value: 300/s }\n"
+        let spec = try ScenarioLoader.parse(text: text, file: "set.yaml")
+        let sim = Simulation(spec: spec)
+        sim.prepare()
+        _ = RunLoop.run(sim, until: SimTime(seconds: 30))
+        let restored = sim.runEvents.filter { $0.kind == .settingRestored }.map(\.detail)
+        #expect(restored.count == 2)
+        // At 14 s the 400/s window ends while the 300/s one goes on: the rate stays 300/s.
+        #expect(restored.first == "clients.users.arrival.rate: the set to 400/s ended after 2s; 300/s stays in force: nothing changed")
+        // At 18 s the 300/s window ends; the 400/s one ended at 14 s, so the file's 50/s is back
+        // (it read "set back to 400/s", the value before this window began).
+        #expect(restored.last?.hasPrefix("clients.users.arrival.rate set back to 50/s after 5s: ") == true, "\(restored)")
     }
 
     @Test("`enabled: false` leaves an event out exactly; --set switches it back on")

@@ -76,9 +76,10 @@ import Testing
         #expect(message.contains("--set clients.batch.network.dist=exponential"), "\(message)")
         let spec = try load("clients.batch.network.dist=exponential", "clients.batch.network.mean=5ms")
         #expect(spec.client(named: "batch")?.network == .exponential(mean: 0.005))
-        // A key no kind has is still an unknown key.
+        // A key no kind has is still an unknown key; nothing is close to it, so the message says
+        // what the block takes without a kind: its `dist`.
         let unknown = try #require(throws: ScenarioError.self) { try load("clients.batch.network.meen=5ms") }
-        #expect(unknown.diagnostics.first?.message == "unknown key, expected one of: dist")
+        #expect(unknown.diagnostics.first?.message == "unknown key, expected one of dist")
     }
 
     @Test func laterSetWinsAndOverridesApplyAfterTheVariant() throws {

@@ -88,7 +88,7 @@ import SatsimModel
         let error = try #require(throws: ScenarioError.self) { try ScenarioLoader.parse(text: Self.scenario, file: "hc.yaml") }
         let texts = error.diagnostics.map(\.description)
         #expect(texts.count == 2, "\(texts)")
-        let expected = "expected one of: interval, timeout, unhealthy_after, healthy_after, action, panic_threshold, jitter"
+        let expected = "expected one of interval, timeout, unhealthy_after, healthy_after, action, panic_threshold, jitter"
         #expect(texts.contains("hc.yaml:13:48: error: services.api.health_check.unhealthy_threshold: unknown key, \(expected); did you mean 'unhealthy_after'?"), "\(texts)")
         #expect(texts.contains("hc.yaml:13:72: error: services.api.health_check.healthyAfter: unknown key, \(expected); did you mean 'healthy_after'?"), "\(texts)")
     }
@@ -100,7 +100,7 @@ import SatsimModel
             try ScenarioLoader.parse(text: text, file: "hc.yaml", overrides: [ScalarOverride(path: "services.api.health_check.periodSeconds", value: "2s")])
         }
         let first = try #require(error.diagnostics.first)
-        #expect(first.message.hasPrefix("unknown key, expected one of: interval, timeout"), "\(first)")
+        #expect(first.message.hasPrefix("unknown key, expected one of interval, timeout"), "\(first)")
         #expect(first.suggestion == "interval")
     }
 }

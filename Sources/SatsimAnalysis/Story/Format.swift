@@ -71,6 +71,14 @@ enum Format {
     /// A latency to three significant digits at most: `180ms`, `2.35s`, `17.2s` (never rounded
     /// to whole seconds, which would turn a 1.5 s bound into "2s").
     static func latency(_ seconds: Double) -> String {
+        // Under 50 us the tenth of a millisecond reads 0.0ms: an SLO of 1us was "the SLO's
+        // 0.0ms". Microseconds then, the finest unit a scenario writes; a true zero stays 0.0ms.
+        if seconds > 0, seconds < 0.00005 {
+            let micros = seconds * 1e6
+            var text = micros >= 1 ? fixed(micros, micros < 10 ? 1 : 0) : significant(micros)
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            return text + "us"
+        }
         if seconds < 1 { return fixed(seconds * 1000, seconds < 0.01 ? 1 : 0) + "ms" }
         return fixed(seconds, seconds < 10 ? 2 : 1) + "s"
     }

@@ -94,10 +94,15 @@ public struct ResolvedSetting: Sendable, Hashable {
     public var atEnd: SettingsSnapshot?
     /// The value the path had before the event started (its text in the file, or nil: default).
     public var previousValue: String?
-    public init(atStart: SettingsSnapshot, atEnd: SettingsSnapshot?, previousValue: String?) {
+    /// With `for`: the value in force once it ends, without it (nil: the default). Not always
+    /// ``previousValue``: a `set` that started during the window, or a window that began before
+    /// it and ended during it, changes what comes back.
+    public var restoredValue: String?
+    public init(atStart: SettingsSnapshot, atEnd: SettingsSnapshot?, previousValue: String?, restoredValue: String? = nil) {
         self.atStart = atStart
         self.atEnd = atEnd
         self.previousValue = previousValue
+        self.restoredValue = restoredValue
     }
 }
 

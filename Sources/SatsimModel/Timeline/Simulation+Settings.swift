@@ -34,9 +34,14 @@ extension Simulation {
             recordEvent(.settingChanged, subject: override.path,
                         detail: "an operator set \(override.path) to \(override.value)\(window) (was \(previous)): \(effect)")
         } else {
+            let restored = resolved.restoredValue ?? "its default"
+            let after = event.duration?.description ?? ""
+            // The value in force without this event, not the one before it started: another
+            // `set` may have started, or ended, during the window.
             recordEvent(.settingRestored, subject: override.path,
-                        detail: "\(override.path) set back to \(previous) after \(event.duration?.description ?? "")"
-                            + (changed.isEmpty ? ": nothing changed" : ": \(rule)"))
+                        detail: changed.isEmpty
+                            ? "\(override.path): the set to \(override.value) ended after \(after); \(restored) stays in force: nothing changed"
+                            : "\(override.path) set back to \(restored) after \(after): \(rule)")
         }
     }
 

@@ -1,4 +1,5 @@
 import SatsimCore
+import SatsimMetrics
 import SatsimModel
 
 extension SpecDecoder {
@@ -20,6 +21,7 @@ extension SpecDecoder {
         }
         var faults: [ChaosFaultSpec] = []
         var labels: [String: Int] = [:]
+        var shownLabels: [String: Int] = [:]
         for (index, item) in items.enumerated() {
             let path = "chaos.faults.\(index)"
             guard let event = self.event(item, path, shape: "FAULT") else { continue }
@@ -45,11 +47,20 @@ extension SpecDecoder {
                           "found '\(label)', already the label of chaos.faults.\(first); expected a label of its own")
                     continue
                 }
+                // Two labels that differ only by a control character print the same once it is
+                // escaped ("a\u{1}" written out, and 'a' followed by U+0001): the ranking on
+                // the terminal could not tell them apart.
+                if let first = shownLabels[TerminalText.inline(label)] {
+                    error(entry.value.position, "\(path).label",
+                          "found '\(Diagnostic.shown(label))', which prints as the label of chaos.faults.\(first) does once its control characters are escaped; expected a label of its own")
+                    continue
+                }
             } else if labels[label] != nil {
                 // Two unlabelled faults of the same kind and target: number them so outputs tell them apart.
                 label += " (\(index))"
             }
             labels[label] = index
+            shownLabels[TerminalText.inline(label)] = index
             faults.append(ChaosFaultSpec(label: label, event: event))
         }
         if let maxTogether, !items.isEmpty, maxTogether > items.count, let entry = c.entries["max_together"] {

@@ -49,6 +49,13 @@ extension SpecDecoder {
                     for (index, item) in items.enumerated() {
                         positions.record("\(path).\(index)", key: nil, value: item.position)
                         if let text = item.scalar, !item.isNull {
+                            // A repeated value is a second point of the same settings whose runs
+                            // draw the same seeds (they derive from the values): the same runs
+                            // twice, counted in the table and the phase diagram as if independent.
+                            if let first = values.firstIndex(of: text) {
+                                error(item.position, "\(path).\(index)",
+                                      "found \(Diagnostic.shown(text)) again (also item \(first)); expected each value once: a repeated value is the same point, on the same seeds, run twice (raise sweep.replications for more runs)")
+                            }
                             values.append(text)
                         } else {
                             error(item.position, "\(path).\(index)", "found \(item.foundDescription), expected a scalar value")

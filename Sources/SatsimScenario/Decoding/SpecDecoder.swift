@@ -94,8 +94,8 @@ struct SpecDecoder {
                 continue
             } else {
                 let names = allowed.map(\.name)
-                error(entry.keyPosition, entryPath, Diagnostic.unknownKey(expected: names),
-                    suggestion: Suggestion.key(for: entry.key, in: names))
+                error(entry.keyPosition, entryPath, Self.unknownKey(names, near: entry.key),
+                    suggestion: entry.key == "<<" ? nil : Suggestion.key(for: entry.key, in: names))
             }
         }
         positions.record(path, key: nil, value: node.position)
@@ -105,6 +105,14 @@ struct SpecDecoder {
             error(node.position, where_, "missing required key '\(key.name)' (\(key.type.phrase))")
         }
         return Fields(path: path, node: node, keys: keys, entries: byKey)
+    }
+
+    /// "unknown key, expected one of ..." (``Diagnostic/unknownKey(expected:)``), except for
+    /// YAML 1.1's merge key: YAML 1.2's core schema (which satsim reads) has none, and its
+    /// anchors and aliases are refused, so say what it is rather than list keys.
+    static func unknownKey(_ allowed: [String], near key: String) -> String {
+        if key == "<<" { return "a YAML merge key, which a scenario does not use (nor anchors and aliases); write the keys out" }
+        return Diagnostic.unknownKey(expected: allowed)
     }
 
     // MARK: - Scalars

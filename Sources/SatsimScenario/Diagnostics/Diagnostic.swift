@@ -3,7 +3,7 @@ import SatsimMetrics
 /// One problem found in a scenario, with where it is and what would fix it.
 ///
 /// Rendered on one line in the style of compilers, so editors can jump to it:
-/// `demo.yaml:7:3: error: clients.users.retyr: unknown key, expected one of: target, arrival, ...; did you mean 'retry'?`
+/// `demo.yaml:7:3: error: clients.users.retyr: unknown key, expected one of target, arrival, ...; did you mean 'retry'?`
 /// The wording is stable: tests compare it against golden files.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     /// The file the problem is in (`--set` or `--variant` for a command-line argument).
@@ -38,7 +38,24 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         if !path.isEmpty { text += "\(Self.shown(path, limit: 200)): " }
         text += message
         if let suggestion { text += "; did you mean '\(suggestion)'?" }
-        return TerminalText.inline(text)
+        return Self.visible(TerminalText.inline(text))
+    }
+
+    /// `text` with each invisible character (Unicode's Default_Ignorable_Code_Point: zero-width
+    /// spaces and joiners, the BOM, soft hyphens, variation selectors, tag characters) written as
+    /// an escape: a client named "users" followed by U+200B was refused as "found the name
+    /// 'users'", a name that looks valid. A diagnostic quotes the user's text to be exact.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: \.properties.isDefaultIgnorableCodePoint) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isDefaultIgnorableCodePoint {
+                out.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
     }
 }
 
@@ -49,11 +66,11 @@ extension Diagnostic {
         text.count > limit ? String(text.prefix(limit)) + "..." : text
     }
 
-    /// "unknown key, expected one of: a, b, c": the keys the block takes, in the schema's order,
+    /// "unknown key, expected one of a, b, c": the keys the block takes, in the schema's order,
     /// so that a key no spelling hint reaches (`unhealthy_threshold` for `unhealthy_after`)
     /// still shows what to write.
     static func unknownKey(expected names: [String]) -> String {
-        names.isEmpty ? "unknown key, this block takes no keys" : "unknown key, expected one of: " + names.joined(separator: ", ")
+        names.isEmpty ? "unknown key, this block takes no keys" : "unknown key, expected one of " + names.joined(separator: ", ")
     }
 
     /// Names as a list of at most `limit`, then "and N more" (a file may define thousands).

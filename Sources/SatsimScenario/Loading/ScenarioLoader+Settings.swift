@@ -73,7 +73,11 @@ extension ScenarioLoader {
             let end = s.event.duration.flatMap { snapshot(at: s.event.at + $0, for: s.index) }
             if s.event.duration != nil && end == nil { continue }
             let previous = tree(with: inForce(at: s.event.at, before: true)).flatMap { scalar(in: $0, at: s.override.path) }
-            resolved.timeline[s.index].resolved = ResolvedSetting(atStart: start, atEnd: end, previousValue: previous)
+            // What comes back at the end is what is in force then without this event, which a
+            // set started during the window (or a window ended during it) makes differ from
+            // `previous`: events.jsonl told "set back to" the value before it started.
+            let restored = s.event.duration.flatMap { tree(with: inForce(at: s.event.at + $0)) }.flatMap { scalar(in: $0, at: s.override.path) }
+            resolved.timeline[s.index].resolved = ResolvedSetting(atStart: start, atEnd: end, previousValue: previous, restoredValue: restored)
         }
         return (resolved, problems)
     }

@@ -77,7 +77,7 @@ struct Overlay {
                             + "; change the kind first, e.g. --set \(block).\(discriminator)=\(owner) --set \(here.joined(separator: "."))=VALUE")
                 }
                 let names = allowed.map(\.name)
-                return problem(here, Diagnostic.unknownKey(expected: names), suggestion: Suggestion.key(for: segment, in: names))
+                return problem(here, SpecDecoder.unknownKey(names, near: segment), suggestion: Suggestion.key(for: segment, in: names))
             }
             if let index = entries.firstIndex(where: { $0.key == segment }) {
                 if last {

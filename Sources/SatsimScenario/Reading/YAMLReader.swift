@@ -46,7 +46,7 @@ struct YAMLReader {
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    failure = ScenarioError(syntaxError(parser, text: text))
+                    failure = ScenarioError(syntaxError(parser, text: text, bytes: buffer))
                     return
                 }
                 defer { yaml_event_delete(&event) }
@@ -62,8 +62,21 @@ struct YAMLReader {
         return builder.root
     }
 
-    private func syntaxError(_ parser: yaml_parser_t, text: String) -> Diagnostic {
+    private func syntaxError(_ parser: yaml_parser_t, text: String, bytes: UnsafeBufferPointer<UInt8>) -> Diagnostic {
         let problem = parser.problem.map { String(cString: $0) } ?? "unreadable YAML"
+        if parser.error == YAML_READER_ERROR {
+            // libyaml's reader (a control character, an invalid code point) sets no mark, only
+            // the byte offset: without this every such error read "1:1", wherever it was.
+            let offset = min(Int(clamping: parser.problem_offset), max(bytes.count - 1, 0))
+            let (line, column) = Self.lineAndColumn(ofByte: offset, in: bytes)
+            var message = "invalid YAML: \(problem)"
+            if parser.problem_value >= 0, parser.problem_value <= 0x10FFFF {
+                let hex = String(parser.problem_value, radix: 16, uppercase: true)
+                let code = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                message += "; found U+\(code) here: remove it, or write it as \\u\(code) inside a double-quoted string"
+            }
+            return Diagnostic(file: file, line: line, column: column, path: "", message: message)
+        }
         if problem.hasPrefix("Maximum nesting level") {
             let mark = parser.problem_mark
             return Diagnostic(
@@ -87,6 +100,28 @@ struct YAMLReader {
         return Diagnostic(
             file: file, line: Int(clamping: mark.line) + 1, column: Int(clamping: mark.column) + 1, path: "",
             message: message)
+    }
+
+    /// The 1-based line and column (in Unicode scalars) of the byte at `offset` of UTF-8 `bytes`,
+    /// counting line breaks as libyaml does: LF, CR, CR LF, NEL, and the separators U+2028 and
+    /// U+2029.
+    static func lineAndColumn(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
+        var line = 1, column = 1, i = 0
+        while i < offset, i < bytes.count {
+            let byte = bytes[i]
+            if byte == 0x0A || (byte == 0x0D && (i + 1 >= bytes.count || bytes[i + 1] != 0x0A)) {
+                line += 1; column = 1; i += 1
+            } else if byte == 0xC2, i + 1 < bytes.count, bytes[i + 1] == 0x85 {
+                line += 1; column = 1; i += 2
+            } else if byte == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                line += 1; column = 1; i += 3
+            } else {
+                // A continuation byte (10xxxxxx) belongs to the scalar already counted.
+                if byte & 0xC0 != 0x80 { column += 1 }
+                i += 1
+            }
+        }
+        return (line, column)
     }
 
     /// The character at 0-based `line` and `column` (in Unicode scalars, as libyaml counts

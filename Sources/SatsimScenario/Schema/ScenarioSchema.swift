@@ -263,7 +263,7 @@ extension ScenarioSchema {
                 keys: [
                     .init("at", .duration(positive: false), .defaulted("0s"), "offset from `chaos.at`; chaos.at + at < duration"),
                     .init("kind", .choice(of: TimelineKind.self), .required, "what happens, as in EVENT"),
-                    .init("label", .text, .optional("the kind and its target, e.g. `kill api`"), "the fault's name in outputs, on one line; unique"),
+                    .init("label", .text, .optional("the kind and its target, e.g. `kill api`"), "the fault's name in outputs, on one line; unique, also as printed (a control character is shown escaped, so `a\\u{1}` written out and a raw U+0001 after `a` would print alike)"),
                     .init("enabled", .boolean, .defaulted("true"),
                           "false leaves the fault out of every combination (its index stays), so a variant or `--set` can switch it off"),
                 ],
@@ -274,7 +274,7 @@ extension ScenarioSchema {
                 "The search of `satsim chaos`: every combination of 1 ... max_together faults, each started at `at`, replicated on the same seeds.",
                 keys: [
                     .init("faults", .list(.object("FAULT")), .required, "candidate faults, at least one; a fault's index is its position here"),
-                    .init("at", .duration(positive: false), .required, "when the chosen faults start; > warmup, < duration"),
+                    .init("at", .duration(positive: false), .required, "when the chosen faults start; < duration; best after warmup, so that each run has a stretch before the faults to judge it against (earlier, as for a timeline fault, its health has no baseline p99 unless `slo` gives one)"),
                     .init("max_together", .integer(minimum: 1, maximum: 10), .defaulted("2"), "largest combination tried; <= the number of faults; at most 100000 combinations and 1000000 runs"),
                     .init("replications", .integer(minimum: 1, maximum: 10_000), .defaulted("3"),
                           "runs per combination (and of the baseline), the same seeds for every combination"),
@@ -282,7 +282,7 @@ extension ScenarioSchema {
             SchemaShape(
                 "sweep", "The default grid of `satsim sweep`: every combination of the listed values; at most 100000 points and 1000000 runs (points x replications).",
                 keys: [
-                    .init("vary", .grid, .required, "KEY.PATH (any but `seed`) to the list of its values"),
+                    .init("vary", .grid, .required, "KEY.PATH (any but `seed`) to the list of its values, each value once (a repeat would run the same seeds again)"),
                     .init("replications", .integer(minimum: 1, maximum: 100_000), .defaulted("1"), "runs per point, with different seeds"),
                 ]),
             SchemaShape(
@@ -315,7 +315,7 @@ extension ScenarioSchema {
                     SchemaCase("load_spike", "a client's arrival rate (or users) multiplied", [
                         forKey, .init("client", .reference("client"), .required, "the client"),
                         .init("factor", .multiplier, .required,
-                              "load multiplier; a closed-loop client's users x the factors of its spikes in progress <= \(Simulation.maximumUsers)"),
+                              "load multiplier; a closed-loop client's users x the factors of its spikes in progress <= \(Simulation.maximumUsers), for a chaos fault with those of the timeline and of up to max_together faults (or --max-together) in progress"),
                     ]),
                     SchemaCase("latency", "added service time", [
                         forKey, .init("service", .reference("service"), .required, "the service"),
@@ -361,7 +361,7 @@ extension ScenarioSchema {
 
     private static let callerKey = SchemaKey(
         "caller", .reference("service"), .optional("attempts from every caller, clients included"),
-        "only attempts of calls from this service, one edge of the call graph; it must call the service")
+        "only attempts of calls from this service, one edge of the call graph; it must name a service (not a client) that calls the faulty one, in the timeline and in chaos.faults alike")
     private static let shareKey = SchemaKey(
         "share", .ratio, .optional("every request"),
         "only the experiment cohort: this share of each client's requests, chosen when a request is created (its calls inherit it); summary.json then compares `cohorts`")

@@ -132,6 +132,44 @@ struct ScenarioValidator {
                 "found \(factor), which takes closed-loop client '\(client)' (\(users) users) to \(Self.count(exp(level))) users with the spikes in progress; expected a factor that keeps the population <= \(Simulation.maximumUsers)")
             return
         }
+        checkChaosPopulation(client, users: users, limit: limit)
+    }
+
+    /// The same bound for `satsim chaos`: a combination adds its faults to the timeline, so a
+    /// load spike among `chaos.faults` multiplies the population with the timeline's spikes in
+    /// progress and with the other spikes of its combination. Unchecked, a fault of factor
+    /// 10000 on 10000 users ran with the population cut at the model's bound, silently.
+    ///
+    /// The worst combination is found exactly without listing combinations: at any time, the
+    /// largest population a combination of at most `max_together` faults reaches is the
+    /// timeline's, times the largest `max_together` factors above 1 among the chaos spikes in
+    /// progress; it peaks when a spike starts. Reported at the largest fault in progress then.
+    private mutating func checkChaosPopulation(_ client: String, users: Int, limit: Double) {
+        guard let chaos = spec.chaos, chaos.at < spec.duration else { return }
+        let spikes: [(index: Int, from: SimTime, to: SimTime, log: Double)] = chaos.faults.enumerated().compactMap { index, fault in
+            guard fault.event.enabled, case .loadSpike(let name, let factor) = fault.event.action, name == client, factor > 1 else { return nil }
+            let event = fault.scheduled(after: chaos.at)
+            return (index, event.at, event.at + (event.duration ?? .zero), log(factor))
+        }
+        guard !spikes.isEmpty else { return }
+        let timeline: [(from: SimTime, to: SimTime, log: Double)] = spec.timeline.compactMap { event in
+            guard case .loadSpike(let name, let factor) = event.action, name == client else { return nil }
+            return (event.at, event.at + (event.duration ?? .zero), log(factor))
+        }
+        // Windows that touch count as overlapping, as in the timeline's check. The population
+        // peaks when a spike starts, a fault's or the timeline's (one that starts while a
+        // fault is in progress multiplies it too).
+        let starts = Set(spikes.map(\.from) + timeline.map(\.from)).sorted()
+        for t in starts {
+            let active = spikes.filter { $0.from <= t && t <= $0.to }.sorted { ($0.log, -$0.index) > ($1.log, -$1.index) }
+            guard let largest = active.first else { continue }
+            let base = log(Double(users)) + timeline.filter { $0.from <= t && t <= $0.to }.reduce(0) { $0 + $1.log }
+            let level = base + active.prefix(chaos.maxTogether).reduce(0) { $0 + $1.log }
+            guard level > limit + 1e-12, case .loadSpike(_, let factor) = chaos.faults[largest.index].event.action else { continue }
+            atValue("chaos.faults.\(largest.index).factor",
+                "found \(factor), which with the spikes in progress (the timeline's, and up to chaos.max_together = \(chaos.maxTogether) candidate faults together) takes closed-loop client '\(client)' (\(users) users) to \(Self.count(exp(level))) users; expected a factor that keeps the population <= \(Simulation.maximumUsers)")
+            return
+        }
     }
 
     /// A large figure in plain digits, or a bound beyond them.
@@ -312,20 +350,24 @@ struct ScenarioValidator {
                 atValue("\(base).for",
                     "the window ends at \((event.at + window).shortText), after the run ends at \(spec.duration.shortText); expected at + for <= duration")
             }
-            // `caller` names an edge of the call graph: the caller must call the faulty service.
-            if let caller = event.caller, let callerSpec = spec.service(named: caller) {
-                let target: String?
-                switch event.action {
-                case .latency(let service, _), .errors(let service, _): target = service
-                default: target = nil
-                }
-                if let target, !callerSpec.calls.contains(where: { $0.service == target }) {
-                    let callees = callerSpec.calls.map(\.service)
-                    atValue("\(base).caller",
-                        "found \(caller), which makes no call to \(target) (it calls " + (callees.isEmpty ? "nothing" : callees.joined(separator: ", "))
-                            + "); expected a service with a call to \(target)")
-                }
-            }
+            checkCallerEdge(event, base)
+        }
+    }
+
+    /// `caller` names an edge of the call graph: the caller must call the faulty service (a
+    /// timeline event's, and a chaos fault's, which is a timeline event once chosen).
+    private mutating func checkCallerEdge(_ event: TimelineEventSpec, _ base: String) {
+        guard let caller = event.caller, let callerSpec = spec.service(named: caller) else { return }
+        let target: String?
+        switch event.action {
+        case .latency(let service, _), .errors(let service, _): target = service
+        default: target = nil
+        }
+        if let target, !callerSpec.calls.contains(where: { $0.service == target }) {
+            let callees = callerSpec.calls.map(\.service)
+            atValue("\(base).caller",
+                "found \(caller), which makes no call to \(target) (it calls " + (callees.isEmpty ? "nothing" : callees.joined(separator: ", "))
+                    + "); expected a service with a call to \(target)")
         }
     }
 
@@ -340,6 +382,7 @@ struct ScenarioValidator {
         for (index, fault) in chaos.faults.enumerated() {
             let base = "chaos.faults.\(index)"
             let event = fault.scheduled(after: chaos.at)
+            checkCallerEdge(event, base)
             if event.at >= spec.duration {
                 atValue("\(base).at", "starts at chaos.at + at = \(event.at.shortText), expected a time < duration (\(spec.duration.shortText))")
             } else if let window = event.duration, event.at + window > spec.duration {

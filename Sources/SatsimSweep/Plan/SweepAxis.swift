@@ -35,19 +35,45 @@ public struct SweepAxis: Sendable, Hashable {
             throw problem(path, "found an empty key in the path, expected PATH=V1,V2,... such as services.api.instances=2,3,4")
         }
         if text.contains("..") {
+            let values: [String]
             do throws(RangeError) {
-                return SweepAxis(path: path, values: try Self.range(text))
+                values = try Self.range(text)
             } catch {
                 throw problem(path, "found '\(text)': \(error.message); expected LOW..HIGH/N such as 0.5..1.0/6 (six values)",
                               column: valueColumn)
             }
+            if let (first, again) = Self.repeated(values) {
+                throw problem(path, "found '\(text)', which gives \(values[again]) as value \(first + 1) and again as value \(again + 1); "
+                              + "expected N distinct values: a repeated value is the same point, on the same seeds, run twice "
+                              + "(use fewer values, wider ends, or more --replications)", column: valueColumn)
+            }
+            return SweepAxis(path: path, values: values)
         }
         let values = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !values.contains(where: \.isEmpty) else {
             throw problem(path, "found an empty value in '\(text)', expected a comma-separated list such as 600/s,700/s",
                           column: valueColumn)
         }
+        if let (first, again) = Self.repeated(values) {
+            // A point's seeds derive from its values, so a repeated value runs the very same runs
+            // again and the table and phase diagram count them as if they were independent.
+            let items = argument[argument.index(after: equals)...].split(separator: ",", omittingEmptySubsequences: false)
+            let column = valueColumn + items.prefix(again).reduce(0) { $0 + $1.count + 1 } + items[again].prefix { $0 == " " }.count
+            throw problem(path, "found \(values[again]) again (also value \(first + 1) of the list); expected each value once: "
+                          + "a repeated value is the same point, on the same seeds, run twice (use --replications for more runs)",
+                          column: column)
+        }
         return SweepAxis(path: path, values: values)
+    }
+
+    /// The first value of `values` that repeats an earlier one: (the earlier's index, its own).
+    static func repeated(_ values: [String]) -> (Int, Int)? {
+        var seen: [String: Int] = [:]
+        for (index, value) in values.enumerated() {
+            if let first = seen[value] { return (first, index) }
+            seen[value] = index
+        }
+        return nil
     }
 
     struct RangeError: Error { var message: String }

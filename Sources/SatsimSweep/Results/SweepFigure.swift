@@ -9,6 +9,8 @@ public struct SweepFigure: Sendable, Hashable {
     /// What is read, and from which component.
     public enum Measure: Sendable, Hashable {
         case client(String, ClientField)
+        /// A figure of a client's experiment or control cohort (a fault with `share`).
+        case cohort(String, Cohort, CohortField)
         case service(String, ServiceField)
         case recoveryTime
         /// Successful requests of every client in the metrics intervals that start at or after
@@ -21,6 +23,18 @@ public struct SweepFigure: Sendable, Hashable {
         case requests, attempts, successes, failures, goodput_per_s, success_ratio, amplification
         case latency_mean = "latency.mean", latency_p50 = "latency.p50", latency_p90 = "latency.p90"
         case latency_p99 = "latency.p99", latency_max = "latency.max"
+    }
+
+    /// The two cohorts of a chaos experiment (summary.json's `cohorts`).
+    public enum Cohort: String, Sendable, Hashable, CaseIterable {
+        case experiment, control
+    }
+
+    /// A cohort figure: the ones `expect` can test (summary.json names; `success_ratio` =
+    /// successes / requests ended, as in summary.json's cohorts).
+    public enum CohortField: String, Sendable, Hashable, CaseIterable {
+        case requests, successes, failures, success_ratio, goodput_per_s, amplification
+        case latency_p99 = "latency.p99"
     }
 
     /// A service figure (summary.json names).
@@ -37,16 +51,23 @@ public struct SweepFigure: Sendable, Hashable {
     public var path: String {
         switch measure {
         case .client(let name, let field): return "clients.\(name).\(field.rawValue)"
+        case .cohort(let name, let cohort, let field): return "clients.\(name).cohorts.\(cohort.rawValue).\(field.rawValue)"
         case .service(let name, let field): return "services.\(name).\(field.rawValue)"
         case .recoveryTime: return "recovery_time"
         case .successesAfter: return "successes_after_chaos_at"
         }
     }
 
-    /// Every client figure of every client, every service figure of every service, then the
-    /// recovery time, in the scenario's order.
+    /// Every client figure of every client (with its cohorts' figures when a timeline event or a
+    /// chaos fault has a `share`, switched on or not, so that a sweep of `share` or `enabled`
+    /// keeps them), every service figure of every service, then the recovery time, in the
+    /// scenario's order. A run without cohorts has none of the cohort figures (NULL).
     public static func all(for spec: ScenarioSpec) -> [SweepFigure] {
-        spec.clients.flatMap { client in ClientField.allCases.map { SweepFigure(.client(client.name, $0)) } }
+        let cohorts = spec.timeline.contains { $0.share != nil } || (spec.chaos?.faults.contains { $0.event.share != nil } ?? false)
+        return spec.clients.flatMap { client in
+            ClientField.allCases.map { SweepFigure(.client(client.name, $0)) }
+                + (cohorts ? Cohort.allCases.flatMap { c in CohortField.allCases.map { SweepFigure(.cohort(client.name, c, $0)) } } : [])
+        }
             + spec.services.flatMap { service in ServiceField.allCases.map { SweepFigure(.service(service.name, $0)) } }
             + [SweepFigure(.recoveryTime)]
     }
@@ -72,6 +93,18 @@ public struct SweepFigure: Sendable, Hashable {
             case .latency_p90: value = c.successes > 0 ? c.latency.p90 : nil
             case .latency_p99: value = c.successes > 0 ? c.latency.p99 : nil
             case .latency_max: value = c.successes > 0 ? c.latency.max : nil
+            }
+        case .cohort(let name, let cohort, let field):
+            guard let both = result.cohorts.first(where: { $0.client == name }) else { return nil }
+            let c = cohort == .experiment ? both.experiment : both.control
+            switch field {
+            case .requests: value = Double(c.requests)
+            case .successes: value = Double(c.successes)
+            case .failures: value = Double(c.failures)
+            case .success_ratio: value = c.requests > 0 ? Double(c.successes) / Double(c.requests) : nil
+            case .goodput_per_s: value = c.goodputPerSecond
+            case .amplification: value = c.requests > 0 ? c.amplification : nil
+            case .latency_p99: value = c.successes > 0 ? c.latency.p99 : nil
             }
         case .service(let name, let field):
             guard let s = result.services.first(where: { $0.name == name }) else { return nil }
