@@ -150,7 +150,7 @@ public struct ChaosCommand: ParsableCommand {
         }
         progress.finish()
         let header = "chaos \(plan.scenario): " + ChaosOutputs.size(search.outline)
-            + (shard == .whole ? "" : ", shard \(shard.description): \(mine.count) runs")
+            + (shard == .whole ? "" : ", shard \(shard.description): \(Counted.text(mine.count, "run"))")
             + "; ran \(pending.count), \(mine.count - pending.count) already stored"
         let records = try ChaosOutputs.publish(store: store, directory: directory, outline: search.outline, format: format, header: header)
         try SweepOutputs.conclude(records: records, missing: records.count == plan.runCount ? nil

@@ -35,8 +35,9 @@ enum ChaosOutputs {
 
     /// `3 faults, combinations of 1 to 2 = 6 combinations and the baseline, x 3 replications = 21 runs`.
     static func size(_ outline: ChaosOutline) -> String {
-        "\(outline.labels.count) faults, combinations of 1 to \(outline.largest) = \(outline.combinations.count - 1) "
-            + "combinations and the baseline, x \(outline.replications) replications = \(outline.runCount) runs"
+        "\(Counted.text(outline.labels.count, "fault")), combinations of 1 to \(outline.largest) = "
+            + "\(Counted.text(outline.combinations.count - 1, "combination")) and the baseline, x "
+            + "\(Counted.text(outline.replications, "replication")) = \(Counted.text(outline.runCount, "run"))"
     }
 }
 

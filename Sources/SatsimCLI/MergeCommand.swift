@@ -134,7 +134,7 @@ public struct MergeCommand: ParsableCommand {
         } else {
             what = "sweep"
             let header = "merge \(layout.scenario): \(folders.count) folders, \(copied) runs added; "
-                + "\(layout.points.count) points x \(layout.replications) replications = \(layout.runCount) runs"
+                + "\(Counted.grid(points: layout.points.count, replications: layout.replications)) = \(Counted.text(layout.runCount, "run"))"
             records = try SweepOutputs.publish(store: target, directory: directory, format: format, header: header)
         }
         let missing = MissingRuns(layout: layout, stored: Set(records.map(\.key)),

@@ -104,8 +104,8 @@ public struct SweepCommand: ParsableCommand {
             throw ExitCode(2)
         }
         progress.finish()
-        let header = "sweep \(plan.scenario): \(plan.points.count) points x \(plan.replications) replications = \(plan.runCount) runs"
-            + (shard == .whole ? "" : ", shard \(shard.description): \(mine.count) runs")
+        let header = "sweep \(plan.scenario): \(Counted.grid(points: plan.points.count, replications: plan.replications)) = \(Counted.text(plan.runCount, "run"))"
+            + (shard == .whole ? "" : ", shard \(shard.description): \(Counted.text(mine.count, "run"))")
             + "; ran \(pending.count), \(mine.count - pending.count) already stored"
         let records = try SweepOutputs.publish(store: store, directory: directory, format: format, header: header)
         let missing = plan.runCount - records.count
@@ -264,7 +264,7 @@ public struct SweepCommand: ParsableCommand {
         let counts = axes.map(\.values.count)
         let points = PlanLimits.product(counts, cap: PlanLimits.maximumPoints)
         guard let excess = PlanLimits.excess(points: points, replications: replications) else { return nil }
-        let size = points.map { "\($0) points x \(replications) replications" } ?? "more than \(PlanLimits.maximumPoints) points"
+        let size = points.map { Counted.grid(points: $0, replications: replications) } ?? "more than \(PlanLimits.maximumPoints) points"
         let grid = counts.isEmpty ? "one point" : counts.map(String.init).joined(separator: " x ") + " values"
         let message = "the grid is \(grid) = \(size); expected \(excess): vary fewer values, use fewer --replications, "
             + "or split the sweep into several"

@@ -1,4 +1,5 @@
 import SatsimAnalysis
+import SatsimMetrics
 import SatsimReport
 import SatsimSweep
 
@@ -120,7 +121,7 @@ struct SweepReport {
             return row
         }
         var lines = [
-            "\(layout.points.count) points x \(layout.replications) replications = \(layout.runCount) runs planned; \(runCount) stored.",
+            "\(Counted.grid(points: layout.points.count, replications: layout.replications)) = \(Counted.text(layout.runCount, "run")) planned; \(runCount) stored.",
             "Varied: " + (layout.columns.isEmpty ? "nothing (replications only)" : layout.columns.joined(separator: ", ")) + ".",
             "P(metastable) is the share of judged runs whose outcome is metastable, with its 95% Wilson score interval "
                 + "(Wilson 1927); means carry a 95% Student-t interval. Recovery time averages the runs that recovered.",

@@ -78,7 +78,7 @@ struct HostileStoreTests {
                                        "--vary", "clients.users.arrival.rate=1/s..30000/s/30000", "--shard", "0/30000",
                                        "--format", "json"])
         Self.expect(outcome, 0, ["the store holds 1 of the sweep's 30000 runs"])
-        #expect(try String(contentsOfFile: out + "/report.html", encoding: .utf8).contains("30000 points x 1 replications"))
+        #expect(try String(contentsOfFile: out + "/report.html", encoding: .utf8).contains("30000 points x 1 replication"))
     }
 
     /// A varied text value holding a line break (`sweep.vary: { description: [...] }`) split its
@@ -132,7 +132,7 @@ struct HostileStoreTests {
         ("UPDATE sweep SET value = '1000000000' WHERE key = 'replications'", "it plans 2 points x 1000000000 replications"),
         ("UPDATE sweep SET value = '-1' WHERE key = 'replications'", "it plans 2 points x -1 replications"),
         ("UPDATE runs SET point = 5 WHERE point = 1", "it holds a run of point 5, replication 1, outside its plan of 2 points x 2 replications"),
-        ("DELETE FROM plan_points WHERE point = 1", "it holds a run of point 1, replication 1, outside its plan of 1 points x 2 replications"),
+        ("DELETE FROM plan_points WHERE point = 1", "it holds a run of point 1, replication 1, outside its plan of 1 point x 2 replications"),
         ("UPDATE runs SET seed = 'none'", "the run of point 0, replication 1 has no seed"),
     ])
     func aDamagedStoreIsRefusedNotTrusted(sql: String, says: String) throws {

@@ -53,7 +53,7 @@ struct DamagedStoreTests {
         ("UPDATE runs SET point = 5 WHERE point = 1", "it holds a run of point 5, replication 0, outside its plan of 2 points x 2 replications"),
         ("UPDATE runs SET point = -1 WHERE point = 1", "it holds a run of point -1, replication 0, outside its plan"),
         ("UPDATE runs SET replication = 7 WHERE point = 1", "it holds a run of point 1, replication 7, outside its plan"),
-        ("DELETE FROM plan_points WHERE point = 1", "it holds a run of point 1, replication 0, outside its plan of 1 points x 2 replications"),
+        ("DELETE FROM plan_points WHERE point = 1", "it holds a run of point 1, replication 0, outside its plan of 1 point x 2 replications"),
         ("UPDATE runs SET seed = 'x' WHERE point = 1", "the run of point 1, replication 0 has no seed"),
     ])
     func aRunOutsideThePlanIsRefused(sql: String, says: String) throws {

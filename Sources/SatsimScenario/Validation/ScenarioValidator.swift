@@ -1,4 +1,5 @@
 import SatsimCore
+import SatsimMetrics
 import SatsimModel
 #if canImport(Glibc)
 import Glibc
@@ -400,7 +401,7 @@ struct ScenarioValidator {
             let counts = sweep.vary.map(\.values.count)
             let points = PlanLimits.product(counts, cap: PlanLimits.maximumPoints)
             if let excess = PlanLimits.excess(points: points, replications: sweep.replications) {
-                let size = points.map { "\($0) points x \(sweep.replications) replications" }
+                let size = points.map { Counted.grid(points: $0, replications: sweep.replications) }
                     ?? "more than \(PlanLimits.maximumPoints) points"
                 let grid = counts.map(String.init).joined(separator: " x ")
                 let path = points == nil || points.map({ $0 > PlanLimits.maximumPoints }) == true ? "sweep.vary" : "sweep.replications"

@@ -1,3 +1,5 @@
+import SatsimMetrics
+
 /// The script `satsim sweep ... --slurm` (and `satsim chaos ... --slurm`) prints: run with
 /// `bash`, it submits the plan's runs to Slurm as a job array of shards and a merge job that
 /// waits for the whole array.
@@ -105,7 +107,7 @@ public struct SlurmScript: Sendable, Hashable {
         let job = "satsim-" + scenario
         return """
             #!/bin/bash
-            # satsim \(command) of \(scenario) as a Slurm job array: \(tasks) tasks, task I runs --shard I/\(tasks)
+            # satsim \(command) of \(scenario) as a Slurm job array: \(Counted.text(tasks, "task")), task I runs --shard I/\(tasks)
             # into its own folder (re-run after a failure, it resumes from its store), then a merge
             # job that starts once every task has succeeded (--dependency=afterok).
             # Submit with: bash THIS_FILE    (prints the two job ids)

@@ -127,7 +127,7 @@ public final class ResultsStore: @unchecked Sendable {
             let point = statement.integer(0), replication = statement.integer(1)
             guard (0..<Int64(layout.points.count)).contains(point), (0..<Int64(layout.replications)).contains(replication) else {
                 throw damaged("it holds a run of point \(point), replication \(replication), outside its plan of "
-                              + "\(layout.points.count) points x \(layout.replications) replications")
+                              + Counted.grid(points: layout.points.count, replications: layout.replications))
             }
             guard let seed = statement.text(2 + c).flatMap({ UInt64($0) }) else {
                 throw damaged("the run of point \(point), replication \(replication) has no seed")

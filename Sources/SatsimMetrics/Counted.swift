@@ -1,0 +1,13 @@
+/// "1 point", "2 points": a count and its noun, for the lines a command prints about plans and
+/// runs ("1 points x 1 replications = 1 runs" read as a slip).
+public enum Counted {
+    /// `count` and `singular`, or `plural` (default: `singular` + "s") unless `count` is 1.
+    public static func text(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(count) " + (count == 1 ? singular : plural ?? singular + "s")
+    }
+
+    /// "P points x R replications", the size of a grid.
+    public static func grid(points: Int, replications: Int) -> String {
+        text(points, "point") + " x " + text(replications, "replication")
+    }
+}
