@@ -152,11 +152,13 @@ public struct SweepCommand: ParsableCommand {
 
     /// Parses the flags, loads the scenario and every point of its grid (so bad values are
     /// reported, with every problem, before anything runs), and fixes the plan.
-    /// `eventBudget` (``RunLimitOptions/eventBudgetCheck``) is checked for the base and each point.
+    /// `eventBudget` (``RunLimitOptions/eventBudgetCheck``) is checked for each point, not for
+    /// the base: a sweep runs only its points (a grid of none is the one point of the base), so a
+    /// file whose own rate is past the budget sweeps rates within it.
     static func plan(file: String, vary: [String], scenario: PlanScenarioOptions, replications: Int?, eventBudget: Int?) throws(ExitCode)
         -> (SweepPlan, [ScenarioSpec])
     {
-        let base = try scenario.load(file: file, eventBudget: eventBudget)
+        let base = try scenario.load(file: file, eventBudget: nil)
         var axes = (base.sweep?.vary ?? []).map { SweepAxis(path: $0.path, values: $0.values) }
         // The 1-based --vary that gave each axis, nil for one from the file's sweep block.
         var origins: [Int?] = Array(repeating: nil, count: axes.count)

@@ -27,7 +27,7 @@ import Testing
 
     @Test func runValidateCheckAndCompareRefuseAtTheRate() throws {
         let file = try HostilePlanTests.file(Self.flood)
-        let phrase = "scenario.yaml:7:40: error: clients.users.arrival.rate: found 1000000000/s, which sends at least 3600000000000 requests over the run's 1h, more than the event budget of 2000000000 counted events"
+        let phrase = "scenario.yaml:7:40: error: clients.users.arrival.rate: found 1000000000/s, which sends at least 2399981026334 requests over the run's 1h, more than the event budget of 2000000000 counted events"
         for command in ["run", "check", "compare", "explain"] {
             HostilePlanTests.expect(try HostilePlanTests.satsim([command, file]), 2, [phrase, "expected a rate <= 555555/s"])
         }
@@ -40,6 +40,18 @@ import Testing
         let outcome = try HostilePlanTests.satsim(["run", file, "--max-events", "20000", "--out", out])
         HostilePlanTests.expect(outcome, 1, ["the run stopped at", "after its event budget of 20000 events"])
         #expect(FileManager.default.fileExists(atPath: out + "/summary.json"))
+    }
+
+    /// A sweep runs its points, not the file as written: a file whose own rate is past the
+    /// budget sweeps rates within it (it was refused at the file's rate), and is refused when
+    /// nothing is varied (its one point is the file).
+    @Test func aSweepChecksThePointsItRunsNotTheFile() throws {
+        let file = try HostilePlanTests.file(Self.flood.replacingOccurrences(of: "duration: 1h", with: "duration: 10s"))
+        let outcome = try HostilePlanTests.satsim(["sweep", file, "--out", try HostilePlanTests.folder(), "--replications", "1",
+                                                   "--vary", "clients.users.arrival.rate=10/s,20/s"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let nothing = try HostilePlanTests.satsim(["sweep", file, "--out", try HostilePlanTests.folder("none"), "--replications", "1"])
+        HostilePlanTests.expect(nothing, 2, ["clients.users.arrival.rate: found 1000000000/s", "more than the event budget"])
     }
 
     /// A sweep point past the budget is told at its --vary; the file's own rate is fine.

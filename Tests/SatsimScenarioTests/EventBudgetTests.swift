@@ -35,7 +35,12 @@ import Testing
         let sources = EventFloor.sources(of: try Self.spec(Self.scenario(rate: "100/s")))
         #expect(sources.count == 1)
         #expect(sources.first?.path == "clients.users.arrival.rate")
-        #expect(sources.first?.events == 360_000.0)
+        // Ten standard deviations below the mean (gaps up to 0.5 ns longer), not the mean.
+        #expect(sources.first?.events == 353_999.0)
+        #expect(sources.first?.events == EventFloor.poissonRequests(rate: 100, seconds: 3600))
+        // A constant rate: one every 10 ms from 10 ms on, the last (at the end) not counted.
+        let constant = Self.scenario(rate: "100/s").replacingOccurrences(of: "poisson", with: "constant")
+        #expect(EventFloor.sources(of: try Self.spec(constant)).first?.events == 359_999.0)
     }
 
     /// Probes: one per instance per interval, the interval stretched by its jitter at most, the
@@ -52,7 +57,7 @@ import Testing
         #expect(byPath["services.api.health_check.interval"] == 3.0 * (1440 - 1))
         #expect(byPath["services.api.autoscaler.interval"] == 359.0)
         #expect(byPath["services.api.outlier_detection.interval"] == 119.0)
-        #expect(byPath["clients.users.arrival.rate"] == 36_000.0)
+        #expect(byPath["clients.users.arrival.rate"] == EventFloor.poissonRequests(rate: 10, seconds: 3600))
         // Largest first.
         #expect(sources.map(\.events) == sources.map(\.events).sorted(by: >))
     }
@@ -65,10 +70,11 @@ import Testing
             let text = Self.scenario(rate: "100/s", timeline: "timeline:\n" + timeline)
             return EventFloor.sources(of: try Self.spec(text)).first { $0.path == "clients.users.arrival.rate" }?.events
         }
-        #expect(try requests("  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: 0.5 }") == 60_000.0)
-        #expect(try requests("  - { at: 20m, kind: set, path: clients.users.arrival.rate, value: 1/s }") == 120_000.0)
-        #expect(try requests("  - { at: 20m, kind: set, path: clients.users.arrival.rate, value: 1/s, enabled: false }") == 360_000.0)
-        #expect(try requests("  - { at: 5m, kind: kill, service: api, count: 1 }") == 360_000.0)
+        func poisson(_ seconds: Double) -> Double { EventFloor.poissonRequests(rate: 100, seconds: seconds) }
+        #expect(try requests("  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: 0.5 }") == poisson(600))
+        #expect(try requests("  - { at: 20m, kind: set, path: clients.users.arrival.rate, value: 1/s }") == poisson(1200))
+        #expect(try requests("  - { at: 20m, kind: set, path: clients.users.arrival.rate, value: 1/s, enabled: false }") == poisson(3600))
+        #expect(try requests("  - { at: 5m, kind: kill, service: api, count: 1 }") == poisson(3600))
         let probes = Self.scenario(extraService: "    health_check: { interval: 1s, timeout: 500ms }",
                                    timeline: "timeline:\n  - { at: 100s, kind: kill, service: api, count: 1 }")
         let source = EventFloor.sources(of: try Self.spec(probes)).first { $0.path.hasSuffix("health_check.interval") }
@@ -93,15 +99,17 @@ import Testing
         #expect(error.diagnostics.count == 1)
         #expect((d.line, d.column) == (7, 40))
         #expect(d.path == "clients.users.arrival.rate")
-        #expect(d.message.hasPrefix("found 1000000/s, which sends at least 3600000000 requests over the run's 1h, more than the event budget of 1000000000 counted events"), "\(d)")
+        // 3600 s / (1 us + 0.5 ns) - 10 sqrt(3.6 x 10^9).
+        #expect(d.message.hasPrefix("found 1000000/s, which sends at least 3597600899 requests over the run's 1h, more than the event budget of 1000000000 counted events"), "\(d)")
         // 10^9 / 3600 s, rounded down.
         #expect(d.message.contains("expected a rate <= 277777/s, or a shorter duration; or give --max-events"), "\(d)")
-        // At that rate it loads; one more per second is past the budget.
+        // At that rate it loads; 1% more is past the budget (the floor of a Poisson rate is
+        // below its mean by ten standard deviations, 0.3% here).
         #expect(throws: Never.self) {
             try ScenarioLoader.parse(text: Self.scenario(rate: "277777/s"), file: "budget.yaml", eventBudget: 1_000_000_000)
         }
         #expect(throws: ScenarioError.self) {
-            try ScenarioLoader.parse(text: Self.scenario(rate: "277778/s"), file: "budget.yaml", eventBudget: 1_000_000_000)
+            try ScenarioLoader.parse(text: Self.scenario(rate: "280555/s"), file: "budget.yaml", eventBudget: 1_000_000_000)
         }
     }
 
@@ -115,9 +123,10 @@ import Testing
         let d = try #require(error.diagnostics.first)
         #expect(d.path == "services.api.health_check.interval")
         #expect((d.line, d.column) == (13, 31))
-        // 4 x (3.6e9 - 1) probes and 36,000 requests.
-        #expect(d.message.hasPrefix("found 1us, which makes at least 14399999996 health probes over the run's 1h (14400035996 counted events in all)"), "\(d)")
-        // 1us x 14,399,999,996 / (2e9 - 36,000) = 7.2001296...us, rounded up to the nanosecond.
+        // 4 x (3.6e9 - 1) probes and 34,102 requests (EventFloor.poissonRequests).
+        #expect(d.message.hasPrefix("found 1us, which makes at least 14399999996 health probes over the run's 1h (14400034098 counted events in all)"), "\(d)")
+        // 4 x (3600 s / interval - 1) <= 2e9 - 34,102 once 3600 s / interval < 499,991,474 + 2:
+        // an interval past 7.2001 us, 7.201 us to the nanosecond.
         #expect(d.message.contains("expected an interval >= 7.201us"), "\(d)")
     }
 
@@ -131,7 +140,8 @@ import Testing
         let d = try #require(error.diagnostics.first)
         #expect(d.file == "--set")
         #expect(d.path == "clients.users.arrival.rate")
-        #expect(d.message.hasPrefix("found 1000000000/s, which sends at least 3600000000000 requests"), "\(d)")
+        // 3600 s / 1.5 ns, less ten standard deviations.
+        #expect(d.message.hasPrefix("found 1000000000/s, which sends at least 2399981026334 requests"), "\(d)")
     }
 }
 

@@ -59,6 +59,44 @@ import SatsimModel
         #expect(Suggestion.key(for: "max_wait", in: Self.breaker) == nil)
     }
 
+    /// A key meaning the opposite bound is not offered, however close its spelling: Envoy's
+    /// circuit breaker `max_requests` (a cap on requests in flight, envoyproxy.io
+    /// config.cluster.v3.CircuitBreakers.Thresholds) is two edits from `min_requests` (the
+    /// volume a breaker needs before it may trip). A bound shares no word with a key without it
+    /// (`max_faults` is a count, not the list `faults`), and a generic word names nothing
+    /// (`threshold` in a health check is Envoy's or Kubernetes' failure count, not the balancer's
+    /// `panic_threshold`).
+    @Test func noOppositeBoundAndNoGenericWord() {
+        #expect(Suggestion.key(for: "max_requests", in: Self.breaker) == nil)
+        #expect(Suggestion.key(for: "maxRequests", in: Self.breaker) == nil)
+        #expect(Suggestion.key(for: "max_faults", in: ["faults", "at", "max_together", "replications"]) == nil)
+        #expect(Suggestion.key(for: "threshold", in: Self.healthCheck) == nil)
+        // The same bound still helps: a misspelling, Cloud Run's --min-instances.
+        #expect(Suggestion.key(for: "max_togehter", in: ["faults", "at", "max_together", "replications"]) == "max_together")
+        #expect(Suggestion.key(for: "min-instances", in: Self.autoscaler) == "min")
+        #expect(Suggestion.key(for: "maxNumReplicas", in: Self.autoscaler) == "max")
+    }
+
+    /// With the discriminator missing or misspelt, a misspelt key of one of its cases is listed
+    /// against every case's keys, not only the common ones ("expected one of dist" said `mean`
+    /// was not allowed), and the key meant is found among them.
+    @Test func aBlockWithoutItsKindListsEveryCasesKeys() throws {
+        let text = Self.scenario
+            .replacingOccurrences(of: "service_time: { dist: exponential, mean: 20ms }", with: "service_time: { dist: gama, mean: 20ms, cvv: 2 }")
+            .replacingOccurrences(of: ", unhealthy_threshold: 3, healthyAfter: 2", with: "")
+            + "\ntimeline:\n  - { at: 10s, kind: outtage, servce: api }\n"
+        let error = try #require(throws: ScenarioError.self) { try ScenarioLoader.parse(text: text, file: "hc.yaml") }
+        let cvv = try #require(error.diagnostics.first { $0.path == "services.api.service_time.cvv" }, "\(error)")
+        #expect(cvv.message == "unknown key, expected one of dist, mean, value, cv, min, max, scale, shape, values", "\(cvv)")
+        #expect(cvv.suggestion == "cv")
+        let servce = try #require(error.diagnostics.first { $0.path == "timeline.0.servce" }, "\(error)")
+        #expect(servce.message.hasPrefix("unknown key, expected one of at, kind, enabled, "), "\(servce)")
+        #expect(servce.message.contains("service"), "\(servce)")
+        #expect(servce.suggestion == "service")
+        // The kind itself is told first, with its own hint.
+        #expect(error.diagnostics.contains { $0.path == "timeline.0.kind" && $0.suggestion == "outage" }, "\(error)")
+    }
+
     @Test func snakeCaseOfForeignSpellings() {
         #expect(Suggestion.snakeCase("maxAttempts") == "max_attempts")
         #expect(Suggestion.snakeCase("MaxAttempts") == "max_attempts")

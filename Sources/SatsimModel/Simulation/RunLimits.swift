@@ -31,7 +31,8 @@ public enum RunLimitHit: Sendable, Hashable {
     /// The run's event log reached ``Simulation/maximumLoggedEvents`` entries; `top` is the
     /// subject and kind (events.jsonl's `kind`) that wrote the most of them.
     case eventLog(count: Int, top: LoggedEventCount?, at: SimTime)
-    /// ``Simulation/standStillEvents`` counted events or more in a row happened at one instant:
+    /// ``Simulation/standStillBound(limits:)`` counted events (at least
+    /// ``Simulation/standStillEvents``) in a row happened at one instant:
     /// a loop with no delay (closed-loop users that neither think nor wait for service) keeps
     /// simulated time from advancing, and would spin until the event budget stops it (2 x 10^9
     /// events at time 0: 170 s).

@@ -256,31 +256,35 @@ public final class Simulation: EventProcessor {
     /// the next chunk goes on from the same calendar and clock, so the result is the same bits as
     /// one uninterrupted loop.
     ///
-    /// The loop also goes in chunks of at most `standStill` counted events (by default
-    /// ``standStillEvents``), and stops the run (``RunLimitHit/timeStoodStill(events:at:)``) when
-    /// that many in a row happened at one instant: a check per chunk, not per event.
+    /// The run also stops (``RunLimitHit/timeStoodStill(events:at:)``) when simulated time stood
+    /// still for `standStill` counted events in a row (by default ``standStillBound(limits:)``):
+    /// the clock is read at every multiple of `standStill` counted events, and the run stops
+    /// when it reads the same instant twice in a row. A check per `standStill` events, not per
+    /// event; and at the same events with or without progress chunks, so that `satsim run`
+    /// (which reports progress) stops where `compare`, `sweep` and `explain` stop.
     @discardableResult
     public func run(limits: RunLimits = RunLimits(), progressEvery chunk: Int = 0,
-                    progress: ((SimTime) -> Void)? = nil, standStill: Int = standStillEvents) -> SimulationResult {
+                    progress: ((SimTime) -> Void)? = nil, standStill: Int? = nil) -> SimulationResult {
         maxInFlight = limits.maxInFlight
         prepare()
-        let standStill = max(1, standStill)
+        let standStill = max(1, standStill ?? standStillBound(limits: limits))
         let step = progress != nil && chunk > 0 ? min(chunk, standStill) : standStill
         var report = RunReport(stop: .eventBudgetExhausted, events: 0, popped: 0, time: now)
-        // Counted events since simulated time last moved, as far as the chunks' ends tell.
-        var still = 0
+        // The clock at the last multiple of `standStill` counted events.
         var instant = now
         while report.stop == .eventBudgetExhausted && report.events < limits.maxEvents {
-            let part = RunLoop.run(self, until: end, eventBudget: min(step, limits.maxEvents - report.events)) { self.process($0) }
+            // Up to the next multiple of `standStill`, where the clock is read.
+            let toCheck = standStill - report.events % standStill
+            let part = RunLoop.run(self, until: end, eventBudget: min(step, toCheck, limits.maxEvents - report.events)) { self.process($0) }
             report = RunReport(stop: part.stop, events: report.events + part.events,
                                popped: report.popped &+ part.popped, time: part.time)
             progress?(now)
-            still = now == instant ? still + part.events : 0
-            instant = now
-            if still >= standStill, report.stop == .eventBudgetExhausted, halted == nil {
-                halted = .timeStoodStill(events: still, at: now)
+            guard report.stop == .eventBudgetExhausted, report.events % standStill == 0 else { continue }
+            if now == instant, halted == nil {
+                halted = .timeStoodStill(events: standStill, at: now)
                 break
             }
+            instant = now
         }
         countedEvents = report.events
         if report.stop == .eventBudgetExhausted, halted == nil {

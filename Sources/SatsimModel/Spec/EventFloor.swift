@@ -11,8 +11,10 @@ import SatsimCore
 /// Only what is certain counts. A source is counted from the start up to the first thing that
 /// could slow it: any enabled timeline event or chaos fault naming its client or service (a
 /// dip in load, a kill, a `set` of one of its keys). An autoscaler may take a service down to its `min`, a probe's interval is
-/// stretched by its jitter at most, and the first round of each periodic source is not counted.
-/// Closed-loop clients, retries, departures and timeouts are left out (they may be few).
+/// stretched by its jitter at most, and the first round of each periodic source is not counted;
+/// a Poisson client is counted well below its mean, a constant one at the gap it runs at, and
+/// probes whose action is `restart` not at all. Closed-loop clients, retries, departures and
+/// timeouts are left out (they may be few).
 public enum EventFloor {
     /// One source of counted events and how many it needs at least.
     public struct Source: Sendable, Hashable {
@@ -28,6 +30,39 @@ public enum EventFloor {
         public var perSecond: Double
         /// What is counted, for the sentence: "requests", "health probes", ...
         public var what: String
+        /// For a periodic source: the rounds each interval (instances probed), and the share of
+        /// the interval its jitter may add.
+        public var copies: Double = 1
+        public var stretch: Double = 0
+    }
+
+    /// Requests a constant process certainly sends in `seconds`: one every 1/rate, a gap kept
+    /// in whole nanoseconds (``SimTime``, rounded half up; 6 x 10^8/s runs at 5 x 10^8/s), the
+    /// first one a gap after the start. A gap of 0 ns sends without end.
+    public static func constantRequests(rate: Double, seconds: Double) -> Double {
+        let gap = SimTime(seconds: 1 / rate).nanoseconds
+        guard gap > 0 else { return .infinity }
+        return max(0, (seconds * 1e9 / Double(gap)).rounded(.down) - 1)
+    }
+
+    /// Requests a Poisson process certainly sends in `seconds`. Its mean, rate x seconds, is no
+    /// lower bound: half the runs send fewer. Each gap is an exponential draw rounded to the
+    /// nanosecond, so at most 0.5 ns longer: n = seconds / (1/rate + 0.5 ns) - 10 sqrt(rate x
+    /// seconds). Fewer than n requests means n gaps (exponentials, each plus at most 0.5 ns)
+    /// adding up past `seconds`, ten of their standard deviations beyond their mean, which the
+    /// Chernoff bound for a sum of exponentials (H. Chernoff, Ann. Math. Statist. 23(4), 1952)
+    /// puts below e^-30. A file is refused only when it is certainly past the budget.
+    public static func poissonRequests(rate: Double, seconds: Double) -> Double {
+        let mean = seconds / (1 / rate + 0.5e-9)
+        return max(0, (mean - 10 * (rate * seconds).squareRoot()).rounded(.down))
+    }
+
+    /// Rounds of a periodic source certainly made in `seconds`: `copies` schedules, each round at
+    /// most `interval x (1 + stretch)` after the one before, the first round not counted.
+    public static func rounds(every interval: SimTime, stretch: Double, copies: Double, seconds: Double) -> Double {
+        let period = interval.seconds * (1 + stretch)
+        guard period > 0 else { return 0 }
+        return copies * max(0, (seconds / period).rounded(.down) - 1)
     }
 
     /// Every source of counted events the file certainly has, largest first (ties in file order).
@@ -36,12 +71,13 @@ public enum EventFloor {
         var sources: [Source] = []
         for client in spec.clients {
             let rate: Double
+            let seconds = min(end, untouched(spec, client: client.name))
+            let events: Double
             switch client.arrival {
-            case .poisson(let r), .constant(let r): rate = r
+            case .poisson(let r): (rate, events) = (r, poissonRequests(rate: r, seconds: seconds))
+            case .constant(let r): (rate, events) = (r, constantRequests(rate: r, seconds: seconds))
             case .closed: continue
             }
-            let seconds = min(end, untouched(spec, client: client.name))
-            let events = rate * seconds
             guard events.isFinite, events > 0 else { continue }
             sources.append(Source(path: "clients.\(client.name).arrival.rate", events: events, seconds: seconds,
                                   perSecond: rate, what: "requests"))
@@ -52,12 +88,14 @@ public enum EventFloor {
             func periodic(_ key: String, every interval: SimTime, stretch: Double, copies: Double, what: String) {
                 let period = interval.seconds * (1 + stretch)
                 guard period > 0, copies > 0 else { return }
-                let events = copies * max(0, (seconds / period).rounded(.down) - 1)
+                let events = rounds(every: interval, stretch: stretch, copies: copies, seconds: seconds)
                 guard events.isFinite, events > 0 else { return }
                 sources.append(Source(path: "services.\(service.name).\(key)", events: events, seconds: seconds,
-                                      perSecond: copies / period, what: what))
+                                      perSecond: copies / period, what: what, copies: copies, stretch: stretch))
             }
-            if let check = service.healthCheck {
+            // A restart stops the instance's probes for its boot_time, and an overloaded
+            // instance fails its probes with no timeline event at all: nothing is certain.
+            if let check = service.healthCheck, check.action != .restart {
                 periodic("health_check.interval", every: check.interval, stretch: max(0, check.jitter), copies: fewest,
                          what: "health probes")
             }

@@ -15,9 +15,10 @@ extension Simulation {
     /// 10 MB of events.jsonl, far more than a story can tell.
     public static let maximumLoggedEvents = 100_000
     /// Counted events in a row at one instant past which the run stops as stuck
-    /// (``RunLimitHit/timeStoodStill(events:at:)``): ten times the largest closed-loop
-    /// population, whose users may all wake at the same instant (a zero think time) without
-    /// anything being wrong. A loop with no delay reaches it in 5 to 10 s of simulating.
+    /// (``RunLimitHit/timeStoodStill(events:at:)``), unless the file allows larger bursts
+    /// (``standStillBound(limits:)``): ten times the largest closed-loop population, whose users
+    /// may all wake at the same instant without anything being wrong. A loop with no delay
+    /// reaches it in 5 to 10 s of simulating.
     public static let standStillEvents = 10 * maximumUsers
 
     func recordEvent(_ kind: RunEventKind, subject: String, detail: String) {

@@ -93,7 +93,12 @@ struct SpecDecoder {
                 // The discriminator is missing or wrong: that is the error to fix first.
                 continue
             } else {
-                let names = allowed.map(\.name)
+                // With the discriminator missing or not one of its values, every case's keys may be
+                // meant: listing only the common ones (`dist`) would say `mean` is not allowed.
+                var names = allowed.map(\.name)
+                if discriminatorValue == nil {
+                    for key in shape.cases.flatMap(\.keys) where !names.contains(key.name) { names.append(key.name) }
+                }
                 error(entry.keyPosition, entryPath, Self.unknownKey(names, near: entry.key),
                     suggestion: entry.key == "<<" ? nil : Suggestion.key(for: entry.key, in: names))
             }

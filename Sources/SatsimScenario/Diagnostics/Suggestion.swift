@@ -46,18 +46,36 @@ extension Suggestion {
     /// `unhealthy_threshold`, Kubernetes' `periodSeconds`, resilience4j's
     /// `failureRateThreshold`); then the one key that shares a word of four letters or more with
     /// it (`failure_threshold` -> `failure_ratio`). Nil when none of these is unambiguous.
+    ///
+    /// A key that says the opposite bound is never offered: `max_requests` (Envoy's cap on
+    /// requests in flight) is one edit from `min_requests` (the volume a breaker needs) but means
+    /// something else, and `max_faults` is not `faults`. Nor is a key offered for a word too
+    /// generic to name it alone (`threshold` is not `panic_threshold`).
     public static func key(for word: String, in keys: [String]) -> String? {
-        if let close = closest(to: word, in: keys) { return close }
         let snake = snakeCase(word)
-        if snake != word, keys.contains(snake) { return snake }
-        if snake != word, let close = closest(to: snake, in: keys) { return close }
+        let bound = Set(snake.split(separator: "_").map(String.init)).intersection(["min", "max"])
+        // The keys that do not contradict the word's min or max.
+        let fitting = keys.filter { key in
+            let own = Set(key.split(separator: "_").map(String.init)).intersection(["min", "max"])
+            return own.isEmpty || bound.isEmpty || own == bound
+        }
+        if let close = closest(to: word, in: fitting) { return close }
+        if snake != word, fitting.contains(snake) { return snake }
+        if snake != word, let close = closest(to: snake, in: fitting) { return close }
         let flat = snake.replacingOccurrences(of: "_", with: "")
         if let target = synonyms[flat], keys.contains(target) { return target }
-        let words = Set(snake.split(separator: "_").map(String.init).filter { $0.count >= 4 })
+        let words = Set(snake.split(separator: "_").map(String.init).filter { $0.count >= 4 && !generic.contains($0) })
         guard !words.isEmpty else { return nil }
-        let sharing = keys.filter { key in key.split(separator: "_").contains { words.contains(String($0)) } }
+        let sharing = fitting.filter { key in
+            let own = key.split(separator: "_").map(String.init)
+            // A word with a bound (max_faults) shares only with a key that has the same bound.
+            return own.contains { words.contains($0) } && (bound.isEmpty || !bound.isDisjoint(with: own))
+        }
         return sharing.count == 1 ? sharing[0] : nil
     }
+
+    /// Words that name no key on their own: shared with one key, they still say nothing about it.
+    static let generic: Set<String> = ["threshold", "time", "value", "count", "number", "seconds"]
 
     /// `maxAttempts`, `MaxAttempts`, `max-attempts` and `max attempts` as `max_attempts`.
     static func snakeCase(_ word: String) -> String {
@@ -84,7 +102,9 @@ extension Suggestion {
     /// Envoy: health checks (`unhealthy_threshold`, `healthy_threshold`), outlier detection
     /// (`consecutive_5xx`), retry policy (`num_retries`). Kubernetes: probes (`periodSeconds`,
     /// `timeoutSeconds`, `failureThreshold`, `successThreshold`), the HorizontalPodAutoscaler
-    /// (`minReplicas`, `maxReplicas`), deployments (`replicas`). resilience4j: circuit breakers
+    /// (`minReplicas`, `maxReplicas`), deployments (`replicas`). Cloud Run (`--min-instances`,
+    /// `--max-instances`), Compute Engine's autoscaler (`minNumReplicas`, `maxNumReplicas`).
+    /// resilience4j: circuit breakers
     /// (`failureRateThreshold`, `minimumNumberOfCalls`, `waitDurationInOpenState`,
     /// `permittedNumberOfCallsInHalfOpenState`, `slidingWindowSize`).
     static let synonyms: [String: String] = [
@@ -95,6 +115,7 @@ extension Suggestion {
         "baseejectiontimems": "base_ejection_time",
         "numretries": "max_attempts", "maxretries": "max_attempts", "retries": "max_attempts", "attempts": "max_attempts",
         "minreplicas": "min", "maxreplicas": "max", "replicas": "instances",
+        "mininstances": "min", "maxinstances": "max", "minnumreplicas": "min", "maxnumreplicas": "max",
         "failureratethreshold": "failure_ratio", "minimumnumberofcalls": "min_requests",
         "waitdurationinopenstate": "open_for", "permittednumberofcallsinhalfopenstate": "half_open_probes",
         "slidingwindowsize": "window",

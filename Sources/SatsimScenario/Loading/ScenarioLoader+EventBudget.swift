@@ -20,7 +20,10 @@ extension ScenarioLoader {
             : "in the first \(SimTime(seconds: top.seconds).shortText), before the timeline may change it"
         if isRate {
             found = "found \(Self.number(top.perSecond))/s, which sends at least \(Self.count(top.events)) requests \(span)"
-            if room >= 1 { fits = "a rate <= \(Self.number((room / top.seconds).rounded(.down)))/s" }
+            let constant = spec.clients.contains {
+                if case .constant = $0.arrival { return top.path == "clients.\($0.name).arrival.rate" } else { return false }
+            }
+            if room >= 1 { fits = Self.fittingRate(room: room, seconds: top.seconds, constant: constant).map { "a rate <= \($0)" } }
         } else {
             let interval = spec.services.first { top.path.hasPrefix("services.\($0.name).") }.flatMap { service -> SimTime? in
                 if top.path.hasSuffix(".health_check.interval") { return service.healthCheck?.interval }
@@ -28,11 +31,8 @@ extension ScenarioLoader {
                 return service.outlierDetection?.interval
             } ?? .zero
             found = "found \(interval.shortText), which makes at least \(Self.count(top.events)) \(top.what) \(span)"
-            if room >= 1 {
-                // The interval at which this source's rounds fit in the room the others leave.
-                let needed = interval.seconds * top.events / room
-                let ns = (needed * 1e9).rounded(.up)
-                if ns < 9e18 { fits = "an interval >= \(SimTime(nanoseconds: Int64(ns)).shortText)" }
+            if room >= 1, let needed = Self.fittingInterval(room: room, seconds: top.seconds, copies: top.copies, stretch: top.stretch) {
+                fits = "an interval >= \(needed.shortText)"
             }
         }
         if sources.count > 1 { found += " (\(Self.count(total)) counted events in all)" }
@@ -41,6 +41,42 @@ extension ScenarioLoader {
             at: positions.value(top.path), path: top.path,
             "\(found), more than the event budget of \(budget) counted events, so the run could not reach its end; "
                 + "\(expected); or give --max-events to run it anyway until that budget stops it")
+    }
+
+    /// The largest rate, as a scenario writes it (per second, else per minute or hour), whose
+    /// requests over `seconds` certainly fit in `room` counted events (``EventFloor``); nil when
+    /// not even one an hour does.
+    static func fittingRate(room: Double, seconds: Double, constant: Bool) -> String? {
+        var perSecond = (room / seconds).rounded(.down)
+        if constant, perSecond >= 1 {
+            // A constant rate runs at a gap of whole nanoseconds, which a rate's rounding may make
+            // shorter than 1/rate: the shortest gap that fits, then a rate that keeps it.
+            let gap = (seconds * 1e9 / (room + 2)).rounded(.down) + 1
+            perSecond = min(perSecond, (1e9 / (gap - 0.5)).rounded(.down))
+            while perSecond >= 1, EventFloor.constantRequests(rate: perSecond, seconds: seconds) > room { perSecond -= 1 }
+        }
+        if perSecond >= 1 { return "\(Self.number(perSecond))/s" }
+        // Below one a second (the others leave little room): per minute or hour, rounded down,
+        // which only lowers the count.
+        for (unit, scale) in [("m", 60.0), ("h", 3600.0)] {
+            let value = (room / seconds * scale).rounded(.down)
+            if value >= 1 { return "\(Self.number(value))/\(unit)" }
+        }
+        return nil
+    }
+
+    /// The shortest interval whose rounds over `seconds` certainly fit in `room` counted events
+    /// (``EventFloor/rounds(every:stretch:copies:seconds:)``), to the nanosecond; nil past the
+    /// longest time.
+    static func fittingInterval(room: Double, seconds: Double, copies: Double, stretch: Double) -> SimTime? {
+        // copies x (floor(seconds / period) - 1) <= room once seconds / period < rounds + 2.
+        let rounds = (room / copies).rounded(.down)
+        var ns = (seconds * 1e9 / ((rounds + 2) * (1 + stretch))).rounded(.down) + 1
+        guard ns < 9e18 else { return nil }
+        while EventFloor.rounds(every: SimTime(nanoseconds: Int64(ns)), stretch: stretch, copies: copies, seconds: seconds) > room {
+            ns += 1
+        }
+        return SimTime(nanoseconds: Int64(ns))
     }
 
     /// A count in plain digits, or a bound beyond them.
