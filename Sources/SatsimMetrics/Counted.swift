@@ -3,7 +3,12 @@
 public enum Counted {
     /// `count` and `singular`, or `plural` (default: `singular` + "s") unless `count` is 1.
     public static func text(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
-        "\(count) " + (count == 1 ? singular : plural ?? singular + "s")
+        "\(count) " + noun(count, singular, plural)
+    }
+
+    /// The noun that agrees with `count`: `singular` for 1, else `plural` (default `singular` + "s").
+    public static func noun(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        count == 1 ? singular : plural ?? singular + "s"
     }
 
     /// "P points x R replications", the size of a grid.

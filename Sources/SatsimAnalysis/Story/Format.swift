@@ -130,7 +130,7 @@ enum Format {
     /// The noun that agrees with a count: `1 ejection`, `72 ejections` (never `ejection(s)`:
     /// a sentence read out in an incident review should read as English).
     static func noun(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
-        count == 1 ? singular : plural ?? singular + "s"
+        Counted.noun(count, singular, plural)
     }
 
     /// The noun that agrees with a figure as printed: "1 serving instance" for a mean of 1.0,

@@ -73,6 +73,12 @@ extension Diagnostic {
         names.isEmpty ? "unknown key, this block takes no keys" : "unknown key, expected one of " + names.joined(separator: ", ")
     }
 
+    /// A large count (a population, a number of events) in plain digits, or "more than 10^15"
+    /// beyond what they show exactly.
+    static func count(_ x: Double, rounding: FloatingPointRoundingRule = .toNearestOrAwayFromZero) -> String {
+        x < 1e15 ? String(Int64(x.rounded(rounding))) : "more than 10^15"
+    }
+
     /// Names as a list of at most `limit`, then "and N more" (a file may define thousands).
     static func listed(_ names: [String], limit: Int = 10) -> String {
         names.count > limit ? names.prefix(limit).joined(separator: ", ") + " and \(names.count - limit) more" : names.joined(separator: ", ")

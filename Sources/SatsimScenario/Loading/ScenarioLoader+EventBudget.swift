@@ -79,10 +79,8 @@ extension ScenarioLoader {
         return SimTime(nanoseconds: Int64(ns))
     }
 
-    /// A count in plain digits, or a bound beyond them.
-    static func count(_ x: Double) -> String {
-        x < 1e15 ? String(Int64(x.rounded(.down))) : "more than 10^15"
-    }
+    /// A lower bound in plain digits, rounded down (``Diagnostic/count(_:rounding:)``).
+    static func count(_ x: Double) -> String { Diagnostic.count(x, rounding: .down) }
 
     /// A rate as written: whole numbers without a decimal point.
     static func number(_ x: Double) -> String {

@@ -174,9 +174,7 @@ struct ScenarioValidator {
     }
 
     /// A large figure in plain digits, or a bound beyond them.
-    private static func count(_ x: Double) -> String {
-        x < 1e15 ? String(Int64(x.rounded())) : "more than 10^15"
-    }
+    private static func count(_ x: Double) -> String { Diagnostic.count(x) }
 
     private mutating func check(_ retry: RetrySpec, _ path: String) {
         if let backoff = retry.backoff, backoff.cap < backoff.base {
