@@ -17,7 +17,12 @@ struct RunLimitOptions: ParsableArguments {
     }
 
     /// The budgets as the model takes them.
-    var limits: RunLimits { RunLimits(maxEvents: maxEvents ?? RunLimits().maxEvents, maxInFlight: maxInFlight) }
+    /// Without `--max-events`, a run that would need more than twice the default budget at its
+    /// pace so far stops early (``RunLimits/stopEarlyOverBudget``), as a file that certainly
+    /// needs more is refused before it runs.
+    var limits: RunLimits {
+        RunLimits(maxEvents: maxEvents ?? RunLimits().maxEvents, maxInFlight: maxInFlight, stopEarlyOverBudget: maxEvents == nil)
+    }
 
     /// The budget a scenario is checked against when it is loaded (``EventFloor``): the default
     /// one when `--max-events` is not given; nil when it is, since the user then asked for a run

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SatsimCLI
+import SatsimModel
 import Testing
 
 /// The simulated time on `satsim run`'s progress line follows the story's one rule for a time in
@@ -55,5 +56,19 @@ struct ProgressTimeTests {
             return
         }
         #expect(story.1 == progress.1, "story \(story.0), progress \(progress.0)")
+    }
+}
+
+/// The command line asks for the early stop at the run's pace only with the default budget: a
+/// `--max-events` given is a request to run until that budget (as it turns off the refusal of a
+/// file that certainly needs more, `RunLimitOptions.eventBudgetCheck`).
+@Suite struct EarlyStopFlagTests {
+    @Test func theDefaultBudgetStopsEarlyAndAGivenOneDoesNot() throws {
+        let defaults = try RunLimitOptions.parse([])
+        #expect(defaults.limits.stopEarlyOverBudget)
+        #expect(defaults.limits.maxEvents == RunLimits().maxEvents)
+        let given = try RunLimitOptions.parse(["--max-events", "2000000000"])
+        #expect(!given.limits.stopEarlyOverBudget)
+        #expect(given.limits.maxEvents == 2_000_000_000)
     }
 }

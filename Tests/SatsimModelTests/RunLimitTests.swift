@@ -233,3 +233,75 @@ extension RunLimitTests {
         #expect(result.limitHit?.at != .zero)
     }
 }
+
+/// The early stop at the pace of the run so far (`RunLimits.stopEarlyOverBudget`): a loop with a
+/// tiny delay (closed-loop users that think and are served in a microsecond) is not stuck, so the
+/// stand-still stop never fires, and it would run minutes until the event budget (a 1 us loop of
+/// 1,000 users over an hour: 2 x 10^9 events in 3 min of CPU, release build).
+extension RunLimitTests {
+    /// A constant-rate client at 1,000/s served in 1 ms by one worker: two counted events per
+    /// request, about 2,000 per simulated second, so about 200,000 over its 100 s.
+    static func steadyPace() -> ScenarioSpec {
+        ScenarioSpec(
+            name: "steady", duration: SimTime(seconds: 100),
+            clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: 1_000))],
+            services: [ServiceSpec(name: "api", workers: 1, serviceTime: .constant(value: 0.001))])
+    }
+
+    @Test func aTinyDelayLoopStopsEarlyAtItsPace() throws {
+        let spec = ScenarioSpec(
+            name: "tiny", duration: SimTime(seconds: 3_600),
+            clients: [ClientSpec(name: "users", target: "api", arrival: .closed(users: 10, think: .constant(value: 1e-6)))],
+            services: [ServiceSpec(name: "api", workers: 10, serviceTime: .constant(value: 1e-6))])
+        let result = Simulation(spec: spec)
+            .run(limits: RunLimits(maxEvents: 1_000_000, stopEarlyOverBudget: true), standStill: 10_000)
+        guard case .paceOverBudget(let events, let projected, let budget, let end, let at)? = result.limitHit else {
+            Issue.record("expected an early stop, got \(String(describing: result.limitHit))")
+            return
+        }
+        // It stops at the first reading of the clock, with its partial results up to there.
+        #expect(events == 10_000 && result.eventCount == 10_000)
+        #expect(budget == 1_000_000 && end == SimTime(seconds: 3_600))
+        #expect(at > .zero && result.endSeconds == at.seconds)
+        // The projection is the pace since time 0 carried to the end: events x end / now.
+        #expect(abs(projected - 10_000 * 3_600 / at.seconds) <= 1e-9 * projected)
+        let message = try #require(result.limitHit?.message)
+        #expect(message.hasPrefix("the run stopped early at \(at.description) of simulated time, after 10000 counted events"))
+        #expect(message.contains("more than 2 times the event budget of 1000000"))
+        #expect(message.contains("--max-events"))
+        // Without the early stop (the user gave --max-events), the same run goes to its budget.
+        let toBudget = Simulation(spec: spec).run(limits: RunLimits(maxEvents: 1_000_000), standStill: 10_000)
+        #expect(toBudget.limitHit == .eventBudget(events: 1_000_000, at: toBudget.limitHit?.at ?? .zero))
+    }
+
+    /// The margin: a run stops early only when its pace needs more than twice the budget. The
+    /// steady run needs about 200,000 events: with a budget of 90,000 (twice is 180,000) it stops
+    /// at the first reading; with 110,000 (twice is 220,000) it runs on to the budget itself.
+    @Test func theEarlyStopKeepsItsMarginOfTwice() throws {
+        let early = Simulation(spec: Self.steadyPace())
+            .run(limits: RunLimits(maxEvents: 90_000, stopEarlyOverBudget: true), standStill: 10_000)
+        guard case .paceOverBudget(let events, let projected, _, _, _)? = early.limitHit else {
+            Issue.record("expected an early stop, got \(String(describing: early.limitHit))")
+            return
+        }
+        #expect(events == 10_000)
+        #expect(abs(projected - 200_000) < 100)
+
+        let onward = Simulation(spec: Self.steadyPace())
+            .run(limits: RunLimits(maxEvents: 110_000, stopEarlyOverBudget: true), standStill: 10_000)
+        #expect(onward.limitHit == .eventBudget(events: 110_000, at: onward.limitHit?.at ?? .zero))
+    }
+
+    /// A run that fits its budget is not touched: the same result, to the bit, with the early
+    /// stop on or off, read every 10,000 events along the way.
+    @Test func aRunThatFitsItsBudgetIsNotChangedByTheEarlyStop() throws {
+        let on = Simulation(spec: Self.steadyPace())
+            .run(limits: RunLimits(maxEvents: 1_000_000, stopEarlyOverBudget: true), standStill: 10_000)
+        let off = Simulation(spec: Self.steadyPace())
+            .run(limits: RunLimits(maxEvents: 1_000_000), standStill: 10_000)
+        #expect(on.limitHit == nil)
+        #expect(on.eventCount == off.eventCount && on.eventCount > 190_000)
+        #expect(on.clients == off.clients && on.services == off.services)
+        #expect(on.endSeconds == off.endSeconds)
+    }
+}

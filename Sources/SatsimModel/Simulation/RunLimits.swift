@@ -14,10 +14,21 @@ public struct RunLimits: Sendable, Hashable {
     /// the former default of 4,000,000, 556 MB), so that a run, or a comparison running two at
     /// once, stays well within 1 GiB.
     public var maxInFlight: Int
+    /// Stop a run early (``RunLimitHit/paceOverBudget(events:projected:at:)``) when, at the pace
+    /// of its counted events so far, it would need more than ``paceMargin`` times `maxEvents` to
+    /// reach its end: such a run would only stop at the budget minutes later, with the same kind
+    /// of partial result. The command line sets it when `--max-events` is not given (the default
+    /// budget); with the flag, the user asked for a run that goes to that budget.
+    public var stopEarlyOverBudget: Bool
 
-    public init(maxEvents: Int = 2_000_000_000, maxInFlight: Int = 2_000_000) {
+    /// How far past the budget a projection must go before the run stops early: twice, so that a
+    /// run whose pace slows later (a burst at its start) still runs when it could fit.
+    public static let paceMargin = 2
+
+    public init(maxEvents: Int = 2_000_000_000, maxInFlight: Int = 2_000_000, stopEarlyOverBudget: Bool = false) {
         self.maxEvents = maxEvents
         self.maxInFlight = maxInFlight
+        self.stopEarlyOverBudget = stopEarlyOverBudget
     }
 }
 
@@ -37,11 +48,17 @@ public enum RunLimitHit: Sendable, Hashable {
     /// simulated time from advancing, and would spin until the event budget stops it (2 x 10^9
     /// events at time 0: 170 s).
     case timeStoodStill(events: Int, at: SimTime)
+    /// ``RunLimits/stopEarlyOverBudget``: after `events` counted events the run had reached `at`,
+    /// and at that pace reaching its end would take about `projected` counted events, more than
+    /// ``RunLimits/paceMargin`` times `budget`. A loop with a tiny delay (closed-loop users that
+    /// think and are served in microseconds) would otherwise run minutes to the budget.
+    case paceOverBudget(events: Int, projected: Double, budget: Int, end: SimTime, at: SimTime)
 
     /// The simulated time at which the run stopped.
     public var at: SimTime {
         switch self {
-        case .eventBudget(_, let at), .inFlight(_, _, let at), .eventLog(_, _, let at), .timeStoodStill(_, let at): return at
+        case .eventBudget(_, let at), .inFlight(_, _, let at), .eventLog(_, _, let at), .timeStoodStill(_, let at),
+             .paceOverBudget(_, _, _, _, let at): return at
         }
     }
 
@@ -64,7 +81,17 @@ public enum RunLimitHit: Sendable, Hashable {
             return text
         case .timeStoodStill(let events, let at):
             return "the run stopped at \(at.description) of simulated time: \(events) counted events in a row happened at that same instant, so time could not advance; something loops with no delay (closed-loop users with a zero think time and a zero service time?): give the loop a delay"
+        case .paceOverBudget(let events, let projected, let budget, let end, let at):
+            let perSecond = Double(events) / max(at.seconds, 1e-9)
+            return "the run stopped early at \(at.description) of simulated time, after \(events) counted events (\(Self.plain(perSecond)) per simulated second over 0s-\(at.description)): at that pace, reaching its end at \(end.description) would take about \(Self.plain(projected)) counted events, more than \(RunLimits.paceMargin) times the event budget of \(budget); shorten the duration, give what loops fastest a longer delay (closed-loop users with a think time and a service time of microseconds?), or give --max-events to run it until that budget stops it"
         }
+    }
+}
+
+extension RunLimitHit {
+    /// A large count in plain digits, as the other limits write theirs, or "more than 10^15".
+    static func plain(_ x: Double) -> String {
+        x < 1e15 ? String(Int64(x.rounded())) : "more than 10^15"
     }
 }
 

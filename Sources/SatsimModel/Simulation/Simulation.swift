@@ -285,12 +285,26 @@ public final class Simulation: EventProcessor {
                 break
             }
             instant = now
+            if limits.stopEarlyOverBudget, halted == nil, let projected = projectedEvents(after: report.events, of: limits),
+               projected > Double(RunLimits.paceMargin) * Double(limits.maxEvents) {
+                halted = .paceOverBudget(events: report.events, projected: projected, budget: limits.maxEvents, end: end, at: now)
+                break
+            }
         }
         countedEvents = report.events
         if report.stop == .eventBudgetExhausted, halted == nil {
             halted = .eventBudget(events: report.events, at: now)
         }
         return finish(report: report)
+    }
+
+    /// The counted events a run that has made `events` of them by now would make by its end, at
+    /// the same pace (events per simulated second since time 0); nil before time has advanced.
+    /// Read at the stand-still checks only, so a run pays nothing for it per event.
+    func projectedEvents(after events: Int, of limits: RunLimits) -> Double? {
+        guard now.nanoseconds > 0, end > now else { return nil }
+        let elapsed = Double(now.nanoseconds), remaining = Double(end.nanoseconds - now.nanoseconds)
+        return Double(events) + Double(events) * (remaining / elapsed)
     }
 
     /// One stretch of the run loop, up to `eventBudget` counted events. Out of line, so that the
