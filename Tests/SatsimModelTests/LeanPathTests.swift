@@ -45,7 +45,7 @@ struct LeanPathTests {
     }
 
     @Test("A lean scenario gives identical results on the lean and the full path",
-          arguments: [QueueDiscipline.fifo, .lifo, .codel], [BalancerKind.roundRobin, .leastOutstanding, .powerOfTwo])
+          arguments: [QueueDiscipline.fifo, .lifo, .codel], [BalancerKind.roundRobin, .random, .powerOfTwo])
     func leanEqualsFull(discipline: QueueDiscipline, balancer: BalancerKind) {
         let spec = Self.leanSpec(discipline: discipline, balancer: balancer)
         let lean = Self.run(spec, lean: true), full = Self.run(spec, lean: false)
@@ -79,6 +79,8 @@ struct LeanPathTests {
                 policy: .targetTracking, metric: .utilization, target: 0.6, interval: SimTime(seconds: 15), min: 1, max: 4)
         }),
         ("contention", { $0.services[1].contention = 0.1 }),
+        // Its tree (LeastLoadTree) learns every change of load on the full path only.
+        ("least-outstanding balancer over several instances", { $0.services[0].balancer = .leastOutstanding }),
     ]
 
     /// Each timeline event other than a load spike, at 60 s (after the spike of ``leanSpec``):

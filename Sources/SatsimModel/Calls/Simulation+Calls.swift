@@ -121,6 +121,7 @@ extension Simulation {
     @inline(__always)
     func releaseWorker<P: RequestPath>(_: P.Type, service s: Int, instance: Int) {
         instances[instance].busy &-= 1
+        loadChanged(P.self, service: s, instance: instance)
         services[s].busy.add(-1, at: now)
         startWaiting(P.self, service: s, instance: instance)
         if P.full, instances[instance].lifecycle == .draining && instances[instance].busy == 0 && instances[instance].queue.isEmpty {

@@ -129,6 +129,12 @@ struct ServiceState {
     /// not ejected, or every serving instance while the healthy share is below the panic
     /// threshold.
     var servingList: [Int] = []
+    /// The least-outstanding balancer's tree over `servingList` (``LeastLoadTree``), for a
+    /// service with that balancer and more than one instance slot; nil otherwise.
+    var loadTree: LeastLoadTree?
+    /// `loadTree` unretained (``UnownedRef``), for the update at every change of an instance's
+    /// load.
+    var loadTreeRef: UnownedRef<LeastLoadTree>?
     var healthCheck: HealthCheckSpec?
     /// Whether the healthy share is below the panic threshold.
     var panicking = false

@@ -66,6 +66,7 @@ extension Simulation {
             startService(P.self, a, service: s, instance: instance)
         } else if instances[instance].queue.count < services[s].queueCapacity {
             instances[instance].queue.pushBack(a)
+            loadChanged(P.self, service: s, instance: instance)
             services[s].queued.add(1, at: now)
         } else {
             return false
@@ -86,9 +87,13 @@ extension Simulation {
         case .random:
             return services[s].servingList[Int(services[s].balancerStream.uniform() * Double(count))]
         case .leastOutstanding:
-            // Scan from a rotating start so that ties spread evenly instead of favouring one.
+            // The fewest outstanding, ties to the first from a rotating start so that they spread
+            // evenly instead of favouring one.
             let startAt = services[s].roundRobin % count
             services[s].roundRobin = startAt + 1 == count ? 0 : startAt + 1
+            if let tree = services[s].loadTreeRef {
+                return services[s].servingList[tree.with { $0.leastLoaded(from: startAt) }]
+            }
             var best = services[s].servingList[startAt]
             var bestLoad = outstanding(best)
             for k in 1..<count {
@@ -120,11 +125,22 @@ extension Simulation {
         Int(instances[instance].busy) + instances[instance].queue.count
     }
 
+    /// `instance`'s outstanding attempts changed: the least-outstanding balancer's tree learns it
+    /// at once (``LeastLoadTree``), before anything can choose again. Nothing on the lean path,
+    /// which a service with the tree never takes (``isLean()``).
+    @inline(__always)
+    func loadChanged<P: RequestPath>(_: P.Type, service s: Int, instance: Int) {
+        guard P.full, let tree = services[s].loadTreeRef else { return }
+        let load = outstanding(instance)
+        tree.with { $0.update(instance: instance, load: load) }
+    }
+
     /// A free worker of `instance` starts attempt `a` (on path `P`, ``RequestPath``).
     @inline(__always)
     func startService<P: RequestPath>(_: P.Type, _ a: UInt32, service s: Int, instance: Int) {
         let inService = instances[instance].busy
         instances[instance].busy &+= 1
+        loadChanged(P.self, service: s, instance: instance)
         services[s].busy.add(1, at: now)
         if P.full, attempts.rows[Int(a)].request == AttemptSlab.probe {
             // A probe takes a worker but no work: it answers as soon as a worker reaches it.
@@ -217,6 +233,7 @@ extension Simulation {
         while instances[instance].busy < services[s].workers && !(P.full && instances[instance].isPaused(at: now.nanoseconds)),
               let next = instances[instance].fifo ? instances[instance].queue.popFront() : instances[instance].takeNextWaiting()
         {
+            loadChanged(P.self, service: s, instance: instance)
             services[s].queued.add(-1, at: now)
             let waited = now.nanoseconds - attempts.rows[Int(next)].enqueuedAt
             // The timeout is checked first: an attempt it drops never reaches the discipline.

@@ -64,6 +64,13 @@ extension Simulation {
             let healthy = running.filter { !instances[$0].ejected && !instances[$0].outlierEjected }
             let routable = service.panicking ? running : healthy
             precondition(service.servingList == routable, "\(service.spec.name): balancer list \(service.servingList), expected \(routable)")
+            if let tree = service.loadTree {
+                // Every instance the balancer may choose holds its live load, and no other holds one.
+                for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
+                    let expected = routable.contains(i) ? Int(instances[i].busy) + instances[i].queue.count : nil
+                    precondition(tree.load(of: i) == expected, "\(service.spec.name) instance \(i): least-load tree holds \(String(describing: tree.load(of: i))), expected \(String(describing: expected))")
+                }
+            }
             precondition(
                 service.serving.value == Double(healthy.count),
                 "\(service.spec.name): serving integral at \(service.serving.value), healthy serving \(healthy.count)")

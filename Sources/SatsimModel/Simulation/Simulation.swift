@@ -110,6 +110,12 @@ public final class Simulation: EventProcessor {
                 firstInstance: first, slotCount: slots, healthCheck: service.healthCheck,
                 bootTime: service.bootTime.nanoseconds, faultStream: stream("faults"))
             state.servingList = Array(first..<(first + service.instances))
+            if service.balancer == .leastOutstanding && slots > 1 {
+                let tree = LeastLoadTree(firstInstance: first, slotCount: slots)
+                tree.rebuild(state.servingList) { _ in 0 }
+                state.loadTree = tree
+                state.loadTreeRef = UnownedRef(tree)
+            }
             state.capacity.set(Double(service.instances * service.workers), at: .zero)
             state.serving.set(Double(service.instances), at: .zero)
             state.minServing = service.instances
@@ -201,6 +207,7 @@ public final class Simulation: EventProcessor {
         for s in services.indices {
             if !isQuiet(service: s) || services[s].healthCheck != nil || services[s].keys != nil
                 || services[s].callCount > 0 || services[s].spec.outlierDetection != nil || services[s].autoscaler != nil
+                || services[s].loadTree != nil
             {
                 return false
             }

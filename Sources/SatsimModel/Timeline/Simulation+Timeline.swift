@@ -170,6 +170,7 @@ extension Simulation {
         services[s].queued.add(-Double(queued), at: now)
         services[s].busy.add(-Double(instances[instance].busy), at: now)
         instances[instance].busy = 0
+        loadChanged(FullPath.self, service: s, instance: instance)
         instances[instance].pauses.removeAll()
         // A restart empties the cache (unless explain has switched its cold start off).
         if services[s].spec.cache?.neverCold != true { instances[instance].cache?.removeAll() }
@@ -328,6 +329,9 @@ extension Simulation {
                     : "\(healthy.count) of \(running.count) instances healthy: ejected instances are skipped again")
         }
         services[s].servingList = panicking ? running : healthy
+        if let tree = services[s].loadTree {
+            tree.rebuild(services[s].servingList) { outstanding($0) }
+        }
         let serving = healthy.count
         // Ejected instances the balancer skips: none while it panics and uses them all.
         services[s].ejected.set(panicking ? 0 : Double(running.count - healthy.count), at: now)
