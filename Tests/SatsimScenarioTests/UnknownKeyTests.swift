@@ -17,6 +17,9 @@ import SatsimModel
     static let breaker = ["failure_ratio", "min_requests", "window", "open_for", "half_open_probes"]
     static let autoscaler = ["policy", "metric", "target", "interval", "min", "max", "scale_in_cooldown", "scale_out_cooldown"]
     static let retry = ["max_attempts", "on", "backoff", "budget"]
+    static let timelineEvent = ["at", "kind", "enabled", "for", "client", "factor", "service", "add", "caller", "share", "ratio",
+                                "mode", "count", "to", "batch", "every", "path", "value"]
+    static let distribution = ["dist", "mean", "cv", "value", "min", "max", "shape", "scale", "p", "means", "weights"]
 
     @Test(arguments: [
         // A misspelling still wins first.
@@ -40,6 +43,13 @@ import SatsimModel
         // The HPA's replica bounds.
         ("minReplicas", autoscaler, "min"),
         ("maxReplicas", autoscaler, "max"),
+        // What picks a fault's or a distribution's case, by other tools' names: Chaos Mesh's
+        // `action` (chaos-mesh.org, PodChaos: "action: pod-kill"), Gremlin's and Toxiproxy's
+        // `type` (github.com/Shopify/toxiproxy: "type": "latency").
+        ("action", timelineEvent, "kind"),
+        ("type", timelineEvent, "kind"),
+        ("type", distribution, "dist"),
+        ("distribution", distribution, "dist"),
         // One key shares a word with it.
         ("failure_threshold", breaker, "failure_ratio"),
         ("num_retries", retry, "max_attempts"),
@@ -53,6 +63,9 @@ import SatsimModel
         #expect(Suggestion.key(for: "cooldown_window", in: Self.autoscaler) == nil)
         // A foreign name whose setting the block does not have.
         #expect(Suggestion.key(for: "replicas", in: Self.healthCheck) == nil)
+        // A health check's own `action` is a key of its block; elsewhere "action" means no key
+        // the block lacks.
+        #expect(Suggestion.key(for: "action", in: Self.breaker) == nil)
         #expect(Suggestion.key(for: "minReplicas", in: Self.healthCheck) == nil)
         // Unrelated words, and short shared words ("on", "max") that say nothing.
         #expect(Suggestion.key(for: "colour", in: Self.breaker) == nil)

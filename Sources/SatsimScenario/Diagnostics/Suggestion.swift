@@ -64,6 +64,7 @@ extension Suggestion {
         if snake != word, let close = closest(to: snake, in: fitting) { return close }
         let flat = snake.replacingOccurrences(of: "_", with: "")
         if let target = synonyms[flat], keys.contains(target) { return target }
+        if let target = kindSynonyms[flat]?.first(where: keys.contains) { return target }
         let words = Set(snake.split(separator: "_").map(String.init).filter { $0.count >= 4 && !generic.contains($0) })
         guard !words.isEmpty else { return nil }
         let sharing = fitting.filter { key in
@@ -121,5 +122,13 @@ extension Suggestion {
         "slidingwindowsize": "window",
         "threads": "workers", "concurrency": "workers",
         "size": "capacity", "queuesize": "capacity", "maxsize": "capacity", "length": "capacity",
+    ]
+
+    /// Names other tools give to what picks a block's case, and the satsim keys they may mean,
+    /// the first one the block has: a fault's `kind` (Chaos Mesh's `action`, Gremlin's and
+    /// Toxiproxy's `type`) or a distribution's `dist` (`type`, `distribution`).
+    static let kindSynonyms: [String: [String]] = [
+        "action": ["kind"], "type": ["kind", "dist"], "fault": ["kind"], "faulttype": ["kind"],
+        "distribution": ["dist"], "family": ["dist"],
     ]
 }
