@@ -91,3 +91,49 @@ struct WastedWorkEdgeTests {
         #expect(users.attemptOutcomes["timeout", default: 0] == 0)
     }
 }
+
+/// The server-side queue timeout at its boundary: `queue.timeout` drops "work that waited
+/// longer" (scenario-format.md), so an attempt that waited exactly the timeout is served, and the
+/// drop happens when a worker reaches it (a dequeue-time check, as CoDel measures sojourn at
+/// dequeue, RFC 8289 section 5.6). `mean_wait` covers the attempts that started service only.
+@Suite("Queue timeout, by hand")
+struct QueueTimeoutBoundaryTests {
+    /// Two clients, one request a second each, both at 1, 2, ... 10 s (the same instants; the
+    /// first client's goes first), to one worker with 10 ms of work: at each instant one
+    /// attempt starts at once and the other waits exactly 10 ms.
+    static func pairs(queueTimeout: SimTime) -> SimulationResult {
+        let spec = ScenarioSpec(
+            name: "queue-timeout", duration: SimTime(seconds: 10.5), seed: 1,
+            clients: [
+                ClientSpec(name: "first", target: "api", arrival: .constant(rate: 1)),
+                ClientSpec(name: "second", target: "api", arrival: .constant(rate: 1)),
+            ],
+            services: [
+                ServiceSpec(name: "api", workers: 1, serviceTime: .constant(value: 0.01), queue: QueueSpec(timeout: queueTimeout))
+            ])
+        return Simulation(spec: spec).run()
+    }
+
+    @Test("Waited exactly the timeout: served, not dropped")
+    func exactlyTheTimeoutIsServed() {
+        let api = Self.pairs(queueTimeout: SimTime(nanoseconds: 10_000_000)).services[0]
+        #expect(api.arrivals == 20)
+        #expect(api.dropped == 0)
+        #expect(api.completions == 20)
+        // Waits of 0 and 10 ms, alternately.
+        #expect(abs(api.meanWait - 0.005) < 1e-12, "mean wait \(api.meanWait)")
+    }
+
+    @Test("Waited 1 ns longer than the timeout: dropped when the worker reaches it, and left out of mean_wait")
+    func longerThanTheTimeoutIsDropped() {
+        let result = Self.pairs(queueTimeout: SimTime(nanoseconds: 9_999_999))
+        let api = result.services[0]
+        #expect(api.arrivals == 20)
+        #expect(api.dropped == 10)
+        #expect(api.completions == 10)
+        #expect(api.meanWait == 0)
+        // The dropped attempt is answered with an error (DESIGN.md: "dropped by the server").
+        #expect(result.clients[1].attemptOutcomes["error"] == 10)
+        #expect(result.clients[0].successes == 10)
+    }
+}
