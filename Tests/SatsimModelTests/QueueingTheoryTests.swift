@@ -229,6 +229,34 @@ struct QueueingTheoryTests {
         Self.expectWithin(theory, runs.map(\.clients[0].latency.mean), relativeWidth: 0.03, "M/M/\(c) W")
     }
 
+    @Test("Several instances behind a random balancer: each is M/M/c at lambda/n; queue length sums, utilization averages")
+    func randomSplitInstances() {
+        // A Poisson stream split at random (each arrival independently to one of n instances) is
+        // n independent Poisson streams of rate lambda/n, so each instance is an M/M/c queue of
+        // its own: Wq from Erlang C at lambda/n. summary.json's mean_queue_length covers all
+        // instances (their sum: Little's law with the service's whole arrival rate), and
+        // utilization is busy workers over the workers of all serving instances, lambda/(n c mu).
+        let n = 3, c = 2, rho = 0.7
+        let lambda = rho * Double(n * c)
+        let horizon = 80_000 / lambda
+        let runs = (1...10).map { seed -> SimulationResult in
+            let spec = ScenarioSpec(
+                name: "split", duration: SimTime(seconds: horizon * 1.1), warmup: SimTime(seconds: horizon * 0.1),
+                seed: UInt64(seed), metricsInterval: SimTime(seconds: horizon),
+                clients: [ClientSpec(name: "load", target: "station", arrival: .poisson(rate: lambda))],
+                services: [
+                    ServiceSpec(
+                        name: "station", instances: n, workers: c, serviceTime: .exponential(mean: 1), balancer: .random)
+                ])
+            return Simulation(spec: spec).run()
+        }
+        let perInstance = lambda / Double(n)
+        let wq = Self.erlangC(servers: c, offered: perInstance) / (Double(c) - perInstance)
+        Self.expectWithin(wq, runs.map(\.services[0].meanWait), relativeWidth: 0.1, "\(n) x M/M/\(c) Wq")
+        Self.expectWithin(lambda * wq, runs.map(\.services[0].meanQueueLength), relativeWidth: 0.1, "\(n) x M/M/\(c) Lq, summed")
+        Self.expectWithin(rho, runs.map(\.services[0].utilization), relativeWidth: 0.01, "\(n) x M/M/\(c) utilization")
+    }
+
     @Test("Utilization equals offered load per server below saturation")
     func utilizationMatchesOfferedLoad() {
         let runs = Self.replicate(10) {
