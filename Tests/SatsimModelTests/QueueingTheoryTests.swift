@@ -155,6 +155,10 @@ struct QueueingTheoryTests {
         // Lq = sum over n > c of (n - c) p_n.
         let lq = (c...k).reduce(0.0) { $0 + Double($1 - c) * p[$1] }
         Self.expectWithin(lq, runs.map(\.services[0].meanQueueLength), relativeWidth: 0.04, "M/M/\(c)/\(k) Lq")
+        // Little's law holds with the rate that enters, lambda (1 - p_K), not the offered lambda:
+        // a blocked arrival never waits. mean_wait averages the attempts that started service.
+        Self.expectWithin(
+            lq / (lambda * (1 - blocking)), runs.map(\.services[0].meanWait), relativeWidth: 0.04, "M/M/\(c)/\(k) Wq")
     }
 
     @Test("M/M/1/K blocks with probability (1 - rho) rho^K / (1 - rho^(K+1))", arguments: [(0.8, 5), (1.2, 4)])
