@@ -100,6 +100,67 @@ struct QueueingTheoryTests {
         Self.expectWithin(theory, runs.map(\.meanWait), relativeWidth: 0.12, "M/G/1 lognormal Wq")
     }
 
+    @Test("M/G/1 with uniform service follows Pollaczek-Khinchine")
+    func mg1UniformMeanWait() {
+        // Pollaczek (1930), Khinchine (1932): Wq = lambda E[S^2] / (2 (1 - rho)). Service uniform
+        // on [0, 2] s: mean 1, E[S^2] = (b^3 - a^3) / (3 (b - a)) = 8/6 = 4/3. At rho 0.8 that is
+        // 0.8 x 4/3 / 0.4 = 2.667 service times, between M/D/1's 2 and M/M/1's 4 (both more than
+        // the interval's width away, so a sampler with the wrong variance fails).
+        let rho = 0.8
+        let runs = Self.replicate(10) {
+            Self.station(lambda: rho, servers: 1, service: .uniform(min: 0, max: 2), customers: 100_000, seed: $0)
+        }
+        let secondMoment = (2.0 * 2 * 2 - 0) / (3 * 2)
+        let theory = rho * secondMoment / (2 * (1 - rho))
+        Self.expectWithin(theory, runs.map(\.meanWait), relativeWidth: 0.08, "M/G/1 uniform Wq")
+    }
+
+    /// The stationary distribution of M/M/c/K (birth-death chain: birth rate lambda in every
+    /// state below K, death rate min(n, c) mu): p_n proportional to a^n / n! for n <= c and to
+    /// a^c / c! x (a / c)^(n - c) for c < n <= K, with a = lambda / mu.
+    static func mmcKDistribution(servers c: Int, systemCapacity k: Int, offered a: Double) -> [Double] {
+        var weights = [1.0]
+        for n in 1...k { weights.append(weights[n - 1] * a / Double(min(n, c))) }
+        let total = weights.reduce(0, +)
+        return weights.map { $0 / total }
+    }
+
+    @Test(
+        "M/M/c/K: queue capacity counts waiting requests only (K = workers + capacity); blocking p_K, throughput lambda (1 - p_K), Lq",
+        arguments: [(1, 4, 0.8), (2, 3, 2.4), (3, 2, 2.7)])
+    func mmcKBlockingThroughputAndQueue(c: Int, capacity: Int, lambda: Double) {
+        // Kendall's K counts everyone in the system, in service or waiting; satsim's
+        // `queue.capacity` counts only those waiting (requests in service hold a worker, not a
+        // queue slot), so the matching system capacity is K = c + capacity. Taking K = capacity
+        // instead (capacity meaning queue plus service, K = max(c, capacity)) raises p_K by a third or
+        // more in each case here (0.089 -> 0.122, 0.264 -> 0.355, 0.164 -> 0.309).
+        let k = c + capacity
+        let runs = (1...10).map { seed -> SimulationResult in
+            Simulation(
+                spec: Self.station(
+                    lambda: lambda, servers: c, service: .exponential(mean: 1), queueCapacity: capacity, customers: 40_000,
+                    seed: UInt64(seed))
+            ).run()
+        }
+        let p = Self.mmcKDistribution(servers: c, systemCapacity: k, offered: lambda)
+        // PASTA: an arrival finds the system full with the time-stationary probability p_K.
+        let blocking = p[k]
+        Self.expectWithin(
+            blocking, runs.map { Double($0.services[0].rejected) / Double($0.services[0].arrivals) }, relativeWidth: 0.08,
+            "M/M/\(c)/\(k) blocking")
+        // What is not blocked is served: throughput lambda (1 - p_K) per second.
+        Self.expectWithin(
+            lambda * (1 - blocking), runs.map { Double($0.services[0].completions) / $0.measuredSeconds }, relativeWidth: 0.01,
+            "M/M/\(c)/\(k) throughput")
+        // Lq = sum over n > c of (n - c) p_n.
+        let lq = (c...k).reduce(0.0) { $0 + Double($1 - c) * p[$1] }
+        Self.expectWithin(lq, runs.map(\.services[0].meanQueueLength), relativeWidth: 0.04, "M/M/\(c)/\(k) Lq")
+        // Little's law holds with the rate that enters, lambda (1 - p_K), not the offered lambda:
+        // a blocked arrival never waits. mean_wait averages the attempts that started service.
+        Self.expectWithin(
+            lq / (lambda * (1 - blocking)), runs.map(\.services[0].meanWait), relativeWidth: 0.04, "M/M/\(c)/\(k) Wq")
+    }
+
     @Test("M/M/1/K blocks with probability (1 - rho) rho^K / (1 - rho^(K+1))", arguments: [(0.8, 5), (1.2, 4)])
     func mm1kBlocking(rho: Double, k: Int) {
         let runs = Self.replicate(10) {
@@ -145,6 +206,59 @@ struct QueueingTheoryTests {
             return s.meanQueueLength / (observedRate * s.meanWait)
         }
         Self.expectWithin(1, ratios, relativeWidth: 0.02, "Lq / (lambda Wq)")
+    }
+
+    @Test("Little's law on the system: time-averaged number in system = arrival rate x mean response time")
+    func littlesLawOnSystem() {
+        // Little (1961), L = lambda W, applied to the whole station: L counts those waiting
+        // (mean_queue_length) and those in service (utilization x workers), W is the client's
+        // mean latency from sending to the answer (no network delay, no timeout, so every request
+        // is answered and W = Wq + S). Both sides are measured; the theory for M/M/c, Erlang C's
+        // W = C / (c mu - lambda) + 1 / mu, is checked on the same runs.
+        let lambda = 3.0, c = 4
+        let runs = (1...10).map { seed -> SimulationResult in
+            Simulation(
+                spec: Self.station(
+                    lambda: lambda, servers: c, service: .exponential(mean: 1), customers: 80_000, seed: UInt64(seed))
+            ).run()
+        }
+        let ratios = runs.map { run -> Double in
+            let s = run.services[0]
+            let inSystem = s.meanQueueLength + s.utilization * Double(c)
+            let observedRate = Double(s.arrivals) / run.measuredSeconds
+            return inSystem / (observedRate * run.clients[0].latency.mean)
+        }
+        Self.expectWithin(1, ratios, relativeWidth: 0.02, "L / (lambda W)")
+        let theory = Self.erlangC(servers: c, offered: lambda) / (Double(c) - lambda) + 1
+        Self.expectWithin(theory, runs.map(\.clients[0].latency.mean), relativeWidth: 0.03, "M/M/\(c) W")
+    }
+
+    @Test("Several instances behind a random balancer: each is M/M/c at lambda/n; queue length sums, utilization averages")
+    func randomSplitInstances() {
+        // A Poisson stream split at random (each arrival independently to one of n instances) is
+        // n independent Poisson streams of rate lambda/n, so each instance is an M/M/c queue of
+        // its own: Wq from Erlang C at lambda/n. summary.json's mean_queue_length covers all
+        // instances (their sum: Little's law with the service's whole arrival rate), and
+        // utilization is busy workers over the workers of all serving instances, lambda/(n c mu).
+        let n = 3, c = 2, rho = 0.7
+        let lambda = rho * Double(n * c)
+        let horizon = 80_000 / lambda
+        let runs = (1...10).map { seed -> SimulationResult in
+            let spec = ScenarioSpec(
+                name: "split", duration: SimTime(seconds: horizon * 1.1), warmup: SimTime(seconds: horizon * 0.1),
+                seed: UInt64(seed), metricsInterval: SimTime(seconds: horizon),
+                clients: [ClientSpec(name: "load", target: "station", arrival: .poisson(rate: lambda))],
+                services: [
+                    ServiceSpec(
+                        name: "station", instances: n, workers: c, serviceTime: .exponential(mean: 1), balancer: .random)
+                ])
+            return Simulation(spec: spec).run()
+        }
+        let perInstance = lambda / Double(n)
+        let wq = Self.erlangC(servers: c, offered: perInstance) / (Double(c) - perInstance)
+        Self.expectWithin(wq, runs.map(\.services[0].meanWait), relativeWidth: 0.1, "\(n) x M/M/\(c) Wq")
+        Self.expectWithin(lambda * wq, runs.map(\.services[0].meanQueueLength), relativeWidth: 0.1, "\(n) x M/M/\(c) Lq, summed")
+        Self.expectWithin(rho, runs.map(\.services[0].utilization), relativeWidth: 0.01, "\(n) x M/M/\(c) utilization")
     }
 
     @Test("Utilization equals offered load per server below saturation")

@@ -7,7 +7,12 @@ import SatsimCore
 /// timeout) reaches `failure_ratio`, it opens: for `open_for` every attempt is rejected without
 /// being sent. Then it is half-open: it lets `half_open_probes` attempts through; if all of them
 /// succeed it closes (with a fresh window), and the first failure opens it again. This is the
-/// state machine of Hystrix, resilience4j and Polly.
+/// state machine of Hystrix, resilience4j and Polly, with one difference in half-open:
+/// resilience4j waits for its permittedNumberOfCallsInHalfOpenState calls and opens again only
+/// when their failure rate reaches failureRateThreshold, so with threshold 0.5 and 5 probes two
+/// failures still close it. Here any failed probe reopens it (Hystrix's and Polly's single
+/// trial call, generalised to `half_open_probes`), which is the same rule whenever
+/// failure_ratio x half_open_probes <= 1, and the schema says so ("all must succeed to close").
 ///
 /// Only the attempts a state admitted decide what that state does. Each change of state starts
 /// a new `Period`; an attempt carries the period it was admitted in, and its outcome counts only

@@ -52,11 +52,14 @@ public struct ServiceSpec: Sendable, Hashable {
 
 /// `queue`.
 public struct QueueSpec: Sendable, Hashable {
-    /// `capacity`: per instance; nil is unbounded. A full queue rejects at once.
+    /// `capacity`: per instance, the requests waiting (those in service hold a worker, not a
+    /// slot: an instance holds at most workers + capacity); nil is unbounded. A full queue
+    /// rejects at once.
     public var capacity: Int?
     /// `discipline`.
     public var discipline: QueueDiscipline
-    /// `timeout`: the server drops work that waited longer; nil never drops.
+    /// `timeout`: the server drops work that waited longer, when a worker reaches it (not by a
+    /// timer: until then it holds its queue slot); nil never drops.
     public var timeout: SimTime?
     public init(capacity: Int? = nil, discipline: QueueDiscipline = .fifo, timeout: SimTime? = nil) {
         self.capacity = capacity

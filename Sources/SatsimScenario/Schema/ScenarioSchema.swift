@@ -98,7 +98,9 @@ extension ScenarioSchema {
                     .init("budget", .object("budget"), .optional("no budget"), "caps retries as a share of first attempts"),
                 ]),
             SchemaShape(
-                "backoff", "The n-th retry (n = 0 first) waits from v = min(cap, base x multiplier^n), jittered.",
+                "backoff",
+                "The n-th retry (n = 0 first) waits from v = min(cap, base x multiplier^n), jittered (AWS Architecture Blog, "
+                    + "\"Exponential Backoff And Jitter\"; the first retry waits from base itself).",
                 keys: [
                     .init("base", .duration(positive: true), .required, "wait before the first retry"),
                     .init("multiplier", .multiplier, .defaulted("2"), "growth per retry"),
@@ -107,7 +109,10 @@ extension ScenarioSchema {
                           "none: v; full: uniform [0, v]; equal: v/2 + uniform [0, v/2]; decorrelated: min(cap, uniform [base, 3 x previous])"),
                 ]),
             SchemaShape(
-                "budget", "A token bucket: retries allowed <= ratio x first attempts, plus a floor.",
+                "budget",
+                "A token bucket: retries allowed <= ratio x first attempts, plus a floor. As Finagle's RetryBudget: each first "
+                    + "attempt deposits ratio of a token, each retry takes a whole one, both count for 10 s, and a reserve of "
+                    + "min_per_second x 10 s tokens is always there (a rate budget, not Envoy's share of requests in flight).",
                 keys: [
                     .init("ratio", .ratio, .required, "retries per first attempt"),
                     .init("min_per_second", .nonNegativeNumber, .defaulted("0"), "retries always allowed per second"),
@@ -152,9 +157,10 @@ extension ScenarioSchema {
                 "queue", "Per-instance queue of requests waiting for a worker.",
                 keys: [
                     .init("capacity", .integer(minimum: 0, maximum: 100_000_000), .optional("unbounded"),
-                          "per instance; a full queue rejects (error) at once"),
+                          "per instance; a full queue rejects (error) at once; it counts the requests waiting, not those in "
+                              + "service (an instance holds at most workers + capacity)"),
                     .init("discipline", .choice(of: QueueDiscipline.self), .defaulted("fifo"), "which waiting request is served next"),
-                    .init("timeout", .duration(positive: true), .optional("never"), "the server drops work that waited longer"),
+                    .init("timeout", .duration(positive: true), .optional("never"), "the server drops work that waited longer, when a worker reaches it"),
                 ]),
             SchemaShape(
                 "call", "A downstream call, an item of `calls`.",
