@@ -73,6 +73,7 @@ extension Simulation {
             return
         }
         instances[instance].outlierEjected = true
+        services[s].outlierWatch.append(instance)
         instances[instance].outlierEjections += 1
         instances[instance].outlierEjectedAt = now.nanoseconds
         if Self.backoffMayGrow(instances[instance].outlierBackoff, spec) { instances[instance].outlierBackoff += 1 }
@@ -87,8 +88,18 @@ extension Simulation {
     func outlierReview(service s: Int, generation: UInt32) {
         guard generation == chaos.reviewGeneration[s], let spec = services[s].spec.outlierDetection else { return }
         var returned = false
-        for instance in services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
-        where instances[instance].outlierEjected {
+        // The watched instances in slot order, as a walk of every slot would meet them; an
+        // instance outside the list is neither ejected nor has a multiplier to lower.
+        var watch = services[s].outlierWatch
+        services[s].outlierWatch = []
+        watch.sort()
+        var unique = 0
+        for instance in watch where unique == 0 || watch[unique - 1] != instance {
+            watch[unique] = instance
+            unique += 1
+        }
+        watch.removeLast(watch.count - unique)
+        for instance in watch where instances[instance].outlierEjected {
             let lasts = Self.ejectionTime(backoff: instances[instance].outlierBackoff, spec)
             guard lasts <= now.nanoseconds - instances[instance].outlierEjectedAt else { continue }
             instances[instance].outlierEjected = false
@@ -101,13 +112,16 @@ extension Simulation {
         }
         // Envoy's onIntervalTimer, after the returns: each instance in service again for at
         // least an interval since its last return has its multiplier lowered by one.
-        for instance in services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
+        for instance in watch
         where !instances[instance].outlierEjected && instances[instance].outlierBackoff > 0
             && instances[instance].outlierReturnedAt >= 0
             && now.nanoseconds - instances[instance].outlierReturnedAt >= spec.interval.nanoseconds
         {
             instances[instance].outlierBackoff -= 1
         }
+        watch.removeAll { !instances[$0].outlierEjected && instances[$0].outlierBackoff == 0 }
+        // Ejections made during this review (none today: returns eject nobody) stay watched.
+        services[s].outlierWatch = watch + services[s].outlierWatch
         if returned { refreshRouting(service: s) }
         scheduleOutlierReview(service: s)
     }

@@ -64,6 +64,10 @@ extension Simulation {
             let healthy = running.filter { !instances[$0].ejected && !instances[$0].outlierEjected }
             let routable = service.panicking ? running : healthy
             precondition(service.servingList == routable, "\(service.spec.name): balancer list \(service.servingList), expected \(routable)")
+            for i in service.firstInstance..<(service.firstInstance + service.slotCount)
+            where instances[i].outlierEjected || instances[i].outlierBackoff > 0 {
+                precondition(service.outlierWatch.contains(i), "\(service.spec.name) instance \(i): outlier state outside the review's list")
+            }
             if let tree = service.loadTree {
                 // Every instance the balancer may choose holds its live load, and no other holds one.
                 for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
