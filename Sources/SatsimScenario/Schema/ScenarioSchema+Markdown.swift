@@ -78,6 +78,11 @@ extension ScenarioSchema {
             block replaces the base entries for that variant, it does not add to them. `satsim check
             --variant NAME` checks that variant against its own block, or the base entries when it has none.
 
+            The `cohorts.experiment.` and `cohorts.control.` figures of a client exist only when a `latency`
+            or `errors` event of the timeline has a `share`: a block that names them in a file without one
+            is refused when the file is loaded (a variant's own block counts the `timeline.N.share` the
+            variant sets).
+
             | path | figures |
             |---|---|
             | run | \(runFigures.map { "`\($0)`" }.joined(separator: ", ")) |
