@@ -220,7 +220,7 @@ struct HostileRunTests {
             let text = Self.tiny + "  - { at: 3s, kind: set, path: \(path), value: 3 }\n"
             Self.expect(try Self.satsim(["run", try Self.file(text)]), 2, [
                 "scenario.yaml:18:32: error: timeline.1.path: cannot change \(path) mid-run",
-                "holds for the whole run; only clients.* and services.* settings can change mid-run",
+                "holds for the whole run. Only clients.* and services.* settings can change mid-run",
             ])
         }
         let typo = Self.tiny + "  - { at: 3s, kind: set, path: servics.api.workers, value: 3 }\n"

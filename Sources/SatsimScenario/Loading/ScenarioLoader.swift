@@ -355,7 +355,7 @@ public enum ScenarioLoader {
             let fixedBlock = top != "clients" && top != "services" && ScenarioSchema.standard.root.keys.contains { $0.name == top }
             if fixedBlock || overlay.apply(to: &probe) == nil, case .refused(let why) = MidRunRule.rule(for: override.path) {
                 problems.append(Diagnostic(at: positions.value("\(base).path"), path: "\(base).path",
-                                           "cannot change \(override.path) mid-run: \(why)"))
+                                           fixedForTheRun(override.path, why: why)))
                 continue
             }
             check([overlay], context: "set by \(base)")

@@ -196,7 +196,8 @@ extension ScenarioSchema {
                     + "exactly at `at + for`. The settings in force at any time are the file's, then every enabled step `set` "
                     + "already started and every windowed one in progress, applied in order of `at` (file order among equal "
                     + "times). Each change is written to events.jsonl (`setting_changed`, `setting_restored`) with the rule "
-                    + "below. Paths marked *refused* are errors in `validate`, whether or not the event is enabled.", "",
+                    + "below. Paths marked *refused* are errors in `validate`, whether or not the event is enabled; the error "
+                    + "says the key is fixed for the whole run and names the keys of that client or service a `set` can change.", "",
                     "| path | mid-run rule |", "|---|---|"]
         for path in MidRunRule.documentedPaths {
             switch MidRunRule.rule(for: path) {
