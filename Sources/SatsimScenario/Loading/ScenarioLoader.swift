@@ -129,7 +129,9 @@ public enum ScenarioLoader {
                     "not supported yet: this version does not simulate \(feature.feature)"))
             }
         }
-        if diagnostics.isEmpty, let eventBudget, let tooMany = checkEventBudget(spec, budget: eventBudget, positions: positions) {
+        if diagnostics.isEmpty, let eventBudget,
+           let tooMany = checkEventBudget(spec, budget: eventBudget, positions: positions,
+                                          duration: durationOrigin(overrides: overrides, variant: variant, spec: spec, original: original)) {
             diagnostics.append(tooMany)
         }
         guard diagnostics.isEmpty else { throw ScenarioError(diagnostics: sorted(diagnostics)) }
