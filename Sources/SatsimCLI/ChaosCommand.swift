@@ -141,7 +141,7 @@ public struct ChaosCommand: ParsableCommand {
         let specs = search.combinations.indices.map(search.spec(of:))
         let progress = ProgressReporter(label: "chaos", total: Double(pending.count))
         do {
-            try SweepCommand.execute(pending, plan: plan, specs: specs, jobs: jobs ?? ParallelRunner.defaultJobs(),
+            try SweepCommand.execute(pending, plan: plan, specs: specs, jobs: JobCount.resolve(jobs),
                                      limits: runLimits.limits, store: store, progress: progress)
         } catch {
             progress.finish()

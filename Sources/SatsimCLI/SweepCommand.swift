@@ -96,7 +96,7 @@ public struct SweepCommand: ParsableCommand {
 
         let progress = ProgressReporter(label: "sweep", total: Double(pending.count))
         do {
-            try Self.execute(pending, plan: plan, specs: specs, jobs: jobs ?? ParallelRunner.defaultJobs(),
+            try Self.execute(pending, plan: plan, specs: specs, jobs: JobCount.resolve(jobs),
                              limits: runLimits.limits, store: store, progress: progress)
         } catch {
             progress.finish()
