@@ -46,7 +46,7 @@ public struct ChaosCommand: ParsableCommand {
     var file: String
 
     @Option(name: .customLong("max-together"), parsing: .unconditional,
-            help: "The largest combination tried (default: chaos.max_together).", transform: FlagValue.count(in: 1...10))
+            help: "The largest combination tried (default: chaos.max_together); above the number of enabled faults, every combination up to all of them.", transform: FlagValue.count(in: 1...10))
     var maxTogether: Int?
 
     @Option(parsing: .unconditional, help: "Runs per combination (default: chaos.replications).",
@@ -141,7 +141,7 @@ public struct ChaosCommand: ParsableCommand {
         let specs = search.combinations.indices.map(search.spec(of:))
         let progress = ProgressReporter(label: "chaos", total: Double(pending.count))
         do {
-            try SweepCommand.execute(pending, plan: plan, specs: specs, jobs: jobs ?? ParallelRunner.defaultJobs(),
+            try SweepCommand.execute(pending, plan: plan, specs: specs, jobs: JobCount.resolve(jobs),
                                      limits: runLimits.limits, store: store, progress: progress)
         } catch {
             progress.finish()

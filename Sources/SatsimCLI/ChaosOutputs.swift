@@ -171,6 +171,6 @@ struct ChaosReport {
         }
         return SweepReportPage.render(scenario: outline.scenario, lines: lines, charts: matrix.map { [$0.svg()] } ?? [],
                                       header: ["rank", "faults", "runs", "outcomes", "goodput lost", "emergent"], rows: rows,
-                                      kind: "chaos")
+                                      kind: "chaos", names: outline.labels)
     }
 }

@@ -59,7 +59,7 @@ public struct CompareCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
             transform: FlagValue.count(in: 1...Int.max))
-    var jobs: Int = ParallelRunner.defaultJobs()
+    var jobs: Int?
 
     @OptionGroup var runLimits: RunLimitOptions
 
@@ -74,7 +74,7 @@ public struct CompareCommand: ParsableCommand {
         guard (1...100_000).contains(replications) else {
             throw ValidationError("--replications must be between 1 and 100000, found \(replications)")
         }
-        guard jobs > 0 else { throw ValidationError("--jobs must be > 0, found \(jobs)") }
+        if let jobs, jobs <= 0 { throw ValidationError("--jobs must be > 0, found \(jobs)") }
         if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
     }
 
@@ -110,7 +110,7 @@ public struct CompareCommand: ParsableCommand {
         let progress = ProgressReporter(label: "compare", total: Double(loaded.count * replications))
         // Every run's trace is kept until the report is drawn: together they stay bounded.
         let tracePoints = RunTrace.points(runs: loaded.count * replications, clients: base.clients.count)
-        let outputs = ParallelRunner.orderedMap(count: loaded.count * replications, jobs: jobs, { index in
+        let outputs = ParallelRunner.orderedMap(count: loaded.count * replications, jobs: JobCount.resolve(jobs), { index in
             var spec = loaded[index / replications]
             spec.seed = base.seed &+ UInt64(index % replications)
             let run = ScenarioRun(spec: spec, limits: limits)

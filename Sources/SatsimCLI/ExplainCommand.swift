@@ -68,7 +68,7 @@ public struct ExplainCommand: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
             transform: FlagValue.count(in: 1...Int.max))
-    var jobs: Int = ParallelRunner.defaultJobs()
+    var jobs: Int?
 
     @OptionGroup var runLimits: RunLimitOptions
 
@@ -91,7 +91,7 @@ public struct ExplainCommand: ParsableCommand {
         }
 
         let (explanation, traces) = Self.explanationAndTraces(
-            of: base, replications: replications, jobs: jobs, limits: runLimits.limits, keepTraces: directory != nil,
+            of: base, replications: replications, jobs: JobCount.resolve(jobs), limits: runLimits.limits, keepTraces: directory != nil,
             resolving: ScenarioRun.reloader(file: file, overrides: overrides, variant: variant, seed: seed))
 
         let json = explanation.json.rendered() + "\n"

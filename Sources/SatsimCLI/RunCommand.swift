@@ -53,7 +53,7 @@ public struct RunCommand: ParsableCommand {
             transform: FlagValue.count(in: 1...100_000))
     var replications: Int?
 
-    @Option(parsing: .unconditional, help: "With --explain: runs simulated at once (default: the number of cores).",
+    @Option(parsing: .unconditional, help: "With --explain: runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",
             transform: FlagValue.count(in: 1...Int.max))
     var jobs: Int?
 
@@ -93,7 +93,7 @@ public struct RunCommand: ParsableCommand {
         if explain {
             run.explanation = ExplainCommand.explanation(
                 of: spec, replications: replications ?? 5,
-                jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount, limits: runLimits.limits,
+                jobs: JobCount.resolve(jobs), limits: runLimits.limits,
                 resolving: ScenarioRun.reloader(file: file, overrides: overrides, variant: variant, seed: seed))
         }
         var written: [String] = []

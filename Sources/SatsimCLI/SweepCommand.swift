@@ -96,7 +96,7 @@ public struct SweepCommand: ParsableCommand {
 
         let progress = ProgressReporter(label: "sweep", total: Double(pending.count))
         do {
-            try Self.execute(pending, plan: plan, specs: specs, jobs: jobs ?? ParallelRunner.defaultJobs(),
+            try Self.execute(pending, plan: plan, specs: specs, jobs: JobCount.resolve(jobs),
                              limits: runLimits.limits, store: store, progress: progress)
         } catch {
             progress.finish()
@@ -238,7 +238,16 @@ public struct SweepCommand: ParsableCommand {
                     return Diagnostic(file: "--vary", line: ordinal, column: column, path: d.path, message: d.message,
                                       suggestion: d.suggestion)
                 }
-                Console.error("satsim: point \(point.index) (\(where_)) does not load:\n\(ScenarioError(diagnostics: located).description)")
+                // The loader names a duration it was given as `--set duration=...`: a point's
+                // comes from --vary or the file's sweep block.
+                let told = located.map { d -> Diagnostic in
+                    guard let axis = plan.columns.firstIndex(of: "duration"), origins.indices.contains(axis) else { return d }
+                    var d = d
+                    d.message = d.message.replacingOccurrences(
+                        of: "given by --set duration=", with: "given by \(origins[axis] == nil ? "sweep.vary" : "--vary") duration=")
+                    return d
+                }
+                Console.error("satsim: point \(point.index) (\(where_)) does not load:\n\(ScenarioError(diagnostics: told).description)")
                 throw ExitCode(2)
             }
         }

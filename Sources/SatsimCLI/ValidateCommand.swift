@@ -6,12 +6,15 @@ import SatsimScenario
 /// `satsim validate FILE...`: checks scenario files without running them.
 ///
 /// Prints `FILE: OK` for a good file, or its diagnostics (one per line,
-/// `FILE:LINE:COLUMN: error: PATH: MESSAGE`). Keys the model cannot simulate yet count as errors.
+/// `FILE:LINE:COLUMN: error: PATH: MESSAGE`). Keys the model cannot simulate yet count as errors,
+/// and so does a file, or one of its variants, that certainly needs more events than the default
+/// event budget.
 /// Exits 0 when every file is OK, 2 otherwise.
 public struct ValidateCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check scenario files: every key, type, range and reference, without running them.")
+        abstract: "Check scenario files: every key, type, range and reference, without running them.",
+        discussion: "Each variant is checked as well, against the default event budget as `compare` and `run --variant` load it.")
 
     @Argument(help: "Scenario files to check.")
     public var files: [String]
@@ -34,7 +37,13 @@ public struct ValidateCommand: ParsableCommand {
         var allValid = true
         for file in files {
             do throws(ScenarioError) {
-                _ = try ScenarioLoader.load(file: file, requireSupported: true, eventBudget: RunLimits().maxEvents)
+                let spec = try ScenarioLoader.load(file: file, requireSupported: true, eventBudget: RunLimits().maxEvents)
+                // Each variant too, as `compare` and `run --variant` load it (the base load
+                // checked that each one applies and decodes, not the events it needs).
+                if !spec.variants.isEmpty {
+                    let variants = try ScenarioLoader.variantBudgetProblems(file: file, budget: RunLimits().maxEvents)
+                    guard variants.isEmpty else { throw ScenarioError(diagnostics: variants) }
+                }
                 lines.append("\(TerminalText.inline(file)): OK")
             } catch {
                 allValid = false

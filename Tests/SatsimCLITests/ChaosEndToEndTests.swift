@@ -179,14 +179,6 @@ struct ChaosEndToEndTests {
             ("""
              chaos:
                at: 10s
-               max_together: 3
-               faults:
-                 - { kind: kill, service: api }
-             """,
-             [":21:17: error: chaos.max_together: found 3, expected at most the number of faults (1)"]),
-            ("""
-             chaos:
-               at: 10s
                faults:
                  - { at: 200s, kind: kill, service: api }
                  - { for: 170s, kind: latency, service: api, add: { dist: constant, value: 1ms } }

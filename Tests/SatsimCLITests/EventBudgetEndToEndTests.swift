@@ -61,4 +61,58 @@ import Testing
                                                    "--vary", "clients.users.arrival.rate=10/s,1000000000/s"])
         HostilePlanTests.expect(outcome, 2, ["--vary:1:", "clients.users.arrival.rate: found 1000000000/s", "more than the event budget"])
     }
+
+    /// A file that fits in a minute, run for ten hours.
+    static let minute = """
+        name: minute
+        description: fits in its minute, not in ten hours
+        duration: 1m
+        clients:
+          users: { target: api, arrival: { process: poisson, rate: 100000/s } }
+        services:
+          api: { instances: 4, workers: 8, service_time: { dist: constant, value: 1ms } }
+        variants:
+          long: { duration: 10h }
+          busy: { clients.users.arrival.rate: 1000000000/s }
+
+        """
+
+    /// `--set duration=10h` pushed the file past the budget, and the refusal, at the rate in the
+    /// file, spoke of "the run's 10h" as if the file said so. It stays at the rate, where a fix
+    /// goes, and says where the duration came from; a variant's duration likewise.
+    @Test func aDurationFromSetOrAVariantIsSaidToComeFromThere() throws {
+        let file = try HostilePlanTests.file(Self.minute)
+        let at = "scenario.yaml:5:60: error: clients.users.arrival.rate: found 100000/s, which sends at least 3599220008 requests over the run's 10h "
+        HostilePlanTests.expect(try HostilePlanTests.satsim(["run", file, "--set", "duration=10h", "--out", try HostilePlanTests.folder()]), 2,
+                                [at + "(a duration given by --set duration=10h; the file's duration is 1m), more than the event budget"])
+        HostilePlanTests.expect(try HostilePlanTests.satsim(["compare", file, "--variant", "long", "--out", try HostilePlanTests.folder()]), 2,
+                                [at + "(a duration given by variant 'long', duration: 10h; the file's duration is 1m), more than the event budget"])
+        // The file's own minute, and a timeline-free --set of something else: no such words.
+        let plain = try HostilePlanTests.satsim(["run", file, "--set", "clients.users.arrival.rate=1000000000/s", "--out", try HostilePlanTests.folder()])
+        HostilePlanTests.expect(plain, 2, ["over the run's 1m, more than the event budget"])
+        #expect(!plain.stderr.contains("a duration given by"))
+        // A sweep's duration comes from --vary, not --set.
+        HostilePlanTests.expect(try HostilePlanTests.satsim(["sweep", file, "--vary", "duration=1m,10h", "--replications", "1",
+                                                             "--out", try HostilePlanTests.folder()]), 2,
+                                ["(a duration given by --vary duration=10h; the file's duration is 1m)"])
+    }
+
+    /// `validate` loaded the base alone, so it passed a file whose variant `compare` refused:
+    /// each variant is checked too, located at the variant (at its own value when it sets the key
+    /// that needs the most events, else at its name).
+    @Test func validateChecksEachVariantAtTheVariant() throws {
+        let file = try HostilePlanTests.file(Self.minute)
+        let outcome = try HostilePlanTests.satsim(["validate", file])
+        HostilePlanTests.expect(outcome, 2, [
+            "scenario.yaml:9:3: error: clients.users.arrival.rate: found 100000/s, which sends at least 3599220008 requests over the run's 10h (a duration given by variant 'long', duration: 10h; the file's duration is 1m)",
+            "clients.users.arrival.rate is written at line 5 (with variant 'long')",
+            "scenario.yaml:10:39: error: clients.users.arrival.rate: found 1000000000/s, which sends at least 39997550510 requests over the run's 1m",
+            "or give --max-events to run it anyway until that budget stops it (with variant 'busy')",
+        ], in: \.stdout)
+        #expect(!outcome.stdout.contains(": OK"))
+        // Without the variants the file is fine.
+        let base = try HostilePlanTests.file(Self.minute.components(separatedBy: "variants:")[0], name: "base.yaml")
+        let fine = try HostilePlanTests.satsim(["validate", base])
+        #expect(fine.status == 0, "\(fine.stdout)")
+    }
 }

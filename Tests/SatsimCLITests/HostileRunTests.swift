@@ -130,7 +130,7 @@ struct HostileRunTests {
         let out = try HostilePlanTests.folder()
         Self.expect(try Self.satsim(["run", file, "--out", out]), 0, [])
         let page = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
-        let cells = page.components(separatedBy: "<th scope=\"row\">users</th>").dropFirst().first?.components(separatedBy: "</tr>").first ?? ""
+        let cells = page.components(separatedBy: "<th scope=\"row\"><bdi>users</bdi></th>").dropFirst().first?.components(separatedBy: "</tr>").first ?? ""
         #expect(cells.components(separatedBy: "<td>-</td>").count - 1 >= 4, "the users row of report.html: \(cells)")
         let check = try Self.satsim(["check", file])
         Self.expect(check, 1, ["FAIL clients.users.latency.p99 <= 0.1"], in: \.stdout)
@@ -220,7 +220,7 @@ struct HostileRunTests {
             let text = Self.tiny + "  - { at: 3s, kind: set, path: \(path), value: 3 }\n"
             Self.expect(try Self.satsim(["run", try Self.file(text)]), 2, [
                 "scenario.yaml:18:32: error: timeline.1.path: cannot change \(path) mid-run",
-                "holds for the whole run; only clients.* and services.* settings can change mid-run",
+                "holds for the whole run. Only clients.* and services.* settings can change mid-run",
             ])
         }
         let typo = Self.tiny + "  - { at: 3s, kind: set, path: servics.api.workers, value: 3 }\n"

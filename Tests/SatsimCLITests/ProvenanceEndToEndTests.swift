@@ -77,7 +77,7 @@ struct ProvenanceEndToEndTests {
             html.range(of: "</header>", range: start.upperBound..<html.endIndex).map { String(html[start.lowerBound..<$0.upperBound]) }
         })
         var cursor = header.startIndex
-        for needle in ["variant <strong>no-retries</strong>", "clients.users.retry.max_attempts=1", "clients.users.timeout=1s",
+        for needle in ["variant <strong><bdi>no-retries</bdi></strong>", "clients.users.retry.max_attempts=1", "clients.users.timeout=1s",
                        "--set services.api.workers=6", "--set clients.users.timeout=400ms"] {
             let found = header.range(of: needle, range: cursor..<header.endIndex)
             #expect(found != nil, "\(needle) missing from the header, or out of order: \(header)")

@@ -26,8 +26,8 @@ struct ReportPageTests {
         for entry in RunCharts(result: run.result, spec: run.spec, analysis: run.analysis).entries {
             #expect(html.contains(entry.chart.svg()), "\(entry.fileName) is not inlined")
         }
-        #expect(html.contains("<th scope=\"row\">users</th>"))
-        #expect(html.contains("<th scope=\"row\">api</th>"))
+        #expect(html.contains("<th scope=\"row\"><bdi>users</bdi></th>"))
+        #expect(html.contains("<th scope=\"row\"><bdi>api</bdi></th>"))
     }
 
     @Test("The page is self-contained: no script, no external resource, no link out")
@@ -49,9 +49,42 @@ struct ReportPageTests {
         #expect(!html.contains("'quoted'"))
         let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quoted&#39;"
         #expect(html.contains("<p class=\"description\">\(escaped)</p>"))
-        #expect(html.contains("<th scope=\"row\">\(escaped)</th>"))
+        #expect(html.contains("<th scope=\"row\"><bdi>\(escaped)</bdi></th>"))
         // The story quotes the client's name (the load spike's sentence).
         #expect(html.contains("the load of \(escaped) by"))
+    }
+
+    /// Escaping made a bidi control visible to no one: U+202E (right-to-left override) in a
+    /// client's name reversed the rest of its sentence, and a Hebrew or Arabic name could pull
+    /// the numbers after it to its side. Every name the page's HTML shows is isolated in `<bdi>`
+    /// (HTML Living Standard, "The bdi element"; Unicode Standard Annex #9, isolates): the
+    /// tables' names always, a sentence's names when they are right to left.
+    @Test("Right-to-left names and bidi controls are isolated in <bdi> wherever the HTML shows them")
+    func bidiIsolation() {
+        let client = "\u{202E}users", service = "שרת", variant = "متغير"
+        let run = ReportFixture(spec: ReportFixture.small(client: client, service: service))
+        let provenance = RunProvenance(variant: variant, overrides: [.init(path: "services.\(service).workers", value: "2", source: .variant)])
+        let html = ReportPage.render(result: run.result, analysis: run.analysis, spec: run.spec, provenance: provenance)
+        #expect(html.contains("<th scope=\"row\"><bdi>\(client)</bdi></th>"))
+        #expect(html.contains("<th scope=\"row\"><bdi>\(service)</bdi></th>"))
+        #expect(html.contains("the load of <bdi>\(client)</bdi> by"), "the story's spike sentence")
+        #expect(html.contains("variant <strong><bdi>\(variant)</bdi></strong>"))
+        #expect(html.contains("<title>small-spike (\u{2068}"), "the title, which takes no element, isolates with U+2068")
+        // Outside the charts (SVG has no bdi; each of its texts is a paragraph of its own) and
+        // the title, every occurrence of a name is the whole content of a bdi element.
+        var outside = html
+        while let open = outside.range(of: "<svg"), let close = outside.range(of: "</svg>", range: open.upperBound..<outside.endIndex) {
+            outside.removeSubrange(open.lowerBound..<close.upperBound)
+        }
+        if let title = outside.range(of: "<title>"), let end = outside.range(of: "</title>") { outside.removeSubrange(title.lowerBound..<end.upperBound) }
+        for name in [client, service, variant] {
+            let occurrences = outside.components(separatedBy: name).count - 1
+            let isolated = outside.components(separatedBy: "<bdi>\(name)</bdi>").count - 1
+            #expect(occurrences > 0 && occurrences == isolated, "\(name): \(occurrences) shown, \(isolated) isolated")
+        }
+        // A name written left to right is left alone in prose, and isolated in the tables.
+        #expect(Markup.prose("users retried", names: ["users", "\u{202E}x"]) == "users retried")
+        #expect(Markup.prose("a \u{202E}x & \u{202E}xy", names: ["\u{202E}x", "\u{202E}xy"]) == "a <bdi>\u{202E}x</bdi> &amp; <bdi>\u{202E}xy</bdi>")
     }
 
     @Test("A run stopped at a limit says that its results are partial")

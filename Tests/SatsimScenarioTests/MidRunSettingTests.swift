@@ -248,7 +248,7 @@ struct MidRunSettingTests {
                     try ScenarioLoader.parse(text: Self.withSet(path, value), file: "set.yaml")
                 }
                 #expect(error.diagnostics.contains {
-                    $0.path == "timeline.\(index).path" && $0.line > 1 && $0.message == "cannot change \(path) mid-run: \(why)"
+                    $0.path == "timeline.\(index).path" && $0.line > 1 && $0.message == ScenarioLoader.fixedForTheRun(path, why: why)
                 }, "\(path): \(error.diagnostics)")
             case .applies:
                 applied += 1
@@ -294,6 +294,41 @@ struct MidRunSettingTests {
         // Switched off, it is refused all the same: a variant or a sweep could switch it on.
         let off = Self.base + "  - { at: 20s, kind: set, path: duration, value: 2m, enabled: false }\n"
         #expect(throws: ScenarioError.self) { try ScenarioLoader.parse(text: off, file: "set.yaml") }
+    }
+
+    /// A fixed key was refused with the rule's reason alone ("a cache's size and lifetime are
+    /// fixed"), which could read as an unknown key: the refusal says the key exists but holds for
+    /// the whole run, and names the keys a `set` can change instead.
+    @Test("a fixed key is refused as existing but fixed for the run, with the keys that can change")
+    func fixedKeysNameWhatCanChange() throws {
+        func message(_ path: String, _ value: String) throws -> String {
+            let error = try #require(throws: ScenarioError.self) {
+                try ScenarioLoader.parse(text: Self.withSet(path, value), file: "set.yaml")
+            }
+            return error.diagnostics.first { $0.path == "timeline.1.path" }?.message ?? "\(error.diagnostics)"
+        }
+        let process = try message("clients.users.arrival.process", "constant")
+        #expect(process.hasPrefix("cannot change clients.users.arrival.process mid-run: the key exists, but it is fixed for the whole run: "), "\(process)")
+        #expect(process.hasSuffix(". A timeline `set` can change these keys of clients.users: target, arrival.rate, arrival.users, "
+                                  + "arrival.think, network, timeout, retry, circuit_breaker and adaptive_throttle"), "\(process)")
+        let cache = try message("services.api.cache.ttl", "2m")
+        #expect(cache.contains("the key exists, but it is fixed for the whole run: a cache's size and lifetime"), "\(cache)")
+        #expect(cache.contains("these keys of services.api: instances, workers, ") && cache.contains(", cache.keys, cache.zipf, health_check, "), "\(cache)")
+        #expect(!cache.contains("cache.ttl and") && !cache.contains("cache.capacity,"), "\(cache)")
+        let duration = try message("duration", "2m")
+        #expect(duration == "cannot change duration mid-run: `duration` is a key of the file, but it holds for the whole run. "
+                + "Only clients.* and services.* settings can change mid-run (clients.NAME.KEY, services.NAME.KEY), all but "
+                + "clients.NAME.arrival.process, services.NAME.cache.capacity and services.NAME.cache.ttl", "\(duration)")
+        // Each key listed as changeable is one the rules apply to, and each fixed one is refused.
+        for block in ["clients", "services"] {
+            let (keys, fixed) = ScenarioLoader.changeable(block: block)
+            for key in keys {
+                if case .refused = MidRunRule.rule(for: "\(block).NAME.\(key)") { Issue.record("\(block).NAME.\(key) is listed as changeable") }
+            }
+            for key in fixed {
+                if case .applies = MidRunRule.rule(for: "\(block).NAME.\(key)") { Issue.record("\(block).NAME.\(key) is listed as fixed") }
+            }
+        }
     }
 
     @Test("overlapping sets: the value in force is the file's, then each set in progress in order of `at`")

@@ -1,3 +1,4 @@
+import Foundation
 import SatsimModel
 import Testing
 @testable import SatsimSweep
@@ -80,6 +81,20 @@ struct ParallelRunnerTests {
         #expect(ParallelRunner.defaultJobs(environment: ["SLURM_CPUS_PER_TASK": "3"]) == 3)
         #expect(ParallelRunner.defaultJobs(environment: ["SLURM_CPUS_PER_TASK": "zero"]) >= 1)
         #expect(ParallelRunner.defaultJobs(environment: [:]) >= 1)
+    }
+
+    /// An unusable SLURM_CPUS_PER_TASK falls back to the cores with a warning naming the
+    /// variable and its value; a usable one, or none, gives no warning.
+    @Test func anUnusableSlurmCpusPerTaskIsWarnedAbout() {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        for value in ["abc", "0", "-3", "", "2.5"] {
+            let (jobs, warning) = ParallelRunner.jobsDefault(environment: ["SLURM_CPUS_PER_TASK": value])
+            #expect(jobs == cores)
+            #expect(warning == "warning: SLURM_CPUS_PER_TASK is '\(value)', not a whole number >= 1; running \(cores) at once "
+                    + "(the number of cores) instead; give --jobs N to choose", "\(value)")
+        }
+        #expect(ParallelRunner.jobsDefault(environment: ["SLURM_CPUS_PER_TASK": "3"]) == (3, nil))
+        #expect(ParallelRunner.jobsDefault(environment: [:]).warning == nil)
     }
 }
 

@@ -54,7 +54,8 @@ public enum MidRunRule: Sendable, Hashable {
             }
         case "circuit_breaker": return .applies("the breaker restarts closed with the new settings, its window forgotten")
         case "adaptive_throttle": return .applies("the throttle restarts with the new settings, its history forgotten")
-        default: return .refused("unknown client setting")
+        // Every key of CLIENT has a rule above; one added without a rule stays fixed until it has one.
+        default: return .refused("this client setting has no rule for changing mid-run, so it is fixed for the run")
         }
     }
 
@@ -83,7 +84,8 @@ public enum MidRunRule: Sendable, Hashable {
             return .applies("the autoscaler applies the new setting at its next decision, its history of recommendations forgotten; the decision already due keeps its time")
         case "outlier_detection":
             return .applies("every failure from now on counts against the new setting; ejections in force end at the first review where min(base_ejection_time x ejections, max_ejection_time) has passed; a new interval restarts the reviews from now")
-        default: return .refused("unknown service setting")
+        // Every key of SERVICE has a rule above; one added without a rule stays fixed until it has one.
+        default: return .refused("this service setting has no rule for changing mid-run, so it is fixed for the run")
         }
     }
 }

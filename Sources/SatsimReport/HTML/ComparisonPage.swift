@@ -35,8 +35,8 @@ public enum ComparisonPage {
             html += "<p class=\"chart-key\">Each cell is one run: no confidence interval, and no difference marked "
             html += "(<code>--replications 2</code> or more gives both).</p>\n"
         }
-        html += comparisonTable(comparison, provenances: provenances, unit: unit)
-        html += chartSection(charts, note: "Colour names the variant here: black is the base.")
+        html += comparisonTable(comparison, provenances: provenances, unit: unit, names: ReportPage.names(spec))
+        html += chartSection(charts, note: "Colour names the variant here: black is the base.", names: ReportPage.names(spec))
         return html + footer(spec: spec)
     }
 
@@ -49,20 +49,20 @@ public enum ComparisonPage {
         let columns = zip(names, traces).map { OverlayCharts.Column(name: $0, traces: $1) }
         let charts = OverlayCharts.explanation(columns: columns, duration: spec.duration.seconds, marks: RunCharts.marks(spec: spec))
         var html = head(title: "\(spec.name): explain", kicker: "satsim explain report", spec: spec, replications: explanation.replications, baseSeed: explanation.baseSeed)
-        html += ReportPage.provenanceLine(provenance)
+        html += ReportPage.provenanceLine(provenance, names: ReportPage.names(spec, provenance: provenance))
         html += "</header>\n"
         if !spec.description.isEmpty { html += "<p class=\"description\">\(Markup.escape(spec.description))</p>\n" }
         html += "\n<h2 id=\"finding\">What each mechanism does here</h2>\n<ol class=\"story\">\n"
-        for sentence in explanation.finding { html += "<li>\(Markup.escape(sentence))</li>\n" }
+        for sentence in explanation.finding { html += "<li>\(Markup.prose(sentence, names: ReportPage.names(spec)))</li>\n" }
         html += "</ol>\n"
         html += "\n<h2 id=\"table\">Each mechanism switched off in turn</h2>\n"
         html += "<p class=\"chart-key\">Goodput: requests/s over every client, the mean and the 95% confidence interval "
         html += "[low, high] over \(explanation.replications) replication\(explanation.replications == 1 ? "" : "s"). Recovery: seconds after the last fault, over the runs "
         html += "that recovered. Effect: cause, better without it; protection, worse without it (bad outcomes first, then "
         html += "goodput; paired differences whose 95% interval excludes 0).</p>\n"
-        html += explanationTable(explanation)
+        html += explanationTable(explanation, names: ReportPage.names(spec))
         html += figureSection(explanation, spec: spec)
-        html += chartSection(charts.map { [$0] } ?? [], note: "Black is the base, blue the run with one mechanism off.")
+        html += chartSection(charts.map { [$0] } ?? [], note: "Black is the base, blue the run with one mechanism off.", names: ReportPage.names(spec))
         return html + footer(spec: spec)
     }
 
@@ -117,14 +117,14 @@ public enum ComparisonPage {
             """
     }
 
-    static func chartSection(_ charts: [RunCharts.Entry], note: String) -> String {
+    static func chartSection(_ charts: [RunCharts.Entry], note: String, names: [String]) -> String {
         guard !charts.isEmpty else { return "" }
         var html = "\n<h2 id=\"charts\">Charts</h2>\n"
         html += "<p class=\"chart-key\">\(Markup.escape(note)) Each line is a column's mean over its replications; the band "
         html += "of its colour spans the lowest to the highest replication at each moment. Grey band, the warmup; orange band, "
         html += "a fault of the timeline; dashed line, a step of the timeline.</p>\n"
         for entry in charts {
-            html += "<figure>\n\(entry.chart.svg())<figcaption>\(Markup.escape(entry.caption))</figcaption>\n</figure>\n"
+            html += "<figure>\n\(entry.chart.svg())<figcaption>\(Markup.prose(entry.caption, names: names))</figcaption>\n</figure>\n"
         }
         return html
     }
@@ -166,7 +166,7 @@ public enum ComparisonPage {
         return (path, "", 1)
     }
 
-    static func comparisonTable(_ comparison: Comparison, provenances: [RunProvenance], unit: LatencyUnit) -> String {
+    static func comparisonTable(_ comparison: Comparison, provenances: [RunProvenance], unit: LatencyUnit, names: [String] = []) -> String {
         let header: [(String, String)] = [("figure", "unit")] + comparison.variants.enumerated().map { v, name in
             let applied = v < provenances.count ? provenances[v].overrides.filter { $0.source == .variant }.map(\.assignment) : []
             return (name, applied.joined(separator: ", "))
@@ -184,10 +184,10 @@ public enum ComparisonPage {
             })
         }
         rows.append(["stopped at a limit (runs)"] + comparison.runs.map { "\($0.filter { $0.limit != nil }.count)" })
-        return ReportPage.table(header: header, rows: rows)
+        return ReportPage.table(header: header, rows: rows, columnNames: true, names: names)
     }
 
-    static func explanationTable(_ explanation: Explanation) -> String {
+    static func explanationTable(_ explanation: Explanation, names: [String] = []) -> String {
         let header: [(String, String)] = [
             ("mechanism", ""), ("subject", "scenario path"), ("change", "when switched off"), ("outcomes", "runs"),
             ("goodput", "requests/s, mean [95% interval]"), ("recovery", "s, mean"), ("effect", ""),
@@ -208,7 +208,7 @@ public enum ComparisonPage {
                 goodput, recovery, column.counterfactual == nil ? "-" : column.effect.rawValue,
             ]
         }
-        return ReportPage.table(header: header, rows: [row(explanation.base)] + explanation.counterfactuals.map(row))
+        return ReportPage.table(header: header, rows: [row(explanation.base)] + explanation.counterfactuals.map(row), names: names)
     }
 
     static func percent(_ x: Double) -> String { ReportPage.percent(x) }

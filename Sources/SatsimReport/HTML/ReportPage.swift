@@ -17,13 +17,17 @@ public enum ReportPage {
         let charts = charts ?? RunCharts(result: result, spec: spec, analysis: analysis)
         let story = Story(result: result, spec: spec, analysis: analysis)
         let e = Markup.escape
+        // Sentences and captions quote the scenario's names: each one that could reorder the
+        // text around it (right to left, or a bidi control) is isolated (Markup.prose).
+        let names = Self.names(spec, provenance: provenance)
+        let p = { (text: String) in Markup.prose(text, names: names) }
         var html = """
             <!DOCTYPE html>
             <html lang="en">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(e(spec.name))\(provenance.isEmpty ? "" : " (" + e(provenance.label) + ")"): satsim report</title>
+            <title>\(e(spec.name))\(provenance.isEmpty ? "" : " (" + Markup.isolatedText(provenance.label) + ")"): satsim report</title>
             <style>
             \(ReportStyle.css)
             </style>
@@ -34,7 +38,7 @@ public enum ReportPage {
             <p class="kicker">satsim run report</p>
             <h1>\(e(spec.name))</h1>
             <p class="meta">\(e(meta(spec: spec)))</p>
-            \(provenanceLine(provenance))</header>
+            \(provenanceLine(provenance, names: names))</header>
 
             """
         if !spec.description.isEmpty {
@@ -42,7 +46,7 @@ public enum ReportPage {
         }
         if let limit = result.limitHit {
             // The limit's message says where the run stopped, in simulated time.
-            html += "<p class=\"partial\">Partial results: \(e(limit.message)).</p>\n"
+            html += "<p class=\"partial\">Partial results: \(p(limit.message)).</p>\n"
         }
         // One latency unit for the whole page: the verdict's, the charts' and the tables'.
         let unit = LatencyUnit.of(result)
@@ -51,7 +55,7 @@ public enum ReportPage {
         // `finding` (run --explain) closes the story: what switching each mechanism off showed.
         if !(story.sentences.isEmpty && finding.isEmpty) && analysis.verdict.notJudged == nil {
             html += "\n<h2 id=\"story\">What happened</h2>\n<ol class=\"story\">\n"
-            for sentence in story.sentences + finding { html += "<li>\(e(sentence))</li>\n" }
+            for sentence in story.sentences + finding { html += "<li>\(p(sentence))</li>\n" }
             html += "</ol>\n"
         }
         html += "\n<h2 id=\"charts\">Charts</h2>\n"
@@ -60,7 +64,7 @@ public enum ReportPage {
         html += "a triangle at the top, a value above the axis (its peak written); grey lanes above a plot, a mechanism's "
         html += "state (darker is more). Every latency is in \(unit == .seconds ? "seconds" : "milliseconds").</p>\n"
         for entry in charts.entries {
-            html += "<figure>\n\(entry.chart.svg())<figcaption>\(e(entry.caption)) "
+            html += "<figure>\n\(entry.chart.svg())<figcaption>\(p(entry.caption)) "
             html += "(<code>\(e(entry.fileName))</code>)</figcaption>\n</figure>\n"
         }
         html += "\n<h2 id=\"clients\">Clients</h2>\n" + clientTable(result.clients, unit: unit)
@@ -77,16 +81,23 @@ public enum ReportPage {
         return html
     }
 
+    /// The scenario's names a page may quote: clients, services, variants (and the variant run).
+    static func names(_ spec: ScenarioSpec, provenance: RunProvenance = .none) -> [String] {
+        spec.clients.map(\.name) + spec.services.map(\.name) + spec.variants.map(\.name) + (provenance.variant.map { [$0] } ?? [])
+    }
+
     /// The header's line naming the variant and every override applied (with a line break after
-    /// it), or nothing when the file ran as written.
-    static func provenanceLine(_ provenance: RunProvenance) -> String {
+    /// it), or nothing when the file ran as written. The variant's name is isolated (`<bdi>`),
+    /// and so is any right-to-left name an assignment quotes.
+    static func provenanceLine(_ provenance: RunProvenance, names: [String] = []) -> String {
         guard !provenance.isEmpty else { return "" }
-        let e = Markup.escape
+        let names = names + (provenance.variant.map { [$0] } ?? [])
+        let e = { (text: String) in Markup.prose(text, names: names) }
         var parts: [String] = []
         let fromVariant = provenance.overrides.filter { $0.source == .variant }
         let fromSet = provenance.overrides.filter { $0.source == .set }
         if let variant = provenance.variant {
-            var text = "variant <strong>\(e(variant))</strong>"
+            var text = "variant <strong>\(Markup.isolated(variant))</strong>"
             if !fromVariant.isEmpty {
                 text += " (" + fromVariant.map { "<code>\(e($0.assignment))</code>" }.joined(separator: ", ") + ")"
             }
@@ -234,7 +245,7 @@ public enum ReportPage {
                 latency(c.latency.p99), latency(c.latency.max),
             ]
         }
-        return table(header: header, rows: rows)
+        return table(header: header, rows: rows, rowNames: true)
     }
 
     static func serviceTable(_ services: [ServiceSummary], unit: LatencyUnit) -> String {
@@ -251,22 +262,27 @@ public enum ReportPage {
                 s.instances.min == s.instances.max ? String(s.instances.min) : "\(s.instances.min)-\(s.instances.max)",
             ]
         }
-        return table(header: header, rows: rows)
+        return table(header: header, rows: rows, rowNames: true)
     }
 
-    /// A table whose head cells carry a unit line under the name.
-    static func table(header: [(name: String, unit: String)], rows: [[String]]) -> String {
+    /// A table whose head cells carry a unit line under the name. `rowNames`: each row's first
+    /// cell is a scenario's name (a client, a service), isolated in `<bdi>`; `columnNames`: the
+    /// head cells from the second on are (a comparison's variants). Other cells isolate any
+    /// right-to-left one of `names` they quote (``Markup/prose(_:names:)``).
+    static func table(header: [(name: String, unit: String)], rows: [[String]], rowNames: Bool = false,
+                      columnNames: Bool = false, names: [String] = []) -> String {
+        let p = { (text: String) in Markup.prose(text, names: names) }
         var html = "<div class=\"table-wrap\"><table>\n<thead><tr>"
-        for (name, unit) in header {
-            html += "<th scope=\"col\">\(Markup.escape(name))"
-            if !unit.isEmpty { html += "<span class=\"unit\">\(Markup.escape(unit))</span>" }
+        for (i, (name, unit)) in header.enumerated() {
+            html += "<th scope=\"col\">\(columnNames && i > 0 ? Markup.isolated(name) : p(name))"
+            if !unit.isEmpty { html += "<span class=\"unit\">\(p(unit))</span>" }
             html += "</th>"
         }
         html += "</tr></thead>\n<tbody>\n"
         for row in rows {
             html += "<tr>"
             for (i, cell) in row.enumerated() {
-                html += i == 0 ? "<th scope=\"row\">\(Markup.escape(cell))</th>" : "<td>\(Markup.escape(cell))</td>"
+                html += i == 0 ? "<th scope=\"row\">\(rowNames ? Markup.isolated(cell) : p(cell))</th>" : "<td>\(p(cell))</td>"
             }
             html += "</tr>\n"
         }

@@ -31,6 +31,57 @@ public enum Markup {
         return out
     }
 
+    /// A name from the scenario (a client, a service, a variant) as HTML element content:
+    /// escaped and wrapped in `<bdi>`, so that a right-to-left name, or one holding a bidi
+    /// control such as U+202E (right-to-left override), is laid out on its own and cannot
+    /// reorder the text around it (HTML Living Standard, "The bdi element"; Unicode Standard
+    /// Annex #9, isolates). Not for SVG, which has no `bdi`.
+    public static func isolated(_ name: String) -> String {
+        "<bdi>" + escape(name) + "</bdi>"
+    }
+
+    /// `text` escaped for where no element may go (an HTML `<title>`): when it needs isolation,
+    /// between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE, the characters
+    /// `<bdi>` stands for (Unicode Standard Annex #9).
+    public static func isolatedText(_ text: String) -> String {
+        needsIsolation(text) ? "\u{2068}" + escape(text) + "\u{2069}" : escape(text)
+    }
+
+    /// `text` escaped for HTML, with each occurrence of one of `names` that needs isolation
+    /// (``needsIsolation(_:)``) wrapped in `<bdi>`: for sentences and labels that quote names
+    /// ("users retried 3 times"). Names written left to right are left as they are, so the
+    /// page of an ordinary scenario does not change; the longest name wins where two overlap.
+    public static func prose(_ text: String, names: [String]) -> String {
+        let risky = Set(names.filter { !$0.isEmpty && needsIsolation($0) }).sorted { $0.count > $1.count }
+        guard !risky.isEmpty else { return escape(text) }
+        var out = ""
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            if let name = risky.first(where: { rest.hasPrefix($0) }) {
+                out += isolated(name)
+                rest = rest.dropFirst(name.count)
+            } else {
+                let next = rest.indices.dropFirst().first { i in risky.contains { rest[i...].hasPrefix($0) } } ?? rest.endIndex
+                out += escape(String(rest[..<next]))
+                rest = rest[next...]
+            }
+        }
+        return out
+    }
+
+    /// Whether `text` holds a bidi control (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)
+    /// or a character of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan,
+    /// Mandaic and their presentation forms, and the right-to-left blocks of planes 1), which
+    /// can reorder the text around it.
+    public static func needsIsolation(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            let v = scalar.value
+            return scalar.properties.isBidiControl
+                || (0x0590...0x08FF).contains(v) || (0xFB1D...0xFDFF).contains(v) || (0xFE70...0xFEFF).contains(v)
+                || (0x10800...0x10FFF).contains(v) || (0x1E800...0x1EFFF).contains(v)
+        }
+    }
+
     /// A coordinate or length: at most one decimal, no trailing `.0`, never `nan` or `inf`
     /// (a non-finite value is written as 0; callers skip such points before they get here).
     static func number(_ x: Double) -> String {

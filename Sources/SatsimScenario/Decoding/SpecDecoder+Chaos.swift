@@ -4,7 +4,7 @@ import SatsimModel
 
 extension SpecDecoder {
     /// `chaos`: its faults decoded as timeline events (shape FAULT), labels made or checked
-    /// unique, and `max_together` checked against the number of faults. Windows and names are
+    /// unique. `max_together` may exceed the number of faults (the search stops at all of them). Windows and names are
     /// checked by ``ScenarioValidator`` and ``ReferenceCheck``, as for `timeline`.
     mutating func chaos(_ top: Fields) -> ChaosSpec? {
         guard let c = nested(top, "chaos", shape: "chaos") else { return nil }
@@ -63,10 +63,10 @@ extension SpecDecoder {
             shownLabels[TerminalText.inline(label)] = index
             faults.append(ChaosFaultSpec(label: label, event: event))
         }
-        if let maxTogether, !items.isEmpty, maxTogether > items.count, let entry = c.entries["max_together"] {
-            error(entry.value.position, "chaos.max_together",
-                  "found \(maxTogether), expected at most the number of faults (\(items.count))")
-        }
+        // A max_together above the number of faults is taken as "up to all of them", not refused:
+        // the contract defines it as "combinations of 1..max_together faults", and there are no
+        // combinations larger than the list, so the search is the same. `--max-together` has always
+        // been read this way, and so are faults switched off by `enabled: false`: one rule for all three.
         guard diagnostics.count == before, let at, let maxTogether, let replications else { return nil }
         return ChaosSpec(faults: faults, at: at, maxTogether: maxTogether, replications: replications)
     }

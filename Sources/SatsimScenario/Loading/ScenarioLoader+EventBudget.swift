@@ -6,7 +6,11 @@ extension ScenarioLoader {
     /// (``EventFloor``), located at the value of the source that needs the most, with the value
     /// that would fit; nil otherwise. The run would only stop at the budget, after minutes of
     /// simulating (10^9 requests/s: 100 s), so the file is refused before it starts.
-    static func checkEventBudget(_ spec: ScenarioSpec, budget: Int, positions: PositionIndex) -> Diagnostic? {
+    /// - Parameter duration: where the run's duration came from when not from the file's own
+    ///   `duration` (``durationOrigin(overrides:variant:spec:original:)``): the diagnostic stays at
+    ///   the key that needs the most events, where a fix goes, but says so, since `--set
+    ///   duration=10h` made a file that fits refused "at the rate" with no word of the --set.
+    static func checkEventBudget(_ spec: ScenarioSpec, budget: Int, positions: PositionIndex, duration origin: String? = nil) -> Diagnostic? {
         let sources = EventFloor.sources(of: spec)
         let total = sources.reduce(0) { $0 + $1.events }
         guard let top = sources.first, total > Double(budget) else { return nil }
@@ -16,7 +20,7 @@ extension ScenarioLoader {
         var found: String
         var fits: String?
         let span = top.seconds >= spec.duration.seconds
-            ? "over the run's \(spec.duration.shortText)"
+            ? "over the run's \(spec.duration.shortText)" + (origin.map { " (\($0))" } ?? "")
             : "in the first \(SimTime(seconds: top.seconds).shortText), before the timeline may change it"
         if isRate {
             found = "found \(Self.number(top.perSecond))/s, which sends at least \(Self.count(top.events)) requests \(span)"
@@ -41,6 +45,48 @@ extension ScenarioLoader {
             at: positions.value(top.path), path: top.path,
             "\(found), more than the event budget of \(budget) counted events, so the run could not reach its end; "
                 + "\(expected); or give --max-events to run it anyway until that budget stops it")
+    }
+
+    /// Where the run's duration came from, in words, when an override (`--set duration=...`, the
+    /// last one wins) or the chosen variant set it rather than the file's top-level `duration`;
+    /// nil when the file's own value holds.
+    static func durationOrigin(overrides: [ScalarOverride], variant: String?, spec: ScenarioSpec, original: YAMLNode) -> String? {
+        let file = original["duration"]?.scalar.map { "the file's duration is \(Diagnostic.shown($0))" } ?? "the file gives no duration"
+        if let set = overrides.last(where: { $0.path == "duration" }) {
+            return "a duration given by --set duration=\(Diagnostic.shown(set.value)); \(file)"
+        }
+        if let variant, let own = spec.variants.first(where: { $0.name == variant })?.overrides.last(where: { $0.path == "duration" }) {
+            return "a duration given by variant '\(Diagnostic.shown(variant))', duration: \(Diagnostic.shown(own.value)); \(file)"
+        }
+        return nil
+    }
+
+    /// `satsim validate`'s check of each variant against the event budget, as `compare` and
+    /// `run --variant` load it: a variant that sets a long duration or a high rate was passed by
+    /// `validate` (which loads the base) and refused by `compare`. A diagnostic at a key the
+    /// variant does not set is located at the variant's name, the cause, with the key named.
+    /// Call it on a file whose base loads; nil budget checks nothing.
+    public static func variantBudgetProblems(file: String, budget: Int) throws(ScenarioError) -> [Diagnostic] {
+        let tree = try readTree(text: readText(file), file: file)
+        let (base, positions) = try decodeAndValidate(tree.root, file: file)
+        var problems: [Diagnostic] = []
+        for variant in base.variants {
+            do throws(ScenarioError) {
+                _ = try parse(tree: tree, variant: variant.name, checkingAlternatives: false, eventBudget: budget)
+            } catch {
+                for var diagnostic in error.diagnostics {
+                    let own = variant.overrides.contains { $0.path == diagnostic.path }
+                    if !own, diagnostic.file == file {
+                        let at = positions.key("variants.\(variant.name)")
+                        diagnostic.message += "; \(diagnostic.path) is written at line \(diagnostic.line)"
+                        (diagnostic.line, diagnostic.column) = (at.line, at.column)
+                    }
+                    diagnostic.message += " (with variant '\(Diagnostic.shown(variant.name))')"
+                    problems.append(diagnostic)
+                }
+            }
+        }
+        return sorted(problems)
     }
 
     /// The largest rate, as a scenario writes it (per second, else per minute or hour), whose

@@ -129,7 +129,9 @@ public enum ScenarioLoader {
                     "not supported yet: this version does not simulate \(feature.feature)"))
             }
         }
-        if diagnostics.isEmpty, let eventBudget, let tooMany = checkEventBudget(spec, budget: eventBudget, positions: positions) {
+        if diagnostics.isEmpty, let eventBudget,
+           let tooMany = checkEventBudget(spec, budget: eventBudget, positions: positions,
+                                          duration: durationOrigin(overrides: overrides, variant: variant, spec: spec, original: original)) {
             diagnostics.append(tooMany)
         }
         guard diagnostics.isEmpty else { throw ScenarioError(diagnostics: sorted(diagnostics)) }
@@ -355,7 +357,7 @@ public enum ScenarioLoader {
             let fixedBlock = top != "clients" && top != "services" && ScenarioSchema.standard.root.keys.contains { $0.name == top }
             if fixedBlock || overlay.apply(to: &probe) == nil, case .refused(let why) = MidRunRule.rule(for: override.path) {
                 problems.append(Diagnostic(at: positions.value("\(base).path"), path: "\(base).path",
-                                           "cannot change \(override.path) mid-run: \(why)"))
+                                           fixedForTheRun(override.path, why: why)))
                 continue
             }
             check([overlay], context: "set by \(base)")

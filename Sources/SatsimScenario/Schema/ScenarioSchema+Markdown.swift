@@ -78,6 +78,11 @@ extension ScenarioSchema {
             block replaces the base entries for that variant, it does not add to them. `satsim check
             --variant NAME` checks that variant against its own block, or the base entries when it has none.
 
+            The `cohorts.experiment.` and `cohorts.control.` figures of a client exist only when a `latency`
+            or `errors` event of the timeline has a `share`: a block that names them in a file without one
+            is refused when the file is loaded (a variant's own block counts the `timeline.N.share` the
+            variant sets).
+
             | path | figures |
             |---|---|
             | run | \(runFigures.map { "`\($0)`" }.joined(separator: ", ")) |
@@ -191,7 +196,8 @@ extension ScenarioSchema {
                     + "exactly at `at + for`. The settings in force at any time are the file's, then every enabled step `set` "
                     + "already started and every windowed one in progress, applied in order of `at` (file order among equal "
                     + "times). Each change is written to events.jsonl (`setting_changed`, `setting_restored`) with the rule "
-                    + "below. Paths marked *refused* are errors in `validate`, whether or not the event is enabled.", "",
+                    + "below. Paths marked *refused* are errors in `validate`, whether or not the event is enabled; the error "
+                    + "says the key is fixed for the whole run and names the keys of that client or service a `set` can change.", "",
                     "| path | mid-run rule |", "|---|---|"]
         for path in MidRunRule.documentedPaths {
             switch MidRunRule.rule(for: path) {

@@ -281,7 +281,7 @@ extension ScenarioSchema {
                 keys: [
                     .init("faults", .list(.object("FAULT")), .required, "candidate faults, at least one; a fault's index is its position here"),
                     .init("at", .duration(positive: false), .required, "when the chosen faults start; < duration; best after warmup, so that each run has a stretch before the faults to judge it against (earlier, as for a timeline fault, its health has no baseline p99 unless `slo` gives one)"),
-                    .init("max_together", .integer(minimum: 1, maximum: 10), .defaulted("2"), "largest combination tried; <= the number of faults; at most 100000 combinations and 1000000 runs"),
+                    .init("max_together", .integer(minimum: 1, maximum: 10), .defaulted("2"), "largest combination tried; a value above the number of enabled faults tries every combination up to all of them, as --max-together does; at most 100000 combinations and 1000000 runs"),
                     .init("replications", .integer(minimum: 1, maximum: 10_000), .defaulted("3"),
                           "runs per combination (and of the baseline), the same seeds for every combination"),
                 ]),

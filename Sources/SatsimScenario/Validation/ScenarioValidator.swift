@@ -421,14 +421,30 @@ struct ScenarioValidator {
     }
 
     private mutating func checkExpectations() {
-        checkExpectations(spec.expectations, prefix: "expect")
+        checkExpectations(spec.expectations, prefix: "expect", variant: nil)
         for block in spec.variantExpectations {
-            checkExpectations(block.expectations, prefix: "expect.variants.\(block.variant)")
+            checkExpectations(block.expectations, prefix: "expect.variants.\(block.variant)", variant: block.variant)
         }
     }
 
-    /// The figures named by one `expect` block, whose paths are under `prefix`.
-    private mutating func checkExpectations(_ expectations: [ExpectationSpec], prefix: String) {
+    /// Whether the runs an `expect` block is checked on have cohorts: summary.json has
+    /// `clients.NAME.cohorts` only when an event of the timeline has a `share` (`satsim check`
+    /// runs no chaos faults, so theirs do not count). An overlay only adds or replaces scalars, so
+    /// a share in this spec is in every variant of it; a variant's own block also counts the
+    /// `timeline.N.share` its overrides add. (An event switched off by `enabled: false` still
+    /// counts: a variant or `--set` may switch it on, and `check` then says the figure is missing.)
+    private func hasCohorts(variant: String?) -> Bool {
+        if spec.timeline.contains(where: { $0.share != nil }) { return true }
+        guard let variant, let overlay = spec.variants.first(where: { $0.name == variant }) else { return false }
+        return overlay.overrides.contains { override in
+            let parts = override.path.split(separator: ".", omittingEmptySubsequences: false)
+            return parts.count == 3 && parts[0] == "timeline" && parts[2] == "share"
+        }
+    }
+
+    /// The figures named by one `expect` block, whose paths are under `prefix`; `variant` names
+    /// the variant whose runs the block is checked on (nil: the base's).
+    private mutating func checkExpectations(_ expectations: [ExpectationSpec], prefix: String, variant: String?) {
         for expectation in expectations {
             let path = "\(prefix).\(expectation.path)"
             let parts = expectation.path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -457,6 +473,18 @@ struct ScenarioValidator {
                 diagnostics.append(Diagnostic(at: positions.key(path), path: path,
                     "'\(figure)' is not a \(isClient ? "client" : "service") figure; expected one of " + figures.joined(separator: ", "),
                     suggestion: Suggestion.closest(to: figure, in: figures)))
+            } else if isClient, parts[2] == "cohorts", !hasCohorts(variant: variant) {
+                // Caught here, not only by `satsim check` after the run ("no such figure in the
+                // summary"), so that `validate` and `run` say it first.
+                let whose = variant.map { "neither the timeline nor variant '\($0)' gives an event a `share`" }
+                    ?? "no event of the timeline has a `share`"
+                let plain = parts[4...].joined(separator: ".")
+                let suggestion = figures.contains(plain) ? "clients.\(parts[1]).\(plain)" : nil
+                diagnostics.append(Diagnostic(at: positions.key(path), path: path,
+                    "'\(figure)' is a cohort figure, which summary.json has only when a latency or errors event of the "
+                        + "timeline has a `share` (the experiment cohort), and \(whose); expected a `share` on such an event, "
+                        + "or a figure of the whole client",
+                    suggestion: suggestion))
             }
         }
     }

@@ -57,10 +57,21 @@ public enum ParallelRunner {
     /// The default of `--jobs`: SLURM_CPUS_PER_TASK when Slurm gave this task a number of CPUs
     /// (the cores it may use, not those the node has), else the machine's active cores.
     public static func defaultJobs(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
-        if let text = environment["SLURM_CPUS_PER_TASK"], let cpus = Int(text.trimmingCharacters(in: .whitespaces)), cpus > 0 {
-            return cpus
-        }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
+        jobsDefault(environment: environment).jobs
+    }
+
+    /// ``defaultJobs(environment:)`` and, when SLURM_CPUS_PER_TASK is set but is no whole number
+    /// >= 1 ("abc", "0", "-3"), a one-line warning that names the variable, its value and the
+    /// count used instead. A warning, not an error: the cluster set it, not the user, and the
+    /// machine's cores are a safe default; silently ignoring it hid a misconfigured job script.
+    /// The value is the environment's text, unescaped: the caller escapes it for the terminal.
+    public static func jobsDefault(environment: [String: String] = ProcessInfo.processInfo.environment) -> (jobs: Int, warning: String?) {
+        let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard let text = environment["SLURM_CPUS_PER_TASK"] else { return (cores, nil) }
+        if let cpus = Int(text.trimmingCharacters(in: .whitespaces)), cpus > 0 { return (cpus, nil) }
+        let shown = text.count > 40 ? String(text.prefix(40)) + "..." : text
+        return (cores, "warning: SLURM_CPUS_PER_TASK is '\(shown)', not a whole number >= 1; "
+                    + "running \(cores) at once (the number of cores) instead; give --jobs N to choose")
     }
 }
 
