@@ -11,9 +11,14 @@ struct RunLimitOptions: ParsableArguments {
             transform: FlagValue.count(in: 1...Int.max))
     var maxInFlight: Int = RunLimits().maxInFlight
 
+    @Option(parsing: .unconditional, help: "Stop a run cleanly when its event log (events.jsonl: breaker changes, ejections, scaling, restarts) holds this many entries (default 100,000: about 15 MB in memory, 10 MB of events.jsonl).",
+            transform: FlagValue.count(in: 1...Int.max))
+    var maxLogEntries: Int = RunLimits().maxLogEntries
+
     func validate() throws {
         if let maxEvents, maxEvents <= 0 { throw ValidationError("--max-events must be > 0, found \(maxEvents)") }
         guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be > 0, found \(maxInFlight)") }
+        guard maxLogEntries > 0 else { throw ValidationError("--max-log-entries must be > 0, found \(maxLogEntries)") }
     }
 
     /// The budgets as the model takes them.
@@ -21,7 +26,8 @@ struct RunLimitOptions: ParsableArguments {
     /// pace so far stops early (``RunLimits/stopEarlyOverBudget``), as a file that certainly
     /// needs more is refused before it runs.
     var limits: RunLimits {
-        RunLimits(maxEvents: maxEvents ?? RunLimits().maxEvents, maxInFlight: maxInFlight, stopEarlyOverBudget: maxEvents == nil)
+        RunLimits(maxEvents: maxEvents ?? RunLimits().maxEvents, maxInFlight: maxInFlight, stopEarlyOverBudget: maxEvents == nil,
+                  maxLogEntries: maxLogEntries)
     }
 
     /// The budget a scenario is checked against when it is loaded (``EventFloor``): the default

@@ -316,5 +316,6 @@ extension RunLimitOptions {
         // file past the budget" (eventBudgetCheck).
         return (maxEvents.map { ["--max-events", String($0)] } ?? [])
             + (maxInFlight != defaults.maxInFlight ? ["--max-in-flight", String(maxInFlight)] : [])
+            + (maxLogEntries != defaults.maxLogEntries ? ["--max-log-entries", String(maxLogEntries)] : [])
     }
 }

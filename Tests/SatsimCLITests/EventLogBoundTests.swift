@@ -51,4 +51,23 @@ struct EventLogBoundTests {
         #expect(log.count == bound + 1)
         #expect(log.last?.contains("\"kind\":\"run_stopped\"") == true)
     }
+
+    /// `--max-log-entries` moves the bound, both ways: 1,000 entries stop the same run sooner,
+    /// at the outage's start and then 999 entries of the breaker; and a bound above what a run
+    /// writes changes nothing in it.
+    @Test func theBoundIsAFlag() throws {
+        let file = try HostilePlanTests.file(Self.flapping), out = try HostilePlanTests.folder()
+        let outcome = try HostilePlanTests.satsim(["run", file, "--out", out, "--format", "json", "--max-log-entries", "1000"])
+        HostilePlanTests.expect(outcome, 1, ["with 1000 entries in its event log", "its bound (--max-log-entries)", "the most, 500, are breaker_opened entries"])
+        let log = try String(contentsOfFile: out + "/events.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 1_001)
+
+        let calm = try HostilePlanTests.file(Self.flapping.replacingOccurrences(of: "duration: 1h", with: "duration: 2s")
+            .replacingOccurrences(of: "for: 59m", with: "for: 500ms"))
+        let wide = try HostilePlanTests.folder(), narrow = try HostilePlanTests.folder()
+        HostilePlanTests.expect(try HostilePlanTests.satsim(["run", calm, "--out", wide, "--format", "json", "--max-log-entries", "1000000"]), 0, [])
+        HostilePlanTests.expect(try HostilePlanTests.satsim(["run", calm, "--out", narrow, "--format", "json"]), 0, [])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: wide + "/events.jsonl")) == Data(contentsOf: URL(fileURLWithPath: narrow + "/events.jsonl")))
+        HostilePlanTests.expect(try HostilePlanTests.satsim(["run", calm, "--max-log-entries", "0"]), 2, ["--max-log-entries"])
+    }
 }

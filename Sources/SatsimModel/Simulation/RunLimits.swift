@@ -20,15 +20,21 @@ public struct RunLimits: Sendable, Hashable {
     /// of partial result. The command line sets it when `--max-events` is not given (the default
     /// budget); with the flag, the user asked for a run that goes to that budget.
     public var stopEarlyOverBudget: Bool
+    /// Entries of the run's event log (events.jsonl: breaker changes, ejections, scaling,
+    /// restarts) past which the run stops (``RunLimitHit/eventLog(count:top:at:)``); default
+    /// ``Simulation/maximumLoggedEvents``, about 15 MB in memory. `--max-log-entries`.
+    public var maxLogEntries: Int
 
     /// How far past the budget a projection must go before the run stops early: twice, so that a
     /// run whose pace slows later (a burst at its start) still runs when it could fit.
     public static let paceMargin = 2
 
-    public init(maxEvents: Int = 2_000_000_000, maxInFlight: Int = 2_000_000, stopEarlyOverBudget: Bool = false) {
+    public init(maxEvents: Int = 2_000_000_000, maxInFlight: Int = 2_000_000, stopEarlyOverBudget: Bool = false,
+                maxLogEntries: Int = Simulation.maximumLoggedEvents) {
         self.maxEvents = maxEvents
         self.maxInFlight = maxInFlight
         self.stopEarlyOverBudget = stopEarlyOverBudget
+        self.maxLogEntries = maxLogEntries
     }
 }
 
@@ -74,7 +80,7 @@ public enum RunLimitHit: Sendable, Hashable {
             }
             return text
         case .eventLog(let count, let top, let at):
-            var text = "the run stopped at \(at.description) of simulated time with \(count) entries in its event log (breaker changes, ejections, scaling, restarts), its bound"
+            var text = "the run stopped at \(at.description) of simulated time with \(count) entries in its event log (breaker changes, ejections, scaling, restarts), its bound (--max-log-entries)"
             if let top {
                 text += "; the most, \(top.count), are \(top.kind) entries of '\(top.subject)', which changed state over and over (a circuit breaker's open_for, a health check's interval or an outlier detection's ejection time of a few microseconds?)"
             }

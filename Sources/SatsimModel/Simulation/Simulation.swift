@@ -44,6 +44,8 @@ public final class Simulation: EventProcessor {
     var prepared = false
     let end: SimTime
     var maxInFlight = Int.max
+    /// The event log's bound for this run (``RunLimits/maxLogEntries``).
+    var maxLogEntries = Simulation.maximumLoggedEvents
     /// The calendar size that triggers the next removal of stale events (see ``compactCalendar()``).
     var compactionThreshold = Simulation.minimumCompactionThreshold
     /// The smallest calendar worth compacting (a test lowers it to compact all the time).
@@ -273,6 +275,7 @@ public final class Simulation: EventProcessor {
     public func run(limits: RunLimits = RunLimits(), progressEvery chunk: Int = 0,
                     progress: ((SimTime) -> Void)? = nil, standStill: Int? = nil) -> SimulationResult {
         maxInFlight = limits.maxInFlight
+        maxLogEntries = max(1, limits.maxLogEntries)
         prepare()
         let standStill = max(1, standStill ?? standStillBound(limits: limits))
         let step = progress != nil && chunk > 0 ? min(chunk, standStill) : standStill

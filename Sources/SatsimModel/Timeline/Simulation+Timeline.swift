@@ -6,7 +6,8 @@ extension Simulation {
     /// event or one request, so this bounds what a population costs in memory.
     public static let maximumUsers = 10_000_000
 
-    /// The most entries a run's event log holds before the run stops at a limit.
+    /// The most entries a run's event log holds before the run stops at a limit, unless
+    /// `--max-log-entries` (``RunLimits/maxLogEntries``) says otherwise.
     ///
     /// The log grows with state changes, not with what is in flight: a circuit breaker with an
     /// `open_for` of microseconds under a long outage opens and half-opens on every request,
@@ -23,10 +24,10 @@ extension Simulation {
 
     func recordEvent(_ kind: RunEventKind, subject: String, detail: String) {
         runEvents.append(RunEvent(time: now.seconds, kind: kind, subject: subject, detail: detail))
-        if runEvents.count >= Self.maximumLoggedEvents, halted == nil { haltEventLog() }
+        if runEvents.count >= maxLogEntries, halted == nil { haltEventLog() }
     }
 
-    /// Stops the run: its event log is full (see ``maximumLoggedEvents``). The message names the
+    /// Stops the run: its event log is full (see ``maximumLoggedEvents``, ``RunLimits/maxLogEntries``). The message names the
     /// subject and kind that wrote the most entries, the likely cause.
     func haltEventLog() {
         var counts: [String: (subject: String, kind: RunEventKind, count: Int)] = [:]
