@@ -212,6 +212,21 @@ struct ControlLoopTests {
         #expect(policy.decide(Self.hpaObservation(at: 10, metric: 2, running: 3, ready: 3)) == 12)
     }
 
+    @Test("hpa: a count outside [min, max] goes straight to the bound, whatever the metric; a count of 0 disables it")
+    func hpaOutsideItsRange() {
+        // horizontal.go, reconcileAutoscaler: scale.Spec.Replicas == 0 (with minReplicas != 0)
+        // disables autoscaling; currentReplicas > maxReplicas sets maxReplicas and
+        // currentReplicas < minReplicas sets minReplicas, before any metric, stabilization or
+        // rate limit.
+        let spec = AutoscalerSpec(policy: .hpa, metric: .utilization, target: 0.5, interval: SimTime(seconds: 15), min: 3, max: 8)
+        var policy = HPAPolicy(spec: spec, initialInstances: 5)
+        // 20 pods (an operator's scale-up) at 4 x the target: 8, not 8 x 4 limited by the rate.
+        #expect(policy.decide(Self.hpaObservation(at: 15, metric: 2, running: 20, ready: 20)) == 8)
+        // 1 pod at 0.1 x the target (asks for 1): min, 3, although the scale-up rules allow 5.
+        #expect(policy.decide(Self.hpaObservation(at: 30, metric: 0.05, running: 1, ready: 1)) == 3)
+        #expect(policy.decide(Self.hpaObservation(at: 45, metric: 2, running: 0, ready: 0)) == 0)
+    }
+
     // MARK: - Step (AWS)
 
     @Test("step: warming instances count as capacity already added; a repeated breach in the same step adds nothing")
