@@ -220,8 +220,9 @@ struct ControlLoopTests {
         // rate limit.
         let spec = AutoscalerSpec(policy: .hpa, metric: .utilization, target: 0.5, interval: SimTime(seconds: 15), min: 3, max: 8)
         var policy = HPAPolicy(spec: spec, initialInstances: 5)
-        // 20 pods (an operator's scale-up) at 4 x the target: 8, not 8 x 4 limited by the rate.
-        #expect(policy.decide(Self.hpaObservation(at: 15, metric: 2, running: 20, ready: 20)) == 8)
+        // 20 pods (an operator's scale-up) at a tenth of the target: max, 8, not the 5 that the
+        // stabilized recommendation (the initial 5 in the scale-down window) would give.
+        #expect(policy.decide(Self.hpaObservation(at: 15, metric: 0.05, running: 20, ready: 20)) == 8)
         // 1 pod at 0.1 x the target (asks for 1): min, 3, although the scale-up rules allow 5.
         #expect(policy.decide(Self.hpaObservation(at: 30, metric: 0.05, running: 1, ready: 1)) == 3)
         #expect(policy.decide(Self.hpaObservation(at: 45, metric: 2, running: 0, ready: 0)) == 0)
