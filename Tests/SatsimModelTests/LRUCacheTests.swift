@@ -8,10 +8,11 @@ import Testing
 /// LRU (least recently used): when a full cache must take a new entry it evicts the entry whose
 /// last use (insertion or hit) is oldest (Mattson, Gecsei, Slutz and Traiger, "Evaluation
 /// techniques for storage hierarchies", IBM Systems Journal 9(2), 1970). TTL (time to live): an
-/// entry is fresh for `ttl` after it was stored and expired after, whatever hits it had in
-/// between; storing it again starts its time afresh (as HTTP's max-age counts from the response,
-/// RFC 9111 section 4.2, and as the TTL caches of Jung, Berger and Balakrishnan, "Modeling TTL-based
-/// Internet caches", INFOCOM 2003, count from the miss that fetched the entry).
+/// entry is fresh while its age (time since it was stored) is below `ttl`, whatever hits it had
+/// in between; storing it again starts its age afresh (RFC 9111 section 4.2: a response "is fresh
+/// if its freshness lifetime exceeds its current age"; the TTL caches of Jung, Berger and
+/// Balakrishnan, "Modeling TTL-based Internet caches", INFOCOM 2003, count from the miss that
+/// fetched the entry).
 @Suite("LRU cache, step by step")
 struct LRUCacheTests {
     @Test("a full cache evicts the least recently used entry; a hit makes an entry the most recent")
@@ -47,7 +48,7 @@ struct LRUCacheTests {
         #expect(cache.count == 3 && !h10 && h11)
     }
 
-    @Test("ttl: fresh up to ttl after it was stored, expired after; hits do not extend it, storing again does")
+    @Test("ttl: fresh while younger than ttl, stale from the instant its age reaches ttl; hits do not extend it, storing again does")
     func timeToLive() {
         let ttl = SimTime(seconds: 10).nanoseconds
         var cache = LRUCache(capacity: 10, ttl: SimTime(nanoseconds: ttl))
@@ -55,17 +56,17 @@ struct LRUCacheTests {
         // Hit at 5 s: still counted from 0.
         let h12 = cache.lookup(7, now: 5_000_000_000)
         #expect(h12)
-        let h13 = cache.lookup(7, now: ttl)
+        let h13 = cache.lookup(7, now: ttl - 1)
         #expect(h13)
-        let h14 = cache.lookup(7, now: ttl + 1)
+        let h14 = cache.lookup(7, now: ttl)
         #expect(!h14)
         // An expired lookup drops the entry: it is a miss from then on, until stored again.
         #expect(cache.count == 0)
         cache.insert(7, now: 20_000_000_000)
         cache.insert(7, now: 25_000_000_000)
-        let h15 = cache.lookup(7, now: 25_000_000_000 + ttl)
+        let h15 = cache.lookup(7, now: 25_000_000_000 + ttl - 1)
         #expect(h15)
-        let h16 = cache.lookup(7, now: 25_000_000_000 + ttl + 1)
+        let h16 = cache.lookup(7, now: 25_000_000_000 + ttl)
         #expect(!h16)
     }
 

@@ -174,7 +174,7 @@ extension ScenarioSchema {
                     .init("zipf", .nonNegativeNumber, .required, "popularity exponent s (0: uniform)"),
                     .init("capacity", .integer(minimum: 1, maximum: 100_000_000), .required,
                           "entries per instance; min(capacity, keys) x the most instances the service can run <= \(ScenarioValidator.maximumCacheEntries)"),
-                    .init("ttl", .duration(positive: true), .optional("entries never expire"), "entry lifetime"),
+                    .init("ttl", .duration(positive: true), .optional("entries never expire"), "entry lifetime: stale once its age (time since it was stored) reaches ttl; hits do not extend it"),
                 ]),
             SchemaShape(
                 "health_check", "Probes that wait in the instance's queue like any request.",
