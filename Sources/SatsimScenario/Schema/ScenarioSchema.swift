@@ -179,19 +179,23 @@ extension ScenarioSchema {
             SchemaShape(
                 "health_check", "Probes that wait in the instance's queue like any request.",
                 keys: [
-                    .init("interval", .duration(positive: true), .required, "time between probes"),
+                    .init("interval", .duration(positive: true), .required,
+                          "time from one probe's sending to the next (Kubernetes' periodSeconds; Envoy counts its interval from the end of the last check)"),
                     .init("timeout", .duration(positive: true), .required, "a probe not answered in time fails"),
-                    .init("unhealthy_after", .integer(minimum: 1, maximum: nil), .defaulted("3"), "consecutive failures to mark unhealthy"),
-                    .init("healthy_after", .integer(minimum: 1, maximum: nil), .defaulted("2"), "consecutive successes to mark healthy"),
+                    .init("unhealthy_after", .integer(minimum: 1, maximum: nil), .defaulted("3"),
+                          "consecutive failures to mark unhealthy, timeouts and refusals alike (Kubernetes' failureThreshold, default 3)"),
+                    .init("healthy_after", .integer(minimum: 1, maximum: nil), .defaulted("2"),
+                          "consecutive successes to mark an ejected instance healthy (Kubernetes' successThreshold defaults to 1, Envoy's healthy_threshold has no default)"),
                     .init("action", .choice(of: HealthAction.self), .defaulted("eject"),
                           "eject: the balancer skips it; restart: kill it, lose its work, replace it"),
-                    .init("panic_threshold", .ratio, .defaulted("0"), "below this healthy fraction the balancer uses every instance"),
+                    .init("panic_threshold", .ratio, .defaulted("0"),
+                          "below this healthy fraction (strictly) the balancer uses every instance; 0: never, as a Kubernetes Service's endpoints (Envoy's healthy_panic_threshold defaults to 0.5)"),
                     .init("jitter", .ratio, .defaulted("0"),
                           "each probe's interval is stretched by U(0, jitter x interval); whatever it is, every instance has its own schedule, first probe at a random phase in [0, interval)"),
                 ]),
             SchemaShape(
                 "outlier_detection",
-                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, and so does the failure a fault (errors, outage) causes to an attempt the balancer sent it; a success resets its count; at consecutive_errors it is ejected at once if 100 x (ejected + 1) / instances <= max_ejection_percent, or if none is ejected (at least one may always go). Every interval from the start a review returns the instances ejected for at least min(base_ejection_time x m, max_ejection_time), where m counts the instance's ejections and drops by one at each review that finds it back for at least an interval (Envoy's ejection-time backoff). A health check that passes while the checker deems the instance healthy returns it at once (Envoy's successful_active_health_check_uneject_host). A restarted instance starts afresh.",
+                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, and so does the failure a fault (errors, outage) causes to an attempt the balancer sent it; a success resets its count; at consecutive_errors it is ejected at once if 100 x (ejected + 1) / instances <= max_ejection_percent, or if none is ejected (at least one may always go). Every interval from the start a review returns the instances ejected for at least min(base_ejection_time x m, max_ejection_time), where m counts the instance's ejections and drops by one at each review that finds it back for at least an interval (Envoy's ejection-time backoff). A health check that passes while the checker deems the instance healthy returns it at once (Envoy's successful_active_health_check_uneject_host). A restarted instance starts afresh. An ejected instance counts as unhealthy for health_check.panic_threshold (Envoy's panic mode counts both); without a health_check there is no panic mode. Only consecutive errors eject: Envoy's success-rate and failure-percentage ejection are not modelled.",
                 keys: [
                     .init("consecutive_errors", .integer(minimum: 1, maximum: 1_000_000), .defaulted("5"), "errors in a row that eject an instance"),
                     .init("interval", .duration(positive: true), .defaulted("10s"), "time between reviews of the ejections"),
