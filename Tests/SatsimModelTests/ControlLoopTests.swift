@@ -180,6 +180,21 @@ struct ControlLoopTests {
         #expect(policy.decide(Self.hpaObservation(at: 30, metric: 0.375, running: 5, ready: 5)) == 5)
     }
 
+    @Test("hpa in a run: after a rate-limited scale-up, a load that falls away never scales the service up further")
+    func hpaNoScaleUpAfterTheLoadFalls() {
+        // 1 instance, target 0.1, 20/s x 50 for the first 15 s (1,000/s of 10 ms: saturated,
+        // utilization 1, ratio 10): at 15 s the HPA asks for 10 and the rate limit allows
+        // max(1 + 4, 2 x 1) = 5. From 15 s the load is 20/s: 0.2 busy workers over 5, 0.04 each,
+        // ratio 0.4, a recommendation of 2. The 10 of 15 s stays the highest of the 300 s
+        // scale-down window, so the count holds at 5 to the end (100 s): one scaling in all.
+        // (Taking the window's 10 as the answer scaled 5 -> 10 at 30 s.)
+        let spike = [TimelineEventSpec(at: .zero, duration: SimTime(seconds: 15), action: .loadSpike(client: "users", factor: 50))]
+        let result = Simulation(spec: Self.spec(
+            policy: .hpa, rate: 20, instances: 1, target: 0.1, queueCapacity: 1, duration: 100, timeline: spike)).run()
+        let scalings = Self.scalings(result)
+        #expect(scalings.count == 1 && scalings.first?.time == 15 && scalings.first?.to == 5, "scaled \(scalings)")
+    }
+
     @Test("hpa: a low recommendation still in the scale-up window holds the count, never lowers it while the metric asks for more")
     func hpaScaleUpWindowNeverScalesDown() {
         // The same rule with a 60 s scale-up window (scale_out_cooldown: 60s, as
