@@ -189,7 +189,7 @@ extension ScenarioSchema {
                     .init("action", .choice(of: HealthAction.self), .defaulted("eject"),
                           "eject: the balancer skips it; restart: kill it, lose its work, replace it"),
                     .init("panic_threshold", .ratio, .defaulted("0"),
-                          "below this healthy fraction (strictly) the balancer uses every instance; 0: never, as a Kubernetes Service's endpoints (Envoy's healthy_panic_threshold defaults to 0.5)"),
+                          "below this healthy fraction (strictly) the balancer uses every instance; 0: never, as a Kubernetes Service's endpoints (Envoy's healthy_panic_threshold defaults to 0.5; its overprovisioning factor of 1.4, which keeps a one-priority cluster out of panic while at least 1/1.4 = 71.4% is healthy, is not modelled)"),
                     .init("jitter", .ratio, .defaulted("0"),
                           "each probe's interval is stretched by U(0, jitter x interval); whatever it is, every instance has its own schedule, first probe at a random phase in [0, interval)"),
                 ]),
