@@ -148,6 +148,101 @@ struct ControlLoopTests {
         #expect(scalings.map(\.time) == [15, 30, 45, 60], "scaled \(scalings)")
     }
 
+    /// An HPA decision on its own: `metric` averaged over the interval, `ready` instances ready
+    /// for all of it out of `running`.
+    static func hpaObservation(at time: Double, metric: Double, running: Int, ready: Int) -> ScalingObservation {
+        ScalingObservation(
+            time: SimTime(seconds: time).nanoseconds, metric: metric, served: Double(ready), running: running,
+            ready: ready, readyWholeInterval: ready)
+    }
+
+    static func hpa(initial: Int, scaleIn: Double? = nil, scaleOut: Double = 0) -> HPAPolicy {
+        HPAPolicy(
+            spec: AutoscalerSpec(
+                policy: .hpa, metric: .utilization, target: 0.5, interval: SimTime(seconds: 15), min: 1, max: 40,
+                scaleInCooldown: scaleIn.map { SimTime(seconds: $0) }, scaleOutCooldown: SimTime(seconds: scaleOut)),
+            initialInstances: initial)
+    }
+
+    @Test("hpa: a high recommendation still in the scale-down window holds the count, never raises it while the metric asks for less")
+    func hpaScaleDownWindowNeverScalesUp() {
+        // horizontal.go, stabilizeRecommendationWithBehaviors: recommendation = currentReplicas,
+        // raised to the lowest recommendation of the scale-up window if below it, lowered to the
+        // highest of the scale-down window if above it. The windows bound the current count;
+        // they do not replace it. Default windows: scale-up 0 s, scale-down 300 s.
+        var policy = Self.hpa(initial: 1)
+        // 15 s: 1 pod at 10 / 0.5 = 20 x target asks for 20; the rate limit allows
+        // max(1 + 4, 2 x 1) = 5.
+        #expect(policy.decide(Self.hpaObservation(at: 15, metric: 10, running: 1, ready: 1)) == 5)
+        // 30 s: 5 pods at 0.375 / 0.5 = 0.75 ask for ceil(0.75 x 5) = 4. The 20 of 15 s ago is
+        // the highest of the scale-down window: it holds the count at 5. (Taking it as the
+        // answer would scale up to 10, the rate limit from 5, while the metric asks for less.)
+        #expect(policy.decide(Self.hpaObservation(at: 30, metric: 0.375, running: 5, ready: 5)) == 5)
+    }
+
+    @Test("hpa in a run: after a rate-limited scale-up, a load that falls away never scales the service up further")
+    func hpaNoScaleUpAfterTheLoadFalls() {
+        // 1 instance, target 0.1, 20/s x 50 for the first 15 s (1,000/s of 10 ms: saturated,
+        // utilization 1, ratio 10): at 15 s the HPA asks for 10 and the rate limit allows
+        // max(1 + 4, 2 x 1) = 5. From 15 s the load is 20/s: 0.2 busy workers over 5, 0.04 each,
+        // ratio 0.4, a recommendation of 2. The 10 of 15 s stays the highest of the 300 s
+        // scale-down window, so the count holds at 5 to the end (100 s): one scaling in all.
+        // (Taking the window's 10 as the answer scaled 5 -> 10 at 30 s.)
+        let spike = [TimelineEventSpec(at: .zero, duration: SimTime(seconds: 15), action: .loadSpike(client: "users", factor: 50))]
+        let result = Simulation(spec: Self.spec(
+            policy: .hpa, rate: 20, instances: 1, target: 0.1, queueCapacity: 1, duration: 100, timeline: spike)).run()
+        let scalings = Self.scalings(result)
+        #expect(scalings.count == 1 && scalings.first?.time == 15 && scalings.first?.to == 5, "scaled \(scalings)")
+    }
+
+    @Test("hpa: a low recommendation still in the scale-up window holds the count, never lowers it while the metric asks for more")
+    func hpaScaleUpWindowNeverScalesDown() {
+        // The same rule with a 60 s scale-up window (scale_out_cooldown: 60s, as
+        // behavior.scaleUp.stabilizationWindowSeconds). 5 pods, target 0.5.
+        var policy = Self.hpa(initial: 5, scaleOut: 60)
+        // 15 s: 0.25 / 0.5 = 0.5 asks for ceil(0.5 x 5) = 3; the initial 5 in the scale-down
+        // window holds 5.
+        #expect(policy.decide(Self.hpaObservation(at: 15, metric: 0.25, running: 5, ready: 5)) == 5)
+        // 30 s to 60 s: 0.75 / 0.5 = 1.5 asks for ceil(1.5 x 5) = 8; the 3 of 15 s is the lowest
+        // of the scale-up window: it holds 5 (taking it as the answer would scale down to 3).
+        for t in [30.0, 45, 60] {
+            #expect(policy.decide(Self.hpaObservation(at: t, metric: 0.75, running: 5, ready: 5)) == 5, "at \(t) s")
+        }
+        // 75 s: the window (after 15 s) holds only 8s: up to 8, within max(5 + 4, 2 x 5).
+        #expect(policy.decide(Self.hpaObservation(at: 75, metric: 0.75, running: 5, ready: 5)) == 8)
+    }
+
+    @Test("hpa: the rate limits count from the start of the period, undoing removals as well as additions")
+    func hpaRateLimitCountsBothDirections() {
+        // horizontal.go, calculateScaleUpLimitWithScalingRules: periodStartReplicas =
+        // currentReplicas - replicasAddedInCurrentPeriod + replicasDeletedInCurrentPeriod.
+        // Scale-down window 0 s, decisions 5 s apart (a 5 s sync period), 10 pods, target 0.5.
+        var policy = Self.hpa(initial: 10, scaleIn: 0)
+        // 5 s: 0.125 / 0.5 = 0.25 asks for ceil(0.25 x 10) = 3; -100% per 15 s allows it.
+        #expect(policy.decide(Self.hpaObservation(at: 5, metric: 0.125, running: 10, ready: 10)) == 3)
+        // 10 s: 3 pods at 2 / 0.5 = 4 ask for 12. The period began with 3 + 7 removed = 10 pods,
+        // so the limit is max(10 + 4, 2 x 10) = 20 and 12 is allowed (counting from 3 it would be
+        // max(3 + 4, 2 x 3) = 7).
+        #expect(policy.periodStart(current: 3, period: HPAPolicy.ratePeriod, at: SimTime(seconds: 10).nanoseconds) == 10)
+        #expect(policy.decide(Self.hpaObservation(at: 10, metric: 2, running: 3, ready: 3)) == 12)
+    }
+
+    @Test("hpa: a count outside [min, max] goes straight to the bound, whatever the metric; a count of 0 disables it")
+    func hpaOutsideItsRange() {
+        // horizontal.go, reconcileAutoscaler: scale.Spec.Replicas == 0 (with minReplicas != 0)
+        // disables autoscaling; currentReplicas > maxReplicas sets maxReplicas and
+        // currentReplicas < minReplicas sets minReplicas, before any metric, stabilization or
+        // rate limit.
+        let spec = AutoscalerSpec(policy: .hpa, metric: .utilization, target: 0.5, interval: SimTime(seconds: 15), min: 3, max: 8)
+        var policy = HPAPolicy(spec: spec, initialInstances: 5)
+        // 20 pods (an operator's scale-up) at a tenth of the target: max, 8, not the 5 that the
+        // stabilized recommendation (the initial 5 in the scale-down window) would give.
+        #expect(policy.decide(Self.hpaObservation(at: 15, metric: 0.05, running: 20, ready: 20)) == 8)
+        // 1 pod at 0.1 x the target (asks for 1): min, 3, although the scale-up rules allow 5.
+        #expect(policy.decide(Self.hpaObservation(at: 30, metric: 0.05, running: 1, ready: 1)) == 3)
+        #expect(policy.decide(Self.hpaObservation(at: 45, metric: 2, running: 0, ready: 0)) == 0)
+    }
+
     // MARK: - Step (AWS)
 
     @Test("step: warming instances count as capacity already added; a repeated breach in the same step adds nothing")

@@ -99,14 +99,15 @@ struct HPAPolicy: ScalingPolicy {
 
     /// Stabilization, then the rate limits and [min, max] (`normalizeDesiredReplicasWithBehaviors`).
     private mutating func normalize(_ proposal: Int, current: Int, at time: Int64) -> Int {
-        // stabilizeRecommendationWithBehaviors: a scale-up takes the lowest recommendation of
-        // its window, a scale-down the highest of its window; then this one is recorded.
-        let stabilized: Int
-        if proposal >= current {
-            stabilized = min(proposal, lowestRecent.extremum(after: time - scaleUpWindow) ?? proposal)
-        } else {
-            stabilized = max(proposal, highestRecent.extremum(after: time - scaleDownWindow) ?? proposal)
-        }
+        // stabilizeRecommendationWithBehaviors: the lowest recommendation of the scale-up window
+        // and the highest of the scale-down window (this one included in both) bound the
+        // current count, which moves only as far as it must to fall between them. A bound never
+        // moves it the other way: a low recommendation in the scale-up window cannot shrink the
+        // service while the metric asks for more, nor a high one in the scale-down window grow
+        // it while the metric asks for less. Then this one is recorded.
+        let upBound = min(proposal, lowestRecent.extremum(after: time - scaleUpWindow) ?? proposal)
+        let downBound = max(proposal, highestRecent.extremum(after: time - scaleDownWindow) ?? proposal)
+        let stabilized = min(max(current, upBound), downBound)
         lowestRecent.add(proposal, at: time)
         highestRecent.add(proposal, at: time)
         // convertDesiredReplicasWithBehaviorRate.
@@ -122,11 +123,12 @@ struct HPAPolicy: ScalingPolicy {
     }
 
     /// calculateScaleUpLimitWithScalingRules: the most each rule allows from the count at the
-    /// start of its period; selectPolicy Max takes the largest.
+    /// start of its period (the current count less the replicas added and plus those removed
+    /// within the period: both directions count); selectPolicy Max takes the largest.
     func scaleUpLimit(current: Int, at time: Int64) -> Int {
         var limit = Int.min
         for rule in Self.scaleUpRules {
-            let start = current - Self.change(in: scaleUps, period: rule.period, at: time)
+            let start = periodStart(current: current, period: rule.period, at: time)
             let proposed = rule.kind == .pods ? start + rule.value : (start * (100 + rule.value) + 99) / 100
             limit = max(limit, proposed)
         }
@@ -138,11 +140,18 @@ struct HPAPolicy: ScalingPolicy {
     func scaleDownLimit(current: Int, at time: Int64) -> Int {
         var limit = Int.max
         for rule in Self.scaleDownRules {
-            let start = current + Self.change(in: scaleDowns, period: rule.period, at: time)
+            let start = periodStart(current: current, period: rule.period, at: time)
             let proposed = rule.kind == .pods ? start - rule.value : start * (100 - rule.value) / 100
             limit = min(limit, proposed)
         }
         return limit
+    }
+
+    /// The count at the start of the rate period that ends now: `current - added + removed`
+    /// over the scaling actions of the period, up and down alike (horizontal.go,
+    /// `periodStartReplicas` in both limit functions).
+    func periodStart(current: Int, period: Int64, at time: Int64) -> Int {
+        current - Self.change(in: scaleUps, period: period, at: time) + Self.change(in: scaleDowns, period: period, at: time)
     }
 
     /// getReplicasChangePerPeriod: replicas changed by the actions strictly after time - period.

@@ -29,9 +29,12 @@ struct LRUCache {
     var count: Int { index.count }
 
     /// Whether `key` is cached and fresh at `now`; a hit makes it the most recent entry.
+    /// Fresh means younger than `ttl`: an entry stored at t serves until just before t + ttl
+    /// (RFC 9111 section 4.2: fresh while the freshness lifetime exceeds the current age), and
+    /// hits do not extend it.
     mutating func lookup(_ key: Int, now: Int64) -> Bool {
         guard let slot = index.slot(of: key) else { return false }
-        if let ttl, now - insertedAt[Int(slot)] > ttl {
+        if let ttl, now - insertedAt[Int(slot)] >= ttl {
             unlink(slot)
             index.remove(key)
             free.append(slot)

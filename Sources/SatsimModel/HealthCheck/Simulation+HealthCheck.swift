@@ -16,7 +16,13 @@ import SatsimCore
 /// probe comes at a random phase U(0, interval) after it starts serving (Envoy's initial jitter,
 /// here always one interval wide), and each later one `interval x (1 + jitter x U(0, 1))` after
 /// the one before (Envoy adds `random % (interval x percent / 100)`). Instances that started
-/// together therefore drift apart instead of failing their probes in the same instant. The draws
+/// together therefore drift apart instead of failing their probes in the same instant. The
+/// interval runs from one probe's sending to the next, as the kubelet's prober ticks every
+/// `periodSeconds`; Envoy's code instead re-arms its interval timer when a check ends (answer or
+/// timeout), so there a failing host is probed every interval + timeout. Every failure, a
+/// timeout or a refusal alike, counts towards `unhealthy_after` (Kubernetes' failureThreshold;
+/// Envoy marks a host unhealthy at once on a non-200 answer, and counts only network failures
+/// and timeouts towards unhealthy_threshold). The draws
 /// come from the service's own stream `services.NAME.health`, so no other stream changes (common
 /// random numbers, DESIGN.md "Randomness").
 extension Simulation {

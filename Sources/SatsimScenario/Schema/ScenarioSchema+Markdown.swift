@@ -124,9 +124,17 @@ extension ScenarioSchema {
           0s, which let a service shrink at the first quiet interval).
         - **Scale-up stabilization**: a scale-up goes to the lowest recommendation of the last
           `scale_out_cooldown` (default 0s, as `behavior.scaleUp`; before this version hpa ignored the key).
+        - The two bounds only hold the count back, never move it the other way: the count stays
+          where it is when it already lies between the lowest recommendation of the scale-up window
+          and the highest of the scale-down window (`stabilizeRecommendationWithBehaviors`). Before
+          this version a high recommendation still in the scale-down window could make a falling
+          metric scale the service up, and a low one in the scale-up window a rising metric scale
+          it down.
         - **Rate limits** (the default behavior): up by at most max(4 instances, 100%) per 15 s,
           down by at most 100% per 15 s (so only `min` bounds one step), counted from the count at
-          the start of the 15 s.
+          the start of the 15 s: the count now less the instances added and plus those removed in
+          the last 15 s (both directions count, as in Kubernetes; before this version only
+          actions in the same direction did).
         - A service scaled to 0 instances has autoscaling disabled, as in Kubernetes.
 
         ### `policy: target_tracking`: AWS target tracking

@@ -1,0 +1,92 @@
+import SatsimCore
+import SatsimModel
+import Testing
+
+/// Health checks against their published definitions, with times bounded by construction.
+///
+/// Sources: Envoy's HealthCheck API (envoyproxy.io/docs/envoy/latest/api-v3/config/core/v3/
+/// health_check.proto): `timeout`, "if the timeout is reached the health check attempt will be
+/// considered a failure"; `unhealthy_threshold` and `healthy_threshold`, the number of unhealthy
+/// (healthy) checks required before a host is marked unhealthy (healthy). Envoy's load balancer
+/// docs (arch_overview/upstream/load_balancing/panic_threshold): "if the percentage of healthy
+/// hosts ... falls below" `healthy_panic_threshold`, Envoy balances across all hosts; the
+/// comparison is strict (`healthy_percent < panic_threshold`, LoadBalancerBase::isHostSetInPanic).
+/// Kubernetes, "Configure Liveness, Readiness and Startup Probes": after `failureThreshold`
+/// consecutive failures a liveness probe restarts the container, a readiness probe marks the pod
+/// not ready (removed from the Service's endpoints); `successThreshold` consecutive successes
+/// make it ready again.
+///
+/// The setting: 4 instances of one worker, a light constant load (10/s, 1 ms each), probes every
+/// 1 s (jitter 0, so each instance probes at its own random phase, then exactly every second),
+/// timeout 0.5 s, unhealthy after 3, healthy after 2. At 10 s a stop-the-world pause of N
+/// instances for 20 s. A probe sent to a paused instance waits in its queue and is not answered
+/// before the pause ends, so it fails by its timeout.
+@Suite("Health checks, by definition")
+struct HealthCheckDefinitionTests {
+    static func spec(paused: Int, action: HealthAction = .eject, panic: Double = 0.5) -> ScenarioSpec {
+        ScenarioSpec(
+            name: "health-definition", duration: SimTime(seconds: 40), seed: 21,
+            clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: 10), timeout: SimTime(seconds: 2))],
+            services: [
+                ServiceSpec(
+                    name: "api", instances: 4, workers: 1, serviceTime: .constant(value: 0.001), queue: QueueSpec(capacity: 50),
+                    healthCheck: HealthCheckSpec(
+                        interval: SimTime(seconds: 1), timeout: SimTime(seconds: 0.5), unhealthyAfter: 3, healthyAfter: 2,
+                        action: action, panicThreshold: panic, jitter: 0),
+                    bootTime: SimTime(seconds: 5))
+            ],
+            timeline: [
+                TimelineEventSpec(
+                    at: SimTime(seconds: 10), duration: SimTime(seconds: 20), action: .pause(service: "api", count: paused))
+            ])
+    }
+
+    static func times(_ result: SimulationResult, _ kind: RunEventKind) -> [Double] {
+        result.events.filter { $0.kind == kind }.map(\.time)
+    }
+
+    /// The first probe a paused instance fails is the first one sent at or after 10 s, at
+    /// 10 + phase with phase in [0, 1): it times out 0.5 s later. The third failure in a row, 2 s
+    /// after the first, marks the instance unhealthy: at a time in [12.5, 13.5). (A probe sent
+    /// before 10 s found a free worker and was answered at once.)
+    static let unhealthyWindow = 12.5..<13.5
+
+    /// After the pause ends at 30 s: the probe sent at p in [29.5, 30) waits and is answered at
+    /// 30 s (behind at most the 50 requests a queue holds, 1 ms each: 50 ms), the one sent at
+    /// p + 1 at once; otherwise the probes at p + 1 and p + 2 in [30, 31.5) pass. The second
+    /// success in a row readmits: in [30.5, 31.5), plus at most 50 ms.
+    static let healthyWindow = 30.5..<31.55
+
+    @Test("eject: 3 timeouts in a row eject, 2 successes in a row readmit; 2 of 4 healthy (50%) is not below a 0.5 panic threshold")
+    func ejectAndReadmitAtTheThresholds() {
+        let result = Simulation(spec: Self.spec(paused: 2)).run()
+        let ejected = Self.times(result, .instanceEjected), readmitted = Self.times(result, .instanceReadmitted)
+        #expect(ejected.count == 2 && ejected.allSatisfy(Self.unhealthyWindow.contains), "ejected at \(ejected)")
+        #expect(readmitted.count == 2 && readmitted.allSatisfy(Self.healthyWindow.contains), "readmitted at \(readmitted)")
+        // healthy_percent < panic_threshold is strict: 50% healthy is not below 50%.
+        #expect(Self.times(result, .panicStarted).isEmpty, "panicked at 2 of 4 healthy")
+        #expect(result.services[0].instances.min == 2)
+    }
+
+    @Test("below the panic threshold (1 of 4 healthy < 50%) the balancer uses every instance, from the ejection that crosses it")
+    func panicBelowTheThreshold() {
+        let result = Simulation(spec: Self.spec(paused: 3)).run()
+        let ejected = Self.times(result, .instanceEjected)
+        #expect(ejected.count == 3 && ejected.allSatisfy(Self.unhealthyWindow.contains), "ejected at \(ejected)")
+        // The third ejection leaves 1 of 4 (25%) healthy: panic from that instant; the first
+        // readmission (2 of 4, 50%) ends it.
+        #expect(Self.times(result, .panicStarted) == [ejected.max() ?? -1], "panic at \(Self.times(result, .panicStarted))")
+        let ended = Self.times(result, .panicEnded)
+        #expect(ended.count == 1 && ended.allSatisfy(Self.healthyWindow.contains), "panic ended at \(ended)")
+    }
+
+    @Test("restart (a liveness probe): killed at the third failure in a row, serving again boot_time later")
+    func restartAtTheThreshold() {
+        let result = Simulation(spec: Self.spec(paused: 1, action: .restart)).run()
+        let killed = Self.times(result, .instanceKilled)
+        #expect(killed.count == 1 && killed.allSatisfy(Self.unhealthyWindow.contains), "killed at \(killed)")
+        // The replacement boots for boot_time (5 s) and then serves.
+        let ready = Self.times(result, .instanceReady)
+        #expect(ready.count == 1 && ready.first.map { abs($0 - (killed.first ?? 0) - 5) < 1e-9 } == true, "ready at \(ready), killed at \(killed)")
+    }
+}
