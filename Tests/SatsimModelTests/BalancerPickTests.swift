@@ -38,6 +38,8 @@ struct BalancerPickTests {
         for _ in 0..<balls {
             guard let pick = simulation.chooseInstance(service: 0) else { return [] }
             simulation.instances[pick].busy += 1
+            // As the model does at every change of load: least_outstanding's tree learns it.
+            simulation.loadChanged(FullPath.self, service: 0, instance: pick)
         }
         let first = simulation.services[0].firstInstance
         return (first..<(first + simulation.services[0].slotCount)).map { Int(simulation.instances[$0].busy) }
@@ -58,7 +60,10 @@ struct BalancerPickTests {
         // robin would end at 1, 2, 3, ...; random far above 3 somewhere.)
         let simulation = Self.simulation(.leastOutstanding, instances: 999)
         let first = simulation.services[0].firstInstance
-        for k in 0..<999 { simulation.instances[first + k].busy = Int32(k % 3) }
+        for k in 0..<999 {
+            simulation.instances[first + k].busy = Int32(k % 3)
+            simulation.loadChanged(FullPath.self, service: 0, instance: first + k)
+        }
         let loads = Self.throwBalls(simulation, 999)
         #expect(loads.count == 999 && loads.allSatisfy { $0 == 2 }, "loads from \(loads.min() ?? -1) to \(loads.max() ?? -1)")
     }
