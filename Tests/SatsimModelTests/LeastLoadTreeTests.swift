@@ -1,5 +1,6 @@
 @testable import SatsimModel
 import SatsimCore
+import SatsimTestSupport
 import Testing
 
 /// The least-outstanding balancer's tree (`LeastLoadTree`) against the scan it replaced: the
@@ -22,7 +23,7 @@ import Testing
     /// listed, with loads changed one at a time: after each change the tree chooses what the
     /// scan chooses from every start.
     @Test func theTreeChoosesWhatTheScanChooses() {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for n in 1...70 {
             let slots = n + Int(rng.next() % 5)
             let first = 3
@@ -95,18 +96,5 @@ import Testing
             simulation.checkInvariants()
         }
         #expect(simulation.services[0].loadTree != nil)
-    }
-}
-
-/// A small deterministic generator for the test's choices (SplitMix64, Steele et al. 2014).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

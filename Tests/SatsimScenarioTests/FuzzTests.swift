@@ -1,5 +1,6 @@
 import Foundation
 import SatsimModel
+import SatsimTestSupport
 import Testing
 @testable import SatsimScenario
 
