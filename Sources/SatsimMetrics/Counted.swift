@@ -11,6 +11,12 @@ public enum Counted {
         count == 1 ? singular : plural ?? singular + "s"
     }
 
+    /// A large count (a population, a number of events) in plain digits, or "more than 10^15"
+    /// beyond what they show exactly: one way for diagnostics and run limits to write one.
+    public static func digits(_ x: Double, rounding: FloatingPointRoundingRule = .toNearestOrAwayFromZero) -> String {
+        x < 1e15 ? String(Int64(x.rounded(rounding))) : "more than 10^15"
+    }
+
     /// "P points x R replications", the size of a grid.
     public static func grid(points: Int, replications: Int) -> String {
         text(points, "point") + " x " + text(replications, "replication")

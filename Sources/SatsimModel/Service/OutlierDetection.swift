@@ -88,17 +88,10 @@ extension Simulation {
     func outlierReview(service s: Int, generation: UInt32) {
         guard generation == chaos.reviewGeneration[s], let spec = services[s].spec.outlierDetection else { return }
         var returned = false
-        // The watched instances in slot order, as a walk of every slot would meet them; an
-        // instance outside the list is neither ejected nor has a multiplier to lower.
-        var watch = services[s].outlierWatch
-        services[s].outlierWatch = []
-        watch.sort()
-        var unique = 0
-        for instance in watch where unique == 0 || watch[unique - 1] != instance {
-            watch[unique] = instance
-            unique += 1
-        }
-        watch.removeLast(watch.count - unique)
+        // The watched instances once each, in slot order, as a walk of every slot would meet
+        // them; an instance outside the list is neither ejected nor has a multiplier to lower.
+        // Nothing here ejects, so the list does not change under the walks.
+        let watch = Array(Set(services[s].outlierWatch)).sorted()
         for instance in watch where instances[instance].outlierEjected {
             let lasts = Self.ejectionTime(backoff: instances[instance].outlierBackoff, spec)
             guard lasts <= now.nanoseconds - instances[instance].outlierEjectedAt else { continue }
@@ -119,9 +112,7 @@ extension Simulation {
         {
             instances[instance].outlierBackoff -= 1
         }
-        watch.removeAll { !instances[$0].outlierEjected && instances[$0].outlierBackoff == 0 }
-        // Ejections made during this review (none today: returns eject nobody) stay watched.
-        services[s].outlierWatch = watch + services[s].outlierWatch
+        services[s].outlierWatch = watch.filter { instances[$0].outlierEjected || instances[$0].outlierBackoff > 0 }
         if returned { refreshRouting(service: s) }
         scheduleOutlierReview(service: s)
     }

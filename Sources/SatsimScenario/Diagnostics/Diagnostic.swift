@@ -76,7 +76,7 @@ extension Diagnostic {
     /// A large count (a population, a number of events) in plain digits, or "more than 10^15"
     /// beyond what they show exactly.
     static func count(_ x: Double, rounding: FloatingPointRoundingRule = .toNearestOrAwayFromZero) -> String {
-        x < 1e15 ? String(Int64(x.rounded(rounding))) : "more than 10^15"
+        Counted.digits(x, rounding: rounding)
     }
 
     /// Names as a list of at most `limit`, then "and N more" (a file may define thousands).
