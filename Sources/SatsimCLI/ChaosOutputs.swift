@@ -12,7 +12,7 @@ enum ChaosOutputs {
     /// ranking and the files; returns the stored runs, for ``SweepOutputs/conclude(records:missing:missingFails:)``.
     static func publish(store: ResultsStore, directory: OutputDirectory, outline: ChaosOutline,
                         format: CompareCommand.OutputFormat, header: String) throws(ExitCode) -> [RunRecord] {
-        let (records, summaries) = try SweepOutputs.settle(store)
+        let (records, summaries) = try SweepOutputs.settle(store, in: directory)
         let ranking = ChaosRanking(outline: outline, records: records)
         let document = ranking.json(scenario: outline.scenario, at: outline.at, replications: outline.replications)
         let page = ChaosReport(ranking: ranking, outline: outline)

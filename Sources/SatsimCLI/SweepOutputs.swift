@@ -12,7 +12,7 @@ enum SweepOutputs {
     /// Writes the sweep's output set and prints it; returns the stored runs, for ``conclude(records:missing:missingFails:)``.
     static func publish(store: ResultsStore, directory: OutputDirectory, format: CompareCommand.OutputFormat,
                         header: String) throws -> [RunRecord] {
-        let (records, summaries) = try settle(store)
+        let (records, summaries) = try settle(store, in: directory)
         let layout = store.layout
         let report = SweepReport(layout: layout, summaries: summaries, runCount: records.count)
         var files: [(name: String, text: String)] = [
@@ -33,14 +33,15 @@ enum SweepOutputs {
         return records
     }
 
-    /// The store's runs and the summary of each point, with the `points` table rewritten and the
-    /// WAL folded in: what every output set of a store starts from (exit 2 when the store fails).
-    static func settle(_ store: ResultsStore) throws(ExitCode) -> (records: [RunRecord], summaries: [PointSummary]) {
+    /// The store's runs and the summary of each point, with the `points` table rewritten, the file
+    /// in its canonical layout (the same bytes for the same rows, whatever `--jobs`; the WAL folded
+    /// in, ``ResultsStore/canonicalize(through:)``): what every output set of a store starts from (exit 2 when the store fails).
+    static func settle(_ store: ResultsStore, in directory: OutputDirectory) throws(ExitCode) -> (records: [RunRecord], summaries: [PointSummary]) {
         do {
             let records = try store.records()
             let summaries = try store.summaries()
             try store.writePoints(summaries)
-            store.checkpoint()
+            try store.canonicalize(through: directory.file(OutputDirectory.partialPrefix + "\(getpid()).\(ResultsStore.fileName)"))
             return (records, summaries)
         } catch {
             Console.error("satsim: " + TerminalText.inline(String(describing: error)))

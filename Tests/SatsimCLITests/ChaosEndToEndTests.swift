@@ -108,6 +108,16 @@ struct ChaosEndToEndTests {
         #expect(serial.output.status == 0, "\(serial.output.stderr)")
         #expect(serial.output.stdout == again.output.stdout)
         #expect(serial.output.stdout == parallel.output.stdout)
+        // The whole folder, the results store included: its rows are written as runs finish and
+        // rewritten in one canonical layout at the end.
+        let names = try FileManager.default.contentsOfDirectory(atPath: serial.folder.path).sorted()
+        #expect(names.contains("results.sqlite") && names.contains("chaos.json"), "\(names)")
+        #expect(names == (try FileManager.default.contentsOfDirectory(atPath: parallel.folder.path).sorted()))
+        for name in names {
+            let a = try Data(contentsOf: serial.folder.appendingPathComponent(name))
+            let b = try Data(contentsOf: parallel.folder.appendingPathComponent(name))
+            #expect(a == b, "\(name) differs between --jobs 1 and --jobs 2")
+        }
         // Two shards, merged, then ranked from the merged store without running anything.
         let first = try Self.chaos(file, ["--shard", "0/2", "--jobs", "2"])
         let second = try Self.chaos(file, ["--shard", "1/2", "--jobs", "2"])

@@ -46,6 +46,17 @@ struct SweepEndToEndTests {
         let a = try ResultsStore(existingAt: serial.folder.appendingPathComponent("results.sqlite").path).records()
         let b = try ResultsStore(existingAt: parallel.folder.appendingPathComponent("results.sqlite").path).records()
         #expect(a == b && a.count == 12)
+        // And its bytes: runs are stored in the order they finish, which --jobs changes, and the
+        // store is rewritten at the end in one layout that depends only on its rows.
+        #expect(try Self.bytes(serial.folder, "results.sqlite") == (try Self.bytes(parallel.folder, "results.sqlite")),
+                "results.sqlite is byte-identical for --jobs 1 and --jobs 2")
+        for name in ["runs.csv", "points.csv", "report.html", "phase-p-metastable.svg"] {
+            #expect(try Self.bytes(serial.folder, name) == (try Self.bytes(parallel.folder, name)), "\(name)")
+        }
+    }
+
+    static func bytes(_ folder: URL, _ name: String) throws -> Data {
+        try Data(contentsOf: folder.appendingPathComponent(name))
     }
 
     /// A count agrees with its verb: one run missing "is" (it said "1 are missing").
@@ -64,11 +75,15 @@ struct SweepEndToEndTests {
         for result in [whole, first, second] { #expect(result.output.status == 0, "\(result.output.stderr)") }
         #expect(first.output.stderr.contains("the store holds 6 of the sweep's 12 runs; 6 are missing"), "\(first.output.stderr)")
         let merged = try CLIHarness.temporaryDirectory().appendingPathComponent("merged")
+        let shardStore = try Self.bytes(first.folder, "results.sqlite")
         let merge = try CLIHarness.run(["merge", first.folder.path, second.folder.path, "--out", merged.path], timeout: 600)
         #expect(merge.status == 0, "\(merge.stderr)")
+        #expect(try Self.bytes(first.folder, "results.sqlite") == shardStore, "merge only reads a shard's store")
         #expect(try Self.read(merged, "runs.csv") == (try Self.read(whole.folder, "runs.csv")))
         #expect(try Self.read(merged, "points.csv") == (try Self.read(whole.folder, "points.csv")))
         #expect(try Self.read(merged, "report.html") == (try Self.read(whole.folder, "report.html")))
+        #expect(try Self.bytes(merged, "results.sqlite") == (try Self.bytes(whole.folder, "results.sqlite")),
+                "the merged store is the same file as the unsharded sweep's")
         let shardRuns = try Self.read(first.folder, "runs.csv").split(separator: "\n").count - 1
         #expect(shardRuns == 6, "shard 0/2 of 12 runs holds 6")
         // Merging again changes nothing.
@@ -96,9 +111,15 @@ struct SweepEndToEndTests {
         let records = try ResultsStore(existingAt: store).records()
         #expect(records.map(\.key) == (0..<12).map { RunKey(point: $0 / 3, replication: $0 % 3) }, "every run exactly once")
         #expect(try Self.read(killed.folder, "runs.csv") == (try Self.read(reference.folder, "runs.csv")))
+        #expect(try Self.bytes(killed.folder, "results.sqlite") == (try Self.bytes(reference.folder, "results.sqlite")),
+                "a store killed and resumed is the same file as one that ran through")
         // Resuming a finished sweep runs nothing.
         let idle = try CLIHarness.run(["sweep", file, "--out", killed.folder.path, "--resume"], timeout: 600)
         #expect(idle.stdout.contains("ran 0, 12 already stored"), "\(idle.stdout)")
+        #expect(try Self.bytes(killed.folder, "results.sqlite") == (try Self.bytes(reference.folder, "results.sqlite")),
+                "rewriting a store that is already canonical gives the same file")
+        let names = try FileManager.default.contentsOfDirectory(atPath: killed.folder.path)
+        #expect(!names.contains { $0.hasPrefix(".satsim-partial-") || $0.hasSuffix("-wal") || $0.hasSuffix("-shm") }, "\(names)")
     }
 
     @Test func aStoreOfAnotherSweepIsNotResumed() throws {

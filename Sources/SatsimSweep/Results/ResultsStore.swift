@@ -11,6 +11,9 @@ import SatsimScenario
 /// only the runs still simulating; SQLite's journal makes each commit all or nothing. With
 /// `synchronous = NORMAL` a commit in WAL mode survives the process being killed, though not the
 /// machine losing power before the next checkpoint, which is the trade SQLite documents for WAL.
+/// Once the runs are in, the outputs rewrite the file in one canonical layout
+/// (``canonicalize(through:)``), so the same runs make the same bytes whatever the order they
+/// finished in.
 ///
 /// Tables (the contract's, scenario-format.md):
 /// - `runs`: `point`, `replication`, one TEXT column per varied path, `seed` (decimal text: it is
@@ -26,10 +29,10 @@ public final class ResultsStore: @unchecked Sendable {
     /// The store's file name in a sweep's folder.
     public static let fileName = "results.sqlite"
 
-    private let database: SQLiteDatabase
+    private var database: SQLiteDatabase
     /// The layout the store holds.
     public let layout: ResultsLayout
-    private var insertRun: SQLiteStatement
+    private var insertRun: SQLiteStatement?
 
     /// Opens the store at `path` for `layout`: creates it when the file is new, and otherwise
     /// checks that it holds the same plan.
@@ -54,7 +57,7 @@ public final class ResultsStore: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError("\(TerminalText.inline(path)): no results store here; expected the folder of a satsim sweep or chaos --out")
         }
-        let database = try Self.open(path)
+        let database = try Self.open(path, forWriting: false)
         self.database = database
         guard let stored = try Self.readable({ () throws(StoreError) in try Self.readLayout(database) }, path) else {
             throw StoreError("\(TerminalText.inline(path)) is not a satsim results store (it has no sweep table)")
@@ -86,6 +89,7 @@ public final class ResultsStore: @unchecked Sendable {
         values.append(record.outcome.map { .text($0) } ?? .null)
         values.append(record.limit.map { .text($0) } ?? .null)
         values += record.values.map { $0.map { .real($0) } ?? .null }
+        guard let insertRun else { throw StoreError("\(TerminalText.inline(database.path)): the results store was closed") }
         try insertRun.run(values)
     }
 
@@ -178,23 +182,78 @@ public final class ResultsStore: @unchecked Sendable {
         }
     }
 
-    /// Folds the WAL into the main file (at the end of a sweep, so a copied results.sqlite is
-    /// whole on its own).
-    public func checkpoint() {
-        try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    /// Rewrites the file in one layout that depends only on what it holds, so that two stores
+    /// holding the same rows are the same bytes: a sweep with `--jobs 1` and with `--jobs 8`, or
+    /// one killed and resumed. Runs are committed in the order they finish, and both a table's
+    /// pages and the file's header (its change counter) keep a trace of that history.
+    ///
+    /// The rows of `runs` are put in (point, replication) order, the `sweep` table's plan first
+    /// and then the shards it noted in the order of their text; `VACUUM INTO` writes a fresh copy
+    /// to `temporary` (a path in the same folder), with a fixed schema cookie, which is synced, and, once this connection is
+    /// closed (folding and removing its WAL), renamed over the store: one `rename(2)`, so a
+    /// process killed at any point leaves either the store as it was or the canonical one, and
+    /// at most the temporary file, whose name the caller chooses so that it knows to remove it.
+    /// The store is then open again, on the new file, in SQLite's default journal mode (it
+    /// returns to WAL when a sweep opens it to add runs).
+    public func canonicalize(through temporary: String) throws(StoreError) {
+        let path = database.path
+        try database.transaction { () throws(StoreError) in
+            try database.execute("""
+                CREATE TEMP TABLE canonical_runs AS SELECT * FROM runs ORDER BY point, replication;
+                DELETE FROM runs;
+                INSERT INTO runs SELECT * FROM canonical_runs ORDER BY point, replication;
+                DROP TABLE temp.canonical_runs;
+                CREATE TEMP TABLE canonical_sweep AS SELECT * FROM sweep
+                    ORDER BY key LIKE 'shard %', CASE WHEN key LIKE 'shard %' THEN key END, rowid;
+                DELETE FROM sweep;
+                INSERT INTO sweep SELECT * FROM canonical_sweep ORDER BY rowid;
+                DROP TABLE temp.canonical_sweep;
+                """)
+        }
+        unlink(temporary)
+        do throws(StoreError) {
+            try database.execute("VACUUM INTO " + SQLiteDatabase.literal(temporary))
+            // VACUUM gives the copy the original's schema cookie plus one, so each rewrite would
+            // differ from the last; the copy is new and no other connection has read its schema,
+            // so a fixed cookie is safe (SQLite warns only against changing it under readers).
+            let copy = try SQLiteDatabase(path: temporary)
+            try copy.execute("PRAGMA schema_version = 1")
+            try copy.close()
+            // SQLite does not sync the copy (its documentation of VACUUM INTO).
+            guard syncFile(temporary) else {
+                throw StoreError("\(TerminalText.inline(temporary)): cannot sync the rewritten results store (\(String(cString: strerror(errno))))")
+            }
+            insertRun = nil
+            try database.close()
+        } catch {
+            unlink(temporary)
+            if insertRun == nil { insertRun = try? database.prepare(Self.insertRunSQL(layout)) }
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            database = try SQLiteDatabase(path: path)
+            insertRun = try database.prepare(Self.insertRunSQL(layout))
+            throw StoreError("\(TerminalText.inline(path)): cannot replace the results store with its rewritten copy (\(reason))")
+        }
+        database = try SQLiteDatabase(path: path)
+        insertRun = try database.prepare(Self.insertRunSQL(layout))
     }
 
     // MARK: - Schema
 
     /// Opens and configures the database at `path`, saying in plain words when the path is a
     /// folder or the file is not an SQLite database (a truncated or foreign file).
-    private static func open(_ path: String) throws(StoreError) -> SQLiteDatabase {
+    /// A store opened only to be read (`merge`'s sources) is left in the journal mode it has:
+    /// setting WAL would rewrite the header of a canonical store that a merge only reads.
+    private static func open(_ path: String, forWriting: Bool = true) throws(StoreError) -> SQLiteDatabase {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             throw StoreError("\(TerminalText.inline(path)) is a folder; expected the results store file there: remove the folder, or choose another --out")
         }
         let database = try SQLiteDatabase(path: path)
-        try readable({ () throws(StoreError) in try configure(database) }, path)
+        if forWriting { try readable({ () throws(StoreError) in try configure(database) }, path) }
         return database
     }
 
@@ -295,4 +354,12 @@ public final class ResultsStore: @unchecked Sendable {
         }
         return "same plan"
     }
+}
+
+/// Flushes the file at `path` to its device; false when it cannot be opened or synced.
+private func syncFile(_ path: String) -> Bool {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    return fsync(descriptor) == 0
 }

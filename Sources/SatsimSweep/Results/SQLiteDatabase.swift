@@ -30,7 +30,20 @@ final class SQLiteDatabase {
         sqlite3_busy_timeout(db, 10_000)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    private var isOpen = true
+
+    deinit { if isOpen { sqlite3_close_v2(handle) } }
+
+    /// Closes the connection now (in WAL mode SQLite folds the WAL into the file and removes it
+    /// and the shared-memory file). Every statement of this connection must be gone: SQLite
+    /// refuses otherwise (`SQLITE_BUSY`), and the connection stays open.
+    func close() throws(StoreError) {
+        guard isOpen else { return }
+        guard sqlite3_close(handle) == SQLITE_OK else {
+            throw StoreError("\(TerminalText.inline(path)): cannot close the results store (\(lastError))")
+        }
+        isOpen = false
+    }
 
     /// Runs SQL without results (several statements allowed).
     func execute(_ sql: String) throws(StoreError) {
@@ -66,6 +79,11 @@ final class SQLiteDatabase {
     }
 
     var lastError: String { String(cString: sqlite3_errmsg(handle)) }
+
+    /// `text` as an SQL string literal: single-quoted, inner quotes doubled.
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
 
     /// `name` as an SQL identifier: double-quoted, inner quotes doubled.
     static func quoted(_ name: String) -> String {
