@@ -128,7 +128,12 @@ extension ScenarioSchema {
                           "attempts let through when half open; all must succeed to close"),
                 ]),
             SchemaShape(
-                "adaptive_throttle", "Client-side throttling (Google SRE book, \"Handling Overload\").",
+                "adaptive_throttle",
+                "Client-side throttling (Google SRE book, \"Handling Overload\"): over the window the client counts requests, "
+                    + "every attempt it means to send, those the throttle rejects included, and accepts, the attempts that "
+                    + "succeeded (an error or a timeout is not an accept), and rejects each attempt locally with probability "
+                    + "max(0, (requests - k x accepts) / (requests + 1)). The retry budget and the circuit breaker decide "
+                    + "first: an attempt either of them refused never reaches the throttle and is not counted.",
                 keys: [
                     .init("k", .multiplier, .defaulted("2"), "accepts multiplier; lower rejects sooner"),
                     .init("window", .duration(positive: true), .defaulted("2m"), "history of requests and accepts"),
