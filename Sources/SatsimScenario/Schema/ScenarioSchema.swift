@@ -103,7 +103,8 @@ extension ScenarioSchema {
                     + "\"Exponential Backoff And Jitter\"; the first retry waits from base itself).",
                 keys: [
                     .init("base", .duration(positive: true), .required, "wait before the first retry"),
-                    .init("multiplier", .multiplier, .defaulted("2"), "growth per retry"),
+                    .init("multiplier", .multiplier, .defaulted("2"),
+                          "growth per retry; decorrelated jitter does not use it (its growth is the blog's factor 3)"),
                     .init("cap", .duration(positive: true), .optional("no cap"), "longest wait; >= base"),
                     .init("jitter", .choice(of: Jitter.self), .defaulted("none"),
                           "none: v; full: uniform [0, v]; equal: v/2 + uniform [0, v/2]; decorrelated: min(cap, uniform [base, 3 x previous])"),
