@@ -113,7 +113,8 @@ extension ScenarioSchema {
                 "budget",
                 "A token bucket: retries allowed <= ratio x first attempts, plus a floor. As Finagle's RetryBudget: each first "
                     + "attempt deposits ratio of a token, each retry takes a whole one, both count for 10 s, and a reserve of "
-                    + "min_per_second x 10 s tokens is always there (a rate budget, not Envoy's share of requests in flight).",
+                    + "min_per_second x 10 s tokens is always there (a rate budget, not Envoy's share of requests in flight). "
+                    + "Finagle's defaults (20%, 10 per second) do not apply: ratio is required and min_per_second defaults to 0.",
                 keys: [
                     .init("ratio", .ratio, .required, "retries per first attempt"),
                     .init("min_per_second", .nonNegativeNumber, .defaulted("0"), "retries always allowed per second"),
