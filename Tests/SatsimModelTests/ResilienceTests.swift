@@ -164,4 +164,33 @@ struct ResilienceTests {
         #expect(abs(ratio - k) < 0.05 * k, "sent / accepted = \(ratio), k = \(k)")
         #expect(c.attemptOutcomes["rejected", default: 0] > c.requests / 2)
     }
+
+    /// The SRE book (https://sre.google/sre-book/handling-overload/, "Client-side throttling")
+    /// counts as `accepts` the requests the backend accepted; the schema fixes what that is here:
+    /// the attempts that succeeded, an error or a timeout being no accept. A backend that fails
+    /// every attempt then has no accepts, p = requests / (requests + 1) tends to 1, and the
+    /// client sends almost nothing; were failures counted as accepts, p would stay 0.
+    @Test("Adaptive throttle: errors and timeouts are not accepts, so a backend failing everything is left alone",
+          arguments: ["error", "timeout"])
+    func throttleFailuresAreNotAccepts(failure: String) {
+        let throttle = AdaptiveThrottleSpec(k: 2, window: SimTime(seconds: 30))
+        let spec: ScenarioSpec
+        if failure == "timeout" {
+            spec = Self.alwaysFailing(rate: 200, throttle: throttle)
+        } else {
+            spec = ScenarioSpec(
+                name: "erroring", duration: SimTime(seconds: 200), seed: 21,
+                clients: [ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200), adaptiveThrottle: throttle)],
+                services: [ServiceSpec(name: "api", instances: 1, workers: 100, serviceTime: .constant(value: 0.001))],
+                timeline: [TimelineEventSpec(at: .zero, duration: SimTime(seconds: 200), action: .errors(service: "api", ratio: 1))])
+        }
+        let c = Simulation(spec: spec).run().clients[0]
+        #expect(c.successes == 0)
+        // Every attempt that ended, ended in that failure (or was rejected by the throttle).
+        #expect(Set(c.attemptOutcomes.filter { $0.value > 0 }.keys).isSubset(of: [failure, "rejected"]), "\(c.attemptOutcomes)")
+        // About 40,000 requests: with no accepts, each 30 s window lets a handful through.
+        #expect(c.requests > 35_000)
+        #expect(Double(c.attempts) < 0.01 * Double(c.requests), "sent \(c.attempts) of \(c.requests)")
+        #expect(c.attemptOutcomes["rejected", default: 0] == c.requests - c.attempts)
+    }
 }

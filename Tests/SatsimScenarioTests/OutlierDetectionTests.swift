@@ -1,5 +1,5 @@
 import SatsimCore
-import SatsimModel
+@testable import SatsimModel
 @testable import SatsimScenario
 import Testing
 
@@ -86,5 +86,40 @@ struct OutlierDetectionTests {
         let none = try Self.events(2, 0)
         #expect(none.filter { $0.kind == .instanceEjected && $0.time < 6 }.count == 1)
         #expect(none.contains { $0.kind == .outlierNotEjected && $0.time < 6 })
+    }
+
+    /// Envoy counts errors in a row: `DetectorHostMonitorImpl::putHttpResponseCode` increments
+    /// the host's consecutive 5xx count on a 5xx and sets it back to 0 on any other response, and
+    /// the host is ejected when the count reaches consecutive_5xx (the API reference:
+    /// "The number of consecutive server-side error responses ... before a consecutive 5xx
+    /// ejection occurs", envoy/config/cluster/v3/outlier_detection.proto). Fed to the detector
+    /// directly, one answer at a time, for one instance.
+    @Test("consecutive_errors counts errors in a row: a success in between starts the count again")
+    func aSuccessResetsTheCount() {
+        let spec = ScenarioSpec(
+            name: "outliers", duration: SimTime(seconds: 10), seed: 1,
+            clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: 1))],
+            services: [
+                ServiceSpec(
+                    name: "api", instances: 4, workers: 1, serviceTime: .constant(value: 0.001),
+                    outlierDetection: OutlierDetectionSpec(consecutiveErrors: 5, maxEjectionPercent: 100))
+            ])
+        let simulation = Simulation(spec: spec)
+        simulation.prepare()
+        let instance = simulation.services[0].firstInstance + 2
+        func answer(success: Bool) {
+            let (a, _) = simulation.attempts.acquire(request: 0, requestGeneration: 0, service: 0)
+            simulation.attempts.rows[Int(a)].instance = Int32(instance)
+            simulation.observeOutlier(a, success: success)
+            simulation.attempts.slots.release(a)
+        }
+        // 4 errors, a success, 4 errors: never 5 in a row.
+        for _ in 0..<4 { answer(success: false) }
+        answer(success: true)
+        for _ in 0..<4 { answer(success: false) }
+        #expect(!simulation.instances[instance].outlierEjected, "ejected after 4 errors in a row")
+        // The fifth in a row ejects it.
+        answer(success: false)
+        #expect(simulation.instances[instance].outlierEjected, "not ejected after 5 errors in a row")
     }
 }

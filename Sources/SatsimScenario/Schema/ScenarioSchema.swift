@@ -103,7 +103,8 @@ extension ScenarioSchema {
                     + "\"Exponential Backoff And Jitter\"; the first retry waits from base itself).",
                 keys: [
                     .init("base", .duration(positive: true), .required, "wait before the first retry"),
-                    .init("multiplier", .multiplier, .defaulted("2"), "growth per retry"),
+                    .init("multiplier", .multiplier, .defaulted("2"),
+                          "growth per retry; decorrelated jitter does not use it (its growth is the blog's factor 3)"),
                     .init("cap", .duration(positive: true), .optional("no cap"), "longest wait; >= base"),
                     .init("jitter", .choice(of: Jitter.self), .defaulted("none"),
                           "none: v; full: uniform [0, v]; equal: v/2 + uniform [0, v/2]; decorrelated: min(cap, uniform [base, 3 x previous])"),
@@ -112,7 +113,8 @@ extension ScenarioSchema {
                 "budget",
                 "A token bucket: retries allowed <= ratio x first attempts, plus a floor. As Finagle's RetryBudget: each first "
                     + "attempt deposits ratio of a token, each retry takes a whole one, both count for 10 s, and a reserve of "
-                    + "min_per_second x 10 s tokens is always there (a rate budget, not Envoy's share of requests in flight).",
+                    + "min_per_second x 10 s tokens is always there (a rate budget, not Envoy's share of requests in flight). "
+                    + "Finagle's defaults (20%, 10 per second) do not apply: ratio is required and min_per_second defaults to 0.",
                 keys: [
                     .init("ratio", .ratio, .required, "retries per first attempt"),
                     .init("min_per_second", .nonNegativeNumber, .defaulted("0"), "retries always allowed per second"),
@@ -128,7 +130,12 @@ extension ScenarioSchema {
                           "attempts let through when half open; all must succeed to close"),
                 ]),
             SchemaShape(
-                "adaptive_throttle", "Client-side throttling (Google SRE book, \"Handling Overload\").",
+                "adaptive_throttle",
+                "Client-side throttling (Google SRE book, \"Handling Overload\"): over the window the client counts requests, "
+                    + "every attempt it means to send, those the throttle rejects included, and accepts, the attempts that "
+                    + "succeeded (an error or a timeout is not an accept), and rejects each attempt locally with probability "
+                    + "max(0, (requests - k x accepts) / (requests + 1)). The retry budget and the circuit breaker decide "
+                    + "first: an attempt either of them refused never reaches the throttle and is not counted.",
                 keys: [
                     .init("k", .multiplier, .defaulted("2"), "accepts multiplier; lower rejects sooner"),
                     .init("window", .duration(positive: true), .defaulted("2m"), "history of requests and accepts"),
@@ -201,7 +208,7 @@ extension ScenarioSchema {
                 ]),
             SchemaShape(
                 "outlier_detection",
-                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, and so does the failure a fault (errors, outage) causes to an attempt the balancer sent it; a success resets its count; at consecutive_errors it is ejected at once if 100 x (ejected + 1) / instances <= max_ejection_percent, or if none is ejected (at least one may always go). Every interval from the start a review returns the instances ejected for at least min(base_ejection_time x m, max_ejection_time), where m counts the instance's ejections and drops by one at each review that finds it back for at least an interval (Envoy's ejection-time backoff). A health check that passes while the checker deems the instance healthy returns it at once (Envoy's successful_active_health_check_uneject_host). A restarted instance starts afresh. An ejected instance counts as unhealthy for health_check.panic_threshold (Envoy's panic mode counts both); without a health_check there is no panic mode. Only consecutive errors eject: Envoy's success-rate and failure-percentage ejection are not modelled.",
+                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, and so does the failure a fault (errors, outage) causes to an attempt the balancer sent it; a success resets its count; at consecutive_errors it is ejected at once if 100 x (ejected + 1) / instances <= max_ejection_percent, or if none is ejected (at least one may always go: Envoy's documented rule, which its code kept until envoyproxy/envoy#27909 made max_ejection_percent a hard limit; #34796 brought it back as always_eject_one_host, default false). Every interval from the start a review returns the instances ejected for at least min(base_ejection_time x m, max_ejection_time), where m counts the instance's ejections and drops by one at each review that finds it back for at least an interval (Envoy's ejection-time backoff). A health check that passes while the checker deems the instance healthy returns it at once (Envoy's successful_active_health_check_uneject_host). A restarted instance starts afresh. An ejected instance counts as unhealthy for health_check.panic_threshold (Envoy's panic mode counts both); without a health_check there is no panic mode. Only consecutive errors eject: Envoy's success-rate and failure-percentage ejection are not modelled.",
                 keys: [
                     .init("consecutive_errors", .integer(minimum: 1, maximum: 1_000_000), .defaulted("5"), "errors in a row that eject an instance"),
                     .init("interval", .duration(positive: true), .defaulted("10s"), "time between reviews of the ejections"),
