@@ -11,9 +11,10 @@ public enum Outcome: String, Sendable, Hashable, CaseIterable {
     case degraded
     /// Long after the trigger ended, goodput stays low while offered load is back to baseline.
     case metastable
-    /// The instance count keeps reversing direction under constant offered load (after the last
-    /// fault). DESIGN.md also calls a run oscillating when its goodput swings periodically by more
-    /// than 25%; that test is not made (docs/engine-internals.md, "Departures from DESIGN.md").
+    /// The instance count keeps reversing direction once no fault acts (after the last fault), or,
+    /// long after it (from the end of the recovery window, with the offered load back to its
+    /// baseline), goodput keeps swinging by more than a quarter of its baseline: DESIGN.md's two
+    /// tests (``OutcomeClassifier/goodputSwings(_:step:)``).
     case oscillating
     /// Before any fault, too few requests succeed: the design cannot carry its baseline load.
     case overloaded
@@ -40,8 +41,16 @@ public struct OutcomeThresholds: Sendable, Hashable {
     public var metastableFraction: Double = 0.5
     /// Metastable requires offered load back to at least this fraction of its pre-fault level.
     public var baselineLoadFraction: Double = 0.9
-    /// Oscillating: at least this many reversals of the instance count's direction.
+    /// Oscillating: at least this many reversals of the instance count's direction, or of
+    /// goodput's by more than ``oscillationGoodputSwing``.
     public var oscillationReversals: Int = 4
+    /// Oscillating by goodput: a reversal counts once goodput has moved by more than this fraction
+    /// of its baseline G0 from the last turning point (DESIGN.md: "swings ... by more than 25%").
+    public var oscillationGoodputSwing: Double = 0.25
+    /// Goodput's swings are read over blocks of consecutive metrics intervals holding at least
+    /// this many offered requests, so that Poisson noise (about 5% of a block at 400) cannot make
+    /// a swing of 25%.
+    public var oscillationBlockRequests: Int = 400
 
     /// The defaults, with the bounds a scenario's `slo` sets replaced (each key its own bound).
     public init(slo: SLOSpec? = nil) {

@@ -147,6 +147,14 @@ public enum OutcomeClassifier {
             }
         }
         let late = intervals.filter { $0.end - $0.width >= lastFaultEnd + thresholds.recoveryWindow - 1e-9 }
+        // Oscillating by goodput: long after the last fault, under the baseline's offered load,
+        // goodput keeps swinging by more than a quarter of G0 (DESIGN.md's second test). Judged
+        // before metastability: a failure that comes and goes is told as such, not averaged.
+        if !late.isEmpty, meanRate(late, \.requests) >= thresholds.baselineLoadFraction * baselineLoad,
+           goodputSwings(goodputBlocks(late, minimumRequests: thresholds.oscillationBlockRequests),
+                         step: thresholds.oscillationGoodputSwing * baselineGoodput).reversals >= thresholds.oscillationReversals {
+            return verdict(.oscillating)
+        }
         if !late.isEmpty, meanRate(late, \.successes) < thresholds.metastableFraction * baselineGoodput,
            meanRate(late, \.requests) >= thresholds.baselineLoadFraction * baselineLoad {
             return verdict(.metastable)
@@ -211,6 +219,87 @@ public enum OutcomeClassifier {
     }
 
     /// How often a series changes direction (ignoring flat stretches).
+    /// A block of consecutive metrics intervals: its span [s] and goodput [successes/s].
+    public struct GoodputBlock: Sendable, Hashable {
+        public var start: Double
+        public var end: Double
+        public var goodput: Double
+        public init(start: Double, end: Double, goodput: Double) {
+            self.start = start
+            self.end = end
+            self.goodput = goodput
+        }
+    }
+
+    /// `intervals` (consecutive, in order) merged from the first on until each block holds at
+    /// least `minimumRequests` offered requests; a remainder with fewer joins the block before
+    /// it (or is the one block, when there is no other).
+    public static func goodputBlocks(_ intervals: [IntervalFigures], minimumRequests: Int) -> [GoodputBlock] {
+        var ranges: [Range<Int>] = []
+        var from = 0, offered = 0.0
+        for (i, interval) in intervals.enumerated() {
+            offered += interval.requests
+            if offered >= Double(minimumRequests) {
+                ranges.append(from..<(i + 1))
+                from = i + 1
+                offered = 0
+            }
+        }
+        if from < intervals.count {
+            if let last = ranges.popLast() { ranges.append(last.lowerBound..<intervals.count) } else { ranges.append(from..<intervals.count) }
+        }
+        return ranges.map { range in
+            let part = intervals[range]
+            let width = part.reduce(0) { $0 + $1.width }
+            let start = part.first!.end - part.first!.width
+            return GoodputBlock(start: start, end: part.last!.end,
+                                goodput: width > 0 ? part.reduce(0) { $0 + $1.successes } / width : 0)
+        }
+    }
+
+    /// The turning points of `blocks`' goodput that count as swings: a zigzag with hysteresis
+    /// `step`, where a new extreme of the current direction moves the turning point and a move
+    /// back by more than `step` from it is a reversal. Small wiggles (noise) never count, however
+    /// many there are. Returns the reversals and the lowest and highest goodput of the blocks
+    /// (the swing's range). A `step` of 0 or less counts nothing.
+    public static func goodputSwings(_ blocks: [GoodputBlock], step: Double) -> (reversals: Int, low: Double, high: Double) {
+        let series = blocks.map(\.goodput)
+        let low = series.min() ?? 0, high = series.max() ?? 0
+        guard step > 0, let first = series.first else { return (0, low, high) }
+        // Until the first move larger than step, the series has no direction: its range so far
+        // is watched from both ends.
+        var lowest = first, highest = first, extreme = first
+        var direction = 0, reversals = 0
+        for g in series.dropFirst() {
+            if direction == 0 {
+                lowest = min(lowest, g)
+                highest = max(highest, g)
+                if g - lowest > step {
+                    direction = 1
+                    extreme = g
+                } else if highest - g > step {
+                    direction = -1
+                    extreme = g
+                }
+            } else if direction == 1 {
+                if g >= extreme {
+                    extreme = g
+                } else if extreme - g > step {
+                    reversals += 1
+                    direction = -1
+                    extreme = g
+                }
+            } else if g <= extreme {
+                extreme = g
+            } else if g - extreme > step {
+                reversals += 1
+                direction = 1
+                extreme = g
+            }
+        }
+        return (reversals, low, high)
+    }
+
     static func reversals(_ series: [Double]) -> Int {
         var count = 0
         var direction = 0

@@ -67,6 +67,8 @@ public enum SummaryDocument {
             ("metastable_fraction", .number(t.metastableFraction)),
             ("baseline_load_fraction", .number(t.baselineLoadFraction)),
             ("oscillation_reversals", .int(t.oscillationReversals)),
+            ("oscillation_goodput_swing", .number(t.oscillationGoodputSwing)),
+            ("oscillation_block_requests", .int(t.oscillationBlockRequests)),
         ])
     }
 

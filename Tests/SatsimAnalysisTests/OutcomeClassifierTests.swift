@@ -89,3 +89,101 @@ extension OutcomeClassifierTests {
         #expect(v.outcome == .recovered)
     }
 }
+
+/// DESIGN.md's second test of oscillation ("Outcomes"): goodput that keeps swinging by more than
+/// 25% long after the trigger ended, under the baseline's offered load. Read over blocks of at
+/// least 400 offered requests, counted as a zigzag: only a move of more than 25% of G0 from the
+/// last turning point is a swing, so noise never is.
+extension OutcomeClassifierTests {
+    /// 600 s at 100 offered/s, a fault from 100 to 110 s; from `from` on, goodput alternates
+    /// between 100/s and `low`/s every `half` seconds, `cycles` times, then stays at 100/s.
+    static func swinging(low: Double, half: Int = 10, from: Int = 300, cycles: Int = 100) -> [IntervalFigures] {
+        series(600) { t in
+            guard t >= from, (t - from) / (2 * half) < cycles else { return 100 }
+            return (t - from) / half % 2 == 0 ? 100 : low
+        }
+    }
+
+    @Test("Goodput swinging by 40% of G0 long after the fault, load steady: oscillating")
+    func goodputOscillates() {
+        let v = OutcomeClassifier.classify(intervals: Self.swinging(low: 60), warmup: 10, faults: Self.spike)
+        #expect(v.outcome == .oscillating)
+    }
+
+    @Test("The swing's size decides: 26% of G0 is one, 24% is not (so degraded)")
+    func swingThreshold() {
+        // Blocks of 4 one-second intervals (400 requests): each whole block in one phase.
+        #expect(OutcomeClassifier.classify(intervals: Self.swinging(low: 74, half: 8), warmup: 10, faults: Self.spike).outcome == .oscillating)
+        #expect(OutcomeClassifier.classify(intervals: Self.swinging(low: 76, half: 8), warmup: 10, faults: Self.spike).outcome == .degraded)
+    }
+
+    @Test("Four reversals are an oscillation; three are not")
+    func reversalCount() {
+        /// From 300 s, 20 s phases of goodput (50/s low, 100/s high), the last one held to the end.
+        func phases(_ lows: [Bool]) -> [IntervalFigures] {
+            Self.series(600) { t in
+                guard t >= 300 else { return 100 }
+                return lows[min((t - 300) / 20, lows.count - 1)] ? 50 : 100
+            }
+        }
+        // Down (the direction is set: no reversal yet), up, down, up, down: 4 reversals.
+        let four = phases([true, false, true, false, true])
+        let late = four.filter { $0.end > 230 }
+        let swings = OutcomeClassifier.goodputSwings(OutcomeClassifier.goodputBlocks(late, minimumRequests: 400), step: 25)
+        #expect(swings.reversals == 4 && swings.low == 50 && swings.high == 100, "\(swings)")
+        #expect(OutcomeClassifier.classify(intervals: four, warmup: 10, faults: Self.spike).outcome == .oscillating)
+        // Down, up, down, up (and healthy from then on, but long after the recovery window): 3.
+        let three = phases([true, false, true, false])
+        #expect(OutcomeClassifier.classify(intervals: three, warmup: 10, faults: Self.spike).outcome == .degraded)
+    }
+
+    @Test("Swings before the recovery window ends are not judged: a run that then stays down is metastable")
+    func swingsBeforeTheRecoveryWindowEndsDoNotCount() {
+        // Swinging from 110 to 190 s (7 reversals), then at 30/s to the end: from 230 s (the
+        // fault's end + 120 s) goodput is flat and low, under the baseline's load.
+        let intervals = Self.series(600) { t in
+            guard t >= 110 else { return 100 }
+            return t < 190 ? ((t - 110) / 10 % 2 == 0 ? 100 : 40) : 30
+        }
+        #expect(OutcomeClassifier.classify(intervals: intervals, warmup: 10, faults: Self.spike).outcome == .metastable)
+        // The same swings ending healthy are the recovery.
+        let back = Self.swinging(low: 40, half: 10, from: 110, cycles: 4)
+        #expect(OutcomeClassifier.classify(intervals: back, warmup: 10, faults: Self.spike).outcome == .recovered)
+    }
+
+    @Test("Swings while the offered load is below its baseline are not judged: degraded")
+    func swingsUnderLessLoad() {
+        let intervals = Self.series(600, offered: { t in t >= 110 ? 60 : 100 }) { t in
+            t < 110 ? 100 : (t / 10 % 2 == 0 ? 60 : 20)
+        }
+        #expect(OutcomeClassifier.classify(intervals: intervals, warmup: 10, faults: Self.spike).outcome == .degraded)
+    }
+
+    @Test("Noise of a few percent, however long, makes no swing")
+    func noiseIsNotASwing() {
+        // A deterministic wiggle of +-10% per interval around 70/s: blocks of 4 average it to
+        // +-5% at most, far inside the step of 25/s.
+        let intervals = Self.series(3600) { t in t < 100 ? 100 : 70 + (t % 3 == 0 ? 7 : t % 3 == 1 ? -7 : 3) }
+        let v = OutcomeClassifier.classify(intervals: intervals, warmup: 10, faults: Self.spike)
+        #expect(v.outcome == .degraded)
+        let wiggle = OutcomeClassifier.goodputSwings(
+            OutcomeClassifier.goodputBlocks(Array(intervals[230...]), minimumRequests: 400), step: 25)
+        #expect(wiggle.reversals == 0)
+    }
+
+    @Test("The zigzag counts moves larger than its step from the last turning point")
+    func zigzag() {
+        func blocks(_ values: [Double]) -> [OutcomeClassifier.GoodputBlock] {
+            values.enumerated().map { .init(start: Double($0.offset), end: Double($0.offset + 1), goodput: $0.element) }
+        }
+        // A slow drift down by more than the step, then back up: one direction set, one reversal.
+        #expect(OutcomeClassifier.goodputSwings(blocks([100, 95, 90, 85, 80, 75, 90, 100]), step: 20).reversals == 1)
+        // Exactly the step is not more than it.
+        #expect(OutcomeClassifier.goodputSwings(blocks([100, 80, 100, 80, 100, 80]), step: 20).reversals == 0)
+        #expect(OutcomeClassifier.goodputSwings(blocks([100, 79, 100, 79, 100, 79]), step: 20).reversals == 4)
+        // Once a direction is set, a move back of exactly the step is not a reversal either.
+        #expect(OutcomeClassifier.goodputSwings(blocks([100, 70, 90, 70, 90, 70]), step: 20).reversals == 0)
+        #expect(OutcomeClassifier.goodputSwings(blocks([100, 70, 91, 70, 91, 70]), step: 20).reversals == 4)
+        #expect(OutcomeClassifier.goodputSwings(blocks([100, 79, 100]), step: 0).reversals == 0)
+    }
+}

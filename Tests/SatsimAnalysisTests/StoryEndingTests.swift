@@ -26,6 +26,28 @@ struct StoryEndingTests {
         #expect(ending.sentence == "From 30s on, with no fault acting, the number of healthy serving instances kept changing direction (168 reversals): it oscillated.", "\(ending.sentence)")
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "oscillating")
     }
+
+    /// Judged by goodput (DESIGN.md's second test): the span from the end of the recovery
+    /// window, the swings the zigzag counted, its step and the blocks' range, all from the run.
+    @Test("Goodput swinging long after the fault")
+    func goodputSwings() throws {
+        let spec = ScenarioSpec(
+            name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
+            clients: [ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200))],
+            services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01))],
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))])
+        // From 150 s (the spike's end + the 120 s recovery window): 5 s at 200/s, 5 s at 80/s,
+        // five times. Blocks of 2 s (400 requests) read 200, 200, 140, 80, 80 per cycle: the
+        // first fall sets the direction, each later turn is a reversal, 8 in all.
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in
+            let ok: Double = i >= 150 && (i - 150) / 5 % 2 == 1 ? 80 : 200
+            return (200, ok, 200 - ok)
+        })
+        #expect(RunAnalysis(result: run.result, spec: spec).verdict.outcome == .oscillating)
+        let ending = try #require(run.story.findings.first { $0.mechanism == .ending }, "\(run.story.sentences)")
+        #expect(ending.sentence == "From 2m30s on, long after the last fault ended and with the offered load back to its baseline, goodput kept swinging: it changed direction 8 times by more than 50.0/s (25% of its 200/s before the first fault), between 80.0/s and 200/s: it oscillated.", "\(ending.sentence)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "oscillating by goodput")
+    }
 }
 
 /// A load spike on a closed-loop client multiplies its users, not the requests it offers: each

@@ -115,6 +115,7 @@ extension StoryData {
             let instances = values(serviceColumns("instances"))
             let steady = ends.indices.filter { begins[$0] >= from - 1e-9 }.map { instances[$0] }
             let reversals = OutcomeClassifier.reversals(steady)
+            if reversals < verdict.thresholds.oscillationReversals, let swing = goodputSwingFinding() { return [swing] }
             return [
                 Finding(
                     .ending, time: from,
@@ -122,5 +123,29 @@ extension StoryData {
                     template: "From {0} on, with no fault acting, the number of healthy serving instances kept changing direction ({1} \(Format.noun(reversals, "reversal"))): it oscillated.")
             ]
         }
+    }
+
+    /// The ending of a run judged oscillating by its goodput (OutcomeClassifier, DESIGN.md's second
+    /// test): the span judged, the swings counted, the step that makes one, and the range of the
+    /// blocks' goodput; nil when the verdict's test does not hold on these figures.
+    func goodputSwingFinding() -> Finding? {
+        guard let end = lastFaultEnd else { return nil }
+        let t = verdict.thresholds
+        let from = end + t.recoveryWindow
+        let late = analysis.intervals.filter { $0.end - $0.width >= from - 1e-9 }
+        let step = t.oscillationGoodputSwing * verdict.baselineGoodput
+        let blocks = OutcomeClassifier.goodputBlocks(late, minimumRequests: t.oscillationBlockRequests)
+        let swings = OutcomeClassifier.goodputSwings(blocks, step: step)
+        guard swings.reversals >= t.oscillationReversals, let first = blocks.first else { return nil }
+        return Finding(
+            .ending, time: first.start,
+            figures: [
+                .clock(first.start), .given(Double(swings.reversals), .count, "reversals of goodput"),
+                .given(step, .rate, "oscillation step (thresholds.oscillation_goodput_swing x baseline goodput)"),
+                .given(t.oscillationGoodputSwing, .share, "thresholds.oscillation_goodput_swing"),
+                .given(verdict.baselineGoodput, .rate, "baseline goodput"),
+                .given(swings.low, .rate, "lowest goodput of a block"), .given(swings.high, .rate, "highest goodput of a block"),
+            ],
+            template: "From {0} on, long after \(lastFaultEnded) and with the offered load back to its baseline, goodput kept swinging: it changed direction {1} \(Format.noun(swings.reversals, "time")) by more than {2}/s ({3} of its {4}/s before the first fault), between {5}/s and {6}/s: it oscillated.")
     }
 }

@@ -206,8 +206,9 @@ public enum ReportPage {
             return "Long after the trigger ended, goodput stayed below \(percent(t.metastableFraction)) of its "
                 + "baseline while the offered load was back to normal: a feedback loop held the failure."
         case .oscillating:
-            return "The number of serving instances changed direction at least \(t.oscillationReversals) times under "
-                + "constant offered load."
+            return "The number of serving instances changed direction at least \(t.oscillationReversals) times once no "
+                + "fault acted, or, long after the last fault and under its baseline load, goodput changed direction at least "
+                + "\(t.oscillationReversals) times by more than \(percent(t.oscillationGoodputSwing)) of its baseline."
         case .overloaded:
             if let bound = t.latencyP99, let base = verdict.baselineLatencyP99, base > bound {
                 return "Before any fault, the p99 latency was \(seconds(base)), above the SLO's "
