@@ -1,5 +1,10 @@
 import SatsimCore
 import SatsimModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension ScenarioLoader {
     /// A diagnostic when `spec` certainly needs more counted events than `budget`
@@ -22,7 +27,12 @@ extension ScenarioLoader {
         let span = top.seconds >= spec.duration.seconds
             ? "over the run's \(spec.duration.shortText)" + (origin.map { " (\($0))" } ?? "")
             : "in the first \(SimTime(seconds: top.seconds).shortText), before the timeline may change it"
-        if isRate {
+        if top.path.hasPrefix("timeline."), let index = Int(top.path.split(separator: ".")[1]),
+           case .loadSpike(let client, let factor) = spec.timeline[index].action {
+            found = "found \(Self.number(factor)), which takes client '\(Diagnostic.shown(client))' to \(top.perSecond.isFinite ? Self.number(top.perSecond.rounded(.down)) : "a rate past 10^308")/s "
+                + "for \(SimTime(seconds: top.seconds).shortText) and sends at least \(Self.count(top.events)) requests then"
+            if room >= 1, let fitting = Self.fittingFactor(spec, spike: index, room: room) { fits = "a factor <= \(Self.number(fitting))" }
+        } else if isRate {
             found = "found \(Self.number(top.perSecond))/s, which sends at least \(Self.count(top.events)) requests \(span)"
             let constant = spec.clients.contains {
                 if case .constant = $0.arrival { return top.path == "clients.\($0.name).arrival.rate" } else { return false }
@@ -40,7 +50,8 @@ extension ScenarioLoader {
             }
         }
         if sources.count > 1 { found += " (\(Self.count(total)) counted events in all)" }
-        let expected = (fits.map { "expected \($0), or a shorter duration" } ?? "expected a shorter duration or fewer sources of events")
+        let shorter = top.path.hasPrefix("timeline.") ? "a shorter window" : "a shorter duration"
+        let expected = (fits.map { "expected \($0), or \(shorter)" } ?? "expected \(shorter) or fewer sources of events")
         return Diagnostic(
             at: positions.value(top.path), path: top.path,
             "\(found), more than the event budget of \(budget) counted events, so the run could not reach its end; "
@@ -87,6 +98,37 @@ extension ScenarioLoader {
             }
         }
         return sorted(problems)
+    }
+
+    /// The largest factor, to four significant digits, that load spike `index` may have for its
+    /// own requests (``EventFloor/spikedRequests(_:client:rate:seconds:count:)``) to fit in
+    /// `room` counted events, the rest of the file unchanged; nil when not even 1 fits.
+    static func fittingFactor(_ spec: ScenarioSpec, spike index: Int, room: Double) -> Double? {
+        guard case .loadSpike(let client, let factor) = spec.timeline[index].action else { return nil }
+        func events(_ f: Double) -> Double {
+            var changed = spec
+            changed.timeline[index].action = .loadSpike(client: client, factor: f)
+            return EventFloor.sources(of: changed).first { $0.path == "timeline.\(index).factor" }?.events ?? 0
+        }
+        guard events(1) <= room else { return nil }
+        // Bisection in logarithms between 1 (fits) and the factor written (does not).
+        var (low, high) = (0.0, log(factor))
+        for _ in 0..<100 where high - low > 1e-12 {
+            let middle = (low + high) / 2
+            if events(exp(middle)) <= room { low = middle } else { high = middle }
+        }
+        // Four significant digits, rounded down, and checked: rounding must not pass the room.
+        var fitting = exp(low)
+        let digits = log10(fitting).rounded(.down)
+        if digits >= 3 {
+            let unit = pow(10, digits - 3)
+            fitting = (fitting / unit).rounded(.down) * unit
+        } else {
+            let scale = pow(10, 3 - digits)
+            fitting = (fitting * scale).rounded(.down) / scale
+        }
+        fitting = max(1, fitting)
+        return events(fitting) <= room ? fitting : 1
     }
 
     /// The largest rate, as a scenario writes it (per second, else per minute or hour), whose
