@@ -571,6 +571,10 @@ def build_cases(quick, rng):
 
 
 def limit_child():
+    # A shell starts a background job with SIGINT ignored, and exec keeps an ignored signal:
+    # satsim must see SIGINT as a terminal's Ctrl-C sends it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     os.setsid()
