@@ -192,6 +192,15 @@ extension EventBudgetTests {
             #expect(d.message.contains("more than the event budget of 2000000000 counted events"), "\(d)")
             #expect(d.message.contains("expected a factor <= 3390000, or a shorter window"), "\(d)")
         }
+        // Two spikes in one window: the factor that fits is the one with the other in progress
+        // (the overlap was counted with the other spike once this one was the smaller: 99990).
+        let overlap = "timeline:\n  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: 100000 }\n"
+            + "  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: 100001 }"
+        let error = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.parse(text: Self.scenario(rate: "10/s", timeline: overlap), file: "budget.yaml", eventBudget: 2_000_000_000)
+        }
+        #expect(error.diagnostics.first?.path == "timeline.1.factor")
+        #expect(error.diagnostics.first?.message.contains("expected a factor <= 33") == true, "\(error)")
         // The factor it names loads; 1% more does not.
         #expect(throws: Never.self) { try load("3390000") }
         #expect(throws: ScenarioError.self) { try load("3424000") }

@@ -31,7 +31,7 @@ extension ScenarioLoader {
            case .loadSpike(let client, let factor) = spec.timeline[index].action {
             found = "found \(Self.number(factor)), which takes client '\(Diagnostic.shown(client))' to \(top.perSecond.isFinite ? Self.number(top.perSecond.rounded(.down)) : "a rate past 10^308")/s "
                 + "for \(SimTime(seconds: top.seconds).shortText) and sends at least \(Self.count(top.events)) requests then"
-            if room >= 1, let fitting = Self.fittingFactor(spec, spike: index, room: room) { fits = "a factor <= \(Self.number(fitting))" }
+            if let fitting = Self.fittingFactor(spec, spike: index, budget: Double(budget)) { fits = "a factor <= \(Self.number(fitting))" }
         } else if isRate {
             found = "found \(Self.number(top.perSecond))/s, which sends at least \(Self.count(top.events)) requests \(span)"
             let constant = spec.clients.contains {
@@ -100,15 +100,16 @@ extension ScenarioLoader {
         return sorted(problems)
     }
 
-    /// The largest factor, to four significant digits, that load spike `index` may have for its
-    /// own requests (``EventFloor/spikedRequests(_:client:rate:seconds:count:)``) to fit in
-    /// `room` counted events, the rest of the file unchanged; nil when not even 1 fits.
-    static func fittingFactor(_ spec: ScenarioSpec, spike index: Int, room: Double) -> Double? {
+    /// The largest factor, to four significant digits, that load spike `index` may have for the
+    /// file's counted events (``EventFloor/spikedRequests(_:client:rate:seconds:count:)``) to fit
+    /// in `budget`, the rest of the file unchanged (an overlapping spike keeps its factor); nil
+    /// when not even 1 fits.
+    static func fittingFactor(_ spec: ScenarioSpec, spike index: Int, budget room: Double) -> Double? {
         guard case .loadSpike(let client, let factor) = spec.timeline[index].action else { return nil }
         func events(_ f: Double) -> Double {
             var changed = spec
             changed.timeline[index].action = .loadSpike(client: client, factor: f)
-            return EventFloor.sources(of: changed).first { $0.path == "timeline.\(index).factor" }?.events ?? 0
+            return EventFloor.events(of: changed)
         }
         guard events(1) <= room else { return nil }
         // Bisection in logarithms between 1 (fits) and the factor written (does not).
@@ -173,5 +174,42 @@ extension ScenarioLoader {
     /// A rate as written: whole numbers without a decimal point.
     static func number(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+    }
+}
+
+extension ScenarioLoader {
+    /// The event budget for `satsim chaos`: a combination adds its faults to the timeline, and
+    /// a load spike among them multiplies its client's rate (``EventFloor``). A candidate spike of
+    /// 10^9 passed the file's check (chaos faults are not in the base run) and every combination
+    /// with it simulated until the budget stopped it. Checked: each spike alone, then the
+    /// `together` largest spikes together (combinations the search certainly runs); the first
+    /// combination past `budget` is told at its largest factor (`chaos.faults.K.factor`), with
+    /// the counted events it needs. Returns the fault's index and the message, nil when all fit.
+    public static func chaosEventBudgetProblem(_ spec: ScenarioSpec, budget: Int, together: Int) -> (fault: Int, message: String)? {
+        guard let chaos = spec.chaos, together >= 1 else { return nil }
+        func factor(_ k: Int) -> Double? {
+            guard chaos.faults[k].event.enabled, case .loadSpike(_, let f) = chaos.faults[k].event.action, f >= 1 else { return nil }
+            return f
+        }
+        let spikes = chaos.faults.indices.filter { factor($0) != nil }
+        guard !spikes.isEmpty else { return nil }
+        let largest = spikes.sorted { (factor($0) ?? 0, -$0) > (factor($1) ?? 0, -$1) }
+        var subsets = spikes.map { [$0] }
+        if together > 1, spikes.count > 1 { subsets.append(Array(largest.prefix(together)).sorted()) }
+        for subset in subsets {
+            var run = spec
+            run.chaos = nil
+            run.timeline += subset.map { chaos.faults[$0].scheduled(after: chaos.at) }
+            let total = EventFloor.events(of: run)
+            guard total > Double(budget), let fault = subset.max(by: { (factor($0) ?? 0, -$0) < (factor($1) ?? 0, -$1) }),
+                  let f = factor(fault) else { continue }
+            let which = subset.count == 1
+                ? "a chaos run of this fault alone"
+                : "a chaos run of faults \(subset.map(String.init).joined(separator: ", ")) together (up to max_together = \(together))"
+            return (fault, "found \(Self.number(f)), with which \(which) sends at least \(Self.count(total)) counted events, "
+                + "more than the event budget of \(budget) counted events, so the run could not reach its end; "
+                + "expected a smaller factor or a shorter window; or give --max-events to run it anyway until that budget stops it")
+        }
+        return nil
     }
 }
