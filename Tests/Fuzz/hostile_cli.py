@@ -469,7 +469,7 @@ def build_cases(quick, rng):
         cases.append(Case("vary-rate=%r" % hostile, base, [["sweep", "{file}", "--replications", "1", "--vary", "clients.users.arrival.rate=" + hostile, "--out", "{out}"]]))
         cases.append(Case("vary-workers=%r" % hostile, base, [["sweep", "{file}", "--replications", "1", "--vary", "services.api.workers=" + hostile, "--out", "{out}"]]))
     for fault in ["{kind: scale, service: api, to: 1000000000}", "{kind: kill, service: api, count: 1000000000}",
-                  "{for: 1e300s, kind: load_spike, client: users, factor: 1e308}", "{at: -5s, kind: kill, service: api, count: 1}",
+                  "{for: 1e300s, kind: load_spike, client: users, factor: 1e308}", "{for: 2s, kind: load_spike, client: users, factor: 1000000000}", "{at: -5s, kind: kill, service: api, count: 1}",
                   "{for: 0ns, kind: pause, service: api, count: 1}", "{kind: deploy, service: api, batch: 1000000000, every: 0ns}",
                   "{for: 2s, kind: latency, service: db, add: {dist: constant, value: 1e300s}}",
                   "{kind: set, path: services.api.workers, value: 1000000000}", "{kind: set, path: clients.users.arrival.rate, value: 1e18/s}"]:
