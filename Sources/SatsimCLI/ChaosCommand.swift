@@ -108,6 +108,15 @@ public struct ChaosCommand: ParsableCommand {
                           + "lower --max-together or --replications")
             throw ExitCode(2)
         }
+        if let budget = runLimits.eventBudgetCheck,
+           let (fault, message) = ScenarioLoader.chaosEventBudgetProblem(spec, budget: budget, together: together) {
+            let path = "chaos.faults.\(fault).factor"
+            let at = (try? String(contentsOfFile: file, encoding: .utf8))
+                .flatMap { ScenarioLoader.position(text: $0, file: file, path: path) } ?? (1, 1)
+            Console.error(ScenarioError(diagnostics: [
+                Diagnostic(file: file, line: at.line, column: at.column, path: path, message: message)]).description)
+            throw ExitCode(2)
+        }
         if together > chaos.maxTogether {
             // The file was checked for combinations of up to its own max_together (a closed-loop
             // population multiplied by the load spikes of one combination): check again for the

@@ -34,6 +34,20 @@ import Testing
         HostilePlanTests.expect(try HostilePlanTests.satsim(["validate", file]), 2, [phrase], in: \.stdout)
     }
 
+    /// A load spike counts at its spiked rate: `--set timeline.0.factor=1e9` on 100/s for two
+    /// seconds (2 x 10^11 requests) ran past the hostile CLI campaign's 60 s limit
+    /// (Tests/Fuzz/hostile_cli.py) on every command; it is refused at once at the factor.
+    @Test func aSpikePastTheBudgetIsRefusedAtItsFactor() throws {
+        let file = try HostilePlanTests.file(Self.flood.replacingOccurrences(of: "1000000000/s", with: "100/s")
+            + "timeline:\n  - { at: 5s, for: 2s, kind: load_spike, client: users, factor: 2 }\n")
+        for command in ["run", "check", "compare", "explain"] {
+            let outcome = try HostilePlanTests.satsim([command, file, "--set", "timeline.0.factor=1e9"])
+            HostilePlanTests.expect(outcome, 2, [
+                "--set:1:19: error: timeline.0.factor: found 1000000000, which takes client 'users' to 100000000000/s for 2s",
+                "more than the event budget of 2000000000 counted events", "expected a factor <= "])
+        }
+    }
+
     @Test func anExplicitBudgetRunsToItAndStopsWithPartialResults() throws {
         let file = try HostilePlanTests.file(Self.flood)
         let out = try HostilePlanTests.folder()

@@ -356,6 +356,25 @@ struct HostilePlanTests {
         }
     }
 
+    /// A candidate load spike counts against the event budget in the runs that add it: a factor
+    /// of 10^9 on 50/s for three seconds passed (chaos faults are not in the base run) and every
+    /// combination with it simulated past the 60 s limit (the hostile CLI campaign, Tests/Fuzz/hostile_cli.py).
+    /// Refused at the factor, alone or with the spikes a combination runs together; `run`, which
+    /// adds no fault, still runs the file.
+    @Test func aCandidateSpikePastTheEventBudgetIsRefusedAtItsFactor() throws {
+        let small = "{ for: 1s, kind: load_spike, client: users, factor: 2 }"
+        let alone = try Self.file(Self.chaos([small, "{ for: 3s, kind: load_spike, client: users, factor: 1000000000 }"]))
+        Self.expect(try Self.satsim(["chaos", alone, "--out", try Self.folder()]), 2, [
+            "scenario.yaml:24:59: error: chaos.faults.1.factor: found 1000000000, with which a chaos run of this fault alone sends at least",
+            "more than the event budget of 2000000000 counted events", "expected a smaller factor or a shorter window"])
+        #expect(try Self.satsim(["run", alone]).status == 0)
+        // 10^5 each: 1.5 x 10^7 requests alone, 10^10 x 50/s for 3 s together.
+        let pair = try Self.file(Self.chaos(["{ for: 3s, kind: load_spike, client: users, factor: 100000 }",
+                                             "{ for: 3s, kind: load_spike, client: users, factor: 100001 }"]))
+        Self.expect(try Self.satsim(["chaos", pair, "--out", try Self.folder()]), 2, [
+            "scenario.yaml:24:59: error: chaos.faults.1.factor: found 100001, with which a chaos run of faults 0, 1 together (up to max_together = 2)"])
+    }
+
     /// scenario-format.md: chaos `faults` are "candidate faults: timeline events", and `set` is
     /// one ("change any KEY.PATH mid-run"). It was refused as a fault, since a combination's
     /// timeline did not carry the settings it puts in force (it would have done nothing). Now

@@ -146,6 +146,66 @@ import Testing
 }
 
 extension EventBudgetTests {
+    /// A load spike of a factor of 1 or more only adds requests: the client's rate is counted
+    /// through it (it used to stop at the first spike, as at a dip), and the spike's own window at
+    /// the spiked rate, in a source of its own at its factor. A spike of 10^9 on 10/s for a minute
+    /// (6 x 10^11 requests) passed the check and simulated until the budget stopped it: the hostile
+    /// CLI campaign (Tests/Fuzz/hostile_cli.py) ran `--set timeline.0.factor=1e9` past its 60 s.
+    @Test func aLoadSpikeAddsItsWindowAtTheSpikedRate() throws {
+        let timeline = "timeline:\n  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: 4 }"
+        let sources = EventFloor.sources(of: try Self.spec(Self.scenario(rate: "100/s", timeline: timeline)))
+        let byPath = Dictionary(uniqueKeysWithValues: sources.map { ($0.path, $0.events) })
+        func poisson(_ rate: Double, _ seconds: Double) -> Double { EventFloor.poissonRequests(rate: rate, seconds: seconds) }
+        #expect(byPath["clients.users.arrival.rate"] == poisson(100, 600) + poisson(100, 2940))
+        #expect(byPath["timeline.0.factor"] == poisson(400, 60))
+        // Overlapping spikes multiply; the overlap is counted with the larger one.
+        let two = timeline + "\n  - { at: 630s, for: 1m, kind: load_spike, client: users, factor: 8 }"
+        let both = Dictionary(uniqueKeysWithValues: EventFloor.sources(of: try Self.spec(Self.scenario(rate: "100/s", timeline: two)))
+            .map { ($0.path, $0.events) })
+        #expect(both["timeline.0.factor"] == poisson(400, 30))
+        #expect(both["timeline.1.factor"] == poisson(3200, 30) + poisson(800, 30))
+        // A dip still stops the count, there and after.
+        let dip = "timeline:\n  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: 0.5 }\n"
+            + "  - { at: 20m, for: 1m, kind: load_spike, client: users, factor: 1000 }"
+        let cut = EventFloor.sources(of: try Self.spec(Self.scenario(rate: "100/s", timeline: dip)))
+        #expect(cut.map(\.path) == ["clients.users.arrival.rate"])
+        #expect(cut.first?.events == poisson(100, 600))
+    }
+
+    /// A spike past the budget is refused at its factor, with the factor that fits; a factor
+    /// too large for any rate to be counted (10^300, past the double range once multiplied) is
+    /// counted at the highest rate counted and refused too.
+    @Test func aSpikePastTheBudgetIsRefusedAtItsFactor() throws {
+        func load(_ factor: String) throws -> ScenarioSpec {
+            let timeline = "timeline:\n  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: \(factor) }"
+            return try ScenarioLoader.parse(text: Self.scenario(rate: "10/s", timeline: timeline), file: "budget.yaml",
+                                            eventBudget: 2_000_000_000)
+        }
+        for factor in ["1000000000", "1e300"] {
+            let error = try #require(throws: ScenarioError.self) { try load(factor) }
+            let d = try #require(error.diagnostics.first)
+            #expect(error.diagnostics.count == 1)
+            #expect(d.path == "timeline.0.factor")
+            #expect((d.line, d.column) == (15, 66), "\(d)")
+            #expect(d.message.contains("which takes client 'users' to \(factor == "1e300" ? "1e+301" : "10000000000")/s"), "\(d)")
+            #expect(d.message.contains("/s for 1m and sends at least"), "\(d)")
+            #expect(d.message.contains("more than the event budget of 2000000000 counted events"), "\(d)")
+            #expect(d.message.contains("expected a factor <= 3390000, or a shorter window"), "\(d)")
+        }
+        // Two spikes in one window: the factor that fits is the one with the other in progress
+        // (the overlap was counted with the other spike once this one was the smaller: 99990).
+        let overlap = "timeline:\n  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: 100000 }\n"
+            + "  - { at: 10m, for: 1m, kind: load_spike, client: users, factor: 100001 }"
+        let error = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.parse(text: Self.scenario(rate: "10/s", timeline: overlap), file: "budget.yaml", eventBudget: 2_000_000_000)
+        }
+        #expect(error.diagnostics.first?.path == "timeline.1.factor")
+        #expect(error.diagnostics.first?.message.contains("expected a factor <= 33") == true, "\(error)")
+        // The factor it names loads; 1% more does not.
+        #expect(throws: Never.self) { try load("3390000") }
+        #expect(throws: ScenarioError.self) { try load("3424000") }
+    }
+
     /// The floor is a lower bound: every shipped scenario (health checks, autoscalers, outlier
     /// detection, kills, deploys and `set` events among them) counts at least as many events as
     /// it says (the unit tests above pin each rule of the count: the first-round discount, the

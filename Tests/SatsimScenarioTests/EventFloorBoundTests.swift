@@ -61,6 +61,27 @@ import Testing
         #expect(below > 0)
     }
 
+    /// A load spike counted at the spiked rate (``EventFloor/spikedRequests(_:client:rate:seconds:count:)``)
+    /// is still below what a run sends: 1,000 requests/s with two overlapping spikes (x10 and
+    /// x3) and one after them, over 20 seeds, each run to its end.
+    @Test func aSpikedRateIsCountedBelowWhatTheRunSends() throws {
+        let timeline = """
+            timeline:
+              - { at: 200ms, for: 300ms, kind: load_spike, client: users, factor: 10 }
+              - { at: 400ms, for: 200ms, kind: load_spike, client: users, factor: 3 }
+              - { at: 800ms, for: 200ms, kind: load_spike, client: users, factor: 2 }
+            """
+        for process in ["poisson", "constant"] {
+            for seed in 1...(process == "poisson" ? 20 : 1) {
+                let text = Self.scenario(arrival: "{ process: \(process), rate: 1000/s }", duration: "1s", seed: seed) + timeline
+                let (floor, counted) = try Self.counted(text)
+                // Without the spikes the floor would be under 1,000: the spikes are counted.
+                #expect(floor > 3_000, "\(process) seed \(seed): floor \(floor)")
+                #expect(floor <= Double(counted), "\(process) seed \(seed): floor \(floor), counted \(counted)")
+            }
+        }
+    }
+
     /// A health check whose action is `restart` stops an instance's probes for its boot_time
     /// after each restart, and an overloaded instance fails its probes with no timeline event at
     /// all: here the first request (at 1 s) holds the only worker, the next probe finds the

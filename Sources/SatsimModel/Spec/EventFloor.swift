@@ -1,4 +1,9 @@
 import SatsimCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A lower bound on the counted events a scenario's run needs to reach its end: what
 /// `--max-events` is compared with. A run needs at least one counted event per request an
@@ -70,17 +75,20 @@ public enum EventFloor {
         let end = spec.duration.seconds
         var sources: [Source] = []
         for client in spec.clients {
-            let rate: Double
             let seconds = min(end, untouched(spec, client: client.name))
-            let events: Double
+            let rate: Double
+            let count: (Double, Double) -> Double
             switch client.arrival {
-            case .poisson(let r): (rate, events) = (r, poissonRequests(rate: r, seconds: seconds))
-            case .constant(let r): (rate, events) = (r, constantRequests(rate: r, seconds: seconds))
+            case .poisson(let r): (rate, count) = (r, { poissonRequests(rate: $0, seconds: $1) })
+            case .constant(let r): (rate, count) = (r, { constantRequests(rate: $0, seconds: $1) })
             case .closed: continue
             }
-            guard events.isFinite, events > 0 else { continue }
-            sources.append(Source(path: "clients.\(client.name).arrival.rate", events: events, seconds: seconds,
-                                  perSecond: rate, what: "requests"))
+            let (events, spikes) = spikedRequests(spec, client: client.name, rate: rate, seconds: seconds, count: count)
+            if events.isFinite, events > 0 {
+                sources.append(Source(path: "clients.\(client.name).arrival.rate", events: events, seconds: seconds,
+                                      perSecond: rate, what: "requests"))
+            }
+            sources += spikes
         }
         for service in spec.services {
             let seconds = min(end, untouched(spec, service: service.name))
@@ -114,11 +122,69 @@ public enum EventFloor {
         sources(of: spec).reduce(0) { $0 + $1.events }
     }
 
-    /// The time [s] before which nothing in the file can slow client `name`'s arrivals.
+    /// The largest open-loop rate counted [requests/s]: a rate spiked past it is counted at it,
+    /// which only lowers the count (a faster process sends at least as many), where the Poisson
+    /// bound's ten standard deviations, 10 sqrt(rate x seconds), would pass its mean near
+    /// 10^20/s and leave nothing; the model sends at most one request a nanosecond's rounding
+    /// allows anyway.
+    static let highestCountedRate = 1e12
+
+    /// The requests of open-loop client `name` at `rate` over the first `seconds`, split where
+    /// the timeline's load spikes (factor >= 1, which only add load; nothing slows the client
+    /// before `seconds`) start and end: a piece with spikes in progress runs at `rate` times
+    /// their product (the model redraws the next arrival at each change, ``Simulation``), and
+    /// is counted in its own source at the factor of its largest spike (`timeline.K.factor`,
+    /// the key to change), a spike of 10^9 for two seconds being 2 x 10^11 requests that the
+    /// client's rate alone did not show: such a run simulated for minutes until the budget
+    /// stopped it. Returns the requests outside every spike, and the spikes' sources. Each
+    /// piece is a lower bound on its own (`count`), so their sum is one.
+    static func spikedRequests(
+        _ spec: ScenarioSpec, client name: String, rate: Double, seconds: Double, count: (Double, Double) -> Double
+    ) -> (plain: Double, spikes: [Source]) {
+        let spikes: [(index: Int, from: Double, to: Double, factor: Double)] = spec.timeline.enumerated().compactMap { index, event in
+            guard event.enabled, case .loadSpike(let client, let factor) = event.action, client == name, factor >= 1 else { return nil }
+            let from = event.at.seconds
+            guard from < seconds else { return nil }
+            return (index, from, min(seconds, event.duration.map { (event.at + $0).seconds } ?? .infinity), factor)
+        }
+        guard !spikes.isEmpty else { return (bounded(count(rate, seconds)), []) }
+        let cuts = Set([0, seconds] + spikes.flatMap { [$0.from, $0.to] }).sorted()
+        var plain = 0.0
+        var bySpike: [Int: (events: Double, seconds: Double, perSecond: Double)] = [:]
+        for (from, to) in zip(cuts, cuts.dropFirst()) where to > from {
+            let active = spikes.filter { $0.from <= from && from < $0.to }
+            // The rate in logarithms, so that 10^200 x 10^200 does not overflow in the count.
+            let spiked = active.isEmpty ? rate : min(.greatestFiniteMagnitude, exp(log(rate) + active.reduce(0) { $0 + log($1.factor) }))
+            let events = bounded(count(min(spiked, max(rate, highestCountedRate)), to - from))
+            guard let largest = active.max(by: { ($0.factor, -$0.index) < ($1.factor, -$1.index) }) else {
+                plain += events
+                continue
+            }
+            var entry = bySpike[largest.index] ?? (0, 0, 0)
+            entry.events += events
+            entry.seconds += to - from
+            // What the rate is, for the message: the product itself (infinite past the doubles).
+            entry.perSecond = max(entry.perSecond, active.reduce(rate) { $0 * $1.factor })
+            bySpike[largest.index] = entry
+        }
+        let sources = bySpike.keys.sorted().compactMap { index -> Source? in
+            guard let entry = bySpike[index], entry.events > 0 else { return nil }
+            return Source(path: "timeline.\(index).factor", events: entry.events, seconds: entry.seconds,
+                          perSecond: entry.perSecond, what: "requests")
+        }
+        return (plain, sources)
+    }
+
+    /// A count kept finite (a constant gap of 0 ns sends without end): far past any budget.
+    static func bounded(_ events: Double) -> Double { events.isNaN ? 0 : min(events, 1e30) }
+
+    /// The time [s] before which nothing in the file can slow client `name`'s arrivals: a load
+    /// spike of a factor below 1 (a dip), or a `set` of one of its keys. A spike of a factor of
+    /// 1 or more only adds requests; ``spikedRequests(_:client:rate:seconds:count:)`` counts them.
     static func untouched(_ spec: ScenarioSpec, client name: String) -> Double {
         earliest(spec) { action in
             switch action {
-            case .loadSpike(let client, _): return client == name
+            case .loadSpike(let client, let factor): return client == name && !(factor >= 1)
             case .set(let setting): return setting.path.hasPrefix("clients.\(name).")
             default: return false
             }

@@ -1,5 +1,10 @@
 import SatsimCore
 import SatsimModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension ScenarioLoader {
     /// A diagnostic when `spec` certainly needs more counted events than `budget`
@@ -22,7 +27,12 @@ extension ScenarioLoader {
         let span = top.seconds >= spec.duration.seconds
             ? "over the run's \(spec.duration.shortText)" + (origin.map { " (\($0))" } ?? "")
             : "in the first \(SimTime(seconds: top.seconds).shortText), before the timeline may change it"
-        if isRate {
+        if top.path.hasPrefix("timeline."), let index = Int(top.path.split(separator: ".")[1]),
+           case .loadSpike(let client, let factor) = spec.timeline[index].action {
+            found = "found \(Self.number(factor)), which takes client '\(Diagnostic.shown(client))' to \(top.perSecond.isFinite ? Self.number(top.perSecond.rounded(.down)) : "a rate past 10^308")/s "
+                + "for \(SimTime(seconds: top.seconds).shortText) and sends at least \(Self.count(top.events)) requests then"
+            if let fitting = Self.fittingFactor(spec, spike: index, budget: Double(budget)) { fits = "a factor <= \(Self.number(fitting))" }
+        } else if isRate {
             found = "found \(Self.number(top.perSecond))/s, which sends at least \(Self.count(top.events)) requests \(span)"
             let constant = spec.clients.contains {
                 if case .constant = $0.arrival { return top.path == "clients.\($0.name).arrival.rate" } else { return false }
@@ -40,7 +50,8 @@ extension ScenarioLoader {
             }
         }
         if sources.count > 1 { found += " (\(Self.count(total)) counted events in all)" }
-        let expected = (fits.map { "expected \($0), or a shorter duration" } ?? "expected a shorter duration or fewer sources of events")
+        let shorter = top.path.hasPrefix("timeline.") ? "a shorter window" : "a shorter duration"
+        let expected = (fits.map { "expected \($0), or \(shorter)" } ?? "expected \(shorter) or fewer sources of events")
         return Diagnostic(
             at: positions.value(top.path), path: top.path,
             "\(found), more than the event budget of \(budget) counted events, so the run could not reach its end; "
@@ -89,6 +100,38 @@ extension ScenarioLoader {
         return sorted(problems)
     }
 
+    /// The largest factor, to four significant digits, that load spike `index` may have for the
+    /// file's counted events (``EventFloor/spikedRequests(_:client:rate:seconds:count:)``) to fit
+    /// in `budget`, the rest of the file unchanged (an overlapping spike keeps its factor); nil
+    /// when not even 1 fits.
+    static func fittingFactor(_ spec: ScenarioSpec, spike index: Int, budget room: Double) -> Double? {
+        guard case .loadSpike(let client, let factor) = spec.timeline[index].action else { return nil }
+        func events(_ f: Double) -> Double {
+            var changed = spec
+            changed.timeline[index].action = .loadSpike(client: client, factor: f)
+            return EventFloor.events(of: changed)
+        }
+        guard events(1) <= room else { return nil }
+        // Bisection in logarithms between 1 (fits) and the factor written (does not).
+        var (low, high) = (0.0, log(factor))
+        for _ in 0..<100 where high - low > 1e-12 {
+            let middle = (low + high) / 2
+            if events(exp(middle)) <= room { low = middle } else { high = middle }
+        }
+        // Four significant digits, rounded down, and checked: rounding must not pass the room.
+        var fitting = exp(low)
+        let digits = log10(fitting).rounded(.down)
+        if digits >= 3 {
+            let unit = pow(10, digits - 3)
+            fitting = (fitting / unit).rounded(.down) * unit
+        } else {
+            let scale = pow(10, 3 - digits)
+            fitting = (fitting * scale).rounded(.down) / scale
+        }
+        fitting = max(1, fitting)
+        return events(fitting) <= room ? fitting : 1
+    }
+
     /// The largest rate, as a scenario writes it (per second, else per minute or hour), whose
     /// requests over `seconds` certainly fit in `room` counted events (``EventFloor``); nil when
     /// not even one an hour does.
@@ -131,5 +174,42 @@ extension ScenarioLoader {
     /// A rate as written: whole numbers without a decimal point.
     static func number(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+    }
+}
+
+extension ScenarioLoader {
+    /// The event budget for `satsim chaos`: a combination adds its faults to the timeline, and
+    /// a load spike among them multiplies its client's rate (``EventFloor``). A candidate spike of
+    /// 10^9 passed the file's check (chaos faults are not in the base run) and every combination
+    /// with it simulated until the budget stopped it. Checked: each spike alone, then the
+    /// `together` largest spikes together (combinations the search certainly runs); the first
+    /// combination past `budget` is told at its largest factor (`chaos.faults.K.factor`), with
+    /// the counted events it needs. Returns the fault's index and the message, nil when all fit.
+    public static func chaosEventBudgetProblem(_ spec: ScenarioSpec, budget: Int, together: Int) -> (fault: Int, message: String)? {
+        guard let chaos = spec.chaos, together >= 1 else { return nil }
+        func factor(_ k: Int) -> Double? {
+            guard chaos.faults[k].event.enabled, case .loadSpike(_, let f) = chaos.faults[k].event.action, f >= 1 else { return nil }
+            return f
+        }
+        let spikes = chaos.faults.indices.filter { factor($0) != nil }
+        guard !spikes.isEmpty else { return nil }
+        let largest = spikes.sorted { (factor($0) ?? 0, -$0) > (factor($1) ?? 0, -$1) }
+        var subsets = spikes.map { [$0] }
+        if together > 1, spikes.count > 1 { subsets.append(Array(largest.prefix(together)).sorted()) }
+        for subset in subsets {
+            var run = spec
+            run.chaos = nil
+            run.timeline += subset.map { chaos.faults[$0].scheduled(after: chaos.at) }
+            let total = EventFloor.events(of: run)
+            guard total > Double(budget), let fault = subset.max(by: { (factor($0) ?? 0, -$0) < (factor($1) ?? 0, -$1) }),
+                  let f = factor(fault) else { continue }
+            let which = subset.count == 1
+                ? "a chaos run of this fault alone"
+                : "a chaos run of faults \(subset.map(String.init).joined(separator: ", ")) together (up to max_together = \(together))"
+            return (fault, "found \(Self.number(f)), with which \(which) sends at least \(Self.count(total)) counted events, "
+                + "more than the event budget of \(budget) counted events, so the run could not reach its end; "
+                + "expected a smaller factor or a shorter window; or give --max-events to run it anyway until that budget stops it")
+        }
+        return nil
     }
 }
