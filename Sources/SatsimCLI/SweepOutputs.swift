@@ -41,7 +41,15 @@ enum SweepOutputs {
             let records = try store.records()
             let summaries = try store.summaries()
             try store.writePoints(summaries)
-            try store.canonicalize(through: directory.file(OutputDirectory.partialPrefix + "\(getpid()).\(ResultsStore.fileName)"))
+            // A store that cannot be rewritten (no room for the copy, say) still holds every run,
+            // committed: the outputs are written from it all the same, and the user told.
+            do {
+                try store.canonicalize(through: directory.file(OutputDirectory.partialPrefix + "\(getpid()).\(ResultsStore.fileName)"))
+            } catch {
+                Console.error("satsim: " + TerminalText.inline(error.message)
+                              + "; the store holds every run, in the order they finished, but is not rewritten in its canonical layout "
+                              + "(its bytes may differ from another sweep's of the same runs)")
+            }
             return (records, summaries)
         } catch {
             Console.error("satsim: " + TerminalText.inline(String(describing: error)))

@@ -81,3 +81,41 @@ struct ResultsStoreTests {
         #expect(summaries.map(\.point) == [0, 1])
     }
 }
+
+/// The canonical rewrite at the end of a sweep: the same rows make the same bytes, whatever the
+/// order they were stored in, and a rewrite that fails leaves a store that still works.
+extension ResultsStoreTests {
+    static func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    @Test func theSameRunsInAnotherOrderMakeTheSameFile() throws {
+        var paths: [String] = []
+        for order in [Self.records, Self.records.reversed(), [Self.records[1], Self.records[0], Self.records[2]]] {
+            let folder = try Self.folder()
+            let path = folder + "/results.sqlite"
+            let store = try ResultsStore(path: path, layout: Self.layout())
+            for record in order { try store.insert(record) }
+            try store.canonicalize(through: folder + "/.copy")
+            #expect(!FileManager.default.fileExists(atPath: folder + "/.copy"), "the copy is renamed into place")
+            #expect(try store.records() == Self.records.sorted { $0.key < $1.key }, "the store reads the same after")
+            paths.append(path)
+        }
+        #expect(try Self.bytes(paths[0]) == (try Self.bytes(paths[1])))
+        #expect(try Self.bytes(paths[0]) == (try Self.bytes(paths[2])))
+        // Once more is the same file again (VACUUM alone would bump the schema cookie).
+        let again = try ResultsStore(path: paths[0], layout: Self.layout())
+        try again.canonicalize(through: paths[0] + ".copy")
+        #expect(try Self.bytes(paths[0]) == (try Self.bytes(paths[1])))
+    }
+
+    @Test func aRewriteThatFailsLeavesTheStoreWhole() throws {
+        let folder = try Self.folder()
+        let store = try ResultsStore(path: folder + "/results.sqlite", layout: Self.layout())
+        try store.insert(Self.records[0])
+        // The copy cannot be made in a folder that does not exist.
+        #expect(throws: StoreError.self) { try store.canonicalize(through: folder + "/missing/copy") }
+        try store.insert(Self.records[1])
+        #expect(try store.records().count == 2, "the store still takes runs and reads them")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(Set(names).isSubset(of: ["results.sqlite", "results.sqlite-wal", "results.sqlite-shm"]), "\(names)")
+    }
+}

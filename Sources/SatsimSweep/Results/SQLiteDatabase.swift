@@ -32,6 +32,8 @@ final class SQLiteDatabase {
 
     private var isOpen = true
 
+    private var closedError: StoreError { StoreError("\(TerminalText.inline(path)): the results store was closed") }
+
     deinit { if isOpen { sqlite3_close_v2(handle) } }
 
     /// Closes the connection now (in WAL mode SQLite folds the WAL into the file and removes it
@@ -47,6 +49,7 @@ final class SQLiteDatabase {
 
     /// Runs SQL without results (several statements allowed).
     func execute(_ sql: String) throws(StoreError) {
+        guard isOpen else { throw closedError }
         var error: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &error)
         if code != SQLITE_OK {
@@ -58,6 +61,7 @@ final class SQLiteDatabase {
 
     /// Compiles one statement.
     func prepare(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        guard isOpen else { throw closedError }
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
             throw StoreError("\(TerminalText.inline(path)): \(lastError)")
