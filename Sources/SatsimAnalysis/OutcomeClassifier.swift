@@ -170,14 +170,26 @@ public enum OutcomeClassifier {
     public static func healthWindows(
         _ intervals: [IntervalFigures], thresholds: OutcomeThresholds, latencyBound: Double?
     ) -> [HealthWindow] {
+        let ranges = mergedRanges(intervals, holding: Double(thresholds.minimumWindowRequests), of: { $0.successes + $0.failures })
+        return ranges.map {
+            HealthWindow(intervals[$0], successRatio: thresholds.successRatio, latencyBound: latencyBound)
+        }
+    }
+
+    /// `intervals` cut into runs of consecutive intervals, from the first on, each closed once the
+    /// sum of `amount` over it reaches `minimum`; a remainder short of it joins the run before it
+    /// (or is the only one). Health windows and goodput blocks are both cut this way.
+    static func mergedRanges(
+        _ intervals: [IntervalFigures], holding minimum: Double, of amount: (IntervalFigures) -> Double
+    ) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
-        var from = 0, ended = 0.0
+        var from = 0, sum = 0.0
         for (i, interval) in intervals.enumerated() {
-            ended += interval.successes + interval.failures
-            if ended >= Double(thresholds.minimumWindowRequests) {
+            sum += amount(interval)
+            if sum >= minimum {
                 ranges.append(from..<(i + 1))
                 from = i + 1
-                ended = 0
+                sum = 0
             }
         }
         if from < intervals.count {
@@ -187,9 +199,7 @@ public enum OutcomeClassifier {
                 ranges.append(from..<intervals.count)
             }
         }
-        return ranges.map {
-            HealthWindow(intervals[$0], successRatio: thresholds.successRatio, latencyBound: latencyBound)
-        }
+        return ranges
     }
 
     /// The reason given when a run stopped at `stoppedAt` [s], before its warmup ended.
@@ -218,7 +228,6 @@ public enum OutcomeClassifier {
         return width > 0 ? intervals.reduce(0) { $0 + $1[keyPath: count] } / width : 0
     }
 
-    /// How often a series changes direction (ignoring flat stretches).
     /// A block of consecutive metrics intervals: its span [s] and goodput [successes/s].
     public struct GoodputBlock: Sendable, Hashable {
         public var start: Double
@@ -235,20 +244,7 @@ public enum OutcomeClassifier {
     /// least `minimumRequests` offered requests; a remainder with fewer joins the block before
     /// it (or is the one block, when there is no other).
     public static func goodputBlocks(_ intervals: [IntervalFigures], minimumRequests: Int) -> [GoodputBlock] {
-        var ranges: [Range<Int>] = []
-        var from = 0, offered = 0.0
-        for (i, interval) in intervals.enumerated() {
-            offered += interval.requests
-            if offered >= Double(minimumRequests) {
-                ranges.append(from..<(i + 1))
-                from = i + 1
-                offered = 0
-            }
-        }
-        if from < intervals.count {
-            if let last = ranges.popLast() { ranges.append(last.lowerBound..<intervals.count) } else { ranges.append(from..<intervals.count) }
-        }
-        return ranges.map { range in
+        mergedRanges(intervals, holding: Double(minimumRequests), of: { $0.requests }).map { range in
             let part = intervals[range]
             let width = part.reduce(0) { $0 + $1.width }
             let start = part.first!.end - part.first!.width
@@ -300,6 +296,7 @@ public enum OutcomeClassifier {
         return (reversals, low, high)
     }
 
+    /// How often a series changes direction (ignoring flat stretches).
     static func reversals(_ series: [Double]) -> Int {
         var count = 0
         var direction = 0
