@@ -10,11 +10,7 @@ import Testing
 struct StoryEndingTests {
     @Test("The reversals counted after the last fault")
     func reversals() throws {
-        let spec = ScenarioSpec(
-            name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
-            clients: [ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200))],
-            services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01))],
-            timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))])
+        let spec = StoryOfferedGoodputTests.spec(factor: 2)
         // From 30 s (the spike's end), 2, 3, 2, 3... serving instances: 170 intervals, 168
         // reversals. During the spike they move too (4, 2, 4...), which the verdict leaves out.
         let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) }) { i, name in
@@ -31,11 +27,7 @@ struct StoryEndingTests {
     /// window, the swings the zigzag counted, its step and the blocks' range, all from the run.
     @Test("Goodput swinging long after the fault")
     func goodputSwings() throws {
-        let spec = ScenarioSpec(
-            name: "synthetic", duration: SimTime(seconds: Double(StoryOfferedGoodputTests.length)), warmup: SimTime(seconds: 5), seed: 1,
-            clients: [ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200))],
-            services: [ServiceSpec(name: "api", instances: 2, serviceTime: .constant(value: 0.01))],
-            timeline: [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))])
+        let spec = StoryOfferedGoodputTests.spec(factor: 2)
         // From 150 s (the spike's end + the 120 s recovery window): 5 s at 200/s, 5 s at 80/s,
         // five times. Blocks of 2 s (400 requests) read 200, 200, 140, 80, 80 per cycle: the
         // first fall sets the direction, each later turn is a reversal, 8 in all.

@@ -214,7 +214,7 @@ struct BackoffTests {
 
 /// Drives a simulation and notes when each retry is sent: it forwards every event to the
 /// simulation and reads only the event's kind and time.
-final class RetryRecorder: EventProcessor {
+final class RetryRecorder: SimulationObserver {
     let simulation: Simulation
     /// The event that sends a request's first attempt.
     let originKind: EventKind
@@ -225,16 +225,6 @@ final class RetryRecorder: EventProcessor {
     init(_ simulation: Simulation, originKind: EventKind) {
         self.simulation = simulation
         self.originKind = originKind
-    }
-
-    var calendar: EventCalendar {
-        get { simulation.calendar }
-        _modify { yield &simulation.calendar }
-    }
-
-    var now: SimTime {
-        get { simulation.now }
-        set { simulation.now = newValue }
     }
 
     func process(_ event: ScheduledEvent) -> Bool {

@@ -46,21 +46,11 @@ struct ContentionTests {
 
 /// Records the instants of the departures that end service (not a probe's, not a paused
 /// attempt's rescheduled one: neither occurs in these runs).
-final class DepartureRecorder: EventProcessor {
+final class DepartureRecorder: SimulationObserver {
     let simulation: Simulation
     private(set) var times: [Double] = []
 
     init(_ simulation: Simulation) { self.simulation = simulation }
-
-    var calendar: EventCalendar {
-        get { simulation.calendar }
-        _modify { yield &simulation.calendar }
-    }
-
-    var now: SimTime {
-        get { simulation.now }
-        set { simulation.now = newValue }
-    }
 
     func process(_ event: ScheduledEvent) -> Bool {
         let counted = simulation.process(event)

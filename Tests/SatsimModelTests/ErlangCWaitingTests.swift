@@ -36,7 +36,7 @@ struct ErlangCWaitingTests {
 
 /// Forwards every event to the simulation and, at each client arrival from `after` on, notes
 /// whether the first instance of the first service has every worker busy.
-final class BusyAtArrivalRecorder: EventProcessor {
+final class BusyAtArrivalRecorder: SimulationObserver {
     let simulation: Simulation
     let after: SimTime
     private(set) var arrivals = 0
@@ -45,16 +45,6 @@ final class BusyAtArrivalRecorder: EventProcessor {
     init(_ simulation: Simulation, after: SimTime) {
         self.simulation = simulation
         self.after = after
-    }
-
-    var calendar: EventCalendar {
-        get { simulation.calendar }
-        _modify { yield &simulation.calendar }
-    }
-
-    var now: SimTime {
-        get { simulation.now }
-        set { simulation.now = newValue }
     }
 
     func process(_ event: ScheduledEvent) -> Bool {
