@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "SatsimCLITests",
             // Every module the tests import, so that a change to one rebuilds them.
-            dependencies: ["SatsimCLI", "SatsimScenario", "SatsimAnalysis", "SatsimMetrics", "SatsimReport", "SatsimSweep", "SatsimTestSupport"],
+            dependencies: ["SatsimCLI", "SatsimScenario", "SatsimModel", "SatsimAnalysis", "SatsimMetrics", "SatsimReport", "SatsimSweep", "SatsimTestSupport"],
             exclude: ["Golden"]
         ),
     ]

@@ -55,8 +55,13 @@ public struct OutcomeVerdict: Sendable, Hashable {
     public var outcome: Outcome
     /// Seconds from the end of the last fault to recovery; nil unless `recovered`.
     public var recoveryTime: Double?
-    /// Mean goodput after warmup and before the first fault [successes/s].
+    /// Mean goodput after warmup and before the first fault [successes/s]; 0 when no interval
+    /// lies there (see ``hasBaseline``).
     public var baselineGoodput: Double
+    /// Whether any metrics interval after warmup ends by the first fault, so that G0 and the
+    /// baseline p99 were measured. Without one (a fault at or before warmup's end) recovery is
+    /// judged by health alone, and metastable and oscillating-by-goodput cannot be judged.
+    public var hasBaseline = true
     /// The p99 latency of the successes after warmup and before the first fault [s]; nil when
     /// none succeeded there (or the first fault starts at warmup's end).
     public var baselineLatencyP99: Double?
@@ -103,9 +108,10 @@ public enum OutcomeClassifier {
         let latencyBound = thresholds.latencyP99 ?? baselineLatencyP99.map { thresholds.latencyFactor * $0 }
         let windows = healthWindows(intervals, thresholds: thresholds, latencyBound: latencyBound)
         func verdict(_ outcome: Outcome, _ recovery: Double? = nil) -> (OutcomeVerdict, [HealthWindow]) {
-            let v = OutcomeVerdict(
+            var v = OutcomeVerdict(
                 outcome: outcome, recoveryTime: recovery, baselineGoodput: baselineGoodput,
                 baselineLatencyP99: baselineLatencyP99, latencyBound: latencyBound, thresholds: thresholds)
+            v.hasBaseline = !before.isEmpty
             return (v, windows)
         }
         guard !intervals.isEmpty else {
@@ -134,7 +140,7 @@ public enum OutcomeClassifier {
         guard let lastUnhealthy = windows.lastIndex(where: { !$0.isHealthy }) else {
             return verdict(.stable)
         }
-        guard lastFaultEnd.isFinite, baselineGoodput > 0 else { return verdict(.degraded) }
+        guard lastFaultEnd.isFinite else { return verdict(.degraded) }
 
         // Recovered: the windows after the last unhealthy one are healthy to the end, and the
         // first of them starts no later than the recovery window after t_end. The recovery time
@@ -146,6 +152,10 @@ public enum OutcomeClassifier {
                 return verdict(.recovered, delay)
             }
         }
+        // Metastable and oscillating by goodput compare with G0. Without it (no interval after
+        // warmup comes before the first fault, G0 reads 0) neither can hold: goodputSwings counts
+        // nothing at a step of 0, and no goodput is below half of 0. Recovery above is judged by
+        // health alone, as its definition reads.
         let late = intervals.filter { $0.end - $0.width >= lastFaultEnd + thresholds.recoveryWindow - 1e-9 }
         // Oscillating by goodput: long after the last fault, under the baseline's offered load,
         // goodput keeps swinging by more than a quarter of G0 (DESIGN.md's second test). Judged

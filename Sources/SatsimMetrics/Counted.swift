@@ -17,6 +17,11 @@ public enum Counted {
         x < 1e15 ? String(Int64(x.rounded(rounding))) : "more than 10^15"
     }
 
+    /// An estimate of a count: "about N", or "more than 10^15" (never "about more than").
+    public static func approximately(_ x: Double) -> String {
+        x < 1e15 ? "about " + digits(x) : digits(x)
+    }
+
     /// "P points x R replications", the size of a grid.
     public static func grid(points: Int, replications: Int) -> String {
         text(points, "point") + " x " + text(replications, "replication")

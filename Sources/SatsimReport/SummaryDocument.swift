@@ -16,7 +16,8 @@ public enum SummaryDocument {
         ] + provenance.jsonMembers + [
             ("outcome", analysis.verdict.judgedOutcome.map { .string($0.rawValue) } ?? .null),
             ("recovery_time", analysis.verdict.recoveryTime.map { .number($0) } ?? .null),
-            ("baseline_goodput_per_s", .number(analysis.verdict.baselineGoodput)),
+            // null when no interval after warmup precedes the first fault: there is no G0.
+            ("baseline_goodput_per_s", analysis.verdict.hasBaseline ? .number(analysis.verdict.baselineGoodput) : .null),
             ("thresholds", thresholds(t, verdict: analysis.verdict)),
             ("duration", .number(spec.duration.seconds)),
             ("warmup", .number(spec.warmup.seconds)),

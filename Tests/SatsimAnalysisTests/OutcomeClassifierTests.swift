@@ -79,6 +79,37 @@ struct OutcomeClassifierTests {
     }
 }
 
+/// A first fault at or before warmup's end leaves no interval to measure G0 on (DESIGN.md
+/// "Outcomes": G0 is mean goodput after warmup and before the first fault). `recovered` does not
+/// use G0 ("intervals turn unhealthy, then become healthy again and stay so"), so it is still
+/// judged; metastable and goodput oscillation compare with G0 and are not.
+extension OutcomeClassifierTests {
+    /// A load dip from 0 to 90 s (warmup 30 s), then a fault from 180 to 190 s.
+    static let fromTheStart = [FaultWindow(start: 0, end: 90), FaultWindow(start: 180, end: 190)]
+
+    @Test("No baseline: a run healthy again after its last fault is recovered, with its time")
+    func recoveredWithoutABaseline() {
+        let intervals = Self.series(600) { t in t >= 180 && t < 200 ? 10 : 100 }
+        let v = OutcomeClassifier.classify(intervals: intervals, warmup: 30, faults: Self.fromTheStart)
+        #expect(!v.hasBaseline && v.baselineGoodput == 0)
+        #expect(v.outcome == .recovered)
+        #expect(v.recoveryTime.map { abs($0 - (200 - 190)) < 1e-9 } == true, "\(String(describing: v.recoveryTime))")
+    }
+
+    @Test("No baseline: a run that stays down is degraded, neither metastable nor oscillating against a G0 of 0")
+    func degradedWithoutABaseline() {
+        // Down to 20/s after the fault, with a wobble of +-1/s: against a step of 25% of 0 every
+        // wobble would be a swing.
+        let intervals = Self.series(600) { t in t >= 180 ? 20 + Double(t / 5 % 2) : 100 }
+        let v = OutcomeClassifier.classify(intervals: intervals, warmup: 30, faults: Self.fromTheStart)
+        #expect(!v.hasBaseline)
+        #expect(v.outcome == .degraded)
+        // With a fault-free stretch after warmup the same run is metastable.
+        let measured = OutcomeClassifier.classify(intervals: intervals, warmup: 30, faults: [FaultWindow(start: 180, end: 190)])
+        #expect(measured.hasBaseline && measured.outcome == .metastable)
+    }
+}
+
 extension OutcomeClassifierTests {
     @Test("Instances that move during a fault and settle after it are not oscillating")
     func movementDuringTheFaultIsNotOscillation() {

@@ -183,3 +183,40 @@ struct StoryOscillationWindowTests {
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "metastable, fault ends mid-interval")
     }
 }
+
+/// A first fault before warmup's end leaves no baseline (G0) to judge against. The verdict then
+/// judges recovery by health alone (OutcomeClassifier), and a run that stays down is `degraded`;
+/// its story says why it cannot say more, instead of "did not recover" alone, which a room reads
+/// as measured against a baseline.
+@Suite("The ending of a run without a baseline")
+struct StoryNoBaselineTests {
+    /// The spike of StoryOfferedGoodputTests' run (20 s to 30 s), with warmup until 40 s.
+    static func spec() -> ScenarioSpec {
+        var spec = StoryOfferedGoodputTests.spec(factor: 2)
+        spec.warmup = SimTime(seconds: 40)
+        return spec
+    }
+
+    @Test("Down to the end: degraded, and the story says there is no baseline")
+    func degraded() throws {
+        let spec = Self.spec()
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 100 ? (200, 50, 150) : (200, 200, 0) })
+        let verdict = RunAnalysis(result: run.result, spec: spec).verdict
+        #expect(verdict.outcome == .degraded && !verdict.hasBaseline)
+        let endings = run.story.findings.filter { $0.mechanism == .ending }.map(\.sentence)
+        #expect(endings == [
+            "No metrics interval after warmup (which ends at 40s) came before the first fault, at 20s, so there is no baseline to compare goodput with: whether the failure held itself up after the faults (metastable) cannot be judged. Start the first fault later than warmup to measure one.",
+            "The system degraded and did not recover within the run.",
+        ], "\(endings)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "no baseline, degraded")
+    }
+
+    @Test("Healthy again: recovered, with the time from the fault's end")
+    func recovered() throws {
+        let spec = Self.spec()
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 100 && i < 120 ? (200, 50, 150) : (200, 200, 0) })
+        let verdict = RunAnalysis(result: run.result, spec: spec).verdict
+        #expect(verdict.outcome == .recovered && !verdict.hasBaseline)
+        #expect(verdict.recoveryTime == 90, "\(String(describing: verdict.recoveryTime))")
+    }
+}

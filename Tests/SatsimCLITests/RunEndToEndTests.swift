@@ -1,4 +1,6 @@
 import Foundation
+import SatsimModel
+import SatsimScenario
 import Testing
 
 /// `satsim run` as a user runs it.
@@ -169,10 +171,23 @@ struct RunEndToEndTests {
         #expect(Self.shippedScenarios.count >= 1)
     }
 
-    @Test("Every shipped scenario runs to completion", arguments: RunEndToEndTests.shippedScenarios)
+    /// Each runs to its end; and the event floor the loader checks against the budget
+    /// (``EventFloor``) is a lower bound on what it counts: health checks, autoscalers, outlier
+    /// detection, kills, deploys and `set` events among them (EventBudgetTests pins each rule of
+    /// the count: the first-round discount, the cut at the first event that may slow a source,
+    /// the autoscaler's min, the jitter).
+    @Test("Every shipped scenario runs to completion, counting at least its event floor", arguments: RunEndToEndTests.shippedScenarios)
     func shippedScenarioRuns(name: String) throws {
         let path = CLIHarness.root.appendingPathComponent("Scenarios").appendingPathComponent(name).path
         let result = try CLIHarness.run(["run", path, "--format", "json"])
         #expect(result.status == 0, "\(name): \(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(name)")
+        #expect(summary["complete"] as? Bool == true, "\(name)")
+        let counted = try #require(summary["events"] as? Int, "\(name)")
+        let spec = try ScenarioLoader.load(file: path)
+        let floor = EventFloor.events(of: spec)
+        #expect(floor <= Double(counted), "\(name): floor \(floor), counted \(counted)")
+        let closed = spec.clients.allSatisfy { if case .closed = $0.arrival { true } else { false } }
+        #expect(closed || floor > 0, "\(name)")
     }
 }

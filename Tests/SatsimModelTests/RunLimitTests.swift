@@ -274,6 +274,16 @@ extension RunLimitTests {
         #expect(toBudget.limitHit == .eventBudget(events: 1_000_000, at: toBudget.limitHit?.at ?? .zero))
     }
 
+    /// A projection past what digits show exactly reads "more than 10^15", never "about more
+    /// than"; one within them reads "about N".
+    @Test func theEarlyStopsProjectionReadsAsAnEstimate() {
+        let huge = RunLimitHit.paceOverBudget(events: 100, projected: 3e18, budget: 1_000, end: SimTime(seconds: 3_600), at: SimTime(seconds: 1))
+        #expect(huge.message.contains("would take more than 10^15 counted events"), "\(huge.message)")
+        #expect(!huge.message.contains("about more"))
+        let small = RunLimitHit.paceOverBudget(events: 100, projected: 360_000, budget: 1_000, end: SimTime(seconds: 3_600), at: SimTime(seconds: 1))
+        #expect(small.message.contains("would take about 360000 counted events"), "\(small.message)")
+    }
+
     /// The margin: a run stops early only when its pace needs more than twice the budget. The
     /// steady run needs about 200,000 events: with a budget of 90,000 (twice is 180,000) it stops
     /// at the first reading; with 110,000 (twice is 220,000) it runs on to the budget itself.

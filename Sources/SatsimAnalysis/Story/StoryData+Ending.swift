@@ -87,6 +87,14 @@ extension StoryData {
                         .ending, time: window.from, window: window, figures: figures,
                         template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before \(firstFaultName), while clients offered {2} requests/s against {3} before it\(drained)."))
             }
+            if verdict.outcome == .degraded, baselineWindow == nil, let first = firstFault {
+                // The verdict had no G0 (OutcomeClassifier): say so, rather than leave the room to
+                // think the run was measured against a baseline and fell short of it.
+                findings.append(
+                    Finding(
+                        .ending, time: endSeconds, figures: [.clock(first), .clock(warmup)],
+                        template: "No metrics interval after warmup (which ends at {1}) came before the first fault, at {0}, so there is no baseline to compare goodput with: whether the failure held itself up after the faults (metastable) cannot be judged. Start the first fault later than warmup to measure one."))
+            }
             let close = verdict.outcome == .metastable
                 ? "The trigger was gone, but a feedback loop held the overload: a metastable failure."
                 : "The system degraded and did not recover within the run."

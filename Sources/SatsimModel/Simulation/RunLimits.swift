@@ -90,7 +90,7 @@ public enum RunLimitHit: Sendable, Hashable {
             return "the run stopped at \(at.description) of simulated time: \(events) counted events in a row happened at that same instant, so time could not advance; something loops with no delay (closed-loop users with a zero think time and a zero service time?): give the loop a delay"
         case .paceOverBudget(let events, let projected, let budget, let end, let at):
             let perSecond = Double(events) / max(at.seconds, 1e-9)
-            return "the run stopped early at \(at.description) of simulated time, after \(events) counted events (\(Counted.digits(perSecond)) per simulated second over 0s-\(at.description)): at that pace, reaching its end at \(end.description) would take about \(Counted.digits(projected)) counted events, more than \(RunLimits.paceMargin) times the event budget of \(budget); shorten the duration, give what loops fastest a longer delay (closed-loop users with a think time and a service time of microseconds?), or give --max-events to run it until that budget stops it"
+            return "the run stopped early at \(at.description) of simulated time, after \(events) counted events (\(Counted.digits(perSecond)) per simulated second over 0s-\(at.description)): at that pace, reaching its end at \(end.description) would take \(Counted.approximately(projected)) counted events, more than \(RunLimits.paceMargin) times the event budget of \(budget); shorten the duration, give what loops fastest a longer delay (closed-loop users with a think time and a service time of microseconds?), or give --max-events to run it until that budget stops it"
         }
     }
 }

@@ -127,7 +127,8 @@ public enum ReportPage {
         case .metastable?, .overloaded?: tone = "bad"
         }
         var figures: [(String, String)] = [
-            ("Baseline goodput G0", TextSummary.number(verdict.baselineGoodput) + " /s"),
+            ("Baseline goodput G0", verdict.hasBaseline
+                ? TextSummary.number(verdict.baselineGoodput) + " /s" : "none: no interval after warmup comes before the first fault"),
             ("Goodput after warmup", TextSummary.number(result.clients.reduce(0) { $0 + $1.goodputPerSecond }) + " /s"),
         ]
         let lastFaultEnd = analysis.faults.map(\.end).max()

@@ -30,10 +30,10 @@ extension ScenarioLoader {
         if top.path.hasPrefix("timeline."), let index = Int(top.path.split(separator: ".")[1]),
            case .loadSpike(let client, let factor) = spec.timeline[index].action {
             found = "found \(Self.number(factor)), which takes client '\(Diagnostic.shown(client))' to \(top.perSecond.isFinite ? Self.number(top.perSecond.rounded(.down)) : "a rate past 10^308")/s "
-                + "for \(SimTime(seconds: top.seconds).shortText) and sends at least \(Self.count(top.events)) requests then"
+                + "for \(SimTime(seconds: top.seconds).shortText) and sends \(Self.atLeast(top.events)) requests then"
             if let fitting = Self.fittingFactor(spec, spike: index, budget: Double(budget)) { fits = "a factor <= \(Self.number(fitting))" }
         } else if isRate {
-            found = "found \(Self.number(top.perSecond))/s, which sends at least \(Self.count(top.events)) requests \(span)"
+            found = "found \(Self.number(top.perSecond))/s, which sends \(Self.atLeast(top.events)) requests \(span)"
             let constant = spec.clients.contains {
                 if case .constant = $0.arrival { return top.path == "clients.\($0.name).arrival.rate" } else { return false }
             }
@@ -44,7 +44,7 @@ extension ScenarioLoader {
                 if top.path.hasSuffix(".autoscaler.interval") { return service.autoscaler?.interval }
                 return service.outlierDetection?.interval
             } ?? .zero
-            found = "found \(interval.shortText), which makes at least \(Self.count(top.events)) \(top.what) \(span)"
+            found = "found \(interval.shortText), which makes \(Self.atLeast(top.events)) \(top.what) \(span)"
             if room >= 1, let needed = Self.fittingInterval(room: room, seconds: top.seconds, copies: top.copies, stretch: top.stretch) {
                 fits = "an interval >= \(needed.shortText)"
             }
@@ -171,6 +171,9 @@ extension ScenarioLoader {
     /// A lower bound in plain digits, rounded down (``Diagnostic/count(_:rounding:)``).
     static func count(_ x: Double) -> String { Diagnostic.count(x, rounding: .down) }
 
+    /// "at least N" for a lower bound, or "more than 10^15" (never "at least more than").
+    static func atLeast(_ x: Double) -> String { x < 1e15 ? "at least " + count(x) : count(x) }
+
     /// A rate as written: whole numbers without a decimal point.
     static func number(_ x: Double) -> String {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
@@ -206,7 +209,7 @@ extension ScenarioLoader {
             let which = subset.count == 1
                 ? "a chaos run of this fault alone"
                 : "a chaos run of faults \(subset.map(String.init).joined(separator: ", ")) together (up to max_together = \(together))"
-            return (fault, "found \(Self.number(f)), with which \(which) sends at least \(Self.count(total)) counted events, "
+            return (fault, "found \(Self.number(f)), with which \(which) sends \(Self.atLeast(total)) counted events, "
                 + "more than the event budget of \(budget) counted events, so the run could not reach its end; "
                 + "expected a smaller factor or a shorter window; or give --max-events to run it anyway until that budget stops it")
         }
