@@ -123,7 +123,7 @@ public struct CheckCommand: ParsableCommand {
         }
         let passes = failures == 0 && run.result.limitHit == nil
         let verdict = passes
-            ? "all \(checks.count) expectation\(checks.count == 1 ? "" : "s") hold"
+            ? (checks.count == 1 ? "its 1 expectation holds" : "all \(checks.count) expectations hold")
             : "\(failures) of \(checks.count) expectation\(checks.count == 1 ? "" : "s") failed"
                 + (run.result.limitHit == nil ? "" : "; the run stopped at a limit")
         lines.append("\(label): \(passes ? "PASS" : "FAIL"), \(verdict)")

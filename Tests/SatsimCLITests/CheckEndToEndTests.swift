@@ -184,7 +184,7 @@ struct CheckEndToEndTests {
             """))
         let result = try CLIHarness.run(["check", file.path])
         #expect(result.status == 1, "stdout: \(result.stdout)")
-        #expect(result.stdout.contains("\(file.path): PASS, all 1 expectation hold\n"))
+        #expect(result.stdout.contains("\(file.path): PASS, its 1 expectation holds\n"))
         #expect(result.stdout.contains("\(file.path) --variant one-worker: FAIL, 1 of 1 expectation failed\n"))
     }
 
