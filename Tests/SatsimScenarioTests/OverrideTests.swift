@@ -115,3 +115,82 @@ import Testing
         #expect(try load(variant: "lifo") == load("services.api.queue.discipline=lifo", "services.api.workers=16"))
     }
 }
+
+/// A key that holds a list of scalars (a retry's `on`) is given whole: as a list in a variant, as
+/// bracketed text with `--set`. Found needed writing Scenarios/breaker-retry-flap.yaml, whose
+/// lesson is `retry.on` without `rejected`.
+extension OverrideTests {
+    static func withVariants(_ block: String) -> String {
+        """
+        name: lists
+        description: a list given whole
+        duration: 1m
+        clients:
+          users:
+            target: api
+            arrival: { process: poisson, rate: 10/s }
+            retry: { max_attempts: 3 }
+        services:
+          api:
+            service_time: { dist: exponential, mean: 10ms }
+        variants:
+        \(block)
+        """
+    }
+
+    @Test func aVariantGivesAListWhole() throws {
+        let text = Self.withVariants("  sent-only:\n    clients.users.retry.on: [timeout, error]\n  none-rejected:\n    clients.users.retry.on:\n      - rejected")
+        let base = try ScenarioLoader.parse(text: text, file: "lists.yaml")
+        #expect(base.client(named: "users")?.retry?.on == [.timeout, .error, .rejected])
+        let sentOnly = try ScenarioLoader.parse(text: text, file: "lists.yaml", variant: "sent-only")
+        #expect(sentOnly.client(named: "users")?.retry?.on == [.timeout, .error])
+        let rejected = try ScenarioLoader.parse(text: text, file: "lists.yaml", variant: "none-rejected")
+        #expect(rejected.client(named: "users")?.retry?.on == [.rejected])
+        // Stored as the text it reads back from, which the outputs show.
+        #expect(base.variants.first?.overrides == [ScalarOverride(path: "clients.users.retry.on", value: "[timeout, error]")])
+    }
+
+    @Test func setGivesAListAsBracketedText() throws {
+        var spec = try load("clients.users.retry.on=[timeout,rejected]")
+        #expect(spec.client(named: "users")?.retry?.on == [.timeout, .rejected])
+        spec = try load("clients.users.retry.on=[ error ]")
+        #expect(spec.client(named: "users")?.retry?.on == [.error])
+        // Quoted, it is one scalar, which a list key does not take.
+        let quoted = try #require(throws: ScenarioError.self) { try load("clients.users.retry.on=\"[timeout]\"") }
+        #expect(quoted.diagnostics.first?.message.contains("give the whole list, as [a, b]") == true, "\(quoted)")
+    }
+
+    @Test func aListIsCheckedItemByItem() throws {
+        let typo = try #require(throws: ScenarioError.self) { try load("clients.users.retry.on=[timeout,eror]") }
+        #expect(typo.diagnostics.first?.path == "clients.users.retry.on.1", "\(typo)")
+        #expect(typo.diagnostics.first?.suggestion == "error", "\(typo)")
+        // A list where a scalar belongs, and a scalar where a list belongs.
+        let text = Self.withVariants("  to-scalar:\n    clients.users.timeout: [1s, 2s]\n  to-list:\n    clients.users.retry.on: timeout")
+        let toScalar = try #require(throws: ScenarioError.self) { try ScenarioLoader.parse(text: text, file: "lists.yaml", variant: "to-scalar") }
+        #expect(toScalar.diagnostics.contains { $0.path == "clients.users.timeout" }, "\(toScalar)")
+        let toList = try #require(throws: ScenarioError.self) { try ScenarioLoader.parse(text: text, file: "lists.yaml", variant: "to-list") }
+        #expect(toList.diagnostics.contains { $0.message.contains("not a scalar; give the whole list") }, "\(toList)")
+        // Items that would not read back as written are refused where they are written.
+        let nested = Self.withVariants("  nested:\n    clients.users.retry.on: [timeout, [error]]")
+        let error = try #require(throws: ScenarioError.self) { try ScenarioLoader.parse(text: nested, file: "lists.yaml") }
+        #expect(error.diagnostics.first?.path == "variants.nested.clients.users.retry.on", "\(error)")
+        #expect((error.diagnostics.first?.line, error.diagnostics.first?.column) == (14, 29), "\(error)")
+        // A quoted item with a comma would read back as two.
+        let comma = Self.withVariants("  comma:\n    clients.users.retry.on: [timeout, \"error,rejected\"]")
+        let split = try #require(throws: ScenarioError.self) { try ScenarioLoader.parse(text: comma, file: "lists.yaml") }
+        #expect(split.diagnostics.first?.message.contains("more than plain scalars") == true, "\(split)")
+    }
+
+    @Test func bracketedTextReadsAsItsItems() {
+        func items(_ text: String, quoted: Bool = false) -> [String]? {
+            Overlay.listItems(YAMLNode(content: .scalar(text, quoted: quoted), position: SourcePosition(file: "t", line: 1, column: 1)))
+        }
+        #expect(items("[a, b]") == ["a", "b"])
+        #expect(items(" [a,b] ") == ["a", "b"])
+        #expect(items("[]") == [])
+        #expect(items("[a,,b]") == nil)
+        #expect(items("[a, [b]]") == nil)
+        #expect(items("a, b") == nil)
+        #expect(items("[a]", quoted: true) == nil)
+    }
+}

@@ -2,7 +2,9 @@ import SatsimCore
 import SatsimModel
 
 extension SpecDecoder {
-    /// `variants`: each a mapping of KEY.PATH to a scalar. Paths are checked by ``ScenarioValidator``.
+    /// `variants`: each a mapping of KEY.PATH to a scalar, or to a list of scalars for a key that
+    /// holds one (`clients.users.retry.on: [timeout, error]`, stored as the text `[timeout, error]`,
+    /// which ``Overlay`` reads back as the list). Paths are checked by ``ScenarioValidator``.
     mutating func variants(_ top: Fields) -> [VariantSpec] {
         var result: [VariantSpec] = []
         for entry in namedEntries(top, "variants") {
@@ -15,8 +17,21 @@ extension SpecDecoder {
             var overrides: [ScalarOverride] = []
             for pair in pairs {
                 positions.record("\(path).\(pair.key)", key: pair.keyPosition, value: pair.value.position)
+                if let items = pair.value.items {
+                    // A whole list of scalars, kept as flow text: no item may hold what would
+                    // make that text read back differently.
+                    let texts = items.compactMap { $0.isNull ? nil : $0.scalar }
+                    guard texts.count == items.count,
+                          !texts.contains(where: { $0.isEmpty || $0.contains(",") || $0.contains("[") || $0.contains("]") || $0 != $0.trimmingSpaces() })
+                    else {
+                        error(pair.value.position, "\(path).\(pair.key)", "found a list holding more than plain scalars, expected a scalar value or a list of plain scalars such as [timeout, error]")
+                        continue
+                    }
+                    overrides.append(ScalarOverride(path: pair.key, value: "[" + texts.joined(separator: ", ") + "]"))
+                    continue
+                }
                 guard let text = pair.value.scalar, !pair.value.isNull else {
-                    error(pair.value.position, "\(path).\(pair.key)", "found \(pair.value.foundDescription), expected a scalar value")
+                    error(pair.value.position, "\(path).\(pair.key)", "found \(pair.value.foundDescription), expected a scalar value or a list of scalars")
                     continue
                 }
                 overrides.append(ScalarOverride(path: pair.key, value: text))

@@ -255,7 +255,8 @@ public enum ScenarioLoader {
         }
         var problems: [Diagnostic] = []
         for pair in pairs {
-            guard pair.value.scalar != nil else { continue }  // reported by the decoder
+            // Anything but a scalar or a list of scalars is reported by the decoder.
+            guard pair.value.scalar != nil || pair.value.items?.allSatisfy({ $0.scalar != nil && !$0.isNull }) == true else { continue }
             let overlay = Overlay(path: pair.key, value: pair.value, pathPosition: pair.keyPosition)
             if var problem = overlay.apply(to: &root) {
                 problem.message += " (with variant '\(name)')"

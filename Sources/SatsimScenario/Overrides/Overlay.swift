@@ -28,10 +28,48 @@ struct Overlay {
         Diagnostic(at: pathPosition, path: walked.joined(separator: "."), message, suggestion: suggestion)
     }
 
-    /// Why a path that ends on a mapping or a list cannot take a scalar, and what to write instead.
+    /// Why a path that ends on a mapping or a list cannot take the value, and what to write instead.
     static func notScalar(_ type: SchemaType) -> String {
-        if case .list = type { return "is \(type.phrase), not a scalar; name one of its items by its index (PATH.0)" }
+        if case .list(let element) = type {
+            let whole = element.isScalar ? "give the whole list, as [a, b], or " : ""
+            return "is \(type.phrase), not a scalar; \(whole)name one of its items by its index (PATH.0)"
+        }
         return "is \(type.phrase), not a scalar; name one of its keys"
+    }
+
+    /// Why `value` does not fit a key of `type`: a list given to a scalar key, or anything but a
+    /// list of scalars given to a list or a mapping.
+    static func mismatch(_ type: SchemaType, _ value: YAMLNode) -> String {
+        if type.isScalar { return "found \(value.foundDescription), expected \(type.phrase)" }
+        if case .list(let element) = type, element.isScalar, value.items != nil {
+            return "found a list that holds more than scalars, expected \(type.phrase)"
+        }
+        return notScalar(type)
+    }
+
+    /// The node a key of `type` takes: the value itself for a scalar key; for a list of scalars
+    /// (a retry's `on`), the whole list, written as a list (a variant's `on: [timeout, error]`) or
+    /// as the unquoted text `[timeout,error]` (`--set`, or a variant's value as stored). Nil when
+    /// the value does not fit the key.
+    func replacement(for type: SchemaType) -> YAMLNode? {
+        if type.isScalar { return value.items == nil && value.entries == nil ? value : nil }
+        guard case .list(let element) = type, element.isScalar else { return nil }
+        if let items = value.items { return items.allSatisfy { $0.scalar != nil } ? value : nil }
+        guard let parts = Self.listItems(value) else { return nil }
+        let nodes = parts.map { YAMLNode(content: .scalar($0, quoted: false), position: value.position) }
+        return YAMLNode(content: .sequence(nodes), position: value.position)
+    }
+
+    /// The items of an unquoted scalar written as a flow list of plain scalars, `[a, b]` (`[]` is
+    /// the empty list); nil for any other text, or an item that is empty or holds a bracket.
+    static func listItems(_ node: YAMLNode) -> [String]? {
+        guard case .scalar(let text, quoted: false) = node.content else { return nil }
+        let trimmed = text.trimmingSpaces()
+        guard trimmed.count >= 2, trimmed.hasPrefix("["), trimmed.hasSuffix("]") else { return nil }
+        let inner = String(trimmed.dropFirst().dropLast()).trimmingSpaces()
+        if inner.isEmpty { return [] }
+        let parts = inner.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+        return parts.contains { $0.isEmpty || $0.contains("[") || $0.contains("]") } ? nil : parts
     }
 
     private func set(_ node: inout YAMLNode, _ segments: ArraySlice<String>, type: SchemaType, walked: [String]) -> Diagnostic? {
@@ -81,8 +119,8 @@ struct Overlay {
             }
             if let index = entries.firstIndex(where: { $0.key == segment }) {
                 if last {
-                    guard key.type.isScalar else { return problem(here, Self.notScalar(key.type)) }
-                    entries[index].value = value
+                    guard let replacement = replacement(for: key.type) else { return problem(here, Self.mismatch(key.type, value)) }
+                    entries[index].value = replacement
                     node.content = .mapping(entries)
                     return nil
                 }
@@ -93,8 +131,8 @@ struct Overlay {
                 return nil
             }
             if last {
-                guard key.type.isScalar else { return problem(here, Self.notScalar(key.type)) }
-                entries.append(YAMLEntry(key: segment, keyPosition: value.position, value: value))
+                guard let replacement = replacement(for: key.type) else { return problem(here, Self.mismatch(key.type, value)) }
+                entries.append(YAMLEntry(key: segment, keyPosition: value.position, value: replacement))
                 node.content = .mapping(entries)
                 return nil
             }
@@ -126,8 +164,8 @@ struct Overlay {
                 return problem(here, "no item \(index): the list has \(items.count) item\(items.count == 1 ? "" : "s")")
             }
             if last {
-                guard element.isScalar else { return problem(here, Self.notScalar(element)) }
-                items[index] = value
+                guard let replacement = replacement(for: element) else { return problem(here, Self.mismatch(element, value)) }
+                items[index] = replacement
                 node.content = .sequence(items)
                 return nil
             }

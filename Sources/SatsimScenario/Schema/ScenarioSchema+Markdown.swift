@@ -41,6 +41,11 @@ extension ScenarioSchema {
               file omits but the schema allows is added (with the settings mappings around it). The variant
               is applied first, then each `--set` in order. A diagnostic about a `--set` names `--set:N`, N
               being the argument's ordinal.
+            - A key that holds a list of scalars (a retry's `on`) can also be given whole: in a variant as a
+              list (`clients.users.retry.on: [timeout, error]`), with `--set` as unquoted text in brackets
+              (`--set 'clients.users.retry.on=[timeout,error]'`; quoted, it is one scalar). Its items are
+              plain scalars, without commas or brackets. `sweep.vary` values and timeline `set` values stay
+              scalars.
             - Anchors and aliases (`&a`, `*a`), more than one document, duplicated keys and non-scalar
               keys are errors, and so is a tag other than YAML 1.2's core schema tags (`!!str`, `!!int`,
               `!!float`, `!!bool`, `!!null`, `!!map`, `!!seq`, each on a value it fits) and the

@@ -37,7 +37,7 @@ public indirect enum SchemaType: Sendable, Hashable {
     case named(String, SchemaType)
     /// A list of values of the given type.
     case list(SchemaType)
-    /// A mapping from KEY.PATH to a scalar (a variant).
+    /// A mapping from KEY.PATH to a scalar, or to a whole list of scalars for a key that holds one (a variant).
     case overlay
     /// A mapping from KEY.PATH to a list of scalars (a sweep grid).
     case grid
