@@ -41,7 +41,7 @@ struct FlagMessageTests {
         Case(arguments: ["run", "FILE", "--set", "clients.users.timeout=2 sec"], says: ["write one number with one unit; the units are us, ms, s, m and h"]),
         Case(arguments: ["run", "FILE", "--set", "clients.users.timeout=1e3ms"], says: ["without an exponent"]),
         Case(arguments: ["run", "FILE", "--set", "clients.users.timeout=-1s"], says: ["a duration has no sign"]),
-        Case(arguments: ["run", "FILE", "--set", "clients.users.retry.on=5"], says: ["is a list (each item one of timeout, error, rejected), not a scalar; name one of its items by its index"]),
+        Case(arguments: ["run", "FILE", "--set", "clients.users.retry.on=5"], says: ["is a list (each item one of timeout, error, rejected), not a scalar; give the whole list, as [a, b], or name one of its items by its index"]),
     ]
 
     static let scenario = RunEndToEndTests.small + """
