@@ -21,6 +21,9 @@ extension StoryData {
         case .overloaded:
             return baselineWindow.map { ($0, "What held it down {window}, before \(firstFaultName): ", []) }
         case .metastable, .degraded:
+            // Healthy again after the recovery window, to the end: what held it down is looked
+            // for where it was down, as for a recovery, not over the healthy minutes after.
+            if healthyTailStart != nil { return recoveredCauseWindow() }
             if analysis.faults.isEmpty, let window = window(from: warmup, to: endSeconds) {
                 return (window, "What held it down {window}: ", [])
             }

@@ -35,12 +35,15 @@ extension StoryData {
             if end >= endSeconds {
                 // The run ended (at its duration or at a limit) before the last fault did: no
                 // sentence may name a time after the end.
+                // A fault that ends at the run's duration ends as the run does: "before the last
+                // fault ended" contradicted "At 6m00s, the load spike on users ended" just above.
                 figures = [.clock(endSeconds)]
                 let bounds = healthBounds(&figures)
+                let when = end > endSeconds + 1e-9 ? "before" : "as"
                 return [
                     Finding(
                         .ending, time: endSeconds, figures: figures,
-                        template: "When the run ended, at {0}, before \(lastFaultEnded), the system was healthy again (\(bounds)): \(lastFaultIsOperatorChange ? "it recovered before that change was over" : "it recovered while the fault lasted").")
+                        template: "When the run ended, at {0}, \(when) \(lastFaultEnded), the system was healthy again (\(bounds)): \(lastFaultIsOperatorChange ? "it recovered before that change was over" : "it recovered while the fault lasted").")
                 ]
             } else if recovery > 0 {
                 figures = [.given(recovery, .duration, "recovery_time"), .clock(end + recovery)]
@@ -67,9 +70,17 @@ extension StoryData {
                     template: "With no fault at all, {0} of {1} \(Format.noun(analysis.windows.count, "window")) of at least {2} \(requests) \(bad == 1 ? "was" : "were") unhealthy (healthy: \(bounds)): the system runs too close to its limit and degrades on its own.")
             ]
         case .metastable, .degraded:
+            if let late = lateRecoveryFinding() { return [late] }
+            if verdict.outcome == .degraded, let cut = cutShortFinding() {
+                return [cut] + noBaselineFindings()
+            }
             var findings: [Finding] = []
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
-            if let window = window(from: from, to: endSeconds), let baseline = baselineWindow {
+            // Whole intervals from the end of the recovery window, as the verdict reads them
+            // (OutcomeClassifier's `late`) and as the causes' window is: with a kill whose boot
+            // ended at 2m07.5s and 10 s intervals, "It did not come back: from 4m00s" counted
+            // 7.5 s the verdict left out, above "What sustained it from 4m10s".
+            if let window = window(startingAtOrAfter: from, to: endSeconds), let baseline = baselineWindow {
                 let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
                 let offered = figure(.rate(clientColumns("requests")), .rate, over: window)
                 figures = [
@@ -82,19 +93,17 @@ extension StoryData {
                 // were offered; over this window, this sentence does.
                 let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures)
                     .map { "; more succeeded than were offered because " + $0 } ?? ""
+                // A degraded run is judged by health, not goodput: its goodput may be back to
+                // the baseline while its p99 is not (an operator's change that made every
+                // request slower for good read "It did not come back: goodput averaged 99.9/s
+                // against 99.1/s"). Say what kept its last window unhealthy.
+                let health = verdict.outcome == .degraded ? lastWindowClause(&figures).map { "; " + $0 } ?? "" : ""
                 findings.append(
                     Finding(
                         .ending, time: window.from, window: window, figures: figures,
-                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before \(firstFaultName), while clients offered {2} requests/s against {3} before it\(drained)."))
+                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before \(firstFaultName), while clients offered {2} requests/s against {3} before it\(drained)\(health)."))
             }
-            if verdict.outcome == .degraded, baselineWindow == nil, let first = firstFault {
-                // The verdict had no G0 (OutcomeClassifier): say so, rather than leave the room to
-                // think the run was measured against a baseline and fell short of it.
-                findings.append(
-                    Finding(
-                        .ending, time: endSeconds, figures: [.clock(first), .clock(warmup)],
-                        template: "No metrics interval after warmup (which ends at {1}) came before the first fault, at {0}, so there is no baseline to compare goodput with: whether the failure held itself up after the faults (metastable) cannot be judged. Start the first fault later than warmup to measure one."))
-            }
+            findings += noBaselineFindings()
             let close = verdict.outcome == .metastable
                 ? "The trigger was gone, but a feedback loop held the overload: a metastable failure."
                 : "The system degraded and did not recover within the run."
@@ -131,6 +140,102 @@ extension StoryData {
                     template: "From {0} on, with no fault acting, the number of healthy serving instances kept changing direction ({1} \(Format.noun(reversals, "reversal"))): it oscillated.")
             ]
         }
+    }
+
+    /// Why a degraded run has no baseline, when it has none (the verdict had no G0,
+    /// OutcomeClassifier): said rather than leave the room to think the run was measured against a
+    /// baseline and fell short of it.
+    func noBaselineFindings() -> [Finding] {
+        guard verdict.outcome == .degraded, baselineWindow == nil, let first = firstFault else { return [] }
+        return [
+            Finding(
+                .ending, time: endSeconds, figures: [.clock(first), .clock(warmup)],
+                template: "No metrics interval after warmup (which ends at {1}) came before the first fault, at {0}, so there is no baseline to compare goodput with: whether the failure held itself up after the faults (metastable) cannot be judged. Start the first fault later than warmup to measure one.")
+        ]
+    }
+
+    /// "in the last window of at least {m} requests, from {s} to the end, {r} of the requests that
+    /// ended succeeded and the p99 latency of the successes was {p} (healthy: ...)", its figures
+    /// appended to `figures`; nil when the last health window is healthy or lies outside the
+    /// series.
+    func lastWindowClause(_ figures: inout [StoryFigure]) -> String? {
+        guard let last = analysis.windows.last, !last.isHealthy,
+              let span = window(startingAtOrAfter: last.start, to: endSeconds) else { return nil }
+        func add(_ figure: StoryFigure) -> String {
+            figures.append(figure)
+            return "{\(figures.count - 1)}"
+        }
+        let m = verdict.thresholds.minimumWindowRequests
+        let minimum = add(.given(Double(m), .count, "thresholds.minimum_window_requests"))
+        let from = add(.clock(span.from))
+        let until = span.toEnd ? "the end" : add(.clock(span.to))
+        let ratio = StoryMeasure.quotient(.total(clientColumns("successes")), .total(clientColumns("successes") + clientColumns("failures")))
+        var text = "in the last window of at least \(minimum) \(Format.noun(m, "request")), from \(from) to \(until), "
+            + "\(add(figure(ratio, .share, over: span))) of the requests that ended succeeded"
+        if verdict.latencyBound != nil, let p99 = last.latencyP99 {
+            text += " and the p99 latency of the successes was \(add(.given(p99, .latency, "p99 latency of the last health window")))"
+        }
+        return text + " (healthy: \(healthBounds(&figures)))"
+    }
+
+    /// When the health windows that last to the end begin, for a run judged degraded or
+    /// metastable after a fault: nil when the last window is unhealthy.
+    var healthyTailStart: Double? {
+        guard verdict.outcome == .degraded || verdict.outcome == .metastable, lastFaultEnd != nil,
+              let k = analysis.windows.lastIndex(where: { !$0.isHealthy }), k + 1 < analysis.windows.count else { return nil }
+        return analysis.windows[k + 1].start
+    }
+
+    /// A run judged degraded or metastable although its windows were healthy again from some
+    /// time to the end: they came back later than the recovery window after the last fault, so
+    /// the verdict does not count the recovery (OutcomeClassifier). "It did not come back ... The
+    /// system degraded and did not recover within the run" was told of a backlog that drained
+    /// 2m40s after its spike and a service healthy for the five minutes after. Nil otherwise.
+    func lateRecoveryFinding() -> Finding? {
+        guard let end = lastFaultEnd, let back = healthyTailStart else { return nil }
+        let t = verdict.thresholds
+        var figures: [StoryFigure] = [.given(back - end, .duration, "time from the last fault's end to the healthy windows that last to the end"), .clock(back)]
+        let bounds = healthBounds(&figures)
+        figures.append(.given(t.recoveryWindow, .duration, "thresholds.recovery_window"))
+        let allowed = "{\(figures.count - 1)}"
+        var template = "{0} after \(lastFaultEnded), at {1}, the system was healthy again (\(bounds)) and stayed so to the end, but that is later than the \(allowed) after it within which the verdict counts a recovery"
+        if verdict.outcome == .metastable, let window = window(startingAtOrAfter: end + t.recoveryWindow, to: endSeconds), let baseline = baselineWindow {
+            let k = figures.count
+            figures += [
+                figure(.rate(clientColumns("successes")), .rate, over: window),
+                figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window),
+                .clock(window.from),
+            ]
+            template += ": from {\(k + 2)} to the end goodput averaged {\(k)}/s against {\(k + 1)}/s before \(firstFaultName), less than half, so it is judged metastable, though it came back on its own."
+        } else {
+            template += ", so it is judged degraded."
+        }
+        return Finding(.ending, time: back, figures: figures, template: template)
+    }
+
+    /// A degraded run that ended unhealthy before the recovery window after its last fault had
+    /// passed (at its duration, or stopped at a limit): whether it would have come back, or held
+    /// itself down (metastable), was never seen. "The system degraded and did not recover within
+    /// the run" was told of a spike that ended with the run, and of a run stopped by
+    /// --max-events 11 s after its spike. Nil otherwise.
+    func cutShortFinding() -> Finding? {
+        guard let end = lastFaultEnd, let last = analysis.windows.last, !last.isHealthy,
+              window(startingAtOrAfter: end + verdict.thresholds.recoveryWindow, to: endSeconds) == nil else { return nil }
+        var figures: [StoryFigure] = [.clock(endSeconds)]
+        let when: String
+        if end > endSeconds + 1e-9 {
+            when = "before \(lastFaultEnded)"
+        } else if end >= endSeconds - 1e-9 {
+            when = "as \(lastFaultEnded)"
+        } else {
+            figures.append(.given(endSeconds - end, .duration, "time from the last fault's end to the end of the run"))
+            when = "{1} after \(lastFaultEnded)"
+        }
+        let unhealthy = lastWindowClause(&figures).map { ": " + $0 } ?? ""
+        figures.append(.given(verdict.thresholds.recoveryWindow, .duration, "thresholds.recovery_window"))
+        return Finding(
+            .ending, time: endSeconds, figures: figures,
+            template: "When the run ended, at {0}, \(when), the system was still unhealthy\(unhealthy). The run ended within the {\(figures.count - 1)} after the last fault that the verdict waits for a recovery, so whether the system would have come back, or held itself down (metastable), was not seen: it is judged degraded.")
     }
 
     /// The ending of a run judged oscillating by its goodput (OutcomeClassifier, DESIGN.md's second
