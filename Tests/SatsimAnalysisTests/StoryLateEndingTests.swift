@@ -76,6 +76,28 @@ struct StoryLateEndingTests {
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "late recovery, causes")
     }
 
+    /// An operator scales the service down for good, and goodput stays under half of its
+    /// baseline with the offered load unchanged: the verdict says metastable (it counts the change
+    /// as over once it took effect), but no trigger is gone. "The trigger was gone, but a feedback
+    /// loop held the overload" was told of a run with no retry to feed a loop; a `scale` or a
+    /// `set` without `for` stays in force, and the close says so. One with `for` is over.
+    @Test("Metastable under a change that stays in force: the close does not claim the trigger was gone", arguments: [true, false])
+    func lastingChange(lasting: Bool) throws {
+        var spec = Self.spec()
+        spec.timeline = [
+            lasting
+                ? TimelineEventSpec(at: SimTime(seconds: 20), action: .scale(service: "api", to: 1))
+                : TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))
+        ]
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 20 ? (200, 50, 150) : (200, 200, 0) })
+        #expect(RunAnalysis(result: run.result, spec: spec).verdict.outcome == .metastable)
+        let close = try #require(Self.endings(run.story).last)
+        #expect(close == (lasting
+            ? "The offered load was back to its baseline, but the operator's scaling of api stayed in force to the end: the verdict counts it as over once it took effect and calls this a metastable failure, yet the change itself, not a feedback loop, may be what held goodput down."
+            : "The trigger was gone, but a feedback loop held the overload: a metastable failure."), "\(close)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "lasting change")
+    }
+
     /// A spike from 150 s to 190 s in a run of 200 s, down to the end: the run ended 10 s after
     /// it, within the recovery window, so neither a recovery nor a failure holding itself up could
     /// be seen. "The system degraded and did not recover within the run" alone read as a verdict

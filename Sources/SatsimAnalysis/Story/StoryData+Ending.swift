@@ -104,9 +104,16 @@ extension StoryData {
                         template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before \(firstFaultName), while clients offered {2} requests/s against {3} before it\(drained)\(health)."))
             }
             findings += noBaselineFindings()
-            let close = verdict.outcome == .metastable
+            var close = verdict.outcome == .metastable
                 ? "The trigger was gone, but a feedback loop held the overload: a metastable failure."
                 : "The system degraded and did not recover within the run."
+            if verdict.outcome == .metastable, let change = lastingOperatorChange {
+                // The verdict counts an operator's change as over once it has taken effect
+                // (RunAnalysis.effectEnd), but a scale or a `set` without `for` stays in force:
+                // "the trigger was gone, but a feedback loop held the overload" was told of a
+                // service scaled from four instances to one, with no retry to feed any loop.
+                close = "The offered load was back to its baseline, but \(change) stayed in force to the end: the verdict counts it as over once it took effect and calls this a metastable failure, yet the change itself, not a feedback loop, may be what held goodput down."
+            }
             findings.append(Finding(.ending, time: endSeconds, template: close))
             return findings
         case .overloaded:
@@ -176,6 +183,20 @@ extension StoryData {
             text += " and the p99 latency of the successes was \(add(.given(p99, .latency, "p99 latency of the last health window")))"
         }
         return text + " (healthy: \(healthBounds(&figures)))"
+    }
+
+    /// The last operator's change that stays in force to the end (a `scale`, or a `set` without
+    /// `for`), named as ``operatorChangeName(_:)`` names it; nil when there is none.
+    var lastingOperatorChange: String? {
+        let lasting = spec.timeline.filter { event in
+            guard event.enabled, event.at.seconds <= endSeconds + 1e-9 else { return false }
+            switch event.action {
+            case .scale: return true
+            case .set: return event.duration == nil
+            default: return false
+            }
+        }
+        return lasting.max { $0.at.seconds < $1.at.seconds }.flatMap { Self.operatorChangeName([$0]) }
     }
 
     /// When the health windows that last to the end begin, for a run judged degraded or
