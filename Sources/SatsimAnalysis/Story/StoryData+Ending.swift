@@ -201,11 +201,7 @@ extension StoryData {
 
     /// When the health windows that last to the end begin, for a run judged degraded or
     /// metastable after a fault: nil when the last window is unhealthy.
-    var healthyTailStart: Double? {
-        guard verdict.outcome == .degraded || verdict.outcome == .metastable, lastFaultEnd != nil,
-              let k = analysis.windows.lastIndex(where: { !$0.isHealthy }), k + 1 < analysis.windows.count else { return nil }
-        return analysis.windows[k + 1].start
-    }
+    var healthyTailStart: Double? { analysis.healthyAgainAt }
 
     /// A run judged degraded or metastable although its windows were healthy again from some
     /// time to the end: they came back later than the recovery window after the last fault, so
@@ -241,7 +237,7 @@ extension StoryData {
     /// --max-events 11 s after its spike. Nil otherwise.
     func cutShortFinding() -> Finding? {
         guard let end = lastFaultEnd, let last = analysis.windows.last, !last.isHealthy,
-              window(startingAtOrAfter: end + verdict.thresholds.recoveryWindow, to: endSeconds) == nil else { return nil }
+              !analysis.measuredPastRecoveryWindow else { return nil }
         var figures: [StoryFigure] = [.clock(endSeconds)]
         let when: String
         if end > endSeconds + 1e-9 {
