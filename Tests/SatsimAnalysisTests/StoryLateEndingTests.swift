@@ -163,4 +163,23 @@ struct StoryLateEndingTests {
         #expect(ending.sentence.hasPrefix("It did not come back: from 2m31s to the end"), "\(ending.sentence)")
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "aligned")
     }
+
+    /// The verdict counts an oscillation's reversals once no fault acts, and never in warmup
+    /// (OutcomeClassifier reads no interval of it). A spike from 20 s to 30 s and warmup to 40 s:
+    /// the story counted from 30 s, 168 reversals against the verdict's 158, and named 30s, a
+    /// time inside warmup.
+    @Test("An oscillation after a fault that ended in warmup is counted from warmup's end")
+    func oscillationAfterWarmup() throws {
+        var spec = Self.spec()
+        spec.warmup = SimTime(seconds: 40)
+        let run = StoryOfferedGoodputTests.run(spec, rows: { _ in (200, 200, 0) }) { i, name in
+            name == "services.api.instances" ? (i >= 30 && i % 2 == 1 ? 3 : 2) : nil
+        }
+        #expect(RunAnalysis(result: run.result, spec: spec).verdict.outcome == .oscillating)
+        #expect(Self.endings(run.story) == [
+            "From 40s on, with no fault acting, the number of healthy serving instances kept changing direction (158 reversals): it oscillated."
+        ], "\(Self.endings(run.story))")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "oscillation after warmup")
+    }
 }
+

@@ -30,7 +30,7 @@ extension StoryData {
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
             return window(startingAtOrAfter: from, to: endSeconds).map { ($0, "What sustained it {window}: ", []) }
         case .oscillating:
-            return window(startingAtOrAfter: lastFaultEnd ?? warmup, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ", []) }
+            return window(startingAtOrAfter: steadyFrom, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ", []) }
         case .recovered:
             return recoveredCauseWindow()
         }

@@ -135,7 +135,7 @@ extension StoryData {
             // The verdict counts reversals of the serving instances once no fault acts any more
             // (OutcomeClassifier): the sentence gives that count. It said "under constant load",
             // which the verdict assumes but never measured (a closed-loop client's load moves).
-            let from = lastFaultEnd ?? warmup
+            let from = steadyFrom
             let instances = values(serviceColumns("instances"))
             let steady = ends.indices.filter { begins[$0] >= from - 1e-9 }.map { instances[$0] }
             let reversals = OutcomeClassifier.reversals(steady)
@@ -184,6 +184,12 @@ extension StoryData {
         }
         return text + " (healthy: \(healthBounds(&figures)))"
     }
+
+    /// Where the verdict starts counting an oscillation: the end of the last fault, or warmup's
+    /// end when that comes later (the verdict reads no interval of warmup). A fault that ended
+    /// during warmup told "From 30s on, ..." of a warmup lasting to 40 s, with the reversals of
+    /// warmup counted.
+    var steadyFrom: Double { max(lastFaultEnd ?? warmup, warmup) }
 
     /// The last operator's change that stays in force to the end (a `scale`, or a `set` without
     /// `for`), named as ``operatorChangeName(_:)`` names it; nil when there is none.
