@@ -181,5 +181,22 @@ struct StoryLateEndingTests {
         ], "\(Self.endings(run.story))")
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "oscillation after warmup")
     }
+
+    /// Six unhealthy seconds at 50 s, then a harmless dip in load from 150 s to 160 s: the run
+    /// turned unhealthy and was healthy again, so the verdict says recovered (DESIGN.md,
+    /// "Outcomes"), but "By the time the last fault ended, at 2m40s, the system was healthy again
+    /// ... it recovered" credited the fault with windows that all came before it.
+    @Test("Recovered, with every unhealthy window before the first fault")
+    func unhealthyOnlyBeforeTheFault() throws {
+        var spec = Self.spec(at: 150, seconds: 10)
+        spec.timeline[0].action = .loadSpike(client: "users", factor: 0.5)
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 50 && i < 56 ? (200, 100, 100) : (200, 200, 0) })
+        let verdict = RunAnalysis(result: run.result, spec: spec).verdict
+        #expect(verdict.outcome == .recovered)
+        #expect(Self.endings(run.story) == [
+            "6 of the 145 windows of at least 100 requests before the first fault were unhealthy (healthy: at least 90% succeeded), and none after: the verdict calls the run recovered, healthy from 56s on, though every unhealthy window came before the first fault."
+        ], "\(Self.endings(run.story))")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "unhealthy before the fault")
+    }
 }
 

@@ -31,6 +31,7 @@ extension StoryData {
             ]
         case .recovered:
             guard let recovery = verdict.recoveryTime, let end = lastFaultEnd else { return [] }
+            if let before = unhealthyOnlyBeforeFaultFinding() { return [before] }
             let lead: String
             if end >= endSeconds {
                 // The run ended (at its duration or at a limit) before the last fault did: no
@@ -190,6 +191,30 @@ extension StoryData {
     /// during warmup told "From 30s on, ..." of a warmup lasting to 40 s, with the reversals of
     /// warmup counted.
     var steadyFrom: Double { max(lastFaultEnd ?? warmup, warmup) }
+
+    /// A run judged recovered whose unhealthy windows all ended by the first fault: it turned
+    /// unhealthy and was healthy again, as `recovered` reads (DESIGN.md, "Outcomes"), but not
+    /// around a fault. "By the time the last fault ended, at 4m30s, the system was healthy again
+    /// ... it recovered" was told of a harmless dip in load after 14 windows over a tight SLO's
+    /// p99, all before it. Nil otherwise.
+    func unhealthyOnlyBeforeFaultFinding() -> Finding? {
+        guard let first = firstFault, verdict.outcome == .recovered,
+              !analysis.windows.contains(where: { !$0.isHealthy && $0.end > first + 1e-9 }),
+              let k = analysis.windows.lastIndex(where: { !$0.isHealthy }), k + 1 < analysis.windows.count else { return nil }
+        let before = analysis.windows.filter { $0.end <= first + 1e-9 }
+        let bad = before.filter { !$0.isHealthy }.count
+        var figures: [StoryFigure] = [
+            .given(Double(bad), .count, "unhealthy windows before the first fault"),
+            .given(Double(before.count), .count, "windows before the first fault"),
+            .given(Double(verdict.thresholds.minimumWindowRequests), .count, "thresholds.minimum_window_requests"),
+            .clock(analysis.windows[k + 1].start),
+        ]
+        let bounds = healthBounds(&figures)
+        let requests = Format.noun(verdict.thresholds.minimumWindowRequests, "request")
+        return Finding(
+            .ending, time: endSeconds, figures: figures,
+            template: "{0} of the {1} \(Format.noun(before.count, "window")) of at least {2} \(requests) before \(firstFaultName) \(bad == 1 ? "was" : "were") unhealthy (healthy: \(bounds)), and none after: the verdict calls the run recovered, healthy from {3} on, though every unhealthy window came before \(firstFaultName).")
+    }
 
     /// The last operator's change that stays in force to the end (a `scale`, or a `set` without
     /// `for`), named as ``operatorChangeName(_:)`` names it; nil when there is none.
