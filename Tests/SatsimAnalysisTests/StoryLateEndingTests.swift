@@ -198,5 +198,20 @@ struct StoryLateEndingTests {
         ], "\(Self.endings(run.story))")
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "unhealthy before the fault")
     }
+
+    /// A run that stopped (at a limit) at 200 s, before its spike at 250 s began, unhealthy in
+    /// its last second: "When the run ended, before the last fault ended, the system was still
+    /// unhealthy ... within the 2m00s after the last fault" spoke of a fault that never began.
+    @Test("Stopped before any fault began, unhealthy at the end")
+    func stoppedBeforeTheFaults() throws {
+        var spec = Self.spec(at: 250, seconds: 10)
+        spec.duration = SimTime(seconds: 300)
+        let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 198 ? (200, 20, 180) : (200, 200, 0) })
+        #expect(RunAnalysis(result: run.result, spec: spec).verdict.outcome == .degraded)
+        #expect(Self.endings(run.story) == [
+            "When the run stopped, at 3m20s, before any fault of the timeline began, the system was unhealthy: in the last window of at least 100 requests, from 3m19s to the end, 10% of the requests that ended succeeded (healthy: at least 90% succeeded); it is judged degraded."
+        ], "\(Self.endings(run.story))")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "stopped before the faults")
+    }
 }
 

@@ -270,6 +270,13 @@ extension StoryData {
         guard let end = lastFaultEnd, let last = analysis.windows.last, !last.isHealthy,
               !analysis.measuredPastRecoveryWindow else { return nil }
         var figures: [StoryFigure] = [.clock(endSeconds)]
+        if let first = firstFault, first > endSeconds + 1e-9 {
+            // Stopped at a limit before any fault began: there was no fault to recover from.
+            let unhealthy = lastWindowClause(&figures).map { ": " + $0 } ?? ""
+            return Finding(
+                .ending, time: endSeconds, figures: figures,
+                template: "When the run stopped, at {0}, before any fault of the timeline began, the system was unhealthy\(unhealthy); it is judged degraded.")
+        }
         let when: String
         if end > endSeconds + 1e-9 {
             when = "before \(lastFaultEnded)"
