@@ -85,3 +85,26 @@ public struct RunAnalysis: Sendable {
         self.verdict = verdict
     }
 }
+
+extension RunAnalysis {
+    /// When the health windows that last to the end began, for a run judged degraded or
+    /// metastable after a fault although it was healthy at its end: it came back later than the
+    /// recovery window after the last fault, so the verdict does not count the recovery
+    /// (OutcomeClassifier). Nil otherwise.
+    public var healthyAgainAt: Double? {
+        guard verdict.notJudged == nil, verdict.outcome == .degraded || verdict.outcome == .metastable, !faults.isEmpty,
+              let k = windows.lastIndex(where: { !$0.isHealthy }), k + 1 < windows.count else { return nil }
+        return windows[k + 1].start
+    }
+
+    /// Whether a metrics interval begins at or after the end of the recovery window that follows
+    /// the last fault: the span the verdict reads for metastability. False when the run ended (at
+    /// its duration or at a limit) before, so that a run still unhealthy at its end could be
+    /// neither seen to recover nor judged metastable; true without a fault.
+    public var measuredPastRecoveryWindow: Bool {
+        guard let end = faults.map(\.end).max() else { return true }
+        let from = end + verdict.thresholds.recoveryWindow
+        return intervals.contains { $0.end - $0.width >= from - 1e-9 }
+    }
+}
+

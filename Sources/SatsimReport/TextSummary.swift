@@ -27,7 +27,11 @@ public enum TextSummary {
             // the end named as the story names it: an operator's change is no fault ("9 s after
             // the operator's change to clients.users.retry.max_attempts ended").
             let ended = StoryData(result: result, spec: spec, analysis: analysis).lastFaultEnded
-            out += recovery > 0 ? ", \(number(recovery)) s after \(ended)" : ", healthy again by the time \(ended)"
+            // A kill whose instances boot after the run's end: "healthy again by the time the last
+            // fault ended" vouched for a moment the run never reached.
+            let afterTheRun = (analysis.faults.map(\.end).max() ?? 0) > result.endSeconds + 1e-9
+            out += recovery > 0 ? ", \(number(recovery)) s after \(ended)"
+                : afterTheRun ? ", healthy again when the run ended, before \(ended)" : ", healthy again by the time \(ended)"
         }
         out += "\n"
         if let limit = result.limitHit {

@@ -21,13 +21,16 @@ extension StoryData {
         case .overloaded:
             return baselineWindow.map { ($0, "What held it down {window}, before \(firstFaultName): ", []) }
         case .metastable, .degraded:
+            // Healthy again after the recovery window, to the end: what held it down is looked
+            // for where it was down, as for a recovery, not over the healthy minutes after.
+            if healthyTailStart != nil { return recoveredCauseWindow() }
             if analysis.faults.isEmpty, let window = window(from: warmup, to: endSeconds) {
                 return (window, "What held it down {window}: ", [])
             }
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
             return window(startingAtOrAfter: from, to: endSeconds).map { ($0, "What sustained it {window}: ", []) }
         case .oscillating:
-            return window(startingAtOrAfter: lastFaultEnd ?? warmup, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ", []) }
+            return window(startingAtOrAfter: steadyFrom, to: endSeconds).map { ($0, "{window}, what kept it unhealthy most: ", []) }
         case .recovered:
             return recoveredCauseWindow()
         }

@@ -31,16 +31,20 @@ extension StoryData {
             ]
         case .recovered:
             guard let recovery = verdict.recoveryTime, let end = lastFaultEnd else { return [] }
+            if let before = unhealthyOnlyBeforeFaultFinding() { return [before] }
             let lead: String
             if end >= endSeconds {
                 // The run ended (at its duration or at a limit) before the last fault did: no
                 // sentence may name a time after the end.
+                // A fault that ends at the run's duration ends as the run does: "before the last
+                // fault ended" contradicted "At 6m00s, the load spike on users ended" just above.
                 figures = [.clock(endSeconds)]
                 let bounds = healthBounds(&figures)
+                let when = end > endSeconds + 1e-9 ? "before" : "as"
                 return [
                     Finding(
                         .ending, time: endSeconds, figures: figures,
-                        template: "When the run ended, at {0}, before \(lastFaultEnded), the system was healthy again (\(bounds)): \(lastFaultIsOperatorChange ? "it recovered before that change was over" : "it recovered while the fault lasted").")
+                        template: "When the run ended, at {0}, \(when) \(lastFaultEnded), the system was healthy again (\(bounds)): \(lastFaultIsOperatorChange ? "it recovered before that change was over" : "it recovered while the fault lasted").")
                 ]
             } else if recovery > 0 {
                 figures = [.given(recovery, .duration, "recovery_time"), .clock(end + recovery)]
@@ -67,9 +71,17 @@ extension StoryData {
                     template: "With no fault at all, {0} of {1} \(Format.noun(analysis.windows.count, "window")) of at least {2} \(requests) \(bad == 1 ? "was" : "were") unhealthy (healthy: \(bounds)): the system runs too close to its limit and degrades on its own.")
             ]
         case .metastable, .degraded:
+            if let late = lateRecoveryFinding() { return [late] }
+            if verdict.outcome == .degraded, let cut = cutShortFinding() {
+                return [cut] + noBaselineFindings()
+            }
             var findings: [Finding] = []
             let from = (lastFaultEnd ?? warmup) + verdict.thresholds.recoveryWindow
-            if let window = window(from: from, to: endSeconds), let baseline = baselineWindow {
+            // Whole intervals from the end of the recovery window, as the verdict reads them
+            // (OutcomeClassifier's `late`) and as the causes' window is: with a kill whose boot
+            // ended at 2m07.5s and 10 s intervals, "It did not come back: from 4m00s" counted
+            // 7.5 s the verdict left out, above "What sustained it from 4m10s".
+            if let window = window(startingAtOrAfter: from, to: endSeconds), let baseline = baselineWindow {
                 let goodput = figure(.rate(clientColumns("successes")), .rate, over: window)
                 let offered = figure(.rate(clientColumns("requests")), .rate, over: window)
                 figures = [
@@ -82,22 +94,27 @@ extension StoryData {
                 // were offered; over this window, this sentence does.
                 let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures)
                     .map { "; more succeeded than were offered because " + $0 } ?? ""
+                // A degraded run is judged by health, not goodput: its goodput may be back to
+                // the baseline while its p99 is not (an operator's change that made every
+                // request slower for good read "It did not come back: goodput averaged 99.9/s
+                // against 99.1/s"). Say what kept its last window unhealthy.
+                let health = verdict.outcome == .degraded ? lastWindowClause(&figures).map { "; " + $0 } ?? "" : ""
                 findings.append(
                     Finding(
                         .ending, time: window.from, window: window, figures: figures,
-                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before \(firstFaultName), while clients offered {2} requests/s against {3} before it\(drained)."))
+                        template: "It did not come back: {window}, goodput averaged {0}/s against {1}/s before \(firstFaultName), while clients offered {2} requests/s against {3} before it\(drained)\(health)."))
             }
-            if verdict.outcome == .degraded, baselineWindow == nil, let first = firstFault {
-                // The verdict had no G0 (OutcomeClassifier): say so, rather than leave the room to
-                // think the run was measured against a baseline and fell short of it.
-                findings.append(
-                    Finding(
-                        .ending, time: endSeconds, figures: [.clock(first), .clock(warmup)],
-                        template: "No metrics interval after warmup (which ends at {1}) came before the first fault, at {0}, so there is no baseline to compare goodput with: whether the failure held itself up after the faults (metastable) cannot be judged. Start the first fault later than warmup to measure one."))
-            }
-            let close = verdict.outcome == .metastable
+            findings += noBaselineFindings()
+            var close = verdict.outcome == .metastable
                 ? "The trigger was gone, but a feedback loop held the overload: a metastable failure."
                 : "The system degraded and did not recover within the run."
+            if verdict.outcome == .metastable, let change = lastingOperatorChange {
+                // The verdict counts an operator's change as over once it has taken effect
+                // (RunAnalysis.effectEnd), but a scale or a `set` without `for` stays in force:
+                // "the trigger was gone, but a feedback loop held the overload" was told of a
+                // service scaled from four instances to one, with no retry to feed any loop.
+                close = "The offered load was back to its baseline, but \(change) stayed in force to the end: the verdict counts it as over once it took effect and calls this a metastable failure, yet the change itself, not a feedback loop, may be what held goodput down."
+            }
             findings.append(Finding(.ending, time: endSeconds, template: close))
             return findings
         case .overloaded:
@@ -119,7 +136,7 @@ extension StoryData {
             // The verdict counts reversals of the serving instances once no fault acts any more
             // (OutcomeClassifier): the sentence gives that count. It said "under constant load",
             // which the verdict assumes but never measured (a closed-loop client's load moves).
-            let from = lastFaultEnd ?? warmup
+            let from = steadyFrom
             let instances = values(serviceColumns("instances"))
             let steady = ends.indices.filter { begins[$0] >= from - 1e-9 }.map { instances[$0] }
             let reversals = OutcomeClassifier.reversals(steady)
@@ -131,6 +148,149 @@ extension StoryData {
                     template: "From {0} on, with no fault acting, the number of healthy serving instances kept changing direction ({1} \(Format.noun(reversals, "reversal"))): it oscillated.")
             ]
         }
+    }
+
+    /// Why a degraded run has no baseline, when it has none (the verdict had no G0,
+    /// OutcomeClassifier): said rather than leave the room to think the run was measured against a
+    /// baseline and fell short of it.
+    func noBaselineFindings() -> [Finding] {
+        guard verdict.outcome == .degraded, baselineWindow == nil, let first = firstFault else { return [] }
+        return [
+            Finding(
+                .ending, time: endSeconds, figures: [.clock(first), .clock(warmup)],
+                template: "No metrics interval after warmup (which ends at {1}) came before the first fault, at {0}, so there is no baseline to compare goodput with: whether the failure held itself up after the faults (metastable) cannot be judged. Start the first fault later than warmup to measure one.")
+        ]
+    }
+
+    /// "in the last window of at least {m} requests, from {s} to the end, {r} of the requests that
+    /// ended succeeded and the p99 latency of the successes was {p} (healthy: ...)", its figures
+    /// appended to `figures`; nil when the last health window is healthy or lies outside the
+    /// series.
+    func lastWindowClause(_ figures: inout [StoryFigure]) -> String? {
+        guard let last = analysis.windows.last, !last.isHealthy,
+              let span = window(startingAtOrAfter: last.start, to: endSeconds) else { return nil }
+        func add(_ figure: StoryFigure) -> String {
+            figures.append(figure)
+            return "{\(figures.count - 1)}"
+        }
+        let m = verdict.thresholds.minimumWindowRequests
+        let minimum = add(.given(Double(m), .count, "thresholds.minimum_window_requests"))
+        let from = add(.clock(span.from))
+        let until = span.toEnd ? "the end" : add(.clock(span.to))
+        let ratio = StoryMeasure.quotient(.total(clientColumns("successes")), .total(clientColumns("successes") + clientColumns("failures")))
+        var text = "in the last window of at least \(minimum) \(Format.noun(m, "request")), from \(from) to \(until), "
+            + "\(add(figure(ratio, .share, over: span))) of the requests that ended succeeded"
+        if verdict.latencyBound != nil, let p99 = last.latencyP99 {
+            text += " and the p99 latency of the successes was \(add(.given(p99, .latency, "p99 latency of the last health window")))"
+        }
+        return text + " (healthy: \(healthBounds(&figures)))"
+    }
+
+    /// Where the verdict starts counting an oscillation: the end of the last fault, or warmup's
+    /// end when that comes later (the verdict reads no interval of warmup). A fault that ended
+    /// during warmup told "From 30s on, ..." of a warmup lasting to 40 s, with the reversals of
+    /// warmup counted.
+    var steadyFrom: Double { max(lastFaultEnd ?? warmup, warmup) }
+
+    /// A run judged recovered whose unhealthy windows all ended by the first fault: it turned
+    /// unhealthy and was healthy again, as `recovered` reads (DESIGN.md, "Outcomes"), but not
+    /// around a fault. "By the time the last fault ended, at 4m30s, the system was healthy again
+    /// ... it recovered" was told of a harmless dip in load after 14 windows over a tight SLO's
+    /// p99, all before it. Nil otherwise.
+    func unhealthyOnlyBeforeFaultFinding() -> Finding? {
+        guard let first = firstFault, verdict.outcome == .recovered,
+              !analysis.windows.contains(where: { !$0.isHealthy && $0.end > first + 1e-9 }),
+              let k = analysis.windows.lastIndex(where: { !$0.isHealthy }), k + 1 < analysis.windows.count else { return nil }
+        let before = analysis.windows.filter { $0.end <= first + 1e-9 }
+        let bad = before.filter { !$0.isHealthy }.count
+        var figures: [StoryFigure] = [
+            .given(Double(bad), .count, "unhealthy windows before the first fault"),
+            .given(Double(before.count), .count, "windows before the first fault"),
+            .given(Double(verdict.thresholds.minimumWindowRequests), .count, "thresholds.minimum_window_requests"),
+            .clock(analysis.windows[k + 1].start),
+        ]
+        let bounds = healthBounds(&figures)
+        let requests = Format.noun(verdict.thresholds.minimumWindowRequests, "request")
+        return Finding(
+            .ending, time: endSeconds, figures: figures,
+            template: "{0} of the {1} \(Format.noun(before.count, "window")) of at least {2} \(requests) before \(firstFaultName) \(bad == 1 ? "was" : "were") unhealthy (healthy: \(bounds)), and none after: the verdict calls the run recovered, healthy from {3} on, though every unhealthy window came before \(firstFaultName).")
+    }
+
+    /// The last operator's change that stays in force to the end (a `scale`, or a `set` without
+    /// `for`), named as ``operatorChangeName(_:)`` names it; nil when there is none.
+    var lastingOperatorChange: String? {
+        let lasting = spec.timeline.filter { event in
+            guard event.enabled, event.at.seconds <= endSeconds + 1e-9 else { return false }
+            switch event.action {
+            case .scale: return true
+            case .set: return event.duration == nil
+            default: return false
+            }
+        }
+        return lasting.max { $0.at.seconds < $1.at.seconds }.flatMap { Self.operatorChangeName([$0]) }
+    }
+
+    /// When the health windows that last to the end begin, for a run judged degraded or
+    /// metastable after a fault: nil when the last window is unhealthy.
+    var healthyTailStart: Double? { analysis.healthyAgainAt }
+
+    /// A run judged degraded or metastable although its windows were healthy again from some
+    /// time to the end: they came back later than the recovery window after the last fault, so
+    /// the verdict does not count the recovery (OutcomeClassifier). "It did not come back ... The
+    /// system degraded and did not recover within the run" was told of a backlog that drained
+    /// 2m40s after its spike and a service healthy for the five minutes after. Nil otherwise.
+    func lateRecoveryFinding() -> Finding? {
+        guard let end = lastFaultEnd, let back = healthyTailStart else { return nil }
+        let t = verdict.thresholds
+        var figures: [StoryFigure] = [.given(back - end, .duration, "time from the last fault's end to the healthy windows that last to the end"), .clock(back)]
+        let bounds = healthBounds(&figures)
+        figures.append(.given(t.recoveryWindow, .duration, "thresholds.recovery_window"))
+        let allowed = "{\(figures.count - 1)}"
+        var template = "{0} after \(lastFaultEnded), at {1}, the system was healthy again (\(bounds)) and stayed so to the end, but that is later than the \(allowed) after it within which the verdict counts a recovery"
+        if verdict.outcome == .metastable, let window = window(startingAtOrAfter: end + t.recoveryWindow, to: endSeconds), let baseline = baselineWindow {
+            let k = figures.count
+            figures += [
+                figure(.rate(clientColumns("successes")), .rate, over: window),
+                figure(.over(.rate(clientColumns("successes")), baseline), .rate, over: window),
+                .clock(window.from),
+            ]
+            template += ": from {\(k + 2)} to the end goodput averaged {\(k)}/s against {\(k + 1)}/s before \(firstFaultName), less than half, so it is judged metastable, though it came back on its own."
+        } else {
+            template += ", so it is judged degraded."
+        }
+        return Finding(.ending, time: back, figures: figures, template: template)
+    }
+
+    /// A degraded run that ended unhealthy before the recovery window after its last fault had
+    /// passed (at its duration, or stopped at a limit): whether it would have come back, or held
+    /// itself down (metastable), was never seen. "The system degraded and did not recover within
+    /// the run" was told of a spike that ended with the run, and of a run stopped by
+    /// --max-events 11 s after its spike. Nil otherwise.
+    func cutShortFinding() -> Finding? {
+        guard let end = lastFaultEnd, let last = analysis.windows.last, !last.isHealthy,
+              !analysis.measuredPastRecoveryWindow else { return nil }
+        var figures: [StoryFigure] = [.clock(endSeconds)]
+        if let first = firstFault, first > endSeconds + 1e-9 {
+            // Stopped at a limit before any fault began: there was no fault to recover from.
+            let unhealthy = lastWindowClause(&figures).map { ": " + $0 } ?? ""
+            return Finding(
+                .ending, time: endSeconds, figures: figures,
+                template: "When the run stopped, at {0}, before any fault of the timeline began, the system was unhealthy\(unhealthy); it is judged degraded.")
+        }
+        let when: String
+        if end > endSeconds + 1e-9 {
+            when = "before \(lastFaultEnded)"
+        } else if end >= endSeconds - 1e-9 {
+            when = "as \(lastFaultEnded)"
+        } else {
+            figures.append(.given(endSeconds - end, .duration, "time from the last fault's end to the end of the run"))
+            when = "{1} after \(lastFaultEnded)"
+        }
+        let unhealthy = lastWindowClause(&figures).map { ": " + $0 } ?? ""
+        figures.append(.given(verdict.thresholds.recoveryWindow, .duration, "thresholds.recovery_window"))
+        return Finding(
+            .ending, time: endSeconds, figures: figures,
+            template: "When the run ended, at {0}, \(when), the system was still unhealthy\(unhealthy). The run ended within the {\(figures.count - 1)} after the last fault that the verdict waits for a recovery, so whether the system would have come back, or held itself down (metastable), was not seen: it is judged degraded.")
     }
 
     /// The ending of a run judged oscillating by its goodput (OutcomeClassifier, DESIGN.md's second

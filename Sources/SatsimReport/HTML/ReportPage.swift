@@ -133,7 +133,10 @@ public enum ReportPage {
         ]
         let lastFaultEnd = analysis.faults.map(\.end).max()
         if let end = lastFaultEnd {
-            figures.append(("Last fault ended at", AxisTicks.timeLabel(end.rounded())))
+            // A kill whose instances boot after the run's end ends after it: "Last fault ended at
+            // 5m30s" named a time a 5m run never reached.
+            let after = end > result.endSeconds + 1e-9 ? ", after the run ended" : ""
+            figures.append(("Last fault ended at", AxisTicks.timeLabel(end.rounded()) + after))
         }
         switch verdict.judgedOutcome {
         case nil:
@@ -143,7 +146,19 @@ public enum ReportPage {
         case .stable:
             figures.append(("Recovery time", "not needed"))
         default:
-            figures.append(("Recovery time", lastFaultEnd == nil ? "no fault" : "did not recover"))
+            // "did not recover" was told of a run healthy for its last five minutes (healthy again
+            // past the recovery window), and of one that ended ten seconds after its fault.
+            let window = TextSummary.number(t.recoveryWindow)
+            if let end = lastFaultEnd, let back = analysis.healthyAgainAt {
+                figures.append(("Recovery time", "healthy again \(TextSummary.number(back - end)) s after the last fault, past the \(window) s recovery window"))
+            } else if let end = lastFaultEnd, verdict.outcome == .degraded, !analysis.measuredPastRecoveryWindow {
+                let ended = end > result.endSeconds + 1e-9 ? "before the last fault did"
+                    : end >= result.endSeconds - 1e-9 ? "as the last fault did"
+                    : "\(TextSummary.number(result.endSeconds - end)) s after the last fault, within the \(window) s recovery window"
+                figures.append(("Recovery time", "not seen: the run ended " + ended))
+            } else {
+                figures.append(("Recovery time", lastFaultEnd == nil ? "no fault" : "did not recover"))
+            }
         }
         let attempts = result.clients.reduce(0) { $0 + $1.attempts }
         let requests = result.clients.reduce(0) { $0 + $1.requests }
