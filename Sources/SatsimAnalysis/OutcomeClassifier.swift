@@ -62,6 +62,9 @@ public struct OutcomeVerdict: Sendable, Hashable {
     /// baseline p99 were measured. Without one (a fault at or before warmup's end) recovery is
     /// judged by health alone, and metastable and oscillating-by-goodput cannot be judged.
     public var hasBaseline = true
+    /// For an `oscillating` verdict, which of DESIGN.md's two tests held: the serving instances'
+    /// reversals (true), checked first, or goodput's swings (false).
+    public var oscillatingByInstances = false
     /// The p99 latency of the successes after warmup and before the first fault [s]; nil when
     /// none succeeded there (or the first fault starts at warmup's end).
     public var baselineLatencyP99: Double?
@@ -135,7 +138,9 @@ public enum OutcomeClassifier {
         // fault itself may legitimately move instances up and down).
         let steady = intervals.filter { $0.end - $0.width >= (lastFaultEnd.isFinite ? lastFaultEnd : warmup) - 1e-9 }
         if reversals(steady.map(\.instances)) >= thresholds.oscillationReversals {
-            return verdict(.oscillating)
+            var (byInstances, judged) = verdict(.oscillating)
+            byInstances.oscillatingByInstances = true
+            return (byInstances, judged)
         }
         guard let lastUnhealthy = windows.lastIndex(where: { !$0.isHealthy }) else {
             return verdict(.stable)

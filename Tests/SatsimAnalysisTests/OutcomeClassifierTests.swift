@@ -139,6 +139,11 @@ extension OutcomeClassifierTests {
     func goodputOscillates() {
         let v = OutcomeClassifier.classify(intervals: Self.swinging(low: 60), warmup: 10, faults: Self.spike)
         #expect(v.outcome == .oscillating)
+        // Which test held, for the report page to name it alone.
+        #expect(!v.oscillatingByInstances)
+        let byInstances = OutcomeClassifier.classify(
+            intervals: Self.series(600, successes: { _ in 100 }) { t in Double(4 + (t / 60) % 2 * 3) }, warmup: 10, faults: Self.spike)
+        #expect(byInstances.outcome == .oscillating && byInstances.oscillatingByInstances)
     }
 
     @Test("The swing's size decides: 26% of G0 is one, 24% is not (so degraded)")

@@ -110,3 +110,44 @@ struct ReportPageTests {
         Golden.expect(ReportFixture.comparisonPage(), named: "small-compare-report.html", in: ReportFixture.golden)
     }
 }
+
+/// The verdict's explanation names the test that held (DESIGN.md, "Outcomes": oscillating is the
+/// instance count reversing, or goodput swinging), not both as alternatives; and a metastable run
+/// is not said to be held by a feedback loop, which an operator's change still in force is not.
+@Suite("report.html: what the verdict means")
+struct ReportVerdictMeaningTests {
+    /// 600 one-second intervals at 100 offered/s, a fault from 100 to 110 s.
+    static func series(successes: (Int) -> Double, instances: (Int) -> Double = { _ in 4 }) -> [IntervalFigures] {
+        (0..<600).map { t in
+            IntervalFigures(end: Double(t + 1), width: 1, requests: 100, successes: successes(t), failures: 100 - successes(t), instances: instances(t))
+        }
+    }
+    static let fault = [FaultWindow(start: 100, end: 110)]
+
+    @Test("Oscillating by goodput: the goodput test alone")
+    func byGoodput() {
+        let v = OutcomeClassifier.classify(
+            intervals: Self.series(successes: { t in t >= 300 && (t - 300) / 10 % 2 == 1 ? 60 : 100 }), warmup: 10, faults: Self.fault)
+        #expect(v.outcome == .oscillating)
+        let text = ReportPage.meaning(.oscillating, verdict: v, unit: .seconds)
+        #expect(text.hasPrefix("Long after the last fault and under its baseline load, goodput changed direction at least 4 times"), "\(text)")
+        #expect(!text.contains("instances"), "\(text)")
+    }
+
+    @Test("Oscillating by instances: the instance test alone")
+    func byInstances() {
+        let v = OutcomeClassifier.classify(
+            intervals: Self.series(successes: { _ in 100 }) { t in Double(4 + (t / 60) % 2 * 3) }, warmup: 10, faults: Self.fault)
+        #expect(v.outcome == .oscillating)
+        let text = ReportPage.meaning(.oscillating, verdict: v, unit: .seconds)
+        #expect(text == "The number of serving instances changed direction at least 4 times once no fault acted.", "\(text)")
+    }
+
+    @Test("Metastable: outlasted its trigger, without naming a cause the page cannot know")
+    func metastable() {
+        let v = OutcomeClassifier.classify(intervals: Self.series(successes: { t in t >= 100 ? 5 : 100 }), warmup: 10, faults: Self.fault)
+        #expect(v.outcome == .metastable)
+        let text = ReportPage.meaning(.metastable, verdict: v, unit: .seconds)
+        #expect(text.contains("the failure outlasted its trigger") && !text.contains("feedback loop"), "\(text)")
+    }
+}

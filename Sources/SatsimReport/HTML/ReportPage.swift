@@ -219,11 +219,18 @@ public enum ReportPage {
         case .degraded:
             return "It turned unhealthy, and it neither recovered nor settled in a metastable state."
         case .metastable:
+            // Not "a feedback loop held the failure": an operator's change still in force (a
+            // scale, a `set` without `for`) can hold goodput down too, and the story says which.
             return "Long after the trigger ended, goodput stayed below \(percent(t.metastableFraction)) of its "
-                + "baseline while the offered load was back to normal: a feedback loop held the failure."
+                + "baseline while the offered load was back to normal: the failure outlasted its trigger (the story "
+                + "says what held it)."
         case .oscillating:
-            return "The number of serving instances changed direction at least \(t.oscillationReversals) times once no "
-                + "fault acted, or, long after the last fault and under its baseline load, goodput changed direction at least "
+            // The test that held, not both as alternatives.
+            if verdict.oscillatingByInstances {
+                return "The number of serving instances changed direction at least \(t.oscillationReversals) times once no "
+                    + "fault acted."
+            }
+            return "Long after the last fault and under its baseline load, goodput changed direction at least "
                 + "\(t.oscillationReversals) times by more than \(percent(t.oscillationGoodputSwing)) of its baseline."
         case .overloaded:
             if let bound = t.latencyP99, let base = verdict.baselineLatencyP99, base > bound {
