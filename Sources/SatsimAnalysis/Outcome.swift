@@ -4,8 +4,9 @@ import SatsimModel
 public enum Outcome: String, Sendable, Hashable, CaseIterable {
     /// Every window after warmup was healthy (success ratio and p99 latency within bounds).
     case stable
-    /// Windows turned unhealthy, then healthy again within the recovery window after the last
-    /// fault, and stayed so to the end.
+    /// Windows turned unhealthy, then healthy again and stayed so to the end: healthy again
+    /// within the recovery window after the last fault, or later with the healthy stretch lasting
+    /// at least that window (a backlog that takes minutes to drain).
     case recovered
     /// Fell, and neither recovered nor metastable.
     case degraded
@@ -35,7 +36,9 @@ public struct OutcomeThresholds: Sendable, Hashable {
     /// Health is judged over windows of consecutive metrics intervals holding at least this many
     /// ended requests, so that the judgement is signal rather than Poisson noise.
     public var minimumWindowRequests: Int = 100
-    /// Recovered: healthy again at most this long after the last fault ends [s].
+    /// Recovered: healthy again at most this long after the last fault ends, or, later, healthy
+    /// for at least this long to the end of the run [s]. Metastable is judged from this long
+    /// after the last fault's end.
     public var recoveryWindow: Double = 120
     /// Metastable: mean goodput below this fraction of G0 from t_end + window to the end.
     public var metastableFraction: Double = 0.5

@@ -148,9 +148,9 @@ public enum OutcomeClassifier {
         guard lastFaultEnd.isFinite else { return verdict(.degraded) }
 
         // Recovered: the windows after the last unhealthy one are healthy to the end, and the
-        // first of them starts no later than the recovery window after t_end. The recovery time
-        // runs from t_end to that start, so it follows whichever of success ratio and latency
-        // came back last.
+        // first of them starts no later than the recovery window after t_end (or, later, they
+        // last at least that window: below). The recovery time runs from t_end to that start, so
+        // it follows whichever of success ratio and latency came back last.
         if lastUnhealthy + 1 < windows.count {
             let delay = max(0, windows[lastUnhealthy + 1].start - lastFaultEnd)
             if delay <= thresholds.recoveryWindow {
@@ -169,6 +169,15 @@ public enum OutcomeClassifier {
            goodputSwings(goodputBlocks(late, minimumRequests: thresholds.oscillationBlockRequests),
                          step: thresholds.oscillationGoodputSwing * baselineGoodput).reversals >= thresholds.oscillationReversals {
             return verdict(.oscillating)
+        }
+        // Recovered later than the recovery window: healthy again and staying so, as DESIGN.md
+        // defines it, once the healthy stretch has lasted at least that window to the run's end.
+        // A backlog that drains for minutes after its spike is a recovery, told with its time; a
+        // return in the run's last moments (a lull in a retry storm, a flapping breaker's healthy
+        // phase) shows no staying, and is judged by what held before it, below.
+        if lastUnhealthy + 1 < windows.count, let runEnd = intervals.last?.end,
+           runEnd - windows[lastUnhealthy + 1].start >= thresholds.recoveryWindow - 1e-9 {
+            return verdict(.recovered, max(0, windows[lastUnhealthy + 1].start - lastFaultEnd))
         }
         if !late.isEmpty, meanRate(late, \.successes) < thresholds.metastableFraction * baselineGoodput,
            meanRate(late, \.requests) >= thresholds.baselineLoadFraction * baselineLoad {

@@ -89,8 +89,9 @@ public struct RunAnalysis: Sendable {
 extension RunAnalysis {
     /// When the health windows that last to the end began, for a run judged degraded or
     /// metastable after a fault although it was healthy at its end: it came back later than the
-    /// recovery window after the last fault, so the verdict does not count the recovery
-    /// (OutcomeClassifier). Nil otherwise.
+    /// recovery window after the last fault and stayed healthy for less than that window before
+    /// the run ended, so the verdict does not count the recovery (OutcomeClassifier). Nil
+    /// otherwise.
     public var healthyAgainAt: Double? {
         guard verdict.notJudged == nil, verdict.outcome == .degraded || verdict.outcome == .metastable, !faults.isEmpty,
               let k = windows.lastIndex(where: { !$0.isHealthy }), k + 1 < windows.count else { return nil }

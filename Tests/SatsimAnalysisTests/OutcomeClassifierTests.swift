@@ -168,9 +168,13 @@ extension OutcomeClassifierTests {
         let swings = OutcomeClassifier.goodputSwings(OutcomeClassifier.goodputBlocks(late, minimumRequests: 400), step: 25)
         #expect(swings.reversals == 4 && swings.low == 50 && swings.high == 100, "\(swings)")
         #expect(OutcomeClassifier.classify(intervals: four, warmup: 10, faults: Self.spike).outcome == .oscillating)
-        // Down, up, down, up (and healthy from then on, but long after the recovery window): 3.
+        // Down, up, down, up, and healthy from 360 s to the end: 3 reversals, no oscillation.
+        // Healthy again long after the recovery window (250 s after the fault), but for the
+        // last 240 s, more than that window: recovered.
         let three = phases([true, false, true, false])
-        #expect(OutcomeClassifier.classify(intervals: three, warmup: 10, faults: Self.spike).outcome == .degraded)
+        let settled = OutcomeClassifier.classify(intervals: three, warmup: 10, faults: Self.spike)
+        #expect(settled.outcome == .recovered)
+        #expect(settled.recoveryTime.map { abs($0 - 250) < 1e-9 } == true, "\(String(describing: settled.recoveryTime))")
     }
 
     @Test("Swings before the recovery window ends are not judged: a run that then stays down is metastable")

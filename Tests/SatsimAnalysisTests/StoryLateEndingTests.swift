@@ -23,7 +23,7 @@ struct StoryLateEndingTests {
     static func endings(_ story: Story) -> [String] { story.findings.filter { $0.mechanism == .ending }.map(\.sentence) }
 
     /// Healthy again at 170 s, 140 s after the spike ended (past the 120 s recovery window), and
-    /// to the end: the verdict says degraded, and the story said "It did not come back: from
+    /// to the end, 30 s later (less than that window): the verdict says degraded, and the story said "It did not come back: from
     /// 2m30s to the end, goodput averaged 140/s ... The system degraded and did not recover within
     /// the run" of a service healthy for the last half minute.
     @Test("Healthy again after the recovery window: degraded, and told when it came back")
@@ -33,7 +33,7 @@ struct StoryLateEndingTests {
         let verdict = RunAnalysis(result: run.result, spec: spec).verdict
         #expect(verdict.outcome == .degraded)
         #expect(Self.endings(run.story) == [
-            "2m20s after the last fault ended, at 2m50s, the system was healthy again (at least 90% succeeded) and stayed so to the end, but that is later than the 2m00s after it within which the verdict counts a recovery, so it is judged degraded."
+            "2m20s after the last fault ended, at 2m50s, the system was healthy again (at least 90% succeeded) and stayed so to the end, but only for the run's last 30s: a return later than 2m00s after it counts as a recovery only once it has lasted that long, so it is judged degraded."
         ], "\(Self.endings(run.story))")
         let text = run.story.sentences.joined(separator: "\n")
         #expect(!text.contains("did not come back") && !text.contains("did not recover"), "\(text)")
@@ -49,7 +49,7 @@ struct StoryLateEndingTests {
         let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 20 && i < 185 ? (200, 10, 190) : (200, 200, 0) })
         #expect(RunAnalysis(result: run.result, spec: spec).verdict.outcome == .metastable)
         #expect(Self.endings(run.story) == [
-            "2m35s after the last fault ended, at 3m05s, the system was healthy again (at least 90% succeeded) and stayed so to the end, but that is later than the 2m00s after it within which the verdict counts a recovery: from 2m30s to the end goodput averaged 67.0/s against 200/s before the first fault, less than half, so it is judged metastable, though it came back on its own."
+            "2m35s after the last fault ended, at 3m05s, the system was healthy again (at least 90% succeeded) and stayed so to the end, but only for the run's last 15s: a return later than 2m00s after it counts as a recovery only once it has lasted that long: from 2m30s to the end goodput averaged 67.0/s against 200/s before the first fault, less than half, so it is judged metastable, though it came back on its own."
         ], "\(Self.endings(run.story))")
         let text = run.story.sentences.joined(separator: "\n")
         #expect(!text.contains("did not come back") && !text.contains("feedback loop held"), "\(text)")

@@ -49,9 +49,14 @@ struct VerdictHealthTests {
         let drain = Self.series(latency: { t in t >= 100 && t < 290 ? 17 : 0.1 })
         let v = Self.classify(drain)
         #expect(v.outcome != .stable)
-        // Healthy again at 290 s, 180 s after the fault: beyond the 120 s window, and goodput
-        // never fell below half, so neither recovered nor metastable.
-        #expect(v.outcome == .degraded)
+        // Healthy again at 290 s, 180 s after the fault, later than the 120 s recovery window,
+        // and healthy for the 310 s to the end of the 600 s run, at least that window: the queue
+        // drained and the system recovered (DESIGN.md: "become healthy again and stay so").
+        #expect(v.outcome == .recovered)
+        #expect(Self.isClose(v.recoveryTime, 180))
+        // The same drain in a run of 400 s is healthy for its last 110 s only: no recovery shown,
+        // and goodput never fell below half, so neither recovered nor metastable.
+        #expect(Self.classify(Self.series(400, latency: { t in t >= 100 && t < 290 ? 17 : 0.1 })).outcome == .degraded)
         #expect(Self.isClose(v.baselineLatencyP99, 0.1))
         #expect(Self.isClose(v.latencyBound, 0.3))
         // A shorter drain, back at 170 s: recovered, 60 s after the fault ended.
@@ -72,6 +77,17 @@ struct VerdictHealthTests {
     }
 
     // MARK: - Boundaries
+
+    @Test("A late return is a recovery once healthy for exactly the recovery window, not 1 s less")
+    func lateRecoveryBoundary() {
+        // Unhealthy (p99 17 s) until 290 s, 180 s after the fault's end; healthy to the run's end.
+        func run(_ seconds: Int) -> OutcomeVerdict {
+            Self.classify(Self.series(seconds, latency: { t in t >= 100 && t < 290 ? 17 : 0.1 }))
+        }
+        #expect(run(410).outcome == .recovered)
+        #expect(Self.isClose(run(410).recoveryTime, 180))
+        #expect(run(409).outcome == .degraded)
+    }
 
     @Test("Success ratio: exactly 90% is healthy, 89% is not")
     func successRatioBoundary() {

@@ -54,10 +54,18 @@ extension StoryData {
                 lead = "By the time \(lastFaultEnded), at {0}"
             }
             let bounds = healthBounds(&figures)
+            var close = "and stayed so: it recovered."
+            if recovery > verdict.thresholds.recoveryWindow + 1e-9 {
+                // Back later than the recovery window: a recovery because it then lasted at least
+                // that window (OutcomeClassifier), which the sentence shows.
+                figures.append(.given(endSeconds - (end + recovery), .duration, "time from the healthy windows' start to the run's end"))
+                figures.append(.given(verdict.thresholds.recoveryWindow, .duration, "thresholds.recovery_window"))
+                close = "and stayed so for the last {\(figures.count - 2)} of the run: it recovered, later than {\(figures.count - 1)} after \(lastFaultEnded)."
+            }
             return [
                 Finding(
                     .ending, time: end + recovery, figures: figures,
-                    template: "\(lead), the system was healthy again (\(bounds)) and stayed so: it recovered.")
+                    template: "\(lead), the system was healthy again (\(bounds)) \(close)")
             ]
         case .degraded where analysis.faults.isEmpty:
             let bad = analysis.windows.filter { !$0.isHealthy }.count
@@ -235,18 +243,20 @@ extension StoryData {
     var healthyTailStart: Double? { analysis.healthyAgainAt }
 
     /// A run judged degraded or metastable although its windows were healthy again from some
-    /// time to the end: they came back later than the recovery window after the last fault, so
-    /// the verdict does not count the recovery (OutcomeClassifier). "It did not come back ... The
-    /// system degraded and did not recover within the run" was told of a backlog that drained
-    /// 2m40s after its spike and a service healthy for the five minutes after. Nil otherwise.
+    /// time to the end: they came back later than the recovery window after the last fault, and
+    /// the run ended before they had lasted that window, so the verdict does not count the
+    /// recovery (OutcomeClassifier). "It did not come back ... The system degraded and did not
+    /// recover within the run" was told of such runs. Nil otherwise.
     func lateRecoveryFinding() -> Finding? {
         guard let end = lastFaultEnd, let back = healthyTailStart else { return nil }
         let t = verdict.thresholds
         var figures: [StoryFigure] = [.given(back - end, .duration, "time from the last fault's end to the healthy windows that last to the end"), .clock(back)]
         let bounds = healthBounds(&figures)
+        figures.append(.given(endSeconds - back, .duration, "time from the healthy windows' start to the run's end"))
+        let tail = "{\(figures.count - 1)}"
         figures.append(.given(t.recoveryWindow, .duration, "thresholds.recovery_window"))
         let allowed = "{\(figures.count - 1)}"
-        var template = "{0} after \(lastFaultEnded), at {1}, the system was healthy again (\(bounds)) and stayed so to the end, but that is later than the \(allowed) after it within which the verdict counts a recovery"
+        var template = "{0} after \(lastFaultEnded), at {1}, the system was healthy again (\(bounds)) and stayed so to the end, but only for the run's last \(tail): a return later than \(allowed) after it counts as a recovery only once it has lasted that long"
         if verdict.outcome == .metastable, let window = window(startingAtOrAfter: end + t.recoveryWindow, to: endSeconds), let baseline = baselineWindow {
             let k = figures.count
             figures += [

@@ -150,7 +150,7 @@ public enum ReportPage {
             // past the recovery window), and of one that ended ten seconds after its fault.
             let window = TextSummary.number(t.recoveryWindow)
             if let end = lastFaultEnd, let back = analysis.healthyAgainAt {
-                figures.append(("Recovery time", "healthy again \(TextSummary.number(back - end)) s after the last fault, past the \(window) s recovery window"))
+                figures.append(("Recovery time", "healthy again \(TextSummary.number(back - end)) s after the last fault, past the \(window) s recovery window, for only the last \(TextSummary.number(result.endSeconds - back)) s of the run"))
             } else if let end = lastFaultEnd, verdict.outcome == .degraded, !analysis.measuredPastRecoveryWindow {
                 let ended = end > result.endSeconds + 1e-9 ? "before the last fault did"
                     : end >= result.endSeconds - 1e-9 ? "as the last fault did"
@@ -180,9 +180,9 @@ public enum ReportPage {
         }
         html += "</dl>\n"
         html += "<p class=\"thresholds\">Thresholds: \(Markup.escape(healthRule(verdict, unit: unit))); recovered means "
-        html += "healthy again within \(TextSummary.number(t.recoveryWindow)) s of the last fault's end and to the end "
-        html += "of the run; metastable means goodput below \(percent(t.metastableFraction)) of baseline after that "
-        html += "while the load is back to baseline.</p>\n"
+        html += "healthy again to the end of the run, within \(TextSummary.number(t.recoveryWindow)) s of the last fault's end "
+        html += "or later for at least that long; metastable means goodput below \(percent(t.metastableFraction)) of baseline "
+        html += "from \(TextSummary.number(t.recoveryWindow)) s after the last fault's end while the load is back to baseline.</p>\n"
         html += "</section>\n"
         return html
     }
@@ -214,6 +214,11 @@ public enum ReportPage {
         case .stable:
             return "Every window after warmup was healthy: " + healthRule(verdict, unit: unit) + "."
         case .recovered:
+            if let time = verdict.recoveryTime, time > t.recoveryWindow + 1e-9 {
+                return "It turned unhealthy, then was healthy again \(TextSummary.number(time)) s after the last fault's end, "
+                    + "later than the \(TextSummary.number(t.recoveryWindow)) s recovery window, and stayed so to the end of the "
+                    + "run for at least that long."
+            }
             return "It turned unhealthy, then was healthy again within \(TextSummary.number(t.recoveryWindow)) s of "
                 + "the last fault's end, and stayed so."
         case .degraded:
