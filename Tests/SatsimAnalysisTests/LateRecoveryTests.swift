@@ -40,7 +40,30 @@ struct LateRecoveryTests {
         let ending = try #require(story.findings.last { $0.mechanism == .ending }).sentence
         #expect(ending.contains("and stayed so for the last ") && ending.hasSuffix("of the run: it recovered, later than 2m00s after the last fault ended."), "\(ending)")
         #expect(!story.sentences.joined().contains("did not"), "\(story.sentences)")
+        // Nothing failed and no mechanism acted: what held it down is the backlog itself, the
+        // mean queue while unhealthy against its level before the spike (thousands against a few).
+        let causes = try #require(story.findings.first { $0.mechanism == .causes }, "\(story.sentences)")
+        #expect(causes.sentence.contains("what held it down most: api had ") && causes.sentence.hasSuffix(" (a backlog draining)."), "\(causes.sentence)")
+        let backlog = try #require(story.candidates.first { $0.mechanism == .backlog })
+        #expect(backlog.figures[1].value > 1000 && backlog.figures[2].value < 50, "\(backlog.figures)")
         StoryChecker(series: result.timeSeries).check(story, spec: spec, endSeconds: result.endSeconds, label: "late recovery")
+    }
+
+    /// The same spike with clients that time out after 5 s and retry: the backlog now comes with
+    /// retries, and the story names them, not the queue they fill (the backlog is offered only
+    /// when no mechanism explains the unhealthy windows).
+    @Test("A backlog with retries behind it: the retries are named, the backlog is not")
+    func backlogWithRetries() throws {
+        var spec = Self.drain(duration: 900)
+        spec.clients[0].timeout = SimTime(seconds: 5)
+        spec.clients[0].retry = RetrySpec(maxAttempts: 3)
+        let result = Simulation(spec: spec).run(limits: RunLimits())
+        let analysis = RunAnalysis(result: result, spec: spec)
+        let story = Story(result: result, spec: spec, analysis: analysis)
+        let causes = try #require(story.findings.first { $0.mechanism == .causes }, "\(story.sentences)")
+        #expect(causes.sentence.contains("retries were"), "\(causes.sentence)")
+        #expect(!story.candidates.contains { $0.mechanism == .backlog }, "\(story.candidates.map(\.sentence))")
+        StoryChecker(series: result.timeSeries).check(story, spec: spec, endSeconds: result.endSeconds, label: "backlog with retries")
     }
 
     /// The same run, cut off 40 s after the system is healthy again: it came back later than the

@@ -37,6 +37,9 @@ public struct Finding: Sendable, Hashable {
         case saturatedDependency = "saturated_dependency"
         case autoscalerAtMax = "autoscaler_at_max"
         case contention
+        /// Work waiting in a service's queues, far above its level before the first fault, when
+        /// no mechanism above explains the unhealthy windows: a spike's backlog draining.
+        case backlog
     }
 
     /// Whether a finding tells the course of the run, or is a candidate for what sustained a bad

@@ -193,6 +193,21 @@ extension StoryData {
                 }
             }
         }
+        // No mechanism explains it: the work left waiting does. A spike into an unbounded queue
+        // leaves a backlog that only the spare capacity drains, and the successes wait behind it
+        // for minutes with nothing failing. Weighed by the share of the waiting work that is
+        // above the level before the first fault; only when nothing else is named, since under a
+        // retry storm or an ejection the backlog is their effect, not a cause of its own.
+        if found.isEmpty, let baseline = baselineWindow {
+            for service in spec.services {
+                let waiting = StoryMeasure.mean(["services.\(service.name).queue_length"])
+                candidate(
+                    .backlog, service.name,
+                    weight: figure(.quotient(.difference(waiting, .over(waiting, baseline)), waiting), .share, over: window),
+                    others: [figure(waiting, .level, over: window), figure(.over(waiting, baseline), .level, over: window)],
+                    "\(service.name) had {1} requests waiting in its queues on average, against {2} before \(firstFaultName) (a backlog draining)")
+            }
+        }
         return found.sorted { $0.weight > $1.weight }
     }
 

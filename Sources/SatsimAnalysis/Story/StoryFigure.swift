@@ -44,6 +44,8 @@ public enum FigureUnit: String, Sendable, Hashable {
     case clock
     /// A whole count (events, requests, instances asked for).
     case count
+    /// A time-averaged number of things (requests waiting), printed as a rate's number is.
+    case level
 }
 
 /// One number of the story: its value, unit and window, and what it measures.
@@ -82,6 +84,7 @@ public struct StoryFigure: Sendable, Hashable {
         case .duration: return Format.duration(value)
         case .clock: return Format.clock(value, decimals: clockDecimals)
         case .count: return Format.fixed(value, 0)
+        case .level: return Format.rate(value)
         }
     }
 }
