@@ -35,9 +35,9 @@ public struct ChaosCommand: ParsableCommand {
             chaos block itself, e.g. --set chaos.at=3m). --resume, --shard I/N and --slurm (with \
             --tasks) work as for sweep; satsim merge joins the shards' stores and writes the \
             chaos outputs from them, as one unsharded search would. \
-            More than 100000 combinations or 1000000 runs are refused before any is built, as is \
-            a scenario whose figures need more than 2000 columns in the store (SQLite's limit, as \
-            for sweep). A fault's label is one line. \
+            More than 100000 combinations or 1000000 runs are refused before any is built. A wide \
+            scenario's figures continue in runs_2, points_2, ... as for sweep. A fault's label is \
+            one line. \
             Exit code 1 when a run stopped at a limit, 2 for bad input or a file without chaos.
             """
     )

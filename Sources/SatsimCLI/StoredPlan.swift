@@ -14,37 +14,18 @@ struct StoredPlan {
     /// The runs of this shard the store does not hold yet.
     let pending: [RunKey]
 
-    /// Refuses (exit 2) a plan whose results store cannot be created: a table of SQLite holds at
-    /// most ``ResultsLayout/maximumColumns`` columns, and `points` has four per figure (12 per
-    /// client, 14 more for its cohorts when a fault has a `share`, 11 per service), so 22 clients and 22 services failed after planning, with
-    /// SQLite's unlocated "too many columns on points". Told at the client or service whose
-    /// figures pass the limit, before anything runs or a Slurm script is printed.
+    /// Refuses (exit 2) a plan whose results store cannot be created. A table of SQLite holds at
+    /// most ``ResultsLayout/maximumColumns`` columns; figures past it continue in `runs_2`,
+    /// `points_2`, ... (``ResultsLayout/runsTables``), so any number of clients and services
+    /// fits, but the first tables repeat every varied path before any figure, and a plan varying
+    /// nearly 2,000 paths leaves no room: told before anything runs or a Slurm script is printed.
     static func checkWidth(_ plan: SweepPlan, file: String, what: String) throws(ExitCode) {
         let layout = plan.layout
-        guard layout.widestTable > ResultsLayout.maximumColumns else { return }
-        let fit = layout.figuresThatFit
-        var path = "", place = (line: 1, column: 1)
-        switch plan.figures[fit].measure {
-        case .client(let name, _), .cohort(let name, _, _): path = "clients.\(name)"
-        case .service(let name, _): path = "services.\(name)"
-        case .recoveryTime, .successesAfter: break
-        }
-        if !path.isEmpty, let text = try? String(contentsOfFile: file, encoding: .utf8),
-           let at = ScenarioLoader.position(text: text, file: file, path: path) {
-            place = at
-        }
-        let clients = Set(plan.figures.compactMap { if case .client(let n, _) = $0.measure { n } else { nil } }).count
-        let services = Set(plan.figures.compactMap { if case .service(let n, _) = $0.measure { n } else { nil } }).count
-        let cohorts = plan.figures.contains { if case .cohort = $0.measure { true } else { false } }
-        let message = "a \(what) stores \(SweepFigure.ClientField.allCases.count) figures per client"
-            + (cohorts ? " (and \(SweepFigure.Cohort.allCases.count * SweepFigure.CohortField.allCases.count) for its cohorts, as a fault has a share)" : "")
-            + " and "
-            + "\(SweepFigure.ServiceField.allCases.count) per service, 4 columns each in its points table: the file's "
-            + "\(clients) clients and \(services) services make \(plan.figures.count) figures, \(layout.widestTable) columns; "
-            + "expected at most \(ResultsLayout.maximumColumns) columns (SQLite's limit for a table), so at most \(fit) figures, "
-            + "which this \(path.isEmpty ? "plan" : "client or service") passes; use a scenario with fewer clients and services"
-        Console.error(ScenarioError(diagnostics: [Diagnostic(file: file, line: place.line, column: place.column, path: path,
-                                                             message: message)]).description)
+        guard !layout.fitsTables else { return }
+        let message = "a \(what) keeps one column per varied path in its runs and points tables, beside "
+            + "\(PointsTable.fixedColumnCount(layout) - layout.columns.count) others; \(layout.columns.count) varied paths need more than "
+            + "\(ResultsLayout.maximumColumns) columns (SQLite's limit for a table); expected fewer varied paths"
+        Console.error(ScenarioError(diagnostics: [Diagnostic(file: file, line: 1, column: 1, path: "sweep.vary", message: message)]).description)
         throw ExitCode(2)
     }
 

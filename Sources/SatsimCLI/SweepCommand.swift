@@ -42,10 +42,10 @@ public struct SweepCommand: ParsableCommand {
             submits the shards as a Slurm job array and a merge job after them, and runs nothing. \
             --jobs defaults to SLURM_CPUS_PER_TASK when set, else the number of cores. \
             A grid of more than 100000 points or 1000000 runs (points x replications) is refused \
-            before it is built, as is a path given to two --vary flags, and a scenario whose \
-            figures need more than 2000 columns in the store (SQLite's limit; 12 per client, 14 more \
-            for its cohorts when a fault has a share, and 11 per service, four columns each in \
-            points: about 40 clients and services together). \
+            before it is built, as is a path given to two --vary flags. A scenario whose figures \
+            need more than 2000 columns in a table of the store (SQLite's limit; four columns a \
+            figure in points, about 40 clients and services together) continues them in runs_2, \
+            points_2, ... keyed by point (and replication). \
             Exit code 1 when a run stopped at a limit, 2 for bad input, a folder that cannot be \
             written, or a store that holds another sweep.
             """

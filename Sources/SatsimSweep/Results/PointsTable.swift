@@ -1,7 +1,7 @@
 import SatsimAnalysis
 
 /// The columns of the `points` table (and points.csv), and a summary as one row of them.
-enum PointsTable {
+public enum PointsTable {
     enum Cell {
         case integer(Int), real(Double?), text(String)
     }
@@ -9,6 +9,12 @@ enum PointsTable {
     /// Names and SQL types, in order: `point`, the varied paths, `runs`, `stopped_at_limit`, per
     /// outcome `n_`, `p_`, `p_..._low`, `p_..._high`, per figure `_n`, `_mean`, `_low`, `_high`.
     static func columns(_ layout: ResultsLayout) -> [(name: String, type: String)] {
+        fixedColumns(layout) + layout.figures.flatMap(figureColumns)
+    }
+
+    /// The columns before the figures': `point`, the varied paths, `runs`, `stopped_at_limit`,
+    /// and four per outcome.
+    static func fixedColumns(_ layout: ResultsLayout) -> [(name: String, type: String)] {
         var columns: [(String, String)] = [("point", "INTEGER NOT NULL")]
         columns += layout.columns.map { ($0, "TEXT NOT NULL") }
         columns += [("runs", "INTEGER NOT NULL"), ("stopped_at_limit", "INTEGER NOT NULL")]
@@ -16,11 +22,15 @@ enum PointsTable {
             columns += [("n_\(outcome)", "INTEGER NOT NULL"), ("p_\(outcome)", "REAL"),
                         ("p_\(outcome)_low", "REAL"), ("p_\(outcome)_high", "REAL")]
         }
-        for figure in layout.figures {
-            columns += [("\(figure)_n", "INTEGER NOT NULL"), ("\(figure)_mean", "REAL"),
-                        ("\(figure)_low", "REAL"), ("\(figure)_high", "REAL")]
-        }
         return columns
+    }
+
+    /// The number of ``fixedColumns(_:)``.
+    public static func fixedColumnCount(_ layout: ResultsLayout) -> Int { fixedColumns(layout).count }
+
+    /// The four columns of one figure.
+    static func figureColumns(_ figure: String) -> [(name: String, type: String)] {
+        [("\(figure)_n", "INTEGER NOT NULL"), ("\(figure)_mean", "REAL"), ("\(figure)_low", "REAL"), ("\(figure)_high", "REAL")]
     }
 
     /// `summary` as a row of ``columns(_:)``. An interval's ends are null from a single value.

@@ -27,18 +27,47 @@ public struct ResultsLayout: Sendable, Hashable {
 
     /// The most columns a table of the store may have: SQLite's SQLITE_MAX_COLUMN, 2000 unless
     /// SQLite was built otherwise ("Limits In SQLite", sqlite.org/limits.html); a table past it is
-    /// not created ("too many columns on points").
+    /// not created ("too many columns on points"). Figures past it continue in further tables
+    /// (``runsTables``, ``pointsTables``).
     public static let maximumColumns = 2000
 
-    /// The columns of the store's widest table, `points` (four per figure), or of `runs`.
-    public var widestTable: Int { max(5 + columns.count + figures.count, PointsTable.columns(self).count) }
+    /// A table of the store and the figures it holds (indices into ``figures``, in order).
+    public struct Table: Sendable, Hashable {
+        public var name: String
+        public var figures: Range<Int>
+    }
 
-    /// How many of the plan's first figures fit in ``maximumColumns`` beside its other columns.
-    public var figuresThatFit: Int {
-        var without = self
-        without.figures = []
-        let perFigure = 4
-        return min(figures.count, max(0, (Self.maximumColumns - without.widestTable) / perFigure))
+    /// `runs`, with `point`, `replication`, the varied paths, `seed`, `outcome`, `limit_hit` and
+    /// as many figures as fit, then `runs_2`, `runs_3`, ... with `point`, `replication` and the
+    /// next figures, for a scenario whose figures need more columns than one table holds (22
+    /// clients and 22 services need 2,055 in `points`).
+    public var runsTables: [Table] {
+        Self.split(figures.count, name: "runs", first: Self.maximumColumns - (5 + columns.count), next: Self.maximumColumns - 2)
+    }
+
+    /// `points` with its fixed columns (``PointsTable/fixedColumns(_:)``) and four per figure as
+    /// fit, then `points_2`, ... with `point` and four columns for each of the next figures.
+    public var pointsTables: [Table] {
+        Self.split(figures.count, name: "points", first: (Self.maximumColumns - PointsTable.fixedColumns(self).count) / 4,
+                   next: (Self.maximumColumns - 1) / 4)
+    }
+
+    /// Whether the columns the first tables hold before any figure (the varied paths among them)
+    /// leave room for a figure in each: only a plan varying about 1,970 paths does not.
+    public var fitsTables: Bool {
+        5 + columns.count + 1 <= Self.maximumColumns && PointsTable.fixedColumns(self).count + 4 <= Self.maximumColumns
+    }
+
+    /// `count` figures cut into a first table of at most `first` and further ones of `next`.
+    static func split(_ count: Int, name: String, first: Int, next: Int) -> [Table] {
+        var tables = [Table(name: name, figures: 0..<min(count, max(0, first)))]
+        var start = tables[0].figures.upperBound
+        while start < count, next > 0 {
+            let end = min(count, start + next)
+            tables.append(Table(name: "\(name)_\(tables.count + 1)", figures: start..<end))
+            start = end
+        }
+        return tables
     }
 }
 

@@ -21,6 +21,9 @@ import SatsimScenario
 /// - `points`: per point its column values, `runs`, `stopped_at_limit`, for each outcome
 ///   `n_OUTCOME`, `p_OUTCOME`, `p_OUTCOME_low`, `p_OUTCOME_high` (Wilson), for each figure
 ///   `FIGURE_n`, `FIGURE_mean`, `FIGURE_low`, `FIGURE_high` (Student t);
+/// - `runs_2`, `points_2`, ...: only when the figures need more columns than one SQLite table
+///   holds (``ResultsLayout/maximumColumns``): the next figures, keyed by `point` (and
+///   `replication`), in the same order (``ResultsLayout/runsTables``);
 /// - `sweep` (key, value) and `plan_points`: the layout, so that `merge` needs no scenario file.
 ///
 /// Not thread-safe: `@unchecked Sendable` only so that the runner's hand-over, which calls one
@@ -32,7 +35,8 @@ public final class ResultsStore: @unchecked Sendable {
     private var database: SQLiteDatabase
     /// The layout the store holds.
     public let layout: ResultsLayout
-    private var insertRun: SQLiteStatement?
+    /// One statement per table of ``ResultsLayout/runsTables``; empty once closed.
+    private var insertRun: [SQLiteStatement] = []
 
     /// Opens the store at `path` for `layout`: creates it when the file is new, and otherwise
     /// checks that it holds the same plan.
@@ -49,7 +53,7 @@ public final class ResultsStore: @unchecked Sendable {
             try Self.create(database, layout: layout)
         }
         self.layout = layout
-        insertRun = try database.prepare(Self.insertRunSQL(layout))
+        insertRun = try Self.insertRunStatements(database, layout)
     }
 
     /// Opens an existing store and reads its layout from it (`merge`).
@@ -64,7 +68,7 @@ public final class ResultsStore: @unchecked Sendable {
         }
         try Self.checkSizes(stored, path)
         layout = stored
-        insertRun = try database.prepare(Self.insertRunSQL(stored))
+        insertRun = try Self.insertRunStatements(database, stored)
     }
 
     /// The runs already stored.
@@ -83,14 +87,28 @@ public final class ResultsStore: @unchecked Sendable {
         precondition(layout.points.indices.contains(record.key.point) && (0..<layout.replications).contains(record.key.replication),
                      "run \(record.key) is not in the plan")
         precondition(record.values.count == layout.figures.count, "a run needs one value per figure")
-        var values: [SQLiteStatement.Value] = [.integer(Int64(record.key.point)), .integer(Int64(record.key.replication))]
+        let key: [SQLiteStatement.Value] = [.integer(Int64(record.key.point)), .integer(Int64(record.key.replication))]
+        var values = key
         values += layout.points[record.key.point].map { .text($0) }
         values.append(.text(String(record.seed)))
         values.append(record.outcome.map { .text($0) } ?? .null)
         values.append(record.limit.map { .text($0) } ?? .null)
-        values += record.values.map { $0.map { .real($0) } ?? .null }
-        guard let insertRun else { throw StoreError("\(TerminalText.inline(database.path)): the results store was closed") }
-        try insertRun.run(values)
+        let tables = layout.runsTables
+        func figures(_ table: ResultsLayout.Table) -> [SQLiteStatement.Value] {
+            record.values[table.figures].map { $0.map { .real($0) } ?? .null }
+        }
+        guard insertRun.count == tables.count else { throw StoreError("\(TerminalText.inline(database.path)): the results store was closed") }
+        if tables.count == 1 {
+            try insertRun[0].run(values + figures(tables[0]))
+            return
+        }
+        // A run's row and its continuations are committed together, or not at all.
+        try database.transaction { () throws(StoreError) in
+            try insertRun[0].run(values + figures(tables[0]))
+            for (statement, table) in zip(insertRun, tables).dropFirst() {
+                try statement.run(key + figures(table))
+            }
+        }
     }
 
     /// Notes in the store that `shard` of the plan ran into it (`sweep` and `chaos` with
@@ -125,6 +143,16 @@ public final class ResultsStore: @unchecked Sendable {
     ///   trap on it, or summarised as a run that never ran.
     public func records() throws(StoreError) -> [RunRecord] {
         let c = Int32(layout.columns.count)
+        let tables = layout.runsTables
+        // The figures kept in the continuation tables, by run.
+        var continued: [RunKey: [Double?]] = [:]
+        for table in tables.dropFirst() {
+            let rows = try database.prepare("SELECT * FROM \(SQLiteDatabase.quoted(table.name)) ORDER BY point, replication")
+            while try rows.next() {
+                let key = RunKey(point: Int(rows.integer(0)), replication: Int(rows.integer(1)))
+                continued[key, default: []] += (0..<table.figures.count).map { rows.real(2 + Int32($0)) }
+            }
+        }
         let statement = try database.prepare("SELECT * FROM runs ORDER BY point, replication")
         var records: [RunRecord] = []
         while try statement.next() {
@@ -136,10 +164,17 @@ public final class ResultsStore: @unchecked Sendable {
             guard let seed = statement.text(2 + c).flatMap({ UInt64($0) }) else {
                 throw damaged("the run of point \(point), replication \(replication) has no seed")
             }
+            let key = RunKey(point: Int(point), replication: Int(replication))
+            var values = (0..<tables[0].figures.count).map { statement.real(5 + c + Int32($0)) }
+            if tables.count > 1 {
+                let rest = continued[key] ?? []
+                guard values.count + rest.count == layout.figures.count else {
+                    throw damaged("the run of point \(point), replication \(replication) lacks its row in \(tables.dropFirst().map(\.name).joined(separator: " or "))")
+                }
+                values += rest
+            }
             records.append(RunRecord(
-                key: RunKey(point: Int(point), replication: Int(replication)),
-                seed: seed, outcome: statement.text(3 + c), limit: statement.text(4 + c),
-                values: layout.figures.indices.map { statement.real(5 + c + Int32($0)) }))
+                key: key, seed: seed, outcome: statement.text(3 + c), limit: statement.text(4 + c), values: values))
         }
         return records
     }
@@ -165,19 +200,29 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// Replaces the `points` table with `summaries`, in one transaction.
     public func writePoints(_ summaries: [PointSummary]) throws(StoreError) {
-        let columns = PointsTable.columns(layout)
-        let insert = try database.prepare(
-            "INSERT INTO points VALUES (" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")")
+        let tables = layout.pointsTables
+        let fixed = PointsTable.fixedColumns(layout).count
+        var inserts: [SQLiteStatement] = []
+        for (index, table) in tables.enumerated() {
+            let count = (index == 0 ? fixed : 1) + 4 * table.figures.count
+            inserts.append(try database.prepare("INSERT INTO \(SQLiteDatabase.quoted(table.name)) VALUES ("
+                                                + Array(repeating: "?", count: count).joined(separator: ", ") + ")"))
+        }
         try database.transaction { () throws(StoreError) in
-            try database.execute("DELETE FROM points")
+            for table in tables { try database.execute("DELETE FROM \(SQLiteDatabase.quoted(table.name))") }
             for summary in summaries {
-                try insert.run(PointsTable.row(summary).map { cell in
+                let row: [SQLiteStatement.Value] = PointsTable.row(summary).map { cell in
                     switch cell {
                     case .integer(let i): return .integer(Int64(i))
                     case .real(let x): return x.map { .real($0) } ?? .null
                     case .text(let s): return .text(s)
                     }
-                })
+                }
+                // The fixed columns, then four per figure: each table takes its figures' four.
+                for (index, table) in tables.enumerated() {
+                    let cells = row[(fixed + 4 * table.figures.lowerBound)..<(fixed + 4 * table.figures.upperBound)]
+                    try inserts[index].run((index == 0 ? Array(row[..<fixed]) : [row[0]]) + cells)
+                }
             }
         }
     }
@@ -198,11 +243,15 @@ public final class ResultsStore: @unchecked Sendable {
     public func canonicalize(through temporary: String) throws(StoreError) {
         let path = database.path
         try database.transaction { () throws(StoreError) in
+            for table in layout.runsTables.map({ SQLiteDatabase.quoted($0.name) }) {
+                try database.execute("""
+                    CREATE TEMP TABLE canonical_runs AS SELECT * FROM \(table) ORDER BY point, replication;
+                    DELETE FROM \(table);
+                    INSERT INTO \(table) SELECT * FROM canonical_runs ORDER BY point, replication;
+                    DROP TABLE temp.canonical_runs;
+                    """)
+            }
             try database.execute("""
-                CREATE TEMP TABLE canonical_runs AS SELECT * FROM runs ORDER BY point, replication;
-                DELETE FROM runs;
-                INSERT INTO runs SELECT * FROM canonical_runs ORDER BY point, replication;
-                DROP TABLE temp.canonical_runs;
                 CREATE TEMP TABLE canonical_sweep AS SELECT * FROM sweep
                     ORDER BY key LIKE 'shard %', CASE WHEN key LIKE 'shard %' THEN key END, rowid;
                 DELETE FROM sweep;
@@ -223,22 +272,22 @@ public final class ResultsStore: @unchecked Sendable {
             guard syncFile(temporary) else {
                 throw StoreError("\(TerminalText.inline(temporary)): cannot sync the rewritten results store (\(String(cString: strerror(errno))))")
             }
-            insertRun = nil
+            insertRun = []
             try database.close()
         } catch {
             unlink(temporary)
-            if insertRun == nil { insertRun = try? database.prepare(Self.insertRunSQL(layout)) }
+            if insertRun.isEmpty { insertRun = (try? Self.insertRunStatements(database, layout)) ?? [] }
             throw error
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporary)
             database = try SQLiteDatabase(path: path)
-            insertRun = try database.prepare(Self.insertRunSQL(layout))
+            insertRun = try Self.insertRunStatements(database, layout)
             throw StoreError("\(TerminalText.inline(path)): cannot replace the results store with its rewritten copy (\(reason))")
         }
         database = try SQLiteDatabase(path: path)
-        insertRun = try database.prepare(Self.insertRunSQL(layout))
+        insertRun = try Self.insertRunStatements(database, layout)
     }
 
     // MARK: - Schema
@@ -275,24 +324,37 @@ public final class ResultsStore: @unchecked Sendable {
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
     }
 
-    private static func insertRunSQL(_ layout: ResultsLayout) -> String {
-        let count = 5 + layout.columns.count + layout.figures.count
-        return "INSERT OR IGNORE INTO runs VALUES (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+    private static func insertRunStatements(_ database: SQLiteDatabase, _ layout: ResultsLayout) throws(StoreError) -> [SQLiteStatement] {
+        var statements: [SQLiteStatement] = []
+        for (index, table) in layout.runsTables.enumerated() {
+            let count = (index == 0 ? 5 + layout.columns.count : 2) + table.figures.count
+            statements.append(try database.prepare("INSERT OR IGNORE INTO \(SQLiteDatabase.quoted(table.name)) VALUES ("
+                                                   + Array(repeating: "?", count: count).joined(separator: ", ") + ")"))
+        }
+        return statements
     }
 
     private static func create(_ database: SQLiteDatabase, layout: ResultsLayout) throws(StoreError) {
         let q = SQLiteDatabase.quoted
         let axisColumns = layout.columns.map { "\(q($0)) TEXT NOT NULL" }
-        let runs = ["point INTEGER NOT NULL", "replication INTEGER NOT NULL"] + axisColumns
-            + ["seed TEXT NOT NULL", "outcome TEXT", "limit_hit TEXT"] + layout.figures.map { "\(q($0)) REAL" }
-            + ["PRIMARY KEY (point, replication)"]
-        let points = PointsTable.columns(layout).map { "\(q($0.name)) \($0.type)" } + ["PRIMARY KEY (point)"]
+        let key = ["point INTEGER NOT NULL", "replication INTEGER NOT NULL"]
+        let runsTables = layout.runsTables.enumerated().map { index, table in
+            (table.name, (index == 0 ? key + axisColumns + ["seed TEXT NOT NULL", "outcome TEXT", "limit_hit TEXT"] : key)
+                + layout.figures[table.figures].map { "\(q($0)) REAL" } + ["PRIMARY KEY (point, replication)"])
+        }
+        let fixed = PointsTable.fixedColumns(layout).map { "\(q($0.name)) \($0.type)" }
+        let pointsTables = layout.pointsTables.enumerated().map { index, table in
+            (table.name, (index == 0 ? fixed : ["point INTEGER NOT NULL"])
+                + layout.figures[table.figures].flatMap(PointsTable.figureColumns).map { "\(q($0.name)) \($0.type)" }
+                + ["PRIMARY KEY (point)"])
+        }
         try database.transaction { () throws(StoreError) in
             try database.execute("CREATE TABLE sweep (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             try database.execute("CREATE TABLE plan_points (point INTEGER PRIMARY KEY"
                                  + axisColumns.map { ", " + $0 }.joined() + ")")
-            try database.execute("CREATE TABLE runs (" + runs.joined(separator: ", ") + ")")
-            try database.execute("CREATE TABLE points (" + points.joined(separator: ", ") + ")")
+            for (name, columns) in runsTables + pointsTables {
+                try database.execute("CREATE TABLE \(q(name)) (" + columns.joined(separator: ", ") + ")")
+            }
             let meta = try database.prepare("INSERT INTO sweep VALUES (?, ?)")
             for (key, value) in [("identity", layout.identity), ("scenario", layout.scenario),
                                  ("replications", String(layout.replications)),
