@@ -87,6 +87,30 @@ struct ControlLoopTests {
         #expect(Self.scalings(result).isEmpty, "scaled \(Self.scalings(result))")
     }
 
+    @Test("hpa: on a scale-down, not-ready pods are set aside: ceil(ratio x ready pods), not x all pods, nor counted at 100%")
+    func hpaNotReadySetAsideOnScaleDown() {
+        // https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/, "Algorithm
+        // details": a pod that has yet to become ready is set aside, the ratio is computed over
+        // the pods that remain, and only a scale-up treats not-ready pods as 0% of the target
+        // (missing metrics, not unreadiness, are taken as 100% on a scale-down).
+        // replica_calculator.go, GetResourceReplicas: with no missing pods and a ratio below 1,
+        // the answer is ceil(usageRatio x readyPodCount).
+        // 6 ready at a ratio of 2.8 / 6 = 0.4667 and 2 not ready, 8 in all:
+        // ceil(0.4667 x 6) = 3; over all 8 it would be ceil(3.73) = 4, and with the 2 at 100%
+        // ceil((2.8 + 2) / 8 x 8) = 5.
+        #expect(HPAPolicy.proposal(usageRatio: 2.8 / 6, ready: 6, notReady: 2, current: 8, ceiling: 100) == 3)
+
+        // The same in a run: 6 instances carry 140/s x 10 ms = 1.4 busy workers, 0.2333 each,
+        // target 0.5. An operator scales to 8 at 1 s; the 2 new ones boot for 60 s. With a 0 s
+        // scale-down window the first decision (15 s) sees 6 ready, 2 booting: 8 -> 3.
+        let spec = Self.spec(
+            policy: .hpa, rate: 140, instances: 6, target: 0.5, bootTime: 60, scaleIn: 0, duration: 16,
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 1), action: .scale(service: "api", to: 8))])
+        let scalings = Self.scalings(Simulation(spec: spec).run())
+        #expect(scalings.count == 1 && scalings.first?.time == 15 && scalings.first?.from == 8 && scalings.first?.to == 3,
+                "scaled \(scalings)")
+    }
+
     @Test("hpa: an instance ready for only part of the interval is not ready yet (a metric window must follow readiness)")
     func hpaPartialWindowIsNotReady() {
         // Kubernetes ignores a CPU sample whose window began before the pod became ready
