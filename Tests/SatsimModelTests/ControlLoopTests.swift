@@ -87,6 +87,30 @@ struct ControlLoopTests {
         #expect(Self.scalings(result).isEmpty, "scaled \(Self.scalings(result))")
     }
 
+    @Test("hpa: on a scale-down, not-ready pods are set aside: ceil(ratio x ready pods), not x all pods, nor counted at 100%")
+    func hpaNotReadySetAsideOnScaleDown() {
+        // https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/, "Algorithm
+        // details": a pod that has yet to become ready is set aside, the ratio is computed over
+        // the pods that remain, and only a scale-up treats not-ready pods as 0% of the target
+        // (missing metrics, not unreadiness, are taken as 100% on a scale-down).
+        // replica_calculator.go, GetResourceReplicas: with no missing pods and a ratio below 1,
+        // the answer is ceil(usageRatio x readyPodCount).
+        // 6 ready at a ratio of 2.8 / 6 = 0.4667 and 2 not ready, 8 in all:
+        // ceil(0.4667 x 6) = 3; over all 8 it would be ceil(3.73) = 4, and with the 2 at 100%
+        // ceil((2.8 + 2) / 8 x 8) = 5.
+        #expect(HPAPolicy.proposal(usageRatio: 2.8 / 6, ready: 6, notReady: 2, current: 8, ceiling: 100) == 3)
+
+        // The same in a run: 6 instances carry 140/s x 10 ms = 1.4 busy workers, 0.2333 each,
+        // target 0.5. An operator scales to 8 at 1 s; the 2 new ones boot for 60 s. With a 0 s
+        // scale-down window the first decision (15 s) sees 6 ready, 2 booting: 8 -> 3.
+        let spec = Self.spec(
+            policy: .hpa, rate: 140, instances: 6, target: 0.5, bootTime: 60, scaleIn: 0, duration: 16,
+            timeline: [TimelineEventSpec(at: SimTime(seconds: 1), action: .scale(service: "api", to: 8))])
+        let scalings = Self.scalings(Simulation(spec: spec).run())
+        #expect(scalings.count == 1 && scalings.first?.time == 15 && scalings.first?.from == 8 && scalings.first?.to == 3,
+                "scaled \(scalings)")
+    }
+
     @Test("hpa: an instance ready for only part of the interval is not ready yet (a metric window must follow readiness)")
     func hpaPartialWindowIsNotReady() {
         // Kubernetes ignores a CPU sample whose window began before the pod became ready
@@ -279,6 +303,57 @@ struct ControlLoopTests {
         #expect(TargetTrackingPolicy.needed(metric: 0.38 / 0.7, served: 7, target: 0.6, ceiling: 40) == 7)
         // Half the 7 ready for the whole interval: the load is the same 3.8, so is the answer.
         #expect(TargetTrackingPolicy.needed(metric: 3.8 / 5.5, served: 5.5, target: 0.6, ceiling: 40) == 7)
+    }
+
+    // MARK: - AWS instance warmup and scale-in
+
+    @Test("target_tracking and step: no scale-in while an instance warms up (AWS instance warmup); a count above max still goes to max")
+    func awsNoScaleInWhileWarming() {
+        // EC2 Auto Scaling, "Set the default instance warmup for an Auto Scaling group", section
+        // "Scaling performance considerations"
+        // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html):
+        // while instances warm up, dynamic scaling (target tracking and step) turns conservative
+        // when demand falls, and scale-in is blocked until the new instances finish warming up.
+        // A booting instance is a warming one here.
+        let spec = AutoscalerSpec(policy: .targetTracking, metric: .utilization, target: 0.5, interval: SimTime(seconds: 15), min: 1, max: 40)
+        // 6 serving, 3 booting, a load of 0.9 busy workers over the 6 that served: ceil(1.8) = 2
+        // wanted, but 3 still boot: stay at 9.
+        let warming = ScalingObservation(
+            time: SimTime(seconds: 15).nanoseconds, metric: 0.15, served: 6, running: 9, ready: 6, readyWholeInterval: 6)
+        var tracking = TargetTrackingPolicy(spec: spec)
+        #expect(tracking.decide(warming) == 9)
+        // Once all 9 serve, down to 2 at once.
+        var booted = warming
+        (booted.time, booted.ready, booted.readyWholeInterval) = (SimTime(seconds: 30).nanoseconds, 9, 9)
+        #expect(tracking.decide(booted) == 2)
+        // The same for step's -1.
+        var stepSpec = spec
+        stepSpec.policy = .step
+        var step = StepPolicy(spec: stepSpec)
+        #expect(step.decide(warming) == 9)
+        #expect(step.decide(booted) == 8)
+        // A max lowered below the running count (a `set`) is the group's bound, not a policy's
+        // scale-in: 9 running, max 5, goes to 5 although 3 boot.
+        var lowered = spec
+        lowered.max = 5
+        var bounded = TargetTrackingPolicy(spec: lowered)
+        #expect(bounded.decide(warming) == 5)
+
+        // In a run: 4 instances carry 90/s x 10 ms = 0.9 busy workers, target 0.5: ceil(1.8) = 2
+        // would do. An operator scales to 6 at 1 s; the 2 new ones boot for 60 s. The decisions
+        // at 15, 30, 45 and 60 s see them booting and hold 6; at 75 s all 6 serve: 6 -> 2.
+        // (Scaling in at once went 6 -> 2 at 15 s, stopping the 2 booting instances.)
+        let operatorScale = [TimelineEventSpec(at: SimTime(seconds: 1), action: .scale(service: "api", to: 6))]
+        let tracked = Self.scalings(Simulation(spec: Self.spec(
+            policy: .targetTracking, rate: 90, instances: 4, target: 0.5, bootTime: 60, duration: 80, timeline: operatorScale)).run())
+        #expect(tracked.count == 1 && tracked.first?.time == 75 && tracked.first?.from == 6 && tracked.first?.to == 2,
+                "scaled \(tracked)")
+        // step: 0.9 / 4 = 0.225 < half the target, a -1 breach every decision; the first -1 comes
+        // at 75 s (6 -> 5), not at 15 s.
+        let stepped = Self.scalings(Simulation(spec: Self.spec(
+            policy: .step, rate: 90, instances: 4, target: 0.5, bootTime: 60, duration: 80, timeline: operatorScale)).run())
+        #expect(stepped.count == 1 && stepped.first?.time == 75 && stepped.first?.from == 6 && stepped.first?.to == 5,
+                "scaled \(stepped)")
     }
 
     // MARK: - No trap

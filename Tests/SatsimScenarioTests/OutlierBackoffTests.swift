@@ -277,6 +277,51 @@ struct OutlierHealthCheckTests {
         #expect(readmitted.time > 12 - 1e-9)
         #expect(abs(outlierBack.time - readmitted.time) < 1e-12, "\(outlierBack.time) vs \(readmitted.time)")
     }
+
+    @Test("after a health check returns it, the multiplier drops at the first review a whole interval later, not at the next review")
+    func backoffAfterProbeReturn() throws {
+        // Envoy's onIntervalTimer (source/common/upstream/outlier_detection_impl.cc) lowers
+        // ejectTimeBackoff for a host that is not ejected only when now - lastUnejectionTime >=
+        // interval, and unejectHost sets lastUnejectionTime whatever returned the host (a review
+        // or, with successful_active_health_check_uneject_host, a passing probe); the
+        // architecture overview ("Outlier detection", ejection algorithm): "The host's health is
+        // checked at intervals equal to outlier_detection.interval. If the host is healthy during
+        // that check, the ejection time multiplier is decremented."
+        // Instance 0 paused 5-5.5 s: ejected about 5.36 s with m = 1 (for 60 s); a probe that
+        // passes after the pause returns it at some time P between two reviews (reviews come at
+        // whole seconds, probes at a phase of their own). The first review with now - P >= 1 s
+        // is ceil(P) + 1.
+        let first = "- { at: 5s, for: 500ms, kind: pause, service: api, count: 1 }"
+        func run(_ second: String) throws -> (back: Double, ejections: [RunEvent]) {
+            let events = try Self.events(Self.text(timeline: first + "\n  " + second, healthyAfter: 2))
+            let back = try #require(events.first { $0.kind == .instanceReadmitted && $0.detail.contains("passing health check") },
+                                    "\(events.map(\.detail))")
+            return (back.time, events.filter { $0.kind == .instanceEjected })
+        }
+        let (p, alone) = try run("- { at: 25s, for: 1s, kind: latency, service: api, add: { dist: constant, value: 1ms }, enabled: false }")
+        #expect(alone.count == 1 && alone.first?.detail.contains("for 60s (ejection 1)") == true, "\(alone.map(\.detail))")
+        #expect(p > 5.36 && p < 7 && p != p.rounded(.up), "P = \(p)")
+        let nextReview = p.rounded(.up)
+
+        // Paused again from ceil(P) + 0.2 s: ejected about 0.36 s later, before the review at
+        // ceil(P) + 1, while m is still 1 (the review at ceil(P) found it back for less than an
+        // interval): m = 2, out for 120 s. (Lowering m at the first review after P would give 60 s.)
+        let soonAt = Int(((nextReview + 0.2) * 1000).rounded())
+        let (pSoon, soon) = try run("- { at: \(soonAt)ms, for: 500ms, kind: pause, service: api, count: 1 }")
+        #expect(abs(pSoon - p) < 1e-12, "the first return moved: \(p) -> \(pSoon)")
+        #expect(soon.count == 2, "\(soon.map(\.detail))")
+        #expect(soon.last.map { $0.time > nextReview + 0.3 && $0.time < nextReview + 1 } == true, "\(soon.map(\.time))")
+        #expect(soon.last?.detail.contains("instance 0 ") == true && soon.last?.detail.contains("for 120s (ejection 2)") == true,
+                "\(soon.map(\.detail))")
+
+        // Paused again at 20 s: the review at ceil(P) + 1 lowered m to 0, so the second ejection
+        // lasts base x 1 again: 60 s. (Without the probe's return time the multiplier never drops,
+        // and it would be 120 s.)
+        let (_, late) = try run("- { at: 20s, for: 500ms, kind: pause, service: api, count: 1 }")
+        #expect(late.count == 2, "\(late.map(\.detail))")
+        #expect(late.last?.detail.contains("instance 0 ") == true && late.last?.detail.contains("for 60s (ejection 2)") == true,
+                "\(late.map(\.detail))")
+    }
 }
 
 /// Faults fail attempts at the service, but Envoy's balancer picked a host for each request and

@@ -65,6 +65,19 @@ enum ScalingArithmetic {
     static func clamp(_ count: Int, _ spec: AutoscalerSpec) -> Int {
         Swift.min(Swift.max(count, spec.min), spec.max)
     }
+
+    /// AWS instance warmup for dynamic scaling (target tracking and step): while any instance
+    /// warms up (here: boots), no scale-in. EC2 Auto Scaling, "Set the default instance warmup
+    /// for an Auto Scaling group", section "Scaling performance considerations"
+    /// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html):
+    /// while instances warm up, the policies become conservative when demand falls, and scale-in
+    /// is blocked until the new instances have finished warming up. A count above `max` (a `set`
+    /// lowered it) still goes down to `max`: that is the group's bound, not a scaling policy's
+    /// decision. `desired` is already within [min, max].
+    static func holdingScaleInWhileWarming(_ desired: Int, _ o: ScalingObservation, _ spec: AutoscalerSpec) -> Int {
+        guard desired < o.running, o.running > o.ready else { return desired }
+        return Swift.max(desired, Swift.min(o.running, spec.max))
+    }
 }
 
 /// Cooldowns as AWS defines them for its scaling policies: no scale-out within

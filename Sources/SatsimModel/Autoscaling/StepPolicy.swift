@@ -10,6 +10,7 @@ import SatsimCore
 /// step, never below the desired capacity already set. So a breach in the same step as the one
 /// whose instances are still booting adds nothing, and a breach in a larger step adds only the
 /// difference (the AWS example: 10 serving and 1 warming, a breach worth +3 asks for 13, adding 2).
+/// While any instance warms up, no scale-in (``ScalingArithmetic/holdingScaleInWhileWarming(_:_:_:)``).
 struct StepPolicy: ScalingPolicy {
     let spec: AutoscalerSpec
     private var cooldowns: Cooldowns
@@ -39,7 +40,8 @@ struct StepPolicy: ScalingPolicy {
     mutating func decide(_ o: ScalingObservation) -> Int {
         let step = Self.adjustment(metric: o.metric, target: spec.target)
         guard step != 0 else { return o.running }
-        let desired = ScalingArithmetic.clamp(Self.desired(adjustment: step, ready: o.ready, running: o.running), spec)
+        let desired = ScalingArithmetic.holdingScaleInWhileWarming(
+            ScalingArithmetic.clamp(Self.desired(adjustment: step, ready: o.ready, running: o.running), spec), o, spec)
         return cooldowns.allow(desired, from: o.running, at: o.time)
     }
 }

@@ -11,7 +11,9 @@ import SatsimCore
 /// per-instance metric to the new, larger count, overshoot, and fall back once the metric caught
 /// up (7 -> 12 -> 7 with boot times of 50-70 s). Instances still warming count as capacity
 /// already added (their metrics are not aggregated yet, AWS "instance warmup"): the policy asks
-/// for the total it needs, and scales out only by what is not already running or booting.
+/// for the total it needs, and scales out only by what is not already running or booting. While
+/// any instance boots it does not scale in (AWS blocks dynamic scale-in until warmup ends:
+/// ``ScalingArithmetic/holdingScaleInWhileWarming(_:_:_:)``).
 struct TargetTrackingPolicy: ScalingPolicy {
     let spec: AutoscalerSpec
     private var cooldowns: Cooldowns
@@ -31,7 +33,7 @@ struct TargetTrackingPolicy: ScalingPolicy {
     mutating func decide(_ o: ScalingObservation) -> Int {
         guard let needed = Self.needed(metric: o.metric, served: o.served, target: spec.target, ceiling: spec.max)
         else { return o.running }
-        let desired = ScalingArithmetic.clamp(needed, spec)
+        let desired = ScalingArithmetic.holdingScaleInWhileWarming(ScalingArithmetic.clamp(needed, spec), o, spec)
         return cooldowns.allow(desired, from: o.running, at: o.time)
     }
 }

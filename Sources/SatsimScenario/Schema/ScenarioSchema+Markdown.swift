@@ -152,7 +152,11 @@ extension ScenarioSchema {
           version the metric was multiplied by the instances ready at the decision, which
           overshot each time a batch became ready (7 -> 12 -> 7 with boot times of 50-70 s).
         - **Warming instances** count as capacity already added: it scales out only by what is not
-          already running or booting.
+          already running or booting. While any instance boots it does not scale in (AWS blocks
+          dynamic scale-in until the new instances finish warming up: "Set the default instance
+          warmup", <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html>);
+          a count above `max` still goes down to `max`. Before this version it scaled in at once,
+          stopping instances that were still booting.
         - No decision when no instance served during the interval. `scale_out_cooldown`: no
           scale-out this soon after the last one; `scale_in_cooldown` (default 0s): no scale-in this
           soon after the last scaling either way.
@@ -167,7 +171,8 @@ extension ScenarioSchema {
           scale-out sets the count to the serving instances plus the step, never below what is
           already running or booting. A breach in the same step as the one whose instances still boot
           adds nothing; a larger step adds only the difference. Before this version each breach
-          added its step again while the earlier instances booted.
+          added its step again while the earlier instances booted. While any instance boots, no
+          scale-in (as for target_tracking).
         - Cooldowns as for target_tracking (both default 0s).
 
         ### Summary
