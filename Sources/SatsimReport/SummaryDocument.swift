@@ -31,6 +31,8 @@ public enum SummaryDocument {
         if let limit = result.limitHit {
             members.append(("limit", .string(limit.message)))
         }
+        // An addition to the contract: DESIGN.md, "Outcomes", "the summary names what sustains it".
+        members.append(("causes", causes(Story(result: result, spec: spec, analysis: analysis))))
         members.append(("events", .int(result.eventCount)))
         members.append(("clients", .object(result.clients.map { c in
             guard let cohorts = result.cohorts.first(where: { $0.client == c.name }), case .object(var fields) = client(c) else {
@@ -71,6 +73,26 @@ public enum SummaryDocument {
             ("oscillation_goodput_swing", .number(t.oscillationGoodputSwing)),
             ("oscillation_block_requests", .int(t.oscillationBlockRequests)),
         ])
+    }
+
+    /// What the story names as sustaining the bad state or slowing the recovery (DESIGN.md,
+    /// "Outcomes": "The summary names what sustains it (amplification, wasted work, ejected or
+    /// restarting instances, cold caches)"): one or two, heaviest first, each with its
+    /// `mechanism` (the story's: `retry_amplification`, `wasted_work`, `instances_ejected`,
+    /// `cold_cache`, `backlog`, ...), the client or service it concerns (`subject`), the share it
+    /// is ranked by (`weight`, in [0, 1]) over the window from `from` to `to` [s], and the story's
+    /// clause (`text`). Empty for a stable run, or when nothing weighs enough to be named.
+    static func causes(_ story: Story) -> JSONValue {
+        .array(story.causes.map { cause in
+            .object([
+                ("mechanism", .string(cause.mechanism.rawValue)),
+                ("subject", .string(cause.subject)),
+                ("weight", .number(cause.weight)),
+                ("from", cause.window.map { .number($0.from) } ?? .null),
+                ("to", cause.window.map { .number($0.to) } ?? .null),
+                ("text", .string(cause.sentence)),
+            ])
+        })
     }
 
     /// A client's figures per cohort, when a fault has a `share` (scenario-format.md): each

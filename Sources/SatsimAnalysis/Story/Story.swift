@@ -14,6 +14,11 @@ public struct Story: Sendable, Hashable {
     public var findings: [Finding]
     /// Every candidate cause over the unhealthy window, heaviest first (those named included).
     public var candidates: [Finding]
+    /// The causes the story names, one or two, heaviest first (``StoryData/dominant(_:)``): what
+    /// sustained the bad state or slowed the recovery, over the window it was judged in. Empty
+    /// for a stable run, and when no candidate weighs enough to be named.
+    public var causes: [Finding] { StoryData.dominant(candidates) }
+
     /// The sentences, one per finding of ``findings``.
     public var sentences: [String] { findings.map(\.sentence) }
 
