@@ -103,7 +103,7 @@ struct ScenarioRun {
         return [
             ("summary.json", summaryJSON),
             ("timeseries.csv", TimeSeriesCSV.render(result.timeSeries)),
-            ("events.jsonl", EventsJSONL.render(result.events)),
+            ("events.jsonl", EventsJSONL.render(result.events, phases: analysis.phases)),
             ("report.html", ReportPage.render(
                 result: result, analysis: analysis, spec: spec, charts: charts, provenance: provenance,
                 finding: explanation?.finding ?? [])),
