@@ -27,8 +27,22 @@ extension ScenarioLoader {
         let span = top.seconds >= spec.duration.seconds
             ? "over the run's \(spec.duration.shortText)" + (origin.map { " (\($0))" } ?? "")
             : "in the first \(SimTime(seconds: top.seconds).shortText), before the timeline may change it"
-        if top.path.hasPrefix("timeline."), let index = Int(top.path.split(separator: ".")[1]),
-           case .loadSpike(let client, let factor) = spec.timeline[index].action {
+        let timelineIndex = top.path.hasPrefix("timeline.") ? Int(top.path.split(separator: ".")[1]) : nil
+        if let index = timelineIndex, case .set(let setting) = spec.timeline[index].action {
+            // A `set` of a pacing key (``EventFloor/setSources(of:)``): counted from its `at`.
+            found = "found \(Diagnostic.shown(setting.value)), which puts \(setting.path) in force at \(SimTime(seconds: top.from).shortText) "
+                + "and makes \(Self.atLeast(top.events)) \(top.what) in the \(SimTime(seconds: top.seconds).shortText) counted after it"
+            if room >= 1 {
+                if setting.path.hasSuffix(".arrival.rate") {
+                    let constant = spec.timeline[index].resolved?.atStart.clients.contains {
+                        if case .constant = $0.arrival { return setting.path == "clients.\($0.name).arrival.rate" } else { return false }
+                    } ?? false
+                    fits = Self.fittingRate(room: room, seconds: top.seconds, constant: constant).map { "a rate <= \($0)" }
+                } else if let needed = Self.fittingInterval(room: room, seconds: top.seconds, copies: top.copies, stretch: top.stretch) {
+                    fits = "an interval >= \(needed.shortText)"
+                }
+            }
+        } else if let index = timelineIndex, case .loadSpike(let client, let factor) = spec.timeline[index].action {
             found = "found \(Self.number(factor)), which takes client '\(Diagnostic.shown(client))' to \(top.perSecond.isFinite ? Self.number(top.perSecond.rounded(.down)) : "a rate past 10^308")/s "
                 + "for \(SimTime(seconds: top.seconds).shortText) and sends \(Self.atLeast(top.events)) requests then"
             if let fitting = Self.fittingFactor(spec, spike: index, budget: Double(budget)) { fits = "a factor <= \(Self.number(fitting))" }
@@ -50,7 +64,8 @@ extension ScenarioLoader {
             }
         }
         if sources.count > 1 { found += " (\(Self.count(total)) counted events in all)" }
-        let shorter = top.path.hasPrefix("timeline.") ? "a shorter window" : "a shorter duration"
+        let shorter = top.path.hasSuffix(".value") ? "a later at, or a for that ends the set sooner"
+            : top.path.hasPrefix("timeline.") ? "a shorter window" : "a shorter duration"
         let expected = (fits.map { "expected \($0), or \(shorter)" } ?? "expected \(shorter) or fewer sources of events")
         return Diagnostic(
             at: positions.value(top.path), path: top.path,
