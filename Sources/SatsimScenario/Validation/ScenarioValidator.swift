@@ -450,7 +450,9 @@ struct ScenarioValidator {
             let parts = expectation.path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             if parts.count == 1 {
                 if !schema.runFigures.contains(parts[0]) {
-                    diagnostics.append(Diagnostic(at: positions.key(path), path: path, "not a summary figure",
+                    diagnostics.append(Diagnostic(at: positions.key(path), path: path,
+                        "not a summary figure; expected \(schema.runFigures.joined(separator: ", ")), clients.NAME.FIGURE or services.NAME.FIGURE"
+                            + (prefix == "expect" ? ", or variants (a block per variant)" : ""),
                         suggestion: Suggestion.closest(to: parts[0], in: schema.runFigures + ["clients", "services"]
                             + (prefix == "expect" ? ["variants"] : []))))
                 }
