@@ -331,6 +331,8 @@ extension RunLimitTests {
         #expect(breaker.contains("the most, 500, are breaker_opened entries of 'users', which changed state over and over (a circuit breaker"), "\(breaker)")
         #expect(message("instance_ejected", 9).contains("a health check's interval or an outlier detection's ejection time"))
         #expect(message("scaled", 9).contains("an autoscaler whose interval"))
+        // Turned-down ejections flood the log under overload, not with a tiny interval.
+        #expect(message("outlier_not_ejected", 99_998).contains("at its max_ejection_percent, turned down an ejection over and over"))
         #expect(message("instance_booting", 9).contains("whose instances were replaced over and over"))
         // Every kind has its cause or none; none is told as a breaker's but the breaker's own.
         for kind in RunEventKind.allCases {

@@ -117,7 +117,10 @@ public struct LoggedEventCount: Sendable, Hashable {
         switch RunEventKind(rawValue: kind) {
         case .breakerOpened, .breakerHalfOpen, .breakerClosed:
             return "which changed state over and over (a circuit breaker whose open_for or window is a few microseconds?)"
-        case .instanceEjected, .instanceReadmitted, .outlierNotEjected, .panicStarted, .panicEnded:
+        case .outlierNotEjected:
+            return "whose outlier detection, at its max_ejection_percent, turned down an ejection over and over "
+                + "(errors in a row under overload: a flood of load, or consecutive_errors of a few?)"
+        case .instanceEjected, .instanceReadmitted, .panicStarted, .panicEnded:
             return "which changed state over and over (a health check's interval or an outlier detection's ejection time of a few microseconds?)"
         case .instanceKilled, .instanceBooting, .instanceReady, .instanceDraining, .instanceStopped:
             return "whose instances were replaced over and over (restarts by a health check, or a deploy, with a boot_time of a few microseconds?)"
