@@ -110,7 +110,10 @@ public struct ChaosCommand: ParsableCommand {
         }
         if let budget = runLimits.eventBudgetCheck,
            let (fault, message) = ScenarioLoader.chaosEventBudgetProblem(spec, budget: budget, together: together) {
-            let path = "chaos.faults.\(fault).factor"
+            // A load spike is told at its factor, a `set` of a pacing key at its value.
+            let key: String
+            if case .set = chaos.faults[fault].event.action { key = "value" } else { key = "factor" }
+            let path = "chaos.faults.\(fault).\(key)"
             let at = (try? String(contentsOfFile: file, encoding: .utf8))
                 .flatMap { ScenarioLoader.position(text: $0, file: file, path: path) } ?? (1, 1)
             Console.error(ScenarioError(diagnostics: [

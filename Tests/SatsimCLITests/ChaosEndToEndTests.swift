@@ -183,9 +183,9 @@ struct ChaosEndToEndTests {
                at: 10s
                faults:
                  - { kind: kill, service: api, label: a }
-                 - { kind: cache_flush, service: api, label: a }
+                 - { kind: scale, service: api, to: 2, label: a }
              """,
-             [":23:49: error: chaos.faults.1.label: found 'a', already the label of chaos.faults.0; expected a label of its own"]),
+             [":23:50: error: chaos.faults.1.label: found 'a', already the label of chaos.faults.0; expected a label of its own"]),
             ("""
              chaos:
                at: 10s

@@ -375,6 +375,25 @@ struct HostilePlanTests {
             "scenario.yaml:24:59: error: chaos.faults.1.factor: found 100001, with which a chaos run of faults 0, 1 together (up to max_together = 2)"])
     }
 
+    /// A candidate `set` of a pacing key (a client's rate, a probe, autoscaler or outlier
+    /// interval) counts against the event budget from the moment the combination puts it in force,
+    /// as the same `set` in the timeline does: `{ kind: set, path: services.api.health_check.interval,
+    /// value: 1us }` passed (only spikes were counted) and every run with it simulated until the
+    /// budget stopped it, minutes each. Refused at its value with the value that fits; `run`, which
+    /// adds no fault, still runs the file.
+    @Test func aCandidateSetPastTheEventBudgetIsRefusedAtItsValue() throws {
+        let small = "{ for: 1s, kind: load_spike, client: users, factor: 2 }"
+        let file = try Self.file(Self.chaos([small, "{ kind: set, path: clients.users.arrival.rate, value: 1000000000/s }"]))
+        Self.expect(try Self.satsim(["chaos", file, "--out", try Self.folder()]), 2, [
+            "scenario.yaml:24:61: error: chaos.faults.1.value: found 1000000000/s, with which a chaos run of this fault alone "
+                + "puts clients.users.arrival.rate in force at 1s and makes at least",
+            "more than the event budget of 2000000000 counted events", "expected a rate <= 500000000/s, or a `for` that ends the set sooner"])
+        #expect(try Self.satsim(["run", file, "--max-events", "100000"]).status != 2)
+        // Switched off, or slow enough: searched.
+        let slow = try Self.file(Self.chaos([small, "{ kind: set, path: clients.users.arrival.rate, value: 60/s }"]))
+        #expect(try Self.satsim(["chaos", slow, "--out", try Self.folder()]).status == 0)
+    }
+
     /// scenario-format.md: chaos `faults` are "candidate faults: timeline events", and `set` is
     /// one ("change any KEY.PATH mid-run"). It was refused as a fault, since a combination's
     /// timeline did not carry the settings it puts in force (it would have done nothing). Now

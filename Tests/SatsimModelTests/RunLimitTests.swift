@@ -314,4 +314,30 @@ extension RunLimitTests {
         #expect(on.clients == off.clients && on.services == off.services)
         #expect(on.endSeconds == off.endSeconds)
     }
+
+    /// The event log's bound names the likely cause by the kind of entries that filled it: a
+    /// timeline's own fault entries read "changed state over and over (a circuit breaker's
+    /// open_for ...?)", a cause the run did not have; and one entry read "1 entries".
+    @Test func theEventLogBoundNamesACauseThatFitsTheEntries() {
+        func message(_ kind: String, _ count: Int) -> String {
+            RunLimitHit.eventLog(count: count, top: LoggedEventCount("users", kind, count), at: SimTime(seconds: 5)).message
+        }
+        let fault = message("fault_started", 1)
+        #expect(fault.contains("with 1 entry in its event log"), "\(fault)")
+        #expect(fault.contains("the most, 1, is a fault_started entry of 'users', which the timeline's own events wrote"), "\(fault)")
+        #expect(!fault.contains("over and over"), "\(fault)")
+        #expect(message("setting_changed", 40).contains("which the timeline's own events wrote: raise --max-log-entries"))
+        let breaker = message("breaker_opened", 500)
+        #expect(breaker.contains("the most, 500, are breaker_opened entries of 'users', which changed state over and over (a circuit breaker"), "\(breaker)")
+        #expect(message("instance_ejected", 9).contains("a health check's interval or an outlier detection's ejection time"))
+        #expect(message("scaled", 9).contains("an autoscaler whose interval"))
+        // Turned-down ejections flood the log under overload, not with a tiny interval.
+        #expect(message("outlier_not_ejected", 99_998).contains("at its max_ejection_percent, turned down an ejection over and over"))
+        #expect(message("instance_booting", 9).contains("whose instances were replaced over and over"))
+        // Every kind has its cause or none; none is told as a breaker's but the breaker's own.
+        for kind in RunEventKind.allCases {
+            let text = message(kind.rawValue, 2)
+            #expect(text.contains("a circuit breaker whose open_for") == kind.rawValue.hasPrefix("breaker_"), "\(kind): \(text)")
+        }
+    }
 }

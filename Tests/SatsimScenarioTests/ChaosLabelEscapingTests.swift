@@ -15,7 +15,7 @@ struct ChaosLabelEscapingTests {
         clients:
           users: { target: api, arrival: { process: poisson, rate: 10/s } }
         services:
-          api: { service_time: { dist: constant, value: 1ms } }
+          api: { service_time: { dist: constant, value: 1ms }, cache: { keys: 100, zipf: 1.0, capacity: 10, ttl: 1m } }
         chaos:
           at: 10s
           faults:

@@ -141,6 +141,12 @@ import Testing
         edit("set-bad-value", "", "", overrides: ["services.api.workers=0"]),
         edit("set-index-out-of-range", "", "", overrides: ["timeline.3.factor=2"]),
         edit("set-not-a-scalar", "", "", overrides: ["services.api.queue=5"]),
+        // A flush of a service with no cache did nothing, and the story told a 0% hit ratio of it.
+        edit("cache-flush-without-cache", event, event + "  - { at: 3m, kind: cache_flush, service: api }\n"),
+        // A path into a block of KEY.PATHs says what may be set instead.
+        edit("set-into-a-variant", "", "", overrides: ["variants.more-workers.services.api.workers=3"]),
+        // A one-word figure that is not one says which are (it said only "not a summary figure").
+        edit("expect-not-a-figure", "variants:", "expect: { seed: \">= 1\" }\nvariants:"),
         edit("set-second-argument", "", "", overrides: ["services.api.workers=8", "clients.users.timeout=soon"]),
         edit("unknown-variant", "", "", variant: "more-worker"),
         Case(name: "empty-file", text: ""),

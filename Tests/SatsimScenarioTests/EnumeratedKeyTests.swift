@@ -153,7 +153,9 @@ struct EnumeratedKeyTests {
         ]
         #expect(Set(events.keys) == Set(TimelineKind.allCases))
         for (kind, text) in events {
-            let spec = try Self.parse(Self.scenario(timeline: "timeline:\n  - \(text)"))
+            // A flush needs a cache to empty.
+            let service = kind == .cacheFlush ? "    cache: { keys: 100, zipf: 1.0, capacity: 10, ttl: 1m }" : ""
+            let spec = try Self.parse(Self.scenario(service: service, timeline: "timeline:\n  - \(text)"))
             #expect(spec.timeline.first?.action.kind == kind)
             #expect(spec.timeline.first?.action.kindName == kind.rawValue)
         }

@@ -224,3 +224,73 @@ extension EventBudgetTests {
     // That the floor is below what every shipped scenario counts is checked where each of them
     // runs anyway: RunEndToEndTests.shippedScenarioRuns (one run of each instead of two).
 }
+
+/// A timeline `set` of a key that paces a source (a client's rate, a probe, autoscaler or
+/// outlier interval) is counted from its `at`, at the value it puts in force. The floor stopped
+/// counting a source at the first event that may slow it, a `set` of its own pace included, so
+/// `{ at: 3s, kind: set, path: services.api.health_check.interval, value: 1us }` in a one-hour
+/// run went uncounted and simulated for minutes (a debug build: hours) until the budget
+/// stopped it, where the same interval written in the file is refused at once.
+@Suite struct TimelineSetEventBudgetTests {
+    static func scenario(_ timeline: String) -> String {
+        EventBudgetTests.scenario(rate: "10/s", extraService: "    health_check: { interval: 1s, timeout: 500ms }",
+                                  timeline: "timeline:\n" + timeline)
+    }
+
+    @Test func aSetOfAPaceIsCountedFromItsAtToTheNextEventThatMaySlowIt() throws {
+        func source(_ timeline: String) throws -> EventFloor.Source? {
+            EventFloor.sources(of: try EventBudgetTests.spec(Self.scenario(timeline))).first { $0.path == "timeline.0.value" }
+        }
+        // A rate: from 20m to the end, at the new rate, redrawn at once.
+        let rate = try #require(try source("  - { at: 20m, kind: set, path: clients.users.arrival.rate, value: 1000/s }"))
+        #expect(rate.events == EventFloor.poissonRequests(rate: 1000, seconds: 2400))
+        #expect(rate.from == 1200)
+        // With `for`, only its window; a later event that may slow the client ends it sooner.
+        #expect(try source("  - { at: 20m, for: 10m, kind: set, path: clients.users.arrival.rate, value: 1000/s }")?.events
+                == EventFloor.poissonRequests(rate: 1000, seconds: 600))
+        #expect(try source("  - { at: 20m, kind: set, path: clients.users.arrival.rate, value: 1000/s }\n"
+                           + "  - { at: 25m, for: 1m, kind: load_spike, client: users, factor: 0.5 }")?.events
+                == EventFloor.poissonRequests(rate: 1000, seconds: 300))
+        // Anything before it that may slow the client: nothing is certain after it.
+        #expect(try source("  - { at: 20m, kind: set, path: clients.users.arrival.rate, value: 1000/s }\n"
+                           + "  - { at: 10m, kind: set, path: clients.users.timeout, value: 1s }") == nil)
+        // A probe interval: 4 instances, counted from one old interval (1 s) after the set, the
+        // first round not counted.
+        let probes = try #require(try source("  - { at: 3s, kind: set, path: services.api.health_check.interval, value: 1ms }"))
+        #expect(probes.events == EventFloor.rounds(every: SimTime(seconds: 0.001), stretch: 0, copies: 4, seconds: 3600 - 3 - 1))
+        #expect(probes.events == 4 * (3_596_000 - 1))
+        // A kill before the set: its instances may be down, nothing counted.
+        #expect(try source("  - { at: 3s, kind: set, path: services.api.health_check.interval, value: 1ms }\n"
+                           + "  - { at: 2s, kind: kill, service: api, count: 1 }") == nil)
+        // A set of another key counts nothing of its own.
+        #expect(try source("  - { at: 3s, kind: set, path: services.api.workers, value: 8 }") == nil)
+    }
+
+    /// Refused at the set's value, with the interval that fits; that interval loads.
+    @Test func aSetPastTheBudgetIsRefusedAtItsValueWithTheValueThatFits() throws {
+        func load(_ value: String) throws {
+            _ = try ScenarioLoader.parse(
+                text: Self.scenario("  - { at: 3s, kind: set, path: services.api.health_check.interval, value: \(value) }"),
+                file: "budget.yaml", eventBudget: 2_000_000_000)
+        }
+        let error = try #require(throws: ScenarioError.self) { try load("1us") }
+        let d = try #require(error.diagnostics.first)
+        #expect(error.diagnostics.count == 1)
+        #expect(d.path == "timeline.0.value")
+        #expect((d.line, d.column) == (15, 75), "\(d)")
+        #expect(d.message.hasPrefix("found 1us, which puts services.api.health_check.interval in force at 3s and makes at least 14383999996 health probes in the 3596s counted after it"), "\(d)")
+        #expect(d.message.contains("more than the event budget of 2000000000 counted events"), "\(d)")
+        #expect(d.message.contains("expected an interval >= 7.193us, or a later at, or a for that ends the set sooner"), "\(d)")
+        // The interval it names loads; a shorter one does not.
+        #expect(throws: Never.self) { try load("7.193us") }
+        #expect(throws: ScenarioError.self) { try load("7.1us") }
+        // A rate set past the budget, told at the set, with a rate that fits.
+        let rate = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.parse(
+                text: Self.scenario("  - { at: 3s, kind: set, path: clients.users.arrival.rate, value: 1000000000/s }"),
+                file: "budget.yaml", eventBudget: 2_000_000_000)
+        }
+        #expect(rate.diagnostics.first?.path == "timeline.0.value")
+        #expect(rate.diagnostics.first?.message.contains("expected a rate <= ") == true, "\(rate)")
+    }
+}

@@ -82,6 +82,29 @@ import Testing
         }
     }
 
+    /// A timeline `set` of a rate or a probe interval is counted from its `at` at the new value
+    /// (``EventFloor/setSources(of:)``): still below what the run counts. A probe set finer keeps
+    /// the round already scheduled at the old interval (here up to 150 ms), which is not counted.
+    @Test func aTimelineSetOfAPaceIsCountedBelowWhatTheRunSends() throws {
+        for process in ["poisson", "constant"] {
+            for seed in 1...(process == "poisson" ? 10 : 1) {
+                let text = Self.scenario(arrival: "{ process: \(process), rate: 10/s }", duration: "1s", seed: seed)
+                    + "timeline:\n  - { at: 200ms, kind: set, path: clients.users.arrival.rate, value: 5000/s }"
+                let (floor, counted) = try Self.counted(text)
+                #expect(floor > 3_000, "\(process) seed \(seed): floor \(floor)")
+                #expect(floor <= Double(counted), "\(process) seed \(seed): floor \(floor), counted \(counted)")
+            }
+        }
+        for seed in 1...5 {
+            let text = Self.scenario(arrival: "{ process: constant, rate: 1/s }", duration: "1s", seed: seed,
+                                     service: "    health_check: { interval: 100ms, timeout: 1ms, jitter: 0.5 }")
+                + "\ntimeline:\n  - { at: 200ms, kind: set, path: services.api.health_check.interval, value: 1ms }"
+            let (floor, counted) = try Self.counted(text)
+            #expect(floor > 400, "seed \(seed): floor \(floor)")
+            #expect(floor <= Double(counted), "seed \(seed): floor \(floor), counted \(counted)")
+        }
+    }
+
     /// A health check whose action is `restart` stops an instance's probes for its boot_time
     /// after each restart, and an overloaded instance fails its probes with no timeline event at
     /// all: here the first request (at 1 s) holds the only worker, the next probe finds the

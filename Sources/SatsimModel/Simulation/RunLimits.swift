@@ -81,9 +81,10 @@ public enum RunLimitHit: Sendable, Hashable {
             }
             return text
         case .eventLog(let count, let top, let at):
-            var text = "the run stopped at \(at.description) of simulated time with \(count) entries in its event log (breaker changes, ejections, scaling, restarts), its bound (--max-log-entries)"
+            var text = "the run stopped at \(at.description) of simulated time with \(count) \(count == 1 ? "entry" : "entries") in its event log (breaker changes, ejections, scaling, restarts), its bound (--max-log-entries)"
             if let top {
-                text += "; the most, \(top.count), are \(top.kind) entries of '\(top.subject)', which changed state over and over (a circuit breaker's open_for, a health check's interval or an outlier detection's ejection time of a few microseconds?)"
+                text += "; the most, \(top.count), \(top.count == 1 ? "is a" : "are") \(top.kind) \(top.count == 1 ? "entry" : "entries") of '\(top.subject)'"
+                    + (top.likelyCause.map { ", \($0)" } ?? "")
             }
             return text
         case .timeStoodStill(let events, let at):
@@ -107,5 +108,28 @@ public struct LoggedEventCount: Sendable, Hashable {
         self.subject = subject
         self.kind = kind
         self.count = count
+    }
+
+    /// What likely filled the log with these entries, by their kind: a mechanism that changed
+    /// state over and over, or the timeline itself. The run's own timeline events (faults, sets,
+    /// pauses) were told as "changed state over and over (a circuit breaker's open_for ...?)".
+    var likelyCause: String? {
+        switch RunEventKind(rawValue: kind) {
+        case .breakerOpened, .breakerHalfOpen, .breakerClosed:
+            return "which changed state over and over (a circuit breaker whose open_for or window is a few microseconds?)"
+        case .outlierNotEjected:
+            return "whose outlier detection, at its max_ejection_percent, turned down an ejection over and over "
+                + "(errors in a row under overload: a flood of load, or consecutive_errors of a few?)"
+        case .instanceEjected, .instanceReadmitted, .panicStarted, .panicEnded:
+            return "which changed state over and over (a health check's interval or an outlier detection's ejection time of a few microseconds?)"
+        case .instanceKilled, .instanceBooting, .instanceReady, .instanceDraining, .instanceStopped:
+            return "whose instances were replaced over and over (restarts by a health check, or a deploy, with a boot_time of a few microseconds?)"
+        case .scaled:
+            return "which scaled over and over (an autoscaler whose interval or cooldowns are a few microseconds?)"
+        case .faultStarted, .faultEnded, .settingChanged, .settingRestored, .instancePaused, .instanceResumed:
+            return "which the timeline's own events wrote: raise --max-log-entries for a timeline this long"
+        case .runStopped, nil:
+            return nil
+        }
     }
 }

@@ -39,6 +39,9 @@ public enum EventFloor {
         /// the interval its jitter may add.
         public var copies: Double = 1
         public var stretch: Double = 0
+        /// When the source starts being counted [s]: 0, or the `at` of the timeline `set` that
+        /// put its pace in force (``setSources(of:)``).
+        public var from: Double = 0
     }
 
     /// Requests a constant process certainly sends in `seconds`: one every 1/rate, a gap kept
@@ -114,7 +117,97 @@ public enum EventFloor {
                 periodic("outlier_detection.interval", every: detector.interval, stretch: 0, copies: 1, what: "outlier reviews")
             }
         }
+        sources += setSources(of: spec)
         return sources.enumerated().sorted { ($1.element.events, $0.offset) < ($0.element.events, $1.offset) }.map(\.element)
+    }
+
+    /// The keys whose value sets the pace of a source, as a timeline `set` names them after
+    /// `clients.NAME.` or `services.NAME.`.
+    static let pacedClientKey = "arrival.rate"
+    static let pacedServiceKeys = ["health_check.interval", "autoscaler.interval", "outlier_detection.interval"]
+
+    /// The sources that a timeline `set` of a pacing key starts: from its `at` to the next thing
+    /// that could slow the subject (or the set's own end, or the run's), at the value it puts
+    /// in force (``ResolvedSetting``). Counted only when the `set` is the first event that may
+    /// act on its client or service, so that nothing before it leaves the subject slower than
+    /// its settings say. `sources(of:)` stops counting a source at the first such event; a
+    /// `set` of `services.api.health_check.interval` to 1us at 3s of a one-hour run then went
+    /// uncounted, and the run simulated for minutes (hours in a debug build) until the budget
+    /// stopped it. A rate takes effect at once (the next arrival is redrawn); a periodic source
+    /// is counted from one old period later (the round already scheduled keeps its time).
+    public static func setSources(of spec: ScenarioSpec) -> [Source] {
+        let end = spec.duration.seconds
+        var sources: [Source] = []
+        for (index, event) in spec.timeline.enumerated() {
+            guard event.enabled, case .set(let setting) = event.action, let resolved = event.resolved else { continue }
+            let parts = setting.path.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3 else { continue }
+            let (name, key, t0) = (parts[1], parts[2], event.at.seconds)
+            if parts[0] == "clients", key == pacedClientKey {
+                guard let after = resolved.atStart.clients.first(where: { $0.name == name }),
+                      let t1 = window(spec, event: index, end: end, touches: { touchesClient($0, name) }) else { continue }
+                let seconds = t1 - t0
+                let events: Double
+                let rate: Double
+                switch after.arrival {
+                case .poisson(let r): (rate, events) = (r, poissonRequests(rate: min(r, highestCountedRate), seconds: seconds))
+                case .constant(let r): (rate, events) = (r, constantRequests(rate: min(r, highestCountedRate), seconds: seconds))
+                case .closed: continue
+                }
+                let counted = bounded(events)
+                guard counted.isFinite, counted > 0 else { continue }
+                sources.append(Source(path: "timeline.\(index).value", events: counted, seconds: seconds, perSecond: rate,
+                                      what: "requests", from: t0))
+            } else if parts[0] == "services", pacedServiceKeys.contains(key) {
+                guard let before = spec.services.first(where: { $0.name == name }),
+                      let after = resolved.atStart.services.first(where: { $0.name == name }),
+                      let t1 = window(spec, event: index, end: end, touches: { touchesService($0, name) }) else { continue }
+                func fewest(_ service: ServiceSpec) -> Int { min(service.instances, service.autoscaler?.min ?? service.instances) }
+                let pace: (old: SimTime?, oldStretch: Double, new: SimTime, stretch: Double, copies: Int, what: String)
+                switch key {
+                case "health_check.interval":
+                    guard let check = after.healthCheck, check.action != .restart else { continue }
+                    pace = (before.healthCheck?.interval, max(0, before.healthCheck?.jitter ?? 0), check.interval, max(0, check.jitter),
+                            min(fewest(before), fewest(after)), "health probes")
+                case "autoscaler.interval":
+                    guard let scaler = after.autoscaler else { continue }
+                    pace = (before.autoscaler?.interval, 0, scaler.interval, 0, 1, "autoscaler decisions")
+                default:
+                    guard let detector = after.outlierDetection else { continue }
+                    pace = (before.outlierDetection?.interval, 0, detector.interval, 0, 1, "outlier reviews")
+                }
+                let delay = (pace.old?.seconds ?? 0) * (1 + pace.oldStretch)
+                let seconds = t1 - t0 - delay
+                let period = pace.new.seconds * (1 + pace.stretch)
+                guard seconds > 0, period > 0, pace.copies > 0 else { continue }
+                let events = rounds(every: pace.new, stretch: pace.stretch, copies: Double(pace.copies), seconds: seconds)
+                guard events.isFinite, events > 0 else { continue }
+                sources.append(Source(path: "timeline.\(index).value", events: events, seconds: seconds,
+                                      perSecond: Double(pace.copies) / period, what: pace.what, copies: Double(pace.copies),
+                                      stretch: pace.stretch, from: t0))
+            }
+        }
+        return sources
+    }
+
+    /// The end [s] of the window in which timeline event `index`, a `set`, certainly holds its
+    /// subject's pace: the next start of anything that `touches` it, the set's own end, or the
+    /// run's; nil when the set is not the only thing to touch the subject up to its `at`.
+    static func window(_ spec: ScenarioSpec, event index: Int, end: Double, touches: (TimelineAction) -> Bool) -> Double? {
+        let event = spec.timeline[index]
+        let t0 = event.at.seconds
+        guard t0 < end else { return nil }
+        var t1 = min(end, event.duration.map { (event.at + $0).seconds } ?? .infinity)
+        for (other, candidate) in spec.timeline.enumerated() where other != index && candidate.enabled && touches(candidate.action) {
+            let start = candidate.at.seconds
+            if start <= t0 { return nil }
+            t1 = min(t1, start)
+        }
+        if let chaos = spec.chaos, chaos.faults.contains(where: { $0.event.enabled && touches($0.event.action) }) {
+            if chaos.at.seconds <= t0 { return nil }
+            t1 = min(t1, chaos.at.seconds)
+        }
+        return t1 > t0 ? t1 : nil
     }
 
     /// The counted events the file certainly needs: the sum of its ``sources(of:)``.
@@ -182,26 +275,32 @@ public enum EventFloor {
     /// spike of a factor below 1 (a dip), or a `set` of one of its keys. A spike of a factor of
     /// 1 or more only adds requests; ``spikedRequests(_:client:rate:seconds:count:)`` counts them.
     static func untouched(_ spec: ScenarioSpec, client name: String) -> Double {
-        earliest(spec) { action in
-            switch action {
-            case .loadSpike(let client, let factor): return client == name && !(factor >= 1)
-            case .set(let setting): return setting.path.hasPrefix("clients.\(name).")
-            default: return false
-            }
+        earliest(spec) { touchesClient($0, name) }
+    }
+
+    /// Whether `action` may slow client `name`'s arrivals.
+    static func touchesClient(_ action: TimelineAction, _ name: String) -> Bool {
+        switch action {
+        case .loadSpike(let client, let factor): return client == name && !(factor >= 1)
+        case .set(let setting): return setting.path.hasPrefix("clients.\(name).")
+        default: return false
         }
     }
 
     /// The time [s] before which nothing in the file can stop service `name`'s instances or
     /// change its periodic rounds.
     static func untouched(_ spec: ScenarioSpec, service name: String) -> Double {
-        earliest(spec) { action in
-            switch action {
-            case .kill(let service, _), .pause(let service, _), .scale(let service, _), .deploy(let service, _, _),
-                 .outage(let service, _), .latency(let service, _), .errors(let service, _), .cacheFlush(let service):
-                return service == name
-            case .set(let setting): return setting.path.hasPrefix("services.\(name).")
-            case .loadSpike: return false
-            }
+        earliest(spec) { touchesService($0, name) }
+    }
+
+    /// Whether `action` may stop service `name`'s instances or change its periodic rounds.
+    static func touchesService(_ action: TimelineAction, _ name: String) -> Bool {
+        switch action {
+        case .kill(let service, _), .pause(let service, _), .scale(let service, _), .deploy(let service, _, _),
+             .outage(let service, _), .latency(let service, _), .errors(let service, _), .cacheFlush(let service):
+            return service == name
+        case .set(let setting): return setting.path.hasPrefix("services.\(name).")
+        case .loadSpike: return false
         }
     }
 

@@ -40,6 +40,14 @@ public enum Markup {
         "<bdi>" + escape(name) + "</bdi>"
     }
 
+    /// `text` unescaped, between U+2068 and U+2069 when it needs isolation: for one value inside
+    /// a longer text that is escaped as a whole (an SVG `<title>` that quotes a varied value), so
+    /// a U+202E in the value cannot reverse the rest of the tooltip. A scenario's free text, a
+    /// `description` varied by `--vary`, can hold one.
+    public static func isolatedPart(_ text: String) -> String {
+        needsIsolation(text) ? "\u{2068}" + text + "\u{2069}" : text
+    }
+
     /// `text` escaped for where no element may go (an HTML `<title>`): when it needs isolation,
     /// between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE, the characters
     /// `<bdi>` stands for (Unicode Standard Annex #9).

@@ -65,7 +65,7 @@ public struct IntervalLineChart: Sendable, Hashable {
             out += "<text x=\"\(n(px(i)))\" y=\"\(n(top + plotHeight + 20))\" font-size=\"12\" text-anchor=\"middle\" fill=\"#1a1a1a\">\(Markup.escape(xValues[i]))</text>\n"
             guard let p = points[i] else { continue }
             out += "<circle cx=\"\(n(px(i)))\" cy=\"\(n(py(p.value)))\" r=\"4\" fill=\"\(ChartColor.useful.hex)\">"
-            out += "<title>\(Markup.escape("\(xValues[i]): \(PhaseDiagram.short(p.value)) [\(PhaseDiagram.short(p.low)), \(PhaseDiagram.short(p.high))]"))</title></circle>\n"
+            out += "<title>\(Markup.escape("\(Markup.isolatedPart(xValues[i])): \(PhaseDiagram.short(p.value)) [\(PhaseDiagram.short(p.low)), \(PhaseDiagram.short(p.high))]"))</title></circle>\n"
         }
         out += "<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(top + plotHeight + 50))\" font-size=\"14\" font-weight=\"600\" text-anchor=\"middle\" fill=\"#1a1a1a\">\(Markup.escape(xLabel))</text>\n"
         let mid = top + plotHeight / 2

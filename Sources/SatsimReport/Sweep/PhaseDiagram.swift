@@ -76,7 +76,7 @@ public struct PhaseDiagram: Sendable, Hashable {
                 let cx = left + Double(x) * cellWidth
                 let value = cells[y][x]
                 let fill = value.map { ColorScale.color(($0 - range.lowerBound) / (range.upperBound - range.lowerBound)) } ?? "url(#none)"
-                out += "<g><title>\(Markup.escape("\(xLabel) \(xValues[x]), \(yLabel) \(yValues[y]): \(hovers[y][x])"))</title>"
+                out += "<g><title>\(Markup.escape("\(xLabel) \(Markup.isolatedPart(xValues[x])), \(yLabel) \(Markup.isolatedPart(yValues[y])): \(hovers[y][x])"))</title>"
                 out += "<rect x=\"\(n(cx))\" y=\"\(n(cy))\" width=\"\(n(cellWidth))\" height=\"\(n(cellHeight))\" fill=\"\(fill)\" stroke=\"#ffffff\"/>"
                 if let value {
                     let t = (value - range.lowerBound) / (range.upperBound - range.lowerBound)

@@ -27,8 +27,13 @@ extension ScenarioLoader {
         let span = top.seconds >= spec.duration.seconds
             ? "over the run's \(spec.duration.shortText)" + (origin.map { " (\($0))" } ?? "")
             : "in the first \(SimTime(seconds: top.seconds).shortText), before the timeline may change it"
-        if top.path.hasPrefix("timeline."), let index = Int(top.path.split(separator: ".")[1]),
-           case .loadSpike(let client, let factor) = spec.timeline[index].action {
+        let timelineIndex = top.path.hasPrefix("timeline.") ? Int(top.path.split(separator: ".")[1]) : nil
+        if let index = timelineIndex, case .set(let setting) = spec.timeline[index].action {
+            // A `set` of a pacing key (``EventFloor/setSources(of:)``): counted from its `at`.
+            found = "found \(Diagnostic.shown(setting.value)), which puts \(setting.path) in force at \(SimTime(seconds: top.from).shortText) "
+                + "and makes \(Self.atLeast(top.events)) \(top.what) in the \(SimTime(seconds: top.seconds).shortText) counted after it"
+            fits = Self.fittingSet(spec.timeline[index], source: top, room: room)
+        } else if let index = timelineIndex, case .loadSpike(let client, let factor) = spec.timeline[index].action {
             found = "found \(Self.number(factor)), which takes client '\(Diagnostic.shown(client))' to \(top.perSecond.isFinite ? Self.number(top.perSecond.rounded(.down)) : "a rate past 10^308")/s "
                 + "for \(SimTime(seconds: top.seconds).shortText) and sends \(Self.atLeast(top.events)) requests then"
             if let fitting = Self.fittingFactor(spec, spike: index, budget: Double(budget)) { fits = "a factor <= \(Self.number(fitting))" }
@@ -50,12 +55,28 @@ extension ScenarioLoader {
             }
         }
         if sources.count > 1 { found += " (\(Self.count(total)) counted events in all)" }
-        let shorter = top.path.hasPrefix("timeline.") ? "a shorter window" : "a shorter duration"
+        let shorter = top.path.hasSuffix(".value") ? "a later at, or a for that ends the set sooner"
+            : top.path.hasPrefix("timeline.") ? "a shorter window" : "a shorter duration"
         let expected = (fits.map { "expected \($0), or \(shorter)" } ?? "expected \(shorter) or fewer sources of events")
         return Diagnostic(
             at: positions.value(top.path), path: top.path,
             "\(found), more than the event budget of \(budget) counted events, so the run could not reach its end; "
                 + "\(expected); or give --max-events to run it anyway until that budget stops it")
+    }
+
+    /// The value a timeline `set` of a pacing key may have for its source (``EventFloor/setSources(of:)``)
+    /// to fit in `room` counted events, in words ("a rate <= 556018/s", "an interval >= 7.193us");
+    /// nil when none does.
+    static func fittingSet(_ event: TimelineEventSpec, source: EventFloor.Source, room: Double) -> String? {
+        guard room >= 1, case .set(let setting) = event.action else { return nil }
+        if setting.path.hasSuffix(".arrival.rate") {
+            let constant = event.resolved?.atStart.clients.contains {
+                if case .constant = $0.arrival { return setting.path == "clients.\($0.name).arrival.rate" } else { return false }
+            } ?? false
+            return Self.fittingRate(room: room, seconds: source.seconds, constant: constant).map { "a rate <= \($0)" }
+        }
+        return Self.fittingInterval(room: room, seconds: source.seconds, copies: source.copies, stretch: source.stretch)
+            .map { "an interval >= \($0.shortText)" }
     }
 
     /// Where the run's duration came from, in words, when an override (`--set duration=...`, the
@@ -195,10 +216,30 @@ extension ScenarioLoader {
             return f
         }
         let spikes = chaos.faults.indices.filter { factor($0) != nil }
-        guard !spikes.isEmpty else { return nil }
         let largest = spikes.sorted { (factor($0) ?? 0, -$0) > (factor($1) ?? 0, -$1) }
         var subsets = spikes.map { [$0] }
         if together > 1, spikes.count > 1 { subsets.append(Array(largest.prefix(together)).sorted()) }
+        // A `set` fault of a pacing key, alone: its combination runs whatever max_together is.
+        for k in chaos.faults.indices {
+            guard chaos.faults[k].event.enabled, case .set(let setting) = chaos.faults[k].event.action,
+                  let settings = chaos.resolvedSettings[[k]] else { continue }
+            var run = spec
+            run.chaos = nil
+            run.timeline.append(chaos.faults[k].scheduled(after: chaos.at))
+            guard settings.count == run.timeline.count else { continue }
+            for i in run.timeline.indices { run.timeline[i].resolved = settings[i] }
+            let sources = EventFloor.sources(of: run)
+            let total = sources.reduce(0) { $0 + $1.events }
+            guard total > Double(budget),
+                  let own = sources.first(where: { $0.path == "timeline.\(run.timeline.count - 1).value" }) else { continue }
+            let fits = fittingSet(run.timeline[run.timeline.count - 1], source: own, room: Double(budget) - (total - own.events))
+            return (k, "found \(Diagnostic.shown(setting.value)), with which a chaos run of this fault alone puts \(setting.path) in force at "
+                + "\(SimTime(seconds: own.from).shortText) and makes \(Self.atLeast(own.events)) \(own.what) in the "
+                + "\(SimTime(seconds: own.seconds).shortText) counted after it (\(Self.count(total)) counted events in all), "
+                + "more than the event budget of \(budget) counted events, so the run could not reach its end; "
+                + "expected \(fits.map { "\($0), or " } ?? "")a `for` that ends the set sooner; "
+                + "or give --max-events to run it anyway until that budget stops it")
+        }
         for subset in subsets {
             var run = spec
             run.chaos = nil

@@ -175,7 +175,10 @@ struct Overlay {
             node.content = .sequence(items)
             return nil
         case .overlay, .grid, .expectations:
-            return problem(walked, "cannot be changed by a KEY.PATH")
+            // variants, sweep.vary and expect map KEY.PATHs of their own: a path into them would
+            // read as one of those (variants.v.clients.users.timeout), so they change in the file.
+            return problem(walked, "cannot be changed by a KEY.PATH; expected a path to one scalar outside variants, "
+                + "sweep.vary and expect, whose entries are KEY.PATHs of their own and change only in the file")
         default:
             return problem(walked, "is a scalar; it has no key '\(segment)'")
         }

@@ -350,7 +350,21 @@ struct ScenarioValidator {
                     "the window ends at \((event.at + window).shortText), after the run ends at \(spec.duration.shortText); expected at + for <= duration")
             }
             checkCallerEdge(event, base)
+            checkCacheFlush(event, base)
         }
+    }
+
+    /// `cache_flush` empties a service's cache, so the service must have one: a flush of a service
+    /// without a `cache` block did nothing, and the story told it as "the cache of db was flushed:
+    /// ... the hit ratio of its cache was 0%", of a cache that does not exist (a timeline event's,
+    /// and a chaos fault's).
+    private mutating func checkCacheFlush(_ event: TimelineEventSpec, _ base: String) {
+        guard case .cacheFlush(let name) = event.action, let service = spec.service(named: name), service.cache == nil else { return }
+        let cached = spec.services.filter { $0.cache != nil }.map(\.name)
+        let listed = cached.isEmpty ? "no service has one"
+            : (cached.count > 10 ? cached.prefix(10).joined(separator: ", ") + ", ..." : cached.joined(separator: ", "))
+        atValue("\(base).service", "found \(name), which has no cache; expected a service with a `cache` block (\(listed))",
+                suggestion: Suggestion.closest(to: name, in: cached))
     }
 
     /// `caller` names an edge of the call graph: the caller must call the faulty service (a
@@ -382,6 +396,7 @@ struct ScenarioValidator {
             let base = "chaos.faults.\(index)"
             let event = fault.scheduled(after: chaos.at)
             checkCallerEdge(event, base)
+            checkCacheFlush(event, base)
             if event.at >= spec.duration {
                 atValue("\(base).at", "starts at chaos.at + at = \(event.at.shortText), expected a time < duration (\(spec.duration.shortText))")
             } else if let window = event.duration, event.at + window > spec.duration {
@@ -450,7 +465,9 @@ struct ScenarioValidator {
             let parts = expectation.path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             if parts.count == 1 {
                 if !schema.runFigures.contains(parts[0]) {
-                    diagnostics.append(Diagnostic(at: positions.key(path), path: path, "not a summary figure",
+                    diagnostics.append(Diagnostic(at: positions.key(path), path: path,
+                        "not a summary figure; expected \(schema.runFigures.joined(separator: ", ")), clients.NAME.FIGURE or services.NAME.FIGURE"
+                            + (prefix == "expect" ? ", or variants (a block per variant)" : ""),
                         suggestion: Suggestion.closest(to: parts[0], in: schema.runFigures + ["clients", "services"]
                             + (prefix == "expect" ? ["variants"] : []))))
                 }
