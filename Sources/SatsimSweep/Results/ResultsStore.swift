@@ -205,8 +205,7 @@ public final class ResultsStore: @unchecked Sendable {
         var inserts: [SQLiteStatement] = []
         for (index, table) in tables.enumerated() {
             let count = (index == 0 ? fixed : 1) + 4 * table.figures.count
-            inserts.append(try database.prepare("INSERT INTO \(SQLiteDatabase.quoted(table.name)) VALUES ("
-                                                + Array(repeating: "?", count: count).joined(separator: ", ") + ")"))
+            inserts.append(try database.prepare(Self.insertSQL(into: table.name, values: count)))
         }
         try database.transaction { () throws(StoreError) in
             for table in tables { try database.execute("DELETE FROM \(SQLiteDatabase.quoted(table.name))") }
@@ -324,12 +323,17 @@ public final class ResultsStore: @unchecked Sendable {
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
     }
 
+    /// `INSERT [OR IGNORE] INTO "table" VALUES (?, ...)` with `values` parameters.
+    private static func insertSQL(into table: String, values: Int, orIgnore: Bool = false) -> String {
+        "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \(SQLiteDatabase.quoted(table)) VALUES ("
+            + Array(repeating: "?", count: values).joined(separator: ", ") + ")"
+    }
+
     private static func insertRunStatements(_ database: SQLiteDatabase, _ layout: ResultsLayout) throws(StoreError) -> [SQLiteStatement] {
         var statements: [SQLiteStatement] = []
         for (index, table) in layout.runsTables.enumerated() {
             let count = (index == 0 ? 5 + layout.columns.count : 2) + table.figures.count
-            statements.append(try database.prepare("INSERT OR IGNORE INTO \(SQLiteDatabase.quoted(table.name)) VALUES ("
-                                                   + Array(repeating: "?", count: count).joined(separator: ", ") + ")"))
+            statements.append(try database.prepare(Self.insertSQL(into: table.name, values: count, orIgnore: true)))
         }
         return statements
     }
@@ -362,8 +366,7 @@ public final class ResultsStore: @unchecked Sendable {
                                  ("figures", layout.figures.joined(separator: "\n"))] {
                 try meta.run([.text(key), .text(value)])
             }
-            let point = try database.prepare("INSERT INTO plan_points VALUES ("
-                                             + Array(repeating: "?", count: 1 + layout.columns.count).joined(separator: ", ") + ")")
+            let point = try database.prepare(Self.insertSQL(into: "plan_points", values: 1 + layout.columns.count))
             for (index, values) in layout.points.enumerated() {
                 try point.run([.integer(Int64(index))] + values.map { .text($0) })
             }
