@@ -26,16 +26,17 @@
 /// against it on the reference models (issue 10, callgrind and wall time, whole process): 2.6%
 /// more instructions on the M/M/c model and 2-15% slower, so the heap stays binary; with about
 /// a hundred pending events it fits in the L1 cache either way. The storage is an
-/// ``UnsafeColumn``: no copy-on-write check per operation. A calendar therefore has reference
-/// semantics (a copy shares the pending events) and belongs to one model. The storage grows
+/// ``InlineColumn``: no copy-on-write check per operation, and the heap's address kept in the
+/// calendar itself. A calendar belongs to one model and is used where it is stored: a copy
+/// shares the storage but not its size, and goes stale at the original's next change. The storage grows
 /// geometrically and is reused, so a steady-state run allocates nothing per event.
 public struct EventCalendar {
-    @usableFromInline internal let heap: UnsafeColumn<ScheduledEvent>
+    @usableFromInline internal var heap: InlineColumn<ScheduledEvent>
     @usableFromInline internal let fifos = UnsafeColumn<EventFIFO>(capacity: 4)
     /// The same FIFOs, unretained, for the hot path: reading a class reference out of `fifos` into
     /// a local costs a retain and a release (2.7% of the instructions on the retry benchmark,
     /// callgrind). `fifos` keeps them alive for as long as the calendar lives.
-    @usableFromInline internal let fifoRefs = UnsafeColumn<UnownedRef<EventFIFO>>(capacity: 4)
+    @usableFromInline internal var fifoRefs = InlineColumn<UnownedRef<EventFIFO>>(capacity: 4)
     @usableFromInline internal var fifoCount = 0
     /// The FIFO whose first event fires earliest of all FIFOs' first events, or -1 when every
     /// FIFO is empty. Kept up to date as events come and go, so that finding the next event
@@ -48,8 +49,8 @@ public struct EventCalendar {
     /// reads one small array instead of following every FIFO's reference; an empty FIFO holds
     /// (Int64.max, UInt64.max), which no pending event can have (its sequence is below
     /// ``nextSequence``).
-    @usableFromInline internal let fifoHeadTimes = UnsafeColumn<Int64>(capacity: 4)
-    @usableFromInline internal let fifoHeadSequences = UnsafeColumn<UInt64>(capacity: 4)
+    @usableFromInline internal var fifoHeadTimes = InlineColumn<Int64>(capacity: 4)
+    @usableFromInline internal var fifoHeadSequences = InlineColumn<UInt64>(capacity: 4)
     /// The events in all FIFOs together, so that ``count`` is two loads (the run loop's memory
     /// check asks for it after every request).
     @usableFromInline internal var fifoEvents = 0
@@ -60,7 +61,7 @@ public struct EventCalendar {
 
     /// Creates an empty calendar with room for `capacity` events before it first grows.
     public init(capacity: Int = 1024) {
-        heap = UnsafeColumn(capacity: capacity)
+        heap = InlineColumn(capacity: capacity)
     }
 
     /// The number of pending events, stale ones included.
@@ -111,7 +112,10 @@ public struct EventCalendar {
         // first. An event in the past would: the root is settled first.
         if rootHole && event.firesBefore(heap[0]) { settle() }
         // The new event rises from a hole at the end (rise writes it once, where it settles).
-        rise(event, from: heap.appendUninitialized(), above: 0)
+        // The hole first: `rise`'s `self` would be read before its arguments, a copy whose heap
+        // still has the address and count from before the append (``InlineColumn``).
+        let hole = heap.appendUninitialized()
+        rise(event, from: hole, above: 0)
     }
 
     /// ``schedule(at:kind:target:slot:generation:)`` for an event likely to be the earliest of

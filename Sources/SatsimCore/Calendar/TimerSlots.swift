@@ -10,12 +10,13 @@
 /// cost two loads and two branches on each of four checks per request). Generations count
 /// modulo 2^31: an event goes wrong only if its slot is reused 2^31 times while it waits.
 ///
-/// The columns are ``UnsafeColumn``s (no copy-on-write check per write), so a `TimerSlots` value
-/// has reference semantics: it belongs to one slab of one run.
+/// The columns are ``InlineColumn``s (no copy-on-write check per write, and their address kept
+/// in the value): a `TimerSlots` value belongs to one slab of one run, and is used where it is
+/// stored, never through a copy.
 public struct TimerSlots {
     /// generation << 1 | 1 when in use.
-    @usableFromInline internal let states = UnsafeColumn<UInt32>(capacity: 256)
-    @usableFromInline internal let free = UnsafeColumn<UInt32>(capacity: 256)
+    @usableFromInline internal var states = InlineColumn<UInt32>(capacity: 256)
+    @usableFromInline internal var free = InlineColumn<UInt32>(capacity: 256)
 
     public init() {}
 

@@ -16,15 +16,15 @@ public final class Simulation: EventProcessor {
     @exclusivity(unchecked) public var now: SimTime = .zero
 
     let spec: ScenarioSpec
-    // Component states in UnsafeColumns: a write like `services[s].busy += 1` is done in place,
-    // with no copy-on-write check of the array (issue 10).
-    let clients = UnsafeColumn<ClientState>()
-    let services = UnsafeColumn<ServiceState>()
-    let instances = UnsafeColumn<InstanceState>()
+    // Component states in InlineColumns: a write like `services[s].busy += 1` is done in place,
+    // with no copy-on-write check of the array, through the address kept here (issue 10).
+    @exclusivity(unchecked) var clients = InlineColumn<ClientState>()
+    @exclusivity(unchecked) var services = InlineColumn<ServiceState>()
+    @exclusivity(unchecked) var instances = InlineColumn<InstanceState>()
     @exclusivity(unchecked) var requests = RequestSlab()
     @exclusivity(unchecked) var attempts = AttemptSlab()
     /// Every service's downstream calls, service by service.
-    let calls = UnsafeColumn<CallState>()
+    @exclusivity(unchecked) var calls = InlineColumn<CallState>()
     var timeSeries: TimeSeries
     var lastTick: SimTime = .zero
     var warmedUp = false

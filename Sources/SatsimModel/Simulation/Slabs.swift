@@ -1,10 +1,10 @@
 import SatsimCore
 
-/// Requests in flight: one ``RequestRow`` per slot in an ``UnsafeColumn`` (an array of structs,
+/// Requests in flight: one ``RequestRow`` per slot in an ``InlineColumn`` (an array of structs,
 /// as ``AttemptSlab``). Only the simulation's handlers index it, with slots the slab handed out.
 struct RequestSlab {
     var slots = TimerSlots()
-    let rows = UnsafeColumn<RequestRow>()
+    var rows = InlineColumn<RequestRow>()
 
     static let noParent = UInt32.max
 
@@ -62,7 +62,7 @@ struct RequestRow {
 }
 
 /// Attempts in flight (sent and not yet answered, or abandoned by the client and still held by a
-/// server): one ``AttemptRow`` per slot in an ``UnsafeColumn``, an array of structs. A handler
+/// server): one ``AttemptRow`` per slot in an ``InlineColumn``, an array of structs. A handler
 /// reads and writes several fields of one attempt in a row; with a column per field each access
 /// loaded that column's object and base first, and acquiring an attempt wrote twelve columns
 /// (issue 10). Now an attempt is one 56-byte row: one base, and at most two cache lines.
@@ -70,7 +70,7 @@ struct AttemptSlab {
     /// The `request` of a health-check probe, which belongs to no request.
     static let probe = UInt32.max
     var slots = TimerSlots()
-    let rows = UnsafeColumn<AttemptRow>()
+    var rows = InlineColumn<AttemptRow>()
 
     @inline(__always)
     mutating func acquire(request r: UInt32, requestGeneration g: UInt32, service s: Int) -> (UInt32, UInt32) {
