@@ -11,8 +11,9 @@ import SatsimSweep
 /// output folder's store, whose outputs are then made exactly as `sweep` makes them (points,
 /// CSVs, report) or, for a chaos search's store (``ChaosOutline/init(layout:)`` recognises one
 /// from its plan), as `chaos` makes them (chaos.json, CSVs, report), so merging shards gives the
-/// bytes one unsharded run gives. Merging again, or a folder twice, changes nothing: a run is
-/// stored once. Runs still missing after the merge are named, by shard when the shards noted
+/// bytes one unsharded run gives. Merging again changes nothing: a run is stored once. A folder
+/// given twice (however it is spelled) is refused: it is most likely a slip for another shard's
+/// folder, whose runs would then be missing. Runs still missing after the merge are named, by shard when the shards noted
 /// theirs, and make the exit code 1: the outputs are kept, as for a run stopped at a limit.
 public struct MergeCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
@@ -28,8 +29,8 @@ public struct MergeCommand: ParsableCommand {
             standard error says how many of how many are missing and from which shards (or \
             points): exit code 1, so a job that depends on the merge (Slurm afterok) does not \
             start. Exit code 1 also when a run stopped at a limit; 2 for a folder without a store, \
-            stores of different plans, or an --out that is one of the shards' folders (merge \
-            never replaces a shard).
+            stores of different plans, a folder given twice, or an --out that is one of the \
+            shards' folders (merge never replaces a shard).
             """
     )
 
@@ -47,6 +48,18 @@ public struct MergeCommand: ParsableCommand {
     public func validate() throws {
         if folders.isEmpty { throw ValidationError("merge needs at least one folder of a sweep's shard") }
         if out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
+        // A folder given twice adds nothing, and is most likely a slip for another shard's
+        // folder (`s1 s1` for `s1 s2`): it is refused by name, whatever the spelling (`s1`, `./s1/`).
+        var given: [String: String] = [:]
+        for folder in folders {
+            let path = Self.canonical(folder)
+            if let earlier = given[path] {
+                let spelled = earlier == folder ? "" : " (also as \(TerminalText.inline(earlier)))"
+                throw ValidationError(
+                    "the folder \(TerminalText.inline(folder)) is given twice\(spelled); give each shard's folder once")
+            }
+            given[path] = folder
+        }
         // Merging into one of the inputs would replace that shard's files with the merged set
         // (and its store with the union): a shard is never written by merge.
         let target = Self.canonical(out)

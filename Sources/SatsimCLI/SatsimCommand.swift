@@ -28,6 +28,10 @@ public struct SatsimCommand: ParsableCommand {
     /// report as 64), 1 for a run that hit a limit.
     public static func entryPoint(arguments: [String]? = nil) -> Never {
         GSL.prepare()
+        if let refusal = helpTopicRefusal(arguments: arguments ?? Array(CommandLine.arguments.dropFirst())) {
+            Console.error(refusal)
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -46,6 +50,46 @@ public struct SatsimCommand: ParsableCommand {
             if !message.isEmpty { Console.error(message) }
             Foundation.exit(code.rawValue == 1 ? 1 : 2)
         }
+    }
+
+    /// `satsim help WORD...` naming no subcommand: the refusal to print (exit 2), or nil when
+    /// every word names one (or the arguments are not a `help` request).
+    ///
+    /// argument-parser's `help` shows the help of the longest run of leading words that name
+    /// subcommands and silently drops the rest, so `satsim help runn` printed the main help and
+    /// exited 0, as if `runn` were a topic it knew. Here a word that names no subcommand of the
+    /// command before it is refused, with the closest name, as a mistyped `satsim runn` is.
+    /// Options (`satsim help run -h`) are left to the parser, which ignores them.
+    static func helpTopicRefusal(arguments: [String]) -> String? {
+        guard arguments.first == "help" else { return nil }
+        // nil once past argument-parser's own `help` (`satsim help help`), which has no subcommands.
+        var command: ParsableCommand.Type? = SatsimCommand.self
+        var named = "satsim"
+        for word in arguments.dropFirst() where word != "--" && !word.hasPrefix("-") {
+            let children = command?.configuration.subcommands ?? []
+            var names = children.map { $0._commandName }
+            if command == SatsimCommand.self { names.append("help") }
+            let shown = word.count > 60 ? String(word.prefix(60)) + "..." : word
+            let topic = named == "satsim" ? "" : named.dropFirst("satsim ".count) + " "
+            guard !names.isEmpty else {
+                return "Error: '\(named)' has no subcommands, found '\(shown)'\nUsage: satsim help \(topic.dropLast())"
+            }
+            if word == "help", command == SatsimCommand.self {
+                command = nil
+                named += " help"
+                continue
+            }
+            guard let next = children.first(where: { $0._commandName == word || $0.configuration.aliases.contains(word) }) else {
+                let usage = "Usage: satsim help \(topic)<subcommand> (see '\(named) --help')"
+                if let close = Suggestion.closest(to: word, in: names) {
+                    return "Error: Unknown subcommand '\(shown)'; did you mean '\(close)'?\n" + usage
+                }
+                return "Error: Unknown subcommand '\(shown)'; the subcommands are " + names.joined(separator: ", ") + "\n" + usage
+            }
+            command = next
+            named += " " + next._commandName
+        }
+        return nil
     }
 
     /// A usage error as one located sentence and one short usage hint:
@@ -121,3 +165,4 @@ enum Console {
         }
     }
 }
+

@@ -10,8 +10,9 @@ public enum TimeSeriesCSV {
         return out
     }
 
-    /// A column name (names come from the scenario and are text a user wrote): RFC 4180 quoting
-    /// and OWASP's neutralisation of a leading formula character (``CSVField``). The rows are
+    /// A column name (names come from the scenario and are text a user wrote): control
+    /// characters as escapes, RFC 4180 quoting and OWASP's neutralisation of a leading formula
+    /// character (``CSVField``). The rows are
     /// numbers and never pass through here.
     public static func escape(_ field: String) -> String { CSVField.text(field) }
 }

@@ -292,13 +292,16 @@ struct HostilePlanTests {
         try Data(repeating: 0x41, count: 5000).write(to: URL(fileURLWithPath: corrupt).appendingPathComponent("results.sqlite"))
         Self.expect(try Self.satsim(["merge", a, corrupt, "--out", try Self.folder()]), 2, ["is not a satsim results store that can be read"])
 
-        // The same folder twice is that folder once; the two shards make the whole sweep. One
+        // The same folder twice, however it is spelled, is refused by name before anything is
+        // written: `a a` is most likely a slip for `a b` (it was merged as `a` once, exit 1 for
+        // the runs of b, which did not say why). The two shards make the whole sweep. One
         // shard alone is an incomplete merge: partial outputs, the missing shard named, exit 1
         // (the contract's "ran but hit a limit").
         let twice = try Self.folder("twice"), once = try Self.folder("once"), whole = try Self.folder("whole")
-        Self.expect(try Self.satsim(["merge", a, a, "--out", twice]), 1, ["2 of 4 runs are missing, from shard 1/2"])
+        Self.expect(try Self.satsim(["merge", a, a, "--out", twice]), 2, ["Error: the folder \(a) is given twice; give each shard's folder once"])
+        Self.expect(try Self.satsim(["merge", a, b, a + "/./", "--out", twice]), 2, ["Error: the folder \(a)/./ is given twice (also as \(a))"])
+        #expect(!FileManager.default.fileExists(atPath: twice), "nothing is written")
         Self.expect(try Self.satsim(["merge", a, "--out", once]), 1, ["2 of 4 runs are missing, from shard 1/2"])
-        #expect(try String(contentsOfFile: twice + "/runs.csv", encoding: .utf8) == (try String(contentsOfFile: once + "/runs.csv", encoding: .utf8)))
         // A shard's own folder as --out (however it is spelled) is refused and left as it was.
         let before = try String(contentsOfFile: a + "/runs.csv", encoding: .utf8)
         Self.expect(try Self.satsim(["merge", a, b, "--out", a + "/."]), 2, ["never replaces a shard"])

@@ -81,4 +81,30 @@ struct MissingFileTests {
         #expect(far.status == 2)
         #expect(far.stderr.hasPrefix("Error: Unexpected argument 'zzzzzz'\n"), "\(far.stderr)")
     }
+
+    /// `satsim help runn` printed the main help and exited 0: argument-parser's `help` shows the
+    /// longest run of words that name subcommands and drops the rest. A word that names none is
+    /// refused like a mistyped subcommand (exit 2, the closest name); `help run` still helps.
+    @Test("help with a word that names no subcommand is refused with the closest one")
+    func helpOfAnUnknownSubcommand() throws {
+        let typo = try CLIHarness.run(["help", "runn"], timeout: 60)
+        #expect(typo.status == 2)
+        #expect(typo.stdout.isEmpty, "\(typo.stdout)")
+        #expect(typo.stderr == "Error: Unknown subcommand 'runn'; did you mean 'run'?\nUsage: satsim help <subcommand> (see 'satsim --help')\n",
+                "\(typo.stderr)")
+        let far = try CLIHarness.run(["help", "zzzzzz"], timeout: 60)
+        #expect(far.status == 2)
+        #expect(far.stderr.hasPrefix("Error: Unknown subcommand 'zzzzzz'; the subcommands are run, check, compare, explain, sweep, chaos, merge, validate, scenarios, help\n"),
+                "\(far.stderr)")
+        let beyond = try CLIHarness.run(["help", "run", "x.yaml"], timeout: 60)
+        #expect(beyond.status == 2)
+        #expect(beyond.stderr.hasPrefix("Error: 'satsim run' has no subcommands, found 'x.yaml'\n"), "\(beyond.stderr)")
+        for words in [["help", "run"], ["help", "run", "-h"], ["help", "sweep"], ["help"], ["help", "help"]] {
+            let help = try CLIHarness.run(words, timeout: 60)
+            #expect(help.status == 0, "\(words): \(help.stderr)")
+            #expect(help.stderr.isEmpty, "\(words): \(help.stderr)")
+            #expect(help.stdout.hasPrefix("OVERVIEW: "), "\(words): \(help.stdout)")
+        }
+        #expect(try CLIHarness.run(["help", "run"], timeout: 60).stdout.contains("USAGE: satsim run "))
+    }
 }

@@ -87,7 +87,7 @@ struct SweepEndToEndTests {
         let shardRuns = try Self.read(first.folder, "runs.csv").split(separator: "\n").count - 1
         #expect(shardRuns == 6, "shard 0/2 of 12 runs holds 6")
         // Merging again changes nothing.
-        let again = try CLIHarness.run(["merge", first.folder.path, second.folder.path, first.folder.path, "--out", merged.path], timeout: 600)
+        let again = try CLIHarness.run(["merge", first.folder.path, second.folder.path, "--out", merged.path], timeout: 600)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try Self.read(merged, "runs.csv") == (try Self.read(whole.folder, "runs.csv")))
     }

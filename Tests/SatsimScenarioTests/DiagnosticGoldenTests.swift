@@ -120,6 +120,9 @@ import Testing
         edit("expect-bad-condition", "variants:", "expect: { recovery_time: \"about 60\" }\nvariants:"),
         edit("expect-outcome-list-misspelt", "variants:", "expect: { outcome: [recovered, stabel] }\nvariants:"),
         edit("expect-outcome-list-empty", "variants:", "expect: { outcome: [] }\nvariants:"),
+        edit("expect-outcome-list-repeated", "variants:", "expect: { outcome: [stable, recovered, stable] }\nvariants:"),
+        // A key past YAML's 1024-character limit for implicit keys, at the key, with its path.
+        edit("key-longer-than-yaml-reads", "    retry:", "    \(String(repeating: "r", count: 1_030)): 1\n    retry:"),
         edit("expect-outcome-not-equal-misspelt", "variants:", "expect: { outcome: \"!= metastabel\" }\nvariants:"),
         edit("expect-outcome-comparison", "variants:", "expect: { outcome: \">= recovered\" }\nvariants:"),
         edit("expect-variant-unknown", "variants:", "expect: { variants: { more-worker: { outcome: stable } } }\nvariants:"),

@@ -71,6 +71,11 @@ import Testing
     @Test("Bad lists, names and blocks are refused at the offending value", arguments: [
         ("expect: { outcome: [recovered, stabel] }", "expect.outcome.1", "stable"),
         ("expect: { outcome: [] }", "expect.outcome", nil),
+        // A repeated outcome adds nothing to "any of them": almost certainly a slip for another.
+        ("expect: { outcome: [stable, stable] }", "expect.outcome.1", nil),
+        ("expect: { outcome: [recovered, stable, metastable, stable] }", "expect.outcome.3", nil),
+        ("expect: { outcome: \"in [stable, recovered, stable]\" }", "expect.outcome", nil),
+        ("expect: { variants: { slow: { outcome: [degraded, degraded] } } }", "expect.variants.slow.outcome.1", nil),
         ("expect: { outcome: \"!= metastabel\" }", "expect.outcome", "metastable"),
         ("expect: { outcome: \"!=\" }", "expect.outcome", nil),
         ("expect: { outcome: \">= 3\" }", "expect.outcome", nil),

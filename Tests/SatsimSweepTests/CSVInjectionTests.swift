@@ -32,9 +32,9 @@ struct CSVInjectionTests {
 
     @Test("Each formula character at the start is neutralised and quoted; inside a cell it is not", arguments: [
         ("=1+2", "\"'=1+2\""), ("+5", "\"'+5\""), ("-x", "\"'-x\""), ("@SUM(A1:A9)", "\"'@SUM(A1:A9)\""),
-        ("\tx", "\"'\tx\""), ("\rx", "\"'\rx\""), ("=HYPERLINK(\"http://e.x\",\"y\")", "\"'=HYPERLINK(\"\"http://e.x\"\",\"\"y\"\")\""),
+        ("\tx", "\"'\tx\""), ("=HYPERLINK(\"http://e.x\",\"y\")", "\"'=HYPERLINK(\"\"http://e.x\"\",\"\"y\"\")\""),
         ("a=b", "a=b"), ("plain", "plain"), ("", ""), ("'=1", "'=1"), ("a,b", "\"a,b\""), ("a\"b", "\"a\"\"b\""),
-        ("a\nb", "\"a\nb\""), ("a\r\nb", "\"a\r\nb\""),
+        ("a\nb", "\"a\nb\""),
         // OWASP: a leading line feed, and the full-width forms of the formula characters.
         ("\nx", "\"'\nx\""), ("\u{FF1D}1+2", "\"'\u{FF1D}1+2\""), ("\u{FF0B}5", "\"'\u{FF0B}5\""),
         ("\u{FF0D}x", "\"'\u{FF0D}x\""), ("\u{FF20}x", "\"'\u{FF20}x\""),
@@ -46,6 +46,29 @@ struct CSVInjectionTests {
         #expect(CSVField.text(text) == written)
         // Read back, the cell is the text, with the apostrophe when it was neutralised.
         #expect(Self.fields(written) == [CSVField.startsFormula(text) ? "'" + text : text])
+    }
+
+    /// Control characters in varied text (a sweep over labels or descriptions) reached runs.csv
+    /// and points.csv raw: `cat runs.csv` rang the bell, recoloured the terminal (ESC), hid the
+    /// start of a cell (CR) or reordered it (a right-to-left override). RFC 4180's grammar
+    /// (section 2: TEXTDATA = %x20-21 / %x23-2B / %x2D-7E; a quoted field adds only COMMA, CR, LF
+    /// and 2DQUOTE) has no place for them: each is written as satsim writes it on a terminal
+    /// (TerminalText: C0 but LF and TAB, DEL, C1, the Bidi_Control characters), and the quoting
+    /// and neutralisation apply to what is written. Text without them is unchanged.
+    @Test("Control characters are written as visible escapes; line feeds, tabs and other text are kept", arguments: [
+        ("bell\u{7}here", "bell\\u{7}here"), ("\u{1B}[31mred", "\\u{1B}[31mred"), ("cr\rhide", "cr\\u{D}hide"),
+        ("\u{0}nul", "\\u{0}nul"), ("del\u{7F}", "del\\u{7F}"), ("c1\u{85}\u{9B}", "c1\\u{85}\\u{9B}"),
+        ("rtl\u{202E}cba", "rtl\\u{202E}cba"), ("mark\u{200F}1", "mark\\u{200F}1"),
+        // A CR was quoted raw and a leading CR neutralised; it is now an escape, and neither is needed.
+        ("\rx", "\\u{D}x"), ("a\r\nb", "\"a\\u{D}\nb\""),
+        // Escaped first, then quoted and neutralised as any text.
+        ("\u{1B},x", "\"\\u{1B},x\""), ("=\u{7}", "\"'=\\u{7}\""), ("\t\u{7}", "\"'\t\\u{7}\""),
+        // Kept: plain text, non-ASCII letters, tabs inside, line feeds (quoted, RFC 4180 2.6).
+        ("plain", "plain"), ("café → 5", "café → 5"), ("a\tb", "a\tb"), ("a\nb", "\"a\nb\""),
+    ])
+    func controlCharacters(text: String, written: String) {
+        #expect(CSVField.text(text) == written)
+        #expect(!written.unicodeScalars.contains { TerminalText.isUnsafe($0) }, "nothing a terminal would act on")
     }
 
     static let layout = ResultsLayout(
@@ -66,6 +89,29 @@ struct CSVInjectionTests {
         let width = Self.fields(lines[0]).count
         #expect(lines.allSatisfy { Self.fields($0).count == width })
         #expect(Self.fields(lines[2])[6] == "'-stopped, at a limit")
+    }
+
+    @Test("runs.csv and points.csv: varied text with control characters is written with escapes, the store keeps it")
+    func controlCharactersInVariedText() throws {
+        let layout = ResultsLayout(
+            identity: "plan", scenario: "demo", replications: 1, columns: ["timeline.0.label"],
+            points: [["plain"], ["\u{1B}]0;owned\u{7}x"], ["a\rb"]], figures: ["recovery_time"])
+        let records = (0..<3).map { RunRecord(key: RunKey(point: $0, replication: 0), seed: 1, outcome: "stable", limit: nil, values: [1]) }
+        let runs = ResultsCSV.runs(records, layout: layout)
+        #expect(runs == "point,replication,timeline.0.label,seed,outcome,limit_hit,recovery_time\n"
+            // The ';' of the escape sequence is quoted, as any semicolon.
+            + "0,0,plain,1,stable,,1\n1,0,\"\\u{1B}]0;owned\\u{7}x\",1,stable,,1\n2,0,a\\u{D}b,1,stable,,1\n")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("satsim-csv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        let store = try ResultsStore(path: url.path + "/results.sqlite", layout: layout)
+        for record in records { try store.insert(record) }
+        let points = ResultsCSV.points(try store.summaries(), layout: layout)
+        for csv in [runs, points] {
+            #expect(!csv.unicodeScalars.contains(where: TerminalText.isUnsafe), "\(csv)")
+        }
+        #expect(points.contains("\n2,a\\u{D}b,"), "\(points)")
+        // The store holds the values as they were.
+        #expect(try ResultsStore(existingAt: url.path + "/results.sqlite").layout.points == layout.points)
     }
 
     @Test("points.csv: the varied text cells are neutralised, the real and integer cells are not")

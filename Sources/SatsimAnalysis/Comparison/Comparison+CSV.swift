@@ -31,7 +31,8 @@ extension Comparison {
         return "\(x)"
     }
 
-    /// A cell of a text column (the figure's path, the variant's name): RFC 4180 quoting and
-    /// OWASP's neutralisation of a leading `=`, `+`, `-`, `@`, tab or CR (``CSVField``).
+    /// A cell of a text column (the figure's path, the variant's name): control characters as
+    /// escapes, RFC 4180 quoting and OWASP's neutralisation of a leading `=`, `+`, `-`, `@`, tab
+    /// or line feed (``CSVField``).
     static func csvField(_ text: String) -> String { CSVField.text(text) }
 }

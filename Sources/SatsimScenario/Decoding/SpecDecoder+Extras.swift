@@ -171,6 +171,12 @@ extension SpecDecoder {
                         suggestion: Suggestion.closest(to: unknown, in: outcomes))
                     continue
                 }
+                if let repeated = parsed.names.enumerated().first(where: { parsed.names.prefix($0.offset).contains($0.element) }) {
+                    // The text form `in [stable, stable]` is refused as the list form is.
+                    error(pair.value.position, path, "found \(pair.value.foundDescription), expected each outcome once ("
+                        + "\(repeated.element) is listed twice): the list passes when the run's outcome is any of them")
+                    continue
+                }
             } else if ExpectationCondition(condition) == nil {
                 error(pair.value.position, path,
                     "found \(pair.value.foundDescription), expected a comparison and a number such as \">= 700\" (one of <, <=, ==, !=, >=, >)")
@@ -195,6 +201,16 @@ extension SpecDecoder {
             guard let name = item.scalar, !item.isNull, outcomes.contains(name) else {
                 error(item.position, "\(path).\(index)", "found \(item.foundDescription), expected one of " + outcomes.joined(separator: ", "),
                     suggestion: item.scalar.flatMap { Suggestion.closest(to: $0, in: outcomes) })
+                ok = false
+                continue
+            }
+            // A repeated outcome adds nothing to "any of them passes": almost certainly a slip
+            // for another outcome, so it is refused rather than kept.
+            if let first = items.prefix(index).firstIndex(where: { $0.scalar == name }) {
+                let unlisted = outcomes.filter { candidate in !items.contains { $0.scalar == candidate } }
+                error(item.position, "\(path).\(index)", "found \(item.foundDescription) again (also item \(first)); expected each outcome once: "
+                    + "the list passes when the run's outcome is any of them, so a repeated one adds nothing"
+                    + (unlisted.isEmpty ? "" : "; outcomes not listed are " + unlisted.joined(separator: ", ")))
                 ok = false
                 continue
             }

@@ -46,7 +46,8 @@ struct YAMLReader {
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
-                    failure = ScenarioError(syntaxError(parser, text: text, bytes: buffer))
+                    failure = ScenarioError(longKeyError(parser, text: text, builder: builder)
+                        ?? syntaxError(parser, text: text, bytes: buffer))
                     return
                 }
                 defer { yaml_event_delete(&event) }
@@ -88,11 +89,6 @@ struct YAMLReader {
             message += " (\(context) at line \(parser.context_mark.line + 1))"
         }
         let mark = parser.problem_mark
-        if problem == "mapping values are not allowed in this context", mark.column > 1024 {
-            // libyaml stops reading a plain key after 1024 characters; the ':' that follows
-            // then looks misplaced, and its message does not say why.
-            message += "; the key before this ':' is longer than 1024 characters, which YAML does not read as a key (names are at most 100 characters)"
-        }
         if Self.character(in: text, line: Int(clamping: mark.line), column: Int(clamping: mark.column)) == "\t" {
             // libyaml says "found character that cannot start any token", which does not name it.
             message += "; the character there is a tab: YAML indents with spaces, never tabs"
@@ -100,6 +96,91 @@ struct YAMLReader {
         return Diagnostic(
             file: file, line: Int(clamping: mark.line) + 1, column: Int(clamping: mark.column) + 1, path: "",
             message: message)
+    }
+
+    /// YAML reads a key written without `?` (an implicit key) only when its ':' comes at most
+    /// 1024 characters after the key's start, on the same line (YAML 1.2.2,
+    /// https://yaml.org/spec/1.2.2/#742-flow-mappings: "the ':' indicator must appear at most
+    /// 1024 Unicode characters beyond the start of the key"; #822-block-mappings applies it to
+    /// block keys; libyaml: `yaml_parser_stale_simple_keys`). Past that, libyaml drops the key and stumbles on the
+    /// ':' after it, in one of three words depending on where the key stands: "could not find
+    /// expected ':'" (a key that must start a line of its mapping), "mapping values are not
+    /// allowed in this context" (the first key of a block mapping) or "did not find expected
+    /// ',' or '}'" (in a flow mapping), none of which names the key or says what is wrong with
+    /// it. This says it, at the key: nil when the error is not that one.
+    ///
+    /// libyaml's pending simple key (the context of "while scanning a simple key", else the one
+    /// of the current flow level) gives where the key starts; the error is this one when that is
+    /// more than 1024 characters before libyaml's mark on the same line, and the key written
+    /// there (plain, or quoted and closed) ends, spaces aside, at a ':' at or just after the mark.
+    /// A long value holding ': ' (`description: ... note: ...`) is a value, not a key, and keeps
+    /// libyaml's own message.
+    private func longKeyError(_ parser: yaml_parser_t, text: String, builder: TreeBuilder) -> Diagnostic? {
+        guard parser.error == YAML_SCANNER_ERROR || parser.error == YAML_PARSER_ERROR else { return nil }
+        let problem = parser.problem.map { String(cString: $0) } ?? ""
+        let context = parser.context.map { String(cString: $0) } ?? ""
+        let start: yaml_mark_t
+        if problem == "could not find expected ':'", context == "while scanning a simple key" {
+            start = parser.context_mark
+        } else if problem == "mapping values are not allowed in this context" || problem.hasPrefix("did not find expected ',' or ") {
+            guard let bottom = parser.simple_keys.start, let top = parser.simple_keys.top, top > bottom else { return nil }
+            start = (top - 1).pointee.mark
+        } else {
+            return nil
+        }
+        let mark = parser.problem_mark
+        guard start.line == mark.line, mark.index > start.index + 1024, mark.column > start.column,
+              let row = Self.row(in: text, line: Int(clamping: mark.line)) else { return nil }
+        let first = Int(clamping: start.column), at = Int(clamping: mark.column)
+        guard let end = Self.endOfKey(in: row, from: first, inFlow: parser.flow_level > 0), end <= at else { return nil }
+        var colon = end
+        while colon < row.count, row[colon] == " " || row[colon] == "\t" { colon += 1 }
+        guard colon < row.count, row[colon] == ":", colon >= at else { return nil }
+        let key = String(String.UnicodeScalarView(row[first..<end]))
+        // A quoted key's path shows what is between its quotes, as a read key's would.
+        let name = row[first] == "\"" || row[first] == "'" ? String(key.dropFirst().dropLast()) : key
+        let position = SourcePosition(file: file, line: Int(clamping: start.line) + 1, column: first + 1)
+        return Diagnostic(
+            at: position, path: builder.path(toKey: name, at: position, inBlock: parser.flow_level == 0),
+            "found a key of \(row[first..<end].count) characters ('\(Diagnostic.shown(key, limit: 20))'): YAML reads a key written "
+                + "without '?' only when its ':' comes at most 1024 characters after its start, so this key is not read as one; names are at most 100 characters")
+    }
+
+    /// The column just past the key that starts at `first` of `row`: a quoted key's closing
+    /// quote, or where a plain key stops (at ': ', a ':' ending the line, or in a flow
+    /// collection at ',', '[', ']', '{', '}' and ':' before one of them). Nil for a quoted key
+    /// not closed on the line.
+    static func endOfKey(in row: [Unicode.Scalar], from first: Int, inFlow: Bool) -> Int? {
+        guard first < row.count else { return nil }
+        let quote = row[first]
+        if quote == "\"" || quote == "'" {
+            var i = first + 1
+            while i < row.count {
+                if quote == "\"", row[i] == "\\" { i += 2; continue }
+                if row[i] == quote {
+                    // '' inside a single-quoted scalar is one quote.
+                    if quote == "'", i + 1 < row.count, row[i + 1] == "'" { i += 2; continue }
+                    return i + 1
+                }
+                i += 1
+            }
+            return nil
+        }
+        let flowIndicators: Set<Unicode.Scalar> = [",", "[", "]", "{", "}"]
+        var i = first
+        var end = first
+        while i < row.count {
+            let c = row[i]
+            if inFlow, flowIndicators.contains(c) { break }
+            if c == ":" {
+                let next: Unicode.Scalar? = i + 1 < row.count ? row[i + 1] : nil
+                if next == nil || next == " " || next == "\t" || next == "\r" || (inFlow && next.map(flowIndicators.contains) == true) { break }
+            }
+            if c == "#", i > first, row[i - 1] == " " || row[i - 1] == "\t" { break }
+            if c != " " && c != "\t" && c != "\r" { end = i + 1 }
+            i += 1
+        }
+        return end
     }
 
     /// The 1-based line and column (in Unicode scalars) of the byte at `offset` of UTF-8 `bytes`,
@@ -133,6 +214,16 @@ struct YAMLReader {
             guard current == line else { continue }
             let scalars = Array(row.unicodeScalars.prefix(column + 1))
             return scalars.count > column ? scalars[column] : nil
+        }
+        return nil
+    }
+
+    /// The Unicode scalars of 0-based `line` of `text` (lines split at LF), or nil beyond it.
+    static func row(in text: String, line: Int) -> [Unicode.Scalar]? {
+        var current = 0
+        for row in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            defer { current += 1 }
+            if current == line { return Array(row.unicodeScalars) }
         }
         return nil
     }
@@ -177,6 +268,42 @@ private struct TreeBuilder {
             }
         }
         return parts.joined(separator: ".")
+    }
+
+    /// The key path of the key `key` written at `position` that libyaml could not read (see
+    /// ``YAMLReader/longKeyError(_:text:builder:)``), for messages.
+    ///
+    /// The parser may already have taken the text as something else: a flow mapping's pending
+    /// key, a sequence's last item, or (the first key of a block mapping) the value of the key
+    /// before it; the path is then where it was taken. In block context libyaml stops before it
+    /// ends the collections indented deeper than the key, so those are left out, and the key's
+    /// own mapping (the one that starts at its column) is still waiting for the value of the key
+    /// before it, which is no part of the path.
+    func path(toKey key: String, at position: SourcePosition, inBlock: Bool) -> String {
+        var frames = stack[...]
+        if inBlock {
+            // A sequence at the key's column is an indentless one, the value of the key before.
+            while let top = frames.last, top.start.column > position.column || (!top.isMapping && top.start.column == position.column) {
+                frames = frames.dropLast()
+            }
+        }
+        var parts: [String] = []
+        for (index, frame) in zip(frames.indices, frames) {
+            let isTop = index == frames.indices.last
+            if frame.isMapping {
+                guard let pending = frame.pendingKey else {
+                    if isTop, let last = frame.entries.last, last.value.position == position { parts.append(last.key) }
+                    continue
+                }
+                if isTop, pending.position == position || (inBlock && frame.start.column == position.column) { continue }
+                parts.append(pending.name)
+            } else if isTop, frame.items.last?.position == position {
+                parts.append(String(frame.items.count - 1))
+            } else {
+                parts.append(String(frame.items.count))
+            }
+        }
+        return (parts + [key]).joined(separator: ".")
     }
 
     /// Handles one event; returns a diagnostic that stops reading.

@@ -75,7 +75,8 @@ extension ScenarioSchema {
             `expect` maps a figure to a condition: a comparison (`<`, `<=`, `==`, `!=`, `>=`, `>`) and a
             number, quoted in YAML (`">= 700"`); a bare number means `==`. `outcome` takes one of
             \(outcomes.map { "`\($0)`" }.joined(separator: ", ")); `"!= NAME"` (any outcome but that one);
-            or a list of them, any of which passes (`outcome: [recovered, stable]`).
+            or a list of them, any of which passes (`outcome: [recovered, stable]`), each listed once (a
+            repeated outcome is refused: it adds nothing, and is most likely a slip for another).
 
             `expect.variants` gives a variant its own block: `variants: { NAME: { FIGURE: condition, ... } }`,
             NAME one of the file's `variants`. `satsim check FILE` checks the base entries on a run of the

@@ -41,8 +41,8 @@ public enum ResultsCSV {
     }
 
     /// A cell of a text column (header names, varied values, which are text as in the store's
-    /// TEXT columns, outcomes, limits): RFC 4180 quoting and OWASP's neutralisation of a leading
-    /// `=`, `+`, `-`, `@`, tab or CR (``CSVField``). Counts, seeds and figures are numbers and
-    /// never pass through here.
+    /// TEXT columns, outcomes, limits): control characters as escapes, RFC 4180 quoting and
+    /// OWASP's neutralisation of a leading `=`, `+`, `-`, `@`, tab or line feed (``CSVField``).
+    /// Counts, seeds and figures are numbers and never pass through here.
     static func field(_ text: String) -> String { CSVField.text(text) }
 }
