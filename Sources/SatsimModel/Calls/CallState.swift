@@ -17,6 +17,8 @@ struct CallState {
     var breaker: CircuitBreaker?
     /// Draws whether the call is made, and the backoff jitter.
     let stream: RandomStream
+    /// `stream` without reference counting, for every retry's jitter.
+    let streamRef: UnownedRef<RandomStream>
     /// The calendar FIFO its attempt timeouts go to (all `timeout` after their send, so in
     /// order); -1 without a timeout (one a `set` gives later goes to the heap, in the same order).
     var timeoutFIFO = -1

@@ -65,7 +65,7 @@ extension Simulation {
             return
         }
         if requests.rows[Int(r)].attemptsSent < calls[k].maxAttempts && calls[k].retryMask & (1 << UInt8(outcome.index)) != 0 {
-            let wait = backoff(request: r, spec: calls[k].backoff, stream: calls[k].stream)
+            let wait = backoff(request: r, spec: calls[k].backoff, stream: calls[k].streamRef)
             calendar.schedule(
                 at: now + wait, kind: EventKind.retry.rawValue, slot: r, generation: requests.slots.generation(of: r))
             return

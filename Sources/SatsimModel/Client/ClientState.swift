@@ -82,6 +82,8 @@ struct ClientState {
     let arrivalStreamRef: UnownedRef<RandomStream>
     let networkStream: RandomStream
     let backoffStream: RandomStream
+    /// `backoffStream` without reference counting, for every retry's jitter.
+    let backoffStreamRef: UnownedRef<RandomStream>
     let thinkStream: RandomStream
     var network: Sampler?
     var think: Sampler?

@@ -245,7 +245,7 @@ extension Simulation {
         if requests.rows[ri].attemptsSent < clients[c].maxAttempts
             && clients[c].retryMask & (1 << UInt8(outcome.index)) != 0
         {
-            let wait = backoff(request: r, spec: clients[c].backoff, stream: clients[c].backoffStream)
+            let wait = backoff(request: r, spec: clients[c].backoff, stream: clients[c].backoffStreamRef)
             if wait > .zero {
                 calendar.schedule(
                     at: now + wait, kind: EventKind.retry.rawValue, slot: r, generation: requests.slots.generation(of: r))
@@ -290,7 +290,7 @@ extension Simulation {
     }
 
     /// The wait before the n-th retry (n = 0 first): v = min(cap, base x multiplier^n), then jitter.
-    func backoff(request r: UInt32, spec: BackoffSpec?, stream: RandomStream) -> SimTime {
+    func backoff(request r: UInt32, spec: BackoffSpec?, stream: UnownedRef<RandomStream>) -> SimTime {
         guard let spec else { return .zero }
         let n = Double(requests.rows[Int(r)].attemptsSent - 1)
         let base = spec.base.seconds
@@ -299,12 +299,12 @@ extension Simulation {
         let wait: Double
         switch spec.jitter {
         case .none: wait = v
-        case .full: wait = v * stream.uniform()
-        case .equal: wait = v / 2 + v / 2 * stream.uniform()
+        case .full: wait = v * stream.with { $0.uniform() }
+        case .equal: wait = v / 2 + v / 2 * stream.with { $0.uniform() }
         case .decorrelated:
             let previous = requests.rows[Int(r)].previousBackoff == 0 ? base : Double(requests.rows[Int(r)].previousBackoff) * 1e-9
             let hi = max(base, 3 * previous)
-            wait = min(cap, base + (hi - base) * stream.uniform())
+            wait = min(cap, base + (hi - base) * stream.with { $0.uniform() })
         }
         let time = SimTime(seconds: wait)
         requests.rows[Int(r)].previousBackoff = max(time.nanoseconds, 1)

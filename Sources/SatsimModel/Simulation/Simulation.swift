@@ -139,13 +139,14 @@ public final class Simulation: EventProcessor {
                 guard let target = spec.services.firstIndex(where: { $0.name == call.service }) else {
                     preconditionFailure("service \(service.name) calls unknown service \(call.service): validate the spec first")
                 }
+                let callStream = RandomStream(seed: spec.seed, component: "services.\(service.name).calls.\(k)")
                 calls.append(
                     CallState(
                         spec: call, caller: s, target: target, timeout: call.timeout?.nanoseconds ?? Int64.max,
                         maxAttempts: Int32(clamping: call.retry?.maxAttempts ?? 1),
                         retryMask: Self.retryMask(call.retry), backoff: call.retry?.backoff,
                         budget: call.retry?.budget.map(RetryBudget.init),
-                        stream: RandomStream(seed: spec.seed, component: "services.\(service.name).calls.\(k)")))
+                        stream: callStream, streamRef: UnownedRef(callStream)))
                 if call.timeout != nil { calls[calls.count - 1].timeoutFIFO = calendar.addFIFO() }
             }
         }
@@ -164,12 +165,12 @@ public final class Simulation: EventProcessor {
             case .constant(let r): rate = r
             case .closed(_, let thinkTime): (closed, think) = (true, Sampler(thinkTime))
             }
-            let arrivalStream = stream("arrival"), latency = LatencyHistogramBox()
+            let arrivalStream = stream("arrival"), backoffStream = stream("backoff"), latency = LatencyHistogramBox()
             clients.append(
                 ClientState(
                     spec: client, target: target, arrivalStream: arrivalStream,
                     arrivalStreamRef: UnownedRef(arrivalStream), networkStream: stream("network"),
-                    backoffStream: stream("backoff"), thinkStream: stream("think"),
+                    backoffStream: backoffStream, backoffStreamRef: UnownedRef(backoffStream), thinkStream: stream("think"),
                     network: client.network.map(Sampler.init), think: think,
                     timeout: client.timeout?.nanoseconds ?? Int64.max,
                     maxAttempts: Int32(clamping: client.retry?.maxAttempts ?? 1), retryMask: mask,
