@@ -32,7 +32,7 @@
 /// geometrically and is reused, so a steady-state run allocates nothing per event.
 public struct EventCalendar {
     @usableFromInline internal var heap: InlineColumn<ScheduledEvent>
-    @usableFromInline internal let fifos = UnsafeColumn<EventFIFO>(capacity: 4)
+    @usableFromInline internal var fifos = InlineColumn<EventFIFO>(capacity: 4)
     /// The same FIFOs, unretained, for the hot path: reading a class reference out of `fifos` into
     /// a local costs a retain and a release (2.7% of the instructions on the retry benchmark,
     /// callgrind). `fifos` keeps them alive for as long as the calendar lives.

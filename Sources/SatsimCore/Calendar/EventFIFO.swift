@@ -4,7 +4,7 @@
 /// O(log n) for the heap, and the heap stays smaller by as many events. See
 /// ``EventCalendar/addFIFO()``.
 public final class EventFIFO {
-    // Unchecked for the same reason as UnsafeColumn's storage: one task, no overlapping access.
+    // Unchecked for the same reason as InlineColumn's owner: one task, no overlapping access.
     @exclusivity(unchecked) @usableFromInline internal var base: UnsafeMutablePointer<ScheduledEvent>
     /// Capacity - 1; the capacity is a power of two, so an index wraps with a mask.
     @exclusivity(unchecked) @usableFromInline internal var mask: Int

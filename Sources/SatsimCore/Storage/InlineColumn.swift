@@ -1,23 +1,32 @@
-/// A growable array in memory managed by hand, as ``UnsafeColumn``, whose element address is
-/// kept in the value itself: reading an element of a column stored in a simulation costs one
-/// load (the address), not two (the column object, then its address).
+/// A growable array in memory the owner manages by hand: reads and writes go straight to the
+/// buffer, with no copy-on-write uniqueness check and no dynamic exclusivity check, and the
+/// buffer's address is kept in the value itself.
 ///
-/// **Why.** The simulation's hot state lives in columns: `clients[c].counters.attempts &+= 1`
-/// through an ``UnsafeColumn`` loads the column object from the simulation, then the object's
-/// buffer address, then writes the row; and after every store through a pointer the compiler
-/// must assume both loads may have changed, so it makes them again at the next access.
-/// callgrind's cache model counted 182 data reads per event on the M/M/c benchmark against the
-/// C loop's 85 (Benchmarks/README.md, session 14). An `InlineColumn` stored in the simulation
-/// (or in a slab stored there) keeps the address and count in the simulation's own memory:
-/// one load per access, as C's global arrays.
+/// **Why no Swift `Array`.** A simulation writes its hot state (slab rows, component states, the
+/// calendar) a few dozen times per event. Through a Swift `Array` stored in a class every such
+/// write first asks the runtime whether the buffer is uniquely referenced (a call each time);
+/// callgrind counted 26 of them per event on the M/M/c benchmark, 8% of all instructions (issue
+/// 10). The subscript hands out the element's address, so `column[i].field += 1` mutates in
+/// place without copying the element out and back.
+///
+/// **Why the address in the value.** Until session 15 the column was a class: reaching an element
+/// of a column stored in the simulation loaded the column object from the simulation, then the
+/// object's buffer address, then the row, and after every store through a pointer the compiler
+/// had to assume both loads might have changed, so it made them again at the next access.
+/// callgrind's cache model counted 164 M data reads on plain at 5,000 s (the C loop makes about
+/// half as many per event). Kept in the simulation's own memory, the address costs one load per
+/// access, as C's global arrays do: 140 M reads, and about 8% less CPU time
+/// (Benchmarks/README.md, "Session 15").
 ///
 /// **Contract.** The value owns its storage through a strong reference, and every change of size
 /// goes through its `mutating` methods, which keep the address and count. A *copy* of the value
-/// goes stale once the original grows (the storage moves): keep one value in one place and
-/// reach it there. Beware `value.method(value.append(...))` with a non-mutating `method`: Swift
-/// reads `value` for the call before it evaluates the argument. Debug builds check on every
-/// access that the address and count are the column's (an `assert`, as the index check), so a
-/// stale copy traps in the tests; release builds drop both checks. Confined to one task, as ``UnsafeColumn``.
+/// goes stale once the original changes size (the storage may move): keep one value in one place
+/// and reach it there. Beware `value.method(value.append(...))` with a non-mutating `method`:
+/// Swift reads `value` for the call before it evaluates the argument. Debug builds check on every
+/// access that the address and count are the storage's (an `assert`, as the index check), so a
+/// stale copy traps in the tests; release builds drop both checks. An index that comes from
+/// outside the simulation (user input) must be checked by the caller. Confined to one task (not
+/// `Sendable`). The storage grows geometrically and is reused, so a steady state allocates nothing.
 @frozen
 public struct InlineColumn<Element>: RandomAccessCollection {
     public typealias Index = Int
@@ -126,8 +135,10 @@ public struct InlineColumn<Element>: RandomAccessCollection {
         return (base + _count).move()
     }
 
-    /// Appends an uninitialized element and returns its index (``UnsafeColumn/appendUninitialized()``):
-    /// only for a trivial `Element`, which an assignment through the address initializes.
+    /// Appends an uninitialized element and returns its index: the caller writes it (through
+    /// ``baseAddress``) before anything reads it. Only for a trivial `Element`, which an assignment
+    /// through the address initializes. A heap's push uses it to write the new element once, at
+    /// its final place, instead of at the end and then again where it settles.
     @inlinable @inline(__always)
     public mutating func appendUninitialized() -> Int {
         assert(_isPOD(Element.self), "appendUninitialized needs a trivial element")

@@ -1,6 +1,6 @@
 /// A reference to an object that something else keeps alive, stored as a plain pointer.
 ///
-/// Reading a strong reference out of a component state held in an ``UnsafeColumn`` and calling
+/// Reading a strong reference out of a component state held in an ``InlineColumn`` and calling
 /// a method on it costs a retain and a release (the compiler cannot prove the memory unchanged
 /// during the call): about 22 instructions per use, measured with callgrind on the random stream
 /// of every service time and the latency histogram of every success (issue 10). An `UnownedRef`
