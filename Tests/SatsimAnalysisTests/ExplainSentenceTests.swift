@@ -71,6 +71,23 @@ struct ExplainSentenceTests {
         #expect(e.text.hasSuffix("\n\n" + told[0].sentence + "\n"))
     }
 
+    /// Two causes on a base with 4 bad runs of 5: switching off retries raises goodput by 90%
+    /// and changes no outcome (rule 4, weight 0.9); switching off the budget makes every run
+    /// stable and moves no goodput (rule 1: 4 runs of 5 fewer bad, differences -1, -1, -1, -1, 0,
+    /// whose interval -0.8 +/- 0.56 excludes 0; weight 0.8). The rule decided first ranks first:
+    /// a change of outcome before any change of goodput, whatever the shares.
+    @Test("Causes ranked by the rule that decided them before their weight")
+    func ruleBeforeWeight() {
+        let outcomes: [Outcome] = [.degraded, .degraded, .degraded, .degraded, .stable]
+        let base = ExplanationTests.runs(outcomes, goodput: [100, 100, 100, 100, 100])
+        let faster = ExplanationTests.runs(outcomes, goodput: [190, 190, 190, 190, 190])
+        let stable = ExplanationTests.runs(Array(repeating: .stable, count: 5), goodput: [100, 100, 100, 100, 100])
+        let e = Self.explanation([ExplanationTests.counterfactual, Self.budget], [base, faster, stable])
+        #expect(e.counterfactuals.map(\.rule) == [.goodput, .badOutcomes])
+        #expect(e.findings.map(\.weight) == [0.9, 0.8])
+        #expect(e.toldFindings.map(\.subject) == ["clients.users.retry.budget", "clients.users.retry"])
+    }
+
     @Test("Nothing to switch off: one sentence says so")
     func nothingToSwitchOff() {
         let base = ExplanationTests.runs(Array(repeating: .stable, count: 2), goodput: [1, 2])
@@ -109,6 +126,7 @@ struct ExplainSentenceTests {
         let story = Story(result: run.result, spec: spec, analysis: RunAnalysis(result: run.result, spec: spec), explanation: e)
         let mechanisms = story.findings.map(\.mechanism)
         let causes = try #require(mechanisms.firstIndex(of: .causes))
+        try #require(mechanisms.count > causes + 2, "explain's findings missing: \(mechanisms)")
         #expect(Array(mechanisms[(causes + 1)...(causes + 2)]) == [.switchedOff, .switchedOff], "\(mechanisms)")
         #expect(story.findings[causes + 1].switchedOff.first?.effect == .cause)
         #expect(story.findings[causes + 2].switchedOff.first?.effect == .protection)
