@@ -46,7 +46,7 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "What to print: text (a readable summary) or json (summary.json).")
     var format: OutputFormat = .text
 
-    @Flag(help: "Also run `satsim explain`'s analysis of the same scenario, variant, --set and seed; its finding closes the story and summary.json gets its `explain` object.")
+    @Flag(help: "Also run `satsim explain`'s analysis of the same scenario, variant, --set and seed; its findings join the story and summary.json gets its `explain` object.")
     var explain = false
 
     @Option(parsing: .unconditional, help: "With --explain: runs per row; replication r uses seed = base seed + r (default 5).",
@@ -111,7 +111,7 @@ public struct RunCommand: ParsableCommand {
         case .text:
             var text = TextSummary.render(
                 result: run.result, analysis: run.analysis, spec: spec, provenance: provenance,
-                finding: run.explanation?.finding ?? [])
+                explanation: run.explanation)
             if !written.isEmpty {
                 text += "\noutputs:\n" + written.map { "  \(TerminalText.inline($0))" }.joined(separator: "\n") + "\n"
             }

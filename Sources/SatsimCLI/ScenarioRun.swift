@@ -13,7 +13,7 @@ struct ScenarioRun {
     let provenance: RunProvenance
     let result: SimulationResult
     let analysis: RunAnalysis
-    /// `run --explain`'s analysis of the same spec; its finding closes the story, its JSON is
+    /// `run --explain`'s analysis of the same spec; its findings join the story, its JSON is
     /// summary.json's `explain`. Nil without the flag, and then nothing in the outputs changes.
     var explanation: Explanation? = nil
 
@@ -106,7 +106,7 @@ struct ScenarioRun {
             ("events.jsonl", EventsJSONL.render(result.events, phases: analysis.phases)),
             ("report.html", ReportPage.render(
                 result: result, analysis: analysis, spec: spec, charts: charts, provenance: provenance,
-                finding: explanation?.finding ?? [])),
+                explanation: explanation)),
         ] + charts.entries.map { ($0.fileName, $0.chart.svg()) }
     }
 }

@@ -7,7 +7,7 @@ import SatsimModel
 public enum TextSummary {
     public static func render(
         result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, provenance: RunProvenance = .none,
-        finding: [String] = []
+        explanation: Explanation? = nil
     ) -> String {
         var out = ""
         let verdict = analysis.verdict
@@ -39,12 +39,12 @@ public enum TextSummary {
             out += "PARTIAL RESULTS: \(limit.message)\n"
         }
         out += "\n"
-        let story = Story(result: result, spec: spec, analysis: analysis)
+        // With run --explain, what switching each mechanism off showed joins the story's findings.
+        let story = Story(result: result, spec: spec, analysis: analysis, explanation: explanation)
         // A run not judged has no story to tell: its ending would claim an outcome.
-        // `finding` (run --explain) closes the story: what switching each mechanism off showed.
-        if !(story.sentences.isEmpty && finding.isEmpty) && verdict.notJudged == nil {
+        if !story.sentences.isEmpty && verdict.notJudged == nil {
             out += "what happened:\n"
-            for sentence in story.sentences + finding { out += wrap(sentence, width: 96, indent: "  ") + "\n" }
+            for sentence in story.sentences { out += wrap(sentence, width: 96, indent: "  ") + "\n" }
             out += "\n"
         }
         // The tables' window, so that they are not read against the story's narrower ones.

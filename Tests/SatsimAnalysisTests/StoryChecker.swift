@@ -50,7 +50,7 @@ struct StoryChecker {
             return x - y
         case .constant(let value): return value
         case .over(let inner, let other): return recompute(inner, over: other)
-        case .given: return nil
+        case .given, .explained: return nil
         }
     }
 
@@ -77,7 +77,7 @@ struct StoryChecker {
                 }
                 #expect(figure.value.isFinite, "\(where_)", sourceLocation: sourceLocation)
                 guard let window = figure.window else {
-                    #expect({ if case .given = figure.measure { return true } else { return false } }(), "\(where_): a measured figure without a window", sourceLocation: sourceLocation)
+                    #expect({ switch figure.measure { case .given, .explained: return true; default: return false } }(), "\(where_): a measured figure without a window", sourceLocation: sourceLocation)
                     continue
                 }
                 checkWindow(window, where_, sourceLocation)
@@ -95,12 +95,25 @@ struct StoryChecker {
             var bare = finding.template
             for k in finding.figures.indices.reversed() { bare = bare.replacingOccurrences(of: "{\(k)}", with: "") }
             bare = bare.replacingOccurrences(of: "{window}", with: "").replacingOccurrences(of: "p99", with: "")
+                .replacingOccurrences(of: "{runs}", with: "")
+            // explain's findings name what they switched off by its path and change (`timeline.0`,
+            // `load_spike on users at 20s for 5s`): the scenario's words, no figure.
+            for switchOff in finding.switchedOff {
+                bare = bare.replacingOccurrences(of: switchOff.change, with: "").replacingOccurrences(of: switchOff.subject, with: "")
+                if switchOff.change.hasSuffix(" removed") {
+                    bare = bare.replacingOccurrences(of: String(switchOff.change.dropLast(" removed".count)), with: "")
+                }
+            }
             for name in names.sorted(by: { $0.count > $1.count }) { bare = bare.replacingOccurrences(of: name, with: "") }
             #expect(!bare.contains { $0.isNumber }, "\(where_): a number that is no figure in \(finding.template)", sourceLocation: sourceLocation)
             #expect(!finding.sentence.contains("{"), "\(where_): a placeholder left", sourceLocation: sourceLocation)
             for (k, figure) in finding.figures.enumerated() where finding.template.contains("{\(k)}") {
                 #expect(finding.sentence.contains(figure.text), "\(where_): \(figure.text) not printed", sourceLocation: sourceLocation)
             }
+            if let replications = finding.replications, finding.template.contains("{runs}") {
+                #expect(finding.sentence.contains(replications.label), "\(where_)", sourceLocation: sourceLocation)
+            }
+            #expect((finding.role == .counterfactual) == (finding.replications != nil), "\(where_): replications on a finding about one run, or none on explain's", sourceLocation: sourceLocation)
             if let window = finding.window, finding.template.contains("{window}") {
                 #expect(finding.sentence.lowercased().contains(window.label), "\(where_)", sourceLocation: sourceLocation)
             }

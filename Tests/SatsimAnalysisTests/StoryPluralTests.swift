@@ -86,8 +86,8 @@ struct StoryPluralTests {
     }
 
     /// explain with one replication: "recovered in 1 of 1 run", not "1 of 1 runs". One run gives
-    /// no interval, so its effect is none and `text` leaves the sentence out; the sentence is
-    /// rendered directly, as `run --explain` would with an effect.
+    /// no interval, so its effect is none and `text` tells it only in the sentence naming the
+    /// switch-offs without effect; the finding's own sentence is rendered directly.
     @Test("explain's sentence over one replication")
     func explainOneReplication() {
         let base = [RunFigures(seed: 0, outcome: .metastable, limit: nil, values: [50, nil])]
@@ -95,7 +95,7 @@ struct StoryPluralTests {
         let explanation = Explanation(
             scenario: "x", baseSeed: 0, counterfactuals: [ExplanationTests.counterfactual], figures: ExplanationTests.figures,
             runs: [base, without])
-        let text = explanation.sentence(explanation.counterfactuals[0])
+        let text = explanation.findings[0].sentence
         #expect(!text.contains("of 1 runs"), "\(text)")
         #expect(text.contains("recovered in 1 of 1 run,"), "\(text)")
     }

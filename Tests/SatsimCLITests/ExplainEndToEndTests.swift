@@ -93,8 +93,8 @@ struct ExplainEndToEndTests {
             try CLIHarness.run(["explain", file.path, "--replications", "2", "--jobs", jobs]).stdout
         }
         #expect(texts[0] == texts[1])
-        #expect(texts[0].contains("Without client retries (clients.users.retry): recovered in"))
-        #expect(texts[0].contains("— a cause: the outcome is better without it."))
+        #expect(texts[0].contains("Without client retries (clients.users.retry), over 2 replications on seeds 7 to 8"))
+        #expect(texts[0].contains("— a cause: fewer runs ended degraded, metastable, oscillating or overloaded without it"))
     }
 
     @Test("Bad input exits 2 with a located message; a run stopped at a limit exits 1")

@@ -2,8 +2,8 @@ import SatsimMetrics
 
 extension Explanation {
     /// What `satsim explain` prints: a header, a table (one row for the base, one per
-    /// counterfactual), then one sentence per counterfactual whose effect is not `none`, and one
-    /// naming those that changed nothing.
+    /// counterfactual), then the sentences of ``toldFindings``: one per cause, then one per
+    /// protection, then one naming those that changed nothing.
     public var text: String {
         let lastSeed = baseSeed &+ UInt64(max(replications - 1, 0))
         var out = "\(scenario): each mechanism switched off in turn, each timeline event removed in turn, "
@@ -24,65 +24,13 @@ extension Explanation {
         rows += counterfactuals.map(row)
         out += TextTable.render(rows)
 
-        if counterfactuals.isEmpty {
-            out += "\nThe scenario uses no mechanism that can be switched off and has no timeline event.\n"
-        } else {
-            out += "\n"
-            for column in counterfactuals where column.effect != .none {
-                out += sentence(column) + "\n"
-            }
-            let unchanged = counterfactuals.filter { $0.effect == .none }.compactMap { $0.counterfactual?.subject }
-            if !unchanged.isEmpty {
-                out += "Switching off \(unchanged.joined(separator: ", ")) changed nothing beyond the intervals.\n"
-            }
-        }
+        // The findings, rendered as the story renders its own (``Finding/sentence``).
+        out += "\n"
+        for finding in toldFindings { out += finding.sentence + "\n" }
         if limitedRuns > 0 {
             out += "\n\(limitedRuns) run\(limitedRuns == 1 ? "" : "s") stopped at a limit; their figures are partial.\n"
         }
         return out
-    }
-
-    /// What `satsim run --explain` appends to the story: the sentence of ``text`` for each
-    /// cause, then each protection, in the order of the table; or one sentence saying that
-    /// nothing the scenario uses changed the outcome, or that it uses nothing to switch off.
-    public var finding: [String] {
-        let named = counterfactuals.filter { $0.effect == .cause } + counterfactuals.filter { $0.effect == .protection }
-        let runs = "over \(replications) replication\(replications == 1 ? "" : "s") each"
-        if counterfactuals.isEmpty {
-            return ["Explain: the scenario uses no mechanism that can be switched off and has no timeline event."]
-        }
-        if named.isEmpty {
-            let subjects = counterfactuals.compactMap { $0.counterfactual?.subject }.joined(separator: ", ")
-            return ["Explain: switching off \(subjects) in turn changed nothing beyond the intervals (\(runs))."]
-        }
-        return named.map { "Explain (\(runs)): " + sentence($0) }
-    }
-
-    /// `Without client retries (clients.users.retry): recovered in 5 of 5 runs, in 21.2 s;
-    /// goodput 559.5/s against 171.6/s with it (the base: metastable in 5 of 5) — a cause: the
-    /// outcome is better without it.`
-    func sentence(_ column: Column) -> String {
-        guard let counterfactual = column.counterfactual else { return "" }
-        var text = "Without \(Self.noun(counterfactual)) (\(counterfactual.subject)): "
-        if let top = column.outcomes.first {
-            text += "\(top.outcome) in \(top.count) of \(replications) run\(replications == 1 ? "" : "s")"
-            if top.outcome == "recovered", let recovery = column.recoveryTime {
-                text += ", in \(FigureText.number(recovery.mean, decimals: 1)) s"
-            }
-        }
-        if let mine = column.goodput, let theirs = base.goodput {
-            text += "; goodput \(FigureText.number(mine.mean, decimals: 1))/s against "
-            text += "\(FigureText.number(theirs.mean, decimals: 1))/s with it"
-        }
-        if let baseTop = base.outcomes.first {
-            text += " (the base: \(baseTop.outcome) in \(baseTop.count) of \(replications))"
-        }
-        switch column.effect {
-        case .cause: text += " — a cause: the outcome is better without it."
-        case .protection: text += " — a protection: the outcome is worse without it."
-        case .none: text += "."
-        }
-        return text
     }
 
     /// The mechanism in words, for a sentence starting "Without ...".

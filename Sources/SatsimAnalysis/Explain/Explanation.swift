@@ -36,6 +36,19 @@ public struct Explanation: Sendable {
         case none
     }
 
+    /// The rule of the effect rule (see the type's comment) that decided an effect, in the order
+    /// they are tried.
+    public enum Rule: String, Sendable, Hashable, CaseIterable {
+        /// 1: the bad outcomes (degraded, metastable, oscillating, overloaded).
+        case badOutcomes = "bad_outcomes"
+        /// 2: the runs knocked over at all (any outcome but `stable`).
+        case disturbedRuns = "disturbed_runs"
+        /// 3: the success ratio, mean over clients.
+        case successRatio = "success_ratio"
+        /// 4: total goodput [requests/s].
+        case goodput
+    }
+
     /// One column: the base or a counterfactual, aggregated over its replications.
     public struct Column: Sendable {
         /// nil for the base.
@@ -56,6 +69,8 @@ public struct Explanation: Sendable {
         public var goodputDifference: MeanInterval?
         /// `.none` for the base.
         public var effect: Effect
+        /// The rule that decided ``effect``; nil for `none` and for the base.
+        public var rule: Rule?
         /// The runs that stopped at a limit.
         public var limited: Int
     }
@@ -118,7 +133,7 @@ public struct Explanation: Sendable {
                 goodput: MeanInterval(samples: list.compactMap(goodput)),
                 recoveryTime: recoveryIndex.flatMap { i in MeanInterval(samples: list.compactMap { $0.values[i] }) },
                 badDifference: nil, disturbedDifference: nil, successDifference: nil, goodputDifference: nil,
-                effect: .none,
+                effect: .none, rule: nil,
                 limited: list.filter { $0.limit != nil }.count)
             guard index > 0 else { return result }
             result.badDifference = paired(list, bad)
@@ -126,7 +141,7 @@ public struct Explanation: Sendable {
             result.successDifference = paired(list, success)
             result.goodputDifference = paired(list, goodput)
             let demandChanged = counterfactuals[index - 1].changesDemand
-            result.effect = Self.effect(
+            (result.effect, result.rule) = Self.judgement(
                 bad: result.badDifference, disturbed: result.disturbedDifference, success: result.successDifference,
                 goodput: demandChanged ? nil : result.goodputDifference,
                 baseGoodput: MeanInterval(samples: runs[0].compactMap(goodput))?.mean)
@@ -146,15 +161,24 @@ public struct Explanation: Sendable {
         bad: MeanInterval?, disturbed: MeanInterval? = nil, success: MeanInterval? = nil, goodput: MeanInterval?,
         baseGoodput: Double? = nil
     ) -> Effect {
-        if let bad, bad.excludesZero { return bad.mean < 0 ? .cause : .protection }
-        if let disturbed, disturbed.excludesZero { return disturbed.mean < 0 ? .cause : .protection }
+        judgement(bad: bad, disturbed: disturbed, success: success, goodput: goodput, baseGoodput: baseGoodput).effect
+    }
+
+    /// ``effect(bad:disturbed:success:goodput:baseGoodput:)`` with the rule that decided it (nil
+    /// for `none`).
+    public static func judgement(
+        bad: MeanInterval?, disturbed: MeanInterval? = nil, success: MeanInterval? = nil, goodput: MeanInterval?,
+        baseGoodput: Double? = nil
+    ) -> (effect: Effect, rule: Rule?) {
+        if let bad, bad.excludesZero { return (bad.mean < 0 ? .cause : .protection, .badOutcomes) }
+        if let disturbed, disturbed.excludesZero { return (disturbed.mean < 0 ? .cause : .protection, .disturbedRuns) }
         if let success, success.excludesZero, abs(success.mean) >= successFloor {
-            return success.mean > 0 ? .cause : .protection
+            return (success.mean > 0 ? .cause : .protection, .successRatio)
         }
         if let goodput, goodput.excludesZero, abs(goodput.mean) >= goodputFloor * abs(baseGoodput ?? 0) {
-            return goodput.mean > 0 ? .cause : .protection
+            return (goodput.mean > 0 ? .cause : .protection, .goodput)
         }
-        return .none
+        return (.none, nil)
     }
 
     /// The runs that stopped at a limit, over every column.

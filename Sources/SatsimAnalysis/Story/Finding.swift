@@ -40,6 +40,13 @@ public struct Finding: Sendable, Hashable {
         /// Work waiting in a service's queues, far above its level before the first fault, when
         /// no mechanism above explains the unhealthy windows: a spike's backlog draining.
         case backlog
+        // What `explain` found by switching each mechanism off (or removing each timeline event)
+        // over replications: its findings join the story's list (DESIGN.md, "The story").
+        /// One mechanism switched off, whose effect is a cause or a protection.
+        case switchedOff = "switched_off"
+        /// The mechanisms whose switch-off had no effect, in one finding; or, with none listed,
+        /// that the scenario has nothing to switch off.
+        case switchedOffWithoutEffect = "switched_off_without_effect"
     }
 
     /// Whether a finding tells the course of the run, or is a candidate for what sustained a bad
@@ -47,6 +54,9 @@ public struct Finding: Sendable, Hashable {
     public enum Role: String, Sendable, Hashable {
         case course
         case cause
+        /// What `explain` found by switching a mechanism off: measured over replications
+        /// (``replications``), not over a window of one run.
+        case counterfactual
     }
 
     public var mechanism: Mechanism
@@ -57,18 +67,25 @@ public struct Finding: Sendable, Hashable {
     public var time: Double
     /// The window its figures are measured over (nil when it has no measured figure).
     public var window: StoryWindow?
+    /// For a counterfactual finding: the runs its figures are measured over, every row on the
+    /// same seeds; its label fills `{runs}`. Nil for a finding about one run.
+    public var replications: ReplicationSet?
+    /// For a counterfactual finding: what was switched off and what that did, one entry per
+    /// mechanism it concerns (several for ``Mechanism/switchedOffWithoutEffect``).
+    public var switchedOff: [SwitchOff]
     /// Its figures, in the order the sentence names them.
     public var figures: [StoryFigure]
     /// For causes: the figure they are ranked by, a share in [0, 1] of what they act on (the
     /// share of attempts that were retries, of work wasted, of arrivals turned away...).
     public var weight: Double
-    /// The sentence with `{0}`, `{1}`... for its figures and `{window}` for its window's label:
-    /// every number a sentence prints comes from a figure.
+    /// The sentence with `{0}`, `{1}`... for its figures, `{window}` for its window's label and
+    /// `{runs}` for its replications' label: every number a sentence prints comes from a figure.
     public var template: String
 
     public init(
         _ mechanism: Mechanism, role: Role = .course, subject: String = "", time: Double, window: StoryWindow? = nil,
-        figures: [StoryFigure] = [], weight: Double = 0, template: String
+        figures: [StoryFigure] = [], weight: Double = 0, template: String, replications: ReplicationSet? = nil,
+        switchedOff: [SwitchOff] = []
     ) {
         self.mechanism = mechanism
         self.role = role
@@ -78,6 +95,8 @@ public struct Finding: Sendable, Hashable {
         self.figures = figures
         self.weight = weight
         self.template = template
+        self.replications = replications
+        self.switchedOff = switchedOff
     }
 
     /// The finding with its times (clock figures and window bounds) printed with `decimals`.
@@ -92,6 +111,7 @@ public struct Finding: Sendable, Hashable {
     public var sentence: String {
         var text = template
         if let window { text = text.replacing("{window}", with: window.label) }
+        if let replications { text = text.replacing("{runs}", with: replications.label) }
         for (i, figure) in figures.enumerated().reversed() {
             text = text.replacing("{\(i)}", with: figure.text)
         }

@@ -10,7 +10,8 @@ import SatsimModel
 /// slowed a recovery are weighed, and the one or two that dominate are named. Sentences then
 /// only render the findings, sorted by time.
 public struct Story: Sendable, Hashable {
-    /// The course of the run, the named causes and the ending, in the order they are told.
+    /// The course of the run, the named causes, the ending and (with `explain`) what switching
+    /// each mechanism off showed, in the order they are told.
     public var findings: [Finding]
     /// Every candidate cause over the unhealthy window, heaviest first (those named included).
     public var candidates: [Finding]
@@ -19,14 +20,26 @@ public struct Story: Sendable, Hashable {
     /// for a stable run, and when no candidate weighs enough to be named.
     public var causes: [Finding] { StoryData.dominant(candidates) }
 
+    /// With `explain`'s analysis (`run --explain`): one finding per mechanism switched off or
+    /// event removed, in its table's order, `none` effects included; those told are in
+    /// ``findings``. Empty without it.
+    public var counterfactuals: [Finding] = []
+
     /// The sentences, one per finding of ``findings``.
     public var sentences: [String] { findings.map(\.sentence) }
 
-    public init(result: SimulationResult, spec: ScenarioSpec, analysis: RunAnalysis) {
-        self.init(StoryData(result: result, spec: spec, analysis: analysis))
+    /// The story of one run; with `explanation` (the same scenario's `explain` analysis, whose
+    /// replication 0 is this run), its counterfactual findings join the list.
+    public init(result: SimulationResult, spec: ScenarioSpec, analysis: RunAnalysis, explanation: Explanation? = nil) {
+        self.init(StoryData(result: result, spec: spec, analysis: analysis), explanation: explanation)
     }
 
-    public init(_ data: StoryData) {
+    /// The findings of `data`, and with `explanation` its counterfactual findings
+    /// (``Explanation/toldFindings``): each cause and protection is told beside the causes the
+    /// story names, right after them (or at the run's end when it names none), in
+    /// ``Explanation/toldFindings``' order; the switch-offs without effect, in one finding, are
+    /// the last word, so that they never crowd out the story.
+    public init(_ data: StoryData, explanation: Explanation? = nil) {
         var findings = data.courseFindings() + data.endingFindings()
         candidates = []
         if let (window, lead, leadFigures) = data.causeWindow() {
@@ -40,6 +53,15 @@ public struct Story: Sendable, Hashable {
                 if let fault = data.firstFault, window.from < fault - 1e-9, fault < window.to - 1e-9 { causes.time = fault }
                 findings.append(causes)
             }
+        }
+        if let explanation {
+            // Beside the named causes, at their time; else at the end of the run.
+            let anchor = findings.first { $0.mechanism == .causes }?.time ?? data.endSeconds
+            for var finding in explanation.toldFindings {
+                finding.time = finding.mechanism == .switchedOffWithoutEffect ? data.endSeconds : anchor
+                findings.append(finding)
+            }
+            counterfactuals = explanation.findings
         }
         let order = findings.indices.sorted {
             let (a, b) = (findings[$0], findings[$1])
@@ -68,9 +90,13 @@ public struct Story: Sendable, Hashable {
         case .retries: return 4
         case .ending: return 6
         case .causes: return 7
-        case .runStopped: return 8
-        // A comparison over the whole run: the last word.
-        case .cohorts: return 9
+        // What explain found, right after the causes the story names.
+        case .switchedOff: return 8
+        case .runStopped: return 9
+        // A comparison over the whole run.
+        case .cohorts: return 10
+        // What switching off changed nothing: the last word.
+        case .switchedOffWithoutEffect: return 11
         default: return 5
         }
     }

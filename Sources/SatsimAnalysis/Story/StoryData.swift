@@ -171,7 +171,7 @@ public struct StoryData: Sendable {
             return value
         case .over(let inner, let other):
             return evaluate(inner, over: other)
-        case .given:
+        case .given, .explained:
             return 0
         }
     }

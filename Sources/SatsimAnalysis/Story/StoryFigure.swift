@@ -24,6 +24,9 @@ public indirect enum StoryMeasure: Sendable, Hashable {
     case over(StoryMeasure, StoryWindow)
     /// Not measured from the series: a time, or a setting of the scenario (named by its key path).
     case given(String)
+    /// Measured by `explain` over its replications, not from one run's series (the finding's
+    /// ``Finding/replications`` says which runs).
+    case explained(ExplainedMeasure)
 }
 
 /// How a figure is printed.
@@ -46,6 +49,11 @@ public enum FigureUnit: String, Sendable, Hashable {
     case count
     /// A time-averaged number of things (requests waiting), printed as a rate's number is.
     case level
+    /// A mean over replications printed with one decimal, as `explain`'s table prints it
+    /// (goodput [requests/s], a recovery time [s]).
+    case tenths
+    /// A difference of two shares, in percentage points with one decimal (`2.5`).
+    case percentagePoints
 }
 
 /// One number of the story: its value, unit and window, and what it measures.
@@ -85,6 +93,8 @@ public struct StoryFigure: Sendable, Hashable {
         case .clock: return Format.clock(value, decimals: clockDecimals)
         case .count: return Format.fixed(value, 0)
         case .level: return Format.rate(value)
+        case .tenths: return Format.fixed(value, 1)
+        case .percentagePoints: return Format.fixed(value * 100, 1)
         }
     }
 }

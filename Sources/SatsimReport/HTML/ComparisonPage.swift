@@ -53,7 +53,7 @@ public enum ComparisonPage {
         html += "</header>\n"
         if !spec.description.isEmpty { html += "<p class=\"description\">\(Markup.escape(spec.description))</p>\n" }
         html += "\n<h2 id=\"finding\">What each mechanism does here</h2>\n<ol class=\"story\">\n"
-        for sentence in explanation.finding { html += "<li>\(Markup.prose(sentence, names: ReportPage.names(spec)))</li>\n" }
+        for sentence in explanation.toldFindings.map(\.sentence) { html += "<li>\(Markup.prose(sentence, names: ReportPage.names(spec)))</li>\n" }
         html += "</ol>\n"
         html += "\n<h2 id=\"table\">Each mechanism switched off in turn</h2>\n"
         html += "<p class=\"chart-key\">Goodput: requests/s over every client, the mean and the 95% confidence interval "

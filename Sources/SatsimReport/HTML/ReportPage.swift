@@ -12,10 +12,11 @@ public enum ReportPage {
     /// written on their own, so both come from one rendering.
     public static func render(
         result: SimulationResult, analysis: RunAnalysis, spec: ScenarioSpec, charts: RunCharts? = nil,
-        provenance: RunProvenance = .none, finding: [String] = []
+        provenance: RunProvenance = .none, explanation: Explanation? = nil
     ) -> String {
         let charts = charts ?? RunCharts(result: result, spec: spec, analysis: analysis)
-        let story = Story(result: result, spec: spec, analysis: analysis)
+        // With run --explain, what switching each mechanism off showed joins the story's findings.
+        let story = Story(result: result, spec: spec, analysis: analysis, explanation: explanation)
         let e = Markup.escape
         // Sentences and captions quote the scenario's names: each one that could reorder the
         // text around it (right to left, or a bidi control) is isolated (Markup.prose).
@@ -52,10 +53,9 @@ public enum ReportPage {
         let unit = LatencyUnit.of(result)
         html += verdictSection(result: result, analysis: analysis, unit: unit)
         // A run not judged has no story to tell: its ending would claim an outcome.
-        // `finding` (run --explain) closes the story: what switching each mechanism off showed.
-        if !(story.sentences.isEmpty && finding.isEmpty) && analysis.verdict.notJudged == nil {
+        if !story.sentences.isEmpty && analysis.verdict.notJudged == nil {
             html += "\n<h2 id=\"story\">What happened</h2>\n<ol class=\"story\">\n"
-            for sentence in story.sentences + finding { html += "<li>\(p(sentence))</li>\n" }
+            for sentence in story.sentences { html += "<li>\(p(sentence))</li>\n" }
             html += "</ol>\n"
         }
         html += "\n<h2 id=\"charts\">Charts</h2>\n"
