@@ -30,9 +30,11 @@ public struct ExplainCommand: ParsableCommand {
             cache: a cache that never goes cold (a cache_flush, restart or boot no longer empties \
             it); outlier_detection: none; fault: the timeline event removed. \
             Effect: cause when switching it off makes the outcome better, protection when worse, \
-            none otherwise. Better or worse is judged first on the bad outcomes (degraded, \
-            metastable, oscillating, overloaded), then on total goodput, each by the 95% interval \
-            of the difference paired by replication: it must exclude 0. \
+            none otherwise. Better or worse is judged in this order, the first that differs \
+            deciding: the bad outcomes (degraded, metastable, oscillating, overloaded); the runs \
+            not stable; the success ratio (a difference of at least half a percentage point); \
+            total goodput (at least 1% of the base's; not for a removed load_spike). Each by the \
+            95% interval of the difference paired by replication: it must exclude 0. \
             With --out DIR, writes explain.json and report.html there, as a set (explain.json, \
             renamed in last, seals it). The report holds the table with units; a chart of each \
             row's goodput and recovery time (the mean, with explain.json's 95% interval as a \
