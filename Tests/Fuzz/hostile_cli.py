@@ -518,9 +518,13 @@ def build_cases(quick, rng):
             commands = [["run", "{file}", "--out", "{dir}/."]]
         cases.append(Case("out-%s" % label, base, commands if not quick else commands[:1], control=control))
 
+    # `help` with words that name no subcommand (refused, exit 2, the word escaped).
+    for word in ("runn", "\x1b[31mrun\x07", "run\u202e", "x" * 5000, "", "run x.yaml", "--", "help\x00"):
+        cases.append(Case("help-%r" % word[:20], base, [["help"] + word.split(" ")], control=bool(CONTROL_RE.search(word))))
+
     # Merge: hostile shard folders.
     for label in ("empty-dir", "garbage-store", "empty-store", "store-is-dir", "store-is-fifo", "store-is-devzero", "truncated-store",
-                  "wrong-schema", "same-as-out", "out-is-file", "not-a-dir", "control-name"):
+                  "wrong-schema", "same-as-out", "out-is-file", "not-a-dir", "control-name", "repeated-folder"):
         cases.append(Case("merge-%s" % label, base, [["merge", label]], control=label == "control-name"))
 
     # The shipped scenarios, mutated.
@@ -631,7 +635,7 @@ def prepare_merge(label, workdir):
         os.mkfifo(store("s1"))
     elif label == "store-is-devzero":
         os.symlink("/dev/zero", store("s1"))
-    elif label in ("truncated-store", "same-as-out", "out-is-file", "control-name", "wrong-schema"):
+    elif label in ("truncated-store", "same-as-out", "out-is-file", "control-name", "wrong-schema", "repeated-folder"):
         sweep = run_binary(["sweep", os.path.join(workdir, "scenario.yaml"), "--replications", "1", "--shard", "0/2", "--out", os.path.join(workdir, "s1")], workdir)
         run_binary(["sweep", os.path.join(workdir, "scenario.yaml"), "--replications", "1", "--shard", "1/2", "--out", os.path.join(workdir, "s2")], workdir)
         if label == "truncated-store":
@@ -649,6 +653,8 @@ def prepare_merge(label, workdir):
             return ["{dir}/s1", "{dir}/s2", "--out", "{dir}/s1"]
         elif label == "out-is-file":
             return ["{dir}/s1", "{dir}/s2", "--out", "{dir}/afile"]
+        elif label == "repeated-folder":
+            return ["{dir}/s1", "{dir}/./s1/", "{dir}/s2", "--out", "{dir}/m"]
         elif label == "control-name":
             os.rename(os.path.join(workdir, "s2"), os.path.join(workdir, "s\x1b[31m2\u202e"))
             return ["{dir}/s1", "{dir}/s\x1b[31m2\u202e", "--out", "{dir}/m\x07"]
