@@ -3,6 +3,12 @@ import PackageDescription
 
 // Layout and dependency direction follow DESIGN.md:
 // Core <- Metrics <- Model <- Scenario <- Analysis <- CLI; Report depends on Metrics and Analysis.
+
+/// The library modules are optimised in debug builds too, with their assertions kept
+/// (`-assert-config Debug`: `assert` and the columns' stale-copy checks still trap). The test suite
+/// runs thousands of simulated runs, and unoptimised generic Swift ran them about ten times slower;
+/// a debugger still steps through the tests and the command-line layer, built as usual.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O", "-assert-config", "Debug"], .when(configuration: .debug))]
 let package = Package(
     name: "satsim",
     platforms: [.macOS(.v13)],
@@ -33,20 +39,22 @@ let package = Package(
 
         // MARK: - Library modules
         // Hand-vectorised C kernels chosen at run time (AVX2), bit-identical to the Swift loops.
-        .target(name: "CSatsimKernels"),
-        .target(name: "SatsimCore", dependencies: ["CGSL", "CSatsimKernels"]),
-        .target(name: "SatsimMetrics", dependencies: ["SatsimCore"]),
-        .target(name: "SatsimModel", dependencies: ["SatsimCore", "SatsimMetrics"]),
+        .target(name: "CSatsimKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
+        .target(name: "SatsimCore", dependencies: ["CGSL", "CSatsimKernels"], swiftSettings: optimisedInDebug),
+        .target(name: "SatsimMetrics", dependencies: ["SatsimCore"], swiftSettings: optimisedInDebug),
+        .target(name: "SatsimModel", dependencies: ["SatsimCore", "SatsimMetrics"], swiftSettings: optimisedInDebug),
         .target(
             name: "SatsimScenario",
-            dependencies: ["SatsimModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["SatsimModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: optimisedInDebug
         ),
-        .target(name: "SatsimAnalysis", dependencies: ["SatsimMetrics", "SatsimModel", "SatsimScenario"]),
+        .target(name: "SatsimAnalysis", dependencies: ["SatsimMetrics", "SatsimModel", "SatsimScenario"], swiftSettings: optimisedInDebug),
         .target(
             name: "SatsimSweep",
-            dependencies: ["CGSL", "CSQLite", "SatsimCore", "SatsimMetrics", "SatsimModel", "SatsimScenario", "SatsimAnalysis"]
+            dependencies: ["CGSL", "CSQLite", "SatsimCore", "SatsimMetrics", "SatsimModel", "SatsimScenario", "SatsimAnalysis"],
+            swiftSettings: optimisedInDebug
         ),
-        .target(name: "SatsimReport", dependencies: ["SatsimMetrics", "SatsimAnalysis", "SatsimModel"]),
+        .target(name: "SatsimReport", dependencies: ["SatsimMetrics", "SatsimAnalysis", "SatsimModel"], swiftSettings: optimisedInDebug),
         .target(
             name: "SatsimCLI",
             dependencies: [
