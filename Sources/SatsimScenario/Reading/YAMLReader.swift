@@ -47,6 +47,7 @@ struct YAMLReader {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
                     failure = ScenarioError(longKeyError(parser, text: text, builder: builder)
+                        ?? missingColonError(parser, text: text)
                         ?? syntaxError(parser, text: text, bytes: buffer))
                     return
                 }
@@ -144,6 +145,78 @@ struct YAMLReader {
             at: position, path: builder.path(toKey: name, at: position, inBlock: parser.flow_level == 0),
             "found a key of \(row[first..<end].count) characters ('\(Diagnostic.shown(key, limit: 20))'): YAML reads a key written "
                 + "without '?' only when its ':' comes at most 1024 characters after its start, so this key is not read as one; names are at most 100 characters")
+    }
+
+    /// A key written without its ':' (`duration 5m`, or `users` above the settings it should
+    /// open). libyaml does not say so: it reports where it gave up, a line later, as "could not
+    /// find expected ':'" (a line that had to start with a key) or "mapping values are not allowed
+    /// in this context" (the bare word was read together with the next line as one text, and
+    /// then that line's ':' came). This reports the line without the ':' and shows it written
+    /// with one; nil when the error is not one of these, or the line holds a ':' after all.
+    private func missingColonError(_ parser: yaml_parser_t, text: String) -> Diagnostic? {
+        guard parser.error == YAML_SCANNER_ERROR || parser.error == YAML_PARSER_ERROR else { return nil }
+        let problem = parser.problem.map { String(cString: $0) } ?? ""
+        let context = parser.context.map { String(cString: $0) } ?? ""
+        let mark = parser.problem_mark
+        let line: Int, column: Int
+        if problem == "could not find expected ':'", context == "while scanning a simple key" {
+            // The key libyaml was reading starts at the context's mark.
+            line = Int(clamping: parser.context_mark.line)
+            column = Int(clamping: parser.context_mark.column)
+        } else if problem == "mapping values are not allowed in this context"
+                    || (problem == "did not find expected key" && context == "while parsing a block mapping") {
+            // The bare words are on the last line with content before where libyaml stopped,
+            // indented no deeper than that line (deeper, they continue a value above).
+            var previous = Int(clamping: mark.line) - 1
+            while previous >= 0, let row = Self.row(in: text, line: previous),
+                  Self.content(of: row, from: 0).isEmpty {
+                previous -= 1
+            }
+            guard previous >= 0, let row = Self.row(in: text, line: previous),
+                  let stopped = Self.row(in: text, line: Int(clamping: mark.line)) else { return nil }
+            let indent = row.firstIndex { $0 != " " } ?? 0
+            guard indent <= (stopped.firstIndex { $0 != " " } ?? 0) else { return nil }
+            line = previous
+            column = indent
+        } else {
+            return nil
+        }
+        guard let row = Self.row(in: text, line: line), column < row.count else { return nil }
+        let written = Self.content(of: row, from: column)
+        // Only a plain word or words: no ':' (then the key has one), no list item, quote,
+        // collection, tag, anchor or block scalar, whose errors are something else.
+        guard let first = written.first, !"-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first),
+              !written.contains(":"), written.last != "|", written.last != ">" else { return nil }
+        let shown = String(String.UnicodeScalarView(written))
+        let fixed: String
+        if let space = written.firstIndex(where: { $0 == " " || $0 == "\t" }) {
+            let rest = written[space...].drop { $0 == " " || $0 == "\t" }
+            fixed = String(String.UnicodeScalarView(written[..<space])) + ": " + String(String.UnicodeScalarView(rest))
+        } else {
+            fixed = shown + ":"
+        }
+        var message = "'\(Diagnostic.shown(shown, limit: 40))' has no ':' after its key, so YAML cannot read it as a setting; "
+            + "write '\(Diagnostic.shown(fixed, limit: 40))'"
+        if Int(clamping: mark.line) != line {
+            message += " (libyaml stopped at line \(mark.line + 1), column \(mark.column + 1): \(problem))"
+        }
+        return Diagnostic(file: file, line: line + 1, column: column + 1, path: "", message: "invalid YAML: " + message)
+    }
+
+    /// What `row` holds from `column` on, without a trailing comment or spaces.
+    static func content(of row: [Unicode.Scalar], from column: Int) -> ArraySlice<Unicode.Scalar> {
+        guard column < row.count else { return [] }
+        var end = column
+        var i = column
+        while i < row.count {
+            let c = row[i]
+            if c == "#", i == column || row[i - 1] == " " || row[i - 1] == "\t" { break }
+            if c != " " && c != "\t" && c != "\r" { end = i + 1 }
+            i += 1
+        }
+        var start = column
+        while start < end, row[start] == " " || row[start] == "\t" { start += 1 }
+        return row[start..<end]
     }
 
     /// The column just past the key that starts at `first` of `row`: a quoted key's closing
