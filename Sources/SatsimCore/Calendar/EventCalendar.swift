@@ -82,6 +82,9 @@ public struct EventCalendar {
     /// and took over five minutes for ten simulated seconds. Timers past the bound go to the heap, at O(log n), and fire in the same order.
     public static let maximumFIFOs = 16
 
+    /// The number of FIFOs added so far.
+    public var fifoTotal: Int { fifoCount }
+
     /// Adds a FIFO for timers of one fixed delay and returns its number, for
     /// ``schedule(at:kind:target:slot:generation:fifo:)``; or -1 (none: the heap keeps those
     /// timers) when the calendar has ``maximumFIFOs`` already.

@@ -120,4 +120,7 @@ struct ClientState {
     /// The calendar FIFO its attempt timeouts go to (all `timeout` after their send, so in
     /// order); -1 without a timeout.
     var timeoutFIFO = -1
+    /// The calendar FIFO its next arrival goes to (an open-loop client has one pending at a time,
+    /// each later than the last); -1: the heap.
+    var arrivalFIFO = -1
 }

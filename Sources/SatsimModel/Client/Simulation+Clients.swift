@@ -12,9 +12,16 @@ extension Simulation {
         let gap = clients[c].isPoisson ? clients[c].arrivalStreamRef.with { $0.standardExponential() } / rate : 1 / rate
         // The next arrival is usually the earliest event of all: it may take the place of the one
         // being handled (EventCalendar.scheduleSoon).
-        calendar.scheduleSoon(
-            at: now + SimTime(seconds: gap), kind: EventKind.arrival.rawValue, target: UInt32(c),
-            generation: clients[c].arrivalEpoch)
+        let fifo = clients[c].arrivalFIFO
+        if fifo >= 0 {
+            calendar.schedule(
+                at: now + SimTime(seconds: gap), kind: EventKind.arrival.rawValue, target: UInt32(c),
+                generation: clients[c].arrivalEpoch, fifo: fifo)
+        } else {
+            calendar.scheduleSoon(
+                at: now + SimTime(seconds: gap), kind: EventKind.arrival.rawValue, target: UInt32(c),
+                generation: clients[c].arrivalEpoch)
+        }
     }
 
     /// A closed-loop user joins: it thinks first, then sends its first request.
