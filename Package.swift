@@ -9,9 +9,9 @@ import PackageDescription
 /// `assert` and the columns' stale-copy checks still trap). The test suite runs thousands of
 /// simulated runs, and unoptimised generic Swift ran them about six times slower (13m39s against
 /// 2m12s on two cores, or 2m28s with only these four optimised, which build 70 s faster); a
-/// debugger still steps through the tests and the other modules, built as usual. SwiftPM refuses a versioned dependency whose targets carry
-/// unsafe flags, so a copy checked out as another package's dependency (under `checkouts/`, where
-/// SwiftPM and Xcode put them) builds without them.
+/// debugger still steps through the tests and the other modules, built as usual. SwiftPM refuses
+/// a versioned dependency whose targets carry unsafe flags, so a copy checked out as another
+/// package's dependency (under `checkouts/`, where SwiftPM and Xcode put them) builds without them.
 let builtAsADependency = Context.packageDirectory.contains("/checkouts/")
 let optimisedInDebug: [SwiftSetting] = builtAsADependency
     ? [] : [.unsafeFlags(["-O", "-assert-config", "Debug"], .when(configuration: .debug))]

@@ -50,6 +50,17 @@ import Testing
                 "\(diagnostic.message)")
     }
 
+    /// Blank lines between the bare word and the ':' libyaml stopped at are walked back over
+    /// once: a hostile file of 60,000 of them took over a minute when each step split the file
+    /// again.
+    @Test func manyBlankLinesBetween() throws {
+        let text = "name: x\nclients:\n  users\n" + String(repeating: "\n", count: 60_000) + "    rate: 5\n"
+        let error = try #require(throws: ScenarioError.self) { try ScenarioLoader.parse(text: text, file: "slip.yaml") }
+        let diagnostic = try #require(error.diagnostics.first)
+        #expect(diagnostic.line == 3 && diagnostic.column == 3, "\(error.description)")
+        #expect(diagnostic.message.contains("line 60004"), "\(diagnostic.message)")
+    }
+
     /// Where libyaml stopped is still told when it is another line, so that nothing it said is lost.
     @Test func whereLibyamlStoppedIsKept() throws {
         let error = try #require(throws: ScenarioError.self) {

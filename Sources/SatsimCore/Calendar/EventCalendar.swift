@@ -37,7 +37,8 @@ public struct EventCalendar {
     /// a local costs a retain and a release (2.7% of the instructions on the retry benchmark,
     /// callgrind). `fifos` keeps them alive for as long as the calendar lives.
     @usableFromInline internal var fifoRefs = InlineColumn<UnownedRef<EventFIFO>>(capacity: 4)
-    @usableFromInline internal var fifoCount = 0
+    /// The number of FIFOs added so far.
+    public internal(set) var fifoCount = 0
     /// The FIFO whose first event fires earliest of all FIFOs' first events, or -1 when every
     /// FIFO is empty. Kept up to date as events come and go, so that finding the next event
     /// compares the heap's root with one FIFO, not with all of them (the 4-service benchmark, with
@@ -81,9 +82,6 @@ public struct EventCalendar {
     /// call edges with a timeout each (a 1 MiB file holds 30,000) scanned 5,000 heads per event
     /// and took over five minutes for ten simulated seconds. Timers past the bound go to the heap, at O(log n), and fire in the same order.
     public static let maximumFIFOs = 16
-
-    /// The number of FIFOs added so far.
-    public var fifoTotal: Int { fifoCount }
 
     /// Adds a FIFO for timers of one fixed delay and returns its number, for
     /// ``schedule(at:kind:target:slot:generation:fifo:)``; or -1 (none: the heap keeps those

@@ -10,17 +10,15 @@ extension Simulation {
         // Poisson gaps come from the stream's block of exponentials (-log v, vectorised), as
         // service times do.
         let gap = clients[c].isPoisson ? clients[c].arrivalStreamRef.with { $0.standardExponential() } / rate : 1 / rate
-        // The next arrival is usually the earliest event of all: it may take the place of the one
-        // being handled (EventCalendar.scheduleSoon).
-        let fifo = clients[c].arrivalFIFO
+        // Into the client's FIFO (its arrivals come in time order). Past the calendar's FIFOs,
+        // into the heap: the next arrival is usually the earliest event of all, so it may take
+        // the place of the one being handled (EventCalendar.scheduleSoon).
+        let time = now + SimTime(seconds: gap), fifo = clients[c].arrivalFIFO
         if fifo >= 0 {
             calendar.schedule(
-                at: now + SimTime(seconds: gap), kind: EventKind.arrival.rawValue, target: UInt32(c),
-                generation: clients[c].arrivalEpoch, fifo: fifo)
+                at: time, kind: EventKind.arrival.rawValue, target: UInt32(c), generation: clients[c].arrivalEpoch, fifo: fifo)
         } else {
-            calendar.scheduleSoon(
-                at: now + SimTime(seconds: gap), kind: EventKind.arrival.rawValue, target: UInt32(c),
-                generation: clients[c].arrivalEpoch)
+            calendar.scheduleSoon(at: time, kind: EventKind.arrival.rawValue, target: UInt32(c), generation: clients[c].arrivalEpoch)
         }
     }
 

@@ -200,7 +200,7 @@ public final class Simulation: EventProcessor {
         // M/M/c benchmark: 4% less CPU time, Benchmarks/README.md, "Session 16"). Timeouts come
         // first, and arrivals take FIFOs only while there are few: taking an event from a FIFO
         // compares the first events of all of them.
-        for c in clients.indices where !clients[c].isClosed && calendar.fifoTotal < arrivalFIFOLimit {
+        for c in clients.indices where !clients[c].isClosed && calendar.fifoCount < arrivalFIFOLimit {
             clients[c].arrivalFIFO = calendar.addFIFO()
         }
         prepareChaos()
