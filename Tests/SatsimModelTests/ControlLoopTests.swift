@@ -356,6 +356,68 @@ struct ControlLoopTests {
                 "scaled \(stepped)")
     }
 
+    // MARK: - AWS cooldowns
+
+    /// An observation at `time` s where the load asks target tracking (target 0.5) for exactly
+    /// `need` instances: metric need / 4 over 2 served, so need / 4 x 2 / 0.5 = need with no
+    /// rounding. Every instance serves (no warmup hold).
+    static func awsObservation(at time: Double, need: Int, running: Int) -> ScalingObservation {
+        ScalingObservation(
+            time: SimTime(seconds: time).nanoseconds, metric: Double(need) / 4, served: 2, running: running,
+            ready: running, readyWholeInterval: running)
+    }
+
+    @Test("target_tracking cooldowns as Application Auto Scaling defines them: a larger scale-out passes the scale-out cooldown; only a scale-in starts the scale-in cooldown, and a scale-out ends it")
+    func targetTrackingAWSCooldowns() {
+        // Application Auto Scaling API reference, TargetTrackingScalingPolicyConfiguration
+        // (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html):
+        // ScaleOutCooldown: "The scaling policy won't increase the desired capacity again unless
+        // either a larger scale out is triggered or the cooldown period ends."
+        // ScaleInCooldown: "The amount of time ... after a scale-in activity completes before
+        // another scale-in activity can start ... if another alarm triggers a scale-out activity
+        // during the scale-in cooldown period, [it] scales out the target immediately. In this
+        // case, the scale-in cooldown period stops and doesn't complete."
+        let spec = AutoscalerSpec(
+            policy: .targetTracking, metric: .utilization, target: 0.5, interval: SimTime(seconds: 15), min: 1, max: 40,
+            scaleInCooldown: SimTime(seconds: 300), scaleOutCooldown: SimTime(seconds: 60))
+        var policy = TargetTrackingPolicy(spec: spec)
+        #expect(policy.decide(Self.awsObservation(at: 15, need: 5, running: 2)) == 5)   // scale-out; cooldown to 75 s
+        #expect(policy.decide(Self.awsObservation(at: 30, need: 8, running: 5)) == 8)   // larger: through; cooldown to 90 s
+        #expect(policy.decide(Self.awsObservation(at: 45, need: 6, running: 8)) == 6)   // a scale-in right after a scale-out
+        #expect(policy.decide(Self.awsObservation(at: 60, need: 7, running: 6)) == 6)   // up, but not above 8, in the cooldown
+        #expect(policy.decide(Self.awsObservation(at: 75, need: 4, running: 6)) == 6)   // scale-in cooldown (45 s to 345 s)
+        #expect(policy.decide(Self.awsObservation(at: 90, need: 7, running: 6)) == 7)   // scale-out cooldown over: up, ends the scale-in one
+        #expect(policy.decide(Self.awsObservation(at: 105, need: 3, running: 7)) == 3)  // so this scale-in goes through
+        #expect(policy.decide(Self.awsObservation(at: 120, need: 2, running: 3)) == 3)  // and starts a new scale-in cooldown
+    }
+
+    @Test("step during its cooldown: the earlier scale-out counts as capacity already added (AWS: a +3 breach after a +2 adds 1)")
+    func stepAWSCooldown() {
+        // Application Auto Scaling API reference, StepScalingPolicyConfiguration, Cooldown
+        // (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_StepScalingPolicyConfiguration.html):
+        // "when an alarm triggers a step scaling policy to increase the capacity by 2, the
+        // scaling activity completes successfully, and a cooldown period starts. If an alarm
+        // triggers again during the cooldown period but at a more aggressive step adjustment of
+        // 3, the previous increase of 2 is considered part of the current capacity. Therefore,
+        // only 1 is added to the capacity."
+        let spec = AutoscalerSpec(
+            policy: .step, metric: .utilization, target: 0.5, interval: SimTime(seconds: 15), min: 1, max: 40,
+            scaleOutCooldown: SimTime(seconds: 300))
+        func observation(at time: Double, metric: Double, running: Int) -> ScalingObservation {
+            ScalingObservation(time: SimTime(seconds: time).nanoseconds, metric: metric, served: Double(running),
+                               running: running, ready: running, readyWholeInterval: running)
+        }
+        var policy = StepPolicy(spec: spec)
+        #expect(policy.decide(observation(at: 15, metric: 0.8, running: 10)) == 12)   // > 1.5 x the target: +2
+        // The 2 new instances already serve; the same +2 breach asks for 10 + 2 again: nothing.
+        #expect(policy.decide(observation(at: 30, metric: 0.8, running: 12)) == 12)
+        // A +3 breach (> 2 x the target) asks for 10 + 3: 1 more, not 12 + 3.
+        #expect(policy.decide(observation(at: 45, metric: 1.2, running: 12)) == 13)
+        // After the cooldown (restarted at 45 s, so until 345 s) the step adds to the capacity then.
+        #expect(policy.decide(observation(at: 330, metric: 0.6, running: 13)) == 13)
+        #expect(policy.decide(observation(at: 345, metric: 0.6, running: 13)) == 14)
+    }
+
     // MARK: - No trap
 
     @Test("a target of 1e-18, 1e-300 or a denormal never traps: the count goes to max", arguments: [1e-18, 1e-300, Double.leastNonzeroMagnitude])

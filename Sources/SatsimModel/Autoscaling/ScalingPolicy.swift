@@ -80,30 +80,65 @@ enum ScalingArithmetic {
     }
 }
 
-/// Cooldowns as AWS defines them for its scaling policies: no scale-out within
-/// `scale_out_cooldown` of the last scale-out; no scale-in within `scale_in_cooldown` of the last
-/// scaling either way.
+/// Cooldowns as AWS defines them for target tracking and step scaling policies (Application
+/// Auto Scaling, `TargetTrackingScalingPolicyConfiguration` and `StepScalingPolicyConfiguration`
+/// in the API reference, https://docs.aws.amazon.com/autoscaling/application/APIReference/):
+///
+/// - **Scale-out cooldown**: after a scale-out, the policy "won't increase the desired capacity
+///   again unless either a larger scale out is triggered or the cooldown period ends". The capacity
+///   the earlier scale-out added counts as part of the desired capacity of the next one: during the
+///   cooldown a scale-out goes through only to a count above the one the last scale-out set, and
+///   it restarts the cooldown. (Step: a breach worth +3 during the cooldown of a +2 adds only 1.)
+/// - **Scale-in cooldown**: after a scale-in, no scale-in until it has expired. A scale-out during
+///   it goes through at once and ends it ("the scale-in cooldown period stops and doesn't
+///   complete"). A scale-out does not start one: nothing in AWS's definition blocks a scale-in
+///   after a scale-out (instance warmup does while the new instances boot:
+///   ``ScalingArithmetic/holdingScaleInWhileWarming(_:_:_:)``).
 struct Cooldowns {
     let scaleOut: Int64
     let scaleIn: Int64
-    var lastScaleOut: Int64?
-    var lastScaleIn: Int64?
+    /// When the last scale-out happened, and the count it set.
+    private(set) var lastScaleOut: (time: Int64, to: Int)?
+    /// The count the scale-out that began the cooldown in progress was computed from (step's
+    /// current capacity then); nil outside a scale-out cooldown.
+    private var scaleOutBase: Int?
+    /// When the scale-in cooldown in progress began; nil when none is in progress.
+    private(set) var lastScaleIn: Int64?
 
     init(_ spec: AutoscalerSpec) {
         scaleOut = spec.scaleOutCooldown.nanoseconds
         scaleIn = spec.scaleInCooldown.nanoseconds
     }
 
+    /// Whether a scale-out cooldown is in effect at `time`.
+    func inScaleOutCooldown(at time: Int64) -> Bool {
+        guard let last = lastScaleOut else { return false }
+        return time - last.time < scaleOut
+    }
+
+    /// The capacity a step scale-out adds its step to at `time`: `current` (the serving
+    /// capacity), or during a scale-out cooldown the capacity the cooldown's first scale-out
+    /// started from if that is lower, so the earlier scale-out's instances count as already added.
+    func scaleOutReference(current: Int, at time: Int64) -> Int {
+        guard inScaleOutCooldown(at: time), let base = scaleOutBase else { return current }
+        return Swift.min(current, base)
+    }
+
     /// `desired` if the cooldowns allow moving there from `running` at `time` (and records the
-    /// move), else `running`.
-    mutating func allow(_ desired: Int, from running: Int, at time: Int64) -> Int {
-        func since(_ t: Int64?) -> Int64 { t.map { time - $0 } ?? Int64.max }
+    /// move), else `running`. `base` is the capacity a scale-out was computed from (recorded for
+    /// ``scaleOutReference(current:at:)``); it defaults to `running`.
+    mutating func allow(_ desired: Int, from running: Int, at time: Int64, base: Int? = nil) -> Int {
         if desired > running {
-            guard since(lastScaleOut) >= scaleOut else { return running }
-            lastScaleOut = time
+            if inScaleOutCooldown(at: time), let last = lastScaleOut {
+                // A larger scale-out only; the cooldown restarts, its base stays.
+                guard desired > last.to else { return running }
+            } else {
+                scaleOutBase = base ?? running
+            }
+            lastScaleOut = (time, desired)
+            lastScaleIn = nil
         } else if desired < running {
-            let lastScaling = [lastScaleIn, lastScaleOut].compactMap { $0 }.max()
-            guard since(lastScaling) >= scaleIn else { return running }
+            if let last = lastScaleIn, time - last < scaleIn { return running }
             lastScaleIn = time
         }
         return desired

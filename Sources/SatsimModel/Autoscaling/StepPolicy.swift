@@ -11,6 +11,9 @@ import SatsimCore
 /// whose instances are still booting adds nothing, and a breach in a larger step adds only the
 /// difference (the AWS example: 10 serving and 1 warming, a breach worth +3 asks for 13, adding 2).
 /// While any instance warms up, no scale-in (``ScalingArithmetic/holdingScaleInWhileWarming(_:_:_:)``).
+/// During a scale-out cooldown the step is added to the capacity the cooldown's scale-out started
+/// from, even once its instances serve (AWS: "the previous increase of 2 is considered part of the
+/// current capacity. Therefore, only 1 is added"): see ``Cooldowns``.
 struct StepPolicy: ScalingPolicy {
     let spec: AutoscalerSpec
     private var cooldowns: Cooldowns
@@ -40,8 +43,9 @@ struct StepPolicy: ScalingPolicy {
     mutating func decide(_ o: ScalingObservation) -> Int {
         let step = Self.adjustment(metric: o.metric, target: spec.target)
         guard step != 0 else { return o.running }
+        let reference = cooldowns.scaleOutReference(current: o.ready, at: o.time)
         let desired = ScalingArithmetic.holdingScaleInWhileWarming(
-            ScalingArithmetic.clamp(Self.desired(adjustment: step, ready: o.ready, running: o.running), spec), o, spec)
-        return cooldowns.allow(desired, from: o.running, at: o.time)
+            ScalingArithmetic.clamp(Self.desired(adjustment: step, ready: reference, running: o.running), spec), o, spec)
+        return cooldowns.allow(desired, from: o.running, at: o.time, base: o.ready)
     }
 }

@@ -164,10 +164,10 @@ public struct AutoscalerSpec: Sendable, Hashable {
     public var min: Int
     public var max: Int
     /// `scale_in_cooldown`: hpa's scale-down stabilization window; for target_tracking and
-    /// step, no scale-in this soon after the last scaling.
+    /// step, no scale-in this soon after the last scale-in (a scale-out ends it; see `Cooldowns`).
     public var scaleInCooldown: SimTime
     /// `scale_out_cooldown`: hpa's scale-up stabilization window; for target_tracking and step,
-    /// no scale-out this soon after the last one.
+    /// after a scale-out only a larger one this soon (AWS's scale-out cooldown).
     public var scaleOutCooldown: SimTime
     /// `scaleInCooldown` nil takes the policy's default (``AutoscalerPolicy/defaultScaleInCooldown``).
     public init(

@@ -158,9 +158,15 @@ extension ScenarioSchema {
           warmup", <https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html>);
           a count above `max` still goes down to `max`. Before this version it scaled in at once,
           stopping instances that were still booting.
-        - No decision when no instance served during the interval. `scale_out_cooldown`: no
-          scale-out this soon after the last one; `scale_in_cooldown` (default 0s): no scale-in this
-          soon after the last scaling either way.
+        - No decision when no instance served during the interval.
+        - **Cooldowns** as Application Auto Scaling defines them (`ScaleOutCooldown`,
+          `ScaleInCooldown`, <https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html>;
+          both default 0s here). Within `scale_out_cooldown` of a scale-out, the count rises again
+          only to more than that scale-out set (a larger scale-out, which restarts the cooldown).
+          Within `scale_in_cooldown` of a scale-in, no further scale-in; a scale-out goes through
+          at once and ends that cooldown. A scale-out starts no scale-in cooldown: only warmup
+          holds a scale-in after it. Before this version a scale-out blocked every scale-out for
+          `scale_out_cooldown`, a larger one included, and every scale-in for `scale_in_cooldown`.
 
         ### `policy: step`: AWS step scaling
 
@@ -174,7 +180,10 @@ extension ScenarioSchema {
           adds nothing; a larger step adds only the difference. Before this version each breach
           added its step again while the earlier instances booted. While any instance boots, no
           scale-in (as for target_tracking).
-        - Cooldowns as for target_tracking (both default 0s).
+        - Cooldowns as for target_tracking (both default 0s). During a scale-out cooldown the step
+          is added to the serving capacity the cooldown's scale-out started from, even once its
+          instances serve: a +3 breach in the cooldown of a +2 adds 1 (AWS's own example,
+          `StepScalingPolicyConfiguration`, `Cooldown`).
 
         ### Summary
 

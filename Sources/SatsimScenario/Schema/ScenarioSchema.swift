@@ -230,9 +230,9 @@ extension ScenarioSchema {
                     .init("min", .integer(minimum: 1, maximum: maximumInstances), .required, "fewest instances; <= instances"),
                     .init("max", .integer(minimum: 1, maximum: maximumInstances), .required, "most instances; >= min and >= instances"),
                     .init("scale_in_cooldown", .duration(positive: false), .optional("hpa 5m (Kubernetes' default); target_tracking and step 0s"),
-                          "hpa: scale-down stabilization window; target_tracking, step: no scale-in this soon after the last scaling"),
+                          "hpa: scale-down stabilization window; target_tracking, step: no scale-in this soon after the last scale-in (a scale-out ends it)"),
                     .init("scale_out_cooldown", .duration(positive: false), .defaulted("0s"),
-                          "hpa: scale-up stabilization window; target_tracking, step: no scale-out this soon after the last one"),
+                          "hpa: scale-up stabilization window; target_tracking, step: after a scale-out, only a larger one this soon"),
                 ]),
             SchemaShape(
                 "distribution", "A distribution of a duration (service, think and added times). Every parameter is a duration except cv and shape.",
