@@ -1,4 +1,4 @@
-import SatsimCore
+@testable import SatsimCore
 import Testing
 
 @Suite struct EventCalendarTests {
@@ -240,5 +240,40 @@ import Testing
             if reference.count < 100 { for _ in 0..<50 { add(now + Int64(stream.nextUInt64() % 1_000)) } }
         }
         #expect(filledRoot > 200, "the root was filled by a schedule \(filledRoot) times")
+    }
+}
+
+@Suite struct EventFIFORingTests {
+    static func event(_ k: Int) -> ScheduledEvent {
+        ScheduledEvent(time: SimTime(nanoseconds: Int64(k)), sequence: UInt64(k), kind: 0, target: UInt32(k), slot: 0, generation: 0)
+    }
+
+    @Test("a ring that empties starts again at its first slot (one event at a time stays in one cache line)")
+    func emptyRingRewinds() {
+        // An open-loop client's next arrival: one event in, one out, 1,000 times. Walking the
+        // 256-slot buffer instead touched a new 64-byte line every few arrivals (callgrind: 0.33 M
+        // more L1 write misses on the plain benchmark at 5,000 s).
+        let ring = EventFIFO(capacity: 256)
+        for k in 0..<1_000 {
+            ring.append(Self.event(k))
+            #expect(ring.removeFirst().target == UInt32(k))
+            #expect(ring.head == 0)
+        }
+        #expect(ring.count == 0)
+    }
+
+    @Test("order is kept across the wrap and across growth, with the rewind on empty")
+    func orderAcrossWrapAndGrowth() {
+        let ring = EventFIFO(capacity: 4)
+        var expected: [UInt32] = [], popped: [UInt32] = []
+        var next = 0
+        // Patterns of 3 in, 2 out, then draining, so the head wraps, the ring grows and empties.
+        for round in 0..<50 {
+            for _ in 0..<3 { ring.append(Self.event(next)); expected.append(UInt32(next)); next += 1 }
+            for _ in 0..<2 { popped.append(ring.removeFirst().target) }
+            if round % 7 == 6 { while ring.count > 0 { popped.append(ring.removeFirst().target) } }
+        }
+        while ring.count > 0 { popped.append(ring.removeFirst().target) }
+        #expect(popped == expected)
     }
 }

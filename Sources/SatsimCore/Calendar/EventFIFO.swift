@@ -47,8 +47,10 @@ public final class EventFIFO {
     public func removeFirst() -> ScheduledEvent {
         assert(_count > 0, "removeFirst of an empty FIFO")
         let event = base[head]
-        head = (head &+ 1) & mask
         _count &-= 1
+        // Back to the start when empty: a ring that holds one event at a time (an open-loop
+        // client's next arrival) then reuses one cache line instead of walking its whole buffer.
+        head = _count == 0 ? 0 : (head &+ 1) & mask
         return event
     }
 
