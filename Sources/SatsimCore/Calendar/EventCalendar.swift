@@ -144,7 +144,7 @@ public struct EventCalendar {
     /// Schedules an event into FIFO `fifo` (from ``addFIFO()``, or -1 for none): O(1) when it lands behind the
     /// FIFO's last event, as a fixed delay after the current time always does; otherwise it goes
     /// to the heap. Either way it fires in the calendar's order.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func schedule(
         at time: SimTime, kind: UInt32, target: UInt32 = 0, slot: UInt32 = 0, generation: UInt32 = 0, fifo: Int
     ) {
