@@ -190,7 +190,8 @@ extension ScenarioSchema {
                     .init("ttl", .duration(positive: true), .optional("entries never expire"), "entry lifetime: stale once its age (time since it was stored) reaches ttl; hits do not extend it"),
                 ]),
             SchemaShape(
-                "health_check", "Probes that wait in the instance's queue like any request.",
+                "health_check",
+                "Probes that wait in the instance's queue like any request. With `action: eject` the probe is a readiness probe: an instance that boots during the run (restarted, replaced, deployed, scaled out) joins the balancer only after healthy_after passing probes in a row, as a new pod joins a Service's endpoints only once its readiness probe succeeds (Kubernetes: a readiness probe's state is Failure until then; Envoy marks a new host healthy at its first passing check); the instances of the start are in the balancer from the start. With `action: restart` it is a liveness probe, whose state starts at success: a booted instance serves at once.",
                 keys: [
                     .init("interval", .duration(positive: true), .required,
                           "time from one probe's sending to the next (Kubernetes' periodSeconds; Envoy counts its interval from the end of the last check)"),
@@ -198,7 +199,7 @@ extension ScenarioSchema {
                     .init("unhealthy_after", .integer(minimum: 1, maximum: nil), .defaulted("3"),
                           "consecutive failures to mark unhealthy, timeouts and refusals alike (Kubernetes' failureThreshold, default 3)"),
                     .init("healthy_after", .integer(minimum: 1, maximum: nil), .defaulted("2"),
-                          "consecutive successes to mark an ejected instance healthy (Kubernetes' successThreshold defaults to 1, Envoy's healthy_threshold has no default)"),
+                          "consecutive successes to mark an ejected or newly booted instance healthy (Kubernetes' successThreshold defaults to 1, Envoy's healthy_threshold has no default)"),
                     .init("action", .choice(of: HealthAction.self), .defaulted("eject"),
                           "eject: the balancer skips it; restart: kill it, lose its work, replace it"),
                     .init("panic_threshold", .ratio, .defaulted("0"),
