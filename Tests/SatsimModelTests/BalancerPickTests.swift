@@ -96,4 +96,29 @@ struct BalancerPickTests {
         #expect((random.max() ?? 0) >= 5, "random: fullest bin \(random.max() ?? -1)")
         #expect((twoChoices.max() ?? .max) <= 4, "power_of_two: fullest bin \(twoChoices.max() ?? -1)")
     }
+    /// Envoy's least request with choice_count 2 draws its two hosts independently: in
+    /// source/extensions/load_balancing_policies/least_request/least_request_lb.cc,
+    /// `LeastRequestLoadBalancer::unweightedHostPickNChoices` takes `random() % hosts.size()`
+    /// once per choice, so both choices may name the same host, and keeps the first unless a
+    /// later one has strictly fewer active requests. (There is no full scan for small host sets
+    /// unless selection_method is FULL_SCAN.) With loads fixed (nothing is added by a pick), the
+    /// pick is the less loaded of two uniform draws: over loads 2, 1, 0 the busiest is picked
+    /// only when both draws name it, 1/9; the middle one when both name one of the two busiest
+    /// but not both the busiest, 4/9 - 1/9 = 3/9; the idle one 5/9. Over loads 1, 0: 1/4, 3/4.
+    /// Two distinct draws would never pick the busiest (0 and 0), a scan neither.
+    @Test("power_of_two: two independent draws, the same instance possibly twice: loads 2, 1, 0 picked 1/9, 3/9, 5/9; loads 1, 0 picked 1/4, 3/4",
+          arguments: [[2, 1, 0], [1, 0]])
+    func powerOfTwoDrawsIndependently(loads: [Int]) {
+        let simulation = Self.simulation(.powerOfTwo, instances: loads.count, seed: 11)
+        let first = simulation.services[0].firstInstance
+        for (k, load) in loads.enumerated() { simulation.instances[first + k].busy = Int32(load) }
+        var counts = Array(repeating: 0, count: loads.count)
+        for _ in 0..<90_000 {
+            guard let pick = simulation.chooseInstance(service: 0) else { return }
+            counts[pick - first] += 1
+        }
+        let probabilities: [Double] = loads.count == 3 ? [1.0 / 9, 3.0 / 9, 5.0 / 9] : [0.25, 0.75]
+        let test = PearsonChiSquare(counts: counts, probabilities: probabilities)
+        #expect(test.pValue > 1e-6 && test.pValue < 1 - 1e-6, "picks \(counts): \(test)")
+    }
 }

@@ -1,5 +1,5 @@
 import SatsimCore
-import SatsimModel
+@testable import SatsimModel
 import Testing
 
 /// Health checks against their published definitions, with times bounded by construction.
@@ -88,5 +88,76 @@ struct HealthCheckDefinitionTests {
         // The replacement boots for boot_time (5 s) and then serves.
         let ready = Self.times(result, .instanceReady)
         #expect(ready.count == 1 && ready.first.map { abs($0 - (killed.first ?? 0) - 5) < 1e-9 } == true, "ready at \(ready), killed at \(killed)")
+    }
+    /// A readiness probe's result starts as failure: Kubernetes, "Pod Lifecycle", container
+    /// probes (kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-probes):
+    /// readinessProbe, "The default state of readiness before the initial delay is Failure";
+    /// the kubelet's prober (pkg/kubelet/prober/worker.go, `newWorker` sets the readiness
+    /// worker's initialValue to results.Failure, and `doProbe` changes the result only after
+    /// SuccessThreshold successes in a row). So a new pod joins the Service's endpoints only
+    /// after healthy_after passing probes. A liveness probe starts at success (initialValue
+    /// results.Success): with `restart` the new instance serves as soon as it has booted.
+    ///
+    /// The setting above without the pause; one instance killed at 10 s boots for 5 s, so it is
+    /// serving again at 15 s. With jitter 0 its probes come at 15 + phase, 16 + phase, ... and are
+    /// answered at once (an idle instance, 10 requests/s over four). With `eject` it enters the
+    /// balancer at the instant its healthy_after-th probe is answered, and holds no request before.
+    static func readinessSpec(action: HealthAction, healthyAfter: Int) -> ScenarioSpec {
+        var spec = Self.spec(paused: 0, action: action)
+        spec.services[0].healthCheck?.healthyAfter = healthyAfter
+        spec.timeline = [TimelineEventSpec(at: SimTime(seconds: 10), action: .kill(service: "api", count: 1))]
+        return spec
+    }
+
+    /// For the instance that boots: when it became serving, when its probes were sent after
+    /// that, when it first entered the balancer's list, and the most requests it held before.
+    static func readiness(_ spec: ScenarioSpec) -> (booted: Int64, probes: [Int64], joined: Int64, heldBefore: Int32)? {
+        let simulation = Simulation(spec: spec)
+        simulation.prepare()
+        var booted: (slot: Int, at: Int64)?
+        var probes: [Int64] = []
+        var sent = 0
+        var heldBefore: Int32 = 0
+        while let head = simulation.calendar.next, head.time <= spec.duration, let event = simulation.calendar.popNext() {
+            simulation.now = event.time
+            _ = simulation.process(event)
+            if booted == nil, event.kind == EventKind.instanceBoots.rawValue {
+                booted = (Int(event.slot), event.time.nanoseconds)
+                sent = simulation.instances[Int(event.slot)].probesSent
+            }
+            guard let (slot, _) = booted else { continue }
+            if simulation.instances[slot].probesSent != sent {
+                probes.append(event.time.nanoseconds)
+                sent = simulation.instances[slot].probesSent
+            }
+            if simulation.services[0].servingList.contains(slot) {
+                return (booted?.at ?? -1, probes, event.time.nanoseconds, heldBefore)
+            }
+            // Requests, not probes: a probe takes a worker from its send to its answer, an event
+            // of the same instant; after any other event the instance holds requests only.
+            guard event.kind != EventKind.probe.rawValue else { continue }
+            heldBefore = max(heldBefore, simulation.instances[slot].busy + Int32(simulation.instances[slot].queue.count))
+        }
+        return nil
+    }
+
+    @Test("eject: a booted instance joins the balancer at its healthy_after-th passing probe, not when it boots (readiness starts at failure)",
+          arguments: [1, 2, 3])
+    func bootedInstanceWaitsForReadiness(healthyAfter: Int) throws {
+        let seen = try #require(Self.readiness(Self.readinessSpec(action: .eject, healthyAfter: healthyAfter)))
+        #expect(seen.booted == 15_000_000_000, "booted at \(seen.booted)")
+        #expect(seen.probes.count == healthyAfter, "probes at \(seen.probes), joined at \(seen.joined)")
+        #expect(seen.probes.last == seen.joined, "probes at \(seen.probes), joined at \(seen.joined)")
+        // The first probe at its phase in [0, 1 s), the others a second apart.
+        let first = try #require(seen.probes.first)
+        #expect(first >= seen.booted && first < seen.booted + 1_000_000_000)
+        #expect(seen.joined == first + Int64(healthyAfter - 1) * 1_000_000_000)
+        #expect(seen.heldBefore == 0, "it held \(seen.heldBefore) requests before it joined")
+    }
+
+    @Test("restart (a liveness probe starts at success): the booted instance is in the balancer the instant it boots")
+    func restartServesOnBoot() throws {
+        let seen = try #require(Self.readiness(Self.readinessSpec(action: .restart, healthyAfter: 2)))
+        #expect(seen.booted == 15_000_000_000 && seen.joined == seen.booted && seen.probes.isEmpty, "\(seen)")
     }
 }

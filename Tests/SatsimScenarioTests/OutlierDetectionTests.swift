@@ -7,8 +7,9 @@ import Testing
 /// "Outlier detection", ejection algorithm; source/common/upstream/outlier_detection_impl.cc,
 /// `DetectorImpl::ejectHost` and `checkHostForUneject`): consecutive errors eject a host at
 /// once; only while 100 x (ejected + 1) / hosts <= max_ejection_percent, or when none is
-/// ejected; an ejection lasts base_ejection_time x the number of times the host was ejected (in a
-/// row: OutlierBackoffTests), and ends at the first interval review after that.
+/// ejected; an ejection lasts base_ejection_time x the multiplier m, which is the number of times
+/// the host was ejected in a row while it keeps failing (its decay and cap: OutlierBackoffTests),
+/// and ends at the first interval review after that.
 @Suite("Outlier detection")
 struct OutlierDetectionTests {
     /// users -> api (4 instances, round robin, one request every 10 ms, so every 40 ms to each

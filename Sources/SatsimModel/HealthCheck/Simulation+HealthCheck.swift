@@ -7,7 +7,11 @@ import SatsimCore
 /// balancer, or restarted; after `healthy_after` consecutive successes an ejected instance is
 /// readmitted. An overloaded instance fails its probes while working flat out, so ejecting it
 /// moves its load onto its peers: below the `panic_threshold` healthy share the balancer uses
-/// every instance.
+/// every instance. With `eject` the probe is a readiness probe, whose state starts as failure
+/// (the kubelet's readiness worker starts at results.Failure, pkg/kubelet/prober/worker.go): an
+/// instance that boots during the run joins the balancer only after `healthy_after` passing
+/// probes (`setLifecycle` marks it, ``recordProbe(service:instance:success:)`` admits it). With
+/// `restart` it is a liveness probe, which starts at success: nothing waits.
 ///
 /// The schedule, as Envoy's active health checker keeps one per host (one
 /// `ActiveHealthCheckSession` with its own interval timer, source/common/upstream/
@@ -93,7 +97,12 @@ extension Simulation {
             instances[instance].consecutiveProbeSuccesses += 1
             if instances[instance].ejected && instances[instance].consecutiveProbeSuccesses >= check.healthyAfter {
                 instances[instance].ejected = false
-                recordEvent(.instanceReadmitted, subject: services[s].spec.name, detail: "instance \(local) passed \(check.healthyAfter) health checks and is back in the balancer")
+                if instances[instance].awaitingReadiness {
+                    instances[instance].awaitingReadiness = false
+                    recordEvent(.instanceReadmitted, subject: services[s].spec.name, detail: "instance \(local) passed its first \(check.healthyAfter) health checks and joins the balancer")
+                } else {
+                    recordEvent(.instanceReadmitted, subject: services[s].spec.name, detail: "instance \(local) passed \(check.healthyAfter) health checks and is back in the balancer")
+                }
                 refreshRouting(service: s)
             }
             if instances[instance].outlierEjected { outlierProbePassed(service: s, instance: instance) }

@@ -71,6 +71,10 @@ struct InstanceState {
     var cache: LRUCache?
     /// Taken out of the balancer by its health check (it still works off what it holds).
     var ejected = false
+    /// Booted with an `eject` health check and not yet through its first `healthy_after`
+    /// passing probes: out of the balancer (``ejected`` is set too), as Kubernetes keeps a new
+    /// pod out of a Service until its readiness probe passes. The instances of the start are in.
+    var awaitingReadiness = false
     /// Outlier detection (OutlierDetection.swift): ejected by it, errors in a row, times ejected
     /// in this life, when the last ejection began [ns], the multiplier of base_ejection_time
     /// (Envoy's ejectTimeBackoff: up with each ejection, down with each healthy interval), and

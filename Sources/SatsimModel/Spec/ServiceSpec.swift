@@ -216,9 +216,10 @@ public struct OutlierDetectionSpec: Sendable, Hashable {
     public var consecutiveErrors: Int
     /// `interval`: how often ejections are reviewed (un-ejected when their time is up).
     public var interval: SimTime
-    /// `base_ejection_time`: an ejection lasts this x the number of times the instance was ejected
-    /// (Envoy's backoff, which decays while it stays healthy), at most `maxEjectionTime`
-    /// (by default max(300 s, this)).
+    /// `base_ejection_time`: an ejection lasts min(this x m, `maxEjectionTime`) (by default
+    /// max(300 s, this)), m the ejection multiplier (Envoy's ejectTimeBackoff): one more per
+    /// ejection, one less per review that finds the instance back for an interval, so the number
+    /// of ejections in a row while it keeps failing.
     public var baseEjectionTime: SimTime
     /// `max_ejection_percent`: never eject more than this share of instances [%], but one may always go.
     public var maxEjectionPercent: Int

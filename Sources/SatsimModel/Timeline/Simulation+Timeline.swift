@@ -193,7 +193,13 @@ extension Simulation {
     func instanceBoots(service s: Int, instance: Int, epoch: UInt32) {
         guard instances[instance].epoch == epoch, instances[instance].lifecycle == .booting else { return }
         setLifecycle(service: s, instance: instance, .serving)
-        recordEvent(.instanceReady, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) ready")
+        let local = instance - services[s].firstInstance
+        if instances[instance].awaitingReadiness, let check = services[s].healthCheck {
+            recordEvent(.instanceReady, subject: services[s].spec.name,
+                        detail: "instance \(local) booted; it joins the balancer after \(check.healthyAfter) passing health \(check.healthyAfter == 1 ? "check" : "checks") in a row")
+        } else {
+            recordEvent(.instanceReady, subject: services[s].spec.name, detail: "instance \(local) ready")
+        }
     }
 
     /// An operator's manual scaling: new instances boot; surplus ones drain and stop.
@@ -265,12 +271,22 @@ extension Simulation {
     func setLifecycle(service s: Int, instance: Int, _ state: InstanceLifecycle, refresh: Bool = true) {
         let before = instances[instance].lifecycle
         let wasServing = before == .serving
-        if state == .serving && before == .booting { instances[instance].readyAt = now.nanoseconds }
+        if state == .serving && before == .booting {
+            instances[instance].readyAt = now.nanoseconds
+            // A readiness probe's state starts as failure: a booted instance joins the balancer
+            // only after healthy_after passing probes in a row (recordProbe), as a new pod joins a
+            // Service's endpoints only once its readiness probe succeeds.
+            if services[s].healthCheck?.action == .eject {
+                instances[instance].ejected = true
+                instances[instance].awaitingReadiness = true
+            }
+        }
         instances[instance].lifecycle = state
         if (before == .booting) != (state == .booting) { services[s].booting.add(state == .booting ? 1 : -1, at: now) }
         if state != .serving {
             // A new life starts with a clean health record.
             instances[instance].ejected = false
+            instances[instance].awaitingReadiness = false
             instances[instance].outlierEjected = false
             instances[instance].outlierConsecutive = 0
             instances[instance].outlierEjections = 0

@@ -150,7 +150,7 @@ extension ScenarioSchema {
                           "service time x (1 + contention x requests in service on the instance when one starts)"),
                     .init("queue", .object("queue"), .defaulted("{}"), "requests waiting for a worker"),
                     .init("balancer", .choice(of: BalancerKind.self),
-                          .defaulted("round_robin"), "how an attempt picks an instance: in turn; uniformly at random; the fewest requests held (in service or queued); or power_of_two, the fewer of two instances drawn independently at random (Envoy's least request, choice_count 2)"),
+                          .defaulted("round_robin"), "how an attempt picks an instance: in turn; uniformly at random; the fewest requests held (in service or queued); or power_of_two, the fewer of two instances drawn independently at random, so possibly the same one twice, the first drawn winning a tie (Envoy's least request, choice_count 2)"),
                     .init("calls", .list(.object("call")), .optional("no calls"),
                           "downstream calls made by each request, in order, holding the worker"),
                     .init("cache", .object("cache"), .optional("no cache"), "a hit skips every call of this service"),
@@ -190,7 +190,8 @@ extension ScenarioSchema {
                     .init("ttl", .duration(positive: true), .optional("entries never expire"), "entry lifetime: stale once its age (time since it was stored) reaches ttl; hits do not extend it"),
                 ]),
             SchemaShape(
-                "health_check", "Probes that wait in the instance's queue like any request.",
+                "health_check",
+                "Probes that wait in the instance's queue like any request. With `action: eject` the probe is a readiness probe: an instance that boots during the run (restarted, replaced, deployed, scaled out) joins the balancer only after healthy_after passing probes in a row, as a new pod joins a Service's endpoints only once its readiness probe succeeds (Kubernetes: a readiness probe's state is Failure until then; Envoy marks a new host healthy at its first passing check); the instances of the start are in the balancer from the start. With `action: restart` it is a liveness probe, whose state starts at success: a booted instance serves at once.",
                 keys: [
                     .init("interval", .duration(positive: true), .required,
                           "time from one probe's sending to the next (Kubernetes' periodSeconds; Envoy counts its interval from the end of the last check)"),
@@ -198,7 +199,7 @@ extension ScenarioSchema {
                     .init("unhealthy_after", .integer(minimum: 1, maximum: nil), .defaulted("3"),
                           "consecutive failures to mark unhealthy, timeouts and refusals alike (Kubernetes' failureThreshold, default 3)"),
                     .init("healthy_after", .integer(minimum: 1, maximum: nil), .defaulted("2"),
-                          "consecutive successes to mark an ejected instance healthy (Kubernetes' successThreshold defaults to 1, Envoy's healthy_threshold has no default)"),
+                          "consecutive successes to mark an ejected or newly booted instance healthy (Kubernetes' successThreshold defaults to 1, Envoy's healthy_threshold has no default)"),
                     .init("action", .choice(of: HealthAction.self), .defaulted("eject"),
                           "eject: the balancer skips it; restart: kill it, lose its work, replace it"),
                     .init("panic_threshold", .ratio, .defaulted("0"),
@@ -208,12 +209,12 @@ extension ScenarioSchema {
                 ]),
             SchemaShape(
                 "outlier_detection",
-                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, and so does the failure a fault (errors, outage) causes to an attempt the balancer sent it; a success resets its count; at consecutive_errors it is ejected at once if 100 x (ejected + 1) / instances <= max_ejection_percent, or if none is ejected (at least one may always go: Envoy's documented rule, which its code kept until envoyproxy/envoy#27909 made max_ejection_percent a hard limit; #34796 brought it back as always_eject_one_host, default false). Every interval from the start a review returns the instances ejected for at least min(base_ejection_time x m, max_ejection_time), where m counts the instance's ejections and drops by one at each review that finds it back for at least an interval (Envoy's ejection-time backoff). A health check that passes while the checker deems the instance healthy returns it at once (Envoy's successful_active_health_check_uneject_host). A restarted instance starts afresh. An ejected instance counts as unhealthy for health_check.panic_threshold (Envoy's panic mode counts both); without a health_check there is no panic mode. Only consecutive errors eject: Envoy's success-rate and failure-percentage ejection are not modelled.",
+                "Envoy's consecutive-errors outlier detection on the service's balancer. An error or a timeout of an attempt an instance held counts against it, and so does the failure a fault (errors, outage) causes to an attempt the balancer sent it; a success resets its count; at consecutive_errors it is ejected at once if 100 x (ejected + 1) / instances <= max_ejection_percent, or if none is ejected (at least one may always go: Envoy's documented rule, which its code kept until envoyproxy/envoy#27909 made max_ejection_percent a hard limit; #34796 brought it back as always_eject_one_host, default false). Every interval from the start a review returns the instances ejected for at least min(base_ejection_time x m, max_ejection_time). m is the instance's ejection multiplier (Envoy's ejectTimeBackoff, outlier_detection_impl.cc): 1 more at each ejection while m x base_ejection_time < max_ejection_time + base_ejection_time, 1 less at each review (after the returns) that finds the instance back in service for at least an interval. So while an instance keeps failing, m is the number of its ejections in a row ('base time multiplied by the number of times the host has been ejected', the API reference; 'in a row', the architecture overview), and each healthy interval brings it one step back towards base_ejection_time. A health check that passes while the checker deems the instance healthy returns it at once (Envoy's successful_active_health_check_uneject_host). A restarted instance starts afresh. An ejected instance counts as unhealthy for health_check.panic_threshold (Envoy's panic mode counts both); without a health_check there is no panic mode. Only consecutive errors eject: Envoy's success-rate and failure-percentage ejection are not modelled.",
                 keys: [
                     .init("consecutive_errors", .integer(minimum: 1, maximum: 1_000_000), .defaulted("5"), "errors in a row that eject an instance"),
                     .init("interval", .duration(positive: true), .defaulted("10s"), "time between reviews of the ejections"),
                     .init("base_ejection_time", .duration(positive: true), .defaulted("30s"),
-                          "an ejection lasts at least this x the number of times the instance was ejected (in a row), at most max_ejection_time"),
+                          "an ejection lasts min(this x m, max_ejection_time), m the ejection multiplier above (the number of ejections in a row, less one per healthy interval since), until the first review after that"),
                     .init("max_ejection_percent", .integer(minimum: 0, maximum: 100), .defaulted("10"),
                           "never eject more than this share of instances [%], except that one may always go"),
                     .init("max_ejection_time", .duration(positive: true), .optional("max(300s, base_ejection_time)"),
