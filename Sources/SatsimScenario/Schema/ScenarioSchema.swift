@@ -120,14 +120,21 @@ extension ScenarioSchema {
                     .init("min_per_second", .nonNegativeNumber, .defaulted("0"), "retries always allowed per second"),
                 ]),
             SchemaShape(
-                "circuit_breaker", "Opens when too many attempts fail; rejects while open; probes when half open.",
+                "circuit_breaker",
+                "Opens when too many attempts fail; rejects while open; probes when half open. As resilience4j's CircuitBreaker "
+                    + "(failureRateThreshold, minimumNumberOfCalls, a time-based sliding window, waitDurationInOpenState, "
+                    + "permittedNumberOfCallsInHalfOpenState): closed, it opens when at least min_requests attempts ended in the "
+                    + "window and the failed share (errors and timeouts) is >= failure_ratio; after open_for it lets "
+                    + "half_open_probes attempts through and rejects the rest until all of them have ended; then it opens again "
+                    + "if their failed share is >= failure_ratio, and otherwise closes with an empty window. With one probe, "
+                    + "that probe decides (Hystrix's trial request).",
                 keys: [
                     .init("failure_ratio", .ratio, .required, "failed share of attempts in the window that opens it"),
                     .init("min_requests", .integer(minimum: 1, maximum: nil), .required, "attempts in the window before it may open"),
                     .init("window", .duration(positive: true), .required, "sliding window of attempts considered"),
                     .init("open_for", .duration(positive: true), .required, "time open before half open"),
                     .init("half_open_probes", .integer(minimum: 1, maximum: nil), .required,
-                          "attempts let through when half open; all must succeed to close"),
+                          "attempts let through when half open; once all have ended, their failed share decides (>= failure_ratio reopens)"),
                 ]),
             SchemaShape(
                 "adaptive_throttle",
