@@ -114,6 +114,8 @@ extension ScenarioSchema {
                 "A token bucket: retries allowed <= ratio x first attempts, plus a floor. As Finagle's RetryBudget: each first "
                     + "attempt deposits ratio of a token, each retry takes a whole one, both count for 10 s, and a reserve of "
                     + "min_per_second x 10 s tokens is always there (a rate budget, not Envoy's share of requests in flight). "
+                    + "As Finagle's RetryFilter, a retry takes its token when it is decided, before its backoff; when none is "
+                    + "there the request fails at once, the refused retry counted as rejected. "
                     + "Finagle's defaults (20%, 10 per second) do not apply: ratio is required and min_per_second defaults to 0.",
                 keys: [
                     .init("ratio", .ratio, .required, "retries per first attempt"),
