@@ -10,9 +10,11 @@ import Testing
 ///   state changes "when the failure rate is equal or greater than" the threshold);
 /// - open, it rejects every attempt for exactly `open_for`;
 /// - then half-open, it lets exactly `half_open_probes` attempts through (resilience4j's
-///   permittedNumberOfCallsInHalfOpenState), closes with an empty window when all of them
-///   succeeded, and opens again at the first that failed (Polly's and Hystrix's trial call;
-///   stricter than resilience4j, which compares the probes' failure rate to the threshold);
+///   permittedNumberOfCallsInHalfOpenState) and rejects the rest "until all permitted calls have
+///   completed"; then "if the failure rate is then equal or greater than the configured
+///   threshold, the state changes back to OPEN", and below it, back to CLOSED, with an empty
+///   window (https://resilience4j.readme.io/docs/circuitbreaker, "Introduction": the state
+///   machine; with one probe, Hystrix's single trial request and Fowler's trial call);
 /// - only the attempts a state admitted decide it: answers to attempts admitted in an earlier
 ///   state (late answers when the timeout is longer than `open_for`) change nothing.
 @Suite("Circuit breaker state machine")
@@ -165,8 +167,8 @@ struct CircuitBreakerTests {
         #expect(breaker.state == .halfOpen)
     }
 
-    @Test("Half-open: closes only when every probe succeeded")
-    func allProbesMustSucceed() {
+    @Test("Half-open: all probes succeeded: closes when the last one ends, not before")
+    func allProbesSucceed() {
         let breaker = Self.opened()
         for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
         breaker.record(success: true, at: Self.at(6.1))
@@ -181,23 +183,58 @@ struct CircuitBreakerTests {
         #expect(breaker.openings == 1)
     }
 
-    @Test("Half-open: any failed probe opens it again, for open_for from then", arguments: [0, 1, 2])
-    func failedProbeReopens(successesFirst: Int) {
+    /// resilience4j (https://resilience4j.readme.io/docs/circuitbreaker, "Introduction"): in
+    /// HALF_OPEN "further calls are rejected ... until all permitted calls have completed. If
+    /// the failure rate is then equal or greater than the configured threshold, the state
+    /// changes back to OPEN. If the failure rate ... is below the threshold, the state changes
+    /// back to CLOSED." With failure_ratio 0.5 and 3 probes: 0 or 1 failed (0, 1/3) closes it;
+    /// 2 or 3 failed (2/3, 1) open it again, for open_for from the last probe's end. The failed
+    /// probes come first, so a rule that reopened at the first failure would reopen at 6.1 s.
+    @Test("Half-open: once every probe ended, their failed share against failure_ratio decides", arguments: [0, 1, 2, 3])
+    func probesFailureRateDecides(failures: Int) {
         let breaker = Self.opened()
         for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
-        for _ in 0..<successesFirst { breaker.record(success: true, at: Self.at(6.1)) }
-        breaker.record(success: false, at: Self.at(7))
-        #expect(breaker.state == .open)
-        #expect(breaker.openings == 2)
-        // The remaining probes' answers, arriving while open, change nothing.
-        for _ in successesFirst..<2 { breaker.record(success: true, at: Self.at(7.5)) }
-        #expect(breaker.state == .open)
-        #expect(!breaker.allow(at: SimTime(nanoseconds: Self.at(12).nanoseconds - 1)))
-        #expect(breaker.allow(at: Self.at(12)))
-        #expect(breaker.state == .halfOpen)
-        // A new half-open period: again exactly half_open_probes, counted afresh.
-        let allowed = 1 + (0..<10).filter { _ in breaker.allow(at: Self.at(12)) }.count
-        #expect(allowed == Self.spec.halfOpenProbes)
+        for k in 0..<3 {
+            #expect(breaker.state == .halfOpen, "decided after \(k) of the 3 probes ended")
+            #expect(!breaker.allow(at: Self.at(6.05 + 0.1 * Double(k))), "a fourth probe went out")
+            breaker.record(success: k >= failures, at: Self.at(6.1 + 0.1 * Double(k)))
+        }
+        if failures * 2 >= 3 {
+            #expect(breaker.state == .open)
+            #expect(breaker.openings == 2)
+            // Open for open_for from the third probe's end (6.3 s).
+            #expect(!breaker.allow(at: SimTime(nanoseconds: Self.at(11.3).nanoseconds - 1)))
+            #expect(breaker.allow(at: Self.at(11.3)))
+            #expect(breaker.state == .halfOpen)
+            // A new half-open period: again exactly half_open_probes, counted afresh.
+            let allowed = 1 + (0..<10).filter { _ in breaker.allow(at: Self.at(11.3)) }.count
+            #expect(allowed == Self.spec.halfOpenProbes)
+        } else {
+            #expect(breaker.state == .closed)
+            #expect(breaker.openings == 1)
+            #expect(breaker.allow(at: Self.at(6.3)))
+        }
+    }
+
+    @Test("Half-open: a failed share exactly at failure_ratio opens it again (>=), just below closes it")
+    func probeThresholdIsInclusive() {
+        // 2 probes, ratio 0.5: one failure is a failure rate of exactly 0.5, "equal or greater".
+        var spec = Self.spec
+        spec.halfOpenProbes = 2
+        let atThreshold = Box(spec)
+        Self.ended(atThreshold, 10, success: false, at: Self.at(1))
+        for _ in 0..<2 { #expect(atThreshold.allow(at: Self.at(6))) }
+        atThreshold.record(success: true, at: Self.at(6.1))
+        atThreshold.record(success: false, at: Self.at(6.2))
+        #expect(atThreshold.state == .open)
+        // 4 probes, ratio 0.5: one failure is 0.25, below it.
+        spec.halfOpenProbes = 4
+        let below = Box(spec)
+        Self.ended(below, 10, success: false, at: Self.at(1))
+        for _ in 0..<4 { #expect(below.allow(at: Self.at(6))) }
+        below.record(success: false, at: Self.at(6.1))
+        for _ in 0..<3 { below.record(success: true, at: Self.at(6.2)) }
+        #expect(below.state == .closed)
     }
 
     @Test("Closed again, it starts from an empty window")
@@ -225,6 +262,13 @@ struct CircuitBreakerTests {
         #expect(!breaker.allow(at: Self.at(6)))
         breaker.record(success: true, at: Self.at(6.1))
         #expect(breaker.state == .closed)
+        // Its failure reopens it at once.
+        let failing = Box(spec)
+        Self.ended(failing, 10, success: false, at: Self.at(1))
+        #expect(failing.allow(at: Self.at(6)))
+        failing.record(success: false, at: Self.at(6.1))
+        #expect(failing.state == .open)
+        #expect(failing.openings == 2)
     }
 
     // MARK: - Only the attempts a state admitted decide it
@@ -270,25 +314,22 @@ struct CircuitBreakerTests {
         #expect(breaker.state == .closed)
     }
 
-    @Test("Half-open: a probe answering after its half-open period ended does not count in the next")
-    func staleProbeDoesNotCountLater() {
+    @Test("Half-open: the probes that ended early wait for the slow one; its answer decides the period")
+    func slowProbeDecides() {
         let breaker = Self.opened()
         for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
-        let slowProbes = Array(breaker.outstanding.dropFirst())
-        breaker.outstanding = Array(breaker.outstanding.prefix(1))
-        // The first probe fails at 6.1 s: open again until 11.1 s.
+        // Two probes fail at once; the third is slow. Until it ends, nothing else goes out,
+        // however long it takes, and the breaker neither closes nor opens.
         breaker.record(success: false, at: Self.at(6.1))
+        breaker.record(success: false, at: Self.at(6.1))
+        #expect(breaker.state == .halfOpen)
+        #expect(!breaker.allow(at: Self.at(30)))
+        // It succeeds at 31 s: 2 of 3 failed, 2/3 >= 0.5, open again from 31 s.
+        breaker.record(success: true, at: Self.at(31))
         #expect(breaker.state == .open)
-        // A new half-open period at 11.1 s with three new probes; the two slow probes of the
-        // last period answer now, successfully: they do not count for this one.
-        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(11.1))) }
-        for period in slowProbes { breaker.record(success: true, admittedIn: period, at: Self.at(11.2)) }
-        breaker.record(success: true, at: Self.at(11.3))
-        #expect(breaker.state == .halfOpen, "closed with one of its own three probes answered")
-        breaker.record(success: true, at: Self.at(11.4))
-        breaker.record(success: true, at: Self.at(11.5))
-        #expect(breaker.state == .closed)
         #expect(breaker.openings == 2)
+        #expect(!breaker.allow(at: SimTime(nanoseconds: Self.at(36).nanoseconds - 1)))
+        #expect(breaker.allow(at: Self.at(36)))
     }
 
     @Test("Half-open: a probe admitted but not sent (release) frees its slot; a stale release frees none")
@@ -382,7 +423,7 @@ struct CircuitBreakerLateAnswerTests {
         #expect(result.services[0].arrivals == c.attempts)
     }
 
-    @Test("Late timeouts: the breaker reopens when its first probe times out, not at a late timeout")
+    @Test("Late timeouts: the breaker reopens when its last probe times out, not at a late timeout")
     func reopensOnItsOwnProbe() {
         // One request every 10 ms, timeout 2 s, a service that takes 5 s: every attempt times
         // out. Derived by hand:
@@ -391,8 +432,9 @@ struct CircuitBreakerLateAnswerTests {
         //   went out while closed, and their timeouts go on until 4.09 s;
         // - at 3.10 s it is half-open (the late timeout of 3.10 s comes first, while open):
         //   probes at 3.10, 3.11, 3.12 s; the late timeouts of 3.11...4.09 s do not count (the
-        //   one of 3.11 s would reopen it);
-        // - the first probe times out at 5.10 s: open again until after the end (6 s).
+        //   one of 3.11 s would count as a probe);
+        // - the probes time out at 5.10, 5.11 and 5.12 s; when the third has ended, all three
+        //   failed (3/3 >= 0.5) and it opens again at 5.12 s, until after the end (6 s).
         let spec = ScenarioSpec(
             name: "breaker-late-timeouts", duration: SimTime(seconds: 6), seed: 1,
             clients: [
@@ -403,7 +445,7 @@ struct CircuitBreakerLateAnswerTests {
             services: [ServiceSpec(name: "api", instances: 1, workers: 1000, serviceTime: .constant(value: 5))])
         let result = Simulation(spec: spec).run()
         let c = result.clients[0]
-        #expect(Self.near(Self.times(result, .breakerOpened), [2.10, 5.10]), "opened at \(Self.times(result, .breakerOpened))")
+        #expect(Self.near(Self.times(result, .breakerOpened), [2.10, 5.12]), "opened at \(Self.times(result, .breakerOpened))")
         #expect(Self.near(Self.times(result, .breakerHalfOpen), [3.10]), "half-open at \(Self.times(result, .breakerHalfOpen))")
         #expect(Self.times(result, .breakerClosed).isEmpty)
         #expect(c.requests == 600)

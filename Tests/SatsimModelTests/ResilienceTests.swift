@@ -62,14 +62,20 @@ struct ResilienceTests {
             failureRatio: 0.5, minRequests: 20, window: SimTime(seconds: 10), openFor: SimTime(seconds: 5),
             halfOpenProbes: 5)
         let duration = 200.0
-        // One request every 4 ms. 20 failures trip it; each cycle it stays open 5 s, then lets
-        // probes through until the first one times out 10 ms later: 1 + floor(10 / 4) = 3 probes,
-        // and a cycle lasts 5 s + up to 4 ms to the next request + 10 ms.
+        // One request every 4 ms (the first at 4 ms), each timing out 10 ms after it is sent.
+        // The 20th timeout (of the attempt sent at 80 ms) trips it at 90 ms, with 22 attempts
+        // sent. Each cycle it stays open 5 s; the next request (2 ms later: timeouts fall at
+        // 2 mod 4 ms) is the first of 5 probes, sent 4 ms apart; the breaker waits for all of
+        // them (resilience4j: "until all permitted calls have completed") and the last times
+        // out 16 + 10 ms after the first went: 5/5 failed, open again. A cycle lasts
+        // 5 s + 2 ms + 26 ms; half-open periods start at 5.092 s + k x 5.028 s, 39 of them
+        // before 200 s (k = 0...38, the last at 196.156 s), 5 probes each.
         let result = Simulation(spec: Self.alwaysFailing(rate: 250, constant: true, duration: duration, breaker: breaker)).run()
         let c = result.clients[0]
-        let cycles = (duration - 0.09) / 5.012
-        let expected = 20 + 3 * cycles
-        #expect(abs(Double(c.attempts) - expected) <= 6, "sent \(c.attempts), expected about \(expected)")
+        #expect(c.attempts == 22 + 39 * 5, "sent \(c.attempts)")
+        let halfOpen = result.events.filter { $0.kind == .breakerHalfOpen }.map(\.time)
+        #expect(halfOpen.count == 39)
+        #expect(abs((halfOpen.first ?? 0) - 5.092) < 1e-9 && abs((halfOpen.last ?? 0) - 196.156) < 1e-9, "half-open at \(halfOpen)")
         #expect(c.attemptOutcomes["rejected", default: 0] == c.requests - c.attempts)
         // Nothing the breaker rejected reached the service.
         #expect(result.services[0].arrivals == c.attempts)
@@ -79,15 +85,16 @@ struct ResilienceTests {
     func breakerExactCycle() {
         // One request every 10 ms (the first at 10 ms); the service fails every attempt at once
         // until 5.05 s, then answers each in 50 ms. Breaker: 10 attempts, ratio 0.5, open 1 s,
-        // 3 probes.
+        // 3 probes, judged once all three ended (resilience4j, https://resilience4j.readme.io/docs/circuitbreaker).
         // - The 10th failure (100 ms) opens it; the arrivals 110...1090 ms are rejected (99).
-        // - At 1.1 s, exactly open_for later, the first probe goes out and fails at once: open
-        //   again. The same at 2.1, 3.1 and 4.1 s: 5 openings, 5 x 99 rejections.
-        // - At 5.1 s the fault is over: probes at 5.10, 5.11, 5.12 s; the arrivals at 5.13,
-        //   5.14, 5.15 and 5.16 s are rejected (three probes are out; the answers at 5.15 and
-        //   5.16 s come first at equal times, being scheduled earlier, but the third is still
-        //   out); the third answer at 5.17 s closes it, and the arrival at 5.17 s goes through.
-        // - From 5.17 to 6.00 s: 84 attempts, of which those sent by 5.95 s succeed by the end.
+        // - At 1.1 s, exactly open_for later, probes go out at 1.10, 1.11 and 1.12 s and fail at
+        //   once; the third ends the probing, 3/3 >= 0.5: open again at 1.12 s. The same at
+        //   2.12, 3.14 and 4.16 s (each period 1 s + 20 ms): 5 openings, 5 x 99 rejections.
+        // - At 5.18 s the fault is over: probes at 5.18, 5.19, 5.20 s; the arrivals at 5.21,
+        //   5.22, 5.23 and 5.24 s are rejected (probes are out; the answers at 5.23 and 5.24 s
+        //   come first at equal times, being scheduled earlier, but the third is still out);
+        //   the third answer at 5.25 s closes it (0/3 failed), and the arrival at 5.25 s goes through.
+        // - From 5.25 to 6.00 s: 76 attempts, of which those sent by 5.95 s succeed by the end (71).
         let breaker = CircuitBreakerSpec(
             failureRatio: 0.5, minRequests: 10, window: SimTime(seconds: 10), openFor: SimTime(seconds: 1), halfOpenProbes: 3)
         let spec = ScenarioSpec(
@@ -104,18 +111,18 @@ struct ResilienceTests {
         let result = Simulation(spec: spec).run()
         let c = result.clients[0]
         #expect(c.requests == 600)
-        #expect(c.attempts == 10 + 4 + 3 + 84)
+        #expect(c.attempts == 10 + 4 * 3 + 3 + 76)
         #expect(c.attemptOutcomes["rejected"] == 5 * 99 + 4)
-        #expect(c.attemptOutcomes["error"] == 10 + 4)
-        #expect(c.successes == 3 + 79)
+        #expect(c.attemptOutcomes["error"] == 10 + 4 * 3)
+        #expect(c.successes == 3 + 71)
         #expect(result.services[0].arrivals == c.attempts)
         let opened = result.events.filter { $0.kind == .breakerOpened }.map(\.time)
         let halfOpen = result.events.filter { $0.kind == .breakerHalfOpen }.map(\.time)
         let closed = result.events.filter { $0.kind == .breakerClosed }.map(\.time)
         func near(_ a: [Double], _ b: [Double]) -> Bool { a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 } }
-        #expect(near(opened, [0.1, 1.1, 2.1, 3.1, 4.1]), "opened at \(opened)")
-        #expect(near(halfOpen, [1.1, 2.1, 3.1, 4.1, 5.1]), "half-open at \(halfOpen)")
-        #expect(near(closed, [5.17]), "closed at \(closed)")
+        #expect(near(opened, [0.1, 1.12, 2.14, 3.16, 4.18]), "opened at \(opened)")
+        #expect(near(halfOpen, [1.1, 2.12, 3.14, 4.16, 5.18]), "half-open at \(halfOpen)")
+        #expect(near(closed, [5.25]), "closed at \(closed)")
     }
 
     @Test("Circuit breaker: closes again once probes succeed")

@@ -32,14 +32,8 @@ extension Simulation {
         let k = Int(requests.rows[Int(r)].call)
         let isRetry = requests.rows[Int(r)].attemptsSent > 0
         requests.rows[Int(r)].attemptsSent &+= 1
-        if calls[k].budget != nil {
-            if !isRetry {
-                calls[k].budget?.deposit(at: now)
-            } else if calls[k].budget?.tryWithdraw(at: now) == false {
-                callFinished(request: r, success: false)
-                return
-            }
-        }
+        // A first attempt deposits; a retry took its token when it was decided (callAttemptEnded).
+        if !isRetry, calls[k].budget != nil { calls[k].budget?.deposit(at: now) }
         if calls[k].breaker != nil, !admitThroughEdgeBreaker(request: r, call: k) {
             callAttemptEnded(request: r, outcome: .rejected)
             return
@@ -65,6 +59,12 @@ extension Simulation {
             return
         }
         if requests.rows[Int(r)].attemptsSent < calls[k].maxAttempts && calls[k].retryMask & (1 << UInt8(outcome.index)) != 0 {
+            // The retry budget decides now, before the backoff (Finagle's RetryFilter): a refused
+            // retry fails the call at once.
+            if calls[k].budget != nil, calls[k].budget?.tryWithdraw(at: now) == false {
+                callFinished(request: r, success: false)
+                return
+            }
             let wait = backoff(request: r, spec: calls[k].backoff, stream: calls[k].streamRef)
             calendar.schedule(
                 at: now + wait, kind: EventKind.retry.rawValue, slot: r, generation: requests.slots.generation(of: r))

@@ -71,9 +71,9 @@ extension Simulation {
 
     /// Sends the request's next attempt towards its target service.
     ///
-    /// Before anything is sent the client's own guards may reject the attempt locally: the retry
-    /// budget (a refused retry ends the request), the circuit breaker and the adaptive throttle
-    /// (their rejections may be retried like any outcome listed in `retry.on`).
+    /// Before anything is sent the client's own guards may reject the attempt locally: the
+    /// circuit breaker and the adaptive throttle (their rejections may be retried like any outcome
+    /// listed in `retry.on`). The retry budget decided on a retry before its backoff.
     func sendAttempt(request r: UInt32) { sendAttempt(FullPath.self, request: r) }
 
     /// ``sendAttempt(request:)`` on path `P` (``RequestPath``).
@@ -107,21 +107,13 @@ extension Simulation {
         // The callers check the memory budget (newRequest, and the retry event): once per event.
     }
 
-    /// The client's own guards decide on the attempt before it is sent: the retry budget (a
-    /// refused retry ends the request), the circuit breaker and the adaptive throttle (their
-    /// rejections may be retried like any outcome listed in `retry.on`). Returns whether it goes.
+    /// The client's own guards decide on the attempt before it is sent: the circuit breaker and
+    /// the adaptive throttle (their rejections may be retried like any outcome listed in
+    /// `retry.on`); a first attempt also deposits into the retry budget. Returns whether it goes.
     func clientGuardsAdmit(request r: UInt32, client c: Int, isRetry: Bool) -> Bool {
-        if clients[c].budget != nil {
-            if !isRetry {
-                clients[c].budget?.deposit(at: now)
-            } else if clients[c].budget?.tryWithdraw(at: now) == false {
-                clients[c].counters.count(.rejected)
-                clients[c].counters.rejectedByBudget += 1
-                countFailure(request: Int(r), client: c)
-                finishRequest(r, client: c)
-                return false
-            }
-        }
+        // A first attempt deposits into the retry budget; a retry took its token when it was
+        // decided (``attemptEnded``), before its backoff.
+        if !isRetry, clients[c].budget != nil { clients[c].budget?.deposit(at: now) }
         if clients[c].breaker != nil {
             let before = clients[c].breaker?.state
             let period = clients[c].breaker?.admit(at: now)
@@ -250,6 +242,18 @@ extension Simulation {
         if requests.rows[ri].attemptsSent < clients[c].maxAttempts
             && clients[c].retryMask & (1 << UInt8(outcome.index)) != 0
         {
+            // The retry budget is asked now, when the retry is decided, before any backoff, as
+            // Finagle's RetryFilter does (tryWithdraw, then schedule the retry after the backoff;
+            // when it is refused, the request fails at once with this attempt's outcome). The
+            // refused retry counts as a rejected attempt (DESIGN.md: "never sent: ... empty
+            // retry budget").
+            if clients[c].budget != nil, clients[c].budget?.tryWithdraw(at: now) == false {
+                clients[c].counters.count(.rejected)
+                clients[c].counters.rejectedByBudget += 1
+                countFailure(request: ri, client: c)
+                finishRequest(P.self, r, client: c)
+                return
+            }
             let wait = backoff(request: r, spec: clients[c].backoff, stream: clients[c].backoffStreamRef)
             if wait > .zero {
                 calendar.schedule(

@@ -7,6 +7,15 @@ import SatsimCore
 ///
 /// In steady state a client that throttles sends about k times what the backend accepts: with
 /// k = 2 an overloaded backend still sees twice its goodput in attempts, no more.
+///
+/// What an accept is: the book (https://sre.google/sre-book/handling-overload/, "Client-Side
+/// Throttling") defines `accepts` as "the number of requests accepted by the backend", and
+/// rejections as what an overloaded backend answers instead. A client here cannot tell an
+/// overload rejection (a full queue, a queue timeout, a CoDel drop, a refused connection) from
+/// any other error, nor whether a timed-out attempt was ever accepted, so only a success counts
+/// as an accept. Google's own gRPC does the same in its route-lookup client, which applies this
+/// throttle: grpc-java's `CachingRlsLbClient` registers every error (`onError`) as throttled by
+/// the backend and only a completed call (`onCompleted`) as accepted.
 struct AdaptiveThrottle {
     let k: Double
     /// first: requests; second: accepts.

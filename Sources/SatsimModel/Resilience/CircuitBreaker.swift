@@ -1,18 +1,20 @@
 import SatsimCore
 
-/// A client-side circuit breaker (`circuit_breaker`).
+/// A client-side circuit breaker (`circuit_breaker`), as resilience4j's CircuitBreaker
+/// (https://resilience4j.readme.io/docs/circuitbreaker, "Count-based sliding window" ff. and the
+/// state machine's description), whose configuration the keys mirror: `failure_ratio` is
+/// failureRateThreshold, `min_requests` minimumNumberOfCalls, `window` a time-based
+/// slidingWindowSize, `open_for` waitDurationInOpenState and `half_open_probes`
+/// permittedNumberOfCallsInHalfOpenState.
 ///
 /// Closed, it lets attempts through and counts their outcomes over a sliding `window`. When at
 /// least `min_requests` attempts ended in the window and the share that failed (error or
-/// timeout) reaches `failure_ratio`, it opens: for `open_for` every attempt is rejected without
-/// being sent. Then it is half-open: it lets `half_open_probes` attempts through; if all of them
-/// succeed it closes (with a fresh window), and the first failure opens it again. This is the
-/// state machine of Hystrix, resilience4j and Polly, with one difference in half-open:
-/// resilience4j waits for its permittedNumberOfCallsInHalfOpenState calls and opens again only
-/// when their failure rate reaches failureRateThreshold, so with threshold 0.5 and 5 probes two
-/// failures still close it. Here any failed probe reopens it (Hystrix's and Polly's single
-/// trial call, generalised to `half_open_probes`), which is the same rule whenever
-/// failure_ratio x half_open_probes <= 1, and the schema says so ("all must succeed to close").
+/// timeout) is equal to or greater than `failure_ratio`, it opens: for `open_for` every attempt
+/// is rejected without being sent. Then it is half-open: it lets `half_open_probes` attempts
+/// through and rejects the rest "until all permitted calls have completed"; then, if the share
+/// of those probes that failed is equal to or greater than `failure_ratio`, it opens again, and
+/// otherwise it closes, with a fresh window. With one probe (Hystrix's single trial request,
+/// Fowler's trial call) that probe decides alone: its failure reopens, its success closes.
 ///
 /// Only the attempts a state admitted decide what that state does. Each change of state starts
 /// a new `Period`; an attempt carries the period it was admitted in, and its outcome counts only
@@ -36,7 +38,9 @@ struct CircuitBreaker {
     /// first: attempts ended; second: failures.
     private var window: SlidingWindow
     private var probesSent = 0
-    private var probesSucceeded = 0
+    /// Probes of the current half-open period that ended, and how many of them failed.
+    private var probesEnded = 0
+    private var probesFailed = 0
     /// Times the breaker opened.
     private(set) var openings = 0
     /// Total time spent open, and when the current open period started [for time-in-state].
@@ -58,7 +62,8 @@ struct CircuitBreaker {
             openSeconds += (now - openedAt).seconds
             enter(.halfOpen)
             probesSent = 0
-            probesSucceeded = 0
+            probesEnded = 0
+            probesFailed = 0
             fallthrough
         case .halfOpen:
             guard probesSent < spec.halfOpenProbes else { return nil }
@@ -91,14 +96,16 @@ struct CircuitBreaker {
                 open(at: now)
             }
         case .halfOpen:
-            if !success {
+            // resilience4j judges the probes once all of them have completed, by the same
+            // threshold as when closed: failure rate >= failure_ratio opens, below it closes.
+            probesEnded += 1
+            if !success { probesFailed += 1 }
+            guard probesEnded >= spec.halfOpenProbes else { return }
+            if Double(probesFailed) / Double(probesEnded) >= spec.failureRatio {
                 open(at: now)
             } else {
-                probesSucceeded += 1
-                if probesSucceeded >= spec.halfOpenProbes {
-                    enter(.closed)
-                    window.reset()
-                }
+                enter(.closed)
+                window.reset()
             }
         case .open:
             // Nothing is admitted while open, so no outcome can belong to this period.

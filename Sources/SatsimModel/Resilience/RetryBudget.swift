@@ -8,6 +8,11 @@ import SatsimCore
 /// `min_per_second` x ttl tokens is always there, so that a client with little traffic can still
 /// retry. A retry is allowed when the balance holds a whole token. Over any stretch of time T the
 /// retries sent are therefore at most ratio x first attempts + min_per_second x (T + ttl).
+///
+/// When it is asked is Finagle's too: its RetryFilter calls `tryWithdraw` as soon as a failed
+/// response is classified as retryable, then waits the backoff and sends the retry; a refusal
+/// returns that failure at once. So the client deposits when it sends a first attempt and
+/// withdraws when it decides to retry, not when the retry leaves after its backoff.
 struct RetryBudget {
     /// How long deposits and withdrawals count (Finagle's default ttl).
     static let ttl = SimTime(seconds: 10)

@@ -114,20 +114,29 @@ extension ScenarioSchema {
                 "A token bucket: retries allowed <= ratio x first attempts, plus a floor. As Finagle's RetryBudget: each first "
                     + "attempt deposits ratio of a token, each retry takes a whole one, both count for 10 s, and a reserve of "
                     + "min_per_second x 10 s tokens is always there (a rate budget, not Envoy's share of requests in flight). "
+                    + "As Finagle's RetryFilter, a retry takes its token when it is decided, before its backoff; when none is "
+                    + "there the request fails at once, the refused retry counted as rejected. "
                     + "Finagle's defaults (20%, 10 per second) do not apply: ratio is required and min_per_second defaults to 0.",
                 keys: [
                     .init("ratio", .ratio, .required, "retries per first attempt"),
                     .init("min_per_second", .nonNegativeNumber, .defaulted("0"), "retries always allowed per second"),
                 ]),
             SchemaShape(
-                "circuit_breaker", "Opens when too many attempts fail; rejects while open; probes when half open.",
+                "circuit_breaker",
+                "Opens when too many attempts fail; rejects while open; probes when half open. As resilience4j's CircuitBreaker "
+                    + "(failureRateThreshold, minimumNumberOfCalls, a time-based sliding window, waitDurationInOpenState, "
+                    + "permittedNumberOfCallsInHalfOpenState): closed, it opens when at least min_requests attempts ended in the "
+                    + "window and the failed share (errors and timeouts) is >= failure_ratio; after open_for it lets "
+                    + "half_open_probes attempts through and rejects the rest until all of them have ended; then it opens again "
+                    + "if their failed share is >= failure_ratio, and otherwise closes with an empty window. With one probe, "
+                    + "that probe decides (Hystrix's trial request).",
                 keys: [
                     .init("failure_ratio", .ratio, .required, "failed share of attempts in the window that opens it"),
                     .init("min_requests", .integer(minimum: 1, maximum: nil), .required, "attempts in the window before it may open"),
                     .init("window", .duration(positive: true), .required, "sliding window of attempts considered"),
                     .init("open_for", .duration(positive: true), .required, "time open before half open"),
                     .init("half_open_probes", .integer(minimum: 1, maximum: nil), .required,
-                          "attempts let through when half open; all must succeed to close"),
+                          "attempts let through when half open; once all have ended, their failed share decides (>= failure_ratio reopens)"),
                 ]),
             SchemaShape(
                 "adaptive_throttle",
