@@ -160,4 +160,39 @@ struct HealthCheckDefinitionTests {
         let seen = try #require(Self.readiness(Self.readinessSpec(action: .restart, healthyAfter: 2)))
         #expect(seen.booted == 15_000_000_000 && seen.joined == seen.booted && seen.probes.isEmpty, "\(seen)")
     }
+    @Test("an autoscaler counts a booted instance as ready only once its readiness probe passes, and its metric window from then")
+    func autoscalerReadinessFollowsTheProbe() throws {
+        // Kubernetes' HPA reads pod readiness (replica_calculator.go, groupPods: a pod whose Ready
+        // condition is False is unready, and a pod's metric window must follow its readiness);
+        // a pod that booted but whose readiness probe has not passed is not Ready (Pod
+        // Lifecycle, container probes: readiness starts as Failure). With healthy_after 2, the
+        // instance killed at 10 s boots at 15 s and joins at its second probe.
+        var spec = Self.readinessSpec(action: .eject, healthyAfter: 2)
+        spec.services[0].autoscaler = AutoscalerSpec(
+            policy: .hpa, metric: .utilization, target: 0.5, interval: SimTime(seconds: 15), min: 1, max: 8)
+        let simulation = Simulation(spec: spec)
+        simulation.prepare()
+        var state = AutoscalerState(try #require(spec.services[0].autoscaler), initialInstances: 4)
+        var seen: [(time: Int64, running: Int, ready: Int, whole: Int)] = []
+        var joined: Int64?
+        while let head = simulation.calendar.next, head.time <= spec.duration, let event = simulation.calendar.popNext() {
+            simulation.now = event.time
+            _ = simulation.process(event)
+            if joined == nil, simulation.services[0].servingList.count == 4, event.time.nanoseconds > 15_000_000_000 {
+                joined = event.time.nanoseconds
+            }
+            if event.kind == EventKind.instanceBoots.rawValue || (joined != nil && seen.count < 3) {
+                let o = simulation.observe(service: 0, state: &state)
+                seen.append((event.time.nanoseconds, o.running, o.ready, o.readyWholeInterval))
+            }
+            if seen.count >= 3 { break }
+        }
+        let at = try #require(joined)
+        // At the boot: 4 running, 3 ready (the new one awaits its probes).
+        #expect(seen.first.map { $0.time == 15_000_000_000 && $0.running == 4 && $0.ready == 3 } == true, "\(seen)")
+        // Once it joined: 4 ready, but not for a whole window that began before it was ready.
+        let after = try #require(seen.first { $0.time >= at })
+        #expect(after.ready == 4 && after.whole == 3, "joined at \(at): \(seen)")
+    }
 }
+

@@ -51,6 +51,9 @@ extension Simulation {
             switch instances[i].lifecycle {
             case .serving:
                 running += 1
+                // A booted instance whose readiness probe has not passed yet is not ready (its
+                // pod's Ready condition is False): it counts like one still booting.
+                guard !instances[i].awaitingReadiness else { break }
                 ready += 1
                 if instances[i].readyAt <= since { readyWhole += 1 }
             case .booting:

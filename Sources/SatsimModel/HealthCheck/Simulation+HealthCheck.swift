@@ -99,6 +99,8 @@ extension Simulation {
                 instances[instance].ejected = false
                 if instances[instance].awaitingReadiness {
                     instances[instance].awaitingReadiness = false
+                    // Ready from now: the autoscaler's metric window must start after this.
+                    instances[instance].readyAt = now.nanoseconds
                     recordEvent(.instanceReadmitted, subject: services[s].spec.name, detail: "instance \(local) passed its first \(check.healthyAfter) health checks and joins the balancer")
                 } else {
                     recordEvent(.instanceReadmitted, subject: services[s].spec.name, detail: "instance \(local) passed \(check.healthyAfter) health checks and is back in the balancer")

@@ -74,6 +74,7 @@ struct InstanceState {
     /// Booted with an `eject` health check and not yet through its first `healthy_after`
     /// passing probes: out of the balancer (``ejected`` is set too), as Kubernetes keeps a new
     /// pod out of a Service until its readiness probe passes. The instances of the start are in.
+    /// Autoscalers count it as not ready yet (``Simulation/observe(service:state:)``).
     var awaitingReadiness = false
     /// Outlier detection (OutlierDetection.swift): ejected by it, errors in a row, times ejected
     /// in this life, when the last ejection began [ns], the multiplier of base_ejection_time

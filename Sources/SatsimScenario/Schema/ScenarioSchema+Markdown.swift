@@ -113,7 +113,8 @@ extension ScenarioSchema {
 
         As the controller computes it (kubernetes/kubernetes `pkg/controller/podautoscaler`,
         `replica_calculator.go` and `horizontal.go`; the docs: <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/>).
-        An instance is a pod: serving is ready, booting is not ready.
+        An instance is a pod: serving is ready, booting is not ready, and neither is an instance that
+        booted behind an `eject` health check until its readiness probe passes (`healthy_after` in a row).
 
         - **Count**: ceil(ready x metric / target) over the instances ready for the whole interval;
           no change while |metric / target - 1| <= 0.1 (the tolerance). The metric of an instance
