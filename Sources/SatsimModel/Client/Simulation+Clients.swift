@@ -247,7 +247,8 @@ extension Simulation {
             // when it is refused, the request fails at once with this attempt's outcome). The
             // refused retry counts as a rejected attempt (DESIGN.md: "never sent: ... empty
             // retry budget").
-            if clients[c].budget != nil, clients[c].budget?.tryWithdraw(at: now) == false {
+            // (A client with a budget never takes the lean path: ``Simulation/isGuarded(client:)``.)
+            if P.full, clients[c].budget != nil, clients[c].budget?.tryWithdraw(at: now) == false {
                 clients[c].counters.count(.rejected)
                 clients[c].counters.rejectedByBudget += 1
                 countFailure(request: ri, client: c)
