@@ -93,6 +93,28 @@ struct StoryEjectedCauseTests {
         let who = withHealthChecks ? "health checks and outlier detection" : "outlier detection"
         #expect(run.story.sentences.contains { $0.contains("\(who) kept 75% of api's running instances ejected, on average") }, "\(run.story.sentences)")
     }
+
+    /// An instance that boots behind an `eject` health check stays out of the balancer until its
+    /// readiness probe passes (Kubernetes, Pod Lifecycle: readiness starts as Failure), and the
+    /// ejected column counts it: the sentence must not call that wait an ejection.
+    @Test("A readiness wait after a boot is not called an ejection", arguments: [false, true])
+    func readinessWait(booted: Bool) {
+        let spec = StoryFindingTests.spec(services: [
+            ServiceSpec(
+                name: "api", instances: 4, serviceTime: .constant(value: 0.01),
+                healthCheck: HealthCheckSpec(interval: SimTime(seconds: 2), timeout: SimTime(seconds: 1), action: .eject))
+        ])
+        let events = booted
+            ? [RunEvent(time: 100, kind: .instanceReady, subject: "api", detail: "instance 1 booted; it joins the balancer after 2 passing health checks in a row")]
+            : [RunEvent(time: 100, kind: .instanceReady, subject: "api", detail: "instance 1 ready")]
+        let run = StoryFindingTests.run(
+            spec, baseline: ["services.api.arrivals": 200, "services.api.instances": 4],
+            after: ["services.api.arrivals": 200, "services.api.instances": 1, "services.api.ejected": 3], events: events)
+        StoryFindingTests.expectFirst(.instancesEjected, weight: 0.75, in: run, spec: spec)
+        let state = booted ? "out of the balancer (ejected, or booted and not yet through their first probes)" : "ejected"
+        #expect(run.story.sentences.contains { $0.contains("health checks kept 75% of api's running instances \(state), on average") },
+                "\(run.story.sentences)")
+    }
 }
 
 /// A cache's misses go on to the service's calls (scenario format: "a hit skips every call of

@@ -131,9 +131,17 @@ extension StoryData {
             let ejectors = [service.healthCheck != nil ? "health checks" : nil, service.outlierDetection != nil ? "outlier detection" : nil]
                 .compactMap { $0 }
             if !ejectors.isEmpty {
+                // The column also counts an instance that booted behind an eject health check and
+                // has not yet passed its first probes (a readiness wait, not a failure): say so
+                // when one did before the window's end, rather than call it ejected.
+                let awaited = service.healthCheck?.action == .eject && events.contains {
+                    $0.kind == .instanceReady && $0.subject == service.name && $0.detail.contains("joins the balancer after")
+                        && $0.time < window.to
+                }
+                let state = awaited ? "out of the balancer (ejected, or booted and not yet through their first probes)" : "ejected"
                 candidate(
                     .instancesEjected, service.name, weight: figure(.quotient(.mean([s + "ejected"]), running), .share, over: window),
-                    "\(ejectors.joined(separator: " and ")) kept {0} of \(Format.possessive(service.name)) running instances ejected, on average")
+                    "\(ejectors.joined(separator: " and ")) kept {0} of \(Format.possessive(service.name)) running instances \(state), on average")
             }
             if service.healthCheck != nil {
                 candidate(
