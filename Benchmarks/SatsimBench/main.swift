@@ -11,7 +11,7 @@
 // models written as a tight C loop are in Benchmarks/reference/loop.c; with the same seed both
 // simulate the same sample path, so their counts agree.
 //
-//   swift run -c release SatsimBench [--model plain|retry|graph] [--horizon SECONDS] [--repeat N] [--json]
+//   swift run -c release SatsimBench [--model plain|retry|graph] [--horizon SECONDS] [--interval SECONDS] [--repeat N] [--json]
 //
 // Glibc, not Foundation: the engine needs nothing from Foundation, and loading it (with ICU)
 // costs a whole-process measurement about 5 ms of dynamic linking per run that the C loop does
@@ -28,6 +28,8 @@ var horizon = 200_000.0
 var repeats = 3
 var json = false
 var model = "plain"
+/// The metrics interval [s]: 60 for the reference figures; scenarios default to 1.
+var interval = 60.0
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -35,8 +37,9 @@ while let argument = arguments.next() {
     case "--repeat": repeats = Int(arguments.next() ?? "") ?? repeats
     case "--json": json = true
     case "--model": model = arguments.next() ?? model
+    case "--interval": interval = Double(arguments.next() ?? "").flatMap { $0 > 0 ? $0 : nil } ?? interval
     default:
-        fail("usage: SatsimBench [--model plain|retry|graph] [--horizon SECONDS] [--repeat N] [--json]")
+        fail("usage: SatsimBench [--model plain|retry|graph] [--horizon SECONDS] [--interval SECONDS] [--repeat N] [--json]")
     }
 }
 
@@ -84,7 +87,7 @@ func fixed(_ value: Double, _ digits: Int) -> String {
 /// database on a miss. Health checks on the gateway and the database, an autoscaler on auth,
 /// timeouts and retries on the client and on every call. About 20% of the gateway's workers are
 /// busy, so nothing saturates: the figure is the cost of the features, not of a collapse.
-func graphSpec(horizon: Double) -> ScenarioSpec {
+func graphSpec(horizon: Double, interval: Double) -> ScenarioSpec {
     let seconds = { (s: Double) in SimTime(seconds: s) }
     let retry = RetrySpec(maxAttempts: 3, on: [.timeout, .error], backoff: BackoffSpec(base: seconds(0.05), jitter: .full))
     let health = HealthCheckSpec(interval: seconds(5), timeout: seconds(1))
@@ -109,7 +112,7 @@ func graphSpec(horizon: Double) -> ScenarioSpec {
             healthCheck: health),
     ]
     return ScenarioSpec(
-        name: "bench-graph", duration: seconds(horizon), seed: 1, metricsInterval: seconds(60),
+        name: "bench-graph", duration: seconds(horizon), seed: 1, metricsInterval: seconds(interval),
         clients: [client], services: services)
 }
 
@@ -123,9 +126,9 @@ case "retry":
 default:
     fail("unknown model \(model): plain, retry or graph")
 }
-let spec = model == "graph" ? graphSpec(horizon: horizon) : ScenarioSpec(
+let spec = model == "graph" ? graphSpec(horizon: horizon, interval: interval) : ScenarioSpec(
     name: "bench-\(model)", duration: SimTime(seconds: horizon), seed: 1,
-    metricsInterval: SimTime(seconds: 60),
+    metricsInterval: SimTime(seconds: interval),
     clients: [client],
     services: [ServiceSpec(name: "station", instances: 1, workers: 100, serviceTime: .exponential(mean: 1))])
 

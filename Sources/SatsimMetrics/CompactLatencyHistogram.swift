@@ -42,22 +42,30 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
     public init() {}
 
     /// The coarse form of `histograms` taken together (e.g. every client's successes in one
-    /// interval). O(buckets used by the inputs + ``bucketCount``); the fine buckets of one coarse
-    /// bucket are contiguous, so they are summed in a loop the compiler vectorises.
+    /// interval). O(non-empty buckets of the inputs + coarse buckets they span): the dense
+    /// scratch covers only that span, and each input is read through its occupancy bitmap.
     public init(merging histograms: [LatencyHistogram]) {
-        var dense = [UInt64](repeating: 0, count: Self.bucketCount)
+        var (low, high) = (Int.max, -1)
+        for h in histograms where h.count > 0 && h.highestUsed >= h.lowestUsed {
+            low = min(low, Self.index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.lowestUsed)))
+            high = max(high, Self.index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.highestUsed)))
+            count += h.count
+            maxNanoseconds = max(maxNanoseconds, h.maxNanoseconds)
+        }
+        guard high >= low else { return }
+        let nonEmpty = histograms.filter { $0.count > 0 && $0.highestUsed >= $0.lowestUsed }
+        if nonEmpty.count == 1 && nonEmpty[0].count <= 2 * (high - low + 1) {
+            // One sparse input (one client over a short interval, the common case): its coarse
+            // buckets come out of walks over its non-empty fine buckets, in order, with no
+            // scratch to clear or scan. A dense one (many observations per coarse bucket) is
+            // cheaper through the scratch, which the fine buckets are walked into once.
+            (bytes, storedBuckets) = Self.encode(coarseOf: nonEmpty[0])
+            return
+        }
+        var dense = [UInt64](repeating: 0, count: high - low + 1)
         dense.withUnsafeMutableBufferPointer { dense in
-            var (low, high) = (Int.max, -1)
-            for h in histograms where h.count > 0 {
-                if let touched = Self.addCoarse(of: h, into: dense) {
-                    (low, high) = (min(low, touched.lowerBound), max(high, touched.upperBound))
-                }
-                count += h.count
-                maxNanoseconds = max(maxNanoseconds, h.maxNanoseconds)
-            }
-            // Only the touched buckets can be non-zero: encode those.
-            guard high >= low else { return }
-            (bytes, storedBuckets) = Self.encode(UnsafeBufferPointer(rebasing: dense[low...high]), offset: low)
+            for h in histograms where h.count > 0 { Self.addCoarse(of: h, into: dense, offset: low) }
+            (bytes, storedBuckets) = Self.encode(UnsafeBufferPointer(dense), offset: low)
         }
     }
 
@@ -135,31 +143,80 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
     /// The smallest value (in units) that falls in coarse bucket `index`.
     static func lowestValue(ofBucket index: Int) -> Int64 { layout.lowestValue(ofBucket: index) }
 
-    /// Adds the counts of `h`'s fine buckets to the coarse buckets holding them, and returns the
-    /// range of coarse buckets touched (nil for an empty histogram). Every coarse bucket covers
-    /// a contiguous run of fine ones (the layouts nest, ``fineStart``), so each run is one
-    /// reduction over adjacent memory, with one table lookup per coarse bucket, not one index
-    /// computation (issue 10: this took a third of the per-interval work).
-    @discardableResult
-    static func addCoarse(of h: LatencyHistogram, into dense: UnsafeMutableBufferPointer<UInt64>) -> ClosedRange<Int>? {
-        guard h.highestUsed >= h.lowestUsed else { return nil }
-        let first = index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.lowestUsed))
-        var coarse = first
+    /// Adds the counts of `h`'s fine buckets to the coarse buckets holding them: coarse bucket
+    /// `c` is `dense[c - offset]`, which must exist for every coarse bucket `h` touches. It visits
+    /// `h`'s non-empty fine buckets only (its occupancy bitmap), and finds each one's coarse
+    /// bucket by walking ``fineStart``, which the layouts' nesting makes exact: O(non-empty fine
+    /// buckets + coarse buckets spanned), where scanning every fine bucket of the span took a
+    /// third of the per-interval work (issue 10).
+    static func addCoarse(of h: LatencyHistogram, into dense: UnsafeMutableBufferPointer<UInt64>, offset: Int) {
+        guard h.highestUsed >= h.lowestUsed else { return }
+        var coarse = index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.lowestUsed))
         fineStart.withUnsafeBufferPointer { starts in
             h.counts.withUnsafeBufferPointer { fine in
-                var i = h.lowestUsed
-                let top = h.highestUsed
-                while i <= top {
-                    let end = min(starts[coarse &+ 1], top &+ 1)
-                    var sum: UInt64 = 0
-                    for k in i..<end { sum &+= fine[k] }
-                    dense[coarse] &+= sum
-                    i = end
-                    coarse &+= 1
+                LatencyHistogram.forEachUsed(fine, h.lowestUsed, h.highestUsed) { i, n in
+                    while starts[coarse &+ 1] <= i { coarse &+= 1 }
+                    dense[coarse &- offset] &+= n
                 }
             }
         }
-        return first...(coarse - 1)
+    }
+
+    /// Calls `body(coarse bucket, count)` for each non-empty coarse bucket of `h`, ascending: the
+    /// non-empty fine buckets in order (the occupancy bitmap), summed while they fall in the same
+    /// coarse bucket (``fineStart``). O(non-empty fine buckets + coarse buckets spanned).
+    @inline(__always)
+    static func forEachCoarse(of h: LatencyHistogram, _ body: (Int, UInt64) -> Void) {
+        guard h.highestUsed >= h.lowestUsed else { return }
+        var coarse = index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.lowestUsed))
+        var pending: UInt64 = 0
+        fineStart.withUnsafeBufferPointer { starts in
+            h.counts.withUnsafeBufferPointer { fine in
+                LatencyHistogram.forEachUsed(fine, h.lowestUsed, h.highestUsed) { i, n in
+                    if starts[coarse &+ 1] <= i {
+                        // Every fine bucket visited holds something, so the pending sum does.
+                        body(coarse, pending)
+                        pending = 0
+                        repeat { coarse &+= 1 } while starts[coarse &+ 1] <= i
+                    }
+                    pending &+= n
+                }
+            }
+        }
+        if pending > 0 { body(coarse, pending) }
+    }
+
+    /// `h`'s coarse buckets as (skipped, count) varints, exactly as ``encode(_:offset:)`` writes
+    /// them from a dense copy, and their number: one walk into a scratch of the largest size
+    /// they can take (two varints of at most 10 bytes per coarse bucket spanned), then a copy of
+    /// the bytes written into an array of exactly that size.
+    static func encode(coarseOf h: LatencyHistogram) -> ([UInt8], Int) {
+        guard h.highestUsed >= h.lowestUsed else { return ([], 0) }
+        let low = index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.lowestUsed))
+        let high = index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.highestUsed))
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20 * (high - low + 1)) { scratch in
+            var at = 0, buckets = 0, previous = -1
+            forEachCoarse(of: h) { bucket, n in
+                put(UInt64(bucket - previous - 1), into: scratch, at: &at)
+                put(n, into: scratch, at: &at)
+                buckets += 1
+                previous = bucket
+            }
+            return (Array(UnsafeBufferPointer(rebasing: scratch[..<at])), buckets)
+        }
+    }
+
+    /// Writes `value` as a LEB128 varint at `at`, which moves past it.
+    @inline(__always)
+    static func put(_ value: UInt64, into out: UnsafeMutableBufferPointer<UInt8>, at: inout Int) {
+        var v = value
+        while v >= 0x80 {
+            out[at] = UInt8(truncatingIfNeeded: v) | 0x80
+            at += 1
+            v >>= 7
+        }
+        out[at] = UInt8(v)
+        at += 1
     }
 
     /// Calls `body(bucket, count)` for each non-empty bucket, ascending.
@@ -206,19 +263,9 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
         let bytes = [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
             var at = 0
             var previous = -1 - offset
-            func put(_ value: UInt64) {
-                var v = value
-                while v >= 0x80 {
-                    out[at] = UInt8(truncatingIfNeeded: v) | 0x80
-                    at += 1
-                    v >>= 7
-                }
-                out[at] = UInt8(v)
-                at += 1
-            }
             for (i, n) in dense.enumerated() where n > 0 {
-                put(UInt64(i - previous - 1))
-                put(n)
+                put(UInt64(i - previous - 1), into: out, at: &at)
+                put(n, into: out, at: &at)
                 previous = i
             }
             initialized = at

@@ -21,7 +21,26 @@ public struct LatencyHistogram: Sendable {
     public static let unitNanoseconds: Int64 = 1_000
     /// The largest value the buckets resolve [ns] (one hour).
     public static let highestTrackable: Int64 = 3_600_000_000_000
+    /// The top bucket's index, `index(of: highestTrackable / unitNanoseconds)`: values beyond one
+    /// hour land there. Literals, not stored constants: a `static let` is a lazily initialised
+    /// global, and reading one from the inlined record was a call per success (`init` asserts
+    /// that the literals match the layout).
+    @inlinable static var topIndex: Int { 23_220 }
+    /// Where the occupancy words start in ``counts``: right after the buckets.
+    @inlinable static var occupancyStart: Int { 23_221 }
+    /// One bit per bucket, 64 to a word: ceil((topIndex + 1) / 64).
+    @inlinable static var occupancyWords: Int { 363 }
 
+    /// The buckets, then the occupancy words: bit `i & 63` of word `occupancyStart + i >> 6` is
+    /// set exactly when bucket `i` is not empty. Both live in one array so that a record makes
+    /// one uniqueness check, not two.
+    ///
+    /// Why the bitmap: a metrics interval of a second holds a few hundred successes spread over
+    /// thousands of buckets (a plain M/M/c run's span 10k of them), and closing the interval read
+    /// every bucket of that span three times (the coarse copy, the p99, the fold into the run's
+    /// histogram) and cleared it: at the default 1 s interval that was 47% of all the
+    /// instructions of the M/M/c benchmark (callgrind, issue 10). With the bitmap each pass visits
+    /// the non-empty buckets only, at one OR per record.
     @usableFromInline var counts: [UInt64]
     @usableFromInline var lowestUsed = Int.max
     @usableFromInline var highestUsed = -1
@@ -35,8 +54,11 @@ public struct LatencyHistogram: Sendable {
     public var maxNanoseconds: Int64 { _maxNanoseconds }
 
     public init() {
-        let topIndex = Self.index(of: Self.highestTrackable / Self.unitNanoseconds)
-        counts = [UInt64](repeating: 0, count: topIndex + 1)
+        assert(
+            Self.topIndex == Self.index(of: Self.highestTrackable / Self.unitNanoseconds)
+                && Self.occupancyStart == Self.topIndex + 1 && Self.occupancyWords == (Self.topIndex + 64) / 64,
+            "the histogram's layout literals do not match its layout")
+        counts = [UInt64](repeating: 0, count: Self.occupancyStart + Self.occupancyWords)
     }
 
     /// The bucket layout: 11 sub-bucket bits, three significant digits.
@@ -58,11 +80,37 @@ public struct LatencyHistogram: Sendable {
         let ns = max(latency.nanoseconds, 0)
         _sumSeconds += Double(ns) * 1e-9
         if ns > _maxNanoseconds { _maxNanoseconds = ns }
-        let i = min(Self.index(of: ns / Self.unitNanoseconds), counts.count - 1)
-        counts[i] &+= 1
+        let i = min(Self.index(of: ns / Self.unitNanoseconds), Self.topIndex)
+        counts.withUnsafeMutableBufferPointer { c in
+            c[i] &+= 1
+            c[Self.occupancyStart &+ (i &>> 6)] |= 1 &<< UInt64(truncatingIfNeeded: i & 63)
+        }
         _count &+= 1
         if i < lowestUsed { lowestUsed = i }
         if i > highestUsed { highestUsed = i }
+    }
+
+    /// Calls `body(bucket, count)` for each non-empty bucket of `c` (a histogram's ``counts``)
+    /// within `lowest...highest`, ascending. O(words spanned + non-empty buckets).
+    @inline(__always)
+    static func forEachUsed(
+        _ c: UnsafeBufferPointer<UInt64>, _ lowest: Int, _ highest: Int, _ body: (Int, UInt64) -> Void
+    ) {
+        guard highest >= lowest else { return }
+        for w in (lowest &>> 6)...(highest &>> 6) {
+            var bits = c[occupancyStart &+ w]
+            while bits != 0 {
+                let i = (w &<< 6) | bits.trailingZeroBitCount
+                body(i, c[i])
+                bits &= bits &- 1
+            }
+        }
+    }
+
+    /// Calls `body(bucket, count)` for each non-empty bucket, ascending. O(used span / 64 +
+    /// non-empty buckets).
+    public func forEachBucket(_ body: (Int, UInt64) -> Void) {
+        counts.withUnsafeBufferPointer { Self.forEachUsed($0, lowestUsed, highestUsed, body) }
     }
 
     /// The mean in seconds (0 when empty).
@@ -79,39 +127,58 @@ public struct LatencyHistogram: Sendable {
         // nextDown, as HdrHistogram does: 99.9 / 100 * 1000 is 999.0000000000001 in floating
         // point, and rounding that up would report the 1000th value instead of the 999th.
         let rank = max(1, UInt64((max(percentile.nextDown, 0) * Double(count) / 100).rounded(.up)))
-        // Whole blocks of 64 buckets are skipped by their sums (a reduction the compiler
-        // vectorises), then the block holding the rank is scanned bucket by bucket: the same
-        // bucket as a plain scan, at a fraction of the cost over the ~20,000 buckets an
-        // interval of seconds-long latencies spans (issue 10).
-        let bucket: Int? = counts.withUnsafeBufferPointer { c in
-            var seen: UInt64 = 0
-            var i = lowestUsed
-            while i &+ 64 <= highestUsed &+ 1 {
-                var block: UInt64 = 0
-                for k in i..<(i &+ 64) { block &+= c[k] }
-                if seen &+ block >= rank { break }
-                seen &+= block
-                i &+= 64
+        guard rank <= UInt64(count) else { return maxSeconds }
+        // The bucket holding the rank-th smallest observation is the lowest one with at most
+        // count - rank observations above it. A high percentile is found from the top, a low one
+        // from the bottom: either way the walk visits the non-empty buckets on its side only.
+        let above = UInt64(count) - rank
+        let bucket: Int = counts.withUnsafeBufferPointer { c in
+            if above < rank {
+                var seen: UInt64 = 0
+                var w = highestUsed &>> 6
+                while w >= lowestUsed &>> 6 {
+                    var bits = c[Self.occupancyStart &+ w]
+                    while bits != 0 {
+                        let b = 63 &- bits.leadingZeroBitCount
+                        let i = (w &<< 6) | b
+                        if seen &+ c[i] > above { return i }
+                        seen &+= c[i]
+                        bits &= ~(1 &<< UInt64(b))
+                    }
+                    w &-= 1
+                }
+            } else {
+                var seen: UInt64 = 0
+                for w in (lowestUsed &>> 6)...(highestUsed &>> 6) {
+                    var bits = c[Self.occupancyStart &+ w]
+                    while bits != 0 {
+                        let i = (w &<< 6) | bits.trailingZeroBitCount
+                        seen &+= c[i]
+                        if seen >= rank { return i }
+                        bits &= bits &- 1
+                    }
+                }
             }
-            while i <= highestUsed {
-                seen &+= c[i]
-                if seen >= rank { return i }
-                i &+= 1
-            }
-            return nil
+            // Not reached: the counts add up to `count` >= rank.
+            return highestUsed
         }
-        guard let bucket else { return maxSeconds }
         let ns = (Self.highestValue(ofBucket: bucket) + 1) * Self.unitNanoseconds - 1
         return Double(min(ns, maxNanoseconds)) * 1e-9
     }
 
-    /// Forgets every observation. O(buckets used).
+    /// Forgets every observation. O(used span / 64 + non-empty buckets).
     public mutating func reset() {
         if highestUsed >= lowestUsed {
-            // One fill of the used range (a memset), not a checked store per bucket.
-            let (from, used) = (lowestUsed, highestUsed - lowestUsed + 1)
-            counts.withUnsafeMutableBufferPointer { counts in
-                counts.baseAddress.map { ($0 + from).update(repeating: 0, count: used) }
+            let (from, to) = (lowestUsed &>> 6, highestUsed &>> 6)
+            counts.withUnsafeMutableBufferPointer { c in
+                for w in from...to {
+                    var bits = c[Self.occupancyStart &+ w]
+                    while bits != 0 {
+                        c[(w &<< 6) | bits.trailingZeroBitCount] = 0
+                        bits &= bits &- 1
+                    }
+                    c[Self.occupancyStart &+ w] = 0
+                }
             }
         }
         lowestUsed = .max
@@ -126,40 +193,22 @@ public struct LatencyHistogram: Sendable {
     /// `except` must hold a part of `other`'s observations (a bucket never goes below zero).
     ///
     /// This is how a run's histogram is built from its intervals' (each success recorded once,
-    /// issue 10): one pass over the buckets `other` used, which the compiler vectorises.
+    /// issue 10): one pass over `other`'s non-empty buckets.
     public mutating func addBuckets(of other: LatencyHistogram, except: LatencyHistogram) {
         guard other.highestUsed >= other.lowestUsed else { return }
         precondition(except.count <= other.count, "removing \(except.count) observations of \(other.count)")
-        let (from, to) = (other.lowestUsed, other.highestUsed)
-        if except._count == 0 {
-            // The common case after warmup: nothing to leave out, so `other`'s used range is
-            // exactly what grows, and one add per bucket does it.
-            counts.withUnsafeMutableBufferPointer { mine in
-                other.counts.withUnsafeBufferPointer { theirs in
-                    for i in from...to { mine[i] &+= theirs[i] }
-                }
-            }
-            _count &+= other._count
-            if from < lowestUsed { lowestUsed = from }
-            if to > highestUsed { highestUsed = to }
-            return
-        }
         var first = Int.max, last = -1
         counts.withUnsafeMutableBufferPointer { mine in
             other.counts.withUnsafeBufferPointer { theirs in
                 except.counts.withUnsafeBufferPointer { removed in
-                    for i in from...to {
-                        let added = theirs[i] &- removed[i]
+                    // `except` holds a part of `other`: its non-empty buckets are among other's.
+                    Self.forEachUsed(theirs, other.lowestUsed, other.highestUsed) { i, n in
+                        let added = n &- removed[i]
+                        guard added != 0 else { return }
                         mine[i] &+= added
-                    }
-                    // The used range grows only by buckets that gained an observation.
-                    for i in from...to where theirs[i] != removed[i] {
-                        first = i
-                        break
-                    }
-                    for i in stride(from: to, through: from, by: -1) where theirs[i] != removed[i] {
+                        mine[Self.occupancyStart &+ (i &>> 6)] |= 1 &<< UInt64(truncatingIfNeeded: i & 63)
+                        if i < first { first = i }
                         last = i
-                        break
                     }
                 }
             }
@@ -171,8 +220,8 @@ public struct LatencyHistogram: Sendable {
 
     /// Moves `other`'s buckets, less those of `except`, into this histogram (as
     /// ``addBuckets(of:except:)``) and leaves `other` empty (as ``reset()``). With nothing to
-    /// leave out, the add and the clearing are one pass over `other`'s used buckets instead of
-    /// two (the add, then a fill of zeros): a run folds each interval's histogram this way.
+    /// leave out, the add and the clearing are one pass over `other`'s non-empty buckets: a run
+    /// folds each interval's histogram this way.
     public mutating func moveBuckets(from other: inout LatencyHistogram, except: LatencyHistogram) {
         guard except._count == 0, other.highestUsed >= other.lowestUsed else {
             addBuckets(of: other, except: except)
@@ -182,9 +231,17 @@ public struct LatencyHistogram: Sendable {
         let (from, to) = (other.lowestUsed, other.highestUsed)
         counts.withUnsafeMutableBufferPointer { mine in
             other.counts.withUnsafeMutableBufferPointer { theirs in
-                for i in from...to {
-                    mine[i] &+= theirs[i]
-                    theirs[i] = 0
+                for w in (from &>> 6)...(to &>> 6) {
+                    let word = Self.occupancyStart &+ w
+                    var bits = theirs[word]
+                    mine[word] |= bits
+                    theirs[word] = 0
+                    while bits != 0 {
+                        let i = (w &<< 6) | bits.trailingZeroBitCount
+                        mine[i] &+= theirs[i]
+                        theirs[i] = 0
+                        bits &= bits &- 1
+                    }
                 }
             }
         }
@@ -197,6 +254,19 @@ public struct LatencyHistogram: Sendable {
         other._count = 0
         other._sumSeconds = 0
         other._maxNanoseconds = 0
+    }
+
+    /// Whether every bucket's occupancy bit says what the bucket holds and the used range covers
+    /// every non-empty bucket (for tests: the passes above trust both).
+    public var occupancyIsConsistent: Bool {
+        counts.withUnsafeBufferPointer { c in
+            for i in 0...Self.topIndex {
+                let bit = c[Self.occupancyStart + i >> 6] >> UInt64(i & 63) & 1
+                if (c[i] != 0) != (bit == 1) { return false }
+                if c[i] != 0 && (i < lowestUsed || i > highestUsed) { return false }
+            }
+            return true
+        }
     }
 
     /// Sets the exact sum and maximum, for a histogram whose buckets came from

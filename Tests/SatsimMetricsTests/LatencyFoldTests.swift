@@ -42,6 +42,9 @@ struct LatencyFoldTests {
                     interval.reset()
                 }
                 excluded.reset()
+                // Every pass above walks the occupancy bitmaps: they must still say exactly which
+                // buckets hold something.
+                #expect(folded.occupancyIsConsistent && interval.occupancyIsConsistent && excluded.occupancyIsConsistent)
             }
         }
         folded.addBuckets(of: interval, except: excluded)
