@@ -11,21 +11,24 @@ import Testing
 /// The mean wait is FIFO's: Kleinrock's conservation law says that any work-conserving,
 /// non-preemptive discipline that chooses without looking at service times leaves the mean
 /// number waiting, hence (Little) the mean wait, unchanged (Kleinrock, *Queueing Systems* vol. 2,
-/// 1976, section 3.4; Harchol-Balter, *Performance Modeling and Design of Computer Systems*,
-/// 2013, section 29.2 for M/G/1 LCFS). So Erlang C's Wq = C / (c mu - lambda) holds under LIFO.
+/// 1976, chapter 3, "Conservation laws", and the section on the last-come-first-serve
+/// discipline; Harchol-Balter, *Performance Modeling and Design of Computer Systems*, 2013,
+/// chapter 29, non-preemptive LCFS). So Erlang C's Wq = C / (c mu - lambda) holds under LIFO.
 ///
 /// The distribution is not FIFO's. A request that finds all c workers busy is pushed on top of
 /// the stack; it starts at the first departure that finds nobody newer above it. Requests that
 /// arrive meanwhile go above it and must all be cleared first, so its wait is the first passage
 /// of "requests above it" from 0 to -1 with births lambda and deaths c mu: the busy period of
-/// an M/M/1 queue with arrival rate lambda and service rate c mu (Kleinrock vol. 1, 1975,
-/// section 5.8 for the busy period; vol. 2 section 3.7 and Harchol-Balter section 30.3 for
-/// waiting under LCFS as a busy period). Its sojourn time adds its own exponential service.
-/// The distribution is computed here by uniformization (Gross and Harris, *Fundamentals of
-/// Queueing Theory*, section 9.1.2), and checked against the published moments: the mean is
-/// FIFO's and the second moment of the wait is FIFO's divided by (1 - rho),
-/// E[W^2]_LIFO = E[W^2]_FIFO / (1 - rho) (Kleinrock vol. 2, eq. 3.53 for M/G/1, with an M/M/1
-/// busy period's E[B^2] = E[S^2] / (1 - rho)^3 it holds for M/M/c with rho = lambda / (c mu)).
+/// an M/M/1 queue with arrival rate lambda and service rate c mu (the busy period: Kleinrock
+/// vol. 1, 1975, chapter 5; the LCFS wait as a busy period started by the residual service:
+/// Kleinrock vol. 2 chapter 3, Harchol-Balter chapter 29). Its sojourn time adds its own
+/// exponential service. The distribution is computed here by uniformization (randomization;
+/// Gross and Harris, *Fundamentals of Queueing Theory*, the chapter on numerical techniques),
+/// and checked against the published moments: the mean is FIFO's, and the second moment of the
+/// wait is FIFO's divided by (1 - rho), E[W^2]_LIFO = E[W^2]_FIFO / (1 - rho). For M/M/1 that is
+/// rho E[B^2] with an M/M/1 busy period's E[B^2] = E[S^2] / (1 - rho)^3 = 2 / (mu^2 (1 - rho)^3),
+/// against FIFO's rho x 2 / (mu^2 (1 - rho)^2) (Kleinrock vol. 1 chapter 5 for E[B^2]); for
+/// M/M/c the same holds with C in place of rho, c mu in place of mu and rho = lambda / (c mu).
 ///
 /// Time unit: mean service time 1 s, so mu = 1.
 @Suite("LIFO against queueing theory")
