@@ -342,7 +342,7 @@ extension ScenarioSchema {
                     SchemaCase("load_spike", "a client's arrival rate (or users) multiplied", [
                         forKey, .init("client", .reference("client"), .required, "the client"),
                         .init("factor", .multiplier, .required,
-                              "load multiplier; a closed-loop client's users x the factors of its spikes in progress <= \(Simulation.maximumUsers), for a chaos fault with those of the timeline and of up to max_together faults (or --max-together) in progress"),
+                              "load multiplier: an open-loop client's rate x factor; a closed-loop client's population becomes round(users x the factors of its spikes in progress), where added users join at once (thinking first) and surplus users leave when their request in flight is answered, or at their next wake-up; that product <= \(Simulation.maximumUsers), for a chaos fault with those of the timeline and of up to max_together faults (or --max-together) in progress"),
                     ]),
                     SchemaCase("latency", "added service time", [
                         forKey, .init("service", .reference("service"), .required, "the service"),
