@@ -96,8 +96,8 @@ import Testing
         #expect(Set(citations.map(\.path)).count >= 30, "only \(Set(citations.map(\.path)).count) test files cited")
         for citation in citations {
             let url = Self.root.appendingPathComponent(citation.path)
-            #expect(FileManager.default.fileExists(atPath: url.path),
-                    "\(Self.documentPath):\(citation.line) cites `\(citation.path)`, which does not exist")
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            #expect(exists, "\(Self.documentPath):\(citation.line) cites `\(citation.path)`, which does not exist")
         }
     }
 
@@ -109,8 +109,8 @@ import Testing
             let url = Self.root.appendingPathComponent(citation.path)
             guard let file = try? String(contentsOf: url, encoding: .utf8) else { continue }
             for name in citation.names {
-                #expect(Self.declares(test: name, in: file),
-                        "\(Self.documentPath):\(citation.line): \"\(name)\" is not a test of \(citation.path)")
+                let declared = Self.declares(test: name, in: file)
+                #expect(declared, "\(Self.documentPath):\(citation.line): \"\(name)\" is not a test of \(citation.path)")
             }
         }
     }
@@ -137,7 +137,8 @@ import Testing
         }
         #expect(theoryFiles.count >= 8, "found only \(theoryFiles)")
         for path in theoryFiles {
-            #expect(cited.contains(path), "\(path) is not cited in \(Self.documentPath)")
+            let isCited = cited.contains(path)
+            #expect(isCited, "\(path) is not cited in \(Self.documentPath)")
         }
     }
 
