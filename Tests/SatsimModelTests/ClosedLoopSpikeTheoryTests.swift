@@ -12,13 +12,13 @@ import Testing
 /// spike lasts, new users joining at once (each thinks first), surplus users leaving when they
 /// next finish thinking (``Simulation/setLoadFactor(client:_:)``). With exponential think
 /// times and service, the station with N' users is the machine-repairman model M/M/c//N' of
-/// ``ClosedLoopTheoryTests`` (Kleinrock, *Queueing Systems* vol. 1, 1975, section 3.9; Gross
-/// and Harris, *Fundamentals of Queueing Theory*, section 2.8), which relaxes to its stationary
+/// ``ClosedLoopTheoryTests`` (Kleinrock, *Queueing Systems* vol. 1, 1975, chapter 3 (finite-population birth-death systems); Gross
+/// and Harris, *Fundamentals of Queueing Theory*, chapter 2), which relaxes to its stationary
 /// law within a few think-plus-response times (seconds here), so a window of thousands of
 /// seconds measures it: before the spike with N users, during it with N', after it with N again.
 /// Each window is one metrics interval, read from the time series; Little's law over the whole
 /// loop, N = X (Z + R) (the interactive response time law, Lazowska et al., *Quantitative System
-/// Performance*, 1984, section 3.2.3), then reads the population in force off each window.
+/// Performance*, 1984, chapter 3, the response time law), then reads the population in force off each window.
 @Suite("Closed-loop clients under a load spike")
 struct ClosedLoopSpikeTheoryTests {
     @Test("load_spike on a closed-loop client: the population is users x factor during the spike, users before and after",

@@ -10,10 +10,10 @@ import Testing
 /// of mean Z, then send one request and wait for its answer; the station has c workers and
 /// exponential service of rate mu. That is the machine-repairman model M/M/c//N, a birth-death
 /// chain with birth rate (N - k) / Z and death rate min(k, c) mu in state k (Kleinrock,
-/// *Queueing Systems* vol. 1, 1975, section 3.9; Gross and Harris, *Fundamentals of Queueing
-/// Theory*, section 2.8). Its throughput X and mean number at the station L give the mean
+/// *Queueing Systems* vol. 1, 1975, chapter 3 (finite-population birth-death systems); Gross and Harris, *Fundamentals of Queueing
+/// Theory*, chapter 2). Its throughput X and mean number at the station L give the mean
 /// response time R = L / X, which must also satisfy the interactive response time law
-/// R = N / X - Z (Lazowska et al., *Quantitative System Performance*, 1984, section 3.2.3), a
+/// R = N / X - Z (Lazowska et al., *Quantitative System Performance*, 1984, chapter 3, the response time law), a
 /// law that holds for any closed system, whatever the distributions.
 @Suite("Closed-loop clients against the machine-repairman model")
 struct ClosedLoopTheoryTests {

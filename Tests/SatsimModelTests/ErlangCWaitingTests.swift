@@ -4,7 +4,7 @@ import SatsimTestSupport
 import Testing
 
 /// The probability of waiting in M/M/c against Erlang's C formula (Erlang 1917; e.g. Kleinrock,
-/// "Queueing Systems" vol. 1, 1975, section 3.5): an arrival waits exactly when it finds all c
+/// "Queueing Systems" vol. 1, 1975, chapter 3 (M/M/m)): an arrival waits exactly when it finds all c
 /// servers busy, and with Poisson arrivals (PASTA) that happens with probability
 /// C(c, a) = B(c, a) / (1 - (a / c)(1 - B(c, a))), a = lambda / mu, B Erlang's loss formula.
 ///

@@ -16,10 +16,10 @@ import Testing
 /// bounded).
 ///
 /// Sources: the M/M/1 sojourn time is exponential with rate mu - lambda (Kleinrock, *Queueing
-/// Systems* vol. 1, 1975, eq. 3.28; Harchol-Balter, *Performance Modeling and Design of Computer
-/// Systems*, 2013, section 14.4); in M/M/c under FCFS the wait is 0 with probability 1 - C and
+/// Systems* vol. 1, 1975, chapter 3 (M/M/1); Harchol-Balter, *Performance Modeling and Design of Computer
+/// Systems*, 2013, part on M/M/1 and M/M/k); in M/M/c under FCFS the wait is 0 with probability 1 - C and
 /// otherwise exponential with rate c mu - lambda, where C is Erlang's C formula (Kleinrock
-/// section 3.5; Gross and Harris, *Fundamentals of Queueing Theory*, section 2.3), and the
+/// chapter 3 (M/M/m); Gross and Harris, *Fundamentals of Queueing Theory*, chapter 2), and the
 /// sojourn time adds an independent exponential service.
 @Suite("Latency percentiles against queueing theory")
 struct LatencyQuantileTheoryTests {
@@ -95,6 +95,7 @@ struct LatencyQuantileTheoryTests {
 
     @Test("M/D/1 at low load: every request that finds the worker free takes exactly the service time, so p50 is it")
     func md1MedianIsTheServiceTime() {
+        // PASTA: R. W. Wolff, "Poisson arrivals see time averages", Operations Research 30(2), 1982.
         // rho = 0.3: an arrival finds the worker idle with probability 1 - rho = 0.7 > 0.5 (PASTA),
         // and then its latency is exactly 1 s, so the median is 1 s to the histogram's precision
         // (buckets of 1/1024 relative width; the percentile reads its bucket's upper edge).

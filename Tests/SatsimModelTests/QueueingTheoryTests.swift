@@ -58,6 +58,9 @@ struct QueueingTheoryTests {
         #expect(ci.relativeHalfWidth < relativeWidth, "\(label): interval too wide to be a test: \(ci)", sourceLocation: sourceLocation)
     }
 
+    /// Source: L. Kleinrock, *Queueing Systems* vol. 1 (Wiley, 1975), chapter 3, M/M/1: the
+    /// number in system is geometric, p_n = (1 - rho) rho^n, so Lq = rho^2 / (1 - rho) and, by
+    /// Little's law, Wq = rho / (mu - lambda).
     @Test("M/M/1 mean wait is rho/(mu - lambda)", arguments: [0.5, 0.9])
     func mm1MeanWait(rho: Double) {
         let customers = rho < 0.8 ? 40_000.0 : 200_000.0
@@ -67,6 +70,8 @@ struct QueueingTheoryTests {
         Self.expectWithin(rho / (1 - rho), runs.map(\.meanWait), relativeWidth: 0.08, "M/M/1 Wq at rho \(rho)")
     }
 
+    /// Source: A. K. Erlang (1917); Kleinrock, *Queueing Systems* vol. 1, chapter 3, M/M/m:
+    /// Wq = C(c, a) / (c mu - lambda), with C Erlang's delay formula.
     @Test("M/M/c mean wait follows Erlang C", arguments: [0.5, 0.9])
     func mmcMeanWait(rho: Double) {
         let c = 4
@@ -79,6 +84,9 @@ struct QueueingTheoryTests {
         Self.expectWithin(theory, runs.map(\.meanWait), relativeWidth: 0.1, "M/M/\(c) Wq at rho \(rho)")
     }
 
+    /// Source: the Pollaczek-Khinchine mean-value formula (Pollaczek 1930, Khinchine 1932;
+    /// Kleinrock, *Queueing Systems* vol. 1, chapter 5, M/G/1) with a constant service time,
+    /// E[S^2] = 1 / mu^2: Wq = lambda E[S^2] / (2 (1 - rho)) = rho / (2 mu (1 - rho)).
     @Test("M/D/1 mean wait is rho/(2 mu (1 - rho))")
     func md1MeanWait() {
         let rho = 0.8
@@ -88,6 +96,9 @@ struct QueueingTheoryTests {
         Self.expectWithin(rho / (2 * (1 - rho)), runs.map(\.meanWait), relativeWidth: 0.08, "M/D/1 Wq")
     }
 
+    /// Source: the Pollaczek-Khinchine mean-value formula (Pollaczek 1930, Khinchine 1932;
+    /// Kleinrock, *Queueing Systems* vol. 1, chapter 5), with the lognormal's second moment
+    /// E[S^2] = mean^2 (1 + cv^2).
     @Test("M/G/1 with lognormal service follows Pollaczek-Khinchine")
     func mg1LognormalMeanWait() {
         let rho = 0.7
@@ -125,6 +136,8 @@ struct QueueingTheoryTests {
         return weights.map { $0 / total }
     }
 
+    /// Source: Kleinrock, *Queueing Systems* vol. 1, chapter 3 (M/M/m/K, a birth-death system
+    /// with finite storage); Gross and Harris, *Fundamentals of Queueing Theory*, chapter 2.
     @Test(
         "M/M/c/K: queue capacity counts waiting requests only (K = workers + capacity); blocking p_K, throughput lambda (1 - p_K), Lq",
         arguments: [(1, 4, 0.8), (2, 3, 2.4), (3, 2, 2.7)])
@@ -161,6 +174,9 @@ struct QueueingTheoryTests {
             lq / (lambda * (1 - blocking)), runs.map(\.services[0].meanWait), relativeWidth: 0.04, "M/M/\(c)/\(k) Wq")
     }
 
+    /// Source: Kleinrock, *Queueing Systems* vol. 1, chapter 3, M/M/1/K (finite storage): the
+    /// truncated geometric p_n = (1 - rho) rho^n / (1 - rho^(K+1)) for n <= K, and by PASTA an
+    /// arrival is blocked with probability p_K. It holds for rho > 1 as well.
     @Test("M/M/1/K blocks with probability (1 - rho) rho^K / (1 - rho^(K+1))", arguments: [(0.8, 5), (1.2, 4)])
     func mm1kBlocking(rho: Double, k: Int) {
         let runs = Self.replicate(10) {
@@ -191,6 +207,8 @@ struct QueueingTheoryTests {
         Self.expectWithin(theory, blocking, relativeWidth: 0.05, "M/M/\(c)/\(c) blocking at a \(a)")
     }
 
+    /// Source: J. D. C. Little, "A proof for the queuing formula: L = lambda W", *Operations
+    /// Research* 9(3), 1961, applied to the waiting line alone (Lq = lambda Wq).
     @Test("Little's law: mean queue length = arrival rate x mean wait")
     func littlesLaw() {
         let lambda = 3.0
@@ -233,6 +251,9 @@ struct QueueingTheoryTests {
         Self.expectWithin(theory, runs.map(\.clients[0].latency.mean), relativeWidth: 0.03, "M/M/\(c) W")
     }
 
+    /// Source: the splitting property of the Poisson process (S. M. Ross, *Introduction to
+    /// Probability Models*, chapter 5, "Further properties of Poisson processes"): routing each
+    /// arrival independently with probability 1/n gives n independent Poisson streams.
     @Test("Several instances behind a random balancer: each is M/M/c at lambda/n; queue length sums, utilization averages")
     func randomSplitInstances() {
         // A Poisson stream split at random (each arrival independently to one of n instances) is
@@ -261,6 +282,9 @@ struct QueueingTheoryTests {
         Self.expectWithin(rho, runs.map(\.services[0].utilization), relativeWidth: 0.01, "\(n) x M/M/\(c) utilization")
     }
 
+    /// Source: the utilization law U = X S (E. D. Lazowska et al., *Quantitative System
+    /// Performance*, Prentice-Hall, 1984, chapter 3): below saturation everything offered is
+    /// served, X = lambda, so the busy share of c workers is lambda S / c.
     @Test("Utilization equals offered load per server below saturation")
     func utilizationMatchesOfferedLoad() {
         let runs = Self.replicate(10) {

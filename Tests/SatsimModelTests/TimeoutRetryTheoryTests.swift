@@ -11,13 +11,15 @@ import Testing
 /// up (DESIGN.md, "wasted work"), so it serves the abandoned attempt anyway, and the station
 /// behaves exactly as without timeouts. An attempt therefore times out with the probability that
 /// its sojourn time exceeds the timeout, P(T > tau), from the stationary sojourn distribution:
-/// exponential with rate mu - lambda for M/M/1 (Kleinrock, *Queueing Systems* vol. 1, eq. 3.28),
+/// exponential with rate mu - lambda for M/M/1 (Kleinrock, *Queueing Systems* vol. 1, chapter 3 (M/M/1)),
 /// Erlang C's wait plus the service for M/M/c (``LatencyQuantileTheoryTests``). And each attempt
 /// that timed out still completes later, as wasted work.
 ///
 /// Retries on independent failures: if each attempt fails with probability p, independently,
 /// and a request makes at most n attempts, it succeeds with probability 1 - p^n and sends
-/// sum_{k<n} p^k = (1 - p^n) / (1 - p) attempts on average (a truncated geometric count).
+/// sum_{k<n} p^k = (1 - p^n) / (1 - p) attempts on average (a truncated geometric count: the
+/// number of Bernoulli trials up to the first success, capped at n; W. Feller, *An Introduction to
+/// Probability Theory and Its Applications* vol. 1, chapter VI).
 @Suite("Timeouts and retries against probability and queueing theory")
 struct TimeoutRetryTheoryTests {
     static func station(lambda: Double, servers: Int, timeout: Double, customers: Double, seed: UInt64) -> ScenarioSpec {
