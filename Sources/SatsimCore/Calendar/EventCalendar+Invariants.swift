@@ -17,6 +17,10 @@ extension EventCalendar {
             if best < 0 || fifos[k].first.firesBefore(fifos[best].first) { best = k }
         }
         precondition(best == fifoBest, "the earliest FIFO is \(best), the calendar says \(fifoBest)")
+        let bestFirst: ScheduledEvent? = best >= 0 ? fifos[best].first : nil
+        precondition(
+            fifoBestTime == bestFirst?.time.nanoseconds ?? .max && fifoBestSequence == bestFirst?.sequence ?? .max,
+            "the earliest FIFO's first event is \(String(describing: bestFirst)), the calendar keeps (\(fifoBestTime), \(fifoBestSequence))")
         for k in 0..<fifoCount {
             let first: ScheduledEvent? = fifos[k].count > 0 ? fifos[k].first : nil
             precondition(fifoHeadTimes[k] == first?.time.nanoseconds ?? .max && fifoHeadSequences[k] == first?.sequence ?? .max,

@@ -46,6 +46,13 @@ public struct EventCalendar {
     /// changes it only when it lands in an empty FIFO (otherwise it goes behind that FIFO's first
     /// event, which fires no later than it); taking that FIFO's first event rescans them.
     @usableFromInline internal var fifoBest = -1
+    /// ``fifoBest``'s first event's time and sequence ((Int64.max, UInt64.max) when every FIFO is
+    /// empty), in the calendar itself: the run loop compares the heap's root with them directly,
+    /// and follows the FIFO's reference to its ring only for an event it takes from there. The
+    /// comparison decides between an arrival and a departure in plain M/M/c, a branch that goes
+    /// either way at random; the chain of loads through the ring made its misprediction cost more.
+    @usableFromInline internal var fifoBestTime: Int64 = .max
+    @usableFromInline internal var fifoBestSequence: UInt64 = .max
     /// Each FIFO's first event's time and sequence, side by side, so that finding ``fifoBest``
     /// reads one small array instead of following every FIFO's reference; an empty FIFO holds
     /// (Int64.max, UInt64.max), which no pending event can have (its sequence is below
@@ -172,7 +179,9 @@ public struct EventCalendar {
         if appended == 2 {
             fifoHeadTimes[fifo] = time.nanoseconds
             fifoHeadSequences[fifo] = event.sequence
-            if fifoBest < 0 || event.firesBefore(fifoRefs[fifoBest].with { $0.first }) { fifoBest = fifo }
+            if time.nanoseconds < fifoBestTime || (time.nanoseconds == fifoBestTime && event.sequence < fifoBestSequence) {
+                (fifoBest, fifoBestTime, fifoBestSequence) = (fifo, time.nanoseconds, event.sequence)
+            }
         }
         nextSequence &+= 1
         fifoEvents &+= 1
@@ -183,9 +192,12 @@ public struct EventCalendar {
     internal func earliest() -> (Int, ScheduledEvent?) {
         let root: ScheduledEvent? = heap.isEmpty ? nil : heap[0]
         guard fifoBest >= 0 else { return (-1, root) }
-        let candidate = fifoRefs[fifoBest].with { $0.first }
-        if let root, !candidate.firesBefore(root) { return (-1, root) }
-        return (fifoBest, candidate)
+        if let root,
+           !(fifoBestTime < root.time.nanoseconds || (fifoBestTime == root.time.nanoseconds && fifoBestSequence < root.sequence))
+        {
+            return (-1, root)
+        }
+        return (fifoBest, fifoRefs[fifoBest].with { $0.first })
     }
 
     /// Takes the first event of FIFO `k`, which must be ``fifoBest``, and finds the new best.
@@ -214,6 +226,7 @@ public struct EventCalendar {
             best = earlier ? k : best
         }
         fifoBest = fifoCount > 0 && sequences[best] != .max ? best : -1
+        (fifoBestTime, fifoBestSequence) = fifoBest >= 0 ? (times[best], sequences[best]) : (.max, .max)
     }
 
     /// Reads every FIFO's first event into ``fifoHeadTimes`` and ``fifoHeadSequences``, then
