@@ -72,7 +72,11 @@ struct AutoscalerTests {
         let result = Simulation(spec: Self.spec(policy: .targetTracking, rate: 300, bootTime: 20)).run()
         let counts = Self.scaledTo(result)
         #expect(counts.last == 3, "scaled \(counts)")
-        #expect(counts.allSatisfy { $0 <= 4 }, "overshoot: \(counts)")
+        // 1 saturated instance measures 4 busy workers: ceil(1.0 x 1 / 0.6) = 2; at 2 the load shows
+        // in full, 6 busy: ceil(0.75 x 2 / 0.6) = 3. Counting the instance still booting at the
+        // second decision as missing capacity would add one more.
+        #expect(counts.allSatisfy { $0 <= 3 }, "overshoot: \(counts)")
+        #expect(counts.first == 2, "scaled \(counts)")
     }
 
     @Test("step adds instances by the size of the breach and stays within min and max")
