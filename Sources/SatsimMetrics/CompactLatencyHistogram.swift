@@ -46,25 +46,26 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
     /// scratch covers only that span, and each input is read through its occupancy bitmap.
     public init(merging histograms: [LatencyHistogram]) {
         var (low, high) = (Int.max, -1)
-        for h in histograms where h.count > 0 && h.highestUsed >= h.lowestUsed {
+        var inputs = 0, only = 0
+        for (k, h) in histograms.enumerated() where h.count > 0 && h.highestUsed >= h.lowestUsed {
             low = min(low, Self.index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.lowestUsed)))
             high = max(high, Self.index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.highestUsed)))
             count += h.count
             maxNanoseconds = max(maxNanoseconds, h.maxNanoseconds)
+            (inputs, only) = (inputs + 1, k)
         }
         guard high >= low else { return }
-        let nonEmpty = histograms.filter { $0.count > 0 && $0.highestUsed >= $0.lowestUsed }
-        if nonEmpty.count == 1 && nonEmpty[0].count <= 2 * (high - low + 1) {
+        if inputs == 1 && count <= 2 * (high - low + 1) {
             // One sparse input (one client over a short interval, the common case): its coarse
-            // buckets come out of walks over its non-empty fine buckets, in order, with no
+            // buckets come out of one walk over its non-empty fine buckets, in order, with no
             // scratch to clear or scan. A dense one (many observations per coarse bucket) is
             // cheaper through the scratch, which the fine buckets are walked into once.
-            (bytes, storedBuckets) = Self.encode(coarseOf: nonEmpty[0])
+            (bytes, storedBuckets) = Self.encode(coarseOf: histograms[only])
             return
         }
         var dense = [UInt64](repeating: 0, count: high - low + 1)
         dense.withUnsafeMutableBufferPointer { dense in
-            for h in histograms where h.count > 0 { Self.addCoarse(of: h, into: dense, offset: low) }
+            for h in histograms { Self.forEachCoarse(of: h) { bucket, n in dense[bucket &- low] &+= n } }
             (bytes, storedBuckets) = Self.encode(UnsafeBufferPointer(dense), offset: low)
         }
     }
@@ -143,28 +144,11 @@ public struct CompactLatencyHistogram: Sendable, Hashable {
     /// The smallest value (in units) that falls in coarse bucket `index`.
     static func lowestValue(ofBucket index: Int) -> Int64 { layout.lowestValue(ofBucket: index) }
 
-    /// Adds the counts of `h`'s fine buckets to the coarse buckets holding them: coarse bucket
-    /// `c` is `dense[c - offset]`, which must exist for every coarse bucket `h` touches. It visits
-    /// `h`'s non-empty fine buckets only (its occupancy bitmap), and finds each one's coarse
-    /// bucket by walking ``fineStart``, which the layouts' nesting makes exact: O(non-empty fine
-    /// buckets + coarse buckets spanned), where scanning every fine bucket of the span took a
-    /// third of the per-interval work (issue 10).
-    static func addCoarse(of h: LatencyHistogram, into dense: UnsafeMutableBufferPointer<UInt64>, offset: Int) {
-        guard h.highestUsed >= h.lowestUsed else { return }
-        var coarse = index(ofUnits: LatencyHistogram.lowestValue(ofBucket: h.lowestUsed))
-        fineStart.withUnsafeBufferPointer { starts in
-            h.counts.withUnsafeBufferPointer { fine in
-                LatencyHistogram.forEachUsed(fine, h.lowestUsed, h.highestUsed) { i, n in
-                    while starts[coarse &+ 1] <= i { coarse &+= 1 }
-                    dense[coarse &- offset] &+= n
-                }
-            }
-        }
-    }
-
     /// Calls `body(coarse bucket, count)` for each non-empty coarse bucket of `h`, ascending: the
     /// non-empty fine buckets in order (the occupancy bitmap), summed while they fall in the same
-    /// coarse bucket (``fineStart``). O(non-empty fine buckets + coarse buckets spanned).
+    /// coarse bucket (``fineStart``, exact because the layouts nest). O(non-empty fine buckets +
+    /// coarse buckets spanned), where scanning every fine bucket of the span took a third of the
+    /// per-interval work (issue 10).
     @inline(__always)
     static func forEachCoarse(of h: LatencyHistogram, _ body: (Int, UInt64) -> Void) {
         guard h.highestUsed >= h.lowestUsed else { return }

@@ -107,12 +107,6 @@ public struct LatencyHistogram: Sendable {
         }
     }
 
-    /// Calls `body(bucket, count)` for each non-empty bucket, ascending. O(used span / 64 +
-    /// non-empty buckets).
-    public func forEachBucket(_ body: (Int, UInt64) -> Void) {
-        counts.withUnsafeBufferPointer { Self.forEachUsed($0, lowestUsed, highestUsed, body) }
-    }
-
     /// The mean in seconds (0 when empty).
     public var meanSeconds: Double { count == 0 ? 0 : sumSeconds / Double(count) }
 
