@@ -17,9 +17,13 @@ public struct ServiceCounters: Sendable, Hashable {
     /// Cache lookups that found a fresh entry (and skipped the calls), and those that did not.
     public var cacheHits = 0
     public var cacheMisses = 0
-    /// Attempts that started service, and their total wait in queue [s].
+    /// Attempts that started service, and their total wait in queue [ns]: whole nanoseconds,
+    /// summed exactly below 2^53 (104 days of waiting) and with no division per attempt (see
+    /// ``TimeIntegral/areaNanoseconds``).
     public var started = 0
-    public var waitSum: Double = 0
+    public var waitNanoseconds: Double = 0
+    /// The total wait in queue [s].
+    public var waitSum: Double { waitNanoseconds / 1e9 }
 
     public init() {}
 
@@ -36,7 +40,7 @@ public struct ServiceCounters: Sendable, Hashable {
         d.cacheHits = a.cacheHits - b.cacheHits
         d.cacheMisses = a.cacheMisses - b.cacheMisses
         d.started = a.started - b.started
-        d.waitSum = a.waitSum - b.waitSum
+        d.waitNanoseconds = a.waitNanoseconds - b.waitNanoseconds
         return d
     }
 }

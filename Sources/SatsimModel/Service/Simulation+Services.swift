@@ -154,7 +154,7 @@ extension Simulation {
         services[s].counters.started &+= 1
         // Most attempts start the moment they arrive: adding their zero wait would change no bit.
         let enqueuedAt = attempts.rows[Int(a)].enqueuedAt
-        if enqueuedAt != now.nanoseconds { services[s].counters.waitSum += (now - SimTime(nanoseconds: enqueuedAt)).seconds }
+        if enqueuedAt != now.nanoseconds { services[s].counters.waitNanoseconds += Double(now.nanoseconds &- enqueuedAt) }
         var work: Double
         if let mean = services[s].serviceTime.exponentialMean {
             work = services[s].serviceStreamRef.with { mean * $0.standardExponential() }
