@@ -1,5 +1,6 @@
 import SatsimCore
 import SatsimModel
+import SatsimTestSupport
 import Testing
 
 /// Client-side guards against their defining formulas.
@@ -8,10 +9,10 @@ struct ResilienceTests {
     /// A service that never answers in time: every attempt times out (service 1 s, timeout 10 ms).
     static func alwaysFailing(
         rate: Double, constant: Bool = false, duration: Double = 200, retry: RetrySpec? = nil, breaker: CircuitBreakerSpec? = nil,
-        throttle: AdaptiveThrottleSpec? = nil
+        throttle: AdaptiveThrottleSpec? = nil, seed: UInt64 = 21
     ) -> ScenarioSpec {
         ScenarioSpec(
-            name: "failing", duration: SimTime(seconds: duration), seed: 21,
+            name: "failing", duration: SimTime(seconds: duration), seed: seed,
             clients: [
                 ClientSpec(
                     name: "users", target: "slow", arrival: constant ? .constant(rate: rate) : .poisson(rate: rate),
@@ -21,32 +22,55 @@ struct ResilienceTests {
             services: [ServiceSpec(name: "slow", instances: 1, workers: 10_000, serviceTime: .constant(value: 1))])
     }
 
-    @Test("Retry budget: retries stay within ratio x first attempts, and the bound binds under failure")
-    func retryBudgetRatio() {
-        let spec = Self.alwaysFailing(
-            rate: 200, retry: RetrySpec(maxAttempts: 5, budget: RetryBudgetSpec(ratio: 0.1, minPerSecond: 0)))
-        let c = Simulation(spec: spec).run().clients[0]
-        let retries = c.attempts - c.requests
-        // Finagle's bound: retries <= ratio x deposits (+ the reserve, zero here).
-        #expect(Double(retries) <= 0.1 * Double(c.requests) + 1)
-        // Every request fails, so the budget is the only limit: it is spent (within one window's
-        // worth of deposits at the start).
-        #expect(Double(retries) >= 0.1 * Double(c.requests) - 0.1 * 200 * 10)
-        #expect(c.attemptOutcomes["rejected", default: 0] > 0)
-        #expect(c.successes == 0)
-    }
-
-    @Test("Retry budget: the reserve allows min_per_second retries when the ratio allows none")
-    func retryBudgetReserve() {
+    /// Finagle's `RetryBudget.apply(ttl, minRetriesPerSec, percentCanRetry)` (twitter/finagle,
+    /// finagle-core/src/main/scala/com/twitter/finagle/service/RetryBudget.scala) "allows for about
+    /// `percentCanRetry` percent of the total requests to be retried" on top of "the minimum rate of
+    /// retries allowed", `minRetriesPerSec`. Against a service that fails every attempt the budget
+    /// is the only limit (each request would retry four times), so the retries a run sends are
+    /// `ratio x first attempts + min_per_second x duration`, less a bias of the whole-token rule:
+    ///
+    /// Over every aligned 10 s window [10k, 10k + 10) (the window's ten 1 s buckets, as Finagle's
+    /// ten slices), the balance reserve + deposits - withdrawals stays below one token, else the
+    /// next failure (a few ms later) would take it; so each window's retries fall short of its
+    /// deposits + reserve by less than one token, and the run's by less than duration / 10 s
+    /// tokens (20 over 200 s, at most 0.5% of the 4,000 retries here). That is the "about" of
+    /// Finagle's comment, and the interval is widened by it on the low side only: the rule can
+    /// lose a fraction of a token per window, never grant one more. With `ratio` 0 every withdrawal
+    /// is whole and the reserve's 20 tokens are spent at once each window, so the count is exact
+    /// (400 over 200 s on every seed: the interval has zero width and the bias is 0).
+    ///
+    /// 10 seeds; the measured figure is retries / (ratio x requests + min_per_second x duration).
+    /// Each run also keeps the hard bound (retries <= ratio x requests + min_per_second x
+    /// (duration + 10 s) + 1) that the single-seed test held before.
+    @Test("Retry budget under total failure (10 seeds): retries run at ratio x first attempts + min_per_second, short by under one token per 10 s window",
+          arguments: [(0.1, 0.0, 200.0), (0.0, 2.0, 50.0), (0.1, 2.0, 200.0)])
+    func retryBudgetBinds(ratio: Double, minPerSecond: Double, rate: Double) {
         let duration = 200.0
-        let spec = Self.alwaysFailing(
-            rate: 50, duration: duration,
-            retry: RetrySpec(maxAttempts: 3, budget: RetryBudgetSpec(ratio: 0, minPerSecond: 2)))
-        let c = Simulation(spec: spec).run().clients[0]
-        let retries = Double(c.attempts - c.requests)
-        // A reserve of 2/s x 10 s per window: 2 retries per second in the long run.
-        #expect(retries <= 2 * (duration + 10) + 1)
-        #expect(retries >= 2 * (duration - 10))
+        let runs = (1...10).map { seed in
+            Simulation(spec: Self.alwaysFailing(
+                rate: rate, duration: duration,
+                retry: RetrySpec(maxAttempts: 5, budget: RetryBudgetSpec(ratio: ratio, minPerSecond: minPerSecond)),
+                seed: UInt64(seed))).run().clients[0]
+        }
+        var shares: [Double] = []
+        var expected: [Double] = []
+        for c in runs {
+            let retries = Double(c.attempts - c.requests)
+            let allowed = ratio * Double(c.requests) + minPerSecond * duration
+            shares.append(retries / allowed)
+            expected.append(allowed)
+            #expect(retries <= ratio * Double(c.requests) + minPerSecond * (duration + 10) + 1, "retries \(retries) of \(c.requests)")
+            #expect(c.attemptOutcomes["rejected", default: 0] > 0)
+            #expect(c.successes == 0)
+        }
+        let ci = ConfidenceInterval(samples: shares, level: 0.99)
+        // Less than one token per aligned 10 s window, relative to the retries allowed; none
+        // when every deposit is a whole token (ratio 0).
+        let meanAllowed = expected.reduce(0, +) / Double(expected.count)
+        let bias = ratio > 0 ? (duration / 10) / meanAllowed : 0
+        #expect(ci.mean - ci.halfWidth <= 1 && 1 <= ci.mean + ci.halfWidth + bias,
+                "ratio \(ratio), min_per_second \(minPerSecond): retries / allowed \(ci), whole-token bias \(bias)")
+        #expect(ci.relativeHalfWidth < 0.002, "interval too wide to be a test: \(ci)")
     }
 
     @Test("Without a budget the same failure sends max_attempts per request")
@@ -153,23 +177,39 @@ struct ResilienceTests {
         #expect(successes[70..<120].reduce(0, +) / 50 > 45)
     }
 
-    @Test("Adaptive throttle: an overloaded backend sees about k x its accepts", arguments: [2.0, 3.0])
+    /// Google SRE book, chapter 21 "Handling Overload", "Client-side throttling"
+    /// (https://sre.google/sre-book/handling-overload/): "Clients can continue to issue requests
+    /// to the backend until requests is K times as large as accepts"; past that the client rejects
+    /// locally with p = max(0, (requests - K x accepts) / (requests + 1)). In steady state the
+    /// client sends lambda (1 - p) = lambda (1 + K A) / (R + 1) per second, with R = lambda W and
+    /// A = a W the window's requests and accepts (a the accept rate): K a + (1 - K a / lambda) / W,
+    /// so attempts / successes = K + (1 - K a / lambda) / (a W). Here (lambda 1,000/s, W 30 s,
+    /// a about 92/s at K = 2 and 98/s at K = 3) that second term, the "+ 1", is under 0.02% of K,
+    /// a twentieth of the interval's relative half-width (0.4-0.5%): no widening. So this test
+    /// cannot see the "+ 1" (dropping it was tried: it still passes); GuardFormulaTests pins it
+    /// exactly.
+    ///
+    /// Capacity 100/s (one worker, 10 ms, one queue slot), 1,000/s offered, no retries; 300 s
+    /// of which the first 60 s are warmup; 10 seeds; the figure is attempts / successes.
+    @Test("Adaptive throttle (10 seeds): an overloaded backend sees K x its accepts, K inside the 99% interval of attempts / successes",
+          arguments: [2.0, 3.0])
     func throttleSendsKTimesAccepts(k: Double) {
-        // Capacity 100/s (one worker, 10 ms, one queue slot), 1000/s offered, no retries.
-        let spec = ScenarioSpec(
-            name: "throttled", duration: SimTime(seconds: 300), warmup: SimTime(seconds: 60), seed: 9,
-            clients: [
-                ClientSpec(
-                    name: "users", target: "api", arrival: .poisson(rate: 1000),
-                    adaptiveThrottle: AdaptiveThrottleSpec(k: k, window: SimTime(seconds: 30)))
-            ],
-            services: [
-                ServiceSpec(name: "api", instances: 1, workers: 1, serviceTime: .constant(value: 0.01), queue: QueueSpec(capacity: 1))
-            ])
-        let c = Simulation(spec: spec).run().clients[0]
-        let ratio = Double(c.attempts) / Double(c.successes)
-        #expect(abs(ratio - k) < 0.05 * k, "sent / accepted = \(ratio), k = \(k)")
-        #expect(c.attemptOutcomes["rejected", default: 0] > c.requests / 2)
+        let runs = (1...10).map { seed in
+            let spec = ScenarioSpec(
+                name: "throttled", duration: SimTime(seconds: 300), warmup: SimTime(seconds: 60), seed: UInt64(seed),
+                clients: [
+                    ClientSpec(
+                        name: "users", target: "api", arrival: .poisson(rate: 1000),
+                        adaptiveThrottle: AdaptiveThrottleSpec(k: k, window: SimTime(seconds: 30)))
+                ],
+                services: [
+                    ServiceSpec(name: "api", instances: 1, workers: 1, serviceTime: .constant(value: 0.01), queue: QueueSpec(capacity: 1))
+                ])
+            return Simulation(spec: spec).run().clients[0]
+        }
+        for c in runs { #expect(c.attemptOutcomes["rejected", default: 0] > c.requests / 2) }
+        QueueingTheoryTests.expectWithin(
+            k, runs.map { Double($0.attempts) / Double($0.successes) }, relativeWidth: 0.01, "attempts / successes at K \(k)")
     }
 
     /// The SRE book (https://sre.google/sre-book/handling-overload/, "Client-side throttling")
