@@ -64,6 +64,14 @@ struct GuardFormulaTests {
         do { let ok = budget.tryWithdraw(at: Self.at(1)); #expect(ok) }
         do { let ok = budget.tryWithdraw(at: Self.at(1)); #expect(ok) }
         do { let ok = budget.tryWithdraw(at: Self.at(1)); #expect(ok == false) }
+        // 0.95 of a token is not one either: a withdrawal threshold anywhere below a whole token
+        // (0.9 was tried: nine deposits of 0.1 sum to 0.8999999999999999, below it) lets this
+        // one through.
+        var fine = RetryBudget(RetryBudgetSpec(ratio: 0.05, minPerSecond: 0))
+        for _ in 0..<19 { fine.deposit(at: Self.at(0)) }
+        do { let ok = fine.tryWithdraw(at: Self.at(0)); #expect(ok == false) }  // 0.95
+        fine.deposit(at: Self.at(0))
+        do { let ok = fine.tryWithdraw(at: Self.at(0)); #expect(ok) }  // twenty deposits of 0.05: one retry
     }
 
     @Test("budget: the reserve is min_per_second x 10 s tokens, always there")
