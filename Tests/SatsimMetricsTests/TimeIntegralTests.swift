@@ -47,4 +47,28 @@ private func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max
         }
         #expect(abs(integral.integral(upTo: SimTime(nanoseconds: t)) - exact) <= 1e-9 * exact)
     }
+
+    @Test("A whole-number quantity integrates without rounding: the area is kept in value x nanoseconds")
+    func wholeNumbersIntegrateExactly() {
+        // Ten spans of 0.1 s at 1: summed in seconds, 0.1 ten times is 0.9999999999999999; in
+        // nanoseconds, 10^8 ten times is exactly 10^9.
+        var busy = TimeIntegral(value: 1, at: .zero)
+        for k in 1...10 { busy.set(1, at: SimTime(nanoseconds: Int64(k) * 100_000_000)) }
+        #expect(busy.area == 1.0)
+        #expect(busy.integral(upTo: SimTime(seconds: 1)) == 1.0)
+        // Random spans and whole values: the integral equals the integer sum, converted once.
+        let stream = RandomStream(seed: 11)
+        var integral = TimeIntegral()
+        var exact: Int64 = 0
+        var t: Int64 = 0
+        var value: Int64 = 0
+        for _ in 0..<10_000 {
+            let step = Int64(stream.nextUInt64() % 5_000_000)
+            exact += value * step
+            t += step
+            value = Int64(stream.nextUInt64() % 100)
+            integral.set(Double(value), at: SimTime(nanoseconds: t))
+        }
+        #expect(integral.integral(upTo: SimTime(nanoseconds: t)) == Double(exact) / 1e9)
+    }
 }
