@@ -128,6 +128,55 @@ struct AutoscalerTests {
             "hpa's utilization / target at 3 instances")
     }
 
+    /// The other side of the tolerance: a ratio past 1.1 scales (Kubernetes docs, "Algorithm
+    /// details"; replica_calculator.go). 3 instances start at 432/s x 20 ms = 8.64 busy workers of
+    /// 12: utilization 0.72, a ratio of 1.2 +- about 0.02 per 15 s decision, 5 standard deviations
+    /// from 1.1 and 6.5 from 4/3 (past which ceil would give 5). So on every seed the first
+    /// decision (15 s) scales 3 -> ceil(3 x 1.2) = 4, and nothing else happens: at 4 the ratio is
+    /// 0.9 +- 0.02, and ceil(4 x 0.9) = 4 whether or not the tolerance applies. Over the seeds: the
+    /// first interval's ratio has a 99% interval that contains 1.2 (utilization law), relative
+    /// half-width under 4% (a seed's 15 s ratio varies by about 1.7%, so about 3.25 x 1.7% /
+    /// sqrt(10) = 1.8%; seeds 1-10 give 1.2054 +- 0.0183, 1.5%). A tolerance of 0.3 would leave
+    /// the count at 3.
+    @Test("hpa: a metric past the 0.1 tolerance scales: a ratio of 1.2 on 3 instances gives ceil(3.6) = 4")
+    func hpaPastTolerance() {
+        let runs = Self.replicate { Self.spec(policy: .hpa, rate: 432, instances: 3, scaleOut: 0, seed: $0) }
+        for (seed, result) in runs {
+            let scalings = Self.scalings(result)
+            #expect(scalings.map(\.time) == [15] && scalings.map(\.from) == [3] && scalings.map(\.to) == [4],
+                    "seed \(seed): scaled \(scalings)")
+        }
+        QueueingTheoryTests.expectWithin(
+            1.2,
+            runs.map { run in
+                let u = (run.result.timeSeries.column("services.api.utilization") ?? []).prefix(15)
+                return u.reduce(0, +) / 15 / 0.6
+            },
+            relativeWidth: 0.04, "hpa's first utilization / target at 3 instances")
+    }
+
+    /// Readiness: "the controller ... set[s] aside" pods that are not yet ready, and on a scale-up
+    /// counts them at 0% of the target (Kubernetes docs, "Algorithm details"; replica_calculator.go,
+    /// GetResourceReplicas). With a 20 s boot, the instance added at 15 s still boots at the 30 s
+    /// decision: 1 ready instance reads 1.0 (ratio 1.67), spread over 2 pods: 0.83 < 1, no change.
+    /// At 45 s it has served only since 35 s, not the whole interval, so again no change. At 60 s
+    /// both read 0.75 and more while the backlog drains (0.81-0.87 on seeds 1-10; 4 only past 0.9):
+    /// ceil(2 x 0.87 / 0.6) = 3. Counting the booting instance as ready at 30 s would give
+    /// ceil(2 x 1.67) = 4.
+    ///
+    /// On every seed: exactly 1 -> 2 at 15 s and 2 -> 3 at 60 s, and 3 for the last 100 s.
+    @Test("hpa: a booting pod is not ready: with a 20 s boot it scales 1 -> 2 -> 3 at 15 s and 60 s, never to 4")
+    func hpaBootingNotReady() {
+        let runs = Self.replicate { Self.spec(policy: .hpa, rate: 300, bootTime: 20, scaleOut: 0, seed: $0) }
+        for (seed, result) in runs {
+            let scalings = Self.scalings(result)
+            #expect(scalings.map(\.to) == [2, 3], "seed \(seed): scaled \(scalings)")
+            #expect(scalings.map(\.time) == [15, 60], "seed \(seed): scaled \(scalings)")
+            let instances = result.timeSeries.column("services.api.instances") ?? []
+            #expect(instances.count >= 100 && instances.suffix(100).allSatisfy { $0 == 3 }, "seed \(seed)")
+        }
+    }
+
     /// The default scale-up behavior: "Pods 4, Percent 100, periodSeconds 15, selectPolicy Max"
     /// (Kubernetes docs, "Default Behavior"; horizontal.go, calculateScaleUpLimitWithScalingRules),
     /// so at most max(current + 4, 2 x current) per 15 s. Concurrency (in service + queued per
