@@ -63,6 +63,13 @@ struct FaultTests {
         #expect(abs(api.instances.mean - (2.0 * 15 + 5 * 15 + 1 * 30) / 60) < 1e-6)
         #expect(result.events.filter { $0.kind == .instanceReady }.count == 3)
         #expect(result.events.filter { $0.kind == .instanceStopped }.count == 4)
+        // scenario-format.md, "What `satsim run` writes": events.jsonl holds operator actions and
+        // scaling. Each manual scaling is one entry of its own, at its time, before the instances
+        // it boots or drains.
+        let actions = result.events.filter { $0.kind == .faultStarted }
+        #expect(actions.map(\.time) == [10, 30])
+        #expect(actions.map(\.detail) == ["an operator scaled from 2 to 5 instances", "an operator scaled from 5 to 1 instance"])
+        #expect(result.events.first { $0.time == 10 }?.kind == .faultStarted)
     }
 
     @Test("deploy: every instance restarts once, batch by batch")

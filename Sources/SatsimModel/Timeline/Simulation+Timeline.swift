@@ -98,6 +98,12 @@ extension Simulation {
             for instance in victims { kill(service: s, instance: instance, reason: "killed") }
         case .scale(let name, let to):
             guard let s = serviceIndex(name) else { return }
+            // The operator's action itself, in events.jsonl beside the instances it boots or
+            // drains (scenario-format.md: events.jsonl holds operator actions and scaling), so
+            // that even a scale to the count already running leaves its trace.
+            let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
+            let running = range.reduce(0) { $0 + (instances[$1].lifecycle == .serving || instances[$1].lifecycle == .booting ? 1 : 0) }
+            recordEvent(.faultStarted, subject: name, detail: "an operator scaled from \(running) to \(to) instance\(to == 1 ? "" : "s")")
             scale(service: s, to: to)
         case .deploy:
             deployStep(timelineIndex: index, batch: 0)

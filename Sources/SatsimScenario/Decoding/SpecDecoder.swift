@@ -217,7 +217,8 @@ struct SpecDecoder {
             // A long name of the right letters was told it had the wrong letters.
             error(node.position, path, spelled
                 ? "found a name of \(text.count) characters, expected \(expected) of at most \(Self.maximumNameLength)"
-                : "found \(found), expected \(expected)")
+                : "found \(found), expected \(expected)",
+                suggestion: spelled ? nil : Self.scenarioNameSpelling(of: text))
             return nil
         case .reference, .keyPath:
             guard !text.isEmpty, text.count <= 200 else {
@@ -230,6 +231,22 @@ struct SpecDecoder {
         case .object, .named, .list, .overlay, .grid, .expectations:
             preconditionFailure("scalar() called for the non-scalar type \(type)")
         }
+    }
+
+    /// A `name` spelt with the letters a scenario name takes (`[a-z0-9-]+`), for "did you mean":
+    /// lowercase, every run of other characters one '-', no '-' at either end. Nil when nothing
+    /// of the text is left, or the result is too long.
+    static func scenarioNameSpelling(of text: String) -> String? {
+        var out = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else if !out.isEmpty && out.last != "-" {
+                out.append("-")
+            }
+        }
+        while out.last == "-" { out.removeLast() }
+        return out.isEmpty || out.count > maximumNameLength ? nil : out
     }
 
     /// The typed value of `key` in `fields`: the written one, else the schema's default decoded

@@ -112,6 +112,10 @@ public struct SlurmScript: Sendable, Hashable {
             # job that starts once every task has succeeded (--dependency=afterok).
             # Submit with: bash THIS_FILE    (prints the two job ids)
             set -euo pipefail
+            if ! command -v sbatch >/dev/null 2>&1; then
+              echo "satsim: sbatch not found: this script submits \(command) jobs to Slurm, which is not installed here (or not on PATH); run it where sbatch is, or run satsim \(command) without --slurm" >&2
+              exit 1
+            fi
             mkdir -p \(q(out + "/shards")) \(q(out + "/logs"))
             array_id=$(sbatch --parsable --job-name=\(q(job)) --array=0-\(tasks - 1) --cpus-per-task=\(cpusPerTask) \\
               --output=\(q(Self.outputPattern(out) + "/logs/shard-%a.out")) <<'SATSIM_TASK'
