@@ -19,10 +19,24 @@ extension Simulation {
         chaos.figures = Array(repeating: [CohortFigures(), CohortFigures()], count: clients.count)
     }
 
-    /// A new client request joins a cohort.
+    /// A new client request joins a cohort, and counts in its `requests` once warmup is over,
+    /// as the client's own `requests` do.
     @inline(__always)
     func drawCohort(request r: UInt32, client c: Int) {
         requests.rows[Int(r)].cohort = chaos.streams[c].uniform()
+        if warmedUp { chaos.figures[c][cohort(of: Int(r))].requests += 1 }
+    }
+
+    /// The cohort of client request `ri`: 0 experiment, 1 control.
+    @inline(__always)
+    func cohort(of ri: Int) -> Int { requests.rows[ri].cohort < chaos.experimentShare ? 0 : 1 }
+
+    /// An attempt of client request `r` was sent (its client's guards admitted it): it counts in
+    /// its cohort's `attempts` once warmup is over, where the client counts its own. A try the
+    /// breaker, the throttle or the budget turned away was never sent and is not an attempt.
+    @inline(__always)
+    func countCohortAttempt(request r: UInt32, client c: Int) {
+        if warmedUp { chaos.figures[c][cohort(of: Int(r))].attempts += 1 }
     }
 
     /// Starts or ends a `latency` or `errors` fault with `caller` or `share`.
@@ -87,13 +101,13 @@ extension Simulation {
         return added
     }
 
-    /// A client request ended: counts it in its cohort (requests created after warmup).
+    /// A client request ended: counts its outcome in its cohort (requests created after warmup,
+    /// as the client's `successes` and `failures`). With ``drawCohort(request:client:)`` and
+    /// ``countCohortAttempt(request:client:)`` the two cohorts' figures add up to the client's.
     @inline(__always)
     func countCohort(request ri: Int, client c: Int, success: Bool, latency: SimTime) {
         guard !createdBeforeWarmup(ri) else { return }
-        let k = requests.rows[ri].cohort < chaos.experimentShare ? 0 : 1
-        chaos.figures[c][k].requests += 1
-        chaos.figures[c][k].attempts += Int(requests.rows[ri].attemptsSent)
+        let k = cohort(of: ri)
         if success {
             chaos.figures[c][k].successes += 1
             chaos.figures[c][k].latency.record(latency)

@@ -88,6 +88,7 @@ extension Simulation {
         if P.full, clients[c].guarded, !clientGuardsAdmit(request: r, client: c, isRetry: isRetry) { return }
         if isRetry { clients[c].counters.retries &+= 1 }
         clients[c].counters.attempts &+= 1
+        if P.full, chaos.cohorts { countCohortAttempt(request: r, client: c) }
         let (a, generation) = attempts.acquire(
             request: r, requestGeneration: requests.slots.generation(of: r), service: clients[c].target)
         let timeout = clients[c].timeout
