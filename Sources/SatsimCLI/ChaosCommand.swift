@@ -59,7 +59,7 @@ public struct ChaosCommand: ParsableCommand {
             transform: FlagValue.count(in: 1...Int.max))
     var jobs: Int?
 
-    @Option(help: "What to print: text (a table and sentences) or json.")
+    @Option(help: "What to print: text (a table and sentences) or json; text by default.", transform: FlagValue.choice(CompareCommand.OutputFormat.self))
     var format: CompareCommand.OutputFormat = .text
 
     @Option(help: "The folder: results.sqlite, chaos.json, runs.csv, points.csv, report.html (default: chaos-NAME).")

@@ -54,7 +54,7 @@ public struct CompareCommand: ParsableCommand {
     @Option(help: "Write comparison.json, comparison.csv and report.html to this directory.")
     var out: String?
 
-    @Option(help: "What to print: text (the table) or json (comparison.json).")
+    @Option(help: "What to print: text (the table) or json (comparison.json); text by default.", transform: FlagValue.choice(CompareCommand.OutputFormat.self))
     var format: OutputFormat = .text
 
     @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",

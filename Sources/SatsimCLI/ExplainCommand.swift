@@ -65,7 +65,7 @@ public struct ExplainCommand: ParsableCommand {
     @Option(help: "Write explain.json and report.html to this directory.")
     var out: String?
 
-    @Option(help: "What to print: text (the table and findings) or json (explain.json).")
+    @Option(help: "What to print: text (the table and findings) or json (explain.json); text by default.", transform: FlagValue.choice(CompareCommand.OutputFormat.self))
     var format: CompareCommand.OutputFormat = .text
 
     @Option(parsing: .unconditional, help: "Runs simulated at once (default: SLURM_CPUS_PER_TASK, else the number of cores).",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SatsimScenario
 
 /// Readers for the numeric flags, so that a wrong value is told what was wrong.
 ///
@@ -19,6 +20,20 @@ enum FlagValue {
             throw Problem(description: "a seed is a whole number from 0 to \(UInt64.max); it cannot be negative")
         }
         throw Problem(description: "expected a whole number from 0 to \(UInt64.max)")
+    }
+
+    /// A reader for one of an enumeration's names (`--format`): a wrong one is told the names
+    /// and, when it is a plausible misspelling of one, which (`jsn`: did you mean 'json'?), as a
+    /// wrong key of a scenario is. argument-parser's own message named the values only.
+    static func choice<Value: RawRepresentable & CaseIterable & SendableMetatype>(_: Value.Type) -> @Sendable (String) throws -> Value
+    where Value.RawValue == String {
+        let names = Value.allCases.map(\.rawValue)
+        return { text in
+            if let value = Value(rawValue: text) { return value }
+            let expected = "expected " + (names.count == 2 ? names.joined(separator: " or ") : "one of " + names.joined(separator: ", "))
+            guard let hint = Suggestion.closest(to: text, in: names) else { throw Problem(description: expected) }
+            throw Problem(description: expected + "; did you mean '\(hint)'?")
+        }
     }
 
     /// A reader for a whole number in `range` (a count of runs, jobs, events).

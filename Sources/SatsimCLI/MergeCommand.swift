@@ -40,7 +40,7 @@ public struct MergeCommand: ParsableCommand {
     @Option(help: "The merged folder.")
     var out: String
 
-    @Option(help: "What to print: text (a table of the points, or the chaos ranking) or json.")
+    @Option(help: "What to print: text (a table of the points, or the chaos ranking) or json; text by default.", transform: FlagValue.choice(CompareCommand.OutputFormat.self))
     var format: CompareCommand.OutputFormat = .text
 
     public init() {}

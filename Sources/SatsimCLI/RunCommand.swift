@@ -43,7 +43,7 @@ public struct RunCommand: ParsableCommand {
     @Option(help: "Write summary.json, timeseries.csv, events.jsonl, report.html and the charts here.")
     var out: String?
 
-    @Option(help: "What to print: text (a readable summary) or json (summary.json).")
+    @Option(help: "What to print: text (a readable summary) or json (summary.json); text by default.", transform: FlagValue.choice(RunCommand.OutputFormat.self))
     var format: OutputFormat = .text
 
     @Flag(help: "Also run `satsim explain`'s analysis of the same scenario, variant, --set and seed; its findings join the story and summary.json gets its `explain` object.")

@@ -72,7 +72,7 @@ public struct SweepCommand: ParsableCommand {
 
     @OptionGroup var sharding: ShardingOptions
 
-    @Option(help: "What to print: text (a table of the points) or json.")
+    @Option(help: "What to print: text (a table of the points) or json; text by default.", transform: FlagValue.choice(CompareCommand.OutputFormat.self))
     var format: CompareCommand.OutputFormat = .text
 
     @OptionGroup var runLimits: RunLimitOptions
