@@ -193,7 +193,7 @@ struct HostileRunTests {
         (["run", "FILE", "--sed", "4"], "Error: Unknown option '--sed'. Did you mean '--seed'?", "Usage: satsim run <file> [options] (see 'satsim run --help')"),
         (["compare", "FILE", "--jobs", "0"], "Error: The value '0' is invalid for '--jobs <jobs>': expected a whole number >= 1, found 0",
          "Usage: satsim compare <file> [options] (see 'satsim compare --help')"),
-        (["explain", "FILE", "--format", "xml"], "Error: The value 'xml' is invalid for '--format <format>'. Please provide one of 'text' and 'json'.",
+        (["explain", "FILE", "--format", "xml"], "Error: The value 'xml' is invalid for '--format <format>': expected text or json",
          "Usage: satsim explain <file> [options] (see 'satsim explain --help')"),
         (["check"], "Error: Missing expected argument '<files> ...'", "Usage: satsim check <files> ... [options] (see 'satsim check --help')"),
         (["run", "FILE", "--variant", "a", "--variant", "b"], "Error: --variant was given 2 different names (a, b); run applies one variant",
