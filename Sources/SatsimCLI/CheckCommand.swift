@@ -146,6 +146,7 @@ extension JSONValue {
         case .null: return SummaryFigure.none
         case .bool(let flag): return .flag(flag)
         case .int(let i): return .number(Double(i))
+        case .unsigned(let u): return .number(Double(u))
         case .number(let x): return x.isFinite ? .number(x) : SummaryFigure.none
         case .string(let text): return .text(text)
         case .array, .object: return nil

@@ -203,7 +203,7 @@ extension Comparison {
                     ("stopped_at_limit", .int(runs[v].filter { $0.limit != nil }.count)),
                     ("runs", .array(runs[v].enumerated().map { r, run in
                         var members: [(String, JSONValue)] = [
-                            ("replication", .int(r)), ("seed", .string(String(run.seed))),
+                            ("replication", .int(r)), ("seed", .unsigned(run.seed)),
                             ("outcome", run.outcome.map { .string($0.rawValue) } ?? .null), ("complete", .bool(run.limit == nil)),
                         ]
                         if let limit = run.limit { members.append(("limit", .string(limit))) }

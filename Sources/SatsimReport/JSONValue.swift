@@ -4,6 +4,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// A whole number that may pass Int.max: a seed (0...UInt64.max), written as digits.
+    case unsigned(UInt64)
     case number(Double)
     case string(String)
     case array([JSONValue])
@@ -27,6 +29,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
+        case .unsigned(let u): out += String(u)
         case .number(let d): out += Self.format(d)
         case .string(let s): out += Self.quote(s)
         case .array(let items):

@@ -12,7 +12,9 @@ public enum SummaryDocument {
         let t = analysis.verdict.thresholds
         var members: [(String, JSONValue)] = [
             ("scenario", .string(result.scenario)),
-            ("seed", .string(String(result.seed))),
+            // A JSON number, as the scenario writes it; up to UInt64.max, so past 2^53 a reader
+            // that parses numbers as doubles (JavaScript) should read it as text.
+            ("seed", .unsigned(result.seed)),
         ] + provenance.jsonMembers + [
             ("outcome", analysis.verdict.judgedOutcome.map { .string($0.rawValue) } ?? .null),
             ("recovery_time", analysis.verdict.recoveryTime.map { .number($0) } ?? .null),

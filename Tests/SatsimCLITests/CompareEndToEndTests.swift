@@ -89,8 +89,8 @@ struct CompareEndToEndTests {
         #expect(variants.map { $0["name"] as? String } == ["base", "same-workers"])
         let baseRuns = try #require(variants[0]["runs"] as? [[String: Any]])
         let sameRuns = try #require(variants[1]["runs"] as? [[String: Any]])
-        #expect(baseRuns.map { $0["seed"] as? String } == ["7", "8", "9"])
-        #expect(sameRuns.map { $0["seed"] as? String } == ["7", "8", "9"])
+        #expect(baseRuns.map { $0["seed"] as? Int } == [7, 8, 9])
+        #expect(sameRuns.map { $0["seed"] as? Int } == [7, 8, 9])
         for (b, s) in zip(baseRuns, sameRuns) {
             // Identical runs, not merely close ones: the same seed drives the same draws.
             let bf = try JSONSerialization.data(withJSONObject: b["figures"] ?? [:], options: .sortedKeys)

@@ -102,7 +102,18 @@ struct RunEndToEndTests {
         let after = try String(contentsOf: out.appendingPathComponent("summary.json"), encoding: .utf8)
         #expect(first.status == 0 && second.status == 0, "\(second.stderr)")
         #expect(before != after)
-        #expect(after.contains("\"seed\": \"2\""))
+        #expect(after.contains("\"seed\": 2,"))
+    }
+
+    @Test("summary.json's seed is a JSON number, the largest seed (UInt64.max) included, as digits")
+    func seedIsANumber() throws {
+        let file = try CLIHarness.scenarioFile(Self.small)
+        let largest = try CLIHarness.run(["run", file.path, "--seed", "18446744073709551615", "--format", "json"])
+        #expect(largest.status == 0, "\(largest.stderr)")
+        #expect(largest.stdout.contains("\"seed\": 18446744073709551615,"))
+        let small = try CLIHarness.run(["run", file.path, "--seed", "42", "--format", "json"])
+        let summary = try #require(JSONSerialization.jsonObject(with: Data(small.stdout.utf8)) as? [String: Any])
+        #expect(summary["seed"] as? Int == 42)
     }
 
     @Test("timeseries.csv has one row per interval and stable column names")
