@@ -391,7 +391,7 @@ extension ScenarioSchema {
         "only attempts of calls from this service, one edge of the call graph; it must name a service (not a client) that calls the faulty one, in the timeline and in chaos.faults alike")
     private static let shareKey = SchemaKey(
         "share", .ratio, .optional("every request"),
-        "only the experiment cohort: this share of each client's requests, chosen when a request is created (its calls inherit it); summary.json then compares `cohorts`")
+        "only the experiment cohort: this share of each client's requests, chosen when a request is created (its calls inherit it); summary.json then compares `cohorts`, whose figures are counted as the client's (requests created and attempts sent after warmup, successes and failures of the requests created after it), so the two cohorts add up to the client")
     private static let forKey = SchemaKey(
         "for", .duration(positive: true), .required, "how long the fault lasts; at + for <= duration")
 }
