@@ -58,6 +58,22 @@ import Testing
         #expect(!Self.diagnostics(Self.scenario(duration: "1h", metrics: "35.999ms")).isEmpty)
     }
 
+    @Test func aRunShorterThanTheDefaultIntervalIsToldAtItsDurationAsTheDefault() throws {
+        // A 500ms run that writes no `metrics` (default interval 1s, scenario-format.md "Top
+        // level"): the message used to point at 1:1 and quote "found 1s" for a key the file never
+        // wrote. DESIGN.md, "Errors and bad input": the file, line and column, the key path, what
+        // was found, what was expected.
+        let diagnostic = try #require(Self.diagnostics(Self.scenario(duration: "500ms")).first)
+        #expect(diagnostic.path == "metrics.interval")
+        #expect(diagnostic.line == 3)
+        #expect(diagnostic.message.contains("found 1s (the default interval"))
+        #expect(diagnostic.message.hasSuffix("expected a duration <= duration (500ms)"))
+        // Written, the interval is told where it is written, as before.
+        let written = try #require(Self.diagnostics(Self.scenario(duration: "500ms", metrics: "1s")).first)
+        #expect(written.line == 4)
+        #expect(written.message == "found 1s, expected a duration <= duration (500ms)")
+    }
+
     @Test func aSpikeThatWouldTakeAClosedLoopPopulationPastItsBoundIsRefused() throws {
         let spike = { (at: String, factor: String) in "  - { at: \(at), for: 1m, kind: load_spike, client: users, factor: \(factor) }\n" }
         // 1,000 users x 1e300: Int(1e303) used to trap.

@@ -19,7 +19,10 @@ extension StoryData {
         case .stable:
             return nil
         case .overloaded:
-            return baselineWindow.map { ($0, "What held it down {window}, before \(firstFaultName): ", []) }
+            // Without a fault the baseline is the whole run: "before the first fault" would send
+            // the room looking for a fault the scenario does not have.
+            let when = firstFault == nil ? "with no fault" : "before \(firstFaultName)"
+            return baselineWindow.map { ($0, "What held it down {window}, \(when): ", []) }
         case .metastable, .degraded:
             // Healthy again after the recovery window, to the end: what held it down is looked
             // for where it was down, as for a recovery, not over the healthy minutes after.
