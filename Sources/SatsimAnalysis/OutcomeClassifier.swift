@@ -151,8 +151,14 @@ public enum OutcomeClassifier {
         // first of them starts no later than the recovery window after t_end (or, later, they
         // last at least that window: below). The recovery time runs from t_end to that start, so
         // it follows whichever of success ratio and latency came back last.
-        if lastUnhealthy + 1 < windows.count {
-            let delay = max(0, windows[lastUnhealthy + 1].start - lastFaultEnd)
+        // The healthy stretch starts where the windows, cut from there, are healthy to the end:
+        // inside the last unhealthy window when its end came after the return (a low rate, whose
+        // windows span many intervals), not at the next cut (``healthyFrom``).
+        let healthySince = lastUnhealthy + 1 < windows.count
+            ? healthyFrom(intervals, after: windows[lastUnhealthy], thresholds: thresholds, latencyBound: latencyBound)
+            : nil
+        if let healthySince {
+            let delay = max(0, healthySince - lastFaultEnd)
             if delay <= thresholds.recoveryWindow {
                 return verdict(.recovered, delay)
             }
@@ -175,9 +181,9 @@ public enum OutcomeClassifier {
         // A backlog that drains for minutes after its spike is a recovery, told with its time; a
         // return in the run's last moments (a lull in a retry storm, a flapping breaker's healthy
         // phase) shows no staying, and is judged by what held before it, below.
-        if lastUnhealthy + 1 < windows.count, let runEnd = intervals.last?.end,
-           runEnd - windows[lastUnhealthy + 1].start >= thresholds.recoveryWindow - 1e-9 {
-            return verdict(.recovered, max(0, windows[lastUnhealthy + 1].start - lastFaultEnd))
+        if let healthySince, let runEnd = intervals.last?.end,
+           runEnd - healthySince >= thresholds.recoveryWindow - 1e-9 {
+            return verdict(.recovered, max(0, healthySince - lastFaultEnd))
         }
         if !late.isEmpty, meanRate(late, \.successes) < thresholds.metastableFraction * baselineGoodput,
            meanRate(late, \.requests) >= thresholds.baselineLoadFraction * baselineLoad {
@@ -199,6 +205,66 @@ public enum OutcomeClassifier {
             HealthWindow(intervals[$0], successRatio: thresholds.successRatio, latencyBound: latencyBound)
         }
     }
+
+    /// Where health returned for good, given the last unhealthy window (followed by healthy
+    /// ones): the start of the earliest interval inside it from which the intervals, cut into
+    /// windows from there on as ``healthWindows`` cuts them, make only healthy windows to the end
+    /// of the run; the end of that window (the next cut) when no such interval is inside it.
+    ///
+    /// DESIGN.md ("Outcomes") dates the recovery at "the first of the healthy intervals that
+    /// last to the end". Windows are cut from the end of warmup on, so the window that holds the
+    /// return also holds some of the failure before it; at 10 requests/s a window spans ten
+    /// seconds, and taking the next cut would date the return up to a window late. Cutting again
+    /// from each interval in that window finds the earliest start whose windows are all healthy.
+    /// Each trial stops at its first unhealthy window, and the trials together look at no more
+    /// than ``refinementBudget`` intervals (a bound for hostile runs of millions of empty
+    /// intervals); past it the next cut is the answer.
+    static func healthyFrom(
+        _ intervals: [IntervalFigures], after unhealthy: HealthWindow, thresholds: OutcomeThresholds, latencyBound: Double?
+    ) -> Double {
+        let cut = unhealthy.end
+        guard let first = intervals.firstIndex(where: { $0.end - $0.width >= unhealthy.start - 1e-9 }),
+              let next = intervals.firstIndex(where: { $0.end - $0.width >= cut - 1e-9 }), first + 1 < next else {
+            return cut
+        }
+        let minimum = Double(thresholds.minimumWindowRequests)
+        var budget = refinementBudget
+        trials: for j in (first + 1)..<next {
+            var from = j, sum = 0.0, i = j
+            while i < intervals.count {
+                budget -= 1
+                if budget < 0 { break trials }
+                sum += intervals[i].successes + intervals[i].failures
+                i += 1
+                // A window closes at the minimum, unless what is left cannot make one of its own
+                // (it then joins this one, as ``mergedRanges`` does).
+                guard sum >= minimum else { continue }
+                var rest = 0.0, k = i
+                while k < intervals.count && rest < minimum {
+                    rest += intervals[k].successes + intervals[k].failures
+                    k += 1
+                }
+                budget -= k - i
+                let to = rest >= minimum ? i : intervals.count
+                let window = HealthWindow(intervals[from..<to], successRatio: thresholds.successRatio, latencyBound: latencyBound)
+                if !window.isHealthy { continue trials }
+                from = to
+                i = to
+                sum = 0
+            }
+            if from < intervals.count {
+                // Only a remainder short of the minimum is left, with no window before it from j:
+                // judged on its own, as the one window ``mergedRanges`` would make.
+                let window = HealthWindow(intervals[from...], successRatio: thresholds.successRatio, latencyBound: latencyBound)
+                if !window.isHealthy { continue trials }
+            }
+            return intervals[j].end - intervals[j].width
+        }
+        return cut
+    }
+
+    /// The most intervals ``healthyFrom`` looks at over all its trials.
+    static let refinementBudget = 4_000_000
 
     /// `intervals` cut into runs of consecutive intervals, from the first on, each closed once the
     /// sum of `amount` over it reaches `minimum`; a remainder short of it joins the run before it

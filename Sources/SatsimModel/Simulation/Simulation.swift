@@ -362,7 +362,8 @@ public final class Simulation: EventProcessor {
             }
         }
         let interval = spec.metricsInterval
-        if interval.nanoseconds > 0 && interval < end {
+        // A tick at the end of warmup is the warmup event's (``warmupEndsAtTick``).
+        if interval.nanoseconds > 0 && interval < end && !(warmupEndsAtTick && interval == spec.warmup) {
             calendar.schedule(at: interval, kind: EventKind.metricsTick.rawValue)
         }
         if spec.warmup > .zero {
@@ -385,6 +386,18 @@ public final class Simulation: EventProcessor {
                 calendar.schedule(at: event.at + duration, kind: EventKind.timelineEnds.rawValue, target: UInt32(index))
             }
         }
+    }
+
+    /// Whether a metrics tick falls at the end of warmup (the ticks come at whole multiples of
+    /// the interval before the end of the run). The warmup event, put on the calendar before
+    /// anything else can be at that instant, then closes that row itself and ends the warmup at
+    /// once: an event at exactly the end of warmup counts after it in the summary and, with it,
+    /// in the row after it. With a tick of its own there, the tick could fire after such an
+    /// event (calendar order among events of one instant), which then counted in the summary but
+    /// in the row before warmup, which the verdict leaves out.
+    var warmupEndsAtTick: Bool {
+        let interval = spec.metricsInterval.nanoseconds, warmup = spec.warmup.nanoseconds
+        return interval > 0 && warmup > 0 && warmup % interval == 0 && spec.warmup < end
     }
 
     /// Dispatches one event; returns whether it counts (arrivals, retries sent, departures,
@@ -432,9 +445,17 @@ public final class Simulation: EventProcessor {
         case .metricsTick:
             tick()
             let next = now + spec.metricsInterval
-            if next < end { calendar.schedule(at: next, kind: EventKind.metricsTick.rawValue) }
+            if next < end && !(warmupEndsAtTick && next == spec.warmup) {
+                calendar.schedule(at: next, kind: EventKind.metricsTick.rawValue)
+            }
             return false
         case .warmupEnds:
+            if warmupEndsAtTick {
+                // This is also the tick of the row the warmup closes (``warmupEndsAtTick``).
+                tick()
+                let next = now + spec.metricsInterval
+                if next < end { calendar.schedule(at: next, kind: EventKind.metricsTick.rawValue) }
+            }
             markWarmup()
             return false
         case .timelineStarts:
