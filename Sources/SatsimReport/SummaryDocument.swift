@@ -12,6 +12,10 @@ public enum SummaryDocument {
         let t = analysis.verdict.thresholds
         var members: [(String, JSONValue)] = [
             ("scenario", .string(result.scenario)),
+            // The contract says "the scenario's name"; `scenario` has held it since the first
+            // release, and `name` (the scenario file's own key) is added for readers who look
+            // for it there. Both are always equal.
+            ("name", .string(result.scenario)),
             // A JSON number, as the scenario writes it; up to UInt64.max, so past 2^53 a reader
             // that parses numbers as doubles (JavaScript) should read it as text.
             ("seed", .unsigned(result.seed)),
