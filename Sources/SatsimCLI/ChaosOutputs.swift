@@ -169,7 +169,7 @@ struct ChaosReport {
             [String(rank + 1), ChaosRanking.name(e), String(e.runs), ChaosRanking.outcomeText(e),
              ChaosRanking.percent(e.goodputLost), e.emergent ? "yes" : ""]
         }
-        return SweepReportPage.render(scenario: outline.scenario, lines: lines, charts: matrix.map { [$0.svg()] } ?? [],
+        return SweepReportPage.render(scenario: outline.scenario, description: outline.description, lines: lines, charts: matrix.map { [$0.svg()] } ?? [],
                                       header: ["rank", "faults", "runs", "outcomes", "goodput lost", "emergent"], rows: rows,
                                       kind: "chaos", names: outline.labels)
     }

@@ -197,10 +197,11 @@ public struct SweepCommand: ParsableCommand {
         }
         let sets = scenario.sets
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
-        let plan = SweepPlan.grid(
+        var plan = SweepPlan.grid(
             scenario: base.name, seed: base.seed, axes: axes,
             replications: runsPerPoint, figures: SweepFigure.all(for: base),
             sets: sets, source: String(RunSeed.fnv1a(text), radix: 16))
+        plan.description = base.description
         try StoredPlan.checkWidth(plan, file: file, what: "sweep")
         var specs: [ScenarioSpec] = []
         specs.reserveCapacity(plan.points.count)

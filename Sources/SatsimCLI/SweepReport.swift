@@ -131,6 +131,6 @@ struct SweepReport {
         } else if layout.columns.count > 2 {
             lines.append("Phase diagrams are drawn for one or two varied paths; with \(layout.columns.count), see the table.")
         }
-        return SweepReportPage.render(scenario: layout.scenario, lines: lines, charts: charts.map(\.svg), header: header, rows: rows)
+        return SweepReportPage.render(scenario: layout.scenario, description: layout.description, lines: lines, charts: charts.map(\.svg), header: header, rows: rows)
     }
 }

@@ -91,6 +91,7 @@ struct ChaosEndToEndTests {
         #expect(try Self.read(folder, "chaos.json") == output.stdout)
         let html = try Self.read(folder, "report.html")
         #expect(html.contains("<svg") && html.contains("kill-one + slow"))
+        #expect(html.contains("<p class=\"description\">Four small instances; losing one or slowing all passes alone"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("results.sqlite").path))
         // The text form names the worst and the emergent pair in sentences, with figures.
         let text = try CLIHarness.run(["chaos", file, "--out", folder.path, "--resume"])

@@ -82,6 +82,10 @@ struct SweepEndToEndTests {
         #expect(try Self.read(merged, "runs.csv") == (try Self.read(whole.folder, "runs.csv")))
         #expect(try Self.read(merged, "points.csv") == (try Self.read(whole.folder, "points.csv")))
         #expect(try Self.read(merged, "report.html") == (try Self.read(whole.folder, "report.html")))
+        // The page opens with the scenario's description, as a run's does ("report.html: ...
+        // the description"), and merge has it from the store alone.
+        #expect(try Self.read(merged, "report.html").contains(
+            "<p class=\"description\">A small API tipped over by a short spike; retries at once keep it down.</p>"))
         #expect(try Self.bytes(merged, "results.sqlite") == (try Self.bytes(whole.folder, "results.sqlite")),
                 "the merged store is the same file as the unsharded sweep's")
         let shardRuns = try Self.read(first.folder, "runs.csv").split(separator: "\n").count - 1

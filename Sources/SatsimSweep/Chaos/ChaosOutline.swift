@@ -16,6 +16,8 @@ public struct ChaosOutline: Sendable, Hashable {
     /// `combinations[p]`: the fault indices of point p; `[]` for the baseline (point 0).
     public var combinations: [[Int]]
     public var replications: Int
+    /// The scenario's `description` (``ResultsLayout/description``).
+    public var description = ""
 
     public init(scenario: String, at: SimTime, labels: [String], combinations: [[Int]], replications: Int) {
         self.scenario = scenario
@@ -72,5 +74,6 @@ public struct ChaosOutline: Sendable, Hashable {
         guard let at, combinations.first == [], Set(combinations).count == combinations.count else { return nil }
         self.init(scenario: layout.scenario, at: SimTime(nanoseconds: at), labels: labels, combinations: combinations,
                   replications: layout.replications)
+        description = layout.description
     }
 }

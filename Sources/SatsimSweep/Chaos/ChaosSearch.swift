@@ -49,14 +49,17 @@ public struct ChaosSearch: Sendable {
             figures: [SweepFigure(.successesAfter(chaos.at))] + SweepFigure.all(for: base),
             context: context + faultLines + (source.isEmpty ? [] : ["source \(source)"]))
         plan.commonSeeds = true
+        plan.description = spec.description
         self.plan = plan
     }
 
     /// What the outputs need of the search (``ChaosOutline/init(layout:)`` reads the same back
     /// from its store).
     public var outline: ChaosOutline {
-        ChaosOutline(scenario: base.name, at: chaos.at, labels: chaos.faults.map(\.label), combinations: combinations,
-                     replications: plan.replications)
+        var outline = ChaosOutline(scenario: base.name, at: chaos.at, labels: chaos.faults.map(\.label), combinations: combinations,
+                                   replications: plan.replications)
+        outline.description = plan.description
+        return outline
     }
 
     /// The scenario of point `index`: the base with the point's faults added to its timeline,

@@ -23,6 +23,9 @@ public struct SweepPlan: Sendable, Hashable {
     /// Common random numbers: every point's replication r runs on the same seed (`chaos`, where
     /// combinations are compared run by run), instead of seeds derived from each point's key.
     public var commonSeeds = false
+    /// The scenario's `description`, kept in the store for the outputs' page; not part of the
+    /// identity (a reworded description does not make the runs different).
+    public var description = ""
 
     public init(scenario: String, baseSeed: UInt64, columns: [String], points: [SweepPoint], replications: Int,
                 figures: [SweepFigure], context: [String]) {

@@ -12,6 +12,10 @@ public struct ResultsLayout: Sendable, Hashable {
     public var points: [[String]]
     /// The figure columns, summary.json paths.
     public var figures: [String]
+    /// The scenario's `description`, for the page of the sweep or chaos search (`merge` writes
+    /// it without the scenario file). Not part of the identity: a store written before it was
+    /// kept reads as "".
+    public var description = ""
 
     public init(identity: String, scenario: String, replications: Int, columns: [String], points: [[String]], figures: [String]) {
         self.identity = identity
@@ -74,7 +78,9 @@ public struct ResultsLayout: Sendable, Hashable {
 extension SweepPlan {
     /// The store layout of the plan.
     public var layout: ResultsLayout {
-        ResultsLayout(identity: identity, scenario: scenario, replications: replications, columns: columns,
-                      points: points.map(\.values), figures: figures.map(\.path))
+        var layout = ResultsLayout(identity: identity, scenario: scenario, replications: replications, columns: columns,
+                                   points: points.map(\.values), figures: figures.map(\.path))
+        layout.description = description
+        return layout
     }
 }

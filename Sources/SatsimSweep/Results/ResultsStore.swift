@@ -363,7 +363,8 @@ public final class ResultsStore: @unchecked Sendable {
             for (key, value) in [("identity", layout.identity), ("scenario", layout.scenario),
                                  ("replications", String(layout.replications)),
                                  ("columns", layout.columns.joined(separator: "\n")),
-                                 ("figures", layout.figures.joined(separator: "\n"))] {
+                                 ("figures", layout.figures.joined(separator: "\n")),
+                                 ("description", layout.description)] {
                 try meta.run([.text(key), .text(value)])
             }
             let point = try database.prepare(Self.insertSQL(into: "plan_points", values: 1 + layout.columns.count))
@@ -395,8 +396,10 @@ public final class ResultsStore: @unchecked Sendable {
         while try statement.next() {
             points.append(columns.indices.map { statement.text(Int32(1 + $0)) ?? "" })
         }
-        return ResultsLayout(identity: identity, scenario: scenario, replications: replications, columns: columns,
-                             points: points, figures: lines("figures"))
+        var layout = ResultsLayout(identity: identity, scenario: scenario, replications: replications, columns: columns,
+                                   points: points, figures: lines("figures"))
+        layout.description = meta["description"] ?? ""
+        return layout
     }
 
     /// Refuses a layout beyond the sizes a plan may have: a `replications` changed to 10^9 made
