@@ -148,3 +148,63 @@ struct SummaryHonestyTests {
         #expect(check.stdout.contains("FAIL outcome"), "\(check.stdout)")
     }
 }
+
+/// DESIGN.md ("Outcomes") judges health over windows of at least 100 ended requests. At 0.2
+/// requests/s one window spans the whole run after warmup, and a minute's outage that refuses
+/// every request costs about 12 of some 115: 90% succeed, the window is healthy, and the verdict
+/// is `stable`, as defined. Told alone, "the system stayed stable" under "s went down for 1m00s"
+/// would let a room conclude the outage did no harm; the ending says which window judged it.
+@Suite("A stable verdict from windows much longer than the fault")
+struct CoarseWindowStoryTests {
+    static func scenario(rate: String, spike: Bool = false) -> String {
+        let event = spike
+            ? "{ at: 3m, for: 1m, kind: load_spike, client: c, factor: 1.2 }"
+            : "{ at: 3m, for: 1m, kind: outage, service: s, mode: refuse }"
+        return """
+            name: slow
+            description: A slow client and a one-minute outage.
+            duration: 10m
+            warmup: 30s
+            seed: 7
+            metrics: { interval: 1s }
+            clients:
+              c:
+                target: s
+                arrival: { process: poisson, rate: \(rate) }
+                timeout: 2s
+            services:
+              s:
+                instances: 2
+                workers: 2
+                service_time: { dist: exponential, mean: 50ms }
+            timeline:
+              - \(event)
+            """
+    }
+
+    @Test("At 0.2 requests/s the ending names the one window that held the outage")
+    func lowRate() throws {
+        let file = try CLIHarness.scenarioFile(Self.scenario(rate: "0.2/s"))
+        let out = file.deletingLastPathComponent().appendingPathComponent("out")
+        let text = try CLIHarness.run(["run", file.path, "--out", out.path], timeout: 120)
+        #expect(text.status == 0, "\(text.stderr)")
+        let flat = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("outcome: stable"), "\(text.stdout)")
+        // The window spans warmup's end (30 s) to the run's end (10m): 9m30s.
+        #expect(
+            flat.contains("the system stayed stable. But the fault at 3m00s, 1m00s long, was judged inside the one health window that held it, from 30s to 10m00s (9m30s): at this request rate, health is not resolved finer than that."),
+            "\(text.stdout)")
+        let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(html.contains("health is not resolved finer than that"))
+    }
+
+    @Test("At 20 requests/s, windows of 5 s resolve a one-minute fault and the ending adds nothing")
+    func ordinaryRate() throws {
+        let file = try CLIHarness.scenarioFile(Self.scenario(rate: "20/s", spike: true))
+        let text = try CLIHarness.run(["run", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path], timeout: 120)
+        #expect(text.status == 0, "\(text.stderr)")
+        let flat = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("the system stayed stable."), "\(text.stdout)")
+        #expect(!flat.contains("not resolved finer"), "\(text.stdout)")
+    }
+}

@@ -14,6 +14,29 @@ extension StoryData {
         return text
     }
 
+    /// When a fault lies inside a health window that spans much longer than the fault (a low
+    /// request rate: at 0.2 requests/s a window of 100 requests spans over eight minutes), a
+    /// `stable` verdict says less than it seems to: a minute's outage can cost a few requests of a
+    /// hundred and leave that window healthy. This sentence names the window and the fault, so a
+    /// room does not read "stayed stable" as "the fault did no harm". Empty when every fault is at
+    /// least half as long as the windows that hold it.
+    func coarseWindowClause(_ figures: inout [StoryFigure]) -> String {
+        for fault in analysis.faults where fault.end > fault.start {
+            let held = analysis.windows.filter { $0.start < fault.end && $0.end > fault.start }
+            guard let from = held.map(\.start).min(), let to = held.map(\.end).max() else { continue }
+            let duration = fault.end - fault.start
+            guard to - from >= 2 * duration else { continue }
+            let first = figures.count
+            figures += [
+                .given(duration, .duration, "fault duration"), .clock(fault.start),
+                .given(to - from, .duration, "span of the health windows that hold the fault"), .clock(from), .clock(to),
+            ]
+            let windows = held.count == 1 ? "the one health window that held it" : "the \(held.count) health windows that held it"
+            return " But the fault at {\(first + 1)}, {\(first)} long, was judged inside \(windows), from {\(first + 3)} to {\(first + 4)} ({\(first + 2)}): at this request rate, health is not resolved finer than that."
+        }
+        return ""
+    }
+
     /// The ending: one or two findings (a metastable run also says what kind of failure it is).
     func endingFindings() -> [Finding] {
         guard verdict.notJudged == nil else { return [] }
@@ -24,10 +47,11 @@ extension StoryData {
         case .stable:
             figures = [minimum]
             let bounds = healthBounds(&figures)
+            let coarse = coarseWindowClause(&figures)
             return [
                 Finding(
                     .ending, time: endSeconds, figures: figures,
-                    template: "Every window of at least {0} \(requests) after warmup stayed healthy (\(bounds)): the system stayed stable.")
+                    template: "Every window of at least {0} \(requests) after warmup stayed healthy (\(bounds)): the system stayed stable.\(coarse)")
             ]
         case .recovered:
             guard let recovery = verdict.recoveryTime, let end = lastFaultEnd else { return [] }
