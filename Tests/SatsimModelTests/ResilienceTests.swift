@@ -39,11 +39,15 @@ struct ResilienceTests {
     /// is whole and the reserve's 20 tokens are spent at once each window, so the count is exact
     /// (400 over 200 s on every seed: the interval has zero width and the bias is 0).
     ///
+    /// Finagle allows `percentCanRetry` up to 1000 ("If `2.0` is used then every `deposit` allows
+    /// for 2 retries"), so the fourth case binds at two retries per first attempt, below the four
+    /// that `max_attempts: 5` would send.
+    ///
     /// 10 seeds; the measured figure is retries / (ratio x requests + min_per_second x duration).
     /// Each run also keeps the hard bound (retries <= ratio x requests + min_per_second x
     /// (duration + 10 s) + 1) that the single-seed test held before.
     @Test("Retry budget under total failure (10 seeds): retries run at ratio x first attempts + min_per_second, short by under one token per 10 s window",
-          arguments: [(0.1, 0.0, 200.0), (0.0, 2.0, 50.0), (0.1, 2.0, 200.0)])
+          arguments: [(0.1, 0.0, 200.0), (0.0, 2.0, 50.0), (0.1, 2.0, 200.0), (2.0, 0.0, 50.0)])
     func retryBudgetBinds(ratio: Double, minPerSecond: Double, rate: Double) {
         let duration = 200.0
         let runs = (1...10).map { seed in

@@ -83,6 +83,8 @@ import Testing
         edit("number-not-finite", "multiplier: 2", "multiplier: .inf"),
         edit("number-overflows", "multiplier: 2", "multiplier: 1e400"),
         edit("multiplier-not-positive", "multiplier: 2", "multiplier: 0"),
+        // Finagle's percentCanRetry bound: up to 1000 retries per first attempt, not 1.
+        edit("budget-ratio-above-bound", "jitter: full }\n", "jitter: full }\n      budget: { ratio: 1500 }\n"),
         edit("ratio-out-of-range", event, event + "  - { at: 3m, for: 10s, kind: errors, service: api, ratio: 1.5 }\n"),
         edit("enum-value-misspelt", "discipline: fifo", "discipline: fiffo"),
         edit("distribution-unknown", "dist: exponential", "dist: exponentail"),

@@ -156,7 +156,7 @@ struct SpecDecoder {
             error(node.position, path, "found \(found), expected \(expected)\(problem?.explanation ?? "")",
                   suggestion: problem?.suggestion ?? hint)
             return nil
-        case .ratio, .multiplier, .nonNegativeNumber:
+        case .ratio, .multiplier, .nonNegativeNumber, .boundedNumber:
             guard let value = ScalarSyntax.number(text) else {
                 error(node.position, path, "found \(found), expected \(expected)")
                 return nil
@@ -165,6 +165,7 @@ struct SpecDecoder {
             switch type {
             case .ratio: ok = value >= 0 && value <= 1
             case .multiplier: ok = value > 0
+            case .boundedNumber(let maximum): ok = value >= 0 && value <= maximum
             default: ok = value >= 0
             }
             guard ok else {

@@ -118,7 +118,8 @@ extension ScenarioSchema {
                     + "there the request fails at once, the refused retry counted as rejected. "
                     + "Finagle's defaults (20%, 10 per second) do not apply: ratio is required and min_per_second defaults to 0.",
                 keys: [
-                    .init("ratio", .ratio, .required, "retries per first attempt"),
+                    .init("ratio", .boundedNumber(maximum: 1000), .required,
+                          "retries per first attempt; above 1, each first attempt allows more than one (Finagle's percentCanRetry, at most 1000)"),
                     .init("min_per_second", .nonNegativeNumber, .defaulted("0"), "retries always allowed per second"),
                 ]),
             SchemaShape(

@@ -13,6 +13,8 @@ public indirect enum SchemaType: Sendable, Hashable {
     case multiplier
     /// A plain number >= 0.
     case nonNegativeNumber
+    /// A plain number in [0, maximum].
+    case boundedNumber(maximum: Double)
     /// A whole number in `minimum...maximum` (maximum nil: no upper bound beyond Int).
     case integer(minimum: Int, maximum: Int?)
     /// A whole number in 0...UInt64.max.
@@ -62,6 +64,7 @@ public indirect enum SchemaType: Sendable, Hashable {
         case .ratio: return "a number in [0, 1]"
         case .multiplier: return "a number > 0"
         case .nonNegativeNumber: return "a number >= 0"
+        case .boundedNumber(let maximum): return "a number in [0, \(Self.plain(maximum))]"
         case .integer(let minimum, let maximum):
             if let maximum { return "an integer in \(minimum)...\(maximum)" }
             return "an integer >= \(minimum)"
@@ -91,6 +94,7 @@ public indirect enum SchemaType: Sendable, Hashable {
         case .ratio: return "ratio [0, 1]"
         case .multiplier: return "number > 0"
         case .nonNegativeNumber: return "number >= 0"
+        case .boundedNumber(let maximum): return "number in [0, \(Self.plain(maximum))]"
         case .integer(let minimum, let maximum):
             if let maximum { return "integer \(minimum)...\(maximum)" }
             return "integer >= \(minimum)"
@@ -109,5 +113,10 @@ public indirect enum SchemaType: Sendable, Hashable {
         case .grid: return "{ KEY.PATH: [values] }"
         case .expectations: return "{ FIGURE: condition }"
         }
+    }
+
+    /// A bound as written in a scenario: 1000, not 1000.0.
+    static func plain(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
     }
 }
