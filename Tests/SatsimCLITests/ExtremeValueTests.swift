@@ -192,6 +192,8 @@ import Glibc
             return [("0", false), ("5e-324", true), ("1.7976931348623157e308", true), ("1e309", false), ("-1", false)]
         case .nonNegativeNumber:
             return [("0", true), ("5e-324", true), ("1.7976931348623157e308", true), ("1e309", false), ("-1e-300", false)]
+        case .boundedNumber(let maximum):
+            return [("0", true), ("5e-324", true), ("\(maximum)", true), ("\(maximum.nextUp)", false), ("-1e-300", false)]
         case .integer(let minimum, let maximum):
             var values = [("\(minimum - 1)", false), ("\(minimum)", true), ("\(minimum + 1)", true)]
             if let maximum {

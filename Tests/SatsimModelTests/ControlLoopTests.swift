@@ -188,6 +188,28 @@ struct ControlLoopTests {
             initialInstances: initial)
     }
 
+    /// replica_calculator.go, `groupPods` (kubernetes/kubernetes, pkg/controller/podautoscaler):
+    /// a pending pod is unready for every metric, but only for CPU is a Ready pod also left out
+    /// when "one window of metric wasn't collected since last state transition". Six instances
+    /// at twice the target, three of them ready for only the end of the interval: under
+    /// `utilization` those three count as unready, at 0% on a scale-up, so the ready three's
+    /// excess is shared (2 x 3 / 6 = 1.0, within the tolerance: no change); under `concurrency`
+    /// (a pods metric, `GetMetricReplicas`) all six count, and ceil(2 x 6) = 12 within the rate
+    /// limit max(6 + 4, 2 x 6).
+    @Test("hpa: an instance ready for part of the interval is set aside for utilization (CPU) only", arguments: [
+        (AutoscalerMetric.utilization, 6), (.concurrency, 12), (.queueLength, 12),
+    ])
+    func hpaPartWindowReadiness(metric: AutoscalerMetric, expected: Int) {
+        var policy = HPAPolicy(
+            spec: AutoscalerSpec(
+                policy: .hpa, metric: metric, target: 0.5, interval: SimTime(seconds: 15), min: 1, max: 40,
+                scaleInCooldown: nil, scaleOutCooldown: SimTime(seconds: 0)),
+            initialInstances: 6)
+        let o = ScalingObservation(
+            time: SimTime(seconds: 15).nanoseconds, metric: 1.0, served: 6, running: 6, ready: 6, readyWholeInterval: 3)
+        #expect(policy.decide(o) == expected, "\(metric)")
+    }
+
     @Test("hpa: a high recommendation still in the scale-down window holds the count, never raises it while the metric asks for less")
     func hpaScaleDownWindowNeverScalesUp() {
         // horizontal.go, stabilizeRecommendationWithBehaviors: recommendation = currentReplicas,

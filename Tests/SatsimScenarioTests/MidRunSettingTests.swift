@@ -132,6 +132,7 @@ struct MidRunSettingTests {
         case .ratio: return ["0.3", "0.7", "1"]
         case .multiplier: return ["3", "1.5", "0.5"]
         case .nonNegativeNumber: return ["0.5", "2", "0"]
+        case .boundedNumber: return ["0.3", "2.5", "0"]
         case .integer(let minimum, let maximum):
             return [minimum + 3, minimum + 1, minimum + 2, minimum, 5, 4].filter { $0 <= (maximum ?? Int.max) }.map(String.init)
         case .seed: return ["99"]

@@ -66,14 +66,26 @@ struct HPAPolicy: ScalingPolicy {
         } else if current < spec.min {
             desired = spec.min
         } else {
+            let counted = Self.readyCounted(o, metric: spec.metric)
             guard let proposal = Self.proposal(
-                usageRatio: o.metric / spec.target, ready: o.readyWholeInterval,
-                notReady: max(0, current - o.readyWholeInterval), current: current, ceiling: spec.max)
+                usageRatio: o.metric / spec.target, ready: counted,
+                notReady: max(0, current - counted), current: current, ceiling: spec.max)
             else { return current }
             desired = normalize(proposal, current: current, at: o.time)
         }
         if desired != current { storeScaleEvent(from: current, to: desired, at: o.time) }
         return desired
+    }
+
+    /// The instances whose metric the controller counts as ready (replica_calculator.go,
+    /// `groupPods`). A pod still pending (a booting instance) or not Ready is unready for every
+    /// metric. Only for CPU (`utilization`) is a Ready pod also set aside when its metric window
+    /// began before its last readiness transition (within `--horizontal-pod-autoscaler-cpu-initialization-period`,
+    /// 5 minutes by default, longer than any interval here): its CPU then still reflects start-up.
+    /// For other metrics (`queue_length`, `concurrency`: pods metrics, `GetMetricReplicas`) the
+    /// controller applies no such rule, and a pod that became Ready during the window counts.
+    static func readyCounted(_ o: ScalingObservation, metric: AutoscalerMetric) -> Int {
+        metric == .utilization ? o.readyWholeInterval : o.ready
     }
 
     /// The replica count the metric asks for (replica_calculator.go, `GetResourceReplicas`).

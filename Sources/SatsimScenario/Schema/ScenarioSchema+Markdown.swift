@@ -116,13 +116,14 @@ extension ScenarioSchema {
         An instance is a pod: serving is ready, booting is not ready, and neither is an instance that
         booted behind an `eject` health check until its readiness probe passes (`healthy_after` in a row).
 
-        - **Count**: ceil(ready x metric / target) over the instances ready for the whole interval;
-          no change while |metric / target - 1| <= 0.1 (the tolerance). The metric of an instance
-          is taken to be the service's average over the interval.
+        - **Count**: ceil(ready x metric / target) over the ready instances (for `utilization`,
+          those ready for the whole interval); no change while |metric / target - 1| <= 0.1 (the
+          tolerance). The metric of an instance is taken to be the service's average over the interval.
         - **Not-ready instances**: left out of the count; on a scale-up they count as 0% of the
-          target (booting, or ready for only part of the interval, as Kubernetes ignores a CPU sample
-          whose window started before the pod became ready). No change when the ratio recomputed
-          over all instances is within the tolerance or below 1.
+          target. Booting is not ready for every metric; ready for only part of the interval is not
+          ready for `utilization` alone, as Kubernetes ignores a CPU sample whose window started
+          before the pod became ready and applies no such rule to other metrics (`groupPods`). No
+          change when the ratio recomputed over all instances is within the tolerance or below 1.
         - **Initial recommendation**: the count at the start is recorded as a recommendation
           (`recordInitialRecommendation`), so nothing scales down before one whole stabilization
           window has passed since the start.
