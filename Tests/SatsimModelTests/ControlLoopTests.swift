@@ -65,6 +65,31 @@ struct ControlLoopTests {
         #expect(HPAPolicy.proposal(usageRatio: 2, ready: 0, notReady: 3, current: 3, ceiling: 100) == nil)
     }
 
+    /// metrics/utilization.go, `GetResourceUtilizationRatio`: `currentUtilization =
+    /// int32((metricsTotal * 100) / requestsTotal)`, an integer division, and the ratio is
+    /// `float64(currentUtilization) / float64(targetUtilization)`, both whole percentages.
+    @Test("hpa: CPU utilization is a whole percentage, as GetResourceUtilizationRatio computes it")
+    func hpaWholePercent() {
+        // 55.4% of a 50% target: 55 / 50 = 1.1, and |1 - 1.1| is 0.10000000000000009 in
+        // floating point, just outside the tolerance: ceil(1.1 x 10) = 11 pods. As a fraction,
+        // 0.554 / 0.5 = 1.108 would ask for ceil(11.08) = 12.
+        #expect(HPAPolicy.ratio(0.554, target: 0.5, wholePercent: true) == 1.1)
+        #expect(HPAPolicy.proposal(metric: 0.554, target: 0.5, wholePercent: true, ready: 10, notReady: 0, current: 10, ceiling: 100) == 11)
+        #expect(HPAPolicy.proposal(metric: 0.554, target: 0.5, wholePercent: false, ready: 10, notReady: 0, current: 10, ceiling: 100) == 12)
+        // 99.9% is 99%: against a 90% target, 1.1 again, not 1.11.
+        #expect(HPAPolicy.ratio(0.999, target: 0.9, wholePercent: true) == 99.0 / 90.0)
+        // A utilization that is a whole percentage stays one: 0.29 x 100 is 28.999999999999996 in
+        // floating point, 29 in the controller's integers.
+        #expect(HPAPolicy.ratio(0.29, target: 0.5, wholePercent: true) == 29.0 / 50.0)
+        #expect(HPAPolicy.ratio(0.7, target: 0.7, wholePercent: true) == 1)
+        // The recomputation with not-ready pods at 0% truncates again: 4 ready at 68.375%, 1
+        // booting: floor(68.375 x 4 / 5) = 54%, 54 / 50 = 1.08, within the tolerance: no change.
+        #expect(HPAPolicy.proposal(metric: 0.68375, target: 0.5, wholePercent: true, ready: 4, notReady: 1, current: 5, ceiling: 100) == 5)
+        // 76.875% x 4 / 5 = 61.5 -> 61%: 1.22, ceil(1.22 x 5) = ceil(6.1) = 7 (unfloored, 61.5%
+        // would give 1.23 and the same 7; floored at every step, the ratio never exceeds it).
+        #expect(HPAPolicy.proposal(metric: 0.76875, target: 0.5, wholePercent: true, ready: 4, notReady: 1, current: 5, ceiling: 100) == 7)
+    }
+
     @Test("hpa: not-ready pods count as 0% of the target on a scale-up (replica_calculator.go)")
     func hpaNotReadyAsZeroOnScaleUp() {
         // 4 ready at ratio 1.3 and 1 not ready: without the rule, ceil(1.3 x 4) = 6 > 5 running;

@@ -68,7 +68,7 @@ struct HPAPolicy: ScalingPolicy {
         } else {
             let counted = Self.readyCounted(o, metric: spec.metric)
             guard let proposal = Self.proposal(
-                usageRatio: o.metric / spec.target, ready: counted,
+                metric: o.metric, target: spec.target, wholePercent: spec.metric == .utilization, ready: counted,
                 notReady: max(0, current - counted), current: current, ceiling: spec.max)
             else { return current }
             desired = normalize(proposal, current: current, at: o.time)
@@ -95,13 +95,42 @@ struct HPAPolicy: ScalingPolicy {
     /// them before more are asked for. Nil when no instance reported (no change). The answer is
     /// clamped to [0, ceiling].
     static func proposal(usageRatio: Double, ready: Int, notReady: Int, current: Int, ceiling: Int) -> Int? {
+        proposal(metric: usageRatio, target: 1, wholePercent: false, ready: ready, notReady: notReady, current: current, ceiling: ceiling)
+    }
+
+    /// The usage ratio of `metric` against `target`. For CPU utilization (`wholePercent`) as
+    /// `GetResourceUtilizationRatio` computes it: the utilization is a whole percentage, the
+    /// integer division `metricsTotal * 100 / requestsTotal`, over the target's whole percentage
+    /// (`targetAverageUtilization` is an int32). So 55.4% against a 50% target is 55 / 50 = 1.1,
+    /// outside the 0.1 tolerance in floating point (|1 - 1.1| = 0.10000000000000009), where
+    /// 0.554 / 0.5 = 1.108 would be inside it. A target that is not a whole percentage (satsim
+    /// allows one; Kubernetes does not) divides as it is. The 1e-9 keeps a utilization that is a
+    /// whole percentage in exact arithmetic (0.29 x 100 = 28.999999999999996 in floating point)
+    /// from dropping a point the controller's integer arithmetic would not drop.
+    static func ratio(_ metric: Double, target: Double, wholePercent: Bool) -> Double {
+        guard wholePercent else { return metric / target }
+        let percent = (metric * 100 + 1e-9).rounded(.down)
+        let targetPercent = target * 100, whole = targetPercent.rounded()
+        return percent / (abs(targetPercent - whole) < 1e-9 ? whole : targetPercent)
+    }
+
+    /// ``proposal(usageRatio:ready:notReady:current:ceiling:)`` from the metric and its target,
+    /// the ratio computed as ``ratio(_:target:wholePercent:)`` does, also when it is recomputed
+    /// with the not-ready instances at 0%.
+    static func proposal(
+        metric: Double, target: Double, wholePercent: Bool, ready: Int, notReady: Int, current: Int, ceiling: Int
+    ) -> Int? {
+        let usageRatio = ratio(metric, target: target, wholePercent: wholePercent)
         guard ready > 0, !usageRatio.isNaN else { return nil }
         guard notReady > 0 && usageRatio > 1 else {
             if abs(1 - usageRatio) <= tolerance { return current }
             return ScalingArithmetic.ceilCount(usageRatio * Double(ready), ceiling: ceiling)
         }
         let all = ready + notReady
-        let rebalanced = usageRatio * Double(ready) / Double(all)
+        // The not-ready instances' 0% joins the average: the requests grow, the usage does not.
+        let rebalanced = wholePercent
+            ? ratio(metric * Double(ready) / Double(all), target: target, wholePercent: true)
+            : usageRatio * Double(ready) / Double(all)
         // Within the tolerance, or the not-ready pods would absorb the excess (the direction
         // would flip): no change.
         if abs(1 - rebalanced) <= tolerance || rebalanced < 1 { return current }

@@ -119,6 +119,8 @@ extension ScenarioSchema {
         - **Count**: ceil(ready x metric / target) over the ready instances (for `utilization`,
           those ready for the whole interval); no change while |metric / target - 1| <= 0.1 (the
           tolerance). The metric of an instance is taken to be the service's average over the interval.
+          For `utilization`, the ratio is of whole percentages, as `GetResourceUtilizationRatio`
+          computes it: 55.4% busy against a target of 0.5 is 55 / 50 = 1.1.
         - **Not-ready instances**: left out of the count; on a scale-up they count as 0% of the
           target. Booting is not ready for every metric; ready for only part of the interval is not
           ready for `utilization` alone, as Kubernetes ignores a CPU sample whose window started
