@@ -78,8 +78,10 @@ struct HPAPolicy: ScalingPolicy {
     }
 
     /// The instances whose metric the controller counts as ready (replica_calculator.go,
-    /// `groupPods`). A pod still pending (a booting instance) or not Ready is unready for every
-    /// metric. Only for CPU (`utilization`) is a Ready pod also set aside when its metric window
+    /// `groupPods`). A pending pod (a booting instance) is unready for every metric. So, here, is
+    /// an instance whose readiness probe has not passed yet: it takes no traffic and has no metric
+    /// of its own (Kubernetes would count a Running, not-Ready pod's own metric for a non-CPU
+    /// metric). Only for CPU (`utilization`) is a Ready pod also set aside when its metric window
     /// began before its last readiness transition (within `--horizontal-pod-autoscaler-cpu-initialization-period`,
     /// 5 minutes by default, longer than any interval here): its CPU then still reflects start-up.
     /// For other metrics (`queue_length`, `concurrency`: pods metrics, `GetMetricReplicas`) the
@@ -102,8 +104,8 @@ struct HPAPolicy: ScalingPolicy {
     /// `GetResourceUtilizationRatio` computes it: the utilization is a whole percentage, the
     /// integer division `metricsTotal * 100 / requestsTotal`, over the target's whole percentage
     /// (`targetAverageUtilization` is an int32). So 55.4% against a 50% target is 55 / 50 = 1.1,
-    /// outside the 0.1 tolerance in floating point (|1 - 1.1| = 0.10000000000000009), where
-    /// 0.554 / 0.5 = 1.108 would be inside it. A target that is not a whole percentage (satsim
+    /// just outside the 0.1 tolerance in floating point (|1 - 1.1| = 0.10000000000000009): 10
+    /// pods ask for ceil(1.1 x 10) = 11, where 0.554 / 0.5 = 1.108 would ask for 12. A target that is not a whole percentage (satsim
     /// allows one; Kubernetes does not) divides as it is. The 1e-9 keeps a utilization that is a
     /// whole percentage in exact arithmetic (0.29 x 100 = 28.999999999999996 in floating point)
     /// from dropping a point the controller's integer arithmetic would not drop.
