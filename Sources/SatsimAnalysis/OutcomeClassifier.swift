@@ -154,9 +154,13 @@ public enum OutcomeClassifier {
         // The healthy stretch starts where the windows, cut from there, are healthy to the end:
         // inside the last unhealthy window when its end came after the return (a low rate, whose
         // windows span many intervals), not at the next cut (``healthyFrom``).
-        let healthySince = lastUnhealthy + 1 < windows.count
-            ? healthyFrom(intervals, after: windows[lastUnhealthy], thresholds: thresholds, latencyBound: latencyBound)
-            : nil
+        // The last window itself may hold the return: at 0.2 requests/s one window spans the
+        // whole run, and a minute's outage in it can leave it unhealthy (88% succeeded) although
+        // every request after the outage succeeded. Then a healthy stretch is one found inside it,
+        // never its end (``healthyFrom``'s `fallback`).
+        let healthySince = healthyFrom(
+            intervals, after: windows[lastUnhealthy], thresholds: thresholds, latencyBound: latencyBound,
+            fallback: lastUnhealthy + 1 < windows.count ? windows[lastUnhealthy].end : nil)
         if let healthySince {
             let delay = max(0, healthySince - lastFaultEnd)
             if delay <= thresholds.recoveryWindow {
@@ -219,14 +223,18 @@ public enum OutcomeClassifier {
     /// Each trial stops at its first unhealthy window, and the trials together look at no more
     /// than ``refinementBudget`` intervals (a bound for hostile runs of millions of empty
     /// intervals); past it the next cut is the answer.
+    ///
+    /// - Parameter fallback: the answer when no interval inside the window starts a healthy
+    ///   stretch: the window's end (the next cut) when healthy windows follow it, nil when it is
+    ///   the run's last window (nothing healthy follows it).
     static func healthyFrom(
-        _ intervals: [IntervalFigures], after unhealthy: HealthWindow, thresholds: OutcomeThresholds, latencyBound: Double?
-    ) -> Double {
+        _ intervals: [IntervalFigures], after unhealthy: HealthWindow, thresholds: OutcomeThresholds, latencyBound: Double?,
+        fallback: Double?
+    ) -> Double? {
         let cut = unhealthy.end
-        guard let first = intervals.firstIndex(where: { $0.end - $0.width >= unhealthy.start - 1e-9 }),
-              let next = intervals.firstIndex(where: { $0.end - $0.width >= cut - 1e-9 }), first + 1 < next else {
-            return cut
-        }
+        guard let first = intervals.firstIndex(where: { $0.end - $0.width >= unhealthy.start - 1e-9 }) else { return fallback }
+        let next = intervals.firstIndex(where: { $0.end - $0.width >= cut - 1e-9 }) ?? intervals.count
+        guard first + 1 < next else { return fallback }
         let minimum = Double(thresholds.minimumWindowRequests)
         var budget = refinementBudget
         trials: for j in (first + 1)..<next {
@@ -260,7 +268,7 @@ public enum OutcomeClassifier {
             }
             return intervals[j].end - intervals[j].width
         }
-        return cut
+        return fallback
     }
 
     /// The most intervals ``healthyFrom`` looks at over all its trials.

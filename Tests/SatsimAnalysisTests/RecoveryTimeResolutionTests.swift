@@ -87,4 +87,62 @@ struct RecoveryTimeResolutionTests {
         #expect(v.outcome == .recovered)
         #expect(v.recoveryTime == 990_000)
     }
+
+    /// One request every 5 s for 10 minutes: 120 requests, so the whole run is one health window.
+    /// Every request fails in the seconds `failing`, and succeeds otherwise.
+    static func slow(failing: Range<Int>, seconds: Int = 600) -> [IntervalFigures] {
+        (0..<seconds).map { t in
+            let sent: Double = t % 5 == 0 ? 1 : 0
+            let down = failing.contains(t)
+            return IntervalFigures(end: Double(t + 1), width: 1, requests: sent, successes: down ? 0 : sent,
+                                   failures: down ? sent : 0, instances: 1)
+        }
+    }
+
+    @Test("The run's only window is unhealthy, failures end 60 s after the fault: recovered in 26 s, not degraded")
+    func theLastWindowHoldsTheReturn() {
+        // 0.2 requests/s for 600 s, one window of 120 requests. A fault 180-240 s, failures until
+        // 300 s (24 requests): 80% succeed, the window is unhealthy. Cut from 266 s, the rest of
+        // the run holds 66 requests (270-595 s), 6 of them failures (270-295 s): 90.9%, and being
+        // short of 100 it is judged on its own, as the run's only window is. From 265 s it holds 67
+        // with 7 failures, 89.6%. So health holds from 266 s, 26 s after the fault. Before, a run
+        // whose last window was unhealthy was never searched: this one read "degraded", and its
+        // story "It did not come back" over minutes in which all that was offered succeeded.
+        let series = Self.slow(failing: 180..<300)
+        #expect(OutcomeClassifier.healthWindows(series, thresholds: OutcomeThresholds(), latencyBound: nil).count == 1)
+        let v = OutcomeClassifier.classify(intervals: series, warmup: 0, faults: [FaultWindow(start: 180, end: 240)])
+        #expect(v.outcome == .recovered)
+        #expect(v.recoveryTime == 26)
+    }
+
+    @Test("The run's only window is unhealthy and failures go on to the end: still degraded")
+    func theLastWindowWithoutAReturn() {
+        // A fault 180-240 s; one request in three fails from 180 s to the end: no stretch from
+        // any second on is healthy, so nothing recovered, and the run is judged as before.
+        let series: [IntervalFigures] = (0..<600).map { t in
+            let sent: Double = t % 5 == 0 ? 1 : 0
+            let fail: Double = t >= 180 && t % 15 == 0 ? sent : 0
+            return IntervalFigures(end: Double(t + 1), width: 1, requests: sent, successes: sent - fail, failures: fail, instances: 1)
+        }
+        let v = OutcomeClassifier.classify(intervals: series, warmup: 0, faults: [FaultWindow(start: 180, end: 240)])
+        #expect(v.outcome == .degraded)
+        #expect(v.recoveryTime == nil)
+    }
+
+    @Test("A return inside the last window later than the recovery window counts only if it then lasts that window")
+    func aLateReturnInTheLastWindow() {
+        // Failures go on until 420 s. Cut from 396 s, the rest holds 40 requests (400-595 s), 4
+        // failures: 90%; from 395 s, 41 with 5: 87.8%. Healthy from 396 s, 156 s after the fault
+        // (past the 120 s recovery window), and for the 204 s to the end (at least that window):
+        // recovered, 156 s after.
+        let late = OutcomeClassifier.classify(intervals: Self.slow(failing: 180..<420), warmup: 0, faults: [FaultWindow(start: 180, end: 240)])
+        #expect(late.outcome == .recovered)
+        #expect(late.recoveryTime == 156)
+        // Until 520 s: healthy from 511 s (18 requests, 2 failures: 88.9% from 510 s; 17 with 1
+        // from 511 s), for the last 89 s only, shorter than the recovery window: no recovery is
+        // shown, and the run is judged by what held before it.
+        let lull = OutcomeClassifier.classify(intervals: Self.slow(failing: 180..<520), warmup: 0, faults: [FaultWindow(start: 180, end: 240)])
+        #expect(lull.outcome != .recovered)
+        #expect(lull.recoveryTime == nil)
+    }
 }
