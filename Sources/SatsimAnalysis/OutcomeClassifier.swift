@@ -55,6 +55,11 @@ public struct OutcomeVerdict: Sendable, Hashable {
     public var outcome: Outcome
     /// Seconds from the end of the last fault to recovery; nil unless `recovered`.
     public var recoveryTime: Double?
+    /// Where the stretch of healthy windows that lasts to the end of the run starts
+    /// (``OutcomeClassifier/healthyFrom``), when the run fell after a fault and came back: also
+    /// for a return too late and too short to count as a recovery. Nil when the run never fell,
+    /// or its last window is unhealthy with no healthy stretch inside it.
+    public var healthySince: Double?
     /// Mean goodput after warmup and before the first fault [successes/s]; 0 when no interval
     /// lies there (see ``hasBaseline``).
     public var baselineGoodput: Double
@@ -161,10 +166,15 @@ public enum OutcomeClassifier {
         let healthySince = healthyFrom(
             intervals, after: windows[lastUnhealthy], thresholds: thresholds, latencyBound: latencyBound,
             fallback: lastUnhealthy + 1 < windows.count ? windows[lastUnhealthy].end : nil)
+        func judged(_ outcome: Outcome, _ recovery: Double? = nil) -> (OutcomeVerdict, [HealthWindow]) {
+            var (v, w) = verdict(outcome, recovery)
+            v.healthySince = healthySince
+            return (v, w)
+        }
         if let healthySince {
             let delay = max(0, healthySince - lastFaultEnd)
             if delay <= thresholds.recoveryWindow {
-                return verdict(.recovered, delay)
+                return judged(.recovered, delay)
             }
         }
         // Metastable and oscillating by goodput compare with G0. Without it (no interval after
@@ -178,7 +188,7 @@ public enum OutcomeClassifier {
         if !late.isEmpty, meanRate(late, \.requests) >= thresholds.baselineLoadFraction * baselineLoad,
            goodputSwings(goodputBlocks(late, minimumRequests: thresholds.oscillationBlockRequests),
                          step: thresholds.oscillationGoodputSwing * baselineGoodput).reversals >= thresholds.oscillationReversals {
-            return verdict(.oscillating)
+            return judged(.oscillating)
         }
         // Recovered later than the recovery window: healthy again and staying so, as DESIGN.md
         // defines it, once the healthy stretch has lasted at least that window to the run's end.
@@ -187,13 +197,13 @@ public enum OutcomeClassifier {
         // phase) shows no staying, and is judged by what held before it, below.
         if let healthySince, let runEnd = intervals.last?.end,
            runEnd - healthySince >= thresholds.recoveryWindow - 1e-9 {
-            return verdict(.recovered, max(0, healthySince - lastFaultEnd))
+            return judged(.recovered, max(0, healthySince - lastFaultEnd))
         }
         if !late.isEmpty, meanRate(late, \.successes) < thresholds.metastableFraction * baselineGoodput,
            meanRate(late, \.requests) >= thresholds.baselineLoadFraction * baselineLoad {
-            return verdict(.metastable)
+            return judged(.metastable)
         }
-        return verdict(.degraded)
+        return judged(.degraded)
     }
 
     /// Cuts `intervals` (after warmup, in order) into windows judged for health: from the first
@@ -263,8 +273,10 @@ public enum OutcomeClassifier {
             if from < intervals.count {
                 // Only a remainder short of the minimum is left, with no window before it from j:
                 // judged on its own, as the one window ``mergedRanges`` would make.
+                // A stretch in which no request ended shows nothing: the last seconds of a service
+                // scaled to zero, which happened to see no request at 0.2/s, are not a return.
                 let window = HealthWindow(intervals[from...], successRatio: thresholds.successRatio, latencyBound: latencyBound)
-                if !window.isHealthy { continue trials }
+                if !window.isHealthy || window.successes + window.failures == 0 { continue trials }
             }
             return intervals[j].end - intervals[j].width
         }

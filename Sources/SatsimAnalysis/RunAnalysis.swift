@@ -93,9 +93,11 @@ extension RunAnalysis {
     /// the run ended, so the verdict does not count the recovery (OutcomeClassifier). Nil
     /// otherwise.
     public var healthyAgainAt: Double? {
-        guard verdict.notJudged == nil, verdict.outcome == .degraded || verdict.outcome == .metastable, !faults.isEmpty,
-              let k = windows.lastIndex(where: { !$0.isHealthy }), k + 1 < windows.count else { return nil }
-        return windows[k + 1].start
+        guard verdict.notJudged == nil, verdict.outcome == .degraded || verdict.outcome == .metastable, !faults.isEmpty
+        else { return nil }
+        // Where the verdict found the healthy stretch (OutcomeClassifier.healthyFrom): inside the
+        // last unhealthy window when it holds the return, which may be the run's last window.
+        return verdict.healthySince
     }
 
     /// Whether a metrics interval begins at or after the end of the recovery window that follows

@@ -145,4 +145,15 @@ struct RecoveryTimeResolutionTests {
         #expect(lull.outcome != .recovered)
         #expect(lull.recoveryTime == nil)
     }
+
+    @Test("Seconds in which no request ended are no return: the run's end with nothing offered is not healthy again")
+    func anEmptyTailIsNoReturn() {
+        // Every request fails from 180 s to 596 s (the service scaled to zero); the last request
+        // is sent at 595 s, so from 596 s on nothing is offered or ends. Windows cut from 596 s
+        // hold no request: nothing shows health there, and no return is dated at 596 s.
+        let series = Self.slow(failing: 180..<596)
+        let v = OutcomeClassifier.classify(intervals: series, warmup: 0, faults: [FaultWindow(start: 180, end: 200)])
+        #expect(v.outcome != .recovered)
+        #expect(v.healthySince == nil)
+    }
 }

@@ -135,8 +135,9 @@ struct StoryUnhealthySpanTests {
 
 /// Health is judged over windows of at least 100 requests, merged from several metrics
 /// intervals at a low rate: the first unhealthy window can begin before the fault that made it
-/// so. The sentence keeps its window ("From 17s ...", what its figures are measured over) but is
-/// told after the fault, never before its cause, as the first timeouts are.
+/// so. The sentence was once told "From 17s ..." of a fault at 20 s; its span now starts at the
+/// fault (the system was not unhealthy before its cause), its figures are measured from there,
+/// and it is told after the fault, never before its cause, as the first timeouts are.
 @Suite("An unhealthy span that begins before its fault")
 struct StoryUnhealthyOrderTests {
     @Test("Told after the fault")
@@ -157,7 +158,10 @@ struct StoryUnhealthyOrderTests {
         let findings = run.story.findings
         let causes = try #require(findings.firstIndex { $0.mechanism == .causes }, "\(run.story.sentences)")
         let fault = try #require(findings.firstIndex { $0.mechanism == .timelineEvent })
-        #expect(findings[causes].window.map { $0.from < 20 } == true, "\(findings[causes].sentence): the case this test is for")
+        // The first unhealthy window is (17 s, 21 s]: the case this test is for.
+        #expect(RunAnalysis(result: run.result, spec: spec).windows.first { !$0.isHealthy }.map { $0.start < 20 } == true)
+        #expect(findings[causes].window?.from == 20, "\(findings[causes].sentence)")
+        #expect(findings[causes].sentence.hasPrefix("From 20s to 35s, the system was unhealthy"), "\(findings[causes].sentence)")
         #expect(causes > fault, "\(run.story.sentences)")
         #expect(findings[causes].time == 20)
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "order")

@@ -208,3 +208,75 @@ struct CoarseWindowStoryTests {
         #expect(!flat.contains("not resolved finer"), "\(text.stdout)")
     }
 }
+
+/// A scale is told by what it did: a scale up boots instances, a scale down boots none. "By
+/// 3m20s, the instances the operator added to s had booted" was told of a scale to zero.
+@Suite("An operator's scaling, up or down")
+struct ScaleDirectionStoryTests {
+    static func scenario(to count: Int) -> String {
+        """
+        name: scaling
+        description: An operator scales a service.
+        duration: 6m
+        warmup: 30s
+        seed: 3
+        clients:
+          c:
+            target: s
+            arrival: { process: poisson, rate: 5/s }
+            timeout: 2s
+        services:
+          s:
+            instances: 2
+            workers: 2
+            boot_time: 20s
+            service_time: { dist: exponential, mean: 50ms }
+        timeline:
+          - { at: 3m, kind: scale, service: s, to: \(count) }
+        """
+    }
+
+    static func story(to count: Int) throws -> String {
+        let file = try CLIHarness.scenarioFile(Self.scenario(to: count))
+        let text = try CLIHarness.run(["run", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path], timeout: 120)
+        #expect(text.status == 0, "\(text.stderr)")
+        return text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    @Test("A scale to zero adds no instance, and the story does not say it did")
+    func down() throws {
+        let flat = try Self.story(to: 0)
+        #expect(flat.contains("At 3m00s, an operator scaled s to 0 instances"), "\(flat)")
+        #expect(flat.contains("By 3m20s, the operator's scaling of s was over."), "\(flat)")
+        #expect(!flat.contains("the operator added"), "\(flat)")
+    }
+
+    @Test("A scale up boots the instances it adds, and the story says so")
+    func up() throws {
+        let flat = try Self.story(to: 4)
+        #expect(flat.contains("By 3m20s, the instances the operator added to s had booted."), "\(flat)")
+    }
+}
+
+/// At 1 request/s a health window spans 100 s. The span the causes are told over was once the
+/// unhealthy windows whole: "From 2m13s to 5m18s, the system was unhealthy" of an outage from
+/// 3m00s to 4m00s, above "2s after the last fault ended, at 4m02s, the system was healthy
+/// again". It now runs from the fault to the return the ending names.
+@Suite("The unhealthy span agrees with the fault and the return")
+struct CauseSpanStoryTests {
+    @Test("From the outage's start to the moment the ending says health came back")
+    func spanMatchesTheEnding() throws {
+        let yaml = CoarseWindowStoryTests.scenario(rate: "1/s")
+            .replacingOccurrences(of: "mode: refuse", with: "mode: blackhole")
+            .replacingOccurrences(of: "    timeout: 2s\n", with: "    timeout: 2s\n    retry: { max_attempts: 3 }\n")
+        let file = try CLIHarness.scenarioFile(yaml)
+        let text = try CLIHarness.run(["run", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path], timeout: 120)
+        #expect(text.status == 0, "\(text.stderr)")
+        let flat = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("outcome: recovered"), "\(flat)")
+        let span = try #require(flat.firstMatch(of: /From (\S+) to (\S+), the system was unhealthy/), "\(flat)")
+        let back = try #require(flat.firstMatch(of: /at (\S+), the system was healthy again/), "\(flat)")
+        #expect(span.1 == "3m00s", "\(flat)")
+        #expect(span.2 == back.1, "\(flat)")
+    }
+}

@@ -45,11 +45,23 @@ extension StoryData {
     /// "From 1m14s to 3m30s, the system was unhealthy" of a fault at 1m30s. When healthy windows
     /// lie inside the span, the sentence says for how much of it the system was unhealthy
     /// rather than that it was, throughout.
+    ///
+    /// The span is also cut to the faults and the return: it starts no earlier than the first
+    /// fault and ends no later than where the verdict found health again to the end. At 1
+    /// request/s a window spans 100 s, and "From 2m13s to 5m18s, the system was unhealthy" was
+    /// told of an outage from 3m00s to 4m00s, above "2s after the last fault ended, at 4m02s, the
+    /// system was healthy again".
     func recoveredCauseWindow() -> (window: StoryWindow, lead: String, figures: [StoryFigure])? {
         let after = firstFault ?? warmup
         let unhealthy = analysis.windows.filter { !$0.isHealthy && $0.end > after + 1e-9 }
-        guard let first = unhealthy.first, let last = unhealthy.last,
-              let window = window(from: first.start, to: last.end) else { return nil }
+        guard let first = unhealthy.first, let last = unhealthy.last else { return nil }
+        let from = max(first.start, firstFault ?? first.start)
+        var to = last.end
+        // Health back before the last fault ended (a few failures at its end did not tip the
+        // windows cut from there): the span still runs to that end, as the ending's "by the time
+        // the last fault ended" does.
+        if let back = verdict.healthySince.map({ max($0, lastFaultEnd ?? $0) }), back > from + 1e-9 { to = min(to, back) }
+        guard let window = window(from: from, to: to) else { return nil }
         let inside = analysis.windows.filter { $0.start >= window.from - 1e-9 && $0.end <= window.to + 1e-9 }
         let bad = inside.filter { !$0.isHealthy }.reduce(0) { $0 + $1.end - $1.start }
         let span = inside.reduce(0) { $0 + $1.end - $1.start }

@@ -378,7 +378,9 @@ extension StoryData {
         case .outage(let service, _): text = "At {0}, the outage of \(service) ended."
         case .pause(let service, let count): text = "At {0}, the paused \(count == 1 ? "instance" : "instances") of \(service) resumed."
         case .kill(let service, let count): text = "By {0}, the killed \(count == 1 ? "instance" : "instances") of \(service) had booted again."
-        case .scale(let service, _): text = "By {0}, the instances the operator added to \(service) had booted."
+        case .scale(let service, _):
+            text = scaleAddedInstances(service: service, at: event.at.seconds)
+                ? "By {0}, the instances the operator added to \(service) had booted." : "By {0}, the operator's scaling of \(service) was over."
         case .deploy(let service, _, _): text = "By {0}, the last batch of the rolling deploy of \(service) had booted: the deploy was over."
         case .cacheFlush(let service): text = "At {0}, the flush of \(Format.possessive(service)) cache was over."
         case .set(let change): text = "At {0}, the change to \(change.path) was over."

@@ -72,9 +72,21 @@ public struct StoryData: Sendable {
         switch first.action {
         case .set(let change): return instant ? "the operator changed \(change.path)" : "the operator's change to \(change.path) ended"
         case .scale(let service, _):
-            return instant ? "the operator scaled \(service)" : "the instances the operator added to \(service) had booted"
+            if instant { return "the operator scaled \(service)" }
+            return scaleAddedInstances(service: service, at: first.at.seconds)
+                ? "the instances the operator added to \(service) had booted" : "the operator's scaling of \(service) was over"
         default: return "the last fault ended"
         }
+    }
+
+    /// Whether an operator's scaling of `service` at `at` started instances booting (the run's
+    /// `instance_booting` events at that moment). A scale down, or to the count already running,
+    /// adds none: "By 3m20s, the instances the operator added to s had booted" was told of a
+    /// scale to zero. The verdict still counts a scaling as a fault for one boot time, so the
+    /// sentences then say that the scaling was over. False too when the event log was cut short
+    /// (`--max-log-entries`), which leaves the neutral wording.
+    func scaleAddedInstances(service: String, at: Double) -> Bool {
+        events.contains { $0.kind == .instanceBooting && $0.subject == service && abs($0.time - at) < 1e-9 }
     }
 
     /// Whether the last fault to end is an operator's change (``lastFaultEnded``).
