@@ -280,3 +280,62 @@ struct CauseSpanStoryTests {
         #expect(span.2 == back.1, "\(flat)")
     }
 }
+
+/// DESIGN.md judges health over all requests together. A client at 2 requests/s whose service
+/// is down for two minutes, beside one at 200/s, leaves every window at 99%: `stable`, as
+/// defined, and the story said nothing of the small client's lost requests.
+@Suite("A stable verdict over a client whose requests failed")
+struct HiddenClientStoryTests {
+    static func scenario(_ event: String) -> String {
+        """
+        name: two
+        description: A big client and a small one, on services of their own.
+        duration: 6m
+        warmup: 30s
+        seed: 2
+        clients:
+          web:
+            target: api
+            arrival: { process: poisson, rate: 200/s }
+            timeout: 1s
+          admin:
+            target: backoffice
+            arrival: { process: poisson, rate: 2/s }
+            timeout: 1s
+        services:
+          api:
+            instances: 4
+            workers: 4
+            service_time: { dist: exponential, mean: 20ms }
+          backoffice:
+            instances: 1
+            workers: 2
+            service_time: { dist: exponential, mean: 50ms }
+        timeline:
+          - \(event)
+        """
+    }
+
+    static func story(_ event: String) throws -> String {
+        let file = try CLIHarness.scenarioFile(Self.scenario(event))
+        let text = try CLIHarness.run(["run", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path], timeout: 120)
+        #expect(text.status == 0, "\(text.stderr)")
+        return text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    @Test("An outage of the small client's service: the ending says its requests failed")
+    func outage() throws {
+        let flat = try Self.story("{ at: 2m, for: 2m, kind: outage, service: backoffice, mode: refuse }")
+        #expect(flat.contains("outcome: stable"), "\(flat)")
+        // Every attempt is refused during the outage: none of admin's requests that ended then succeeded.
+        #expect(flat.contains("the system stayed stable. But admin's requests,"), "\(flat)")
+        #expect(flat.contains("fared worse: of those that ended from 2m00s to 4m00s, 0% succeeded, and health is judged over all clients' requests together."), "\(flat)")
+    }
+
+    @Test("A fault every client weathers adds nothing")
+    func weathered() throws {
+        let flat = try Self.story("{ at: 2m, for: 1m, kind: load_spike, client: web, factor: 1.2 }")
+        #expect(flat.contains("the system stayed stable."), "\(flat)")
+        #expect(!flat.contains("fared worse"), "\(flat)")
+    }
+}

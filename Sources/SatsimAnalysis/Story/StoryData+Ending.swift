@@ -37,6 +37,39 @@ extension StoryData {
         return ""
     }
 
+    /// When one client's requests mostly failed during a fault while the windows, which judge
+    /// all clients' requests together, stayed healthy: a client at 2 requests/s whose service was
+    /// down for two minutes, beside one at 200/s, left every window at 99% and the run `stable`,
+    /// as DESIGN.md defines it, with nothing in the story to say that every one of its requests
+    /// failed meanwhile. The clause names the client that fared worst (its success share during
+    /// the fault, below the healthy bound) and its share of all requests. Empty otherwise.
+    func hiddenClientClause(_ figures: inout [StoryFigure]) -> String {
+        guard spec.clients.count > 1, let run = window(from: warmup, to: endSeconds) else { return "" }
+        var worst: (ratio: Double, client: String, window: StoryWindow)?
+        for fault in analysis.faults where fault.end > fault.start {
+            guard let w = window(from: fault.start, to: fault.end) else { continue }
+            for client in spec.clients {
+                let c = "clients.\(client.name)."
+                let ended = evaluate(.total([c + "successes", c + "failures"]), over: w)
+                guard ended > 0 else { continue }
+                let ratio = evaluate(.total([c + "successes"]), over: w) / ended
+                if ratio < verdict.thresholds.successRatio, worst.map({ ratio < $0.ratio }) ?? true {
+                    worst = (ratio, client.name, w)
+                }
+            }
+        }
+        guard let worst else { return "" }
+        let c = "clients.\(worst.client)."
+        let first = figures.count
+        figures += [
+            figure(.quotient(.total([c + "successes"]), .total([c + "successes", c + "failures"])), .share, over: worst.window),
+            .clock(worst.window.from), .clock(worst.window.to),
+            figure(.quotient(.total([c + "requests"]), .total(clientColumns("requests"))), .share, over: run),
+        ]
+        return " But \(Format.possessive(worst.client)) requests, {\(first + 3)} of all, fared worse: of those that ended from {\(first + 1)} to "
+            + "{\(first + 2)}, {\(first)} succeeded, and health is judged over all clients' requests together."
+    }
+
     /// The ending: one or two findings (a metastable run also says what kind of failure it is).
     func endingFindings() -> [Finding] {
         guard verdict.notJudged == nil else { return [] }
@@ -47,7 +80,7 @@ extension StoryData {
         case .stable:
             figures = [minimum]
             let bounds = healthBounds(&figures)
-            let coarse = coarseWindowClause(&figures)
+            let coarse = coarseWindowClause(&figures) + hiddenClientClause(&figures)
             return [
                 Finding(
                     .ending, time: endSeconds, figures: figures,
