@@ -332,6 +332,14 @@ struct HiddenClientStoryTests {
         #expect(flat.contains("fared worse: of those that ended from 2m00s to 4m00s, 0% succeeded, and health is judged over all clients' requests together."), "\(flat)")
     }
 
+    @Test("An operator's change that stays (a 1 ms timeout for the small client) is judged from then to the end")
+    func lastingChange() throws {
+        let flat = try Self.story("{ at: 2m, kind: set, path: clients.admin.timeout, value: 1ms }")
+        #expect(flat.contains("outcome: stable"), "\(flat)")
+        #expect(flat.contains("But admin's requests,"), "\(flat)")
+        #expect(flat.contains("fared worse: of those that ended from 2m00s to 6m00s,"), "\(flat)")
+    }
+
     @Test("A fault every client weathers adds nothing")
     func weathered() throws {
         let flat = try Self.story("{ at: 2m, for: 1m, kind: load_spike, client: web, factor: 1.2 }")

@@ -46,8 +46,11 @@ extension StoryData {
     func hiddenClientClause(_ figures: inout [StoryFigure]) -> String {
         guard spec.clients.count > 1, let run = window(from: warmup, to: endSeconds) else { return "" }
         var worst: (ratio: Double, client: String, window: StoryWindow)?
-        for fault in analysis.faults where fault.end > fault.start {
-            guard let w = window(from: fault.start, to: fault.end) else { continue }
+        for fault in analysis.faults {
+            // A change that acts at once (a `set` that stays, a cache flush) is judged from then
+            // to the end of the run, where what it left behind still acts.
+            let end = fault.end > fault.start + 1e-9 ? fault.end : endSeconds
+            guard end > fault.start + 1e-9, let w = window(from: fault.start, to: end) else { continue }
             for client in spec.clients {
                 let c = "clients.\(client.name)."
                 let ended = evaluate(.total([c + "successes", c + "failures"]), over: w)
