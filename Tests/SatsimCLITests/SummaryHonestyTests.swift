@@ -340,6 +340,17 @@ struct HiddenClientStoryTests {
         #expect(flat.contains("fared worse: of those that ended from 2m00s to 6m00s,"), "\(flat)")
     }
 
+    @Test("A recovered run: the small client still failing after the return is named")
+    func afterTheReturn() throws {
+        // api (the big client's service) is down for 30 s, and the small client's timeout is set
+        // to 1 ms for good: the windows are healthy again at 2m30s, admin's requests are not.
+        let flat = try Self.story(
+            "{ at: 2m, for: 30s, kind: outage, service: api, mode: refuse }\n  - { at: 2m, kind: set, path: clients.admin.timeout, value: 1ms }")
+        #expect(flat.contains("outcome: recovered"), "\(flat)")
+        #expect(flat.contains("and stayed so: it recovered. But admin's requests,"), "\(flat)")
+        #expect(flat.contains("fared worse: of those that ended from 2m30s to 6m00s,"), "\(flat)")
+    }
+
     @Test("A fault every client weathers adds nothing")
     func weathered() throws {
         let flat = try Self.story("{ at: 2m, for: 1m, kind: load_spike, client: web, factor: 1.2 }")

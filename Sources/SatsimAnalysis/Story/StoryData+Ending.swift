@@ -43,14 +43,16 @@ extension StoryData {
     /// as DESIGN.md defines it, with nothing in the story to say that every one of its requests
     /// failed meanwhile. The clause names the client that fared worst (its success share during
     /// the fault, below the healthy bound) and its share of all requests. Empty otherwise.
-    func hiddenClientClause(_ figures: inout [StoryFigure]) -> String {
+    ///
+    /// - Parameter spans: where to look; by default each fault's window (a change that acts at
+    ///   once, such as a `set` that stays or a cache flush, from then to the end of the run, where
+    ///   what it left behind still acts). A recovered run looks from the return to the end.
+    func hiddenClientClause(_ figures: inout [StoryFigure], spans: [(Double, Double)]? = nil) -> String {
         guard spec.clients.count > 1, let run = window(from: warmup, to: endSeconds) else { return "" }
         var worst: (ratio: Double, client: String, window: StoryWindow)?
-        for fault in analysis.faults {
-            // A change that acts at once (a `set` that stays, a cache flush) is judged from then
-            // to the end of the run, where what it left behind still acts.
-            let end = fault.end > fault.start + 1e-9 ? fault.end : endSeconds
-            guard end > fault.start + 1e-9, let w = window(from: fault.start, to: end) else { continue }
+        let looked = spans ?? analysis.faults.map { ($0.start, $0.end > $0.start + 1e-9 ? $0.end : endSeconds) }
+        for (start, end) in looked {
+            guard end > start + 1e-9, let w = window(from: start, to: end) else { continue }
             for client in spec.clients {
                 let c = "clients.\(client.name)."
                 let ended = evaluate(.total([c + "successes", c + "failures"]), over: w)
@@ -122,6 +124,7 @@ extension StoryData {
                 figures.append(.given(verdict.thresholds.recoveryWindow, .duration, "thresholds.recovery_window"))
                 close = "and stayed so for the last {\(figures.count - 2)} of the run: it recovered, later than {\(figures.count - 1)} after \(lastFaultEnded)."
             }
+            close += hiddenClientClause(&figures, spans: [(end + recovery, endSeconds)])
             return [
                 Finding(
                     .ending, time: end + recovery, figures: figures,
