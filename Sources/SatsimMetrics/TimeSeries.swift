@@ -27,6 +27,9 @@ public struct TimeSeries: Sendable, Equatable {
         rows.append([time] + values)
     }
 
+    /// A column's position in each row, or nil when there is no such column.
+    public func position(of name: String) -> Int? { positions[name] }
+
     /// The values of one column, or nil when there is no such column.
     public func column(_ name: String) -> [Double]? {
         guard let index = positions[name] else { return nil }

@@ -53,11 +53,14 @@ extension StoryData {
         let looked = spans ?? analysis.faults.map { ($0.start, $0.end > $0.start + 1e-9 ? $0.end : endSeconds) }
         for (start, end) in looked {
             guard end > start + 1e-9, let w = window(from: start, to: end) else { continue }
+            // The window's intervals once, not per client: hundreds of clients and faults.
+            let inside = intervals(from: w.from, to: w.to)
             for client in spec.clients {
                 let c = "clients.\(client.name)."
-                let ended = evaluate(.total([c + "successes", c + "failures"]), over: w)
+                // As evaluate(.total(...)) sums them, bit for bit.
+                let ended = values([c + "successes", c + "failures"], at: inside).reduce(0, +)
                 guard ended > 0 else { continue }
-                let ratio = evaluate(.total([c + "successes"]), over: w) / ended
+                let ratio = values([c + "successes"], at: inside).reduce(0, +) / ended
                 if ratio < verdict.thresholds.successRatio, worst.map({ ratio < $0.ratio }) ?? true {
                     worst = (ratio, client.name, w)
                 }

@@ -109,6 +109,21 @@ public struct StoryData: Sendable {
     func clientColumns(_ suffix: String) -> [String] { spec.clients.map { "clients.\($0.name).\(suffix)" } }
     func serviceColumns(_ suffix: String) -> [String] { spec.services.map { "services.\($0.name).\(suffix)" } }
 
+    /// The per-interval sum of `names` (a missing column counts 0) for the intervals `inside`
+    /// only, in their order: each interval's sum is taken name by name, as ``values(_:)`` takes
+    /// it, so a figure is bit for bit the same. A figure over a window read every row of every
+    /// column it names: a story of 2,000 timeline events over 25,000 intervals took six minutes.
+    func values(_ names: [String], at inside: [Int]) -> [Double] {
+        let positions = names.compactMap { series.position(of: $0) }
+        let rows = series.rows
+        return inside.map { i in
+            var sum = 0.0
+            guard i < rows.count else { return sum }
+            for p in positions { sum += rows[i][p] }
+            return sum
+        }
+    }
+
     /// The per-interval sum of `names` (a missing column counts 0).
     func values(_ names: [String]) -> [Double] {
         var sum = [Double](repeating: 0, count: ends.count)
@@ -123,7 +138,23 @@ public struct StoryData: Sendable {
 
     /// The intervals within [from, to] (starting at or after `from`, ending at or before `to`).
     func intervals(from: Double, to: Double) -> [Int] {
-        ends.indices.filter { begins[$0] >= from - 1e-9 && ends[$0] <= to + 1e-9 }
+        // The intervals are in time order, so those within [from, to] are consecutive: the first
+        // that begins at or after `from` up to the last that ends by `to`, found by halving (a
+        // scan of every interval per figure was most of a story's time over a long run).
+        let lo = Self.firstIndex(in: begins) { $0 >= from - 1e-9 }
+        let hi = Self.firstIndex(in: ends) { $0 > to + 1e-9 }
+        return lo < hi ? Array(lo..<hi) : []
+    }
+
+    /// The first index of `sorted` (in increasing order) whose value satisfies `isPast`, a
+    /// predicate false up to some index and true from it on; `sorted.count` when none does.
+    static func firstIndex(in sorted: [Double], where isPast: (Double) -> Bool) -> Int {
+        var lo = 0, hi = sorted.count
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            if isPast(sorted[mid]) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
     }
 
     /// The window of whole intervals that covers [from, to] as closely as they can: those
@@ -158,22 +189,19 @@ public struct StoryData: Sendable {
         let inside = intervals(from: window.from, to: window.to)
         switch measure {
         case .total(let names):
-            let v = values(names)
-            return inside.reduce(0) { $0 + v[$1] }
+            return values(names, at: inside).reduce(0, +)
         case .rate(let names):
-            let v = values(names)
+            let v = values(names, at: inside)
             let seconds = inside.reduce(0) { $0 + ends[$1] - begins[$1] }
-            return seconds > 0 ? inside.reduce(0) { $0 + v[$1] } / seconds : 0
+            return seconds > 0 ? v.reduce(0, +) / seconds : 0
         case .mean(let names):
-            let v = values(names)
+            let v = values(names, at: inside)
             let seconds = inside.reduce(0) { $0 + ends[$1] - begins[$1] }
-            return seconds > 0 ? inside.reduce(0) { $0 + v[$1] * (ends[$1] - begins[$1]) } / seconds : 0
+            return seconds > 0 ? zip(inside, v).reduce(0) { $0 + $1.1 * (ends[$1.0] - begins[$1.0]) } / seconds : 0
         case .minimum(let names):
-            let v = values(names)
-            return inside.map { v[$0] }.min() ?? 0
+            return values(names, at: inside).min() ?? 0
         case .maximum(let names):
-            let v = values(names)
-            return inside.map { v[$0] }.max() ?? 0
+            return values(names, at: inside).max() ?? 0
         case .quotient(let a, let b):
             let divisor = evaluate(b, over: window)
             return divisor != 0 ? evaluate(a, over: window) / divisor : 0
