@@ -182,30 +182,34 @@ struct CoarseWindowStoryTests {
             """
     }
 
-    @Test("At 0.2 requests/s the ending names the one window that held the outage")
-    func lowRate() throws {
-        let file = try CLIHarness.scenarioFile(Self.scenario(rate: "0.2/s"))
+    /// Runs `yaml` with `satsim run` into a folder beside it; the exit status must be 0. The
+    /// standard output with its line breaks folded to single spaces (sentences wrap), and the
+    /// output folder.
+    static func runFlat(_ yaml: String) throws -> (flat: String, out: URL) {
+        let file = try CLIHarness.scenarioFile(yaml)
         let out = file.deletingLastPathComponent().appendingPathComponent("out")
         let text = try CLIHarness.run(["run", file.path, "--out", out.path], timeout: 120)
         #expect(text.status == 0, "\(text.stderr)")
-        let flat = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(flat.contains("outcome: stable"), "\(text.stdout)")
+        return (text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " "), out)
+    }
+
+    @Test("At 0.2 requests/s the ending names the one window that held the outage")
+    func lowRate() throws {
+        let (flat, out) = try Self.runFlat(Self.scenario(rate: "0.2/s"))
+        #expect(flat.contains("outcome: stable"), "\(flat)")
         // The window spans warmup's end (30 s) to the run's end (10m): 9m30s.
         #expect(
             flat.contains("the system stayed stable. But the fault at 3m00s, 1m00s long, was judged inside the one health window that held it, from 30s to 10m00s (9m30s): at this request rate, health is not resolved finer than that."),
-            "\(text.stdout)")
+            "\(flat)")
         let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("health is not resolved finer than that"))
     }
 
     @Test("At 20 requests/s, windows of 5 s resolve a one-minute fault and the ending adds nothing")
     func ordinaryRate() throws {
-        let file = try CLIHarness.scenarioFile(Self.scenario(rate: "20/s", spike: true))
-        let text = try CLIHarness.run(["run", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path], timeout: 120)
-        #expect(text.status == 0, "\(text.stderr)")
-        let flat = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(flat.contains("the system stayed stable."), "\(text.stdout)")
-        #expect(!flat.contains("not resolved finer"), "\(text.stdout)")
+        let flat = try Self.runFlat(Self.scenario(rate: "20/s", spike: true)).flat
+        #expect(flat.contains("the system stayed stable."), "\(flat)")
+        #expect(!flat.contains("not resolved finer"), "\(flat)")
     }
 }
 
@@ -237,10 +241,7 @@ struct ScaleDirectionStoryTests {
     }
 
     static func story(to count: Int) throws -> String {
-        let file = try CLIHarness.scenarioFile(Self.scenario(to: count))
-        let text = try CLIHarness.run(["run", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path], timeout: 120)
-        #expect(text.status == 0, "\(text.stderr)")
-        return text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        try CoarseWindowStoryTests.runFlat(Self.scenario(to: count)).flat
     }
 
     @Test("A scale to zero adds no instance, and the story does not say it did")
@@ -269,10 +270,7 @@ struct CauseSpanStoryTests {
         let yaml = CoarseWindowStoryTests.scenario(rate: "1/s")
             .replacingOccurrences(of: "mode: refuse", with: "mode: blackhole")
             .replacingOccurrences(of: "    timeout: 2s\n", with: "    timeout: 2s\n    retry: { max_attempts: 3 }\n")
-        let file = try CLIHarness.scenarioFile(yaml)
-        let text = try CLIHarness.run(["run", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path], timeout: 120)
-        #expect(text.status == 0, "\(text.stderr)")
-        let flat = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let flat = try CoarseWindowStoryTests.runFlat(yaml).flat
         #expect(flat.contains("outcome: recovered"), "\(flat)")
         let span = try #require(flat.firstMatch(of: /From (\S+) to (\S+), the system was unhealthy/), "\(flat)")
         let back = try #require(flat.firstMatch(of: /at (\S+), the system was healthy again/), "\(flat)")
@@ -317,10 +315,7 @@ struct HiddenClientStoryTests {
     }
 
     static func story(_ event: String) throws -> String {
-        let file = try CLIHarness.scenarioFile(Self.scenario(event))
-        let text = try CLIHarness.run(["run", file.path, "--out", file.deletingLastPathComponent().appendingPathComponent("out").path], timeout: 120)
-        #expect(text.status == 0, "\(text.stderr)")
-        return text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        try CoarseWindowStoryTests.runFlat(Self.scenario(event)).flat
     }
 
     @Test("An outage of the small client's service: the ending says its requests failed")
