@@ -86,7 +86,8 @@ public enum SummaryDocument {
     /// restarting instances, cold caches)"): one or two, heaviest first, each with its
     /// `mechanism` (the story's: `retry_amplification`, `wasted_work`, `instances_ejected`,
     /// `cold_cache`, `backlog`, ...), the client or service it concerns (`subject`), the share it
-    /// is ranked by (`weight`, in [0, 1]) over the window from `from` to `to` [s], and the story's
+    /// is ranked by (`weight`, in [0, 1]: the figure's share times the subject's share of the
+    /// traffic) over the window from `from` to `to` [s], and the story's
     /// clause (`text`). Empty for a stable run, or when nothing weighs enough to be named.
     static func causes(_ story: Story) -> JSONValue {
         .array(story.causes.map { cause in

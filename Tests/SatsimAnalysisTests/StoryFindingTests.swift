@@ -259,9 +259,9 @@ struct StoryFindingTests {
     func retriesAndWaste() {
         let spec = Self.spec(client: ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200), retry: RetrySpec(maxAttempts: 4)))
         let run = Self.run(
-            spec, baseline: ["clients.users.attempts": 200, "services.api.completions": 200],
+            spec, baseline: ["clients.users.attempts": 200, "services.api.arrivals": 200, "services.api.completions": 200],
             after: [
-                "clients.users.attempts": 800, "clients.users.retries": 600, "services.api.completions": 400,
+                "clients.users.attempts": 800, "services.api.arrivals": 800, "clients.users.retries": 600, "services.api.completions": 400,
                 "services.api.wasted": 360,
             ])
         Self.expectFirst(.wastedWork, weight: 0.9, in: run, spec: spec)
@@ -275,8 +275,11 @@ struct StoryFindingTests {
     func onlyTheDominant() {
         let spec = Self.spec(client: ClientSpec(name: "users", target: "api", arrival: .poisson(rate: 200), retry: RetrySpec(maxAttempts: 4)))
         let run = Self.run(
-            spec, baseline: ["clients.users.attempts": 200, "services.api.completions": 200],
-            after: ["clients.users.attempts": 200, "clients.users.retries": 20, "services.api.completions": 200, "services.api.wasted": 180])
+            spec, baseline: ["clients.users.attempts": 200, "services.api.arrivals": 200, "services.api.completions": 200],
+            after: [
+                "clients.users.attempts": 200, "services.api.arrivals": 200, "clients.users.retries": 20, "services.api.completions": 200,
+                "services.api.wasted": 180,
+            ])
         let causes = run.story.findings.first { $0.mechanism == .causes }
         #expect(run.story.candidates.map(\.mechanism) == [.wastedWork, .retryAmplification])
         #expect(causes?.sentence.contains("retry amplification") == false)

@@ -346,6 +346,29 @@ struct HiddenClientStoryTests {
         #expect(flat.contains("fared worse: of those that ended from 2m30s to 6m00s,"), "\(flat)")
     }
 
+    /// A cause's weight is its share times the share of the traffic its subject concerns. Here
+    /// admin (1% of the requests) times out on every request at backoffice, 100% of whose work is
+    /// wasted, while three of api's four instances are killed under 99% of the traffic. Weighed
+    /// by the share alone, backoffice's wasted work was "what held it down most".
+    @Test("A cause is weighed by the traffic it concerns: the small client's wasted work is not what held the system down")
+    func causeReach() throws {
+        let yaml = Self.scenario(
+            "{ at: 2m, kind: kill, service: api, count: 3 }\n  - { at: 2m, kind: set, path: services.backoffice.service_time.mean, value: 5s }"
+        ).replacingOccurrences(of: "mean: 20ms }", with: "mean: 20ms }\n    boot_time: 1m")
+        let flat = try CoarseWindowStoryTests.runFlat(yaml).flat
+        let lead = "the system was unhealthy; what held it down most: "
+        let after = try #require(flat.range(of: lead).map { String(flat[$0.upperBound...]) }, "\(flat)")
+        let named = after.range(of: ". ").map { String(after[..<$0.lowerBound]) } ?? after
+        #expect(named.contains("api"), "\(named)")
+        #expect(!named.contains("backoffice"), "\(named)")
+        // Still told where it belongs: admin's requests fared worse.
+        #expect(flat.contains("But admin's requests,"), "\(flat)")
+        // The set on backoffice is measured on the goodput of admin, the one client it reaches;
+        // the kill of api, which only web reaches, on web's.
+        #expect(flat.contains("an operator set services.backoffice.service_time.mean to 5s: from 2m00s to 2m30s, admin's goodput averaged"), "\(flat)")
+        #expect(flat.contains("api had as few as 1 serving instance in an interval, and web's goodput averaged"), "\(flat)")
+    }
+
     @Test("A fault every client weathers adds nothing")
     func weathered() throws {
         let flat = try Self.story("{ at: 2m, for: 1m, kind: load_spike, client: web, factor: 1.2 }")

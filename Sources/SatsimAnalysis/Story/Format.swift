@@ -140,6 +140,12 @@ enum Format {
     }
 
     /// `api's`, `users'`.
+    /// Names in a sentence: "a", "a and b", "a, b and c".
+    static func list(_ names: [String]) -> String {
+        guard let last = names.last else { return "" }
+        return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " and " + last
+    }
+
     static func possessive(_ name: String) -> String { name.hasSuffix("s") ? name + "'" : name + "'s" }
 
     static func fixed(_ x: Double, _ decimals: Int) -> String {

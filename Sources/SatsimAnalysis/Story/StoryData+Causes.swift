@@ -73,18 +73,29 @@ extension StoryData {
     }
 
     /// Every candidate over `window`, heaviest first; those under ``causeThreshold`` are left out.
+    ///
+    /// A candidate's figure is a share of what its own client or service did; its weight is that
+    /// share times the subject's reach (``causeReach(over:)``), the share of the system's traffic
+    /// it concerns. Unscaled, a client sending 2 requests/s beside one sending 300, all of whose
+    /// requests timed out at a slow side service, was named "what held it down most" (100% of
+    /// the side service's work wasted) over the main service's three killed instances.
     func causeCandidates(over window: StoryWindow) -> [Finding] {
         var found: [Finding] = []
+        let reach = causeReach(over: window)
+        // The reach of the client or service whose candidates are being weighed.
+        var subjectReach = 1.0
         func candidate(
             _ mechanism: Finding.Mechanism, _ subject: String, weight: StoryFigure, others: [StoryFigure] = [], _ clause: String
         ) {
-            guard weight.value >= Self.causeThreshold else { return }
+            let weighed = weight.value * subjectReach
+            guard weighed >= Self.causeThreshold else { return }
             found.append(
                 Finding(
                     mechanism, role: .cause, subject: subject, time: window.from, window: window, figures: [weight] + others,
-                    weight: weight.value, template: clause))
+                    weight: weighed, template: clause))
         }
         for client in spec.clients {
+            subjectReach = reach.clients[client.name] ?? 1
             let c = "clients.\(client.name)."
             let tries = StoryMeasure.total([c + "attempts", c + "rejected"])
             if client.retry.map({ $0.maxAttempts > 1 }) ?? false {
@@ -121,6 +132,7 @@ extension StoryData {
         }
         let callers = Dictionary(grouping: spec.services.flatMap { s in s.calls.map { ($0.service, s.name) } }, by: \.0)
         for service in spec.services {
+            subjectReach = reach.services[service.name] ?? 1
             let s = "services.\(service.name)."
             let arrivals = StoryMeasure.total([s + "arrivals"])
             let running = StoryMeasure.mean([s + "instances", s + "ejected", s + "booting"])
@@ -223,6 +235,7 @@ extension StoryData {
         // retry storm or an ejection the backlog is their effect, not a cause of its own.
         if found.isEmpty, let baseline = baselineWindow {
             for service in spec.services {
+                subjectReach = reach.services[service.name] ?? 1
                 let waiting = StoryMeasure.mean(["services.\(service.name).queue_length"])
                 candidate(
                     .backlog, service.name,
@@ -232,6 +245,26 @@ extension StoryData {
             }
         }
         return found.sorted { $0.weight > $1.weight }
+    }
+
+    /// The share of the system's traffic over `window` that each client and each service
+    /// concerns, in [0, 1], by name: a client's requests over all clients' requests, and a
+    /// service's arrivals over all clients' attempts, at most 1 (a service called twice per
+    /// request, or retried, reaches every request once). With no request or attempt in the
+    /// window every subject reaches 1, as if unscaled. (A client and a service may share a name.)
+    func causeReach(over window: StoryWindow) -> (clients: [String: Double], services: [String: Double]) {
+        let requests = evaluate(.total(spec.clients.map { "clients.\($0.name).requests" }), over: window)
+        let attempts = evaluate(.total(spec.clients.map { "clients.\($0.name).attempts" }), over: window)
+        var clients: [String: Double] = [:], services: [String: Double] = [:]
+        for client in spec.clients {
+            let own = evaluate(.total(["clients.\(client.name).requests"]), over: window)
+            clients[client.name] = requests > 0 ? min(1, own / requests) : 1
+        }
+        for service in spec.services {
+            let own = evaluate(.total(["services.\(service.name).arrivals"]), over: window)
+            services[service.name] = attempts > 0 ? min(1, own / attempts) : 1
+        }
+        return (clients, services)
     }
 
     /// The one or two causes that dominate: the heaviest, and the heaviest of another mechanism
