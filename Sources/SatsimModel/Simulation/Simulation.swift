@@ -443,20 +443,10 @@ public final class Simulation: EventProcessor {
             checkInFlight()
             return true
         case .metricsTick:
-            tick()
-            let next = now + spec.metricsInterval
-            if next < end && !(warmupEndsAtTick && next == spec.warmup) {
-                calendar.schedule(at: next, kind: EventKind.metricsTick.rawValue)
-            }
+            metricsTickFires()
             return false
         case .warmupEnds:
-            if warmupEndsAtTick {
-                // This is also the tick of the row the warmup closes (``warmupEndsAtTick``).
-                tick()
-                let next = now + spec.metricsInterval
-                if next < end { calendar.schedule(at: next, kind: EventKind.metricsTick.rawValue) }
-            }
-            markWarmup()
+            warmupEnds()
             return false
         case .timelineStarts:
             leaveLeanPath(for: Int(event.target))
@@ -496,6 +486,31 @@ public final class Simulation: EventProcessor {
             probeTimesOut(event.slot)
             return false
         }
+    }
+
+    /// A metrics tick: closes the row and schedules the next tick. Out of line, as every rare
+    /// handler is, so that ``process(_:)`` stays small enough to be inlined into the run loop:
+    /// written inline here (with the warmup's tick, below), it left `process` out of line, a
+    /// call per event (plain M/M/c at 2,000 s: 188.2 M -> 192.7 M instructions).
+    @inline(never)
+    func metricsTickFires() {
+        tick()
+        let next = now + spec.metricsInterval
+        if next < end && !(warmupEndsAtTick && next == spec.warmup) {
+            calendar.schedule(at: next, kind: EventKind.metricsTick.rawValue)
+        }
+    }
+
+    /// The end of warmup; also the tick of the row it closes when one falls there
+    /// (``warmupEndsAtTick``).
+    @inline(never)
+    func warmupEnds() {
+        if warmupEndsAtTick {
+            tick()
+            let next = now + spec.metricsInterval
+            if next < end { calendar.schedule(at: next, kind: EventKind.metricsTick.rawValue) }
+        }
+        markWarmup()
     }
 
     /// Whether a limit stopped the run: the run loop checks it after every event.
