@@ -65,7 +65,14 @@ public struct RunAnalysis: Sendable {
                     latency: i < result.successLatency.count ? result.successLatency[i] : CompactLatencyHistogram()))
             previous = times[i]
         }
-        let faults = spec.timeline.filter(\.enabled).map { FaultWindow(start: $0.at.seconds, end: Self.effectEnd(of: $0, in: spec).seconds) }
+        // The faults the run reached: one whose start a limit stopped the run before was never
+        // simulated. Counted, it made a run stopped at 3m10s, healthy since its spike ended at
+        // 2m20s, "healthy again before the last fault ended" (a kill at 8m never simulated).
+        // A run stopped before any fault began keeps them all: its ending says it stopped before
+        // them, where "with no fault at all" would tell of a scenario without any.
+        let all = spec.timeline.filter(\.enabled)
+        let reached = all.filter { $0.at.seconds <= result.endSeconds + 1e-9 }
+        let faults = (reached.isEmpty ? all : reached).map { FaultWindow(start: $0.at.seconds, end: Self.effectEnd(of: $0, in: spec).seconds) }
         self.intervals = intervals
         self.faults = faults
         let judged = OutcomeClassifier.judge(

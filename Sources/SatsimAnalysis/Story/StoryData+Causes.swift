@@ -250,7 +250,8 @@ extension StoryData {
     /// The share of the system's traffic over `window` that each client and each service
     /// concerns, in [0, 1], by name: a client's requests over all clients' requests, and a
     /// service's arrivals over all clients' attempts, at most 1 (a service called twice per
-    /// request, or retried, reaches every request once). With no request or attempt in the
+    /// request, or retried, reaches every request once), and at most the requests' share of the
+    /// clients whose calls can reach it. With no request or attempt in the
     /// window every subject reaches 1, as if unscaled. (A client and a service may share a name.)
     func causeReach(over window: StoryWindow) -> (clients: [String: Double], services: [String: Double]) {
         let requests = evaluate(.total(spec.clients.map { "clients.\($0.name).requests" }), over: window)
@@ -260,9 +261,15 @@ extension StoryData {
             let own = evaluate(.total(["clients.\(client.name).requests"]), over: window)
             clients[client.name] = requests > 0 ? min(1, own / requests) : 1
         }
+        // The clients whose requests can pass through each service: a service's reach is also at
+        // most their share of the requests. Arrivals alone overstate it when a small client fans
+        // out (200 calls per request of a 2/s client made a side service "reach" every request).
+        let paths = spec.clients.map { (reachable(from: $0), clients[$0.name] ?? 1) }
         for service in spec.services {
             let own = evaluate(.total(["services.\(service.name).arrivals"]), over: window)
-            services[service.name] = attempts > 0 ? min(1, own / attempts) : 1
+            let byArrivals = attempts > 0 ? min(1, own / attempts) : 1
+            let byPath = requests > 0 ? paths.filter { $0.0.contains(service.name) }.reduce(0) { $0 + $1.1 } : 1
+            services[service.name] = min(byArrivals, byPath)
         }
         return (clients, services)
     }

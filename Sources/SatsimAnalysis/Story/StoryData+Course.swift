@@ -119,8 +119,9 @@ extension StoryData {
 
     /// Whether `event` can act on the requests of `client`: an event on a service, when they
     /// reach it (``reaches(_:_:)``, the caller too for a fault with `caller`); a `set` of a
-    /// service's or client's key, when they reach that service or are that client; a load spike
-    /// or any other change, always (extra load is felt by every client sharing its services).
+    /// service's or client's key, when they reach that service or are that client; a load spike,
+    /// when they share a service with the spiked client (extra load is felt by every client
+    /// sharing its services); any other change, always.
     func concerns(_ event: TimelineEventSpec, _ client: ClientSpec) -> Bool {
         let service: String
         switch event.action {
@@ -135,8 +136,10 @@ extension StoryData {
             if parts[0] == "clients" { return parts[1] == client.name }
             guard parts[0] == "services" else { return true }
             service = String(parts[1])
-        case .loadSpike:
-            return true
+        case .loadSpike(let spiked, _):
+            // Extra load is felt by every client that shares a service with the spiked one.
+            guard let owner = spec.clients.first(where: { $0.name == spiked }) else { return true }
+            return !reachable(from: owner).isDisjoint(with: reachable(from: client))
         }
         return reachable(from: client).contains(service)
     }
@@ -205,9 +208,13 @@ extension StoryData {
     /// Told only when the printed goodput exceeds the printed offered load, the one case where
     /// the sentence would otherwise read as a contradiction; its figures are appended to
     /// `figures`. The caller words the lead-in, which must say "than were offered".
-    func drainClause(over window: StoryWindow, offered: StoryFigure, goodput: StoryFigure, figures: inout [StoryFigure]) -> String? {
+    /// `clients` names the clients both figures are of (all when nil).
+    func drainClause(
+        over window: StoryWindow, offered: StoryFigure, goodput: StoryFigure, clients: [String]? = nil, figures: inout [StoryFigure]
+    ) -> String? {
         guard Self.printsAbove(goodput, offered) else { return nil }
-        let excess = figure(.difference(.total(clientColumns("successes")), .total(clientColumns("requests"))), .count, over: window)
+        func columns(_ suffix: String) -> [String] { clients.map { $0.map { "clients.\($0).\(suffix)" } } ?? clientColumns(suffix) }
+        let excess = figure(.difference(.total(columns("successes")), .total(columns("requests"))), .count, over: window)
         guard excess.value >= 1 else { return nil }
         figures += [excess, .clock(window.from)]
         let k = figures.count - 2
@@ -240,9 +247,19 @@ extension StoryData {
             guard end > event.at.seconds + 1e-9, end <= stop + 1e-9 else { continue }
             var ended = eventEndFinding(event, index: index, at: end)
             if lasting.count > 1, end == lastEnd {
-                // An operator's change is no fault, though the verdict counts it as one until it ends.
-                let noun = event.isOperatorChange ? "event of the timeline" : "fault"
-                ended.template = String(ended.template.dropLast()) + "; it was the last \(noun) to end."
+                // Several ending together at the last end: only the last of them told says so,
+                // and for all of them (each was told "it was the last fault to end").
+                let tied = reached.filter { $0.element.at.seconds < effectEnds[$0.offset] - 1e-9 && effectEnds[$0.offset] == lastEnd }
+                if tied.count > 1 {
+                    if tied.last?.offset == index {
+                        let operators = tied.contains { $0.element.isOperatorChange }
+                        ended.template = String(ended.template.dropLast()) + "; with it, every \(operators ? "event of the timeline" : "fault") had ended."
+                    }
+                } else {
+                    // An operator's change is no fault, though the verdict counts it as one until it ends.
+                    let noun = event.isOperatorChange ? "event of the timeline" : "fault"
+                    ended.template = String(ended.template.dropLast()) + "; it was the last \(noun) to end."
+                }
             }
             findings.append(ended)
         }
@@ -309,7 +326,16 @@ extension StoryData {
             let seen = mode == .refuse ? "refusing every attempt" : "leaving every attempt unanswered"
             text = "At {0}, \(service) went down\(lasting), \(seen)"
         case .kill(let service, let count):
-            text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) \(count == 1 ? "was" : "were") killed"
+            // As many as the engine killed (events.jsonl), not the count asked for: "3 instances
+            // of api were killed" was told of a service that had 2.
+            let killed = events.filter { $0.kind == .instanceKilled && $0.subject == service && abs($0.time - at) < 1e-9 }.count
+            if killed < count {
+                let n = "\(killed == 0 ? "no" : "{\(figures.count)}") \(killed == 1 ? "instance" : "instances")"
+                if killed > 0 { figures.append(.given(Double(killed), .count, "instance_killed events at \(Format.clock(at))")) }
+                text = "At {0}, a kill of \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) found \(n) to kill"
+            } else {
+                text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) \(count == 1 ? "was" : "were") killed"
+            }
             affected = service
         case .cacheFlush(let service):
             text = "At {0}, the cache of \(service) was flushed"
@@ -339,11 +365,21 @@ extension StoryData {
             figures.append(figure)
             return "{\(figures.count - 1)}"
         }
+        // The clients the event can reach: an event on a service only some clients pass through
+        // is measured on theirs. "At 3m00s, an operator set services.side.service_time.value to
+        // 300ms: ... goodput averaged 20.1/s against 302/s" was told of a side service 1% of the
+        // requests reach, beside a kill of the main one.
+        let concerned = spec.clients.filter { concerns(event, $0) }
+        let partial = !concerned.isEmpty && concerned.count < spec.clients.count
+        func columns(_ suffix: String) -> [String] {
+            partial ? concerned.map { "clients.\($0.name).\(suffix)" } : clientColumns(suffix)
+        }
+        let names = Format.list(concerned.map(\.name))
         switch event.action {
         case .loadSpike:
-            let load = figure(.rate(clientColumns("requests")), .rate, over: window)
+            let load = figure(.rate(columns("requests")), .rate, over: window)
             offered = load
-            effects.append("clients offered \(add(load)) requests/s")
+            effects.append("\(partial ? names : "clients") offered \(add(load)) requests/s")
         case .cacheFlush(let service):
             let hits = "services.\(service).cache_hits", misses = "services.\(service).cache_misses"
             let ratio = StoryMeasure.quotient(.total([hits]), .total([hits, misses]))
@@ -385,24 +421,28 @@ extension StoryData {
                 effects.append("\(service) had as few as \(add(fewest)) serving \(Format.noun(fewest, "instance")) in an interval")
             }
         }
-        // Goodput of the clients the event can reach: an event on a service only some clients
-        // pass through is measured on theirs. "At 3m00s, an operator set
-        // services.side.service_time.value to 300ms: ... goodput averaged 20.1/s against 302/s"
-        // was told of a side service 1% of the requests reach, beside a kill of the main one.
-        let concerned = spec.clients.filter { concerns(event, $0) }
-        let partial = !concerned.isEmpty && concerned.count < spec.clients.count
-        let successes = partial ? concerned.map { "clients.\($0.name).successes" } : clientColumns("successes")
+        // Nothing sent and nothing answered in the window (a short fault at a low rate): a
+        // goodput of 0.00/s against 0.23/s would read as the fault's doing.
+        let traffic = evaluate(.total(columns("requests") + columns("successes") + columns("failures")), over: window)
+        if traffic == 0, offered == nil {
+            effects.append("no request\(partial ? " of " + names : "") was sent or answered")
+            text += ": {window}, " + effects.joined(separator: ", and ") + "."
+            return Finding(.timelineEvent, subject: event.action.subject, time: at, window: window, figures: figures, template: text)
+        }
+        let successes = columns("successes")
         let goodput = figure(.rate(successes), .rate, over: window)
         let whose =
             !partial ? "goodput"
-            : concerned.count == 1 ? "\(Format.possessive(concerned[0].name)) goodput" : "the goodput of \(Format.list(concerned.map(\.name)))"
+            : concerned.count == 1 ? "\(Format.possessive(concerned[0].name)) goodput" : "the goodput of \(names)"
         effects.append("\(whose) averaged \(add(goodput))/s")
         if let baseline = baselineWindow, firstFault.map({ $0 < at + 1e-9 }) ?? false {
             effects[effects.count - 1] += " against \(add(figure(.over(.rate(successes), baseline), .rate, over: window)))/s before \(firstFaultName)"
         }
         // A spike that lowers the load (factor < 1), or one right after an outage, can see the
         // backlog answered while less is offered: say why goodput is above the load.
-        if let offered, let drained = drainClause(over: window, offered: offered, goodput: goodput, figures: &figures) {
+        if let offered,
+           let drained = drainClause(
+               over: window, offered: offered, goodput: goodput, clients: partial ? concerned.map(\.name) : nil, figures: &figures) {
             effects[effects.count - 1] += "; more succeeded than were offered because \(drained)"
         }
         text += ": {window}, " + effects.joined(separator: ", and ") + "."
@@ -496,9 +536,14 @@ extension StoryData {
                     figures: [.clock(first.time), .given(Double(restarts.count), .count, "events.instance_killed")],
                     template: "From {0}, health checks restarted {1} \(restarts.count == 1 ? "instance, which lost the work it held and served" : "instances, each losing the work it held and serving") nothing until booted."))
         }
-        let scalings = events.filter { $0.kind == .scaled }
-        if let first = scalings.first, let last = scalings.last {
-            let subjects = Set(scalings.map(\.subject)).sorted().joined(separator: ", ")
+        // One sentence per autoscaler: "The autoscaler of api, db made 6 scaling decisions ...,
+        // asking for 1 in the last" told db's last decision as api's.
+        let scaled = events.filter { $0.kind == .scaled }
+        var autoscaled: [String] = []
+        for event in scaled where !autoscaled.contains(event.subject) { autoscaled.append(event.subject) }
+        for subjects in autoscaled {
+            let scalings = scaled.filter { $0.subject == subjects }
+            guard let first = scalings.first, let last = scalings.last else { continue }
             // Each detail reads "... scaled from A to B instances ...".
             func target(_ event: RunEvent) -> Int? {
                 let words = event.detail.split(separator: " ")

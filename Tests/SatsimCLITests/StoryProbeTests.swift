@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// Sentences a review of the story found misleading, each on the smallest scenario that told it,
+/// with what the story says now.
+@Suite("Stories told truly on probed scenarios")
+struct StoryProbeTests {
+    /// The story of `yaml` (`satsim run`, with `flags`, exiting with `status`), its line breaks
+    /// folded to spaces.
+    static func story(_ yaml: String, flags: [String] = [], status: Int32 = 0) throws -> String {
+        let file = try CLIHarness.scenarioFile(yaml)
+        let out = file.deletingLastPathComponent().appendingPathComponent("out")
+        let text = try CLIHarness.run(["run", file.path, "--out", out.path] + flags, timeout: 120)
+        #expect(text.status == status, "\(text.stderr)")
+        return text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    static func scenario(clients: String, services: String, timeline: String, duration: String = "4m", warmup: String = "30s") -> String {
+        """
+        name: probe
+        description: A scenario a review of the story probed.
+        duration: \(duration)
+        warmup: \(warmup)
+        seed: 3
+        clients:
+        \(clients)
+        services:
+        \(services)
+        timeline:
+        \(timeline)
+        """
+    }
+
+    @Test("A kill of more instances than run says how many it found")
+    func killMoreThanRun() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 100/s }, timeout: 1s }",
+                services: "  api: { instances: 2, workers: 8, boot_time: 20s, service_time: { dist: exponential, mean: 20ms } }",
+                timeline: "  - { at: 2m, kind: kill, service: api, count: 3 }"))
+        #expect(flat.contains("At 2m00s, a kill of 3 instances of api found 2 instances to kill"), "\(flat)")
+        #expect(!flat.contains("3 instances of api were killed"), "\(flat)")
+    }
+
+    @Test("Two autoscalers are told one sentence each, each with its own last decision")
+    func twoAutoscalers() throws {
+        let scaler = "policy: target_tracking, metric: utilization, target: 0.5, interval: 15s, scale_in_cooldown: 30s, scale_out_cooldown: 15s"
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 200/s }, timeout: 2s }",
+                services: """
+                      api: { instances: 2, workers: 8, boot_time: 10s, service_time: { dist: exponential, mean: 25ms }, calls: [ { service: db } ], autoscaler: { \(scaler), min: 2, max: 30 } }
+                      db: { instances: 2, workers: 4, boot_time: 10s, service_time: { dist: exponential, mean: 5ms }, autoscaler: { \(scaler), min: 1, max: 3 } }
+                    """,
+                timeline: "  - { at: 2m, for: 60s, kind: load_spike, client: users, factor: 3 }", duration: "6m"))
+        #expect(!flat.contains("The autoscaler of api, db"), "\(flat)")
+        #expect(flat.contains("The autoscaler of api made"), "\(flat)")
+        #expect(flat.contains("The autoscaler of db made"), "\(flat)")
+    }
+
+    @Test("A fault over a window with no request sent or answered does not print a goodput")
+    func noTrafficInTheWindow() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 0.2/s }, timeout: 1s }",
+                services: """
+                      api: { instances: 1, workers: 4, service_time: { dist: exponential, mean: 20ms }, calls: [ { service: db, timeout: 300ms } ] }
+                      db: { instances: 1, workers: 4, service_time: { dist: exponential, mean: 10ms } }
+                    """,
+                timeline: "  - { at: 5m, for: 6s, kind: outage, service: db, mode: refuse }", duration: "10m", warmup: "1m")
+                .replacingOccurrences(of: "seed: 3", with: "seed: 7"))
+        #expect(flat.contains("At 5m00s, db went down for 6s, refusing every attempt: from 5m00s to 5m06s, no request was sent or answered."), "\(flat)")
+    }
+
+    /// Two clients on services of their own: a spike on the small one and an outage of the big
+    /// one's service at the same second. The spike's goodput is the small client's; the two
+    /// ends are told once as the last.
+    @Test("A spike is measured on the clients that share a service with the spiked one; faults ending together are told once")
+    func spikeBesideAnOutage() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: """
+                      users: { target: api, arrival: { process: poisson, rate: 200/s }, timeout: 1s }
+                      admin: { target: console, arrival: { process: poisson, rate: 2/s }, timeout: 1s }
+                    """,
+                services: """
+                      api: { instances: 4, workers: 8, service_time: { dist: exponential, mean: 20ms } }
+                      console: { instances: 1, workers: 4, service_time: { dist: exponential, mean: 20ms } }
+                    """,
+                timeline: """
+                      - { at: 2m, for: 30s, kind: load_spike, client: admin, factor: 2 }
+                      - { at: 2m, for: 30s, kind: outage, service: api, mode: refuse }
+                    """, duration: "5m"))
+        #expect(flat.contains("a load spike multiplied the load of admin by 2 for 30s: from 2m00s to 2m30s, admin offered"), "\(flat)")
+        #expect(flat.contains("and admin's goodput averaged"), "\(flat)")
+        #expect(flat.contains("At 2m30s, the outage of api ended; with it, every fault had ended."), "\(flat)")
+        #expect(!flat.contains("it was the last fault to end"), "\(flat)")
+    }
+
+    /// Stopped at an event budget at 3m10s, long after a spike that ended at 2m20s and before
+    /// a kill at 8m: the kill was never simulated and is not "the last fault".
+    @Test("A fault after a limit's stop is not the last fault")
+    func unreachedFault() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 200/s }, timeout: 1s, retry: { max_attempts: 4 } }",
+                services: "  api: { instances: 2, workers: 8, service_time: { dist: exponential, mean: 20ms } }",
+                timeline: """
+                      - { at: 2m, for: 20s, kind: load_spike, client: users, factor: 4 }
+                      - { at: 8m, kind: kill, service: api, count: 1 }
+                    """, duration: "10m"),
+            flags: ["--max-events", "100000"], status: 1)
+        #expect(!flat.contains("before the last fault ended"), "\(flat)")
+        #expect(flat.contains("it recovered."), "\(flat)")
+        #expect(flat.contains("1 later timeline event was never simulated"), "\(flat)")
+    }
+}
