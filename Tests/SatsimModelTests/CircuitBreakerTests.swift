@@ -128,17 +128,21 @@ struct CircuitBreakerTests {
 
     // MARK: - Open
 
-    @Test("Open: rejects for exactly open_for, then lets the first probe through")
+    /// resilience4j's `OpenState.tryAcquirePermission` moves to half-open only when
+    /// `clock.instant().isAfter(retryAfterWaitDuration)`, Hystrix's `isAfterSleepWindow` when
+    /// `currentTime > circuitOpenedOrLastTestedTime + sleepWindowInMilliseconds`: strictly after.
+    @Test("Open: rejects until strictly after open_for, then lets the first probe through")
     func openFor() {
         let breaker = Self.opened()
         // Opened at 1 s; open_for 5 s.
         #expect(!breaker.allow(at: Self.at(1)))
         #expect(!breaker.allow(at: Self.at(3)))
         #expect(!breaker.allow(at: SimTime(nanoseconds: Self.at(6).nanoseconds - 1)))
+        #expect(!breaker.allow(at: Self.at(6)))
         #expect(breaker.state == .open)
-        #expect(breaker.allow(at: Self.at(6)))
+        #expect(breaker.allow(at: SimTime(nanoseconds: Self.at(6).nanoseconds + 1)))
         #expect(breaker.state == .halfOpen)
-        #expect(abs(breaker.secondsOpen(upTo: Self.at(7)) - 5) < 1e-9)
+        #expect(abs(breaker.secondsOpen(upTo: Self.at(7)) - 5) < 1e-6)
     }
 
     @Test("Open: late answers of attempts sent before it opened change nothing")
@@ -152,7 +156,7 @@ struct CircuitBreakerTests {
         for period in late { breaker.record(success: true, admittedIn: period, at: Self.at(2)) }
         #expect(breaker.state == .open)
         #expect(!breaker.allow(at: Self.at(5.9)))
-        #expect(breaker.allow(at: Self.at(6)))
+        #expect(breaker.allow(at: Self.at(6.1)))
     }
 
     // MARK: - Half-open
@@ -160,7 +164,7 @@ struct CircuitBreakerTests {
     @Test("Half-open: exactly half_open_probes attempts go through, however many ask")
     func probeLimit() {
         let breaker = Self.opened()
-        let allowed = (0..<10).filter { _ in breaker.allow(at: Self.at(6)) }.count
+        let allowed = (0..<10).filter { _ in breaker.allow(at: Self.at(6.001)) }.count
         #expect(allowed == Self.spec.halfOpenProbes)
         // Still none while the probes are out, however long they take.
         #expect(!breaker.allow(at: Self.at(30)))
@@ -170,7 +174,7 @@ struct CircuitBreakerTests {
     @Test("Half-open: all probes succeeded: closes when the last one ends, not before")
     func allProbesSucceed() {
         let breaker = Self.opened()
-        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6.001))) }
         breaker.record(success: true, at: Self.at(6.1))
         #expect(breaker.state == .halfOpen, "closed after the first successful probe")
         #expect(!breaker.allow(at: Self.at(6.1)))
@@ -193,7 +197,7 @@ struct CircuitBreakerTests {
     @Test("Half-open: once every probe ended, their failed share against failure_ratio decides", arguments: [0, 1, 2, 3])
     func probesFailureRateDecides(failures: Int) {
         let breaker = Self.opened()
-        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6.001))) }
         for k in 0..<3 {
             #expect(breaker.state == .halfOpen, "decided after \(k) of the 3 probes ended")
             #expect(!breaker.allow(at: Self.at(6.05 + 0.1 * Double(k))), "a fourth probe went out")
@@ -202,12 +206,13 @@ struct CircuitBreakerTests {
         if failures * 2 >= 3 {
             #expect(breaker.state == .open)
             #expect(breaker.openings == 2)
-            // Open for open_for from the third probe's end (6.3 s).
-            #expect(!breaker.allow(at: SimTime(nanoseconds: Self.at(11.3).nanoseconds - 1)))
-            #expect(breaker.allow(at: Self.at(11.3)))
+            // Open for open_for from the third probe's end (6.3 s), 11.3 s itself included.
+            #expect(!breaker.allow(at: Self.at(11.3)))
+            let after = SimTime(nanoseconds: Self.at(11.3).nanoseconds + 1)
+            #expect(breaker.allow(at: after))
             #expect(breaker.state == .halfOpen)
             // A new half-open period: again exactly half_open_probes, counted afresh.
-            let allowed = 1 + (0..<10).filter { _ in breaker.allow(at: Self.at(11.3)) }.count
+            let allowed = 1 + (0..<10).filter { _ in breaker.allow(at: after) }.count
             #expect(allowed == Self.spec.halfOpenProbes)
         } else {
             #expect(breaker.state == .closed)
@@ -223,7 +228,7 @@ struct CircuitBreakerTests {
         spec.halfOpenProbes = 2
         let atThreshold = Box(spec)
         Self.ended(atThreshold, 10, success: false, at: Self.at(1))
-        for _ in 0..<2 { #expect(atThreshold.allow(at: Self.at(6))) }
+        for _ in 0..<2 { #expect(atThreshold.allow(at: Self.at(6.001))) }
         atThreshold.record(success: true, at: Self.at(6.1))
         atThreshold.record(success: false, at: Self.at(6.2))
         #expect(atThreshold.state == .open)
@@ -231,7 +236,7 @@ struct CircuitBreakerTests {
         spec.halfOpenProbes = 4
         let below = Box(spec)
         Self.ended(below, 10, success: false, at: Self.at(1))
-        for _ in 0..<4 { #expect(below.allow(at: Self.at(6))) }
+        for _ in 0..<4 { #expect(below.allow(at: Self.at(6.001))) }
         below.record(success: false, at: Self.at(6.1))
         for _ in 0..<3 { below.record(success: true, at: Self.at(6.2)) }
         #expect(below.state == .closed)
@@ -240,7 +245,7 @@ struct CircuitBreakerTests {
     @Test("Closed again, it starts from an empty window")
     func closesWithFreshWindow() {
         let breaker = Self.opened()
-        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6.001))) }
         for _ in 0..<3 { breaker.record(success: true, at: Self.at(6.5)) }
         #expect(breaker.state == .closed)
         // The ten failures of 1 s are still inside a 10 s window at 7 s; a fresh window holds
@@ -258,14 +263,14 @@ struct CircuitBreakerTests {
         spec.halfOpenProbes = 1
         let breaker = Box(spec)
         Self.ended(breaker, 10, success: false, at: Self.at(1))
-        #expect(breaker.allow(at: Self.at(6)))
-        #expect(!breaker.allow(at: Self.at(6)))
+        #expect(breaker.allow(at: Self.at(6.001)))
+        #expect(!breaker.allow(at: Self.at(6.001)))
         breaker.record(success: true, at: Self.at(6.1))
         #expect(breaker.state == .closed)
         // Its failure reopens it at once.
         let failing = Box(spec)
         Self.ended(failing, 10, success: false, at: Self.at(1))
-        #expect(failing.allow(at: Self.at(6)))
+        #expect(failing.allow(at: Self.at(6.001)))
         failing.record(success: false, at: Self.at(6.1))
         #expect(failing.state == .open)
         #expect(failing.openings == 2)
@@ -291,7 +296,7 @@ struct CircuitBreakerTests {
         // trial call decide. Here 20 answers of attempts sent at 0.5 s, while closed, arrive
         // between the probes: they are not probes.
         let (breaker, stragglers) = Self.openedWithStragglers(20)
-        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6.001))) }
         for period in stragglers { breaker.record(success: true, admittedIn: period, at: Self.at(6.05)) }
         #expect(breaker.state == .halfOpen, "closed by answers to attempts sent before it opened")
         #expect(!breaker.allow(at: Self.at(6.05)), "a fourth probe went out")
@@ -306,7 +311,7 @@ struct CircuitBreakerTests {
     @Test("Half-open: late failures of attempts sent while closed do not reopen it")
     func lateFailuresDoNotReopen() {
         let (breaker, stragglers) = Self.openedWithStragglers(20)
-        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6.001))) }
         for period in stragglers { breaker.record(success: false, admittedIn: period, at: Self.at(6.05)) }
         #expect(breaker.state == .halfOpen, "reopened by a timeout of an attempt sent before it opened")
         #expect(breaker.openings == 1)
@@ -317,7 +322,7 @@ struct CircuitBreakerTests {
     @Test("Half-open: the probes that ended early wait for the slow one; its answer decides the period")
     func slowProbeDecides() {
         let breaker = Self.opened()
-        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6.001))) }
         // Two probes fail at once; the third is slow. Until it ends, nothing else goes out,
         // however long it takes, and the breaker neither closes nor opens.
         breaker.record(success: false, at: Self.at(6.1))
@@ -329,18 +334,18 @@ struct CircuitBreakerTests {
         #expect(breaker.state == .open)
         #expect(breaker.openings == 2)
         #expect(!breaker.allow(at: SimTime(nanoseconds: Self.at(36).nanoseconds - 1)))
-        #expect(breaker.allow(at: Self.at(36)))
+        #expect(breaker.allow(at: Self.at(36.001)))
     }
 
     @Test("Half-open: a probe admitted but not sent (release) frees its slot; a stale release frees none")
     func releaseFreesAProbe() {
         let (breaker, stragglers) = Self.openedWithStragglers(1)
-        let probes = (0..<3).compactMap { _ in breaker.admit(at: Self.at(6)) }
+        let probes = (0..<3).compactMap { _ in breaker.admit(at: Self.at(6.001)) }
         #expect(probes.count == 3)
-        #expect(breaker.admit(at: Self.at(6)) == nil)
+        #expect(breaker.admit(at: Self.at(6.001)) == nil)
         // An attempt admitted while closed, released now, is not one of the probes.
         breaker.breaker.release(admittedIn: stragglers[0])
-        #expect(breaker.admit(at: Self.at(6)) == nil, "a release from the closed period freed a probe")
+        #expect(breaker.admit(at: Self.at(6.001)) == nil, "a release from the closed period freed a probe")
         // The third probe was not sent after all: one more may go, and no more.
         breaker.breaker.release(admittedIn: probes[2])
         let replacement = breaker.admit(at: Self.at(6.01))
@@ -358,7 +363,7 @@ struct CircuitBreakerTests {
         // Ten attempts sent at 0.5 s answer only at 7 s, after the probes closed the breaker at
         // 6.5 s: they belong to the closed period that ended at 1 s, whose window was dropped.
         let (breaker, stragglers) = Self.openedWithStragglers(10)
-        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6))) }
+        for _ in 0..<3 { #expect(breaker.allow(at: Self.at(6.001))) }
         for _ in 0..<3 { breaker.record(success: true, at: Self.at(6.5)) }
         #expect(breaker.state == .closed)
         for period in stragglers { breaker.record(success: false, admittedIn: period, at: Self.at(7)) }
@@ -391,14 +396,14 @@ struct CircuitBreakerLateAnswerTests {
         // 1.5 s, except from 0.195 to 0.345 s when it fails every attempt at once. Derived by hand:
         // - the attempts of 0.01...0.19 s (19) are out, to succeed at 1.51...1.69 s;
         // - those of 0.20...0.29 s fail at once, and the 10th failure (0.29 s) opens the
-        //   breaker: the arrivals of 0.30...1.28 s are rejected (99), so the rest of the fault
-        //   goes unseen;
-        // - at 1.29 s it is half-open: probes at 1.29, 1.30, 1.31 s, answered at 2.79, 2.80 and
-        //   2.81 s; the 19 late successes of 1.51...1.69 s were admitted while closed and count
+        //   breaker: the arrivals of 0.30...1.29 s are rejected (100; the one at exactly
+        //   open_for after the opening too), so the rest of the fault goes unseen;
+        // - at 1.30 s it is half-open: probes at 1.30, 1.31, 1.32 s, answered at 2.80, 2.81 and
+        //   2.82 s; the 19 late successes of 1.51...1.69 s were admitted while closed and count
         //   for nothing (counted as probes, the third would close it at 1.53 s);
-        // - the arrivals of 1.32...2.80 s are rejected (149); the third probe's answer at 2.81 s
-        //   comes before the arrival of 2.81 s (scheduled earlier) and closes the breaker;
-        // - 2.81...4.00 s: 120 attempts, none answered by the end.
+        // - the arrivals of 1.33...2.81 s are rejected (149); the third probe's answer at 2.82 s
+        //   comes before the arrival of 2.82 s (scheduled earlier) and closes the breaker;
+        // - 2.82...4.00 s: 119 attempts, none answered by the end.
         let spec = ScenarioSpec(
             name: "breaker-late-successes", duration: SimTime(seconds: 4), seed: 1,
             clients: [
@@ -413,11 +418,11 @@ struct CircuitBreakerLateAnswerTests {
         let result = Simulation(spec: spec).run()
         let c = result.clients[0]
         #expect(Self.near(Self.times(result, .breakerOpened), [0.29]), "opened at \(Self.times(result, .breakerOpened))")
-        #expect(Self.near(Self.times(result, .breakerHalfOpen), [1.29]), "half-open at \(Self.times(result, .breakerHalfOpen))")
-        #expect(Self.near(Self.times(result, .breakerClosed), [2.81]), "closed at \(Self.times(result, .breakerClosed))")
+        #expect(Self.near(Self.times(result, .breakerHalfOpen), [1.30]), "half-open at \(Self.times(result, .breakerHalfOpen))")
+        #expect(Self.near(Self.times(result, .breakerClosed), [2.82]), "closed at \(Self.times(result, .breakerClosed))")
         #expect(c.requests == 400)
-        #expect(c.attempts == 19 + 10 + 3 + 120)
-        #expect(c.attemptOutcomes["rejected"] == 99 + 149)
+        #expect(c.attempts == 19 + 10 + 3 + 119)
+        #expect(c.attemptOutcomes["rejected"] == 100 + 149)
         #expect(c.attemptOutcomes["error"] == 10)
         #expect(c.successes == 19 + 3)
         #expect(result.services[0].arrivals == c.attempts)
@@ -430,11 +435,12 @@ struct CircuitBreakerLateAnswerTests {
         // - the timeouts of 2.01...2.10 s are the first ten: the breaker opens at 2.10 s (that
         //   timeout was scheduled before the arrival of 2.10 s, which is rejected); 209 attempts
         //   went out while closed, and their timeouts go on until 4.09 s;
-        // - at 3.10 s it is half-open (the late timeout of 3.10 s comes first, while open):
-        //   probes at 3.10, 3.11, 3.12 s; the late timeouts of 3.11...4.09 s do not count (the
-        //   one of 3.11 s would count as a probe);
-        // - the probes time out at 5.10, 5.11 and 5.12 s; when the third has ended, all three
-        //   failed (3/3 >= 0.5) and it opens again at 5.12 s, until after the end (6 s).
+        // - the arrival of 3.10 s, exactly open_for after the opening, is rejected; at 3.11 s
+        //   it is half-open (the late timeout of 3.11 s comes first, while open): probes at
+        //   3.11, 3.12, 3.13 s; the late timeouts of 3.12...4.09 s do not count (the one of
+        //   3.12 s would count as a probe);
+        // - the probes time out at 5.11, 5.12 and 5.13 s; when the third has ended, all three
+        //   failed (3/3 >= 0.5) and it opens again at 5.13 s, until after the end (6 s).
         let spec = ScenarioSpec(
             name: "breaker-late-timeouts", duration: SimTime(seconds: 6), seed: 1,
             clients: [
@@ -445,8 +451,8 @@ struct CircuitBreakerLateAnswerTests {
             services: [ServiceSpec(name: "api", instances: 1, workers: 1000, serviceTime: .constant(value: 5))])
         let result = Simulation(spec: spec).run()
         let c = result.clients[0]
-        #expect(Self.near(Self.times(result, .breakerOpened), [2.10, 5.12]), "opened at \(Self.times(result, .breakerOpened))")
-        #expect(Self.near(Self.times(result, .breakerHalfOpen), [3.10]), "half-open at \(Self.times(result, .breakerHalfOpen))")
+        #expect(Self.near(Self.times(result, .breakerOpened), [2.10, 5.13]), "opened at \(Self.times(result, .breakerOpened))")
+        #expect(Self.near(Self.times(result, .breakerHalfOpen), [3.11]), "half-open at \(Self.times(result, .breakerHalfOpen))")
         #expect(Self.times(result, .breakerClosed).isEmpty)
         #expect(c.requests == 600)
         #expect(c.attempts == 209 + 3)

@@ -114,15 +114,17 @@ struct ResilienceTests {
         // One request every 10 ms (the first at 10 ms); the service fails every attempt at once
         // until 5.05 s, then answers each in 50 ms. Breaker: 10 attempts, ratio 0.5, open 1 s,
         // 3 probes, judged once all three ended (resilience4j, https://resilience4j.readme.io/docs/circuitbreaker).
-        // - The 10th failure (100 ms) opens it; the arrivals 110...1090 ms are rejected (99).
-        // - At 1.1 s, exactly open_for later, probes go out at 1.10, 1.11 and 1.12 s and fail at
-        //   once; the third ends the probing, 3/3 >= 0.5: open again at 1.12 s. The same at
-        //   2.12, 3.14 and 4.16 s (each period 1 s + 20 ms): 5 openings, 5 x 99 rejections.
-        // - At 5.18 s the fault is over: probes at 5.18, 5.19, 5.20 s; the arrivals at 5.21,
-        //   5.22, 5.23 and 5.24 s are rejected (probes are out; the answers at 5.23 and 5.24 s
+        // - The 10th failure (100 ms) opens it; the arrivals 110...1100 ms are rejected (100):
+        //   the one at 1.1 s, exactly open_for later, too, since the breaker half-opens only
+        //   strictly after open_for (resilience4j's `isAfter(retryAfterWaitDuration)`).
+        // - Probes go out at 1.11, 1.12 and 1.13 s and fail at once; the third ends the probing,
+        //   3/3 >= 0.5: open again at 1.13 s. The same at 2.16, 3.19 and 4.22 s (each period
+        //   1 s + 30 ms): 5 openings, 5 x 100 rejections.
+        // - At 5.23 s the fault is over: probes at 5.23, 5.24, 5.25 s; the arrivals at 5.26,
+        //   5.27, 5.28 and 5.29 s are rejected (probes are out; the answers at 5.28 and 5.29 s
         //   come first at equal times, being scheduled earlier, but the third is still out);
-        //   the third answer at 5.25 s closes it (0/3 failed), and the arrival at 5.25 s goes through.
-        // - From 5.25 to 6.00 s: 76 attempts, of which those sent by 5.95 s succeed by the end (71).
+        //   the third answer at 5.30 s closes it (0/3 failed), and the arrival at 5.30 s goes through.
+        // - From 5.30 to 6.00 s: 71 attempts, of which those sent by 5.95 s succeed by the end (66).
         let breaker = CircuitBreakerSpec(
             failureRatio: 0.5, minRequests: 10, window: SimTime(seconds: 10), openFor: SimTime(seconds: 1), halfOpenProbes: 3)
         let spec = ScenarioSpec(
@@ -139,18 +141,18 @@ struct ResilienceTests {
         let result = Simulation(spec: spec).run()
         let c = result.clients[0]
         #expect(c.requests == 600)
-        #expect(c.attempts == 10 + 4 * 3 + 3 + 76)
-        #expect(c.attemptOutcomes["rejected"] == 5 * 99 + 4)
+        #expect(c.attempts == 10 + 4 * 3 + 3 + 71)
+        #expect(c.attemptOutcomes["rejected"] == 5 * 100 + 4)
         #expect(c.attemptOutcomes["error"] == 10 + 4 * 3)
-        #expect(c.successes == 3 + 71)
+        #expect(c.successes == 3 + 66)
         #expect(result.services[0].arrivals == c.attempts)
         let opened = result.events.filter { $0.kind == .breakerOpened }.map(\.time)
         let halfOpen = result.events.filter { $0.kind == .breakerHalfOpen }.map(\.time)
         let closed = result.events.filter { $0.kind == .breakerClosed }.map(\.time)
         func near(_ a: [Double], _ b: [Double]) -> Bool { a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 } }
-        #expect(near(opened, [0.1, 1.12, 2.14, 3.16, 4.18]), "opened at \(opened)")
-        #expect(near(halfOpen, [1.1, 2.12, 3.14, 4.16, 5.18]), "half-open at \(halfOpen)")
-        #expect(near(closed, [5.25]), "closed at \(closed)")
+        #expect(near(opened, [0.1, 1.13, 2.16, 3.19, 4.22]), "opened at \(opened)")
+        #expect(near(halfOpen, [1.11, 2.14, 3.17, 4.20, 5.23]), "half-open at \(halfOpen)")
+        #expect(near(closed, [5.30]), "closed at \(closed)")
     }
 
     @Test("Circuit breaker: closes again once probes succeed")

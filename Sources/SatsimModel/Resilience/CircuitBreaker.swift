@@ -20,9 +20,14 @@ import SatsimCore
 /// a new `Period`; an attempt carries the period it was admitted in, and its outcome counts only
 /// if the breaker is still in that period when it ends. So when the client's timeout is longer
 /// than `open_for`, the late answers of attempts sent while closed neither close nor reopen the
-/// half-open breaker (resilience4j evaluates, in HALF_OPEN, the permittedNumberOfCallsInHalfOpenState
-/// calls it let through; Hystrix and Polly let their trial call decide), and they do not refill the
-/// window of a breaker that closed again with a fresh one.
+/// half-open breaker (Hystrix and Polly let their trial call decide), and they do not refill the
+/// window of a breaker that closed again with a fresh one. This is satsim's choice, not
+/// resilience4j's code: its state machine records every call that completes into whatever state
+/// is current (`CircuitBreakerStateMachine.onSuccess`/`onError`), so there a late answer of a
+/// call admitted while closed counts toward the half-open decision. Its documentation's "until
+/// all permitted calls have completed" is followed; its code decides a half-open state once
+/// min(minimumNumberOfCalls, permittedNumberOfCallsInHalfOpenState) calls ended, which differs
+/// only when min_requests is below half_open_probes.
 struct CircuitBreaker {
     enum State: String { case closed, open, halfOpen = "half_open" }
 
@@ -58,7 +63,11 @@ struct CircuitBreaker {
         case .closed:
             return period
         case .open:
-            guard now - openedAt >= spec.openFor else { return nil }
+            // Strictly after open_for, as resilience4j's OpenState.tryAcquirePermission
+            // (`clock.instant().isAfter(retryAfterWaitDuration)`) and Hystrix's
+            // isAfterSleepWindow (`currentTime > openedAt + sleepWindow`) decide: an attempt at
+            // exactly open_for is still rejected.
+            guard now - openedAt > spec.openFor else { return nil }
             openSeconds += (now - openedAt).seconds
             enter(.halfOpen)
             probesSent = 0
