@@ -59,30 +59,32 @@ struct RunLimitTests {
     }
 
     @Test func healthProbesCountInFlight() {
-        // One worker, held from t = 1 s to the end by the first request (constant 1/s arrivals;
-        // service time longer than the run). Probes every millisecond then queue behind it and
-        // never get an answer before their 1 h timeout. At t = 1 s the arrival (scheduled at 0)
-        // runs before the probe round due then (scheduled at 0.999 s): ties run first in, first
-        // out. So round k >= 1000 adds its probe to the 2 in flight (request and attempt) and the
-        // 2 more of each later arrival; the limit of 100 is first exceeded by the 99th queued
-        // probe, 98 probes after the first that queues, before the second arrival (2 s). The
-        // instance's probes run on its own schedule (HealthCheckScheduleTests): the first at a
-        // phase p in [0, 1 ms), drawn first from `services.api.health`, then every 1 ms; the first
-        // that queues is at 1 s + p, the 99th at 1.098 s + p.
+        // 60 instances of one worker each, taken one by one by requests (constant 1,000/s, round
+        // robin; a service time longer than the run): each request holds 2 in flight (request and
+        // attempt). Probes every millisecond, each waiting an hour, queue behind the request on
+        // each taken instance, one per instance (the prober has one probe out at a time,
+        // HealthCheckOneAtATimeTests). Requests alone cross the budget of 100 at the 51st, at
+        // 51 ms; with a probe queued on each taken instance, about 3 per instance, near the 34th
+        // (34-35 ms, the probes' phases being random). So the run stops well before 51 ms only
+        // if probes count.
         let spec = ScenarioSpec(
             name: "probes", duration: SimTime(seconds: 10),
-            clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: 1))],
+            clients: [ClientSpec(name: "users", target: "api", arrival: .constant(rate: 1000))],
             services: [
                 ServiceSpec(
-                    name: "api", serviceTime: .constant(value: 100),
+                    name: "api", instances: 60, workers: 1, serviceTime: .constant(value: 100),
                     healthCheck: HealthCheckSpec(
                         interval: SimTime(seconds: 0.001), timeout: SimTime(seconds: 3600), unhealthyAfter: 1_000_000))
             ])
-        let phase = Int64(1_000_000 * RandomStream(seed: spec.seed, component: "services.api.health").uniform())
-        let stop = SimTime(nanoseconds: 1_098_000_000 + phase)
         let result = Simulation(spec: spec).run(limits: RunLimits(maxInFlight: 100))
-        #expect(result.limitHit == .inFlight(count: 101, largestQueue: "api", at: stop))
-        #expect(result.endSeconds == stop.seconds)
+        guard case .inFlight(let count, let largest, let at)? = result.limitHit else {
+            Issue.record("no in-flight stop: \(String(describing: result.limitHit))")
+            return
+        }
+        #expect(count == 101)
+        #expect(largest == "api")
+        #expect(at.seconds > 0.033 && at.seconds < 0.037, "stopped at \(at)")
+        #expect(result.endSeconds == at.seconds)
     }
 
     @Test func longTimeoutsOnFastAnswersDoNotGrowTheCalendar() {

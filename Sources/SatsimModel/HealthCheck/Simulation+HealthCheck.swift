@@ -13,6 +13,15 @@ import SatsimCore
 /// probes (`setLifecycle` marks it, ``recordProbe(service:instance:success:)`` admits it). With
 /// `restart` it is a liveness probe, which starts at success: nothing waits.
 ///
+/// One probe at a time: a tick of the schedule that comes while the instance's last probe is
+/// still out (a `timeout` longer than the `interval`, or a jittered tick) sends nothing then; the
+/// probe it would have sent goes out the moment the one out ends, by its answer or its timeout,
+/// and further ticks in between are dropped. So the kubelet's prober does it: its worker runs
+/// `doProbe`, which waits for the probe's answer up to timeoutSeconds, then waits on a
+/// `time.Ticker` of periodSeconds, which holds one tick for a slow receiver and drops the rest
+/// (pkg/kubelet/prober/worker.go, `run`; Go's time.NewTicker). Envoy's checker, which re-arms its
+/// timer only when a check ends, never has two out either.
+///
 /// The schedule, as Envoy's active health checker keeps one per host (one
 /// `ActiveHealthCheckSession` with its own interval timer, source/common/upstream/
 /// health_checker_impl.cc; `initial_jitter`, `interval_jitter_percent` in the HealthCheck API,
@@ -36,6 +45,9 @@ extension Simulation {
     func startProbing(service s: Int, instance: Int) {
         guard let check = services[s].healthCheck, let stream = services[s].healthStream else { return }
         instances[instance].probeEpoch &+= 1
+        // A probe of an earlier life still out no longer holds this schedule back.
+        instances[instance].probeOut = .max
+        instances[instance].probeTickMissed = false
         let phase = SimTime(nanoseconds: Int64(Double(check.interval.nanoseconds) * stream.uniform()))
         calendar.schedule(
             at: now + phase, kind: EventKind.probe.rawValue, target: UInt32(s), slot: UInt32(instance),
@@ -47,8 +59,13 @@ extension Simulation {
     func probeDue(service s: Int, instance: Int, epoch: UInt32) {
         guard let check = services[s].healthCheck, let stream = services[s].healthStream,
               instances[instance].probeEpoch == epoch, instances[instance].lifecycle == .serving else { return }
-        instances[instance].probesSent += 1
-        sendProbe(service: s, instance: instance, timeout: check.timeout)
+        if instances[instance].probeOut != .max {
+            // The last probe is still out: this tick waits for it (``probeEnded``).
+            instances[instance].probeTickMissed = true
+        } else {
+            instances[instance].probesSent += 1
+            sendProbe(service: s, instance: instance, timeout: check.timeout)
+        }
         var next = check.interval.nanoseconds
         if check.jitter > 0 {
             next += Int64(Double(check.interval.nanoseconds) * check.jitter * stream.uniform())
@@ -63,6 +80,8 @@ extension Simulation {
 
     func sendProbe(service s: Int, instance: Int, timeout: SimTime) {
         let (a, generation) = attempts.acquire(request: AttemptSlab.probe, requestGeneration: 0, service: s)
+        instances[instance].probeOut = a
+        instances[instance].probeOutGeneration = generation
         attempts.rows[Int(a)].phase = .atServer
         calendar.schedule(at: now + timeout, kind: EventKind.probeTimeout.rawValue, slot: a, generation: generation)
         if !admit(a, service: s, instance: instance) {
@@ -75,7 +94,31 @@ extension Simulation {
     func probeTimesOut(_ a: UInt32) {
         attempts.rows[Int(a)].abandoned = true
         let instance = Int(attempts.rows[Int(a)].instance)
-        recordProbe(service: Int(attempts.rows[Int(a)].service), instance: instance, success: false)
+        let s = Int(attempts.rows[Int(a)].service)
+        let missed = probeEnded(a, generation: attempts.slots.generation(of: a), instance: instance)
+        recordProbe(service: s, instance: instance, success: false)
+        if missed { sendMissedProbe(service: s, instance: instance) }
+    }
+
+    /// Probe `a` (of `generation`) of `instance` ended, by its answer or its timeout: if it is
+    /// the instance's probe out, the instance has none out any more. Returns whether a tick of
+    /// the schedule came meanwhile (its probe is then due now, ``sendMissedProbe``).
+    func probeEnded(_ a: UInt32, generation: UInt32, instance: Int) -> Bool {
+        guard instance >= 0, instances[instance].probeOut == a, instances[instance].probeOutGeneration == generation else { return false }
+        instances[instance].probeOut = .max
+        let missed = instances[instance].probeTickMissed
+        instances[instance].probeTickMissed = false
+        return missed
+    }
+
+    /// Sends the probe of a tick that came while the last one was out, if the instance still
+    /// serves (a restart or drain since starts a schedule of its own).
+    func sendMissedProbe(service s: Int, instance: Int) {
+        guard let check = services[s].healthCheck, instances[instance].lifecycle == .serving, instances[instance].probeOut == .max
+        else { return }
+        instances[instance].probesSent += 1
+        sendProbe(service: s, instance: instance, timeout: check.timeout)
+        checkInFlight()
     }
 
     /// A probe got its answer (or was turned away or lost); releases it.
@@ -84,9 +127,11 @@ extension Simulation {
         let abandoned = attempts.rows[i].abandoned
         let s = Int(attempts.rows[i].service)
         let instance = Int(attempts.rows[i].instance)
+        let missed = probeEnded(a, generation: attempts.slots.generation(of: a), instance: instance)
         attempts.rows[i].phase = .toClient
         attempts.slots.release(a)
         if !abandoned { recordProbe(service: s, instance: instance, success: success) }
+        if missed { sendMissedProbe(service: s, instance: instance) }
     }
 
     func recordProbe(service s: Int, instance: Int, success: Bool) {

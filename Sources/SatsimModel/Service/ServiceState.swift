@@ -98,6 +98,12 @@ struct InstanceState {
     /// Probes sent to this slot since the start of the run (every life), for tests that follow
     /// the schedule probe by probe.
     var probesSent = 0
+    /// The probe still out (its attempt slot and generation; slot `UInt32.max`: none), and
+    /// whether a tick of the schedule came while it was: the prober sends one probe at a time
+    /// (``probeDue(service:instance:epoch:)``).
+    var probeOut: UInt32 = .max
+    var probeOutGeneration: UInt32 = 0
+    var probeTickMissed = false
     /// Stop-the-world pauses, [start, end) in ns, oldest first: work in service makes no progress
     /// during them.
     var pauses: [(start: Int64, end: Int64)] = []

@@ -204,7 +204,7 @@ extension ScenarioSchema {
                 "Probes that wait in the instance's queue like any request. With `action: eject` the probe is a readiness probe: an instance that boots during the run (restarted, replaced, deployed, scaled out) joins the balancer only after healthy_after passing probes in a row, as a new pod joins a Service's endpoints only once its readiness probe succeeds (Kubernetes: a readiness probe's state is Failure until then; Envoy marks a new host healthy at its first passing check); the instances of the start are in the balancer from the start. With `action: restart` it is a liveness probe, whose state starts at success: a booted instance serves at once.",
                 keys: [
                     .init("interval", .duration(positive: true), .required,
-                          "time from one probe's sending to the next (Kubernetes' periodSeconds; Envoy counts its interval from the end of the last check)"),
+                          "time from one probe's sending to the next (Kubernetes' periodSeconds; Envoy counts its interval from the end of the last check); one probe is out at a time: a tick while one is out waits for it to end"),
                     .init("timeout", .duration(positive: true), .required, "a probe not answered in time fails"),
                     .init("unhealthy_after", .integer(minimum: 1, maximum: nil), .defaulted("3"),
                           "consecutive failures to mark unhealthy, timeouts and refusals alike (Kubernetes' failureThreshold, default 3)"),
