@@ -42,7 +42,8 @@ public struct OutcomeThresholds: Sendable, Hashable {
     public var recoveryWindow: Double = 120
     /// Metastable: mean goodput below this fraction of G0 from t_end + window to the end.
     public var metastableFraction: Double = 0.5
-    /// Metastable requires offered load back to at least this fraction of its pre-fault level.
+    /// Metastable (and oscillating by goodput) requires the offered load back to its pre-fault
+    /// level: at least this fraction of it and at most its inverse times it ([0.9, 1.11] x).
     public var baselineLoadFraction: Double = 0.9
     /// Oscillating: at least this many reversals of the instance count's direction, or of
     /// goodput's by more than ``oscillationGoodputSwing``.

@@ -185,7 +185,14 @@ public enum OutcomeClassifier {
         // Oscillating by goodput: long after the last fault, under the baseline's offered load,
         // goodput keeps swinging by more than a quarter of G0 (DESIGN.md's second test). Judged
         // before metastability: a failure that comes and goes is told as such, not averaged.
-        if !late.isEmpty, meanRate(late, \.requests) >= thresholds.baselineLoadFraction * baselineLoad,
+        // The offered load "back to its baseline" (DESIGN.md): within [f, 1/f] of its level
+        // before the first fault. A load raised for good (an operator's `set` of the arrival
+        // rate) is no trigger gone: at three times the baseline, "with the offered load back to
+        // its baseline ... a metastable failure" was told of plain overload.
+        let lateLoad = late.isEmpty ? 0 : meanRate(late, \.requests)
+        let loadIsBack = lateLoad >= thresholds.baselineLoadFraction * baselineLoad
+            && lateLoad <= baselineLoad / max(thresholds.baselineLoadFraction, 1e-9)
+        if !late.isEmpty, loadIsBack,
            goodputSwings(goodputBlocks(late, minimumRequests: thresholds.oscillationBlockRequests),
                          step: thresholds.oscillationGoodputSwing * baselineGoodput).reversals >= thresholds.oscillationReversals {
             return judged(.oscillating)
@@ -199,8 +206,7 @@ public enum OutcomeClassifier {
            runEnd - healthySince >= thresholds.recoveryWindow - 1e-9 {
             return judged(.recovered, max(0, healthySince - lastFaultEnd))
         }
-        if !late.isEmpty, meanRate(late, \.successes) < thresholds.metastableFraction * baselineGoodput,
-           meanRate(late, \.requests) >= thresholds.baselineLoadFraction * baselineLoad {
+        if !late.isEmpty, meanRate(late, \.successes) < thresholds.metastableFraction * baselineGoodput, loadIsBack {
             return judged(.metastable)
         }
         return judged(.degraded)

@@ -57,6 +57,18 @@ struct OutcomeClassifierTests {
         #expect(v.outcome == .degraded)
     }
 
+    /// DESIGN.md: metastable "while the offered load is back to its baseline: the trigger is
+    /// gone". A load raised for good (three times the baseline) is a trigger still there; one
+    /// within [0.9, 1/0.9] of it is back.
+    @Test("Stays down under a load raised for good: degraded, not metastable; just above the baseline: metastable", arguments: [
+        (300.0, false), (115.0, false), (110.0, true), (91.0, true), (89.0, false),
+    ])
+    func loadRaisedForGood(late: Double, metastable: Bool) {
+        let intervals = Self.series(600, offered: { t in t >= 100 ? late : 100 }) { t in t >= 100 ? 5 : 100 }
+        let v = OutcomeClassifier.classify(intervals: intervals, warmup: 10, faults: Self.spike)
+        #expect(v.outcome == (metastable ? .metastable : .degraded), "late load \(late): \(v.outcome)")
+    }
+
     @Test("Half-way back: neither recovered nor metastable, so degraded")
     func degradedHalfway() {
         let v = OutcomeClassifier.classify(intervals: Self.series(600) { t in t >= 100 ? 70 : 100 }, warmup: 10, faults: Self.spike)
