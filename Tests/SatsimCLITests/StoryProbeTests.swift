@@ -114,4 +114,40 @@ struct StoryProbeTests {
         #expect(flat.contains("it recovered."), "\(flat)")
         #expect(flat.contains("1 later timeline event was never simulated"), "\(flat)")
     }
+
+    /// db, which every request needs, refuses everything for 30 s; clients retry. Health is back
+    /// the moment the outage ends: the outage held it down, and switching retries off changes
+    /// nothing (explain). "What held it down most: retries were 66.6% of the attempts" was told.
+    @Test("Healthy again when the fault ended: the fault is what held it down, the mechanisms only beside it")
+    func theFaultItself() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: """
+                      users: { target: api, arrival: { process: poisson, rate: 200/s }, timeout: 1s, retry: { max_attempts: 3, backoff: { base: 50ms, multiplier: 2, cap: 1s, jitter: full } } }
+                    """,
+                services: """
+                      api: { instances: 4, workers: 8, service_time: { dist: exponential, mean: 20ms }, calls: [ { service: db, timeout: 300ms } ] }
+                      db: { instances: 2, workers: 8, service_time: { dist: exponential, mean: 10ms } }
+                    """,
+                timeline: "  - { at: 2m, for: 30s, kind: outage, service: db, mode: refuse }", duration: "5m"))
+        #expect(flat.contains("outcome: recovered"), "\(flat)")
+        #expect(
+            flat.contains("From 2m00s to 2m30s, the system was unhealthy, and healthy again by the time the fault ended: the fault itself held it down; beside it, retries were"),
+            "\(flat)")
+        #expect(!flat.contains("what held it down most"), "\(flat)")
+    }
+
+    /// The arrival rate set for good to three times its baseline: the load never came back, so
+    /// the run is degraded, not a metastable failure "with the offered load back to its baseline".
+    @Test("A load raised for good is not a trigger gone")
+    func loadRaisedForGood() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 200/s }, timeout: 1s }",
+                services: "  api: { instances: 2, workers: 4, service_time: { dist: exponential, mean: 20ms } }",
+                timeline: "  - { at: 2m, kind: set, path: clients.users.arrival.rate, value: 600/s }", duration: "6m"))
+        #expect(flat.contains("outcome: degraded"), "\(flat)")
+        #expect(!flat.contains("back to its baseline"), "\(flat)")
+        #expect(!flat.contains("metastable"), "\(flat)")
+    }
 }

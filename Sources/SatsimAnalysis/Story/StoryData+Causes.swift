@@ -65,11 +65,27 @@ extension StoryData {
         let inside = analysis.windows.filter { $0.start >= window.from - 1e-9 && $0.end <= window.to + 1e-9 }
         let bad = inside.filter { !$0.isHealthy }.reduce(0) { $0 + $1.end - $1.start }
         let span = inside.reduce(0) { $0 + $1.end - $1.start }
-        guard span > 0, bad < span - 1e-9 else {
-            return (window, "{window}, the system was unhealthy; what held it down most: ", [])
+        let share = span > 0 && bad < span - 1e-9
+        let lead = share ? "{window}, the system was unhealthy {0} of the time" : "{window}, the system was unhealthy"
+        let figures: [StoryFigure] = share ? [.given(bad / span, .share, "unhealthy windows' share of the span")] : []
+        // Healthy again by the time the last fault ended: the faults held it down, and the
+        // mechanisms only beside them. "What held it down most: retries were 66.6% of the
+        // attempts" was told of an outage of a service every request needed, during which
+        // switching retries off changed nothing (explain).
+        // An operator's change that ended the trouble (retries switched off after a spike) is no
+        // fault holding it down: only the faults' own end counts here.
+        let faults = spec.timeline.filter {
+            $0.enabled && !$0.isOperatorChange && $0.at.seconds < window.to - 1e-9
+                && RunAnalysis.effectEnd(of: $0, in: spec).seconds > window.from + 1e-9
         }
-        return (window, "{window}, the system was unhealthy {0} of the time; what held it down most: ",
-                [.given(bad / span, .share, "unhealthy windows' share of the span")])
+        let faultsEnd = faults.map { RunAnalysis.effectEnd(of: $0, in: spec).seconds }.max()
+        if verdict.recoveryTime == 0, let faultsEnd, window.to <= faultsEnd + 1e-9 {
+            let (ended, held) =
+                faults.count == 1 ? ("the fault ended", "the fault itself held it down; beside it, ")
+                : ("the faults ended", "the faults themselves held it down; beside them, ")
+            return (window, lead + ", and healthy again by the time \(ended): " + held, figures)
+        }
+        return (window, lead + "; what held it down most: ", figures)
     }
 
     /// Every candidate over `window`, heaviest first; those under ``causeThreshold`` are left out.
