@@ -16,8 +16,11 @@ struct StoryFindingTests {
 
     /// A run of `spec` whose columns are 0 unless `values` sets them; `values` gives a column's
     /// value in the baseline (before 20 s) and after the spike.
+    /// `cell`, when given, overrides the value of a column in the interval of that index (nil:
+    /// as built from `baseline` and `after`).
     static func run(
-        _ spec: ScenarioSpec, baseline: [String: Double] = [:], after: [String: Double] = [:], events: [RunEvent] = []
+        _ spec: ScenarioSpec, baseline: [String: Double] = [:], after: [String: Double] = [:], events: [RunEvent] = [],
+        cell: ((Int, String) -> Double?)? = nil
     ) -> (story: Story, result: SimulationResult) {
         let columns = spec.clients.flatMap { c in Simulation.clientColumns.map { "clients.\(c.name).\($0)" } }
             + spec.services.flatMap { s in Simulation.serviceColumns.map { "services.\(s.name).\($0)" } }
@@ -30,7 +33,7 @@ struct StoryFindingTests {
                 if name.hasSuffix(".requests") { value = 200 }
                 if name.hasSuffix(".successes") { value = late ? 20 : 200 }
                 if name.hasSuffix(".failures") { value = late ? 180 : 0 }
-                row.append(value)
+                row.append(cell?(i, name) ?? value)
             }
             series.append(time: Double(i + 1), values: row)
         }

@@ -35,15 +35,17 @@ struct StoryTimeTests {
     }
 
     /// The synthetic run of ``StoryFindingTests`` with its load spike moved to 19.999999 s,
-    /// timeouts and retries in every interval: the first timeouts and retries after the fault are
-    /// those of the interval (19 s, 20 s], which begins before it.
+    /// retries in every interval and timeouts from the interval (19 s, 20 s] on: the first
+    /// timeouts and retries after the fault are those of that interval, which begins before it.
+    /// (Timeouts already there before the fault would not "begin" at it.)
     @Test("A fault just below a whole second: its sentence, its window and its effects agree")
     func faultJustBelowASecond() {
         var spec = StoryFindingTests.spec()
         let at = SimTime(nanoseconds: 19_999_999_000)
         spec.timeline = [TimelineEventSpec(at: at, duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))]
         let run = StoryFindingTests.run(
-            spec, baseline: ["clients.users.timeouts": 10, "clients.users.retries": 100, "clients.users.attempts": 200])
+            spec, baseline: ["clients.users.retries": 100, "clients.users.attempts": 200],
+            cell: { i, name in name == "clients.users.timeouts" ? (i >= 19 ? 10 : 0) : nil })
         let sentences = run.story.sentences
         let findings = run.story.findings
         guard let event = findings.firstIndex(where: { $0.mechanism == .timelineEvent }),
@@ -132,9 +134,10 @@ struct StoryTimeTests {
         for i in 0..<120 {
             series.append(time: Double(i + 1) / 2, values: columns.map { name in
                 switch name {
+                // Timeouts from the interval holding the fault (20 s, 20.5 s] on.
                 case "clients.users.requests", "clients.users.attempts": return 100
-                case "clients.users.successes": return 95
-                case "clients.users.timeouts": return 5
+                case "clients.users.successes": return i >= 40 ? 95 : 100
+                case "clients.users.timeouts": return i >= 40 ? 5 : 0
                 default: return 0
                 }
             })

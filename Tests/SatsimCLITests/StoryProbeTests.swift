@@ -150,4 +150,19 @@ struct StoryProbeTests {
         #expect(!flat.contains("back to its baseline"), "\(flat)")
         #expect(!flat.contains("metastable"), "\(flat)")
     }
+
+    /// A 100 ms timeout over a 25 ms mean service time: some attempts time out from the start
+    /// (1.8% before the spike). They did not "begin to time out" at the spike; the story says when
+    /// the share rose to twice that, against its level before.
+    @Test("Timeouts already there before the fault are told as a rise, not a beginning")
+    func timeoutsRose() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 100/s }, timeout: 100ms }",
+                services: "  api: { instances: 2, workers: 8, service_time: { dist: exponential, mean: 25ms } }",
+                timeline: "  - { at: 2m, for: 20s, kind: load_spike, client: users, factor: 1.1 }"))
+        #expect(!flat.contains("began to time out"), "\(flat)")
+        #expect(flat.contains("timeouts rose:"), "\(flat)")
+        #expect(flat.contains("before the first fault"), "\(flat)")
+    }
 }

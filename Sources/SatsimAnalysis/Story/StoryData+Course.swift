@@ -477,19 +477,34 @@ extension StoryData {
         // Timeouts are counted when they fire, so they are compared with the attempts that ended
         // in the same interval (answered or timed out), not with those sent in it: after a burst
         // the timeouts of earlier attempts can outnumber the new ones.
-        let ended = values(clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts"))
+        let endedColumns = clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts")
+        let ended = values(endedColumns)
         let from = firstFault ?? warmup
+        let shareMeasure = StoryMeasure.quotient(.total(clientColumns("timeouts")), .total(endedColumns))
+        // Attempts already timing out before the first fault (a timeout shorter than the usual
+        // service time): they did not "begin to time out" at the fault. "At 2m00s, attempts
+        // began to time out: 54.5%" was told where 48.3% had since warmup. Then the story tells
+        // when the share rose to twice its level before the fault, if it did.
+        var before: StoryFigure?
+        if firstFault != nil, let baseline = baselineWindow {
+            let level = figure(.over(shareMeasure, baseline), .share, over: baseline)
+            if level.value >= Self.timeoutShare { before = level }
+        }
+        let threshold = before.map { 2 * $0.value } ?? Self.timeoutShare
         guard let i = ends.indices.first(where: {
-            ends[$0] > from + 1e-9 && ended[$0] > 0 && timeouts[$0] / ended[$0] >= Self.timeoutShare
+            ends[$0] > from + 1e-9 && ended[$0] > 0 && timeouts[$0] / ended[$0] >= threshold
         }) else { return nil }
         let window = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
         // The interval may begin before the fault that starts the search: the timeouts are told
         // from the later of the two, never before their cause (the window still names the
         // interval they were counted over).
         let onset = max(window.from, from)
-        let share = figure(
-            .quotient(.total(clientColumns("timeouts")), .total(clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts"))),
-            .share, over: window)
+        let share = figure(shareMeasure, .share, over: window)
+        if let before {
+            return Finding(
+                .timeouts, time: onset, window: window, figures: [.clock(onset), share, before],
+                template: "At {0}, timeouts rose: {1} of the attempts that ended {window} got no answer in time, against {2} before \(firstFaultName).")
+        }
         return Finding(
             .timeouts, time: onset, window: window, figures: [.clock(onset), share],
             template: "At {0}, attempts began to time out: {1} of the attempts that ended {window} got no answer in time.")
