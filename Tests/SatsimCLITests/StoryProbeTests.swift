@@ -165,4 +165,19 @@ struct StoryProbeTests {
         #expect(flat.contains("timeouts rose:"), "\(flat)")
         #expect(flat.contains("before the first fault"), "\(flat)")
     }
+
+    /// A 15 ms client timeout on 20 ms of work at 20 requests/s over 32 workers: most attempts
+    /// time out while api is about 1% busy. "The design cannot carry its baseline load" was told.
+    @Test("Overloaded while idle: the ending says what failed the requests, not that the load was too much")
+    func overloadedWhileIdle() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 20/s }, timeout: 15ms }",
+                services: "  api: { instances: 4, workers: 8, service_time: { dist: exponential, mean: 20ms } }",
+                timeline: "  - { at: 2m, for: 20s, kind: load_spike, client: users, factor: 2 }"))
+        #expect(flat.contains("outcome: overloaded"), "\(flat)")
+        #expect(!flat.contains("cannot carry its baseline load"), "\(flat)")
+        #expect(flat.contains("Even before any fault, fewer than 90% of requests succeeded, though api was"), "\(flat)")
+        #expect(flat.contains("of the attempts that ended timed out, so what failed them was not a lack of capacity."), "\(flat)")
+    }
 }

@@ -201,6 +201,25 @@ extension StoryData {
                 ]
             }
             figures = [.given(verdict.thresholds.successRatio, .share, "thresholds.success_ratio")]
+            // Failing without being busy (a timeout shorter than the usual service time): "the
+            // design cannot carry its baseline load" was told of a service 1.2% busy, whose
+            // client gave up after 15 ms on 20 ms of work. Say what the numbers show instead.
+            if let base = baselineWindow,
+               let busiest = spec.services.map({ ($0.name, figure(.mean(["services.\($0.name).utilization"]), .share, over: base)) })
+                   .max(by: { $0.1.value < $1.1.value }),
+               busiest.1.value < Self.overloadBusyShare {
+                let endedColumns = clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts") + clientColumns("rejected")
+                let kinds = [("timeouts", "timed out"), ("errors", "got an error"), ("rejected", "were rejected before being sent")]
+                    .map { kind in (kind.1, figure(.quotient(.total(clientColumns(kind.0)), .total(endedColumns)), .share, over: base)) }
+                if let worst = kinds.max(by: { $0.1.value < $1.1.value }), worst.1.value > 0 {
+                    figures += [busiest.1, worst.1]
+                    return [
+                        Finding(
+                            .ending, time: warmup, window: base, figures: figures,
+                            template: "Even before any fault, fewer than {0} of requests succeeded, though \(spec.services.count == 1 ? busiest.0 : "the busiest service, \(busiest.0),") was {1} busy {window}: {2} of the attempts that ended \(worst.0), so what failed them was not a lack of capacity.")
+                    ]
+                }
+            }
             return [
                 Finding(
                     .ending, time: warmup, figures: figures,
@@ -223,6 +242,10 @@ extension StoryData {
             ]
         }
     }
+
+    /// How busy [share of its workers] the busiest service must have been before the first fault
+    /// for an overloaded run to be told it cannot carry its load.
+    static let overloadBusyShare = 0.8
 
     /// Why a degraded run has no baseline, when it has none (the verdict had no G0,
     /// OutcomeClassifier): said rather than leave the room to think the run was measured against a
