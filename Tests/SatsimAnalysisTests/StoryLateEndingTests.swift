@@ -89,13 +89,33 @@ struct StoryLateEndingTests {
                 ? TimelineEventSpec(at: SimTime(seconds: 20), action: .scale(service: "api", to: 1))
                 : TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))
         ]
-        let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 20 ? (200, 50, 150) : (200, 200, 0) })
+        // api saturated from the spike on (a feedback loop holding an overload).
+        let run = StoryOfferedGoodputTests.run(
+            spec, rows: { i in i >= 20 ? (200, 50, 150) : (200, 200, 0) },
+            extra: { i, name in name == "services.api.utilization" ? (i >= 20 ? 0.98 : 0.5) : nil })
         #expect(RunAnalysis(result: run.result, spec: spec).verdict.outcome == .metastable)
         let close = try #require(Self.endings(run.story).last)
         #expect(close == (lasting
             ? "The offered load was back to its baseline, but the operator's scaling of api stayed in force to the end: the verdict counts it as over once it took effect and calls this a metastable failure, yet the change itself, not a feedback loop, may be what held goodput down."
             : "The trigger was gone, but a feedback loop held the overload: a metastable failure."), "\(close)")
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "lasting change")
+    }
+
+    /// Down to the end while api is 1% busy (a client's adaptive throttle rejecting nearly all it
+    /// tries, say): "a feedback loop held the overload" would tell of an overload the run never
+    /// had. The close says how busy the busiest service was.
+    @Test("Metastable with no service busy: the close does not claim an overload")
+    func metastableWithoutOverload() throws {
+        var spec = Self.spec()
+        spec.timeline = [TimelineEventSpec(at: SimTime(seconds: 20), duration: SimTime(seconds: 10), action: .loadSpike(client: "users", factor: 2))]
+        let run = StoryOfferedGoodputTests.run(
+            spec, rows: { i in i >= 20 ? (200, 50, 150) : (200, 200, 0) },
+            extra: { i, name in name == "services.api.utilization" ? (i >= 20 ? 0.01 : 0.5) : nil })
+        #expect(RunAnalysis(result: run.result, spec: spec).verdict.outcome == .metastable)
+        let close = try #require(Self.endings(run.story).last)
+        #expect(close.hasPrefix("The trigger was gone, but goodput stayed down though api was only 1% busy from "), "\(close)")
+        #expect(close.hasSuffix(": a feedback loop held it down without overload, a metastable failure."), "\(close)")
+        StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "no overload")
     }
 
     /// A spike from 150 s to 190 s in a run of 200 s, down to the end: the run ended 10 s after

@@ -182,6 +182,20 @@ extension StoryData {
             var close = verdict.outcome == .metastable
                 ? "The trigger was gone, but a feedback loop held the overload: a metastable failure."
                 : "The system degraded and did not recover within the run."
+            var closeFigures: [StoryFigure] = []
+            var closeWindow: StoryWindow?
+            // No service busy in the window the verdict read: what held goodput down was no
+            // overload (a client's adaptive throttle rejecting nearly everything it tried, with
+            // its target 0.006% busy, was told "a feedback loop held the overload").
+            if verdict.outcome == .metastable, lastingOperatorChange == nil, let window = window(startingAtOrAfter: from, to: endSeconds),
+               let busiest = spec.services.map({ ($0.name, figure(.mean(["services.\($0.name).utilization"]), .share, over: window)) })
+                   .max(by: { $0.1.value < $1.1.value }),
+               busiest.1.value < Self.overloadBusyShare {
+                closeFigures = [busiest.1]
+                closeWindow = window
+                let who = spec.services.count == 1 ? busiest.0 : "the busiest service, \(busiest.0),"
+                close = "The trigger was gone, but goodput stayed down though \(who) was only {0} busy {window}: a feedback loop held it down without overload, a metastable failure."
+            }
             if verdict.outcome == .metastable, let change = lastingOperatorChange {
                 // The verdict counts an operator's change as over once it has taken effect
                 // (RunAnalysis.effectEnd), but a scale or a `set` without `for` stays in force:
@@ -189,7 +203,7 @@ extension StoryData {
                 // service scaled from four instances to one, with no retry to feed any loop.
                 close = "The offered load was back to its baseline, but \(change) stayed in force to the end: the verdict counts it as over once it took effect and calls this a metastable failure, yet the change itself, not a feedback loop, may be what held goodput down."
             }
-            findings.append(Finding(.ending, time: endSeconds, template: close))
+            findings.append(Finding(.ending, time: endSeconds, window: closeWindow, figures: closeFigures, template: close))
             return findings
         case .overloaded:
             if let bound = verdict.thresholds.latencyP99, let base = verdict.baselineLatencyP99, base > bound {
