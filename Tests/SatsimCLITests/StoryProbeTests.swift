@@ -180,4 +180,28 @@ struct StoryProbeTests {
         #expect(flat.contains("Even before any fault, fewer than 90% of requests succeeded, though api was"), "\(flat)")
         #expect(flat.contains("of the attempts that ended timed out, so what failed them was not a lack of capacity."), "\(flat)")
     }
+
+    /// Two paused instances fail their health checks and are restarted (boot 15 s) before the
+    /// 10 s pause ends: they lost the pause with their process. "At 2m10s, the paused instances
+    /// of api resumed" was told, and events.jsonl logged them resumed while booting.
+    @Test("Paused instances restarted meanwhile do not resume")
+    func pausedThenRestarted() throws {
+        let file = try CLIHarness.scenarioFile(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 300/s }, timeout: 1s, retry: { max_attempts: 2 } }",
+                services: """
+                      api: { instances: 4, workers: 8, boot_time: 15s, service_time: { dist: exponential, mean: 20ms }, health_check: { interval: 2s, timeout: 500ms, unhealthy_after: 2, healthy_after: 2, action: restart } }
+                    """,
+                timeline: "  - { at: 2m, for: 10s, kind: pause, service: api, count: 2 }", duration: "6m"))
+        let out = file.deletingLastPathComponent().appendingPathComponent("out")
+        let text = try CLIHarness.run(["run", file.path, "--out", out.path], timeout: 120)
+        #expect(text.status == 0, "\(text.stderr)")
+        let flat = text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let events = try String(contentsOf: out.appendingPathComponent("events.jsonl"), encoding: .utf8)
+        let restarted = events.split(separator: "\n").filter { $0.contains("\"instance_killed\"") && $0.contains("health checks") }.count
+        let resumed = events.split(separator: "\n").filter { $0.contains("\"instance_resumed\"") }.count
+        #expect(restarted == 2, "\(events)")
+        #expect(resumed == 0, "\(events)")
+        #expect(flat.contains("At 2m10s, the pause of api ended, but every paused instance had been restarted meanwhile: none resumed."), "\(flat)")
+    }
 }

@@ -452,12 +452,28 @@ extension StoryData {
     /// The end of an event's effect.
     func eventEndFinding(_ event: TimelineEventSpec, index: Int, at end: Double) -> Finding {
         let text: String
+        var endFigures: [StoryFigure] = [.clock(end)]
         switch event.action {
         case .loadSpike(let client, _): text = "At {0}, the load spike on \(client) ended."
         case .latency(let service, _): text = "At {0}, the latency added to \(service) ended."
         case .errors(let service, _): text = "At {0}, \(service) stopped failing attempts on purpose."
         case .outage(let service, _): text = "At {0}, the outage of \(service) ended."
-        case .pause(let service, let count): text = "At {0}, the paused \(count == 1 ? "instance" : "instances") of \(service) resumed."
+        case .pause(let service, let count):
+            // As many as resumed (events.jsonl): one restarted while paused (its health checks,
+            // a deploy) lost the pause with its process and was booting, not resuming.
+            let resumed = events.filter { $0.kind == .instanceResumed && $0.subject == service && abs($0.time - end) < 1e-9 }.count
+            let paused = events.filter { $0.kind == .instancePaused && $0.subject == service && abs($0.time - event.at.seconds) < 1e-9 }.count
+            if resumed >= paused {
+                text = "At {0}, the paused \(count == 1 ? "instance" : "instances") of \(service) resumed."
+            } else if resumed == 0 {
+                text = "At {0}, the pause of \(service) ended, but \(paused == 1 ? "its paused instance had" : "every paused instance had") been restarted meanwhile: none resumed."
+            } else {
+                endFigures += [
+                    .given(Double(resumed), .count, "events.instance_resumed at the pause's end"),
+                    .given(Double(paused), .count, "events.instance_paused at the pause's start"),
+                ]
+                text = "At {0}, the pause of \(service) ended: {1} of the {2} paused instances resumed, the others having been restarted meanwhile."
+            }
         case .kill(let service, let count): text = "By {0}, the killed \(count == 1 ? "instance" : "instances") of \(service) had booted again."
         case .scale(let service, _):
             text = scaleAddedInstances(service: service, at: event.at.seconds)
@@ -466,7 +482,7 @@ extension StoryData {
         case .cacheFlush(let service): text = "At {0}, the flush of \(Format.possessive(service)) cache was over."
         case .set(let change): text = "At {0}, the change to \(change.path) was over."
         }
-        return Finding(.timelineEventEnded, subject: event.action.subject, time: end, figures: [.clock(end)], template: text)
+        return Finding(.timelineEventEnded, subject: event.action.subject, time: end, figures: endFigures, template: text)
     }
 
     // MARK: - Timeouts and retries

@@ -464,7 +464,7 @@ public final class Simulation: EventProcessor {
             deployStep(timelineIndex: Int(event.target), batch: Int(event.slot))
             return false
         case .pauseEnds:
-            pauseEnds(service: Int(event.target), instance: Int(event.slot))
+            pauseEnds(service: Int(event.target), instance: Int(event.slot), epoch: event.generation)
             return false
         case .autoscale:
             autoscale(service: Int(event.target))

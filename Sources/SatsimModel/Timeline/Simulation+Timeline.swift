@@ -263,10 +263,16 @@ extension Simulation {
     func pause(service s: Int, instance: Int, until end: SimTime) {
         instances[instance].pauses.append((now.nanoseconds, end.nanoseconds))
         recordEvent(.instancePaused, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) paused until \(end.description)")
-        calendar.schedule(at: end, kind: EventKind.pauseEnds.rawValue, target: UInt32(s), slot: UInt32(instance))
+        calendar.schedule(
+            at: end, kind: EventKind.pauseEnds.rawValue, target: UInt32(s), slot: UInt32(instance), generation: instances[instance].epoch)
     }
 
-    func pauseEnds(service s: Int, instance: Int) {
+    /// The end of a pause of the instance's life `epoch`. An instance killed or restarted
+    /// meanwhile (its health checks restarted it, a deploy) lost the pause with its process:
+    /// nothing resumes, and its new life is not woken early. Its end was logged as
+    /// `instance_resumed` for instances health checks had restarted while paused.
+    func pauseEnds(service s: Int, instance: Int, epoch: UInt32) {
+        guard instances[instance].epoch == epoch else { return }
         recordEvent(.instanceResumed, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) resumed")
         startWaiting(service: s, instance: instance)
     }
