@@ -204,4 +204,23 @@ struct StoryProbeTests {
         #expect(resumed == 0, "\(events)")
         #expect(flat.contains("At 2m10s, the pause of api ended, but every paused instance had been restarted meanwhile: none resumed."), "\(flat)")
     }
+
+    /// At 2 requests/s with 1 s intervals, an interval holds one lookup: a single miss after a
+    /// fault that never touches the cache (the same single misses came before it) was told "the
+    /// cache of api went cold: its hit ratio fell from 90.6% ... to 0%". Judged over stretches
+    /// of at least 100 lookups, it is not cold; a flush still is.
+    @Test("A cache is judged cold over enough lookups, not from one miss", arguments: [false, true])
+    func coldCacheAtALowRate(flush: Bool) throws {
+        let event = flush ? "  - { at: 5m, kind: cache_flush, service: api }" : "  - { at: 5m, for: 5s, kind: latency, service: db, add: { dist: constant, value: 50ms } }"
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: \(flush ? "50/s" : "2/s") }, timeout: 1s }",
+                services: """
+                      api: { instances: 2, workers: 4, service_time: { dist: exponential, mean: 20ms }, cache: { keys: 50, zipf: 1.0, capacity: 50, ttl: 1h }, calls: [ { service: db } ] }
+                      db: { instances: 1, workers: 4, service_time: { dist: exponential, mean: 10ms } }
+                    """,
+                timeline: event, duration: "10m", warmup: "1m"
+            ).replacingOccurrences(of: "seed: 3", with: "seed: 5"))
+        #expect(flat.contains("the cache of api went cold") == flush, "\(flat)")
+    }
 }

@@ -11,6 +11,9 @@ extension StoryData {
     static let retryShare = 0.25
     /// How far a cache's hit ratio must fall below its baseline, in points, to be told as cold.
     static let coldCacheDrop = 0.1
+    /// The fewest lookups a stretch of intervals must hold for its hit ratio to be judged cold
+    /// (at a 90% hit ratio, 100 lookups vary by about 3 points, under a third of the drop).
+    static let coldCacheLookups = 100.0
     /// How long after a cache flush or a `set` its effect is measured over when it has no window
     /// of its own [s].
     static let instantEffectWindow = 30.0
@@ -689,12 +692,29 @@ extension StoryData {
             let hits = values([hitsName]), lookups = values([hitsName, missesName])
             guard evaluate(.total([hitsName, missesName]), over: baseline) > 0 else { continue }
             let usual = evaluate(ratio, over: baseline)
-            let after = ends.indices.filter { ends[$0] > fault + 1e-9 && lookups[$0] > 0 }
-            let cold = after.filter { hits[$0] / lookups[$0] < usual - Self.coldCacheDrop }
-            guard let onset = cold.first, let worst = cold.min(by: { hits[$0] / lookups[$0] < hits[$1] / lookups[$1] }) else { continue }
-            let worstWindow = StoryWindow(from: begins[worst], to: ends[worst], toEnd: worst == ends.count - 1)
+            // Judged over blocks of consecutive intervals holding at least coldCacheLookups
+            // lookups, as health is judged over windows of 100 requests: at 2 requests/s an
+            // interval held one lookup, and one miss read "its hit ratio fell from 90.6% to 0%",
+            // as single misses had before the fault too.
+            var blocks: [(first: Int, last: Int, hits: Double, lookups: Double)] = []
+            var open: (first: Int, last: Int, hits: Double, lookups: Double)?
+            for i in ends.indices where ends[i] > fault + 1e-9 && lookups[i] > 0 {
+                var block = open ?? (i, i, 0, 0)
+                block.last = i
+                block.hits += hits[i]
+                block.lookups += lookups[i]
+                if block.lookups >= Self.coldCacheLookups {
+                    blocks.append(block)
+                    open = nil
+                } else {
+                    open = block
+                }
+            }
+            let cold = blocks.filter { $0.hits / $0.lookups < usual - Self.coldCacheDrop }
+            guard let onset = cold.first, let worst = cold.min(by: { $0.hits / $0.lookups < $1.hits / $1.lookups }) else { continue }
+            let worstWindow = StoryWindow(from: begins[worst.first], to: ends[worst.last], toEnd: worst.last == ends.count - 1)
             // The interval it went cold in may have begun before the fault: never told before it.
-            let wentCold = max(begins[onset], fault)
+            let wentCold = max(begins[onset.first], fault)
             findings.append(
                 Finding(
                     .coldCache, subject: service.name, time: wentCold, window: worstWindow,
