@@ -223,4 +223,23 @@ struct StoryProbeTests {
             ).replacingOccurrences(of: "seed: 3", with: "seed: 5"))
         #expect(flat.contains("the cache of api went cold") == flush, "\(flat)")
     }
+
+    /// Two faults on the path of the same requests at once: each event's goodput is shared with
+    /// the other, and the sentence says so rather than credit it alone.
+    @Test("An event's goodput names the other events acting on the same requests in its window")
+    func sharedWindow() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 100/s }, timeout: 1s }",
+                services: """
+                      api: { instances: 2, workers: 8, service_time: { dist: exponential, mean: 20ms }, calls: [ { service: db } ] }
+                      db: { instances: 2, workers: 8, service_time: { dist: exponential, mean: 10ms } }
+                    """,
+                timeline: """
+                      - { at: 2m, for: 30s, kind: errors, service: db, ratio: 0.6 }
+                      - { at: 130s, for: 10s, kind: latency, service: api, add: { dist: constant, value: 10ms } }
+                    """, duration: "5m"))
+        #expect(flat.contains("before the first fault, with the latency added to api acting in that time too."), "\(flat)")
+        #expect(flat.contains("before the first fault, with the errors of db acting in that time too."), "\(flat)")
+    }
 }

@@ -441,6 +441,21 @@ extension StoryData {
         if let baseline = baselineWindow, firstFault.map({ $0 < at + 1e-9 }) ?? false {
             effects[effects.count - 1] += " against \(add(figure(.over(.rate(successes), baseline), .rate, over: window)))/s before \(firstFaultName)"
         }
+        // Other events acting on the same clients in this window share the goodput: say so, or
+        // the sentence credits this one with their effect ("search started failing 100% of the
+        // attempts...: goodput averaged 33.3/s" of an optional call, beside db's errors).
+        let others = spec.timeline.enumerated().filter { other in
+            guard other.offset != index, other.element.enabled else { return false }
+            let start = other.element.at.seconds
+            let effect = RunAnalysis.effectEnd(of: other.element, in: spec).seconds
+            let until = effect > start + 1e-9 ? effect : start + Self.instantEffectWindow
+            return start < window.to - 1e-9 && until > window.from + 1e-9 && start <= endSeconds + 1e-9
+                && concerned.contains { concerns(other.element, $0) }
+        }
+        if !others.isEmpty {
+            let names = others.map { eventName($0.element) }
+            effects[effects.count - 1] += ", with \(Format.list(names)) acting in that time too"
+        }
         // A spike that lowers the load (factor < 1), or one right after an outage, can see the
         // backlog answered while less is offered: say why goodput is above the load.
         if let offered,
@@ -450,6 +465,22 @@ extension StoryData {
         }
         text += ": {window}, " + effects.joined(separator: ", and ") + "."
         return Finding(.timelineEvent, subject: event.action.subject, time: at, window: window, figures: figures, template: text)
+    }
+
+    /// A timeline event as a noun phrase: "the outage of api", "the errors of db".
+    func eventName(_ event: TimelineEventSpec) -> String {
+        switch event.action {
+        case .loadSpike(let client, _): return "the load spike on \(client)"
+        case .latency(let service, _): return "the latency added to \(service)"
+        case .errors(let service, _): return "the errors of \(service)"
+        case .outage(let service, _): return "the outage of \(service)"
+        case .kill(let service, _): return "the kill of \(service)"
+        case .cacheFlush(let service): return "the flush of \(Format.possessive(service)) cache"
+        case .pause(let service, _): return "the pause of \(service)"
+        case .scale(let service, _): return "the operator's scaling of \(service)"
+        case .deploy(let service, _, _): return "the rolling deploy of \(service)"
+        case .set(let change): return "the operator's change to \(change.path)"
+        }
     }
 
     /// The end of an event's effect.
