@@ -43,7 +43,7 @@ struct LateRecoveryTests {
         // Nothing failed and no mechanism acted: what held it down is the backlog itself, the
         // mean queue while unhealthy against its level before the spike (thousands against a few).
         let causes = try #require(story.findings.first { $0.mechanism == .causes }, "\(story.sentences)")
-        #expect(causes.sentence.contains("what held it down most: api had ") && causes.sentence.hasSuffix(" (a backlog draining)."), "\(causes.sentence)")
+        #expect(causes.sentence.contains("what slowed the recovery most: api had ") && causes.sentence.hasSuffix(" (a backlog draining)."), "\(causes.sentence)")
         let backlog = try #require(story.candidates.first { $0.mechanism == .backlog })
         #expect(backlog.figures[1].value > 1000 && backlog.figures[2].value < 50, "\(backlog.figures)")
         StoryChecker(series: result.timeSeries).check(story, spec: spec, endSeconds: result.endSeconds, label: "late recovery")

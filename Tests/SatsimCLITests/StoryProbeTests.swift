@@ -242,4 +242,21 @@ struct StoryProbeTests {
         #expect(flat.contains("before the first fault, with the latency added to api acting in that time too."), "\(flat)")
         #expect(flat.contains("before the first fault, with the errors of db acting in that time too."), "\(flat)")
     }
+
+    /// Fifty pauses of 1,000 instances each, at one instant, on a service of four: each is told
+    /// with the four it found, and names the others acting with it once, not fifty times (a
+    /// timeline of 12,000 such pauses printed 3.5 MB and took ten minutes to tell).
+    @Test("Many simultaneous pauses: counted as found, the others named once")
+    func manyPauses() throws {
+        let timeline = Array(repeating: "  - { at: 3s, for: 1ms, kind: pause, service: api, count: 1000 }", count: 50).joined(separator: "\n")
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 200/s }, timeout: 1s }",
+                services: "  api: { instances: 4, workers: 4, service_time: { dist: exponential, mean: 5ms } }",
+                timeline: timeline, duration: "10s", warmup: "0s"))
+        #expect(flat.contains("At 3s, a pause of 1000 instances of api found 4 instances to pause for 1ms"), "\(flat.prefix(2000))")
+        #expect(!flat.contains("1000 instances of api paused"), "\(flat.prefix(2000))")
+        #expect(flat.contains("with the pause of api acting in that time too."), "\(flat.prefix(2000))")
+        #expect(!flat.contains("the pause of api, the pause of api"), "\(flat.prefix(2000))")
+    }
 }

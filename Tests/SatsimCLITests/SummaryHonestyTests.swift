@@ -272,10 +272,14 @@ struct CauseSpanStoryTests {
             .replacingOccurrences(of: "    timeout: 2s\n", with: "    timeout: 2s\n    retry: { max_attempts: 3 }\n")
         let flat = try CoarseWindowStoryTests.runFlat(yaml).flat
         #expect(flat.contains("outcome: recovered"), "\(flat)")
-        let span = try #require(flat.firstMatch(of: /From (\S+) to (\S+), the system was unhealthy/), "\(flat)")
+        // The outage held it down until it ended; the recovery after it is weighed to the return.
+        let span = try #require(
+            flat.firstMatch(of: /From (\S+), the system was unhealthy; the fault held it down until it ended, at (\S+); from (\S+) to (\S+), what slowed/),
+            "\(flat)")
         let back = try #require(flat.firstMatch(of: /at (\S+), the system was healthy again/), "\(flat)")
         #expect(span.1 == "3m00s", "\(flat)")
-        #expect(span.2 == back.1, "\(flat)")
+        #expect(span.2 == "4m00s" && span.3 == "4m00s", "\(flat)")
+        #expect(span.4 == back.1, "\(flat)")
     }
 }
 
@@ -356,7 +360,9 @@ struct HiddenClientStoryTests {
             "{ at: 2m, kind: kill, service: api, count: 3 }\n  - { at: 2m, kind: set, path: services.backoffice.service_time.mean, value: 5s }"
         ).replacingOccurrences(of: "mean: 20ms }", with: "mean: 20ms }\n    boot_time: 1m")
         let flat = try CoarseWindowStoryTests.runFlat(yaml).flat
-        let lead = "the system was unhealthy; what held it down most: "
+        // The kill held it down until its instances booted (3m00s); what slowed the recovery
+        // after that is weighed from there.
+        let lead = "the fault held it down until it ended, at 3m00s; from 3m00s to 3m01s, what slowed the recovery most: "
         let after = try #require(flat.range(of: lead).map { String(flat[$0.upperBound...]) }, "\(flat)")
         let named = after.range(of: ". ").map { String(after[..<$0.lowerBound]) } ?? after
         #expect(named.contains("api"), "\(named)")

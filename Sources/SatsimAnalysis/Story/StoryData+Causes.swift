@@ -68,22 +68,40 @@ extension StoryData {
         let share = span > 0 && bad < span - 1e-9
         let lead = share ? "{window}, the system was unhealthy {0} of the time" : "{window}, the system was unhealthy"
         let figures: [StoryFigure] = share ? [.given(bad / span, .share, "unhealthy windows' share of the span")] : []
-        // Healthy again by the time the last fault ended: the faults held it down, and the
-        // mechanisms only beside them. "What held it down most: retries were 66.6% of the
-        // attempts" was told of an outage of a service every request needed, during which
-        // switching retries off changed nothing (explain).
-        // An operator's change that ended the trouble (retries switched off after a spike) is no
-        // fault holding it down: only the faults' own end counts here.
+        // Where the faults (not an operator's change, which may be what ended the trouble: retries
+        // switched off after a spike) acting in the span ended.
         let faults = spec.timeline.filter {
             $0.enabled && !$0.isOperatorChange && $0.at.seconds < window.to - 1e-9
                 && RunAnalysis.effectEnd(of: $0, in: spec).seconds > window.from + 1e-9
         }
-        let faultsEnd = faults.map { RunAnalysis.effectEnd(of: $0, in: spec).seconds }.max()
-        if verdict.recoveryTime == 0, let faultsEnd, window.to <= faultsEnd + 1e-9 {
-            let (ended, held) =
-                faults.count == 1 ? ("the fault ended", "the fault itself held it down; beside it, ")
-                : ("the faults ended", "the faults themselves held it down; beside them, ")
-            return (window, lead + ", and healthy again by the time \(ended): " + held, figures)
+        if let faultsEnd = faults.map({ RunAnalysis.effectEnd(of: $0, in: spec).seconds }).max() {
+            let (noun, pronoun, held) =
+                faults.count == 1 ? ("the fault", "it", "the fault itself held it down")
+                : ("the faults", "they", "the faults themselves held it down")
+            // Unhealthy up to the faults' end and healthy again by then: the faults held it down,
+            // and the mechanisms only beside them. "What held it down most: retries were 66.6% of
+            // the attempts" was told of an outage of a service every request needed, during which
+            // switching retries off changed nothing (explain). Healthy again well before the end
+            // (an autoscaler that caught up with a long spike) is not this case: what held it
+            // down then is what the candidates show.
+            let interval = spec.metricsInterval.seconds
+            if verdict.recoveryTime == 0, window.to <= faultsEnd + 1e-9, window.to >= faultsEnd - interval - 1e-9 {
+                return (window, lead + ", and healthy again by the time \(noun) ended: \(held); beside \(pronoun == "it" ? "it" : "them"), ", figures)
+            }
+            // Unhealthy past the faults' end: they held it down while they lasted, and what slowed
+            // the recovery is weighed after their end, not over the fault (a blackholed database
+            // "held down" by wasted work and retries, which explain found protective).
+            if verdict.recoveryTime.map({ $0 > 0 }) == true, faultsEnd > window.from + 1e-9,
+               let recovery = self.window(startingAtOrAfter: faultsEnd, to: window.to) {
+                let span = share ? "From {0}, the system was unhealthy {2} of the time until it was healthy again" : "From {0}, the system was unhealthy"
+                var leadFigures: [StoryFigure] = [.clock(window.from), .clock(faultsEnd)]
+                leadFigures += figures
+                return (
+                    recovery,
+                    span + "; \(noun) held it down until \(pronoun) ended, at {1}; {window}, what slowed the recovery most: ",
+                    leadFigures
+                )
+            }
         }
         return (window, lead + "; what held it down most: ", figures)
     }

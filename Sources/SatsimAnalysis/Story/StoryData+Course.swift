@@ -125,7 +125,8 @@ extension StoryData {
     /// service's or client's key, when they reach that service or are that client; a load spike,
     /// when they share a service with the spiked client (extra load is felt by every client
     /// sharing its services); any other change, always.
-    func concerns(_ event: TimelineEventSpec, _ client: ClientSpec) -> Bool {
+    func concerns(_ event: TimelineEventSpec, _ client: ClientSpec, reach: [String: Set<String>]? = nil) -> Bool {
+        func reachable(from client: ClientSpec) -> Set<String> { reach?[client.name] ?? self.reachable(from: client) }
         let service: String
         switch event.action {
         case .latency, .errors:
@@ -244,11 +245,12 @@ extension StoryData {
         let effectEnds = spec.timeline.map { RunAnalysis.effectEnd(of: $0, in: spec).seconds }
         let lastEnd = enabled.map { effectEnds[$0] }.max()
         let lasting = enabled.filter { effectEnds[$0] > spec.timeline[$0].at.seconds + 1e-9 }
+        let context = TimelineContext(self)
         for (index, event) in reached {
-            findings.append(eventFinding(event, index: index, effectEnd: effectEnds[index]))
+            findings.append(eventFinding(event, index: index, effectEnd: effectEnds[index], context: context))
             let end = effectEnds[index]
             guard end > event.at.seconds + 1e-9, end <= stop + 1e-9 else { continue }
-            var ended = eventEndFinding(event, index: index, at: end)
+            var ended = eventEndFinding(event, index: index, at: end, context: context)
             if lasting.count > 1, end == lastEnd {
                 // Several ending together at the last end: only the last of them told says so,
                 // and for all of them (each was told "it was the last fault to end").
@@ -280,7 +282,25 @@ extension StoryData {
     }
 
     /// The event and its effect, measured over its effect window.
-    func eventFinding(_ event: TimelineEventSpec, index: Int, effectEnd: Double) -> Finding {
+    /// What the timeline's sentences share, computed once for all of them: the event tally, the
+    /// services each client reaches, and the clients each timeline event concerns.
+    struct TimelineContext {
+        let tally: EventTally
+        let reach: [String: Set<String>]
+        let concerned: [Set<String>]
+
+        init(_ data: StoryData) {
+            tally = EventTally(data.events)
+            var reach: [String: Set<String>] = [:]
+            for client in data.spec.clients { reach[client.name] = data.reachable(from: client) }
+            self.reach = reach
+            concerned = data.spec.timeline.map { event in Set(data.spec.clients.filter { data.concerns(event, $0, reach: reach) }.map(\.name)) }
+        }
+    }
+
+    func eventFinding(_ event: TimelineEventSpec, index: Int, effectEnd: Double, context: TimelineContext? = nil) -> Finding {
+        let context = context ?? TimelineContext(self)
+        let tally = context.tally
         let at = event.at.seconds
         var figures: [StoryFigure] = [.clock(at)]
         func given(_ value: Double, _ unit: FigureUnit, _ key: String) -> String {
@@ -331,8 +351,8 @@ extension StoryData {
         case .kill(let service, let count):
             // As many as the engine killed (events.jsonl), not the count asked for: "3 instances
             // of api were killed" was told of a service that had 2.
-            let killed = events.filter { $0.kind == .instanceKilled && $0.subject == service && abs($0.time - at) < 1e-9 }.count
-            if killed < count {
+            let killed = tally.count(.instanceKilled, service, at: at)
+            if killed < count, !events.isEmpty {
                 let n = "\(killed == 0 ? "no" : "{\(figures.count)}") \(killed == 1 ? "instance" : "instances")"
                 if killed > 0 { figures.append(.given(Double(killed), .count, "instance_killed events at \(Format.clock(at))")) }
                 text = "At {0}, a kill of \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) found \(n) to kill"
@@ -343,7 +363,17 @@ extension StoryData {
         case .cacheFlush(let service):
             text = "At {0}, the cache of \(service) was flushed"
         case .pause(let service, let count):
-            text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) paused\(lasting)"
+            // As many as the engine paused (events.jsonl), not the count asked for: "1000
+            // instances of api paused" was told of a service that had 4.
+            let paused = tally.count(.instancePaused, service, at: at)
+            // (A story read from a series without its event log takes the count as asked.)
+            if paused < count, !events.isEmpty {
+                let n = "\(paused == 0 ? "no" : "{\(figures.count)}") \(paused == 1 ? "instance" : "instances")"
+                if paused > 0 { figures.append(.given(Double(paused), .count, "instance_paused events at \(Format.clock(at))")) }
+                text = "At {0}, a pause of \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) found \(n) to pause\(lasting)"
+            } else {
+                text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) paused\(lasting)"
+            }
             affected = service
         case .scale(let service, let to):
             text = "At {0}, an operator scaled \(service) to \(given(Double(to), .count, "to")) \(Format.noun(to, "instance"))"
@@ -372,7 +402,7 @@ extension StoryData {
         // is measured on theirs. "At 3m00s, an operator set services.side.service_time.value to
         // 300ms: ... goodput averaged 20.1/s against 302/s" was told of a side service 1% of the
         // requests reach, beside a kill of the main one.
-        let concerned = spec.clients.filter { concerns(event, $0) }
+        let concerned = spec.clients.filter { context.concerned[index].contains($0.name) }
         let partial = !concerned.isEmpty && concerned.count < spec.clients.count
         func columns(_ suffix: String) -> [String] {
             partial ? concerned.map { "clients.\($0.name).\(suffix)" } : clientColumns(suffix)
@@ -444,17 +474,22 @@ extension StoryData {
         // Other events acting on the same clients in this window share the goodput: say so, or
         // the sentence credits this one with their effect ("search started failing 100% of the
         // attempts...: goodput averaged 33.3/s" of an optional call, beside db's errors).
-        let others = spec.timeline.enumerated().filter { other in
-            guard other.offset != index, other.element.enabled else { return false }
-            let start = other.element.at.seconds
-            let effect = RunAnalysis.effectEnd(of: other.element, in: spec).seconds
+        // Named once each, at most three; more are counted.
+        let mine = context.concerned[index]
+        var actingNames: [String] = [], more = 0
+        for (offset, other) in spec.timeline.enumerated() where offset != index && other.enabled {
+            let start = other.at.seconds
+            guard start < window.to - 1e-9, start <= endSeconds + 1e-9, !context.concerned[offset].isDisjoint(with: mine) else { continue }
+            let effect = RunAnalysis.effectEnd(of: other, in: spec).seconds
             let until = effect > start + 1e-9 ? effect : start + Self.instantEffectWindow
-            return start < window.to - 1e-9 && until > window.from + 1e-9 && start <= endSeconds + 1e-9
-                && concerned.contains { concerns(other.element, $0) }
+            guard until > window.from + 1e-9 else { continue }
+            let name = eventName(other)
+            if actingNames.contains(name) { continue }
+            if actingNames.count < 3 { actingNames.append(name) } else { more += 1 }
         }
-        if !others.isEmpty {
-            let names = others.map { eventName($0.element) }
-            effects[effects.count - 1] += ", with \(Format.list(names)) acting in that time too"
+        if !actingNames.isEmpty {
+            let listed = more == 0 ? Format.list(actingNames) : actingNames.joined(separator: ", ") + " and \(more) other \(more == 1 ? "event" : "events") of the timeline"
+            effects[effects.count - 1] += ", with \(listed) acting in that time too"
         }
         // A spike that lowers the load (factor < 1), or one right after an outage, can see the
         // backlog answered while less is offered: say why goodput is above the load.
@@ -465,6 +500,32 @@ extension StoryData {
         }
         text += ": {window}, " + effects.joined(separator: ", and ") + "."
         return Finding(.timelineEvent, subject: event.action.subject, time: at, window: window, figures: figures, template: text)
+    }
+
+    /// How many events of each kind the run logged for each subject at each instant, counted in
+    /// one pass: a sentence per kill or pause that scanned the whole log made a timeline of
+    /// 12,000 pauses take ten minutes to tell.
+    struct EventTally {
+        private var counts: [String: Int] = [:]
+
+        /// Distinct instances ("instance 3 ..." in the detail) per key: many events of one kind
+        /// at one instant on one service (a thousand pauses of the same four instances) count
+        /// each instance once.
+        init(_ events: [RunEvent]) {
+            var seen: Set<String> = []
+            for event in events {
+                let key = Self.key(event.kind, event.subject, event.time)
+                let instance = event.detail.split(separator: " ", maxSplits: 2).prefix(2).joined(separator: " ")
+                guard seen.insert(key + "|" + instance).inserted else { continue }
+                counts[key, default: 0] += 1
+            }
+        }
+
+        static func key(_ kind: RunEventKind, _ subject: String, _ time: Double) -> String {
+            "\(kind.rawValue)|\(time.bitPattern)|\(subject)"
+        }
+
+        func count(_ kind: RunEventKind, _ subject: String, at time: Double) -> Int { counts[Self.key(kind, subject, time)] ?? 0 }
     }
 
     /// A timeline event as a noun phrase: "the outage of api", "the errors of db".
@@ -484,7 +545,8 @@ extension StoryData {
     }
 
     /// The end of an event's effect.
-    func eventEndFinding(_ event: TimelineEventSpec, index: Int, at end: Double) -> Finding {
+    func eventEndFinding(_ event: TimelineEventSpec, index: Int, at end: Double, context: TimelineContext? = nil) -> Finding {
+        let tally = (context ?? TimelineContext(self)).tally
         let text: String
         var endFigures: [StoryFigure] = [.clock(end)]
         switch event.action {
@@ -495,8 +557,8 @@ extension StoryData {
         case .pause(let service, let count):
             // As many as resumed (events.jsonl): one restarted while paused (its health checks,
             // a deploy) lost the pause with its process and was booting, not resuming.
-            let resumed = events.filter { $0.kind == .instanceResumed && $0.subject == service && abs($0.time - end) < 1e-9 }.count
-            let paused = events.filter { $0.kind == .instancePaused && $0.subject == service && abs($0.time - event.at.seconds) < 1e-9 }.count
+            let resumed = tally.count(.instanceResumed, service, at: end)
+            let paused = tally.count(.instancePaused, service, at: event.at.seconds)
             if resumed >= paused {
                 text = "At {0}, the paused \(count == 1 ? "instance" : "instances") of \(service) resumed."
             } else if resumed == 0 {

@@ -98,6 +98,7 @@ extension StoryData {
             guard let recovery = verdict.recoveryTime, let end = lastFaultEnd else { return [] }
             if let before = unhealthyOnlyBeforeFaultFinding() { return [before] }
             let lead: String
+            var toldAt = end + recovery
             if end >= endSeconds {
                 // The run ended (at its duration or at a limit) before the last fault did: no
                 // sentence may name a time after the end.
@@ -114,6 +115,17 @@ extension StoryData {
             } else if recovery > 0 {
                 figures = [.given(recovery, .duration, "recovery_time"), .clock(end + recovery)]
                 lead = "{0} after \(lastFaultEnded), at {1}"
+            } else if let since = verdict.healthySince, since < end - spec.metricsInterval.seconds - 1e-9, since > (firstFault ?? warmup),
+                      spec.timeline.contains(where: {
+                          $0.enabled && !$0.isOperatorChange && $0.at.seconds <= since
+                              && RunAnalysis.effectEnd(of: $0, in: spec).seconds > since + spec.metricsInterval.seconds
+                      }) {
+                // Healthy again well before the last fault ended (an autoscaler catching up with a
+                // long spike): "By the time the last fault ended, at 13m00s, the system was
+                // healthy again" hid a return at 4m50s, eight minutes into the spike.
+                figures = [.clock(since), .clock(end)]
+                lead = "At {0}, before \(lastFaultEnded) at {1}"
+                toldAt = since
             } else {
                 figures = [.clock(end)]
                 lead = "By the time \(lastFaultEnded), at {0}"
@@ -130,7 +142,7 @@ extension StoryData {
             close += hiddenClientClause(&figures, spans: [(end + recovery, endSeconds)])
             return [
                 Finding(
-                    .ending, time: end + recovery, figures: figures,
+                    .ending, time: toldAt, figures: figures,
                     template: "\(lead), the system was healthy again (\(bounds)) \(close)")
             ]
         case .degraded where analysis.faults.isEmpty:

@@ -47,7 +47,7 @@ extension Simulation {
             served = width > 0 ? dServing / width : 0
         }
         var running = 0, ready = 0, readyWhole = 0
-        for i in services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount) {
+        for i in services[s].firstInstance..<(services[s].firstInstance + services[s].slotsUsed) {
             switch instances[i].lifecycle {
             case .serving:
                 running += 1

@@ -140,6 +140,10 @@ struct ServiceState {
     let firstInstance: Int
     /// Instance slots reserved for this service: enough for every scale-out the scenario can ask.
     let slotCount: Int
+    /// Slots from `firstInstance` that have ever held an instance (the rest were never started):
+    /// an autoscaler's decision counts instances over these only. Over every reserved slot, an
+    /// autoscaler deciding every microsecond with `max: 10000` and 2 instances ran for hours.
+    var slotsUsed: Int = 0
     /// The instances the balancer chooses from, in index order: the serving instances that are
     /// not ejected, or every serving instance while the healthy share is below the panic
     /// threshold.

@@ -33,6 +33,9 @@ extension Simulation {
             var busy = 0, queued = 0
             for i in service.firstInstance..<(service.firstInstance + service.slotCount) {
                 let instance = instances[i]
+                precondition(
+                    i < service.firstInstance + service.slotsUsed || instance.lifecycle == .stopped,
+                    "\(service.spec.name) instance \(i): started beyond the slots counted as used (\(service.slotsUsed))")
                 precondition(instance.fifo == (instance.discipline is FIFODiscipline), "\(service.spec.name) instance \(i): fifo flag disagrees with its discipline")
                 if instance.queue.isEmpty, let codel = instance.discipline as? CoDelDiscipline {
                     // RFC 8289 section 5.6: an empty queue cannot be above target.

@@ -121,6 +121,7 @@ public final class Simulation: EventProcessor {
                 firstInstance: first, slotCount: slots, healthCheck: service.healthCheck,
                 bootTime: service.bootTime.nanoseconds, faultStream: stream("faults"))
             state.servingList = Array(first..<(first + service.instances))
+            state.slotsUsed = min(service.instances, slots)
             if service.balancer == .leastOutstanding && slots > 1 {
                 let tree = LeastLoadTree(firstInstance: first, slotCount: slots)
                 tree.rebuild(state.servingList) { _ in 0 }

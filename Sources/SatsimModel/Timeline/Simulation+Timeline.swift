@@ -294,6 +294,7 @@ extension Simulation {
             }
         }
         instances[instance].lifecycle = state
+        if state != .stopped { services[s].slotsUsed = max(services[s].slotsUsed, instance - services[s].firstInstance + 1) }
         if (before == .booting) != (state == .booting) { services[s].booting.add(state == .booting ? 1 : -1, at: now) }
         if state != .serving {
             // A new life starts with a clean health record.
