@@ -259,4 +259,20 @@ struct StoryProbeTests {
         #expect(flat.contains("with the pause of api acting in that time too."), "\(flat.prefix(2000))")
         #expect(!flat.contains("the pause of api, the pause of api"), "\(flat.prefix(2000))")
     }
+
+    /// The shipped autoscaler-lag scenario: a ten-minute spike that the autoscaler catches up
+    /// with after a minute or two. Healthy again at 4m50s, eight minutes before the spike ended:
+    /// "By the time the last fault ended, at 13m00s, the system was healthy again" hid that, and
+    /// "the fault itself held it down" was told of a lag the autoscaler ended.
+    @Test("A return well before the last fault ended is told at its time, and the lag as what held it down")
+    func returnDuringTheFault() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Scenarios/autoscaler-lag.yaml")
+        let flat = try Self.story(try String(contentsOf: url, encoding: .utf8))
+        #expect(flat.contains("outcome: recovered"), "\(flat)")
+        #expect(flat.contains(", before the last fault ended at 13m00s, the system was healthy again"), "\(flat)")
+        #expect(!flat.contains("By the time the last fault ended"), "\(flat)")
+        #expect(!flat.contains("the fault itself held it down"), "\(flat)")
+        #expect(flat.contains("(autoscaler lag)"), "\(flat)")
+    }
 }
