@@ -275,4 +275,29 @@ struct StoryProbeTests {
         #expect(!flat.contains("the fault itself held it down"), "\(flat)")
         #expect(flat.contains("(autoscaler lag)"), "\(flat)")
     }
+
+    /// A spike fills an unbounded queue; no retries; the load comes back. The backlog drains at
+    /// about 180/s and is not empty when the run ends: "a feedback loop held the overload" was
+    /// told of it. A closed loop whose population was tripled for good keeps a queue of the same
+    /// length: "a backlog draining" was told of it.
+    @Test("A backlog still draining at the end is no feedback loop; a standing one is not draining")
+    func drainingAndStanding() throws {
+        let draining = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 300/s }, timeout: 1s }",
+                services: "  api: { instances: 3, workers: 8, service_time: { dist: exponential, mean: 50ms } }",
+                timeline: "  - { at: 3m, for: 3m, kind: load_spike, client: users, factor: 2.5 }", duration: "10m", warmup: "1m"
+            ).replacingOccurrences(of: "seed: 3", with: "seed: 7"))
+        #expect(draining.contains("outcome: metastable"), "\(draining)")
+        #expect(!draining.contains("a feedback loop held the overload"), "\(draining)")
+        #expect(draining.contains("but the backlog it left was still draining when the run ended"), "\(draining)")
+        let standing = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: closed, users: 100, think: { dist: exponential, mean: 200ms } }, timeout: 1s, retry: { max_attempts: 3 } }",
+                services: "  api: { instances: 2, workers: 8, service_time: { dist: exponential, mean: 20ms } }",
+                timeline: "  - { at: 2m, kind: set, path: clients.users.arrival.users, value: 300 }", duration: "5m"
+            ).replacingOccurrences(of: "seed: 3", with: "seed: 8"))
+        #expect(standing.contains("(a standing backlog, not draining)"), "\(standing)")
+        #expect(!standing.contains("(a backlog draining)"), "\(standing)")
+    }
 }

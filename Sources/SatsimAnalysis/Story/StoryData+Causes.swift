@@ -271,11 +271,16 @@ extension StoryData {
             for service in spec.services {
                 subjectReach = reach.services[service.name] ?? 1
                 let waiting = StoryMeasure.mean(["services.\(service.name).queue_length"])
+                // Draining, or standing (a closed loop's population raised for good keeps a
+                // queue of the same length: "a backlog draining" sent the room waiting for a
+                // drain that never came).
+                let trend = queueEnds(["services.\(service.name).queue_length"], over: window)
+                let kind = trend.map { Self.draining($0) } ?? true ? "a backlog draining" : "a standing backlog, not draining"
                 candidate(
                     .backlog, service.name,
                     weight: figure(.quotient(.difference(waiting, .over(waiting, baseline)), waiting), .share, over: window),
                     others: [figure(waiting, .level, over: window), figure(.over(waiting, baseline), .level, over: window)],
-                    "\(service.name) had {1} requests waiting in its queues on average, against {2} before \(firstFaultName) (a backlog draining)")
+                    "\(service.name) had {1} requests waiting in its queues on average, against {2} before \(firstFaultName) (\(kind))")
             }
         }
         return found.sorted { $0.weight > $1.weight }
@@ -306,6 +311,22 @@ extension StoryData {
             services[service.name] = min(byArrivals, byPath)
         }
         return (clients, services)
+    }
+
+    /// The requests waiting in `columns`' queues in the first and the last interval of `window`
+    /// (their means over each), as figures over those intervals; nil with fewer than two.
+    func queueEnds(_ columns: [String], over window: StoryWindow) -> (first: StoryFigure, last: StoryFigure)? {
+        let inside = intervals(from: window.from, to: window.to)
+        guard let a = inside.first, let b = inside.last, a != b else { return nil }
+        let first = StoryWindow(from: begins[a], to: ends[a], toEnd: false)
+        let last = StoryWindow(from: begins[b], to: ends[b], toEnd: b == ends.count - 1)
+        return (figure(.mean(columns), .level, over: first), figure(.mean(columns), .level, over: last))
+    }
+
+    /// Whether a queue fell by at least a fifth from the first to the last interval of a window:
+    /// draining, rather than standing.
+    static func draining(_ ends: (first: StoryFigure, last: StoryFigure)) -> Bool {
+        ends.first.value > 0 && ends.last.value < 0.8 * ends.first.value
     }
 
     /// The one or two causes that dominate: the heaviest, and the heaviest of another mechanism

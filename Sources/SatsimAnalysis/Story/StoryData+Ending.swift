@@ -196,10 +196,20 @@ extension StoryData {
                 : "The system degraded and did not recover within the run."
             var closeFigures: [StoryFigure] = []
             var closeWindow: StoryWindow?
-            // No service busy in the window the verdict read: what held goodput down was no
-            // overload (a client's adaptive throttle rejecting nearly everything it tried, with
-            // its target 0.006% busy, was told "a feedback loop held the overload").
+            // No service busy in the window the verdict read (second case below): what held
+            // goodput down was no overload (a client's adaptive throttle rejecting nearly
+            // everything it tried, with its target 0.006% busy, was told "a feedback loop held the
+            // overload").
+            // No retry sent and the queues shrinking to the end: the backlog the trigger left was
+            // draining, no loop holding it. "A feedback loop held the overload" was told of a
+            // queue draining at 181/s that would have emptied 32 s after the run's end.
             if verdict.outcome == .metastable, lastingOperatorChange == nil, let window = window(startingAtOrAfter: from, to: endSeconds),
+               evaluate(.total(clientColumns("retries")), over: window) == 0,
+               let trend = queueEnds(serviceColumns("queue_length"), over: window), Self.draining(trend) {
+                closeFigures = [trend.first, trend.last]
+                closeWindow = window
+                close = "The trigger was gone, and no retry was sent {window}, but the backlog it left was still draining when the run ended, from {0} requests waiting at its start to {1} in its last interval: the verdict, which reads goodput, calls this a metastable failure, though nothing fed it and a longer run may see it recover."
+            } else if verdict.outcome == .metastable, lastingOperatorChange == nil, let window = window(startingAtOrAfter: from, to: endSeconds),
                let busiest = spec.services.map({ ($0.name, figure(.mean(["services.\($0.name).utilization"]), .share, over: window)) })
                    .max(by: { $0.1.value < $1.1.value }),
                busiest.1.value < Self.overloadBusyShare {
