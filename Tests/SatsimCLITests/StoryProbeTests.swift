@@ -300,4 +300,31 @@ struct StoryProbeTests {
         #expect(standing.contains("(a standing backlog, not draining)"), "\(standing)")
         #expect(!standing.contains("(a backlog draining)"), "\(standing)")
     }
+
+    /// A deploy in batches of 5 on a service of 3 restarts all three at once, and none serves
+    /// while they boot: "5 at a time every 30s ... at times no instance of api was serving" was
+    /// told.
+    @Test("A deploy batch larger than the fleet restarts it all at once, and no instance serves")
+    func deployBatchLargerThanFleet() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 300/s }, timeout: 1s }",
+                services: "  api: { instances: 3, workers: 16, service_time: { dist: exponential, mean: 10ms }, boot_time: 20s }",
+                timeline: "  - { at: 1m, kind: deploy, service: api, batch: 5, every: 30s }", duration: "3m"))
+        #expect(flat.contains("At 1m00s, a rolling deploy of api in batches of 5 found 3 instances and restarted them all at once: from 1m00s to 1m20s, no instance of api was serving"), "\(flat)")
+    }
+
+    /// A lull (load x 0.1 for 3 minutes) lets a target-tracking autoscaler cut api to one
+    /// instance; when the load returns it climbs back one boot time per step. The sentence about
+    /// its decisions names the scale-in, the start of the trouble.
+    @Test("An autoscaler's scale-in on the way is told")
+    func scaleInTold() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 400/s }, timeout: 1s, retry: { max_attempts: 3 } }",
+                services: "  api: { instances: 6, workers: 8, service_time: { dist: exponential, mean: 50ms }, boot_time: 60s, autoscaler: { policy: target_tracking, metric: utilization, target: 0.6, interval: 15s, min: 1, max: 12, scale_in_cooldown: 30s, scale_out_cooldown: 15s } }",
+                timeline: "  - { at: 2m, for: 3m, kind: load_spike, client: users, factor: 0.1 }", duration: "10m", warmup: "1m"
+            ).replacingOccurrences(of: "seed: 3", with: "seed: 8"))
+        #expect(flat.contains("having scaled in to as few as 1 on the way."), "\(flat)")
+    }
 }

@@ -379,7 +379,16 @@ extension StoryData {
             text = "At {0}, an operator scaled \(service) to \(given(Double(to), .count, "to")) \(Format.noun(to, "instance"))"
             affected = service
         case .deploy(let service, let batch, let every):
-            text = "At {0}, a rolling deploy of \(service) began, \(given(Double(batch), .count, "batch")) at a time every \(given(every.seconds, .duration, "every"))"
+            // A batch of more instances than the deploy found restarts them all at once: "5 at a
+            // time every 30s" was told of a service of 3, all down together.
+            let restarted = tally.count(.instanceKilled, service, at: at)
+            if !events.isEmpty, restarted > 0, restarted < batch {
+                let found = figures.count
+                figures.append(.given(Double(restarted), .count, "instance_killed events at \(Format.clock(at))"))
+                text = "At {0}, a rolling deploy of \(service) in batches of \(given(Double(batch), .count, "batch")) found {\(found)} \(restarted == 1 ? "instance" : "instances") and restarted \(restarted == 1 ? "it" : "them all") at once"
+            } else {
+                text = "At {0}, a rolling deploy of \(service) began, \(given(Double(batch), .count, "batch")) at a time every \(given(every.seconds, .duration, "every"))"
+            }
             affected = service
         case .set(let change):
             text = "At {0}, an operator set \(change.path) to \(change.value)\(lasting)\(event.duration == nil ? "" : ", then back")"
@@ -428,7 +437,11 @@ extension StoryData {
                 effects.append(
                     "\(Format.possessive(service)) balancer was in panic mode \(add(panic)) of the time, sending work to every instance, ejected ones included")
             } else if fewest.value == 0 {
-                effects.append("at times no instance of \(service) was serving")
+                // "At times" only when some interval had one serving: a fleet all down for the
+                // whole window (a deploy restarting every instance at once, a scale to zero) was
+                // told "at times no instance was serving".
+                let most = evaluate(.maximum(["services.\(service).instances"]), over: window)
+                effects.append(most == 0 ? "no instance of \(service) was serving" : "at times no instance of \(service) was serving")
             } else if case .pause(_, let count) = event.action {
                 // A paused instance stays in rotation (it is not stopped): "api had as few as 4
                 // serving instances" was told of 4 instances, one of them paused. Say what the
@@ -691,6 +704,18 @@ extension StoryData {
                 if let peak = scalings.compactMap(target).max(), let final = target(last) {
                     figures += [.given(Double(peak), .count, "events.scaled.peak"), .given(Double(final), .count, "events.scaled.last")]
                     template += ", asking for {3} \(Format.noun(peak, "instance")) at most and for {4} in the last"
+                    // A scale-in below the last count is told too: an autoscaler that cut a
+                    // service to one instance in a lull, the start of its trouble, read "asking for
+                    // 11 instances at most and for 11 in the last". ("... scaled from A to B ...")
+                    func source(_ event: RunEvent) -> Int? {
+                        let words = event.detail.split(separator: " ")
+                        return words.firstIndex(of: "from").flatMap { $0 + 1 < words.count ? Int(words[$0 + 1]) : nil }
+                    }
+                    let scaledIn = scalings.compactMap { e in source(e).flatMap { from in target(e).map { $0 < from ? $0 : nil } } ?? nil }
+                    if let low = scaledIn.min(), low < final {
+                        figures.append(.given(Double(low), .count, "events.scaled.fewest after a scale-in"))
+                        template += ", having scaled in to as few as {5} on the way"
+                    }
                 }
             }
             findings.append(Finding(.scaling, subject: subjects, time: first.time, figures: figures, template: template + "."))

@@ -69,7 +69,7 @@ extension Simulation {
         let local = instance - services[s].firstInstance
         guard Self.mayEject(ejected: ejected, of: hosts, maxPercent: spec.maxEjectionPercent) else {
             recordEvent(.outlierNotEjected, subject: services[s].spec.name,
-                        detail: "instance \(local) failed \(spec.consecutiveErrors) times in a row but stays: \(ejected) of \(hosts) instances are already ejected (max_ejection_percent \(spec.maxEjectionPercent))")
+                        detail: "instance \(local) failed \(spec.consecutiveErrors) times in a row but stays: \(ejected) of \(hosts) instances \(ejected == 1 ? "is" : "are") already ejected (max_ejection_percent \(spec.maxEjectionPercent))")
             return
         }
         instances[instance].outlierEjected = true

@@ -182,7 +182,7 @@ extension Simulation {
         // A restart empties the cache (unless explain has switched its cold start off).
         if services[s].spec.cache?.neverCold != true { instances[instance].cache?.removeAll() }
         instances[instance].epoch &+= 1
-        recordEvent(.instanceKilled, subject: name, detail: "instance \(local) \(reason); \(lost) attempts lost")
+        recordEvent(.instanceKilled, subject: name, detail: "instance \(local) \(reason); \(lost) \(lost == 1 ? "attempt" : "attempts") lost")
         boot(service: s, instance: instance)
     }
 
