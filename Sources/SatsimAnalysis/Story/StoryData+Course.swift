@@ -351,29 +351,16 @@ extension StoryData {
         case .kill(let service, let count):
             // As many as the engine killed (events.jsonl), not the count asked for: "3 instances
             // of api were killed" was told of a service that had 2.
-            let killed = tally.count(.instanceKilled, service, at: at)
-            if killed < count, !events.isEmpty {
-                let n = "\(killed == 0 ? "no" : "{\(figures.count)}") \(killed == 1 ? "instance" : "instances")"
-                if killed > 0 { figures.append(.given(Double(killed), .count, "instance_killed events at \(Format.clock(at))")) }
-                text = "At {0}, a kill of \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) found \(n) to kill"
-            } else {
-                text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) \(count == 1 ? "was" : "were") killed"
-            }
+            text = "At {0}, " + (asFound(.instanceKilled, "kill", service, count, tally: tally, at: at, given: given)
+                ?? "\(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) \(count == 1 ? "was" : "were") killed")
             affected = service
         case .cacheFlush(let service):
             text = "At {0}, the cache of \(service) was flushed"
         case .pause(let service, let count):
             // As many as the engine paused (events.jsonl), not the count asked for: "1000
             // instances of api paused" was told of a service that had 4.
-            let paused = tally.count(.instancePaused, service, at: at)
-            // (A story read from a series without its event log takes the count as asked.)
-            if paused < count, !events.isEmpty {
-                let n = "\(paused == 0 ? "no" : "{\(figures.count)}") \(paused == 1 ? "instance" : "instances")"
-                if paused > 0 { figures.append(.given(Double(paused), .count, "instance_paused events at \(Format.clock(at))")) }
-                text = "At {0}, a pause of \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) found \(n) to pause\(lasting)"
-            } else {
-                text = "At {0}, \(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) paused\(lasting)"
-            }
+            text = "At {0}, " + (asFound(.instancePaused, "pause", service, count, tally: tally, at: at, given: given)
+                ?? "\(given(Double(count), .count, "count")) \(count == 1 ? "instance" : "instances") of \(service) paused") + lasting
             affected = service
         case .scale(let service, let to):
             text = "At {0}, an operator scaled \(service) to \(given(Double(to), .count, "to")) \(Format.noun(to, "instance"))"
@@ -539,6 +526,21 @@ extension StoryData {
         }
 
         func count(_ kind: RunEventKind, _ subject: String, at time: Double) -> Int { counts[Self.key(kind, subject, time)] ?? 0 }
+    }
+
+    /// "a kill of 3 instances of api found 2 instances to kill" when the engine acted on fewer
+    /// instances than `count` asked (the `kind` events it logged at `at`), with the figures it
+    /// prints appended; nil when it found them all, or when the story has no event log (a
+    /// series read alone takes the count as asked).
+    func asFound(
+        _ kind: RunEventKind, _ verb: String, _ service: String, _ count: Int, tally: EventTally, at: Double,
+        given: (Double, FigureUnit, String) -> String
+    ) -> String? {
+        let found = tally.count(kind, service, at: at)
+        guard found < count, !events.isEmpty else { return nil }
+        let asked = given(Double(count), .count, "count")
+        let n = found == 0 ? "no instances" : "\(given(Double(found), .count, "count found (\(kind.rawValue) events)")) \(found == 1 ? "instance" : "instances")"
+        return "a \(verb) of \(asked) \(count == 1 ? "instance" : "instances") of \(service) found \(n) to \(verb)"
     }
 
     /// A timeline event as a noun phrase: "the outage of api", "the errors of db".
