@@ -70,7 +70,7 @@ public struct RunAnalysis: Sendable {
         // 2m20s, "healthy again before the last fault ended" (a kill at 8m never simulated).
         // A run stopped before any fault began keeps them all: its ending says it stopped before
         // them, where "with no fault at all" would tell of a scenario without any.
-        let all = spec.timeline.filter(\.enabled)
+        let all = spec.timeline.filter { $0.enabled && !$0.changesNothing }
         let reached = all.filter { $0.at.seconds <= result.endSeconds + 1e-9 }
         let faults = (reached.isEmpty ? all : reached).map { FaultWindow(start: $0.at.seconds, end: Self.effectEnd(of: $0, in: spec).seconds) }
         self.intervals = intervals

@@ -327,4 +327,24 @@ struct StoryProbeTests {
             ).replacingOccurrences(of: "seed: 3", with: "seed: 8"))
         #expect(flat.contains("having scaled in to as few as 1 on the way."), "\(flat)")
     }
+
+    /// A retry storm after a spike holds api down; at 5m of a 6m run an operator sets the queue
+    /// capacity to the value it already has. Counted as a fault, that `set` moved the last
+    /// fault's end to 5m and the run read "whether the system would have come back ... was not
+    /// seen", with the set credited with "goodput averaged 0.00/s".
+    @Test("A set of the value a key already has changes nothing and is no fault")
+    func noOpSet() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 600/s }, timeout: 1s, retry: { max_attempts: 4, on: [timeout, error] } }",
+                services: "  api: { instances: 4, workers: 8, service_time: { dist: lognormal, mean: 40ms, cv: 1.0 }, queue: { capacity: 1000 } }",
+                timeline: """
+                      - { at: 2m, for: 10s, kind: load_spike, client: users, factor: 2 }
+                      - { at: 5m, kind: set, path: services.api.queue.capacity, value: 1000 }
+                    """, duration: "6m"
+            ).replacingOccurrences(of: "seed: 3", with: "seed: 42"))
+        #expect(flat.contains("outcome: metastable"), "\(flat)")
+        #expect(flat.contains("to 1000, the value it already had: nothing changed, and the verdict does not count it as a fault"), "\(flat)")
+        #expect(!flat.contains("was not seen"), "\(flat)")
+    }
 }

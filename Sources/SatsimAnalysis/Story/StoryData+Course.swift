@@ -379,6 +379,7 @@ extension StoryData {
             affected = service
         case .set(let change):
             text = "At {0}, an operator set \(change.path) to \(change.value)\(lasting)\(event.duration == nil ? "" : ", then back")"
+            if event.changesNothing { text += ", the value it already had: nothing changed, and the verdict does not count it as a fault" }
             let parts = change.path.split(separator: ".")
             if parts.count == 3, parts[0] == "services", parts[2] == "instances" { affected = String(parts[1]) }
         }

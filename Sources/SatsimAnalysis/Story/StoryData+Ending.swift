@@ -353,7 +353,7 @@ extension StoryData {
     /// `for`), named as ``operatorChangeName(_:)`` names it; nil when there is none.
     var lastingOperatorChange: String? {
         let lasting = spec.timeline.filter { event in
-            guard event.enabled, event.at.seconds <= endSeconds + 1e-9 else { return false }
+            guard event.enabled, !event.changesNothing, event.at.seconds <= endSeconds + 1e-9 else { return false }
             switch event.action {
             case .scale: return true
             case .set: return event.duration == nil

@@ -230,4 +230,13 @@ extension TimelineEventSpec {
         default: return false
         }
     }
+
+    /// Whether the event is a `set` of the value its key already had (the same text): it
+    /// changes nothing, so the verdict does not count it as a fault. Counted, one at 5m in a
+    /// run of 6m moved the last fault's end there and hid a metastable failure ("whether the
+    /// system would have come back ... was not seen").
+    public var changesNothing: Bool {
+        guard case .set(let change) = action, let previous = resolved?.previousValue else { return false }
+        return previous == change.value
+    }
 }
