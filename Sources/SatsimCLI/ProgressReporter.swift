@@ -95,7 +95,9 @@ final class ProgressReporter: @unchecked Sendable {
             case .runs:
                 return "\(label): \(Int(done)) of \(Int(total)) runs in \(Self.duration(elapsed)) (\(Self.decimal(rate)) runs/s)"
             case .simulatedSeconds(let decimals):
-                return "\(label): \(StoryClock.text(done, decimals: decimals)) simulated in \(Self.duration(elapsed)) (\(Self.decimal(rate))x real time)"
+                // A run that stopped within its first second shows milliseconds, not "0s".
+                let shown = done > 0 && done < 1 ? max(decimals, 3) : decimals
+                return "\(label): \(StoryClock.text(done, decimals: shown)) simulated in \(Self.duration(elapsed)) (\(Self.decimal(rate))x real time)"
             }
         }
         let width = 24
@@ -123,7 +125,16 @@ final class ProgressReporter: @unchecked Sendable {
         return String(format: "%dh%02dm", s / 3600, (s % 3600) / 60)
     }
 
+    /// `123`, `3.1`, and two significant digits below 0.1 (`0.016`), never a `0.0` for a rate
+    /// above nothing.
     static func decimal(_ x: Double) -> String {
-        x >= 100 ? String(Int(x.rounded())) : String(format: "%.1f", x)
+        guard x.isFinite else { return "-" }
+        if x >= 100 { return String(Int(x.rounded())) }
+        if x > 0 && x < 0.1 {
+            // Two significant digits, written out (0.016, 0.0000021), at most nine decimals.
+            let places = min(9, 1 - Int(log10(x).rounded(.down)))
+            return String(format: "%.\(places)f", x)
+        }
+        return String(format: "%.1f", x)
     }
 }

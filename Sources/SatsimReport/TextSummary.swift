@@ -11,7 +11,7 @@ public enum TextSummary {
     ) -> String {
         var out = ""
         let verdict = analysis.verdict
-        out += "\(spec.name) (seed \(spec.seed)): \(duration(spec.duration)) simulated"
+        out += "\(spec.name) (seed \(spec.seed)): \(simulated(spec: spec, result: result))"
         if spec.warmup > .zero { out += ", first \(duration(spec.warmup)) warmup" }
         out += "\n"
         // The variant and overrides, so that two runs of one file printed side by side can be told apart.
@@ -134,6 +134,14 @@ public enum TextSummary {
     }
 
     /// A span in the largest whole unit that writes it exactly (`6m`, `90s`, `1.5s`).
+    /// `6m simulated`, or for a run a limit stopped `0.009999996s of 1h simulated (a limit
+    /// stopped it)`, at the time the limit's message names: the header said "1h simulated" of a
+    /// run that reached 10 ms.
+    static func simulated(spec: ScenarioSpec, result: SimulationResult) -> String {
+        guard let limit = result.limitHit else { return "\(duration(spec.duration)) simulated" }
+        return "\(limit.at.description) of \(duration(spec.duration)) simulated (a limit stopped it)"
+    }
+
     static func duration(_ t: SimTime) -> String {
         let ns = t.nanoseconds
         let second: Int64 = 1_000_000_000

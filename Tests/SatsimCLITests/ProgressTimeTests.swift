@@ -72,3 +72,25 @@ struct ProgressTimeTests {
         #expect(given.limits.maxEvents == 2_000_000_000)
     }
 }
+
+/// A run a limit stopped within its first second (health probes every microsecond that restart
+/// the instances): the progress line said "0s simulated ... (0.0x real time)" and the header
+/// "1h simulated" of a run that reached 10 ms.
+@Suite("A run stopped within its first second")
+struct SubSecondStopTests {
+    @Test("The final line shows milliseconds and a rate above nothing")
+    func subSecondFinalLine() {
+        let progress = ProgressReporter(label: "run", total: 3600, unit: .simulatedSeconds(clockDecimals: 0), interactive: false)
+        progress.update(to: 0.009999996)
+        let line = progress.line(now: Date(), final: true)
+        #expect(line.hasPrefix("run: 0.009s simulated in "), "\(line)")
+        #expect(!line.contains("(0.0x"), "\(line)")
+    }
+
+    @Test("Small rates keep two significant digits", arguments: [
+        (0.016, "0.016"), (0.0000021, "0.0000021"), (0.1, "0.1"), (3.14, "3.1"), (250.4, "250"), (0, "0.0"),
+    ])
+    func decimals(value: Double, expected: String) {
+        #expect(ProgressReporter.decimal(value) == expected)
+    }
+}

@@ -347,4 +347,30 @@ struct StoryProbeTests {
         #expect(flat.contains("to 1000, the value it already had: nothing changed, and the verdict does not count it as a fault"), "\(flat)")
         #expect(!flat.contains("was not seen"), "\(flat)")
     }
+
+    /// Health probes every microsecond restart every instance before it finishes any work; the
+    /// event budget stops the run at 10 ms of an hour. The header said "1h simulated", the verdict
+    /// "the design cannot carry its baseline load" of a service 0.3% busy, and the stop "at 0s".
+    @Test("A run stopped at 10 ms by a limit says so, and blames no lack of capacity")
+    func subSecondStop() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: Probes every microsecond, each restarting its instance.
+            duration: 1h
+            clients:
+              web: { target: api, arrival: { process: poisson, rate: 10/s } }
+            services:
+              api:
+                instances: 50
+                workers: 4
+                service_time: { dist: exponential, mean: 50ms }
+                boot_time: 1us
+                health_check: { interval: 1us, timeout: 1us, unhealthy_after: 1, healthy_after: 1, action: restart }
+            """, flags: ["--max-events", "1000000"], status: 1)
+        #expect(flat.contains("probe (seed 1): 0.009999996s of 1h simulated (a limit stopped it)"), "\(flat)")
+        #expect(!flat.contains("cannot carry its baseline load"), "\(flat)")
+        #expect(flat.contains("not one attempt ended there, so what held the requests was not a lack of capacity"), "\(flat)")
+        #expect(flat.contains("The run stopped at 0.009s, at a limit"), "\(flat)")
+    }
 }

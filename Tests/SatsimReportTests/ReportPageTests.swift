@@ -98,6 +98,10 @@ struct ReportPageTests {
         #expect(message.contains("of simulated time"))
         #expect(page.contains("Partial results: \(message)."))
         #expect(!page.contains("(stopped at "))
+        // The header names the simulated time reached, the limit message's, not the duration.
+        if let at = run.result.limitHit?.at {
+            #expect(page.contains("\(at.description) of \(TextSummary.duration(run.spec.duration)) simulated (a limit stopped it)"))
+        }
     }
 
     @Test("report.html of a small run matches its golden file")

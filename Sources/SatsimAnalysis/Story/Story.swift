@@ -72,7 +72,10 @@ public struct Story: Sendable, Hashable {
         // Every time of the story by one rule: whole seconds, or as many decimals as the
         // metrics interval needs for its windows' bounds to print exactly, and the duration for
         // the run's end (a run stopped at a limit before a 20.5 s end names its stop in tenths).
-        let decimals = StoryClock.decimals(for: data.spec)
+        // A run stopped at a limit within its first second names its stop to the millisecond
+        // ("The run stopped at 0s" was told of a run stopped at 0.009999996 s).
+        let decimals = data.stoppedAtLimit && data.endSeconds < 1
+            ? max(StoryClock.decimals(for: data.spec), 3) : StoryClock.decimals(for: data.spec)
         self.findings = order.map { findings[$0].printingTimes(decimals: decimals) }
         candidates = candidates.map { $0.printingTimes(decimals: decimals) }
     }

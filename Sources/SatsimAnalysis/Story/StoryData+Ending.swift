@@ -247,12 +247,24 @@ extension StoryData {
                 let endedColumns = clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts") + clientColumns("rejected")
                 let kinds = [("timeouts", "timed out"), ("errors", "got an error"), ("rejected", "were rejected before being sent")]
                     .map { kind in (kind.1, figure(.quotient(.total(clientColumns(kind.0)), .total(endedColumns)), .share, over: base)) }
+                let who = spec.services.count == 1 ? busiest.0 : "the busiest service, \(busiest.0),"
                 if let worst = kinds.max(by: { $0.1.value < $1.1.value }), worst.1.value > 0 {
                     figures += [busiest.1, worst.1]
                     return [
                         Finding(
                             .ending, time: warmup, window: base, figures: figures,
-                            template: "Even before any fault, fewer than {0} of requests succeeded, though \(spec.services.count == 1 ? busiest.0 : "the busiest service, \(busiest.0),") was {1} busy {window}: {2} of the attempts that ended \(worst.0), so what failed them was not a lack of capacity.")
+                            template: "Even before any fault, fewer than {0} of requests succeeded, though \(who) was {1} busy {window}: {2} of the attempts that ended \(worst.0), so what failed them was not a lack of capacity.")
+                    ]
+                }
+                // Not one attempt ended (instances restarted by their health checks before
+                // finishing any work; a hang with no timeout): "the design cannot carry its
+                // baseline load" was told of a service 0.3% busy.
+                if figure(.total(endedColumns), .count, over: base).value == 0 {
+                    figures += [busiest.1]
+                    return [
+                        Finding(
+                            .ending, time: warmup, window: base, figures: figures,
+                            template: "Even before any fault, fewer than {0} of requests succeeded, though \(who) was {1} busy {window}: not one attempt ended there, so what held the requests was not a lack of capacity.")
                     ]
                 }
             }

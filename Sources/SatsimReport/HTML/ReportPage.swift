@@ -38,7 +38,7 @@ public enum ReportPage {
             <header>
             <p class="kicker">satsim run report</p>
             <h1>\(e(spec.name))</h1>
-            <p class="meta">\(e(meta(spec: spec)))</p>
+            <p class="meta">\(e(meta(spec: spec, result: result)))</p>
             \(provenanceLine(provenance, names: names))</header>
 
             """
@@ -110,8 +110,8 @@ public enum ReportPage {
     }
 
     /// `seed 42 · 6m simulated · first 30s warmup · metrics every 1s`.
-    static func meta(spec: ScenarioSpec) -> String {
-        var parts = ["seed \(spec.seed)", "\(TextSummary.duration(spec.duration)) simulated"]
+    static func meta(spec: ScenarioSpec, result: SimulationResult) -> String {
+        var parts = ["seed \(spec.seed)", TextSummary.simulated(spec: spec, result: result)]
         if spec.warmup > .zero { parts.append("first \(TextSummary.duration(spec.warmup)) warmup") }
         parts.append("metrics every \(TextSummary.duration(spec.metricsInterval))")
         return parts.joined(separator: " \u{00B7} ")
@@ -242,7 +242,10 @@ public enum ReportPage {
                 return "Before any fault, the p99 latency was \(seconds(base)), above the SLO's "
                     + "\(seconds(bound)): the design cannot carry its baseline load within its objective."
             }
-            return "Before any fault, fewer than \(healthy) of the requests succeeded: the design cannot carry its baseline load."
+            // Not "the design cannot carry its baseline load": requests also fail at their
+            // baseline load with the services nearly idle (a timeout shorter than the work,
+            // instances restarted by their health checks); the story says which.
+            return "Before any fault, fewer than \(healthy) of the requests succeeded: the design fails at its baseline load (the story says what failed the requests)."
         }
     }
 
