@@ -9,6 +9,16 @@ public struct RunAnalysis: Sendable {
     /// The windows health was judged on, after warmup, in order (DESIGN.md, "Outcomes").
     public var windows: [HealthWindow]
     public var faults: [FaultWindow]
+    /// How far each rolling deploy got (``SimulationResult/deploys``), for ``effectEnd(of:in:)``.
+    public var deploys: [Int: DeployProgress] = [:]
+
+    /// ``effectEnd(of:in:deploy:)`` with this run's deploys: a deploy ends when the last batch
+    /// it actually restarted has booted.
+    public func effectEnd(of event: TimelineEventSpec, in spec: ScenarioSpec) -> SimTime {
+        guard case .deploy = event.action, !deploys.isEmpty,
+              let index = spec.timeline.firstIndex(of: event) else { return Self.effectEnd(of: event, in: spec) }
+        return Self.effectEnd(of: event, in: spec, deploy: deploys[index])
+    }
 
     /// When a timeline event stops disturbing the system, so that the verdict counts operator
     /// actions as faults until then (DESIGN.md, "Outcomes"): a fault's `for` window; for a step
@@ -18,15 +28,26 @@ public struct RunAnalysis: Sendable {
     /// changes an instance count). A cache flush, and a `set` of any other setting, act at once:
     /// what they leave behind (a cold cache, a new configuration settling) is what the recovery
     /// time measures, as for a deploy's cold caches.
-    public static func effectEnd(of event: TimelineEventSpec, in spec: ScenarioSpec) -> SimTime {
+    ///
+    /// A deploy restarts, at each step, the instances running then, which a scale or an
+    /// autoscaler may have changed since the start: `deploy` (the run's ``DeployProgress``) gives
+    /// the batches it restarted. Without it (a run stopped before the deploy began), or for a
+    /// deploy a limit stopped midway, the batches of the scenario's starting instance count
+    /// stand in, or the batches restarted so far if more. "The deploy was over" was told at
+    /// 2m10s of a deploy whose third batch booted at 3m10s, api having been scaled from 2 to 6.
+    public static func effectEnd(of event: TimelineEventSpec, in spec: ScenarioSpec, deploy: DeployProgress? = nil) -> SimTime {
         func boot(_ name: String) -> SimTime { spec.service(named: name)?.bootTime ?? .zero }
         switch event.action {
         case .kill(let name, _), .scale(let name, _):
             return event.end + boot(name)
         case .deploy(let name, let batch, let every):
             guard let service = spec.service(named: name) else { return event.end }
-            let batches = (service.instances + max(batch, 1) - 1) / max(batch, 1)
-            return event.at + SimTime(nanoseconds: every.nanoseconds * Int64(max(batches - 1, 0))) + service.bootTime
+            let planned = (service.instances + max(batch, 1) - 1) / max(batch, 1)
+            let batches = deploy.map { $0.finished ? $0.batches : max($0.batches, planned) } ?? planned
+            // A deploy that found nothing to restart restarted nothing: it ends as it begins.
+            guard batches > 0 else { return event.at }
+            let (span, overflow) = every.nanoseconds.multipliedReportingOverflow(by: Int64(batches - 1))
+            return event.at + SimTime(nanoseconds: overflow ? .max : span) + service.bootTime
         case .set(let change):
             let parts = change.path.split(separator: ".")
             if parts.count == 3, parts[0] == "services", parts[2] == "instances" {
@@ -72,7 +93,12 @@ public struct RunAnalysis: Sendable {
         // them, where "with no fault at all" would tell of a scenario without any.
         let all = spec.timeline.filter { $0.enabled && !$0.changesNothing }
         let reached = all.filter { $0.at.seconds <= result.endSeconds + 1e-9 }
-        let faults = (reached.isEmpty ? all : reached).map { FaultWindow(start: $0.at.seconds, end: Self.effectEnd(of: $0, in: spec).seconds) }
+        let deploys = result.deploys
+        let faults = (reached.isEmpty ? all : reached).map { event in
+            let index = spec.timeline.firstIndex(of: event)
+            return FaultWindow(start: event.at.seconds, end: Self.effectEnd(of: event, in: spec, deploy: index.flatMap { deploys[$0] }).seconds)
+        }
+        self.deploys = deploys
         self.intervals = intervals
         self.faults = faults
         let judged = OutcomeClassifier.judge(

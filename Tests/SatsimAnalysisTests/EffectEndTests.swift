@@ -38,4 +38,20 @@ struct EffectEndTests {
         let deploy = TimelineEventSpec(at: SimTime(seconds: 60), action: .deploy(service: "api", batch: 2, every: SimTime(seconds: 30)))
         #expect(RunAnalysis.effectEnd(of: deploy, in: Self.spec) == SimTime(seconds: 140))
     }
+
+    @Test("A deploy ends after the batches it restarted: more after a scale-out, fewer after a scale-in, none when none ran")
+    func deployAsRun() {
+        let deploy = TimelineEventSpec(at: SimTime(seconds: 60), action: .deploy(service: "api", batch: 2, every: SimTime(seconds: 30)))
+        func end(_ progress: DeployProgress?) -> SimTime { RunAnalysis.effectEnd(of: deploy, in: Self.spec, deploy: progress) }
+        // Scaled to 9 before it began: five batches, 60 ... 180 s; the last boots by 200 s.
+        #expect(end(DeployProgress(batches: 5, finished: true)) == SimTime(seconds: 200))
+        // Scaled in to 2: one batch, booted by 80 s.
+        #expect(end(DeployProgress(batches: 1, finished: true)) == SimTime(seconds: 80))
+        // Nothing running when it began: it restarted nothing and ends as it begins.
+        #expect(end(DeployProgress(batches: 0, finished: true)) == SimTime(seconds: 60))
+        // A limit stopped the run after its first batch: the planned three batches stand in.
+        #expect(end(DeployProgress(batches: 1, finished: false)) == SimTime(seconds: 140))
+        // Without progress (the run never reached it), the scenario's 5 instances: 140 s.
+        #expect(end(nil) == SimTime(seconds: 140))
+    }
 }

@@ -373,4 +373,24 @@ struct StoryProbeTests {
         #expect(flat.contains("not one attempt ended there, so what held the requests was not a lack of capacity"), "\(flat)")
         #expect(flat.contains("The run stopped at 0.009s, at a limit"), "\(flat)")
     }
+
+    /// An operator scales api from 2 to 6 instances, then a rolling deploy restarts them two at
+    /// a time every 30 s: three batches, the last booted at 3m10s. The deploy's end was worked
+    /// out from the scenario's starting 2 instances ("By 2m10s ... the deploy was over"), which
+    /// also moved the verdict's last fault and its recovery time.
+    @Test("A deploy after a scale ends when the last batch it restarted has booted")
+    func deployAfterScale() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 200/s }, timeout: 1s }",
+                services: "  api: { instances: 2, workers: 8, service_time: { dist: exponential, mean: 20ms }, boot_time: 10s }",
+                timeline: """
+                      - { at: 1m, kind: scale, service: api, to: 6 }
+                      - { at: 2m, kind: deploy, service: api, batch: 2, every: 30s }
+                    """, duration: "5m"
+            ).replacingOccurrences(of: "seed: 3", with: "seed: 1"))
+        #expect(flat.contains("from 2m00s to 3m10s, api had"), "\(flat)")
+        #expect(flat.contains("By 3m10s, the last batch of the rolling deploy of api had booted: the deploy was over"), "\(flat)")
+        #expect(!flat.contains("By 2m10s"), "\(flat)")
+    }
 }

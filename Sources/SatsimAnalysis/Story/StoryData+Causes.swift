@@ -72,9 +72,9 @@ extension StoryData {
         // switched off after a spike) acting in the span ended.
         let faults = spec.timeline.filter {
             $0.enabled && !$0.isOperatorChange && $0.at.seconds < window.to - 1e-9
-                && RunAnalysis.effectEnd(of: $0, in: spec).seconds > window.from + 1e-9
+                && analysis.effectEnd(of: $0, in: spec).seconds > window.from + 1e-9
         }
-        if let faultsEnd = faults.map({ RunAnalysis.effectEnd(of: $0, in: spec).seconds }).max() {
+        if let faultsEnd = faults.map({ analysis.effectEnd(of: $0, in: spec).seconds }).max() {
             let (noun, pronoun, held) =
                 faults.count == 1 ? ("the fault", "it", "the fault itself held it down")
                 : ("the faults", "they", "the faults themselves held it down")

@@ -242,7 +242,7 @@ extension StoryData {
         // A switched-off event (`enabled: false`) never happened: it is neither told nor counted.
         let enabled = spec.timeline.indices.filter { spec.timeline[$0].enabled }
         let reached = spec.timeline.enumerated().filter { $0.element.enabled && $0.element.at.seconds <= stop + 1e-9 }
-        let effectEnds = spec.timeline.map { RunAnalysis.effectEnd(of: $0, in: spec).seconds }
+        let effectEnds = spec.timeline.map { analysis.effectEnd(of: $0, in: spec).seconds }
         let lastEnd = enabled.map { effectEnds[$0] }.max()
         let lasting = enabled.filter { effectEnds[$0] > spec.timeline[$0].at.seconds + 1e-9 }
         let context = TimelineContext(self)
@@ -481,7 +481,7 @@ extension StoryData {
         for (offset, other) in spec.timeline.enumerated() where offset != index && other.enabled {
             let start = other.at.seconds
             guard start < window.to - 1e-9, start <= endSeconds + 1e-9, !context.concerned[offset].isDisjoint(with: mine) else { continue }
-            let effect = RunAnalysis.effectEnd(of: other, in: spec).seconds
+            let effect = analysis.effectEnd(of: other, in: spec).seconds
             let until = effect > start + 1e-9 ? effect : start + Self.instantEffectWindow
             guard until > window.from + 1e-9 else { continue }
             let name = eventName(other)
@@ -793,7 +793,7 @@ extension StoryData {
             guard event.enabled else { return false }
             switch event.action {
             case .outage(let name, _), .pause(let name, _):
-                return name == service && event.at.seconds <= time + 1e-9 && time <= RunAnalysis.effectEnd(of: event, in: spec).seconds + 1e-9
+                return name == service && event.at.seconds <= time + 1e-9 && time <= analysis.effectEnd(of: event, in: spec).seconds + 1e-9
             default:
                 return false
             }

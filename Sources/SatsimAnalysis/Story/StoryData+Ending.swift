@@ -118,7 +118,7 @@ extension StoryData {
             } else if let since = verdict.healthySince, since < end - spec.metricsInterval.seconds - 1e-9, since > (firstFault ?? warmup),
                       spec.timeline.contains(where: {
                           $0.enabled && !$0.isOperatorChange && $0.at.seconds <= since
-                              && RunAnalysis.effectEnd(of: $0, in: spec).seconds > since + spec.metricsInterval.seconds
+                              && analysis.effectEnd(of: $0, in: spec).seconds > since + spec.metricsInterval.seconds
                       }) {
                 // Healthy again well before the last fault ended (an autoscaler catching up with a
                 // long spike): "By the time the last fault ended, at 13m00s, the system was

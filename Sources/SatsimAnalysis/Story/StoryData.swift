@@ -66,7 +66,7 @@ public struct StoryData: Sendable {
     /// the fault lasted until 4m00s.
     public var lastFaultEnded: String {
         guard let last = lastFaultEnd else { return "the last fault ended" }
-        let events = spec.timeline.filter { $0.enabled && abs(RunAnalysis.effectEnd(of: $0, in: spec).seconds - last) < 1e-9 }
+        let events = spec.timeline.filter { $0.enabled && abs(analysis.effectEnd(of: $0, in: spec).seconds - last) < 1e-9 }
         guard let first = events.first, events.allSatisfy(\.isOperatorChange) else { return "the last fault ended" }
         let instant = last <= first.at.seconds + 1e-9
         switch first.action {

@@ -39,6 +39,8 @@ public final class Simulation: EventProcessor {
     var activeSpikes: [Int] = []
     /// What happened, in time order (faults, instances, breakers): rare, so kept as a list.
     var runEvents: [RunEvent] = []
+    /// ``SimulationResult/deploys``.
+    var deploys: [Int: DeployProgress] = [:]
     /// One per time-series row: see ``SimulationResult/successLatency``.
     var successLatency: [CompactLatencyHistogram] = []
     var prepared = false

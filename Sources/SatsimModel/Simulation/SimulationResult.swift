@@ -23,4 +23,22 @@ public struct SimulationResult: Sendable {
     public var successLatency: [CompactLatencyHistogram]
     /// Each client's figures per cohort, when a fault of the timeline has a `share` (else empty).
     public var cohorts: [ClientCohorts] = []
+    /// Each rolling deploy the run began, by its index in the timeline: how many batches it
+    /// restarted and whether it restarted its last. A deploy restarts the instances running at
+    /// each step, which a scale or an autoscaler may have changed since the scenario's start, so
+    /// its end (``RunAnalysis/effectEnd(of:in:deploy:)``) is read from here.
+    public var deploys: [Int: DeployProgress] = [:]
+}
+
+/// How far a rolling deploy got (``SimulationResult/deploys``).
+public struct DeployProgress: Sendable, Hashable {
+    /// Batches restarted, the first included.
+    public var batches: Int
+    /// Whether the last batch was restarted (no instance was left to restart after it).
+    public var finished: Bool
+
+    public init(batches: Int, finished: Bool) {
+        self.batches = batches
+        self.finished = finished
+    }
 }

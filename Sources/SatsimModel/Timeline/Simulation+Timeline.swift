@@ -250,10 +250,16 @@ extension Simulation {
         let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
         let targets = range.filter { instances[$0].lifecycle != .stopped }
         let from = batch * size
-        guard from < targets.count else { return }
+        guard from < targets.count else {
+            // Nothing left to restart (none running, or the service shrank since the last
+            // batch): the deploy is over, after the batches it restarted.
+            deploys[index] = DeployProgress(batches: batch, finished: true)
+            return
+        }
         for instance in targets[from..<min(from + size, targets.count)] {
             kill(service: s, instance: instance, reason: "restarted by a rolling deploy (batch \(batch + 1))")
         }
+        deploys[index] = DeployProgress(batches: batch + 1, finished: from + size >= targets.count)
         if from + size < targets.count {
             calendar.schedule(at: now + every, kind: EventKind.deployStep.rawValue, target: UInt32(index), slot: UInt32(batch + 1))
         }
