@@ -393,4 +393,26 @@ struct StoryProbeTests {
         #expect(flat.contains("By 3m10s, the last batch of the rolling deploy of api had booted: the deploy was over"), "\(flat)")
         #expect(!flat.contains("By 2m10s"), "\(flat)")
     }
+
+    /// A 25 ms timeout on 20 ms of work: retries make up about a quarter of the attempts from
+    /// the start. A harmless kill at 1m was followed by "retries made up 26.3% of the attempts
+    /// sent", as if it had set them off; they had been 26.6% since warmup.
+    @Test("Retries at their level before the fault are not told as the fault's doing")
+    func retriesBeforeFault() throws {
+        let flat = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 100/s }, timeout: 25ms, retry: { max_attempts: 3, on: [timeout] } }",
+                services: "  api: { instances: 4, workers: 8, service_time: { dist: exponential, mean: 20ms }, boot_time: 10s }",
+                timeline: "  - { at: 1m, kind: kill, service: api, count: 1 }", duration: "3m", warmup: "20s"
+            ).replacingOccurrences(of: "seed: 3", with: "seed: 5"))
+        #expect(!flat.contains("retries made up"), "\(flat)")
+        // A fault that doubles them is told, with the level before it.
+        let doubled = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 100/s }, timeout: 25ms, retry: { max_attempts: 4, on: [timeout] } }",
+                services: "  api: { instances: 4, workers: 8, service_time: { dist: exponential, mean: 20ms }, boot_time: 10s }",
+                timeline: "  - { at: 1m, for: 30s, kind: latency, service: api, add: { dist: constant, value: 30ms } }", duration: "3m", warmup: "20s"
+            ).replacingOccurrences(of: "seed: 3", with: "seed: 5"))
+        #expect(doubled.contains("From 1m00s to 1m01s, retries rose to 74.4% of the attempts sent: 340 attempts/s for 87.0 new requests/s, against 27.9% before the first fault."), "\(doubled)")
+    }
 }

@@ -643,19 +643,33 @@ extension StoryData {
     func retriesFinding() -> Finding? {
         let retries = values(clientColumns("retries")), attempts = values(clientColumns("attempts"))
         let from = firstFault ?? warmup
+        let shareMeasure = StoryMeasure.quotient(.total(clientColumns("retries")), .total(clientColumns("attempts")))
+        // Retries already a quarter of the attempts before the first fault (a timeout shorter
+        // than the work): the fault did not set them off. "Retries made up 26.3%" was told at a
+        // kill where they had made up 26.6% since warmup. As for timeouts, the story then tells
+        // when the share rose to twice its level before the fault, if it did.
+        var before: StoryFigure?
+        if firstFault != nil, let baseline = baselineWindow {
+            let level = figure(.over(shareMeasure, baseline), .share, over: baseline)
+            if level.value >= Self.retryShare { before = level }
+        }
+        let threshold = before.map { 2 * $0.value } ?? Self.retryShare
         guard let i = ends.indices.first(where: {
-            ends[$0] > from + 1e-9 && attempts[$0] > 0 && retries[$0] / attempts[$0] >= Self.retryShare
+            ends[$0] > from + 1e-9 && attempts[$0] > 0 && retries[$0] / attempts[$0] >= threshold
         }) else { return nil }
         let window = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
+        var figures = [
+            figure(shareMeasure, .share, over: window),
+            figure(.rate(clientColumns("attempts")), .rate, over: window),
+            figure(.rate(clientColumns("requests")), .rate, over: window),
+        ]
+        var template = "{window}, retries made up {0} of the attempts sent: {1} attempts/s for {2} new requests/s."
+        if let before {
+            figures.append(before)
+            template = "{window}, retries rose to {0} of the attempts sent: {1} attempts/s for {2} new requests/s, against {3} before \(firstFaultName)."
+        }
         // Told after the fault that starts the search even when its interval began before it.
-        return Finding(
-            .retries, time: max(window.from, from), window: window,
-            figures: [
-                figure(.quotient(.total(clientColumns("retries")), .total(clientColumns("attempts"))), .share, over: window),
-                figure(.rate(clientColumns("attempts")), .rate, over: window),
-                figure(.rate(clientColumns("requests")), .rate, over: window),
-            ],
-            template: "{window}, retries made up {0} of the attempts sent: {1} attempts/s for {2} new requests/s.")
+        return Finding(.retries, time: max(window.from, from), window: window, figures: figures, template: template)
     }
 
     // MARK: - Health checks, breakers, autoscalers
