@@ -49,11 +49,14 @@ struct StoryPluralTests {
 
     @Test("Health-check restarts")
     func restarts() {
-        let detail = { (_: Int) in "restarted by health checks" }
+        let detail = { (i: Int) in "instance \(i) restarted after failing 3 health checks in a row" }
         let one = Self.one(Self.sentences(Self.events(.instanceKilled, 1, detail: detail)), containing: "restarted")
         let two = Self.one(Self.sentences(Self.events(.instanceKilled, 2, detail: detail)), containing: "restarted")
-        #expect(one.contains("restarted 1 instance,"), "\(one)")
-        #expect(two.contains("restarted 2 instances,"), "\(two)")
+        #expect(one.contains("restarted 1 instance of api,"), "\(one)")
+        #expect(two.contains("restarted 2 instances of api,"), "\(two)")
+        // One instance restarted twice: two restarts, one instance.
+        let again = Self.one(Self.sentences(Self.events(.instanceKilled, 2, detail: { _ in "instance 0 restarted after failing 3 health checks in a row" })), containing: "restarted")
+        #expect(again.contains("restarted instances of api 2 times, 1 different instance in all"), "\(again)")
     }
 
     @Test("The noun agrees with the count as printed")

@@ -415,4 +415,82 @@ struct StoryProbeTests {
             ).replacingOccurrences(of: "seed: 3", with: "seed: 5"))
         #expect(doubled.contains("From 1m00s to 1m01s, retries rose to 74.4% of the attempts sent: 340 attempts/s for 87.0 new requests/s, against 27.9% before the first fault."), "\(doubled)")
     }
+
+    /// Two services with health checks that eject, each overloaded by its own client's spike,
+    /// two minutes apart. One sentence said "health checks began ejecting instances of finder,
+    /// front" at front's first ejection, with front's busy share for both, and only front's
+    /// panic was told.
+    @Test("Ejections and panics are told per service, each at its own first")
+    func ejectionsPerService() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: two independent services with eject health checks; a spike on each client.
+            duration: 5m
+            warmup: 30s
+            seed: 17
+            clients:
+              shop:
+                target: front
+                arrival: { process: poisson, rate: 300/s }
+                timeout: 1s
+              search:
+                target: finder
+                arrival: { process: poisson, rate: 200/s }
+                timeout: 1s
+            services:
+              front:
+                instances: 4
+                workers: 4
+                service_time: { dist: exponential, mean: 40ms }
+                queue: { capacity: 100 }
+                health_check: { interval: 2s, timeout: 300ms, unhealthy_after: 2, healthy_after: 2, action: eject, panic_threshold: 0.5 }
+              finder:
+                instances: 4
+                workers: 4
+                service_time: { dist: exponential, mean: 40ms }
+                queue: { capacity: 100 }
+                health_check: { interval: 2s, timeout: 300ms, unhealthy_after: 2, healthy_after: 2, action: eject, panic_threshold: 0.5 }
+            timeline:
+              - { at: 1m, for: 30s, kind: load_spike, client: shop, factor: 1.6 }
+              - { at: 3m, for: 30s, kind: load_spike, client: search, factor: 2.5 }
+            """)
+        #expect(flat.contains("At 1m03s, health checks began ejecting instances of front that were too busy to answer their probes in time (front was 100% busy from 1m03s to 1m04s): 4 ejections in all."), "\(flat)")
+        #expect(flat.contains("At 3m03s, health checks began ejecting instances of finder that were too busy to answer their probes in time (finder was 100% busy from 3m03s to 3m04s): 5 ejections in all."), "\(flat)")
+        #expect(flat.contains("At 1m04s, front fell below its panic threshold"), "\(flat)")
+        #expect(flat.contains("At 3m05s, finder fell below its panic threshold"), "\(flat)")
+        #expect(!flat.contains("finder, front"), "\(flat)")
+    }
+
+    /// Health checks that restart: a latency fault makes api fail its probes, and two of its
+    /// four instances are restarted twice. "Health checks restarted 6 instances" was told of a
+    /// service of 4.
+    @Test("Restarts and the instances they hit are counted apart")
+    func restartsCountedApart() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: a latency fault makes api fail health probes; action restart.
+            duration: 6m
+            warmup: 30s
+            seed: 21
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 350/s }
+                timeout: 1s
+                retry: { max_attempts: 2, on: [timeout, error] }
+            services:
+              api:
+                instances: 4
+                workers: 8
+                service_time: { dist: exponential, mean: 20ms }
+                queue: { capacity: 300 }
+                boot_time: 15s
+                health_check: { interval: 3s, timeout: 500ms, unhealthy_after: 2, healthy_after: 1, action: restart, panic_threshold: 0.5 }
+            timeline:
+              - { at: 2m, for: 30s, kind: latency, service: api, add: { dist: constant, value: 80ms } }
+            """)
+        #expect(flat.contains("From 2m09s, health checks restarted instances of api 6 times, 4 different instances in all"), "\(flat)")
+    }
 }

@@ -677,21 +677,41 @@ extension StoryData {
     func instanceFindings() -> [Finding] {
         var findings: [Finding] = []
         findings += ejectionFindings()
-        if let panic = events.first(where: { $0.kind == .panicStarted }),
-           let window = window(from: panic.time, to: endSeconds) {
+        // One sentence per service that panicked, at its own first panic ("finder's balancer was
+        // in panic mode 100% of the time" was a cause of a panic never told: only the first
+        // service's was).
+        let panics = events.filter { $0.kind == .panicStarted }
+        for service in Self.subjectsInOrder(panics) {
+            guard let panic = panics.first(where: { $0.subject == service }),
+                  let window = window(from: panic.time, to: endSeconds) else { continue }
             findings.append(
                 Finding(
                     .panicMode, subject: panic.subject, time: panic.time, window: window,
                     figures: [.clock(panic.time), figure(.mean(["services.\(panic.subject).panic"]), .share, over: window)],
                     template: "At {0}, \(panic.subject) fell below its panic threshold: its balancer sent work to every instance, ejected ones included, and it was in panic mode {1} of the time {window} (its count of healthy instances, which leaves the ejected out, can read zero meanwhile)."))
         }
+        // Per service, counting restarts and the instances they hit apart: "health checks
+        // restarted 6 instances" was told of a service of 4, two of them restarted twice.
         let restarts = events.filter { $0.kind == .instanceKilled && $0.detail.contains("health checks") }
-        if let first = restarts.first {
-            findings.append(
-                Finding(
-                    .healthCheckRestarts, subject: first.subject, time: first.time,
-                    figures: [.clock(first.time), .given(Double(restarts.count), .count, "events.instance_killed")],
-                    template: "From {0}, health checks restarted {1} \(restarts.count == 1 ? "instance, which lost the work it held and served" : "instances, each losing the work it held and serving") nothing until booted."))
+        for service in Self.subjectsInOrder(restarts) {
+            let mine = restarts.filter { $0.subject == service }
+            guard let first = mine.first else { continue }
+            // Each detail reads "instance K restarted after failing ...": a detail that names no
+            // instance counts as one of its own.
+            let named = mine.map { event -> String? in
+                let words = event.detail.split(separator: " ", maxSplits: 2)
+                return words.count >= 2 && words[0] == "instance" ? String(words[1]) : nil
+            }
+            let instances = Set(named.compactMap { $0 }).count + named.filter { $0 == nil }.count
+            var figures: [StoryFigure] = [.clock(first.time), .given(Double(mine.count), .count, "events.instance_killed")]
+            let template: String
+            if instances == mine.count {
+                template = "From {0}, health checks restarted {1} \(mine.count == 1 ? "instance" : "instances") of \(service), \(mine.count == 1 ? "which lost the work it held and served" : "each losing the work it held and serving") nothing until booted."
+            } else {
+                figures.append(.given(Double(instances), .count, "instances in events.instance_killed"))
+                template = "From {0}, health checks restarted instances of \(service) {1} times, {2} different \(Format.noun(instances, "instance")) in all, each restart losing the work the instance held, which served nothing until booted."
+            }
+            findings.append(Finding(.healthCheckRestarts, subject: service, time: first.time, figures: figures, template: template))
         }
         // One sentence per autoscaler: "The autoscaler of api, db made 6 scaling decisions ...,
         // asking for 1 in the last" told db's last decision as api's.
@@ -774,31 +794,43 @@ extension StoryData {
         let ejections = events.filter { $0.kind == .instanceEjected }
         let byOutliers = ejections.filter { $0.detail.contains("outlier detection") }
         let byChecks = ejections.filter { !$0.detail.contains("outlier detection") }
-        if let first = byChecks.first {
-            let services = Set(byChecks.map(\.subject)).sorted().joined(separator: ", ")
-            var figures: [StoryFigure] = [.clock(first.time), .given(Double(byChecks.count), .count, "events.instance_ejected")]
+        // One sentence per service, at its own first ejection: "health checks began ejecting
+        // instances of finder, front" dated both to front's first, two minutes before finder's,
+        // from another client's spike, with front's busy share as the evidence for both.
+        for service in Self.subjectsInOrder(byChecks) {
+            let mine = byChecks.filter { $0.subject == service }
+            guard let first = mine.first else { continue }
+            var figures: [StoryFigure] = [.clock(first.time), .given(Double(mine.count), .count, "events.instance_ejected")]
             var window: StoryWindow?
-            var template = "At {0}, health checks began ejecting instances of \(services) that failed their probes: {1} \(Format.noun(byChecks.count, "ejection")) in all."
+            var template = "At {0}, health checks began ejecting instances of \(service) that failed their probes: {1} \(Format.noun(mine.count, "ejection")) in all."
             if let i = ends.indices.first(where: { begins[$0] < first.time - 1e-9 && first.time <= ends[$0] + 1e-9 }) {
                 let interval = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
-                let busy = figure(.mean(["services.\(first.subject).utilization"]), .share, over: interval)
-                if busy.value >= Self.busyProbeUtilization, !isDownOrPaused(first.subject, at: first.time) {
+                let busy = figure(.mean(["services.\(service).utilization"]), .share, over: interval)
+                if busy.value >= Self.busyProbeUtilization, !isDownOrPaused(service, at: first.time) {
                     figures.append(busy)
                     window = interval
-                    template = "At {0}, health checks began ejecting instances of \(services) that were too busy to answer their probes in time (\(first.subject) was {2} busy {window}): {1} \(Format.noun(byChecks.count, "ejection")) in all."
+                    template = "At {0}, health checks began ejecting instances of \(service) that were too busy to answer their probes in time (\(service) was {2} busy {window}): {1} \(Format.noun(mine.count, "ejection")) in all."
                 }
             }
-            findings.append(Finding(.ejections, subject: services, time: first.time, window: window, figures: figures, template: template))
+            findings.append(Finding(.ejections, subject: service, time: first.time, window: window, figures: figures, template: template))
         }
-        if let first = byOutliers.first {
-            let services = Set(byOutliers.map(\.subject)).sorted().joined(separator: ", ")
+        for service in Self.subjectsInOrder(byOutliers) {
+            let mine = byOutliers.filter { $0.subject == service }
+            guard let first = mine.first else { continue }
             findings.append(
                 Finding(
-                    .ejections, subject: services, time: first.time,
-                    figures: [.clock(first.time), .given(Double(byOutliers.count), .count, "events.instance_ejected (outlier detection)")],
-                    template: "At {0}, outlier detection began ejecting instances of \(services) that failed requests several times in a row: {1} \(Format.noun(byOutliers.count, "ejection")) in all."))
+                    .ejections, subject: service, time: first.time,
+                    figures: [.clock(first.time), .given(Double(mine.count), .count, "events.instance_ejected (outlier detection)")],
+                    template: "At {0}, outlier detection began ejecting instances of \(service) that failed requests several times in a row: {1} \(Format.noun(mine.count, "ejection")) in all."))
         }
         return findings
+    }
+
+    /// The events' subjects, each once, in the order of their first event.
+    static func subjectsInOrder(_ events: [RunEvent]) -> [String] {
+        var seen: [String] = []
+        for event in events where !seen.contains(event.subject) { seen.append(event.subject) }
+        return seen
     }
 
     /// Whether an outage or a pause of `service` is in effect at `time`.
