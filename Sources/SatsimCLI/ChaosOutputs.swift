@@ -111,7 +111,11 @@ extension ChaosRanking {
         }
         let emergent = combinations.filter(\.emergent)
         if emergent.isEmpty {
-            lines.append("No combination is emergent: every combination that fails has a smaller part that fails on its own.")
+            // Said only when some combination fails: with none failing, "every combination that
+            // fails has a smaller part that fails" was true of nothing.
+            lines.append(combinations.contains { $0.failing > 0 }
+                ? "No combination is emergent: every combination that fails has a smaller part that fails on its own."
+                : "No combination is emergent: none ends metastable or degraded in any run.")
         }
         let byFaults = Dictionary(uniqueKeysWithValues: combinations.map { ($0.faults, $0) })
         for e in emergent {

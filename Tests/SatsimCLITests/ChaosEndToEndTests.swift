@@ -224,4 +224,25 @@ struct ChaosEndToEndTests {
         let output = try CLIHarness.run(["chaos", plain])
         #expect(output.status == 2 && output.stderr.contains("plain.yaml:1:1: error: no `chaos` block"))
     }
+
+    /// With the harmless burst alone (and a kill the service shrugs off), nothing fails: "every
+    /// combination that fails has a smaller part that fails on its own" was printed of none.
+    @Test func nothingFailingSaysSo() throws {
+        let harmless = Self.base + """
+            chaos:
+              at: 10s
+              max_together: 2
+              replications: 2
+              faults:
+                - { for: 5s, kind: load_spike, client: users, factor: 1.05, label: harmless }
+                - { for: 5s, kind: load_spike, client: users, factor: 1.02, label: gentler }
+
+            """
+        let file = try CLIHarness.scenarioFile(harmless, name: "harmless.yaml").path
+        let (_, output) = try Self.chaos(file, ["--jobs", "2"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("No combination is emergent: none ends metastable or degraded in any run."), "\(text)")
+        #expect(!text.contains("every combination that fails"), "\(text)")
+    }
 }
