@@ -493,4 +493,32 @@ struct StoryProbeTests {
             """)
         #expect(flat.contains("From 2m09s, health checks restarted instances of api 6 times, 4 different instances in all"), "\(flat)")
     }
+
+    /// The only fault, a 20 s outage, falls in the first minute, all warmup: the story told the
+    /// outage, then "the system stayed stable", with nothing to say the verdict never judged it.
+    @Test("A fault within warmup is said to be left out of the verdict")
+    func faultWithinWarmup() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: an outage inside warmup, then a short spike after it.
+            duration: 4m
+            warmup: 1m
+            seed: 6
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 300/s }
+                timeout: 1s
+                retry: { max_attempts: 3, on: [timeout, error] }
+            services:
+              api:
+                instances: 3
+                workers: 8
+                service_time: { dist: exponential, mean: 40ms }
+            timeline:
+              - { at: 20s, for: 20s, kind: outage, service: api, mode: blackhole }
+            """)
+        #expect(flat.contains("the system stayed stable. But the fault at 20s began and ended within warmup, which lasted to 1m00s: the verdict leaves warmup out, so it was not judged."), "\(flat)")
+    }
 }

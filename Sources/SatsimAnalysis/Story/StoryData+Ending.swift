@@ -78,6 +78,19 @@ extension StoryData {
             + "{\(first + 2)}, {\(first)} succeeded, and health is judged over all clients' requests together."
     }
 
+    /// When faults began and ended within warmup, which the verdict leaves out: "the system stayed
+    /// stable" was told of a run whose only fault, a 20 s outage, fell in its first minute of
+    /// warmup, with nothing to say it was never judged. Empty otherwise.
+    func warmupFaultsClause(_ figures: inout [StoryFigure]) -> String {
+        guard warmup > 0 else { return "" }
+        let inside = analysis.faults.filter { $0.end <= warmup + 1e-9 }
+        guard let first = inside.map(\.start).min() else { return "" }
+        let index = figures.count
+        figures += [.clock(first), .clock(warmup), .given(Double(inside.count), .count, "faults within warmup")]
+        let what = inside.count == 1 ? "the fault at {\(index)}" : "{\(index + 2)} faults, the first at {\(index)},"
+        return " But \(what) began and ended within warmup, which lasted to {\(index + 1)}: the verdict leaves warmup out, so \(inside.count == 1 ? "it was" : "they were") not judged."
+    }
+
     /// The ending: one or two findings (a metastable run also says what kind of failure it is).
     func endingFindings() -> [Finding] {
         guard verdict.notJudged == nil else { return [] }
@@ -88,7 +101,7 @@ extension StoryData {
         case .stable:
             figures = [minimum]
             let bounds = healthBounds(&figures)
-            let coarse = coarseWindowClause(&figures) + hiddenClientClause(&figures)
+            let coarse = coarseWindowClause(&figures) + hiddenClientClause(&figures) + warmupFaultsClause(&figures)
             return [
                 Finding(
                     .ending, time: endSeconds, figures: figures,
