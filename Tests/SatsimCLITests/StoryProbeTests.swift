@@ -521,4 +521,41 @@ struct StoryProbeTests {
             """)
         #expect(flat.contains("the system stayed stable. But the fault at 20s began and ended within warmup, which lasted to 1m00s: the verdict leaves warmup out, so it was not judged."), "\(flat)")
     }
+
+    /// A small client whose one-instance service fails every request from the start, beside a
+    /// big one that recovers from a short spike: "batch's requests fared worse: ... 0%
+    /// succeeded" read as the spike's aftermath, with nothing to say batch had failed all along.
+    @Test("A client that fared worse is measured against its own share before the fault")
+    func hiddenClientAgainstItsBaseline() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: a big healthy client on api; a small client on jobs falls into a retry storm after a short spike.
+            duration: 6m
+            warmup: 30s
+            seed: 42
+            clients:
+              web:
+                target: api
+                arrival: { process: poisson, rate: 600/s }
+                timeout: 1s
+              batch:
+                target: jobs
+                arrival: { process: poisson, rate: 40/s }
+                timeout: 150ms
+                retry: { max_attempts: 4, on: [timeout, error] }
+            services:
+              api:
+                instances: 4
+                workers: 16
+                service_time: { dist: exponential, mean: 20ms }
+              jobs:
+                instances: 1
+                workers: 2
+                service_time: { dist: lognormal, mean: 40ms, cv: 1.0 }
+            timeline:
+              - { at: 2m, for: 10s, kind: load_spike, client: batch, factor: 2 }
+            """)
+        #expect(flat.contains("of those that ended from 2m10s to 6m00s, 0% succeeded, against 0% before the first fault, and health is judged"), "\(flat)")
+    }
 }

@@ -328,7 +328,7 @@ struct HiddenClientStoryTests {
         #expect(flat.contains("outcome: stable"), "\(flat)")
         // Every attempt is refused during the outage: none of admin's requests that ended then succeeded.
         #expect(flat.contains("the system stayed stable. But admin's requests,"), "\(flat)")
-        #expect(flat.contains("fared worse: of those that ended from 2m00s to 4m00s, 0% succeeded, and health is judged over all clients' requests together."), "\(flat)")
+        #expect(flat.contains("fared worse: of those that ended from 2m00s to 4m00s, 0% succeeded, against 100% before the first fault, and health is judged over all clients' requests together."), "\(flat)")
     }
 
     @Test("An operator's change that stays (a 1 ms timeout for the small client) is judged from then to the end")

@@ -74,8 +74,17 @@ extension StoryData {
             .clock(worst.window.from), .clock(worst.window.to),
             figure(.quotient(.total([c + "requests"]), .total(clientColumns("requests"))), .share, over: run),
         ]
+        // Its own share before the first fault too, when it had requests end there: "fared
+        // worse ... 0% succeeded" read as the fault's aftermath of a client that had failed every
+        // request since warmup.
+        var before = ""
+        if firstFault != nil, let base = baselineWindow,
+           evaluate(.total([c + "successes", c + "failures"]), over: base) > 0 {
+            figures.append(figure(.quotient(.total([c + "successes"]), .total([c + "successes", c + "failures"])), .share, over: base))
+            before = ", against {\(first + 4)} before \(firstFaultName)"
+        }
         return " But \(Format.possessive(worst.client)) requests, {\(first + 3)} of all, fared worse: of those that ended from {\(first + 1)} to "
-            + "{\(first + 2)}, {\(first)} succeeded, and health is judged over all clients' requests together."
+            + "{\(first + 2)}, {\(first)} succeeded\(before), and health is judged over all clients' requests together."
     }
 
     /// When faults began and ended within warmup, which the verdict leaves out: "the system stayed
