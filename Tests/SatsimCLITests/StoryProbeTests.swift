@@ -558,4 +558,39 @@ struct StoryProbeTests {
             """)
         #expect(flat.contains("of those that ended from 2m10s to 6m00s, 0% succeeded, against 0% before the first fault, and health is judged"), "\(flat)")
     }
+
+    /// An autoscaled api at its max of 8 gets a rolling deploy during a spike: on average 7.6
+    /// instances, 2.8 of them booting after the deploy's restarts. "What held it down most: api
+    /// ran 7.6 instances on average, its autoscaler's max being 8" was named over the retries,
+    /// pointing the room at the max with a count of instances that served nothing.
+    @Test("An autoscaler at its max is weighed by the instances serving")
+    func autoscalerAtMaxServing() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: an autoscaled api gets a rolling deploy during a traffic spike.
+            duration: 8m
+            warmup: 30s
+            seed: 5
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 400/s }
+                timeout: 1s
+                retry: { max_attempts: 3, on: [timeout, error], backoff: { base: 100ms, multiplier: 2, cap: 2s, jitter: full } }
+            services:
+              api:
+                instances: 4
+                workers: 8
+                service_time: { dist: lognormal, mean: 50ms, cv: 1.0 }
+                queue: { capacity: 200 }
+                boot_time: 30s
+                autoscaler: { policy: target_tracking, metric: utilization, target: 0.6, interval: 15s, min: 3, max: 8, scale_in_cooldown: 2m, scale_out_cooldown: 30s }
+            timeline:
+              - { at: 2m, for: 2m, kind: load_spike, client: users, factor: 1.5 }
+              - { at: 150s, kind: deploy, service: api, batch: 2, every: 30s }
+            """)
+        #expect(!flat.contains("its autoscaler's max being 8, and"), "\(flat)")
+        #expect(flat.contains("what held it down most: 82.1% of the work api finished went to callers who had already given up (wasted work), and retries were 62.2%"), "\(flat)")
+    }
 }

@@ -218,10 +218,21 @@ extension StoryData {
             if let autoscaler = service.autoscaler {
                 let mean = figure(running, .instances, over: window)
                 if mean.value >= Double(autoscaler.max) - 0.5 {
+                    // Weighed by the instances serving: the ceiling holds capacity down only
+                    // through them. "api ran 7.6 instances on average, its autoscaler's max being
+                    // 8" was named first of a window where 2.8 of them were booting after a
+                    // deploy's restarts, and 4.75 serving.
+                    let serving = StoryMeasure.mean([s + "instances"])
+                    let served = figure(serving, .instances, over: window)
+                    var others = [mean, .given(Double(autoscaler.max), .count, "services.\(service.name).autoscaler.max")]
+                    var text = "\(service.name) ran {1} \(Format.noun(mean, "instance")) on average, its autoscaler's max being {2}"
+                    if served.value < mean.value - 0.5 {
+                        others.append(served)
+                        text = "\(service.name) had {1} \(Format.noun(mean, "instance")) on average, its autoscaler's max being {2}, of which {3} served (the others booting or ejected)"
+                    }
                     candidate(
-                        .autoscalerAtMax, service.name, weight: figure(.quotient(running, .constant(Double(autoscaler.max))), .share, over: window),
-                        others: [mean, .given(Double(autoscaler.max), .count, "services.\(service.name).autoscaler.max")],
-                        "\(service.name) ran {1} \(Format.noun(mean, "instance")) on average, its autoscaler's max being {2}")
+                        .autoscalerAtMax, service.name, weight: figure(.quotient(serving, .constant(Double(autoscaler.max))), .share, over: window),
+                        others: others, text)
                 }
             }
             if service.cache != nil, let baseline = baselineWindow {
