@@ -593,4 +593,38 @@ struct StoryProbeTests {
         #expect(!flat.contains("its autoscaler's max being 8, and"), "\(flat)")
         #expect(flat.contains("what held it down most: 82.1% of the work api finished went to callers who had already given up (wasted work), and retries were 62.2%"), "\(flat)")
     }
+
+    /// Errors on api for 30 s, then a minute and a half later a brief pause: unhealthy only
+    /// while each acted. Weighed over the whole span, healthy minute included, "what held it
+    /// down most: outlier detection kept 32.9% of api's running instances ejected" was told,
+    /// and explain, in the same output, found outlier detection protective; the faults were
+    /// never named.
+    @Test("Unhealthy only while the faults acted: the faults held it down")
+    func unhealthyOnlyDuringFaults() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: api fails 60% of attempts for 30s; a minute later one instance pauses briefly.
+            duration: 4m
+            warmup: 20s
+            seed: 11
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 300/s }
+                timeout: 500ms
+                retry: { max_attempts: 2, on: [error, timeout] }
+            services:
+              api:
+                instances: 4
+                workers: 8
+                service_time: { dist: exponential, mean: 20ms }
+                outlier_detection: { consecutive_errors: 5, interval: 5s, base_ejection_time: 20s, max_ejection_percent: 50 }
+            timeline:
+              - { at: 1m, for: 30s, kind: errors, service: api, ratio: 0.6 }
+              - { at: 150s, for: 15s, kind: pause, service: api, count: 1 }
+            """)
+        #expect(flat.contains("From 1m00s to 2m32s, the system was unhealthy 34.8% of the time, only while the faults acted, and healthy again by the time the last ended: the faults themselves held it down; beside them,"), "\(flat)")
+        #expect(!flat.contains("what held it down most"), "\(flat)")
+    }
 }
