@@ -326,7 +326,8 @@ extension ScenarioSchema {
             "requests", "attempts", "successes", "failures", "goodput_per_s", "amplification",
             "latency.mean", "latency.p50", "latency.p90", "latency.p99", "latency.max",
         ] + ["experiment", "control"].flatMap { cohort in
-            ["requests", "successes", "failures", "success_ratio", "goodput_per_s", "amplification", "latency.p99"].map {
+            ["requests", "attempts", "successes", "failures", "success_ratio", "goodput_per_s", "amplification",
+             "latency.mean", "latency.p50", "latency.p90", "latency.p99", "latency.max"].map {
                 "cohorts.\(cohort).\($0)"
             }
         },

@@ -30,11 +30,12 @@ public struct SweepFigure: Sendable, Hashable {
         case experiment, control
     }
 
-    /// A cohort figure: the ones `expect` can test (summary.json names; `success_ratio` =
-    /// successes / requests ended, as in summary.json's cohorts).
+    /// A cohort figure: every one summary.json's cohorts hold (summary.json names;
+    /// `success_ratio` = successes / requests ended, as in summary.json's cohorts).
     public enum CohortField: String, Sendable, Hashable, CaseIterable {
-        case requests, successes, failures, success_ratio, goodput_per_s, amplification
-        case latency_p99 = "latency.p99"
+        case requests, attempts, successes, failures, success_ratio, goodput_per_s, amplification
+        case latency_mean = "latency.mean", latency_p50 = "latency.p50", latency_p90 = "latency.p90"
+        case latency_p99 = "latency.p99", latency_max = "latency.max"
     }
 
     /// A service figure (summary.json names).
@@ -99,12 +100,17 @@ public struct SweepFigure: Sendable, Hashable {
             let c = cohort == .experiment ? both.experiment : both.control
             switch field {
             case .requests: value = Double(c.requests)
+            case .attempts: value = Double(c.attempts)
             case .successes: value = Double(c.successes)
             case .failures: value = Double(c.failures)
             case .success_ratio: value = c.requests > 0 ? Double(c.successes) / Double(c.requests) : nil
             case .goodput_per_s: value = c.goodputPerSecond
             case .amplification: value = c.requests > 0 ? c.amplification : nil
+            case .latency_mean: value = c.successes > 0 ? c.latency.mean : nil
+            case .latency_p50: value = c.successes > 0 ? c.latency.p50 : nil
+            case .latency_p90: value = c.successes > 0 ? c.latency.p90 : nil
             case .latency_p99: value = c.successes > 0 ? c.latency.p99 : nil
+            case .latency_max: value = c.successes > 0 ? c.latency.max : nil
             }
         case .service(let name, let field):
             guard let s = result.services.first(where: { $0.name == name }) else { return nil }
