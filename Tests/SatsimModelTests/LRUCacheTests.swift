@@ -119,4 +119,39 @@ struct LRUCacheTests {
         #expect(misses == 50, "misses \(misses), hits \(hits)")
         #expect(hits > 99_000)
     }
+
+    /// A timeline `set` of `cache.capacity` or `cache.ttl` (scenario-format.md: "change any
+    /// KEY.PATH mid-run"): a smaller cache keeps its most recently used entries and evicts the
+    /// rest at once, by the LRU rule; a larger one fills up before evicting again; a new
+    /// lifetime judges entries already stored by the age they have.
+    @Test("a resize keeps the most recently used entries; a new ttl judges stored entries by their age")
+    func resizeMidRun() {
+        var cache = LRUCache(capacity: 5, ttl: nil)
+        for key in 1...5 { cache.insert(key, now: Int64(key)) }
+        // Recency, newest first: 3, 5, 4, 2, 1.
+        let hit = cache.lookup(3, now: 10)
+        #expect(hit)
+        cache.resize(capacity: 2, ttl: nil)
+        cache.checkInvariants()
+        #expect(cache.count == 2)
+        var kept: [Bool] = []
+        for key in [5, 3, 4, 2, 1] { kept.append(cache.lookup(key, now: 11)) }
+        #expect(kept == [true, true, false, false, false])
+        // Full at 2: one more evicts the least recent (5, then 3 is newer after its hit above).
+        cache.insert(6, now: 12)
+        cache.checkInvariants()
+        var afterInsert: [Bool] = []
+        for key in [5, 3] { afterInsert.append(cache.lookup(key, now: 12)) }
+        #expect(cache.count == 2 && afterInsert == [false, true])
+        // Larger again: it fills to 4 before it evicts.
+        cache.resize(capacity: 4, ttl: nil)
+        for key in [7, 8] { cache.insert(key, now: 13) }
+        cache.checkInvariants()
+        #expect(cache.count == 4)
+        // A ttl of 5 ns set at 14: 6 (stored at 12) is fresh until 17, 3 (stored at 3) is stale now.
+        cache.resize(capacity: 4, ttl: SimTime(nanoseconds: 5))
+        let fresh = [cache.lookup(3, now: 14), cache.lookup(6, now: 16), cache.lookup(6, now: 17)]
+        #expect(fresh == [false, true, false])
+        cache.checkInvariants()
+    }
 }

@@ -10,8 +10,8 @@ import SatsimCore
 /// service may ever run has its cache, and 10,000 slots reserving a million entries each would
 /// claim hundreds of gigabytes of address space before the first request.
 struct LRUCache {
-    let capacity: Int
-    let ttl: Int64?
+    private(set) var capacity: Int
+    private(set) var ttl: Int64?
     private var index: KeyIndex
     private var keyOf: [Int] = []
     private var insertedAt: [Int64] = []
@@ -54,23 +54,58 @@ struct LRUCache {
             return
         }
         let slot: Int32
-        if let reused = free.popLast() {
+        if index.count >= capacity, tail >= 0 {
+            // Full (or over a capacity lowered mid-run, ``resize(capacity:ttl:)``): the least
+            // recently used entry makes room.
+            slot = tail
+            unlink(slot)
+            index.remove(keyOf[Int(slot)])
+        } else if let reused = free.popLast() {
             slot = reused
-        } else if keyOf.count < capacity {
+        } else {
             slot = Int32(keyOf.count)
             keyOf.append(0)
             insertedAt.append(0)
             prev.append(-1)
             next.append(-1)
-        } else {
-            slot = tail
-            unlink(slot)
-            index.remove(keyOf[Int(slot)])
         }
         keyOf[Int(slot)] = key
         insertedAt[Int(slot)] = now
         index.set(key, to: slot)
         pushFront(slot)
+    }
+
+    /// A timeline `set` of the cache's `capacity` or `ttl`: a lower capacity evicts the least
+    /// recently used entries beyond it at once; the new lifetime judges the entries already
+    /// cached too, by the age they have (counted from when each was stored).
+    mutating func resize(capacity newCapacity: Int, ttl newTTL: SimTime?) {
+        capacity = newCapacity
+        ttl = newTTL?.nanoseconds
+        while index.count > capacity, tail >= 0 {
+            let slot = tail
+            unlink(slot)
+            index.remove(keyOf[Int(slot)])
+            free.append(slot)
+        }
+    }
+
+    /// Checks that the recency list holds exactly the indexed entries, no more than the
+    /// capacity. Traps with what is wrong; tests call it.
+    func checkInvariants() {
+        var seen = 0
+        var slot = head
+        var last: Int32 = -1
+        while slot >= 0 {
+            precondition(index.slot(of: keyOf[Int(slot)]) == slot, "entry \(slot) is listed but not indexed")
+            precondition(prev[Int(slot)] == last, "entry \(slot)'s previous link is broken")
+            last = slot
+            slot = next[Int(slot)]
+            seen += 1
+            precondition(seen <= index.count, "the recency list is longer than the index")
+        }
+        precondition(last == tail, "the list's tail is \(tail), its last entry \(last)")
+        precondition(seen == index.count, "\(seen) entries listed, \(index.count) indexed")
+        precondition(index.count <= capacity, "\(index.count) entries over a capacity of \(capacity)")
     }
 
     /// Empties the cache (a flush, a restart).

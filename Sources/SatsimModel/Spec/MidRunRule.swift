@@ -76,7 +76,10 @@ public enum MidRunRule: Sendable, Hashable {
         case "cache":
             switch key.dropFirst().first {
             case "keys", "zipf": return .applies("requests from now on draw keys from the new popularity; cached entries stay")
-            default: return .refused("a cache's size and lifetime are fixed for the run (use cache_flush to empty it)")
+            case "capacity": return .applies("each instance's cache takes the new size at once: a smaller one evicts its least recently used entries beyond it")
+            case "ttl": return .applies("the new lifetime judges every entry from now on, those already cached included, by the age it has")
+            case nil: return .applies("a whole new cache block takes effect as each of its keys would")
+            default: return .refused("this cache setting has no rule for changing mid-run, so it is fixed for the run")
             }
         case "health_check": return .applies("each instance's next probe uses the new setting; a probe in flight keeps its timeout, and counts so far stay")
         case "boot_time": return .applies("instances that start booting from now on take the new time; booting ones keep theirs")

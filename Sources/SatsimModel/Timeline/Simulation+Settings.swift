@@ -102,6 +102,10 @@ extension Simulation {
         if let cache = new.cache, cache.keys != old.cache?.keys || cache.zipf != old.cache?.zipf {
             services[s].keys = ZipfSampler(n: cache.keys, exponent: cache.zipf)
         }
+        if let cache = new.cache, let before = old.cache, cache.capacity != before.capacity || cache.ttl != before.ttl {
+            // Every slot, serving or not: an instance that boots later has the new size too.
+            for instance in range { instances[instance].cache?.resize(capacity: cache.capacity, ttl: cache.ttl) }
+        }
         for (k, call) in new.calls.enumerated() where k < services[s].callCount {
             let i = services[s].firstCall + k
             guard calls[i].spec != call else { continue }
