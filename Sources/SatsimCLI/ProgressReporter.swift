@@ -67,7 +67,7 @@ final class ProgressReporter: @unchecked Sendable {
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= 0.1 || done >= total else { return }
         lastDraw = now
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line(now: now, final: false)).utf8))
+        Console.progress("\r\u{1B}[K" + line(now: now, final: false))
     }
 
     /// Ends the progress: on a terminal the bar gives way to the final line; elsewhere the final
@@ -82,7 +82,7 @@ final class ProgressReporter: @unchecked Sendable {
         finished = true
         if let reached { done = min(max(reached, 0), total) }
         let text = (interactive ? "\r\u{1B}[K" : "") + line(now: Date(), final: true) + "\n"
-        FileHandle.standardError.write(Data(text.utf8))
+        Console.progress(text)
     }
 
     /// `sweep [#######.......]  12/64 runs  3.1 runs/s  ETA 17s`, or for the final line

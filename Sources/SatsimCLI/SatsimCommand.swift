@@ -28,14 +28,18 @@ public struct SatsimCommand: ParsableCommand {
     /// report as 64), 1 for a run that hit a limit.
     public static func entryPoint(arguments: [String]? = nil) -> Never {
         GSL.prepare()
+        // A closed pipe fails the write (EPIPE) instead of killing the process: with standard
+        // error piped to a reader that had gone, `satsim run` died of SIGPIPE before it wrote
+        // its outputs.
+        signal(SIGPIPE, SIG_IGN)
         if let refusal = helpTopicRefusal(arguments: arguments ?? Array(CommandLine.arguments.dropFirst())) {
             Console.error(refusal)
-            Foundation.exit(2)
+            Foundation.exit(Console.exitStatus(2))
         }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            Foundation.exit(0)
+            Foundation.exit(Console.exitStatus(0))
         } catch {
             let code = exitCode(for: error)
             // A usage error (a bad flag or value, or our own ValidationError): the sentence and
@@ -45,10 +49,10 @@ public struct SatsimCommand: ParsableCommand {
             let message = code == .validationFailure ? usageMessage(for: error, arguments: given) : fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { Console.out(message) }
-                Foundation.exit(0)
+                Foundation.exit(Console.exitStatus(0))
             }
             if !message.isEmpty { Console.error(message) }
-            Foundation.exit(code.rawValue == 1 ? 1 : 2)
+            Foundation.exit(Console.exitStatus(code.rawValue == 1 ? 1 : 2))
         }
     }
 
@@ -150,19 +154,60 @@ enum Console {
     /// 100,000 points prints 458 MB, and a `Data` copy of it took a 1,000,000-run merge past
     /// 2 GiB (abort, "failed to allocate") after its outputs were written.
     private static func write(_ text: String, to handle: FileHandle) {
-        var text = text.hasSuffix("\n") ? text : text + "\n"
+        let text = text.hasSuffix("\n") ? text : text + "\n"
+        raw(text, to: handle.fileDescriptor)
+    }
+
+    /// Writes `text` as it is to standard error: the progress line, whose carriage return and
+    /// erase-line sequence are its own, around text of satsim's making only.
+    static func progress(_ text: String) {
+        raw(text, to: FileHandle.standardError.fileDescriptor)
+    }
+
+    /// The first write to standard output that failed, with its errno: the command's outputs
+    /// did not all reach it (a full disk behind `> file`, a closed pipe), which
+    /// ``exitStatus(_:)`` turns into a failure instead of success.
+    nonisolated(unsafe) private static var stdoutFailure: Int32?
+    private static let failureLock = NSLock()
+
+    /// Writes every byte, retrying a write that a signal interrupted. A failure is remembered
+    /// (standard output) or dropped (standard error: a diagnostic that cannot be shown must not
+    /// cost the run's results). `FileHandle.write` traps on a write error instead: with
+    /// standard error closed or full (`2>/dev/full`), `satsim run` died (SIGILL) before it
+    /// wrote its outputs.
+    private static func raw(_ text: String, to descriptor: Int32) {
+        var text = text
         text.withUTF8 { bytes in
             guard let base = bytes.baseAddress else { return }
             var offset = 0
             while offset < bytes.count {
-                let count = Glibc.write(handle.fileDescriptor, base + offset, bytes.count - offset)
+                let count = Glibc.write(descriptor, base + offset, bytes.count - offset)
                 if count < 0 {
                     if errno == EINTR { continue }
+                    if descriptor == STDOUT_FILENO {
+                        let code = errno
+                        failureLock.lock()
+                        if stdoutFailure == nil { stdoutFailure = code }
+                        failureLock.unlock()
+                    }
                     return
                 }
                 offset += count
             }
         }
+    }
+
+    /// The exit status for a command that ended with `status`: 2 when what it printed did not
+    /// all reach standard output (the output is lost, as when `--out` cannot be written), said
+    /// on standard error; `status` otherwise.
+    static func exitStatus(_ status: Int32) -> Int32 {
+        failureLock.lock()
+        let failure = stdoutFailure
+        failureLock.unlock()
+        guard let failure else { return status }
+        let reason = String(cString: strerror(failure))
+        raw("Error: standard output: could not write what the command printed (\(reason.lowercased()))\n", to: STDERR_FILENO)
+        return 2
     }
 }
 
