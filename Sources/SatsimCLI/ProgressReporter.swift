@@ -117,7 +117,8 @@ final class ProgressReporter: @unchecked Sendable {
     /// A span of wall-clock time (elapsed, time left): `42s`, `3m07s`, `1h02m`. Simulated time
     /// is printed by the story's rule instead (``Unit/simulatedSeconds(clockDecimals:)``).
     static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "?" }
+        // Int(_:) traps beyond Int: an ETA at a pace near zero can be astronomically far.
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return "?" }
         let s = Int(seconds.rounded())
         if seconds < 10 { return String(format: "%.1fs", seconds) }
         if s < 60 { return "\(s)s" }
@@ -129,6 +130,7 @@ final class ProgressReporter: @unchecked Sendable {
     /// above nothing.
     static func decimal(_ x: Double) -> String {
         guard x.isFinite else { return "-" }
+        if x >= 1e15 { return String(format: "%.3g", x) }
         if x >= 100 { return String(Int(x.rounded())) }
         if x > 0 && x < 0.1 {
             // Two significant digits, written out (0.016, 0.0000021), at most nine decimals.

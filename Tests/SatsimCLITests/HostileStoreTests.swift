@@ -143,6 +143,20 @@ struct HostileStoreTests {
         #expect(!FileManager.default.fileExists(atPath: out + "/runs.csv"))
     }
 
+    /// A figure edited to a magnitude no run produces (1e19 requests/s): the phase diagram's
+    /// label trapped converting it to Int ("Double value cannot be converted to Int"), leaving a
+    /// merge with the store and no CSV or report. It is written out with an exponent instead.
+    @Test(arguments: ["1e19", "-1e308", "1e308"])
+    func anAbsurdFigureInAStoreMergesWithoutATrap(value: String) throws {
+        let folder = try Self.sweep()
+        Self.damage(folder, "UPDATE runs SET \"clients.users.goodput_per_s\" = \(value) WHERE point = 0 AND replication = 0")
+        let out = try HostilePlanTests.folder("merged")
+        Self.expect(try Self.satsim(["merge", folder, "--out", out]), 0, [])
+        for name in ["runs.csv", "points.csv", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
+        }
+    }
+
     /// `sweep --resume` into a folder whose store holds a run outside the plan: the run was
     /// summarised as if it had run, and runs.csv trapped looking up its point.
     @Test func resumingADamagedStoreIsRefused() throws {

@@ -55,7 +55,7 @@ enum Format {
         // A span under half a millisecond printed "0ms" (a 1us outage "for 0ms"): whole
         // microseconds then, the finest unit a scenario can write.
         if seconds.isFinite, seconds > 0, seconds < 0.0005 { return "\(Int((seconds * 1e6).rounded()))us" }
-        if seconds.isFinite, seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds.isFinite, seconds < 1, seconds > -1e12 { return "\(Int((seconds * 1000).rounded()))ms" }
         if seconds.isFinite, seconds < 60, seconds != seconds.rounded() {
             var text = fixed(seconds, seconds < 10 ? 2 : 1)
             while text.hasSuffix("0") { text.removeLast() }

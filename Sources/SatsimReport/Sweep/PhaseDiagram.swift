@@ -123,6 +123,9 @@ public struct PhaseDiagram: Sendable, Hashable {
     /// Three significant digits, no exponent for the values a sweep shows.
     public static func short(_ x: Double) -> String {
         guard x.isFinite else { return "-" }
+        // Int(_:) traps beyond Int: a figure that large (only an edited results store holds one)
+        // is printed with an exponent.
+        if abs(x) >= 1e15 { return String(format: "%.3g", x) }
         if abs(x) >= 100 { return String(Int(x.rounded())) }
         let decimals = abs(x) >= 10 ? 1 : 2
         return FixedDecimal.format(x, decimals: decimals)
