@@ -23,7 +23,13 @@ import Darwin
 /// or the new set whole. The next run into the folder removes what the manifest lists and the
 /// partial files of processes that no longer exist; it never removes a file satsim did not write
 /// (a manifest only lists satsim's outputs), so `--out .` is safe.
-/// Two commands writing into the same folder at the same time are not supported.
+/// Two commands never write into one folder at the same time: the first holds an advisory lock
+/// on the folder itself (`flock(2)` on its descriptor, released when its process ends, however
+/// it ends; no file is added), and the
+/// second is refused before it runs. Two `run`s racing into one `--out` had left one run's
+/// summary.json beside the other's report and time series, both exiting 0.
+/// A file of an output's name that satsim did not write (the manifest does not list it) is
+/// never replaced: `satsim run summary.json --out .` overwrote the scenario it was running.
 struct OutputDirectory {
     /// The folder's path as given.
     let path: String
@@ -68,6 +74,11 @@ struct OutputDirectory {
                     + "\(manifest.manifestName)), and the outputs of `satsim \(kind.rawValue)` would replace some of them; "
                     + "write to another folder, or remove those files first")
         }
+        try lock()
+        // The files every set of this kind writes: one of the user's own under such a name is
+        // refused before the run, not after it (an SVG's name depends on the scenario, and is
+        // checked when the set is written, ``replaceSet(with:)``).
+        try refuseForeignFiles(named: Self.fixedNames[kind] ?? [])
         let probe = file(Self.partialPrefix + "\(getpid()).probe")
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -75,6 +86,53 @@ struct OutputDirectory {
         }
         close(descriptor)
         unlink(probe)
+    }
+
+    /// The names each kind's set always holds.
+    static let fixedNames: [Kind: [String]] = [
+        .run: ["summary.json", "timeseries.csv", "events.jsonl", "report.html"],
+        .compare: ["comparison.json", "comparison.csv", "report.html"],
+        .explain: ["explain.json", "report.html"],
+        .sweep: ["runs.csv", "points.csv", "report.html"],
+        .chaos: ["chaos.json", "runs.csv", "points.csv", "report.html"],
+    ]
+
+    /// The folders this process holds the lock of (their real paths), with the descriptors that
+    /// hold it: a command that opens its folder twice does not lock itself out.
+    nonisolated(unsafe) private static var locked: [String: Int32] = [:]
+    private static let lockGuard = NSLock()
+
+    /// Takes the folder's lock, or refuses: another satsim process is writing into it.
+    private func lock() throws(CLIError) {
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+        Self.lockGuard.lock()
+        defer { Self.lockGuard.unlock() }
+        if Self.locked[real] != nil { return }
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // A folder that cannot be opened is reported by the write probe after this.
+        guard descriptor >= 0 else { return }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let reason = errno
+            close(descriptor)
+            if reason == EWOULDBLOCK {
+                throw CLIError.badInput(
+                    "--out \(TerminalText.inline(path)): another satsim command is writing into this folder now; "
+                        + "wait for it to end, or write to another folder")
+            }
+            return
+        }
+        Self.locked[real] = descriptor
+    }
+
+    /// Refuses when a file of one of `names` exists and this kind's manifest does not list it:
+    /// satsim did not write it, and never replaces it.
+    func refuseForeignFiles(named names: [String]) throws(CLIError) {
+        let ours = Set(readManifest())
+        for name in names where !ours.contains(name) && FileManager.default.fileExists(atPath: file(name)) {
+            throw CLIError.badInput(
+                "--out \(TerminalText.inline(path)): holds a file \(TerminalText.inline(name)) that satsim did not write there, "
+                    + "which the outputs of `satsim \(kind.rawValue)` would replace; write to another folder, or move that file")
+        }
     }
 
     /// A folder's view as another kind, to read its manifest; nothing is checked or created.
@@ -87,6 +145,7 @@ struct OutputDirectory {
     /// `files[0]` is the seal. Returns the paths of the files written, in the order given.
     func replaceSet(with files: [(name: String, text: String)]) throws(CLIError) -> [String] {
         guard let seal = files.first?.name else { return [] }
+        try refuseForeignFiles(named: files.map(\.name))
         var steps = StepCounter()
         removeStalePartials(outputNames: Set(files.map(\.name) + readManifest()))
         let pid = getpid()
