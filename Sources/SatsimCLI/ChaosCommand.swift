@@ -150,15 +150,15 @@ public struct ChaosCommand: ParsableCommand {
         let opened = try StoredPlan.open(folder: folder, kind: .chaos, plan: plan, sharding: sharding, what: "search")
         let (directory, store, shard, mine, pending) = (opened.directory, opened.store, opened.shard, opened.mine, opened.pending)
         // One spec per point: a few kilobytes each, even for 176 points; runs keep no series.
-        let specs = search.combinations.indices.map(search.spec(of:))
+        let all = search.combinations.indices.map(search.spec(of:))
+        let specs = PointSpecs(plan: plan) { index in .success(all[index]) }
         let progress = ProgressReporter(label: "chaos", total: Double(pending.count))
         do {
             try SweepCommand.execute(pending, plan: plan, specs: specs, jobs: JobCount.resolve(jobs),
                                      limits: runLimits.limits, store: store, progress: progress)
         } catch {
             progress.finish()
-            Console.error("satsim: " + TerminalText.inline(String(describing: error)))
-            throw ExitCode(2)
+            throw error
         }
         progress.finish()
         let header = "chaos \(plan.scenario): " + ChaosOutputs.size(search.outline)

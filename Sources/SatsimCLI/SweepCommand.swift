@@ -85,7 +85,7 @@ public struct SweepCommand: ParsableCommand {
 
     public func run() throws {
         let (plan, specs) = try Self.plan(file: file, vary: vary, scenario: scenario, replications: replications,
-                                                eventBudget: runLimits.eventBudgetCheck)
+                                          eventBudget: runLimits.eventBudgetCheck)
         let folder = out ?? "sweep-\(plan.scenario)"
         if sharding.slurm {
             Console.out(try sharding.slurmScript(command: "sweep", file: file, arguments: rerunArguments, out: folder, plan: plan, jobs: jobs))
@@ -100,8 +100,7 @@ public struct SweepCommand: ParsableCommand {
                              limits: runLimits.limits, store: store, progress: progress)
         } catch {
             progress.finish()
-            Console.error("satsim: " + TerminalText.inline(String(describing: error)))
-            throw ExitCode(2)
+            throw error
         }
         progress.finish()
         let header = "sweep \(plan.scenario): \(Counted.grid(points: plan.points.count, replications: plan.replications)) = \(Counted.text(plan.runCount, "run"))"
@@ -125,16 +124,20 @@ public struct SweepCommand: ParsableCommand {
     static let killAfterRunsVariable = "SATSIM_TEST_KILL_AFTER_RUNS"
 
     /// Runs `pending` on `jobs` threads, committing each run to `store` as it finishes.
-    static func execute(_ pending: [RunKey], plan: SweepPlan, specs: [ScenarioSpec], jobs: Int, limits: RunLimits,
-                        store: ResultsStore, progress: ProgressReporter) throws(StoreError) {
+    static func execute(_ pending: [RunKey], plan: SweepPlan, specs: PointSpecs, jobs: Int, limits: RunLimits,
+                        store: ResultsStore, progress: ProgressReporter) throws(ExitCode) {
         let killAfter = ProcessInfo.processInfo.environment[killAfterRunsVariable].flatMap { Int($0) } ?? 0
         let failure = FirstFailure()
-        ParallelRunner.forEach(count: pending.count, jobs: jobs, { (index: Int) -> RunRecord in
+        ParallelRunner.forEach(count: pending.count, jobs: jobs, { (index: Int) -> RunRecord? in
             let key = pending[index]
-            return RunRecord.simulate(spec: specs[key.point], key: key, seed: plan.seed(of: key),
-                                      figures: plan.figures, limits: limits)
-        }, finished: { (_: Int, record: RunRecord) in
-            guard failure.error == nil else { return }
+            guard let spec = specs.spec(of: key.point) else { return nil }
+            return RunRecord.simulate(spec: spec, key: key, seed: plan.seed(of: key), figures: plan.figures, limits: limits)
+        }, finished: { (_: Int, record: RunRecord?) in
+            guard failure.error == nil, failure.badPoint == nil else { return }
+            guard let record else {
+                failure.badPoint = true
+                return
+            }
             do throws(StoreError) {
                 try store.insert(record)
             } catch {
@@ -147,16 +150,26 @@ public struct SweepCommand: ParsableCommand {
                 if failure.committed == killAfter { kill(getpid(), SIGKILL) }
             }
         })
-        if let error = failure.error { throw error }
+        if let error = failure.error {
+            Console.error("satsim: " + TerminalText.inline(String(describing: error)))
+            throw ExitCode(2)
+        }
+        // A point that did not load was reported where it was found; the runs stored so far
+        // stay, and --resume runs the rest once the value is fixed.
+        if failure.badPoint != nil {
+            if let problem = specs.firstProblem { Console.error(problem) }
+            throw ExitCode(2)
+        }
     }
 
-    /// Parses the flags, loads the scenario and every point of its grid (so bad values are
-    /// reported, with every problem, before anything runs), and fixes the plan.
+    /// Parses the flags, loads the scenario and the points of its grid (``PointSpecs``: all of
+    /// a grid of up to 2,000 points, so bad values are reported, with every problem, before
+    /// anything runs; each value of each axis for a larger one), and fixes the plan.
     /// `eventBudget` (``RunLimitOptions/eventBudgetCheck``) is checked for each point, not for
     /// the base: a sweep runs only its points (a grid of none is the one point of the base), so a
     /// file whose own rate is past the budget sweeps rates within it.
     static func plan(file: String, vary: [String], scenario: PlanScenarioOptions, replications: Int?, eventBudget: Int?) throws(ExitCode)
-        -> (SweepPlan, [ScenarioSpec])
+        -> (SweepPlan, PointSpecs)
     {
         let base = try scenario.load(file: file, eventBudget: nil)
         var axes = (base.sweep?.vary ?? []).map { SweepAxis(path: $0.path, values: $0.values) }
@@ -203,8 +216,6 @@ public struct SweepCommand: ParsableCommand {
             sets: sets, source: String(RunSeed.fnv1a(text), radix: 16))
         plan.description = base.description
         try StoredPlan.checkWidth(plan, file: file, what: "sweep")
-        var specs: [ScenarioSpec] = []
-        specs.reserveCapacity(plan.points.count)
         let tree: ScenarioTree
         do throws(ScenarioError) {
             tree = try ScenarioLoader.readTree(text: text, file: file)
@@ -212,47 +223,66 @@ public struct SweepCommand: ParsableCommand {
             Console.error(error.description)
             throw ExitCode(2)
         }
-        for point in plan.points {
+        let frozenPlan = plan, frozenAxes = axes, frozenOrigins = origins
+        let specs = PointSpecs(plan: plan) { index -> Result<ScenarioSpec, SweepPointError> in
+            let point = frozenPlan.points[index]
             do throws(ScenarioError) {
                 // The text read once into its tree: a grid of thousands of points loads it
                 // thousands of times. Its variants and sweep values were checked when the file
                 // was loaded above.
-                specs.append(try ScenarioLoader.parse(tree: tree, overrides: sets + point.overrides, checkingAlternatives: false,
-                                                      eventBudget: eventBudget))
+                return .success(try ScenarioLoader.parse(tree: tree, overrides: sets + point.overrides, checkingAlternatives: false,
+                                                         eventBudget: eventBudget))
             } catch {
-                let where_ = zip(plan.columns, point.values).map { "\($0)=\(Diagnostic.shown($1))" }.joined(separator: ", ")
-                // The loader places a point's values after the --sets, as `--set` lines; name the
-                // --vary that gave each one instead.
-                let located = error.diagnostics.map { d -> Diagnostic in
-                    let axis = d.line - sets.count - 1
-                    guard d.file == "--set", origins.indices.contains(axis) else { return d }
-                    guard let ordinal = origins[axis] else {
-                        // A value of the file's sweep block: told where the file writes it.
-                        let value = point.values[axis]
-                        guard let index = axes[axis].values.firstIndex(of: value),
-                              let at = ScenarioLoader.sweepValuePosition(text: text, file: file, path: axes[axis].path, index: index)
-                        else { return d }
-                        return Diagnostic(file: file, line: at.line, column: at.column, path: d.path,
-                                          message: d.message + " (with sweep value \(value))", suggestion: d.suggestion)
-                    }
-                    let column = d.column > 1 ? valueColumn(in: vary[ordinal - 1], value: point.values[axis]) : 1
-                    return Diagnostic(file: "--vary", line: ordinal, column: column, path: d.path, message: d.message,
-                                      suggestion: d.suggestion)
-                }
-                // The loader names a duration it was given as `--set duration=...`: a point's
-                // comes from --vary or the file's sweep block.
-                let told = located.map { d -> Diagnostic in
-                    guard let axis = plan.columns.firstIndex(of: "duration"), origins.indices.contains(axis) else { return d }
-                    var d = d
-                    d.message = d.message.replacingOccurrences(
-                        of: "given by --set duration=", with: "given by \(origins[axis] == nil ? "sweep.vary" : "--vary") duration=")
-                    return d
-                }
-                Console.error("satsim: point \(point.index) (\(where_)) does not load:\n\(ScenarioError(diagnostics: told).description)")
-                throw ExitCode(2)
+                return .failure(SweepPointError(message: Self.pointProblem(
+                    point, error, plan: frozenPlan, axes: frozenAxes, origins: frozenOrigins, sets: sets, vary: vary, text: text, file: file)))
             }
         }
+        do throws(SweepPointError) {
+            if plan.points.count <= PointSpecs.eagerPoints {
+                try specs.preload(Array(plan.points.indices), keepingAll: true)
+            } else {
+                try specs.preload(specs.axisPoints(), keepingAll: false)
+            }
+        } catch {
+            Console.error(error.message)
+            throw ExitCode(2)
+        }
         return (plan, specs)
+    }
+
+    /// Why `point` does not load, each problem placed where the user wrote its value: the
+    /// --vary that gave it, or the file's sweep block.
+    static func pointProblem(_ point: SweepPoint, _ error: ScenarioError, plan: SweepPlan, axes: [SweepAxis], origins: [Int?],
+                             sets: [ScalarOverride], vary: [String], text: String, file: String) -> String {
+        let where_ = zip(plan.columns, point.values).map { "\($0)=\(Diagnostic.shown($1))" }.joined(separator: ", ")
+        // The loader places a point's values after the --sets, as `--set` lines; name the
+        // --vary that gave each one instead.
+        let located = error.diagnostics.map { d -> Diagnostic in
+            let axis = d.line - sets.count - 1
+            guard d.file == "--set", origins.indices.contains(axis) else { return d }
+            guard let ordinal = origins[axis] else {
+                // A value of the file's sweep block: told where the file writes it.
+                let value = point.values[axis]
+                guard let index = axes[axis].values.firstIndex(of: value),
+                      let at = ScenarioLoader.sweepValuePosition(text: text, file: file, path: axes[axis].path, index: index)
+                else { return d }
+                return Diagnostic(file: file, line: at.line, column: at.column, path: d.path,
+                                  message: d.message + " (with sweep value \(value))", suggestion: d.suggestion)
+            }
+            let column = d.column > 1 ? valueColumn(in: vary[ordinal - 1], value: point.values[axis]) : 1
+            return Diagnostic(file: "--vary", line: ordinal, column: column, path: d.path, message: d.message,
+                              suggestion: d.suggestion)
+        }
+        // The loader names a duration it was given as `--set duration=...`: a point's
+        // comes from --vary or the file's sweep block.
+        let told = located.map { d -> Diagnostic in
+            guard let axis = plan.columns.firstIndex(of: "duration"), origins.indices.contains(axis) else { return d }
+            var d = d
+            d.message = d.message.replacingOccurrences(
+                of: "given by --set duration=", with: "given by \(origins[axis] == nil ? "sweep.vary" : "--vary") duration=")
+            return d
+        }
+        return "satsim: point \(point.index) (\(where_)) does not load:\n\(ScenarioError(diagnostics: told).description)"
     }
 
     /// The 1-based column of `value` in a `--vary PATH=V1,V2,...` argument (of the range, for a
@@ -306,7 +336,87 @@ public struct SweepCommand: ParsableCommand {
 /// from the hand-over, which holds a lock.
 private final class FirstFailure: @unchecked Sendable {
     var error: StoreError?
+    var badPoint: Bool?
     var committed = 0
+}
+
+/// The scenario of each point of a sweep's grid, loaded when a run needs it (with a bounded
+/// cache: a point's replications share one load) or all at once for a small grid.
+///
+/// Loading a point takes about 2 ms (the file's tree with the point's values set, every key
+/// checked), so a grid of 99,856 points took 383 s and 788 MiB before `--slurm` printed its
+/// script or a one-run `--shard` ran. ``SweepCommand/plan(file:vary:scenario:replications:eventBudget:)``
+/// loads every point of a grid of up to ``eagerPoints`` before anything runs, as before; a
+/// larger grid gets each value of each axis checked in a point of its own (the grid's points
+/// that differ from the first in one value only), and its other points load as they run: a
+/// combination of values that is refused only together stops the sweep there (exit 2), its runs
+/// so far stored for --resume.
+final class PointSpecs: @unchecked Sendable {
+    /// The largest grid loaded whole before it runs.
+    static let eagerPoints = 2_000
+    /// The most loaded points kept at once.
+    static let cacheLimit = 1_024
+
+    private let plan: SweepPlan
+    private let load: (Int) -> Result<ScenarioSpec, SweepPointError>
+    private var cache: [Int: ScenarioSpec] = [:]
+    private var keepAll = false
+    private let lock = NSLock()
+    /// The message of the first point that did not load while running.
+    private(set) var firstProblem: String?
+
+    init(plan: SweepPlan, load: @escaping (Int) -> Result<ScenarioSpec, SweepPointError>) {
+        self.plan = plan
+        self.load = load
+    }
+
+    /// Loads `points` now, keeping them; the first that does not load throws its message.
+    func preload(_ points: [Int], keepingAll: Bool) throws(SweepPointError) {
+        keepAll = keepingAll
+        for index in points {
+            switch load(index) {
+            case .success(let spec): cache[index] = spec
+            case .failure(let error): throw error
+            }
+        }
+    }
+
+    /// The points a large grid checks before it runs: for each axis, each of its values with
+    /// every other axis at the first point's value (the first point included once).
+    func axisPoints() -> [Int] {
+        guard let first = plan.points.first else { return [] }
+        return plan.points.indices.filter { index in
+            zip(plan.points[index].values, first.values).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) } <= 1
+        }
+    }
+
+    /// Point `index`'s scenario, or nil when it does not load (its message kept in
+    /// ``firstProblem``). Safe to call from the runner's threads.
+    func spec(of index: Int) -> ScenarioSpec? {
+        lock.lock()
+        if let spec = cache[index] {
+            lock.unlock()
+            return spec
+        }
+        lock.unlock()
+        let loaded = load(index)
+        lock.lock()
+        defer { lock.unlock() }
+        switch loaded {
+        case .success(let spec):
+            if !keepAll, cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[index] = spec
+            return spec
+        case .failure(let error):
+            if firstProblem == nil { firstProblem = error.message }
+            return nil
+        }
+    }
+}
+
+/// A point of a sweep that does not load: the message says which point and why.
+struct SweepPointError: Error {
+    var message: String
 }
 
 extension RunLimitOptions {
