@@ -32,6 +32,14 @@ public struct SatsimCommand: ParsableCommand {
         // error piped to a reader that had gone, `satsim run` died of SIGPIPE before it wrote
         // its outputs.
         signal(SIGPIPE, SIG_IGN)
+        // argument-parser's time grows with the square of the arguments (20,000 `--seed 1`
+        // took 106 s to parse): far more than any command needs is refused before parsing.
+        let given = arguments ?? Array(CommandLine.arguments.dropFirst())
+        if given.count > maximumArguments {
+            Console.error("Error: \(given.count) arguments on the command line; expected at most \(maximumArguments) "
+                + "(write settings into the scenario file, or a variant, instead of as --set flags)")
+            Foundation.exit(Console.exitStatus(2))
+        }
         if let refusal = helpTopicRefusal(arguments: arguments ?? Array(CommandLine.arguments.dropFirst())) {
             Console.error(refusal)
             Foundation.exit(Console.exitStatus(2))
@@ -45,7 +53,6 @@ public struct SatsimCommand: ParsableCommand {
             // A usage error (a bad flag or value, or our own ValidationError): the sentence and
             // one short hint. argument-parser's full text repeats the flag's help and the whole
             // usage line after it, which buries the sentence that says what was wrong.
-            let given = arguments ?? Array(CommandLine.arguments.dropFirst())
             let message = code == .validationFailure ? usageMessage(for: error, arguments: given) : fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { Console.out(message) }
@@ -55,6 +62,9 @@ public struct SatsimCommand: ParsableCommand {
             Foundation.exit(Console.exitStatus(code.rawValue == 1 ? 1 : 2))
         }
     }
+
+    /// The most arguments a command line may hold (``entryPoint(arguments:)``).
+    static let maximumArguments = 4_096
 
     /// `satsim help WORD...` naming no subcommand: the refusal to print (exit 2), or nil when
     /// every word names one (or the arguments are not a `help` request).

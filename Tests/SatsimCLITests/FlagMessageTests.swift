@@ -93,3 +93,33 @@ struct FlagMessageTests {
         #expect(keys.contains { $0.type.shortPhrase.contains("\\|") })
     }
 }
+
+/// argument-parser's time grows with the square of the arguments: 20,000 `--seed 1` flags took
+/// 106 s to be parsed. A command line of more than 4,096 arguments is refused at once.
+@Suite("An overlong command line")
+struct OverlongCommandLineTests {
+    @Test("More than 4,096 arguments: exit 2 in well under a second of parsing")
+    func tooManyArguments() throws {
+        let file = try CLIHarness.scenarioFile("""
+            name: many
+            description: A scenario run with far too many flags.
+            duration: 1s
+            clients:
+              u: { target: s, arrival: { process: poisson, rate: 1/s } }
+            services:
+              s: { service_time: { dist: constant, value: 1ms } }
+
+            """).path
+        let flags = Array(repeating: ["--seed", "1"], count: 10_000).flatMap { $0 }
+        let started = Date()
+        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("out").path
+        let output = try CLIHarness.run(["run", file, "--out", out] + flags)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("20004 arguments on the command line; expected at most 4096"), "\(output.stderr)")
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(!FileManager.default.fileExists(atPath: out))
+        // As many as allowed still parse.
+        let allowed = Array(repeating: ["--seed", "1"], count: 2_000).flatMap { $0 }
+        #expect(try CLIHarness.run(["run", file, "--out", out] + allowed).status == 0)
+    }
+}
