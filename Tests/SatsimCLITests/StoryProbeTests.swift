@@ -627,4 +627,42 @@ struct StoryProbeTests {
         #expect(flat.contains("From 1m00s to 2m32s, the system was unhealthy 34.8% of the time, only while the faults acted, and healthy again by the time the last ended: the faults themselves held it down; beside them,"), "\(flat)")
         #expect(!flat.contains("what held it down most"), "\(flat)")
     }
+
+    /// A breaker on api's calls to db, open through the end of db's slowdown: api failed its
+    /// calls fast while db saw none. The time series had no column for it, so the story named
+    /// the client's retry budget, which explain found had no effect, "what slowed the recovery".
+    @Test("An edge breaker refusing calls is weighed among the causes")
+    func edgeBreakerCause() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: api calls db with call retries and a breaker on the edge; clients have a retry budget; db slows down.
+            duration: 5m
+            warmup: 30s
+            seed: 9
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 300/s }
+                timeout: 1s
+                retry: { max_attempts: 3, on: [timeout, error], budget: { ratio: 0.1, min_per_second: 5 } }
+            services:
+              api:
+                instances: 4
+                workers: 16
+                service_time: { dist: exponential, mean: 5ms }
+                calls:
+                  - service: db
+                    timeout: 200ms
+                    retry: { max_attempts: 3, backoff: { base: 20ms, multiplier: 2, cap: 200ms, jitter: full } }
+                    circuit_breaker: { failure_ratio: 0.5, min_requests: 20, window: 10s, open_for: 5s, half_open_probes: 5 }
+              db:
+                instances: 2
+                workers: 8
+                service_time: { dist: exponential, mean: 15ms }
+            timeline:
+              - { at: 2m, for: 40s, kind: latency, service: db, add: { dist: constant, value: 250ms } }
+            """)
+        #expect(flat.contains("what slowed the recovery most: the circuit breaker on api's calls to db refused 88.2% of the calls that asked it."), "\(flat)")
+    }
 }

@@ -229,6 +229,18 @@ extension StoryData {
                 service.autoscaler != nil && scaledOut
                     ? "{0} of \(Format.possessive(service.name)) instances were still booting, on average, after its autoscaler asked for them (autoscaler lag)"
                     : "{0} of \(Format.possessive(service.name)) instances were restarting or booting, on average, serving nothing")
+            if service.calls.contains(where: { $0.circuitBreaker != nil }) {
+                // The calls the breakers on this service's edges refused, of those that asked
+                // them: an open edge breaker fails its callers fast, and without it the story
+                // named a retry budget that explain found had no effect.
+                let targets = service.calls.filter { $0.circuitBreaker != nil }.map(\.service)
+                var seen: [String] = []
+                for target in targets where !seen.contains(target) { seen.append(target) }
+                candidate(
+                    .breakerRejecting, service.name,
+                    weight: figure(.quotient(.total([s + "edge_breaker_rejected"]), .total([s + "edge_breaker_calls"])), .share, over: window),
+                    "the circuit \(seen.count == 1 ? "breaker" : "breakers") on \(Format.possessive(service.name)) calls to \(Format.list(seen)) refused {0} of the calls that asked \(seen.count == 1 ? "it" : "them")")
+            }
             if let autoscaler = service.autoscaler {
                 let mean = figure(running, .instances, over: window)
                 if mean.value >= Double(autoscaler.max) - 0.5 {

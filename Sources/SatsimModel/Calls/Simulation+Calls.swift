@@ -34,9 +34,13 @@ extension Simulation {
         requests.rows[Int(r)].attemptsSent &+= 1
         // A first attempt deposits; a retry took its token when it was decided (callAttemptEnded).
         if !isRetry, calls[k].budget != nil { calls[k].budget?.deposit(at: now) }
-        if calls[k].breaker != nil, !admitThroughEdgeBreaker(request: r, call: k) {
-            callAttemptEnded(request: r, outcome: .rejected)
-            return
+        if calls[k].breaker != nil {
+            services[calls[k].caller].counters.edgeBreakerAsked += 1
+            if !admitThroughEdgeBreaker(request: r, call: k) {
+                services[calls[k].caller].counters.edgeBreakerRefused += 1
+                callAttemptEnded(request: r, outcome: .rejected)
+                return
+            }
         }
         let (a, generation) = attempts.acquire(
             request: r, requestGeneration: requests.slots.generation(of: r), service: calls[k].target)

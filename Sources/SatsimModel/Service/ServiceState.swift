@@ -22,6 +22,10 @@ public struct ServiceCounters: Sendable, Hashable {
     /// ``TimeIntegral/areaNanoseconds``).
     public var started = 0
     public var waitNanoseconds: Double = 0
+    /// Call attempts of this service's handlers that asked a circuit breaker on their edge
+    /// (`calls[i].circuit_breaker`), and those it refused (never sent).
+    public var edgeBreakerAsked = 0
+    public var edgeBreakerRefused = 0
     /// The total wait in queue [s].
     public var waitSum: Double { waitNanoseconds / 1e9 }
 
@@ -41,6 +45,8 @@ public struct ServiceCounters: Sendable, Hashable {
         d.cacheMisses = a.cacheMisses - b.cacheMisses
         d.started = a.started - b.started
         d.waitNanoseconds = a.waitNanoseconds - b.waitNanoseconds
+        d.edgeBreakerAsked = a.edgeBreakerAsked - b.edgeBreakerAsked
+        d.edgeBreakerRefused = a.edgeBreakerRefused - b.edgeBreakerRefused
         return d
     }
 }

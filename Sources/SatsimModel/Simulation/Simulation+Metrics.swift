@@ -37,8 +37,11 @@ extension Simulation {
             clients[c].atLastTick = clients[c].counters
             clients[c].latency.fold()
         }
+        // The edge breakers' columns come after the autoscalers' (``edgeBreakerColumns(_:)``).
+        var edgeRow: [Double] = []
         for s in services.indices {
             let d = services[s].counters - services[s].atLastTick
+            if Self.hasEdgeBreaker(spec.services[s]) { edgeRow += [Double(d.edgeBreakerAsked), Double(d.edgeBreakerRefused)] }
             let busy = services[s].busy.integral(upTo: now)
             let queued = services[s].queued.integral(upTo: now)
             let capacity = services[s].capacity.integral(upTo: now)
@@ -64,6 +67,7 @@ extension Simulation {
             (services[s].capacityAtTick, services[s].servingAtTick) = (capacity, serving)
         }
         for s in services.indices { if let autoscaler = services[s].autoscaler { row.append(Double(autoscaler.desired)) } }
+        row += edgeRow
         timeSeries.append(time: now.seconds, values: row)
         lastTick = now
     }
@@ -153,5 +157,18 @@ extension Simulation {
     /// autoscaler's lag.
     static func autoscalerColumns(_ spec: ScenarioSpec) -> [String] {
         spec.services.filter { $0.autoscaler != nil }.map { "services.\($0.name).desired_instances" }
+    }
+
+    /// `services.NAME.edge_breaker_calls` and `services.NAME.edge_breaker_rejected` for each
+    /// service with a circuit breaker on one of its calls, after the autoscalers' columns: the
+    /// call attempts of its handlers that asked an edge's breaker, and those it refused. Without
+    /// them the story could not weigh an open edge breaker among the causes (a retry budget
+    /// with no effect was named instead).
+    static func edgeBreakerColumns(_ spec: ScenarioSpec) -> [String] {
+        spec.services.filter(hasEdgeBreaker).flatMap { ["services.\($0.name).edge_breaker_calls", "services.\($0.name).edge_breaker_rejected"] }
+    }
+
+    static func hasEdgeBreaker(_ service: ServiceSpec) -> Bool {
+        service.calls.contains { $0.circuitBreaker != nil }
     }
 }

@@ -85,6 +85,7 @@ public final class Simulation: EventProcessor {
             columns += Self.serviceColumns.map { "services.\(service.name).\($0)" }
         }
         columns += Self.autoscalerColumns(spec)
+        columns += Self.edgeBreakerColumns(spec)
         timeSeries = TimeSeries(columns: columns)
 
         for service in spec.services {
