@@ -11,13 +11,30 @@ public struct RunAnalysis: Sendable {
     public var faults: [FaultWindow]
     /// How far each rolling deploy got (``SimulationResult/deploys``), for ``effectEnd(of:in:)``.
     public var deploys: [Int: DeployProgress] = [:]
+    /// Whether each `scale` the run applied started instances (``SimulationResult/scalesAdding``).
+    public var scalesAdding: [Int: Bool] = [:]
 
     /// ``effectEnd(of:in:deploy:)`` with this run's deploys: a deploy ends when the last batch
     /// it actually restarted has booted.
     public func effectEnd(of event: TimelineEventSpec, in spec: ScenarioSpec) -> SimTime {
-        guard case .deploy = event.action, !deploys.isEmpty,
-              let index = spec.timeline.firstIndex(of: event) else { return Self.effectEnd(of: event, in: spec) }
-        return Self.effectEnd(of: event, in: spec, deploy: deploys[index])
+        Self.effectEnd(of: event, in: spec, deploys: deploys, scalesAdding: scalesAdding)
+    }
+
+    /// ``effectEnd(of:in:)`` with the run's deploys and scales given.
+    static func effectEnd(of event: TimelineEventSpec, in spec: ScenarioSpec, deploys: [Int: DeployProgress],
+                          scalesAdding: [Int: Bool]) -> SimTime {
+        switch event.action {
+        case .deploy:
+            guard !deploys.isEmpty, let index = spec.timeline.firstIndex(of: event) else { return Self.effectEnd(of: event, in: spec) }
+            return Self.effectEnd(of: event, in: spec, deploy: deploys[index])
+        case .scale:
+            // A scale that started no instance (a scale-down, or to the count running) is over
+            // at once: nothing boots.
+            guard let index = spec.timeline.firstIndex(of: event), scalesAdding[index] == false else { return Self.effectEnd(of: event, in: spec) }
+            return event.end
+        default:
+            return Self.effectEnd(of: event, in: spec)
+        }
     }
 
     /// When a timeline event stops disturbing the system, so that the verdict counts operator
@@ -93,12 +110,13 @@ public struct RunAnalysis: Sendable {
         // them, where "with no fault at all" would tell of a scenario without any.
         let all = spec.timeline.filter { $0.enabled && !$0.changesNothing }
         let reached = all.filter { $0.at.seconds <= result.endSeconds + 1e-9 }
-        let deploys = result.deploys
+        self.deploys = result.deploys
+        self.scalesAdding = result.scalesAdding
+        // Ends as the run had them (a deploy's batches, a scale that only stopped instances).
         let faults = (reached.isEmpty ? all : reached).map { event in
-            let index = spec.timeline.firstIndex(of: event)
-            return FaultWindow(start: event.at.seconds, end: Self.effectEnd(of: event, in: spec, deploy: index.flatMap { deploys[$0] }).seconds)
+            FaultWindow(start: event.at.seconds, end: Self.effectEnd(
+                of: event, in: spec, deploys: result.deploys, scalesAdding: result.scalesAdding).seconds)
         }
-        self.deploys = deploys
         self.intervals = intervals
         self.faults = faults
         let judged = OutcomeClassifier.judge(

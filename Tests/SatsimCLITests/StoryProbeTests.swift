@@ -665,4 +665,132 @@ struct StoryProbeTests {
             """)
         #expect(flat.contains("what slowed the recovery most: the circuit breaker on api's calls to db refused 88.2% of the calls that asked it."), "\(flat)")
     }
+
+    /// A client at 5 requests/s and a 30 s outage: the health window that starts 2 s before the
+    /// outage's end holds 102 successes after it and the outage's last 10 failures, so the
+    /// verdict finds health from 3m28s. "At 3m28s, before the last fault ended at 3m30s, the
+    /// system was healthy again" was told of two seconds in which every request failed.
+    @Test("A return inside the fault is told at its time only when the requests then succeeded")
+    func lowRateReturnNotDatedInsideTheFault() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: a client at 5/s; api refuses everything for 30s.
+            duration: 6m
+            warmup: 30s
+            seed: 21
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 5/s }
+                timeout: 1s
+            services:
+              api:
+                instances: 2
+                workers: 4
+                service_time: { dist: exponential, mean: 20ms }
+            timeline:
+              - { at: 3m, for: 30s, kind: outage, service: api, mode: refuse }
+            """)
+        #expect(!flat.contains("before the last fault ended at 3m30s, the system was healthy again"), "\(flat)")
+        #expect(flat.contains("By the time the last fault ended, at 3m30s, the system was healthy again"), "\(flat)")
+    }
+
+    /// A least_outstanding balancer and a paused instance, no health check: the balancer sent
+    /// it 6 of 1,974 attempts as its requests piled up. "api's balancer kept sending work to
+    /// the paused instance" was told, pointing the room at a health check it did not need.
+    @Test("A load-aware balancer is not said to keep sending work to a paused instance")
+    func pauseUnderLoadAwareBalancer() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: least-outstanding balancer; one api instance of four pauses for 5s twice.
+            duration: 4m
+            warmup: 30s
+            seed: 11
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 400/s }
+                timeout: 500ms
+                retry: { max_attempts: 2 }
+            services:
+              api:
+                instances: 4
+                workers: 8
+                balancer: least_outstanding
+                service_time: { dist: exponential, mean: 15ms }
+            timeline:
+              - { at: 90s, for: 5s, kind: pause, service: api, count: 1 }
+              - { at: 150s, for: 5s, kind: pause, service: api, count: 1 }
+            """)
+        #expect(!flat.contains("kept sending work to the paused instance"), "\(flat)")
+        #expect(flat.contains("api's balancer (least_outstanding) kept the paused instance in rotation, with no health check or outlier detection to take it out, but sent it less work as its requests piled up"), "\(flat)")
+    }
+
+    /// A 20% cohort gets 400 ms more on api's calls to db for 1 minute of the 3m30s after
+    /// warmup; about 1% of its requests succeed while it acts. "The experiment cohort
+    /// succeeded 71.4%" (a whole-run figure, as summary.json's) read as the fault's toll.
+    @Test("The cohort sentence says how long the experiment acted of the time it is counted over")
+    func cohortDilutionSaid() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: a chaos experiment adds 400ms to api->db calls for 20% of requests; users time out at 300ms.
+            duration: 4m
+            warmup: 30s
+            seed: 5
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 200/s }
+                timeout: 300ms
+            services:
+              api:
+                instances: 2
+                workers: 16
+                service_time: { dist: exponential, mean: 10ms }
+                calls:
+                  - { service: db }
+              db:
+                instances: 2
+                workers: 16
+                service_time: { dist: exponential, mean: 10ms }
+            timeline:
+              - { at: 2m, for: 1m, kind: latency, service: db, caller: api, share: 0.2, add: { dist: constant, value: 400ms } }
+            """)
+        #expect(flat.contains("Over the run after warmup (3m30s, the experiment's faults acting for 1m00s of it), of the requests of users created after warmup that ended, the experiment cohort"), "\(flat)")
+    }
+
+    /// api scaled from 4 to 1 at 2m (instances stop at once) and back to 4 at 3m (they boot
+    /// for 20 s). "By 2m20s, the operator's scaling of api was over" gave the scale-down the
+    /// boot time of instances it never started.
+    @Test("A scale-down is over at once")
+    func scaleDownOverAtOnce() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: an operator scales api from 4 to 1 instance and back to 4 a minute later under load.
+            duration: 5m
+            warmup: 30s
+            seed: 14
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 400/s }
+                timeout: 1s
+                retry: { max_attempts: 2 }
+            services:
+              api:
+                instances: 4
+                workers: 8
+                boot_time: 20s
+                service_time: { dist: exponential, mean: 10ms }
+            timeline:
+              - { at: 2m, kind: scale, service: api, to: 1 }
+              - { at: 3m, kind: scale, service: api, to: 4 }
+            """)
+        #expect(!flat.contains("By 2m20s"), "\(flat)")
+        #expect(flat.contains("By 3m20s, the instances the operator added to api had booted."), "\(flat)")
+    }
 }

@@ -67,6 +67,8 @@ import Testing
         // A zero-width space after a name: shown escaped, or the name quoted looks valid.
         edit("invisible-character-in-a-name", "  users:\n", "  users\u{200B}:\n"),
         edit("merge-key", "    workers: 4", "    workers: 4\n    <<: { boot_time: 1s }"),
+        // An empty key has no name for its path to show: the message says it is empty.
+        edit("empty-key", "    workers: 4", "    workers: 4\n    \"\": 1"),
         edit("missing-required-key", "description: A demo.\n", ""),
         edit("duration-bare-number", "timeout: 1s", "timeout: 1"),
         edit("duration-malformed", "timeout: 1s", "timeout: 1 sec"),

@@ -100,9 +100,36 @@ extension StoryData {
                     template += "; the control cohort was spared"
                 }
             }
+            // Counted over the whole run after warmup, as summary.json's cohorts are: with the
+            // experiment acting for a minute of three and a half, "the experiment cohort
+            // succeeded 71.4%" read as the fault's toll, where about 1% of that cohort's
+            // requests succeeded while it acted. Say how long it acted.
+            let measured = endSeconds - warmup
+            let acting = Self.unionLength(experiment.map { event in
+                (max(event.at.seconds, warmup), min(analysis.effectEnd(of: event, in: spec).seconds, endSeconds))
+            })
+            if measured > 0, acting < measured - spec.metricsInterval.seconds - 1e-9 {
+                let a = figures.count
+                figures.append(.given(acting, .duration, "time the experiment's faults acted after warmup"))
+                figures.append(.given(measured, .duration, "time after warmup"))
+                template = "Over the run after warmup ({\(a + 1)}, the experiment's faults acting for {\(a)} of it), of"
+                    + template.dropFirst("Of".count)
+            }
             findings.append(Finding(.cohorts, subject: cohort.client, time: endSeconds, figures: figures, template: template + "."))
         }
         return findings
+    }
+
+    /// The length of the union of the spans `(from, to)` (empty ones ignored).
+    static func unionLength(_ spans: [(Double, Double)]) -> Double {
+        var total = 0.0
+        var reach = -Double.infinity
+        for (from, to) in spans.filter({ $0.1 > $0.0 }).sorted(by: { $0.0 < $1.0 }) {
+            let start = max(from, reach)
+            if to > start { total += to - start }
+            reach = max(reach, to)
+        }
+        return total
     }
 
     /// Whether a fault with `share` can act on requests of `client`: the service it acts on is
@@ -435,10 +462,18 @@ extension StoryData {
                 // serving instances" was told of 4 instances, one of them paused. Say what the
                 // balancer did with it.
                 let paused = count == 1 ? "instance" : "instances"
-                let ejector = spec.services.first { $0.name == service }.map { $0.healthCheck != nil || $0.outlierDetection != nil } ?? false
+                let serviceSpec = spec.services.first { $0.name == service }
+                let ejector = serviceSpec.map { $0.healthCheck != nil || $0.outlierDetection != nil } ?? false
+                // A balancer that weighs the work each instance holds sees a paused one fill up
+                // and sends it little: "kept sending work to the paused instance" was told of a
+                // least_outstanding balancer that sent it 6 of 1,974 attempts.
+                let loadAware = serviceSpec.map { $0.balancer == .leastOutstanding || $0.balancer == .powerOfTwo } ?? false
                 if ejector {
                     effects.append(
                         "\(service) had as few as \(add(fewest)) \(Format.noun(fewest, "instance")) in rotation in an interval, a paused \(paused == "instance" ? "one" : "one among them") counting until ejected")
+                } else if loadAware, let balancer = serviceSpec?.balancer {
+                    effects.append(
+                        "\(Format.possessive(service)) balancer (\(balancer.rawValue)) kept the paused \(paused) in rotation, with no health check or outlier detection to take \(count == 1 ? "it" : "them") out, but sent \(count == 1 ? "it" : "them") less work as \(count == 1 ? "its" : "their") requests piled up")
                 } else {
                     effects.append(
                         "\(Format.possessive(service)) balancer kept sending work to the paused \(paused), with no health check or outlier detection to take \(count == 1 ? "it" : "them") out")

@@ -87,6 +87,19 @@ extension StoryData {
             + "{\(first + 2)}, {\(first)} succeeded\(before), and health is judged over all clients' requests together."
     }
 
+    /// Whether the requests that ended from `from` to `to` succeeded at the healthy share: a
+    /// return dated before the last fault's end is told at its time only then. At 5 requests/s
+    /// a health window spans 20 s, and the one that begins 2 s before an outage's end holds
+    /// 102 successes after it and the outage's last 10 failures: "At 3m28s, before the last
+    /// fault ended at 3m30s, the system was healthy again" was told of two seconds in which
+    /// every request failed.
+    func succeededBetween(_ from: Double, _ to: Double) -> Bool {
+        guard let w = window(from: from, to: to) else { return false }
+        let c = clientColumns("successes"), ended = c + clientColumns("failures")
+        let total = evaluate(.total(ended), over: w)
+        return total > 0 && evaluate(.total(c), over: w) / total >= verdict.thresholds.successRatio
+    }
+
     /// When faults began and ended within warmup, which the verdict leaves out: "the system stayed
     /// stable" was told of a run whose only fault, a 20 s outage, fell in its first minute of
     /// warmup, with nothing to say it was never judged. Empty otherwise.
@@ -141,7 +154,8 @@ extension StoryData {
                       spec.timeline.contains(where: {
                           $0.enabled && !$0.isOperatorChange && $0.at.seconds <= since
                               && analysis.effectEnd(of: $0, in: spec).seconds > since + spec.metricsInterval.seconds
-                      }) {
+                      }),
+                      succeededBetween(since, end) {
                 // Healthy again well before the last fault ended (an autoscaler catching up with a
                 // long spike): "By the time the last fault ended, at 13m00s, the system was
                 // healthy again" hid a return at 4m50s, eight minutes into the spike.

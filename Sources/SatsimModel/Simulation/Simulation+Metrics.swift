@@ -148,7 +148,7 @@ extension Simulation {
             scenario: spec.name, seed: spec.seed, measuredSeconds: measured, clients: clientSummaries,
             services: serviceSummaries, timeSeries: timeSeries, limitHit: halted, eventCount: report.events,
             endSeconds: stop.seconds, events: runEvents, successLatency: successLatency,
-            cohorts: cohortSummaries(measured: measured), deploys: deploys)
+            cohorts: cohortSummaries(measured: measured), deploys: deploys, scalesAdding: scalesAdding)
     }
 
     /// `services.NAME.desired_instances` for each service with an autoscaler, after every other

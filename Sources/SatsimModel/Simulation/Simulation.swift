@@ -41,6 +41,8 @@ public final class Simulation: EventProcessor {
     var runEvents: [RunEvent] = []
     /// ``SimulationResult/deploys``.
     var deploys: [Int: DeployProgress] = [:]
+    /// ``SimulationResult/scalesAdding``.
+    var scalesAdding: [Int: Bool] = [:]
     /// One per time-series row: see ``SimulationResult/successLatency``.
     var successLatency: [CompactLatencyHistogram] = []
     var prepared = false

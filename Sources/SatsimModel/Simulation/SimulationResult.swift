@@ -28,6 +28,10 @@ public struct SimulationResult: Sendable {
     /// each step, which a scale or an autoscaler may have changed since the scenario's start, so
     /// its end (``RunAnalysis/effectEnd(of:in:deploy:)``) is read from here.
     public var deploys: [Int: DeployProgress] = [:]
+    /// Each `scale` the run applied, by its index in the timeline: whether it started instances
+    /// (which then boot) rather than only stopping some or changing nothing. A scale-down is over
+    /// at once; it was said to last the service's boot time.
+    public var scalesAdding: [Int: Bool] = [:]
 }
 
 /// How far a rolling deploy got (``SimulationResult/deploys``).

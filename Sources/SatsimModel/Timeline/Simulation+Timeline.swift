@@ -104,6 +104,7 @@ extension Simulation {
             let range = services[s].firstInstance..<(services[s].firstInstance + services[s].slotCount)
             let running = range.reduce(0) { $0 + (instances[$1].lifecycle == .serving || instances[$1].lifecycle == .booting ? 1 : 0) }
             recordEvent(.faultStarted, subject: name, detail: "an operator scaled from \(running) to \(to) instance\(to == 1 ? "" : "s")")
+            scalesAdding[index] = to > running
             scale(service: s, to: to)
         case .deploy:
             deployStep(timelineIndex: index, batch: 0)

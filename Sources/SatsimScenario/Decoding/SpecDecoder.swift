@@ -117,6 +117,8 @@ struct SpecDecoder {
     /// anchors and aliases are refused, so say what it is rather than list keys.
     static func unknownKey(_ allowed: [String], near key: String) -> String {
         if key == "<<" { return "a YAML merge key, which a scenario does not use (nor anchors and aliases); write the keys out" }
+        // An empty key (`"": 1`, `? : 1`) has no name for the path to show: say so.
+        if key.isEmpty { return "found an empty key; " + Diagnostic.unknownKey(expected: allowed) }
         return Diagnostic.unknownKey(expected: allowed)
     }
 
