@@ -63,7 +63,7 @@ public struct MergeCommand: ParsableCommand {
         // Merging into one of the inputs would replace that shard's files with the merged set
         // (and its store with the union): a shard is never written by merge.
         let target = Self.canonical(out)
-        if let folder = folders.first(where: { Self.canonical($0) == target }) {
+        if let folder = folders.first(where: { Self.canonical($0) == target || Self.sameFolder($0, out) }) {
             throw ValidationError(
                 "--out \(TerminalText.inline(out)) is the shard folder \(TerminalText.inline(folder)); merge writes a new folder and never replaces a shard: choose another --out")
         }
@@ -72,6 +72,14 @@ public struct MergeCommand: ParsableCommand {
     /// The results store in a shard's folder.
     static func storePath(_ folder: String) -> String {
         folder.hasSuffix("/") ? folder + ResultsStore.fileName : folder + "/" + ResultsStore.fileName
+    }
+
+    /// Whether two paths name one existing folder by its device and inode: a bind mount (or a
+    /// hard-linked path) spells a shard's folder in a way no path resolution sees.
+    static func sameFolder(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        guard stat(a, &x) == 0, stat(b, &y) == 0 else { return false }
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 
     /// A folder's path with `.`, `..` and symbolic links resolved, to tell two spellings of one folder.

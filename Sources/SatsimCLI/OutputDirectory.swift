@@ -108,8 +108,11 @@ struct OutputDirectory {
         Self.lockGuard.lock()
         defer { Self.lockGuard.unlock() }
         if Self.locked[real] != nil { return }
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        // A folder that cannot be opened is reported by the write probe after this.
+        var descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // A folder that can be written but not read (mode -wx) cannot be opened: its lock is a
+        // file inside, `.satsim-lock`, rather than none (two commands then raced in it).
+        if descriptor < 0 { descriptor = open(file(".satsim-lock"), O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        // A folder where neither can be made is reported by the write probe after this.
         guard descriptor >= 0 else { return }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let reason = errno
@@ -167,12 +170,15 @@ struct OutputDirectory {
         // 2. The manifest lists both sets while they are swapped.
         let newNames = files.map(\.name)
         let old = readManifest()
+        // Sets keep the merges linear: an edited manifest of 200,000 names took minutes.
         var union = [seal] + newNames.dropFirst()
-        for name in old where !union.contains(name) { union.append(name) }
+        var inUnion = Set(union)
+        for name in old where inUnion.insert(name).inserted { union.append(name) }
         try writeManifest(union, steps: &steps)
         // 3. The old set goes, its seal first, then the rest (and any file of a new name).
         var removals: [String] = []
-        for name in (old.first.map { [$0] } ?? []) + [seal] + union where !removals.contains(name) {
+        var removed: Set<String> = []
+        for name in (old.first.map { [$0] } ?? []) + [seal] + union where removed.insert(name).inserted {
             removals.append(name)
         }
         for name in removals where unlink(file(name)) == 0 { steps.advance() }
@@ -201,11 +207,20 @@ struct OutputDirectory {
     /// satsim's own bookkeeping are ignored, so an edited manifest cannot make satsim remove
     /// anything outside the folder.
     func readManifest() -> [String] {
-        guard let data = FileManager.default.contents(atPath: file(manifestName)),
+        // A manifest satsim wrote lists one set's files, a few kB at most: a larger one (an
+        // edited one of 200 MB aborted the run, out of memory) is not read, and so lists nothing
+        // satsim would remove.
+        var info = stat()
+        guard stat(file(manifestName), &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size <= Self.maximumManifestBytes,
+            let data = FileManager.default.contents(atPath: file(manifestName)),
             let text = String(data: data, encoding: .utf8)
         else { return [] }
-        return text.split(separator: "\n").map(String.init).filter(Self.isPlainName)
+        var seen: Set<String> = []
+        return text.split(separator: "\n").map(String.init).filter { Self.isPlainName($0) && seen.insert($0).inserted }
     }
+
+    /// The largest manifest read (``readManifest()``).
+    static let maximumManifestBytes = 1 << 20
 
     func writeManifest(_ names: [String], steps: inout StepCounter) throws(CLIError) {
         let temporary = file(Self.partialPrefix + "\(getpid()).\(manifestName)")

@@ -194,6 +194,12 @@ enum Console {
                 let count = Glibc.write(descriptor, base + offset, bytes.count - offset)
                 if count < 0 {
                     if errno == EINTR { continue }
+                    if errno == EAGAIN || errno == EWOULDBLOCK {
+                        // A non-blocking pipe (as some runners hand a child) that is full: wait
+                        // until its reader has taken some, rather than call the output lost.
+                        var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                        if poll(&ready, 1, -1) >= 0 || errno == EINTR { continue }
+                    }
                     if descriptor == STDOUT_FILENO {
                         let code = errno
                         failureLock.lock()

@@ -125,4 +125,19 @@ import Testing
         // A key space smaller than the capacity bounds what a cache can hold.
         #expect(Self.diagnostics(cache(100_000_000, 1_000)).isEmpty)
     }
+
+    /// A chaos fault of kind `scale` raises the most instances a service can run as a timeline
+    /// `scale` does: a `scale` to 40 among the chaos faults let 2,500,000 entries per instance
+    /// pass, and one run of the search took 2.1 GB.
+    @Test func aChaosScaleCountsTowardTheCacheBound() throws {
+        let text = Self.scenario().replacingOccurrences(
+            of: "    service_time: { dist: exponential, mean: 10ms }",
+            with: "    service_time: { dist: exponential, mean: 10ms }\n    instances: 1\n    cache: { keys: 1000000000, zipf: 0, capacity: 2500000 }")
+            + "\nchaos:\n  at: 1s\n  max_together: 1\n  replications: 1\n  faults:\n    - { kind: scale, service: api, to: 40 }\n"
+        let over = try #require(Self.diagnostics(text).first)
+        #expect(over.path == "services.api.cache.capacity")
+        #expect(over.message.contains("lets 40 instances") && over.message.contains("capacity <= 250000"), "\(over.message)")
+        // Without the chaos scale, one instance may hold them.
+        #expect(Self.diagnostics(text.replacingOccurrences(of: "to: 40", with: "to: 1")).isEmpty)
+    }
 }
