@@ -181,7 +181,7 @@ extension Comparison {
                         var members: [(String, JSONValue)] = [("name", .string(variants[v]))] + interval(cell.interval)
                         if v > 0 {
                             members.append(("difference", .object(interval(cell.difference) + [
-                                ("differs_from_base", .bool(cell.differsFromBase)),
+                                ("differs_from_base", cell.differenceTested ? .bool(cell.differsFromBase) : .null),
                             ])))
                         }
                         return .object(members)

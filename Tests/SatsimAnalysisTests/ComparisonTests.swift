@@ -78,6 +78,28 @@ struct ComparisonTests {
         #expect(abs(difference.mean - 2.5) < 1e-12)
     }
 
+    /// A variant that recovers beside a base that never did has no paired difference: its
+    /// `differs_from_base` was `false` in comparison.csv and comparison.json, read as "no
+    /// different". It is left empty (null), and so is one with a single pair (no interval).
+    @Test("No paired difference to test: differs_from_base is empty, not false")
+    func untestedDifferenceIsEmpty() {
+        let never = Comparison(
+            scenario: "s", baseSeed: 1, variants: ["base", "v"], figures: [KeyFigure(.recoveryTime)],
+            runs: [Self.runs([nil, nil, nil]), Self.runs([20, 21, 19])])
+        #expect(!never.figureRows[0].cells[1].differenceTested)
+        #expect(never.csv.contains("recovery_time,v,3,20,"))
+        #expect(never.csv.split(separator: "\n").first { $0.hasPrefix("recovery_time,v,") }?.hasSuffix(",,,") == true, "\(never.csv)")
+        let onePair = Comparison(
+            scenario: "s", baseSeed: 1, variants: ["base", "v"], figures: [KeyFigure(.recoveryTime)],
+            runs: [Self.runs([10, nil, nil]), Self.runs([20, 21, 19])])
+        #expect(!onePair.figureRows[0].cells[1].differenceTested)
+        let tested = Comparison(
+            scenario: "s", baseSeed: 1, variants: ["base", "v"], figures: [KeyFigure(.recoveryTime)],
+            runs: [Self.runs([10, 11, 12]), Self.runs([20, 21, 19])])
+        #expect(tested.figureRows[0].cells[1].differenceTested && tested.figureRows[0].cells[1].differsFromBase)
+        #expect(tested.csv.split(separator: "\n").first { $0.hasPrefix("recovery_time,v,") }?.hasSuffix(",true") == true)
+    }
+
     @Test("A run stopped before its warmup ended is counted as not judged, never as stable")
     func unjudgedRunsAreCountedApart() {
         let judged = Self.runs([1, 2], outcome: .stable)

@@ -63,8 +63,9 @@ struct ExplainSentenceTests {
         #expect(
             told[0].sentence
                 == "Switching off or removing each of clients.users.retry and timeline.0 in turn, over 5 replications on seeds 0 to 4, "
-                + "showed no effect: no paired difference in bad or stable runs had a 95% interval that excludes zero, and none in "
-                + "success ratio or goodput both excluded zero and reached 0.5 percentage points or 1% of the base's goodput. "
+                + "showed no effect these runs can tell: no paired difference in bad or stable runs had a 95% interval that excludes zero, and none in "
+                + "success ratio or goodput both excluded zero and reached 0.5 percentage points or 1% of the base's goodput; "
+                + "more replications can find an effect these could not. "
                 + "Goodput is not judged for timeline.0: removing a load spike lowers the demand.")
         #expect(told[0].switchedOff.map(\.subject) == ["clients.users.retry", "timeline.0"])
         // explain's text prints the same sentences as the story.

@@ -6,7 +6,9 @@ extension Comparison {
     /// their shortest round-trip form; an empty field has no value (the base has no difference).
     ///
     /// Columns: `figure, variant, runs, mean, ci_half_width, difference, difference_ci_half_width,
-    /// differs_from_base`. `runs` counts the runs where the figure has a value.
+    /// differs_from_base`. `runs` counts the runs where the figure has a value; `differs_from_base`
+    /// is empty where no paired difference could be tested (fewer than two runs with the figure
+    /// on both sides).
     public var csv: String {
         var out = "figure,variant,runs,mean,ci_half_width,difference,difference_ci_half_width,differs_from_base\n"
         for row in figureRows + outcomeRows {
@@ -16,7 +18,7 @@ extension Comparison {
                     String(cell.interval?.count ?? 0),
                     Self.csvNumber(cell.interval?.mean), Self.csvNumber(cell.interval?.halfWidth),
                     Self.csvNumber(cell.difference?.mean), Self.csvNumber(cell.difference?.halfWidth),
-                    v == 0 ? "" : (cell.differsFromBase ? "true" : "false"),
+                    v == 0 || !cell.differenceTested ? "" : (cell.differsFromBase ? "true" : "false"),
                 ]
                 out += fields.joined(separator: ",") + "\n"
             }

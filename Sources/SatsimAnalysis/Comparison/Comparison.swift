@@ -29,6 +29,12 @@ public struct Comparison: Sendable {
         public var difference: MeanInterval?
         /// Whether the interval of the paired difference excludes 0.
         public var differsFromBase: Bool { difference?.excludesZero ?? false }
+        /// Whether the paired difference could be tested at all: it has an interval, from at
+        /// least two runs where both the variant and the base have the figure. A variant that
+        /// recovers beside a base that never did has no paired difference, and
+        /// `differs_from_base: false` read as "no different" (comparison.json, comparison.csv
+        /// write null and an empty field instead).
+        public var differenceTested: Bool { difference?.halfWidth.map(\.isFinite) ?? false }
     }
 
     public var scenario: String

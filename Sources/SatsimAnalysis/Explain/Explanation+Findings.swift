@@ -168,10 +168,14 @@ extension Explanation {
         let events = switchOffs.filter { $0.mechanism == "fault" }.count
         let verb = events == 0 ? "Switching off" : events == switchOffs.count ? "Removing" : "Switching off or removing"
         var text = verb + (switchOffs.count == 1 ? " " : " each of ") + Self.list(subjects)
-            + (switchOffs.count == 1 ? ", " : " in turn, ") + "{runs}, showed no effect: "
+            + (switchOffs.count == 1 ? ", " : " in turn, ") + "{runs}, showed no effect these runs can tell: "
             + "no paired difference in bad or stable runs had a " + put(Self.level, .share, .level)
             + " interval that excludes zero, and none in success ratio or goodput both excluded zero and reached " + put(Self.successFloor, .percentagePoints, .floor(.successRatio))
-            + " percentage points or " + put(Self.goodputFloor, .share, .floor(.goodput)) + " of the base's goodput."
+            + " percentage points or " + put(Self.goodputFloor, .share, .floor(.goodput)) + " of the base's goodput"
+            // "Showed no effect" was read as "does not matter" of a health check that drove the
+            // cascade its scenario is about: 3 of 5 base runs oscillated and none without it,
+            // an interval that just reached zero at 5 replications and a cause at 20.
+            + "; more replications can find an effect these could not."
         let demand = switchOffs.filter(\.changesDemand).map(\.subject)
         if !demand.isEmpty {
             text += " Goodput is not judged for \(Self.list(demand)): removing a load spike lowers the demand."

@@ -35,6 +35,8 @@ public enum ComparisonPage {
             html += "<p class=\"chart-key\">Each cell is one run: no confidence interval, and no difference marked "
             html += "(<code>--replications 2</code> or more gives both).</p>\n"
         }
+        html += "<p class=\"chart-key\">Outcomes: each run is judged against its own baseline (by default its latency bound is "
+            + "3x its own p99 before the first fault), so a column with a faster baseline is held to a tighter bound.</p>\n"
         html += comparisonTable(comparison, provenances: provenances, unit: unit, names: ReportPage.names(spec))
         html += chartSection(charts, note: "Colour names the variant here: black is the base.", names: ReportPage.names(spec))
         return html + footer(spec: spec)
