@@ -793,4 +793,39 @@ struct StoryProbeTests {
         #expect(!flat.contains("By 2m20s"), "\(flat)")
         #expect(flat.contains("By 3m20s, the instances the operator added to api had booted."), "\(flat)")
     }
+
+    /// A LIFO queue at a busy api times out a few attempts in its baseline (7 of 63,029); after
+    /// an outage of a service nobody calls, an interval reaches 2.3%. "At 2m05s, attempts began
+    /// to time out" was told, though they had timed out before.
+    @Test("Timeouts present before the fault, however few, are told as a rise")
+    func fewTimeoutsBeforeTheFault() throws {
+        let flat = try Self.story(
+            """
+            name: probe
+            description: a LIFO queue at a busy api; a service nobody calls goes down for 30s.
+            duration: 4m
+            warmup: 30s
+            seed: 10
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 700/s }
+                timeout: 1s
+                retry: { max_attempts: 3 }
+            services:
+              api:
+                instances: 2
+                workers: 8
+                service_time: { dist: exponential, mean: 20ms }
+                queue: { capacity: 2000, discipline: lifo }
+              spare:
+                instances: 1
+                workers: 1
+                service_time: { dist: exponential, mean: 20ms }
+            timeline:
+              - { at: 2m, for: 30s, kind: outage, service: spare, mode: refuse }
+            """)
+        #expect(!flat.contains("attempts began to time out"), "\(flat)")
+        #expect(flat.contains("At 2m05s, timeouts rose: 2.3% of the attempts that ended from 2m05s to 2m06s got no answer in time, against 0.011% before the first fault."), "\(flat)")
+    }
 }

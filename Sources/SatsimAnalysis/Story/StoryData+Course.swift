@@ -649,9 +649,12 @@ extension StoryData {
         // began to time out: 54.5%" was told where 48.3% had since warmup. Then the story tells
         // when the share rose to twice its level before the fault, if it did.
         var before: StoryFigure?
+        // Timeouts before the fault, too few to set the threshold: the sentence still says they
+        // rose rather than "began" (a LIFO queue timed out 7 attempts in its baseline).
+        var few: StoryFigure?
         if firstFault != nil, let baseline = baselineWindow {
             let level = figure(.over(shareMeasure, baseline), .share, over: baseline)
-            if level.value >= Self.timeoutShare { before = level }
+            if level.value >= Self.timeoutShare { before = level } else if level.value > 0 { few = level }
         }
         let threshold = before.map { 2 * $0.value } ?? Self.timeoutShare
         guard let i = ends.indices.first(where: {
@@ -663,7 +666,7 @@ extension StoryData {
         // interval they were counted over).
         let onset = max(window.from, from)
         let share = figure(shareMeasure, .share, over: window)
-        if let before {
+        if let before = before ?? few {
             return Finding(
                 .timeouts, time: onset, window: window, figures: [.clock(onset), share, before],
                 template: "At {0}, timeouts rose: {1} of the attempts that ended {window} got no answer in time, against {2} before \(firstFaultName).")
