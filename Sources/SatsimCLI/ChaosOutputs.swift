@@ -100,21 +100,43 @@ extension ChaosRanking {
     /// What a reader should take away, with figures.
     func sentences(at: SimTime) -> [String] {
         var lines: [String] = []
+        let after = "\(String(format: "%g", at.seconds))s"
         if let worst = combinations.first {
-            if worst.goodputLost > 0 || worst.failing > 0 {
-                lines.append("The worst combination is \(Self.name(worst)): it loses \(Self.percent(worst.goodputLost)) of the baseline's "
-                    + "goodput after \(String(format: "%g", at.seconds))s, and \(worst.failing) of its \(worst.runs) runs end metastable or degraded.")
+            // Shown to a tenth of a percent: a loss that rounds to 0.0% with no failing run harms
+            // nothing ("the worst combination ... loses 0.0%" of 3 requests in 97,426).
+            let harms = worst.goodputLost >= 0.0005 || worst.failing > 0
+            if baseline.meanSuccesses == 0 && baseline.runs > 0 {
+                // Nothing to lose: a baseline that serves no request after `at` (every run
+                // overloaded) made every combination "harmless".
+                lines.append("The baseline itself serves no request after \(after) (\(Self.outcomeText(baseline))): "
+                    + "no combination can lose goodput it does not have, so the losses below say nothing.")
+            } else if harms {
+                var line = "The worst combination is \(Self.name(worst)): it loses \(Self.percent(worst.goodputLost)) of the baseline's "
+                    + "goodput after \(after), and \(worst.failing) of its \(Counted.text(worst.runs, "run")) \(worst.failing == 1 ? "ends" : "end") metastable or degraded"
+                if worst.stoppedAtLimit > 0 {
+                    // Cut short by a limit, a run counts no success after where it stopped.
+                    line += "; but \(worst.stoppedAtLimit) of them stopped at a limit before the end, so part of that loss is time "
+                        + "\(worst.stoppedAtLimit == 1 ? "it" : "they") never ran"
+                }
+                lines.append(line + ".")
             } else {
-                lines.append("No combination harms the system: none loses goodput after \(String(format: "%g", at.seconds))s "
+                lines.append("No combination harms the system: none loses goodput after \(after) "
                     + "and no run ends metastable or degraded.")
             }
         }
+        let limited = combinations.filter { $0.stoppedAtLimit > 0 }
+        if !limited.isEmpty {
+            let runs = limited.reduce(0) { $0 + $1.stoppedAtLimit }
+            lines.append("\(Counted.text(runs, "run")) of \(Counted.text(limited.count, "combination")) stopped at a limit before the end "
+                + "(raise --max-events or --max-in-flight): \(limited.count == 1 ? "its" : "their") goodput lost counts only the time \(runs == 1 ? "it" : "they") ran.")
+        }
         let emergent = combinations.filter(\.emergent)
         if emergent.isEmpty {
-            // Said only when some combination fails: with none failing, "every combination that
-            // fails has a smaller part that fails" was true of nothing.
+            // Said by the rule: a combination that fails is emergent when each smaller part
+            // passes (most of its runs stable or recovered); a part that neither passes nor
+            // fails (1 recovered, 1 metastable) also keeps it from being emergent.
             lines.append(combinations.contains { $0.failing > 0 }
-                ? "No combination is emergent: every combination that fails has a smaller part that fails on its own."
+                ? "No combination is emergent: every combination that fails has a smaller part that does not pass on its own."
                 : "No combination is emergent: none ends metastable or degraded in any run.")
         }
         let byFaults = Dictionary(uniqueKeysWithValues: combinations.map { ($0.faults, $0) })

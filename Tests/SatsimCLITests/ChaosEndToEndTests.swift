@@ -245,4 +245,24 @@ struct ChaosEndToEndTests {
         #expect(text.contains("No combination is emergent: none ends metastable or degraded in any run."), "\(text)")
         #expect(!text.contains("every combination that fails"), "\(text)")
     }
+
+    /// A baseline that serves nothing after `at` (a 1 ms timeout on 20 ms of work): every
+    /// combination lost 0% of nothing, and "No combination harms the system" was printed of a
+    /// system whose every run ended overloaded.
+    @Test func aBaselineThatServesNothingIsSaidToHaveNothingToLose() throws {
+        let file = try CLIHarness.scenarioFile(Self.library, name: "down.yaml").path
+        let (_, output) = try Self.chaos(file, ["--jobs", "2", "--replications", "1", "--set", "clients.users.timeout=1ms"])
+        let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("The baseline itself serves no request after 10s"), "\(text)")
+        #expect(!text.contains("No combination harms the system"), "\(text)")
+    }
+
+    /// Runs a limit stopped early count no success after they stopped: a pair cut short 2 s
+    /// after `at` "lost 99%" with nothing on the page to say so.
+    @Test func runsStoppedAtALimitAreSaid() throws {
+        let file = try CLIHarness.scenarioFile(Self.library, name: "limited.yaml").path
+        let (_, output) = try Self.chaos(file, ["--jobs", "2", "--replications", "1", "--max-in-flight", "60"])
+        let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("stopped at a limit before the end (raise --max-events or --max-in-flight)"), "\(text)\n\(output.stderr)")
+    }
 }

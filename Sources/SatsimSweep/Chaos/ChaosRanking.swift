@@ -32,6 +32,8 @@ public struct ChaosRanking: Sendable {
         public var emergent: Bool
         /// Mean successes after `at` per run.
         public var meanSuccesses: Double
+        /// Runs a limit stopped before the run's end: their successes cover only the time they ran.
+        public var stoppedAtLimit: Int = 0
 
         /// Runs ending metastable or degraded.
         public var failing: Int { (outcomes["metastable"] ?? 0) + (outcomes["degraded"] ?? 0) }
@@ -70,9 +72,11 @@ public struct ChaosRanking: Sendable {
         // Successes summed over the replications stored for both the point and the baseline, so a
         // partial store compares like with like.
         var successes = Array(repeating: [Int: Double](), count: points)
+        var limited = Array(repeating: 0, count: points)
         for record in records {
             let p = record.key.point
             runs[p] += 1
+            if record.limit != nil { limited[p] += 1 }
             outcomes[p][record.outcome ?? "unjudged", default: 0] += 1
             successes[p][record.key.replication] = record.values.first.flatMap { $0 } ?? 0
         }
@@ -85,7 +89,7 @@ public struct ChaosRanking: Sendable {
             lost = base > 0 ? min(1, max(0, 1 - mine / base)) : 0
             let mean = successes[p].isEmpty ? 0 : successes[p].values.reduce(0, +) / Double(successes[p].count)
             return Entry(faults: outline.combinations[p], labels: outline.combinations[p].map { labels[$0] }, runs: runs[p],
-                         outcomes: outcomes[p], goodputLost: lost, emergent: false, meanSuccesses: mean)
+                         outcomes: outcomes[p], goodputLost: lost, emergent: false, meanSuccesses: mean, stoppedAtLimit: limited[p])
         }
         var entries = (0..<points).map(entry)
         let index = Dictionary(uniqueKeysWithValues: outline.combinations.enumerated().map { ($1, $0) })
