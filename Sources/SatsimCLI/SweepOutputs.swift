@@ -98,6 +98,7 @@ enum SweepOutputs {
             + (goodput.map { [layout.figures[$0]] } ?? []) + (recovery != nil ? ["recovery_time [s]"] : [])]
         var partial = false
         var missing = false
+        var limited = false
         func interval(_ m: MeanInterval?, of runs: Int) -> String {
             guard let m else {
                 missing = true
@@ -106,7 +107,14 @@ enum SweepOutputs {
             // Both numbers with the decimals the mean's size calls for, never an exponent.
             let decimals = abs(m.mean) >= 100 ? 0 : abs(m.mean) >= 10 ? 1 : 2
             var cell = String(format: "%.\(decimals)f", m.mean)
-            if let h = m.halfWidth, h.isFinite { cell += " ± " + String(format: "%.\(decimals)f", h) }
+            if let h = m.halfWidth, h.isFinite {
+                // A half-width that rounds to 0 at the mean's decimals is not zero: "320 ± 0" was
+                // printed of 320 ± 0.36. It keeps two significant digits instead.
+                var places = decimals
+                while places < 9, h > 0, String(format: "%.\(places)f", h).allSatisfy({ $0 == "0" || $0 == "." }) { places += 1 }
+                if places > decimals { places += 1 }
+                cell += " ± " + String(format: "%.\(places)f", h)
+            }
             if m.count < runs {
                 partial = true
                 cell += " (\(m.count) of \(runs))"
@@ -116,7 +124,11 @@ enum SweepOutputs {
         for s in summaries {
             let counts = s.outcomes.filter { $0.count > 0 }.map { "\($0.outcome) \($0.count)" }.joined(separator: ", ")
             let p = s.share(of: .metastable).map { String(format: "%.2f [%.2f, %.2f]", $0.proportion, $0.low, $0.high) } ?? "-"
-            var row = [String(s.point)] + s.values.map(oneLine) + [String(s.runs), counts.isEmpty ? "-" : counts, p]
+            // Runs a limit stopped are counted in the runs column: their figures cover only the
+            // time they ran (a failing point read 299/s from three runs stopped 4 s after the kill).
+            if s.stoppedAtLimit > 0 { limited = true }
+            let runs = s.stoppedAtLimit > 0 ? "\(s.runs) (\(s.stoppedAtLimit) cut)" : String(s.runs)
+            var row = [String(s.point)] + s.values.map(oneLine) + [runs, counts.isEmpty ? "-" : counts, p]
             if let goodput { row.append(interval(s.figures[goodput], of: s.runs)) }
             if let recovery { row.append(interval(s.figures[recovery], of: s.runs)) }
             rows.append(row)
@@ -126,6 +138,10 @@ enum SweepOutputs {
             legend += "\nFigures: the mean over the runs that have the figure ± the half-width of its 95% t interval (none from one run)"
                 + (partial ? "; (k of n): over k of the point's n runs (a recovery time exists only for a run that recovered)" : "")
                 + (missing ? "; -: no run has it" : "") + "."
+        }
+        if limited {
+            legend += "\nRuns (k cut): k of the point's runs stopped at a limit before the end (--max-events, --max-in-flight): "
+                + "their figures and outcome cover only the time they ran."
         }
         return TextTable.render(rows) + "\n" + legend + "\n"
     }

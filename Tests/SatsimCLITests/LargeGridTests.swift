@@ -57,4 +57,28 @@ struct LargeGridTests {
         #expect(result.stderr.contains("does not load") && result.stderr.contains("expected an integer within the autoscaler's min...max"), "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: out + "/results.sqlite"))
     }
+
+    /// Runs a limit stopped early were averaged into the sweep's table with nothing to mark
+    /// them: a failing point read 299/s from three runs stopped 4 s after its kill. The runs
+    /// column counts them, and a legend says what they cover.
+    @Test("Runs stopped at a limit are marked in the sweep's table")
+    func cutRunsAreMarked() throws {
+        let yaml = """
+            name: cut
+            description: One worker cannot keep up; a hundred can.
+            duration: 20s
+            clients:
+              users: { target: api, arrival: { process: poisson, rate: 1000/s } }
+            services:
+              api: { workers: 100, service_time: { dist: constant, value: 2ms } }
+
+            """
+        let file = try CLIHarness.scenarioFile(yaml).path
+        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("cut").path
+        let result = try CLIHarness.run(["sweep", file, "--out", out, "--replications", "2", "--jobs", "1",
+                                         "--vary", "services.api.workers=1,100", "--max-in-flight", "200"])
+        let text = result.stdout
+        #expect(text.contains("2 (2 cut)"), "\(text)")
+        #expect(text.contains("Runs (k cut): k of the point's runs stopped at a limit before the end"), "\(text)")
+    }
 }
