@@ -56,7 +56,9 @@ struct SweepReport {
             let (r, rHover) = grid(meanRecovery, count: recoveryCount)
             return [
                 Entry(fileName: "phase-p-metastable.svg", svg: PhaseDiagram(
-                    title: "P(metastable): share of runs that stay down after the trigger", fileName: "phase-p-metastable.svg",
+                    // Not "the share of runs that stay down": overloaded and degraded runs stay
+                    // down too, and read 0 here (an overloaded point looked the safest).
+                    title: "P(metastable): share of runs that ended metastable (overloaded or degraded ones count 0)", fileName: "phase-p-metastable.svg",
                     xLabel: axisLabel(1), xValues: xs, yLabel: axisLabel(0), yValues: ys, cells: p, hovers: pHover,
                     scaleLabel: "P(metastable)", scaleRange: 0...1).svg()),
                 Entry(fileName: "phase-recovery-time.svg", svg: PhaseDiagram(
@@ -68,7 +70,7 @@ struct SweepReport {
             let xs = axisValues(0)
             return [
                 Entry(fileName: "phase-p-metastable.svg", svg: IntervalLineChart(
-                    title: "P(metastable), 95% Wilson interval", fileName: "phase-p-metastable.svg", xLabel: axisLabel(0),
+                    title: "P(metastable), 95% Wilson interval (overloaded or degraded runs count 0)", fileName: "phase-p-metastable.svg", xLabel: axisLabel(0),
                     xValues: xs, yLabel: "P(metastable)", points: xs.indices.map { share(byPoint[$0]) }, yMaximum: 1).svg()),
                 Entry(fileName: "phase-recovery-time.svg", svg: IntervalLineChart(
                     title: "Mean recovery time, 95% t interval", fileName: "phase-recovery-time.svg", xLabel: axisLabel(0),
