@@ -250,9 +250,7 @@ struct ChaosEndToEndTests {
     /// combination lost 0% of nothing, and "No combination harms the system" was printed of a
     /// system whose every run ended overloaded.
     @Test func aBaselineThatServesNothingIsSaidToHaveNothingToLose() throws {
-        let file = try CLIHarness.scenarioFile(Self.library, name: "down.yaml").path
-        let (_, output) = try Self.chaos(file, ["--jobs", "2", "--replications", "1", "--set", "clients.users.timeout=1ms"])
-        let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let (text, _) = try Self.oneReplication(["--set", "clients.users.timeout=1ms"])
         #expect(text.contains("The baseline itself serves no request after 10s"), "\(text)")
         #expect(!text.contains("No combination harms the system"), "\(text)")
     }
@@ -260,9 +258,15 @@ struct ChaosEndToEndTests {
     /// Runs a limit stopped early count no success after they stopped: a pair cut short 2 s
     /// after `at` "lost 99%" with nothing on the page to say so.
     @Test func runsStoppedAtALimitAreSaid() throws {
-        let file = try CLIHarness.scenarioFile(Self.library, name: "limited.yaml").path
-        let (_, output) = try Self.chaos(file, ["--jobs", "2", "--replications", "1", "--max-in-flight", "60"])
-        let text = output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(text.contains("stopped at a limit before the end (raise --max-events or --max-in-flight)"), "\(text)\n\(output.stderr)")
+        let (text, errors) = try Self.oneReplication(["--max-in-flight", "60"])
+        #expect(text.contains("stopped at a limit before the end (raise --max-events or --max-in-flight)"), "\(text)\n\(errors)")
+    }
+
+    /// The library searched with one replication and `flags`: its standard output on one line,
+    /// and its standard error.
+    static func oneReplication(_ flags: [String]) throws -> (text: String, errors: String) {
+        let file = try CLIHarness.scenarioFile(Self.library, name: "library.yaml").path
+        let (_, output) = try Self.chaos(file, ["--jobs", "2", "--replications", "1"] + flags)
+        return (output.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " "), output.stderr)
     }
 }

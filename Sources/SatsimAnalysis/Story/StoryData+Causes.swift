@@ -233,9 +233,7 @@ extension StoryData {
                 // The calls the breakers on this service's edges refused, of those that asked
                 // them: an open edge breaker fails its callers fast, and without it the story
                 // named a retry budget that explain found had no effect.
-                let targets = service.calls.filter { $0.circuitBreaker != nil }.map(\.service)
-                var seen: [String] = []
-                for target in targets where !seen.contains(target) { seen.append(target) }
+                let seen = Self.uniqueInOrder(service.calls.filter { $0.circuitBreaker != nil }.map(\.service))
                 candidate(
                     .breakerRejecting, service.name,
                     weight: figure(.quotient(.total([s + "edge_breaker_rejected"]), .total([s + "edge_breaker_calls"])), .share, over: window),

@@ -754,9 +754,7 @@ extension StoryData {
         // One sentence per autoscaler: "The autoscaler of api, db made 6 scaling decisions ...,
         // asking for 1 in the last" told db's last decision as api's.
         let scaled = events.filter { $0.kind == .scaled }
-        var autoscaled: [String] = []
-        for event in scaled where !autoscaled.contains(event.subject) { autoscaled.append(event.subject) }
-        for subjects in autoscaled {
+        for subjects in Self.subjectsInOrder(scaled) {
             let scalings = scaled.filter { $0.subject == subjects }
             guard let first = scalings.first, let last = scalings.last else { continue }
             // Each detail reads "... scaled from A to B instances ...".
@@ -865,10 +863,12 @@ extension StoryData {
     }
 
     /// The events' subjects, each once, in the order of their first event.
-    static func subjectsInOrder(_ events: [RunEvent]) -> [String] {
-        var seen: [String] = []
-        for event in events where !seen.contains(event.subject) { seen.append(event.subject) }
-        return seen
+    static func subjectsInOrder(_ events: [RunEvent]) -> [String] { uniqueInOrder(events.map(\.subject)) }
+
+    /// `names`, each once, in the order of its first appearance.
+    static func uniqueInOrder(_ names: [String]) -> [String] {
+        var seen: Set<String> = []
+        return names.filter { seen.insert($0).inserted }
     }
 
     /// Whether an outage or a pause of `service` is in effect at `time`.
