@@ -15,7 +15,7 @@ enum ChaosOutputs {
         let (records, summaries) = try SweepOutputs.settle(store, in: directory)
         let ranking = ChaosRanking(outline: outline, records: records)
         let document = ranking.json(scenario: outline.scenario, at: outline.at, replications: outline.replications)
-        let page = ChaosReport(ranking: ranking, outline: outline)
+        let page = ChaosReport(ranking: ranking, outline: outline, settings: store.layout.settingsSentence)
         var files: [(name: String, text: String)] = [
             ("chaos.json", document.rendered() + "\n"),
             ("points.csv", ResultsCSV.points(summaries, layout: store.layout)),
@@ -28,7 +28,7 @@ enum ChaosOutputs {
         case .json:
             Console.json(document.rendered() + "\n")
         case .text:
-            Console.out(header + "\n\n" + ranking.text(at: outline.at) + SweepOutputs.outputList(directory, written))
+            Console.out(header + (store.layout.settingsSentence.map { "\n" + TerminalText.inline($0) } ?? "") + "\n\n" + ranking.text(at: outline.at) + SweepOutputs.outputList(directory, written))
         }
         return records
     }
@@ -157,6 +157,8 @@ extension ChaosRanking {
 struct ChaosReport {
     let ranking: ChaosRanking
     let outline: ChaosOutline
+    /// ``ResultsLayout/settingsSentence``: the `--set`s every run applied, or nil.
+    var settings: String? = nil
 
     /// The matrix, or nil when pairs were not run (max_together 1, or one fault).
     var matrix: PhaseDiagram? {
@@ -190,6 +192,7 @@ struct ChaosReport {
             + "started at \(String(format: "%g", at.seconds))s, \(outline.replications) runs each on the same seeds as the baseline "
             + "(\(ranking.storedRuns) of \(ranking.plannedRuns) runs stored).",
             "Baseline (no fault): \(ChaosRanking.outcomeText(ranking.baseline))."]
+        if let settings { lines.insert(settings, at: 1) }
         lines += ranking.sentences(at: at)
         let rows = ranking.combinations.enumerated().map { rank, e in
             [String(rank + 1), ChaosRanking.name(e), String(e.runs), ChaosRanking.outcomeText(e),

@@ -26,7 +26,7 @@ enum SweepOutputs {
         case .json:
             printJSON(layout: layout, summaries: summaries, runs: records.count)
         case .text:
-            var text = header + "\n\n" + table(layout: layout, summaries: summaries)
+            var text = header + (layout.settingsSentence.map { "\n" + TerminalText.inline($0) } ?? "") + "\n\n" + table(layout: layout, summaries: summaries)
             text += outputList(directory, written)
             Console.out(text)
         }

@@ -122,12 +122,13 @@ struct SweepReport {
             }
             return row
         }
-        var lines = [
+        var lines: [String] = [
             "\(Counted.grid(points: layout.points.count, replications: layout.replications)) = \(Counted.text(layout.runCount, "run")) planned; \(runCount) stored.",
             "Varied: " + (layout.columns.isEmpty ? "nothing (replications only)" : layout.columns.joined(separator: ", ")) + ".",
-            "P(metastable) is the share of judged runs whose outcome is metastable, with its 95% Wilson score interval "
-                + "(Wilson 1927); means carry a 95% Student-t interval. Recovery time averages the runs that recovered.",
         ]
+        if let settings = layout.settingsSentence { lines.append(settings) }
+        lines.append("P(metastable) is the share of judged runs whose outcome is metastable, with its 95% Wilson score interval "
+            + "(Wilson 1927); means carry a 95% Student-t interval. Recovery time averages the runs that recovered.")
         if layout.columns.count == 2 {
             lines.append("Hover a cell for its value, interval and run count; the table below lists every point.")
         } else if layout.columns.count > 2 {

@@ -103,6 +103,32 @@ struct MergeAndChaosFlagsEndToEndTests {
         #expect(same.status == 0 && same.stdout == flags.output.stdout, "\(same.stderr)")
     }
 
+    /// A `--set` changes every run, so a page or a table that did not say so would be read as the
+    /// file's own design: sweep, chaos and a merge of shards (which has no command line to see)
+    /// each name the overrides, in the order given, in the text and on report.html.
+    @Test func theSetsOfEveryRunAreNamedInTheTextAndOnThePage() throws {
+        let sets = ["--set", "services.api.queue.capacity=200", "--set", "clients.users.timeout=900ms"]
+        let sentence = "Every run applied --set services.api.queue.capacity=200 and --set clients.users.timeout=900ms to the scenario file."
+        let file = try SweepEndToEndTests.file()
+        let swept = try SweepEndToEndTests.sweep(file, ["--vary", "services.api.workers=4,6", "--replications", "1"] + sets + ["--shard", "0/2"])
+        #expect(swept.output.status == 0, "\(swept.output.stderr)")
+        #expect(swept.output.stdout.contains("\n" + sentence + "\n"), "\(swept.output.stdout)")
+        #expect(try SweepEndToEndTests.read(swept.folder, "report.html").contains("<p>" + sentence + "</p>"))
+        let merged = try CLIHarness.temporaryDirectory().appendingPathComponent("merged")
+        let merge = try CLIHarness.run(["merge", swept.folder.path, "--out", merged.path], timeout: 600)
+        #expect(merge.stdout.contains("\n" + sentence + "\n"), "\(merge.stdout)")
+        #expect(try SweepEndToEndTests.read(merged, "report.html").contains("<p>" + sentence + "</p>"))
+        let plain = try SweepEndToEndTests.sweep(file, ["--vary", "services.api.workers=4,6", "--replications", "1"])
+        #expect(!plain.output.stdout.contains("Every run applied"), "\(plain.output.stdout)")
+        #expect(try !SweepEndToEndTests.read(plain.folder, "report.html").contains("Every run applied"))
+
+        let library = try CLIHarness.scenarioFile(ChaosEndToEndTests.library, name: "pair.yaml").path
+        let chaos = try ChaosEndToEndTests.chaos(library, ["--replications", "1", "--max-together", "1", "--set", "chaos.at=20s"])
+        #expect(chaos.output.status == 0, "\(chaos.output.stderr)")
+        #expect(chaos.output.stdout.contains("\nEvery run applied --set chaos.at=20s to the scenario file.\n"), "\(chaos.output.stdout)")
+        #expect(try SweepEndToEndTests.read(chaos.folder, "report.html").contains("<p>Every run applied --set chaos.at=20s to the scenario file.</p>"))
+    }
+
     @Test func badSeedsSetsAndShardFlagsAreRefusedBeforeAnythingRuns() throws {
         let file = try CLIHarness.scenarioFile(ChaosEndToEndTests.library, name: "pair.yaml").path
         let folder = try CLIHarness.temporaryDirectory().appendingPathComponent("never")

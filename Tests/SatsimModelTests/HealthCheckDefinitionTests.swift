@@ -194,5 +194,66 @@ struct HealthCheckDefinitionTests {
         let after = try #require(seen.first { $0.time >= at })
         #expect(after.ready == 4 && after.whole == 3, "joined at \(at): \(seen)")
     }
-}
 
+    // MARK: - Faults reach probes
+
+    /// The setting with `action` at the threshold 0 (no panic mode) and `fault` from 10 s to 30 s
+    /// in place of the pause.
+    static func faulted(_ fault: TimelineAction, share: Double? = nil, action: HealthAction = .eject) -> ScenarioSpec {
+        var spec = spec(paused: 0, action: action, panic: 0)
+        spec.timeline = [TimelineEventSpec(at: SimTime(seconds: 10), duration: SimTime(seconds: 20), action: fault, share: share)]
+        return spec
+    }
+
+    /// A probe is a request like any other (DESIGN.md), and a probe that cannot connect or gets
+    /// an error fails: Kubernetes, "Configure Liveness, Readiness and Startup Probes" (an HTTP
+    /// probe: "Any code greater than or equal to 200 and less than 400 indicates success. Any
+    /// other code indicates failure."; a TCP probe succeeds only "if it can establish a
+    /// connection"); Envoy's HealthCheck, `timeout`: "if the timeout is reached the health check
+    /// attempt will be considered a failure". So a refusing outage or a 100% errors fault fails
+    /// every probe when it is sent: the third in a row, 2 s after the first, is in [12, 13) (the
+    /// first at 10 + phase, phase in [0, 1)); a blackhole fails each at its 0.5 s timeout, so
+    /// [12.5, 13.5). Once the fault ends at 30 s, the probes at 30 + phase and 31 + phase pass:
+    /// readmitted in [31, 32).
+    @Test("an outage (refuse or blackhole) or a 100% errors fault fails every probe: all 4 instances ejected at the third failure, readmitted after two passes",
+          arguments: [
+            (TimelineAction.outage(service: "api", mode: .refuse), 12.0..<13.0),
+            (TimelineAction.outage(service: "api", mode: .blackhole), 12.5..<13.5),
+            (TimelineAction.errors(service: "api", ratio: 1), 12.0..<13.0),
+          ])
+    func faultsFailProbes(fault: TimelineAction, window: Range<Double>) {
+        let result = Simulation(spec: Self.faulted(fault)).run()
+        let ejected = Self.times(result, .instanceEjected), readmitted = Self.times(result, .instanceReadmitted)
+        #expect(ejected.count == 4 && ejected.allSatisfy(window.contains), "\(fault): ejected at \(ejected)")
+        #expect(readmitted.count == 4 && readmitted.allSatisfy((31.0..<32.0).contains), "\(fault): readmitted at \(readmitted)")
+        #expect(result.services[0].instances.min == 0)
+    }
+
+    /// A liveness probe fails the same way, and its instance is restarted: each of the 4 killed
+    /// at its third failure in a row.
+    @Test("restart: a 100% errors fault fails the liveness probes, and each instance is restarted at its third failure")
+    func errorsRestartEveryInstance() {
+        let result = Simulation(spec: Self.faulted(.errors(service: "api", ratio: 1), action: .restart)).run()
+        let killed = Self.times(result, .instanceKilled).filter { $0 < 13 }
+        #expect(killed.count == 4 && killed.allSatisfy((12.0..<13.0).contains), "killed at \(Self.times(result, .instanceKilled))")
+    }
+
+    /// A fault confined to the experiment cohort acts only on requests of that cohort, and a probe
+    /// belongs to none: 100% errors for a 50% cohort ejects no instance.
+    @Test("a cohort's errors fault (share) never fails a probe")
+    func cohortFaultsSpareProbes() {
+        let result = Simulation(spec: Self.faulted(.errors(service: "api", ratio: 1), share: 0.5)).run()
+        #expect(Self.times(result, .instanceEjected).isEmpty)
+        #expect(result.clients[0].failures > 0, "the cohort's requests fail")
+    }
+
+    /// Injected errors at a ratio fail each probe with that chance: at 0.5, over 20 probes of
+    /// each instance, some instance sees three failures in a row (P(none of 4 does) < 0.02), and
+    /// none is ejected before the fault starts.
+    @Test("a 50% errors fault fails probes at random: some instance is ejected, none before the fault")
+    func halfErrorsEjectSome() {
+        let result = Simulation(spec: Self.faulted(.errors(service: "api", ratio: 0.5))).run()
+        let ejected = Self.times(result, .instanceEjected)
+        #expect(!ejected.isEmpty && ejected.allSatisfy { $0 >= 12 && $0 < 30.5 }, "ejected at \(ejected)")
+    }
+}

@@ -84,9 +84,37 @@ extension Simulation {
         instances[instance].probeOutGeneration = generation
         attempts.rows[Int(a)].phase = .atServer
         calendar.schedule(at: now + timeout, kind: EventKind.probeTimeout.rawValue, slot: a, generation: generation)
+        if !services[s].quiet, probeMeetsFault(a, service: s, instance: instance) { return }
         if !admit(a, service: s, instance: instance) {
             probeAnswered(a, success: false)
         }
+    }
+
+    /// The service's faults act on probe `a` as on any request that reaches it (a probe is a
+    /// request like any other, DESIGN.md): a blackhole outage swallows it, so it fails at its
+    /// timeout; a refusing outage fails it at once, as a refused connection fails a Kubernetes
+    /// probe; an `errors` fault fails it with its ratio, as an HTTP probe fails on a 5xx
+    /// ("Any code greater than or equal to 200 and less than 400 indicates success. Any other
+    /// code indicates failure.", Kubernetes, "Configure Liveness, Readiness and Startup Probes").
+    /// Faults with `caller` or `share` act only on their edge or cohort, never on a probe; added
+    /// latency reaches a probe through the queue only, since a probe takes no work. Returns
+    /// whether a fault ended the probe.
+    func probeMeetsFault(_ a: UInt32, service s: Int, instance: Int) -> Bool {
+        let i = Int(a)
+        attempts.rows[i].instance = Int32(instance)
+        if services[s].blackholing > 0 {
+            attempts.rows[i].phase = .blackholed
+            return true
+        }
+        if services[s].refusing > 0 {
+            probeAnswered(a, success: false)
+            return true
+        }
+        if let ratio = services[s].errorRatios.max(), services[s].faultStream.uniform() < ratio {
+            probeAnswered(a, success: false)
+            return true
+        }
+        return false
     }
 
     /// The prober stops waiting: a failure. The probe stays queued, like any abandoned request,
@@ -96,6 +124,8 @@ extension Simulation {
         let instance = Int(attempts.rows[Int(a)].instance)
         let s = Int(attempts.rows[Int(a)].service)
         let missed = probeEnded(a, generation: attempts.slots.generation(of: a), instance: instance)
+        // A blackholed probe is held nowhere else: nothing will reach it to discard it.
+        if attempts.rows[Int(a)].phase == .blackholed { attempts.slots.release(a) }
         recordProbe(service: s, instance: instance, success: false)
         if missed { sendMissedProbe(service: s, instance: instance) }
     }

@@ -29,6 +29,23 @@ public struct ResultsLayout: Sendable, Hashable {
     /// The number of runs of the whole plan.
     public var runCount: Int { points.count * replications }
 
+    /// The `--set`s every run of the plan applied, as `PATH=VALUE`, in the order given: read back
+    /// from the identity's `set` lines (``SweepPlan/context(sets:)``), so `merge` shows them too.
+    public var settings: [String] {
+        identity.split(separator: "\n", omittingEmptySubsequences: true)
+            .compactMap { $0.hasPrefix("set ") ? String($0.dropFirst(4)) : nil }
+    }
+
+    /// "Every run applied --set A=1 and --set B=2 to the scenario file.", or nil without a
+    /// `--set`: what a page or a printed table of the plan says, so that its figures are not read
+    /// as the file's own.
+    public var settingsSentence: String? {
+        guard let last = settings.last else { return nil }
+        let flags = settings.dropLast().map { "--set \($0)" }
+        let list = flags.isEmpty ? "--set \(last)" : flags.joined(separator: ", ") + " and --set \(last)"
+        return "Every run applied \(list) to the scenario file."
+    }
+
     /// The most columns a table of the store may have: SQLite's SQLITE_MAX_COLUMN, 2000 unless
     /// SQLite was built otherwise ("Limits In SQLite", sqlite.org/limits.html); a table past it is
     /// not created ("too many columns on points"). Figures past it continue in further tables
