@@ -28,6 +28,32 @@ struct StopTimeAgreementTests {
         #expect(end <= at && at - end < 0.1, "\(end) against \(at)")
     }
 
+    /// The charts on their own (scenario-format.md: each chart is also written as an SVG) drew
+    /// the time axis to the scenario's duration and left the time never simulated blank, which
+    /// reads as zero traffic. Each now shades it and says where, at the story's stop time; a run
+    /// that ran to its end has no such mark.
+    @Test("Every chart of a run a limit stopped marks the time it never simulated, at the story's stop time")
+    func chartsMarkTheStop() throws {
+        let folder = try CLIHarness.temporaryDirectory().appendingPathComponent("cut")
+        let result = try CLIHarness.run(
+            ["run", "Scenarios/retry-storm.yaml", "--max-events", "200000", "--out", folder.path], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(result.status == 1, "\(result.stderr)")
+        let text = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let stop = try #require(text.firstMatch(of: /The run stopped at (\d+m\d\ds), at a limit/)).1
+        let charts = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".svg") }
+        #expect(charts.count >= 3, "\(charts)")
+        for chart in charts {
+            let svg = try String(contentsOf: folder.appendingPathComponent(chart), encoding: .utf8)
+            #expect(svg.contains(">not simulated: stopped at a limit at \(stop)</text>"), "\(chart)")
+        }
+        let whole = try CLIHarness.temporaryDirectory().appendingPathComponent("whole")
+        let complete = try CLIHarness.run(
+            ["run", "Scenarios/stop-the-world-pause.yaml", "--out", whole.path], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(complete.status == 0, "\(complete.stderr)")
+        let svg = try String(contentsOf: whole.appendingPathComponent("goodput.svg"), encoding: .utf8)
+        #expect(!svg.contains("not simulated"))
+    }
+
     /// The outcome line said "outcome: recovered, recovered 9 s after the last fault"; the
     /// story says "9s after the last fault ended".
     @Test("The outcome line of a recovered run names its recovery time once")

@@ -33,6 +33,35 @@ struct ChartScaleTests {
         #expect(XMLCheck.isWellFormed(svg))
     }
 
+    /// retry-storm cut by a limit: requests peak at 1,258/s and attempts at 10,296/s in the same
+    /// interval, both above an 800/s axis. The labels would collide; the one written must be the
+    /// larger (the requests' 1.3k alone understated the storm eightfold), and the smaller goes
+    /// on a second row.
+    @Test("Two series above a clipped axis at once: the largest peak is always written, the other below it")
+    func largestPeakWrittenFirst() {
+        let requests = (0..<360).map { i in (120..<130).contains(i) ? 1258.0 : 600 + Double(i % 7) }
+        let attempts = (0..<360).map { i in (120..<130).contains(i) ? (i == 125 ? 10296.0 : 9000) : 600 + Double(i % 5) }
+        let panel = ChartPanel(title: "per second", series: [
+            ChartSeries(name: "requests", values: requests, color: .demand),
+            ChartSeries(name: "attempts", values: attempts, color: .waste),
+        ], spikes: .clip)
+        let axis = SVGChartWriter.valueAxis(panel)
+        #expect(axis.clipped && axis.top < 1258, "both peaks above the axis: \(axis.top)")
+        let svg = Chart(title: "t", times: (0..<360).map { Double($0) + 0.5 }, duration: 360, panels: [panel]).svg()
+        let big = svg.range(of: ">10k</text>")
+        let small = svg.range(of: ">1.3k</text>")
+        #expect(big != nil, "the attempts' peak is written")
+        #expect(small != nil, "the requests' peak is written on the second row")
+        func y(_ label: String) -> Double? {
+            guard let end = svg.range(of: ">\(label)</text>")?.lowerBound,
+                  let start = svg[..<end].range(of: "<text ", options: .backwards)?.upperBound,
+                  let yAt = svg[start..<end].range(of: "y=\"")?.upperBound else { return nil }
+            return Double(svg[yAt...].prefix { $0 != "\"" })
+        }
+        if let yBig = y("10k"), let ySmall = y("1.3k") { #expect(yBig < ySmall, "the largest on the first row") }
+        #expect(XMLCheck.isWellFormed(svg))
+    }
+
     @Test("A rise that is not a short spike keeps the whole axis")
     func plateauNotClipped() {
         // A storm that stays at 4x for a third of the run: that is the story, not a spike.

@@ -241,7 +241,7 @@ struct SVGChartWriter {
                     let mark = chart.marks[item.mark]
                     let fill: String
                     switch mark.kind {
-                    case .warmup: fill = Self.mutedInk
+                    case .warmup, .notSimulated: fill = Self.mutedInk
                     case .fault, .step: fill = Self.faultInk
                     case .milestone: fill = Self.milestoneInk
                     }
@@ -381,6 +381,10 @@ struct SVGChartWriter {
             switch mark.kind {
             case .warmup:
                 rect(x: x0, y: top, width: x1 - x0, height: bottom - top, fill: "#000000", opacity: "0.07")
+            case .notSimulated:
+                rect(x: x0, y: top, width: x1 - x0, height: bottom - top, fill: "#000000", opacity: "0.14")
+                out += "<line x1=\"\(Markup.number(x0))\" y1=\"\(Markup.number(top))\" x2=\"\(Markup.number(x0))\""
+                out += " y2=\"\(Markup.number(bottom))\" stroke=\"\(Self.mutedInk)\" stroke-width=\"1.5\"/>\n"
             case .fault:
                 rect(x: x0, y: top, width: max(x1 - x0, 2), height: bottom - top, fill: ChartColor.fault.hex, opacity: "0.28")
             case .step, .milestone:
@@ -486,9 +490,13 @@ struct SVGChartWriter {
         }
 
         // Values above a clipped axis: per run of points above it, a triangle at the top at the
-        // peak and the peak's value beside it (skipped when it would run into the previous one).
+        // peak, in its series' colour, and the peak's value just right of it (in ink: a series'
+        // colour is too light for small text on white). Labels
+        // are placed largest first, on the first of two rows where they run into no other, so
+        // the highest value above the axis is always written (a smaller peak of another series
+        // drawn first must not take its place and understate how far off the axis the data went).
         if axis.clipped {
-            var labelEnd = -Double.infinity
+            var peaks: [(x: Double, value: Double)] = []
             for series in panel.series {
                 var i = 0
                 let values = series.values
@@ -501,15 +509,19 @@ struct SVGChartWriter {
                     }
                     let px = x(chart.times[peak])
                     triangle(x: px, top: top + 2, fill: series.color.hex)
-                    let label = Self.peakLabel(values[peak] * scale) + axis.suffix
-                    let width = Self.textWidth(label, size: Self.textSize)
-                    let left = min(px + 9, Self.plotRight - width)
-                    if left >= labelEnd {
-                        text(label, x: left, y: top + 14, size: Self.textSize, fill: Self.ink, weight: "700")
-                        labelEnd = left + width + 6
-                    }
+                    peaks.append((px, values[peak]))
                     i = j + 1
                 }
+            }
+            var rows: [[ClosedRange<Double>]] = [[], []]
+            for peak in peaks.enumerated().sorted(by: { ($0.element.value, $1.offset) > ($1.element.value, $0.offset) }).map(\.element) {
+                let label = Self.peakLabel(peak.value * scale) + axis.suffix
+                let width = Self.textWidth(label, size: Self.textSize)
+                let left = min(peak.x + 9, Self.plotRight - width)
+                let span = left...(left + width + 6)
+                guard let row = rows.indices.first(where: { r in !rows[r].contains { $0.overlaps(span) } }) else { continue }
+                rows[row].append(span)
+                text(label, x: left, y: top + 14 + Double(row) * 13, size: Self.textSize, fill: Self.ink, weight: "700")
             }
         }
     }

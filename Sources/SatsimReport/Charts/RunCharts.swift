@@ -62,6 +62,10 @@ public struct RunCharts: Sendable {
             let at = lastFaultEnd + recovery
             marks.append(TimeMark(kind: .milestone, start: at, end: at, label: "recovered"))
         }
+        // A run a limit stopped: the time it never simulated is marked, not left blank.
+        if result.limitHit != nil, end < duration {
+            marks.append(TimeMark(kind: .notSimulated, start: end, end: duration, label: "not simulated: stopped at a limit at \(StoryClock.text(end, decimals: StoryClock.decimals(for: spec)))"))
+        }
         // Baseline: after warmup, before the first fault (the whole run after warmup without one).
         let warmup = spec.warmup.seconds
         let firstFault = spec.timeline.filter(\.enabled).map(\.at.seconds).min() ?? .infinity

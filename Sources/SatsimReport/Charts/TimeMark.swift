@@ -11,6 +11,10 @@ public struct TimeMark: Sendable, Hashable {
         case step
         /// A moment the analysis found, such as recovery: a green dashed vertical line.
         case milestone
+        /// Simulated time the run never reached (it stopped at a limit): a darker grey band from
+        /// the stop to the end, after a solid line at the stop, so that an empty stretch is not
+        /// read as zero.
+        case notSimulated
     }
 
     public var kind: Kind
