@@ -102,8 +102,8 @@ struct StoryPauseTests {
 @Suite("An outage's mode in words")
 struct StoryOutageModeTests {
     @Test("Refuse and blackhole", arguments: [
-        (OutageMode.refuse, "At 20s, api went down for 10s, refusing every attempt: from 20s to 30s"),
-        (OutageMode.blackhole, "At 20s, api went down for 10s, leaving every attempt unanswered: from 20s to 30s"),
+        (OutageMode.refuse, "At 20s, api went down for 10s, refusing every new attempt: from 20s to 30s"),
+        (OutageMode.blackhole, "At 20s, api went down for 10s, leaving every new attempt unanswered: from 20s to 30s"),
     ])
     func mode(mode: OutageMode, expected: String) throws {
         var spec = StoryFindingTests.spec()

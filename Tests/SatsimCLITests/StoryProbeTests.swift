@@ -69,7 +69,7 @@ struct StoryProbeTests {
                     """,
                 timeline: "  - { at: 5m, for: 6s, kind: outage, service: db, mode: refuse }", duration: "10m", warmup: "1m")
                 .replacingOccurrences(of: "seed: 3", with: "seed: 7"))
-        #expect(flat.contains("At 5m00s, db went down for 6s, refusing every attempt: from 5m00s to 5m06s, no request was sent or answered."), "\(flat)")
+        #expect(flat.contains("At 5m00s, db went down for 6s, refusing every new attempt: from 5m00s to 5m06s, no request was sent or answered."), "\(flat)")
     }
 
     /// Two clients on services of their own: a spike on the small one and an outage of the big

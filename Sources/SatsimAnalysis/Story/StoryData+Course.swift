@@ -373,7 +373,7 @@ extension StoryData {
             text = "At {0}, \(service) started failing \(given(ratio, .share, "ratio")) of the attempts that reached it\(scope())\(lasting)"
         case .outage(let service, let mode):
             // The mode as what callers saw, not as the file's keyword ("went down (refuse)").
-            let seen = mode == .refuse ? "refusing every attempt" : "leaving every attempt unanswered"
+            let seen = mode == .refuse ? "refusing every new attempt" : "leaving every new attempt unanswered"
             text = "At {0}, \(service) went down\(lasting), \(seen)"
         case .kill(let service, let count):
             // As many as the engine killed (events.jsonl), not the count asked for: "3 instances

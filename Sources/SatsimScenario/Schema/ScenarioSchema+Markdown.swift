@@ -163,6 +163,11 @@ extension ScenarioSchema {
           a count above `max` still goes down to `max`. Before this version it scaled in at once,
           stopping instances that were still booting.
         - No decision when no instance served during the interval.
+        - **No dead band**: any distance from the target changes the count (10 instances at 0.526
+          against a target of 0.5 become 11), as the formula above has none. AWS acts through CloudWatch
+          alarms that must breach over several datapoints; those alarms are not modelled, and neither
+          is a tolerance. For Kubernetes' 10% tolerance use `policy: hpa`; to damp a target tracker,
+          raise `interval` or the cooldowns.
         - **Cooldowns** as Application Auto Scaling defines them (`ScaleOutCooldown`,
           `ScaleInCooldown`, <https://docs.aws.amazon.com/autoscaling/application/APIReference/API_TargetTrackingScalingPolicyConfiguration.html>;
           both default 0s here). Within `scale_out_cooldown` of a scale-out, the count rises again

@@ -176,7 +176,7 @@ extension ScenarioSchema {
                     .init("capacity", .integer(minimum: 0, maximum: 100_000_000), .optional("unbounded"),
                           "per instance; a full queue rejects (error) at once; it counts the requests waiting, not those in "
                               + "service (an instance holds at most workers + capacity)"),
-                    .init("discipline", .choice(of: QueueDiscipline.self), .defaulted("fifo"), "which waiting request is served next"),
+                    .init("discipline", .choice(of: QueueDiscipline.self), .defaulted("fifo"), "which waiting request is served next: first come first served; last come first served; or fifo order with CoDel (RFC 8289) dropping from the head once the wait has stayed above its target 5 ms for its interval 100 ms, then at interval / sqrt(count), never while at most one request waits behind the head (the RFC's defaults; the format does not set them)"),
                     .init("timeout", .duration(positive: true), .optional("never"), "the server drops work that waited longer, when a worker reaches it"),
                 ]),
             SchemaShape(
