@@ -131,3 +131,30 @@ void satsim_xoshiro4_words_avx2(unsigned long long *state, unsigned long long *o
 }
 
 #endif
+
+#include <signal.h>
+#include <string.h>
+
+static volatile sig_atomic_t satsim_received_signal = 0;
+
+static void satsim_record_signal(int signal_number) { satsim_received_signal = signal_number; }
+
+void satsim_watch_interrupts(void) {
+    struct sigaction action, previous;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = satsim_record_signal;
+    action.sa_flags = SA_RESETHAND;
+    sigemptyset(&action.sa_mask);
+    /* A SIGINT ignored from the start stays ignored: a shell starts a background job that way,
+       so that the terminal's Ctrl-C does not reach it. */
+    if (sigaction(SIGINT, 0, &previous) == 0 && previous.sa_handler != SIG_IGN) sigaction(SIGINT, &action, 0);
+    sigaction(SIGTERM, &action, 0);
+    /* A parent may have blocked them (a mask is inherited across exec): unblocked, they arrive. */
+    sigset_t both;
+    sigemptyset(&both);
+    sigaddset(&both, SIGINT);
+    sigaddset(&both, SIGTERM);
+    sigprocmask(SIG_UNBLOCK, &both, 0);
+}
+
+int satsim_interrupt_signal(void) { return satsim_received_signal; }

@@ -86,11 +86,16 @@ public struct RunCommand: ParsableCommand {
         }
 
         let provenance = ScenarioRun.provenance(of: spec, variant: variant, overrides: overrides)
-        var run = ScenarioRun(spec: spec, provenance: provenance, limits: runLimits.limits,
+        // Ctrl-C (or SIGTERM) stops the run as a limit does, and its outputs are written from
+        // what it simulated; a second one ends the process at once.
+        var limits = runLimits.limits
+        limits.stopOnInterrupt = true
+        Interrupts.watch()
+        var run = ScenarioRun(spec: spec, provenance: provenance, limits: limits,
                               progress: ProgressReporter(
                                   label: "run", total: spec.duration.seconds,
                                   unit: .simulatedSeconds(clockDecimals: StoryClock.decimals(for: spec))))
-        if explain {
+        if explain, run.result.limitHit?.isInterrupt != true {
             run.explanation = ExplainCommand.explanation(
                 of: spec, replications: replications ?? 5,
                 jobs: JobCount.resolve(jobs), limits: runLimits.limits,

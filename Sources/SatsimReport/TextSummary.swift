@@ -139,7 +139,7 @@ public enum TextSummary {
     /// run that reached 10 ms.
     static func simulated(spec: ScenarioSpec, result: SimulationResult) -> String {
         guard let limit = result.limitHit else { return "\(duration(spec.duration)) simulated" }
-        return "\(limit.at.description) of \(duration(spec.duration)) simulated (a limit stopped it)"
+        return "\(limit.at.description) of \(duration(spec.duration)) simulated (\(limit.isInterrupt ? "interrupted" : "a limit stopped it"))"
     }
 
     static func duration(_ t: SimTime) -> String {

@@ -51,4 +51,14 @@ static inline long long satsim_nanoseconds(double seconds) {
     return whole + (ns - (double)whole >= 0.5 ? 1 : 0);
 }
 
+/*
+ * Ctrl-C as a limit (satsim run): satsim_watch_interrupts() installs a handler for SIGINT and
+ * SIGTERM that only records the signal (an async-signal-safe store to a volatile sig_atomic_t,
+ * POSIX sigaction(2)); the run loop reads it between segments and stops cleanly, writing what it
+ * simulated. The handler is installed with SA_RESETHAND, so a second signal finds the default
+ * action and ends the process at once. satsim_interrupt_signal() is the signal received, or 0.
+ */
+void satsim_watch_interrupts(void);
+int satsim_interrupt_signal(void);
+
 #endif

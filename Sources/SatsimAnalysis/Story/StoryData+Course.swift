@@ -297,7 +297,7 @@ extension StoryData {
         }
         if stoppedAtLimit {
             let unreached = enabled.count - reached.count
-            var template = "The run stopped at {0}, at a limit"
+            var template = interrupted ? "The run stopped at {0}, interrupted" : "The run stopped at {0}, at a limit"
             var figures = [StoryFigure.clock(stop)]
             if unreached > 0 {
                 template += "; {1} later timeline event\(unreached == 1 ? " was" : "s were") never simulated"

@@ -11,6 +11,8 @@ public struct StoryData: Sendable {
     /// Where the run stopped [s], and whether it stopped at a limit.
     public var endSeconds: Double
     public var stoppedAtLimit: Bool
+    /// Whether that limit was the user's interrupt (Ctrl-C), not a budget.
+    public var interrupted = false
     /// Each client's figures per cohort, when a fault has a `share` (empty otherwise).
     public var cohorts: [ClientCohorts] = []
     /// Ends of the metrics intervals [s]; interval i covers (begins[i], ends[i]].
@@ -35,6 +37,7 @@ public struct StoryData: Sendable {
         self.init(
             spec: spec, series: result.timeSeries, events: result.events, analysis: analysis,
             endSeconds: result.endSeconds, stoppedAtLimit: result.limitHit != nil)
+        interrupted = result.limitHit?.isInterrupt ?? false
         cohorts = result.cohorts
     }
 

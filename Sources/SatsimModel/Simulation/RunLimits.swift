@@ -25,6 +25,15 @@ public struct RunLimits: Sendable, Hashable {
     /// restarts) past which the run stops (``RunLimitHit/eventLog(count:top:at:)``); default
     /// ``Simulation/maximumLoggedEvents``, about 15 MB in memory. `--max-log-entries`.
     public var maxLogEntries: Int
+    /// Stop cleanly, with partial results, once the process received SIGINT or SIGTERM
+    /// (``Interrupts``, which the caller must have watched): `satsim run`, where Ctrl-C on a long
+    /// run would otherwise lose all of it. The run checks between segments of at most
+    /// ``interruptCheckEvents`` counted events.
+    public var stopOnInterrupt = false
+
+    /// How many counted events a run that stops on an interrupt makes between two looks at it:
+    /// well under a second of any run, and nothing per event.
+    public static let interruptCheckEvents = 1 << 20
 
     /// How far past the budget a projection must go before the run stops early: twice, so that a
     /// run whose pace slows later (a burst at its start) still runs when it could fit.
@@ -60,12 +69,21 @@ public enum RunLimitHit: Sendable, Hashable {
     /// ``RunLimits/paceMargin`` times `budget`. A loop with a tiny delay (closed-loop users that
     /// think and are served in microseconds) would otherwise run minutes to the budget.
     case paceOverBudget(events: Int, projected: Double, budget: Int, end: SimTime, at: SimTime)
+    /// The process received `signal` (SIGINT from Ctrl-C, or SIGTERM) while the run went on,
+    /// and ``RunLimits/stopOnInterrupt`` asked the run to stop there with what it had simulated.
+    case interrupted(signal: Int32, at: SimTime)
+
+    /// Whether a user stopped the run (``interrupted(signal:at:)``) rather than a budget.
+    public var isInterrupt: Bool {
+        if case .interrupted = self { return true }
+        return false
+    }
 
     /// The simulated time at which the run stopped.
     public var at: SimTime {
         switch self {
         case .eventBudget(_, let at), .inFlight(_, _, let at), .eventLog(_, _, let at), .timeStoodStill(_, let at),
-             .paceOverBudget(_, _, _, _, let at): return at
+             .paceOverBudget(_, _, _, _, let at), .interrupted(_, let at): return at
         }
     }
 
@@ -92,6 +110,9 @@ public enum RunLimitHit: Sendable, Hashable {
         case .paceOverBudget(let events, let projected, let budget, let end, let at):
             let perSecond = Double(events) / max(at.seconds, 1e-9)
             return "the run stopped early at \(at.description) of simulated time, after \(events) counted events (\(Counted.digits(perSecond)) per simulated second over 0s-\(at.description)): at that pace, reaching its end at \(end.description) would take \(Counted.approximately(projected)) counted events, more than \(RunLimits.paceMargin) times the event budget of \(budget); shorten the duration, give what loops fastest a longer delay (closed-loop users with a think time and a service time of microseconds?), or give --max-events to run it until that budget stops it"
+        case .interrupted(let signal, let at):
+            let name = signal == 2 ? "SIGINT, Ctrl-C" : signal == 15 ? "SIGTERM" : "signal \(signal)"
+            return "the run was interrupted (\(name)) at \(at.description) of simulated time; what it simulated up to there is written (a second interrupt ends satsim at once, writing nothing)"
         }
     }
 }

@@ -302,7 +302,8 @@ public final class Simulation: EventProcessor {
         maxLogEntries = max(1, limits.maxLogEntries)
         prepare()
         let standStill = max(1, standStill ?? standStillBound(limits: limits))
-        let step = progress != nil && chunk > 0 ? min(chunk, standStill) : standStill
+        var step = progress != nil && chunk > 0 ? min(chunk, standStill) : standStill
+        if limits.stopOnInterrupt { step = min(step, RunLimits.interruptCheckEvents) }
         var report = RunReport(stop: .eventBudgetExhausted, events: 0, popped: 0, time: now)
         // The clock at the last multiple of `standStill` counted events.
         var instant = now
@@ -313,6 +314,10 @@ public final class Simulation: EventProcessor {
             report = RunReport(stop: part.stop, events: report.events + part.events,
                                popped: report.popped &+ part.popped, time: part.time)
             progress?(now)
+            if limits.stopOnInterrupt, report.stop == .eventBudgetExhausted, halted == nil, let signal = Interrupts.received {
+                halted = .interrupted(signal: signal, at: now)
+                break
+            }
             guard report.stop == .eventBudgetExhausted, report.events % standStill == 0 else { continue }
             if now == instant, halted == nil {
                 halted = .timeStoodStill(events: standStill, at: now)

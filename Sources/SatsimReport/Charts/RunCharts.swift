@@ -64,7 +64,7 @@ public struct RunCharts: Sendable {
         }
         // A run a limit stopped: the time it never simulated is marked, not left blank.
         if result.limitHit != nil, end < duration {
-            marks.append(TimeMark(kind: .notSimulated, start: end, end: duration, label: "not simulated: stopped at a limit at \(StoryClock.text(end, decimals: StoryClock.decimals(for: spec)))"))
+            marks.append(TimeMark(kind: .notSimulated, start: end, end: duration, label: "not simulated: \(result.limitHit?.isInterrupt == true ? "interrupted" : "stopped at a limit") at \(StoryClock.text(end, decimals: StoryClock.decimals(for: spec)))"))
         }
         // Baseline: after warmup, before the first fault (the whole run after warmup without one).
         let warmup = spec.warmup.seconds
