@@ -90,6 +90,33 @@ import Testing
         #expect(Self.diagnostics(Self.scenario(timeline: "timeline:\n" + spike("1m", "1e-300"))).isEmpty)
     }
 
+    /// The bound on `users` holds for all closed-loop clients together: ten clients of
+    /// 10,000,000 users each were accepted one by one and then aborted the run out of memory
+    /// (2 GB, "failed to allocate"). Each counts at its peak: a spike multiplies it, a timeline
+    /// `set` of its users counts at the value set.
+    @Test func closedLoopPopulationsAreBoundedTogether() throws {
+        func scenario(_ second: String, timeline: String = "") -> String {
+            Self.scenario(timeline: timeline).replacingOccurrences(
+                of: "services:\n",
+                with: "  batch:\n    target: api\n    arrival: { process: closed, users: \(second), think: { dist: constant, value: 1s } }\nservices:\n")
+        }
+        // 1,000 + 9,999,000 is the bound exactly; one more user is over, told at the second client.
+        #expect(Self.diagnostics(scenario("9999000")).isEmpty)
+        let over = try #require(Self.diagnostics(scenario("9999001")).first)
+        #expect(over.path == "clients.batch.arrival.users")
+        #expect(over.message.contains("10000001 users in all"), "\(over.message)")
+        #expect(over.message.contains("expected at most 10000000 users over every client together"))
+        // A spike of the first client counts: 1,000 x 2 + 9,999,000 is over.
+        let spiked = try #require(Self.diagnostics(scenario("9999000", timeline:
+            "timeline:\n  - { at: 1m, for: 1m, kind: load_spike, client: users, factor: 2 }\n")).first)
+        #expect(spiked.path == "clients.batch.arrival.users")
+        #expect(spiked.message.contains("10000000 users in all") == false && spiked.message.contains("10001000 users in all"), "\(spiked.message)")
+        // A timeline set of the second client's users counts at the value set.
+        let set = try #require(Self.diagnostics(scenario("10", timeline:
+            "timeline:\n  - { at: 1m, kind: set, path: clients.batch.arrival.users, value: 9999001 }\n")).first)
+        #expect(set.path == "timeline.0.value", "\(set)")
+    }
+
     @Test func anHpaStabilizationWindowOfMillionsOfDecisionsIsRefused() throws {
         let autoscaler = { (interval: String) in
             """

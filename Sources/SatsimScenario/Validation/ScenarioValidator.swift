@@ -111,11 +111,74 @@ struct ScenarioValidator {
     }
 
     private mutating func checkClients() {
+        let before = diagnostics.count
         for client in spec.clients {
             let base = "clients.\(client.name)"
             if let retry = client.retry { check(retry, "\(base).retry") }
             if case .closed(let users, _) = client.arrival { checkPopulation(client.name, users: users) }
         }
+        // A client already refused on its own is not told again as part of the sum.
+        if diagnostics.count == before { checkTotalPopulation() }
+    }
+
+    /// Every user of every closed-loop client is a pending event or a request in flight (about 35
+    /// bytes at rest), so the bound on one client's `users` holds for all of them together too:
+    /// ten clients of 10,000,000 users each passed validation and then exhausted memory (an
+    /// abort after 2 GB). Each client counts at the largest population it can have: the most
+    /// users it is given (its `users`, or a timeline `set` of it) times the largest product of
+    /// its load spikes in progress at once (timeline and chaos faults alike: the same sweep as
+    /// ``checkPopulation(_:users:)``). Reported at the client that takes the sum past the bound.
+    private mutating func checkTotalPopulation() {
+        var total = 0.0
+        for (index, client) in spec.clients.enumerated() {
+            guard case .closed(let users, _) = client.arrival else { continue }
+            var most = users, mostAt = "clients.\(client.name).arrival.users"
+            let usersPath = "clients.\(client.name).arrival.users"
+            for (t, event) in spec.timeline.enumerated() where event.enabled {
+                if case .set(let change) = event.action, change.path == usersPath, let set = Int(change.value), set > most {
+                    (most, mostAt) = (set, "timeline.\(t).value")
+                }
+                guard let resolved = event.resolved else { continue }
+                for snapshot in [resolved.atStart] + (resolved.atEnd.map { [$0] } ?? []) where snapshot.clients.indices.contains(index) {
+                    if case .closed(let set, _) = snapshot.clients[index].arrival, set > most {
+                        (most, mostAt) = (set, "timeline.\(t).value")
+                    }
+                }
+            }
+            let spikes = peakSpikeLog(client.name)
+            let peak = Double(most) * exp(spikes)
+            total += peak
+            guard total > Double(Simulation.maximumUsers) * (1 + 1e-12) else { continue }
+            atValue(mostAt,
+                "found \(most), which brings the closed-loop clients to \(Self.count(total)) users in all at their peaks "
+                    + "(\(client.name)'s \(Self.count(peak)) included\(spikes > 0 ? ", with its load spikes in progress" : "")); expected at most \(Simulation.maximumUsers) users over every client together")
+            return
+        }
+    }
+
+    /// The logarithm of the largest product of `client`'s load-spike factors in progress at once
+    /// over the timeline, and with up to `chaos.max_together` of the chaos faults' (0 without any).
+    private func peakSpikeLog(_ client: String) -> Double {
+        var windows: [(from: SimTime, to: SimTime, log: Double, chaos: Bool)] = []
+        for event in spec.timeline where event.enabled {
+            guard case .loadSpike(let name, let factor) = event.action, name == client else { continue }
+            windows.append((event.at, event.at + (event.duration ?? .zero), log(factor), false))
+        }
+        if let chaos = spec.chaos, chaos.at < spec.duration {
+            for fault in chaos.faults where fault.event.enabled {
+                guard case .loadSpike(let name, let factor) = fault.event.action, name == client, factor > 1 else { continue }
+                let event = fault.scheduled(after: chaos.at)
+                windows.append((event.at, event.at + (event.duration ?? .zero), log(factor), true))
+            }
+        }
+        var peak = 0.0
+        for t in Set(windows.map(\.from)) {
+            let active = windows.filter { $0.from <= t && t <= $0.to }
+            let timeline = active.filter { !$0.chaos }.reduce(0) { $0 + $1.log }
+            let faults = active.filter(\.chaos).map(\.log).sorted(by: >).prefix(spec.chaos?.maxTogether ?? 0).reduce(0, +)
+            peak = max(peak, timeline + faults)
+        }
+        return peak
     }
 
     /// A load spike on a closed-loop client multiplies its population, and overlapping spikes
