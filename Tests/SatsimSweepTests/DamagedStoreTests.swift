@@ -67,6 +67,26 @@ struct DamagedStoreTests {
         }
     }
 
+    /// Values no satsim run writes: `merge` took an outcome of escape codes (counted under no
+    /// outcome, copied raw into the merged store) and a figure of text (SQLite reads 'abc' as a
+    /// number as 0: a silently wrong mean), and a table with a column dropped failed with
+    /// SQLite's own "table runs has N columns but M values were supplied".
+    @Test(arguments: [
+        ("UPDATE runs SET outcome = char(27) || '[31mevil' WHERE point = 1",
+         "the run of point 1, replication 0 has the outcome '\\u{1B}[31mevil', which is none of stable, recovered, degraded, metastable, oscillating, overloaded"),
+        ("UPDATE runs SET \"clients.users.goodput_per_s\" = 'abc' WHERE point = 1",
+         "the run of point 1, replication 0 holds 'abc' as clients.users.goodput_per_s in table runs, not a number"),
+        ("UPDATE runs SET recovery_time = x'00ff' WHERE point = 0 AND replication = 1",
+         "the run of point 0, replication 1 holds"),
+        ("ALTER TABLE runs DROP COLUMN recovery_time",
+         "its table runs has 8 columns, where its plan's varied paths and figures make 9"),
+    ])
+    func valuesNoRunWritesAreRefused(sql: String, says: String) throws {
+        let path = try Self.damaged(sql)
+        let message = Self.refusal { _ = try ResultsStore(existingAt: path).records() }
+        #expect(message.contains("\(path) is a damaged results store: \(says)"), "\(message)")
+    }
+
     /// ChaosSearch names its points `baseline`, then ascending fault indices joined by `+`, each
     /// once: a store whose points say otherwise is not read as a chaos search (the ranking looks
     /// combinations up by their faults, and trapped on two points of the same faults).

@@ -148,12 +148,19 @@ public final class ResultsStore: @unchecked Sendable {
         var continued: [RunKey: [Double?]] = [:]
         for table in tables.dropFirst() {
             let rows = try database.prepare("SELECT * FROM \(SQLiteDatabase.quoted(table.name)) ORDER BY point, replication")
+            guard rows.columnCount == 2 + Int32(table.figures.count) else {
+                throw damaged("its table \(table.name) has \(rows.columnCount) columns, where its plan's figures make \(2 + table.figures.count)")
+            }
             while try rows.next() {
                 let key = RunKey(point: Int(rows.integer(0)), replication: Int(rows.integer(1)))
+                try checkNumbers(rows, from: 2, count: table.figures.count, table: table.name, key: key)
                 continued[key, default: []] += (0..<table.figures.count).map { rows.real(2 + Int32($0)) }
             }
         }
         let statement = try database.prepare("SELECT * FROM runs ORDER BY point, replication")
+        guard statement.columnCount == 5 + c + Int32(tables[0].figures.count) else {
+            throw damaged("its table runs has \(statement.columnCount) columns, where its plan's varied paths and figures make \(5 + c + Int32(tables[0].figures.count))")
+        }
         var records: [RunRecord] = []
         while try statement.next() {
             let point = statement.integer(0), replication = statement.integer(1)
@@ -165,6 +172,12 @@ public final class ResultsStore: @unchecked Sendable {
                 throw damaged("the run of point \(point), replication \(replication) has no seed")
             }
             let key = RunKey(point: Int(point), replication: Int(replication))
+            let outcome = statement.text(3 + c)
+            if let outcome, Outcome(rawValue: outcome) == nil {
+                throw damaged("the run of point \(point), replication \(replication) has the outcome '\(TerminalText.inline(outcome))', "
+                              + "which is none of \(Outcome.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            try checkNumbers(statement, from: 5 + c, count: tables[0].figures.count, table: "runs", key: key)
             var values = (0..<tables[0].figures.count).map { statement.real(5 + c + Int32($0)) }
             if tables.count > 1 {
                 let rest = continued[key] ?? []
@@ -174,9 +187,19 @@ public final class ResultsStore: @unchecked Sendable {
                 values += rest
             }
             records.append(RunRecord(
-                key: key, seed: seed, outcome: statement.text(3 + c), limit: statement.text(4 + c), values: values))
+                key: key, seed: seed, outcome: outcome, limit: statement.text(4 + c), values: values))
         }
         return records
+    }
+
+    /// Refuses a figure that is not a number or NULL (text read as a number is a silent 0).
+    private func checkNumbers(_ row: SQLiteStatement, from first: Int32, count: Int, table: String, key: RunKey) throws(StoreError) {
+        for k in 0..<count where !row.isNumberOrNull(first + Int32(k)) {
+            let figures = layout.runsTables.first { $0.name == table }?.figures
+            let name = figures.map { layout.figures[$0.lowerBound + k] } ?? "column \(first + Int32(k))"
+            throw damaged("the run of point \(key.point), replication \(key.replication) holds "
+                          + "'\(TerminalText.inline(row.text(first + Int32(k)) ?? ""))' as \(name) in table \(table), not a number")
+        }
     }
 
     /// A store whose content no satsim run writes: `what` says where it departs.
@@ -333,6 +356,13 @@ public final class ResultsStore: @unchecked Sendable {
         var statements: [SQLiteStatement] = []
         for (index, table) in layout.runsTables.enumerated() {
             let count = (index == 0 ? 5 + layout.columns.count : 2) + table.figures.count
+            // A table with a column dropped or added (by hand, or another version) is told as
+            // damage, not as SQLite's "table runs has 8 columns but 9 values were supplied".
+            let shape = try database.prepare("SELECT * FROM \(SQLiteDatabase.quoted(table.name)) LIMIT 0")
+            guard shape.columnCount == Int32(count) else {
+                throw damaged(database.path, "its table \(table.name) has \(shape.columnCount) columns, where its plan's "
+                              + (index == 0 ? "varied paths and figures make" : "figures make") + " \(count)")
+            }
             statements.append(try database.prepare(Self.insertSQL(into: table.name, values: count, orIgnore: true)))
         }
         return statements

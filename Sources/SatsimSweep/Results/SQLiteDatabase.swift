@@ -151,6 +151,16 @@ final class SQLiteStatement {
         sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_double(handle, column)
     }
 
+    /// Whether the column holds a number or NULL: sqlite3_column_double reads text as 0 (or
+    /// its leading digits), so a figure read without this check could be a silent 0.
+    func isNumberOrNull(_ column: Int32) -> Bool {
+        let type = sqlite3_column_type(handle, column)
+        return type == SQLITE_INTEGER || type == SQLITE_FLOAT || type == SQLITE_NULL
+    }
+
+    /// The columns of the statement's rows.
+    var columnCount: Int32 { sqlite3_column_count(handle) }
+
     func text(_ column: Int32) -> String? {
         guard sqlite3_column_type(handle, column) != SQLITE_NULL, let bytes = sqlite3_column_text(handle, column) else { return nil }
         return String(cString: bytes)
