@@ -38,8 +38,11 @@ enum ScalarSyntax {
     enum DurationProblem: Error, Equatable {
         /// A number without a unit (`30`).
         case bareNumber
-        /// A number with a unit satsim does not know (`1ns`, `2sec`, `1d`).
+        /// A number with a unit satsim does not know (`1ns`, `1d`).
         case unknownUnit(String)
+        /// A number with another name of a known unit (`20sec`, `5mins`, `100msec`), and the
+        /// duration written in the accepted form (`20s`).
+        case unitAlias(String, suggestion: String)
         /// Several numbers with units (`5m59s`); `seconds` is their sum, when each part is known.
         case compound(seconds: Double?)
         /// A number with a sign (`-3s`).
@@ -60,6 +63,8 @@ enum ScalarSyntax {
             case .unknownUnit(let unit):
                 let note = unit == "ns" ? " (the smallest is us, a microsecond)" : ""
                 return ": '\(unit)' is not a unit; \(units)\(note)"
+            case .unitAlias(let unit, _):
+                return ": '\(unit)' is not a unit; \(units)"
             case .compound: return ": write one number with one unit, not several parts"
             case .negative: return ": a duration has no sign"
             case .exponent: return ": write the number without an exponent (1000s, not 1e3s)"
@@ -69,6 +74,7 @@ enum ScalarSyntax {
 
         /// The duration the user most likely meant, written in the accepted form, if any.
         var suggestion: String? {
+            if case .unitAlias(_, let suggestion) = self { return suggestion }
             guard case .compound(let seconds?) = self else { return nil }
             return ScalarSyntax.durationText(seconds: seconds)
         }
@@ -110,11 +116,27 @@ enum ScalarSyntax {
         }
         guard let parts = durationParts(text) else { return .malformed }
         let known = Dictionary(uniqueKeysWithValues: durationUnits.map { ($0.suffix, $0.seconds) })
-        if let unknown = parts.first(where: { known[$0.unit] == nil }) { return .unknownUnit(unknown.unit) }
+        if let unknown = parts.first(where: { known[$0.unit] == nil }) {
+            // One number with another name of a unit: the same number with the unit's own name.
+            if parts.count == 1, let unit = durationAliases[unknown.unit.lowercased()],
+               let digits = text.dropLast(unknown.unit.count).nilIfEmpty {
+                return .unitAlias(unknown.unit, suggestion: digits + unit)
+            }
+            return .unknownUnit(unknown.unit)
+        }
         guard parts.count > 1 else { return .malformed }
         let seconds = parts.reduce(0.0) { $0 + $1.value * (known[$1.unit] ?? 0) }
         return .compound(seconds: seconds.isFinite && seconds <= maximumHours * 3600 ? seconds : nil)
     }
+
+    /// Other names of the units of a duration (lowercased), as people write them.
+    static let durationAliases: [String: String] = [
+        "sec": "s", "secs": "s", "second": "s", "seconds": "s", "S".lowercased(): "s",
+        "min": "m", "mins": "m", "minute": "m", "minutes": "m",
+        "hr": "h", "hrs": "h", "hour": "h", "hours": "h",
+        "msec": "ms", "msecs": "ms", "millisecond": "ms", "milliseconds": "ms",
+        "usec": "us", "usecs": "us", "µs": "us", "μs": "us", "microsecond": "us", "microseconds": "us",
+    ]
 
     /// `250us`, `50ms`, `2s`, `1.5m`, `1h`.
     static func duration(_ text: String) -> Result<SimTime, DurationProblem> {
@@ -190,4 +212,9 @@ enum ScalarSyntax {
         guard !body.isEmpty, body.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return (nil, false) }
         return (Int(text), true)
     }
+}
+
+private extension Substring {
+    /// The text, or nil when empty.
+    var nilIfEmpty: String? { isEmpty ? nil : String(self) }
 }

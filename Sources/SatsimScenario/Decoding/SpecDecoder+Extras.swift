@@ -179,12 +179,25 @@ extension SpecDecoder {
                 }
             } else if ExpectationCondition(condition) == nil {
                 error(pair.value.position, path,
-                    "found \(pair.value.foundDescription), expected a comparison and a number such as \">= 700\" (one of <, <=, ==, !=, >=, >)")
+                    "found \(pair.value.foundDescription), expected a comparison and a number such as \">= 700\" (one of <, <=, ==, !=, >=, >)",
+                    suggestion: Self.comparisonSuggestion(condition))
                 continue
             }
             result.append(ExpectationSpec(path: pair.key, condition: condition))
         }
         return result
+    }
+
+    /// The comparison a condition most likely meant, when its operator is a common slip for one
+    /// of satsim's (`=> 0` for `>= 0`, `=< 5`, `= 3`, `<> 1`, `≥ 0`) and the rest reads: nil otherwise.
+    static func comparisonSuggestion(_ condition: String) -> String? {
+        let slips: [(String, String)] = [("=>", ">="), ("=<", "<="), ("<>", "!="), ("=!", "!="), ("≥", ">="), ("≤", "<="), ("≠", "!="), ("===", "=="), ("=", "==")]
+        let text = condition.trimmingCharacters(in: .whitespaces)
+        for (slip, meant) in slips where text.hasPrefix(slip) {
+            let candidate = meant + " " + text.dropFirst(slip.count).trimmingCharacters(in: .whitespaces)
+            if ExpectationCondition(candidate) != nil { return candidate }
+        }
+        return nil
     }
 
     /// `outcome: [recovered, stable]`: any of them passes. Each item is checked where it is

@@ -205,7 +205,14 @@ struct SpecDecoder {
             case "true", "True", "TRUE": return .boolean(true)
             case "false", "False", "FALSE": return .boolean(false)
             default:
-                error(node.position, path, "found \(found), expected \(expected)")
+                // YAML 1.1's other booleans (yes/no, on/off, y/n) are text in YAML 1.2, which
+                // this format follows: the word the user most likely meant.
+                let meant: String? = switch text.lowercased() {
+                case "yes", "y", "on", "1", "enabled", "enable": "true"
+                case "no", "n", "off", "0", "disabled", "disable": "false"
+                default: nil
+                }
+                error(node.position, path, "found \(found), expected \(expected)", suggestion: meant)
                 return nil
             }
         case .choice(let words):
