@@ -215,12 +215,21 @@ enum Console {
 
     /// The exit status for a command that ended with `status`: 2 when what it printed did not
     /// all reach standard output (the output is lost, as when `--out` cannot be written), said
-    /// on standard error; `status` otherwise.
+    /// on standard error; `status` otherwise. A reader that closed its end of a pipe ends the
+    /// process by SIGPIPE instead, silently.
     static func exitStatus(_ status: Int32) -> Int32 {
         failureLock.lock()
         let failure = stdoutFailure
         failureLock.unlock()
         guard let failure else { return status }
+        if failure == EPIPE {
+            // The reader went away (`satsim scenarios | head -1`): end as any Unix tool does
+            // when its reader is gone, silently by SIGPIPE (status 141 in a shell), now that
+            // every output file is written. SIGPIPE was ignored only so that a lost standard
+            // error could not kill the run before then.
+            signal(SIGPIPE, SIG_DFL)
+            raise(SIGPIPE)
+        }
         let reason = String(cString: strerror(failure))
         raw("Error: standard output: could not write what the command printed (\(reason.lowercased()))\n", to: STDERR_FILENO)
         return 2

@@ -30,8 +30,8 @@ struct InterruptTests {
         try Self.long.write(to: file, atomically: true, encoding: .utf8)
         let out = directory.appendingPathComponent("out")
         let stdout = directory.appendingPathComponent("stdout.txt"), stderr = directory.appendingPathComponent("stderr.txt")
-        FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         let process = Process()
         process.executableURL = binary
         process.arguments = ["run", file.path, "--out", out.path]

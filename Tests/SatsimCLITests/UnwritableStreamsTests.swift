@@ -67,4 +67,37 @@ struct UnwritableStreamsTests {
         let summary = try Data(contentsOf: folder.appendingPathComponent("summary.json"))
         #expect((try? JSONSerialization.jsonObject(with: summary)) != nil)
     }
+
+    /// `satsim scenarios | head -1`: the reader takes what it wants and goes. Unix tools end
+    /// silently by SIGPIPE there (POSIX write(2): "[EPIPE] An attempt is made to write to a pipe
+    /// or FIFO that is not open for reading by any process ... A SIGPIPE signal shall also be
+    /// sent to the thread"); satsim said "could not write what the command printed (broken
+    /// pipe)" and exited 2, bad input, for a pipeline that did what its user asked.
+    @Test("A reader that went away: ended silently by SIGPIPE, after every output file is written")
+    func readerGone() throws {
+        let binary = try #require(CLIHarness.binary)
+        let file = try CLIHarness.scenarioFile(Self.yaml)
+        let folder = file.deletingLastPathComponent().appendingPathComponent("out")
+        let errors = file.deletingLastPathComponent().appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        let pipe = Pipe()
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["run", file.path, "--out", folder.path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = pipe
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try pipe.fileHandleForReading.close()
+        try process.run()
+        try pipe.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGPIPE,
+                "\(process.terminationReason) \(process.terminationStatus)")
+        let said = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        #expect(!said.contains("could not write"), "\(said)")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        for name in ["summary.json", "timeseries.csv", "events.jsonl", "report.html"] {
+            #expect(files.contains(name), "\(name) missing from \(files)")
+        }
+    }
 }
