@@ -246,8 +246,11 @@ struct HostilePlanTests {
         let empty = try Self.file(Self.tiny + "sweep: { vary: {} }\n")
         Self.expect(try Self.satsim(["validate", empty]), 2, ["sweep.vary: found an empty mapping, expected a mapping of KEY.PATH"], in: \.stdout)
         let typo = try Self.file(Self.tiny + "sweep: { vary: { services.api.instanses: [1, 2] } }\n")
-        Self.expect(try Self.satsim(["validate", typo]), 2,
-                    ["scenario.yaml:18:18: error: services.api.instanses: unknown key, expected one of instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection (with sweep value 1); did you mean 'instances'?"], in: \.stdout)
+        // A misspelt path is the same problem for every value: told once, naming the values.
+        let typoOutcome = try Self.satsim(["validate", typo])
+        Self.expect(typoOutcome, 2,
+                    ["scenario.yaml:18:18: error: services.api.instanses: unknown key, expected one of instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection (with sweep values 1, 2); did you mean 'instances'?"], in: \.stdout)
+        #expect(typoOutcome.stdout.components(separatedBy: "instanses: unknown key").count == 2, "\(typoOutcome.stdout)")
     }
 
     /// Each sweep value is checked by decoding the file; the file held the block, so n values

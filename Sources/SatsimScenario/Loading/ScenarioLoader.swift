@@ -328,11 +328,34 @@ public enum ScenarioLoader {
         var withoutSweep = original
         if let entries = original.entries { withoutSweep.content = .mapping(entries.filter { $0.key != "sweep" }) }
         for (path, values) in alternatives ? spec.sweep?.vary ?? [] : [] {
+            let start = problems.count
             for (index, value) in values.enumerated() {
                 let at = positions.value("sweep.vary.\(path).\(index)")
                 let overlay = Overlay(path: path, value: YAMLNode(content: .scalar(value, quoted: false), position: at),
                                       pathPosition: positions.key("sweep.vary.\(path)"))
                 check([overlay], context: "with sweep value \(value)", in: withoutSweep)
+            }
+            // A problem of the path itself (a misspelt key) is the same for every value: said
+            // once, naming the values, not once per value.
+            var merged: [(diagnostic: Diagnostic, values: [String])] = []
+            for problem in problems[start...] {
+                guard let value = values.first(where: { problem.message.hasSuffix(" (with sweep value \($0))") }) else {
+                    merged.append((problem, []))
+                    continue
+                }
+                var bare = problem
+                bare.message = String(problem.message.dropLast(" (with sweep value \(value))".count))
+                if let k = merged.firstIndex(where: { !$0.values.isEmpty && $0.diagnostic == bare }) {
+                    merged[k].values.append(value)
+                } else {
+                    merged.append((bare, [value]))
+                }
+            }
+            problems.removeSubrange(start...)
+            for (diagnostic, with) in merged {
+                var told = diagnostic
+                if !with.isEmpty { told.message += " (with sweep value\(with.count == 1 ? "" : "s") \(with.joined(separator: ", ")))" }
+                problems.append(told)
             }
         }
         // Timeline `set` events, then chaos `set` faults, each on its own.
