@@ -25,6 +25,10 @@ public struct HealthWindow: Sendable, Hashable {
     /// Whether the p99 met its bound (true when there is no bound or no success to measure).
     public var latencyMet: Bool
 
+    /// The relative difference within which a p99 and its bound are the same value
+    /// (``init(_:successRatio:latencyBound:)``).
+    static let edgeTolerance = 1e-6
+
     /// Healthy: both bounds met.
     public var isHealthy: Bool { successRatioMet && latencyMet }
 
@@ -50,6 +54,11 @@ public struct HealthWindow: Sendable, Hashable {
         let ended = successes + failures
         successRatioMet = (ended > 0 ? successes / ended : requests > 0 ? 0 : 1) >= bound
         latencyMet = true
-        if let latencyBound, let p99 = latencyP99 { latencyMet = p99 <= latencyBound }
+        // The p99 is a bucket's upper edge, and a bound drawn from the baseline's p99 is a
+        // multiple of one: the same edge reached by two floating-point paths may differ in its
+        // last digits (0.589823999 s against a bound of 0.589823997 s judged a window whose
+        // requests all met it unhealthy). Values within a millionth of each other are equal here,
+        // far below the histogram's resolution (1/32 of a value).
+        if let latencyBound, let p99 = latencyP99 { latencyMet = p99 <= latencyBound * (1 + Self.edgeTolerance) }
     }
 }
