@@ -31,6 +31,39 @@ struct StoryProbeTests {
         """
     }
 
+    /// Attempts turned away at once are failures as much as timeouts are. The story told only
+    /// the first timeouts: "19% ... got no answer in time" of a second in which the other 81%
+    /// were refused and none succeeded, and scale-the-wrong-tier's fast failures from 2m03s not
+    /// at all, so that its first failure read as coming after the operator's scaling at 2m30s.
+    @Test("Fast failures are told: on their own when they come first, beside the timeouts in the same second")
+    func fastFailuresAreTold() throws {
+        // A full queue turns requests away long before the 10 s timeout could fire.
+        let full = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 40/s }, timeout: 10s }",
+                services: "  api: { instances: 1, workers: 4, queue: { capacity: 5 }, service_time: { dist: exponential, mean: 30ms } }",
+                timeline: "  - { at: 2m, for: 30s, kind: load_spike, client: users, factor: 8 }"))
+        let began = try #require(full.firstMatch(of: /At (2m0\ds), attempts began to fail fast: ([0-9.]+)% of the attempts that ended from 2m0\ds to 2m0\ds were answered with an error or turned away at once\./), "\(full)")
+        #expect((Double(began.2) ?? 0) >= 1, "\(began.0)")
+        #expect(!full.contains("time out"), "no attempt timed out: \(full)")
+        // Timeouts and refusals in the same second: one sentence with both shares.
+        let both = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 200/s }, timeout: 300ms, retry: { max_attempts: 3 } }",
+                services: "  api: { instances: 2, workers: 4, queue: { capacity: 50 }, service_time: { dist: exponential, mean: 15ms } }",
+                timeline: "  - { at: 2m, for: 30s, kind: load_spike, client: users, factor: 4 }"))
+        #expect(both.firstMatch(of: /got no answer in time, and [0-9.]+% failed fast \(answered with an error or turned away at once\)/) != nil
+                || both.contains("attempts began to fail fast"), "\(both)")
+        // An errors fault says so in its own sentence: no second one.
+        let injected = try Self.story(
+            Self.scenario(
+                clients: "  users: { target: api, arrival: { process: poisson, rate: 100/s }, timeout: 1s }",
+                services: "  api: { instances: 2, workers: 8, service_time: { dist: exponential, mean: 20ms } }",
+                timeline: "  - { at: 2m, for: 30s, kind: errors, service: api, ratio: 0.5 }"))
+        #expect(injected.contains("At 2m00s, api started failing 50% of the attempts that reached it"), "\(injected)")
+        #expect(!injected.contains("fail fast") && !injected.contains("fast failures"), "\(injected)")
+    }
+
     @Test("A kill of more instances than run says how many it found")
     func killMoreThanRun() throws {
         let flat = try Self.story(

@@ -11,6 +11,9 @@ public struct Finding: Sendable, Hashable {
         case timelineEventEnded = "timeline_event_ended"
         case runStopped = "run_stopped"
         case timeouts
+        /// Attempts answered with an error or turned away at once, first told when they come
+        /// before the first timeouts.
+        case fastFailures = "fast_failures"
         case retries
         case ejections
         case panicMode = "panic_mode"

@@ -89,7 +89,7 @@ public struct Story: Sendable, Hashable {
         case .baseline: return 0
         case .timelineEventEnded: return 1
         case .timelineEvent: return 2
-        case .timeouts: return 3
+        case .timeouts, .fastFailures: return 3
         case .retries: return 4
         case .ending: return 6
         case .causes: return 7

@@ -24,6 +24,7 @@ extension StoryData {
         if let baseline = baselineFinding() { findings.append(baseline) }
         findings += timelineFindings()
         if let timeouts = firstTimeoutsFinding() { findings.append(timeouts) }
+        if let fast = firstFastFailuresFinding() { findings.append(fast) }
         if let retries = retriesFinding() { findings.append(retries) }
         findings += instanceFindings()
         findings += coldCacheFindings()
@@ -634,23 +635,75 @@ extension StoryData {
 
     // MARK: - Timeouts and retries
 
-    /// The first interval, after the first fault (or warmup), where attempts time out.
+    /// The first interval, after the first fault (or warmup), where attempts time out; in that
+    /// interval's sentence, the attempts that failed fast too, when they were at least
+    /// ``timeoutShare`` of those that ended ("19% got no answer in time" was told of a second in
+    /// which the other 81% were refused, and none succeeded).
     func firstTimeoutsFinding() -> Finding? {
-        let timeouts = values(clientColumns("timeouts"))
-        // Timeouts are counted when they fire, so they are compared with the attempts that ended
-        // in the same interval (answered or timed out), not with those sent in it: after a burst
-        // the timeouts of earlier attempts can outnumber the new ones.
-        let endedColumns = clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts")
+        guard let (i, window, onset, share, before) = firstFailures("timeouts") else { return nil }
+        var figures: [StoryFigure] = [.clock(onset), share] + (before.map { [$0] } ?? [])
+        var template = before == nil
+            ? "At {0}, attempts began to time out: {1} of the attempts that ended {window} got no answer in time"
+            : "At {0}, timeouts rose: {1} of the attempts that ended {window} got no answer in time, against {2} before \(firstFaultName)"
+        let errors = values(clientColumns("errors")), ended = values(endedColumns)
+        if ended[i] > 0, errors[i] / ended[i] >= Self.timeoutShare {
+            let fast = figure(.quotient(.total(clientColumns("errors")), .total(endedColumns)), .share, over: window)
+            template += ", and {\(figures.count)} failed fast (answered with an error or turned away at once)"
+            figures.append(fast)
+        }
+        return Finding(.timeouts, time: onset, window: window, figures: figures, template: template + ".")
+    }
+
+    /// The first interval, after the first fault (or warmup), where attempts fail fast (an error,
+    /// a full queue, a refusal, no instance to route to), told when it comes before the first
+    /// timeouts, whose sentence names them otherwise, and when no `errors` fault or refusing
+    /// outage of the timeline, whose own sentence says so, is in progress then. scale-the-wrong-tier
+    /// failed 68% of its attempts fast from 2m03s, yet the story's first failure was a timeout
+    /// share at 2m46s, after the operator's scaling at 2m30s.
+    func firstFastFailuresFinding() -> Finding? {
+        guard let (i, window, onset, share, before) = firstFailures("errors") else { return nil }
+        if let timeouts = firstFailures("timeouts"), timeouts.interval <= i { return nil }
+        let told = spec.timeline.contains { event in
+            guard event.enabled, event.at.seconds < ends[i] - 1e-9, event.end.seconds > begins[i] + 1e-9 else { return false }
+            switch event.action {
+            case .errors: return true
+            case .outage(_, let mode): return mode == .refuse
+            default: return false
+            }
+        }
+        if told { return nil }
+        if let before {
+            return Finding(
+                .fastFailures, time: onset, window: window, figures: [.clock(onset), share, before],
+                template: "At {0}, fast failures rose: {1} of the attempts that ended {window} were answered with an error or turned away at once, against {2} before \(firstFaultName).")
+        }
+        return Finding(
+            .fastFailures, time: onset, window: window, figures: [.clock(onset), share],
+            template: "At {0}, attempts began to fail fast: {1} of the attempts that ended {window} were answered with an error or turned away at once.")
+    }
+
+    /// The client columns of the attempts that ended: answered, failed fast or timed out.
+    var endedColumns: [String] { clientColumns("successes") + clientColumns("errors") + clientColumns("timeouts") }
+
+    /// The first interval after the first fault (or warmup) where `kind` (`timeouts` or
+    /// `errors`, clients' columns) reaches ``timeoutShare`` of the attempts that ended, or
+    /// twice its share before the first fault when that was already as much: the interval, its
+    /// window, the onset (never before the fault), the share there, and the share before when
+    /// there were any.
+    func firstFailures(_ kind: String) -> (interval: Int, window: StoryWindow, onset: Double, share: StoryFigure, before: StoryFigure?)? {
+        let counts = values(clientColumns(kind))
+        // Counted when they end, so compared with the attempts that ended in the same interval
+        // (answered or timed out), not with those sent in it: after a burst the timeouts of
+        // earlier attempts can outnumber the new ones.
         let ended = values(endedColumns)
         let from = firstFault ?? warmup
-        let shareMeasure = StoryMeasure.quotient(.total(clientColumns("timeouts")), .total(endedColumns))
-        // Attempts already timing out before the first fault (a timeout shorter than the usual
-        // service time): they did not "begin to time out" at the fault. "At 2m00s, attempts
-        // began to time out: 54.5%" was told where 48.3% had since warmup. Then the story tells
-        // when the share rose to twice its level before the fault, if it did.
+        let shareMeasure = StoryMeasure.quotient(.total(clientColumns(kind)), .total(endedColumns))
+        // Failures already there before the first fault (a timeout shorter than the usual
+        // service time): they did not "begin" at the fault. "At 2m00s, attempts began to time
+        // out: 54.5%" was told where 48.3% had since warmup. Then the story tells when the share
+        // rose to twice its level before the fault, if it did; a level too low to set the
+        // threshold is still told as a rise (a LIFO queue timed out 7 attempts in its baseline).
         var before: StoryFigure?
-        // Timeouts before the fault, too few to set the threshold: the sentence still says they
-        // rose rather than "began" (a LIFO queue timed out 7 attempts in its baseline).
         var few: StoryFigure?
         if firstFault != nil, let baseline = baselineWindow {
             let level = figure(.over(shareMeasure, baseline), .share, over: baseline)
@@ -658,22 +711,13 @@ extension StoryData {
         }
         let threshold = before.map { 2 * $0.value } ?? Self.timeoutShare
         guard let i = ends.indices.first(where: {
-            ends[$0] > from + 1e-9 && ended[$0] > 0 && timeouts[$0] / ended[$0] >= threshold
+            ends[$0] > from + 1e-9 && ended[$0] > 0 && counts[$0] / ended[$0] >= threshold
         }) else { return nil }
         let window = StoryWindow(from: begins[i], to: ends[i], toEnd: i == ends.count - 1)
-        // The interval may begin before the fault that starts the search: the timeouts are told
+        // The interval may begin before the fault that starts the search: the failures are told
         // from the later of the two, never before their cause (the window still names the
         // interval they were counted over).
-        let onset = max(window.from, from)
-        let share = figure(shareMeasure, .share, over: window)
-        if let before = before ?? few {
-            return Finding(
-                .timeouts, time: onset, window: window, figures: [.clock(onset), share, before],
-                template: "At {0}, timeouts rose: {1} of the attempts that ended {window} got no answer in time, against {2} before \(firstFaultName).")
-        }
-        return Finding(
-            .timeouts, time: onset, window: window, figures: [.clock(onset), share],
-            template: "At {0}, attempts began to time out: {1} of the attempts that ended {window} got no answer in time.")
+        return (i, window, max(window.from, from), figure(shareMeasure, .share, over: window), before ?? few)
     }
 
     /// The first interval, after the first fault (or warmup), where retries reach a quarter of
