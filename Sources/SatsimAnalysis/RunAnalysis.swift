@@ -108,7 +108,7 @@ public struct RunAnalysis: Sendable {
         // 2m20s, "healthy again before the last fault ended" (a kill at 8m never simulated).
         // A run stopped before any fault began keeps them all: its ending says it stopped before
         // them, where "with no fault at all" would tell of a scenario without any.
-        let all = spec.timeline.filter { $0.enabled && !$0.changesNothing }
+        let all = spec.timeline.indices.filter { spec.timeline[$0].enabled && !spec.setChangesNothing($0) }.map { spec.timeline[$0] }
         let reached = all.filter { $0.at.seconds <= result.endSeconds + 1e-9 }
         self.deploys = result.deploys
         self.scalesAdding = result.scalesAdding

@@ -95,4 +95,46 @@ struct CounterfactualSettingsTests {
         expected.clients[0].retry?.maxAttempts = 1
         #expect(noRetry.spec == expected)
     }
+
+    /// The contract's own example, `{ at: 3m, kind: set, path: clients.users.retry.max_attempts,
+    /// value: 1 }`: with retries switched off, that `set` changes nothing, and a run given
+    /// `--set clients.users.retry.max_attempts=1` does not count it as a fault. The counterfactual
+    /// did (its text still read 4 -> 1), so its last fault ended at 3m and its recovery time was
+    /// measured from there: 0 s, where the run with retries off recovered 19 s after the spike.
+    @Test("A set that a switch-off already imposes changes nothing, in the counterfactual as in a run with that setting")
+    func aSetTheSwitchOffImposesIsNoFault() throws {
+        let yaml = """
+            name: set-retry
+            description: Retries turned off by an operator mid-incident.
+            duration: 6m
+            warmup: 30s
+            seed: 42
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 600/s }
+                timeout: 1s
+                retry: { max_attempts: 4, on: [timeout, error] }
+            services:
+              api: { instances: 4, workers: 8, service_time: { dist: lognormal, mean: 40ms, cv: 1.0 }, queue: { capacity: 1000 } }
+            timeline:
+              - { at: 2m, for: 10s, kind: load_spike, client: users, factor: 2 }
+              - { at: 3m, kind: set, path: clients.users.retry.max_attempts, value: 1 }
+            """
+        let base = try ScenarioLoader.parse(text: yaml, file: "set-retry.yaml")
+        #expect(!base.setChangesNothing(1), "in the file, the set turns retries off")
+        let off = try #require(Counterfactual.all(for: base).first { $0.subject == "clients.users.retry" })
+        #expect(off.spec.setChangesNothing(1), "with retries already off, it changes nothing")
+        #expect(!off.spec.setChangesNothing(0), "a spike is no set")
+        // The counterfactual's run is judged as the run given the setting: the same faults, the
+        // same recovery time.
+        let given = try ScenarioLoader.parse(text: yaml, file: "set-retry.yaml",
+                                             overrides: [try ScalarOverride.parse("clients.users.retry.max_attempts=1")])
+        #expect(given.setChangesNothing(1))
+        let counterfactual = RunAnalysis(result: Simulation(spec: off.spec).run(), spec: off.spec)
+        let direct = RunAnalysis(result: Simulation(spec: given).run(), spec: given)
+        #expect(counterfactual.faults == direct.faults, "\(counterfactual.faults) against \(direct.faults)")
+        #expect(counterfactual.faults.count == 1)
+        #expect(counterfactual.verdict.recoveryTime == direct.verdict.recoveryTime)
+    }
 }

@@ -400,8 +400,8 @@ extension StoryData {
     /// The last operator's change that stays in force to the end (a `scale`, or a `set` without
     /// `for`), named as ``operatorChangeName(_:)`` names it; nil when there is none.
     var lastingOperatorChange: String? {
-        let lasting = spec.timeline.filter { event in
-            guard event.enabled, !event.changesNothing, event.at.seconds <= endSeconds + 1e-9 else { return false }
+        let lasting = spec.timeline.indices.filter { !spec.setChangesNothing($0) }.map { spec.timeline[$0] }.filter { event in
+            guard event.enabled, event.at.seconds <= endSeconds + 1e-9 else { return false }
             switch event.action {
             case .scale: return true
             case .set: return event.duration == nil

@@ -1,3 +1,4 @@
+import SatsimCore
 import SatsimMetrics
 import SatsimModel
 
@@ -241,5 +242,31 @@ extension TimelineEventSpec {
     public var changesNothing: Bool {
         guard case .set(let change) = action, let previous = resolved?.previousValue else { return false }
         return previous == change.value
+    }
+}
+
+extension ScenarioSpec {
+    /// Whether timeline event `index` is a `set` that changes nothing: the value it already had
+    /// (``TimelineEventSpec/changesNothing``), or settings equal to those in force when it starts.
+    /// The second catches what the text cannot: `explain` switching retries off made the file's
+    /// `set ... max_attempts: 1` a no-op in that counterfactual, yet it still counted as a fault
+    /// ending at 3m, and the row's recovery time read 0 s where a run with retries off gave 19 s.
+    public func setChangesNothing(_ index: Int) -> Bool {
+        let event = timeline[index]
+        guard case .set = event.action else { return false }
+        if event.changesNothing { return true }
+        guard let resolved = event.resolved else { return false }
+        // In force just before: the base settings, or the latest start or end of another
+        // enabled `set` before this one (at the same instant, one earlier in the file).
+        var latest = (time: SimTime.zero, order: -1, settings: SettingsSnapshot(clients: clients, services: services))
+        for (j, other) in timeline.enumerated() where j != index && other.enabled {
+            guard let r = other.resolved else { continue }
+            var moments = [(time: other.at, settings: r.atStart)]
+            if let end = r.atEnd, let window = other.duration { moments.append((other.at + window, end)) }
+            for moment in moments where moment.time < event.at || (moment.time == event.at && j < index) {
+                if (moment.time, j) > (latest.time, latest.order) { latest = (moment.time, j, moment.settings) }
+            }
+        }
+        return latest.settings == resolved.atStart
     }
 }
