@@ -64,6 +64,29 @@ struct StoryProbeTests {
         #expect(!injected.contains("fail fast") && !injected.contains("fast failures"), "\(injected)")
     }
 
+    /// health-check-cascade's ejections left api no instance to serve, and its balancer turned
+    /// every attempt away: the defining moment of the cascade, which the story counted as
+    /// "70 ejections in all" without saying the balancer had emptied.
+    @Test("A balancer left with no serving instance is told, with the attempts it turned away")
+    func emptyBalancerIsTold() throws {
+        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("cascade")
+        let run = try CLIHarness.run(["run", "Scenarios/health-check-cascade.yaml", "--out", out.path], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(run.status == 0, "\(run.stderr)")
+        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let told = try #require(flat.firstMatch(of: /From (\d+)m(\d\d)s to (\d+)m(\d\d)s, 0 instances of api were serving: its balancer turned away the (\d+) attempts that reached it, with nowhere to send them/), "\(flat)")
+        let from = Double(Int(told.1)! * 60 + Int(told.2)!), to = Double(Int(told.3)! * 60 + Int(told.4)!)
+        // The count is the time series' unrouted attempts over that window, where api's serving
+        // instances read 0.
+        let csv = try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = csv[0]
+        let time = try #require(header.firstIndex(of: "time")), unrouted = try #require(header.firstIndex(of: "services.api.unrouted"))
+        let instances = try #require(header.firstIndex(of: "services.api.instances"))
+        let rows = csv.dropFirst().filter { Double($0[time]).map { $0 > from && $0 <= to } ?? false }
+        #expect(!rows.isEmpty)
+        #expect(rows.allSatisfy { Double($0[instances]) == 0 }, "\(rows)")
+        #expect(rows.reduce(0) { $0 + (Int($1[unrouted]) ?? 0) } == Int(told.5)!)
+    }
+
     @Test("A kill of more instances than run says how many it found")
     func killMoreThanRun() throws {
         let flat = try Self.story(

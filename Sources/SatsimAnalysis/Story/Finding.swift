@@ -16,6 +16,8 @@ public struct Finding: Sendable, Hashable {
         case fastFailures = "fast_failures"
         case retries
         case ejections
+        /// A service's balancer with no serving instance, turning attempts away.
+        case noServingInstance = "no_serving_instance"
         case panicMode = "panic_mode"
         case healthCheckRestarts = "health_check_restarts"
         case scaling
