@@ -128,7 +128,7 @@ struct StoryLateEndingTests {
         let run = StoryOfferedGoodputTests.run(spec, rows: { i in i >= 150 ? (200, 50, 150) : (200, 200, 0) })
         #expect(RunAnalysis(result: run.result, spec: spec).verdict.outcome == .degraded)
         #expect(Self.endings(run.story) == [
-            "When the run ended, at 3m20s, 10s after the last fault ended, the system was still unhealthy: in the last window of at least 100 requests, from 3m19s to the end, 25% of the requests that ended succeeded (healthy: at least 90% succeeded). The run ended within the 2m00s after the last fault that the verdict waits for a recovery, so whether the system would have come back, or held itself down (metastable), was not seen: it is judged degraded."
+            "When the run ended, at 3m20s, 10s after the last fault ended, the system was still unhealthy: in the last window of at least 100 requests, from 3m19s to the end, 25% of the requests that ended succeeded (healthy: at least 90% succeeded). The verdict waits 2m00s after the last fault to see a recovery, and the run had ended by then, so whether the system would have come back, or held itself down (metastable), was not seen: it is judged degraded."
         ], "\(Self.endings(run.story))")
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "cut short")
     }
@@ -145,7 +145,7 @@ struct StoryLateEndingTests {
         #expect(!text.contains("before the last fault ended"), "\(text)")
         let expected = recovers
             ? "When the run ended, at 3m20s, as the last fault ended, the system was healthy again (at least 90% succeeded): it recovered while the fault lasted."
-            : "When the run ended, at 3m20s, as the last fault ended, the system was still unhealthy: in the last window of at least 100 requests, from 3m19s to the end, 25% of the requests that ended succeeded (healthy: at least 90% succeeded). The run ended within the 2m00s after the last fault that the verdict waits for a recovery, so whether the system would have come back, or held itself down (metastable), was not seen: it is judged degraded."
+            : "When the run ended, at 3m20s, as the last fault ended, the system was still unhealthy: in the last window of at least 100 requests, from 3m19s to the end, 25% of the requests that ended succeeded (healthy: at least 90% succeeded). The verdict waits 2m00s after the last fault to see a recovery, and the run had ended by then, so whether the system would have come back, or held itself down (metastable), was not seen: it is judged degraded."
         #expect(Self.endings(run.story) == [expected], "\(Self.endings(run.story))")
         StoryChecker(series: run.result.timeSeries).check(run.story, spec: spec, endSeconds: run.result.endSeconds, label: "ending with the run")
     }

@@ -473,7 +473,7 @@ extension StoryData {
         figures.append(.given(verdict.thresholds.recoveryWindow, .duration, "thresholds.recovery_window"))
         return Finding(
             .ending, time: endSeconds, figures: figures,
-            template: "When the run ended, at {0}, \(when), the system was still unhealthy\(unhealthy). The run ended within the {\(figures.count - 1)} after the last fault that the verdict waits for a recovery, so whether the system would have come back, or held itself down (metastable), was not seen: it is judged degraded.")
+            template: "When the run ended, at {0}, \(when), the system was still unhealthy\(unhealthy). The verdict waits {\(figures.count - 1)} after the last fault to see a recovery, and the run had ended by then, so whether the system would have come back, or held itself down (metastable), was not seen: it is judged degraded.")
     }
 
     /// The ending of a run judged oscillating by its goodput (OutcomeClassifier, DESIGN.md's second
