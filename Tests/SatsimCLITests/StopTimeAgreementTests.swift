@@ -46,12 +46,15 @@ struct StopTimeAgreementTests {
             let svg = try String(contentsOf: folder.appendingPathComponent(chart), encoding: .utf8)
             #expect(svg.contains(">not simulated: stopped at a limit at \(stop)</text>"), "\(chart)")
         }
+        let page = try String(contentsOf: folder.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("darker grey band after a solid line, the time the run never simulated (a limit stopped it)"), "the chart key says what the band is")
         let whole = try CLIHarness.temporaryDirectory().appendingPathComponent("whole")
         let complete = try CLIHarness.run(
             ["run", "Scenarios/stop-the-world-pause.yaml", "--out", whole.path], currentDirectory: CLIHarness.root, timeout: 300)
         #expect(complete.status == 0, "\(complete.stderr)")
         let svg = try String(contentsOf: whole.appendingPathComponent("goodput.svg"), encoding: .utf8)
         #expect(!svg.contains("not simulated"))
+        #expect(try !String(contentsOf: whole.appendingPathComponent("report.html"), encoding: .utf8).contains("never simulated"))
     }
 
     /// The outcome line said "outcome: recovered, recovered 9 s after the last fault"; the

@@ -62,7 +62,12 @@ public enum ReportPage {
         html += "<p class=\"chart-key\">On every chart: grey band, the warmup (excluded from the figures); orange band, "
         html += "a fault of the timeline; dashed line, a step of the timeline; green dashed line, the moment of recovery; "
         html += "a triangle at the top, a value above the axis (its peak written); grey lanes above a plot, a mechanism's "
-        html += "state (darker is more). Every latency is in \(unit == .seconds ? "seconds" : "milliseconds").</p>\n"
+        html += "state (darker is more)"
+        if let limit = result.limitHit {
+            // The shading RunCharts adds after a run's stop: said here, where the key is read.
+            html += "; darker grey band after a solid line, the time the run never simulated (\(limit.isInterrupt ? "it was interrupted" : "a limit stopped it"))"
+        }
+        html += ". Every latency is in \(unit == .seconds ? "seconds" : "milliseconds").</p>\n"
         for entry in charts.entries {
             html += "<figure>\n\(entry.chart.svg())<figcaption>\(p(entry.caption)) "
             html += "(<code>\(e(entry.fileName))</code>)</figcaption>\n</figure>\n"
