@@ -123,4 +123,37 @@ struct OutlierDetectionTests {
         answer(success: false)
         #expect(simulation.instances[instance].outlierEjected, "not ejected after 5 errors in a row")
     }
+
+    /// An overloaded service at its ejection cap refuses an ejection every consecutive_errors
+    /// errors of any instance. Logged each time, the refusals filled the event log's bound
+    /// (100,000 entries) and stopped an hour's run at 45 minutes; now at most one entry per review
+    /// interval, which counts the refusals it stands for.
+    @Test("Refused ejections are logged at most once per review interval, with their count, and do not stop a long run")
+    func refusalsDoNotFloodTheLog() throws {
+        let text = """
+            name: od-flood
+            description: An overloaded service behind outlier detection at its ejection cap.
+            duration: 10m
+            warmup: 30s
+            seed: 2
+            clients:
+              users: { target: api, arrival: { process: poisson, rate: 1000/s }, timeout: 200ms }
+            services:
+              api:
+                instances: 10
+                workers: 4
+                service_time: { dist: exponential, mean: 50ms }
+                queue: { capacity: 10 }
+                outlier_detection: { consecutive_errors: 5, interval: 10s, base_ejection_time: 30s, max_ejection_percent: 10 }
+            """
+        let spec = try ScenarioLoader.parse(text: text, file: "od-flood.yaml")
+        let result = Simulation(spec: spec).run(limits: RunLimits(maxLogEntries: 1_000))
+        #expect(result.limitHit == nil, "\(result.limitHit?.message ?? "")")
+        let refusals = result.events.filter { $0.kind == .outlierNotEjected }
+        // 600 s at one entry per 10 s at most: 60 (61 counting the first at its own instant).
+        #expect(refusals.count >= 30 && refusals.count <= 61, "\(refusals.count) entries")
+        for (a, b) in zip(refusals, refusals.dropFirst()) { #expect(b.time - a.time >= 10 - 1e-9) }
+        let counted = refusals.compactMap { $0.detail.firstMatch(of: /; (\d+) more refused since the last entry/).flatMap { Int($0.1) } }
+        #expect(counted.reduce(0, +) > refusals.count, "the entries stand for many more refusals: \(counted.prefix(5))")
+    }
 }

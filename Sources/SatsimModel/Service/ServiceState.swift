@@ -160,6 +160,11 @@ struct ServiceState {
     /// of every instance slot: a review every millisecond of 10,000 instances took 58 s of CPU
     /// over an hour of simulated time when it walked the slots.
     var outlierWatch: [Int] = []
+    /// Ejections outlier detection turned down (max_ejection_percent reached) since the last one
+    /// it logged, and when it logged that one [ns]: at most one `outlier_not_ejected` entry per
+    /// review `interval`, which counts the refusals it stands for.
+    var outlierRefusals = 0
+    var outlierRefusalLoggedAt = Int64.min
     /// The least-outstanding balancer's tree over `servingList` (``LeastLoadTree``), for a
     /// service with that balancer and more than one instance slot; nil otherwise.
     var loadTree: LeastLoadTree?
