@@ -87,6 +87,46 @@ struct StoryProbeTests {
         #expect(rows.reduce(0) { $0 + (Int($1[unrouted]) ?? 0) } == Int(told.5)!)
     }
 
+    /// A fault during warmup leaves no baseline to compare with, and an operator's change that
+    /// came after goodput had fallen to zero was told "goodput averaged 0.00/s" with nothing
+    /// beside it, as if the change had done it. Without a baseline, each event's goodput is set
+    /// against the same span just before it, named.
+    @Test("Without a baseline, an event's goodput is compared with the span just before it")
+    func noBaselineComparesWithTheSpanBefore() throws {
+        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("no-baseline")
+        let file = try CLIHarness.scenarioFile("""
+            name: set-for-retries
+            description: A fault from inside warmup, then an operator's change that comes too late.
+            duration: 5m
+            warmup: 1m
+            seed: 3
+            clients:
+              users:
+                target: api
+                arrival: { process: poisson, rate: 300/s }
+                timeout: 1s
+                retry: { max_attempts: 2, on: [timeout, error] }
+            services:
+              api: { instances: 2, workers: 8, service_time: { dist: exponential, mean: 40ms }, queue: { capacity: 500 } }
+            timeline:
+              - { at: 40s, for: 40s, kind: latency, service: api, add: { dist: constant, value: 30ms } }
+              - { at: 2m, for: 1m, kind: set, path: clients.users.retry.max_attempts, value: 5 }
+
+            """)
+        let run = try CLIHarness.run(["run", file.path, "--out", out.path], timeout: 120)
+        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let told = try #require(flat.firstMatch(of: /At 2m00s, an operator set clients\.users\.retry\.max_attempts to 5 for 1m00s, then back: from 2m00s to 3m00s, goodput averaged ([0-9.]+)\/s against ([0-9.]+)\/s from 1m00s to 2m00s, just before it/), "\(flat)")
+        // Both figures are the time series' successes per second over their windows.
+        let csv = try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        let time = try #require(csv[0].firstIndex(of: "time")), successes = try #require(csv[0].firstIndex(of: "clients.users.successes"))
+        func rate(_ from: Double, _ to: Double) -> Double {
+            let rows = csv.dropFirst().filter { Double($0[time]).map { $0 > from && $0 <= to } ?? false }
+            return rows.reduce(0) { $0 + (Double($1[successes]) ?? 0) } / (to - from)
+        }
+        #expect(abs((Double(told.1) ?? -1) - rate(120, 180)) < 0.01 + 0.01 * rate(120, 180), "\(told.0)")
+        #expect(abs((Double(told.2) ?? -1) - rate(60, 120)) < 0.01 + 0.01 * rate(60, 120), "\(told.0)")
+    }
+
     @Test("A kill of more instances than run says how many it found")
     func killMoreThanRun() throws {
         let flat = try Self.story(

@@ -507,6 +507,14 @@ extension StoryData {
         effects.append("\(whose) averaged \(add(goodput))/s")
         if let baseline = baselineWindow, firstFault.map({ $0 < at + 1e-9 }) ?? false {
             effects[effects.count - 1] += " against \(add(figure(.over(.rate(successes), baseline), .rate, over: window)))/s before \(firstFaultName)"
+        } else if at > 1e-9, let before = self.window(from: max(0, at - (window.to - window.from)), to: at),
+                  abs(before.to - at) < 1e-9, before.to - before.from > 1e-9 {
+            // No baseline to compare with (a fault during warmup): the same span just before the
+            // event, so that a goodput already at zero is not read as this event's doing ("an
+            // operator set max_attempts to 5 ...: goodput averaged 0.00/s" where it had been 0
+            // for twenty seconds).
+            let earlier = figure(.over(.rate(successes), before), .rate, over: window)
+            effects[effects.count - 1] += " against \(add(earlier))/s from \(add(.clock(before.from))) to \(add(.clock(before.to))), just before it"
         }
         // Other events acting on the same clients in this window share the goodput: say so, or
         // the sentence credits this one with their effect ("search started failing 100% of the
