@@ -124,6 +124,9 @@ public struct RunCommand: ParsableCommand {
         }
         if let limit = run.result.limitHit {
             Console.error("satsim: \(limit.message)")
+            if explain, limit.isInterrupt {
+                Console.error("satsim: --explain was not run: the run it explains was interrupted")
+            }
             throw ExitCode(1)
         }
         if let explanation = run.explanation, explanation.limitedRuns > 0 {

@@ -24,6 +24,17 @@ struct InterruptTests {
     @Test("SIGINT mid-run: exit 1, every output written, complete false, the story and the charts say where it was interrupted",
           arguments: [SIGINT, SIGTERM])
     func interruptWritesPartialResults(signal: Int32) throws {
+        try Self.interrupt(signal: signal, explain: false)
+    }
+
+    /// With --explain, the counterfactual runs would take as long again: an interrupted run is
+    /// not explained, and satsim says so.
+    @Test("SIGINT with --explain: the run's partial outputs, no explanation, and a sentence saying why")
+    func interruptSkipsExplain() throws {
+        try Self.interrupt(signal: SIGINT, explain: true)
+    }
+
+    static func interrupt(signal: Int32, explain: Bool) throws {
         let binary = try #require(CLIHarness.binary, "the satsim executable was not found next to the tests")
         let directory = try CLIHarness.temporaryDirectory()
         let file = directory.appendingPathComponent("long.yaml")
@@ -34,7 +45,7 @@ struct InterruptTests {
         _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["run", file.path, "--out", out.path]
+        process.arguments = ["run", file.path, "--out", out.path] + (explain ? ["--explain", "--replications", "2"] : [])
         process.standardOutput = try FileHandle(forWritingTo: stdout)
         process.standardError = try FileHandle(forWritingTo: stderr)
         try process.run()
@@ -55,6 +66,7 @@ struct InterruptTests {
         #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(process.terminationReason) \(process.terminationStatus): \(errors)")
         let name = signal == SIGINT ? "SIGINT, Ctrl-C" : "SIGTERM"
         #expect(errors.contains("satsim: the run was interrupted (\(name)) at "), "\(errors)")
+        #expect(errors.contains("satsim: --explain was not run: the run it explains was interrupted") == explain, "\(errors)")
         let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let stop = try #require(flat.firstMatch(of: /The run stopped at ([0-9ms.]+), interrupted\./), "\(flat)").1
         #expect(flat.contains("of 1h simulated (interrupted)"), "\(flat)")
