@@ -23,8 +23,9 @@ extension StoryData {
         var findings: [Finding] = []
         if let baseline = baselineFinding() { findings.append(baseline) }
         findings += timelineFindings()
-        if let timeouts = firstTimeoutsFinding() { findings.append(timeouts) }
-        if let fast = firstFastFailuresFinding() { findings.append(fast) }
+        let timeouts = firstFailures("timeouts")
+        if let timeouts { findings.append(firstTimeoutsFinding(timeouts)) }
+        if let fast = firstFastFailuresFinding(timeoutsFrom: timeouts?.interval) { findings.append(fast) }
         if let retries = retriesFinding() { findings.append(retries) }
         findings += instanceFindings()
         findings += coldCacheFindings()
@@ -647,8 +648,8 @@ extension StoryData {
     /// interval's sentence, the attempts that failed fast too, when they were at least
     /// ``timeoutShare`` of those that ended ("19% got no answer in time" was told of a second in
     /// which the other 81% were refused, and none succeeded).
-    func firstTimeoutsFinding() -> Finding? {
-        guard let (i, window, onset, share, before) = firstFailures("timeouts") else { return nil }
+    func firstTimeoutsFinding(_ timeouts: Failures) -> Finding {
+        let (i, window, onset, share, before) = timeouts
         var figures: [StoryFigure] = [.clock(onset), share] + (before.map { [$0] } ?? [])
         var template = before == nil
             ? "At {0}, attempts began to time out: {1} of the attempts that ended {window} got no answer in time"
@@ -668,9 +669,10 @@ extension StoryData {
     /// outage of the timeline, whose own sentence says so, is in progress then. scale-the-wrong-tier
     /// failed 68% of its attempts fast from 2m03s, yet the story's first failure was a timeout
     /// share at 2m46s, after the operator's scaling at 2m30s.
-    func firstFastFailuresFinding() -> Finding? {
+    /// `timeoutsFrom`: the interval of the first timeouts (``firstFailures(_:)``), if any.
+    func firstFastFailuresFinding(timeoutsFrom: Int?) -> Finding? {
         guard let (i, window, onset, share, before) = firstFailures("errors") else { return nil }
-        if let timeouts = firstFailures("timeouts"), timeouts.interval <= i { return nil }
+        if let timeouts = timeoutsFrom, timeouts <= i { return nil }
         let told = spec.timeline.contains { event in
             guard event.enabled, event.at.seconds < ends[i] - 1e-9, event.end.seconds > begins[i] + 1e-9 else { return false }
             switch event.action {
@@ -698,7 +700,9 @@ extension StoryData {
     /// twice its share before the first fault when that was already as much: the interval, its
     /// window, the onset (never before the fault), the share there, and the share before when
     /// there were any.
-    func firstFailures(_ kind: String) -> (interval: Int, window: StoryWindow, onset: Double, share: StoryFigure, before: StoryFigure?)? {
+    typealias Failures = (interval: Int, window: StoryWindow, onset: Double, share: StoryFigure, before: StoryFigure?)
+
+    func firstFailures(_ kind: String) -> Failures? {
         let counts = values(clientColumns(kind))
         // Counted when they end, so compared with the attempts that ended in the same interval
         // (answered or timed out), not with those sent in it: after a burst the timeouts of
