@@ -336,7 +336,10 @@ struct StoryProbeTests {
                       - { at: 130s, for: 10s, kind: latency, service: api, add: { dist: constant, value: 10ms } }
                     """, duration: "5m"))
         #expect(flat.contains("before the first fault, with the latency added to api acting in that time too."), "\(flat)")
-        #expect(flat.contains("before the first fault, with the errors of db acting in that time too."), "\(flat)")
+        // The latency fault starts while db's errors act: it is also set against the span just
+        // before it, since the errors began.
+        #expect(flat.contains("before the first fault and "), "\(flat)")
+        #expect(flat.contains("from 2m00s to 2m10s, just before it, with the errors of db acting in that time too."), "\(flat)")
     }
 
     /// Fifty pauses of 1,000 instances each, at one instant, on a service of four: each is told
@@ -558,8 +561,9 @@ struct StoryProbeTests {
         #expect(!flat.contains("finder, front"), "\(flat)")
     }
 
-    /// Health checks that restart: a latency fault makes api fail its probes, and two of its
-    /// four instances are restarted twice. "Health checks restarted 6 instances" was told of a
+    /// Health checks that restart: a latency fault makes api fail its probes, and one of its
+    /// four instances is restarted twice (its second restart after the kubelet's 10 s back-off;
+    /// two were, before the back-off). "Health checks restarted 6 instances" was told of a
     /// service of 4.
     @Test("Restarts and the instances they hit are counted apart")
     func restartsCountedApart() throws {
@@ -587,7 +591,7 @@ struct StoryProbeTests {
             timeline:
               - { at: 2m, for: 30s, kind: latency, service: api, add: { dist: constant, value: 80ms } }
             """)
-        #expect(flat.contains("From 2m09s, health checks restarted instances of api 6 times, 4 different instances in all"), "\(flat)")
+        #expect(flat.contains("From 2m09s, health checks restarted instances of api 5 times, 4 different instances in all"), "\(flat)")
     }
 
     /// The only fault, a 20 s outage, falls in the first minute, all warmup: the story told the
@@ -923,5 +927,54 @@ struct StoryProbeTests {
             """)
         #expect(!flat.contains("attempts began to time out"), "\(flat)")
         #expect(flat.contains("At 2m05s, timeouts rose: 2.3% of the attempts that ended from 2m05s to 2m06s got no answer in time, against 0.011% before the first fault."), "\(flat)")
+    }
+
+    /// thundering-herd's recovery was told as averages over 93 s ("retries were 79.8% of the
+    /// attempts"), hiding its synchronized retry waves, one per backoff step of a backoff with no
+    /// jitter, and the 6,859 requests that failed together in the last wave: every request the
+    /// run failed. Both are told now; every wave the sentence lists is an interval of
+    /// timeseries.csv whose attempts are mostly retries and at least a quarter of the largest
+    /// such interval, with no other such interval between, and the burst's count and share are
+    /// the series' own. The full-jitter variant, whose retries spread out, tells no waves.
+    @Test("Retry waves and a failure burst are told, with figures the time series gives")
+    func retryWavesAndFailureBurst() throws {
+        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("herd")
+        let run = try CLIHarness.run(["run", "Scenarios/thundering-herd.yaml", "--out", out.path], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(run.status == 0, "\(run.stderr)")
+        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let waves = try #require(flat.firstMatch(of: /the retries of apps came back in (\d+) separate waves, at ([0-9ms, and]+), each within 1s: up to (\d+) attempts in one interval/), "\(flat)")
+        #expect(flat.contains("apps' backoff has no jitter"), "\(flat)")
+        let csv = try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let header = csv[0]
+        let time = try #require(header.firstIndex(of: "time")), attempts = try #require(header.firstIndex(of: "clients.apps.attempts"))
+        let retries = try #require(header.firstIndex(of: "clients.apps.retries")), failures = try #require(header.firstIndex(of: "clients.apps.failures"))
+        let rows = csv.dropFirst().compactMap { row -> (end: Double, attempts: Double, retries: Double, failures: Double)? in
+            guard let t = Double(row[time]), let a = Double(row[attempts]), let r = Double(row[retries]), let f = Double(row[failures]) else { return nil }
+            return (t, a, r, f)
+        }
+        func seconds(_ clock: Substring) -> Double {
+            let parts = clock.split(separator: "m")
+            return Double(parts[0])! * 60 + Double(parts[1].dropLast())!
+        }
+        let starts = waves.2.split(separator: ",").flatMap { $0.split(separator: " ") }.filter { $0.hasSuffix("s") && $0 != "and" }.map(seconds)
+        #expect(starts.count == Int(waves.1)!, "\(waves.0)")
+        // The intervals after the spike (1m31s) whose attempts are mostly retries.
+        let after = rows.filter { $0.end > 91 && $0.retries >= 0.5 * $0.attempts && $0.attempts > 0 }
+        let largest = after.map(\.attempts).max() ?? 0
+        #expect(Double(waves.3)! == largest)
+        let expected = after.filter { $0.attempts >= 0.25 * largest }.map { $0.end - 1 }
+        #expect(starts == expected, "told \(starts), the series has \(expected)")
+        // The burst: its count is the series' failures in its second, and its share of those after warmup.
+        let burst = try #require(flat.firstMatch(of: /At (\d+m\d\ds), (\d+) of apps' requests failed within 1s, in its last retry wave: ([0-9.]+)% of its failed requests from 30s to the end of the run/), "\(flat)")
+        let second = seconds(burst.1)
+        let inBurst = try #require(rows.first { abs($0.end - second - 1) < 1e-9 })
+        #expect(inBurst.failures == Double(burst.2)!)
+        let total = rows.filter { $0.end > 30 }.reduce(0) { $0 + $1.failures }
+        #expect(abs(Double(burst.3)! - 100 * inBurst.failures / total) < 0.05, "\(burst.0): \(inBurst.failures) of \(total)")
+        #expect(second == starts.last)
+
+        let jittered = try CLIHarness.run(["run", "Scenarios/thundering-herd.yaml", "--variant", "full-jitter", "--out", out.path + "-jitter"], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(jittered.status == 0)
+        #expect(!jittered.stdout.contains("separate waves"), "\(jittered.stdout)")
     }
 }

@@ -98,10 +98,19 @@ struct HealthCheckDefinitionTests {
     /// after healthy_after passing probes. A liveness probe starts at success (initialValue
     /// results.Success): with `restart` the new instance serves as soon as it has booted.
     ///
+    ///
+    /// A container that has just started is probed at once: the kubelet's prober worker probes
+    /// when it starts (pkg/kubelet/prober/worker.go, `run`: the first `doProbe` comes before the
+    /// first tick; the random initial wait applies only when the kubelet itself has just
+    /// restarted), and `UpdatePodStatus` triggers a readiness probe at once for a container that
+    /// is not ready (prober_manager.go); Envoy checks a new host at once too (health_check.proto,
+    /// `initial_jitter`, default 0).
+    ///
     /// The setting above without the pause; one instance killed at 10 s boots for 5 s, so it is
-    /// serving again at 15 s. With jitter 0 its probes come at 15 + phase, 16 + phase, ... and are
-    /// answered at once (an idle instance, 10 requests/s over four). With `eject` it enters the
-    /// balancer at the instant its healthy_after-th probe is answered, and holds no request before.
+    /// serving again at 15 s. With jitter 0 its probes come at 15, 16, 17 s ... and are answered
+    /// at once (an idle instance, 10 requests/s over four). With `eject` it enters the balancer
+    /// at the instant its healthy_after-th probe is answered, (healthy_after - 1) s after it
+    /// booted, and holds no request before.
     static func readinessSpec(action: HealthAction, healthyAfter: Int) -> ScenarioSpec {
         var spec = Self.spec(paused: 0, action: action)
         spec.services[0].healthCheck?.healthyAfter = healthyAfter
@@ -134,24 +143,25 @@ struct HealthCheckDefinitionTests {
                 return (booted?.at ?? -1, probes, event.time.nanoseconds, heldBefore)
             }
             // Requests, not probes: a probe takes a worker from its send to its answer, an event
-            // of the same instant; after any other event the instance holds requests only.
+            // of the same instant, which another event of that instant (an arrival at 16 s, as
+            // the probes are now whole seconds after the boot) can come between.
             guard event.kind != EventKind.probe.rawValue else { continue }
-            heldBefore = max(heldBefore, simulation.instances[slot].busy + Int32(simulation.instances[slot].queue.count))
+            let probe: Int32 = simulation.instances[slot].probeOut != .max ? 1 : 0
+            heldBefore = max(heldBefore, simulation.instances[slot].busy + Int32(simulation.instances[slot].queue.count) - probe)
         }
         return nil
     }
 
-    @Test("eject: a booted instance joins the balancer at its healthy_after-th passing probe, not when it boots (readiness starts at failure)",
+    @Test("eject: a booted instance is probed at once and joins the balancer at its healthy_after-th passing probe, not when it boots (readiness starts at failure)",
           arguments: [1, 2, 3])
     func bootedInstanceWaitsForReadiness(healthyAfter: Int) throws {
         let seen = try #require(Self.readiness(Self.readinessSpec(action: .eject, healthyAfter: healthyAfter)))
         #expect(seen.booted == 15_000_000_000, "booted at \(seen.booted)")
         #expect(seen.probes.count == healthyAfter, "probes at \(seen.probes), joined at \(seen.joined)")
         #expect(seen.probes.last == seen.joined, "probes at \(seen.probes), joined at \(seen.joined)")
-        // The first probe at its phase in [0, 1 s), the others a second apart.
-        let first = try #require(seen.probes.first)
-        #expect(first >= seen.booted && first < seen.booted + 1_000_000_000)
-        #expect(seen.joined == first + Int64(healthyAfter - 1) * 1_000_000_000)
+        // The first probe at the boot itself, the others a second apart.
+        #expect(seen.probes.first == seen.booted, "probes at \(seen.probes)")
+        #expect(seen.joined == seen.booted + Int64(healthyAfter - 1) * 1_000_000_000)
         #expect(seen.heldBefore == 0, "it held \(seen.heldBefore) requests before it joined")
     }
 
@@ -255,5 +265,69 @@ struct HealthCheckDefinitionTests {
         let result = Simulation(spec: Self.faulted(.errors(service: "api", ratio: 0.5))).run()
         let ejected = Self.times(result, .instanceEjected)
         #expect(!ejected.isEmpty && ejected.allSatisfy { $0 >= 12 && $0 < 30.5 }, "ejected at \(ejected)")
+    }
+
+    // MARK: - Restart back-off (CrashLoopBackOff)
+
+    /// The kill times of instance `local` of api, in order.
+    static func kills(_ result: SimulationResult, instance local: Int) -> [Double] {
+        result.events.filter { $0.kind == .instanceKilled && $0.detail.hasPrefix("instance \(local) ") }.map(\.time)
+    }
+
+    /// Kubernetes, "Pod Lifecycle", Container restarts: "After containers in a Pod exit, the
+    /// kubelet restarts them with an exponential backoff delay (10s, 20s, 40s, ...), that is capped
+    /// at 300 seconds"; the kubelet's `doBackOff` (pkg/kubelet/kuberuntime/kuberuntime_manager.go)
+    /// restarts a container at once when it has no back-off entry, and client-go's
+    /// util/flowcontrol/backoff.go `Next` then sets it to the initial 10 s and doubles it at each
+    /// later restart up to the cap. A liveness probe's failure restarts the container that way.
+    ///
+    /// The setting with `restart` and 100% errors from 10 s on: every probe fails when it is sent
+    /// (at once, jitter 0), so an instance is killed at its third failure, 2 s after its first
+    /// probe; a restarted instance boots for 5 s and is probed at once. Its n-th kill after the
+    /// first comes 5 s + 2 s + its back-off after the one before: gaps of 7, 17, 27, 47, 87, 167
+    /// and 307 s (the back-off capped at 300 s), then 307 s again.
+    @Test("restart: a crash loop waits 0, 10, 20, 40, 80, 160, then 300 s (capped) before each restart, as the kubelet's back-off")
+    func restartsBackOffExponentially() {
+        var spec = Self.faulted(.errors(service: "api", ratio: 1), action: .restart)
+        spec.duration = SimTime(seconds: 1500)
+        spec.timeline[0].duration = SimTime(seconds: 1480)
+        let result = Simulation(spec: spec).run()
+        for local in 0..<4 {
+            let kills = Self.kills(result, instance: local)
+            let gaps = zip(kills.dropFirst(), kills).map { (($0 - $1) * 1e6).rounded() / 1e6 }
+            #expect(Array(gaps.prefix(8)) == [7, 17, 27, 47, 87, 167, 307, 307], "instance \(local): killed at \(kills)")
+        }
+        // Each wait is told in the event log.
+        #expect(result.events.contains { $0.kind == .instanceKilled && $0.detail.contains("back-off of 10s (CrashLoopBackOff)") })
+    }
+
+    /// The back-off resets once a container ran more than 10 minutes since its last restart
+    /// (Pod Lifecycle: "Once a container has executed for 10 minutes without any problems, the
+    /// kubelet resets the restart backoff timer"; client-go's `hasExpired`: the entry expires
+    /// 2 x maxDuration = 600 s after its last update, the last restart). The first fault (10 s
+    /// to 60 s) restarts each instance three times, the last after a 20 s wait that leaves its
+    /// back-off at 40 s and its last restart before 60 s. A second fault at 300 s finds it: the
+    /// first kill there waits 40 s (5 s of boot after it: serving again 45 s after the kill); a
+    /// second fault at 700 s comes after the entry expired: serving again 5 s after the kill.
+    @Test("restart: the back-off carries over a fault that comes back within 10 minutes, and resets after 10 minutes of running",
+          arguments: [(300.0, 45.0), (700.0, 5.0)])
+    func restartBackOffResets(secondFault: Double, readyAfterKill: Double) {
+        var spec = Self.faulted(.errors(service: "api", ratio: 1), action: .restart)
+        spec.duration = SimTime(seconds: secondFault + 100)
+        spec.timeline[0].duration = SimTime(seconds: 50)
+        spec.timeline.append(
+            TimelineEventSpec(at: SimTime(seconds: secondFault), duration: SimTime(seconds: 10), action: .errors(service: "api", ratio: 1)))
+        let result = Simulation(spec: spec).run()
+        for local in 0..<4 {
+            let ready = result.events.filter { $0.kind == .instanceReady && $0.detail.hasPrefix("instance \(local) ") }.map(\.time)
+            let kills = Self.kills(result, instance: local)
+            #expect(kills.filter { $0 < 60 }.count == 3, "instance \(local): killed at \(kills)")
+            guard let kill = kills.first(where: { $0 > secondFault }) else {
+                Issue.record("instance \(local) was not killed in the second fault: \(kills)")
+                continue
+            }
+            let next = ready.first { $0 > kill + 1e-9 }
+            #expect(next.map { abs($0 - kill - readyAfterKill) < 1e-6 } == true, "instance \(local): killed at \(kill), ready again at \(String(describing: next))")
+        }
     }
 }

@@ -168,7 +168,18 @@ extension Explanation {
         let events = switchOffs.filter { $0.mechanism == "fault" }.count
         let verb = events == 0 ? "Switching off" : events == switchOffs.count ? "Removing" : "Switching off or removing"
         var text = verb + (switchOffs.count == 1 ? " " : " each of ") + Self.list(subjects)
-            + (switchOffs.count == 1 ? ", " : " in turn, ") + "{runs}, showed no effect these runs can tell: "
+            + (switchOffs.count == 1 ? ", " : " in turn, ")
+        // One replication has no confidence interval at all: "no paired difference had a 95%
+        // interval that excludes zero" was told of retries whose switch-off turned a metastable
+        // run into one that recovered, as if the difference had been measured and found small.
+        if replicationSet.count < 2 {
+            text += "{runs}, could show no effect: one replication gives no confidence interval, so no difference can be told "
+                + "from noise; run at least 2 (--replications 2 or more) to judge each effect."
+            return Finding(
+                .switchedOffWithoutEffect, role: .counterfactual, subject: subjects.joined(separator: ", "), time: 0,
+                template: text, replications: replicationSet, switchedOff: switchOffs)
+        }
+        text += "{runs}, showed no effect these runs can tell: "
             + "no paired difference in bad or stable runs had a " + put(Self.level, .share, .level)
             + " interval that excludes zero, and none in success ratio or goodput both excluded zero and reached " + put(Self.successFloor, .percentagePoints, .floor(.successRatio))
             + " percentage points or " + put(Self.goodputFloor, .share, .floor(.goodput)) + " of the base's goodput"

@@ -15,6 +15,10 @@ public struct Finding: Sendable, Hashable {
         /// before the first timeouts.
         case fastFailures = "fast_failures"
         case retries
+        /// A client's retries returning in separate waves (a backoff without jitter).
+        case retryWaves = "retry_waves"
+        /// Many of a client's requests failing in one interval, no fault acting.
+        case failureBurst = "failure_burst"
         case ejections
         /// A service's balancer with no serving instance, turning attempts away.
         case noServingInstance = "no_serving_instance"

@@ -110,12 +110,39 @@ extension StoryData {
                 let span = share ? "From {0}, the system was unhealthy {2} of the time until it was healthy again" : "From {0}, the system was unhealthy"
                 var leadFigures: [StoryFigure] = [.clock(window.from), .clock(faultsEnd)]
                 leadFigures += figures
+                // An operator's change made while the faults acted is named beside them:
+                // scale-the-wrong-tier's "the fault held it down until it ended" was told of a
+                // spike beside which the operator's scaling of api had cut goodput from 254/s
+                // to 118/s (the timeline's sentence shows it).
+                var beside = ""
+                let operators = spec.timeline.indices.filter { j in
+                    let event = spec.timeline[j]
+                    return event.enabled && event.isOperatorChange && !spec.setChangesNothing(j)
+                        && event.at.seconds >= window.from - 1e-9 && event.at.seconds < faultsEnd - 1e-9
+                }
+                if let j = operators.first, let name = Self.operatorChangeName([spec.timeline[j]]) {
+                    beside = ", with \(name) from {\(leadFigures.count)} acting beside \(pronoun == "it" ? "it" : "them")"
+                    leadFigures.append(.clock(spec.timeline[j].at.seconds))
+                    if operators.count > 1 {
+                        beside += " (the first of {\(leadFigures.count)} operator changes in that time)"
+                        leadFigures.append(.given(Double(operators.count), .count, "operator changes made while the faults acted"))
+                    }
+                }
                 return (
                     recovery,
-                    span + "; \(noun) held it down until \(pronoun) ended, at {1}; {window}, what slowed the recovery most: ",
+                    span + "; \(noun) held it down until \(pronoun) ended, at {1}\(beside); {window}, what slowed the recovery most: ",
                     leadFigures
                 )
             }
+        }
+        // Unhealthy by latency alone (no request failed in the span): nothing was held down.
+        // autoscaler-lag was told "what held it down most: 28.1% of api's instances were still
+        // booting" over 80 s in which all 64,098 requests succeeded and goodput met the load,
+        // unhealthy only because p99 stood above its bound.
+        let failed = evaluate(.total(clientColumns("failures")), over: window)
+        if failed == 0, evaluate(.total(clientColumns("successes")), over: window) > 0,
+           inside.allSatisfy({ $0.isHealthy || ($0.successRatioMet && !$0.latencyMet) }) {
+            return (window, lead + ", every request succeeding but p99 above its bound; what slowed requests most: ", figures)
         }
         return (window, lead + "; what held it down most: ", figures)
     }
@@ -146,7 +173,25 @@ extension StoryData {
             subjectReach = reach.clients[client.name] ?? 1
             let c = "clients.\(client.name)."
             let tries = StoryMeasure.total([c + "attempts", c + "rejected"])
-            if client.retry.map({ $0.maxAttempts > 1 }) ?? false {
+            let localRejecters = [
+                client.circuitBreaker == nil ? nil : ("rejected_breaker", "circuit breaker"),
+                client.adaptiveThrottle == nil ? nil : ("rejected_throttle", "adaptive throttle"),
+            ].compactMap { $0 }
+            if client.retry.map({ $0.maxAttempts > 1 }) ?? false, !localRejecters.isEmpty {
+                // A breaker or a throttle that turns tries away before they are sent hides the
+                // retries it turns away from the attempts: breaker-retry-flap's retries of
+                // rejected requests, the loop that kept it oscillating (explain: without retries
+                // every run recovers), read 0.955 attempts per request and went unnamed beside
+                // "the circuit breaker rejected 72.6%". Counted here over every try: each
+                // request's first try and its retries, sent or turned away.
+                let tries = StoryMeasure.total([c + "attempts"] + localRejecters.map { c + $0.0 })
+                let who = Format.list(localRejecters.map(\.1))
+                candidate(
+                    .retryAmplification, client.name,
+                    weight: figure(.quotient(.difference(tries, .total([c + "requests"])), tries), .share, over: window),
+                    others: [figure(.quotient(tries, .total([c + "requests"])), .ratio, over: window)],
+                    "retries were {0} of the tries \(client.name) made, those its \(who) turned away included, {1} tries per new request (retry amplification)")
+            } else if client.retry.map({ $0.maxAttempts > 1 }) ?? false {
                 candidate(
                     .retryAmplification, client.name,
                     weight: figure(.quotient(.total([c + "retries"]), .total([c + "attempts"])), .share, over: window),

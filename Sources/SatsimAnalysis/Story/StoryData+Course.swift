@@ -27,6 +27,8 @@ extension StoryData {
         if let timeouts { findings.append(firstTimeoutsFinding(timeouts)) }
         if let fast = firstFastFailuresFinding(timeoutsFrom: timeouts?.interval) { findings.append(fast) }
         if let retries = retriesFinding() { findings.append(retries) }
+        findings += retryWaveFindings()
+        findings += failureBurstFindings()
         findings += instanceFindings()
         findings += coldCacheFindings()
         findings += cohortFindings()
@@ -508,6 +510,22 @@ extension StoryData {
         effects.append("\(whose) averaged \(add(goodput))/s")
         if let baseline = baselineWindow, firstFault.map({ $0 < at + 1e-9 }) ?? false {
             effects[effects.count - 1] += " against \(add(figure(.over(.rate(successes), baseline), .rate, over: window)))/s before \(firstFaultName)"
+            // An event that starts while another acts on the same clients is also set against
+            // the span just before it, since that one began: scale-the-wrong-tier's scaling of
+            // api was told "goodput averaged 118/s against 201/s before the first fault" where
+            // the spike beside it had held 254/s until the scaling, which halved it.
+            let mine = context.concerned[index]
+            let since = spec.timeline.indices.compactMap { offset -> Double? in
+                let other = spec.timeline[offset]
+                guard offset != index, other.enabled, other.at.seconds < at - 1e-9, !context.concerned[offset].isDisjoint(with: mine),
+                      analysis.effectEnd(of: other, in: spec).seconds > at + 1e-9 else { return nil }
+                return other.at.seconds
+            }.max()
+            if let since, let before = self.window(startingAtOrAfter: max(since, at - (window.to - window.from)), to: at),
+               abs(before.to - at) < 1e-9, before.from >= since - 1e-9 {
+                let earlier = figure(.over(.rate(successes), before), .rate, over: window)
+                effects[effects.count - 1] += " and \(add(earlier))/s from \(add(.clock(before.from))) to \(add(.clock(before.to))), just before it"
+            }
         } else if at > 1e-9, let before = self.window(from: max(0, at - (window.to - window.from)), to: at),
                   abs(before.to - at) < 1e-9, before.to - before.from > 1e-9 {
             // No baseline to compare with (a fault during warmup): the same span just before the
@@ -672,7 +690,7 @@ extension StoryData {
     /// `timeoutsFrom`: the interval of the first timeouts (``firstFailures(_:)``), if any.
     func firstFastFailuresFinding(timeoutsFrom: Int?) -> Finding? {
         guard let (i, window, onset, share, before) = firstFailures("errors") else { return nil }
-        if let timeouts = timeoutsFrom, timeouts <= i { return nil }
+        if let timeouts = timeoutsFrom, timeouts == i { return nil }
         let told = spec.timeline.contains { event in
             guard event.enabled, event.at.seconds < ends[i] - 1e-9, event.end.seconds > begins[i] + 1e-9 else { return false }
             switch event.action {

@@ -42,13 +42,23 @@ extension Simulation {
     /// Starts instance `instance`'s own probe schedule: called whenever it starts serving (at the
     /// start of the run, after booting, when a draining instance is kept). Bumping its probe epoch
     /// makes any event left from an earlier schedule stale, so an instance never has two.
-    func startProbing(service s: Int, instance: Int) {
+    ///
+    /// `immediately`: an instance that has just booted is probed at once, as the kubelet probes a
+    /// container that has just started (its prober worker runs a probe when it starts, and a
+    /// readiness probe is also triggered on the pod's first status update:
+    /// pkg/kubelet/prober/worker.go, prober_manager.go `UpdatePodStatus`) and as Envoy checks a
+    /// new host at once (`initial_jitter` defaults to 0). A booted instance behind an `eject`
+    /// check with `healthy_after: 1` therefore joins the balancer the instant it serves; before,
+    /// its first probe came at a random phase within an interval, up to an interval late. The
+    /// instances of the start, and those of a check added mid-run, keep a random phase: a fleet
+    /// already running, each on its own schedule.
+    func startProbing(service s: Int, instance: Int, immediately: Bool = false) {
         guard let check = services[s].healthCheck, let stream = services[s].healthStream else { return }
         instances[instance].probeEpoch &+= 1
         // A probe of an earlier life still out no longer holds this schedule back.
         instances[instance].probeOut = .max
         instances[instance].probeTickMissed = false
-        let phase = SimTime(nanoseconds: Int64(Double(check.interval.nanoseconds) * stream.uniform()))
+        let phase = immediately ? SimTime.zero : SimTime(nanoseconds: Int64(Double(check.interval.nanoseconds) * stream.uniform()))
         calendar.schedule(
             at: now + phase, kind: EventKind.probe.rawValue, target: UInt32(s), slot: UInt32(instance),
             generation: instances[instance].probeEpoch)
@@ -194,7 +204,39 @@ extension Simulation {
             recordEvent(.instanceEjected, subject: services[s].spec.name, detail: "instance \(local) failed \(check.unhealthyAfter) health checks in a row and was ejected")
             refreshRouting(service: s)
         case .restart:
-            kill(service: s, instance: instance, reason: "restarted after failing \(check.unhealthyAfter) health checks in a row")
+            let delay = restartDelay(instance: instance)
+            let wait = delay > 0 ? ", restarting after a back-off of \(SimTime(nanoseconds: delay).description) (CrashLoopBackOff)" : ""
+            kill(service: s, instance: instance, reason: "restarted after failing \(check.unhealthyAfter) health checks in a row\(wait)", delay: delay)
         }
+    }
+
+    /// The kubelet's first restart back-off, its cap, and how long a container must run for its
+    /// back-off to reset (twice the cap): 10 s, 300 s and 600 s (pkg/kubelet/kubelet.go
+    /// `backOffPeriod`, pkg/kubelet/container `MaxContainerBackOff`; client-go's
+    /// util/flowcontrol/backoff.go `hasExpired`: an entry expires 2 x maxDuration after its last
+    /// update). Kubernetes, "Pod Lifecycle", Container restarts: "an exponential backoff delay
+    /// (10s, 20s, 40s, ...), that is capped at 300 seconds ... Once a container has executed for
+    /// 10 minutes without any problems, the kubelet resets the restart backoff timer".
+    static let restartBackoffInitial: Int64 = 10_000_000_000
+    static let restartBackoffCap: Int64 = 300_000_000_000
+    static let restartBackoffExpiry: Int64 = 600_000_000_000
+
+    /// How long the restart of `instance`'s container, killed now by its liveness probe, waits
+    /// before it boots [ns], and the back-off state moved on, as the kubelet's `doBackOff` and
+    /// client-go's `Backoff` do: the first restart (or the first after the container ran more
+    /// than 600 s since its last restart) goes at once and sets the back-off to 10 s; each later
+    /// one waits the back-off, which then doubles, up to 300 s. The kubelet restarts on its next
+    /// pod sync after the back-off; here at once when it ends.
+    func restartDelay(instance: Int) -> Int64 {
+        let t = now.nanoseconds
+        let backoff = instances[instance].restartBackoff
+        if backoff == 0 || t - instances[instance].lastRestart > Self.restartBackoffExpiry {
+            instances[instance].restartBackoff = Self.restartBackoffInitial
+            instances[instance].lastRestart = t
+            return 0
+        }
+        instances[instance].restartBackoff = min(backoff &* 2, Self.restartBackoffCap)
+        instances[instance].lastRestart = t + backoff
+        return backoff
     }
 }

@@ -98,6 +98,12 @@ struct InstanceState {
     var outlierReturnedAt: Int64 = -1
     var consecutiveProbeFailures = 0
     var consecutiveProbeSuccesses = 0
+    /// The kubelet's restart back-off for this slot's container (``Simulation/restartDelay(instance:)``):
+    /// the back-off the next restart in a crash loop waits [ns] (0: no restart yet, or expired)
+    /// and when the last restart started [ns]. A stopped slot's next life is a new pod and
+    /// starts without one.
+    var restartBackoff: Int64 = 0
+    var lastRestart: Int64 = 0
     /// Bumped each time the instance's probe schedule starts, so that the events of an earlier
     /// schedule are ignored.
     var probeEpoch: UInt32 = 0
@@ -219,4 +225,24 @@ struct ServiceState {
     var capacityBeforeLowering = 0
     var minServing = Int.max
     var maxServing = 0
+    /// The serving count now, and since when [ns]: it enters ``minServing`` and ``maxServing``
+    /// only once held for some time. cold-autoscaler's summary read `instances.max: 9` where no
+    /// more than 6 ever served: three instances became ready and were scaled in at the same
+    /// instant.
+    var servingLevel = 0
+    var servingLevelSince: Int64 = 0
+
+    /// `serving` instances serve from `time` [ns] on; the count it replaces is recorded when it
+    /// was held for some time, and forgotten when it was set at this same instant.
+    mutating func servingChanged(to serving: Int, at time: Int64) {
+        if time > servingLevelSince { commitServingLevel() }
+        servingLevel = serving
+        servingLevelSince = time
+    }
+
+    /// The serving count now enters the range.
+    mutating func commitServingLevel() {
+        minServing = min(minServing, servingLevel)
+        maxServing = max(maxServing, servingLevel)
+    }
 }

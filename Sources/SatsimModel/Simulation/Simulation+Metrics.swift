@@ -95,9 +95,10 @@ extension Simulation {
             services[s].queuedAtWarmup = services[s].queued.integral(upTo: now)
             services[s].capacityAtWarmup = services[s].capacity.integral(upTo: now)
             services[s].servingAtWarmup = services[s].serving.integral(upTo: now)
-            // `instances {min, max}` cover the time after warmup, as every summary figure does.
-            let servingNow = Int(services[s].serving.value)
-            (services[s].minServing, services[s].maxServing) = (servingNow, servingNow)
+            // `instances {min, max}` cover the time after warmup, as every summary figure does:
+            // the count serving now counts from now on.
+            (services[s].minServing, services[s].maxServing) = (Int.max, 0)
+            services[s].servingLevelSince = now.nanoseconds
         }
     }
 
@@ -127,6 +128,9 @@ extension Simulation {
                     latency: client.latency.run.summary, attemptOutcomes: outcomes))
         }
         var serviceSummaries: [ServiceSummary] = []
+        for s in services.indices where stop.nanoseconds > services[s].servingLevelSince || services[s].minServing == Int.max {
+            services[s].commitServingLevel()
+        }
         for service in services {
             let d = service.counters - service.atWarmup
             let capacityArea = service.capacity.integral(upTo: stop) - service.capacityAtWarmup

@@ -135,8 +135,7 @@ public final class Simulation: EventProcessor {
             }
             state.capacity.set(Double(service.instances * service.workers), at: .zero)
             state.serving.set(Double(service.instances), at: .zero)
-            state.minServing = service.instances
-            state.maxServing = service.instances
+            state.servingLevel = service.instances
             state.autoscaler = service.autoscaler.map { AutoscalerState($0, initialInstances: service.instances) }
             if let cache = service.cache {
                 state.keys = ZipfSampler(n: cache.keys, exponent: cache.zipf)

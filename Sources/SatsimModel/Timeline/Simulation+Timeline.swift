@@ -155,7 +155,8 @@ extension Simulation {
 
     /// Kills an instance: the attempts it holds fail at once (their connections reset) and it
     /// restarts, serving again after boot_time.
-    func kill(service s: Int, instance: Int, reason: String) {
+    /// `delay`: how long the restart waits before it boots [ns] (a liveness restart's back-off).
+    func kill(service s: Int, instance: Int, reason: String, delay: Int64 = 0) {
         let name = services[s].spec.name
         let local = instance - services[s].firstInstance
         // Out of the balancer first, so that nothing answered below (a probe among them) can
@@ -184,16 +185,17 @@ extension Simulation {
         if services[s].spec.cache?.neverCold != true { instances[instance].cache?.removeAll() }
         instances[instance].epoch &+= 1
         recordEvent(.instanceKilled, subject: name, detail: "instance \(local) \(reason); \(lost) \(lost == 1 ? "attempt" : "attempts") lost")
-        boot(service: s, instance: instance)
+        boot(service: s, instance: instance, delay: delay)
     }
 
-    /// Starts an instance booting; it serves after boot_time.
-    func boot(service s: Int, instance: Int) {
+    /// Starts an instance booting; it serves after boot_time (after `delay` [ns] more: a
+    /// restart's back-off, during which it counts as booting).
+    func boot(service s: Int, instance: Int, delay: Int64 = 0) {
         if services[s].spec.cache?.neverCold != true { instances[instance].cache?.removeAll() }
         setLifecycle(service: s, instance: instance, .booting)
         recordEvent(.instanceBooting, subject: services[s].spec.name, detail: "instance \(instance - services[s].firstInstance) booting")
         calendar.schedule(
-            at: now + SimTime(nanoseconds: services[s].bootTime), kind: EventKind.instanceBoots.rawValue,
+            at: now + SimTime(nanoseconds: services[s].bootTime &+ delay), kind: EventKind.instanceBoots.rawValue,
             target: UInt32(s), slot: UInt32(instance), generation: instances[instance].epoch)
     }
 
@@ -303,6 +305,8 @@ extension Simulation {
         instances[instance].lifecycle = state
         if state != .stopped { services[s].slotsUsed = max(services[s].slotsUsed, instance - services[s].firstInstance + 1) }
         if (before == .booting) != (state == .booting) { services[s].booting.add(state == .booting ? 1 : -1, at: now) }
+        // A stopped slot's next life is a new pod: no restart back-off carries over.
+        if state == .stopped { instances[instance].restartBackoff = 0 }
         if state != .serving {
             // A new life starts with a clean health record.
             instances[instance].ejected = false
@@ -318,7 +322,7 @@ extension Simulation {
         // Routing and capacity depend only on serving and draining instances: a stopped slot
         // that starts booting changes neither, so scaling out to thousands costs no refreshes.
         // Every start of serving (booted, or kept instead of drained) starts its own probe schedule.
-        if state == .serving && !wasServing { startProbing(service: s, instance: instance) }
+        if state == .serving && !wasServing { startProbing(service: s, instance: instance, immediately: before == .booting) }
         let idle = { (l: InstanceLifecycle) in l == .booting || l == .stopped }
         if !refresh || (idle(before) && idle(state)) { return }
         refreshRouting(service: s)
@@ -377,7 +381,6 @@ extension Simulation {
         // Capacity counts every instance that can hold work, ejected and draining ones included
         // (they still work off their queues), so utilization stays busy / available workers.
         services[s].capacity.set(Double(working * Int(services[s].workers)), at: now)
-        services[s].minServing = min(services[s].minServing, serving)
-        services[s].maxServing = max(services[s].maxServing, serving)
+        services[s].servingChanged(to: serving, at: now.nanoseconds)
     }
 }
