@@ -148,11 +148,15 @@ void satsim_watch_interrupts(void) {
     /* A SIGINT ignored from the start stays ignored: a shell starts a background job that way,
        so that the terminal's Ctrl-C does not reach it. */
     if (sigaction(SIGINT, 0, &previous) == 0 && previous.sa_handler != SIG_IGN) sigaction(SIGINT, &action, 0);
+    /* A hang-up (the terminal or ssh connection gone) stops a run as Ctrl-C does; under nohup,
+       which ignores it, it stays ignored. */
+    if (sigaction(SIGHUP, 0, &previous) == 0 && previous.sa_handler != SIG_IGN) sigaction(SIGHUP, &action, 0);
     sigaction(SIGTERM, &action, 0);
     /* A parent may have blocked them (a mask is inherited across exec): unblocked, they arrive. */
     sigset_t both;
     sigemptyset(&both);
     sigaddset(&both, SIGINT);
+    sigaddset(&both, SIGHUP);
     sigaddset(&both, SIGTERM);
     sigprocmask(SIG_UNBLOCK, &both, 0);
 }

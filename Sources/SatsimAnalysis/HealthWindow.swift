@@ -3,7 +3,8 @@ import SatsimMetrics
 /// Consecutive metrics intervals judged together: the unit of health in the verdict (DESIGN.md,
 /// "Outcomes").
 ///
-/// A window holds at least ``OutcomeThresholds/minimumWindowRequests`` requests that ended, so a
+/// A window holds at least ``OutcomeThresholds/minimumWindowRequests`` requests that ended (or
+/// were offered, when more were offered than ended: ``OutcomeClassifier/windowAmount(_:)``), so a
 /// judgement is not made on a handful of requests: at 8 requests/s a one-second interval with 5
 /// successes of 5 is as healthy as one with 8 of 8, but 1 failure of 5 would read as 80%. The
 /// success ratio over n requests has a standard error of sqrt(p(1 - p)/n); at n = 100 and

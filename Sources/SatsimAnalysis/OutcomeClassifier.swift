@@ -214,13 +214,14 @@ public enum OutcomeClassifier {
 
     /// Cuts `intervals` (after warmup, in order) into windows judged for health: from the first
     /// interval on, consecutive intervals are merged until they hold at least
-    /// ``OutcomeThresholds/minimumWindowRequests`` ended requests (successes + failures, the
-    /// sample the success ratio is measured on). A remainder too small to judge at the end of the
-    /// run joins the window before it. An interval that holds enough on its own is its own window.
+    /// ``OutcomeThresholds/minimumWindowRequests`` requests (``windowAmount``: the ended requests
+    /// the success ratio is measured on, or the requests offered when more came than ended). A
+    /// remainder too small to judge at the end of the run joins the window before it. An
+    /// interval that holds enough on its own is its own window.
     public static func healthWindows(
         _ intervals: [IntervalFigures], thresholds: OutcomeThresholds, latencyBound: Double?
     ) -> [HealthWindow] {
-        let ranges = mergedRanges(intervals, holding: Double(thresholds.minimumWindowRequests), of: { $0.successes + $0.failures })
+        let ranges = mergedRanges(intervals, holding: Double(thresholds.minimumWindowRequests), of: windowAmount)
         return ranges.map {
             HealthWindow(intervals[$0], successRatio: thresholds.successRatio, latencyBound: latencyBound)
         }
@@ -258,14 +259,14 @@ public enum OutcomeClassifier {
             while i < intervals.count {
                 budget -= 1
                 if budget < 0 { break trials }
-                sum += intervals[i].successes + intervals[i].failures
+                sum += windowAmount(intervals[i])
                 i += 1
                 // A window closes at the minimum, unless what is left cannot make one of its own
                 // (it then joins this one, as ``mergedRanges`` does).
                 guard sum >= minimum else { continue }
                 var rest = 0.0, k = i
                 while k < intervals.count && rest < minimum {
-                    rest += intervals[k].successes + intervals[k].failures
+                    rest += windowAmount(intervals[k])
                     k += 1
                 }
                 budget -= k - i
@@ -287,6 +288,19 @@ public enum OutcomeClassifier {
             return intervals[j].end - intervals[j].width
         }
         return fallback
+    }
+
+    /// How much an interval counts toward a health window's minimum: the requests that ended
+    /// in it, or those offered in it when more were offered (DESIGN.md, "Outcomes": a window
+    /// holds at least 100 requests). Counted on ended requests alone, a service that stopped
+    /// answering (a latency of 1000 h from 10 s) ended nothing more, so its one window ran from
+    /// before the fault to the end of the run, holding only the successes before it, and the
+    /// run was judged `stable` while its goodput stayed 0 for 45 s. Cut on the offered
+    /// requests too, its windows after the fault hold requests and none that ended: a success
+    /// ratio of 0.
+    @inline(__always)
+    static func windowAmount(_ interval: IntervalFigures) -> Double {
+        max(interval.successes + interval.failures, interval.requests)
     }
 
     /// The most intervals ``healthyFrom`` looks at over all its trials.

@@ -69,6 +69,13 @@ public struct MergeCommand: ParsableCommand {
         }
     }
 
+    /// Removes the store at `path` (and its WAL and shared-memory files) that a failed merge
+    /// created; nothing when nil.
+    static func remove(_ path: String?) {
+        guard let path else { return }
+        for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+    }
+
     /// The results store in a shard's folder.
     static func storePath(_ folder: String) -> String {
         folder.hasSuffix("/") ? folder + ResultsStore.fileName : folder + "/" + ResultsStore.fileName
@@ -112,11 +119,18 @@ public struct MergeCommand: ParsableCommand {
         let directory: OutputDirectory
         let target: ResultsStore
         var copied = 0
+        // A merge that fails writes nothing: every insert is in one transaction, and a store this
+        // merge created is removed. A conflict between two shards used to leave the first
+        // shard's runs in --out, which `sweep --resume` then trusted ("ran 0, 4 already stored").
+        var created: String?
         do {
             directory = try OutputDirectory(path: out, kind: chaos == nil ? .sweep : .chaos)
-            target = try ResultsStore(path: directory.file(ResultsStore.fileName), layout: layout)
+            let path = directory.file(ResultsStore.fileName)
+            if !FileManager.default.fileExists(atPath: path) { created = path }
+            target = try ResultsStore(path: path, layout: layout)
             var seen: [RunKey: RunRecord] = [:]
             for record in try target.records() { seen[record.key] = record }
+            try target.allOrNothing { () throws(StoreError) in
             for folder in folders {
                 let source = try ResultsStore(existingAt: Self.storePath(folder))
                 // Read again, so checked again: the folder may have changed since the first pass.
@@ -138,10 +152,13 @@ public struct MergeCommand: ParsableCommand {
                     copied += 1
                 }
             }
+            }
         } catch let error as CLIError {
+            Self.remove(created)
             Console.error(error.description)
             throw ExitCode(2)
         } catch {
+            Self.remove(created)
             Console.error("satsim: " + TerminalText.inline(String(describing: error)))
             throw ExitCode(2)
         }

@@ -157,6 +157,32 @@ struct HostileStoreTests {
         }
     }
 
+    /// Two copies of one sweep, one edited: the merge refuses them (the same run differs), and
+    /// writes nothing. It used to leave the first folder's runs in a store in --out, which
+    /// `sweep --resume` then trusted ("ran 0, 4 already stored"), publishing the edited run. Into
+    /// a folder that already held a merged store, a failed merge leaves that store as it was.
+    @Test func aMergeThatFailsWritesNothing() throws {
+        let good = try Self.sweep()
+        let edited = try HostilePlanTests.folder("edited")
+        try FileManager.default.copyItem(atPath: good, toPath: edited)
+        Self.damage(edited, "UPDATE runs SET outcome = 'metastable' WHERE point = 0 AND replication = 0")
+        let out = try HostilePlanTests.folder("merged")
+        Self.expect(try Self.satsim(["merge", edited, good, "--out", out]), 2, ["run 0/0 differs between the stores"])
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).filter { $0.hasPrefix("results.sqlite") }
+        #expect(left.isEmpty, "a failed merge left \(left)")
+        let resumed = try Self.satsim(["sweep", try HostilePlanTests.file(Self.tiny), "--out", out, "--vary", "services.api.instances=1,2",
+                                       "--replications", "2", "--resume"])
+        Self.expect(resumed, 0, [])
+        #expect(resumed.stdout.contains("ran 4, 0 already stored"), "\(resumed.stdout)")
+        // Merged once from the good folder, then a failing merge into it: the store keeps its 4 runs.
+        let merged = try HostilePlanTests.folder("merged-twice")
+        Self.expect(try Self.satsim(["merge", good, "--out", merged]), 0, [])
+        let before = try SQLiteTables.rows(merged + "/results.sqlite", "SELECT point, replication, outcome FROM runs ORDER BY point, replication")
+        Self.expect(try Self.satsim(["merge", edited, "--out", merged]), 2, ["differs between the stores"])
+        let after = try SQLiteTables.rows(merged + "/results.sqlite", "SELECT point, replication, outcome FROM runs ORDER BY point, replication")
+        #expect(before == after && before.count == 4, "\(before) -> \(after)")
+    }
+
     /// `sweep --resume` into a folder whose store holds a run outside the plan: the run was
     /// summarised as if it had run, and runs.csv trapped looking up its point.
     @Test func resumingADamagedStoreIsRefused() throws {

@@ -22,7 +22,7 @@ struct InterruptTests {
         """
 
     @Test("SIGINT mid-run: exit 1, every output written, complete false, the story and the charts say where it was interrupted",
-          arguments: [SIGINT, SIGTERM])
+          arguments: [SIGINT, SIGTERM, SIGHUP])
     func interruptWritesPartialResults(signal: Int32) throws {
         try Self.interrupt(signal: signal, explain: false)
     }
@@ -64,7 +64,7 @@ struct InterruptTests {
         process.waitUntilExit()
         let text = try String(contentsOf: stdout, encoding: .utf8), errors = try String(contentsOf: stderr, encoding: .utf8)
         #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(process.terminationReason) \(process.terminationStatus): \(errors)")
-        let name = signal == SIGINT ? "SIGINT, Ctrl-C" : "SIGTERM"
+        let name = signal == SIGINT ? "SIGINT, Ctrl-C" : signal == SIGHUP ? "SIGHUP, a hang-up" : "SIGTERM"
         #expect(errors.contains("satsim: the run was interrupted (\(name)) at "), "\(errors)")
         #expect(errors.contains("satsim: --explain was not run: the run it explains was interrupted") == explain, "\(errors)")
         let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")

@@ -977,4 +977,32 @@ struct StoryProbeTests {
         #expect(jittered.status == 0)
         #expect(!jittered.stdout.contains("separate waves"), "\(jittered.stdout)")
     }
+
+    /// A service that stops answering: a latency of 1000 h for 5 s holds every worker for ever,
+    /// and every request after it waits. Nothing ended after the fault, so the verdict's one
+    /// health window, cut on ended requests, ran from before the fault to the end and held only
+    /// the successes before it: `stable`, beside a story whose goodput read 0.00/s. Windows are
+    /// cut on the requests offered too (DESIGN.md, "Outcomes": a window holds at least 100
+    /// requests), so those after the fault hold requests of which none ended.
+    @Test("A service that stops answering for good is not judged stable")
+    func aServiceThatHangsIsNotStable() throws {
+        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("hang")
+        let file = try CLIHarness.scenarioFile("""
+            name: hang
+            description: A latency that never ends holds every worker.
+            duration: 4m
+            seed: 1
+            clients:
+              u: { target: api, arrival: { process: poisson, rate: 100/s } }
+            services:
+              api: { instances: 2, workers: 4, service_time: { dist: constant, value: 1ms }, queue: { capacity: 100000 } }
+            timeline:
+              - { at: 10s, for: 5s, kind: latency, service: api, add: { dist: constant, value: 1000h } }
+
+            """)
+        let run = try CLIHarness.run(["run", file.path, "--out", out.path], timeout: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        #expect(summary["outcome"] as? String == "metastable", "\(run.stdout)")
+    }
 }

@@ -75,9 +75,12 @@ struct DamagedStoreTests {
         ("UPDATE runs SET outcome = char(27) || '[31mevil' WHERE point = 1",
          "the run of point 1, replication 0 has the outcome '\\u{1B}[31mevil', which is none of stable, recovered, degraded, metastable, oscillating, overloaded"),
         ("UPDATE runs SET \"clients.users.goodput_per_s\" = 'abc' WHERE point = 1",
-         "the run of point 1, replication 0 holds 'abc' as clients.users.goodput_per_s in table runs, not a number"),
+         "the run of point 1, replication 0 holds 'abc' as clients.users.goodput_per_s in table runs, not a finite number"),
         ("UPDATE runs SET recovery_time = x'00ff' WHERE point = 0 AND replication = 1",
          "the run of point 0, replication 1 holds"),
+        // SQLite keeps an infinite real (it stores NaN as null): no run writes one.
+        ("UPDATE runs SET \"clients.users.goodput_per_s\" = -1e308 * 10 WHERE point = 1",
+         "the run of point 1, replication 0 holds '-Inf' as clients.users.goodput_per_s in table runs, not a finite number"),
         ("ALTER TABLE runs DROP COLUMN recovery_time",
          "its table runs has 8 columns, where its plan's varied paths and figures make 9"),
     ])

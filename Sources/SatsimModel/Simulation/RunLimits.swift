@@ -111,7 +111,7 @@ public enum RunLimitHit: Sendable, Hashable {
             let perSecond = Double(events) / max(at.seconds, 1e-9)
             return "the run stopped early at \(at.description) of simulated time, after \(events) counted events (\(Counted.digits(perSecond)) per simulated second over 0s-\(at.description)): at that pace, reaching its end at \(end.description) would take \(Counted.approximately(projected)) counted events, more than \(RunLimits.paceMargin) times the event budget of \(budget); shorten the duration, give what loops fastest a longer delay (closed-loop users with a think time and a service time of microseconds?), or give --max-events to run it until that budget stops it"
         case .interrupted(let signal, let at):
-            let name = signal == 2 ? "SIGINT, Ctrl-C" : signal == 15 ? "SIGTERM" : "signal \(signal)"
+            let name = signal == 2 ? "SIGINT, Ctrl-C" : signal == 15 ? "SIGTERM" : signal == 1 ? "SIGHUP, a hang-up" : "signal \(signal)"
             return "the run was interrupted (\(name)) at \(at.description) of simulated time; what it simulated up to there is written (a second interrupt ends satsim at once, writing nothing)"
         }
     }

@@ -201,7 +201,7 @@ extension ScenarioSchema {
                 ]),
             SchemaShape(
                 "health_check",
-                "Probes that wait in the instance's queue like any request, and meet the service's faults as any request does: an outage that refuses fails a probe at once, a blackhole at its timeout, an `errors` fault with its ratio; a fault with `caller` or `share` spares them (a probe has no caller and no cohort), and added latency reaches them only through the queue (a probe takes no work). With `action: eject` the probe is a readiness probe: an instance that boots during the run (restarted, replaced, deployed, scaled out) joins the balancer only after healthy_after passing probes in a row, as a new pod joins a Service's endpoints only once its readiness probe succeeds (Kubernetes: a readiness probe's state is Failure until then; Envoy marks a new host healthy at its first passing check); the instances of the start are in the balancer from the start. With `action: restart` it is a liveness probe, whose state starts at success: a booted instance serves at once.",
+                "Probes that wait in the instance's queue like any request, and meet the service's faults as any request does: an outage that refuses fails a probe at once, a blackhole at its timeout, an `errors` fault with its ratio; a fault with `caller` or `share` spares them (a probe has no caller and no cohort), and added latency reaches them only through the queue (a probe takes no work). With `action: eject` the probe is a readiness probe: an instance that boots during the run (restarted, replaced, deployed, scaled out) joins the balancer only after healthy_after passing probes in a row, as a new pod joins a Service's endpoints only once its readiness probe succeeds (Kubernetes: a readiness probe's state is Failure until then; Envoy marks a new host healthy at its first passing check); the instances of the start are in the balancer from the start. With `action: restart` it is a liveness probe, whose state starts at success: a booted instance serves at once. A booted instance is probed at once (the kubelet probes a container that has just started; Envoy checks a new host at once, `initial_jitter` 0), then every `interval`: behind `eject` with `healthy_after: 1` it joins the instant it serves. A liveness restart waits the kubelet's restart back-off before it boots (CrashLoopBackOff; Kubernetes, \"Pod Lifecycle\", Container restarts): none for the first restart, then 10 s, doubling at each restart up to 300 s, reset once the instance ran 600 s since its last restart; the instance counts as booting while it waits, and the event log names each wait. Probes start when an instance serves, never while it boots: a liveness probe here behaves as if a startup probe held it until the boot ended (a slow boot is never killed for it). A `kill` of the timeline replaces instances without back-off.",
                 keys: [
                     .init("interval", .duration(positive: true), .required,
                           "time from one probe's sending to the next (Kubernetes' periodSeconds; Envoy counts its interval from the end of the last check); one probe is out at a time: a tick while one is out waits for it to end"),
@@ -209,13 +209,13 @@ extension ScenarioSchema {
                     .init("unhealthy_after", .integer(minimum: 1, maximum: nil), .defaulted("3"),
                           "consecutive failures to mark unhealthy, timeouts and refusals alike (Kubernetes' failureThreshold, default 3)"),
                     .init("healthy_after", .integer(minimum: 1, maximum: nil), .defaulted("2"),
-                          "consecutive successes to mark an ejected or newly booted instance healthy (Kubernetes' successThreshold defaults to 1, Envoy's healthy_threshold has no default)"),
+                          "consecutive successes to mark an ejected or newly booted instance healthy (Kubernetes' successThreshold defaults to 1, Envoy's healthy_threshold has no default); not used by `restart` (a liveness probe's successThreshold must be 1 in Kubernetes; satsim accepts any value and ignores it)"),
                     .init("action", .choice(of: HealthAction.self), .defaulted("eject"),
                           "eject: the balancer skips it; restart: kill it, lose its work, replace it"),
                     .init("panic_threshold", .ratio, .defaulted("0"),
                           "below this healthy fraction (strictly) the balancer uses every instance; 0: never, as a Kubernetes Service's endpoints (Envoy's healthy_panic_threshold defaults to 0.5; its overprovisioning factor of 1.4, which keeps a one-priority cluster out of panic while at least 1/1.4 = 71.4% is healthy, is not modelled)"),
                     .init("jitter", .ratio, .defaulted("0"),
-                          "each probe's interval is stretched by U(0, jitter x interval); whatever it is, every instance has its own schedule, first probe at a random phase in [0, interval)"),
+                          "each probe's interval is stretched by U(0, jitter x interval); whatever it is, every instance has its own schedule: the instances of the start (and those of a check added mid-run) first probe at a random phase in [0, interval), a booted instance at once"),
                 ]),
             SchemaShape(
                 "outlier_detection",
@@ -315,7 +315,7 @@ extension ScenarioSchema {
                 ]),
             SchemaShape(
                 "slo",
-                "The bounds of a healthy window of at least 100 ended requests, as the verdict judges it. Each key given replaces its own default; the other keeps it.",
+                "The bounds of a healthy window of at least 100 requests (ended, or offered where more were offered than ended, so that a service that stops answering is not judged on the successes before it), as the verdict judges it. Each key given replaces its own default; the other keeps it.",
                 keys: [
                     .init("success_ratio", .ratio, .optional("0.9"), "the least share of the window's ended requests that succeed"),
                     .init("latency_p99", .duration(positive: true), .optional("3 x the p99 before the first fault"),

@@ -95,7 +95,9 @@ public final class ResultsStore: @unchecked Sendable {
         values.append(record.limit.map { .text($0) } ?? .null)
         let tables = layout.runsTables
         func figures(_ table: ResultsLayout.Table) -> [SQLiteStatement.Value] {
-            record.values[table.figures].map { $0.map { .real($0) } ?? .null }
+            // A figure with no finite value is stored as null, as SQLite stores NaN; reading
+            // refuses an infinite one as damage.
+            record.values[table.figures].map { value in value.flatMap { $0.isFinite ? SQLiteStatement.Value.real($0) : nil } ?? .null }
         }
         guard insertRun.count == tables.count else { throw StoreError("\(TerminalText.inline(database.path)): the results store was closed") }
         if tables.count == 1 {
@@ -109,6 +111,11 @@ public final class ResultsStore: @unchecked Sendable {
                 try statement.run(key + figures(table))
             }
         }
+    }
+
+    /// Runs `body`, whose inserts are then all committed, or none when it throws.
+    public func allOrNothing<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try database.transaction(body)
     }
 
     /// Notes in the store that `shard` of the plan ran into it (`sweep` and `chaos` with
@@ -193,7 +200,7 @@ public final class ResultsStore: @unchecked Sendable {
             let figures = layout.runsTables.first { $0.name == table }?.figures
             let name = figures.map { layout.figures[$0.lowerBound + k] } ?? "column \(first + Int32(k))"
             throw damaged("the run of point \(key.point), replication \(key.replication) holds "
-                          + "'\(TerminalText.inline(row.text(first + Int32(k)) ?? ""))' as \(name) in table \(table), not a number")
+                          + "'\(TerminalText.inline(row.text(first + Int32(k)) ?? ""))' as \(name) in table \(table), not a finite number")
         }
     }
 

@@ -69,15 +69,24 @@ final class SQLiteDatabase {
         return SQLiteStatement(handle: statement, database: self)
     }
 
+    /// How many ``transaction(_:)`` calls are running, outermost first.
+    private var transactionDepth = 0
+
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    /// Nested in another, it is a savepoint of that one: its changes are undone when it throws,
+    /// and kept or undone with the outer transaction when it returns (`merge` runs every insert,
+    /// each a transaction of its own, inside one, so that a merge that fails writes nothing).
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
-        try execute("BEGIN IMMEDIATE")
+        let nested = transactionDepth > 0
+        try execute(nested ? "SAVEPOINT nested" : "BEGIN IMMEDIATE")
+        transactionDepth += 1
+        defer { transactionDepth -= 1 }
         do {
             let value = try body()
-            try execute("COMMIT")
+            try execute(nested ? "RELEASE nested" : "COMMIT")
             return value
         } catch {
-            try? execute("ROLLBACK")
+            try? execute(nested ? "ROLLBACK TO nested; RELEASE nested" : "ROLLBACK")
             throw error
         }
     }
@@ -153,9 +162,13 @@ final class SQLiteStatement {
 
     /// Whether the column holds a number or NULL: sqlite3_column_double reads text as 0 (or
     /// its leading digits), so a figure read without this check could be a silent 0.
+    /// An integer, a finite real, or null: what satsim writes for a figure (an undefined one is
+    /// null). An infinite real, which SQLite keeps, is no figure a run gives: a goodput edited to
+    /// -1e309 printed `-inf` and left points.csv's mean blank.
     func isNumberOrNull(_ column: Int32) -> Bool {
         let type = sqlite3_column_type(handle, column)
-        return type == SQLITE_INTEGER || type == SQLITE_FLOAT || type == SQLITE_NULL
+        if type == SQLITE_FLOAT { return sqlite3_column_double(handle, column).isFinite }
+        return type == SQLITE_INTEGER || type == SQLITE_NULL
     }
 
     /// The columns of the statement's rows.
