@@ -1005,4 +1005,20 @@ struct StoryProbeTests {
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
         #expect(summary["outcome"] as? String == "metastable", "\(run.stdout)")
     }
+
+    /// operator-retries-off came back 19 s after its operator switched retries off, and a
+    /// minute before that change ended; the story said only "By the time the operator's change
+    /// ... ended, at 4m00s, the system was healthy again", hiding the scenario's lesson. The
+    /// return is told at its time, with the time since the change began, which is the change's
+    /// start (3m00s) subtracted from the return the sentence names.
+    @Test("A return while an operator's change is in force is told at its time, and how long after the change")
+    func returnDuringAnOperatorChange() throws {
+        let run = try CLIHarness.run(["run", "Scenarios/operator-retries-off.yaml", "--out", try CLIHarness.temporaryDirectory().path],
+                                     currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(run.status == 0, "\(run.stderr)")
+        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let told = try #require(flat.firstMatch(of: /At 3m(\d\d)s, before the operator's change to clients\.users\.retry\.max_attempts ended at 4m00s, (\d+)s after that change began, the system was healthy again/), "\(flat)")
+        #expect(Int(told.1) == Int(told.2), "\(told.0)")
+        #expect(!flat.contains("By the time the operator's change"), "\(flat)")
+    }
 }

@@ -6,6 +6,8 @@ extension StoryData {
     /// Share of the attempts that ended in an interval that must have timed out before the
     /// story tells the first timeouts.
     static let timeoutShare = 0.01
+    /// The least share of fast failures told on their own after the first timeouts.
+    static let laterFastFailureShare = 0.1
     /// Share of the attempts sent in an interval that must be retries before the story says
     /// retries took over.
     static let retryShare = 0.25
@@ -689,8 +691,24 @@ extension StoryData {
     /// share at 2m46s, after the operator's scaling at 2m30s.
     /// `timeoutsFrom`: the interval of the first timeouts (``firstFailures(_:)``), if any.
     func firstFastFailuresFinding(timeoutsFrom: Int?) -> Finding? {
-        guard let (i, window, onset, share, before) = firstFailures("errors") else { return nil }
+        guard let found = firstFailures("errors") else { return nil }
+        var (i, window, onset, share) = (found.interval, found.window, found.onset, found.share)
+        let before = found.before
         if let timeouts = timeoutsFrom, timeouts == i { return nil }
+        // After the first timeouts, fast failures are told from the first interval where they
+        // reach a share a room should hear of on its own (slow-dependency's full queues turned
+        // away 63% of the attempts a second after its timeouts began, and the story named only
+        // the timeouts); a trickle beside timeouts already told ("2.1% ... turned away at once")
+        // is not.
+        if let timeouts = timeoutsFrom, timeouts < i, share.value < max(Self.laterFastFailureShare, 2 * (before?.value ?? 0)) {
+            let errors = values(clientColumns("errors")), ended = values(endedColumns)
+            let floor = max(Self.laterFastFailureShare, 2 * (before?.value ?? 0))
+            guard let j = ends.indices.first(where: { $0 > i && ended[$0] > 0 && errors[$0] / ended[$0] >= floor }) else { return nil }
+            i = j
+            window = StoryWindow(from: begins[j], to: ends[j], toEnd: j == ends.count - 1)
+            onset = window.from
+            share = figure(.quotient(.total(clientColumns("errors")), .total(endedColumns)), .share, over: window)
+        }
         let told = spec.timeline.contains { event in
             guard event.enabled, event.at.seconds < ends[i] - 1e-9, event.end.seconds > begins[i] + 1e-9 else { return false }
             switch event.action {

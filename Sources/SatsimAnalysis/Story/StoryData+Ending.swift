@@ -132,7 +132,7 @@ extension StoryData {
         case .recovered:
             guard let recovery = verdict.recoveryTime, let end = lastFaultEnd else { return [] }
             if let before = unhealthyOnlyBeforeFaultFinding() { return [before] }
-            let lead: String
+            var lead: String
             var toldAt = end + recovery
             if end >= endSeconds {
                 // The run ended (at its duration or at a limit) before the last fault did: no
@@ -151,16 +151,24 @@ extension StoryData {
                 figures = [.given(recovery, .duration, "recovery_time"), .clock(end + recovery)]
                 lead = "{0} after \(lastFaultEnded), at {1}"
             } else if let since = verdict.healthySince, since < end - spec.metricsInterval.seconds - 1e-9, since > (firstFault ?? warmup),
-                      spec.timeline.contains(where: {
-                          $0.enabled && !$0.isOperatorChange && $0.at.seconds <= since
+                      let acting = spec.timeline.first(where: {
+                          $0.enabled && $0.at.seconds <= since
                               && analysis.effectEnd(of: $0, in: spec).seconds > since + spec.metricsInterval.seconds
                       }),
                       succeededBetween(since, end) {
                 // Healthy again well before the last fault ended (an autoscaler catching up with a
                 // long spike): "By the time the last fault ended, at 13m00s, the system was
-                // healthy again" hid a return at 4m50s, eight minutes into the spike.
+                // healthy again" hid a return at 4m50s, eight minutes into the spike. So with an
+                // operator's change still in force: operator-retries-off's "By the time the
+                // operator's change ... ended, at 4m00s" hid that it came back at 3m19s, 19 s
+                // after retries were switched off, which is the lesson of the scenario.
                 figures = [.clock(since), .clock(end)]
                 lead = "At {0}, before \(lastFaultEnded) at {1}"
+                if acting.isOperatorChange, let name = Self.operatorChangeName([acting]) {
+                    figures.append(.given(since - acting.at.seconds, .duration, "from the operator's change to the healthy windows' start"))
+                    let last = abs(analysis.effectEnd(of: acting, in: spec).seconds - end) < 1e-9
+                    lead += ", {2} after " + (last ? "that change began" : "\(name) began")
+                }
                 toldAt = since
             } else {
                 figures = [.clock(end)]
