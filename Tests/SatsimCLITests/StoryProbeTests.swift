@@ -942,7 +942,7 @@ struct StoryProbeTests {
         let run = try CLIHarness.run(["run", "Scenarios/thundering-herd.yaml", "--out", out.path], currentDirectory: CLIHarness.root, timeout: 300)
         #expect(run.status == 0, "\(run.stderr)")
         let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        let waves = try #require(flat.firstMatch(of: /the retries of apps came back in (\d+) separate waves, at ([0-9ms, and]+), each within 1s: up to (\d+) attempts in one interval/), "\(flat)")
+        let waves = try #require(flat.firstMatch(of: /the retries of apps came back in (\d+) separate waves, at ([0-9ms, and]+), each within 1s: the largest, (\d+) attempts\/s from/), "\(flat)")
         #expect(flat.contains("apps' backoff has no jitter"), "\(flat)")
         let csv = try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = csv[0]
@@ -958,7 +958,8 @@ struct StoryProbeTests {
         }
         let starts = waves.2.split(separator: ",").flatMap { $0.split(separator: " ") }.filter { $0.hasSuffix("s") && $0 != "and" }.map(seconds)
         #expect(starts.count == Int(waves.1)!, "\(waves.0)")
-        // The intervals after the spike (1m31s) whose attempts are mostly retries.
+        // The intervals after the spike (1m31s) whose attempts are mostly retries; the waves
+        // are those of them with at least a quarter of the largest (here, each stands alone).
         let after = rows.filter { $0.end > 91 && $0.retries >= 0.5 * $0.attempts && $0.attempts > 0 }
         let largest = after.map(\.attempts).max() ?? 0
         #expect(Double(waves.3)! == largest)
@@ -976,6 +977,20 @@ struct StoryProbeTests {
         let jittered = try CLIHarness.run(["run", "Scenarios/thundering-herd.yaml", "--variant", "full-jitter", "--out", out.path + "-jitter"], currentDirectory: CLIHarness.root, timeout: 300)
         #expect(jittered.status == 0)
         #expect(!jittered.stdout.contains("separate waves"), "\(jittered.stdout)")
+        // The same waves whatever the metrics interval: at 250 ms each 1 s wave spans four
+        // intervals, and the burst is the whole last wave, not its largest quarter second.
+        let fine = try CLIHarness.run(["run", "Scenarios/thundering-herd.yaml", "--set", "metrics.interval=250ms", "--out", out.path + "-fine"],
+                                      currentDirectory: CLIHarness.root, timeout: 300)
+        let fineFlat = fine.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(fineFlat.contains("came back in \(waves.1) separate waves, at \(waves.2), each within 1s"), "\(fineFlat)")
+        #expect(fineFlat.contains("\(burst.2) of apps' requests failed within 1s, in its last retry wave: 100%"), "\(fineFlat)")
+        // A circuit breaker that lets retries through in bursts as it half-opens is no backoff's
+        // wave (breaker-retry-flap, whose jittered variant bursts the same way).
+        for variant in [[], ["--variant", "jitter"]] {
+            let flap = try CLIHarness.run(["run", "Scenarios/breaker-retry-flap.yaml", "--out", out.path + "-flap"] + variant,
+                                          currentDirectory: CLIHarness.root, timeout: 300)
+            #expect(!flap.stdout.contains("separate waves"), "\(variant): \(flap.stdout)")
+        }
     }
 
     /// A service that stops answering: a latency of 1000 h for 5 s holds every worker for ever,

@@ -516,19 +516,18 @@ extension StoryData {
             // the span just before it, since that one began: scale-the-wrong-tier's scaling of
             // api was told "goodput averaged 118/s against 201/s before the first fault" where
             // the spike beside it had held 254/s until the scaling, which halved it.
-            let mine = context.concerned[index]
-            let since = spec.timeline.indices.compactMap { offset -> Double? in
-                let other = spec.timeline[offset]
-                guard offset != index, other.enabled, other.at.seconds < at - 1e-9, !context.concerned[offset].isDisjoint(with: mine),
-                      analysis.effectEnd(of: other, in: spec).seconds > at + 1e-9 else { return nil }
-                return other.at.seconds
-            }.max()
-            if let since, let before = self.window(startingAtOrAfter: max(since, at - (window.to - window.from)), to: at),
+            // The span starts at the latest event before this one on the same clients, acting
+            // or not: a scaling at 90 s between a latency fault at 80 s and this event at 100 s
+            // changed the regime, and a span from 80 s averaged across it.
+            if otherActing(at: at, index: index, context: context), let since = latestStart(before: at, index: index, context: context),
+               let before = self.window(startingAtOrAfter: max(since, at - (window.to - window.from)), to: at),
                abs(before.to - at) < 1e-9, before.from >= since - 1e-9 {
                 let earlier = figure(.over(.rate(successes), before), .rate, over: window)
                 effects[effects.count - 1] += " and \(add(earlier))/s from \(add(.clock(before.from))) to \(add(.clock(before.to))), just before it"
             }
-        } else if at > 1e-9, let before = self.window(from: max(0, at - (window.to - window.from)), to: at),
+        } else if at > 1e-9,
+                  let before = self.window(
+                      startingAtOrAfter: max(0, at - (window.to - window.from), latestStart(before: at, index: index, context: context) ?? 0), to: at),
                   abs(before.to - at) < 1e-9, before.to - before.from > 1e-9 {
             // No baseline to compare with (a fault during warmup): the same span just before the
             // event, so that a goodput already at zero is not read as this event's doing ("an
@@ -566,6 +565,29 @@ extension StoryData {
         }
         text += ": {window}, " + effects.joined(separator: ", and ") + "."
         return Finding(.timelineEvent, subject: event.action.subject, time: at, window: window, figures: figures, template: text)
+    }
+
+    /// The latest start, before `at`, of another enabled event of the timeline on the clients
+    /// event `index` concerns; nil when there is none. "The span just before it" starts no
+    /// earlier: it is the regime the event changed.
+    func latestStart(before at: Double, index: Int, context: TimelineContext) -> Double? {
+        let mine = context.concerned[index]
+        return spec.timeline.indices.compactMap { offset -> Double? in
+            let other = spec.timeline[offset]
+            guard offset != index, other.enabled, other.at.seconds < at - 1e-9, !context.concerned[offset].isDisjoint(with: mine) else { return nil }
+            return other.at.seconds
+        }.max()
+    }
+
+    /// Whether another enabled event on the same clients as event `index` began before `at` and
+    /// still acts after it.
+    func otherActing(at: Double, index: Int, context: TimelineContext) -> Bool {
+        let mine = context.concerned[index]
+        return spec.timeline.indices.contains { offset in
+            let other = spec.timeline[offset]
+            return offset != index && other.enabled && other.at.seconds < at - 1e-9 && !context.concerned[offset].isDisjoint(with: mine)
+                && analysis.effectEnd(of: other, in: spec).seconds > at + 1e-9
+        }
     }
 
     /// How many events of each kind the run logged for each subject at each instant, counted in

@@ -151,23 +151,20 @@ extension StoryData {
                 figures = [.given(recovery, .duration, "recovery_time"), .clock(end + recovery)]
                 lead = "{0} after \(lastFaultEnded), at {1}"
             } else if let since = verdict.healthySince, since < end - spec.metricsInterval.seconds - 1e-9, since > (firstFault ?? warmup),
-                      let acting = spec.timeline.first(where: {
-                          $0.enabled && $0.at.seconds <= since
-                              && analysis.effectEnd(of: $0, in: spec).seconds > since + spec.metricsInterval.seconds
-                      }),
+                      let acting = returnEvent(at: since),
                       succeededBetween(since, end) {
                 // Healthy again well before the last fault ended (an autoscaler catching up with a
                 // long spike): "By the time the last fault ended, at 13m00s, the system was
-                // healthy again" hid a return at 4m50s, eight minutes into the spike. So with an
-                // operator's change still in force: operator-retries-off's "By the time the
-                // operator's change ... ended, at 4m00s" hid that it came back at 3m19s, 19 s
-                // after retries were switched off, which is the lesson of the scenario.
+                // healthy again" hid a return at 4m50s, eight minutes into the spike. So after an
+                // operator's change: operator-retries-off's "By the time the operator's change
+                // ... ended, at 4m00s" hid that it came back at 3m19s, 19 s after retries were
+                // switched off, which is the lesson of the scenario.
                 figures = [.clock(since), .clock(end)]
                 lead = "At {0}, before \(lastFaultEnded) at {1}"
                 if acting.isOperatorChange, let name = Self.operatorChangeName([acting]) {
                     figures.append(.given(since - acting.at.seconds, .duration, "from the operator's change to the healthy windows' start"))
                     let last = abs(analysis.effectEnd(of: acting, in: spec).seconds - end) < 1e-9
-                    lead += ", {2} after " + (last ? "that change began" : "\(name) began")
+                    lead += ", {2} after " + (last ? "that change began" : name)
                 }
                 toldAt = since
             } else {
@@ -506,5 +503,23 @@ extension StoryData {
                 .given(swings.low, .rate, "lowest goodput of a block"), .given(swings.high, .rate, "highest goodput of a block"),
             ],
             template: "From {0} on, long after \(lastFaultEnded) and with the offered load back to its baseline, goodput kept swinging: it changed direction {1} \(Format.noun(swings.reversals, "time")) by more than {2}/s ({3} of its {4}/s before the first fault), between {5}/s and {6}/s: it oscillated.")
+    }
+
+    /// The timeline event a return to health at `since`, before the last fault ended, is told
+    /// beside: the operator's change made most recently before it, after the first fault (in
+    /// force or done: a scaling up at 3m, of which the return at 3m16s came 16 s later, is not
+    /// hidden behind the scaling back at 4m, nor a switch-off of retries behind a latency fault
+    /// listed before it); without one, an event still acting then; nil when there is neither.
+    func returnEvent(at since: Double) -> TimelineEventSpec? {
+        let interval = spec.metricsInterval.seconds
+        let operators = spec.timeline.indices.filter { j in
+            let event = spec.timeline[j]
+            return event.enabled && event.isOperatorChange && !spec.setChangesNothing(j)
+                && event.at.seconds <= since + 1e-9 && event.at.seconds >= (firstFault ?? warmup) - 1e-9
+        }
+        if let j = operators.max(by: { (spec.timeline[$0].at, $0) < (spec.timeline[$1].at, $1) }) { return spec.timeline[j] }
+        return spec.timeline.first {
+            $0.enabled && $0.at.seconds <= since && analysis.effectEnd(of: $0, in: spec).seconds > since + interval
+        }
     }
 }
