@@ -229,14 +229,11 @@ extension Simulation {
     /// pod sync after the back-off; here at once when it ends.
     func restartDelay(instance: Int) -> Int64 {
         let t = now.nanoseconds
-        let backoff = instances[instance].restartBackoff
-        if backoff == 0 || t - instances[instance].lastRestart > Self.restartBackoffExpiry {
-            instances[instance].restartBackoff = Self.restartBackoffInitial
-            instances[instance].lastRestart = t
+        guard let entry = restartBackoffs[instance], t - entry.last <= Self.restartBackoffExpiry else {
+            restartBackoffs[instance] = (Self.restartBackoffInitial, t)
             return 0
         }
-        instances[instance].restartBackoff = min(backoff &* 2, Self.restartBackoffCap)
-        instances[instance].lastRestart = t + backoff
-        return backoff
+        restartBackoffs[instance] = (min(entry.backoff &* 2, Self.restartBackoffCap), t + entry.backoff)
+        return entry.backoff
     }
 }

@@ -98,12 +98,6 @@ struct InstanceState {
     var outlierReturnedAt: Int64 = -1
     var consecutiveProbeFailures = 0
     var consecutiveProbeSuccesses = 0
-    /// The kubelet's restart back-off for this slot's container (``Simulation/restartDelay(instance:)``):
-    /// the back-off the next restart in a crash loop waits [ns] (0: no restart yet, or expired)
-    /// and when the last restart started [ns]. A stopped slot's next life is a new pod and
-    /// starts without one.
-    var restartBackoff: Int64 = 0
-    var lastRestart: Int64 = 0
     /// Bumped each time the instance's probe schedule starts, so that the events of an earlier
     /// schedule are ignored.
     var probeEpoch: UInt32 = 0

@@ -35,6 +35,12 @@ public final class Simulation: EventProcessor {
     /// `halted != nil`, kept as a plain flag: the run loop asks after every event, and the
     /// optional enum's comparison was a call each time (issue 10).
     @exclusivity(unchecked) var haltedFlag = false
+    /// The kubelet's restart back-off per instance slot (``restartDelay(instance:)``): the
+    /// back-off the next restart in a crash loop waits [ns] and when the last restart started
+    /// [ns]; no entry before the first liveness restart. A stopped slot's next life is a new pod
+    /// and starts without one. Kept apart from ``instances``: rare, and every event reads an
+    /// instance's row (16 more bytes a row cost plain M/M/c about one instruction per event).
+    var restartBackoffs: [Int: (backoff: Int64, last: Int64)] = [:]
     /// The timeline indices of the load spikes in progress.
     var activeSpikes: [Int] = []
     /// What happened, in time order (faults, instances, breakers): rare, so kept as a list.

@@ -306,7 +306,7 @@ extension Simulation {
         if state != .stopped { services[s].slotsUsed = max(services[s].slotsUsed, instance - services[s].firstInstance + 1) }
         if (before == .booting) != (state == .booting) { services[s].booting.add(state == .booting ? 1 : -1, at: now) }
         // A stopped slot's next life is a new pod: no restart back-off carries over.
-        if state == .stopped { instances[instance].restartBackoff = 0 }
+        if state == .stopped, !restartBackoffs.isEmpty { restartBackoffs[instance] = nil }
         if state != .serving {
             // A new life starts with a clean health record.
             instances[instance].ejected = false
