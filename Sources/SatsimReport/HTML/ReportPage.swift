@@ -197,7 +197,7 @@ public enum ReportPage {
     static func healthRule(_ verdict: OutcomeVerdict, unit: LatencyUnit) -> String {
         func seconds(_ x: Double) -> String { unit.format(x) + " " + unit.rawValue }
         let t = verdict.thresholds
-        var rule = "a window of at least \(t.minimumWindowRequests) ended requests is healthy when "
+        var rule = "a window of at least \(t.minimumWindowRequests) requests (ended, or offered when more were offered than ended) is healthy when "
             + "\(percent(t.successRatio)) of them succeed"
         if let bound = verdict.latencyBound {
             rule += " and their p99 latency is at most \(seconds(bound))"
