@@ -1036,4 +1036,17 @@ struct StoryProbeTests {
         #expect(Int(told.1) == Int(told.2), "\(told.0)")
         #expect(!flat.contains("By the time the operator's change"), "\(flat)")
     }
+
+    /// Work queued behind a paused instance is held, not draining: stop-the-world-pause's
+    /// least-outstanding variant was told "(a backlog draining)" from 1m31s to 1m32s, while its
+    /// pause lasted until 1m34s.
+    @Test("A backlog behind a paused instance is not said to be draining")
+    func backlogBehindAPause() throws {
+        let run = try CLIHarness.run(["run", "Scenarios/stop-the-world-pause.yaml", "--variant", "least-outstanding", "--out", try CLIHarness.temporaryDirectory().path],
+                                     currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(run.status == 0, "\(run.stderr)")
+        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("(a backlog held behind a paused instance)"), "\(flat)")
+        #expect(!flat.contains("a backlog draining"), "\(flat)")
+    }
 }

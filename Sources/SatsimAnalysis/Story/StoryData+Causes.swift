@@ -355,7 +355,10 @@ extension StoryData {
                 // queue of the same length: "a backlog draining" sent the room waiting for a
                 // drain that never came).
                 let trend = queueEnds(["services.\(service.name).queue_length"], over: window)
-                let kind = trend.map { Self.draining($0) } ?? true ? "a backlog draining" : "a standing backlog, not draining"
+                var kind = trend.map { Self.draining($0) } ?? true ? "a backlog draining" : "a standing backlog, not draining"
+                // Work held behind a paused or down instance is not draining: stop-the-world-pause
+                // was told "(a backlog draining)" two seconds before its pause ended.
+                if let held = heldBehind(service.name, during: window) { kind = "a backlog held behind \(held) instance" }
                 candidate(
                     .backlog, service.name,
                     weight: figure(.quotient(.difference(waiting, .over(waiting, baseline)), waiting), .share, over: window),
@@ -364,6 +367,20 @@ extension StoryData {
             }
         }
         return found.sorted { $0.weight > $1.weight }
+    }
+
+    /// "a paused" or "a down" when a pause or an outage of `service` acts during `window`
+    /// (the first such event); nil otherwise.
+    func heldBehind(_ service: String, during window: StoryWindow) -> String? {
+        for event in spec.timeline where event.enabled && event.at.seconds < window.to - 1e-9
+            && analysis.effectEnd(of: event, in: spec).seconds > window.from + 1e-9 {
+            switch event.action {
+            case .pause(let name, _) where name == service: return "a paused"
+            case .outage(let name, _) where name == service: return "a down"
+            default: continue
+            }
+        }
+        return nil
     }
 
     /// The share of the system's traffic over `window` that each client and each service
