@@ -1049,4 +1049,30 @@ struct StoryProbeTests {
         #expect(flat.contains("(a backlog held behind a paused instance)"), "\(flat)")
         #expect(!flat.contains("a backlog draining"), "\(flat)")
     }
+
+    /// cold-cache-deploy's database saturates because the deploy emptied the caches in front of
+    /// it; the story named the saturated database alone. The caches are named beside it, their
+    /// hit ratio over the same span against the baseline, both recomputed here from the series.
+    @Test("A saturated dependency is told with the cold cache that feeds it")
+    func coldCacheFeedsTheDependency() throws {
+        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("ccd")
+        let run = try CLIHarness.run(["run", "Scenarios/cold-cache-deploy.yaml", "--out", out.path], currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(run.status == 0, "\(run.stderr)")
+        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let told = try #require(flat.firstMatch(of: /from (\d+)m(\d\d)s to (\d+)m(\d\d)s, what slowed the recovery most: db, which api calls, was [0-9.]+% busy \(a saturated dependency\), fed by api's cache hitting ([0-9.]+)% of its lookups against ([0-9.]+)% before the first fault/), "\(flat)")
+        let from = Double(Int(told.1)! * 60 + Int(told.2)!), to = Double(Int(told.3)! * 60 + Int(told.4)!)
+        let csv = try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let time = try #require(csv[0].firstIndex(of: "time"))
+        let hits = try #require(csv[0].firstIndex(of: "services.api.cache_hits")), misses = try #require(csv[0].firstIndex(of: "services.api.cache_misses"))
+        func ratio(_ a: Double, _ b: Double) -> Double {
+            let rows = csv.dropFirst().filter { Double($0[time]).map { $0 > a && $0 <= b } ?? false }
+            let h = rows.reduce(0) { $0 + (Double($1[hits]) ?? 0) }, m = rows.reduce(0) { $0 + (Double($1[misses]) ?? 0) }
+            return 100 * h / (h + m)
+        }
+        #expect(abs(Double(told.5)! - ratio(from, to)) < 0.05, "\(told.0)")
+        // The baseline: after warmup, before the deploy.
+        let yaml = try String(contentsOf: CLIHarness.root.appendingPathComponent("Scenarios/cold-cache-deploy.yaml"), encoding: .utf8)
+        let warmup = try #require(yaml.firstMatch(of: /\nwarmup: (\d+)m/)).1, deploy = try #require(yaml.firstMatch(of: /at: (\d+)m, kind: deploy/)).1
+        #expect(abs(Double(told.6)! - ratio(Double(warmup)! * 60, Double(deploy)! * 60)) < 0.05, "\(told.0)")
+    }
 }

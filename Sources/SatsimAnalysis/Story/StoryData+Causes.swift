@@ -4,6 +4,9 @@ import SatsimModel
 /// candidate over the window the system was unhealthy in, weighed by a share in [0, 1] of what
 /// it acts on. The story names the one or two that weigh most.
 extension StoryData {
+    /// How far, in points, a caller's cache hit ratio must fall below its baseline to be named
+    /// beside the saturated dependency it feeds.
+    static let coldCacheFeedsDependency = 0.05
     /// The least weight a candidate needs to be a cause at all.
     static let causeThreshold = 0.05
     /// A second cause is named only when it weighs at least this fraction of the first.
@@ -336,9 +339,26 @@ extension StoryData {
                 let names = callerNames.joined(separator: ", ")
                 let utilization = figure(.mean([s + "utilization"]), .share, over: window)
                 if utilization.value >= 0.9 {
-                    candidate(
-                        .saturatedDependency, service.name, weight: utilization,
-                        "\(service.name), which \(names) call\(callerNames.count == 1 ? "s" : ""), was {0} busy (a saturated dependency)")
+                    // A caller's cache that went cold sends the dependency the lookups it used to
+                    // answer: cold-cache-deploy named the saturated database and not the emptied
+                    // caches in front of it (their extra misses, 8.7 points, weighed under the
+                    // cold-cache threshold on their own).
+                    var text = "\(service.name), which \(names) call\(callerNames.count == 1 ? "s" : ""), was {0} busy (a saturated dependency)"
+                    var others: [StoryFigure] = []
+                    if let baseline = baselineWindow {
+                        for caller in callerNames {
+                            guard spec.services.first(where: { $0.name == caller })?.cache != nil else { continue }
+                            let c = "services.\(caller)."
+                            let lookups = [c + "cache_hits", c + "cache_misses"]
+                            guard evaluate(.total(lookups), over: baseline) > 0 else { continue }
+                            let ratio = StoryMeasure.quotient(.total([c + "cache_hits"]), .total(lookups))
+                            let now = figure(ratio, .share, over: window), before = figure(.over(ratio, baseline), .share, over: window)
+                            guard before.value - now.value >= Self.coldCacheFeedsDependency else { continue }
+                            text += ", fed by \(Format.possessive(caller)) cache hitting {\(others.count + 1)} of its lookups against {\(others.count + 2)} before \(firstFaultName)"
+                            others += [now, before]
+                        }
+                    }
+                    candidate(.saturatedDependency, service.name, weight: utilization, others: others, text)
                 }
             }
         }
