@@ -4,7 +4,7 @@ import SatsimMetrics
 /// "Outcomes").
 ///
 /// A window holds at least ``OutcomeThresholds/minimumWindowRequests`` requests that ended (or
-/// were offered, when more were offered than ended: ``OutcomeClassifier/windowAmount(_:)``), so a
+/// were offered, when more were offered than ended: ``OutcomeClassifier/WindowFill``), so a
 /// judgement is not made on a handful of requests: at 8 requests/s a one-second interval with 5
 /// successes of 5 is as healthy as one with 8 of 8, but 1 failure of 5 would read as 80%. The
 /// success ratio over n requests has a standard error of sqrt(p(1 - p)/n); at n = 100 and

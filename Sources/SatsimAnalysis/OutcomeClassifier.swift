@@ -214,14 +214,14 @@ public enum OutcomeClassifier {
 
     /// Cuts `intervals` (after warmup, in order) into windows judged for health: from the first
     /// interval on, consecutive intervals are merged until they hold at least
-    /// ``OutcomeThresholds/minimumWindowRequests`` requests (``windowAmount``: the ended requests
+    /// ``OutcomeThresholds/minimumWindowRequests`` requests (``WindowFill``: the ended requests
     /// the success ratio is measured on, or the requests offered when more came than ended). A
     /// remainder too small to judge at the end of the run joins the window before it. An
     /// interval that holds enough on its own is its own window.
     public static func healthWindows(
         _ intervals: [IntervalFigures], thresholds: OutcomeThresholds, latencyBound: Double?
     ) -> [HealthWindow] {
-        let ranges = mergedRanges(intervals, holding: Double(thresholds.minimumWindowRequests), of: windowAmount)
+        let ranges = healthRanges(intervals, holding: Double(thresholds.minimumWindowRequests))
         return ranges.map {
             HealthWindow(intervals[$0], successRatio: thresholds.successRatio, latencyBound: latencyBound)
         }
@@ -255,27 +255,27 @@ public enum OutcomeClassifier {
         let minimum = Double(thresholds.minimumWindowRequests)
         var budget = refinementBudget
         trials: for j in (first + 1)..<next {
-            var from = j, sum = 0.0, i = j
+            var from = j, sum = WindowFill(), i = j
             while i < intervals.count {
                 budget -= 1
                 if budget < 0 { break trials }
-                sum += windowAmount(intervals[i])
+                sum.add(intervals[i])
                 i += 1
                 // A window closes at the minimum, unless what is left cannot make one of its own
-                // (it then joins this one, as ``mergedRanges`` does).
-                guard sum >= minimum else { continue }
-                var rest = 0.0, k = i
-                while k < intervals.count && rest < minimum {
-                    rest += windowAmount(intervals[k])
+                // (it then joins this one, as ``healthRanges`` does).
+                guard sum.amount >= minimum else { continue }
+                var rest = WindowFill(), k = i
+                while k < intervals.count && rest.amount < minimum {
+                    rest.add(intervals[k])
                     k += 1
                 }
                 budget -= k - i
-                let to = rest >= minimum ? i : intervals.count
+                let to = rest.amount >= minimum ? i : intervals.count
                 let window = HealthWindow(intervals[from..<to], successRatio: thresholds.successRatio, latencyBound: latencyBound)
                 if !window.isHealthy { continue trials }
                 from = to
                 i = to
-                sum = 0
+                sum = WindowFill()
             }
             if from < intervals.count {
                 // Only a remainder short of the minimum is left, with no window before it from j:
@@ -290,21 +290,50 @@ public enum OutcomeClassifier {
         return fallback
     }
 
-    /// How much an interval counts toward a health window's minimum: the requests that ended
-    /// in it, or those offered in it when more were offered (DESIGN.md, "Outcomes": a window
-    /// holds at least 100 requests). Counted on ended requests alone, a service that stopped
-    /// answering (a latency of 1000 h from 10 s) ended nothing more, so its one window ran from
-    /// before the fault to the end of the run, holding only the successes before it, and the
-    /// run was judged `stable` while its goodput stayed 0 for 45 s. Cut on the offered
-    /// requests too, its windows after the fault hold requests and none that ended: a success
-    /// ratio of 0.
-    @inline(__always)
-    static func windowAmount(_ interval: IntervalFigures) -> Double {
-        max(interval.successes + interval.failures, interval.requests)
+    /// What a health window holds so far, toward its minimum: the requests that ended in it and
+    /// those offered in it, whichever is more (DESIGN.md, "Outcomes": a window holds at least 100
+    /// requests). Counted on ended requests alone, a service that stopped answering (a latency
+    /// of 1000 h from 10 s) ended nothing more, so its one window ran from before the fault to
+    /// the end of the run, holding only the successes before it, and the run was judged `stable`
+    /// while its goodput stayed 0 for 45 s; with the offered requests counted too, its windows
+    /// after the fault hold requests and none that ended: a success ratio of 0. The two sums are
+    /// kept apart and compared whole: a sum of each interval's larger count (the first version)
+    /// closed windows at 1 request/s holding some 70 of either, and noise in a healthy
+    /// baseline of 95% made windows unhealthy.
+    struct WindowFill {
+        var ended = 0.0, offered = 0.0
+        @inline(__always) mutating func add(_ interval: IntervalFigures) {
+            ended += interval.successes + interval.failures
+            offered += interval.requests
+        }
+        var amount: Double { max(ended, offered) }
     }
 
     /// The most intervals ``healthyFrom`` looks at over all its trials.
     static let refinementBudget = 4_000_000
+
+    /// `intervals` cut into health windows as ``mergedRanges`` cuts runs, each closed once its
+    /// ``WindowFill`` reaches `minimum`.
+    static func healthRanges(_ intervals: [IntervalFigures], holding minimum: Double) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        var from = 0, fill = WindowFill()
+        for (i, interval) in intervals.enumerated() {
+            fill.add(interval)
+            if fill.amount >= minimum {
+                ranges.append(from..<(i + 1))
+                from = i + 1
+                fill = WindowFill()
+            }
+        }
+        if from < intervals.count {
+            if let last = ranges.popLast() {
+                ranges.append(last.lowerBound..<intervals.count)
+            } else {
+                ranges.append(from..<intervals.count)
+            }
+        }
+        return ranges
+    }
 
     /// `intervals` cut into runs of consecutive intervals, from the first on, each closed once the
     /// sum of `amount` over it reaches `minimum`; a remainder short of it joins the run before it

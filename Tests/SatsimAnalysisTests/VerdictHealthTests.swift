@@ -180,6 +180,36 @@ struct VerdictHealthTests {
         #expect(busy.count == 5)
     }
 
+    /// DESIGN.md, "Outcomes": health is judged over windows of at least 100 requests. Windows
+    /// hold 100 requests that ended, or 100 offered where more were offered than ended, each
+    /// count summed over the window: a service that stops answering is judged on the requests
+    /// it leaves unanswered (before, its one window ran to the end of the run holding only the
+    /// successes before it: `stable`), and a window never closes short of 100 of either (a first
+    /// version summed each interval's larger count, and at 1 request/s closed windows of some 70,
+    /// whose noise made a healthy 95% baseline `degraded`).
+    @Test("Windows hold 100 requests ended or 100 offered, each summed over the window; a service that stops answering is unhealthy")
+    func windowsCountEndedOrOffered() {
+        // One request offered in each even second, one ended (a success) in each odd second.
+        let alternating = (0..<400).map { t in
+            var h = CompactLatencyHistogram()
+            if t % 2 == 1 { h.record(SimTime(seconds: 0.1), count: 1) }
+            return IntervalFigures(end: Double(t + 1), width: 1, requests: t % 2 == 0 ? 1 : 0, successes: t % 2 == 1 ? 1 : 0, failures: 0, instances: 1, latency: h)
+        }
+        let windows = OutcomeClassifier.healthWindows(alternating, thresholds: OutcomeThresholds(), latencyBound: nil)
+        #expect(windows.map(\.end) == [199, 400], "\(windows.map(\.end))")
+        #expect(windows.allSatisfy { $0.requests >= 100 || $0.successes + $0.failures >= 100 })
+        // 100 s answered at 8/s, then 100 s offered at 8/s and none ended.
+        let hang = (0..<200).map { t in
+            var h = CompactLatencyHistogram()
+            if t < 100 { h.record(SimTime(seconds: 0.01), count: 8) }
+            return IntervalFigures(end: Double(t + 1), width: 1, requests: 8, successes: t < 100 ? 8 : 0, failures: 0, instances: 1, latency: h)
+        }
+        let judged = OutcomeClassifier.healthWindows(hang, thresholds: OutcomeThresholds(), latencyBound: nil)
+        #expect(judged.filter { $0.start >= 100 }.count >= 7, "\(judged.map(\.start))")
+        #expect(judged.filter { $0.start >= 100 }.allSatisfy { !$0.isHealthy })
+        #expect(judged.filter { $0.end <= 100 }.allSatisfy { $0.isHealthy })
+    }
+
     // MARK: - The slo block
 
     @Test("slo.success_ratio replaces the 90% bound, and leaves the latency bound at 3x baseline")
