@@ -315,40 +315,32 @@ public enum OutcomeClassifier {
     /// `intervals` cut into health windows as ``mergedRanges`` cuts runs, each closed once its
     /// ``WindowFill`` reaches `minimum`.
     static func healthRanges(_ intervals: [IntervalFigures], holding minimum: Double) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        var from = 0, fill = WindowFill()
-        for (i, interval) in intervals.enumerated() {
-            fill.add(interval)
-            if fill.amount >= minimum {
-                ranges.append(from..<(i + 1))
-                from = i + 1
-                fill = WindowFill()
-            }
-        }
-        if from < intervals.count {
-            if let last = ranges.popLast() {
-                ranges.append(last.lowerBound..<intervals.count)
-            } else {
-                ranges.append(from..<intervals.count)
-            }
-        }
-        return ranges
+        mergedRanges(intervals, from: WindowFill(), adding: { $0.add($1) }, closesAt: { $0.amount >= minimum })
     }
 
     /// `intervals` cut into runs of consecutive intervals, from the first on, each closed once the
     /// sum of `amount` over it reaches `minimum`; a remainder short of it joins the run before it
-    /// (or is the only one). Health windows and goodput blocks are both cut this way.
+    /// (or is the only one). Goodput blocks are cut this way, health windows (``healthRanges``) by
+    /// the same rule over two counts.
     static func mergedRanges(
         _ intervals: [IntervalFigures], holding minimum: Double, of amount: (IntervalFigures) -> Double
     ) -> [Range<Int>] {
+        mergedRanges(intervals, from: 0.0, adding: { $0 += amount($1) }, closesAt: { $0 >= minimum })
+    }
+
+    /// `intervals` cut into runs, each closed once what `add` gathered into a `Fill` from
+    /// `empty` satisfies `closes`; a remainder short of it joins the run before it.
+    static func mergedRanges<Fill>(
+        _ intervals: [IntervalFigures], from empty: Fill, adding add: (inout Fill, IntervalFigures) -> Void, closesAt closes: (Fill) -> Bool
+    ) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
-        var from = 0, sum = 0.0
+        var from = 0, fill = empty
         for (i, interval) in intervals.enumerated() {
-            sum += amount(interval)
-            if sum >= minimum {
+            add(&fill, interval)
+            if closes(fill) {
                 ranges.append(from..<(i + 1))
                 from = i + 1
-                sum = 0
+                fill = empty
             }
         }
         if from < intervals.count {

@@ -15,6 +15,21 @@ struct StoryProbeTests {
         return text.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
+    /// Runs shipped scenario `name` (with `flags`) into a new folder called `folder`, expecting
+    /// exit 0: the folder and the story, its line breaks folded to spaces.
+    static func shipped(_ name: String, _ flags: [String] = [], folder: String) throws -> (out: URL, flat: String) {
+        let out = try CLIHarness.temporaryDirectory().appendingPathComponent(folder)
+        let run = try CLIHarness.run(["run", "Scenarios/\(name).yaml", "--out", out.path] + flags, currentDirectory: CLIHarness.root, timeout: 300)
+        #expect(run.status == 0, "\(run.stderr)")
+        return (out, run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+    }
+
+    /// The rows of `out`'s timeseries.csv, header first, each split at its commas.
+    static func timeseries(_ out: URL) throws -> [[String]] {
+        try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8).split(separator: "\n")
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
     static func scenario(clients: String, services: String, timeline: String, duration: String = "4m", warmup: String = "30s") -> String {
         """
         name: probe
@@ -69,15 +84,12 @@ struct StoryProbeTests {
     /// "70 ejections in all" without saying the balancer had emptied.
     @Test("A balancer left with no serving instance is told, with the attempts it turned away")
     func emptyBalancerIsTold() throws {
-        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("cascade")
-        let run = try CLIHarness.run(["run", "Scenarios/health-check-cascade.yaml", "--out", out.path], currentDirectory: CLIHarness.root, timeout: 300)
-        #expect(run.status == 0, "\(run.stderr)")
-        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let (out, flat) = try Self.shipped("health-check-cascade", folder: "cascade")
         let told = try #require(flat.firstMatch(of: /From (\d+)m(\d\d)s to (\d+)m(\d\d)s, 0 instances of api were serving: its balancer turned away the (\d+) attempts that reached it, with nowhere to send them/), "\(flat)")
         let from = Double(Int(told.1)! * 60 + Int(told.2)!), to = Double(Int(told.3)! * 60 + Int(told.4)!)
         // The count is the time series' unrouted attempts over that window, where api's serving
         // instances read 0.
-        let csv = try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let csv = try Self.timeseries(out)
         let header = csv[0]
         let time = try #require(header.firstIndex(of: "time")), unrouted = try #require(header.firstIndex(of: "services.api.unrouted"))
         let instances = try #require(header.firstIndex(of: "services.api.instances"))
@@ -938,13 +950,10 @@ struct StoryProbeTests {
     /// the series' own. The full-jitter variant, whose retries spread out, tells no waves.
     @Test("Retry waves and a failure burst are told, with figures the time series gives")
     func retryWavesAndFailureBurst() throws {
-        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("herd")
-        let run = try CLIHarness.run(["run", "Scenarios/thundering-herd.yaml", "--out", out.path], currentDirectory: CLIHarness.root, timeout: 300)
-        #expect(run.status == 0, "\(run.stderr)")
-        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let (out, flat) = try Self.shipped("thundering-herd", folder: "herd")
         let waves = try #require(flat.firstMatch(of: /the retries of apps came back in (\d+) separate waves, at ([0-9ms, and]+), each within 1s: the largest, (\d+) attempts\/s from/), "\(flat)")
         #expect(flat.contains("apps' backoff has no jitter"), "\(flat)")
-        let csv = try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let csv = try Self.timeseries(out)
         let header = csv[0]
         let time = try #require(header.firstIndex(of: "time")), attempts = try #require(header.firstIndex(of: "clients.apps.attempts"))
         let retries = try #require(header.firstIndex(of: "clients.apps.retries")), failures = try #require(header.firstIndex(of: "clients.apps.failures"))
@@ -1028,10 +1037,7 @@ struct StoryProbeTests {
     /// start (3m00s) subtracted from the return the sentence names.
     @Test("A return while an operator's change is in force is told at its time, and how long after the change")
     func returnDuringAnOperatorChange() throws {
-        let run = try CLIHarness.run(["run", "Scenarios/operator-retries-off.yaml", "--out", try CLIHarness.temporaryDirectory().path],
-                                     currentDirectory: CLIHarness.root, timeout: 300)
-        #expect(run.status == 0, "\(run.stderr)")
-        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let flat = try Self.shipped("operator-retries-off", folder: "out").flat
         let told = try #require(flat.firstMatch(of: /At 3m(\d\d)s, before the operator's change to clients\.users\.retry\.max_attempts ended at 4m00s, (\d+)s after that change began, the system was healthy again/), "\(flat)")
         #expect(Int(told.1) == Int(told.2), "\(told.0)")
         #expect(!flat.contains("By the time the operator's change"), "\(flat)")
@@ -1042,10 +1048,7 @@ struct StoryProbeTests {
     /// pause lasted until 1m34s.
     @Test("A backlog behind a paused instance is not said to be draining")
     func backlogBehindAPause() throws {
-        let run = try CLIHarness.run(["run", "Scenarios/stop-the-world-pause.yaml", "--variant", "least-outstanding", "--out", try CLIHarness.temporaryDirectory().path],
-                                     currentDirectory: CLIHarness.root, timeout: 300)
-        #expect(run.status == 0, "\(run.stderr)")
-        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let flat = try Self.shipped("stop-the-world-pause", ["--variant", "least-outstanding"], folder: "out").flat
         #expect(flat.contains("(a backlog held behind a paused instance)"), "\(flat)")
         #expect(!flat.contains("a backlog draining"), "\(flat)")
     }
@@ -1055,13 +1058,10 @@ struct StoryProbeTests {
     /// hit ratio over the same span against the baseline, both recomputed here from the series.
     @Test("A saturated dependency is told with the cold cache that feeds it")
     func coldCacheFeedsTheDependency() throws {
-        let out = try CLIHarness.temporaryDirectory().appendingPathComponent("ccd")
-        let run = try CLIHarness.run(["run", "Scenarios/cold-cache-deploy.yaml", "--out", out.path], currentDirectory: CLIHarness.root, timeout: 300)
-        #expect(run.status == 0, "\(run.stderr)")
-        let flat = run.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let (out, flat) = try Self.shipped("cold-cache-deploy", folder: "ccd")
         let told = try #require(flat.firstMatch(of: /from (\d+)m(\d\d)s to (\d+)m(\d\d)s, what slowed the recovery most: db, which api calls, was [0-9.]+% busy \(a saturated dependency\), fed by api's cache hitting ([0-9.]+)% of its lookups against ([0-9.]+)% before the first fault/), "\(flat)")
         let from = Double(Int(told.1)! * 60 + Int(told.2)!), to = Double(Int(told.3)! * 60 + Int(told.4)!)
-        let csv = try String(contentsOf: out.appendingPathComponent("timeseries.csv"), encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let csv = try Self.timeseries(out)
         let time = try #require(csv[0].firstIndex(of: "time"))
         let hits = try #require(csv[0].firstIndex(of: "services.api.cache_hits")), misses = try #require(csv[0].firstIndex(of: "services.api.cache_misses"))
         func ratio(_ a: Double, _ b: Double) -> Double {
