@@ -3,13 +3,16 @@
 # shipped scenario (Scenarios/*.yaml, base variant, its own seed), and Plots/README.md lists them.
 # The outputs are deterministic: rerunning this on an unchanged tree changes no file.
 #   CONFIG=release scripts/plots.sh   builds in release mode (default: debug, quicker to build)
+#   BIN=/path/to/satsim scripts/plots.sh   uses that binary and builds nothing
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CONFIG="${CONFIG:-debug}"
-echo "==> building satsim ($CONFIG)"
-swift build -c "$CONFIG" --product satsim 2>&1 | grep -Ev '^(\[[0-9]+/[0-9]+\]|Building|Compiling|Write|Emitting)' || true
-BIN="$(swift build -c "$CONFIG" --show-bin-path)/satsim"
+if [ -z "${BIN:-}" ]; then
+  echo "==> building satsim ($CONFIG)"
+  swift build -c "$CONFIG" --product satsim 2>&1 | grep -Ev '^(\[[0-9]+/[0-9]+\]|Building|Compiling|Write|Emitting)' || true
+  BIN="$(swift build -c "$CONFIG" --show-bin-path)/satsim"
+fi
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
