@@ -171,6 +171,26 @@ struct RunEndToEndTests {
         #expect(result.stderr.contains("/nonexistent/nope.yaml"))
     }
 
+    /// Plots/NAME holds what this build writes for the shipped scenario NAME: its report.html and
+    /// every chart, byte for byte, and Plots/README.md names its outcome. A change to the model,
+    /// the story or the charts that leaves the gallery behind fails here; `scripts/plots.sh`
+    /// regenerates it.
+    static func expectGalleryIsCurrent(name: String, run: URL, outcome: String?) throws {
+        let fm = FileManager.default
+        let gallery = CLIHarness.root.appendingPathComponent("Plots").appendingPathComponent(name)
+        let written = try fm.contentsOfDirectory(atPath: run.path)
+            .filter { $0 == "report.html" || $0.hasSuffix(".svg") }.sorted()
+        let shown = ((try? fm.contentsOfDirectory(atPath: gallery.path)) ?? []).sorted()
+        #expect(shown == written, "Plots/\(name) holds \(shown), the run writes \(written): run scripts/plots.sh")
+        for file in written where shown.contains(file) {
+            let fresh = try Data(contentsOf: run.appendingPathComponent(file))
+            let kept = try Data(contentsOf: gallery.appendingPathComponent(file))
+            #expect(fresh == kept, "Plots/\(name)/\(file) is not what this build writes: run scripts/plots.sh")
+        }
+        let index = try String(contentsOf: CLIHarness.root.appendingPathComponent("Plots/README.md"), encoding: .utf8)
+        #expect(index.contains("## \(name) (outcome: \(outcome ?? "?"))\n"), "Plots/README.md gives another outcome for \(name): run scripts/plots.sh")
+    }
+
     static let shippedScenarios: [String] = {
         let folder = CLIHarness.root.appendingPathComponent("Scenarios")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -190,9 +210,12 @@ struct RunEndToEndTests {
     @Test("Every shipped scenario runs to completion, counting at least its event floor", arguments: RunEndToEndTests.shippedScenarios)
     func shippedScenarioRuns(name: String) throws {
         let path = CLIHarness.root.appendingPathComponent("Scenarios").appendingPathComponent(name).path
-        let result = try CLIHarness.run(["run", path, "--format", "json"])
+        let out = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try CLIHarness.run(["run", path, "--format", "json", "--out", out.path])
         #expect(result.status == 0, "\(name): \(result.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(name)")
+        try Self.expectGalleryIsCurrent(name: String(name.dropLast(".yaml".count)), run: out, outcome: summary["outcome"] as? String)
         #expect(summary["complete"] as? Bool == true, "\(name)")
         let counted = try #require(summary["events"] as? Int, "\(name)")
         let spec = try ScenarioLoader.load(file: path)
