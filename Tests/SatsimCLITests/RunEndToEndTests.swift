@@ -191,6 +191,28 @@ struct RunEndToEndTests {
         #expect(index.contains("## \(name) (outcome: \(outcome ?? "?"))\n"), "Plots/README.md gives another outcome for \(name): run scripts/plots.sh")
     }
 
+    /// The README's demo ("What the demo shows") prints what `satsim run Scenarios/retry-storm.yaml`
+    /// prints, from its verdict to the end of its story, and quotes the whole-run amplification of
+    /// its table: a change to the story or the model that leaves the first page a user reads
+    /// behind fails here.
+    @Test("The README's demo story is the demo's story")
+    func readmeDemoIsCurrent() throws {
+        let out = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try CLIHarness.run(["run", "Scenarios/retry-storm.yaml", "--out", out.path], currentDirectory: CLIHarness.root)
+        #expect(result.status == 0, "\(result.stderr)")
+        let printed = result.stdout.components(separatedBy: "\n")
+        let from = try #require(printed.firstIndex { $0.hasPrefix("outcome: ") })
+        let to = try #require(printed.firstIndex { $0.hasPrefix("over the whole run") })
+        let story = printed[from..<to].joined(separator: "\n").trimmingCharacters(in: .newlines)
+        let readme = try String(contentsOf: CLIHarness.root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("```\n" + story + "\n```\n"), "README.md's demo block differs from the demo's story:\n\(story)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("summary.json"))) as? [String: Any])
+        let users = try #require((summary["clients"] as? [String: Any])?["users"] as? [String: Any])
+        let amplification = try #require(users["amplification"] as? Double)
+        #expect(readme.contains("whole-run figure of the table below it (\(String(format: "%.2f", amplification)))"))
+    }
+
     static let shippedScenarios: [String] = {
         let folder = CLIHarness.root.appendingPathComponent("Scenarios")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
