@@ -116,7 +116,7 @@ import Testing
         edit("component-name-pattern", "  users:", "  Users.EU:"),
         edit("empty-clients", "clients:\n  users:\n    target: api\n    arrival: { process: poisson, rate: 100/s }\n    timeout: 1s\n    retry:\n      max_attempts: 3\n      backoff: { base: 100ms, multiplier: 2, cap: 10s, jitter: full }\n", "clients: {}\n"),
         edit("duplicated-key", "workers: 4", "workers: 4\n    workers: 8"),
-        edit("timeline-set-fixed-path", event, event + "  - { at: 5m, kind: set, path: clients.users.arrival.process, value: constant }\n"),
+        edit("timeline-set-fixed-path", event, event + "  - { at: 5m, kind: set, path: clients.users.arrival.process, value: closed }\n"),
         edit("autoscaler-max-below-min", "    queue: { capacity: 100, discipline: fifo }\n",
              "    autoscaler: { policy: hpa, metric: utilization, target: 0.6, min: 4, max: 2 }\n"),
         edit("expect-unknown-figure", "variants:", "expect: { clients.users.goodput: \">= 1\", services.apy.utilization: \"< 0.9\" }\nvariants:"),

@@ -176,7 +176,8 @@ struct MidRunSettingTests {
                 + "think=\(String(describing: c.think?.distribution)) timeout=\(c.timeout) maxAttempts=\(c.maxAttempts) "
                 + "mask=\(c.retryMask) backoff=\(String(describing: c.backoff)) rate=\(c.baseRate) "
                 + "budget=\(String(describing: c.budget.map { [$0.ratio, $0.reserve] })) "
-                + "breaker=\(String(describing: c.breaker?.spec)) throttle=\(String(describing: c.throttle?.k)) users=\(c.usersWanted)")
+                + "breaker=\(String(describing: c.breaker?.spec)) throttle=\(String(describing: c.throttle?.k)) users=\(c.usersWanted) "
+                + "poisson=\(c.isPoisson)")
         }
         for s in sim.services {
             let disciplines = Set((s.firstInstance..<(s.firstInstance + s.slotCount)).map {
@@ -282,8 +283,7 @@ struct MidRunSettingTests {
     @Test("paths outside clients and services, and fixed ones, are refused by name at their line")
     func refusedPaths() throws {
         let index = 1
-        for (path, value) in [("duration", "2m"), ("seed", "3"), ("metrics.interval", "2s"), ("timeline.0.factor", "3"),
-                              ("clients.users.arrival.process", "constant")] {
+        for (path, value) in [("duration", "2m"), ("seed", "3"), ("metrics.interval", "2s"), ("timeline.0.factor", "3")] {
             let error = try #require(throws: ScenarioError.self) {
                 try ScenarioLoader.parse(text: Self.withSet(path, value), file: "set.yaml")
             }
@@ -294,6 +294,73 @@ struct MidRunSettingTests {
         // Switched off, it is refused all the same: a variant or a sweep could switch it on.
         let off = Self.base + "  - { at: 20s, kind: set, path: duration, value: 2m, enabled: false }\n"
         #expect(throws: ScenarioError.self) { try ScenarioLoader.parse(text: off, file: "set.yaml") }
+    }
+
+    /// scenario-format.md: a `set` changes "any KEY.PATH mid-run". A client's arrival process
+    /// swaps between poisson and constant (both open loops, with a rate); an open loop cannot
+    /// become closed (it has no users or think time to start) nor a closed loop open, and that
+    /// `set` is refused at its value, naming what it found, what it expected and what to change.
+    @Test("arrival.process swaps poisson and constant mid-run; open and closed loops are refused at the value")
+    func processSwitch() throws {
+        let swapped = try ScenarioLoader.parse(text: Self.withSet("clients.users.arrival.process", "constant"), file: "set.yaml")
+        #expect(swapped.timeline.count == 2)
+        func refusal(_ path: String, _ value: String) throws -> Diagnostic {
+            let error = try #require(throws: ScenarioError.self, "\(path) = \(value)") {
+                try ScenarioLoader.parse(text: Self.withSet(path, value), file: "set.yaml")
+            }
+            return try #require(error.diagnostics.first { $0.path == "timeline.1.value" }, "\(error.diagnostics)")
+        }
+        let toClosed = try refusal("clients.users.arrival.process", "closed")
+        #expect(toClosed.message.hasPrefix("found closed, expected poisson or constant: users is an open loop for the whole run"), "\(toClosed.message)")
+        #expect(toClosed.line == Self.base.split(separator: "\n", omittingEmptySubsequences: false).count)
+        let toOpen = try refusal("clients.browsers.arrival.process", "poisson")
+        #expect(toOpen.message.hasPrefix("found poisson, expected closed: browsers is a closed loop for the whole run"), "\(toOpen.message)")
+        // A closed loop set to closed changes nothing and is no error.
+        _ = try ScenarioLoader.parse(text: Self.withSet("clients.browsers.arrival.process", "closed"), file: "set.yaml")
+    }
+
+    /// A constant client sends exactly one request every 1/rate; set to poisson for a window, its
+    /// arrivals per interval scatter as a Poisson count does, and come back to exactly the rate
+    /// once the `for` ends.
+    @Test("constant arrivals set to poisson scatter for the window and return exact after it")
+    func processSwitchActs() throws {
+        let text = """
+            name: swap
+            description: A constant client set to poisson for a minute.
+            duration: 3m
+            seed: 5
+            clients:
+              users:
+                target: api
+                arrival: { process: constant, rate: 100/s }
+            services:
+              api:
+                workers: 50
+                service_time: { dist: constant, value: 1ms }
+            timeline:
+              - { at: 60s, for: 60s, kind: set, path: clients.users.arrival.process, value: poisson }
+            """
+        let spec = try ScenarioLoader.parse(text: text, file: "swap.yaml")
+        let sim = Simulation(spec: spec)
+        sim.prepare()
+        var perSecond: [Int] = []
+        var sent = 0
+        for second in 1...180 {
+            _ = RunLoop.run(sim, until: SimTime(seconds: Double(second)))
+            let now = Int(sim.clients[0].counters.requests)
+            perSecond.append(now - sent)
+            sent = now
+        }
+        // Seconds 2-59 and 122-180: exactly 100 (the first and the switch's seconds may hold 99 or 101).
+        #expect(perSecond[1..<59].allSatisfy { $0 == 100 }, "\(perSecond[1..<59])")
+        #expect(perSecond[122..<180].allSatisfy { $0 == 100 }, "\(perSecond[122..<180])")
+        let poisson = perSecond[61..<120].map(Double.init)
+        let mean = poisson.reduce(0, +) / Double(poisson.count)
+        let variance = poisson.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(poisson.count - 1)
+        // A Poisson count of mean 100 has variance 100; with 59 seconds the sample variance lies
+        // within about 100 x (1 +- 0.6) (chi-square, 99.9%); constant arrivals give 0.
+        #expect(abs(mean - 100) < 5, "\(mean)")
+        #expect(variance > 40 && variance < 180, "\(variance)")
     }
 
     /// A fixed key was refused with the rule's reason alone ("a cache's size and lifetime are
@@ -307,10 +374,10 @@ struct MidRunSettingTests {
             }
             return error.diagnostics.first { $0.path == "timeline.1.path" }?.message ?? "\(error.diagnostics)"
         }
-        let process = try message("clients.users.arrival.process", "constant")
-        #expect(process.hasPrefix("cannot change clients.users.arrival.process mid-run: the key exists, but it is fixed for the whole run: "), "\(process)")
-        #expect(process.hasSuffix(". A timeline `set` can change these keys of clients.users: target, arrival.rate, arrival.users, "
-                                  + "arrival.think, network, timeout, retry, circuit_breaker and adaptive_throttle"), "\(process)")
+        // Every key of a client can change too (arrival.process between poisson and constant).
+        #expect(ScenarioLoader.changeable(block: "clients").keys == ["target", "arrival", "network", "timeout", "retry",
+                                                                      "circuit_breaker", "adaptive_throttle"])
+        #expect(ScenarioLoader.changeable(block: "clients").fixed.isEmpty)
         // A cache's size and lifetime change mid-run (scenario-format.md: "change any KEY.PATH
         // mid-run"): every key of a service can, so the cache is listed whole.
         #expect(ScenarioLoader.changeable(block: "services").keys.contains("cache"))
@@ -319,8 +386,7 @@ struct MidRunSettingTests {
         _ = try ScenarioLoader.parse(text: Self.withSet("services.api.cache.capacity", "50"), file: "set.yaml")
         let duration = try message("duration", "2m")
         #expect(duration == "cannot change duration mid-run: `duration` is a key of the file, but it holds for the whole run. "
-                + "Only clients.* and services.* settings can change mid-run (clients.NAME.KEY, services.NAME.KEY), all but "
-                + "clients.NAME.arrival.process", "\(duration)")
+                + "Only clients.* and services.* settings can change mid-run (clients.NAME.KEY, services.NAME.KEY)", "\(duration)")
         // Each key listed as changeable is one the rules apply to, and each fixed one is refused.
         for block in ["clients", "services"] {
             let (keys, fixed) = ScenarioLoader.changeable(block: block)

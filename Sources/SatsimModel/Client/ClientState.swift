@@ -94,7 +94,8 @@ struct ClientState {
     var backoff: BackoffSpec?
     /// Open loop: requests per second before any load factor; 0 for closed loop.
     var baseRate: Double
-    let isPoisson: Bool
+    /// Open loop: Poisson gaps, else constant ones (a `set` of arrival.process swaps them).
+    var isPoisson: Bool
     let isClosed: Bool
     /// Multiplies the open-loop rate or the closed-loop population (load_spike).
     var loadFactor: Double = 1

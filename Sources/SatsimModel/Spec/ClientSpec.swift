@@ -42,6 +42,12 @@ public enum ArrivalSpec: Sendable, Hashable {
     case constant(rate: Double)
     /// `process: closed, users: N, think: DIST`.
     case closed(users: Int, think: Distribution)
+
+    /// A closed loop (users who wait for their answers), not an open one.
+    public var isClosed: Bool {
+        if case .closed = self { return true }
+        return false
+    }
 }
 
 /// The ways an attempt can end for the client (the model's outcome vocabulary, DESIGN.md).

@@ -39,7 +39,9 @@ public enum MidRunRule: Sendable, Hashable {
         case "target": return .applies("attempts sent from now on go to the new target; attempts in flight finish where they are")
         case "arrival":
             switch key.dropFirst().first {
-            case "process": return .refused("a client's arrival process is fixed for the run; its rate, users or think time can change")
+            case "process":
+                return .applies("poisson and constant swap at once: the next arrival is drawn afresh from now by the new process; "
+                    + "an open loop cannot become closed, nor a closed one open (change the rate, users or think time instead)")
             case "rate": return .applies("the next arrival is drawn at the new rate (load spikes in progress still multiply it)")
             case "users": return .applies("new users join at once; surplus users leave when they next finish a request")
             default: return .applies("think times drawn from now on use the new distribution; users already thinking keep theirs")

@@ -68,10 +68,15 @@ extension Simulation {
             clients[c].throttle = new.adaptiveThrottle.map(AdaptiveThrottle.init)
         }
         guard new.arrival != old.arrival else { return }
+        // An open loop never becomes closed, nor a closed one open (validation refuses such a
+        // `set`: ``MidRunRule``); were one to reach here, the arrivals would stay as they are.
+        guard new.arrival.isClosed == clients[c].isClosed else { return }
         switch new.arrival {
         case .poisson(let rate), .constant(let rate):
             clients[c].baseRate = rate
-            // Redrawn, as a load spike does: exact for Poisson arrivals (memoryless).
+            if case .poisson = new.arrival { clients[c].isPoisson = true } else { clients[c].isPoisson = false }
+            // Redrawn, as a load spike does: exact for Poisson arrivals (memoryless); a changed
+            // process draws its first gap from now.
             clients[c].arrivalEpoch &+= 1
             scheduleNextArrival(c)
         case .closed(let users, let think):

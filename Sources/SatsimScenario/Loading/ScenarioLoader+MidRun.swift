@@ -13,8 +13,8 @@ extension ScenarioLoader {
                 changeable(block: block).fixed.map { "\(block).NAME.\($0)" }
             }
             return "cannot change \(path) mid-run: `\(top)` is a key of the file, but it holds for the whole run. "
-                + "Only clients.* and services.* settings can change mid-run (clients.NAME.KEY, services.NAME.KEY), "
-                + "all but " + Self.and(fixed)
+                + "Only clients.* and services.* settings can change mid-run (clients.NAME.KEY, services.NAME.KEY)"
+                + (fixed.isEmpty ? "" : ", all but " + Self.and(fixed))
         }
         let owner = "\(parts[0]).\(parts[1])"
         return "cannot change \(path) mid-run: the key exists, but it is fixed for the whole run: \(why). "

@@ -384,9 +384,32 @@ public enum ScenarioLoader {
                                            fixedForTheRun(override.path, why: why)))
                 continue
             }
+            if let refusal = Self.loopSwitch(override, in: spec) {
+                problems.append(Diagnostic(at: positions.value("\(base).value"), path: "\(base).value", refusal))
+                continue
+            }
             check([overlay], context: "set by \(base)")
         }
         return problems
+    }
+
+    /// Why a `set` of `clients.NAME.arrival.process` cannot take effect mid-run: it would turn
+    /// an open loop into a closed one or back (the users of a closed loop, and the rate of an
+    /// open one, exist for the whole run), or nil when it swaps poisson and constant, or is no
+    /// such path.
+    static func loopSwitch(_ override: ScalarOverride, in spec: ScenarioSpec) -> String? {
+        let parts = override.path.split(separator: ".").map(String.init)
+        guard parts.count == 4, parts[0] == "clients", parts[2] == "arrival", parts[3] == "process",
+              let client = spec.clients.first(where: { $0.name == parts[1] })
+        else { return nil }
+        let value = override.value.trimmingCharacters(in: .whitespaces)
+        let toClosed = value == ArrivalProcess.closed.rawValue
+        guard toClosed != client.arrival.isClosed, ArrivalProcess(rawValue: value) != nil else { return nil }
+        return client.arrival.isClosed
+            ? "found \(value), expected closed: \(client.name) is a closed loop for the whole run, and a `set` cannot make it "
+                + "open; change clients.\(client.name).arrival.users or its think time instead"
+            : "found closed, expected poisson or constant: \(client.name) is an open loop for the whole run, and a `set` "
+                + "cannot make it closed; change clients.\(client.name).arrival.rate, or swap poisson and constant"
     }
 
     /// The scalar node written at `path` of the original tree (to keep its quoting and position).
