@@ -166,7 +166,8 @@ public struct CompareCommand: ParsableCommand {
 
 extension Comparison {
     /// comparison.json: the settings, each variant's runs (seed, outcome, limit, figures), and
-    /// for each figure and outcome share the mean, interval and paired difference per variant.
+    /// for each figure and outcome share the mean, interval and paired difference per variant
+    /// (an outcome share: its Wilson interval and McNemar's mid-p test of the paired runs).
     /// `provenances[v]` lists what variant v applied (its pairs, then every `--set`).
     func json(provenances: [RunProvenance]) -> JSONValue {
         func number(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
@@ -179,8 +180,18 @@ extension Comparison {
                     ("figure", .string(row.path)),
                     ("variants", .array(row.cells.enumerated().map { v, cell in
                         var members: [(String, JSONValue)] = [("name", .string(variants[v]))] + interval(cell.interval)
+                        // An outcome share: its Wilson interval, and McNemar's test of the pairs.
+                        if let share = cell.share {
+                            members += [("ci_low", .number(share.low)), ("ci_high", .number(share.high)), ("ci_method", .string("wilson"))]
+                        }
                         if v > 0 {
-                            members.append(("difference", .object(interval(cell.difference) + [
+                            var test: [(String, JSONValue)] = []
+                            if let paired = cell.pairedTest {
+                                test = [("test", .string("mcnemar_mid_p")), ("p_value", .number(paired.midP)),
+                                        ("exact_p_value", .number(paired.exactP)),
+                                        ("only_variant", .int(paired.onlyVariant)), ("only_base", .int(paired.onlyBase))]
+                            }
+                            members.append(("difference", .object(interval(cell.difference) + test + [
                                 ("differs_from_base", cell.differenceTested ? .bool(cell.differsFromBase) : .null),
                             ])))
                         }

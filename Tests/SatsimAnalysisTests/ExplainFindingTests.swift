@@ -20,7 +20,7 @@ struct ExplainFindingTests {
     static let overrides = [
         "services.api.instances=1", "clients.users.arrival.rate=150/s", "duration=60s", "warmup=5s", "timeline.0.at=20s",
     ]
-    static let replications = 3
+    static let replications = 5
 
     /// One explanation with everything needed to recompute it: its runs, `runs[row][replication]`
     /// (row 0 the base), the figures they were read with, and the base's replication 0 in full.
@@ -121,6 +121,28 @@ struct ExplainFindingTests {
         case .floor(.successRatio): return 0.005
         case .floor(.goodput): return 0.01
         case .floor: return nil
+        case .pValue(let row, let rule):
+            // McNemar's mid-p (McNemar 1947; Fagerland, Lydersen and Laake 2013), summed here
+            // term by term: 2 (P(X <= k) - P(X = k) / 2), X ~ Binomial(discordant pairs, 1/2).
+            func yes(_ run: RunFigures) -> Bool? {
+                rule == .badOutcomes ? bad.contains(label(run)) : run.outcome.map { $0 != .stable }
+            }
+            var onlyRow = 0, onlyBase = 0
+            for (mine, base) in zip(e.runs[row], e.runs[0]) {
+                guard let a = yes(mine), let b = yes(base) else { continue }
+                if a && !b { onlyRow += 1 }
+                if b && !a { onlyBase += 1 }
+            }
+            let d = onlyRow + onlyBase, k = min(onlyRow, onlyBase)
+            guard d > 0 else { return 1 }
+            var choose = 1.0, atMost = 0.0, exactly = 0.0
+            for i in 0...k {
+                if i > 0 { choose = choose * Double(d - i + 1) / Double(i) }
+                let term = choose * pow(0.5, Double(d))
+                atMost += term
+                if i == k { exactly = term }
+            }
+            return min(1, 2 * (atMost - exactly / 2))
         case .difference(let row, let rule, let b):
             var differences: [Double] = []
             for (mine, base) in zip(e.runs[row], e.runs[0]) {

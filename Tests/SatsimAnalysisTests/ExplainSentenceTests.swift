@@ -34,7 +34,7 @@ struct ExplainSentenceTests {
                 + "recovered in 5 of 5 runs, recovering 10.0 [10.0, 10.0] s after the last fault ended (mean over the 5 runs that recovered); "
                 + "goodput after warmup 42.0 [40.0, 44.0]/s against 55.0 [49.9, 60.1]/s with it (the base: metastable in 5 of 5 runs) "
                 + "— a cause: fewer runs ended degraded, metastable, oscillating or overloaded without it, 0 against 5 of 5, "
-                + "and the 95% interval of the paired difference excludes zero.")
+                + "and McNemar's test of the runs paired by seed tells the two apart at 95% (mid-p value 0.031).")
     }
 
     /// Differences -2, -2, -2, -3, -1: mean -2, s = sqrt 0.5, half width 0.88; 1% of the base's
@@ -63,8 +63,8 @@ struct ExplainSentenceTests {
         #expect(
             told[0].sentence
                 == "Switching off or removing each of clients.users.retry and timeline.0 in turn, over 5 replications on seeds 0 to 4, "
-                + "showed no effect these runs can tell: no paired difference in bad or stable runs had a 95% interval that excludes zero, and none in "
-                + "success ratio or goodput both excluded zero and reached 0.5 percentage points or 1% of the base's goodput; "
+                + "showed no effect these runs can tell: McNemar's test of the runs paired by seed told none apart by bad or stable runs at 95%, "
+                + "and no paired difference in success ratio or goodput both excluded zero and reached 0.5 percentage points or 1% of the base's goodput; "
                 + "more replications can find an effect these could not. "
                 + "Goodput is not judged for timeline.0: removing a load spike lowers the demand.")
         #expect(told[0].switchedOff.map(\.subject) == ["clients.users.retry", "timeline.0"])
@@ -72,20 +72,20 @@ struct ExplainSentenceTests {
         #expect(e.text.hasSuffix("\n\n" + told[0].sentence + "\n"))
     }
 
-    /// Two causes on a base with 4 bad runs of 5: switching off retries raises goodput by 90%
+    /// Two causes on a base with 5 bad runs of 6: switching off retries raises goodput by 90%
     /// and changes no outcome (rule 4, weight 0.9); switching off the budget makes every run
-    /// stable and moves no goodput (rule 1: 4 runs of 5 fewer bad, differences -1, -1, -1, -1, 0,
-    /// whose interval -0.8 +/- 0.56 excludes 0; weight 0.8). The rule decided first ranks first:
-    /// a change of outcome before any change of goodput, whatever the shares.
+    /// stable and moves no goodput (rule 1: 5 runs of 6 fewer bad, McNemar's mid-p 1/32;
+    /// weight 5/6). The rule decided first ranks first: a change of outcome before any change of
+    /// goodput, whatever the shares.
     @Test("Causes ranked by the rule that decided them before their weight")
     func ruleBeforeWeight() {
-        let outcomes: [Outcome] = [.degraded, .degraded, .degraded, .degraded, .stable]
-        let base = ExplanationTests.runs(outcomes, goodput: [100, 100, 100, 100, 100])
-        let faster = ExplanationTests.runs(outcomes, goodput: [190, 190, 190, 190, 190])
-        let stable = ExplanationTests.runs(Array(repeating: .stable, count: 5), goodput: [100, 100, 100, 100, 100])
+        let outcomes: [Outcome] = [.degraded, .degraded, .degraded, .degraded, .degraded, .stable]
+        let base = ExplanationTests.runs(outcomes, goodput: [100, 100, 100, 100, 100, 100])
+        let faster = ExplanationTests.runs(outcomes, goodput: [190, 190, 190, 190, 190, 190])
+        let stable = ExplanationTests.runs(Array(repeating: .stable, count: 6), goodput: [100, 100, 100, 100, 100, 100])
         let e = Self.explanation([ExplanationTests.counterfactual, Self.budget], [base, faster, stable])
         #expect(e.counterfactuals.map(\.rule) == [.goodput, .badOutcomes])
-        #expect(e.findings.map(\.weight) == [0.9, 0.8])
+        #expect(e.findings.map(\.weight) == [0.9, 5.0 / 6])
         #expect(e.toldFindings.map(\.subject) == ["clients.users.retry.budget", "clients.users.retry"])
     }
 

@@ -4,7 +4,8 @@ import SatsimModel
 import Testing
 
 /// The effect rule of `satsim explain` on synthetic runs: bad outcomes first, then goodput, each
-/// by the 95% interval of the difference paired by replication (as `compare` judges a variant).
+/// paired by replication as `compare` judges a variant (outcomes by McNemar's mid-p test,
+/// figures by the 95% interval of the difference).
 @Suite("explain: the effect rule")
 struct ExplanationTests {
     static let figures = [KeyFigure(.goodput(client: "users")), KeyFigure(.recoveryTime)]
@@ -39,9 +40,13 @@ struct ExplanationTests {
     @Test("More bad runs without it: a protection")
     func moreBadRunsIsProtection() {
         let base = Self.runs(Array(repeating: .recovered, count: 5), goodput: [100, 101, 102, 103, 104], recovery: 5)
-        let without = Self.runs([.degraded, .degraded, .degraded, .degraded, .recovered], goodput: [100, 101, 102, 103, 104], recovery: 5)
-        // Differences 1, 1, 1, 1, 0: mean 0.8, half width t(0.975, 4) x 0.447 / sqrt 5 = 0.555 < 0.8.
+        let without = Self.runs(Array(repeating: .degraded, count: 5), goodput: [100, 101, 102, 103, 104])
+        // 5 discordant pairs, all one way: McNemar's mid-p 2 (1/32 - 1/64) = 0.031 < 0.05.
         #expect(Self.effect(base: base, without: without) == .protection)
+        // 4 of 5 (mid-p 2 (1/16 - 1/32) = 0.0625) do not tell the two apart, and goodput is the
+        // same: no effect. (A Student t interval on the 0/1 differences, 0.8 +- 0.555, called it.)
+        let fourOfFive = Self.runs([.degraded, .degraded, .degraded, .degraded, .recovered], goodput: [100, 101, 102, 103, 104], recovery: 5)
+        #expect(Self.effect(base: base, without: fourOfFive) == .none)
     }
 
     @Test("Bad outcomes alike: goodput decides, when its paired interval excludes 0")

@@ -130,7 +130,7 @@ struct CompareEndToEndTests {
         #expect(lines.contains { $0.hasPrefix("stopped at a limit") })
 
         let csv = try String(contentsOf: out.appendingPathComponent("comparison.csv"), encoding: .utf8)
-        #expect(csv.hasPrefix("figure,variant,runs,mean,ci_half_width,difference,difference_ci_half_width,differs_from_base\n"))
+        #expect(csv.hasPrefix("figure,variant,runs,mean,ci_half_width,difference,difference_ci_half_width,differs_from_base,ci_low,ci_high,p_value\n"))
         #expect(csv.contains("\nclients.users.goodput_per_s,no-retries,3,"))
     }
 

@@ -90,10 +90,10 @@ struct ExplainEndToEndTests {
         #expect(reports[0] == reports[1], "report.html differs between --jobs 1 and --jobs 2")
         let file = try CLIHarness.scenarioFile(Self.storm)
         let texts = try ["1", "2"].map { jobs in
-            try CLIHarness.run(["explain", file.path, "--replications", "2", "--jobs", jobs]).stdout
+            try CLIHarness.run(["explain", file.path, "--replications", "5", "--jobs", jobs]).stdout
         }
         #expect(texts[0] == texts[1])
-        #expect(texts[0].contains("Without client retries (clients.users.retry), over 2 replications on seeds 7 to 8"))
+        #expect(texts[0].contains("Without client retries (clients.users.retry), over 5 replications on seeds 7 to 11"))
         #expect(texts[0].contains("— a cause: fewer runs ended degraded, metastable, oscillating or overloaded without it"))
     }
 

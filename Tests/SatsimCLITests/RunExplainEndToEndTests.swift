@@ -5,7 +5,7 @@ import Testing
 /// `satsim run --explain`: the analysis of `satsim explain` run inside `run`, on the small retry
 /// storm of ``ExplainEndToEndTests`` (retrying at once without a budget amplifies a spike into a
 /// lasting failure: AWS Architecture Blog, "Exponential Backoff And Jitter"; Google SRE book,
-/// "Addressing Cascading Failures"). Two or three replications keep each run under a second.
+/// "Addressing Cascading Failures"). A few replications keep each run within seconds.
 @Suite("satsim run --explain, end to end")
 struct RunExplainEndToEndTests {
     static func json(_ text: String) throws -> [String: Any] {
@@ -19,20 +19,22 @@ struct RunExplainEndToEndTests {
     func storyTellsFindings() throws {
         let file = try CLIHarness.scenarioFile(ExplainEndToEndTests.storm)
         let out = try CLIHarness.temporaryDirectory().appendingPathComponent("run")
-        let result = try CLIHarness.run(["run", file.path, "--explain", "--replications", "2", "--jobs", "1", "--out", out.path])
+        let result = try CLIHarness.run(["run", file.path, "--explain", "--replications", "5", "--jobs", "2", "--out", out.path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         // The story is the block after "what happened:", up to the first blank line.
         let afterHeader = try #require(result.stdout.components(separatedBy: "what happened:\n").dropFirst().first)
         let story = afterHeader.components(separatedBy: "\n\n")[0]
         let flat = story.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        let retries = try #require(flat.range(of: "Without client retries (clients.users.retry), over 2 replications on seeds 7 to 8"), "\(flat)")
-        let spike = try #require(flat.range(of: "Without the event load_spike on users at 20s for 5s (timeline.0), over 2 replications"), "\(flat)")
+        let retries = try #require(flat.range(of: "Without client retries (clients.users.retry), over 5 replications on seeds 7 to 11"), "\(flat)")
+        let spike = try #require(flat.range(of: "Without the event load_spike on users at 20s for 5s (timeline.0), over 5 replications"), "\(flat)")
         let ended = try #require(flat.range(of: "the system was still unhealthy"), "\(flat)")
         // After the story's own ending, the cause decided first (both by the bad outcomes, equal
         // weight: the table's order), and nothing after them.
         #expect(ended.upperBound < retries.lowerBound && retries.upperBound < spike.lowerBound)
         #expect(flat[retries.lowerBound...].contains("— a cause: fewer runs ended degraded, metastable, oscillating or overloaded without it"))
-        #expect(flat.hasSuffix("and the 95% interval of the paired difference excludes zero."), "\(flat)")
+        // Every base run bad and none without: McNemar's mid-p 2 (1/32 - 1/64) (2 replications
+        // cannot tell 2 flips of 2 from chance: mid-p 0.25).
+        #expect(flat.hasSuffix("and McNemar's test of the runs paired by seed tells the two apart at 95% (mid-p value 0.031)."), "\(flat)")
         // The same sentences, last in report.html's story section.
         let html = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
         let section = try #require(html.components(separatedBy: "<h2 id=\"story\">").dropFirst().first?.components(separatedBy: "</ol>").first)

@@ -3,7 +3,8 @@ import SatsimMetrics
 extension Comparison {
     /// The side-by-side table `satsim compare` prints: one row per figure, one column per variant,
     /// each cell `mean ± half-width` of the 95% confidence interval, marked `*` when the interval of
-    /// the paired difference from the base excludes 0. Runs that stopped at a limit are counted in
+    /// the paired difference from the base excludes 0 (the outcome counts: when McNemar's mid-p
+    /// test of the paired runs is below 0.05, ``McNemarTest``). Runs that stopped at a limit are counted in
     /// their own row and listed below the table.
     public var table: String {
         let level = FigureText.number(self.level * 100, decimals: 0) + "%"
@@ -15,7 +16,8 @@ extension Comparison {
         out += replications == 1 ? " (seed \(baseSeed))\n" : " (seeds \(baseSeed) to \(lastSeed), the same in every column)\n"
         if replications > 1 {
             out += "mean ± half-width of the \(level) confidence interval\n* differs from \(Self.baseName): "
-            out += "the \(level) interval of the difference, paired by replication, excludes 0\n"
+            out += "the \(level) interval of the difference, paired by replication, excludes 0 "
+                + "(outcomes: McNemar's test of the paired runs, mid-p below \(FigureText.number((1 - self.level), decimals: 2)))\n"
             out += Self.outcomeYardstick + "\n\n"
         } else {
             // One run gives no interval: say so rather than a legend nothing in the table follows.

@@ -5,7 +5,8 @@
 /// from the base only by what it changes. Differences are therefore judged *paired by
 /// replication*: for each figure, the confidence interval of the per-replication differences
 /// (variant - base) is computed, and a variant is marked as differing from the base when that
-/// interval excludes 0. Pairing removes the noise both runs share, which is why a handful of
+/// interval excludes 0; the share of runs with an outcome, 0 or 1 per run, is judged by
+/// McNemar's test of the paired runs instead (``McNemarTest``), and its interval is Wilson's. Pairing removes the noise both runs share, which is why a handful of
 /// replications is enough to see a real effect, and why a variant that changes nothing shows a
 /// difference of exactly 0.
 public struct Comparison: Sendable {
@@ -23,18 +24,34 @@ public struct Comparison: Sendable {
     /// One quantity for one variant.
     public struct Cell: Sendable, Hashable {
         /// Mean and interval over the replications where the quantity has a value; nil when none has.
+        /// An outcome share has its mean here and its interval in ``share`` (no Student t half width).
         public var interval: MeanInterval?
         /// Mean and interval of (variant - base) over the replications where both have a value;
-        /// nil for the base itself and when no replication pairs up.
+        /// nil for the base itself and when no replication pairs up. An outcome share's difference
+        /// has no interval: ``pairedTest`` judges it.
         public var difference: MeanInterval?
-        /// Whether the interval of the paired difference excludes 0.
-        public var differsFromBase: Bool { difference?.excludesZero ?? false }
-        /// Whether the paired difference could be tested at all: it has an interval, from at
-        /// least two runs where both the variant and the base have the figure. A variant that
-        /// recovers beside a base that never did has no paired difference, and
-        /// `differs_from_base: false` read as "no different" (comparison.json, comparison.csv
-        /// write null and an empty field instead).
-        public var differenceTested: Bool { difference?.halfWidth.map(\.isFinite) ?? false }
+        /// An outcome share's Wilson interval (nil for a key figure).
+        public var share: WilsonInterval? = nil
+        /// An outcome share's paired test against the base (nil for a key figure, the base, and
+        /// fewer than two runs).
+        public var pairedTest: McNemarTest? = nil
+        /// The confidence level: a paired test differs below a p-value of 1 - level.
+        public var level: Double = 0.95
+        /// Whether the variant differs from the base: a key figure's paired interval excludes 0,
+        /// an outcome share's McNemar mid-p value is below 1 - level.
+        public var differsFromBase: Bool {
+            if let pairedTest { return pairedTest.differs(level: level) }
+            return difference?.excludesZero ?? false
+        }
+        /// Whether the paired difference could be tested at all: it has an interval (or an
+        /// outcome's paired test), from at least two runs where both the variant and the base
+        /// have the figure. A variant that recovers beside a base that never did has no paired
+        /// difference, and `differs_from_base: false` read as "no different" (comparison.json,
+        /// comparison.csv write null and an empty field instead).
+        public var differenceTested: Bool {
+            if pairedTest != nil { return true }
+            return difference?.halfWidth.map(\.isFinite) ?? false
+        }
     }
 
     public var scenario: String
@@ -90,8 +107,21 @@ public struct Comparison: Sendable {
         }
         figureRows = figures.indices.map { i in row(figures[i].path) { $0.values[i] } }
         let occurred = Set(runs.joined().map(\.outcome))
+        // An outcome is 0 or 1 per run: its share has a Wilson interval and its paired
+        // difference McNemar's test (a Student t interval on 0/1 data is 0 wide whenever every
+        // run agrees, and claimed a difference from 2 runs of 2).
         outcomeRows = Self.outcomeLabels.filter { occurred.contains($0.outcome) }.map { entry in
-            row("outcome.\(entry.label)") { $0.outcome == entry.outcome ? 1 : 0 }
+            var shares = row("outcome.\(entry.label)") { $0.outcome == entry.outcome ? 1 : 0 }
+            let base = runs[0].map { $0.outcome == entry.outcome }
+            for (index, variantRuns) in runs.enumerated() {
+                let has = variantRuns.map { $0.outcome == entry.outcome }
+                shares.cells[index].interval?.halfWidth = nil
+                shares.cells[index].difference?.halfWidth = nil
+                shares.cells[index].share = WilsonInterval(successes: has.filter { $0 }.count, trials: has.count, level: level)
+                shares.cells[index].level = level
+                if index > 0 { shares.cells[index].pairedTest = McNemarTest(pairs: zip(has, base).map { ($0, $1) }) }
+            }
+            return shares
         }
     }
 

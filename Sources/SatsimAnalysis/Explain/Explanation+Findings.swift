@@ -40,8 +40,8 @@ extension Explanation {
     /// 4, at most 1); 0 for `none`.
     func weight(_ column: Column) -> Double {
         switch column.rule {
-        case .badOutcomes?: return min(1, abs(column.badDifference?.mean ?? 0))
-        case .disturbedRuns?: return min(1, abs(column.disturbedDifference?.mean ?? 0))
+        case .badOutcomes?: return min(1, abs(column.badDifference?.difference ?? 0))
+        case .disturbedRuns?: return min(1, abs(column.disturbedDifference?.difference ?? 0))
         case .successRatio?: return min(1, abs(column.successDifference?.mean ?? 0))
         case .goodput?:
             guard let base = base.goodput?.mean, base > 0 else { return 1 }
@@ -118,15 +118,21 @@ extension Explanation {
                 + ", " + put(size + half, unit, .difference(row: row, rule, .high)) + "]"
         }
         let level = put(Self.level, .share, .level)
-        let paired = "the \(level) interval of the paired difference excludes zero"
+        // Runs paired by seed, a yes or no each: McNemar's test (mid-p), not an interval, which
+        // on 0/1 differences was 0 wide whenever every pair agreed (2 of 2 "excluded zero").
+        func paired(_ test: McNemarTest?, _ rule: Rule) -> String {
+            "McNemar's test of the runs paired by seed tells the two apart at \(level) (mid-p value "
+                + put(test?.midP ?? 1, .probability, .pValue(row: row, rule)) + ")"
+        }
         switch column.rule {
         case .badOutcomes?:
             let (mine, theirs) = count(Set(Self.badOutcomes.map(\.rawValue)), ExplainedMeasure.badRuns)
             return "\(kind): \(cause ? "fewer" : "more") runs ended degraded, metastable, oscillating or overloaded without it, "
-                + "\(mine) against \(theirs) of \(n), and \(paired)."
+                + "\(mine) against \(theirs) of \(n), and \(paired(column.badDifference, .badOutcomes))."
         case .disturbedRuns?:
             let (mine, theirs) = count([Outcome.stable.rawValue], ExplainedMeasure.stableRuns)
-            return "\(kind): \(cause ? "more" : "fewer") runs stayed stable without it, \(mine) against \(theirs) of \(n), and \(paired)."
+            return "\(kind): \(cause ? "more" : "fewer") runs stayed stable without it, \(mine) against \(theirs) of \(n), "
+                + "and \(paired(column.disturbedDifference, .disturbedRuns))."
         case .successRatio?:
             return "\(kind): the success ratio (mean over clients) was \(cause ? "higher" : "lower") without it, by "
                 + difference(column.successDifference, .successRatio, .percentagePoints)
@@ -180,8 +186,8 @@ extension Explanation {
                 template: text, replications: replicationSet, switchedOff: switchOffs)
         }
         text += "{runs}, showed no effect these runs can tell: "
-            + "no paired difference in bad or stable runs had a " + put(Self.level, .share, .level)
-            + " interval that excludes zero, and none in success ratio or goodput both excluded zero and reached " + put(Self.successFloor, .percentagePoints, .floor(.successRatio))
+            + "McNemar's test of the runs paired by seed told none apart by bad or stable runs at " + put(Self.level, .share, .level)
+            + ", and no paired difference in success ratio or goodput both excluded zero and reached " + put(Self.successFloor, .percentagePoints, .floor(.successRatio))
             + " percentage points or " + put(Self.goodputFloor, .share, .floor(.goodput)) + " of the base's goodput"
             // "Showed no effect" was read as "does not matter" of a health check that drove the
             // cascade its scenario is about: 3 of 5 base runs oscillated and none without it,

@@ -13,7 +13,8 @@ extension Explanation {
         out += "as neither goodput nor a recovery time can be negative); "
         out += "recovery: seconds after the last fault, over the runs that recovered\n"
         out += "effect: cause = better without it, protection = worse without it (bad outcomes first, then runs not stable, "
-        out += "then success ratio, then goodput; paired differences whose 95% interval excludes 0)\n\n"
+        out += "then success ratio, then goodput; runs paired by seed: outcomes by McNemar's mid-p test below 0.05, "
+        out += "figures by a 95% interval of the paired difference that excludes 0)\n\n"
 
         var rows: [[String]] = [["mechanism", "subject", "outcomes", "goodput/s", "recovery", "effect"]]
         func row(_ column: Column) -> [String] {

@@ -6,11 +6,13 @@ import SatsimModel
 /// each counterfactual whether the mechanism is a cause of the bad outcome, a protection against
 /// it, or neither.
 ///
-/// The effect rule, judged on differences paired by replication (counterfactual - base), each
-/// with its 95% Student-t interval as `compare` computes it (``MeanInterval``):
+/// The effect rule, judged on runs paired by replication (counterfactual - base), as `compare`
+/// judges them: a figure by the 95% Student-t interval of its paired differences
+/// (``MeanInterval``), an outcome (1 or 0 per run) by McNemar's mid-p test of the paired runs
+/// at 0.05 (``McNemarTest``):
 /// 1. bad outcomes (degraded, metastable, oscillating, overloaded: 1 per run, else 0): when the
-///    interval of the difference excludes 0, fewer bad runs without the mechanism make it a
-///    `cause`, more make it a `protection`;
+///    test tells the two apart, fewer bad runs without the mechanism make it a `cause`, more
+///    make it a `protection`;
 /// 2. otherwise disturbed runs (any outcome but `stable`: a run that only `recovered` was still
 ///    knocked over): more runs `stable` without the mechanism make it a `cause`, fewer a
 ///    `protection`. Removing a load spike that the system recovers from is a cause, though it
@@ -59,10 +61,11 @@ public struct Explanation: Sendable {
         public var goodput: MeanInterval?
         /// Recovery time [s] over the runs that recovered; nil when none did.
         public var recoveryTime: MeanInterval?
-        /// The paired difference of the bad-outcome indicator (nil for the base).
-        public var badDifference: MeanInterval?
-        /// The paired difference of the disturbed-run indicator (nil for the base).
-        public var disturbedDifference: MeanInterval?
+        /// McNemar's test of the bad-outcome indicator, paired by replication (nil for the base,
+        /// and with fewer than 2 pairs).
+        public var badDifference: McNemarTest?
+        /// McNemar's test of the disturbed-run indicator (nil for the base, and with fewer than 2 pairs).
+        public var disturbedDifference: McNemarTest?
         /// The paired difference of the success ratio, mean over clients (nil for the base).
         public var successDifference: MeanInterval?
         /// The paired difference of total goodput [requests/s] (nil for the base).
@@ -112,12 +115,19 @@ public struct Explanation: Sendable {
             let values = successIndices.compactMap { run.values[$0] }
             return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
         }
-        func disturbed(_ run: RunFigures) -> Double? { run.outcome.map { $0 == .stable ? 0 : 1 } }
+        func disturbed(_ run: RunFigures) -> Bool? { run.outcome.map { $0 != .stable } }
         func goodput(_ run: RunFigures) -> Double? {
             let values = goodputIndices.compactMap { run.values[$0] }
             return values.isEmpty ? nil : values.reduce(0, +)
         }
-        func bad(_ run: RunFigures) -> Double { run.outcome.map { Self.badOutcomes.contains($0) } == true ? 1 : 0 }
+        func bad(_ run: RunFigures) -> Bool? { run.outcome.map { Self.badOutcomes.contains($0) } ?? false }
+        func test(_ column: [RunFigures], _ value: (RunFigures) -> Bool?) -> McNemarTest? {
+            var pairs: [(variant: Bool, base: Bool)] = []
+            for (run, baseRun) in zip(column, runs[0]) {
+                if let a = value(run), let b = value(baseRun) { pairs.append((a, b)) }
+            }
+            return McNemarTest(pairs: pairs)
+        }
         func paired(_ column: [RunFigures], _ value: (RunFigures) -> Double?) -> MeanInterval? {
             var differences: [Double] = []
             for (run, baseRun) in zip(column, runs[0]) {
@@ -136,8 +146,8 @@ public struct Explanation: Sendable {
                 effect: .none, rule: nil,
                 limited: list.filter { $0.limit != nil }.count)
             guard index > 0 else { return result }
-            result.badDifference = paired(list, bad)
-            result.disturbedDifference = paired(list, disturbed)
+            result.badDifference = test(list, bad)
+            result.disturbedDifference = test(list, disturbed)
             result.successDifference = paired(list, success)
             result.goodputDifference = paired(list, goodput)
             let demandChanged = counterfactuals[index - 1].changesDemand
@@ -158,7 +168,7 @@ public struct Explanation: Sendable {
     /// of the bad-outcome and disturbed-run indicators, the success ratio and total goodput
     /// [requests/s]; `baseGoodput` is the base's mean goodput, for rule 4's floor.
     public static func effect(
-        bad: MeanInterval?, disturbed: MeanInterval? = nil, success: MeanInterval? = nil, goodput: MeanInterval?,
+        bad: McNemarTest?, disturbed: McNemarTest? = nil, success: MeanInterval? = nil, goodput: MeanInterval?,
         baseGoodput: Double? = nil
     ) -> Effect {
         judgement(bad: bad, disturbed: disturbed, success: success, goodput: goodput, baseGoodput: baseGoodput).effect
@@ -167,11 +177,11 @@ public struct Explanation: Sendable {
     /// ``effect(bad:disturbed:success:goodput:baseGoodput:)`` with the rule that decided it (nil
     /// for `none`).
     public static func judgement(
-        bad: MeanInterval?, disturbed: MeanInterval? = nil, success: MeanInterval? = nil, goodput: MeanInterval?,
+        bad: McNemarTest?, disturbed: McNemarTest? = nil, success: MeanInterval? = nil, goodput: MeanInterval?,
         baseGoodput: Double? = nil
     ) -> (effect: Effect, rule: Rule?) {
-        if let bad, bad.excludesZero { return (bad.mean < 0 ? .cause : .protection, .badOutcomes) }
-        if let disturbed, disturbed.excludesZero { return (disturbed.mean < 0 ? .cause : .protection, .disturbedRuns) }
+        if let bad, bad.differs(level: Self.level) { return (bad.difference < 0 ? .cause : .protection, .badOutcomes) }
+        if let disturbed, disturbed.differs(level: Self.level) { return (disturbed.difference < 0 ? .cause : .protection, .disturbedRuns) }
         if let success, success.excludesZero, abs(success.mean) >= successFloor {
             return (success.mean > 0 ? .cause : .protection, .successRatio)
         }

@@ -67,4 +67,7 @@ public enum ExplainedMeasure: Sendable, Hashable {
     case difference(row: Int, Explanation.Rule, Bound)
     /// The floor of `rule` (``Explanation/successFloor``, ``Explanation/goodputFloor``).
     case floor(Explanation.Rule)
+    /// McNemar's mid-p value of the paired runs (row against the base) that `rule`, 1 or 2,
+    /// decided on (``McNemarTest/midP``).
+    case pValue(row: Int, Explanation.Rule)
 }

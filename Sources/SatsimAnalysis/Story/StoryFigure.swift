@@ -54,6 +54,8 @@ public enum FigureUnit: String, Sendable, Hashable {
     case tenths
     /// A difference of two shares, in percentage points with one decimal (`2.5`).
     case percentagePoints
+    /// A probability (a test's p-value), with three decimals (`0.031`).
+    case probability
 }
 
 /// One number of the story: its value, unit and window, and what it measures.
@@ -95,6 +97,7 @@ public struct StoryFigure: Sendable, Hashable {
         case .level: return Format.rate(value)
         case .tenths: return Format.fixed(value, 1)
         case .percentagePoints: return Format.fixed(value * 100, 1)
+        case .probability: return Format.fixed(value, 3)
         }
     }
 }

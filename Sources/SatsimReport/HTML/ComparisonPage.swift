@@ -61,7 +61,8 @@ public enum ComparisonPage {
         html += "<p class=\"chart-key\">Goodput: requests/s over every client, the mean and the 95% confidence interval "
         html += "[low, high] over \(explanation.replications) replication\(explanation.replications == 1 ? "" : "s"). Recovery: seconds after the last fault, over the runs "
         html += "that recovered. Effect: cause, better without it; protection, worse without it (judged in turn on the bad outcomes, "
-        html += "the runs not stable, the success ratio, then goodput; paired differences whose 95% interval excludes 0).</p>\n"
+        html += "the runs not stable, the success ratio, then goodput; runs paired by seed: outcomes by McNemar's mid-p test below 0.05, "
+        html += "figures by a 95% interval of the paired difference that excludes 0).</p>\n"
         html += explanationTable(explanation, names: ReportPage.names(spec))
         html += figureSection(explanation, spec: spec)
         html += chartSection(charts.map { [$0] } ?? [], note: "Black is the base, blue the run with one mechanism off.", names: ReportPage.names(spec))
