@@ -113,6 +113,35 @@ import Testing
         }
     }
 
+    /// A rate past ``EventFloor/highestCountedRate`` is counted at it, without and with load
+    /// spikes. The Poisson floor's ten standard deviations, 10 sqrt(rate x seconds), overtake its
+    /// mean, seconds / (1/rate + 0.5 ns), near 10^19/s: 2^64 - 1 requests/s was counted as 0,
+    /// loaded, and ran until a limit stopped it (a hostile-input audit). The count never falls
+    /// as the rate rises, and the rate is shown in full, as the file must write it (no exponent).
+    @Test func aRateBeyondWhatCanBeCountedIsStillRefused() throws {
+        var counts: [Double] = []
+        for rate in ["1000000000000/s", "1000000000000000000/s", "9223372036854775807/s", "18446744073709551615/s",
+                     "100000000000000000000000/s"] {
+            let error = try #require(throws: ScenarioError.self, "\(rate)") {
+                try ScenarioLoader.parse(text: Self.scenario(rate: rate), file: "budget.yaml", eventBudget: 2_000_000_000)
+            }
+            let d = try #require(error.diagnostics.first)
+            #expect(d.path == "clients.users.arrival.rate" && (d.line, d.column) == (7, 40), "\(d)")
+            #expect(!d.message.contains("e+"), "\(d.message)")
+            counts.append(EventFloor.events(of: try Self.spec(Self.scenario(rate: rate))))
+        }
+        #expect(counts.allSatisfy { $0 > 2e9 } && zip(counts, counts.dropFirst()).allSatisfy { $0 <= $1 }, "\(counts)")
+        let full = try #require(throws: ScenarioError.self) {
+            try ScenarioLoader.parse(text: Self.scenario(rate: "18446744073709551615/s"), file: "budget.yaml", eventBudget: 2_000_000_000)
+        }
+        #expect(full.diagnostics.first?.message.hasPrefix("found 18446744073709551616/s, which sends at least ") == true, "\(full.diagnostics)")
+        // With a spike of 1 (which adds nothing), about the same count (each of the three
+        // pieces loses its own ten standard deviations).
+        let spiked = Self.scenario(rate: "18446744073709551615/s", timeline: "timeline:\n  - { at: 10s, for: 1s, kind: load_spike, client: users, factor: 1 }")
+        let withSpike = EventFloor.events(of: try Self.spec(spiked))
+        #expect(withSpike <= counts[3] && withSpike > 0.99 * counts[3], "\(withSpike) against \(counts[3])")
+    }
+
     /// Probes every microsecond on four instances: refused at the interval, with the interval
     /// that leaves room for the requests.
     @Test func anIntervalPastTheBudgetIsRefusedWithTheIntervalThatFits() throws {

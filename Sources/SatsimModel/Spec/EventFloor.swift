@@ -215,7 +215,7 @@ public enum EventFloor {
         sources(of: spec).reduce(0) { $0 + $1.events }
     }
 
-    /// The largest open-loop rate counted [requests/s]: a rate spiked past it is counted at it,
+    /// The largest open-loop rate counted [requests/s]: a rate (or a spiked rate) past it is counted at it,
     /// which only lowers the count (a faster process sends at least as many), where the Poisson
     /// bound's ten standard deviations, 10 sqrt(rate x seconds), would pass its mean near
     /// 10^20/s and leave nothing; the model sends at most one request a nanosecond's rounding
@@ -240,7 +240,10 @@ public enum EventFloor {
             guard from < seconds else { return nil }
             return (index, from, min(seconds, event.duration.map { (event.at + $0).seconds } ?? .infinity), factor)
         }
-        guard !spikes.isEmpty else { return (bounded(count(rate, seconds)), []) }
+        // Counted at no more than highestCountedRate: past it the count's bound (its 0.5 ns per
+        // gap against ten standard deviations) fell to nothing, so 10^19/s was counted as 0
+        // requests and ran until a limit stopped it.
+        guard !spikes.isEmpty else { return (bounded(count(min(rate, highestCountedRate), seconds)), []) }
         let cuts = Set([0, seconds] + spikes.flatMap { [$0.from, $0.to] }).sorted()
         var plain = 0.0
         var bySpike: [Int: (events: Double, seconds: Double, perSecond: Double)] = [:]
@@ -248,7 +251,7 @@ public enum EventFloor {
             let active = spikes.filter { $0.from <= from && from < $0.to }
             // The rate in logarithms, so that 10^200 x 10^200 does not overflow in the count.
             let spiked = active.isEmpty ? rate : min(.greatestFiniteMagnitude, exp(log(rate) + active.reduce(0) { $0 + log($1.factor) }))
-            let events = bounded(count(min(spiked, max(rate, highestCountedRate)), to - from))
+            let events = bounded(count(min(spiked, highestCountedRate), to - from))
             guard let largest = active.max(by: { ($0.factor, -$0.index) < ($1.factor, -$1.index) }) else {
                 plain += events
                 continue

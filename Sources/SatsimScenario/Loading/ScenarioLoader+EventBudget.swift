@@ -1,3 +1,4 @@
+import Foundation
 import SatsimCore
 import SatsimModel
 #if canImport(Glibc)
@@ -196,8 +197,15 @@ extension ScenarioLoader {
     static func atLeast(_ x: Double) -> String { x < 1e15 ? "at least " + count(x) : count(x) }
 
     /// A rate as written: whole numbers without a decimal point.
+    /// A number as a file writes it, never with an exponent (the format refuses one, so a
+    /// message showing `1e+18/s` quoted a form the user cannot write): whole numbers in full
+    /// (2^64 - 1 as the double nearest it, 18446744073709551616), others in their shortest form.
     static func number(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+        guard x.isFinite else { return "\(x)" }
+        if x == x.rounded() && abs(x) < 1e15 { return String(Int64(x)) }
+        // %.0f prints a whole double's exact decimal expansion.
+        if x == x.rounded() && abs(x) < 1e300 { return String(format: "%.0f", x) }
+        return "\(x)"
     }
 }
 
