@@ -49,8 +49,12 @@ public struct ExplainCommand: ParsableCommand {
     @Argument(help: "The scenario file (YAML).")
     var file: String
 
-    @Option(help: ArgumentHelp("Explain this variant of the scenario instead of its base.", valueName: "NAME"))
-    var variant: String?
+    @Option(name: .customLong("variant"), help: ArgumentHelp("Explain this variant of the scenario instead of its base (one).", valueName: "NAME"))
+    var variants: [String] = []
+
+    /// The one variant to explain; ``validate()`` refuses two different ones, so none is dropped
+    /// (the last given was explained, the others silently not).
+    var variant: String? { variants.first }
 
     @Option(parsing: .unconditional, help: "Runs per row; replication r uses seed = base seed + r.",
             transform: FlagValue.count(in: 1...100_000))
@@ -77,6 +81,7 @@ public struct ExplainCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
+        try VariantFlag.checkSingle(variants, command: "explain")
         if let out, out.isEmpty { throw ValidationError("--out needs a folder path, found an empty one") }
     }
 

@@ -52,7 +52,7 @@ enum FlagValue {
     }
 }
 
-/// `--variant` on the commands that apply one variant (`run`, `check`).
+/// `--variant` on the commands that apply one variant (`run`, `check`, `explain`).
 enum VariantFlag {
     /// Refuses two different `--variant` names: applying only the last would silently drop the
     /// others, and a scenario's variants are alternatives, not steps to combine. The same name

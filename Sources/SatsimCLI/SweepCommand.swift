@@ -180,7 +180,11 @@ public struct SweepCommand: ParsableCommand {
         for (index, text) in vary.enumerated() {
             do throws(ScenarioError) {
                 let axis = try SweepAxis.parse(text, ordinal: index + 1)
-                if axis.path == "seed" {
+                if axis.path == "sweep" || axis.path.hasPrefix("sweep.") {
+                    problems.append(Diagnostic(file: "--vary", line: index + 1, column: 1, path: axis.path,
+                        message: "the sweep block describes the sweep itself, not a run; expected a path of the scenario, "
+                            + "and --replications or another --vary to change the sweep"))
+                } else if axis.path == "seed" {
                     problems.append(Diagnostic(file: "--vary", line: index + 1, column: 1, path: "seed",
                         message: "each run's seed is derived from the scenario seed, the point and the replication; vary --replications (or --seed for the whole sweep) instead"))
                 } else if let first = flagged[axis.path] {
@@ -224,13 +228,17 @@ public struct SweepCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let frozenPlan = plan, frozenAxes = axes, frozenOrigins = origins
+        // A `--set sweep.replications=2` changed the plan (through `base`); a point is one run and
+        // takes no sweep block, so such a set is not applied to it again (it made the point's
+        // file a sweep block without `vary`, refused).
+        let pointSets = sets.filter { $0.path != "sweep" && !$0.path.hasPrefix("sweep.") }
         let specs = PointSpecs(plan: plan) { index -> Result<ScenarioSpec, SweepPointError> in
             let point = frozenPlan.points[index]
             do throws(ScenarioError) {
                 // The text read once into its tree: a grid of thousands of points loads it
                 // thousands of times. Its variants and sweep values were checked when the file
                 // was loaded above.
-                return .success(try ScenarioLoader.parse(tree: tree, overrides: sets + point.overrides, checkingAlternatives: false,
+                return .success(try ScenarioLoader.parse(tree: tree, overrides: pointSets + point.overrides, checkingAlternatives: false,
                                                          eventBudget: eventBudget))
             } catch {
                 return .failure(SweepPointError(message: Self.pointProblem(

@@ -37,6 +37,12 @@ struct FlagMessageTests {
                     "satsim compare FILE --variant slow --variant fast"]),
         Case(arguments: ["check", "FILE", "--variant", "slow", "--variant", "fast"],
              says: ["--variant was given 2 different names (slow, fast); check applies one variant"]),
+        // explain explained the last --variant and dropped the others without a word.
+        Case(arguments: ["explain", "FILE", "--variant", "slow", "--variant", "fast"],
+             says: ["--variant was given 2 different names (slow, fast); explain applies one variant"]),
+        // A point of a sweep is one run: the sweep block is not a path to vary.
+        Case(arguments: ["sweep", "FILE", "--vary", "sweep.replications=1,2"],
+             says: ["--vary:1:1: error: sweep.replications: the sweep block describes the sweep itself, not a run"]),
         Case(arguments: ["run", "FILE", "--set", "duration=1ns"],
              says: ["found 1ns, expected a duration > 0", "'ns' is not a unit; the units are us, ms, s, m and h"]),
         Case(arguments: ["run", "FILE", "--set", "duration=5m59s"],

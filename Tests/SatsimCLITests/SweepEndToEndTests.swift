@@ -59,6 +59,16 @@ struct SweepEndToEndTests {
         try Data(contentsOf: folder.appendingPathComponent(name))
     }
 
+    /// `--set sweep.replications=2` changes the file's own sweep (as `--replications 2` does);
+    /// it was also applied to each point, which is one run, and made a sweep block without
+    /// `vary` there: "sweep: missing required key 'vary'", exit 2 (a hostile-input audit).
+    @Test func aSetOfTheSweepBlockChangesTheSweep() throws {
+        let file = try Self.file()
+        let set = try Self.sweep(file, ["--set", "sweep.replications=2", "--vary", "timeline.0.for=2s"])
+        #expect(set.output.status == 0, "\(set.output.stderr)")
+        #expect(try Self.read(set.folder, "runs.csv").split(separator: "\n").count == 1 + 4, "2 points x 2 replications")
+    }
+
     /// A count agrees with its verb: one run missing "is" (it said "1 are missing").
     @Test func oneMissingRunIsCountedInTheSingular() throws {
         let file = try Self.file()
