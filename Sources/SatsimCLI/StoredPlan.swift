@@ -43,6 +43,8 @@ struct StoredPlan {
         do {
             directory = try OutputDirectory(path: folder, kind: kind)
             store = try ResultsStore(path: directory.file(ResultsStore.fileName), layout: plan.layout)
+            // A damaged store is refused before anything runs or is written into it.
+            try store.verify()
             stored = try store.storedKeys()
         } catch let error as CLIError {
             Console.error(error.description)

@@ -193,6 +193,25 @@ struct HostileStoreTests {
         Self.expect(outcome, 2, ["results.sqlite is a damaged results store: it holds a run of point 1, replication 9, outside its plan"])
     }
 
+    /// ... and refused before anything is simulated or written into it: the resume above ran the
+    /// missing run (point 1, replication 1) and inserted it, then refused; a store without its
+    /// points table ran, then stopped on SQLite's "no such table: points" (a hostile-input audit).
+    @Test(arguments: ["UPDATE runs SET replication = 9 WHERE point = 1 AND replication = 1", "DROP TABLE points", "DROP TABLE plan_points"])
+    func aDamagedStoreIsRefusedBeforeAnythingRuns(sql: String) throws {
+        let folder = try Self.sweep()
+        Self.damage(folder, sql)
+        let store = folder + "/results.sqlite", keys = "SELECT point, replication FROM runs ORDER BY point, replication"
+        let before = try SQLiteTables.rows(store, keys)
+        let outcome = try Self.satsim(["sweep", try HostilePlanTests.file(Self.tiny), "--out", folder, "--vary", "services.api.instances=1,2",
+                                       "--replications", "2", "--resume"])
+        // The plan's own table gone, the store's layout cannot be read at all: "not a satsim
+        // results store that can be read (SQLite: no such table: plan_points)".
+        Self.expect(outcome, 2, [sql.hasSuffix("plan_points") ? "results.sqlite is not a satsim results store that can be read"
+                                                               : "results.sqlite is a damaged results store: "])
+        #expect(!outcome.stderr.contains("runs in"), "nothing ran: \(outcome.stderr)")
+        #expect(try SQLiteTables.rows(store, keys) == before, "a run was added to the damaged store")
+    }
+
     // MARK: - Wide scenarios
 
     /// A results store keeps a column per figure in `runs` and four in `points` (12 figures per

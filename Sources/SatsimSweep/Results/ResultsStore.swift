@@ -71,6 +71,21 @@ public final class ResultsStore: @unchecked Sendable {
         insertRun = try Self.insertRunStatements(database, stored)
     }
 
+    /// Checks the whole store before anything is added to it (`--resume`): every table its layout
+    /// needs is there, and every stored run reads back (in its plan, its figures numbers). A
+    /// resume of a damaged store simulated and inserted the missing runs first and refused
+    /// only at the end, or stopped on SQLite's own "no such table: points".
+    public func verify() throws(StoreError) {
+        let statement = try database.prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        var tables: Set<String> = []
+        while try statement.next() { if let name = statement.text(0) { tables.insert(name) } }
+        let needed = ["sweep", "plan_points"] + layout.runsTables.map(\.name) + layout.pointsTables.map(\.name)
+        if let missing = needed.first(where: { !tables.contains($0) }) {
+            throw damaged("it has no table \(missing)")
+        }
+        _ = try records()
+    }
+
     /// The runs already stored.
     public func storedKeys() throws(StoreError) -> Set<RunKey> {
         let statement = try database.prepare("SELECT point, replication FROM runs")
