@@ -335,7 +335,7 @@ extension RunLimitTests {
         #expect(message("scaled", 9).contains("an autoscaler whose interval"))
         // Turned-down ejections flood the log under overload, not with a tiny interval.
         #expect(message("outlier_not_ejected", 99_998).contains("at its max_ejection_percent, turned down an ejection over and over"))
-        #expect(message("instance_booting", 9).contains("whose instances were replaced over and over"))
+        #expect(message("instance_booting", 9).contains("whose instances were replaced over and over (an autoscaler scaling, "))
         // Every kind has its cause or none; none is told as a breaker's but the breaker's own.
         for kind in RunEventKind.allCases {
             let text = message(kind.rawValue, 2)

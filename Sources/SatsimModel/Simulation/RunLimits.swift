@@ -144,7 +144,10 @@ public struct LoggedEventCount: Sendable, Hashable {
         case .instanceEjected, .instanceReadmitted, .panicStarted, .panicEnded:
             return "which changed state over and over (a health check's interval or an outlier detection's ejection time of a few microseconds?)"
         case .instanceKilled, .instanceBooting, .instanceReady, .instanceDraining, .instanceStopped:
-            return "whose instances were replaced over and over (restarts by a health check, or a deploy, with a boot_time of a few microseconds?)"
+            // An autoscaler that scales every microsecond starts and stops instances too: the
+            // hint named only restarts and deploys to a file that had neither.
+            return "whose instances were replaced over and over (an autoscaler scaling, restarts by a health check, or a deploy, "
+                + "with an interval, a cooldown or a boot_time of a few microseconds?)"
         case .scaled:
             return "which scaled over and over (an autoscaler whose interval or cooldowns are a few microseconds?)"
         case .faultStarted, .faultEnded, .settingChanged, .settingRestored, .instancePaused, .instanceResumed:
