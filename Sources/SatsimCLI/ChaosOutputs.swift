@@ -16,13 +16,14 @@ enum ChaosOutputs {
         let ranking = ChaosRanking(outline: outline, records: records)
         let document = ranking.json(scenario: outline.scenario, at: outline.at, replications: outline.replications)
         let page = ChaosReport(ranking: ranking, outline: outline, settings: store.layout.settingsSentence)
-        var files: [(name: String, text: String)] = [
-            ("chaos.json", document.rendered() + "\n"),
-            ("points.csv", ResultsCSV.points(summaries, layout: store.layout)),
-            ("runs.csv", ResultsCSV.runs(records, layout: store.layout)),
-            ("report.html", page.html),
+        let layout = store.layout
+        var files: [OutputFile] = [
+            OutputFile("chaos.json", text: document.rendered() + "\n"),
+            OutputFile("points.csv") { sink throws(CLIError) in try ResultsCSV.points(summaries, layout: layout) { (line: String) throws(CLIError) in try sink.append(line) } },
+            OutputFile("runs.csv") { sink throws(CLIError) in try ResultsCSV.runs(records, layout: layout) { (line: String) throws(CLIError) in try sink.append(line) } },
+            OutputFile("report.html") { sink throws(CLIError) in try sink.append(page.html) },
         ]
-        if let matrix = page.matrix { files.append((matrix.fileName, matrix.svg())) }
+        if let matrix = page.matrix { files.append(OutputFile(matrix.fileName) { sink throws(CLIError) in try sink.append(matrix.svg()) }) }
         let written = try SweepOutputs.replace(directory, with: files)
         switch format {
         case .json:

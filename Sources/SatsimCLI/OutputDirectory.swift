@@ -147,6 +147,12 @@ struct OutputDirectory {
     /// Replaces the folder's previous set of this kind with `files` (see the type's comment);
     /// `files[0]` is the seal. Returns the paths of the files written, in the order given.
     func replaceSet(with files: [(name: String, text: String)]) throws(CLIError) -> [String] {
+        try replaceSet(with: files.map { OutputFile($0.name, text: $0.text) })
+    }
+
+    /// ``replaceSet(with:)`` of files each made as it is written (``OutputFile``): one file's
+    /// text at a time, and a table a chunk at a time, is in memory.
+    func replaceSet(with files: [OutputFile]) throws(CLIError) -> [String] {
         guard let seal = files.first?.name else { return [] }
         try refuseForeignFiles(named: files.map(\.name))
         var steps = StepCounter()
@@ -158,7 +164,7 @@ struct OutputDirectory {
         var written: [String] = []
         for entry in files {
             do throws(CLIError) {
-                try Self.writeWhole(entry.text, to: temporary(entry.name))
+                try Self.writeFile(entry, to: temporary(entry.name))
                 written.append(temporary(entry.name))
                 steps.advance()
             } catch {
@@ -263,11 +269,26 @@ struct OutputDirectory {
             && !name.hasPrefix(partialPrefix) && !name.hasPrefix(".satsim-")
     }
 
+    /// Writes `file` to a new file at `path`, all of it, or throws with the system's reason.
+    static func writeFile(_ file: OutputFile, to path: String) throws(CLIError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw CLIError.io(reason(errno)) }
+        defer { close(descriptor) }
+        var sink = OutputSink(descriptor: descriptor)
+        try file.make(&sink)
+        try sink.flush()
+    }
+
     /// Writes `text` to a new file at `path`, all of it, or throws with the system's reason.
     static func writeWhole(_ text: String, to path: String) throws(CLIError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw CLIError.io(reason(errno)) }
         defer { close(descriptor) }
+        try writeAll(text, to: descriptor)
+    }
+
+    /// Writes all of `text` to `descriptor`, or throws with the system's reason.
+    static func writeAll(_ text: String, to descriptor: Int32) throws(CLIError) {
         // The string's own UTF-8 bytes, not a copy: runs.csv of 1,000,000 runs is 224 MB.
         var text = text
         let failure: Int32? = text.withUTF8 { bytes in
@@ -349,5 +370,43 @@ enum CLIError: Error, CustomStringConvertible {
         switch self {
         case .badInput(let message), .io(let message): return message
         }
+    }
+}
+
+/// One file of an output set, made as it is written: `make` hands its text to the sink, whole
+/// or a piece at a time.
+struct OutputFile {
+    var name: String
+    var make: (inout OutputSink) throws(CLIError) -> Void
+
+    init(_ name: String, make: @escaping (inout OutputSink) throws(CLIError) -> Void) {
+        self.name = name
+        self.make = make
+    }
+
+    /// A file whose text is already made.
+    init(_ name: String, text: String) {
+        self.init(name) { sink throws(CLIError) in try sink.append(text) }
+    }
+}
+
+/// Where an ``OutputFile`` writes: pieces gathered up to about a megabyte, then written to the
+/// file's descriptor.
+struct OutputSink {
+    let descriptor: Int32
+    private var buffer = ""
+    static let chunk = 1 << 20
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    mutating func append(_ piece: String) throws(CLIError) {
+        buffer += piece
+        if buffer.utf8.count >= Self.chunk { try flush() }
+    }
+
+    mutating func flush() throws(CLIError) {
+        guard !buffer.isEmpty else { return }
+        try OutputDirectory.writeAll(buffer, to: descriptor)
+        buffer = ""
     }
 }

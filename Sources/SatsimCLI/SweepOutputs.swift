@@ -15,12 +15,14 @@ enum SweepOutputs {
         let (records, summaries) = try settle(store, in: directory)
         let layout = store.layout
         let report = SweepReport(layout: layout, summaries: summaries, runCount: records.count)
-        var files: [(name: String, text: String)] = [
-            ("points.csv", ResultsCSV.points(summaries, layout: layout)),
-            ("runs.csv", ResultsCSV.runs(records, layout: layout)),
-            ("report.html", report.html),
+        // Each file made as it is written, the tables a chunk at a time: made whole and held
+        // together, the tables of 100,000 points took gigabytes.
+        var files: [OutputFile] = [
+            OutputFile("points.csv") { sink throws(CLIError) in try ResultsCSV.points(summaries, layout: layout) { (line: String) throws(CLIError) in try sink.append(line) } },
+            OutputFile("runs.csv") { sink throws(CLIError) in try ResultsCSV.runs(records, layout: layout) { (line: String) throws(CLIError) in try sink.append(line) } },
+            OutputFile("report.html") { sink throws(CLIError) in try sink.append(report.html) },
         ]
-        files += report.charts.map { ($0.fileName, $0.svg) }
+        files += report.charts.map { chart in OutputFile(chart.fileName) { sink throws(CLIError) in try sink.append(chart.svg) } }
         let written = try replace(directory, with: files)
         switch format {
         case .json:
@@ -39,7 +41,7 @@ enum SweepOutputs {
     static func settle(_ store: ResultsStore, in directory: OutputDirectory) throws(ExitCode) -> (records: [RunRecord], summaries: [PointSummary]) {
         do {
             let records = try store.records()
-            let summaries = try store.summaries()
+            let summaries = store.summaries(of: records)
             try store.writePoints(summaries)
             // A store that cannot be rewritten (no room for the copy, say) still holds every run,
             // committed: the outputs are written from it all the same, and the user told.
@@ -58,7 +60,7 @@ enum SweepOutputs {
     }
 
     /// Replaces the folder's output set (exit 2 when it cannot be written); the paths written.
-    static func replace(_ directory: OutputDirectory, with files: [(name: String, text: String)]) throws(ExitCode) -> [String] {
+    static func replace(_ directory: OutputDirectory, with files: [OutputFile]) throws(ExitCode) -> [String] {
         do {
             return try directory.replaceSet(with: files)
         } catch {

@@ -231,7 +231,13 @@ public final class ResultsStore: @unchecked Sendable {
 
     /// The summary of every point that has runs, in point order.
     public func summaries() throws(StoreError) -> [PointSummary] {
-        let byPoint = Dictionary(grouping: try records(), by: \.key.point)
+        summaries(of: try records())
+    }
+
+    /// The summary of every point of `records` (this store's runs, already read: reading them
+    /// again held a second copy of every run while the outputs were written), in point order.
+    public func summaries(of records: [RunRecord]) -> [PointSummary] {
+        let byPoint = Dictionary(grouping: records, by: \.key.point)
         return layout.points.indices.compactMap { point in
             guard let runs = byPoint[point] else { return nil }
             return PointSummary(point: point, values: layout.points[point], records: runs, figureCount: layout.figures.count)
