@@ -1,3 +1,4 @@
+import SatsimMetrics
 /// A JSON document with ordered object keys and a fixed number format, so that the same run
 /// always serialises to the same bytes.
 public indirect enum JSONValue: Sendable, Equatable {
@@ -72,7 +73,9 @@ public indirect enum JSONValue: Sendable, Equatable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 {
+                // Control characters as JSON requires (RFC 8259, section 7), and DEL, C1 and bidi
+                // controls too: the same string to a parser, never raw to a terminal.
+                if scalar.value < 0x20 || TerminalText.isUnsafe(scalar) {
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {

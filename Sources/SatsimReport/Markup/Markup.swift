@@ -23,6 +23,10 @@ public enum Markup {
             default:
                 if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
                     out += "\u{FFFD}"
+                } else if TerminalText.isUnsafe(scalar) {
+                    // DEL, C1 controls and bidi controls (U+202E...) as character references:
+                    // the same text to a browser, but never raw to a terminal that `cat`s the page.
+                    out += "&#x" + String(scalar.value, radix: 16, uppercase: true) + ";"
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
@@ -50,9 +54,10 @@ public enum Markup {
 
     /// `text` escaped for where no element may go (an HTML `<title>`): when it needs isolation,
     /// between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE, the characters
-    /// `<bdi>` stands for (Unicode Standard Annex #9).
+    /// `<bdi>` stands for (Unicode Standard Annex #9), written as character references as
+    /// ``escape(_:)`` writes every bidi control.
     public static func isolatedText(_ text: String) -> String {
-        needsIsolation(text) ? "\u{2068}" + escape(text) + "\u{2069}" : escape(text)
+        needsIsolation(text) ? "&#x2068;" + escape(text) + "&#x2069;" : escape(text)
     }
 
     /// `text` escaped for HTML, with each occurrence of one of `names` that needs isolation
