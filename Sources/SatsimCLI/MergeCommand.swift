@@ -94,6 +94,18 @@ public struct MergeCommand: ParsableCommand {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
+    /// Why the store in `folder` cannot be merged with the one in `other`: what each holds (a
+    /// sweep or a chaos search) and where their plans first differ. "holds another sweep" left
+    /// the user to find which of scenario, seed, points or figures it was.
+    static func mismatch(_ folder: String, _ layout: ResultsLayout, _ other: String, _ otherLayout: ResultsLayout) -> StoreError {
+        func kind(_ layout: ResultsLayout) -> String { ChaosOutline(layout: layout) == nil ? "a sweep" : "a chaos search" }
+        let (mine, theirs) = (kind(layout), kind(otherLayout))
+        let what = mine == theirs ? "another \(mine.dropFirst(2)) than \(TerminalText.inline(other))"
+            : "\(mine), \(TerminalText.inline(other)) \(theirs)"
+        return StoreError("\(TerminalText.inline(folder)) holds \(what) (\(ResultsStore.difference(between: layout, and: otherLayout, other: TerminalText.inline(other)))): "
+                          + "they cannot be merged; expected shards of one sweep, run with the same file, seed and flags")
+    }
+
     public func run() throws {
         // Each shard's store is opened, read and closed in turn, never all at once: a store in
         // WAL mode holds three file descriptors, and the Slurm script merges up to 1000 shards,
@@ -105,7 +117,7 @@ public struct MergeCommand: ParsableCommand {
             for folder in folders {
                 let store = try ResultsStore(existingAt: Self.storePath(folder))
                 if let first, first.layout != store.layout {
-                    throw StoreError("\(TerminalText.inline(folder)) holds another sweep than \(TerminalText.inline(first.folder)): they cannot be merged")
+                    throw Self.mismatch(folder, store.layout, first.folder, first.layout)
                 }
                 first = first ?? (folder, store.layout)
                 noted += try store.notedShards()
@@ -135,7 +147,7 @@ public struct MergeCommand: ParsableCommand {
                 let source = try ResultsStore(existingAt: Self.storePath(folder))
                 // Read again, so checked again: the folder may have changed since the first pass.
                 guard source.layout == layout else {
-                    throw StoreError("\(TerminalText.inline(folder)) holds another sweep than \(TerminalText.inline(first?.folder ?? folders[0])): they cannot be merged")
+                    throw Self.mismatch(folder, source.layout, first?.folder ?? folders[0], layout)
                 }
                 for record in try source.records() {
                     if let earlier = seen[record.key] {

@@ -286,7 +286,9 @@ struct HostilePlanTests {
         Self.expect(try Self.satsim(["sweep", file, "--out", c, "--vary", "services.api.workers=1,2", "--replications", "2"]), 0, [])
 
         Self.expect(try Self.satsim(["merge", "--out", try Self.folder()]), 2, ["Missing expected argument '<folders> ...'"])
-        Self.expect(try Self.satsim(["merge", a, c, "--out", try Self.folder()]), 2, ["holds another sweep than"])
+        // Where the plans first differ is named (it said only "holds another sweep").
+        Self.expect(try Self.satsim(["merge", a, c, "--out", try Self.folder()]), 2,
+                    ["c holds another sweep than ", "(it has 'column services.api.workers' where ", " has 'column services.api.instances'): they cannot be merged"])
         let empty = try Self.folder("empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         Self.expect(try Self.satsim(["merge", a, empty, "--out", try Self.folder()]), 2, ["results.sqlite: no results store here"])

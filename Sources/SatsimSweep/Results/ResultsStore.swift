@@ -467,6 +467,15 @@ public final class ResultsStore: @unchecked Sendable {
     }
 
     /// The first line where two identities differ, for the message.
+    /// Where two stores' plans first differ, in words: "it has 'seed 2' where the other has
+    /// 'seed 1'" (`other` names the second), or that only their descriptions differ.
+    public static func difference(between stored: ResultsLayout, and other: ResultsLayout, other name: String) -> String {
+        guard stored.identity == other.identity else {
+            return difference(stored.identity, other.identity).replacingOccurrences(of: "where this sweep has", with: "where \(name) has")
+        }
+        return stored.description == other.description ? "their layouts differ" : "their descriptions differ"
+    }
+
     private static func difference(_ stored: String, _ wanted: String) -> String {
         let a = stored.components(separatedBy: "\n"), b = wanted.components(separatedBy: "\n")
         for i in 0..<max(a.count, b.count) {
