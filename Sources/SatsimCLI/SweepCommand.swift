@@ -277,7 +277,10 @@ public struct SweepCommand: ParsableCommand {
                 return Diagnostic(file: file, line: at.line, column: at.column, path: d.path,
                                   message: d.message + " (with sweep value \(value))", suggestion: d.suggestion)
             }
-            let column = d.column > 1 ? valueColumn(in: vary[ordinal - 1], value: point.values[axis]) : 1
+            // A problem of the path is located at its segment, which stands where it stands in
+            // the --vary (both start the line with PATH=); one of the value, after the path, at
+            // the value in the --vary's list.
+            let column = d.column > axes[axis].path.count ? valueColumn(in: vary[ordinal - 1], value: point.values[axis]) : d.column
             return Diagnostic(file: "--vary", line: ordinal, column: column, path: d.path, message: d.message,
                               suggestion: d.suggestion)
         }

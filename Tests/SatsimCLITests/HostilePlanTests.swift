@@ -123,19 +123,20 @@ struct HostilePlanTests {
         #expect(!outcome.stderr.contains("--set:"), "no --set was given")
     }
 
-    /// An unknown path gets a did-you-mean, located at its own --vary; a value in a list at its
-    /// own column; a path naming a mapping says to name one of its keys.
+    /// An unknown path gets a did-you-mean, located at its own --vary and at the segment it is
+    /// about; a value in a list at its own column; a path naming a mapping says to name one of
+    /// its keys.
     @Test func pathsAndValuesAreLocatedAtTheirVary() throws {
         let file = try Self.file(Self.tiny)
         let unknown = try Self.satsim(["sweep", file, "--out", try Self.folder(), "--vary", "services.api.workers=1,2",
                                        "--vary", "services.api.instanses=1,2"])
-        Self.expect(unknown, 2, ["--vary:2:1: error: services.api.instanses: unknown key, expected one of instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection; did you mean 'instances'?"])
+        Self.expect(unknown, 2, ["--vary:2:14: error: services.api.instanses: unknown key, expected one of instances, workers, service_time, contention, queue, balancer, calls, cache, health_check, boot_time, autoscaler, outlier_detection; did you mean 'instances'?"])
         let value = try Self.satsim(["sweep", file, "--out", try Self.folder(), "--vary", "services.api.instances=3, 0"])
         Self.expect(value, 2, ["--vary:1:27: error: services.api.instances: found 0, expected an integer >= 1"])
         let mapping = try Self.satsim(["sweep", file, "--out", try Self.folder(), "--vary", "timeline.0=1,2"])
-        Self.expect(mapping, 2, ["--vary:1:1: error: timeline.0: is a mapping (EVENT), not a scalar; name one of its keys"])
+        Self.expect(mapping, 2, ["--vary:1:10: error: timeline.0: is a mapping (EVENT), not a scalar; name one of its keys"])
         let missing = try Self.satsim(["sweep", file, "--out", try Self.folder(), "--vary", "timeline.7.factor=1,2"])
-        Self.expect(missing, 2, ["--vary:1:1: error: timeline.7: no item 7: the list has 1 item"])
+        Self.expect(missing, 2, ["--vary:1:10: error: timeline.7: no item 7: the list has 1 item"])
     }
 
     /// Two --vary of one path: keeping the last silently dropped the first's values.

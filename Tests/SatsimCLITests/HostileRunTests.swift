@@ -302,7 +302,7 @@ struct HostileRunTests {
     /// hint that cv belongs to another kind of distribution.
     @Test func aKeyOfAnotherKindSaysHowToChangeTheKind() throws {
         let outcome = try Self.satsim(["run", try Self.file(Self.tiny), "--set", "services.api.service_time.cv=2"])
-        Self.expect(outcome, 2, ["--set:1:1: error: services.api.service_time.cv: does not apply to dist exponential (only to lognormal, gamma), which takes mean",
+        Self.expect(outcome, 2, ["--set:1:27: error: services.api.service_time.cv: does not apply to dist exponential (only to lognormal, gamma), which takes mean",
                                  "--set services.api.service_time.dist=lognormal --set services.api.service_time.cv=VALUE"])
     }
 

@@ -138,7 +138,7 @@ struct MergeAndChaosFlagsEndToEndTests {
         let negative = try chaos(["--seed", "-1"])
         #expect(negative.status == 2 && negative.stderr.contains("cannot be negative"), "\(negative.stderr)")
         let misspelt = try chaos(["--set", "services.api.instancez=3"])
-        #expect(misspelt.status == 2 && misspelt.stderr.contains("--set:1:1:") && misspelt.stderr.contains("did you mean 'instances'"),
+        #expect(misspelt.status == 2 && misspelt.stderr.contains("--set:1:14:") && misspelt.stderr.contains("did you mean 'instances'"),
                 "\(misspelt.stderr)")
         let both = try chaos(["--slurm", "--shard", "0/2"])
         #expect(both.status == 2 && both.stderr.contains("drop --shard"), "\(both.stderr)")

@@ -24,8 +24,16 @@ struct Overlay {
         return set(&root, segments[...], type: .object(schema.root.name), walked: [])
     }
 
+    /// On `--set`, whose PATH=VALUE is all the line holds, the problem is located at the
+    /// segment it is about (`--set services.api.instnaces=3` at column 14, not 1). A path
+    /// written in the file (a variant's key, a `set` event's path) keeps the path's own position:
+    /// quoting there would shift any column counted into it.
     private func problem(_ walked: [String], _ message: String, suggestion: String? = nil) -> Diagnostic {
-        Diagnostic(at: pathPosition, path: walked.joined(separator: "."), message, suggestion: suggestion)
+        var at = pathPosition
+        if at.file == "--set", walked.count > 1 {
+            at.column += walked.dropLast().reduce(0) { $0 + $1.count + 1 }
+        }
+        return Diagnostic(at: at, path: walked.joined(separator: "."), message, suggestion: suggestion)
     }
 
     /// Why a path that ends on a mapping or a list cannot take the value, and what to write instead.
