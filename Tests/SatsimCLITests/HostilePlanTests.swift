@@ -214,7 +214,13 @@ struct HostilePlanTests {
     @Test func theSweepBlockIsCheckedWhereItIsWritten() throws {
         let seed = try Self.file(Self.tiny + "sweep: { vary: { seed: [1, 2] }, replications: 1 }\n")
         let seedRun = try Self.satsim(["sweep", seed, "--out", try Self.folder()])
-        Self.expect(seedRun, 2, ["scenario.yaml:18:18: error: sweep.vary.seed: each run's seed is derived from the scenario seed"])
+        Self.expect(seedRun, 2, ["scenario.yaml:18:18: error: sweep.vary.seed: each run's seed is derived from the scenario seed",
+                                 "for more runs per point set sweep.replications"])
+        // The sweep's own keys are no path of a run; an empty list says it is empty.
+        let own = try Self.file(Self.tiny + "sweep: { vary: { sweep.replications: [1, 2], services.api.workers: [] } }\n")
+        let ownRun = try Self.satsim(["sweep", own, "--out", try Self.folder()])
+        Self.expect(ownRun, 2, ["scenario.yaml:18:18: error: sweep.vary.sweep.replications: the sweep block describes the sweep itself",
+                                "error: sweep.vary.services.api.workers: found an empty list, expected a non-empty list of values"])
 
         let ten = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]"
         let huge = try Self.file(Self.tiny + """

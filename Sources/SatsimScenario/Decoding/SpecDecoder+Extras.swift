@@ -53,11 +53,18 @@ extension SpecDecoder {
                     if pair.key == "seed" {
                         // `seed` would also collide with the store's own `seed` column.
                         error(pair.keyPosition, path, "each run's seed is derived from the scenario seed, the point and the "
-                              + "replication; expected another KEY.PATH (vary sweep.replications, or give satsim sweep --seed, instead)")
+                              + "replication; expected another KEY.PATH (for more runs per point set sweep.replications, "
+                              + "for another base seed give satsim sweep --seed)")
+                        continue
+                    }
+                    if pair.key == "sweep" || pair.key.hasPrefix("sweep.") {
+                        error(pair.keyPosition, path, "the sweep block describes the sweep itself, not a run; expected a path "
+                              + "of the scenario (set sweep.replications for more runs per point)")
                         continue
                     }
                     guard let items = pair.value.items, !items.isEmpty else {
-                        error(pair.value.position, path, "found \(pair.value.foundDescription), expected a non-empty list of values")
+                        let found = pair.value.items != nil ? "an empty list" : pair.value.foundDescription
+                        error(pair.value.position, path, "found \(found), expected a non-empty list of values")
                         continue
                     }
                     var values: [String] = []
