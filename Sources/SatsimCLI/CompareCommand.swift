@@ -23,7 +23,8 @@ public struct CompareCommand: ParsableCommand {
         discussion: """
             Replication r of every variant uses seed = base seed + r (common random numbers). \
             Each cell is the mean ± the half-width of its 95% confidence interval; * marks a \
-            variant whose paired difference from the base has a 95% interval excluding 0. \
+            variant whose paired difference from the base has a 95% interval excluding 0 (the \
+            outcome row: McNemar's test of the runs paired by seed, mid-p below 0.05). \
             With --out DIR, writes comparison.json, comparison.csv and report.html (the table with \
             units, each figure with the text table's digits, a ratio as a percentage and a \
             latency in ms where the page's unit is ms: 0.2341 s is 234.1 ms; and, per client, goodput and p99 latency over time: each variant's mean over the \

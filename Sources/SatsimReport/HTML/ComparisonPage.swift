@@ -30,7 +30,8 @@ public enum ComparisonPage {
         if comparison.replications > 1 {
             html += "<p class=\"chart-key\">Each cell is the mean over \(comparison.replications) replications \u{00B1} the half-width "
             html += "of its \(percent(comparison.level)) confidence interval; * marks a variant whose difference from the base, "
-            html += "paired by replication, has a \(percent(comparison.level)) interval excluding 0.</p>\n"
+            html += "paired by replication, has a \(percent(comparison.level)) interval excluding 0 (the outcome row: when McNemar's "
+            html += "test of the runs paired by seed gives a mid-p value below \(FigureText.number(1 - comparison.level, decimals: 2))).</p>\n"
         } else {
             html += "<p class=\"chart-key\">Each cell is one run: no confidence interval, and no difference marked "
             html += "(<code>--replications 2</code> or more gives both).</p>\n"
