@@ -281,10 +281,7 @@ struct OutputDirectory {
 
     /// Writes `text` to a new file at `path`, all of it, or throws with the system's reason.
     static func writeWhole(_ text: String, to path: String) throws(CLIError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw CLIError.io(reason(errno)) }
-        defer { close(descriptor) }
-        try writeAll(text, to: descriptor)
+        try writeFile(OutputFile("", text: text), to: path)
     }
 
     /// Writes all of `text` to `descriptor`, or throws with the system's reason.
@@ -400,6 +397,11 @@ struct OutputSink {
     init(descriptor: Int32) { self.descriptor = descriptor }
 
     mutating func append(_ piece: String) throws(CLIError) {
+        // A piece as large as a chunk (a whole report) goes out as it is, not copied in.
+        if buffer.isEmpty, piece.utf8.count >= Self.chunk {
+            try OutputDirectory.writeAll(piece, to: descriptor)
+            return
+        }
         buffer += piece
         if buffer.utf8.count >= Self.chunk { try flush() }
     }

@@ -6,7 +6,8 @@
 /// replication*: for each figure, the confidence interval of the per-replication differences
 /// (variant - base) is computed, and a variant is marked as differing from the base when that
 /// interval excludes 0; the share of runs with an outcome, 0 or 1 per run, is judged by
-/// McNemar's test of the paired runs instead (``McNemarTest``), and its interval is Wilson's. Pairing removes the noise both runs share, which is why a handful of
+/// McNemar's test of the paired runs instead (``McNemarTest``), and its interval is Wilson's.
+/// Pairing removes the noise both runs share, which is why a handful of
 /// replications is enough to see a real effect, and why a variant that changes nothing shows a
 /// difference of exactly 0.
 public struct Comparison: Sendable {
